@@ -1,0 +1,334 @@
+#include "core/autograd.h"
+
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/ops.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+namespace {
+
+thread_local bool t_grad_enabled = true;
+
+// Iterative destruction of node chains: a Node's destructor hands its edges
+// to this queue instead of destroying them recursively, so freeing a chain
+// of a million nodes does not overflow the stack.
+thread_local bool t_draining = false;
+thread_local std::vector<std::shared_ptr<Node>>* t_pending = nullptr;
+
+std::string TypeString(const Tensor& t) {
+  return absl::StrCat("torch.", DTypeShortName(t.dtype()), "Tensor ",
+                      ShapeToString(t.sizes()));
+}
+
+}  // namespace
+
+void ReleaseNodeTree(std::vector<Edge>&& edges) {
+  if (t_pending == nullptr) t_pending = new std::vector<std::shared_ptr<Node>>();
+  for (Edge& e : edges) {
+    if (e.fn) t_pending->push_back(std::move(e.fn));
+  }
+  edges.clear();
+  if (t_draining) return;
+  t_draining = true;
+  while (!t_pending->empty()) {
+    std::shared_ptr<Node> n = std::move(t_pending->back());
+    t_pending->pop_back();
+    n.reset();  // may run ~Node, which appends to t_pending
+  }
+  t_draining = false;
+}
+
+Node::~Node() { ReleaseNodeTree(std::move(next_)); }
+
+bool GradEnabled() { return t_grad_enabled; }
+void SetGradEnabled(bool enabled) { t_grad_enabled = enabled; }
+
+SavedTensor::SavedTensor(const Tensor& t, bool is_output)
+    : data_(t.detach()),
+      counter_(t.impl()->version),
+      saved_version_(t.version()),
+      defined_(true),
+      output_nr_(t.impl()->output_nr),
+      is_output_(is_output) {}
+
+absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
+  if (released_) {
+    return absl::FailedPreconditionError(
+        "Trying to backward through the graph a second time (or directly "
+        "access saved tensors after they have already been freed). Saved "
+        "intermediate values of the graph are freed when you call .backward() "
+        "or autograd.grad(). Specify retain_graph=True if you need to backward "
+        "through the graph a second time or if you need to access saved "
+        "tensors after calling backward.");
+  }
+  if (counter_->version != saved_version_) {
+    std::string which = is_output_
+                            ? absl::StrCat(", which is output ", output_nr_,
+                                           " of ", owner.name(), ",")
+                            : "";
+    return absl::FailedPreconditionError(absl::StrCat(
+        "one of the variables needed for gradient computation has been "
+        "modified by an inplace operation: [",
+        TypeString(data_), "]", which, " is at version ", counter_->version,
+        "; expected version ", saved_version_,
+        " instead. Hint: enable anomaly detection to find the operation that "
+        "failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True)."));
+  }
+  return data_;
+}
+
+int Node::Save(const Tensor& t, bool is_output) {
+  saved_.emplace_back(t, is_output);
+  return static_cast<int>(saved_.size()) - 1;
+}
+
+absl::StatusOr<Tensor> Node::Saved(int slot) const {
+  return saved_[slot].Unpack(*this);
+}
+
+void Node::ReleaseSaved() {
+  for (SavedTensor& s : saved_) s.Release();
+  released_ = true;
+}
+
+absl::StatusOr<GradList> Node::Apply(const GradList& grad_outputs) {
+  if (!fn_) {
+    return absl::UnimplementedError(
+        absl::StrCat("derivative for ", name_, " is not implemented"));
+  }
+  return fn_(*this, grad_outputs);
+}
+
+AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf)
+    : Node("AccumulateGrad", {}), leaf_(std::move(leaf)) {}
+
+absl::StatusOr<GradList> AccumulateGrad::Apply(const GradList&) {
+  // The engine commits leaf gradients itself once the whole pass succeeded.
+  return GradList{};
+}
+
+Edge GradientEdge(const Tensor& t) {
+  if (!t.defined()) return {};
+  TensorImpl* impl = t.impl();
+  if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  if (!impl->requires_grad) return {};
+  std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    acc->output_shapes = {t.sizes()};
+    acc->output_dtypes = {t.dtype()};
+    impl->grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+bool AnyRequiresGrad(const std::vector<const Tensor*>& inputs) {
+  if (!t_grad_enabled) return false;
+  for (const Tensor* t : inputs) {
+    if (t->defined() && t->requires_grad()) return true;
+  }
+  return false;
+}
+
+std::shared_ptr<Node> RecordOp(const std::string& name,
+                               const std::vector<const Tensor*>& inputs,
+                               const std::vector<Tensor*>& outputs) {
+  if (!AnyRequiresGrad(inputs)) return nullptr;
+  std::vector<Edge> edges;
+  edges.reserve(inputs.size());
+  for (const Tensor* t : inputs) edges.push_back(GradientEdge(*t));
+  auto node = std::make_shared<Node>(name, std::move(edges),
+                                     static_cast<int>(outputs.size()));
+  int nr = 0;
+  for (Tensor* out : outputs) {
+    node->output_shapes.push_back(out->sizes());
+    node->output_dtypes.push_back(out->dtype());
+    // Only floating outputs carry gradient (argmax-like outputs do not).
+    if (IsDifferentiable(out->dtype())) {
+      out->impl()->grad_fn = node;
+      out->impl()->output_nr = nr;
+    }
+    ++nr;
+  }
+  return node;
+}
+
+absl::Status CheckInplace(const Tensor& t) {
+  if (!GradEnabled()) return absl::OkStatus();
+  if (t.is_leaf() && t.impl()->requires_grad) {
+    return absl::FailedPreconditionError(
+        "a leaf Variable that requires grad is being used in an in-place "
+        "operation.");
+  }
+  const auto& base = t.impl()->view_base;
+  if (base && base->grad_fn == nullptr && base->requires_grad) {
+    return absl::FailedPreconditionError(
+        "a view of a leaf Variable that requires grad is being used in an "
+        "in-place operation.");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Adds b into the accumulator slot a (undefined means zero).
+absl::Status AccumulateInto(Tensor& a, const Tensor& b) {
+  if (!b.defined()) return absl::OkStatus();
+  if (!a.defined()) {
+    a = b;
+    return absl::OkStatus();
+  }
+  TENSORD_ASSIGN_OR_RETURN(a, Add(a, b));
+  return absl::OkStatus();
+}
+
+struct NodeState {
+  GradList inputs;  // gradient for each output of the node
+  int dependencies = 0;
+};
+
+}  // namespace
+
+absl::Status Backward(const Tensor& root, const Tensor& gradient,
+                      bool retain_graph) {
+  if (!root.requires_grad()) {
+    return absl::FailedPreconditionError(
+        "element 0 of tensors does not require grad and does not have a "
+        "grad_fn");
+  }
+  NoGradGuard no_grad;
+  Tensor grad = gradient;
+  if (!grad.defined()) {
+    if (root.numel() != 1) {
+      return absl::InvalidArgumentError(
+          "grad can be implicitly created only for scalar outputs");
+    }
+    TENSORD_ASSIGN_OR_RETURN(grad, OnesLike(root));
+  } else {
+    if (grad.sizes() != root.sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Mismatch in shape: grad_output[0] has a shape of ",
+          FormatSize(grad.sizes()), " and output[0] has a shape of ",
+          FormatSize(root.sizes()), "."));
+    }
+    if (grad.dtype() != root.dtype()) {
+      TENSORD_ASSIGN_OR_RETURN(grad, To(grad, root.dtype()));
+    }
+  }
+
+  Edge root_edge = GradientEdge(root);
+  Node* root_node = root_edge.fn.get();
+
+  // Count dependencies with an explicit stack (no recursion).
+  std::unordered_map<Node*, NodeState> state;
+  state[root_node];
+  std::vector<Node*> stack = {root_node};
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next_edges()) {
+      if (!e.fn) continue;
+      auto [it, inserted] = state.try_emplace(e.fn.get());
+      it->second.dependencies++;
+      if (inserted) stack.push_back(e.fn.get());
+    }
+  }
+
+  // Leaf and retained gradients are collected and committed only when the
+  // whole pass succeeded, so a failing backward changes nothing.
+  std::vector<std::pair<std::shared_ptr<TensorImpl>, Tensor>> leaf_grads;
+  std::vector<Node*> executed;
+
+  state[root_node].inputs.resize(root_node->num_outputs());
+  state[root_node].inputs[root_edge.input_nr] = grad;
+  std::vector<Node*> ready = {root_node};
+  while (!ready.empty()) {
+    Node* n = ready.back();
+    ready.pop_back();
+    NodeState& st = state[n];
+    if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) {
+      if (!st.inputs.empty() && st.inputs[0].defined()) {
+        leaf_grads.emplace_back(acc->leaf(), st.inputs[0]);
+      }
+      continue;
+    }
+    if (n->released() && !n->saved().empty()) {
+      return absl::FailedPreconditionError(
+          "Trying to backward through the graph a second time (or directly "
+          "access saved tensors after they have already been freed). Saved "
+          "intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you "
+          "need to backward through the graph a second time or if you need "
+          "to access saved tensors after calling backward.");
+    }
+    // Undefined output grads are zeros of the output's shape.
+    st.inputs.resize(n->num_outputs());
+    for (int i = 0; i < n->num_outputs(); ++i) {
+      if (!st.inputs[i].defined()) {
+        TENSORD_ASSIGN_OR_RETURN(st.inputs[i],
+                                 Zeros(n->output_shapes[i], n->output_dtypes[i]));
+      }
+    }
+    for (auto& [impl, nr] : n->retained) {
+      if (auto t = impl.lock()) {
+        leaf_grads.emplace_back(t, st.inputs[nr]);
+      }
+    }
+    TENSORD_ASSIGN_OR_RETURN(GradList in_grads, n->Apply(st.inputs));
+    if (in_grads.size() != n->next_edges().size()) {
+      return absl::InternalError(absl::StrCat(
+          n->name(), " returned ", in_grads.size(), " gradients for ",
+          n->next_edges().size(), " inputs"));
+    }
+    executed.push_back(n);
+    st.inputs.clear();
+    for (size_t i = 0; i < in_grads.size(); ++i) {
+      const Edge& e = n->next_edges()[i];
+      if (!e.fn) continue;
+      // Broadcasting's and type promotion's backward, in one place: reduce
+      // the gradient to the input's shape and cast it to the input's dtype.
+      Tensor gi = in_grads[i];
+      if (gi.defined()) {
+        const Shape& want = e.fn->output_shapes[e.input_nr];
+        if (gi.sizes() != want) {
+          TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, want));
+        }
+        const DType want_t = e.fn->output_dtypes[e.input_nr];
+        if (gi.dtype() != want_t) {
+          TENSORD_ASSIGN_OR_RETURN(gi, To(gi, want_t));
+        }
+      }
+      NodeState& next = state[e.fn.get()];
+      next.inputs.resize(e.fn->num_outputs());
+      TENSORD_RETURN_IF_ERROR(AccumulateInto(next.inputs[e.input_nr], gi));
+      if (--next.dependencies == 0) ready.push_back(e.fn.get());
+    }
+  }
+
+  // Commit: accumulate into .grad (cloning first so user tensors never alias
+  // a grad), then free saved tensors unless the graph is retained.
+  for (auto& [impl, g] : leaf_grads) {
+    Tensor leaf(impl);
+    Tensor cur = impl->grad;
+    Tensor incoming = g;
+    if (incoming.sizes() != leaf.sizes()) {
+      TENSORD_ASSIGN_OR_RETURN(incoming, SumToShape(incoming, leaf.sizes()));
+    }
+    if (!cur.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(impl->grad, Clone(incoming));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(Tensor ignored, AddInplace(cur, incoming));
+      (void)ignored;
+    }
+  }
+  if (!retain_graph) {
+    for (Node* n : executed) n->ReleaseSaved();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tensord

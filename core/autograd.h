@@ -1,0 +1,157 @@
+// autograd.h — the reverse-mode autograd engine.
+//
+// Each differentiable op records a Node (named like PyTorch's grad_fn,
+// e.g. "MulBackward0") holding the tensors its derivative needs and a closure
+// that maps the output gradients to input gradients. Leaves that require grad
+// get an AccumulateGrad node. Backward() is a dependency count and one
+// iterative reverse walk, so arbitrarily deep graphs do not grow the stack.
+//
+//   Tensor y = *Mul(x, x);
+//   TENSORD_RETURN_IF_ERROR(Backward(*Sum(y), Tensor(), /*retain_graph=*/false));
+#ifndef TENSORD_CORE_AUTOGRAD_H_
+#define TENSORD_CORE_AUTOGRAD_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/tensor.h"
+
+namespace tensord {
+
+struct Edge {
+  std::shared_ptr<Node> fn;  // null: the input needs no gradient
+  int input_nr = 0;
+};
+
+// A tensor saved for backward. Stores a history-free alias plus the version
+// it had when saved; unpacking after an in-place change or after the graph
+// was freed fails with PyTorch's messages.
+class SavedTensor {
+ public:
+  SavedTensor() = default;
+  SavedTensor(const Tensor& t, bool is_output);
+  absl::StatusOr<Tensor> Unpack(const Node& owner) const;
+  void Release() { data_ = Tensor(); released_ = true; }
+  bool defined() const { return defined_; }
+  int64_t saved_version() const { return saved_version_; }
+  const Tensor& data() const { return data_; }
+
+ private:
+  Tensor data_;
+  std::shared_ptr<VersionCounter> counter_;
+  int64_t saved_version_ = 0;
+  bool defined_ = false;
+  bool released_ = false;
+  int output_nr_ = 0;
+  bool is_output_ = false;
+};
+
+using GradList = std::vector<Tensor>;  // undefined entries mean "zero"
+
+class Node {
+ public:
+  using BackwardFn = std::function<absl::StatusOr<GradList>(
+      Node& self, const GradList& grad_outputs)>;
+
+  Node(std::string name, std::vector<Edge> next, int num_outputs = 1)
+      : name_(std::move(name)), next_(std::move(next)), num_outputs_(num_outputs) {}
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::vector<Edge>& next_edges() const { return next_; }
+  int num_outputs() const { return num_outputs_; }
+  int num_inputs() const { return static_cast<int>(next_.size()); }
+
+  // Saves a tensor needed by backward; returns its slot.
+  int Save(const Tensor& t, bool is_output = false);
+  absl::StatusOr<Tensor> Saved(int slot) const;
+  const std::vector<SavedTensor>& saved() const { return saved_; }
+  void ReleaseSaved();
+  bool released() const { return released_; }
+
+  void set_backward(BackwardFn fn) { fn_ = std::move(fn); }
+  // Maps output grads to one grad per next edge.
+  virtual absl::StatusOr<GradList> Apply(const GradList& grad_outputs);
+
+  // Shapes and dtypes of the outputs, for making zero grads and checking.
+  std::vector<Shape> output_shapes;
+  std::vector<DType> output_dtypes;
+  // Small attributes the backward needs (dims, sizes, scalars).
+  std::vector<int64_t> ints;
+  Shape shape_a, shape_b;
+  std::vector<double> doubles;
+  // Non-leaf outputs whose .grad is kept (retain_grad), by output number.
+  std::vector<std::pair<std::weak_ptr<TensorImpl>, int>> retained;
+
+ private:
+  friend void ReleaseNodeTree(std::vector<Edge>&& edges);
+  std::string name_;
+  std::vector<Edge> next_;
+  int num_outputs_;
+  std::vector<SavedTensor> saved_;
+  bool released_ = false;
+  BackwardFn fn_;
+};
+
+// Accumulates the incoming gradient into a leaf's .grad.
+class AccumulateGrad : public Node {
+ public:
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  absl::StatusOr<GradList> Apply(const GradList& grad_outputs) override;
+  const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
+
+ private:
+  std::shared_ptr<TensorImpl> leaf_;
+};
+
+// ---- grad mode ----
+bool GradEnabled();
+void SetGradEnabled(bool enabled);
+
+// RAII: disables gradient recording in scope (torch.no_grad()).
+class NoGradGuard {
+ public:
+  NoGradGuard() : prev_(GradEnabled()) { SetGradEnabled(false); }
+  ~NoGradGuard() { SetGradEnabled(prev_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+// The edge through which gradient flows into `t` (AccumulateGrad for leaves
+// requiring grad, grad_fn for non-leaves, null edge otherwise).
+Edge GradientEdge(const Tensor& t);
+
+// True if grad mode is on and any input requires grad.
+bool AnyRequiresGrad(const std::vector<const Tensor*>& inputs);
+
+// Creates a node named `name` whose next edges are the inputs' gradient
+// edges, and makes it the grad_fn of `outputs`. Returns null (and records
+// nothing) if no input requires grad or grad mode is off.
+std::shared_ptr<Node> RecordOp(const std::string& name,
+                               const std::vector<const Tensor*>& inputs,
+                               const std::vector<Tensor*>& outputs);
+
+// Runs backward from `root`. `gradient` may be undefined only for a
+// one-element root. Leaves accumulate into .grad; retained non-leaves get
+// .grad. Errors: FAILED_PRECONDITION for a root that does not require grad,
+// a freed graph or a saved tensor modified in place; INVALID_ARGUMENT for a
+// missing gradient of a non-scalar root or a gradient of the wrong shape.
+absl::Status Backward(const Tensor& root, const Tensor& gradient = Tensor(),
+                      bool retain_graph = false);
+
+// Checks whether an in-place change of `t` is allowed by autograd
+// (PyTorch's leaf and leaf-view errors).
+absl::Status CheckInplace(const Tensor& t);
+
+}  // namespace tensord
+
+#endif  // TENSORD_CORE_AUTOGRAD_H_

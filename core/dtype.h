@@ -1,0 +1,173 @@
+// dtype.h — the element types of tensord, from one X-macro list.
+//
+// Everything that depends on the set of dtypes (the enum, names, sizes, the
+// C++ type, the dispatch switch and type promotion) is generated from
+// TENSORD_FORALL_DTYPES, so adding a dtype means adding one line.
+//
+//   DType t = DType::kFloat32;
+//   TENSORD_DISPATCH_ALL(t, scalar_t, { scalar_t* p = ...; });
+//   PromoteTypes(DType::kInt64, DType::kFloat32) == DType::kFloat32
+#ifndef TENSORD_CORE_DTYPE_H_
+#define TENSORD_CORE_DTYPE_H_
+
+#include <complex>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+namespace tensord {
+
+using complex64 = std::complex<float>;
+
+// V(enum name, C++ type, torch name, short name used in legacy type strings)
+#define TENSORD_FORALL_DTYPES(V)                 \
+  V(kBool, bool, "bool", "Bool")                 \
+  V(kInt32, int32_t, "int32", "Int")             \
+  V(kInt64, int64_t, "int64", "Long")            \
+  V(kFloat32, float, "float32", "Float")         \
+  V(kFloat64, double, "float64", "Double")       \
+  V(kComplex64, complex64, "complex64", "ComplexFloat")
+
+enum class DType : int8_t {
+#define TENSORD_DTYPE_ENUM(e, T, n, s) e,
+  TENSORD_FORALL_DTYPES(TENSORD_DTYPE_ENUM)
+#undef TENSORD_DTYPE_ENUM
+};
+
+inline constexpr int kNumDTypes = 6;
+
+template <typename T>
+struct DTypeOf;
+#define TENSORD_DTYPE_OF(e, T, n, s) \
+  template <>                        \
+  struct DTypeOf<T> {                \
+    static constexpr DType value = DType::e; \
+  };
+TENSORD_FORALL_DTYPES(TENSORD_DTYPE_OF)
+#undef TENSORD_DTYPE_OF
+
+// Bytes per element.
+constexpr int64_t ItemSize(DType t) {
+  switch (t) {
+#define TENSORD_DTYPE_SIZE(e, T, n, s) \
+  case DType::e:                       \
+    return sizeof(T);
+    TENSORD_FORALL_DTYPES(TENSORD_DTYPE_SIZE)
+#undef TENSORD_DTYPE_SIZE
+  }
+  return 0;
+}
+
+// "float32" etc. (torch prints "torch.float32").
+constexpr const char* DTypeName(DType t) {
+  switch (t) {
+#define TENSORD_DTYPE_NAME(e, T, n, s) \
+  case DType::e:                       \
+    return n;
+    TENSORD_FORALL_DTYPES(TENSORD_DTYPE_NAME)
+#undef TENSORD_DTYPE_NAME
+  }
+  return "?";
+}
+
+// "Float", "Long", ... as in torch's error messages ("Got: Long").
+constexpr const char* DTypeShortName(DType t) {
+  switch (t) {
+#define TENSORD_DTYPE_SHORT(e, T, n, s) \
+  case DType::e:                        \
+    return s;
+    TENSORD_FORALL_DTYPES(TENSORD_DTYPE_SHORT)
+#undef TENSORD_DTYPE_SHORT
+  }
+  return "?";
+}
+
+// Parses "float32", "torch.float32" and torch's aliases ("float", "long",
+// "double", "int", "cfloat"). Returns false if unknown.
+bool ParseDType(std::string_view name, DType* out);
+
+constexpr bool IsFloating(DType t) {
+  return t == DType::kFloat32 || t == DType::kFloat64;
+}
+constexpr bool IsComplex(DType t) { return t == DType::kComplex64; }
+constexpr bool IsIntegral(DType t, bool include_bool) {
+  return t == DType::kInt32 || t == DType::kInt64 ||
+         (include_bool && t == DType::kBool);
+}
+// Floating or complex: the dtypes that can require grad.
+constexpr bool IsDifferentiable(DType t) { return IsFloating(t) || IsComplex(t); }
+
+// The type category used by promotion: bool < integral < floating < complex.
+constexpr int Category(DType t) {
+  return t == DType::kBool ? 0 : IsIntegral(t, false) ? 1 : IsFloating(t) ? 2 : 3;
+}
+
+// PyTorch's promote_types for two dtypes (complex128 does not exist here, so
+// complex64 with float64 stays complex64).
+constexpr DType PromoteTypes(DType a, DType b) {
+  if (a == b) return a;
+  const int ca = Category(a), cb = Category(b);
+  if (ca != cb) {
+    DType hi = ca > cb ? a : b;
+    return hi;
+  }
+  return ItemSize(a) >= ItemSize(b) ? a : b;
+}
+
+// The dtype used for results of ops that produce floats from integers
+// (true division, exp, mean, ...): torch's default dtype.
+inline constexpr DType kDefaultFloat = DType::kFloat32;
+
+}  // namespace tensord
+
+namespace tensord {
+
+template <typename T>
+struct TypeTag {
+  using type = T;
+};
+
+// Calls f(TypeTag<T>{}) with the C++ type T of `t`. The one switch over
+// dtypes, generated from the list.
+template <typename F>
+void DispatchAll(DType t, F&& f) {
+  switch (t) {
+#define TENSORD_DISPATCH_CASE(e, CT, n, s) \
+  case DType::e:                          \
+    f(TypeTag<CT>{});                     \
+    break;
+    TENSORD_FORALL_DTYPES(TENSORD_DISPATCH_CASE)
+#undef TENSORD_DISPATCH_CASE
+  }
+}
+
+}  // namespace tensord
+
+// Runs BODY (inside a generic lambda, so `if constexpr` discards branches
+// that do not compile for a type) with the C++ type of DTYPE bound to T.
+// BODY may `return;` to leave early; it cannot return from the caller.
+#define TENSORD_DISPATCH_ALL(DTYPE, T, ...)                          \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
+    using T = typename decltype(tensord_tag_)::type;                 \
+    __VA_ARGS__;                                                     \
+  })
+
+// Real (non-complex) dtypes only; BODY does not run for complex.
+#define TENSORD_DISPATCH_REAL(DTYPE, T, ...)                         \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
+    using T = typename decltype(tensord_tag_)::type;                 \
+    if constexpr (!std::is_same_v<T, ::tensord::complex64>) {        \
+      __VA_ARGS__;                                                   \
+    }                                                                \
+  })
+
+// float32 and float64 only.
+#define TENSORD_DISPATCH_FLOATING(DTYPE, T, ...)                     \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
+    using T = typename decltype(tensord_tag_)::type;                 \
+    if constexpr (std::is_floating_point_v<T>) {                     \
+      __VA_ARGS__;                                                   \
+    }                                                                \
+  })
+
+#endif  // TENSORD_CORE_DTYPE_H_

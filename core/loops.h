@@ -1,0 +1,127 @@
+// loops.h — the strided iteration that every elementwise kernel uses.
+//
+// ForEachRow walks a shape with N operands (each with its own element
+// strides, 0 for a broadcast dim), after merging dims that are contiguous
+// for every operand, and calls the body once per innermost row:
+//
+//   ForEachRow<2>(shape, {out_strides, in_strides},
+//       [&](const std::array<int64_t, 2>& off, int64_t n,
+//           const std::array<int64_t, 2>& step) { ... });
+//
+// Rows are distributed over the OpenMP threads when the work is large, so
+// kernels get both cores without a dtype switch or call per element.
+#ifndef TENSORD_CORE_LOOPS_H_
+#define TENSORD_CORE_LOOPS_H_
+
+#include <omp.h>
+
+#include <array>
+#include <cstdint>
+
+#include "core/tensor.h"
+
+namespace tensord {
+
+// Work (elements) below which kernels stay on one thread.
+inline constexpr int64_t kParallelGrain = 1 << 15;
+
+// Number of threads for `work` elements.
+inline int ThreadsFor(int64_t work) {
+  if (work < kParallelGrain) return 1;
+  int t = omp_get_max_threads();
+  int64_t by_work = work / kParallelGrain;
+  return static_cast<int>(by_work < t ? by_work : t);
+}
+
+// Calls f(begin, end) over [0, n) split across threads.
+template <typename F>
+void ParallelFor(int64_t n, int64_t work_per_item, F&& f) {
+  const int threads = ThreadsFor(n * work_per_item);
+  if (threads <= 1 || n < 2) {
+    f(int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const int64_t nt = omp_get_num_threads();
+    const int64_t id = omp_get_thread_num();
+    const int64_t chunk = (n + nt - 1) / nt;
+    const int64_t b = id * chunk;
+    const int64_t e = b + chunk < n ? b + chunk : n;
+    if (b < e) f(b, e);
+  }
+}
+
+template <size_t N, typename Body>
+void ForEachRow(const Shape& shape, const std::array<Shape, N>& strides,
+                Body&& body) {
+  // Merge dims and drop size-1 dims.
+  Shape sz;
+  std::array<Shape, N> st;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    if (shape[d] == 0) return;
+    bool merge = !sz.empty();
+    if (merge) {
+      for (size_t k = 0; k < N; ++k) {
+        if (st[k].back() != strides[k][d] * shape[d]) {
+          merge = false;
+          break;
+        }
+      }
+    }
+    if (merge) {
+      sz.back() *= shape[d];
+      for (size_t k = 0; k < N; ++k) st[k].back() = strides[k][d];
+    } else {
+      sz.push_back(shape[d]);
+      for (size_t k = 0; k < N; ++k) st[k].push_back(strides[k][d]);
+    }
+  }
+  std::array<int64_t, N> step{};
+  if (sz.empty()) {  // a single element
+    std::array<int64_t, N> off{};
+    body(off, int64_t{1}, step);
+    return;
+  }
+  const int64_t nd = static_cast<int64_t>(sz.size());
+  const int64_t inner = sz[nd - 1];
+  for (size_t k = 0; k < N; ++k) step[k] = st[k][nd - 1];
+  int64_t rows = 1;
+  for (int64_t d = 0; d < nd - 1; ++d) rows *= sz[d];
+  if (rows == 1) {
+    // One long row: split it across threads.
+    ParallelFor(inner, 1, [&](int64_t b, int64_t e) {
+      std::array<int64_t, N> off;
+      for (size_t k = 0; k < N; ++k) off[k] = b * step[k];
+      body(off, e - b, step);
+    });
+    return;
+  }
+  ParallelFor(rows, inner, [&](int64_t rb, int64_t re) {
+    for (int64_t r = rb; r < re; ++r) {
+      std::array<int64_t, N> off{};
+      int64_t rem = r;
+      for (int64_t d = nd - 2; d >= 0; --d) {
+        const int64_t i = rem % sz[d];
+        rem /= sz[d];
+        for (size_t k = 0; k < N; ++k) off[k] += i * st[k][d];
+      }
+      body(off, inner, step);
+    }
+  });
+}
+
+// Strides of `t` seen through a broadcast to `shape` (0 on expanded dims).
+inline Shape BroadcastStrides(const Tensor& t, const Shape& shape) {
+  Shape out(shape.size(), 0);
+  const int64_t off = static_cast<int64_t>(shape.size()) - t.dim();
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    out[off + d] = t.sizes()[d] == 1 ? 0 : t.strides()[d];
+  }
+  return out;
+}
+
+}  // namespace tensord
+
+#endif  // TENSORD_CORE_LOOPS_H_

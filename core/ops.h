@@ -1,0 +1,200 @@
+// ops.h — tensord's tensor operations, with PyTorch's semantics.
+//
+// Every op validates its arguments (INVALID_ARGUMENT with PyTorch's message
+// on a bad shape, dim or dtype), computes its result, and records an autograd
+// node when grad mode is on and an input requires grad. Ops never modify
+// their inputs unless their name ends in an underscore (in place).
+//
+//   TENSORD_ASSIGN_OR_RETURN(Tensor a, Arange(0, 12, 1, DType::kInt64));
+//   TENSORD_ASSIGN_OR_RETURN(Tensor m, Reshape(a, {3, 4}));
+//   TENSORD_ASSIGN_OR_RETURN(Tensor c, Cumsum(m, 0));
+//
+// Thread safety: as for Tensor.
+#ifndef TENSORD_CORE_OPS_H_
+#define TENSORD_CORE_OPS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/autograd.h"
+#include "core/tensor.h"
+
+namespace tensord {
+
+using StatusOrTensor = absl::StatusOr<Tensor>;
+using DimList = std::vector<int64_t>;
+
+// ---- creation ----
+StatusOrTensor Zeros(const Shape& shape, DType dtype = kDefaultFloat);
+StatusOrTensor Ones(const Shape& shape, DType dtype = kDefaultFloat);
+StatusOrTensor Full(const Shape& shape, const Scalar& value,
+                    std::optional<DType> dtype = std::nullopt);
+// dtype defaults to int64 when all of start/end/step are integral, else
+// float32.
+StatusOrTensor Arange(const Scalar& start, const Scalar& end,
+                      const Scalar& step = Scalar(int64_t{1}),
+                      std::optional<DType> dtype = std::nullopt);
+StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
+                        std::optional<DType> dtype = std::nullopt);
+StatusOrTensor Eye(int64_t n, std::optional<int64_t> m = std::nullopt,
+                   DType dtype = kDefaultFloat);
+StatusOrTensor ZerosLike(const Tensor& t, std::optional<DType> dtype = std::nullopt);
+StatusOrTensor OnesLike(const Tensor& t, std::optional<DType> dtype = std::nullopt);
+
+// A per-session random generator (mt19937, as torch's CPU generator):
+// Rand() gives the same numbers as torch.rand after the same manual_seed.
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = 67280421310721ULL) { ManualSeed(seed); }
+  void ManualSeed(uint64_t seed);
+  uint32_t Next32();
+  uint64_t Next64();
+  // torch's uniform draws for float and double.
+  float UniformFloat();
+  double UniformDouble();
+  // torch's scalar normal (Box–Muller on two uniform doubles, cached).
+  double Normal();
+
+ private:
+  uint32_t mt_[624];
+  int index_ = 624;
+  bool has_next_normal_ = false;
+  double next_normal_ = 0;
+};
+StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype = kDefaultFloat);
+StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype = kDefaultFloat);
+
+// ---- dtype ----
+// Converts (a copy unless already of `dtype`, as torch's .to()).
+StatusOrTensor To(const Tensor& t, DType dtype);
+// Result dtype of an elementwise op over `ts` (torch.result_type).
+DType ResultType(const std::vector<const Tensor*>& ts);
+
+// ---- shape and views ----
+StatusOrTensor Reshape(const Tensor& t, const DimList& shape);  // -1 allowed
+StatusOrTensor View(const Tensor& t, const DimList& shape);
+StatusOrTensor Flatten(const Tensor& t, int64_t start_dim = 0, int64_t end_dim = -1);
+StatusOrTensor Squeeze(const Tensor& t);
+StatusOrTensor Squeeze(const Tensor& t, int64_t dim);
+StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim);
+StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1);
+StatusOrTensor T(const Tensor& t);  // .T: reverses all dims
+StatusOrTensor Permute(const Tensor& t, const DimList& dims);
+StatusOrTensor Expand(const Tensor& t, const DimList& sizes);  // -1 keeps
+StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim = 0);
+StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim = 0);
+StatusOrTensor Clone(const Tensor& t);
+StatusOrTensor Contiguous(const Tensor& t);
+
+// Python indexing: one entry per index expression element.
+struct IndexItem {
+  enum Kind { kInt, kSlice, kNone, kEllipsis } kind = kInt;
+  int64_t index = 0;                      // kInt
+  std::optional<int64_t> start, stop;     // kSlice
+  int64_t step = 1;                       // kSlice
+  static IndexItem Int(int64_t i) { IndexItem it; it.kind = kInt; it.index = i; return it; }
+  static IndexItem Slice(std::optional<int64_t> a, std::optional<int64_t> b, int64_t s = 1) {
+    IndexItem it; it.kind = kSlice; it.start = a; it.stop = b; it.step = s; return it;
+  }
+  static IndexItem NewAxis() { IndexItem it; it.kind = kNone; return it; }
+  static IndexItem Ellipsis() { IndexItem it; it.kind = kEllipsis; return it; }
+};
+StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index);
+StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
+                     std::optional<int64_t> stop, int64_t step);
+StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index);
+// t[index] = value (value broadcast to the indexed view). In place.
+absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
+                      const Tensor& value);
+
+// ---- elementwise ----
+StatusOrTensor Add(const Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor Mul(const Tensor& a, const Tensor& b);
+StatusOrTensor Div(const Tensor& a, const Tensor& b);
+StatusOrTensor Pow(const Tensor& a, const Tensor& b);
+StatusOrTensor Maximum(const Tensor& a, const Tensor& b);
+StatusOrTensor Minimum(const Tensor& a, const Tensor& b);
+StatusOrTensor Neg(const Tensor& a);
+StatusOrTensor Abs(const Tensor& a);
+StatusOrTensor Exp(const Tensor& a);
+StatusOrTensor Log(const Tensor& a);
+StatusOrTensor Sqrt(const Tensor& a);
+StatusOrTensor Sin(const Tensor& a);
+StatusOrTensor Cos(const Tensor& a);
+StatusOrTensor Tanh(const Tensor& a);
+StatusOrTensor Sigmoid(const Tensor& a);
+StatusOrTensor Relu(const Tensor& a);
+StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
+                     std::optional<Scalar> max);
+StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b);
+StatusOrTensor Eq(const Tensor& a, const Tensor& b);
+StatusOrTensor Ne(const Tensor& a, const Tensor& b);
+StatusOrTensor Lt(const Tensor& a, const Tensor& b);
+StatusOrTensor Le(const Tensor& a, const Tensor& b);
+StatusOrTensor Gt(const Tensor& a, const Tensor& b);
+StatusOrTensor Ge(const Tensor& a, const Tensor& b);
+
+// ---- reductions ----
+// `dims` empty means all dims. dtype of sum/prod: int64 for integral inputs.
+StatusOrTensor Sum(const Tensor& t, const DimList& dims = {}, bool keepdim = false);
+StatusOrTensor Mean(const Tensor& t, const DimList& dims = {}, bool keepdim = false);
+StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim = std::nullopt,
+                    bool keepdim = false);
+// max/min over all elements.
+StatusOrTensor Max(const Tensor& t);
+StatusOrTensor Min(const Tensor& t);
+// max/min along `dim`: (values, indices).
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxDim(const Tensor& t, int64_t dim, bool keepdim = false);
+absl::StatusOr<std::pair<Tensor, Tensor>> MinDim(const Tensor& t, int64_t dim, bool keepdim = false);
+StatusOrTensor Argmax(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+StatusOrTensor Argmin(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+
+// ---- scans ----
+StatusOrTensor Cumsum(const Tensor& t, int64_t dim);
+StatusOrTensor Cumprod(const Tensor& t, int64_t dim);
+
+// ---- linear algebra ----
+StatusOrTensor Dot(const Tensor& a, const Tensor& b);
+StatusOrTensor Mv(const Tensor& a, const Tensor& b);
+StatusOrTensor Mm(const Tensor& a, const Tensor& b);
+StatusOrTensor Matmul(const Tensor& a, const Tensor& b);
+StatusOrTensor Outer(const Tensor& a, const Tensor& b);
+// torch.norm: p = 2 (default), 1, or "fro"; over all elements or `dims`.
+StatusOrTensor Norm(const Tensor& t, double p = 2.0, const DimList& dims = {},
+                    bool keepdim = false);
+// torch.linalg.norm for vectors (and "fro" for matrices); same math,
+// different grad_fn name.
+StatusOrTensor LinalgVectorNorm(const Tensor& t, double ord = 2.0,
+                                const DimList& dims = {}, bool keepdim = false);
+// (eigenvalues ascending, eigenvectors as columns); uses the lower triangle.
+absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
+// General eigendecomposition: complex64 results, not differentiable.
+absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
+StatusOrTensor Eigvals(const Tensor& a);
+
+// ---- in place (return the modified tensor itself) ----
+StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor SubInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor MulInplace(const Tensor& self, const Tensor& other);
+StatusOrTensor DivInplace(const Tensor& self, const Tensor& other);
+StatusOrTensor ZeroInplace(const Tensor& self);
+StatusOrTensor FillInplace(const Tensor& self, const Scalar& value);
+StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src);
+
+// ---- helpers shared by kernels and backward formulas ----
+// Sums `grad` down to `shape` over broadcast dims (broadcasting's backward).
+StatusOrTensor SumToShape(const Tensor& grad, const Shape& shape);
+// Broadcast shape of a and b, or INVALID_ARGUMENT with torch's message.
+absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
+// Normalizes a possibly negative dim; INVALID_ARGUMENT ("Dimension out of
+// range ...") if out of range. A 0-dim tensor accepts dims -1 and 0.
+absl::StatusOr<int64_t> WrapDim(int64_t dim, int64_t ndim);
+
+}  // namespace tensord
+
+#endif  // TENSORD_CORE_OPS_H_

@@ -1,0 +1,249 @@
+// Creation ops and the random generator.
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+
+StatusOrTensor Full(const Shape& shape, const Scalar& value, std::optional<DType> dtype) {
+  TENSORD_RETURN_IF_ERROR(CheckedNumel(shape).status());
+  const DType dt = dtype ? *dtype
+                         : (value.dtype() == DType::kFloat64 ? kDefaultFloat : value.dtype());
+  Tensor out = Empty(shape, dt);
+  CopyConvert(ScalarTensor(value, dt), out);
+  return out;
+}
+
+StatusOrTensor Zeros(const Shape& shape, DType dtype) {
+  return Full(shape, Scalar(int64_t{0}), dtype);
+}
+
+StatusOrTensor Ones(const Shape& shape, DType dtype) {
+  return Full(shape, Scalar(int64_t{1}), dtype);
+}
+
+StatusOrTensor ZerosLike(const Tensor& t, std::optional<DType> dtype) {
+  return Zeros(t.sizes(), dtype.value_or(t.dtype()));
+}
+
+StatusOrTensor OnesLike(const Tensor& t, std::optional<DType> dtype) {
+  return Ones(t.sizes(), dtype.value_or(t.dtype()));
+}
+
+StatusOrTensor Arange(const Scalar& start, const Scalar& end, const Scalar& step,
+                      std::optional<DType> dtype) {
+  const bool all_int = start.is_integral() && end.is_integral() && step.is_integral();
+  const DType dt = dtype ? *dtype : (all_int ? DType::kInt64 : kDefaultFloat);
+  const double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  if (st == 0) return absl::InvalidArgumentError("step must be nonzero");
+  if ((st > 0 && e < s) || (st < 0 && e > s)) {
+    return absl::InvalidArgumentError("upper bound and larger bound inconsistent with step sign");
+  }
+  if (!std::isfinite(s) || !std::isfinite(e)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unsupported range: ", s, " -> ", e));
+  }
+  int64_t n;
+  if (all_int) {
+    const int64_t is = start.to_int(), ie = end.to_int(), ist = step.to_int();
+    n = ist > 0 ? (ie - is + ist - 1) / ist : (is - ie - ist - 1) / (-ist);
+  } else {
+    n = static_cast<int64_t>(std::ceil((e - s) / st));
+  }
+  if (n < 0) n = 0;
+  if (n > (int64_t{1} << 40)) {
+    return absl::InvalidArgumentError(absl::StrCat("arange: too many elements (", n, ")"));
+  }
+  Tensor out = Empty({n}, dt);
+  TENSORD_DISPATCH_ALL(dt, T, {
+    T* p = out.data<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      if constexpr (std::is_same_v<T, bool>) {
+        p[i] = (s + st * static_cast<double>(i)) != 0;
+      } else if constexpr (std::is_same_v<T, complex64>) {
+        p[i] = complex64(static_cast<float>(s + st * static_cast<double>(i)), 0.f);
+      } else if constexpr (std::is_integral_v<T>) {
+        p[i] = all_int ? static_cast<T>(start.to_int() + step.to_int() * i)
+                       : static_cast<T>(s + st * static_cast<double>(i));
+      } else {
+        p[i] = static_cast<T>(s + st * static_cast<double>(i));
+      }
+    }
+  });
+  return out;
+}
+
+StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
+                        std::optional<DType> dtype) {
+  if (steps < 0) return absl::InvalidArgumentError("number of steps must be non-negative");
+  const DType dt = dtype.value_or(kDefaultFloat);
+  Tensor out = Empty({steps}, dt);
+  const double s = start.to_double(), e = end.to_double();
+  const double step = steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
+  const int64_t half = steps / 2;
+  TENSORD_DISPATCH_ALL(dt, T, {
+    T* p = out.data<T>();
+    for (int64_t i = 0; i < steps; ++i) {
+      // torch fills the first half from the start and the second from the end.
+      const double v = i < half ? s + step * static_cast<double>(i)
+                                : e - step * static_cast<double>(steps - i - 1);
+      if constexpr (std::is_same_v<T, bool>) {
+        p[i] = v != 0;
+      } else if constexpr (std::is_same_v<T, complex64>) {
+        p[i] = complex64(static_cast<float>(v), 0.f);
+      } else if constexpr (std::is_same_v<T, float>) {
+        // torch computes float32 linspace in float.
+        const float fs = static_cast<float>(s), fe = static_cast<float>(e);
+        const float fstep = steps > 1 ? (fe - fs) / static_cast<float>(steps - 1) : 0.f;
+        p[i] = i < half ? fs + fstep * static_cast<float>(i)
+                        : fe - fstep * static_cast<float>(steps - i - 1);
+      } else {
+        p[i] = static_cast<T>(v);
+      }
+    }
+  });
+  return out;
+}
+
+StatusOrTensor Eye(int64_t n, std::optional<int64_t> m, DType dtype) {
+  const int64_t cols = m.value_or(n);
+  if (n < 0 || cols < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("n must be greater or equal to 0, got ", std::min(n, cols)));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros({n, cols}, dtype));
+  TENSORD_DISPATCH_ALL(dtype, T, {
+    T* p = out.data<T>();
+    for (int64_t i = 0; i < std::min(n, cols); ++i) p[i * cols + i] = T(1);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// mt19937, as torch's CPU generator
+
+void Generator::ManualSeed(uint64_t seed) {
+  mt_[0] = static_cast<uint32_t>(seed & 0xffffffff);
+  for (int i = 1; i < 624; ++i) {
+    mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<uint32_t>(i);
+  }
+  index_ = 624;
+  has_next_normal_ = false;
+}
+
+uint32_t Generator::Next32() {
+  if (index_ >= 624) {
+    for (int i = 0; i < 624; ++i) {
+      const uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % 624] & 0x7fffffffu);
+      mt_[i] = mt_[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    }
+    index_ = 0;
+  }
+  uint32_t y = mt_[index_++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680u;
+  y ^= (y << 15) & 0xefc60000u;
+  y ^= y >> 18;
+  return y;
+}
+
+uint64_t Generator::Next64() {
+  const uint64_t hi = Next32();
+  const uint64_t lo = Next32();
+  return (hi << 32) | lo;
+}
+
+float Generator::UniformFloat() {
+  return static_cast<float>(Next32() & ((1u << 24) - 1)) * std::ldexp(1.0f, -24);
+}
+
+double Generator::UniformDouble() {
+  return static_cast<double>(Next64() & ((uint64_t{1} << 53) - 1)) * std::ldexp(1.0, -53);
+}
+
+double Generator::Normal() {
+  if (has_next_normal_) {
+    has_next_normal_ = false;
+    return next_normal_;
+  }
+  const double u1 = UniformDouble();
+  const double u2 = UniformDouble();
+  const double r = std::sqrt(-2.0 * std::log1p(-u2));
+  const double theta = 2.0 * M_PI * u1;
+  next_normal_ = r * std::sin(theta);
+  has_next_normal_ = true;
+  return r * std::cos(theta);
+}
+
+StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
+  if (!IsDifferentiable(dtype)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"check_uniform_bounds\" not implemented for '", DTypeShortName(dtype), "'"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
+  Tensor out = Empty(shape, dtype);
+  if (dtype == DType::kFloat32) {
+    float* p = out.data<float>();
+    for (int64_t i = 0; i < n; ++i) p[i] = gen.UniformFloat();
+  } else if (dtype == DType::kFloat64) {
+    double* p = out.data<double>();
+    for (int64_t i = 0; i < n; ++i) p[i] = gen.UniformDouble();
+  } else {
+    complex64* p = out.data<complex64>();
+    for (int64_t i = 0; i < n; ++i) {
+      const float re = gen.UniformFloat();
+      p[i] = complex64(re, gen.UniformFloat());
+    }
+  }
+  return out;
+}
+
+StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
+  if (!IsDifferentiable(dtype)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"normal_kernel_cpu\" not implemented for '", DTypeShortName(dtype), "'"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
+  Tensor out = Empty(shape, dtype);
+  std::vector<double> v(static_cast<size_t>(n) * (IsComplex(dtype) ? 2 : 1));
+  if (v.size() >= 16 && !IsComplex(dtype)) {
+    // torch's vectorized path: uniforms first, then Box–Muller on blocks of
+    // 16 (8 pairs); a ragged tail redoes the last 16.
+    const bool f32 = dtype == DType::kFloat32;
+    for (double& x : v) x = f32 ? gen.UniformFloat() : gen.UniformDouble();
+    auto block = [&](size_t i) {
+      for (size_t j = 0; j < 8; ++j) {
+        const double u1 = 1 - v[i + j];
+        const double u2 = v[i + j + 8];
+        const double radius = std::sqrt(-2 * std::log(u1));
+        const double theta = 2.0 * M_PI * u2;
+        v[i + j] = radius * std::cos(theta);
+        v[i + j + 8] = radius * std::sin(theta);
+      }
+    };
+    for (size_t i = 0; i + 16 <= v.size(); i += 16) block(i);
+    if (v.size() % 16 != 0) {
+      const size_t start = v.size() - 16;
+      for (size_t j = 0; j < 16; ++j) v[start + j] = f32 ? gen.UniformFloat() : gen.UniformDouble();
+      block(start);
+    }
+  } else {
+    for (double& x : v) x = gen.Normal();
+  }
+  TENSORD_DISPATCH_ALL(dtype, T, {
+    if constexpr (std::is_same_v<T, complex64>) {
+      // torch scales complex normals by 1/sqrt(2) per component.
+      for (int64_t i = 0; i < n; ++i) {
+        out.data<T>()[i] = T(static_cast<float>(v[2 * i] * M_SQRT1_2),
+                             static_cast<float>(v[2 * i + 1] * M_SQRT1_2));
+      }
+    } else if constexpr (std::is_floating_point_v<T>) {
+      for (int64_t i = 0; i < n; ++i) out.data<T>()[i] = static_cast<T>(v[i]);
+    }
+  });
+  return out;
+}
+
+}  // namespace tensord

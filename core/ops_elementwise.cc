@@ -1,0 +1,972 @@
+// Elementwise ops: type promotion, broadcasting, the binary and unary
+// kernels, and their derivatives (each next to its forward).
+#include <cmath>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "core/loops.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+
+// ---------------------------------------------------------------------------
+// dtype conversion and promotion
+
+namespace {
+
+template <typename To, typename From>
+inline To Convert(From v) {
+  if constexpr (std::is_same_v<To, From>) {
+    return v;
+  } else if constexpr (std::is_same_v<From, complex64>) {
+    if constexpr (std::is_same_v<To, bool>) {
+      return v != complex64(0.f, 0.f);
+    } else {
+      return static_cast<To>(v.real());
+    }
+  } else if constexpr (std::is_same_v<To, complex64>) {
+    return complex64(static_cast<float>(v), 0.f);
+  } else if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
+}  // namespace
+
+// Copies src (any strides) into dst (same shape, any strides), converting.
+void CopyConvert(const Tensor& src, const Tensor& dst) {
+  const Shape& shape = dst.sizes();
+  std::array<Shape, 2> strides = {dst.strides(), BroadcastStrides(src, shape)};
+  TENSORD_DISPATCH_ALL(dst.dtype(), O, {
+    TENSORD_DISPATCH_ALL(src.dtype(), I, {
+      O* out = dst.data<O>();
+      const I* in = src.data<I>();
+      ForEachRow<2>(shape, strides,
+                    [&](const std::array<int64_t, 2>& off, int64_t n,
+                        const std::array<int64_t, 2>& step) {
+                      O* o = out + off[0];
+                      const I* x = in + off[1];
+                      if (step[0] == 1 && step[1] == 1) {
+                        if constexpr (std::is_same_v<O, I>) {
+                          std::memcpy(static_cast<void*>(o), static_cast<const void*>(x), n * sizeof(O));
+                        } else {
+                          for (int64_t i = 0; i < n; ++i) o[i] = Convert<O>(x[i]);
+                        }
+                      } else {
+                        for (int64_t i = 0; i < n; ++i)
+                          o[i * step[0]] = Convert<O>(x[i * step[1]]);
+                      }
+                    });
+    });
+  });
+}
+
+StatusOrTensor To(const Tensor& t, DType dtype) {
+  if (t.dtype() == dtype) return t;
+  Tensor out = Empty(t.sizes(), dtype);
+  CopyConvert(t, out);
+  if (auto node = RecordOp("ToCopyBackward0", {&t}, {&out})) {
+    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+      return GradList{g[0]};  // the engine casts to the input's dtype
+    });
+  }
+  return out;
+}
+
+// PyTorch's result_type: dimensioned tensors outrank 0-dim tensors, which
+// outrank wrapped numbers; a lower tier only matters if its category is
+// higher (e.g. int tensor * 2.5 gives float32).
+DType ResultType(const std::vector<const Tensor*>& ts) {
+  std::optional<DType> dim_t, zero_t, wrapped_t;
+  auto merge = [](std::optional<DType>& acc, DType t) {
+    acc = acc ? PromoteTypes(*acc, t) : t;
+  };
+  for (const Tensor* t : ts) {
+    if (t->is_wrapped_number()) {
+      merge(wrapped_t, t->dtype());
+    } else if (t->dim() == 0) {
+      merge(zero_t, t->dtype());
+    } else {
+      merge(dim_t, t->dtype());
+    }
+  }
+  auto combine = [](std::optional<DType> hi, std::optional<DType> lo,
+                    bool lo_wrapped) -> std::optional<DType> {
+    if (!hi) {
+      if (!lo) return std::nullopt;
+      if (!lo_wrapped) return lo;
+      // Wrapped numbers alone: ints are int64, floats default dtype.
+      DType t = *lo;
+      if (t == DType::kFloat64) return kDefaultFloat;
+      return t;
+    }
+    if (!lo) return hi;
+    if (Category(*lo) > Category(*hi)) {
+      DType l = *lo;
+      if (lo_wrapped && l == DType::kFloat64) l = kDefaultFloat;
+      if (lo_wrapped && l == DType::kInt64 && Category(*hi) == 0) l = DType::kInt64;
+      return PromoteTypes(*hi, l) == l ? l : PromoteTypes(*hi, l);
+    }
+    return hi;
+  };
+  std::optional<DType> r = combine(dim_t, zero_t, false);
+  r = combine(r, wrapped_t, true);
+  return r.value_or(kDefaultFloat);
+}
+
+absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
+  const size_t n = std::max(a.size(), b.size());
+  Shape out(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    const int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    if (da != db && da != 1 && db != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The size of tensor a (", da, ") must match the size of tensor b (",
+          db, ") at non-singleton dimension ", i));
+    }
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// binary kernels
+
+namespace {
+
+enum class Bin { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kEq, kNe, kLt, kLe, kGt, kGe };
+
+bool IsComparison(Bin op) { return op >= Bin::kEq; }
+
+template <typename T>
+inline T PowT(T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a || !b;
+  } else if constexpr (std::is_integral_v<T>) {
+    T result = 1;
+    T base = a;
+    auto e = b;
+    while (e > 0) {
+      if (e & 1) result *= base;
+      base *= base;
+      e >>= 1;
+    }
+    return result;
+  } else {
+    return std::pow(a, b);
+  }
+}
+
+// Applies `f` over the broadcast of a and b (both already of type T) into
+// `out` (fresh, contiguous, of type O).
+template <typename T, typename O, typename F>
+void RunBinary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  const Shape& shape = out.sizes();
+  std::array<Shape, 3> strides = {out.strides(), BroadcastStrides(a, shape),
+                                  BroadcastStrides(b, shape)};
+  O* po = out.data<O>();
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  ForEachRow<3>(shape, strides,
+                [&](const std::array<int64_t, 3>& off, int64_t n,
+                    const std::array<int64_t, 3>& s) {
+                  O* o = po + off[0];
+                  const T* x = pa + off[1];
+                  const T* y = pb + off[2];
+                  if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                  } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+                    const T yv = *y;
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                  } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+                    const T xv = *x;
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                  } else {
+                    for (int64_t i = 0; i < n; ++i)
+                      o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+                  }
+                });
+}
+
+template <typename T>
+constexpr bool kIsComplex = std::is_same_v<T, complex64>;
+
+template <typename T>
+inline bool Less(T a, T b) {
+  if constexpr (kIsComplex<T>) {
+    return false;
+  } else {
+    return a < b;
+  }
+}
+
+// Computes op(a, b) in dtype `compute`, writing `out` (its dtype is either
+// `compute` or bool for comparisons).
+absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
+                          const Tensor& out, const Scalar& alpha) {
+  const DType ct = a.dtype();
+  absl::Status status;
+  TENSORD_DISPATCH_ALL(ct, T, {
+    if (IsComparison(op)) {
+      if constexpr (kIsComplex<T>) {
+        if (op != Bin::kEq && op != Bin::kNe) {
+          status = absl::InvalidArgumentError(
+              "comparison of complex tensors is not supported");
+          return;
+        }
+      }
+      switch (op) {
+        case Bin::kEq: RunBinary<T, bool>(a, b, out, [](T x, T y) { return x == y; }); break;
+        case Bin::kNe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return x != y; }); break;
+        case Bin::kLt: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(x, y); }); break;
+        case Bin::kLe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(x, y) || x == y; }); break;
+        case Bin::kGt: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(y, x); }); break;
+        case Bin::kGe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(y, x) || x == y; }); break;
+        default: break;
+      }
+      return;
+    }
+    switch (op) {
+      case Bin::kAdd: {
+        if constexpr (std::is_same_v<T, bool>) {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return x || y; });
+        } else {
+          const T al = Convert<T>(alpha.is_floating() ? alpha.to_double()
+                                                      : double(alpha.to_int()));
+          if (al == T(1)) {
+            RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
+          } else {
+            RunBinary<T, T>(a, b, out, [al](T x, T y) { return T(x + al * y); });
+          }
+        }
+        break;
+      }
+      case Bin::kSub: {
+        if constexpr (std::is_same_v<T, bool>) {
+          status = absl::InvalidArgumentError(
+              "Subtraction, the `-` operator, with two bool tensors is not "
+              "supported. Use the `^` or `logical_xor()` operator instead.");
+        } else {
+          const T al = Convert<T>(alpha.is_floating() ? alpha.to_double()
+                                                      : double(alpha.to_int()));
+          RunBinary<T, T>(a, b, out, [al](T x, T y) { return T(x - al * y); });
+        }
+        break;
+      }
+      case Bin::kMul:
+        if constexpr (std::is_same_v<T, bool>) {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return x && y; });
+        } else {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x * y); });
+        }
+        break;
+      case Bin::kDiv:
+        if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return x / y; });
+        }
+        break;
+      case Bin::kPow:
+        if constexpr (kIsComplex<T>) {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return std::pow(x, y); });
+        } else if constexpr (std::is_floating_point_v<T>) {
+          // x ** 2 is common enough to deserve a multiply.
+          if (b.numel() == 1 && b.dim() == 0 && *b.data<T>() == T(2)) {
+            RunBinary<T, T>(a, b, out, [](T x, T) { return x * x; });
+          } else {
+            RunBinary<T, T>(a, b, out, [](T x, T y) { return PowT(x, y); });
+          }
+        } else {
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return PowT(x, y); });
+        }
+        break;
+      case Bin::kMax:
+      case Bin::kMin:
+        if constexpr (kIsComplex<T>) {
+          status = absl::InvalidArgumentError(
+              "maximum/minimum not implemented for complex tensors.");
+        } else if (op == Bin::kMax) {
+          RunBinary<T, T>(a, b, out, [](T x, T y) {
+            if constexpr (std::is_floating_point_v<T>) {
+              if (std::isnan(x) || std::isnan(y)) return T(NAN);
+            }
+            return x > y ? x : y;
+          });
+        } else {
+          RunBinary<T, T>(a, b, out, [](T x, T y) {
+            if constexpr (std::is_floating_point_v<T>) {
+              if (std::isnan(x) || std::isnan(y)) return T(NAN);
+            }
+            return x < y ? x : y;
+          });
+        }
+        break;
+      default:
+        break;
+    }
+  });
+  return status;
+}
+
+// Broadcasts, promotes, converts and runs a binary op. Returns the result
+// without autograd.
+absl::StatusOr<Tensor> BinaryForward(Bin op, const Tensor& a, const Tensor& b,
+                                     const Scalar& alpha,
+                                     std::optional<DType> compute_override = {}) {
+  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
+  DType ct = compute_override ? *compute_override : ResultType({&a, &b});
+  if (op == Bin::kDiv && !IsDifferentiable(ct)) ct = kDefaultFloat;
+  if (op == Bin::kPow && IsIntegral(ct, true) && b.dtype() != DType::kBool) {
+    // Integers to negative integer powers are not allowed.
+    if (IsIntegral(b.dtype(), false)) {
+      std::vector<int64_t> vals = b.ToInts();
+      for (int64_t v : vals) {
+        if (v < 0) {
+          return absl::InvalidArgumentError(
+              "Integers to negative integer powers are not allowed.");
+        }
+      }
+    }
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
+  TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
+  TENSORD_RETURN_IF_ERROR(CheckedNumel(shape).status());
+  Tensor out = Empty(shape, IsComparison(op) ? DType::kBool : ct);
+  TENSORD_RETURN_IF_ERROR(BinaryKernel(op, ca, cb, out, alpha));
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor Add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kAdd, a, b, alpha));
+  }
+  if (auto node = RecordOp("AddBackward0", {&a, &b}, {&out})) {
+    node->doubles = {alpha.to_double()};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      Tensor gb = g[0];
+      if (n.doubles[0] != 1.0) {
+        TENSORD_ASSIGN_OR_RETURN(gb, Mul(g[0], WrapScalar(n.doubles[0])));
+      }
+      return GradList{g[0], gb};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kSub, a, b, alpha));
+  }
+  if (auto node = RecordOp("SubBackward0", {&a, &b}, {&out})) {
+    node->doubles = {alpha.to_double()};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], WrapScalar(-n.doubles[0])));
+      return GradList{g[0], gb};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Mul(const Tensor& a, const Tensor& b) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kMul, a, b, Scalar(1.0)));
+  }
+  if (auto node = RecordOp("MulBackward0", {&a, &b}, {&out})) {
+    // Save only what the derivative needs: b for da, a for db.
+    const bool need_a = b.requires_grad(), need_b = a.requires_grad();
+    node->ints = {need_a ? node->Save(a) : -1, need_b ? node->Save(b) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (n.ints[1] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
+      }
+      if (n.ints[0] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Div(const Tensor& a, const Tensor& b) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kDiv, a, b, Scalar(1.0)));
+  }
+  if (auto node = RecordOp("DivBackward0", {&a, &b}, {&out})) {
+    node->ints = {b.requires_grad() ? node->Save(a) : -1, node->Save(b)};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+      TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
+      if (n.ints[0] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        // d(a/b)/db = -a / b^2
+        TENSORD_ASSIGN_OR_RETURN(Tensor bb, Mul(b, b));
+        TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, bb));
+        TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(g[0], q));
+        TENSORD_ASSIGN_OR_RETURN(r[1], Neg(t));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kPow, a, b, Scalar(1.0)));
+  }
+  const bool scalar_exp = b.is_wrapped_number();
+  if (auto node = RecordOp(scalar_exp ? "PowBackward0" : "PowBackward1",
+                           {&a, &b}, {&out})) {
+    node->ints = {node->Save(a), node->Save(b),
+                  b.requires_grad() ? node->Save(out, true) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+      // da = g * b * a^(b-1), zero where b == 0.
+      TENSORD_ASSIGN_OR_RETURN(Tensor bm1, Sub(b, WrapScalar(1.0)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(p, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mul(g[0], t));
+      TENSORD_ASSIGN_OR_RETURN(Tensor bz, Eq(b, WrapScalar(0.0)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
+      TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
+      if (n.ints[2] >= 0) {
+        // db = g * a^b * log(a), zero where a == 0 and b >= 0.
+        TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(n.ints[2]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor la, Log(a));
+        TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(result, la));
+        TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], t2));
+        TENSORD_ASSIGN_OR_RETURN(Tensor az, Eq(a, WrapScalar(0.0)));
+        TENSORD_ASSIGN_OR_RETURN(Tensor bnn, Ge(b, WrapScalar(0.0)));
+        TENSORD_ASSIGN_OR_RETURN(Tensor mask, Mul(az, bnn));
+        TENSORD_ASSIGN_OR_RETURN(Tensor zb, ZerosLike(gb));
+        TENSORD_ASSIGN_OR_RETURN(r[1], Where(mask, zb, gb));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+namespace {
+StatusOrTensor MaxMinBinary(Bin op, const Tensor& a, const Tensor& b) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(op, a, b, Scalar(1.0)));
+  }
+  if (auto node = RecordOp(op == Bin::kMax ? "MaximumBackward0" : "MinimumBackward0",
+                           {&a, &b}, {&out})) {
+    node->ints = {node->Save(a), node->Save(b), op == Bin::kMax ? 1 : 0};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+      // Gradient goes to the selected input; ties split it evenly.
+      TENSORD_ASSIGN_OR_RETURN(Tensor a_wins, n.ints[2] ? Gt(a, b) : Lt(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor tie, Eq(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor half, Mul(g[0], WrapScalar(0.5)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga0, Where(a_wins, g[0], zero));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(tie, half, ga0));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Sub(g[0], ga));
+      return GradList{ga, gb};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Compare(Bin op, const Tensor& a, const Tensor& b) {
+  NoGradGuard g;
+  return BinaryForward(op, a, b, Scalar(1.0));
+}
+}  // namespace
+
+StatusOrTensor Maximum(const Tensor& a, const Tensor& b) { return MaxMinBinary(Bin::kMax, a, b); }
+StatusOrTensor Minimum(const Tensor& a, const Tensor& b) { return MaxMinBinary(Bin::kMin, a, b); }
+StatusOrTensor Eq(const Tensor& a, const Tensor& b) { return Compare(Bin::kEq, a, b); }
+StatusOrTensor Ne(const Tensor& a, const Tensor& b) { return Compare(Bin::kNe, a, b); }
+StatusOrTensor Lt(const Tensor& a, const Tensor& b) { return Compare(Bin::kLt, a, b); }
+StatusOrTensor Le(const Tensor& a, const Tensor& b) { return Compare(Bin::kLe, a, b); }
+StatusOrTensor Gt(const Tensor& a, const Tensor& b) { return Compare(Bin::kGt, a, b); }
+StatusOrTensor Ge(const Tensor& a, const Tensor& b) { return Compare(Bin::kGe, a, b); }
+
+// ---------------------------------------------------------------------------
+// unary kernels
+
+namespace {
+
+// Applies f elementwise from `in` (type I, any strides) into a fresh
+// contiguous tensor of dtype `out_dtype` (C++ type O).
+template <typename I, typename O, typename F>
+Tensor RunUnary(const Tensor& in, DType out_dtype, F f) {
+  Tensor out = Empty(in.sizes(), out_dtype);
+  std::array<Shape, 2> strides = {out.strides(), in.strides()};
+  O* po = out.data<O>();
+  const I* pi = in.data<I>();
+  ForEachRow<2>(in.sizes(), strides,
+                [&](const std::array<int64_t, 2>& off, int64_t n,
+                    const std::array<int64_t, 2>& s) {
+                  O* o = po + off[0];
+                  const I* x = pi + off[1];
+                  if (s[0] == 1 && s[1] == 1) {
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+                  } else {
+                    for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]]);
+                  }
+                });
+  return out;
+}
+
+enum class Un { kNeg, kAbs, kExp, kLog, kSqrt, kSin, kCos, kTanh, kSigmoid, kRelu };
+
+// Ops whose integer inputs are computed in the default float dtype.
+bool PromotesIntToFloat(Un op) {
+  return op == Un::kExp || op == Un::kLog || op == Un::kSqrt || op == Un::kSin ||
+         op == Un::kCos || op == Un::kTanh || op == Un::kSigmoid;
+}
+
+absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
+  Tensor x = a;
+  if (PromotesIntToFloat(op) && !IsDifferentiable(a.dtype())) {
+    TENSORD_ASSIGN_OR_RETURN(x, To(a, kDefaultFloat));
+  }
+  const DType dt = x.dtype();
+  if (op == Un::kNeg && dt == DType::kBool) {
+    return absl::InvalidArgumentError(
+        "Negation, the `-` operator, on a bool tensor is not supported. If you "
+        "are trying to invert a mask, use the `~` or `logical_not()` operator "
+        "instead.");
+  }
+  if (IsComplex(dt) && (op == Un::kSigmoid || op == Un::kRelu)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        op == Un::kRelu ? "relu" : "sigmoid", " is not supported for complex tensors"));
+  }
+  Tensor out;
+  if (op == Un::kAbs && IsComplex(dt)) {
+    return RunUnary<complex64, float>(x, DType::kFloat32,
+                                      [](complex64 v) { return std::abs(v); });
+  }
+  TENSORD_DISPATCH_ALL(dt, T, {
+    switch (op) {
+      case Un::kNeg:
+        if constexpr (!std::is_same_v<T, bool>) out = RunUnary<T, T>(x, dt, [](T v) { return T(-v); });
+        break;
+      case Un::kAbs:
+        if constexpr (std::is_same_v<T, bool>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v; });
+        } else if constexpr (!kIsComplex<T>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v < T(0) ? T(-v) : v; });
+        }
+        break;
+      case Un::kRelu:
+        if constexpr (std::is_same_v<T, bool>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v; });
+        } else if constexpr (!kIsComplex<T>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v > T(0) ? v : T(0); });
+        }
+        break;
+      default:
+        if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
+          switch (op) {
+            case Un::kExp: out = RunUnary<T, T>(x, dt, [](T v) { return std::exp(v); }); break;
+            case Un::kLog: out = RunUnary<T, T>(x, dt, [](T v) { return std::log(v); }); break;
+            case Un::kSqrt: out = RunUnary<T, T>(x, dt, [](T v) { return std::sqrt(v); }); break;
+            case Un::kSin: out = RunUnary<T, T>(x, dt, [](T v) { return std::sin(v); }); break;
+            case Un::kCos: out = RunUnary<T, T>(x, dt, [](T v) { return std::cos(v); }); break;
+            case Un::kTanh: out = RunUnary<T, T>(x, dt, [](T v) { return std::tanh(v); }); break;
+            case Un::kSigmoid:
+              if constexpr (!kIsComplex<T>) {
+                out = RunUnary<T, T>(x, dt, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+              }
+              break;
+            default: break;
+          }
+        }
+        break;
+    }
+  });
+  return out;
+}
+
+// Records a unary node: grad_in = g * deriv, where deriv is computed from
+// the saved input or output by `deriv`.
+template <typename DerivFn>
+StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a, bool save_output,
+                       DerivFn deriv) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(op, a));
+  }
+  if (auto node = RecordOp(name, {&a}, {&out})) {
+    node->ints = {save_output ? node->Save(out, true) : node->Save(a)};
+    node->set_backward([deriv](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(n.ints[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
+      return GradList{gi};
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor Neg(const Tensor& a) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(Un::kNeg, a));
+  }
+  if (auto node = RecordOp("NegBackward0", {&a}, {&out})) {
+    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, Neg(g[0]));
+      return GradList{r};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Abs(const Tensor& a) {
+  return UnaryOp(Un::kAbs, "AbsBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+    // sign(x): 1, -1 or 0.
+    TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor sign, Sub(pos, neg));
+    return Mul(g, sign);
+  });
+}
+
+StatusOrTensor Exp(const Tensor& a) {
+  return UnaryOp(Un::kExp, "ExpBackward0", a, true, [](const Tensor& g, const Tensor& r) {
+    return Mul(g, r);
+  });
+}
+
+StatusOrTensor Log(const Tensor& a) {
+  return UnaryOp(Un::kLog, "LogBackward0", a, false, [](const Tensor& g, const Tensor& x) {
+    return Div(g, x);
+  });
+}
+
+StatusOrTensor Sqrt(const Tensor& a) {
+  return UnaryOp(Un::kSqrt, "SqrtBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor two_r, Mul(r, WrapScalar(2.0)));
+    return Div(g, two_r);
+  });
+}
+
+StatusOrTensor Sin(const Tensor& a) {
+  return UnaryOp(Un::kSin, "SinBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Cos(x));
+    return Mul(g, c);
+  });
+}
+
+StatusOrTensor Cos(const Tensor& a) {
+  return UnaryOp(Un::kCos, "CosBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor s, Sin(x));
+    TENSORD_ASSIGN_OR_RETURN(Tensor ns, Neg(s));
+    return Mul(g, ns);
+  });
+}
+
+StatusOrTensor Tanh(const Tensor& a) {
+  return UnaryOp(Un::kTanh, "TanhBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
+    return Mul(g, d);
+  });
+}
+
+StatusOrTensor Sigmoid(const Tensor& a) {
+  return UnaryOp(Un::kSigmoid, "SigmoidBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor one_minus, Sub(WrapScalar(1.0), r));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(r, one_minus));
+    return Mul(g, d);
+  });
+}
+
+StatusOrTensor Relu(const Tensor& a) {
+  return UnaryOp(Un::kRelu, "ReluBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor mask, Gt(r, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
+    return Where(mask, g, zero);
+  });
+}
+
+StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
+                     std::optional<Scalar> max) {
+  if (!min && !max) {
+    return absl::InvalidArgumentError(
+        "torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  Tensor out;
+  {
+    NoGradGuard g;
+    out = a;
+    if (min) {
+      TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kMax, out, WrapScalar(*min), Scalar(1.0)));
+    }
+    if (max) {
+      TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kMin, out, WrapScalar(*max), Scalar(1.0)));
+    }
+    if (out.is_same(a)) {
+    TENSORD_ASSIGN_OR_RETURN(out, Clone(a));
+  }
+  }
+  if (auto node = RecordOp("ClampBackward1", {&a}, {&out})) {
+    node->ints = {node->Save(a), min.has_value(), max.has_value()};
+    node->doubles = {min ? min->to_double() : 0.0, max ? max->to_double() : 0.0};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+      Tensor grad = g[0];
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(grad));
+      if (n.ints[1]) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor ok, Ge(x, WrapScalar(n.doubles[0])));
+        TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
+      }
+      if (n.ints[2]) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor ok, Le(x, WrapScalar(n.doubles[1])));
+        TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
+      }
+      return GradList{grad};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  if (cond.dtype() != DType::kBool) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "where expected condition to be a boolean tensor, but got a tensor "
+        "with dtype ", DTypeShortName(cond.dtype())));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape s1, BroadcastShapes(cond.sizes(), a.sizes()));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(s1, b.sizes()));
+  const DType ct = ResultType({&a, &b});
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
+    TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
+    out = Empty(shape, ct);
+    std::array<Shape, 4> strides = {out.strides(), BroadcastStrides(cond, shape),
+                                    BroadcastStrides(ca, shape),
+                                    BroadcastStrides(cb, shape)};
+    TENSORD_DISPATCH_ALL(ct, T, {
+      T* po = out.data<T>();
+      const bool* pc = cond.data<bool>();
+      const T* pa = ca.data<T>();
+      const T* pb = cb.data<T>();
+      ForEachRow<4>(shape, strides,
+                    [&](const std::array<int64_t, 4>& off, int64_t n,
+                        const std::array<int64_t, 4>& s) {
+                      for (int64_t i = 0; i < n; ++i) {
+                        po[off[0] + i * s[0]] = pc[off[1] + i * s[1]]
+                                                    ? pa[off[2] + i * s[2]]
+                                                    : pb[off[3] + i * s[3]];
+                      }
+                    });
+    });
+  }
+  if (auto node = RecordOp("WhereBackward0", {&a, &b}, {&out})) {
+    node->ints = {node->Save(cond)};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor c, n.Saved(n.ints[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(c, g[0], zero));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(c, zero, g[0]));
+      return GradList{ga, gb};
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// in place
+
+namespace {
+
+// Writes `value` (already computed, same shape as self) into self's storage
+// and rewires autograd: self's history becomes `name`'s node over
+// (old self, other). Shared by add_/sub_/mul_/div_/copy_.
+absl::Status CommitInplace(const Tensor& self, const Tensor& value) {
+  if (value.sizes() != self.sizes()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output with shape ", ShapeToString(self.sizes()),
+        " doesn't match the broadcast shape ", ShapeToString(value.sizes())));
+  }
+  CopyConvert(value, self);
+  Tensor s = self;
+  s.bump_version();
+  return absl::OkStatus();
+}
+
+// Rewires the history of `self` after an in-place op computed as
+// out-of-place `result` (whose grad_fn describes the op on old self).
+absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
+  if (!result.requires_grad() || !GradEnabled()) return absl::OkStatus();
+  if (self.impl()->view_base && !self.impl()->view_base->storage.get()) {
+    return absl::OkStatus();
+  }
+  if (self.impl()->view_base) {
+    return absl::UnimplementedError(
+        "in-place operations on views of tensors that require grad are not "
+        "supported by tensord; use an out-of-place op instead");
+  }
+  self.impl()->grad_fn = result.impl()->grad_fn;
+  self.impl()->output_nr = result.impl()->output_nr;
+  return absl::OkStatus();
+}
+
+StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
+                          const std::function<StatusOrTensor()>& compute) {
+  TENSORD_RETURN_IF_ERROR(CheckInplace(self));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(self.sizes(), other.sizes()));
+  if (shape != self.sizes()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output with shape ", ShapeToString(self.sizes()),
+        " doesn't match the broadcast shape ", ShapeToString(shape)));
+  }
+  const DType rt = ResultType({&self, &other});
+  if (PromoteTypes(rt, self.dtype()) != self.dtype() &&
+      Category(rt) > Category(self.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result type ", DTypeShortName(rt), " can't be cast to the desired "
+        "output type ", DTypeShortName(self.dtype())));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor result, compute());
+  if (result.dtype() != self.dtype()) {
+    TENSORD_ASSIGN_OR_RETURN(result, To(result, self.dtype()));
+  }
+  TENSORD_RETURN_IF_ERROR(CommitInplace(self, result));
+  TENSORD_RETURN_IF_ERROR(RebaseHistory(self, result));
+  return self;
+}
+
+}  // namespace
+
+StatusOrTensor AddInplace(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  return InplaceVia(self, other, [&] { return Add(self, other, alpha); });
+}
+StatusOrTensor SubInplace(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  return InplaceVia(self, other, [&] { return Sub(self, other, alpha); });
+}
+StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
+  return InplaceVia(self, other, [&] { return Mul(self, other); });
+}
+StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
+  if (!IsDifferentiable(self.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result type Float can't be cast to the desired output type ",
+        DTypeShortName(self.dtype())));
+  }
+  return InplaceVia(self, other, [&] { return Div(self, other); });
+}
+
+StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {
+  TENSORD_RETURN_IF_ERROR(CheckInplace(self));
+  Tensor v = ScalarTensor(value, self.dtype());
+  CopyConvert(v, self);
+  Tensor s = self;
+  s.bump_version();
+  if (self.requires_grad() && GradEnabled() && !self.is_leaf()) {
+    // The new value is a constant: history is cut (FillBackward0).
+    if (self.impl()->view_base) {
+      return absl::UnimplementedError(
+          "in-place operations on views of tensors that require grad are not "
+          "supported by tensord; use an out-of-place op instead");
+    }
+    auto node = std::make_shared<Node>("FillBackward0", std::vector<Edge>{GradientEdge(self)});
+    node->output_shapes = {self.sizes()};
+    node->output_dtypes = {self.dtype()};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+      return GradList{z};
+    });
+    self.impl()->grad_fn = node;
+    self.impl()->output_nr = 0;
+  }
+  return self;
+}
+
+StatusOrTensor ZeroInplace(const Tensor& self) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor t, FillInplace(self, Scalar(int64_t{0})));
+  if (t.grad_fn() && t.grad_fn()->name() == "FillBackward0") {
+    // torch names it ZeroBackward0.
+    auto node = std::make_shared<Node>("ZeroBackward0", t.grad_fn()->next_edges());
+    node->output_shapes = {t.sizes()};
+    node->output_dtypes = {t.dtype()};
+    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+      return GradList{z};
+    });
+    t.impl()->grad_fn = node;
+  }
+  return t;
+}
+
+StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
+  TENSORD_RETURN_IF_ERROR(CheckInplace(self));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(self.sizes(), src.sizes()));
+  if (shape != self.sizes()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The size of tensor a (", self.sizes().empty() ? 1 : self.sizes().back(),
+        ") must match the size of tensor b (",
+        src.sizes().empty() ? 1 : src.sizes().back(), ") at non-singleton dimension ",
+        self.dim() - 1));
+  }
+  const bool track = GradEnabled() && src.requires_grad();
+  if (track && self.impl()->view_base) {
+    return absl::UnimplementedError(
+        "in-place operations on views of tensors that require grad are not "
+        "supported by tensord; use an out-of-place op instead");
+  }
+  if (src.storage() == self.storage()) {
+    // Overlapping source: copy through a temporary.
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor tmp, Clone(src));
+    CopyConvert(tmp, self);
+  } else {
+    CopyConvert(src, self);
+  }
+  Tensor s = self;
+  s.bump_version();
+  if (track || (GradEnabled() && self.requires_grad() && !self.is_leaf())) {
+    auto node = std::make_shared<Node>(
+        "CopyBackwards", std::vector<Edge>{GradientEdge(self), GradientEdge(src)});
+    node->output_shapes = {self.sizes()};
+    node->output_dtypes = {self.dtype()};
+    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+      return GradList{z, g[0]};
+    });
+    self.impl()->grad_fn = node;
+    self.impl()->output_nr = 0;
+  }
+  return self;
+}
+
+}  // namespace tensord

@@ -1,0 +1,493 @@
+// Linear algebra: dot, mv, mm, matmul (batched, broadcast), outer, eigh
+// (differentiable), eig/eigvals (complex, forward only).
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/gemm.h"
+#include "core/loops.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+namespace {
+
+// A 2-D operand as BLAS sees it: pointer, leading dimension, transposed?
+struct MatArg {
+  Tensor keep;  // owns a contiguous copy when one was needed
+  const void* data;
+  int64_t ld;
+  bool trans;
+};
+
+MatArg AsMat(const Tensor& t) {
+  const int64_t r = t.size(0), c = t.size(1);
+  const int64_t s0 = t.strides()[0], s1 = t.strides()[1];
+  if ((s1 == 1 || c == 1) && s0 >= std::max<int64_t>(c, 1)) {
+    return {t, t.raw_data(), std::max<int64_t>(s0, 1), false};
+  }
+  if ((s0 == 1 || r == 1) && s1 >= std::max<int64_t>(r, 1)) {
+    return {t, t.raw_data(), std::max<int64_t>(s1, 1), true};
+  }
+  NoGradGuard g;
+  Tensor c2 = *Clone(t);
+  return {c2, c2.raw_data(), std::max<int64_t>(c, 1), false};
+}
+
+template <typename T>
+void NaiveGemm(const MatArg& a, const MatArg& b, T* c, int64_t m, int64_t n, int64_t k) {
+  const T* pa = static_cast<const T*>(a.data);
+  const T* pb = static_cast<const T*>(b.data);
+  auto at = [&](int64_t i, int64_t p) { return a.trans ? pa[p * a.ld + i] : pa[i * a.ld + p]; };
+  auto bt = [&](int64_t p, int64_t j) { return b.trans ? pb[j * b.ld + p] : pb[p * b.ld + j]; };
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      T acc = T(0);
+      for (int64_t p = 0; p < k; ++p) acc += at(i, p) * bt(p, j);
+      c[i * n + j] = acc;
+    }
+  }
+}
+
+// c[m, n] (contiguous) = a[m, k] @ b[k, n].
+absl::Status Gemm(const Tensor& a, const Tensor& b, const Tensor& c) {
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  if (c.numel() == 0) return absl::OkStatus();
+  if (k == 0) {
+    std::memset(c.raw_data(), 0, c.nbytes());
+    return absl::OkStatus();
+  }
+  MatArg ma = AsMat(a), mb = AsMat(b);
+  switch (c.dtype()) {
+    case DType::kFloat32:
+      GemmF32(ma.trans, mb.trans, m, n, k, static_cast<const float*>(ma.data), ma.ld,
+              static_cast<const float*>(mb.data), mb.ld, c.data<float>(), n);
+      break;
+    case DType::kFloat64:
+      cblas_dgemm(CblasRowMajor, ma.trans ? CblasTrans : CblasNoTrans,
+                  mb.trans ? CblasTrans : CblasNoTrans, m, n, k, 1.0,
+                  static_cast<const double*>(ma.data), ma.ld,
+                  static_cast<const double*>(mb.data), mb.ld, 0.0, c.data<double>(), n);
+      break;
+    case DType::kComplex64: {
+      const complex64 one(1.f, 0.f), zero(0.f, 0.f);
+      cblas_cgemm(CblasRowMajor, ma.trans ? CblasTrans : CblasNoTrans,
+                  mb.trans ? CblasTrans : CblasNoTrans, m, n, k, &one, ma.data, ma.ld,
+                  mb.data, mb.ld, &zero, c.raw_data(), n);
+      break;
+    }
+    case DType::kInt32:
+      NaiveGemm<int32_t>(ma, mb, c.data<int32_t>(), m, n, k);
+      break;
+    case DType::kInt64:
+      NaiveGemm<int64_t>(ma, mb, c.data<int64_t>(), m, n, k);
+      break;
+    case DType::kBool:
+      return absl::InvalidArgumentError("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SameDType(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected scalar type ", DTypeShortName(a.dtype()), " but found ",
+        DTypeShortName(b.dtype())));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMmShapes(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 2) return absl::InvalidArgumentError("self must be a matrix");
+  if (b.dim() != 2) return absl::InvalidArgumentError("mat2 must be a matrix");
+  if (a.size(1) != b.size(0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
+        " and ", b.size(0), "x", b.size(1), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Tensor> MmForward(const Tensor& a, const Tensor& b) {
+  Tensor c = Empty({a.size(0), b.size(1)}, a.dtype());
+  TENSORD_RETURN_IF_ERROR(Gemm(a, b, c));
+  return c;
+}
+
+}  // namespace
+
+StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 1 || b.dim() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors"));
+  }
+  if (a.numel() != b.numel()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "inconsistent tensor size, expected tensor [", a.numel(), "] and src [",
+        b.numel(), "] to have the same number of elements, but got ", a.numel(),
+        " and ", b.numel(), " elements respectively"));
+  }
+  if (a.dtype() != b.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dot : expected both vectors to have same dtype, but found ",
+        DTypeShortName(a.dtype()), " and ", DTypeShortName(b.dtype())));
+  }
+  if (a.dtype() == DType::kBool) {
+    return absl::InvalidArgumentError("\"dot\" not implemented for 'Bool'");
+  }
+  Tensor out = Empty({}, a.dtype());
+  const int64_t n = a.numel();
+  const int64_t sa = a.strides()[0], sb = b.strides()[0];
+  TENSORD_DISPATCH_ALL(a.dtype(), T, {
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* x = a.data<T>();
+      const T* y = b.data<T>();
+      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        double acc = 0;
+        for (int64_t i = 0; i < n; ++i) acc += double(x[i * sa]) * double(y[i * sb]);
+        *out.data<T>() = static_cast<T>(acc);
+      } else {
+        T acc = T(0);
+        for (int64_t i = 0; i < n; ++i) acc += x[i * sa] * y[i * sb];
+        *out.data<T>() = acc;
+      }
+    }
+  });
+  if (auto node = RecordOp("DotBackward0", {&a, &b}, {&out})) {
+    node->ints = {b.requires_grad() ? node->Save(a) : -1,
+                  a.requires_grad() ? node->Save(b) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (n.ints[1] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
+      }
+      if (n.ints[0] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Mm(const Tensor& a, const Tensor& b) {
+  TENSORD_RETURN_IF_ERROR(CheckMmShapes(a, b));
+  TENSORD_RETURN_IF_ERROR(SameDType(a, b));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MmForward(a, b));
+  if (auto node = RecordOp("MmBackward0", {&a, &b}, {&out})) {
+    node->ints = {b.requires_grad() ? node->Save(a) : -1,
+                  a.requires_grad() ? node->Save(b) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (n.ints[1] >= 0) {  // da = g @ b^T
+        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor bt, T(b));
+        TENSORD_ASSIGN_OR_RETURN(r[0], MmForward(g[0], bt));
+      }
+      if (n.ints[0] >= 0) {  // db = a^T @ g
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
+        TENSORD_ASSIGN_OR_RETURN(r[1], MmForward(at, g[0]));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
+  if (a.dim() != 2 || v.dim() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "vector + matrix @ vector expected, got 1, ", a.dim(), ", ", v.dim()));
+  }
+  if (a.size(1) != v.size(0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "size mismatch, got ", a.size(0), ", ", a.size(0), "x", a.size(1), ",",
+        v.size(0)));
+  }
+  TENSORD_RETURN_IF_ERROR(SameDType(a, v));
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor vm, Unsqueeze(v, 1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(a, vm));
+    TENSORD_ASSIGN_OR_RETURN(out, Reshape(r, {a.size(0)}));
+    out = out.detach();
+    out.impl()->view_base = nullptr;
+  }
+  if (auto node = RecordOp("MvBackward0", {&a, &v}, {&out})) {
+    node->ints = {v.requires_grad() ? node->Save(a) : -1,
+                  a.requires_grad() ? node->Save(v) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (n.ints[1] >= 0) {  // da = outer(g, v)
+        TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(r[0], Outer(g[0], v));
+      }
+      if (n.ints[0] >= 0) {  // dv = a^T @ g
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
+        TENSORD_ASSIGN_OR_RETURN(r[1], Mv(at, g[0]));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Outer(const Tensor& a, const Tensor& b) {
+  if (a.dim() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "outer: Expected 1-D argument self, but got ", a.dim(), "-D"));
+  }
+  if (b.dim() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "outer: Expected 1-D argument vec2, but got ", b.dim(), "-D"));
+  }
+  // torch.outer is a.reshape(-1, 1) * b (grad_fn MulBackward0).
+  TENSORD_ASSIGN_OR_RETURN(Tensor col, Reshape(a, {-1, 1}));
+  return Mul(col, b);
+}
+
+namespace {
+
+// Batched product of a [B, n, k] and b [B, k, m] (any strides) into [B, n, m].
+absl::StatusOr<Tensor> BmmForward(const Tensor& a, const Tensor& b) {
+  const int64_t batch = a.size(0);
+  Tensor out = Empty({batch, a.size(1), b.size(2)}, a.dtype());
+  for (int64_t i = 0; i < batch; ++i) {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor ai, Select(a, 0, i));
+    TENSORD_ASSIGN_OR_RETURN(Tensor bi, Select(b, 0, i));
+    TENSORD_ASSIGN_OR_RETURN(Tensor oi, Select(out, 0, i));
+    TENSORD_RETURN_IF_ERROR(Gemm(ai, bi, oi));
+  }
+  return out;
+}
+
+StatusOrTensor Bmm(const Tensor& a, const Tensor& b) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, BmmForward(a, b));
+  if (auto node = RecordOp("BmmBackward0", {&a, &b}, {&out})) {
+    node->ints = {b.requires_grad() ? node->Save(a) : -1,
+                  a.requires_grad() ? node->Save(b) : -1};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (n.ints[1] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, 1, 2));
+        TENSORD_ASSIGN_OR_RETURN(r[0], BmmForward(g[0], bt));
+      }
+      if (n.ints[0] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor at, Transpose(a, 1, 2));
+        TENSORD_ASSIGN_OR_RETURN(r[1], BmmForward(at, g[0]));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
+  const int64_t da = a.dim(), db = b.dim();
+  if (da == 0 || db == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "both arguments to matmul need to be at least 1D, but they are ", da,
+        "D and ", db, "D"));
+  }
+  if (da == 1 && db == 1) return Dot(a, b);
+  if (da == 2 && db == 1) return Mv(a, b);
+  if (da == 2 && db == 2) return Mm(a, b);
+  if (da == 1 && db == 2) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor a2, Unsqueeze(a, 0));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Mm(a2, b));
+    return Squeeze(r, 0);
+  }
+  TENSORD_RETURN_IF_ERROR(SameDType(a, b));
+  // Batched: treat 1-D operands as matrices, broadcast the batch dims, run
+  // one batched product, and restore the shape.
+  Tensor a3 = a, b3 = b;
+  if (da == 1) {
+    TENSORD_ASSIGN_OR_RETURN(a3, Unsqueeze(a, 0));
+  }
+  if (db == 1) {
+    TENSORD_ASSIGN_OR_RETURN(b3, Unsqueeze(b, 1));
+  }
+  const int64_t n = a3.size(-2), k = a3.size(-1), k2 = b3.size(-2), m = b3.size(-1);
+  Shape ba(a3.sizes().begin(), a3.sizes().end() - 2);
+  Shape bb(b3.sizes().begin(), b3.sizes().end() - 2);
+  if (k != k2) {
+    if (ba.empty() || bb.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "mat1 and mat2 shapes cannot be multiplied (", n, "x", k, " and ", k2,
+          "x", m, ")"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected size for first two dimensions of batch2 tensor to be: [",
+        ba.empty() ? 1 : ba[0], ", ", k, "] but got: [", bb.empty() ? 1 : bb[0],
+        ", ", k2, "]."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape batch, BroadcastShapes(ba, bb));
+  int64_t nb = 1;
+  for (int64_t s : batch) nb *= s;
+  DimList ea(batch.begin(), batch.end()), eb = ea;
+  ea.push_back(n);
+  ea.push_back(k);
+  eb.push_back(k);
+  eb.push_back(m);
+  TENSORD_ASSIGN_OR_RETURN(Tensor ax, Expand(a3, ea));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bx, Expand(b3, eb));
+  TENSORD_ASSIGN_OR_RETURN(Tensor af, Reshape(ax, {nb, n, k}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bf, Reshape(bx, {nb, k, m}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor prod, Bmm(af, bf));
+  DimList out_shape(batch.begin(), batch.end());
+  if (da > 1) out_shape.push_back(n);
+  if (db > 1) out_shape.push_back(m);
+  return Reshape(prod, out_shape);
+}
+
+// ---------------------------------------------------------------------------
+// eigendecompositions
+
+namespace {
+
+absl::Status CheckSquare(const Tensor& a, const char* name) {
+  if (a.dim() < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": The input tensor A must have at least 2 dimensions."));
+  }
+  if (a.size(-1) != a.size(-2)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": A must be batches of square matrices, but they are ",
+        a.size(-2), " by ", a.size(-1), " matrices"));
+  }
+  if (!IsFloating(a.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", std::string(name) == "linalg.eigh" ? "linalg_eigh_cpu" : "linalg_eig_cpu",
+        "\" not implemented for '", DTypeShortName(a.dtype()), "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
+  TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eigh"));
+  const int64_t n = a.size(-1);
+  const int64_t batch = n ? a.numel() / (n * n) : 0;
+  Tensor vecs, vals;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(vecs, Clone(a));
+    Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
+    vals = Empty(vshape, a.dtype());
+    for (int64_t i = 0; i < batch; ++i) {
+      lapack_int info;
+      if (a.dtype() == DType::kFloat32) {
+        info = LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, vecs.data<float>() + i * n * n,
+                              n, vals.data<float>() + i * n);
+      } else {
+        info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, vecs.data<double>() + i * n * n,
+                              n, vals.data<double>() + i * n);
+      }
+      if (info != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "linalg.eigh: The algorithm failed to converge because the input "
+            "matrix is ill-conditioned or has too many repeated eigenvalues "
+            "(error code: ", info, ")."));
+      }
+    }
+  }
+  if (auto node = RecordOp("LinalgEighBackward0", {&a}, {&vals, &vecs})) {
+    node->ints = {node->Save(vals, true), node->Save(vecs, true)};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      // gA = V (P ./ E + diag(gL)) V^T with P the skew-symmetric part of
+      // V^T gV and E_ij = L_j - L_i (torch's linalg_eig_backward, hermitian).
+      TENSORD_ASSIGN_OR_RETURN(Tensor L, n.Saved(n.ints[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor V, n.Saved(n.ints[1]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor Vt, Transpose(V, -2, -1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor VtgV, Matmul(Vt, g[1]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor VtgVt, Transpose(VtgV, -2, -1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor skew0, Sub(VtgV, VtgVt));
+      TENSORD_ASSIGN_OR_RETURN(Tensor skew, Mul(skew0, WrapScalar(0.5)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor Lr, Unsqueeze(L, -2));
+      TENSORD_ASSIGN_OR_RETURN(Tensor Lc, Unsqueeze(L, -1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor E, Sub(Lr, Lc));
+      const int64_t k = L.size(-1);
+      TENSORD_ASSIGN_OR_RETURN(Tensor eye, Eye(k, std::nullopt, DType::kBool));
+      TENSORD_ASSIGN_OR_RETURN(Tensor onesE, OnesLike(E));
+      TENSORD_ASSIGN_OR_RETURN(Tensor Esafe, Where(eye, onesE, E));
+      TENSORD_ASSIGN_OR_RETURN(Tensor inner0, Div(skew, Esafe));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gLd, Unsqueeze(g[0], -2));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gLm, Expand(gLd, DimList(inner0.sizes().begin(), inner0.sizes().end())));
+      TENSORD_ASSIGN_OR_RETURN(Tensor inner, Where(eye, gLm, inner0));
+      TENSORD_ASSIGN_OR_RETURN(Tensor t1, Matmul(V, inner));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gA, Matmul(t1, Vt));
+      return GradList{gA};
+    });
+  }
+  return std::make_pair(vals, vecs);
+}
+
+absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
+  TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eig"));
+  const int64_t n = a.size(-1);
+  const int64_t batch = n ? a.numel() / (n * n) : 0;
+  TENSORD_ASSIGN_OR_RETURN(Tensor work0, To(a, DType::kFloat64));
+  TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(work0));
+  Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
+  Tensor vals = Empty(vshape, DType::kComplex64);
+  Tensor vecs = Empty(a.sizes(), DType::kComplex64);
+  std::vector<double> wr(n), wi(n), vr(n * n);
+  for (int64_t b = 0; b < batch; ++b) {
+    double* m = work.data<double>() + b * n * n;
+    lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', n, m, n, wr.data(),
+                                    wi.data(), nullptr, 1, vr.data(), n);
+    if (info != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "linalg.eig: The algorithm failed to converge (error code: ", info, ")."));
+    }
+    complex64* ov = vals.data<complex64>() + b * n;
+    complex64* oV = vecs.data<complex64>() + b * n * n;
+    for (int64_t j = 0; j < n; ++j) {
+      ov[j] = complex64(static_cast<float>(wr[j]), static_cast<float>(wi[j]));
+      if (wi[j] != 0 && j + 1 < n) {
+        // Conjugate pair: columns j and j+1 hold the real and imaginary parts.
+        ov[j + 1] = complex64(static_cast<float>(wr[j + 1]), static_cast<float>(wi[j + 1]));
+        for (int64_t i = 0; i < n; ++i) {
+          const double re = vr[i * n + j], im = vr[i * n + j + 1];
+          oV[i * n + j] = complex64(static_cast<float>(re), static_cast<float>(im));
+          oV[i * n + j + 1] = complex64(static_cast<float>(re), static_cast<float>(-im));
+        }
+        ++j;
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          oV[i * n + j] = complex64(static_cast<float>(vr[i * n + j]), 0.f);
+        }
+      }
+    }
+  }
+  // Forward only: the graph is recorded (so grad_fn prints as in torch) but
+  // backward through it is a clear error.
+  if (auto node = RecordOp("LinalgEigBackward0", {&a}, {&vals, &vecs})) {
+    node->set_backward([](Node&, const GradList&) -> absl::StatusOr<GradList> {
+      return absl::UnimplementedError(
+          "the derivative of linalg.eig is not implemented in tensord");
+    });
+  }
+  return std::make_pair(vals, vecs);
+}
+
+StatusOrTensor Eigvals(const Tensor& a) {
+  TENSORD_ASSIGN_OR_RETURN(auto r, Eig(a));
+  return r.first;
+}
+
+}  // namespace tensord

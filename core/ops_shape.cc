@@ -1,0 +1,567 @@
+// Shape ops: views (reshape/view/transpose/permute/expand/squeeze/
+// unsqueeze/select/slice), cat, stack, clone, indexing — with derivatives.
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+
+absl::StatusOr<int64_t> WrapDim(int64_t dim, int64_t ndim) {
+  const int64_t n = ndim == 0 ? 1 : ndim;
+  if (dim < -n || dim >= n) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Dimension out of range (expected to be in range of [", -n, ", ",
+        n - 1, "], but got ", dim, ")"));
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+namespace {
+
+Shape ToShape(const DimList& d) { return Shape(d.begin(), d.end()); }
+
+// Resolves one -1 in `shape` against numel (torch's infer_size).
+absl::StatusOr<Shape> InferSize(const DimList& shape, int64_t numel) {
+  Shape out = ToShape(shape);
+  int64_t known = 1;
+  int infer = -1;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      if (infer >= 0) return absl::InvalidArgumentError("only one dimension can be inferred");
+      infer = static_cast<int>(i);
+    } else if (out[i] < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid shape dimension ", out[i]));
+    } else {
+      known *= out[i];
+    }
+  }
+  auto invalid = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shape '", ShapeToString(ToShape(shape)), "' is invalid for input of size ", numel));
+  };
+  if (infer >= 0) {
+    if (known == 0 || numel % known != 0) return invalid();
+    out[infer] = numel / known;
+  } else if (known != numel) {
+    return invalid();
+  }
+  return out;
+}
+
+// torch's computeStride: strides for viewing (sizes, strides) as `shape`
+// without copying, or nullopt if impossible.
+std::optional<Shape> ViewStrides(const Shape& old_sz, const Shape& old_st,
+                                 const Shape& shape) {
+  Shape new_st(shape.size(), 0);
+  if (old_sz.empty()) {
+    std::fill(new_st.begin(), new_st.end(), 1);
+    return new_st;
+  }
+  int64_t numel = 1;
+  for (int64_t s : old_sz) numel *= s;
+  if (numel == 0) {
+    if (old_sz == shape) return old_st;
+    return ContiguousStrides(shape);
+  }
+  int64_t view_d = static_cast<int64_t>(shape.size()) - 1;
+  int64_t chunk_base_stride = old_st.back();
+  int64_t tensor_numel = 1, view_numel = 1;
+  for (int64_t d = static_cast<int64_t>(old_sz.size()) - 1; d >= 0; --d) {
+    tensor_numel *= old_sz[d];
+    if (d == 0 || (old_sz[d - 1] != 1 && old_st[d - 1] != tensor_numel * chunk_base_stride)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+        new_st[view_d] = view_numel * chunk_base_stride;
+        view_numel *= shape[view_d];
+        --view_d;
+      }
+      if (view_numel != tensor_numel) return std::nullopt;
+      if (d > 0) {
+        chunk_base_stride = old_st[d - 1];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  if (view_d != -1) return std::nullopt;
+  return new_st;
+}
+
+// Records a view node whose backward is `fn`.
+void RecordView(const char* name, const Tensor& in, Tensor& out,
+                Node::BackwardFn fn) {
+  if (auto node = RecordOp(name, {&in}, {&out})) {
+    node->shape_a = in.sizes();
+    node->set_backward(std::move(fn));
+  }
+}
+
+absl::StatusOr<GradList> ReshapeBack(Node& n, const GradList& g) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reshape(g[0], DimList(n.shape_a.begin(), n.shape_a.end())));
+  return GradList{r};
+}
+
+}  // namespace
+
+StatusOrTensor View(const Tensor& t, const DimList& shape) {
+  TENSORD_ASSIGN_OR_RETURN(Shape sz, InferSize(shape, t.numel()));
+  auto st = ViewStrides(t.sizes(), t.strides(), sz);
+  if (!st) {
+    return absl::InvalidArgumentError(
+        "view size is not compatible with input tensor's size and stride (at "
+        "least one dimension spans across two contiguous subspaces). Use "
+        ".reshape(...) instead.");
+  }
+  Tensor out = MakeView(t, sz, *st, t.storage_offset());
+  RecordView("ViewBackward0", t, out, ReshapeBack);
+  return out;
+}
+
+StatusOrTensor Reshape(const Tensor& t, const DimList& shape) {
+  TENSORD_ASSIGN_OR_RETURN(Shape sz, InferSize(shape, t.numel()));
+  if (auto st = ViewStrides(t.sizes(), t.strides(), sz)) {
+    Tensor out = MakeView(t, sz, *st, t.storage_offset());
+    RecordView("ReshapeAliasBackward0", t, out, ReshapeBack);
+    return out;
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(t));
+  Tensor out = MakeView(c, sz, ContiguousStrides(sz), 0);
+  out.impl()->view_base = nullptr;  // the clone is private: not a view
+  RecordView("UnsafeViewBackward0", c, out, ReshapeBack);
+  return out;
+}
+
+StatusOrTensor Flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
+  if (t.dim() == 0) return Reshape(t, {1});
+  TENSORD_ASSIGN_OR_RETURN(int64_t s, WrapDim(start_dim, t.dim()));
+  TENSORD_ASSIGN_OR_RETURN(int64_t e, WrapDim(end_dim, t.dim()));
+  if (s > e) {
+    return absl::InvalidArgumentError("flatten() has invalid args: start_dim cannot come after end_dim");
+  }
+  if (s == e) return t;
+  DimList shape;
+  for (int64_t d = 0; d < s; ++d) shape.push_back(t.size(d));
+  int64_t m = 1;
+  for (int64_t d = s; d <= e; ++d) m *= t.size(d);
+  shape.push_back(m);
+  for (int64_t d = e + 1; d < t.dim(); ++d) shape.push_back(t.size(d));
+  return Reshape(t, shape);
+}
+
+StatusOrTensor Squeeze(const Tensor& t) {
+  Shape sz, st;
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.size(d) != 1) {
+      sz.push_back(t.size(d));
+      st.push_back(t.strides()[d]);
+    }
+  }
+  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  RecordView("SqueezeBackward0", t, out, ReshapeBack);
+  return out;
+}
+
+StatusOrTensor Squeeze(const Tensor& t, int64_t dim) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
+  Shape sz = t.sizes(), st = t.strides();
+  if (t.dim() > 0 && sz[d] == 1) {
+    sz.erase(sz.begin() + d);
+    st.erase(st.begin() + d);
+  }
+  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  RecordView("SqueezeBackward1", t, out, ReshapeBack);
+  return out;
+}
+
+StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim() + 1));
+  Shape sz = t.sizes(), st = t.strides();
+  const int64_t stride = d < t.dim() ? sz[d] * st[d] : 1;
+  sz.insert(sz.begin() + d, 1);
+  st.insert(st.begin() + d, stride);
+  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  RecordView("UnsqueezeBackward0", t, out, ReshapeBack);
+  return out;
+}
+
+namespace {
+StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims, const char* name) {
+  if (static_cast<int64_t>(dims.size()) != t.dim()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "permute(sparse_coo): number of dimensions in the tensor input does "
+        "not match the length of the desired ordering of dimensions i.e. "
+        "input.dim() = ", t.dim(), " is not equal to len(dims) = ", dims.size()));
+  }
+  Shape sz(t.dim()), st(t.dim());
+  std::vector<bool> seen(t.dim(), false);
+  DimList wrapped(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) {
+    TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dims[i], t.dim()));
+    if (seen[d]) return absl::InvalidArgumentError("permute(): duplicate dims are not allowed.");
+    seen[d] = true;
+    wrapped[i] = d;
+    sz[i] = t.size(d);
+    st[i] = t.strides()[d];
+  }
+  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  if (auto node = RecordOp(name, {&t}, {&out})) {
+    node->ints = wrapped;
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      DimList inv(n.ints.size());
+      for (size_t i = 0; i < n.ints.size(); ++i) inv[n.ints[i]] = static_cast<int64_t>(i);
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, Permute(g[0], inv));
+      return GradList{r};
+    });
+  }
+  return out;
+}
+}  // namespace
+
+StatusOrTensor Permute(const Tensor& t, const DimList& dims) {
+  return PermuteImpl(t, dims, "PermuteBackward0");
+}
+
+StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t a, WrapDim(dim0, t.dim()));
+  TENSORD_ASSIGN_OR_RETURN(int64_t b, WrapDim(dim1, t.dim()));
+  if (t.dim() == 0) return t;
+  DimList dims(t.dim());
+  std::iota(dims.begin(), dims.end(), 0);
+  std::swap(dims[a], dims[b]);
+  return PermuteImpl(t, dims, "TransposeBackward0");
+}
+
+StatusOrTensor T(const Tensor& t) {
+  if (t.dim() < 2) return t;
+  DimList dims(t.dim());
+  std::iota(dims.rbegin(), dims.rend(), 0);
+  return PermuteImpl(t, dims, "PermuteBackward0");
+}
+
+StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {
+  const int64_t nd = static_cast<int64_t>(sizes.size());
+  if (nd < t.dim()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expand(torch.FloatTensor{", ShapeToString(t.sizes()), "}, size=",
+        ShapeToString(ToShape(sizes)), "): the number of sizes provided (", nd,
+        ") must be greater or equal to the number of dimensions in the tensor (",
+        t.dim(), ")"));
+  }
+  Shape sz(nd), st(nd);
+  for (int64_t i = nd - 1; i >= 0; --i) {
+    const int64_t od = i - (nd - t.dim());
+    if (od >= 0) {
+      const int64_t cur = t.size(od);
+      int64_t want = sizes[i] == -1 ? cur : sizes[i];
+      if (cur != want && cur != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "The expanded size of the tensor (", want,
+            ") must match the existing size (", cur, ") at non-singleton dimension ",
+            i, ".  Target sizes: ", ShapeToString(ToShape(sizes)),
+            ".  Tensor sizes: ", ShapeToString(t.sizes())));
+      }
+      sz[i] = want;
+      st[i] = cur == want ? t.strides()[od] : 0;
+    } else {
+      if (sizes[i] < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "The expanded size of the tensor (", sizes[i],
+            ") isn't allowed in a leading, non-existing dimension ", i));
+      }
+      sz[i] = sizes[i];
+      st[i] = 0;
+    }
+  }
+  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  // Backward is the identity; the engine sums the gradient back down to
+  // the input's shape (broadcasting's backward lives there).
+  RecordView("ExpandBackward0", t, out,
+             [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+               return GradList{g[0]};
+             });
+  return out;
+}
+
+StatusOrTensor Clone(const Tensor& t) {
+  Tensor out = Empty(t.sizes(), t.dtype());
+  CopyConvert(t, out);
+  RecordView("CloneBackward0", t, out,
+             [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+               return GradList{g[0]};
+             });
+  return out;
+}
+
+StatusOrTensor Contiguous(const Tensor& t) {
+  if (t.is_contiguous()) return t;
+  return Clone(t);
+}
+
+StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
+  if (ts.empty()) return absl::InvalidArgumentError("torch.cat(): expected a non-empty list of Tensors");
+  // torch skips 1-d empty tensors ("legacy" behaviour).
+  const Tensor* ref = nullptr;
+  for (const Tensor& t : ts) {
+    if (!(t.dim() == 1 && t.numel() == 0)) {
+      ref = &t;
+      break;
+    }
+  }
+  if (ref == nullptr) ref = &ts[0];
+  if (ref->dim() == 0) {
+    return absl::InvalidArgumentError("zero-dimensional tensor (at position 0) cannot be concatenated");
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ref->dim()));
+  std::vector<const Tensor*> ptrs;
+  int64_t total = 0;
+  for (size_t i = 0; i < ts.size(); ++i) {
+    const Tensor& t = ts[i];
+    if (t.dim() == 1 && t.numel() == 0 && ref->dim() != 1) continue;
+    if (t.dim() != ref->dim()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Tensors must have same number of dimensions: got ", ref->dim(),
+          " and ", t.dim()));
+    }
+    for (int64_t k = 0; k < t.dim(); ++k) {
+      if (k != d && t.size(k) != ref->size(k)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Sizes of tensors must match except in dimension ", d,
+            ". Expected size ", ref->size(k), " but got size ", t.size(k),
+            " for tensor number ", i, " in the list."));
+      }
+    }
+    total += t.size(d);
+    ptrs.push_back(&t);
+  }
+  const DType dt = ResultType(ptrs);
+  Shape sz = ref->sizes();
+  sz[d] = total;
+  Tensor out = Empty(sz, dt);
+  int64_t pos = 0;
+  std::vector<int64_t> lens;
+  for (const Tensor* t : ptrs) {
+    Shape off_sz = sz;
+    off_sz[d] = t->size(d);
+    Tensor dst = MakeView(out, off_sz, out.strides(), pos * out.strides()[d]);
+    CopyConvert(*t, dst);
+    pos += t->size(d);
+    lens.push_back(t->size(d));
+  }
+  if (auto node = RecordOp("CatBackward0", ptrs, {&out})) {
+    node->ints = lens;
+    node->ints.push_back(d);
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      const int64_t d = n.ints.back();
+      GradList r;
+      int64_t p = 0;
+      for (size_t i = 0; i + 1 < n.ints.size(); ++i) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor s, Slice(g[0], d, p, p + n.ints[i], 1));
+        r.push_back(s);
+        p += n.ints[i];
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim) {
+  if (ts.empty()) return absl::InvalidArgumentError("stack expects a non-empty TensorList");
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ts[0].dim() + 1));
+  for (size_t i = 1; i < ts.size(); ++i) {
+    if (ts[i].sizes() != ts[0].sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "stack expects each tensor to be equal size, but got ",
+          ShapeToString(ts[0].sizes()), " at entry 0 and ",
+          ShapeToString(ts[i].sizes()), " at entry ", i));
+    }
+  }
+  std::vector<Tensor> parts;
+  {
+    NoGradGuard g;
+    for (const Tensor& t : ts) {
+      TENSORD_ASSIGN_OR_RETURN(Tensor u, Unsqueeze(t, d));
+      parts.push_back(u);
+    }
+  }
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, Cat(parts, d));
+  }
+  std::vector<const Tensor*> ptrs;
+  for (const Tensor& t : ts) ptrs.push_back(&t);
+  if (auto node = RecordOp("StackBackward0", ptrs, {&out})) {
+    node->ints = {d, static_cast<int64_t>(ts.size())};
+    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r;
+      for (int64_t i = 0; i < n.ints[1]; ++i) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor s, Select(g[0], n.ints[0], i));
+        r.push_back(s);
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+namespace {
+// Backward of select/slice: a zero tensor of the input's shape with the
+// gradient written into the selected region.
+absl::StatusOr<Tensor> ScatterBack(const Shape& in_shape, DType dt, const Tensor& g,
+                                   const std::function<StatusOrTensor(const Tensor&)>& region) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
+  TENSORD_ASSIGN_OR_RETURN(Tensor view, region(z));
+  CopyConvert(g, view);
+  return z;
+}
+}  // namespace
+
+StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
+  if (t.dim() == 0) {
+    return absl::InvalidArgumentError("select() cannot be applied to a 0-dim tensor.");
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
+  const int64_t size = t.size(d);
+  if (index < -size || index >= size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "index ", index, " is out of bounds for dimension ", d, " with size ", size));
+  }
+  if (index < 0) index += size;
+  Shape sz = t.sizes(), st = t.strides();
+  const int64_t off = t.storage_offset() + index * st[d];
+  sz.erase(sz.begin() + d);
+  st.erase(st.begin() + d);
+  Tensor out = MakeView(t, sz, st, off);
+  if (auto node = RecordOp("SelectBackward0", {&t}, {&out})) {
+    node->shape_a = t.sizes();
+    node->ints = {d, index};
+    node->set_backward([dt = t.dtype()](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
+        return Select(z, n.ints[0], n.ints[1]);
+      }));
+      return GradList{r};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
+                     std::optional<int64_t> stop, int64_t step) {
+  if (t.dim() == 0) {
+    return absl::InvalidArgumentError("slice() cannot be applied to a 0-dim tensor.");
+  }
+  if (step <= 0) return absl::InvalidArgumentError("step must be greater than zero");
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
+  const int64_t size = t.size(d);
+  auto clamp = [&](std::optional<int64_t> v, int64_t dflt) {
+    if (!v) return dflt;
+    int64_t x = *v;
+    if (x < 0) x += size;
+    return std::clamp<int64_t>(x, 0, size);
+  };
+  const int64_t b = clamp(start, 0);
+  const int64_t e = std::max(b, clamp(stop, size));
+  Shape sz = t.sizes(), st = t.strides();
+  sz[d] = (e - b + step - 1) / step;
+  const int64_t off = t.storage_offset() + b * st[d];
+  st[d] *= step;
+  Tensor out = MakeView(t, sz, st, off);
+  if (auto node = RecordOp("SliceBackward0", {&t}, {&out})) {
+    node->shape_a = t.sizes();
+    node->ints = {d, b, e, step};
+    node->set_backward([dt = t.dtype()](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
+        return Slice(z, n.ints[0], n.ints[1], n.ints[2], n.ints[3]);
+      }));
+      return GradList{r};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
+  int64_t consumed = 0, ellipsis = 0;
+  for (const IndexItem& it : index) {
+    if (it.kind == IndexItem::kInt || it.kind == IndexItem::kSlice) ++consumed;
+    if (it.kind == IndexItem::kEllipsis) ++ellipsis;
+  }
+  if (ellipsis > 1) return absl::InvalidArgumentError("an index can only have a single ellipsis ('...')");
+  if (consumed > t.dim()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "too many indices for tensor of dimension ", t.dim()));
+  }
+  Tensor cur = t;
+  int64_t d = 0;
+  for (const IndexItem& it : index) {
+    switch (it.kind) {
+      case IndexItem::kInt: {
+        TENSORD_ASSIGN_OR_RETURN(cur, Select(cur, d, it.index));
+        break;
+      }
+      case IndexItem::kSlice: {
+        const bool full = (!it.start || *it.start == 0) && !it.stop && it.step == 1;
+        if (!full) {
+          TENSORD_ASSIGN_OR_RETURN(cur, Slice(cur, d, it.start, it.stop, it.step));
+        } else if (it.step <= 0) {
+          return absl::InvalidArgumentError("step must be greater than zero");
+        }
+        ++d;
+        break;
+      }
+      case IndexItem::kNone: {
+        TENSORD_ASSIGN_OR_RETURN(cur, Unsqueeze(cur, d));
+        ++d;
+        break;
+      }
+      case IndexItem::kEllipsis:
+        d += t.dim() - consumed;
+        break;
+    }
+  }
+  if (cur.is_same(t)) {
+    // x[:] and x[...] are new views of the same data.
+    Tensor out = MakeView(t, t.sizes(), t.strides(), t.storage_offset());
+    RecordView("AliasBackward0", t, out,
+               [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+                 return GradList{g[0]};
+               });
+    return out;
+  }
+  return cur;
+}
+
+absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
+                      const Tensor& value) {
+  Tensor view;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(view, Index(t, index));
+  }
+  if (!view.impl()->view_base) {
+    // A 0-dim result of integer indexing is still a view; Index always
+    // returns views, so this is an invariant.
+    return absl::InternalError("indexing did not produce a view");
+  }
+  if (GradEnabled() && t.is_leaf() && t.impl()->requires_grad) {
+    return absl::FailedPreconditionError(
+        "a view of a leaf Variable that requires grad is being used in an "
+        "in-place operation.");
+  }
+  if (GradEnabled() && (t.requires_grad() || value.requires_grad())) {
+    return absl::UnimplementedError(
+        "assigning into part of a tensor that requires grad (or with a value "
+        "that requires grad) is not supported by tensord; build the tensor "
+        "with torch.cat/torch.stack or use torch.no_grad()");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, CopyInplace(view, value));
+  (void)r;
+  return absl::OkStatus();
+}
+
+}  // namespace tensord

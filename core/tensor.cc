@@ -1,0 +1,443 @@
+#include "core/tensor.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/autograd.h"
+
+namespace tensord {
+namespace {
+
+// A caching allocator for large buffers. glibc serves big allocations with
+// fresh mmap()ed pages that fault on first touch; keeping freed blocks for
+// reuse (exact byte size) avoids paying that on every op. Small blocks go to
+// malloc directly. The cache is bounded; beyond the bound blocks are freed.
+class CachingAllocator {
+ public:
+  static constexpr size_t kMinCached = 1 << 16;           // 64 KiB
+  static constexpr size_t kMaxCachedTotal = size_t{1} << 30;  // 1 GiB
+
+  void* Allocate(size_t n) {
+    if (n == 0) n = 1;
+    if (n >= kMinCached) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = free_.find(n);
+      if (it != free_.end()) {
+        void* p = it->second;
+        free_.erase(it);
+        cached_ -= n;
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(64, (n + 63) / 64 * 64);
+    if (p == nullptr) std::abort();  // out of memory is not recoverable here
+    return p;
+  }
+
+  void Free(void* p, size_t n) {
+    if (n == 0) n = 1;
+    if (n >= kMinCached) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (cached_ + n <= kMaxCachedTotal) {
+        free_.emplace(n, p);
+        cached_ += n;
+        return;
+      }
+      // Make room by dropping the largest cached blocks.
+      while (!free_.empty() && cached_ + n > kMaxCachedTotal) {
+        auto last = std::prev(free_.end());
+        cached_ -= last->first;
+        std::free(last->second);
+        free_.erase(last);
+      }
+      free_.emplace(n, p);
+      cached_ += n;
+      return;
+    }
+    std::free(p);
+  }
+
+ private:
+  std::mutex mu_;
+  std::multimap<size_t, void*> free_;
+  size_t cached_ = 0;
+};
+
+CachingAllocator& Allocator() {
+  static CachingAllocator* a = new CachingAllocator();
+  return *a;
+}
+
+std::atomic<int64_t> g_live_bytes{0};
+
+}  // namespace
+
+Storage::Storage(size_t nbytes)
+    : data_(Allocator().Allocate(nbytes)), nbytes_(nbytes) {
+  g_live_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed);
+}
+
+Storage::~Storage() {
+  Allocator().Free(data_, nbytes_);
+  g_live_bytes.fetch_sub(static_cast<int64_t>(nbytes_), std::memory_order_relaxed);
+}
+
+int64_t LiveStorageBytes() { return g_live_bytes.load(); }
+
+DType Tensor::dtype() const { return impl_->dtype; }
+const Shape& Tensor::sizes() const { return impl_->sizes; }
+const Shape& Tensor::strides() const { return impl_->strides; }
+int64_t Tensor::size(int64_t d) const {
+  if (d < 0) d += dim();
+  return impl_->sizes[d];
+}
+int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->sizes.size()); }
+int64_t Tensor::numel() const {
+  int64_t n = 1;
+  for (int64_t s : impl_->sizes) n *= s;
+  return n;
+}
+int64_t Tensor::storage_offset() const { return impl_->offset; }
+bool Tensor::is_wrapped_number() const { return impl_->wrapped_number; }
+
+bool Tensor::is_contiguous() const {
+  int64_t expected = 1;
+  for (int64_t d = dim() - 1; d >= 0; --d) {
+    if (impl_->sizes[d] == 1) continue;
+    if (impl_->strides[d] != expected) return false;
+    expected *= impl_->sizes[d];
+  }
+  return true;
+}
+
+void* Tensor::raw_data() const {
+  return static_cast<char*>(impl_->storage->data()) +
+         impl_->offset * ItemSize(impl_->dtype);
+}
+const std::shared_ptr<Storage>& Tensor::storage() const { return impl_->storage; }
+
+namespace {
+// Calls f(element pointer) for each element in row-major order.
+template <typename T, typename F>
+void ForEachElement(const Tensor& t, F f) {
+  const int64_t nd = t.dim();
+  const T* base = t.data<T>();
+  if (t.numel() == 0) return;
+  if (t.is_contiguous()) {
+    const int64_t n = t.numel();
+    for (int64_t i = 0; i < n; ++i) f(base[i]);
+    return;
+  }
+  Shape idx(nd, 0);
+  const Shape& sz = t.sizes();
+  const Shape& st = t.strides();
+  while (true) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < nd; ++d) off += idx[d] * st[d];
+    f(base[off]);
+    int64_t d = nd - 1;
+    for (; d >= 0; --d) {
+      if (++idx[d] < sz[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+}
+
+template <typename T>
+double ToDouble(T v) {
+  if constexpr (std::is_same_v<T, complex64>) {
+    return v.real();
+  } else {
+    return static_cast<double>(v);
+  }
+}
+}  // namespace
+
+Scalar Tensor::item() const {
+  Scalar out(0.0);
+  TENSORD_DISPATCH_ALL(dtype(), T, {
+    T v{};
+    ForEachElement<T>(*this, [&](const T& e) { v = e; });
+    if constexpr (std::is_same_v<T, complex64>) {
+      out = Scalar(v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      out = Scalar(v);
+    } else if constexpr (std::is_integral_v<T>) {
+      out = Scalar(static_cast<int64_t>(v));
+    } else {
+      out = Scalar(static_cast<double>(v));
+    }
+  });
+  return out;
+}
+
+std::vector<double> Tensor::ToDoubles() const {
+  std::vector<double> out;
+  out.reserve(numel());
+  TENSORD_DISPATCH_ALL(dtype(), T, {
+    ForEachElement<T>(*this, [&](const T& e) { out.push_back(ToDouble(e)); });
+  });
+  return out;
+}
+
+std::vector<int64_t> Tensor::ToInts() const {
+  std::vector<int64_t> out;
+  out.reserve(numel());
+  TENSORD_DISPATCH_ALL(dtype(), T, {
+    ForEachElement<T>(*this, [&](const T& e) {
+      out.push_back(static_cast<int64_t>(ToDouble(e)));
+    });
+  });
+  return out;
+}
+
+bool Tensor::requires_grad() const {
+  return impl_->requires_grad || impl_->grad_fn != nullptr;
+}
+
+absl::Status Tensor::set_requires_grad(bool value) {
+  if (!is_leaf()) {
+    if (value) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        "you can only change requires_grad flags of leaf variables. If you "
+        "want to use a computed variable in a subgraph that doesn't require "
+        "differentiation use var_no_grad = var.detach().");
+  }
+  if (value && !IsDifferentiable(dtype())) {
+    return absl::FailedPreconditionError(
+        "only Tensors of floating point dtype can require gradients");
+  }
+  impl_->requires_grad = value;
+  return absl::OkStatus();
+}
+
+bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
+Tensor Tensor::grad() const { return impl_->grad; }
+void Tensor::set_grad(const Tensor& g) { impl_->grad = g; }
+const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
+std::string Tensor::grad_fn_name() const {
+  return impl_->grad_fn ? impl_->grad_fn->name() : std::string();
+}
+
+absl::Status Tensor::retain_grad() {
+  if (!requires_grad()) {
+    return absl::FailedPreconditionError(
+        "can't retain_grad on Tensor that has requires_grad=False");
+  }
+  if (!is_leaf() && !impl_->retains_grad) {
+    impl_->retains_grad = true;
+    impl_->grad_fn->retained.emplace_back(impl_, impl_->output_nr);
+  }
+  return absl::OkStatus();
+}
+bool Tensor::retains_grad() const { return impl_->retains_grad; }
+int64_t Tensor::version() const { return impl_->version->version; }
+void Tensor::bump_version() { ++impl_->version->version; }
+
+Tensor Tensor::detach() const {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = impl_->storage;
+  impl->sizes = impl_->sizes;
+  impl->strides = impl_->strides;
+  impl->offset = impl_->offset;
+  impl->dtype = impl_->dtype;
+  impl->version = impl_->version;
+  impl->view_base = impl_->view_base ? impl_->view_base : nullptr;
+  return Tensor(std::move(impl));
+}
+
+Shape ContiguousStrides(const Shape& sizes) {
+  Shape st(sizes.size(), 1);
+  int64_t acc = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    st[d] = acc;
+    acc *= std::max<int64_t>(sizes[d], 1);
+  }
+  return st;
+}
+
+absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    if (s < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Trying to create tensor with negative dimension ", s, ": ",
+          ShapeToString(sizes)));
+    }
+    if (s != 0 && n > (int64_t{1} << 62) / s) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tensor of shape ", ShapeToString(sizes), " has too many elements"));
+    }
+    n *= s;
+  }
+  return n;
+}
+
+Tensor Empty(const Shape& sizes, DType dtype) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(n * ItemSize(dtype)));
+  impl->sizes = sizes;
+  impl->strides = ContiguousStrides(sizes);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+Tensor MakeView(const Tensor& base, Shape sizes, Shape strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = base.impl()->storage;
+  impl->sizes = std::move(sizes);
+  impl->strides = std::move(strides);
+  impl->offset = offset;
+  impl->dtype = base.dtype();
+  impl->version = base.impl()->version;
+  impl->view_base = base.impl()->view_base ? base.impl()->view_base : base.impl_ptr();
+  return Tensor(std::move(impl));
+}
+
+Tensor ScalarTensor(const Scalar& s, DType dtype) {
+  Tensor t = Empty({}, dtype);
+  TENSORD_DISPATCH_ALL(dtype, T, {
+    if constexpr (std::is_same_v<T, complex64>) {
+      *t.data<T>() = s.to_complex();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      *t.data<T>() = s.to_double() != 0;
+    } else if constexpr (std::is_integral_v<T>) {
+      *t.data<T>() = static_cast<T>(s.to_int());
+    } else {
+      *t.data<T>() = static_cast<T>(s.to_double());
+    }
+  });
+  return t;
+}
+
+Tensor WrapScalar(const Scalar& s) {
+  Tensor t = ScalarTensor(s, s.dtype());
+  t.impl()->wrapped_number = true;
+  return t;
+}
+
+absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
+                                   const Shape& shape, DType dtype) {
+  auto n = CheckedNumel(shape);
+  if (!n.ok()) return n.status();
+  if (*n != static_cast<int64_t>(values.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shape ", ShapeToString(shape), " needs ", *n, " values, got ",
+        values.size()));
+  }
+  Tensor t = Empty(shape, dtype);
+  TENSORD_DISPATCH_ALL(dtype, T, {
+    T* p = t.data<T>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if constexpr (std::is_same_v<T, bool>) {
+        p[i] = values[i] != 0;
+      } else {
+        p[i] = static_cast<T>(values[i]);
+      }
+    }
+  });
+  return t;
+}
+
+absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
+                                const Shape& shape, DType dtype) {
+  auto n = CheckedNumel(shape);
+  if (!n.ok()) return n.status();
+  if (*n != static_cast<int64_t>(values.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shape ", ShapeToString(shape), " needs ", *n, " values, got ",
+        values.size()));
+  }
+  Tensor t = Empty(shape, dtype);
+  TENSORD_DISPATCH_ALL(dtype, T, {
+    T* p = t.data<T>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if constexpr (std::is_same_v<T, bool>) {
+        p[i] = values[i] != 0;
+      } else if constexpr (std::is_same_v<T, complex64>) {
+        p[i] = complex64(static_cast<float>(values[i]), 0.f);
+      } else {
+        p[i] = static_cast<T>(values[i]);
+      }
+    }
+  });
+  return t;
+}
+
+absl::StatusOr<Tensor> FromBytes(const void* data, size_t nbytes,
+                                 const Shape& shape, DType dtype) {
+  auto n = CheckedNumel(shape);
+  if (!n.ok()) return n.status();
+  const size_t expected = static_cast<size_t>(*n) * ItemSize(dtype);
+  if (expected != nbytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shape ", ShapeToString(shape), " of ", DTypeName(dtype), " needs ",
+        expected, " bytes, got ", nbytes));
+  }
+  Tensor t = Empty(shape, dtype);
+  if (nbytes) std::memcpy(t.raw_data(), data, nbytes);
+  if (dtype == DType::kBool) {
+    // Normalize to 0/1 so that every bool is a valid C++ bool.
+    auto* p = static_cast<uint8_t*>(t.raw_data());
+    for (size_t i = 0; i < nbytes; ++i) p[i] = p[i] != 0;
+  }
+  return t;
+}
+
+std::string ToBytes(const Tensor& t) {
+  std::string out;
+  out.resize(static_cast<size_t>(t.nbytes()));
+  if (t.is_contiguous()) {
+    if (!out.empty()) std::memcpy(out.data(), t.raw_data(), out.size());
+    return out;
+  }
+  char* dst = out.data();
+  TENSORD_DISPATCH_ALL(t.dtype(), T, {
+    ForEachElement<T>(t, [&](const T& e) {
+      std::memcpy(dst, &e, sizeof(T));
+      dst += sizeof(T);
+    });
+  });
+  return out;
+}
+
+std::string ShapeToString(const Shape& s) {
+  return absl::StrCat("[", absl::StrJoin(s, ", "), "]");
+}
+
+std::string FormatSize(const Shape& s) {
+  return absl::StrCat("torch.Size(", ShapeToString(s), ")");
+}
+
+bool ParseDType(std::string_view name, DType* out) {
+  if (name.substr(0, 6) == "torch.") name.remove_prefix(6);
+  struct Alias {
+    std::string_view name;
+    DType t;
+  };
+  static constexpr Alias kAliases[] = {
+      {"bool", DType::kBool},         {"int32", DType::kInt32},
+      {"int", DType::kInt32},         {"int64", DType::kInt64},
+      {"long", DType::kInt64},        {"float32", DType::kFloat32},
+      {"float", DType::kFloat32},     {"float64", DType::kFloat64},
+      {"double", DType::kFloat64},    {"complex64", DType::kComplex64},
+      {"cfloat", DType::kComplex64},
+  };
+  for (const Alias& a : kAliases) {
+    if (a.name == name) {
+      *out = a.t;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace tensord

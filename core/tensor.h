@@ -1,0 +1,193 @@
+// tensor.h — the strided tensor of tensord's core.
+//
+// A Tensor is a cheap, shallow handle (like torch.Tensor): copies share the
+// same TensorImpl. Storage (bytes) is separate from the view (sizes, strides,
+// offset), so reshape/transpose/slicing/detach share data. Autograd state
+// (requires_grad, grad, grad_fn) lives on the impl.
+//
+//   Tensor x = *Arange(Scalar(0.0), Scalar(4.0), Scalar(1.0));
+//   x.set_requires_grad(true);
+//   Tensor y = *Mul(x, x);
+//   TENSORD_RETURN_IF_ERROR(Backward(*Sum(y)));
+//   x.grad();  // [0, 2, 4, 6]
+//
+// Thread safety: a Tensor and everything reachable from it (its graph) must be
+// used by one thread at a time; the server serializes calls per session.
+#ifndef TENSORD_CORE_TENSOR_H_
+#define TENSORD_CORE_TENSOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/dtype.h"
+
+namespace tensord {
+
+using Shape = absl::InlinedVector<int64_t, 6>;
+
+class Node;  // autograd.h
+
+// A block of bytes owned by the caching allocator. Never copied.
+class Storage {
+ public:
+  explicit Storage(size_t nbytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data() const { return data_; }
+  size_t nbytes() const { return nbytes_; }
+
+ private:
+  void* data_;
+  size_t nbytes_;
+};
+
+// Bytes currently held by live storages (for accounting and memory tests).
+int64_t LiveStorageBytes();
+
+struct TensorImpl;
+
+// A number passed where a tensor is expected (`x * 2`). Python scalars take
+// part in type promotion with lower priority than tensors ("wrapped numbers").
+class Scalar {
+ public:
+  Scalar(double v) : dtype_(DType::kFloat64), d_(v) {}            // NOLINT
+  Scalar(float v) : dtype_(DType::kFloat64), d_(v) {}             // NOLINT
+  Scalar(int64_t v) : dtype_(DType::kInt64), i_(v), d_(double(v)) {}  // NOLINT
+  Scalar(int v) : Scalar(int64_t{v}) {}                           // NOLINT
+  Scalar(bool v) : dtype_(DType::kBool), i_(v), d_(v) {}          // NOLINT
+  Scalar(complex64 v) : dtype_(DType::kComplex64), d_(v.real()), im_(v.imag()) {}  // NOLINT
+
+  DType dtype() const { return dtype_; }  // kBool, kInt64, kFloat64 or kComplex64
+  double to_double() const { return d_; }
+  int64_t to_int() const { return dtype_ == DType::kFloat64 ? int64_t(d_) : i_; }
+  complex64 to_complex() const { return complex64(float(d_), float(im_)); }
+  bool is_floating() const { return dtype_ == DType::kFloat64; }
+  bool is_integral() const { return dtype_ == DType::kInt64 || dtype_ == DType::kBool; }
+
+ private:
+  DType dtype_;
+  int64_t i_ = 0;
+  double d_ = 0;
+  double im_ = 0;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // undefined (like an absent .grad)
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return impl_ != nullptr; }
+  DType dtype() const;
+  const Shape& sizes() const;
+  const Shape& strides() const;  // in elements
+  int64_t size(int64_t dim) const;  // dim may be negative; must be valid
+  int64_t dim() const;
+  int64_t numel() const;
+  int64_t storage_offset() const;
+  bool is_contiguous() const;
+  int64_t nbytes() const { return numel() * ItemSize(dtype()); }
+  bool is_wrapped_number() const;
+
+  // Pointer to element [0,...,0] (storage data plus offset).
+  void* raw_data() const;
+  template <typename T>
+  T* data() const {
+    return static_cast<T*>(raw_data());
+  }
+  const std::shared_ptr<Storage>& storage() const;
+
+  // The value of a one-element tensor.
+  Scalar item() const;
+  // All elements in row-major order, converted.
+  std::vector<double> ToDoubles() const;
+  std::vector<int64_t> ToInts() const;
+
+  // ---- autograd ----
+  bool requires_grad() const;
+  // Fails (FAILED_PRECONDITION) for integral dtypes when `value` is true,
+  // and for non-leaves when `value` is false.
+  absl::Status set_requires_grad(bool value);
+  bool is_leaf() const;
+  Tensor grad() const;  // undefined if none
+  void set_grad(const Tensor& g);
+  const std::shared_ptr<Node>& grad_fn() const;
+  std::string grad_fn_name() const;  // "" for leaves
+  // Keeps .grad for a non-leaf during backward. No-op on leaves.
+  absl::Status retain_grad();
+  bool retains_grad() const;
+  int64_t version() const;
+  void bump_version();
+  // A new tensor sharing storage and version counter, with no history.
+  Tensor detach() const;
+
+  TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+  bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+struct VersionCounter {
+  int64_t version = 0;
+};
+
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape sizes;
+  Shape strides;
+  int64_t offset = 0;
+  DType dtype = DType::kFloat32;
+  bool wrapped_number = false;
+  std::shared_ptr<VersionCounter> version = std::make_shared<VersionCounter>();
+  // For views: the tensor whose storage this one looks into (for the leaf
+  // in-place check). Null for non-views.
+  std::shared_ptr<TensorImpl> view_base;
+
+  // autograd
+  bool requires_grad = false;
+  bool retains_grad = false;
+  Tensor grad;
+  std::shared_ptr<Node> grad_fn;
+  int output_nr = 0;
+  std::weak_ptr<Node> grad_accumulator;
+};
+
+// ---- construction helpers (no autograd) ----
+
+Shape ContiguousStrides(const Shape& sizes);
+// Number of elements of `sizes`; INVALID_ARGUMENT on negative or overflow.
+absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes);
+// Uninitialized contiguous tensor.
+Tensor Empty(const Shape& sizes, DType dtype);
+// A view of `base`'s storage with new geometry (shares the version counter).
+Tensor MakeView(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
+// A 0-dim tensor holding `s` with wrapped-number promotion.
+Tensor WrapScalar(const Scalar& s);
+// A 0-dim tensor of the given dtype.
+Tensor ScalarTensor(const Scalar& s, DType dtype);
+// Builds a tensor from row-major values (converted to `dtype`).
+absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
+                                   const Shape& shape, DType dtype);
+absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
+                                const Shape& shape, DType dtype);
+// Raw little-endian row-major bytes (the wire format).
+absl::StatusOr<Tensor> FromBytes(const void* data, size_t nbytes,
+                                 const Shape& shape, DType dtype);
+std::string ToBytes(const Tensor& t);
+
+// "torch.Size([2, 4])"
+std::string FormatSize(const Shape& s);
+std::string ShapeToString(const Shape& s);  // "[2, 4]"
+
+}  // namespace tensord
+
+#endif  // TENSORD_CORE_TENSOR_H_
