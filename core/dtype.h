@@ -13,6 +13,8 @@
 #include <complex>
 #include <cstdint>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 #include <type_traits>
 
 namespace tensord {
@@ -84,7 +86,7 @@ constexpr const char* DTypeShortName(DType t) {
 
 // Parses "float32", "torch.float32" and torch's aliases ("float", "long",
 // "double", "int", "cfloat"). Returns false if unknown.
-bool ParseDType(std::string_view name, DType* out);
+bool ParseDType(absl::string_view name, DType* out);
 
 constexpr bool IsFloating(DType t) {
   return t == DType::kFloat32 || t == DType::kFloat64;

@@ -417,10 +417,10 @@ std::string FormatSize(const Shape& s) {
   return absl::StrCat("torch.Size(", ShapeToString(s), ")");
 }
 
-bool ParseDType(std::string_view name, DType* out) {
+bool ParseDType(absl::string_view name, DType* out) {
   if (name.substr(0, 6) == "torch.") name.remove_prefix(6);
   struct Alias {
-    std::string_view name;
+    absl::string_view name;
     DType t;
   };
   static constexpr Alias kAliases[] = {
