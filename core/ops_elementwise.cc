@@ -648,12 +648,18 @@ StatusOrTensor Neg(const Tensor& a) {
   return out;
 }
 
+absl::StatusOr<Tensor> SignOf(const Tensor& x) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor posf, To(pos, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor negf, To(neg, x.dtype()));
+  return Sub(posf, negf);
+}
+
 StatusOrTensor Abs(const Tensor& a) {
   return UnaryOp(Un::kAbs, "AbsBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
-    // sign(x): 1, -1 or 0.
-    TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
-    TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
-    TENSORD_ASSIGN_OR_RETURN(Tensor sign, Sub(pos, neg));
+    TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
     return Mul(g, sign);
   });
 }
@@ -874,8 +880,20 @@ StatusOrTensor AddInplace(const Tensor& self, const Tensor& other, const Scalar&
 StatusOrTensor SubInplace(const Tensor& self, const Tensor& other, const Scalar& alpha) {
   return InplaceVia(self, other, [&] { return Sub(self, other, alpha); });
 }
+namespace {
+// The derivative of mul_/div_ with respect to `other` needs self's value
+// from before the change: compute on a copy then (as torch's codegen does).
+Tensor OriginalSelf(const Tensor& self, const Tensor& other) {
+  if (GradEnabled() && other.requires_grad()) {
+    auto c = Clone(self);
+    if (c.ok()) return *c;
+  }
+  return self;
+}
+}  // namespace
+
 StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
-  return InplaceVia(self, other, [&] { return Mul(self, other); });
+  return InplaceVia(self, other, [&] { return Mul(OriginalSelf(self, other), other); });
 }
 StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
   if (!IsDifferentiable(self.dtype())) {
@@ -883,7 +901,7 @@ StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
         "result type Float can't be cast to the desired output type ",
         DTypeShortName(self.dtype())));
   }
-  return InplaceVia(self, other, [&] { return Div(self, other); });
+  return InplaceVia(self, other, [&] { return Div(OriginalSelf(self, other), other); });
 }
 
 StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {

@@ -725,9 +725,7 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims, bool kee
         TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(x));
         return GradList{z};
       } else if (p == 1.0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(scale, Sub(pos, neg));
+        TENSORD_ASSIGN_OR_RETURN(scale, SignOf(x));
       } else if (std::isinf(p)) {
         // Shared evenly among the elements attaining the extreme.
         TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
@@ -735,9 +733,7 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims, bool kee
         TENSORD_ASSIGN_OR_RETURN(Tensor hitf, To(hit, x.dtype()));
         TENSORD_ASSIGN_OR_RETURN(Tensor cnt0, SumToShape(hitf, n.shape_b));
         TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Expand(cnt0, DimList(n.shape_a.begin(), n.shape_a.end())));
-        TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor sign, Sub(pos, neg));
+        TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
         TENSORD_ASSIGN_OR_RETURN(Tensor s1, Mul(sign, hitf));
         TENSORD_ASSIGN_OR_RETURN(scale, Div(s1, cnt));
       } else {

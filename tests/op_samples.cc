@@ -1,0 +1,189 @@
+#include "tests/op_samples.h"
+
+#include <cmath>
+
+namespace tensord::testing {
+
+Tensor RandomTensor(const Shape& shape, uint64_t seed, double lo, double hi) {
+  Generator g(seed);
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  std::vector<double> v(n);
+  for (double& x : v) x = lo + (hi - lo) * g.UniformDouble();
+  return *FromDoubles(v, shape, DType::kFloat64);
+}
+
+namespace {
+
+Tensor R(const Shape& s, uint64_t seed) { return RandomTensor(s, seed); }
+Tensor Pos(const Shape& s, uint64_t seed) { return RandomTensor(s, seed, 0.5, 2.0); }
+Tensor I64(const std::vector<int64_t>& v, const Shape& s) {
+  return *FromInts(v, s, DType::kInt64);
+}
+Tensor Bools(const std::vector<int64_t>& v, const Shape& s) {
+  return *FromInts(v, s, DType::kBool);
+}
+AttrValue Ints(std::vector<int64_t> v) { return AttrValue(std::move(v)); }
+AttrValue I(int64_t v) { return AttrValue(v); }
+AttrValue S(Scalar v) { return AttrValue(v); }
+
+std::map<std::string, std::vector<OpSample>> Build() {
+  std::map<std::string, std::vector<OpSample>> m;
+  auto add = [&](const std::string& op, OpSample s) { m[op].push_back(std::move(s)); };
+  // Shapes for elementwise binary ops: same, broadcast both ways, scalar.
+  auto binary = [&](const std::string& op, bool positive_rhs) {
+    auto rhs = [&](const Shape& s, uint64_t seed) { return positive_rhs ? Pos(s, seed) : R(s, seed); };
+    add(op, {"same", {R({2, 3}, 1), rhs({2, 3}, 2)}, {}});
+    add(op, {"broadcast", {R({4, 1, 3}, 3), rhs({2, 1}, 4)}, {}});
+    add(op, {"wrapped scalar", {R({3}, 5), WrapScalar(positive_rhs ? 1.7 : -0.6)}, {}});
+    add(op, {"0-dim", {R({}, 6), rhs({2, 2}, 7)}, {}});
+  };
+  binary("add", false);
+  add("add", {"alpha", {R({3}, 8), R({3}, 9)}, {{"alpha", S(2.5)}}});
+  binary("sub", false);
+  add("sub", {"alpha", {R({2, 2}, 10), R({2}, 11)}, {{"alpha", S(int64_t{3})}}});
+  binary("mul", false);
+  binary("div", true);
+  add("pow", {"tensor ** tensor", {Pos({2, 3}, 12), R({2, 3}, 13)}, {}});
+  add("pow", {"tensor ** 2", {R({4}, 14), WrapScalar(int64_t{2})}, {}});
+  add("pow", {"tensor ** 0.5", {Pos({4}, 15), WrapScalar(0.5)}, {}});
+  add("pow", {"2 ** tensor", {WrapScalar(2.0), R({3}, 16)}, {}});
+  add("pow", {"broadcast", {Pos({2, 1}, 17), R({3}, 18)}, {}});
+  binary("maximum", false);
+  binary("minimum", false);
+  for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"}) {
+    add(op, {"float", {R({2, 3}, 20), R({3}, 21)}, {}});
+    add(op, {"int vs scalar", {I64({1, 2, 3}, {3}), WrapScalar(int64_t{2})}, {}});
+  }
+  add("eq", {"bool", {Bools({1, 0, 1}, {3}), Bools({1, 1, 0}, {3})}, {}});
+  for (const char* op : {"neg", "exp", "sin", "cos", "tanh", "sigmoid"}) {
+    add(op, {"matrix", {R({3, 4}, 30)}, {}});
+    add(op, {"0-dim", {R({}, 31)}, {}});
+  }
+  for (const char* op : {"abs", "relu"}) {
+    add(op, {"matrix", {R({3, 4}, 32)}, {}});
+    add(op, {"int", {I64({-2, 0, 3}, {3})}, {}});
+  }
+  add("log", {"positive", {Pos({2, 5}, 33)}, {}});
+  add("sqrt", {"positive", {Pos({2, 5}, 34)}, {}});
+  add("exp", {"int", {I64({0, 1, 2}, {3})}, {}});
+  add("clamp", {"min and max", {R({3, 4}, 35)}, {{"min", S(-0.5)}, {"max", S(0.4)}}});
+  add("clamp", {"min only", {R({5}, 36)}, {{"min", S(0.0)}}});
+  add("clamp", {"max only", {R({5}, 37)}, {{"max", S(int64_t{0})}}});
+  add("where", {"broadcast", {Bools({1, 0, 1}, {3}), R({2, 3}, 38), R({2, 1}, 39)}, {}});
+  add("where", {"scalar other", {Bools({0, 1}, {2}), R({2}, 40), WrapScalar(0.0)}, {}});
+  // ---- creation (not differentiable: forward checks only) ----
+  add("zeros", {"2x3", {}, {{"size", Ints({2, 3})}}});
+  add("ones", {"int64", {}, {{"size", Ints({4})}, {"dtype", AttrValue(DType::kInt64)}}});
+  add("full", {"float", {}, {{"size", Ints({2, 2})}, {"fill_value", S(1.5)}}});
+  add("arange", {"int", {}, {{"end", S(int64_t{5})}}});
+  add("arange", {"float step", {}, {{"start", S(1.0)}, {"end", S(2.0)}, {"step", S(0.25)}}});
+  add("linspace", {"5 steps", {}, {{"start", S(int64_t{0})}, {"end", S(int64_t{1})}, {"steps", I(5)}}});
+  add("eye", {"3x4", {}, {{"n", I(3)}, {"m", I(4)}}});
+  add("rand", {"2x3", {}, {{"size", Ints({2, 3})}}});
+  add("randn", {"20", {}, {{"size", Ints({20})}}});
+  add("zeros_like", {"matrix", {R({2, 3}, 41)}, {}});
+  add("ones_like", {"matrix", {R({2, 3}, 42)}, {}});
+  {
+    // A float32 result rounds: a larger step keeps the difference quotient
+    // above the rounding noise (the op is linear, so the step costs nothing).
+    OpSample s{"to float32", {R({2, 3}, 43)}, {{"dtype", AttrValue(DType::kFloat32)}}};
+    s.grad_eps = 1e-2;
+    add("to", s);
+  }
+  add("to", {"int to float64", {I64({1, 2}, {2})}, {{"dtype", AttrValue(DType::kFloat64)}}});
+  // ---- shape ----
+  add("reshape", {"view", {R({2, 6}, 44)}, {{"shape", Ints({3, -1})}}});
+  add("reshape", {"copy", {*T(R({3, 4}, 45))}, {{"shape", Ints({12})}}});
+  add("view", {"split", {R({12}, 46)}, {{"shape", Ints({2, 2, 3})}}});
+  add("flatten", {"all", {R({2, 3, 2}, 47)}, {}});
+  add("flatten", {"middle", {R({2, 3, 2, 2}, 48)}, {{"start_dim", I(1)}, {"end_dim", I(2)}}});
+  add("squeeze", {"all", {R({1, 3, 1}, 49)}, {}});
+  add("squeeze", {"dim", {R({3, 1}, 50)}, {{"dim", I(-1)}}});
+  add("unsqueeze", {"front", {R({3}, 51)}, {{"dim", I(0)}}});
+  add("unsqueeze", {"back", {R({2, 3}, 52)}, {{"dim", I(-1)}}});
+  add("transpose", {"3d", {R({2, 3, 4}, 53)}, {{"dim0", I(0)}, {"dim1", I(2)}}});
+  add("T", {"matrix", {R({2, 3}, 54)}, {}});
+  add("permute", {"3d", {R({2, 3, 4}, 55)}, {{"dims", Ints({2, 0, 1})}}});
+  add("expand", {"leading", {R({3}, 56)}, {{"size", Ints({2, 3})}}});
+  add("expand", {"size-1 dim", {R({3, 1}, 57)}, {{"size", Ints({-1, 4})}}});
+  add("cat", {"dim 0", {R({2, 3}, 58), R({1, 3}, 59)}, {}});
+  add("cat", {"dim 1", {R({2, 1}, 60), R({2, 2}, 61), R({2, 3}, 62)}, {{"dim", I(1)}}});
+  add("stack", {"dim 0", {R({3}, 63), R({3}, 64)}, {}});
+  add("stack", {"dim -1", {R({2, 2}, 65), R({2, 2}, 66)}, {{"dim", I(-1)}}});
+  add("clone", {"matrix", {R({2, 3}, 67)}, {}});
+  add("contiguous", {"transposed", {*T(R({2, 3}, 68))}, {}});
+  add("select", {"row", {R({3, 4}, 69)}, {{"dim", I(0)}, {"index", I(-1)}}});
+  add("select", {"column", {R({3, 4}, 70)}, {{"dim", I(1)}, {"index", I(2)}}});
+  add("slice", {"step", {R({7, 2}, 71)}, {{"start", I(1)}, {"end", I(6)}, {"step", I(2)}}});
+  add("slice", {"negative start", {R({2, 5}, 72)}, {{"dim", I(1)}, {"start", I(-3)}}});
+  add("index", {"int and slice", {R({3, 4}, 73)}, {{"index", AttrValue(std::string("1, ::2"))}}});
+  add("index", {"None and ellipsis", {R({2, 3}, 74)}, {{"index", AttrValue(std::string("None, ..., 1"))}}});
+  add("index_put_", {"row", {R({3, 2}, 75), R({2}, 76)}, {{"index", AttrValue(std::string("1"))}}});
+  // ---- reductions ----
+  add("sum", {"all", {R({3, 4}, 80)}, {}});
+  add("sum", {"dims keepdim", {R({2, 3, 4}, 81)}, {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
+  add("sum", {"int", {I64({1, 2, 3}, {3})}, {}});
+  add("mean", {"all", {R({3, 4}, 82)}, {}});
+  add("mean", {"dim", {R({2, 3, 4}, 83)}, {{"dim", Ints({1})}}});
+  add("prod", {"all", {R({2, 3}, 84)}, {}});
+  add("prod", {"dim keepdim", {R({3, 4}, 85)}, {{"dim", I(1)}, {"keepdim", AttrValue(true)}}});
+  add("prod", {"with a zero", {*FromDoubles({0.5, 0.0, 2.0, -1.5}, {4}, DType::kFloat64)}, {}});
+  add("max", {"all", {R({3, 4}, 86)}, {}});
+  add("min", {"all", {R({3, 4}, 87)}, {}});
+  add("max.dim", {"dim 1", {R({3, 4}, 88)}, {{"dim", I(1)}}});
+  add("max.dim", {"dim 0 keepdim", {R({3, 4}, 89)}, {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("min.dim", {"dim -1", {R({2, 5}, 90)}, {{"dim", I(-1)}}});
+  add("argmax", {"all", {R({3, 4}, 91)}, {}});
+  add("argmax", {"dim", {R({3, 4}, 92)}, {{"dim", I(1)}}});
+  add("argmin", {"dim keepdim", {R({3, 4}, 93)}, {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  // ---- scans ----
+  add("cumsum", {"dim 0", {R({3, 4}, 94)}, {{"dim", I(0)}}});
+  add("cumsum", {"dim -1", {R({2, 3, 4}, 95)}, {{"dim", I(-1)}}});
+  add("cumprod", {"dim 1", {R({3, 4}, 96)}, {{"dim", I(1)}}});
+  add("cumprod", {"with a zero", {*FromDoubles({0.5, 2.0, 0.0, -1.5, 3.0}, {5}, DType::kFloat64)},
+                  {{"dim", I(0)}}});
+  // ---- linear algebra ----
+  add("dot", {"vectors", {R({5}, 100), R({5}, 101)}, {}});
+  add("mv", {"matrix vector", {R({3, 4}, 102), R({4}, 103)}, {}});
+  add("mm", {"matrices", {R({3, 4}, 104), R({4, 2}, 105)}, {}});
+  add("mm", {"transposed", {*T(R({4, 3}, 106)), R({4, 2}, 107)}, {}});
+  add("matmul", {"batched broadcast", {R({2, 3, 4}, 108), R({4, 5}, 109)}, {}});
+  add("matmul", {"vector matrix", {R({4}, 110), R({4, 3}, 111)}, {}});
+  add("matmul", {"batch x batch", {R({2, 1, 2, 3}, 112), R({3, 3, 2}, 113)}, {}});
+  add("matmul", {"matrix vector", {R({2, 3}, 114), R({3}, 115)}, {}});
+  add("outer", {"vectors", {R({3}, 116), R({4}, 117)}, {}});
+  add("norm", {"2-norm", {R({3, 4}, 118)}, {}});
+  add("norm", {"1-norm", {R({5}, 119)}, {{"p", AttrValue(1.0)}}});
+  add("norm", {"fro", {R({2, 3}, 120)}, {{"p", AttrValue(std::string("fro"))}}});
+  add("norm", {"dim", {R({3, 4}, 121)}, {{"dim", Ints({1})}}});
+  add("norm", {"p=3", {R({4}, 122)}, {{"p", AttrValue(3.0)}}});
+  add("linalg.norm", {"vector", {R({4}, 123)}, {}});
+  add("linalg.norm", {"dim keepdim", {R({3, 4}, 124)}, {{"dim", Ints({0})}, {"keepdim", AttrValue(true)}}});
+  {
+    OpSample s{"symmetric 3x3", {R({3, 3}, 125)}, {}};
+    s.symmetrize_input0 = true;
+    s.square_outputs = true;
+    add("linalg.eigh", s);
+  }
+  add("linalg.eig", {"3x3", {R({3, 3}, 126)}, {}});
+  add("linalg.eigvals", {"rotation", {*FromDoubles({0, -1, 1, 0}, {2, 2}, DType::kFloat64)}, {}});
+  // ---- in place (the generic test applies them to clones) ----
+  add("add_", {"broadcast", {R({2, 3}, 130), R({3}, 131)}, {}});
+  add("sub_", {"alpha", {R({3}, 132), R({3}, 133)}, {{"alpha", S(0.5)}}});
+  add("mul_", {"scalar", {R({3}, 134), WrapScalar(3.0)}, {}});
+  add("div_", {"tensor", {R({2, 2}, 135), Pos({2, 2}, 136)}, {}});
+  add("zero_", {"matrix", {R({2, 3}, 137)}, {}});
+  add("fill_", {"value", {R({2, 3}, 138)}, {{"value", S(2.5)}}});
+  add("copy_", {"broadcast", {R({2, 3}, 139), R({3}, 140)}, {}});
+  return m;
+}
+
+}  // namespace
+
+const std::map<std::string, std::vector<OpSample>>& OpSamples() {
+  static const auto* samples = new std::map<std::string, std::vector<OpSample>>(Build());
+  return *samples;
+}
+
+}  // namespace tensord::testing
