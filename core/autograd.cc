@@ -48,6 +48,7 @@ void SetGradEnabled(bool enabled) { t_grad_enabled = enabled; }
 
 SavedTensor::SavedTensor(const Tensor& t, bool is_output)
     : data_(t.detach()),
+      original_(t.impl_ptr()),
       counter_(t.impl()->version),
       saved_version_(t.version()),
       defined_(true),
@@ -65,10 +66,15 @@ absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
         "tensors after calling backward.");
   }
   if (counter_->version != saved_version_) {
-    std::string which = is_output_
-                            ? absl::StrCat(", which is output ", output_nr_,
-                                           " of ", owner.name(), ",")
-                            : "";
+    // Like torch: a saved output names the node that saved it; a saved
+    // input names its producer as it is now (after the in-place change).
+    std::string which;
+    if (is_output_) {
+      which = absl::StrCat(", which is output ", output_nr_, " of ", owner.name(), ",");
+    } else if (auto orig = original_.lock(); orig && orig->grad_fn) {
+      which = absl::StrCat(", which is output ", orig->output_nr, " of ",
+                           orig->grad_fn->name(), ",");
+    }
     return absl::FailedPreconditionError(absl::StrCat(
         "one of the variables needed for gradient computation has been "
         "modified by an inplace operation: [",

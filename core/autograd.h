@@ -42,6 +42,7 @@ class SavedTensor {
 
  private:
   Tensor data_;
+  std::weak_ptr<TensorImpl> original_;  // for the error message only
   std::shared_ptr<VersionCounter> counter_;
   int64_t saved_version_ = 0;
   bool defined_ = false;

@@ -1,0 +1,263 @@
+// Autograd behaviours from DESIGN.md, each with PyTorch's result or error
+// message (the expected strings are what python3-torch 1.13 printed).
+#include "core/autograd.h"
+
+#include "core/format.h"
+#include "core/ops.h"
+#include "gtest/gtest.h"
+
+namespace tensord {
+namespace {
+
+template <typename T>
+T Ok(absl::StatusOr<T> v) {
+  EXPECT_TRUE(v.ok()) << v.status();
+  return v.ok() ? *std::move(v) : T();
+}
+
+Tensor Leaf(std::vector<double> v) {
+  Tensor t = Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, DType::kFloat32));
+  EXPECT_TRUE(t.set_requires_grad(true).ok());
+  return t;
+}
+
+Tensor Arange4() { return Leaf({0, 1, 2, 3}); }
+
+std::string Str(const Tensor& t) { return FormatTensor(t); }
+
+TEST(AutogradTest, ScalarOnlyImplicitGradient) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, x));
+  absl::Status s = Backward(y);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "grad can be implicitly created only for scalar outputs");
+  EXPECT_FALSE(x.grad().defined()) << "a failed backward must change nothing";
+  ASSERT_TRUE(Backward(y, Ok(Ones({4}))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 4., 6.])");
+}
+
+TEST(AutogradTest, SecondBackwardThroughFreedGraphFails) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Sum(Ok(Mul(x, x))));
+  ASSERT_TRUE(Backward(y).ok());
+  absl::Status s = Backward(y);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "Trying to backward through the graph a second time (or directly "
+            "access saved tensors after they have already been freed). Saved "
+            "intermediate values of the graph are freed when you call "
+            ".backward() or autograd.grad(). Specify retain_graph=True if you "
+            "need to backward through the graph a second time or if you need "
+            "to access saved tensors after calling backward.");
+  EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 4., 6.])") << "unchanged by the failure";
+}
+
+TEST(AutogradTest, GraphWithoutSavedTensorsCanBackwardTwice) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Sum(x));
+  ASSERT_TRUE(Backward(y).ok());
+  ASSERT_TRUE(Backward(y).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([2., 2., 2., 2.])");
+}
+
+TEST(AutogradTest, RetainGraphAllowsSecondBackward) {
+  Tensor x = Leaf({1, 1});
+  Tensor y = Ok(Mul(x, x));
+  ASSERT_TRUE(Backward(Ok(Sum(y)), Tensor(), /*retain_graph=*/true).ok());
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([4., 4.])");
+}
+
+TEST(AutogradTest, SavedTensorsAreFreedAfterBackward) {
+  Tensor x = Leaf({1, 2, 3});
+  Tensor y = Ok(Mul(x, x));
+  const Node* n = y.grad_fn().get();
+  ASSERT_NE(n, nullptr);
+  ASSERT_FALSE(n->saved().empty());
+  EXPECT_TRUE(n->saved()[0].data().defined());
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  for (const SavedTensor& s : n->saved()) EXPECT_FALSE(s.data().defined());
+}
+
+TEST(AutogradTest, LeafInplaceErrors) {
+  Tensor x = Arange4();
+  absl::Status s = AddInplace(x, WrapScalar(int64_t{1})).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "a leaf Variable that requires grad is being used in an in-place operation.");
+  s = IndexPut(x, {IndexItem::Int(0)}, WrapScalar(int64_t{1}));
+  EXPECT_EQ(s.message(),
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  EXPECT_EQ(Str(x), "tensor([0., 1., 2., 3.], requires_grad=True)") << "unchanged";
+  {
+    NoGradGuard g;
+    EXPECT_TRUE(AddInplace(x, WrapScalar(int64_t{1})).ok()) << "allowed under no_grad";
+  }
+  EXPECT_EQ(Str(x), "tensor([1., 2., 3., 4.], requires_grad=True)");
+}
+
+TEST(AutogradTest, VersionCounterCatchesModifiedSavedInput) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  Tensor z = Ok(Mul(y, y));
+  ASSERT_TRUE(AddInplace(y, WrapScalar(int64_t{1})).ok());
+  EXPECT_EQ(y.grad_fn_name(), "AddBackward0");
+  absl::Status s = Backward(Ok(Sum(z)));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "one of the variables needed for gradient computation has been "
+            "modified by an inplace operation: [torch.FloatTensor [4]], which "
+            "is output 0 of AddBackward0, is at version 1; expected version 0 "
+            "instead. Hint: enable anomaly detection to find the operation "
+            "that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True).");
+  EXPECT_FALSE(x.grad().defined());
+}
+
+TEST(AutogradTest, VersionCounterCatchesModifiedSavedOutput) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Exp(x));
+  ASSERT_TRUE(AddInplace(y, WrapScalar(int64_t{1})).ok());
+  absl::Status s = Backward(Ok(Sum(y)));
+  EXPECT_NE(s.message().find("which is output 0 of ExpBackward0, is at version 1; "
+                             "expected version 0"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST(AutogradTest, InplaceOnNonLeafRebasesHistory) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  ASSERT_TRUE(MulInplace(y, x).ok());  // y = 2x * x
+  EXPECT_EQ(Str(y), "tensor([ 0.,  2.,  8., 18.], grad_fn=<MulBackward0>)");
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([ 0.,  4.,  8., 12.])");  // d(2x^2) = 4x
+}
+
+TEST(AutogradTest, RequiresGradRules) {
+  Tensor i = Ok(Arange(0, 4));
+  absl::Status s = i.set_requires_grad(true);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "only Tensors of floating point dtype can require gradients");
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  EXPECT_EQ(y.set_requires_grad(false).message(),
+            "you can only change requires_grad flags of leaf variables. If you "
+            "want to use a computed variable in a subgraph that doesn't require "
+            "differentiation use var_no_grad = var.detach().");
+  Tensor c = Ok(Arange(0.0, 4.0));
+  s = Backward(Ok(Sum(c)));
+  EXPECT_EQ(s.message(), "element 0 of tensors does not require grad and does not have a grad_fn");
+}
+
+TEST(AutogradTest, GradientShapeMismatch) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  absl::Status s = Backward(y, Ok(Ones({3})));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) "
+            "and output[0] has a shape of torch.Size([4]).");
+}
+
+TEST(AutogradTest, LeafAndGradFnAttributes) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  EXPECT_TRUE(x.is_leaf());
+  EXPECT_FALSE(y.is_leaf());
+  EXPECT_EQ(x.grad_fn_name(), "");
+  EXPECT_EQ(y.grad_fn_name(), "MulBackward0");
+  EXPECT_FALSE(y.grad().defined());
+  Tensor c = Ok(Ones({2}));
+  EXPECT_TRUE(c.is_leaf());
+  EXPECT_FALSE(c.requires_grad());
+}
+
+TEST(AutogradTest, RetainGrad) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  ASSERT_TRUE(y.retain_grad().ok());
+  ASSERT_TRUE(Backward(Ok(Sum(Ok(Mul(y, y))))).ok());
+  EXPECT_EQ(Str(y.grad()), "tensor([ 0.,  4.,  8., 12.])");
+  EXPECT_EQ(Str(x.grad()), "tensor([ 0.,  8., 16., 24.])");
+}
+
+TEST(AutogradTest, NoGradMode) {
+  Tensor x = Arange4();
+  Tensor y;
+  {
+    NoGradGuard g;
+    y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  }
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_TRUE(y.is_leaf());
+  EXPECT_EQ(y.grad_fn(), nullptr);
+  EXPECT_TRUE(GradEnabled());
+}
+
+TEST(AutogradTest, DetachSharesStorage) {
+  Tensor x = Arange4();
+  Tensor d = x.detach();
+  EXPECT_FALSE(d.requires_grad());
+  ASSERT_TRUE(IndexPut(d, {IndexItem::Int(0)}, WrapScalar(int64_t{5})).ok());
+  EXPECT_EQ(Str(x), "tensor([5., 1., 2., 3.], requires_grad=True)");
+  EXPECT_EQ(x.version(), d.version()) << "views share the version counter";
+}
+
+TEST(AutogradTest, SeedWalkthroughDetach) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, x));
+  Tensor u = y.detach();
+  Tensor z = Ok(Mul(u, x));
+  ASSERT_TRUE(Backward(Ok(Sum(z))).ok());
+  EXPECT_EQ(Str(Ok(Eq(x.grad(), u))), "tensor([True, True, True, True])");
+}
+
+TEST(AutogradTest, GradientsAccumulateAcrossBackwardCalls) {
+  Tensor x = Leaf({1, 2});
+  ASSERT_TRUE(Backward(Ok(Sum(Ok(Mul(x, x))))).ok());
+  ASSERT_TRUE(Backward(Ok(Sum(x))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([3., 5.])");
+  ASSERT_TRUE(ZeroInplace(x.grad()).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([0., 0.])");
+}
+
+TEST(AutogradTest, ValueUsedTwice) {
+  Tensor x = Leaf({3});
+  Tensor y = Ok(Add(Ok(Mul(x, x)), x));  // x^2 + x
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([7.])");
+}
+
+TEST(AutogradTest, MillionOpChainDoesNotOverflowTheStack) {
+  Tensor x = Leaf({1.0});
+  Tensor y = x;
+  constexpr int kOps = 1000000;
+  for (int i = 0; i < kOps; ++i) y = Ok(Add(y, WrapScalar(int64_t{1})));
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([1.])");
+  y = Tensor();  // frees the chain iteratively
+}
+
+TEST(MemoryTest, TensorCostsItsBytes) {
+  const int64_t before = LiveStorageBytes();
+  Tensor t = Ok(Zeros({1000, 10}));
+  EXPECT_EQ(LiveStorageBytes() - before, 1000 * 10 * 4);
+  Tensor v = Ok(Reshape(t, {10000}));  // a view costs no storage
+  EXPECT_EQ(LiveStorageBytes() - before, 1000 * 10 * 4);
+  t = Tensor();
+  v = Tensor();
+  EXPECT_EQ(LiveStorageBytes(), before);
+}
+
+TEST(MemoryTest, CreateOpBackwardDropLeavesMemoryFlat) {
+  const int64_t before = LiveStorageBytes();
+  for (int i = 0; i < 100000; ++i) {
+    Tensor x = Leaf({1, 2, 3, 4});
+    Tensor y = Ok(Mul(WrapScalar(int64_t{2}), Ok(Dot(x, x))));
+    ASSERT_TRUE(Backward(y).ok());
+  }
+  EXPECT_EQ(LiveStorageBytes(), before);
+}
+
+}  // namespace
+}  // namespace tensord

@@ -1,0 +1,853 @@
+#!/usr/bin/python3
+"""Generates the torch_compare cases: every op of tensord's op table, run
+through PyTorch, with its outputs and gradients, as a line-based text file
+that torch_compare_test.cc parses.
+
+Run with Debian's python3-torch, always as /usr/bin/python3:
+
+    /usr/bin/python3 gen_cases.py > torch_cases.txt
+
+Deterministic: input data, upstream gradients and rand seeds all come from
+fixed seeds, so the same torch gives the same file.
+
+File format (tokens separated by single spaces, one record per line; lines
+starting with '#' are comments):
+
+    version 1
+    exclude <op> <reason...>            op deliberately not in the suite
+    case <name> <op>                    starts a case
+    seed <u64>                          generator seed (rand/randn)
+    clone <0|1>                         run in-place ops on a clone of input 0
+    attr <name> int <v>
+    attr <name> ints <n> <v1> ... <vn>
+    attr <name> float <v>
+    attr <name> bool <0|1>
+    attr <name> scalar <int|float|bool> <v>      a Scalar attribute
+    attr <name> dtype <torch dtype name>
+    attr <name> str <rest of the line>
+    in <dtype> <wrapped 0|1> <requires_grad 0|1> <ndim> <dims...> <values...>
+    err <torch's error message (first line)>     torch raised: expect an error
+    out <cmp> <dtype> <ndim> <dims...> <values...>
+    gout <output index> <lin|sq> <dtype> <ndim> <dims...> <values...>
+    grad <input index> <dtype> <ndim> <dims...> <values...>
+    grad <input index> none                      torch's .grad is None
+    end
+
+Values are row-major; floats are printed with repr() (exact round trip,
+'nan', 'inf', '-inf'), bools as 0/1, complex numbers as two tokens (real,
+imaginary). A wrapped input is a Python number in the torch call (`x * 2.5`):
+a 0-dim tensor with wrapped-number type promotion on tensord's side.
+
+`cmp` says how an output is compared:
+    tol            dtype, shape, values (exact for ints/bools, rtol/atol for
+                   floats)
+    exact          dtype, shape and bit-exact values (rand)
+    eigvec_sign    eigenvectors of eigh: per column up to sign
+    eigvals_set    eigenvalues of eig: as a multiset (LAPACK's order is not
+                   specified)
+    eigvecs_phase  eigenvectors of eig: each column, matched to its eigenvalue,
+                   up to a unit complex factor
+
+Loss for the gradients: the sum over outputs with a `gout` line of
+(out * g).sum() ("lin") or (out * out * g).sum() ("sq", used for eigh's
+eigenvectors, which is invariant to their signs).
+"""
+
+import math
+import sys
+import warnings
+
+import torch
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(1)
+
+DATA_SEED = 20240611
+G = torch.Generator().manual_seed(DATA_SEED)
+
+f32, f64, i32, i64, bl = torch.float32, torch.float64, torch.int32, torch.int64, torch.bool
+FLOATING = (torch.float32, torch.float64)
+
+# Ops whose attribute of these names is a Scalar (keeps bool/int/float kind).
+SCALAR_ATTRS = {
+    "add": {"alpha"}, "sub": {"alpha"}, "add_": {"alpha"}, "sub_": {"alpha"},
+    "clamp": {"min", "max"}, "full": {"fill_value"}, "fill_": {"value"},
+    "arange": {"start", "end", "step"}, "linspace": {"start", "end"},
+}
+
+# Ops that are intentionally not in the suite, with the reason (the test's
+# coverage check accepts them).
+EXCLUDED = {}
+
+
+class W:
+    """A wrapped number: a Python scalar operand (`x * 2.5`)."""
+
+    def __init__(self, v):
+        self.v = v
+
+
+# ---------------------------------------------------------------------------
+# input data
+
+
+def F(shape, dtype=f32, lo=-2.0, hi=2.0):
+    t = torch.rand(shape, generator=G, dtype=f64) * (hi - lo) + lo
+    return t.to(dtype)
+
+
+def I(shape, dtype=i64, lo=-5, hi=6):
+    return torch.randint(lo, hi, shape, generator=G).to(dtype)
+
+
+def B(shape):
+    return torch.rand(shape, generator=G) < 0.5
+
+
+def V(values, dtype):
+    return torch.tensor(values, dtype=dtype)
+
+
+def Sym(n, dtype=f64, batch=()):
+    a = torch.randn(tuple(batch) + (n, n), generator=G, dtype=f64)
+    return ((a + a.transpose(-1, -2)) / 2).to(dtype)
+
+
+# ---------------------------------------------------------------------------
+# the torch call for each op of the table
+
+
+def _opt(attrs, k, d=None):
+    return attrs.get(k, d)
+
+
+def _binary(op, a, b, attrs):
+    import operator
+    wrapped = not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor)
+    if op in ("add", "sub") and "alpha" in attrs:
+        return getattr(torch, op)(a, b, alpha=attrs["alpha"])
+    if wrapped:
+        f = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
+             "div": operator.truediv, "pow": operator.pow, "eq": operator.eq,
+             "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+             "gt": operator.gt, "ge": operator.ge}[op]
+        return f(a, b)
+    return getattr(torch, op)(a, b)
+
+
+def torch_call(op, args, attrs):
+    a = attrs
+    x = args[0] if args else None
+    if op in ("zeros", "ones", "rand", "randn"):
+        return getattr(torch, op)(a["size"], dtype=_opt(a, "dtype"))
+    if op == "full":
+        return torch.full(a["size"], a["fill_value"], dtype=_opt(a, "dtype"))
+    if op == "arange":
+        return torch.arange(a.get("start", 0), a["end"], a.get("step", 1), dtype=_opt(a, "dtype"))
+    if op == "linspace":
+        return torch.linspace(a["start"], a["end"], a["steps"], dtype=_opt(a, "dtype"))
+    if op == "eye":
+        if "m" in a:
+            return torch.eye(a["n"], a["m"], dtype=_opt(a, "dtype"))
+        return torch.eye(a["n"], dtype=_opt(a, "dtype"))
+    if op in ("zeros_like", "ones_like"):
+        return getattr(torch, op)(x, dtype=_opt(a, "dtype"))
+    if op == "to":
+        return x.to(a["dtype"])
+    if op == "reshape":
+        return x.reshape(a["shape"])
+    if op == "view":
+        return x.view(a["shape"])
+    if op == "flatten":
+        return torch.flatten(x, a.get("start_dim", 0), a.get("end_dim", -1))
+    if op == "squeeze":
+        return x.squeeze(a["dim"]) if "dim" in a else x.squeeze()
+    if op == "unsqueeze":
+        return x.unsqueeze(a["dim"])
+    if op == "transpose":
+        return x.transpose(a["dim0"], a["dim1"])
+    if op == "T":
+        return x.T
+    if op == "permute":
+        return x.permute(a["dims"])
+    if op == "expand":
+        return x.expand(a["size"])
+    if op in ("cat", "stack"):
+        return getattr(torch, op)(list(args), a.get("dim", 0))
+    if op == "clone":
+        return x.clone()
+    if op == "contiguous":
+        return x.contiguous()
+    if op == "select":
+        return x.select(a["dim"], a["index"])
+    if op == "slice":
+        return torch.ops.aten.slice(x, a.get("dim", 0), a.get("start"), a.get("end"),
+                                    a.get("step", 1))
+    if op == "index":
+        return eval("x[" + a["index"] + "]", {"x": x})
+    if op == "index_put_":
+        exec("x[" + a["index"] + "] = v", {"x": x, "v": args[1]})
+        return x
+    if op in ("add", "sub", "mul", "div", "pow", "eq", "ne", "lt", "le", "gt", "ge"):
+        return _binary(op, args[0], args[1], a)
+    if op in ("maximum", "minimum", "dot", "mv", "mm", "matmul", "outer"):
+        return getattr(torch, op)(args[0], args[1])
+    if op in ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):
+        return getattr(torch, op)(x)
+    if op == "clamp":
+        return torch.clamp(x, a.get("min"), a.get("max"))
+    if op == "where":
+        return torch.where(args[0], args[1], args[2])
+    if op in ("sum", "mean"):
+        kw = {}
+        if "dtype" in a:
+            kw["dtype"] = a["dtype"]
+        if "dim" in a:
+            return getattr(torch, op)(x, a["dim"], a.get("keepdim", False), **kw)
+        return getattr(torch, op)(x, **kw)
+    if op == "prod":
+        if "dim" in a:
+            return torch.prod(x, a["dim"], a.get("keepdim", False))
+        return torch.prod(x)
+    if op in ("max", "min"):
+        return getattr(torch, op)(x)
+    if op in ("max.dim", "min.dim"):
+        r = getattr(torch, op[:3])(x, a["dim"], a.get("keepdim", False))
+        return (r.values, r.indices)
+    if op in ("argmax", "argmin"):
+        return getattr(torch, op)(x, a.get("dim"), a.get("keepdim", False))
+    if op in ("cumsum", "cumprod"):
+        return getattr(torch, op)(x, a["dim"])
+    if op == "norm":
+        return torch.norm(x, p=a.get("p", 2), dim=a.get("dim"), keepdim=a.get("keepdim", False))
+    if op == "linalg.norm":
+        return torch.linalg.norm(x, ord=a.get("ord"), dim=a.get("dim"),
+                                 keepdim=a.get("keepdim", False))
+    if op == "linalg.eigh":
+        r = torch.linalg.eigh(x)
+        return (r.eigenvalues, r.eigenvectors)
+    if op == "linalg.eig":
+        r = torch.linalg.eig(x)
+        return (r.eigenvalues, r.eigenvectors)
+    if op == "linalg.eigvals":
+        return torch.linalg.eigvals(x)
+    if op in ("add_", "sub_"):
+        return getattr(x, op)(args[1], alpha=a.get("alpha", 1))
+    if op in ("mul_", "div_", "copy_"):
+        return getattr(x, op)(args[1])
+    if op == "zero_":
+        return x.zero_()
+    if op == "fill_":
+        return x.fill_(a["value"])
+    raise KeyError("no torch call for op " + op)
+
+
+# ---------------------------------------------------------------------------
+# cases
+
+CASES = []
+
+
+class Case:
+    def __init__(self, desc, op, inputs, attrs, seed, grad, clone, loss, cmp):
+        self.desc, self.op, self.inputs, self.attrs = desc, op, list(inputs), dict(attrs or {})
+        self.seed, self.grad, self.clone, self.loss, self.cmp = seed, grad, clone, loss, cmp
+
+
+def case(op, desc, *inputs, seed=None, grad=True, clone=True, loss=None, cmp=None, **attrs):
+    CASES.append(Case(desc, op, inputs, attrs, seed, grad, clone, loss, cmp))
+
+
+def build_cases():
+    # ---- creation ----
+    case("zeros", "f32", size=[2, 3])
+    case("zeros", "0dim_i32", size=[], dtype=i32)
+    case("zeros", "empty", size=[0, 3])
+    case("ones", "bool", size=[3], dtype=bl)
+    case("ones", "f64", size=[2, 2], dtype=f64)
+    case("full", "float_value", size=[2, 3], fill_value=2.5)
+    case("full", "int_value", size=[2], fill_value=7)
+    case("full", "bool_value", size=[2], fill_value=True)
+    case("full", "int_value_f64", size=[2, 2], fill_value=3, dtype=f64)
+    case("full", "float_value_i32", size=[3], fill_value=2.5, dtype=i32)
+    case("arange", "end_only", end=5)
+    case("arange", "float_step", start=0, end=1, step=0.1)
+    case("arange", "int_f64", start=1, end=10, step=3, dtype=f64)
+    case("arange", "negative_step", start=10, end=0, step=-3)
+    case("arange", "float_step_i64", start=0, end=5, step=0.5, dtype=i64)
+    case("arange", "float_negative", start=2.5, end=-1.5, step=-0.5)
+    case("arange", "third_f64", start=0, end=1, step=1.0 / 3, dtype=f64)
+    case("arange", "zero_step", start=0, end=5, step=0)
+    case("arange", "wrong_sign", start=0, end=5, step=-1)
+    case("linspace", "f32", start=0, end=1, steps=5)
+    case("linspace", "f64", start=-1, end=1, steps=7, dtype=f64)
+    case("linspace", "i64", start=0, end=10, steps=4, dtype=i64)
+    case("linspace", "one_step", start=3, end=3, steps=1)
+    case("linspace", "zero_steps", start=0, end=1, steps=0)
+    case("linspace", "f32_100", start=0, end=1, steps=100)
+    case("linspace", "f32_float_ends", start=-2.5, end=7.25, steps=33)
+    case("linspace", "f64_20", start=1, end=2, steps=20, dtype=f64)
+    case("eye", "3", n=3)
+    case("eye", "2x4", n=2, m=4)
+    case("eye", "i64", n=3, dtype=i64)
+    case("eye", "0", n=0)
+    case("rand", "f32_5", seed=0, size=[5], cmp=["exact"])
+    case("rand", "f64_3x4", seed=42, size=[3, 4], dtype=f64, cmp=["exact"])
+    case("rand", "f32_1000", seed=7, size=[1000], cmp=["exact"])
+    case("rand", "f64_700", seed=123, size=[700], dtype=f64, cmp=["exact"])
+    case("rand", "i64_error", seed=1, size=[3], dtype=i64)
+    case("randn", "f32_5", seed=0, size=[5], cmp=["exact"])
+    case("randn", "f32_16", seed=3, size=[16], cmp=["exact"])
+    case("randn", "f32_20", seed=4, size=[4, 5], cmp=["exact"])
+    case("randn", "f64_8", seed=5, size=[8], dtype=f64, cmp=["exact"])
+    case("randn", "f64_33", seed=6, size=[33], dtype=f64, cmp=["exact"])
+    case("zeros_like", "i32", I([2, 3], i32))
+    case("zeros_like", "bool", B([4]))
+    case("ones_like", "f32_to_f64", F([2, 2]), dtype=f64)
+    case("ones_like", "0dim", F([], f64))
+
+    # ---- dtype ----
+    case("to", "f32_to_f64", F([2, 3]), dtype=f64)
+    case("to", "f64_to_f32", F([4], f64), dtype=f32)
+    case("to", "f32_to_i64_trunc", V([2.7, -2.7, 0.5, -0.5, 3.0], f32), dtype=i64)
+    case("to", "i64_to_f32", I([5]), dtype=f32)
+    case("to", "f32_to_bool", V([0.0, -0.0, 0.1, -3.0], f32), dtype=bl)
+    case("to", "bool_to_i32", B([5]), dtype=i32)
+    case("to", "same_dtype", F([3]), dtype=f32)
+    case("to", "i64_to_i32", V([1, -2, 300000], i64), dtype=i32)
+
+    # ---- shape ----
+    case("reshape", "2d", F([2, 3, 4]), shape=[6, 4])
+    case("reshape", "flat", F([2, 3]), shape=[-1])
+    case("reshape", "infer_middle", F([2, 3, 4], f64), shape=[4, -1, 3])
+    case("reshape", "bad_size", F([2, 3]), shape=[4, 2])
+    case("reshape", "two_minus_one", F([2, 3]), shape=[-1, -1])
+    case("reshape", "0dim_to_1", F([]), shape=[1])
+    case("reshape", "1_to_0dim", F([1], f64), shape=[])
+    case("reshape", "i64", I([6]), shape=[3, 2])
+    case("view", "2x6_to_3x4", F([2, 6]), shape=[3, 4])
+    case("view", "infer", F([12], f64), shape=[2, -1])
+    case("view", "bad_size", F([12]), shape=[5, -1])
+    case("flatten", "default", F([2, 3, 4]))
+    case("flatten", "start1", F([2, 3, 4]), start_dim=1)
+    case("flatten", "middle_4d", F([2, 3, 4, 2], f64), start_dim=1, end_dim=2)
+    case("flatten", "0dim", F([]))
+    case("flatten", "start_after_end", F([2, 3, 4]), start_dim=2, end_dim=1)
+    case("squeeze", "all", F([1, 3, 1, 2]))
+    case("squeeze", "dim1", F([2, 1, 3]), dim=1)
+    case("squeeze", "dim_not_one", F([2, 1, 3]), dim=0)
+    case("squeeze", "dim_out_of_range", F([2, 1, 3]), dim=3)
+    case("squeeze", "0dim", F([], f64))
+    case("unsqueeze", "dim0", F([3]), dim=0)
+    case("unsqueeze", "dim_neg", F([2, 3], f64), dim=-1)
+    case("unsqueeze", "dim_end", F([2, 3, 4]), dim=3)
+    case("unsqueeze", "out_of_range", F([2, 3]), dim=4)
+    case("transpose", "01", F([2, 3]), dim0=0, dim1=1)
+    case("transpose", "neg_3d", F([2, 3, 4], f64), dim0=-1, dim1=-3)
+    case("transpose", "same", F([2, 3]), dim0=1, dim1=1)
+    case("transpose", "0dim", F([]), dim0=0, dim1=-1)
+    case("T", "2d", F([2, 3]))
+    case("T", "1d", F([4], f64))
+    case("T", "3d", F([2, 3, 4]))
+    case("T", "0dim", F([]))
+    case("permute", "201", F([2, 3, 4]), dims=[2, 0, 1])
+    case("permute", "negative", F([2, 3, 4], f64), dims=[-1, -3, -2])
+    case("permute", "repeated", F([2, 3, 4]), dims=[0, 0, 1])
+    case("permute", "wrong_count", F([2, 3, 4]), dims=[1, 0])
+    case("expand", "3x1_to_3x4", F([3, 1]), size=[3, 4])
+    case("expand", "new_leading", F([3], f64), size=[2, 3])
+    case("expand", "keep", F([2, 1]), size=[-1, 3])
+    case("expand", "bad", F([2, 3]), size=[3, 3])
+    case("expand", "0dim", F([]), size=[2, 2])
+    case("cat", "dim0", F([2, 3]), F([1, 3]))
+    case("cat", "three_dim1", F([2, 1], f64), F([2, 2], f64), F([2, 3], f64), dim=1)
+    case("cat", "mixed_dtype", F([2]), I([3]))
+    case("cat", "dim_neg", F([2, 2]), F([2, 1]), dim=-1)
+    case("cat", "shape_mismatch", F([2, 3]), F([2, 2]))
+    case("cat", "legacy_empty", F([0]), F([2, 3]))
+    case("cat", "0dim", F([]), F([]))
+    case("cat", "i64_bool", I([2]), B([2]))
+    case("stack", "dim0", F([3]), F([3]))
+    case("stack", "dim1", F([2, 3], f64), F([2, 3], f64), F([2, 3], f64), dim=1)
+    case("stack", "dim_neg", F([2]), F([2]), dim=-1)
+    case("stack", "shape_mismatch", F([2]), F([3]))
+    case("stack", "0dim", F([]), F([]))
+    case("stack", "mixed_dtype", F([2]), F([2], f64))
+    case("clone", "f32", F([2, 3]))
+    case("clone", "i64", I([4]))
+    case("contiguous", "f64", F([3, 2], f64))
+    case("contiguous", "bool", B([2, 2]))
+    case("select", "dim0", F([3, 4]), dim=0, index=1)
+    case("select", "dim1_neg", F([3, 4], f64), dim=1, index=-1)
+    case("select", "out_of_range", F([3, 4]), dim=0, index=3)
+    case("select", "i64_3d", I([2, 3, 4]), dim=2, index=0)
+    case("slice", "dim1", F([3, 4]), dim=1, start=1, end=3)
+    case("slice", "step2", F([7], f64), start=0, end=7, step=2)
+    case("slice", "negative_start", F([5]), start=-2)
+    case("slice", "end_past_size", F([4, 3]), dim=0, start=1, end=100)
+    case("slice", "empty", F([5]), start=3, end=1)
+    case("slice", "dim_neg_step3", F([2, 8]), dim=-1, start=1, step=3)
+    case("index", "int", F([3, 4]), index="1")
+    case("index", "int_and_step", F([3, 4]), index="1, ::2")
+    case("index", "ellipsis_int", F([2, 3, 4], f64), index="..., 1")
+    case("index", "none_int", F([3, 4]), index="None, 0")
+    case("index", "mixed", F([3, 4]), index=":, None, 1:")
+    case("index", "negative", F([3, 4]), index="-1")
+    case("index", "out_of_range", F([3, 4]), index="5")
+    case("index", "too_many", F([3, 4]), index="0, 0, 0")
+    case("index", "slice_clamped", F([3, 4]), index="1:100")
+    case("index", "step3_ellipsis", F([7, 2], f64), index="::3, ...")
+    case("index", "0dim_none", F([]), index="None")
+    case("index", "0dim_ellipsis", F([], f64), index="...")
+    case("index", "i64_scalar", I([2, 3]), index="1, 2")
+    case("index_put_", "column", F([3, 4]), F([3]), index=":, 1", grad=False)
+    case("index_put_", "row_wrapped", F([3, 4]), W(2.5), index="0", grad=False)
+    case("index_put_", "broadcast", F([2, 3, 4], f64), F([4], f64), index="1, 1:", grad=False)
+    case("index_put_", "i64_float_value", I([3, 2]), W(2.5), index="1", grad=False)
+    case("index_put_", "bad_value_shape", F([3, 4]), F([3]), index="0", grad=False)
+    case("index_put_", "with_grad", F([3, 4]), F([4]), index="1")
+
+    # ---- elementwise: binary arithmetic ----
+    case("add", "f32", F([2, 3]), F([2, 3]))
+    case("add", "broadcast_row", F([2, 3]), F([3]))
+    case("add", "broadcast_both_f64", F([4, 1], f64), F([1, 3], f64))
+    case("add", "f32_f64_0dim", F([2, 3]), F([], f64))
+    case("add", "i64_f64_0dim", I([2, 3]), F([], f64))
+    case("add", "i32_i64", I([3], i32), I([3]))
+    case("add", "i32_i64_0dim", I([3], i32), I([]))
+    case("add", "i64_wrapped_float", I([3]), W(2.5))
+    case("add", "i32_wrapped_int", I([3], i32), W(2))
+    case("add", "bool_bool", B([4]), B([4]))
+    case("add", "bool_wrapped_int", B([3]), W(1))
+    case("add", "f32_wrapped_bool", F([3]), W(True))
+    case("add", "alpha_float", F([2, 3]), F([2, 3]), alpha=2.5)
+    case("add", "i64_alpha_float", I([3]), I([3]), alpha=2.5)
+    case("add", "i64_alpha_int", I([3]), I([3]), alpha=3)
+    case("add", "wrapped_self", W(2.5), F([3]))
+    case("add", "0dim_0dim_f64", F([], f64), F([], f64))
+    case("add", "broadcast_error", F([2, 3]), F([4]))
+    case("add", "empty", F([0, 3]), F([3]))
+    case("add", "size1_broadcast", F([1]), F([2, 3]))
+    case("add", "bool_f32", B([3]), F([3]))
+    case("add", "i32_f32", I([3], i32), F([3]))
+    case("add", "f32_f64_same_dims", F([2, 3]), F([2, 3], f64))
+    case("sub", "broadcast", F([2, 3]), F([2, 1]))
+    case("sub", "alpha_f64", F([3], f64), F([3], f64), alpha=0.5)
+    case("sub", "bool_bool", B([3]), B([3]))
+    case("sub", "wrapped_self_int", W(3), I([4]))
+    case("sub", "i64_wrapped_float", I([3]), W(1.5))
+    case("sub", "wrapped_other_alpha", F([3]), W(2), alpha=3)
+    case("mul", "broadcast", F([2, 1, 3]), F([4, 1]))
+    case("mul", "i64_f32", I([3]), F([3]))
+    case("mul", "bool_bool", B([4]), B([4]))
+    case("mul", "i32_wrapped_int", I([3], i32), W(3))
+    case("mul", "f64_wrapped_float", F([2, 2], f64), W(-1.5))
+    case("mul", "wrapped_self_i32", W(2.5), I([3], i32))
+    case("mul", "f32_f64_0dim", F([3, 1]), F([], f64))
+    case("mul", "same_tensor_values", V([1.0, -2.0, 3.0], f32), V([1.0, -2.0, 3.0], f32))
+    case("div", "f32", F([2, 3]), F([2, 3], lo=0.5, hi=2.0))
+    case("div", "i64_i64", V([7, -7, 1, 0, 0], i64), V([2, 2, 0, 0, 5], i64))
+    case("div", "i32_wrapped_int", I([4], i32), W(2))
+    case("div", "wrapped_self_f64", W(1.0), F([3], f64, lo=0.5, hi=2.0))
+    case("div", "broadcast_f64", F([2, 3], f64), F([3], f64, lo=0.5, hi=2.0))
+    case("div", "bool_bool", V([True, False, True], bl), V([True, True, False], bl))
+    case("div", "by_zero", V([1.0, -1.0, 0.0], f32), V([0.0, 0.0, 0.0], f32), grad=False)
+    case("pow", "f32_wrapped_2", F([2, 3]), W(2))
+    case("pow", "tensor_tensor", F([2, 3], lo=0.5, hi=2.0), F([2, 3]))
+    case("pow", "f64_wrapped_half", F([4], f64, lo=0.1, hi=3.0), W(0.5))
+    case("pow", "i64_wrapped_2", I([4]), W(2))
+    case("pow", "i64_negative_exponent", I([3], lo=1, hi=4), W(-1))
+    case("pow", "i64_i64", I([4], lo=-3, hi=4), I([4], lo=0, hi=4))
+    case("pow", "wrapped_base", W(2.0), F([3]))
+    case("pow", "i32_wrapped_float", I([3], i32, lo=1, hi=5), W(2.5))
+    case("pow", "wrapped_0", F([3]), W(0))
+    case("pow", "negative_base_int_exp", V([-2.0, -0.5, 3.0], f32), W(3))
+    case("pow", "negative_base_half", V([-2.0, 4.0], f64), W(0.5), grad=False)
+    case("pow", "broadcast_f64", F([2, 1], f64, lo=0.5, hi=2.0), F([3], f64))
+    case("pow", "zero_base_wrapped_zero", V([0.0, 1.0, 2.0], f64), W(0.0))
+    case("pow", "zero_base_tensor_exp", V([0.0, 0.0, 2.0], f64), V([2.0, 0.0, 0.5], f64))
+    case("maximum", "broadcast", F([2, 3]), F([3]))
+    case("maximum", "i64_f32", I([3]), F([3]))
+    case("maximum", "ties", V([1.0, 2.0, 3.0], f32), V([1.0, 0.0, 3.0], f32))
+    case("maximum", "i32", I([4], i32), I([4], i32))
+    case("maximum", "bool", B([4]), B([4]))
+    case("maximum", "nan", V([math.nan, 1.0], f64), V([0.0, math.nan], f64), grad=False)
+    case("maximum", "0dim_f64", F([], f64), F([3], f64))
+    case("minimum", "broadcast_f64", F([2, 1], f64), F([3], f64))
+    case("minimum", "ties", V([1.0, 2.0, -3.0], f64), V([1.0, 5.0, -3.0], f64))
+    case("minimum", "i64_i32", I([3]), I([3], i32))
+
+    # ---- elementwise: unary ----
+    for op, lo, hi in (("neg", -2, 2), ("abs", -2, 2), ("exp", -2, 2), ("log", 0.1, 3),
+                       ("sqrt", 0.1, 3), ("sin", -3, 3), ("cos", -3, 3), ("tanh", -2, 2),
+                       ("sigmoid", -3, 3), ("relu", -2, 2)):
+        case(op, "f32", F([2, 3], f32, lo, hi))
+        case(op, "f64_0dim", F([], f64, lo, hi))
+        case(op, "i64", I([4], i64, max(int(lo), 1) if op in ("log", "sqrt") else -3, 4))
+    case("neg", "i32", I([3], i32))
+    case("neg", "bool", B([3]))
+    case("abs", "bool", B([3]))
+    case("abs", "at_zero", V([0.0, -1.0, 2.0], f32))
+    case("abs", "i32", V([-3, 0, 4], i32))
+    case("exp", "bool", B([3]))
+    case("exp", "empty", F([0]))
+    case("log", "edge", V([0.0, -1.0, 1.0], f64), grad=False)
+    case("log", "i32", V([1, 2, 10], i32))
+    case("sqrt", "edge", V([-1.0, 4.0], f32), grad=False)
+    case("sqrt", "bool", B([3]))
+    case("sin", "bool", B([3]))
+    case("tanh", "i32", I([3], i32))
+    case("sigmoid", "bool", B([3]))
+    case("relu", "at_zero", V([0.0, -1.0, 2.0], f64))
+    case("relu", "i32", I([4], i32))
+    case("relu", "bool", B([3]))
+    case("clamp", "both", F([2, 3]), min=-0.5, max=0.5)
+    case("clamp", "min_only", F([4], f64), min=0.0)
+    case("clamp", "max_only", F([4]), max=0.25)
+    case("clamp", "i64_int_bounds", I([5]), min=0, max=3)
+    case("clamp", "i64_float_min", I([5]), min=0.5)
+    case("clamp", "min_gt_max", F([4]), min=1.0, max=0.0)
+    case("clamp", "no_bounds", F([3]))
+    case("clamp", "grad_at_bounds", V([-1.0, -0.5, 0.0, 0.5, 1.0], f64), min=-0.5, max=0.5)
+    case("clamp", "f64_0dim", F([], f64), min=-1, max=1)
+    case("clamp", "i32_int_bounds", I([4], i32), min=-1, max=1)
+    case("where", "basic", B([2, 3]), F([2, 3]), F([2, 3]))
+    case("where", "broadcast", B([3]), F([2, 1], f64), F([], f64))
+    case("where", "mixed_dtype", B([4]), I([4]), F([4]))
+    case("where", "wrapped_other", B([3]), F([3]), W(0.0))
+    case("where", "wrapped_both", B([3]), W(1), W(0))
+    case("where", "wrapped_self_i32", B([3]), W(2.5), I([3], i32))
+    case("where", "float_condition", F([3]), F([3]), F([3]))
+    case("where", "i64_i32", B([4]), I([4]), I([4], i32))
+
+    # ---- comparisons ----
+    for op in ("eq", "ne", "lt", "le", "gt", "ge"):
+        case(op, "f32_broadcast", V([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]], f32), V([2.0, 2.0, 2.0], f32))
+        case(op, "i64_wrapped_float", V([1, 2, 3], i64), W(2.5))
+        case(op, "f32_i64", V([1.0, 2.5, 3.0], f32), V([1, 2, 4], i64))
+    case("eq", "nan", V([math.nan, 1.0], f64), V([math.nan, 1.0], f64))
+    case("ne", "nan", V([math.nan, 1.0], f32), V([math.nan, 1.0], f32))
+    case("lt", "bool", V([True, False, False], bl), V([True, True, False], bl))
+    case("ge", "i32_f64_0dim", V([1, 2, 3], i32), V(2.0, f64))
+    case("gt", "wrapped_self", W(2), V([1, 2, 3], i64))
+    case("le", "broadcast_error", F([2, 3]), F([2]))
+
+    # ---- reductions ----
+    case("sum", "all", F([2, 3, 4]))
+    case("sum", "dim1", F([2, 3, 4]), dim=[1])
+    case("sum", "dims_keepdim", F([2, 3, 4], f64), dim=[0, 2], keepdim=True)
+    case("sum", "dim_int", F([2, 3]), dim=-1)
+    case("sum", "i32", I([2, 3], i32))
+    case("sum", "bool", B([5]))
+    case("sum", "dtype_f64", F([3, 4]), dtype=f64)
+    case("sum", "i64_dtype_f32", I([2, 2]), dim=[0], dtype=f32)
+    case("sum", "empty_dim0", F([0, 3]), dim=[0])
+    case("sum", "0dim", F([], f64))
+    case("sum", "duplicate_dims", F([2, 3]), dim=[1, 1])
+    case("sum", "dim_out_of_range", F([2, 3]), dim=[2])
+    case("mean", "all", F([3, 4]))
+    case("mean", "dim0_keepdim", F([3, 4]), dim=[0], keepdim=True)
+    case("mean", "f64_dims", F([2, 3, 4], f64), dim=[-1, -2])
+    case("mean", "i64", I([4]))
+    case("mean", "empty", F([0]))
+    case("mean", "bool", B([3]))
+    case("prod", "all", F([2, 3], lo=0.5, hi=1.5))
+    case("prod", "dim1_keepdim", F([2, 3]), dim=1, keepdim=True)
+    case("prod", "i32", I([4], i32, lo=1, hi=4))
+    case("prod", "one_zero", V([2.0, 0.0, 3.0, 4.0], f64))
+    case("prod", "two_zeros_dim", V([[2.0, 0.0, 0.0], [1.0, 0.0, 3.0]], f32), dim=1)
+    case("prod", "0dim", F([], f64))
+    case("prod", "bool", B([4]))
+    case("prod", "empty", F([0]))
+    case("max", "f32", F([3, 4]))
+    case("max", "i64", I([5]))
+    case("max", "bool", B([4]))
+    case("max", "ties_grad", V([1.0, 3.0, 2.0, 3.0], f32))
+    case("max", "empty", F([0]))
+    case("max", "0dim", F([], f64))
+    case("max", "nan", V([1.0, math.nan, 3.0], f64), grad=False)
+    case("min", "f64", F([2, 3], f64))
+    case("min", "ties_grad", V([[1.0, 3.0], [1.0, 2.0]], f64))
+    case("min", "i32", I([4], i32))
+    case("max.dim", "dim1", F([3, 4]), dim=1)
+    case("max.dim", "dim0_keepdim", F([3, 4], f64), dim=0, keepdim=True)
+    case("max.dim", "i64", V([[1, 5, 2], [7, 0, 3]], i64), dim=-1)
+    case("max.dim", "0dim", F([]), dim=0)
+    case("max.dim", "nan", V([[1.0, math.nan, 0.0], [2.0, 3.0, 1.0]], f64), dim=1, grad=False)
+    case("max.dim", "dim_out_of_range", F([3, 4]), dim=2)
+    case("min.dim", "dim0", F([3, 4]), dim=0)
+    case("min.dim", "f64_keepdim", F([2, 3, 2], f64), dim=1, keepdim=True)
+    case("min.dim", "i32", V([[4, 1], [0, 9]], i32), dim=1)
+    case("argmax", "all", F([3, 4]))
+    case("argmax", "dim1", F([3, 4], f64), dim=1)
+    case("argmax", "keepdim", F([3, 4]), dim=0, keepdim=True)
+    case("argmax", "ties_first", V([1, 5, 5, 2, 5], i64))
+    case("argmax", "bool", B([4]))
+    case("argmax", "0dim", F([]))
+    case("argmin", "all", F([2, 3], f64))
+    case("argmin", "dim0", F([3, 4]), dim=0)
+    case("argmin", "ties_first", V([[3, 1, 1], [0, 0, 2]], i32), dim=1)
+    case("argmin", "empty", F([0]))
+
+    # ---- scans ----
+    case("cumsum", "dim1", F([2, 3]), dim=1)
+    case("cumsum", "f64_dim0", F([3, 2], f64), dim=0)
+    case("cumsum", "i32", I([5], i32), dim=0)
+    case("cumsum", "bool", B([5]), dim=0)
+    case("cumsum", "0dim", F([], f64), dim=0)
+    case("cumsum", "dim_neg", F([2, 3, 2]), dim=-1)
+    case("cumsum", "empty", F([0, 2]), dim=0)
+    case("cumprod", "dim1", F([2, 3], lo=0.5, hi=1.5), dim=1)
+    case("cumprod", "f64_dim0", F([4, 2], f64), dim=0)
+    case("cumprod", "with_zero", V([2.0, 0.0, 3.0, 4.0], f64), dim=0)
+    case("cumprod", "two_zeros", V([2.0, 0.0, 3.0, 0.0, 5.0], f32), dim=0)
+    case("cumprod", "i32", I([4], i32, lo=1, hi=4), dim=0)
+    case("cumprod", "0dim", F([]), dim=0)
+
+    # ---- linear algebra ----
+    case("dot", "f32", F([5]), F([5]))
+    case("dot", "f64", F([7], f64), F([7], f64))
+    case("dot", "i64", I([4]), I([4]))
+    case("dot", "dtype_mismatch", F([3]), F([3], f64))
+    case("dot", "size_mismatch", F([3]), F([4]))
+    case("dot", "2d", F([2, 2]), F([2, 2]))
+    case("mv", "f32", F([3, 4]), F([4]))
+    case("mv", "f64", F([2, 5], f64), F([5], f64))
+    case("mv", "size_mismatch", F([3, 4]), F([3]))
+    case("mv", "i64", I([2, 3]), I([3]))
+    case("mm", "f32", F([2, 3]), F([3, 4]))
+    case("mm", "f64", F([5, 6], f64), F([6, 2], f64))
+    case("mm", "i64", I([2, 3]), I([3, 2]))
+    case("mm", "shape_mismatch", F([2, 3]), F([2, 3]))
+    case("mm", "dtype_mismatch", F([2, 3]), F([3, 2], f64))
+    case("mm", "empty", F([0, 3]), F([3, 2]))
+    case("mm", "1d", F([3]), F([3, 2]))
+    case("mm", "f32_large", F([17, 33]), F([33, 9]))
+    case("matmul", "1d_1d", F([4]), F([4]))
+    case("matmul", "2d_1d", F([3, 4]), F([4]))
+    case("matmul", "1d_2d", F([3], f64), F([3, 2], f64))
+    case("matmul", "batched", F([2, 3, 4]), F([2, 4, 5]))
+    case("matmul", "broadcast_batch", F([2, 1, 3, 4], f64), F([5, 4, 2], f64))
+    case("matmul", "3d_1d", F([2, 3, 4]), F([4]))
+    case("matmul", "1d_3d", F([3]), F([2, 3, 4]))
+    case("matmul", "2d_3d", F([2, 3]), F([4, 3, 2]))
+    case("matmul", "i64", I([2, 3]), I([3, 2]))
+    case("matmul", "dtype_mismatch", F([2, 3]), F([3, 2], f64))
+    case("matmul", "shape_mismatch", F([2, 3]), F([4, 2]))
+    case("matmul", "0dim", F([]), F([3]))
+    case("outer", "f32", F([3]), F([4]))
+    case("outer", "f64", F([2], f64), F([3], f64))
+    case("outer", "i64_f32", I([2]), F([3]))
+    case("outer", "2d", F([2, 2]), F([3]))
+    case("norm", "p2_all", F([3, 4]))
+    case("norm", "p1", F([5], f64), p=1)
+    case("norm", "inf", F([2, 3]), p=math.inf)
+    case("norm", "p3_dim1", F([2, 3], f64), p=3, dim=[1])
+    case("norm", "fro", F([3, 3]), p="fro")
+    case("norm", "fro_dims", F([2, 3, 4], f64), p="fro", dim=[1, 2])
+    case("norm", "dim0_keepdim", F([3, 4]), dim=[0], keepdim=True)
+    case("norm", "zero_vector_grad", V([0.0, 0.0, 0.0], f64))
+    case("norm", "i64", I([3]))
+    case("norm", "p0", V([0.0, 1.5, -2.0, 0.0], f32), p=0)
+    case("norm", "p_half", F([4], f64, lo=0.5, hi=2.0), p=0.5)
+    case("norm", "neg_inf", F([2, 3]), p=-math.inf)
+    case("linalg.norm", "1d_default", F([5]))
+    case("linalg.norm", "2d_default_fro", F([3, 4], f64))
+    case("linalg.norm", "ord1_dim1", F([3, 4]), ord=1, dim=[1])
+    case("linalg.norm", "inf_1d", F([6], f64), ord=math.inf)
+    case("linalg.norm", "ord2_matrix", F([3, 3], f64), ord=2)
+    case("linalg.norm", "ord3_keepdim", F([2, 4], f64), ord=3, dim=[-1], keepdim=True)
+    case("linalg.norm", "fro_string", F([2, 3]), ord="fro")
+    case("linalg.norm", "3d_default", F([2, 2, 3]))
+    case("linalg.norm", "zero_vector_grad", V([0.0, 0.0], f32))
+    case("linalg.eigh", "f64_3x3", Sym(3), loss=["lin", "sq"], cmp=["tol", "eigvec_sign"])
+    case("linalg.eigh", "f32_4x4", Sym(4, f32), loss=["lin", "sq"], cmp=["tol", "eigvec_sign"])
+    case("linalg.eigh", "batched", Sym(3, f64, (2,)), loss=["lin", "sq"], cmp=["tol", "eigvec_sign"])
+    case("linalg.eigh", "1x1", F([1, 1], f64), loss=["lin", "sq"], cmp=["tol", "eigvec_sign"])
+    case("linalg.eigh", "i64", I([2, 2]))
+    case("linalg.eigh", "not_square", F([2, 3], f64))
+    case("linalg.eig", "f64_3x3", F([3, 3], f64), cmp=["eigvals_set", "eigvecs_phase"])
+    case("linalg.eig", "f32_4x4", F([4, 4], f32), cmp=["eigvals_set", "eigvecs_phase"])
+    case("linalg.eig", "f32_rotation", V([[0.0, -2.0], [2.0, 0.0]], f32),
+         cmp=["eigvals_set", "eigvecs_phase"])
+    case("linalg.eig", "not_square", F([2, 3]))
+    case("linalg.eigvals", "f32_4x4", F([4, 4]), cmp=["eigvals_set"])
+    case("linalg.eigvals", "f64_complex_pair", V([[1.0, -3.0], [2.0, 0.5]], f64),
+         cmp=["eigvals_set"])
+
+    # ---- in place ----
+    case("add_", "broadcast", F([2, 3]), F([3]))
+    case("add_", "alpha", F([3], f64), F([3], f64), alpha=-2)
+    case("add_", "i64_wrapped_float", I([3]), W(2.5))
+    case("add_", "f32_i64", F([3]), I([3]))
+    case("add_", "shape_grows", F([3]), F([2, 3]))
+    case("add_", "leaf_requires_grad", F([3]), F([3]), clone=False)
+    case("add_", "i32_i64", I([3], i32), I([3]))
+    case("add_", "f32_f64", F([2, 2]), F([2, 2], f64))
+    case("add_", "bool_bool", B([3]), B([3]))
+    case("sub_", "alpha_f64", F([2, 2], f64), F([2, 2], f64), alpha=2)
+    case("sub_", "bool", B([3]), B([3]))
+    case("sub_", "f32_wrapped", F([3]), W(1))
+    case("mul_", "wrapped_int", F([2, 3]), W(2))
+    case("mul_", "i64_f32", I([3]), F([3]))
+    case("mul_", "f32_f64_0dim", F([3]), F([], f64))
+    case("mul_", "i32_bool", I([3], i32), B([3]))
+    case("div_", "f32", F([2, 3]), F([2, 3], lo=0.5, hi=2.0))
+    case("div_", "i64_wrapped_int", I([3]), W(2))
+    case("div_", "f64_by_zero", F([3], f64), W(0.0), grad=False)
+    case("div_", "broadcast", F([2, 3], f64), F([2, 1], f64, lo=0.5, hi=2.0))
+    case("zero_", "f32", F([2, 3]))
+    case("zero_", "i64", I([4]))
+    case("fill_", "f32", F([2, 3]), value=2.5)
+    case("fill_", "i64_int", I([3]), value=3)
+    case("fill_", "bool", B([3]), value=True)
+    case("fill_", "i32_float", I([3], i32), value=2.7)
+    case("fill_", "f64_0dim", F([], f64), value=-1)
+    case("copy_", "f32_from_f64", F([2, 3]), F([2, 3], f64))
+    case("copy_", "broadcast", F([2, 3]), F([3]))
+    case("copy_", "i64_from_f32", I([4]), V([1.7, -1.7, 2.2, 0.0], f32))
+    case("copy_", "bad_shape", F([3]), F([2, 3]))
+    case("copy_", "bool_from_f32", B([3]), V([0.0, 2.0, -0.5], f32))
+    case("copy_", "f64_from_i32", F([3], f64), I([3], i32))
+
+
+# ---------------------------------------------------------------------------
+# running a case through torch and writing it out
+
+
+def dtype_name(dt):
+    return str(dt).replace("torch.", "")
+
+
+def fmt_value(v, dt):
+    if dt == torch.bool:
+        return "1" if v else "0"
+    if dt.is_complex:
+        return repr(float(v.real)) + " " + repr(float(v.imag))
+    if dt.is_floating_point:
+        return repr(float(v))
+    return str(int(v))
+
+
+def fmt_tensor(t):
+    t = t.detach()
+    parts = [dtype_name(t.dtype), str(t.dim())] + [str(s) for s in t.shape]
+    parts += [fmt_value(v, t.dtype) for v in t.reshape(-1).tolist()]
+    return " ".join(parts)
+
+
+def fmt_attr(op, name, v):
+    if name in SCALAR_ATTRS.get(op, ()):
+        kind = "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else "float"
+        return "scalar %s %s" % (kind, fmt_value(v, {"bool": bl, "int": i64, "float": f64}[kind]))
+    if isinstance(v, bool):
+        return "bool %d" % int(v)
+    if isinstance(v, int):
+        return "int %d" % v
+    if isinstance(v, float):
+        return "float " + repr(v)
+    if isinstance(v, (list, tuple)):
+        return "ints %d%s" % (len(v), "".join(" %d" % int(e) for e in v))
+    if isinstance(v, torch.dtype):
+        return "dtype " + dtype_name(v)
+    if isinstance(v, str):
+        return "str " + v
+    raise TypeError("attr %s=%r" % (name, v))
+
+
+def run_torch(c, index, with_grad):
+    """Returns (leaves, outputs, gouts, error)."""
+    leaves, args = [], []
+    for i, inp in enumerate(c.inputs):
+        if isinstance(inp, W):
+            leaves.append(None)
+            args.append(inp.v)
+            continue
+        t = inp.clone()
+        if with_grad and t.dtype in FLOATING:
+            t.requires_grad_(True)
+        leaves.append(t)
+        if i == 0 and c.op.endswith("_") and c.clone and t.requires_grad:
+            t = t.clone()
+        args.append(t)
+    if c.seed is not None:
+        torch.manual_seed(c.seed)
+    try:
+        out = torch_call(c.op, args, c.attrs)
+    except (RuntimeError, IndexError, ValueError, TypeError) as e:
+        return leaves, None, None, str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    outs = list(out) if isinstance(out, tuple) else [out]
+    gouts = []
+    if with_grad:
+        gg = torch.Generator().manual_seed(1000003 * (index + 1))
+        loss = None
+        for k, o in enumerate(outs):
+            if o.dtype in FLOATING and o.requires_grad:
+                g = torch.randn(o.shape, generator=gg, dtype=f64).to(o.dtype)
+                kind = c.loss[k] if c.loss else "lin"
+                term = (o * g).sum() if kind == "lin" else (o * o * g).sum()
+                loss = term if loss is None else loss + term
+                gouts.append((k, kind, g))
+        if loss is not None:
+            loss.backward()
+    return leaves, outs, gouts, None
+
+
+def emit(c, index, w):
+    name = "%03d_%s_%s" % (index, c.op.replace(".", "_"), c.desc)
+    can_grad = c.grad and any(isinstance(t, torch.Tensor) and t.dtype in FLOATING
+                              for t in c.inputs)
+    leaves, outs, gouts, err = run_torch(c, index, can_grad)
+    if can_grad and err is None and not gouts:
+        # Nothing floating to differentiate: record the case without grad.
+        can_grad = False
+        leaves, outs, gouts, err = run_torch(c, index, False)
+    w("case %s %s" % (name, c.op))
+    if c.seed is not None:
+        w("seed %d" % c.seed)
+    if c.op.endswith("_"):
+        w("clone %d" % int(bool(c.clone)))
+    for k, v in c.attrs.items():
+        w("attr %s %s" % (k, fmt_attr(c.op, k, v)))
+    for inp, leaf in zip(c.inputs, leaves):
+        if isinstance(inp, W):
+            dt = bl if isinstance(inp.v, bool) else i64 if isinstance(inp.v, int) else f64
+            w("in %s 1 0 0 %s" % (dtype_name(dt), fmt_value(inp.v, dt)))
+        else:
+            rg = int(leaf.requires_grad)
+            t = fmt_tensor(inp).split(" ", 1)
+            w("in %s 0 %d %s" % (t[0], rg, t[1]))
+    if err is not None:
+        w("err " + err)
+    else:
+        for k, o in enumerate(outs):
+            mode = c.cmp[k] if c.cmp else "tol"
+            w("out %s %s" % (mode, fmt_tensor(o)))
+        for k, kind, g in gouts:
+            w("gout %d %s %s" % (k, kind, fmt_tensor(g)))
+        if gouts:
+            for i, leaf in enumerate(leaves):
+                if leaf is None or not leaf.requires_grad:
+                    continue
+                if leaf.grad is None:
+                    w("grad %d none" % i)
+                else:
+                    w("grad %d %s" % (i, fmt_tensor(leaf.grad)))
+    w("end")
+
+
+def main():
+    build_cases()
+    lines = []
+    w = lines.append
+    w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)
+    w("version 1")
+    for op, reason in sorted(EXCLUDED.items()):
+        w("exclude %s %s" % (op, reason))
+    for i, c in enumerate(CASES):
+        emit(c, i, w)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
