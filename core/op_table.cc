@@ -235,7 +235,7 @@ std::vector<OpDef> BuildTable() {
                     return One(Index(a[0], items));
                   }));
   t.push_back(Def("index_put_", {"self", "value"},
-                  {Req("index", AT::kString, "Python index, e.g. \":\"")}, false,
+                  {Req("index", AT::kString, "Python index, e.g. \":\"")}, true,
                   "self[index] = value (in place)", [](const Args& a, OpContext&) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
                     TENSORD_RETURN_IF_ERROR(IndexPut(a[0], items, a[1]));

@@ -543,24 +543,41 @@ absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(view, Index(t, index));
   }
-  if (!view.impl()->view_base) {
-    // A 0-dim result of integer indexing is still a view; Index always
-    // returns views, so this is an invariant.
-    return absl::InternalError("indexing did not produce a view");
-  }
-  if (GradEnabled() && t.is_leaf() && t.impl()->requires_grad) {
-    return absl::FailedPreconditionError(
-        "a view of a leaf Variable that requires grad is being used in an "
-        "in-place operation.");
-  }
-  if (GradEnabled() && (t.requires_grad() || value.requires_grad())) {
+  // Leaf and view-of-leaf errors, as for any in-place op.
+  TENSORD_RETURN_IF_ERROR(CheckInplace(view));
+  const bool track = GradEnabled() && (t.requires_grad() || value.requires_grad());
+  if (track && t.impl()->view_base) {
     return absl::UnimplementedError(
-        "assigning into part of a tensor that requires grad (or with a value "
-        "that requires grad) is not supported by tensord; build the tensor "
-        "with torch.cat/torch.stack or use torch.no_grad()");
+        "assigning into part of a view of a tensor that requires grad is not "
+        "supported by tensord; assign into the base tensor instead");
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor r, CopyInplace(view, value));
-  (void)r;
+  std::shared_ptr<Node> node;
+  if (track) {
+    // torch's CopySlices: the new history of t takes the gradient outside
+    // the region from t's old history and the region's from `value`.
+    node = std::make_shared<Node>("CopySlices",
+                                  std::vector<Edge>{GradientEdge(t), GradientEdge(value)});
+    node->output_shapes = {t.sizes()};
+    node->output_dtypes = {t.dtype()};
+    node->set_backward([index](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor hole, Index(rest, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(hole));
+      CopyConvert(zero, hole);
+      TENSORD_ASSIGN_OR_RETURN(Tensor region, Index(g[0], index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor region_copy, Clone(region));
+      return GradList{rest, region_copy};
+    });
+  }
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, CopyInplace(view, value));
+    (void)r;
+  }
+  if (node) {
+    t.impl()->grad_fn = node;
+    t.impl()->output_nr = 0;
+  }
   return absl::OkStatus();
 }
 

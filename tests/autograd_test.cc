@@ -133,6 +133,25 @@ TEST(AutogradTest, InplaceOnNonLeafRebasesHistory) {
   EXPECT_EQ(Str(x.grad()), "tensor([ 0.,  4.,  8., 12.])");  // d(2x^2) = 4x
 }
 
+TEST(AutogradTest, AssignIntoNonLeafIsCopySlices) {
+  Tensor x = Arange4();
+  Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
+  ASSERT_TRUE(IndexPut(y, {IndexItem::Int(0)}, WrapScalar(int64_t{1})).ok());
+  EXPECT_EQ(Str(y), "tensor([1., 2., 4., 6.], grad_fn=<CopySlices>)");
+  ASSERT_TRUE(Backward(Ok(Sum(y))).ok());
+  EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 2., 2.])");
+}
+
+TEST(AutogradTest, AssignValueThatRequiresGrad) {
+  Tensor a = Ok(Zeros({2, 3}));
+  Tensor v = Leaf({1, 2, 3});
+  ASSERT_TRUE(IndexPut(a, {IndexItem::Slice(std::nullopt, std::nullopt)}, v).ok());
+  EXPECT_TRUE(a.requires_grad());
+  EXPECT_EQ(a.grad_fn_name(), "CopySlices");
+  ASSERT_TRUE(Backward(Ok(Sum(a))).ok());
+  EXPECT_EQ(Str(v.grad()), "tensor([2., 2., 2.])");
+}
+
 TEST(AutogradTest, RequiresGradRules) {
   Tensor i = Ok(Arange(0, 4));
   absl::Status s = i.set_requires_grad(true);

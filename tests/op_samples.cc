@@ -120,6 +120,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("index", {"int and slice", {R({3, 4}, 73)}, {{"index", AttrValue(std::string("1, ::2"))}}});
   add("index", {"None and ellipsis", {R({2, 3}, 74)}, {{"index", AttrValue(std::string("None, ..., 1"))}}});
   add("index_put_", {"row", {R({3, 2}, 75), R({2}, 76)}, {{"index", AttrValue(std::string("1"))}}});
+  add("index_put_", {"strided slice, broadcast value", {R({4, 3}, 77), R({1}, 78)},
+                     {{"index", AttrValue(std::string("::2, 1:"))}}});
   // ---- reductions ----
   add("sum", {"all", {R({3, 4}, 80)}, {}});
   add("sum", {"dims keepdim", {R({2, 3, 4}, 81)}, {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
