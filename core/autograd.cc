@@ -26,7 +26,8 @@ std::string TypeString(const Tensor& t) {
 }  // namespace
 
 void ReleaseNodeTree(std::vector<Edge>&& edges) {
-  if (t_pending == nullptr) t_pending = new std::vector<std::shared_ptr<Node>>();
+  if (t_pending == nullptr)
+    t_pending = new std::vector<std::shared_ptr<Node>>();
   for (Edge& e : edges) {
     if (e.fn) t_pending->push_back(std::move(e.fn));
   }
@@ -70,7 +71,8 @@ absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
     // input names its producer as it is now (after the in-place change).
     std::string which;
     if (is_output_) {
-      which = absl::StrCat(", which is output ", output_nr_, " of ", owner.name(), ",");
+      which = absl::StrCat(", which is output ", output_nr_, " of ",
+                           owner.name(), ",");
     } else if (auto orig = original_.lock(); orig && orig->grad_fn) {
       which = absl::StrCat(", which is output ", orig->output_nr, " of ",
                            orig->grad_fn->name(), ",");
@@ -275,8 +277,8 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
     st.inputs.resize(n->num_outputs());
     for (int i = 0; i < n->num_outputs(); ++i) {
       if (!st.inputs[i].defined()) {
-        TENSORD_ASSIGN_OR_RETURN(st.inputs[i],
-                                 Zeros(n->output_shapes[i], n->output_dtypes[i]));
+        TENSORD_ASSIGN_OR_RETURN(
+            st.inputs[i], Zeros(n->output_shapes[i], n->output_dtypes[i]));
       }
     }
     for (auto& [impl, nr] : n->retained) {
@@ -286,9 +288,9 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
     }
     TENSORD_ASSIGN_OR_RETURN(GradList in_grads, n->Apply(st.inputs));
     if (in_grads.size() != n->next_edges().size()) {
-      return absl::InternalError(absl::StrCat(
-          n->name(), " returned ", in_grads.size(), " gradients for ",
-          n->next_edges().size(), " inputs"));
+      return absl::InternalError(
+          absl::StrCat(n->name(), " returned ", in_grads.size(),
+                       " gradients for ", n->next_edges().size(), " inputs"));
     }
     executed.push_back(n);
     st.inputs.clear();

@@ -7,7 +7,8 @@
 // iterative reverse walk, so arbitrarily deep graphs do not grow the stack.
 //
 //   Tensor y = *Mul(x, x);
-//   TENSORD_RETURN_IF_ERROR(Backward(*Sum(y), Tensor(), /*retain_graph=*/false));
+//   TENSORD_RETURN_IF_ERROR(Backward(*Sum(y), Tensor(),
+//   /*retain_graph=*/false));
 #ifndef TENSORD_CORE_AUTOGRAD_H_
 #define TENSORD_CORE_AUTOGRAD_H_
 
@@ -35,7 +36,10 @@ class SavedTensor {
   SavedTensor() = default;
   SavedTensor(const Tensor& t, bool is_output);
   absl::StatusOr<Tensor> Unpack(const Node& owner) const;
-  void Release() { data_ = Tensor(); released_ = true; }
+  void Release() {
+    data_ = Tensor();
+    released_ = true;
+  }
   bool defined() const { return defined_; }
   int64_t saved_version() const { return saved_version_; }
   const Tensor& data() const { return data_; }
@@ -59,7 +63,9 @@ class Node {
       Node& self, const GradList& grad_outputs)>;
 
   Node(std::string name, std::vector<Edge> next, int num_outputs = 1)
-      : name_(std::move(name)), next_(std::move(next)), num_outputs_(num_outputs) {}
+      : name_(std::move(name)),
+        next_(std::move(next)),
+        num_outputs_(num_outputs) {}
   virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;

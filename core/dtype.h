@@ -13,21 +13,21 @@
 #include <complex>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/strings/string_view.h"
-#include <type_traits>
 
 namespace tensord {
 
 using complex64 = std::complex<float>;
 
 // V(enum name, C++ type, torch name, short name used in legacy type strings)
-#define TENSORD_FORALL_DTYPES(V)                 \
-  V(kBool, bool, "bool", "Bool")                 \
-  V(kInt32, int32_t, "int32", "Int")             \
-  V(kInt64, int64_t, "int64", "Long")            \
-  V(kFloat32, float, "float32", "Float")         \
-  V(kFloat64, double, "float64", "Double")       \
+#define TENSORD_FORALL_DTYPES(V)           \
+  V(kBool, bool, "bool", "Bool")           \
+  V(kInt32, int32_t, "int32", "Int")       \
+  V(kInt64, int64_t, "int64", "Long")      \
+  V(kFloat32, float, "float32", "Float")   \
+  V(kFloat64, double, "float64", "Double") \
   V(kComplex64, complex64, "complex64", "ComplexFloat")
 
 enum class DType : int8_t {
@@ -40,9 +40,9 @@ inline constexpr int kNumDTypes = 6;
 
 template <typename T>
 struct DTypeOf;
-#define TENSORD_DTYPE_OF(e, T, n, s) \
-  template <>                        \
-  struct DTypeOf<T> {                \
+#define TENSORD_DTYPE_OF(e, T, n, s)         \
+  template <>                                \
+  struct DTypeOf<T> {                        \
     static constexpr DType value = DType::e; \
   };
 TENSORD_FORALL_DTYPES(TENSORD_DTYPE_OF)
@@ -97,11 +97,16 @@ constexpr bool IsIntegral(DType t, bool include_bool) {
          (include_bool && t == DType::kBool);
 }
 // Floating or complex: the dtypes that can require grad.
-constexpr bool IsDifferentiable(DType t) { return IsFloating(t) || IsComplex(t); }
+constexpr bool IsDifferentiable(DType t) {
+  return IsFloating(t) || IsComplex(t);
+}
 
 // The type category used by promotion: bool < integral < floating < complex.
 constexpr int Category(DType t) {
-  return t == DType::kBool ? 0 : IsIntegral(t, false) ? 1 : IsFloating(t) ? 2 : 3;
+  return t == DType::kBool      ? 0
+         : IsIntegral(t, false) ? 1
+         : IsFloating(t)        ? 2
+                                : 3;
 }
 
 // PyTorch's promote_types for two dtypes (complex128 does not exist here, so
@@ -135,8 +140,8 @@ template <typename F>
 void DispatchAll(DType t, F&& f) {
   switch (t) {
 #define TENSORD_DISPATCH_CASE(e, CT, n, s) \
-  case DType::e:                          \
-    f(TypeTag<CT>{});                     \
+  case DType::e:                           \
+    f(TypeTag<CT>{});                      \
     break;
     TENSORD_FORALL_DTYPES(TENSORD_DISPATCH_CASE)
 #undef TENSORD_DISPATCH_CASE
@@ -148,28 +153,28 @@ void DispatchAll(DType t, F&& f) {
 // Runs BODY (inside a generic lambda, so `if constexpr` discards branches
 // that do not compile for a type) with the C++ type of DTYPE bound to T.
 // BODY may `return;` to leave early; it cannot return from the caller.
-#define TENSORD_DISPATCH_ALL(DTYPE, T, ...)                          \
-  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
-    using T = typename decltype(tensord_tag_)::type;                 \
-    __VA_ARGS__;                                                     \
+#define TENSORD_DISPATCH_ALL(DTYPE, T, ...)                \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) { \
+    using T = typename decltype(tensord_tag_)::type;       \
+    __VA_ARGS__;                                           \
   })
 
 // Real (non-complex) dtypes only; BODY does not run for complex.
-#define TENSORD_DISPATCH_REAL(DTYPE, T, ...)                         \
-  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
-    using T = typename decltype(tensord_tag_)::type;                 \
-    if constexpr (!std::is_same_v<T, ::tensord::complex64>) {        \
-      __VA_ARGS__;                                                   \
-    }                                                                \
+#define TENSORD_DISPATCH_REAL(DTYPE, T, ...)                  \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {    \
+    using T = typename decltype(tensord_tag_)::type;          \
+    if constexpr (!std::is_same_v<T, ::tensord::complex64>) { \
+      __VA_ARGS__;                                            \
+    }                                                         \
   })
 
 // float32 and float64 only.
-#define TENSORD_DISPATCH_FLOATING(DTYPE, T, ...)                     \
-  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {            \
-    using T = typename decltype(tensord_tag_)::type;                 \
-    if constexpr (std::is_floating_point_v<T>) {                     \
-      __VA_ARGS__;                                                   \
-    }                                                                \
+#define TENSORD_DISPATCH_FLOATING(DTYPE, T, ...)           \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) { \
+    using T = typename decltype(tensord_tag_)::type;       \
+    if constexpr (std::is_floating_point_v<T>) {           \
+      __VA_ARGS__;                                         \
+    }                                                      \
   })
 
 #endif  // TENSORD_CORE_DTYPE_H_

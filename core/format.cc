@@ -243,10 +243,10 @@ class BodyPrinter {
 
     std::vector<std::string> slices;
     for (int64_t i : ShownRows(d_.shape[dim], summarize_)) {
-      slices.push_back(i == kEllipsis ? "..."
-                                      : TensorStr(dim + 1,
-                                                  offset + i * strides_[dim],
-                                                  indent + 1));
+      slices.push_back(
+          i == kEllipsis
+              ? "..."
+              : TensorStr(dim + 1, offset + i * strides_[dim], indent + 1));
     }
     const std::string sep =
         "," + std::string(dims_left - 1, '\n') + std::string(indent + 1, ' ');
@@ -321,9 +321,9 @@ class BodyPrinter {
     std::vector<std::string> lines;
     for (size_t i = 0; i < data.size(); i += elements_per_line) {
       const size_t end = std::min(data.size(), i + elements_per_line);
-      lines.push_back(Join(
-          std::vector<std::string>(data.begin() + i, data.begin() + end),
-          ", "));
+      lines.push_back(
+          Join(std::vector<std::string>(data.begin() + i, data.begin() + end),
+               ", "));
     }
     return "[" + Join(lines, ",\n" + std::string(indent + 1, ' ')) + "]";
   }

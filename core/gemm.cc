@@ -14,7 +14,8 @@ bool UseAvx512() {
     const char* force = std::getenv("TENSORD_GEMM");
     if (force != nullptr && std::string_view(force) == "openblas") return false;
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512vl");
 #else
     return false;
@@ -25,7 +26,9 @@ bool UseAvx512() {
 
 }  // namespace
 
-const char* GemmF32Kernel() { return UseAvx512() ? "eigen-avx512" : "openblas"; }
+const char* GemmF32Kernel() {
+  return UseAvx512() ? "eigen-avx512" : "openblas";
+}
 
 void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
              const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
@@ -39,8 +42,8 @@ void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
   }
 #endif
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb,
-              0.0f, c, ldc);
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b,
+              ldb, 0.0f, c, ldc);
 }
 
 }  // namespace tensord

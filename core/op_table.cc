@@ -13,13 +13,20 @@ namespace tensord {
 
 absl::string_view AttrTypeName(AttrType t) {
   switch (t) {
-    case AttrType::kInt: return "int";
-    case AttrType::kInts: return "int[]";
-    case AttrType::kFloat: return "float";
-    case AttrType::kScalar: return "Scalar";
-    case AttrType::kBool: return "bool";
-    case AttrType::kDType: return "dtype";
-    case AttrType::kString: return "str";
+    case AttrType::kInt:
+      return "int";
+    case AttrType::kInts:
+      return "int[]";
+    case AttrType::kFloat:
+      return "float";
+    case AttrType::kScalar:
+      return "Scalar";
+    case AttrType::kBool:
+      return "bool";
+    case AttrType::kDType:
+      return "dtype";
+    case AttrType::kString:
+      return "str";
   }
   return "?";
 }
@@ -36,30 +43,45 @@ class Args {
   const std::vector<Tensor>& all() const { return in_; }
   bool Has(absl::string_view k) const {
     auto it = a_.find(k);
-    return it != a_.end() && !std::holds_alternative<std::monostate>(it->second);
+    return it != a_.end() &&
+           !std::holds_alternative<std::monostate>(it->second);
   }
-  int64_t Int(absl::string_view k) const { return std::get<int64_t>(a_.find(k)->second); }
+  int64_t Int(absl::string_view k) const {
+    return std::get<int64_t>(a_.find(k)->second);
+  }
   std::optional<int64_t> OptInt(absl::string_view k) const {
     return Has(k) ? std::optional<int64_t>(Int(k)) : std::nullopt;
   }
   DimList Ints(absl::string_view k) const {
-    return Has(k) ? std::get<std::vector<int64_t>>(a_.find(k)->second) : DimList{};
+    return Has(k) ? std::get<std::vector<int64_t>>(a_.find(k)->second)
+                  : DimList{};
   }
   Shape ShapeOf(absl::string_view k) const {
     DimList d = Ints(k);
     return Shape(d.begin(), d.end());
   }
-  double Float(absl::string_view k) const { return std::get<double>(a_.find(k)->second); }
-  bool Bool(absl::string_view k) const { return std::get<bool>(a_.find(k)->second); }
-  Scalar Num(absl::string_view k) const { return std::get<Scalar>(a_.find(k)->second); }
+  double Float(absl::string_view k) const {
+    return std::get<double>(a_.find(k)->second);
+  }
+  bool Bool(absl::string_view k) const {
+    return std::get<bool>(a_.find(k)->second);
+  }
+  Scalar Num(absl::string_view k) const {
+    return std::get<Scalar>(a_.find(k)->second);
+  }
   std::optional<Scalar> OptNum(absl::string_view k) const {
     return Has(k) ? std::optional<Scalar>(Num(k)) : std::nullopt;
   }
   std::optional<DType> OptDType(absl::string_view k) const {
-    return Has(k) ? std::optional<DType>(std::get<DType>(a_.find(k)->second)) : std::nullopt;
+    return Has(k) ? std::optional<DType>(std::get<DType>(a_.find(k)->second))
+                  : std::nullopt;
   }
-  DType DTypeOr(absl::string_view k, DType d) const { return OptDType(k).value_or(d); }
-  std::string Str(absl::string_view k) const { return std::get<std::string>(a_.find(k)->second); }
+  DType DTypeOr(absl::string_view k, DType d) const {
+    return OptDType(k).value_or(d);
+  }
+  std::string Str(absl::string_view k) const {
+    return std::get<std::string>(a_.find(k)->second);
+  }
 
  private:
   const std::vector<Tensor>& in_;
@@ -82,14 +104,18 @@ AttrSpec Opt(std::string name, AttrType t, AttrValue dflt = std::monostate{},
              std::string doc = "") {
   return AttrSpec{std::move(name), t, false, std::move(dflt), std::move(doc)};
 }
-AttrSpec KeepDim() { return Opt("keepdim", AttrType::kBool, false, "keep reduced dims as size 1"); }
-AttrSpec DTypeAttr() { return Opt("dtype", AttrType::kDType, std::monostate{}, "result dtype"); }
+AttrSpec KeepDim() {
+  return Opt("keepdim", AttrType::kBool, false, "keep reduced dims as size 1");
+}
+AttrSpec DTypeAttr() {
+  return Opt("dtype", AttrType::kDType, std::monostate{}, "result dtype");
+}
 
 using Fn = std::function<Outs(const Args&, OpContext&)>;
 
-OpDef Def(std::string name, std::vector<std::string> inputs, std::vector<AttrSpec> attrs,
-          bool differentiable, std::string doc, Fn fn,
-          std::vector<std::string> outputs = {"result"}) {
+OpDef Def(std::string name, std::vector<std::string> inputs,
+          std::vector<AttrSpec> attrs, bool differentiable, std::string doc,
+          Fn fn, std::vector<std::string> outputs = {"result"}) {
   OpDef d;
   d.name = std::move(name);
   d.inputs = std::move(inputs);
@@ -98,21 +124,22 @@ OpDef Def(std::string name, std::vector<std::string> inputs, std::vector<AttrSpe
   d.differentiable = differentiable;
   d.doc = std::move(doc);
   d.inplace = !d.name.empty() && d.name.back() == '_';
-  d.fn = [fn = std::move(fn)](const std::vector<Tensor>& in, const AttrMap& a, OpContext& c) {
-    return fn(Args(in, a), c);
-  };
+  d.fn = [fn = std::move(fn)](const std::vector<Tensor>& in, const AttrMap& a,
+                              OpContext& c) { return fn(Args(in, a), c); };
   return d;
 }
 
-OpDef Unary(std::string name, StatusOrTensor (*f)(const Tensor&), std::string doc,
-            bool differentiable = true) {
+OpDef Unary(std::string name, StatusOrTensor (*f)(const Tensor&),
+            std::string doc, bool differentiable = true) {
   return Def(std::move(name), {"self"}, {}, differentiable, std::move(doc),
              [f](const Args& a, OpContext&) { return One(f(a[0])); });
 }
 
-OpDef Binary(std::string name, StatusOrTensor (*f)(const Tensor&, const Tensor&),
-             std::string doc, bool differentiable = true) {
-  return Def(std::move(name), {"self", "other"}, {}, differentiable, std::move(doc),
+OpDef Binary(std::string name,
+             StatusOrTensor (*f)(const Tensor&, const Tensor&), std::string doc,
+             bool differentiable = true) {
+  return Def(std::move(name), {"self", "other"}, {}, differentiable,
+             std::move(doc),
              [f](const Args& a, OpContext&) { return One(f(a[0], a[1])); });
 }
 
@@ -129,124 +156,166 @@ std::vector<OpDef> BuildTable() {
   // ---- creation ----
   t.push_back(Def("zeros", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "tensor of zeros", [](const Args& a, OpContext&) {
-                    return One(Zeros(a.ShapeOf("size"), a.DTypeOr("dtype", kDefaultFloat)));
+                    return One(Zeros(a.ShapeOf("size"),
+                                     a.DTypeOr("dtype", kDefaultFloat)));
                   }));
   t.push_back(Def("ones", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "tensor of ones", [](const Args& a, OpContext&) {
-                    return One(Ones(a.ShapeOf("size"), a.DTypeOr("dtype", kDefaultFloat)));
+                    return One(Ones(a.ShapeOf("size"),
+                                    a.DTypeOr("dtype", kDefaultFloat)));
                   }));
-  t.push_back(Def("full", {}, {Req("size", AT::kInts), Req("fill_value", AT::kScalar), DTypeAttr()},
-                  false, "tensor filled with a value", [](const Args& a, OpContext&) {
-                    return One(Full(a.ShapeOf("size"), a.Num("fill_value"), a.OptDType("dtype")));
-                  }));
-  t.push_back(Def("arange", {},
-                  {Opt("start", AT::kScalar, Scalar(int64_t{0})), Req("end", AT::kScalar),
-                   Opt("step", AT::kScalar, Scalar(int64_t{1})), DTypeAttr()},
-                  false, "values from start to end (exclusive) by step",
-                  [](const Args& a, OpContext&) {
-                    return One(Arange(a.Num("start"), a.Num("end"), a.Num("step"),
-                                      a.OptDType("dtype")));
-                  }));
+  t.push_back(
+      Def("full", {},
+          {Req("size", AT::kInts), Req("fill_value", AT::kScalar), DTypeAttr()},
+          false, "tensor filled with a value", [](const Args& a, OpContext&) {
+            return One(Full(a.ShapeOf("size"), a.Num("fill_value"),
+                            a.OptDType("dtype")));
+          }));
+  t.push_back(Def(
+      "arange", {},
+      {Opt("start", AT::kScalar, Scalar(int64_t{0})), Req("end", AT::kScalar),
+       Opt("step", AT::kScalar, Scalar(int64_t{1})), DTypeAttr()},
+      false, "values from start to end (exclusive) by step",
+      [](const Args& a, OpContext&) {
+        return One(Arange(a.Num("start"), a.Num("end"), a.Num("step"),
+                          a.OptDType("dtype")));
+      }));
   t.push_back(Def("linspace", {},
-                  {Req("start", AT::kScalar), Req("end", AT::kScalar), Req("steps", AT::kInt),
-                   DTypeAttr()},
+                  {Req("start", AT::kScalar), Req("end", AT::kScalar),
+                   Req("steps", AT::kInt), DTypeAttr()},
                   false, "evenly spaced values", [](const Args& a, OpContext&) {
-                    return One(Linspace(a.Num("start"), a.Num("end"), a.Int("steps"),
-                                        a.OptDType("dtype")));
+                    return One(Linspace(a.Num("start"), a.Num("end"),
+                                        a.Int("steps"), a.OptDType("dtype")));
                   }));
-  t.push_back(Def("eye", {}, {Req("n", AT::kInt), Opt("m", AT::kInt), DTypeAttr()}, false,
+  t.push_back(Def("eye", {},
+                  {Req("n", AT::kInt), Opt("m", AT::kInt), DTypeAttr()}, false,
                   "identity matrix", [](const Args& a, OpContext&) {
-                    return One(Eye(a.Int("n"), a.OptInt("m"), a.DTypeOr("dtype", kDefaultFloat)));
+                    return One(Eye(a.Int("n"), a.OptInt("m"),
+                                   a.DTypeOr("dtype", kDefaultFloat)));
                   }));
   t.push_back(Def("rand", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "uniform [0, 1) from the session's generator",
                   [](const Args& a, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
-                    return One(Rand(a.ShapeOf("size"), *g, a.DTypeOr("dtype", kDefaultFloat)));
+                    return One(Rand(a.ShapeOf("size"), *g,
+                                    a.DTypeOr("dtype", kDefaultFloat)));
                   }));
   t.push_back(Def("randn", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "standard normal from the session's generator",
                   [](const Args& a, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
-                    return One(Randn(a.ShapeOf("size"), *g, a.DTypeOr("dtype", kDefaultFloat)));
+                    return One(Randn(a.ShapeOf("size"), *g,
+                                     a.DTypeOr("dtype", kDefaultFloat)));
                   }));
-  t.push_back(Def("zeros_like", {"self"}, {DTypeAttr()}, false, "zeros shaped like self",
-                  [](const Args& a, OpContext&) { return One(ZerosLike(a[0], a.OptDType("dtype"))); }));
-  t.push_back(Def("ones_like", {"self"}, {DTypeAttr()}, false, "ones shaped like self",
-                  [](const Args& a, OpContext&) { return One(OnesLike(a[0], a.OptDType("dtype"))); }));
+  t.push_back(Def("zeros_like", {"self"}, {DTypeAttr()}, false,
+                  "zeros shaped like self", [](const Args& a, OpContext&) {
+                    return One(ZerosLike(a[0], a.OptDType("dtype")));
+                  }));
+  t.push_back(Def("ones_like", {"self"}, {DTypeAttr()}, false,
+                  "ones shaped like self", [](const Args& a, OpContext&) {
+                    return One(OnesLike(a[0], a.OptDType("dtype")));
+                  }));
   // ---- dtype ----
-  t.push_back(Def("to", {"self"}, {Req("dtype", AT::kDType)}, true, "convert to dtype",
-                  [](const Args& a, OpContext&) { return One(To(a[0], *a.OptDType("dtype"))); }));
+  t.push_back(Def("to", {"self"}, {Req("dtype", AT::kDType)}, true,
+                  "convert to dtype", [](const Args& a, OpContext&) {
+                    return One(To(a[0], *a.OptDType("dtype")));
+                  }));
   // ---- shape ----
   t.push_back(Def("reshape", {"self"}, {Req("shape", AT::kInts)}, true,
                   "same data with a new shape (a view when possible)",
-                  [](const Args& a, OpContext&) { return One(Reshape(a[0], a.Ints("shape"))); }));
-  t.push_back(Def("view", {"self"}, {Req("shape", AT::kInts)}, true, "a view with a new shape",
-                  [](const Args& a, OpContext&) { return One(View(a[0], a.Ints("shape"))); }));
-  t.push_back(Def("flatten", {"self"},
-                  {Opt("start_dim", AT::kInt, int64_t{0}), Opt("end_dim", AT::kInt, int64_t{-1})},
-                  true, "flatten dims start_dim..end_dim", [](const Args& a, OpContext&) {
-                    return One(Flatten(a[0], a.Int("start_dim"), a.Int("end_dim")));
+                  [](const Args& a, OpContext&) {
+                    return One(Reshape(a[0], a.Ints("shape")));
                   }));
-  t.push_back(Def("squeeze", {"self"}, {Opt("dim", AT::kInt)}, true,
-                  "remove size-1 dims (all, or `dim`)", [](const Args& a, OpContext&) {
-                    return One(a.Has("dim") ? Squeeze(a[0], a.Int("dim")) : Squeeze(a[0]));
+  t.push_back(Def("view", {"self"}, {Req("shape", AT::kInts)}, true,
+                  "a view with a new shape", [](const Args& a, OpContext&) {
+                    return One(View(a[0], a.Ints("shape")));
                   }));
-  t.push_back(Def("unsqueeze", {"self"}, {Req("dim", AT::kInt)}, true, "insert a size-1 dim",
-                  [](const Args& a, OpContext&) { return One(Unsqueeze(a[0], a.Int("dim"))); }));
-  t.push_back(Def("transpose", {"self"}, {Req("dim0", AT::kInt), Req("dim1", AT::kInt)}, true,
+  t.push_back(Def(
+      "flatten", {"self"},
+      {Opt("start_dim", AT::kInt, int64_t{0}),
+       Opt("end_dim", AT::kInt, int64_t{-1})},
+      true, "flatten dims start_dim..end_dim", [](const Args& a, OpContext&) {
+        return One(Flatten(a[0], a.Int("start_dim"), a.Int("end_dim")));
+      }));
+  t.push_back(Def(
+      "squeeze", {"self"}, {Opt("dim", AT::kInt)}, true,
+      "remove size-1 dims (all, or `dim`)", [](const Args& a, OpContext&) {
+        return One(a.Has("dim") ? Squeeze(a[0], a.Int("dim")) : Squeeze(a[0]));
+      }));
+  t.push_back(Def("unsqueeze", {"self"}, {Req("dim", AT::kInt)}, true,
+                  "insert a size-1 dim", [](const Args& a, OpContext&) {
+                    return One(Unsqueeze(a[0], a.Int("dim")));
+                  }));
+  t.push_back(Def("transpose", {"self"},
+                  {Req("dim0", AT::kInt), Req("dim1", AT::kInt)}, true,
                   "swap two dims (a view)", [](const Args& a, OpContext&) {
                     return One(Transpose(a[0], a.Int("dim0"), a.Int("dim1")));
                   }));
   t.push_back(Unary("T", &T, "reverse all dims (.T)"));
-  t.push_back(Def("permute", {"self"}, {Req("dims", AT::kInts)}, true, "reorder dims (a view)",
-                  [](const Args& a, OpContext&) { return One(Permute(a[0], a.Ints("dims"))); }));
+  t.push_back(Def("permute", {"self"}, {Req("dims", AT::kInts)}, true,
+                  "reorder dims (a view)", [](const Args& a, OpContext&) {
+                    return One(Permute(a[0], a.Ints("dims")));
+                  }));
   t.push_back(Def("expand", {"self"}, {Req("size", AT::kInts)}, true,
                   "broadcast to a size (-1 keeps a dim)",
-                  [](const Args& a, OpContext&) { return One(Expand(a[0], a.Ints("size"))); }));
+                  [](const Args& a, OpContext&) {
+                    return One(Expand(a[0], a.Ints("size")));
+                  }));
   {
-    OpDef cat = Def("cat", {"tensors"}, {Opt("dim", AT::kInt, int64_t{0})}, true,
-                    "concatenate along dim",
-                    [](const Args& a, OpContext&) { return One(Cat(a.all(), a.Int("dim"))); });
+    OpDef cat =
+        Def("cat", {"tensors"}, {Opt("dim", AT::kInt, int64_t{0})}, true,
+            "concatenate along dim", [](const Args& a, OpContext&) {
+              return One(Cat(a.all(), a.Int("dim")));
+            });
     cat.variadic = true;
     t.push_back(std::move(cat));
-    OpDef stack = Def("stack", {"tensors"}, {Opt("dim", AT::kInt, int64_t{0})}, true,
-                      "stack along a new dim",
-                      [](const Args& a, OpContext&) { return One(Stack(a.all(), a.Int("dim"))); });
+    OpDef stack =
+        Def("stack", {"tensors"}, {Opt("dim", AT::kInt, int64_t{0})}, true,
+            "stack along a new dim", [](const Args& a, OpContext&) {
+              return One(Stack(a.all(), a.Int("dim")));
+            });
     stack.variadic = true;
     t.push_back(std::move(stack));
   }
   t.push_back(Unary("clone", &Clone, "a copy"));
   t.push_back(Unary("contiguous", &Contiguous, "self, or a contiguous copy"));
-  t.push_back(Def("select", {"self"}, {Req("dim", AT::kInt), Req("index", AT::kInt)}, true,
-                  "self[..., index, ...] along dim (a view)", [](const Args& a, OpContext&) {
+  t.push_back(Def("select", {"self"},
+                  {Req("dim", AT::kInt), Req("index", AT::kInt)}, true,
+                  "self[..., index, ...] along dim (a view)",
+                  [](const Args& a, OpContext&) {
                     return One(Select(a[0], a.Int("dim"), a.Int("index")));
                   }));
   t.push_back(Def("slice", {"self"},
-                  {Opt("dim", AT::kInt, int64_t{0}), Opt("start", AT::kInt), Opt("end", AT::kInt),
-                   Opt("step", AT::kInt, int64_t{1})},
-                  true, "start:end:step along dim (a view)", [](const Args& a, OpContext&) {
-                    return One(Slice(a[0], a.Int("dim"), a.OptInt("start"), a.OptInt("end"),
-                                     a.Int("step")));
+                  {Opt("dim", AT::kInt, int64_t{0}), Opt("start", AT::kInt),
+                   Opt("end", AT::kInt), Opt("step", AT::kInt, int64_t{1})},
+                  true, "start:end:step along dim (a view)",
+                  [](const Args& a, OpContext&) {
+                    return One(Slice(a[0], a.Int("dim"), a.OptInt("start"),
+                                     a.OptInt("end"), a.Int("step")));
                   }));
-  t.push_back(Def("index", {"self"}, {Req("index", AT::kString, "Python index, e.g. \"0, 1:3, None\"")},
-                  true, "self[index] (a view)", [](const Args& a, OpContext&) -> Outs {
-                    TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
-                    return One(Index(a[0], items));
-                  }));
-  t.push_back(Def("index_put_", {"self", "value"},
-                  {Req("index", AT::kString, "Python index, e.g. \":\"")}, true,
-                  "self[index] = value (in place)", [](const Args& a, OpContext&) -> Outs {
-                    TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
-                    TENSORD_RETURN_IF_ERROR(IndexPut(a[0], items, a[1]));
-                    return std::vector<Tensor>{a[0]};
-                  }));
+  t.push_back(Def(
+      "index", {"self"},
+      {Req("index", AT::kString, "Python index, e.g. \"0, 1:3, None\"")}, true,
+      "self[index] (a view)", [](const Args& a, OpContext&) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
+        return One(Index(a[0], items));
+      }));
+  t.push_back(Def(
+      "index_put_", {"self", "value"},
+      {Req("index", AT::kString, "Python index, e.g. \":\"")}, true,
+      "self[index] = value (in place)", [](const Args& a, OpContext&) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
+        TENSORD_RETURN_IF_ERROR(IndexPut(a[0], items, a[1]));
+        return std::vector<Tensor>{a[0]};
+      }));
   // ---- elementwise ----
-  t.push_back(Def("add", {"self", "other"}, {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
+  t.push_back(Def("add", {"self", "other"},
+                  {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
                   "self + alpha * other", [](const Args& a, OpContext&) {
                     return One(Add(a[0], a[1], a.Num("alpha")));
                   }));
-  t.push_back(Def("sub", {"self", "other"}, {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
+  t.push_back(Def("sub", {"self", "other"},
+                  {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
                   "self - alpha * other", [](const Args& a, OpContext&) {
                     return One(Sub(a[0], a[1], a.Num("alpha")));
                   }));
@@ -265,13 +334,15 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Unary("tanh", &Tanh, "hyperbolic tangent"));
   t.push_back(Unary("sigmoid", &Sigmoid, "1 / (1 + e ** -self)"));
   t.push_back(Unary("relu", &Relu, "max(self, 0)"));
-  t.push_back(Def("clamp", {"self"}, {Opt("min", AT::kScalar), Opt("max", AT::kScalar)}, true,
+  t.push_back(Def("clamp", {"self"},
+                  {Opt("min", AT::kScalar), Opt("max", AT::kScalar)}, true,
                   "limit values to [min, max]", [](const Args& a, OpContext&) {
                     return One(Clamp(a[0], a.OptNum("min"), a.OptNum("max")));
                   }));
-  t.push_back(Def("where", {"condition", "self", "other"}, {}, true,
-                  "self where condition else other",
-                  [](const Args& a, OpContext&) { return One(Where(a[0], a[1], a[2])); }));
+  t.push_back(Def(
+      "where", {"condition", "self", "other"}, {}, true,
+      "self where condition else other",
+      [](const Args& a, OpContext&) { return One(Where(a[0], a[1], a[2])); }));
   t.push_back(Binary("eq", &Eq, "self == other", false));
   t.push_back(Binary("ne", &Ne, "self != other", false));
   t.push_back(Binary("lt", &Lt, "self < other", false));
@@ -279,14 +350,17 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Binary("gt", &Gt, "self > other", false));
   t.push_back(Binary("ge", &Ge, "self >= other", false));
   // ---- reductions ----
-  t.push_back(Def("sum", {"self"}, {Opt("dim", AT::kInts), KeepDim(), DTypeAttr()}, true,
-                  "sum over all or the given dims", [](const Args& a, OpContext&) -> Outs {
-                    TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(a[0], a.Ints("dim"), a.Bool("keepdim")));
-                    if (a.Has("dtype")) return One(To(s, *a.OptDType("dtype")));
-                    return std::vector<Tensor>{s};
-                  }));
+  t.push_back(Def(
+      "sum", {"self"}, {Opt("dim", AT::kInts), KeepDim(), DTypeAttr()}, true,
+      "sum over all or the given dims", [](const Args& a, OpContext&) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(Tensor s,
+                                 Sum(a[0], a.Ints("dim"), a.Bool("keepdim")));
+        if (a.Has("dtype")) return One(To(s, *a.OptDType("dtype")));
+        return std::vector<Tensor>{s};
+      }));
   t.push_back(Def("mean", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, true,
-                  "mean over all or the given dims", [](const Args& a, OpContext&) {
+                  "mean over all or the given dims",
+                  [](const Args& a, OpContext&) {
                     return One(Mean(a[0], a.Ints("dim"), a.Bool("keepdim")));
                   }));
   t.push_back(Def("prod", {"self"}, {Opt("dim", AT::kInt), KeepDim()}, true,
@@ -310,86 +384,112 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def("argmax", {"self"}, {Opt("dim", AT::kInt), KeepDim()}, false,
                   "index of the largest element (flat, or along dim)",
                   [](const Args& a, OpContext&) {
-                    return One(Argmax(a[0], a.OptInt("dim"), a.Bool("keepdim")));
+                    return One(
+                        Argmax(a[0], a.OptInt("dim"), a.Bool("keepdim")));
                   }));
   t.push_back(Def("argmin", {"self"}, {Opt("dim", AT::kInt), KeepDim()}, false,
                   "index of the smallest element (flat, or along dim)",
                   [](const Args& a, OpContext&) {
-                    return One(Argmin(a[0], a.OptInt("dim"), a.Bool("keepdim")));
+                    return One(
+                        Argmin(a[0], a.OptInt("dim"), a.Bool("keepdim")));
                   }));
   // ---- scans ----
-  t.push_back(Def("cumsum", {"self"}, {Req("dim", AT::kInt)}, true, "running sum along dim",
-                  [](const Args& a, OpContext&) { return One(Cumsum(a[0], a.Int("dim"))); }));
-  t.push_back(Def("cumprod", {"self"}, {Req("dim", AT::kInt)}, true, "running product along dim",
-                  [](const Args& a, OpContext&) { return One(Cumprod(a[0], a.Int("dim"))); }));
+  t.push_back(Def("cumsum", {"self"}, {Req("dim", AT::kInt)}, true,
+                  "running sum along dim", [](const Args& a, OpContext&) {
+                    return One(Cumsum(a[0], a.Int("dim")));
+                  }));
+  t.push_back(Def("cumprod", {"self"}, {Req("dim", AT::kInt)}, true,
+                  "running product along dim", [](const Args& a, OpContext&) {
+                    return One(Cumprod(a[0], a.Int("dim")));
+                  }));
   // ---- linear algebra ----
   t.push_back(Binary("dot", &Dot, "inner product of two vectors"));
   t.push_back(Binary("mv", &Mv, "matrix @ vector"));
   t.push_back(Binary("mm", &Mm, "matrix @ matrix"));
   t.push_back(Binary("matmul", &Matmul, "matrix product (batched, broadcast)"));
   t.push_back(Binary("outer", &Outer, "outer product of two vectors"));
-  t.push_back(Def("norm", {"self"},
-                  {Opt("p", AT::kFloat, 2.0, "1, 2 (also 'fro'), inf, or any p"),
-                   Opt("dim", AT::kInts), KeepDim()},
-                  true, "torch.norm", [](const Args& a, OpContext&) {
-                    return One(Norm(a[0], a.Float("p"), a.Ints("dim"), a.Bool("keepdim")));
-                  }));
-  t.push_back(Def("linalg.norm", {"self"},
-                  {Opt("ord", AT::kFloat, 2.0), Opt("dim", AT::kInts), KeepDim()}, true,
-                  "torch.linalg.norm (vector norms; 'fro' for matrices)",
-                  [](const Args& a, OpContext&) {
-                    return One(LinalgVectorNorm(a[0], a.Float("ord"), a.Ints("dim"),
-                                                a.Bool("keepdim")));
-                  }));
-  t.push_back(Def("linalg.eigh", {"self"}, {}, true,
-                  "eigenvalues (ascending) and eigenvectors of a symmetric matrix",
-                  [](const Args& a, OpContext&) { return Two(Eigh(a[0])); },
-                  {"eigenvalues", "eigenvectors"}));
+  t.push_back(Def(
+      "norm", {"self"},
+      {Opt("p", AT::kFloat, 2.0, "1, 2 (also 'fro'), inf, or any p"),
+       Opt("dim", AT::kInts), KeepDim()},
+      true, "torch.norm", [](const Args& a, OpContext&) {
+        return One(Norm(a[0], a.Float("p"), a.Ints("dim"), a.Bool("keepdim")));
+      }));
+  t.push_back(
+      Def("linalg.norm", {"self"},
+          {Opt("ord", AT::kFloat, 2.0), Opt("dim", AT::kInts), KeepDim()}, true,
+          "torch.linalg.norm (vector norms; 'fro' for matrices)",
+          [](const Args& a, OpContext&) {
+            return One(LinalgVectorNorm(a[0], a.Float("ord"), a.Ints("dim"),
+                                        a.Bool("keepdim")));
+          }));
+  t.push_back(
+      Def("linalg.eigh", {"self"}, {}, true,
+          "eigenvalues (ascending) and eigenvectors of a symmetric matrix",
+          [](const Args& a, OpContext&) { return Two(Eigh(a[0])); },
+          {"eigenvalues", "eigenvectors"}));
   t.push_back(Def("linalg.eig", {"self"}, {}, false,
                   "complex eigenvalues and eigenvectors (forward only)",
                   [](const Args& a, OpContext&) { return Two(Eig(a[0])); },
                   {"eigenvalues", "eigenvectors"}));
-  t.push_back(Def("linalg.eigvals", {"self"}, {}, false, "complex eigenvalues (forward only)",
-                  [](const Args& a, OpContext&) { return One(Eigvals(a[0])); }));
+  t.push_back(
+      Def("linalg.eigvals", {"self"}, {}, false,
+          "complex eigenvalues (forward only)",
+          [](const Args& a, OpContext&) { return One(Eigvals(a[0])); }));
   // ---- in place ----
-  t.push_back(Def("add_", {"self", "other"}, {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))},
-                  true, "self += alpha * other", [](const Args& a, OpContext&) {
+  t.push_back(Def("add_", {"self", "other"},
+                  {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
+                  "self += alpha * other", [](const Args& a, OpContext&) {
                     return One(AddInplace(a[0], a[1], a.Num("alpha")));
                   }));
-  t.push_back(Def("sub_", {"self", "other"}, {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))},
-                  true, "self -= alpha * other", [](const Args& a, OpContext&) {
+  t.push_back(Def("sub_", {"self", "other"},
+                  {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
+                  "self -= alpha * other", [](const Args& a, OpContext&) {
                     return One(SubInplace(a[0], a[1], a.Num("alpha")));
                   }));
   t.push_back(Binary("mul_", &MulInplace, "self *= other"));
   t.push_back(Binary("div_", &DivInplace, "self /= other"));
   t.push_back(Unary("zero_", &ZeroInplace, "fill self with zeros", false));
-  t.push_back(Def("fill_", {"self"}, {Req("value", AT::kScalar)}, false, "fill self with value",
-                  [](const Args& a, OpContext&) { return One(FillInplace(a[0], a.Num("value"))); }));
-  t.push_back(Def("copy_", {"self", "src"}, {}, true, "copy src into self (broadcast)",
-                  [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
+  t.push_back(Def("fill_", {"self"}, {Req("value", AT::kScalar)}, false,
+                  "fill self with value", [](const Args& a, OpContext&) {
+                    return One(FillInplace(a[0], a.Num("value")));
+                  }));
+  t.push_back(Def(
+      "copy_", {"self", "src"}, {}, true, "copy src into self (broadcast)",
+      [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
   for (OpDef& d : t) d.inplace = !d.name.empty() && d.name.back() == '_';
-  std::sort(t.begin(), t.end(), [](const OpDef& x, const OpDef& y) { return x.name < y.name; });
+  std::sort(t.begin(), t.end(),
+            [](const OpDef& x, const OpDef& y) { return x.name < y.name; });
   return t;
 }
 
 // Checks `v` against `type`, converting where Python would (int -> float,
 // int -> [int]). Returns INVALID_ARGUMENT naming the op and attribute.
-absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec, const AttrValue& v) {
+absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
+                                 const AttrValue& v) {
   auto bad = [&](absl::string_view got) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        op.name, "(): argument '", spec.name, "' must be ", AttrTypeName(spec.type),
-        ", not ", got));
+    return absl::InvalidArgumentError(
+        absl::StrCat(op.name, "(): argument '", spec.name, "' must be ",
+                     AttrTypeName(spec.type), ", not ", got));
   };
   auto kind = [](const AttrValue& x) -> absl::string_view {
     switch (x.index()) {
-      case 0: return "None";
-      case 1: return "int";
-      case 2: return "int[]";
-      case 3: return "float";
-      case 4: return "bool";
-      case 5: return "dtype";
-      case 6: return "str";
-      case 7: return "Scalar";
+      case 0:
+        return "None";
+      case 1:
+        return "int";
+      case 2:
+        return "int[]";
+      case 3:
+        return "float";
+      case 4:
+        return "bool";
+      case 5:
+        return "dtype";
+      case 6:
+        return "str";
+      case 7:
+        return "Scalar";
     }
     return "?";
   };
@@ -403,7 +503,8 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec, const At
   switch (spec.type) {
     case AttrType::kInt:
       if (auto* i = std::get_if<int64_t>(&v)) return *i;
-      if (auto* s = std::get_if<Scalar>(&v); s && s->dtype() == DType::kInt64) return s->to_int();
+      if (auto* s = std::get_if<Scalar>(&v); s && s->dtype() == DType::kInt64)
+        return s->to_int();
       return bad(kind(v));
     case AttrType::kInts:
       if (auto* l = std::get_if<std::vector<int64_t>>(&v)) return *l;
@@ -412,10 +513,12 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec, const At
     case AttrType::kFloat:
       if (auto* d = std::get_if<double>(&v)) return *d;
       if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-      if (auto* s = std::get_if<Scalar>(&v); s && s->dtype() != DType::kComplex64) {
+      if (auto* s = std::get_if<Scalar>(&v);
+          s && s->dtype() != DType::kComplex64) {
         return s->to_double();
       }
-      if (auto* str = std::get_if<std::string>(&v); str && *str == "fro") return 2.0;
+      if (auto* str = std::get_if<std::string>(&v); str && *str == "fro")
+        return 2.0;
       return bad(kind(v));
     case AttrType::kScalar:
       if (auto* s = std::get_if<Scalar>(&v)) return *s;
@@ -431,7 +534,8 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec, const At
       if (auto* s = std::get_if<std::string>(&v)) {
         DType d;
         if (ParseDType(*s, &d)) return d;
-        return absl::InvalidArgumentError(absl::StrCat(op.name, "(): unknown dtype '", *s, "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(op.name, "(): unknown dtype '", *s, "'"));
       }
       return bad(kind(v));
     case AttrType::kString:
@@ -450,26 +554,31 @@ const std::vector<OpDef>& OpTable() {
 
 const OpDef* FindOp(absl::string_view name) {
   const auto& t = OpTable();
-  auto it = std::lower_bound(t.begin(), t.end(), name,
-                             [](const OpDef& d, absl::string_view n) { return d.name < n; });
+  auto it = std::lower_bound(
+      t.begin(), t.end(), name,
+      [](const OpDef& d, absl::string_view n) { return d.name < n; });
   if (it == t.end() || it->name != name) return nullptr;
   return &*it;
 }
 
 absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
                                           const std::vector<Tensor>& inputs,
-                                          const AttrMap& attrs, OpContext& ctx) {
+                                          const AttrMap& attrs,
+                                          OpContext& ctx) {
   const OpDef* op = FindOp(name);
-  if (op == nullptr) return absl::NotFoundError(absl::StrCat("unknown op '", name, "'"));
+  if (op == nullptr)
+    return absl::NotFoundError(absl::StrCat("unknown op '", name, "'"));
   if (op->variadic ? inputs.empty() : inputs.size() != op->inputs.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        op->name, "() takes ", op->variadic ? "at least 1" : std::to_string(op->inputs.size()),
-        " tensor input", op->inputs.size() == 1 ? "" : "s", " but ", inputs.size(),
-        " were given"));
+        op->name, "() takes ",
+        op->variadic ? "at least 1" : std::to_string(op->inputs.size()),
+        " tensor input", op->inputs.size() == 1 ? "" : "s", " but ",
+        inputs.size(), " were given"));
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].defined()) {
-      return absl::InvalidArgumentError(absl::StrCat(op->name, "(): input ", i, " is None"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(op->name, "(): input ", i, " is None"));
     }
   }
   for (const auto& [k, v] : attrs) {
@@ -499,7 +608,8 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
     if (!absl::SimpleAtoi(p, out)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "only integers, slices (`:`), ellipsis (`...`) and None are valid "
-          "indices (got '", p, "')"));
+          "indices (got '",
+          p, "')"));
     }
     return absl::OkStatus();
   };
@@ -512,7 +622,9 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
       items.push_back(IndexItem::Ellipsis());
     } else if (part.find(':') != absl::string_view::npos) {
       std::vector<absl::string_view> f = absl::StrSplit(part, ':');
-      if (f.size() > 3) return absl::InvalidArgumentError(absl::StrCat("invalid slice '", part, "'"));
+      if (f.size() > 3)
+        return absl::InvalidArgumentError(
+            absl::StrCat("invalid slice '", part, "'"));
       std::optional<int64_t> bounds[2];
       int64_t step = 1;
       for (size_t i = 0; i < f.size(); ++i) {
@@ -520,10 +632,13 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
         if (x.empty() || x == "None") continue;
         int64_t v;
         TENSORD_RETURN_IF_ERROR(parse_int(x, &v));
-        if (i < 2) bounds[i] = v;
-        else step = v;
+        if (i < 2)
+          bounds[i] = v;
+        else
+          step = v;
       }
-      if (step <= 0) return absl::InvalidArgumentError("step must be greater than zero");
+      if (step <= 0)
+        return absl::InvalidArgumentError("step must be greater than zero");
       items.push_back(IndexItem::Slice(bounds[0], bounds[1], step));
     } else {
       int64_t v;

@@ -26,10 +26,10 @@
 namespace tensord {
 
 enum class AttrType {
-  kInt,      // int64
-  kInts,     // list of int64 (an int is accepted as a one-element list)
-  kFloat,    // double (ints accepted)
-  kScalar,   // a number that keeps its kind: bool, int or float
+  kInt,     // int64
+  kInts,    // list of int64 (an int is accepted as a one-element list)
+  kFloat,   // double (ints accepted)
+  kScalar,  // a number that keeps its kind: bool, int or float
   kBool,
   kDType,
   kString,

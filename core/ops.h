@@ -40,8 +40,10 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
                         std::optional<DType> dtype = std::nullopt);
 StatusOrTensor Eye(int64_t n, std::optional<int64_t> m = std::nullopt,
                    DType dtype = kDefaultFloat);
-StatusOrTensor ZerosLike(const Tensor& t, std::optional<DType> dtype = std::nullopt);
-StatusOrTensor OnesLike(const Tensor& t, std::optional<DType> dtype = std::nullopt);
+StatusOrTensor ZerosLike(const Tensor& t,
+                         std::optional<DType> dtype = std::nullopt);
+StatusOrTensor OnesLike(const Tensor& t,
+                        std::optional<DType> dtype = std::nullopt);
 
 // A per-session random generator (mt19937, as torch's CPU generator):
 // Rand() gives the same numbers as torch.rand after the same manual_seed.
@@ -63,8 +65,10 @@ class Generator {
   bool has_next_normal_ = false;
   double next_normal_ = 0;
 };
-StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype = kDefaultFloat);
-StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype = kDefaultFloat);
+StatusOrTensor Rand(const Shape& shape, Generator& gen,
+                    DType dtype = kDefaultFloat);
+StatusOrTensor Randn(const Shape& shape, Generator& gen,
+                     DType dtype = kDefaultFloat);
 
 // ---- dtype ----
 // Converts (a copy unless already of `dtype`, as torch's .to()).
@@ -75,7 +79,8 @@ DType ResultType(const std::vector<const Tensor*>& ts);
 // ---- shape and views ----
 StatusOrTensor Reshape(const Tensor& t, const DimList& shape);  // -1 allowed
 StatusOrTensor View(const Tensor& t, const DimList& shape);
-StatusOrTensor Flatten(const Tensor& t, int64_t start_dim = 0, int64_t end_dim = -1);
+StatusOrTensor Flatten(const Tensor& t, int64_t start_dim = 0,
+                       int64_t end_dim = -1);
 StatusOrTensor Squeeze(const Tensor& t);
 StatusOrTensor Squeeze(const Tensor& t, int64_t dim);
 StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim);
@@ -91,15 +96,34 @@ StatusOrTensor Contiguous(const Tensor& t);
 // Python indexing: one entry per index expression element.
 struct IndexItem {
   enum Kind { kInt, kSlice, kNone, kEllipsis } kind = kInt;
-  int64_t index = 0;                      // kInt
-  std::optional<int64_t> start, stop;     // kSlice
-  int64_t step = 1;                       // kSlice
-  static IndexItem Int(int64_t i) { IndexItem it; it.kind = kInt; it.index = i; return it; }
-  static IndexItem Slice(std::optional<int64_t> a, std::optional<int64_t> b, int64_t s = 1) {
-    IndexItem it; it.kind = kSlice; it.start = a; it.stop = b; it.step = s; return it;
+  int64_t index = 0;                   // kInt
+  std::optional<int64_t> start, stop;  // kSlice
+  int64_t step = 1;                    // kSlice
+  static IndexItem Int(int64_t i) {
+    IndexItem it;
+    it.kind = kInt;
+    it.index = i;
+    return it;
   }
-  static IndexItem NewAxis() { IndexItem it; it.kind = kNone; return it; }
-  static IndexItem Ellipsis() { IndexItem it; it.kind = kEllipsis; return it; }
+  static IndexItem Slice(std::optional<int64_t> a, std::optional<int64_t> b,
+                         int64_t s = 1) {
+    IndexItem it;
+    it.kind = kSlice;
+    it.start = a;
+    it.stop = b;
+    it.step = s;
+    return it;
+  }
+  static IndexItem NewAxis() {
+    IndexItem it;
+    it.kind = kNone;
+    return it;
+  }
+  static IndexItem Ellipsis() {
+    IndexItem it;
+    it.kind = kEllipsis;
+    return it;
+  }
 };
 StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index);
 StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
@@ -110,8 +134,10 @@ absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
                       const Tensor& value);
 
 // ---- elementwise ----
-StatusOrTensor Add(const Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t{1}));
-StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor Add(const Tensor& a, const Tensor& b,
+                   const Scalar& alpha = Scalar(int64_t{1}));
+StatusOrTensor Sub(const Tensor& a, const Tensor& b,
+                   const Scalar& alpha = Scalar(int64_t{1}));
 StatusOrTensor Mul(const Tensor& a, const Tensor& b);
 StatusOrTensor Div(const Tensor& a, const Tensor& b);
 StatusOrTensor Pow(const Tensor& a, const Tensor& b);
@@ -139,18 +165,26 @@ StatusOrTensor Ge(const Tensor& a, const Tensor& b);
 
 // ---- reductions ----
 // `dims` empty means all dims. dtype of sum/prod: int64 for integral inputs.
-StatusOrTensor Sum(const Tensor& t, const DimList& dims = {}, bool keepdim = false);
-StatusOrTensor Mean(const Tensor& t, const DimList& dims = {}, bool keepdim = false);
+StatusOrTensor Sum(const Tensor& t, const DimList& dims = {},
+                   bool keepdim = false);
+StatusOrTensor Mean(const Tensor& t, const DimList& dims = {},
+                    bool keepdim = false);
 StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim = std::nullopt,
                     bool keepdim = false);
 // max/min over all elements.
 StatusOrTensor Max(const Tensor& t);
 StatusOrTensor Min(const Tensor& t);
 // max/min along `dim`: (values, indices).
-absl::StatusOr<std::pair<Tensor, Tensor>> MaxDim(const Tensor& t, int64_t dim, bool keepdim = false);
-absl::StatusOr<std::pair<Tensor, Tensor>> MinDim(const Tensor& t, int64_t dim, bool keepdim = false);
-StatusOrTensor Argmax(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
-StatusOrTensor Argmin(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxDim(const Tensor& t, int64_t dim,
+                                                 bool keepdim = false);
+absl::StatusOr<std::pair<Tensor, Tensor>> MinDim(const Tensor& t, int64_t dim,
+                                                 bool keepdim = false);
+StatusOrTensor Argmax(const Tensor& t,
+                      std::optional<int64_t> dim = std::nullopt,
+                      bool keepdim = false);
+StatusOrTensor Argmin(const Tensor& t,
+                      std::optional<int64_t> dim = std::nullopt,
+                      bool keepdim = false);
 
 // ---- scans ----
 StatusOrTensor Cumsum(const Tensor& t, int64_t dim);

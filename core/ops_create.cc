@@ -8,10 +8,12 @@
 
 namespace tensord {
 
-StatusOrTensor Full(const Shape& shape, const Scalar& value, std::optional<DType> dtype) {
+StatusOrTensor Full(const Shape& shape, const Scalar& value,
+                    std::optional<DType> dtype) {
   TENSORD_RETURN_IF_ERROR(CheckedNumel(shape).status());
   const DType dt = dtype ? *dtype
-                         : (value.dtype() == DType::kFloat64 ? kDefaultFloat : value.dtype());
+                         : (value.dtype() == DType::kFloat64 ? kDefaultFloat
+                                                             : value.dtype());
   Tensor out = Empty(shape, dt);
   CopyConvert(ScalarTensor(value, dt), out);
   return out;
@@ -33,18 +35,21 @@ StatusOrTensor OnesLike(const Tensor& t, std::optional<DType> dtype) {
   return Ones(t.sizes(), dtype.value_or(t.dtype()));
 }
 
-StatusOrTensor Arange(const Scalar& start, const Scalar& end, const Scalar& step,
-                      std::optional<DType> dtype) {
-  const bool all_int = start.is_integral() && end.is_integral() && step.is_integral();
+StatusOrTensor Arange(const Scalar& start, const Scalar& end,
+                      const Scalar& step, std::optional<DType> dtype) {
+  const bool all_int =
+      start.is_integral() && end.is_integral() && step.is_integral();
   const DType dt = dtype ? *dtype : (all_int ? DType::kInt64 : kDefaultFloat);
-  const double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  const double s = start.to_double(), e = end.to_double(),
+               st = step.to_double();
   if (st == 0) return absl::InvalidArgumentError("step must be nonzero");
   if ((st > 0 && e < s) || (st < 0 && e > s)) {
-    return absl::InvalidArgumentError("upper bound and larger bound inconsistent with step sign");
+    return absl::InvalidArgumentError(
+        "upper bound and larger bound inconsistent with step sign");
   }
   if (!std::isfinite(s) || !std::isfinite(e)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported range: ", s, " -> ", e));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported range: ", s, " -> ", e));
   }
   int64_t n;
   if (all_int) {
@@ -55,7 +60,8 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end, const Scalar& step
   }
   if (n < 0) n = 0;
   if (n > (int64_t{1} << 40)) {
-    return absl::InvalidArgumentError(absl::StrCat("arange: too many elements (", n, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("arange: too many elements (", n, ")"));
   }
   Tensor out = Empty({n}, dt);
   TENSORD_DISPATCH_ALL(dt, T, {
@@ -64,7 +70,8 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end, const Scalar& step
       if constexpr (std::is_same_v<T, bool>) {
         p[i] = (s + st * static_cast<double>(i)) != 0;
       } else if constexpr (std::is_same_v<T, complex64>) {
-        p[i] = complex64(static_cast<float>(s + st * static_cast<double>(i)), 0.f);
+        p[i] =
+            complex64(static_cast<float>(s + st * static_cast<double>(i)), 0.f);
       } else if constexpr (std::is_integral_v<T>) {
         p[i] = all_int ? static_cast<T>(start.to_int() + step.to_int() * i)
                        : static_cast<T>(s + st * static_cast<double>(i));
@@ -78,11 +85,13 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end, const Scalar& step
 
 StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
                         std::optional<DType> dtype) {
-  if (steps < 0) return absl::InvalidArgumentError("number of steps must be non-negative");
+  if (steps < 0)
+    return absl::InvalidArgumentError("number of steps must be non-negative");
   const DType dt = dtype.value_or(kDefaultFloat);
   Tensor out = Empty({steps}, dt);
   const double s = start.to_double(), e = end.to_double();
-  const double step = steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
+  const double step =
+      steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
   const int64_t half = steps / 2;
   TENSORD_DISPATCH_ALL(dt, T, {
     T* p = out.data<T>();
@@ -97,7 +106,8 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
       } else if constexpr (std::is_same_v<T, float>) {
         // torch computes float32 linspace in float.
         const float fs = static_cast<float>(s), fe = static_cast<float>(e);
-        const float fstep = steps > 1 ? (fe - fs) / static_cast<float>(steps - 1) : 0.f;
+        const float fstep =
+            steps > 1 ? (fe - fs) / static_cast<float>(steps - 1) : 0.f;
         p[i] = i < half ? fs + fstep * static_cast<float>(i)
                         : fe - fstep * static_cast<float>(steps - i - 1);
       } else {
@@ -111,7 +121,8 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
 StatusOrTensor Eye(int64_t n, std::optional<int64_t> m, DType dtype) {
   const int64_t cols = m.value_or(n);
   if (n < 0 || cols < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("n must be greater or equal to 0, got ", std::min(n, cols)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "n must be greater or equal to 0, got ", std::min(n, cols)));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros({n, cols}, dtype));
   TENSORD_DISPATCH_ALL(dtype, T, {
@@ -127,7 +138,8 @@ StatusOrTensor Eye(int64_t n, std::optional<int64_t> m, DType dtype) {
 void Generator::ManualSeed(uint64_t seed) {
   mt_[0] = static_cast<uint32_t>(seed & 0xffffffff);
   for (int i = 1; i < 624; ++i) {
-    mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<uint32_t>(i);
+    mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) +
+             static_cast<uint32_t>(i);
   }
   index_ = 624;
   has_next_normal_ = false;
@@ -136,7 +148,8 @@ void Generator::ManualSeed(uint64_t seed) {
 uint32_t Generator::Next32() {
   if (index_ >= 624) {
     for (int i = 0; i < 624; ++i) {
-      const uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % 624] & 0x7fffffffu);
+      const uint32_t y =
+          (mt_[i] & 0x80000000u) | (mt_[(i + 1) % 624] & 0x7fffffffu);
       mt_[i] = mt_[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
     }
     index_ = 0;
@@ -156,11 +169,13 @@ uint64_t Generator::Next64() {
 }
 
 float Generator::UniformFloat() {
-  return static_cast<float>(Next32() & ((1u << 24) - 1)) * std::ldexp(1.0f, -24);
+  return static_cast<float>(Next32() & ((1u << 24) - 1)) *
+         std::ldexp(1.0f, -24);
 }
 
 double Generator::UniformDouble() {
-  return static_cast<double>(Next64() & ((uint64_t{1} << 53) - 1)) * std::ldexp(1.0, -53);
+  return static_cast<double>(Next64() & ((uint64_t{1} << 53) - 1)) *
+         std::ldexp(1.0, -53);
 }
 
 double Generator::Normal() {
@@ -179,8 +194,9 @@ double Generator::Normal() {
 
 StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
   if (!IsDifferentiable(dtype)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"check_uniform_bounds\" not implemented for '", DTypeShortName(dtype), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"check_uniform_bounds\" not implemented for '",
+                     DTypeShortName(dtype), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
   Tensor out = Empty(shape, dtype);
@@ -202,8 +218,9 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
 
 StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
   if (!IsDifferentiable(dtype)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"normal_kernel_cpu\" not implemented for '", DTypeShortName(dtype), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
+                     DTypeShortName(dtype), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
   Tensor out = Empty(shape, dtype);
@@ -226,7 +243,8 @@ StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
     for (size_t i = 0; i + 16 <= v.size(); i += 16) block(i);
     if (v.size() % 16 != 0) {
       const size_t start = v.size() - 16;
-      for (size_t j = 0; j < 16; ++j) v[start + j] = f32 ? gen.UniformFloat() : gen.UniformDouble();
+      for (size_t j = 0; j < 16; ++j)
+        v[start + j] = f32 ? gen.UniformFloat() : gen.UniformDouble();
       block(start);
     }
   } else {

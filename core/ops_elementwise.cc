@@ -52,9 +52,12 @@ void CopyConvert(const Tensor& src, const Tensor& dst) {
                       const I* x = in + off[1];
                       if (step[0] == 1 && step[1] == 1) {
                         if constexpr (std::is_same_v<O, I>) {
-                          std::memcpy(static_cast<void*>(o), static_cast<const void*>(x), n * sizeof(O));
+                          std::memcpy(static_cast<void*>(o),
+                                      static_cast<const void*>(x),
+                                      n * sizeof(O));
                         } else {
-                          for (int64_t i = 0; i < n; ++i) o[i] = Convert<O>(x[i]);
+                          for (int64_t i = 0; i < n; ++i)
+                            o[i] = Convert<O>(x[i]);
                         }
                       } else {
                         for (int64_t i = 0; i < n; ++i)
@@ -70,9 +73,10 @@ StatusOrTensor To(const Tensor& t, DType dtype) {
   Tensor out = Empty(t.sizes(), dtype);
   CopyConvert(t, out);
   if (auto node = RecordOp("ToCopyBackward0", {&t}, {&out})) {
-    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      return GradList{g[0]};  // the engine casts to the input's dtype
-    });
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          return GradList{g[0]};  // the engine casts to the input's dtype
+        });
   }
   return out;
 }
@@ -108,7 +112,8 @@ DType ResultType(const std::vector<const Tensor*>& ts) {
     if (Category(*lo) > Category(*hi)) {
       DType l = *lo;
       if (lo_wrapped && l == DType::kFloat64) l = kDefaultFloat;
-      if (lo_wrapped && l == DType::kInt64 && Category(*hi) == 0) l = DType::kInt64;
+      if (lo_wrapped && l == DType::kInt64 && Category(*hi) == 0)
+        l = DType::kInt64;
       return PromoteTypes(*hi, l) == l ? l : PromoteTypes(*hi, l);
     }
     return hi;
@@ -140,7 +145,21 @@ absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
 
 namespace {
 
-enum class Bin { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kEq, kNe, kLt, kLe, kGt, kGe };
+enum class Bin {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kPow,
+  kMax,
+  kMin,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe
+};
 
 bool IsComparison(Bin op) { return op >= Bin::kEq; }
 
@@ -222,13 +241,28 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
         }
       }
       switch (op) {
-        case Bin::kEq: RunBinary<T, bool>(a, b, out, [](T x, T y) { return x == y; }); break;
-        case Bin::kNe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return x != y; }); break;
-        case Bin::kLt: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(x, y); }); break;
-        case Bin::kLe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(x, y) || x == y; }); break;
-        case Bin::kGt: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(y, x); }); break;
-        case Bin::kGe: RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(y, x) || x == y; }); break;
-        default: break;
+        case Bin::kEq:
+          RunBinary<T, bool>(a, b, out, [](T x, T y) { return x == y; });
+          break;
+        case Bin::kNe:
+          RunBinary<T, bool>(a, b, out, [](T x, T y) { return x != y; });
+          break;
+        case Bin::kLt:
+          RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(x, y); });
+          break;
+        case Bin::kLe:
+          RunBinary<T, bool>(a, b, out,
+                             [](T x, T y) { return Less(x, y) || x == y; });
+          break;
+        case Bin::kGt:
+          RunBinary<T, bool>(a, b, out, [](T x, T y) { return Less(y, x); });
+          break;
+        case Bin::kGe:
+          RunBinary<T, bool>(a, b, out,
+                             [](T x, T y) { return Less(y, x) || x == y; });
+          break;
+        default:
+          break;
       }
       return;
     }
@@ -242,7 +276,8 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
           if (al == T(1)) {
             RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
           } else {
-            RunBinary<T, T>(a, b, out, [al](T x, T y) { return T(x + al * y); });
+            RunBinary<T, T>(a, b, out,
+                            [al](T x, T y) { return T(x + al * y); });
           }
         }
         break;
@@ -315,9 +350,9 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
 
 // Broadcasts, promotes, converts and runs a binary op. Returns the result
 // without autograd.
-absl::StatusOr<Tensor> BinaryForward(Bin op, const Tensor& a, const Tensor& b,
-                                     const Scalar& alpha,
-                                     std::optional<DType> compute_override = {}) {
+absl::StatusOr<Tensor> BinaryForward(
+    Bin op, const Tensor& a, const Tensor& b, const Scalar& alpha,
+    std::optional<DType> compute_override = {}) {
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
   DType ct = compute_override ? *compute_override : ResultType({&a, &b});
   if (op == Bin::kDiv && !IsDifferentiable(ct)) ct = kDefaultFloat;
@@ -351,13 +386,14 @@ StatusOrTensor Add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   }
   if (auto node = RecordOp("AddBackward0", {&a, &b}, {&out})) {
     node->doubles = {alpha.to_double()};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      Tensor gb = g[0];
-      if (n.doubles[0] != 1.0) {
-        TENSORD_ASSIGN_OR_RETURN(gb, Mul(g[0], WrapScalar(n.doubles[0])));
-      }
-      return GradList{g[0], gb};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          Tensor gb = g[0];
+          if (n.doubles[0] != 1.0) {
+            TENSORD_ASSIGN_OR_RETURN(gb, Mul(g[0], WrapScalar(n.doubles[0])));
+          }
+          return GradList{g[0], gb};
+        });
   }
   return out;
 }
@@ -370,7 +406,8 @@ StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   }
   if (auto node = RecordOp("SubBackward0", {&a, &b}, {&out})) {
     node->doubles = {alpha.to_double()};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], WrapScalar(-n.doubles[0])));
       return GradList{g[0], gb};
     });
@@ -388,18 +425,19 @@ StatusOrTensor Mul(const Tensor& a, const Tensor& b) {
     // Save only what the derivative needs: b for da, a for db.
     const bool need_a = b.requires_grad(), need_b = a.requires_grad();
     node->ints = {need_a ? node->Save(a) : -1, need_b ? node->Save(b) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      if (n.ints[1] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
-      }
-      if (n.ints[0] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          if (n.ints[1] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
+          }
+          if (n.ints[0] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -412,20 +450,21 @@ StatusOrTensor Div(const Tensor& a, const Tensor& b) {
   }
   if (auto node = RecordOp("DivBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1, node->Save(b)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
-      if (n.ints[0] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        // d(a/b)/db = -a / b^2
-        TENSORD_ASSIGN_OR_RETURN(Tensor bb, Mul(b, b));
-        TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, bb));
-        TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(g[0], q));
-        TENSORD_ASSIGN_OR_RETURN(r[1], Neg(t));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
+          if (n.ints[0] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            // d(a/b)/db = -a / b^2
+            TENSORD_ASSIGN_OR_RETURN(Tensor bb, Mul(b, b));
+            TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, bb));
+            TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(g[0], q));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Neg(t));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -441,32 +480,33 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
                            {&a, &b}, {&out})) {
     node->ints = {node->Save(a), node->Save(b),
                   b.requires_grad() ? node->Save(out, true) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-      // da = g * b * a^(b-1), zero where b == 0.
-      TENSORD_ASSIGN_OR_RETURN(Tensor bm1, Sub(b, WrapScalar(1.0)));
-      TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
-      TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(p, b));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mul(g[0], t));
-      TENSORD_ASSIGN_OR_RETURN(Tensor bz, Eq(b, WrapScalar(0.0)));
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
-      TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
-      if (n.ints[2] >= 0) {
-        // db = g * a^b * log(a), zero where a == 0 and b >= 0.
-        TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(n.ints[2]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor la, Log(a));
-        TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(result, la));
-        TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], t2));
-        TENSORD_ASSIGN_OR_RETURN(Tensor az, Eq(a, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor bnn, Ge(b, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor mask, Mul(az, bnn));
-        TENSORD_ASSIGN_OR_RETURN(Tensor zb, ZerosLike(gb));
-        TENSORD_ASSIGN_OR_RETURN(r[1], Where(mask, zb, gb));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          // da = g * b * a^(b-1), zero where b == 0.
+          TENSORD_ASSIGN_OR_RETURN(Tensor bm1, Sub(b, WrapScalar(1.0)));
+          TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
+          TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(p, b));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mul(g[0], t));
+          TENSORD_ASSIGN_OR_RETURN(Tensor bz, Eq(b, WrapScalar(0.0)));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
+          TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
+          if (n.ints[2] >= 0) {
+            // db = g * a^b * log(a), zero where a == 0 and b >= 0.
+            TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(n.ints[2]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor la, Log(a));
+            TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(result, la));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], t2));
+            TENSORD_ASSIGN_OR_RETURN(Tensor az, Eq(a, WrapScalar(0.0)));
+            TENSORD_ASSIGN_OR_RETURN(Tensor bnn, Ge(b, WrapScalar(0.0)));
+            TENSORD_ASSIGN_OR_RETURN(Tensor mask, Mul(az, bnn));
+            TENSORD_ASSIGN_OR_RETURN(Tensor zb, ZerosLike(gb));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Where(mask, zb, gb));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -478,10 +518,12 @@ StatusOrTensor MaxMinBinary(Bin op, const Tensor& a, const Tensor& b) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(op, a, b, Scalar(1.0)));
   }
-  if (auto node = RecordOp(op == Bin::kMax ? "MaximumBackward0" : "MinimumBackward0",
-                           {&a, &b}, {&out})) {
+  if (auto node =
+          RecordOp(op == Bin::kMax ? "MaximumBackward0" : "MinimumBackward0",
+                   {&a, &b}, {&out})) {
     node->ints = {node->Save(a), node->Save(b), op == Bin::kMax ? 1 : 0};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
       TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
       // Gradient goes to the selected input; ties split it evenly.
@@ -504,14 +546,30 @@ StatusOrTensor Compare(Bin op, const Tensor& a, const Tensor& b) {
 }
 }  // namespace
 
-StatusOrTensor Maximum(const Tensor& a, const Tensor& b) { return MaxMinBinary(Bin::kMax, a, b); }
-StatusOrTensor Minimum(const Tensor& a, const Tensor& b) { return MaxMinBinary(Bin::kMin, a, b); }
-StatusOrTensor Eq(const Tensor& a, const Tensor& b) { return Compare(Bin::kEq, a, b); }
-StatusOrTensor Ne(const Tensor& a, const Tensor& b) { return Compare(Bin::kNe, a, b); }
-StatusOrTensor Lt(const Tensor& a, const Tensor& b) { return Compare(Bin::kLt, a, b); }
-StatusOrTensor Le(const Tensor& a, const Tensor& b) { return Compare(Bin::kLe, a, b); }
-StatusOrTensor Gt(const Tensor& a, const Tensor& b) { return Compare(Bin::kGt, a, b); }
-StatusOrTensor Ge(const Tensor& a, const Tensor& b) { return Compare(Bin::kGe, a, b); }
+StatusOrTensor Maximum(const Tensor& a, const Tensor& b) {
+  return MaxMinBinary(Bin::kMax, a, b);
+}
+StatusOrTensor Minimum(const Tensor& a, const Tensor& b) {
+  return MaxMinBinary(Bin::kMin, a, b);
+}
+StatusOrTensor Eq(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kEq, a, b);
+}
+StatusOrTensor Ne(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kNe, a, b);
+}
+StatusOrTensor Lt(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kLt, a, b);
+}
+StatusOrTensor Le(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kLe, a, b);
+}
+StatusOrTensor Gt(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kGt, a, b);
+}
+StatusOrTensor Ge(const Tensor& a, const Tensor& b) {
+  return Compare(Bin::kGe, a, b);
+}
 
 // ---------------------------------------------------------------------------
 // unary kernels
@@ -534,18 +592,31 @@ Tensor RunUnary(const Tensor& in, DType out_dtype, F f) {
                   if (s[0] == 1 && s[1] == 1) {
                     for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
                   } else {
-                    for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]]);
+                    for (int64_t i = 0; i < n; ++i)
+                      o[i * s[0]] = f(x[i * s[1]]);
                   }
                 });
   return out;
 }
 
-enum class Un { kNeg, kAbs, kExp, kLog, kSqrt, kSin, kCos, kTanh, kSigmoid, kRelu };
+enum class Un {
+  kNeg,
+  kAbs,
+  kExp,
+  kLog,
+  kSqrt,
+  kSin,
+  kCos,
+  kTanh,
+  kSigmoid,
+  kRelu
+};
 
 // Ops whose integer inputs are computed in the default float dtype.
 bool PromotesIntToFloat(Un op) {
-  return op == Un::kExp || op == Un::kLog || op == Un::kSqrt || op == Un::kSin ||
-         op == Un::kCos || op == Un::kTanh || op == Un::kSigmoid;
+  return op == Un::kExp || op == Un::kLog || op == Un::kSqrt ||
+         op == Un::kSin || op == Un::kCos || op == Un::kTanh ||
+         op == Un::kSigmoid;
 }
 
 absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
@@ -561,8 +632,9 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
         "instead.");
   }
   if (IsComplex(dt) && (op == Un::kSigmoid || op == Un::kRelu)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        op == Un::kRelu ? "relu" : "sigmoid", " is not supported for complex tensors"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(op == Un::kRelu ? "relu" : "sigmoid",
+                     " is not supported for complex tensors"));
   }
   Tensor out;
   if (op == Un::kAbs && IsComplex(dt)) {
@@ -572,7 +644,8 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
   TENSORD_DISPATCH_ALL(dt, T, {
     switch (op) {
       case Un::kNeg:
-        if constexpr (!std::is_same_v<T, bool>) out = RunUnary<T, T>(x, dt, [](T v) { return T(-v); });
+        if constexpr (!std::is_same_v<T, bool>)
+          out = RunUnary<T, T>(x, dt, [](T v) { return T(-v); });
         break;
       case Un::kAbs:
         if constexpr (std::is_same_v<T, bool>) {
@@ -591,18 +664,32 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
       default:
         if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
           switch (op) {
-            case Un::kExp: out = RunUnary<T, T>(x, dt, [](T v) { return std::exp(v); }); break;
-            case Un::kLog: out = RunUnary<T, T>(x, dt, [](T v) { return std::log(v); }); break;
-            case Un::kSqrt: out = RunUnary<T, T>(x, dt, [](T v) { return std::sqrt(v); }); break;
-            case Un::kSin: out = RunUnary<T, T>(x, dt, [](T v) { return std::sin(v); }); break;
-            case Un::kCos: out = RunUnary<T, T>(x, dt, [](T v) { return std::cos(v); }); break;
-            case Un::kTanh: out = RunUnary<T, T>(x, dt, [](T v) { return std::tanh(v); }); break;
+            case Un::kExp:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::exp(v); });
+              break;
+            case Un::kLog:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::log(v); });
+              break;
+            case Un::kSqrt:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::sqrt(v); });
+              break;
+            case Un::kSin:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::sin(v); });
+              break;
+            case Un::kCos:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::cos(v); });
+              break;
+            case Un::kTanh:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::tanh(v); });
+              break;
             case Un::kSigmoid:
               if constexpr (!kIsComplex<T>) {
-                out = RunUnary<T, T>(x, dt, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+                out = RunUnary<T, T>(
+                    x, dt, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
               }
               break;
-            default: break;
+            default:
+              break;
           }
         }
         break;
@@ -614,8 +701,8 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
 // Records a unary node: grad_in = g * deriv, where deriv is computed from
 // the saved input or output by `deriv`.
 template <typename DerivFn>
-StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a, bool save_output,
-                       DerivFn deriv) {
+StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a,
+                       bool save_output, DerivFn deriv) {
   Tensor out;
   {
     NoGradGuard g;
@@ -623,11 +710,12 @@ StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a, bool save_outpu
   }
   if (auto node = RecordOp(name, {&a}, {&out})) {
     node->ints = {save_output ? node->Save(out, true) : node->Save(a)};
-    node->set_backward([deriv](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
-      return GradList{gi};
-    });
+    node->set_backward(
+        [deriv](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
+          return GradList{gi};
+        });
   }
   return out;
 }
@@ -641,10 +729,11 @@ StatusOrTensor Neg(const Tensor& a) {
     TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(Un::kNeg, a));
   }
   if (auto node = RecordOp("NegBackward0", {&a}, {&out})) {
-    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Neg(g[0]));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Neg(g[0]));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -659,68 +748,76 @@ absl::StatusOr<Tensor> SignOf(const Tensor& x) {
 }
 
 StatusOrTensor Abs(const Tensor& a) {
-  return UnaryOp(Un::kAbs, "AbsBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
-    return Mul(g, sign);
-  });
+  return UnaryOp(Un::kAbs, "AbsBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
+                   return Mul(g, sign);
+                 });
 }
 
 StatusOrTensor Exp(const Tensor& a) {
-  return UnaryOp(Un::kExp, "ExpBackward0", a, true, [](const Tensor& g, const Tensor& r) {
-    return Mul(g, r);
-  });
+  return UnaryOp(Un::kExp, "ExpBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) { return Mul(g, r); });
 }
 
 StatusOrTensor Log(const Tensor& a) {
-  return UnaryOp(Un::kLog, "LogBackward0", a, false, [](const Tensor& g, const Tensor& x) {
-    return Div(g, x);
-  });
+  return UnaryOp(Un::kLog, "LogBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) { return Div(g, x); });
 }
 
 StatusOrTensor Sqrt(const Tensor& a) {
-  return UnaryOp(Un::kSqrt, "SqrtBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor two_r, Mul(r, WrapScalar(2.0)));
-    return Div(g, two_r);
-  });
+  return UnaryOp(Un::kSqrt, "SqrtBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor two_r,
+                                            Mul(r, WrapScalar(2.0)));
+                   return Div(g, two_r);
+                 });
 }
 
 StatusOrTensor Sin(const Tensor& a) {
-  return UnaryOp(Un::kSin, "SinBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor c, Cos(x));
-    return Mul(g, c);
-  });
+  return UnaryOp(Un::kSin, "SinBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor c, Cos(x));
+                   return Mul(g, c);
+                 });
 }
 
 StatusOrTensor Cos(const Tensor& a) {
-  return UnaryOp(Un::kCos, "CosBackward0", a, false, [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor s, Sin(x));
-    TENSORD_ASSIGN_OR_RETURN(Tensor ns, Neg(s));
-    return Mul(g, ns);
-  });
+  return UnaryOp(Un::kCos, "CosBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor s, Sin(x));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor ns, Neg(s));
+                   return Mul(g, ns);
+                 });
 }
 
 StatusOrTensor Tanh(const Tensor& a) {
-  return UnaryOp(Un::kTanh, "TanhBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
-    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
-    return Mul(g, d);
-  });
+  return UnaryOp(Un::kTanh, "TanhBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
+                   return Mul(g, d);
+                 });
 }
 
 StatusOrTensor Sigmoid(const Tensor& a) {
-  return UnaryOp(Un::kSigmoid, "SigmoidBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor one_minus, Sub(WrapScalar(1.0), r));
-    TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(r, one_minus));
-    return Mul(g, d);
-  });
+  return UnaryOp(Un::kSigmoid, "SigmoidBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor one_minus,
+                                            Sub(WrapScalar(1.0), r));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(r, one_minus));
+                   return Mul(g, d);
+                 });
 }
 
 StatusOrTensor Relu(const Tensor& a) {
-  return UnaryOp(Un::kRelu, "ReluBackward0", a, true, [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-    TENSORD_ASSIGN_OR_RETURN(Tensor mask, Gt(r, WrapScalar(0.0)));
-    TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
-    return Where(mask, g, zero);
-  });
+  return UnaryOp(Un::kRelu, "ReluBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor mask,
+                                            Gt(r, WrapScalar(0.0)));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
+                   return Where(mask, g, zero);
+                 });
 }
 
 StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
@@ -734,19 +831,23 @@ StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
     NoGradGuard g;
     out = a;
     if (min) {
-      TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kMax, out, WrapScalar(*min), Scalar(1.0)));
+      TENSORD_ASSIGN_OR_RETURN(
+          out, BinaryForward(Bin::kMax, out, WrapScalar(*min), Scalar(1.0)));
     }
     if (max) {
-      TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kMin, out, WrapScalar(*max), Scalar(1.0)));
+      TENSORD_ASSIGN_OR_RETURN(
+          out, BinaryForward(Bin::kMin, out, WrapScalar(*max), Scalar(1.0)));
     }
     if (out.is_same(a)) {
-    TENSORD_ASSIGN_OR_RETURN(out, Clone(a));
-  }
+      TENSORD_ASSIGN_OR_RETURN(out, Clone(a));
+    }
   }
   if (auto node = RecordOp("ClampBackward1", {&a}, {&out})) {
     node->ints = {node->Save(a), min.has_value(), max.has_value()};
-    node->doubles = {min ? min->to_double() : 0.0, max ? max->to_double() : 0.0};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->doubles = {min ? min->to_double() : 0.0,
+                     max ? max->to_double() : 0.0};
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
       Tensor grad = g[0];
       TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(grad));
@@ -768,7 +869,8 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (cond.dtype() != DType::kBool) {
     return absl::InvalidArgumentError(absl::StrCat(
         "where expected condition to be a boolean tensor, but got a tensor "
-        "with dtype ", DTypeShortName(cond.dtype())));
+        "with dtype ",
+        DTypeShortName(cond.dtype())));
   }
   TENSORD_ASSIGN_OR_RETURN(Shape s1, BroadcastShapes(cond.sizes(), a.sizes()));
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(s1, b.sizes()));
@@ -779,9 +881,9 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
     TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
     out = Empty(shape, ct);
-    std::array<Shape, 4> strides = {out.strides(), BroadcastStrides(cond, shape),
-                                    BroadcastStrides(ca, shape),
-                                    BroadcastStrides(cb, shape)};
+    std::array<Shape, 4> strides = {
+        out.strides(), BroadcastStrides(cond, shape),
+        BroadcastStrides(ca, shape), BroadcastStrides(cb, shape)};
     TENSORD_DISPATCH_ALL(ct, T, {
       T* po = out.data<T>();
       const bool* pc = cond.data<bool>();
@@ -800,13 +902,14 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   }
   if (auto node = RecordOp("WhereBackward0", {&a, &b}, {&out})) {
     node->ints = {node->Save(cond)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor c, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(c, g[0], zero));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(c, zero, g[0]));
-      return GradList{ga, gb};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor c, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(c, g[0], zero));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(c, zero, g[0]));
+          return GradList{ga, gb};
+        });
   }
   return out;
 }
@@ -851,7 +954,8 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
 StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
                           const std::function<StatusOrTensor()>& compute) {
   TENSORD_RETURN_IF_ERROR(CheckInplace(self));
-  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(self.sizes(), other.sizes()));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape,
+                           BroadcastShapes(self.sizes(), other.sizes()));
   if (shape != self.sizes()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "output with shape ", ShapeToString(self.sizes()),
@@ -860,9 +964,11 @@ StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
   const DType rt = ResultType({&self, &other});
   if (PromoteTypes(rt, self.dtype()) != self.dtype() &&
       Category(rt) > Category(self.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "result type ", DTypeShortName(rt), " can't be cast to the desired "
-        "output type ", DTypeShortName(self.dtype())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("result type ", DTypeShortName(rt),
+                     " can't be cast to the desired "
+                     "output type ",
+                     DTypeShortName(self.dtype())));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor result, compute());
   if (result.dtype() != self.dtype()) {
@@ -875,10 +981,12 @@ StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
 
 }  // namespace
 
-StatusOrTensor AddInplace(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha) {
   return InplaceVia(self, other, [&] { return Add(self, other, alpha); });
 }
-StatusOrTensor SubInplace(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+StatusOrTensor SubInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha) {
   return InplaceVia(self, other, [&] { return Sub(self, other, alpha); });
 }
 namespace {
@@ -894,7 +1002,8 @@ Tensor OriginalSelf(const Tensor& self, const Tensor& other) {
 }  // namespace
 
 StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
-  return InplaceVia(self, other, [&] { return Mul(OriginalSelf(self, other), other); });
+  return InplaceVia(self, other,
+                    [&] { return Mul(OriginalSelf(self, other), other); });
 }
 StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
   if (!IsDifferentiable(self.dtype())) {
@@ -902,7 +1011,8 @@ StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
         "result type Float can't be cast to the desired output type ",
         DTypeShortName(self.dtype())));
   }
-  return InplaceVia(self, other, [&] { return Div(OriginalSelf(self, other), other); });
+  return InplaceVia(self, other,
+                    [&] { return Div(OriginalSelf(self, other), other); });
 }
 
 StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {
@@ -918,13 +1028,15 @@ StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {
           "in-place operations on views of tensors that require grad are not "
           "supported by tensord; use an out-of-place op instead");
     }
-    auto node = std::make_shared<Node>("FillBackward0", std::vector<Edge>{GradientEdge(self)});
+    auto node = std::make_shared<Node>("FillBackward0",
+                                       std::vector<Edge>{GradientEdge(self)});
     node->output_shapes = {self.sizes()};
     node->output_dtypes = {self.dtype()};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-      return GradList{z};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+          return GradList{z};
+        });
     self.impl()->grad_fn = node;
     self.impl()->output_nr = 0;
   }
@@ -935,13 +1047,15 @@ StatusOrTensor ZeroInplace(const Tensor& self) {
   TENSORD_ASSIGN_OR_RETURN(Tensor t, FillInplace(self, Scalar(int64_t{0})));
   if (t.grad_fn() && t.grad_fn()->name() == "FillBackward0") {
     // torch names it ZeroBackward0.
-    auto node = std::make_shared<Node>("ZeroBackward0", t.grad_fn()->next_edges());
+    auto node =
+        std::make_shared<Node>("ZeroBackward0", t.grad_fn()->next_edges());
     node->output_shapes = {t.sizes()};
     node->output_dtypes = {t.dtype()};
-    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-      return GradList{z};
-    });
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+          return GradList{z};
+        });
     t.impl()->grad_fn = node;
   }
   return t;
@@ -949,13 +1063,15 @@ StatusOrTensor ZeroInplace(const Tensor& self) {
 
 StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
   TENSORD_RETURN_IF_ERROR(CheckInplace(self));
-  TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(self.sizes(), src.sizes()));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape,
+                           BroadcastShapes(self.sizes(), src.sizes()));
   if (shape != self.sizes()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "The size of tensor a (", self.sizes().empty() ? 1 : self.sizes().back(),
-        ") must match the size of tensor b (",
-        src.sizes().empty() ? 1 : src.sizes().back(), ") at non-singleton dimension ",
-        self.dim() - 1));
+    return absl::InvalidArgumentError(
+        absl::StrCat("The size of tensor a (",
+                     self.sizes().empty() ? 1 : self.sizes().back(),
+                     ") must match the size of tensor b (",
+                     src.sizes().empty() ? 1 : src.sizes().back(),
+                     ") at non-singleton dimension ", self.dim() - 1));
   }
   const bool track = GradEnabled() && src.requires_grad();
   if (track && self.impl()->view_base) {
@@ -975,13 +1091,15 @@ StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
   s.bump_version();
   if (track || (GradEnabled() && self.requires_grad() && !self.is_leaf())) {
     auto node = std::make_shared<Node>(
-        "CopyBackwards", std::vector<Edge>{GradientEdge(self), GradientEdge(src)});
+        "CopyBackwards",
+        std::vector<Edge>{GradientEdge(self), GradientEdge(src)});
     node->output_shapes = {self.sizes()};
     node->output_dtypes = {self.dtype()};
-    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-      return GradList{z, g[0]};
-    });
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+          return GradList{z, g[0]};
+        });
     self.impl()->grad_fn = node;
     self.impl()->output_nr = 0;
   }

@@ -38,11 +38,16 @@ MatArg AsMat(const Tensor& t) {
 }
 
 template <typename T>
-void NaiveGemm(const MatArg& a, const MatArg& b, T* c, int64_t m, int64_t n, int64_t k) {
+void NaiveGemm(const MatArg& a, const MatArg& b, T* c, int64_t m, int64_t n,
+               int64_t k) {
   const T* pa = static_cast<const T*>(a.data);
   const T* pb = static_cast<const T*>(b.data);
-  auto at = [&](int64_t i, int64_t p) { return a.trans ? pa[p * a.ld + i] : pa[i * a.ld + p]; };
-  auto bt = [&](int64_t p, int64_t j) { return b.trans ? pb[j * b.ld + p] : pb[p * b.ld + j]; };
+  auto at = [&](int64_t i, int64_t p) {
+    return a.trans ? pa[p * a.ld + i] : pa[i * a.ld + p];
+  };
+  auto bt = [&](int64_t p, int64_t j) {
+    return b.trans ? pb[j * b.ld + p] : pb[p * b.ld + j];
+  };
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
       T acc = T(0);
@@ -63,20 +68,22 @@ absl::Status Gemm(const Tensor& a, const Tensor& b, const Tensor& c) {
   MatArg ma = AsMat(a), mb = AsMat(b);
   switch (c.dtype()) {
     case DType::kFloat32:
-      GemmF32(ma.trans, mb.trans, m, n, k, static_cast<const float*>(ma.data), ma.ld,
-              static_cast<const float*>(mb.data), mb.ld, c.data<float>(), n);
+      GemmF32(ma.trans, mb.trans, m, n, k, static_cast<const float*>(ma.data),
+              ma.ld, static_cast<const float*>(mb.data), mb.ld, c.data<float>(),
+              n);
       break;
     case DType::kFloat64:
       cblas_dgemm(CblasRowMajor, ma.trans ? CblasTrans : CblasNoTrans,
                   mb.trans ? CblasTrans : CblasNoTrans, m, n, k, 1.0,
                   static_cast<const double*>(ma.data), ma.ld,
-                  static_cast<const double*>(mb.data), mb.ld, 0.0, c.data<double>(), n);
+                  static_cast<const double*>(mb.data), mb.ld, 0.0,
+                  c.data<double>(), n);
       break;
     case DType::kComplex64: {
       const complex64 one(1.f, 0.f), zero(0.f, 0.f);
       cblas_cgemm(CblasRowMajor, ma.trans ? CblasTrans : CblasNoTrans,
-                  mb.trans ? CblasTrans : CblasNoTrans, m, n, k, &one, ma.data, ma.ld,
-                  mb.data, mb.ld, &zero, c.raw_data(), n);
+                  mb.trans ? CblasTrans : CblasNoTrans, m, n, k, &one, ma.data,
+                  ma.ld, mb.data, mb.ld, &zero, c.raw_data(), n);
       break;
     }
     case DType::kInt32:
@@ -86,16 +93,17 @@ absl::Status Gemm(const Tensor& a, const Tensor& b, const Tensor& c) {
       NaiveGemm<int64_t>(ma, mb, c.data<int64_t>(), m, n, k);
       break;
     case DType::kBool:
-      return absl::InvalidArgumentError("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+      return absl::InvalidArgumentError(
+          "\"addmm_impl_cpu_\" not implemented for 'Bool'");
   }
   return absl::OkStatus();
 }
 
 absl::Status SameDType(const Tensor& a, const Tensor& b) {
   if (a.dtype() != b.dtype()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected scalar type ", DTypeShortName(a.dtype()), " but found ",
-        DTypeShortName(b.dtype())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected scalar type ", DTypeShortName(a.dtype()),
+                     " but found ", DTypeShortName(b.dtype())));
   }
   return absl::OkStatus();
 }
@@ -104,9 +112,9 @@ absl::Status CheckMmShapes(const Tensor& a, const Tensor& b) {
   if (a.dim() != 2) return absl::InvalidArgumentError("self must be a matrix");
   if (b.dim() != 2) return absl::InvalidArgumentError("mat2 must be a matrix");
   if (a.size(1) != b.size(0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
-        " and ", b.size(0), "x", b.size(1), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("mat1 and mat2 shapes cannot be multiplied (", a.size(0),
+                     "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")"));
   }
   return absl::OkStatus();
 }
@@ -121,8 +129,9 @@ absl::StatusOr<Tensor> MmForward(const Tensor& a, const Tensor& b) {
 
 StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
   if (a.dim() != 1 || b.dim() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("1D tensors expected, but got ", a.dim(), "D and ",
+                     b.dim(), "D tensors"));
   }
   if (a.numel() != b.numel()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -147,7 +156,8 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
       const T* y = b.data<T>();
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
         double acc = 0;
-        for (int64_t i = 0; i < n; ++i) acc += double(x[i * sa]) * double(y[i * sb]);
+        for (int64_t i = 0; i < n; ++i)
+          acc += double(x[i * sa]) * double(y[i * sb]);
         *out.data<T>() = static_cast<T>(acc);
       } else {
         T acc = T(0);
@@ -159,18 +169,19 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
   if (auto node = RecordOp("DotBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1,
                   a.requires_grad() ? node->Save(b) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      if (n.ints[1] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
-      }
-      if (n.ints[0] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          if (n.ints[1] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
+          }
+          if (n.ints[0] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -182,20 +193,21 @@ StatusOrTensor Mm(const Tensor& a, const Tensor& b) {
   if (auto node = RecordOp("MmBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1,
                   a.requires_grad() ? node->Save(b) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      if (n.ints[1] >= 0) {  // da = g @ b^T
-        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor bt, T(b));
-        TENSORD_ASSIGN_OR_RETURN(r[0], MmForward(g[0], bt));
-      }
-      if (n.ints[0] >= 0) {  // db = a^T @ g
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
-        TENSORD_ASSIGN_OR_RETURN(r[1], MmForward(at, g[0]));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          if (n.ints[1] >= 0) {  // da = g @ b^T
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor bt, T(b));
+            TENSORD_ASSIGN_OR_RETURN(r[0], MmForward(g[0], bt));
+          }
+          if (n.ints[0] >= 0) {  // db = a^T @ g
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
+            TENSORD_ASSIGN_OR_RETURN(r[1], MmForward(at, g[0]));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -206,9 +218,9 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
         "vector + matrix @ vector expected, got 1, ", a.dim(), ", ", v.dim()));
   }
   if (a.size(1) != v.size(0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "size mismatch, got ", a.size(0), ", ", a.size(0), "x", a.size(1), ",",
-        v.size(0)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("size mismatch, got ", a.size(0), ", ", a.size(0), "x",
+                     a.size(1), ",", v.size(0)));
   }
   TENSORD_RETURN_IF_ERROR(SameDType(a, v));
   Tensor out;
@@ -223,19 +235,20 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
   if (auto node = RecordOp("MvBackward0", {&a, &v}, {&out})) {
     node->ints = {v.requires_grad() ? node->Save(a) : -1,
                   a.requires_grad() ? node->Save(v) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      if (n.ints[1] >= 0) {  // da = outer(g, v)
-        TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(r[0], Outer(g[0], v));
-      }
-      if (n.ints[0] >= 0) {  // dv = a^T @ g
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
-        TENSORD_ASSIGN_OR_RETURN(r[1], Mv(at, g[0]));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          if (n.ints[1] >= 0) {  // da = outer(g, v)
+            TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(r[0], Outer(g[0], v));
+          }
+          if (n.ints[0] >= 0) {  // dv = a^T @ g
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Mv(at, g[0]));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -275,20 +288,21 @@ StatusOrTensor Bmm(const Tensor& a, const Tensor& b) {
   if (auto node = RecordOp("BmmBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1,
                   a.requires_grad() ? node->Save(b) : -1};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r(2);
-      if (n.ints[1] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, 1, 2));
-        TENSORD_ASSIGN_OR_RETURN(r[0], BmmForward(g[0], bt));
-      }
-      if (n.ints[0] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor at, Transpose(a, 1, 2));
-        TENSORD_ASSIGN_OR_RETURN(r[1], BmmForward(at, g[0]));
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r(2);
+          if (n.ints[1] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, 1, 2));
+            TENSORD_ASSIGN_OR_RETURN(r[0], BmmForward(g[0], bt));
+          }
+          if (n.ints[0] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor at, Transpose(a, 1, 2));
+            TENSORD_ASSIGN_OR_RETURN(r[1], BmmForward(at, g[0]));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -320,14 +334,15 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
   if (db == 1) {
     TENSORD_ASSIGN_OR_RETURN(b3, Unsqueeze(b, 1));
   }
-  const int64_t n = a3.size(-2), k = a3.size(-1), k2 = b3.size(-2), m = b3.size(-1);
+  const int64_t n = a3.size(-2), k = a3.size(-1), k2 = b3.size(-2),
+                m = b3.size(-1);
   Shape ba(a3.sizes().begin(), a3.sizes().end() - 2);
   Shape bb(b3.sizes().begin(), b3.sizes().end() - 2);
   if (k != k2) {
     if (ba.empty() || bb.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "mat1 and mat2 shapes cannot be multiplied (", n, "x", k, " and ", k2,
-          "x", m, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("mat1 and mat2 shapes cannot be multiplied (", n, "x", k,
+                       " and ", k2, "x", m, ")"));
     }
     return absl::InvalidArgumentError(absl::StrCat(
         "Expected size for first two dimensions of batch2 tensor to be: [",
@@ -370,7 +385,9 @@ absl::Status CheckSquare(const Tensor& a, const char* name) {
   }
   if (!IsFloating(a.dtype())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", std::string(name) == "linalg.eigh" ? "linalg_eigh_cpu" : "linalg_eig_cpu",
+        "\"",
+        std::string(name) == "linalg.eigh" ? "linalg_eigh_cpu"
+                                           : "linalg_eig_cpu",
         "\" not implemented for '", DTypeShortName(a.dtype()), "'"));
   }
   return absl::OkStatus();
@@ -391,23 +408,27 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
     for (int64_t i = 0; i < batch; ++i) {
       lapack_int info;
       if (a.dtype() == DType::kFloat32) {
-        info = LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, vecs.data<float>() + i * n * n,
-                              n, vals.data<float>() + i * n);
+        info = LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'L', n,
+                              vecs.data<float>() + i * n * n, n,
+                              vals.data<float>() + i * n);
       } else {
-        info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, vecs.data<double>() + i * n * n,
-                              n, vals.data<double>() + i * n);
+        info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n,
+                              vecs.data<double>() + i * n * n, n,
+                              vals.data<double>() + i * n);
       }
       if (info != 0) {
         return absl::InvalidArgumentError(absl::StrCat(
             "linalg.eigh: The algorithm failed to converge because the input "
             "matrix is ill-conditioned or has too many repeated eigenvalues "
-            "(error code: ", info, ")."));
+            "(error code: ",
+            info, ")."));
       }
     }
   }
   if (auto node = RecordOp("LinalgEighBackward0", {&a}, {&vals, &vecs})) {
     node->ints = {node->Save(vals, true), node->Save(vecs, true)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       // gA = V (P ./ E + diag(gL)) V^T with P the skew-symmetric part of
       // V^T gV and E_ij = L_j - L_i (torch's linalg_eig_backward, hermitian).
       TENSORD_ASSIGN_OR_RETURN(Tensor L, n.Saved(n.ints[0]));
@@ -426,7 +447,9 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
       TENSORD_ASSIGN_OR_RETURN(Tensor Esafe, Where(eye, onesE, E));
       TENSORD_ASSIGN_OR_RETURN(Tensor inner0, Div(skew, Esafe));
       TENSORD_ASSIGN_OR_RETURN(Tensor gLd, Unsqueeze(g[0], -2));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gLm, Expand(gLd, DimList(inner0.sizes().begin(), inner0.sizes().end())));
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor gLm,
+          Expand(gLd, DimList(inner0.sizes().begin(), inner0.sizes().end())));
       TENSORD_ASSIGN_OR_RETURN(Tensor inner, Where(eye, gLm, inner0));
       TENSORD_ASSIGN_OR_RETURN(Tensor t1, Matmul(V, inner));
       TENSORD_ASSIGN_OR_RETURN(Tensor gA, Matmul(t1, Vt));
@@ -448,11 +471,13 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
   std::vector<double> wr(n), wi(n), vr(n * n);
   for (int64_t b = 0; b < batch; ++b) {
     double* m = work.data<double>() + b * n * n;
-    lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', n, m, n, wr.data(),
-                                    wi.data(), nullptr, 1, vr.data(), n);
+    lapack_int info =
+        LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', n, m, n, wr.data(), wi.data(),
+                      nullptr, 1, vr.data(), n);
     if (info != 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "linalg.eig: The algorithm failed to converge (error code: ", info, ")."));
+          "linalg.eig: The algorithm failed to converge (error code: ", info,
+          ")."));
     }
     complex64* ov = vals.data<complex64>() + b * n;
     complex64* oV = vecs.data<complex64>() + b * n * n;
@@ -460,11 +485,14 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
       ov[j] = complex64(static_cast<float>(wr[j]), static_cast<float>(wi[j]));
       if (wi[j] != 0 && j + 1 < n) {
         // Conjugate pair: columns j and j+1 hold the real and imaginary parts.
-        ov[j + 1] = complex64(static_cast<float>(wr[j + 1]), static_cast<float>(wi[j + 1]));
+        ov[j + 1] = complex64(static_cast<float>(wr[j + 1]),
+                              static_cast<float>(wi[j + 1]));
         for (int64_t i = 0; i < n; ++i) {
           const double re = vr[i * n + j], im = vr[i * n + j + 1];
-          oV[i * n + j] = complex64(static_cast<float>(re), static_cast<float>(im));
-          oV[i * n + j + 1] = complex64(static_cast<float>(re), static_cast<float>(-im));
+          oV[i * n + j] =
+              complex64(static_cast<float>(re), static_cast<float>(im));
+          oV[i * n + j + 1] =
+              complex64(static_cast<float>(re), static_cast<float>(-im));
         }
         ++j;
       } else {

@@ -52,8 +52,10 @@ absl::StatusOr<ReduceDims> MakeReduceDims(const Tensor& t, const DimList& dims,
 // the reduced dims are not already innermost and contiguous).
 absl::StatusOr<Tensor> KeptThenReduced(const Tensor& t, const ReduceDims& rd) {
   DimList perm;
-  for (int64_t d = 0; d < t.dim(); ++d) if (!rd.reduced[d]) perm.push_back(d);
-  for (int64_t d = 0; d < t.dim(); ++d) if (rd.reduced[d]) perm.push_back(d);
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (!rd.reduced[d]) perm.push_back(d);
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (rd.reduced[d]) perm.push_back(d);
   NoGradGuard g;
   TENSORD_ASSIGN_OR_RETURN(Tensor p, Permute(t, perm));
   return Contiguous(p);
@@ -64,8 +66,10 @@ bool ReducedLeading(const Tensor& t, const ReduceDims& rd) {
   if (!t.is_contiguous()) return false;
   bool seen_kept = false;
   for (int64_t d = 0; d < t.dim(); ++d) {
-    if (!rd.reduced[d]) seen_kept = true;
-    else if (seen_kept && t.size(d) != 1) return false;
+    if (!rd.reduced[d])
+      seen_kept = true;
+    else if (seen_kept && t.size(d) != 1)
+      return false;
   }
   return true;
 }
@@ -165,7 +169,8 @@ absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
   TENSORD_ASSIGN_OR_RETURN(Tensor m, KeptThenReduced(x, rd));
   const T* p = m.data<T>();
   ParallelFor(kept, count, [&](int64_t b, int64_t e) {
-    for (int64_t k = b; k < e; ++k) po[k] = ReduceContiguous<T, Op>(p + k * count, count);
+    for (int64_t k = b; k < e; ++k)
+      po[k] = ReduceContiguous<T, Op>(p + k * count, count);
   });
   return out;
 }
@@ -173,7 +178,8 @@ absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
 // Gradient of a reduction broadcast back to the input's shape.
 absl::StatusOr<Tensor> ExpandBack(const Tensor& g, const Node& n) {
   // shape_a: input shape; shape_b: output shape with keepdim.
-  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reshape(g, DimList(n.shape_b.begin(), n.shape_b.end())));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor r, Reshape(g, DimList(n.shape_b.begin(), n.shape_b.end())));
   return Expand(r, DimList(n.shape_a.begin(), n.shape_a.end()));
 }
 
@@ -191,18 +197,23 @@ StatusOrTensor Sum(const Tensor& t, const DimList& dims, bool keepdim) {
     TENSORD_DISPATCH_ALL(x.dtype(), T, {
       if constexpr (!std::is_same_v<T, bool>) {
         auto r = ReduceKernel<T, SumOp<T>>(x, rd);
-        if (r.ok()) out = *r; else st = r.status();
+        if (r.ok())
+          out = *r;
+        else
+          st = r.status();
       }
     });
     TENSORD_RETURN_IF_ERROR(st);
   }
-  if (auto node = RecordOp(dims.empty() ? "SumBackward0" : "SumBackward1", {&t}, {&out})) {
+  if (auto node = RecordOp(dims.empty() ? "SumBackward0" : "SumBackward1", {&t},
+                           {&out})) {
     node->shape_a = t.sizes();
     node->shape_b = rd.out_keep;
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(g[0], n));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(g[0], n));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -211,20 +222,24 @@ StatusOrTensor Mean(const Tensor& t, const DimList& dims, bool keepdim) {
   if (!IsDifferentiable(t.dtype())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "mean(): could not infer output dtype. Input dtype must be either a "
-        "floating point or complex dtype. Got: ", DTypeShortName(t.dtype())));
+        "floating point or complex dtype. Got: ",
+        DTypeShortName(t.dtype())));
   }
   TENSORD_ASSIGN_OR_RETURN(ReduceDims rd, MakeReduceDims(t, dims, keepdim));
   Tensor out;
   {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(t, dims, keepdim));
-    TENSORD_ASSIGN_OR_RETURN(out, Div(s, WrapScalar(static_cast<double>(rd.count))));
+    TENSORD_ASSIGN_OR_RETURN(out,
+                             Div(s, WrapScalar(static_cast<double>(rd.count))));
   }
-  if (auto node = RecordOp(dims.empty() ? "MeanBackward0" : "MeanBackward1", {&t}, {&out})) {
+  if (auto node = RecordOp(dims.empty() ? "MeanBackward0" : "MeanBackward1",
+                           {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->shape_b = rd.out_keep;
     node->doubles = {static_cast<double>(rd.count)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor d, Div(g[0], WrapScalar(n.doubles[0])));
       TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(d, n));
       return GradList{r};
@@ -262,7 +277,8 @@ void ProdOthers(const T* x, T* out, int64_t rows, int64_t n) {
 StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
   DimList dims;
   if (dim) dims.push_back(*dim);
-  TENSORD_ASSIGN_OR_RETURN(ReduceDims rd, MakeReduceDims(t, dims, dim ? keepdim : false));
+  TENSORD_ASSIGN_OR_RETURN(ReduceDims rd,
+                           MakeReduceDims(t, dims, dim ? keepdim : false));
   Tensor out;
   {
     NoGradGuard g;
@@ -271,49 +287,55 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
     TENSORD_DISPATCH_ALL(x.dtype(), T, {
       if constexpr (!std::is_same_v<T, bool>) {
         auto r = ReduceKernel<T, ProdOp<T>>(x, rd);
-        if (r.ok()) out = *r; else st = r.status();
+        if (r.ok())
+          out = *r;
+        else
+          st = r.status();
       }
     });
     TENSORD_RETURN_IF_ERROR(st);
   }
-  if (auto node = RecordOp(dim ? "ProdBackward1" : "ProdBackward0", {&t}, {&out})) {
+  if (auto node =
+          RecordOp(dim ? "ProdBackward1" : "ProdBackward0", {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->shape_b = rd.out_keep;
     node->ints = {node->Save(t), dim ? *dim : 0, dim.has_value()};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-      // Move the reduced dim last, compute products of the others per row,
-      // and move it back.
-      const int64_t nd = x.dim();
-      const int64_t d = n.ints[2] ? *WrapDim(n.ints[1], nd) : 0;
-      Tensor xm = x;
-      DimList perm(nd);
-      std::iota(perm.begin(), perm.end(), 0);
-      if (n.ints[2] && nd > 0) {
-        perm.erase(perm.begin() + d);
-        perm.push_back(d);
-      }
-      if (n.ints[2] && nd > 0) {
-        TENSORD_ASSIGN_OR_RETURN(xm, Permute(x, perm));
-      }
-      TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(xm));
-      const int64_t len = n.ints[2] ? (nd ? x.size(d) : 1) : x.numel();
-      const int64_t rows = len ? x.numel() / len : 0;
-      Tensor others = Empty(xc.sizes(), xc.dtype());
-      TENSORD_DISPATCH_ALL(xc.dtype(), T, {
-        if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, complex64>) {
-          ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
-        }
-      });
-      if (n.ints[2] && nd > 0) {
-        DimList inv(nd);
-        for (int64_t i = 0; i < nd; ++i) inv[perm[i]] = i;
-        TENSORD_ASSIGN_OR_RETURN(others, Permute(others, inv));
-      }
-      TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+          // Move the reduced dim last, compute products of the others per row,
+          // and move it back.
+          const int64_t nd = x.dim();
+          const int64_t d = n.ints[2] ? *WrapDim(n.ints[1], nd) : 0;
+          Tensor xm = x;
+          DimList perm(nd);
+          std::iota(perm.begin(), perm.end(), 0);
+          if (n.ints[2] && nd > 0) {
+            perm.erase(perm.begin() + d);
+            perm.push_back(d);
+          }
+          if (n.ints[2] && nd > 0) {
+            TENSORD_ASSIGN_OR_RETURN(xm, Permute(x, perm));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(xm));
+          const int64_t len = n.ints[2] ? (nd ? x.size(d) : 1) : x.numel();
+          const int64_t rows = len ? x.numel() / len : 0;
+          Tensor others = Empty(xc.sizes(), xc.dtype());
+          TENSORD_DISPATCH_ALL(xc.dtype(), T, {
+            if constexpr (std::is_floating_point_v<T> ||
+                          std::is_same_v<T, complex64>) {
+              ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
+            }
+          });
+          if (n.ints[2] && nd > 0) {
+            DimList inv(nd);
+            for (int64_t i = 0; i < nd; ++i) inv[perm[i]] = i;
+            TENSORD_ASSIGN_OR_RETURN(others, Permute(others, inv));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -332,14 +354,16 @@ inline bool IsNan(T v) {
 // For each row of a [rows, n] contiguous matrix: the index of the max (or
 // min) value, the first one on ties; NaN wins, as in torch.
 template <typename T>
-void ArgExtreme(const T* x, int64_t rows, int64_t n, bool is_max, int64_t* idx) {
+void ArgExtreme(const T* x, int64_t rows, int64_t n, bool is_max,
+                int64_t* idx) {
   ParallelFor(rows, n, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       const T* xr = x + r * n;
       int64_t best = 0;
       for (int64_t i = 1; i < n; ++i) {
         if (IsNan(xr[best])) break;
-        if (IsNan(xr[i]) || (is_max ? xr[i] > xr[best] : xr[i] < xr[best])) best = i;
+        if (IsNan(xr[i]) || (is_max ? xr[i] > xr[best] : xr[i] < xr[best]))
+          best = i;
       }
       idx[r] = best;
     }
@@ -347,17 +371,18 @@ void ArgExtreme(const T* x, int64_t rows, int64_t n, bool is_max, int64_t* idx) 
 }
 
 // Values and indices of max/min along `dim` (indices int64).
-absl::StatusOr<std::pair<Tensor, Tensor>> ExtremeDim(const Tensor& t, int64_t dim,
-                                                    bool keepdim, bool is_max) {
+absl::StatusOr<std::pair<Tensor, Tensor>> ExtremeDim(const Tensor& t,
+                                                     int64_t dim, bool keepdim,
+                                                     bool is_max) {
   if (IsComplex(t.dtype())) {
     return absl::InvalidArgumentError(absl::StrCat(
         is_max ? "max" : "min", "(): does not support complex input"));
   }
   TENSORD_ASSIGN_OR_RETURN(ReduceDims rd, MakeReduceDims(t, {dim}, keepdim));
   if (rd.count == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        is_max ? "max" : "min", "(): Expected reduction dim ", dim,
-        " to have non-zero size."));
+    return absl::InvalidArgumentError(
+        absl::StrCat(is_max ? "max" : "min", "(): Expected reduction dim ", dim,
+                     " to have non-zero size."));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor m, KeptThenReduced(t, rd));
   Tensor values = Empty(rd.out, t.dtype());
@@ -373,8 +398,9 @@ absl::StatusOr<std::pair<Tensor, Tensor>> ExtremeDim(const Tensor& t, int64_t di
   return std::make_pair(values, indices);
 }
 
-absl::StatusOr<std::pair<Tensor, Tensor>> MaxMinDim(const Tensor& t, int64_t dim,
-                                                   bool keepdim, bool is_max) {
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxMinDim(const Tensor& t,
+                                                    int64_t dim, bool keepdim,
+                                                    bool is_max) {
   Tensor values, indices;
   {
     NoGradGuard g;
@@ -387,7 +413,8 @@ absl::StatusOr<std::pair<Tensor, Tensor>> MaxMinDim(const Tensor& t, int64_t dim
     TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
     node->shape_a = t.sizes();
     node->ints = {node->Save(indices, true), d, keepdim};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(n.ints[0]));
       Tensor grad = g[0];
       const int64_t d = n.ints[1];
@@ -398,12 +425,14 @@ absl::StatusOr<std::pair<Tensor, Tensor>> MaxMinDim(const Tensor& t, int64_t dim
       }
       if (nd == 0) return GradList{grad};
       // mask[..., i, ...] = (i == index): the gradient goes to the argmax.
-      TENSORD_ASSIGN_OR_RETURN(Tensor ar, Arange(0, n.shape_a[d], 1, DType::kInt64));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ar,
+                               Arange(0, n.shape_a[d], 1, DType::kInt64));
       DimList view_shape(nd, 1);
       view_shape[d] = n.shape_a[d];
       TENSORD_ASSIGN_OR_RETURN(ar, Reshape(ar, view_shape));
       TENSORD_ASSIGN_OR_RETURN(Tensor mask, Eq(ar, idx));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ge, Expand(grad, DimList(n.shape_a.begin(), n.shape_a.end())));
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor ge, Expand(grad, DimList(n.shape_a.begin(), n.shape_a.end())));
       TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(n.shape_a, grad.dtype()));
       TENSORD_ASSIGN_OR_RETURN(Tensor r, Where(mask, ge, zero));
       return GradList{r};
@@ -430,20 +459,24 @@ StatusOrTensor MaxMinAll(const Tensor& t, bool is_max) {
     TENSORD_ASSIGN_OR_RETURN(auto vi, ExtremeDim(flat, 0, false, is_max));
     out = vi.first;
   }
-  if (auto node = RecordOp(is_max ? "MaxBackward1" : "MinBackward1", {&t}, {&out})) {
+  if (auto node =
+          RecordOp(is_max ? "MaxBackward1" : "MinBackward1", {&t}, {&out})) {
     node->ints = {node->Save(t), node->Save(out, true)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      // The gradient is shared evenly by all elements equal to the result.
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor mask, Eq(x, v));
-      TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Sum(mask));
-      TENSORD_ASSIGN_OR_RETURN(Tensor share, Div(g[0], cnt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(x));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ge, Expand(share, DimList(x.sizes().begin(), x.sizes().end())));
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Where(mask, ge, zero));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // The gradient is shared evenly by all elements equal to the result.
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor mask, Eq(x, v));
+          TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Sum(mask));
+          TENSORD_ASSIGN_OR_RETURN(Tensor share, Div(g[0], cnt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(x));
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor ge,
+              Expand(share, DimList(x.sizes().begin(), x.sizes().end())));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Where(mask, ge, zero));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -452,21 +485,25 @@ StatusOrTensor MaxMinAll(const Tensor& t, bool is_max) {
 
 StatusOrTensor Max(const Tensor& t) { return MaxMinAll(t, true); }
 StatusOrTensor Min(const Tensor& t) { return MaxMinAll(t, false); }
-absl::StatusOr<std::pair<Tensor, Tensor>> MaxDim(const Tensor& t, int64_t dim, bool keepdim) {
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxDim(const Tensor& t, int64_t dim,
+                                                 bool keepdim) {
   return MaxMinDim(t, dim, keepdim, true);
 }
-absl::StatusOr<std::pair<Tensor, Tensor>> MinDim(const Tensor& t, int64_t dim, bool keepdim) {
+absl::StatusOr<std::pair<Tensor, Tensor>> MinDim(const Tensor& t, int64_t dim,
+                                                 bool keepdim) {
   return MaxMinDim(t, dim, keepdim, false);
 }
 
 namespace {
-StatusOrTensor ArgImpl(const Tensor& t, std::optional<int64_t> dim, bool keepdim, bool is_max) {
+StatusOrTensor ArgImpl(const Tensor& t, std::optional<int64_t> dim,
+                       bool keepdim, bool is_max) {
   NoGradGuard g;
   if (!dim) {
     if (t.numel() == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          is_max ? "argmax" : "argmin",
-          "(): Expected reduction dim to be specified for input.numel() == 0."));
+      return absl::InvalidArgumentError(
+          absl::StrCat(is_max ? "argmax" : "argmin",
+                       "(): Expected reduction dim to be specified for "
+                       "input.numel() == 0."));
     }
     TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(t, {-1}));
     TENSORD_ASSIGN_OR_RETURN(auto vi, ExtremeDim(flat, 0, false, is_max));
@@ -481,10 +518,12 @@ StatusOrTensor ArgImpl(const Tensor& t, std::optional<int64_t> dim, bool keepdim
 }
 }  // namespace
 
-StatusOrTensor Argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+StatusOrTensor Argmax(const Tensor& t, std::optional<int64_t> dim,
+                      bool keepdim) {
   return ArgImpl(t, dim, keepdim, true);
 }
-StatusOrTensor Argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+StatusOrTensor Argmin(const Tensor& t, std::optional<int64_t> dim,
+                      bool keepdim) {
   return ArgImpl(t, dim, keepdim, false);
 }
 
@@ -492,12 +531,14 @@ StatusOrTensor SumToShape(const Tensor& grad, const Shape& shape) {
   if (grad.sizes() == shape) return grad;
   const int64_t lead = grad.dim() - static_cast<int64_t>(shape.size());
   if (lead < 0) {
-    return absl::InternalError(absl::StrCat("cannot sum ", ShapeToString(grad.sizes()),
-                                            " to ", ShapeToString(shape)));
+    return absl::InternalError(absl::StrCat("cannot sum ",
+                                            ShapeToString(grad.sizes()), " to ",
+                                            ShapeToString(shape)));
   }
   DimList dims;
   for (int64_t d = 0; d < grad.dim(); ++d) {
-    if (d < lead || (shape[d - lead] == 1 && grad.size(d) != 1)) dims.push_back(d);
+    if (d < lead || (shape[d - lead] == 1 && grad.size(d) != 1))
+      dims.push_back(d);
   }
   Tensor r = grad;
   if (!dims.empty()) {
@@ -606,15 +647,16 @@ StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ScanForward<SumOp>(t, t.dim() ? d : 0));
   if (auto node = RecordOp("CumsumBackward0", {&t}, {&out})) {
     node->ints = {d};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      // Reverse cumulative sum: total - cumsum(g) + g.
-      if (g[0].dim() == 0) return GradList{g[0]};
-      TENSORD_ASSIGN_OR_RETURN(Tensor total, Sum(g[0], {n.ints[0]}, true));
-      TENSORD_ASSIGN_OR_RETURN(Tensor cs, Cumsum(g[0], n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor t1, Sub(total, cs));
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Add(t1, g[0]));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // Reverse cumulative sum: total - cumsum(g) + g.
+          if (g[0].dim() == 0) return GradList{g[0]};
+          TENSORD_ASSIGN_OR_RETURN(Tensor total, Sum(g[0], {n.ints[0]}, true));
+          TENSORD_ASSIGN_OR_RETURN(Tensor cs, Cumsum(g[0], n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor t1, Sub(total, cs));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Add(t1, g[0]));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -624,7 +666,8 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ScanForward<ProdOp>(t, t.dim() ? d : 0));
   if (auto node = RecordOp("CumprodBackward0", {&t}, {&out})) {
     node->ints = {d, node->Save(t), node->Save(out, true)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[1]));
       TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(n.ints[2]));
       if (x.dim() == 0) return GradList{g[0]};
@@ -647,10 +690,12 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
       const int64_t len = x.size(d);
       const int64_t rows = len ? x.numel() / len : 0;
       TENSORD_DISPATCH_ALL(xc.dtype(), T, {
-        if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, complex64>) {
+        if constexpr (std::is_floating_point_v<T> ||
+                      std::is_same_v<T, complex64>) {
           for (int64_t r = 0; r < rows; ++r) {
             CumprodGradRow<T>(xc.data<T>() + r * len, yc.data<T>() + r * len,
-                              gc.data<T>() + r * len, dx.data<T>() + r * len, len);
+                              gc.data<T>() + r * len, dx.data<T>() + r * len,
+                              len);
           }
         }
       });
@@ -666,13 +711,14 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
 
 namespace {
 
-StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims, bool keepdim,
-                        const char* name, const char* fn_name) {
+StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
+                        bool keepdim, const char* name, const char* fn_name) {
   if (!IsDifferentiable(t.dtype())) {
     if (std::string_view(fn_name) == "norm") {
       return absl::InvalidArgumentError(absl::StrCat(
           "norm(): input dtype should be either floating point or complex. "
-          "Got ", DTypeShortName(t.dtype()), " instead."));
+          "Got ",
+          DTypeShortName(t.dtype()), " instead."));
     }
     return absl::InvalidArgumentError(absl::StrCat(
         fn_name, ": Expected a floating point or complex tensor as input. Got ",
@@ -691,7 +737,8 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims, bool kee
                                                 : MinDim(a, dims[0], keepdim));
         out = vi.first;
       } else {
-        return absl::InvalidArgumentError("inf-norm over several dims is not supported");
+        return absl::InvalidArgumentError(
+            "inf-norm over several dims is not supported");
       }
     } else if (p == 1.0) {
       TENSORD_ASSIGN_OR_RETURN(out, Sum(a, dims, keepdim));
@@ -714,60 +761,64 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims, bool kee
     node->shape_b = rd.out_keep;
     node->doubles = {p};
     node->ints = {node->Save(t), node->Save(out, true)};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(n.ints[1]));
-      const double p = n.doubles[0];
-      TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ye, ExpandBack(y, n));
-      Tensor scale;
-      if (p == 0.0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(x));
-        return GradList{z};
-      } else if (p == 1.0) {
-        TENSORD_ASSIGN_OR_RETURN(scale, SignOf(x));
-      } else if (std::isinf(p)) {
-        // Shared evenly among the elements attaining the extreme.
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
-        TENSORD_ASSIGN_OR_RETURN(Tensor hit, Eq(a, ye));
-        TENSORD_ASSIGN_OR_RETURN(Tensor hitf, To(hit, x.dtype()));
-        TENSORD_ASSIGN_OR_RETURN(Tensor cnt0, SumToShape(hitf, n.shape_b));
-        TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Expand(cnt0, DimList(n.shape_a.begin(), n.shape_a.end())));
-        TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
-        TENSORD_ASSIGN_OR_RETURN(Tensor s1, Mul(sign, hitf));
-        TENSORD_ASSIGN_OR_RETURN(scale, Div(s1, cnt));
-      } else {
-        // x * |x|^(p-2) / y^(p-1), zero where y == 0.
-        TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
-        Tensor num = x;
-        if (p != 2.0) {
-          TENSORD_ASSIGN_OR_RETURN(Tensor ap, Pow(a, WrapScalar(p - 2.0)));
-          TENSORD_ASSIGN_OR_RETURN(num, Mul(x, ap));
-        }
-        Tensor den = ye;
-        if (p != 2.0) {
-          TENSORD_ASSIGN_OR_RETURN(den, Pow(ye, WrapScalar(p - 1.0)));
-        }
-        TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(num, den));
-        TENSORD_ASSIGN_OR_RETURN(Tensor yz, Eq(ye, WrapScalar(0.0)));
-        TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(q));
-        TENSORD_ASSIGN_OR_RETURN(scale, Where(yz, z, q));
-      }
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, scale));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(n.ints[1]));
+          const double p = n.doubles[0];
+          TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ye, ExpandBack(y, n));
+          Tensor scale;
+          if (p == 0.0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(x));
+            return GradList{z};
+          } else if (p == 1.0) {
+            TENSORD_ASSIGN_OR_RETURN(scale, SignOf(x));
+          } else if (std::isinf(p)) {
+            // Shared evenly among the elements attaining the extreme.
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
+            TENSORD_ASSIGN_OR_RETURN(Tensor hit, Eq(a, ye));
+            TENSORD_ASSIGN_OR_RETURN(Tensor hitf, To(hit, x.dtype()));
+            TENSORD_ASSIGN_OR_RETURN(Tensor cnt0, SumToShape(hitf, n.shape_b));
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor cnt,
+                Expand(cnt0, DimList(n.shape_a.begin(), n.shape_a.end())));
+            TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
+            TENSORD_ASSIGN_OR_RETURN(Tensor s1, Mul(sign, hitf));
+            TENSORD_ASSIGN_OR_RETURN(scale, Div(s1, cnt));
+          } else {
+            // x * |x|^(p-2) / y^(p-1), zero where y == 0.
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
+            Tensor num = x;
+            if (p != 2.0) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor ap, Pow(a, WrapScalar(p - 2.0)));
+              TENSORD_ASSIGN_OR_RETURN(num, Mul(x, ap));
+            }
+            Tensor den = ye;
+            if (p != 2.0) {
+              TENSORD_ASSIGN_OR_RETURN(den, Pow(ye, WrapScalar(p - 1.0)));
+            }
+            TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(num, den));
+            TENSORD_ASSIGN_OR_RETURN(Tensor yz, Eq(ye, WrapScalar(0.0)));
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(q));
+            TENSORD_ASSIGN_OR_RETURN(scale, Where(yz, z, q));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, scale));
+          return GradList{r};
+        });
   }
   return out;
 }
 
 }  // namespace
 
-StatusOrTensor Norm(const Tensor& t, double p, const DimList& dims, bool keepdim) {
+StatusOrTensor Norm(const Tensor& t, double p, const DimList& dims,
+                    bool keepdim) {
   return NormImpl(t, p, dims, keepdim, "NormBackward1", "norm");
 }
 
-StatusOrTensor LinalgVectorNorm(const Tensor& t, double ord, const DimList& dims,
-                                bool keepdim) {
+StatusOrTensor LinalgVectorNorm(const Tensor& t, double ord,
+                                const DimList& dims, bool keepdim) {
   return NormImpl(t, ord, dims, keepdim, "LinalgVectorNormBackward0",
                   "linalg.vector_norm");
 }

@@ -13,9 +13,9 @@ namespace tensord {
 absl::StatusOr<int64_t> WrapDim(int64_t dim, int64_t ndim) {
   const int64_t n = ndim == 0 ? 1 : ndim;
   if (dim < -n || dim >= n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Dimension out of range (expected to be in range of [", -n, ", ",
-        n - 1, "], but got ", dim, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Dimension out of range (expected to be in range of [", -n,
+                     ", ", n - 1, "], but got ", dim, ")"));
   }
   return dim < 0 ? dim + n : dim;
 }
@@ -31,17 +31,20 @@ absl::StatusOr<Shape> InferSize(const DimList& shape, int64_t numel) {
   int infer = -1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
-      if (infer >= 0) return absl::InvalidArgumentError("only one dimension can be inferred");
+      if (infer >= 0)
+        return absl::InvalidArgumentError("only one dimension can be inferred");
       infer = static_cast<int>(i);
     } else if (out[i] < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("invalid shape dimension ", out[i]));
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid shape dimension ", out[i]));
     } else {
       known *= out[i];
     }
   }
   auto invalid = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shape '", ShapeToString(ToShape(shape)), "' is invalid for input of size ", numel));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shape '", ShapeToString(ToShape(shape)),
+                     "' is invalid for input of size ", numel));
   };
   if (infer >= 0) {
     if (known == 0 || numel % known != 0) return invalid();
@@ -72,7 +75,8 @@ std::optional<Shape> ViewStrides(const Shape& old_sz, const Shape& old_st,
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = static_cast<int64_t>(old_sz.size()) - 1; d >= 0; --d) {
     tensor_numel *= old_sz[d];
-    if (d == 0 || (old_sz[d - 1] != 1 && old_st[d - 1] != tensor_numel * chunk_base_stride)) {
+    if (d == 0 || (old_sz[d - 1] != 1 &&
+                   old_st[d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         new_st[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -100,7 +104,8 @@ void RecordView(const char* name, const Tensor& in, Tensor& out,
 }
 
 absl::StatusOr<GradList> ReshapeBack(Node& n, const GradList& g) {
-  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reshape(g[0], DimList(n.shape_a.begin(), n.shape_a.end())));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor r, Reshape(g[0], DimList(n.shape_a.begin(), n.shape_a.end())));
   return GradList{r};
 }
 
@@ -139,7 +144,8 @@ StatusOrTensor Flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
   TENSORD_ASSIGN_OR_RETURN(int64_t s, WrapDim(start_dim, t.dim()));
   TENSORD_ASSIGN_OR_RETURN(int64_t e, WrapDim(end_dim, t.dim()));
   if (s > e) {
-    return absl::InvalidArgumentError("flatten() has invalid args: start_dim cannot come after end_dim");
+    return absl::InvalidArgumentError(
+        "flatten() has invalid args: start_dim cannot come after end_dim");
   }
   if (s == e) return t;
   DimList shape;
@@ -188,19 +194,23 @@ StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim) {
 }
 
 namespace {
-StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims, const char* name) {
+StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims,
+                           const char* name) {
   if (static_cast<int64_t>(dims.size()) != t.dim()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "permute(sparse_coo): number of dimensions in the tensor input does "
         "not match the length of the desired ordering of dimensions i.e. "
-        "input.dim() = ", t.dim(), " is not equal to len(dims) = ", dims.size()));
+        "input.dim() = ",
+        t.dim(), " is not equal to len(dims) = ", dims.size()));
   }
   Shape sz(t.dim()), st(t.dim());
   std::vector<bool> seen(t.dim(), false);
   DimList wrapped(dims.size());
   for (size_t i = 0; i < dims.size(); ++i) {
     TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dims[i], t.dim()));
-    if (seen[d]) return absl::InvalidArgumentError("permute(): duplicate dims are not allowed.");
+    if (seen[d])
+      return absl::InvalidArgumentError(
+          "permute(): duplicate dims are not allowed.");
     seen[d] = true;
     wrapped[i] = d;
     sz[i] = t.size(d);
@@ -209,12 +219,14 @@ StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims, const char* nam
   Tensor out = MakeView(t, sz, st, t.storage_offset());
   if (auto node = RecordOp(name, {&t}, {&out})) {
     node->ints = wrapped;
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      DimList inv(n.ints.size());
-      for (size_t i = 0; i < n.ints.size(); ++i) inv[n.ints[i]] = static_cast<int64_t>(i);
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Permute(g[0], inv));
-      return GradList{r};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          DimList inv(n.ints.size());
+          for (size_t i = 0; i < n.ints.size(); ++i)
+            inv[n.ints[i]] = static_cast<int64_t>(i);
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Permute(g[0], inv));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -247,7 +259,8 @@ StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "expand(torch.FloatTensor{", ShapeToString(t.sizes()), "}, size=",
         ShapeToString(ToShape(sizes)), "): the number of sizes provided (", nd,
-        ") must be greater or equal to the number of dimensions in the tensor (",
+        ") must be greater or equal to the number of dimensions in the tensor "
+        "(",
         t.dim(), ")"));
   }
   Shape sz(nd), st(nd);
@@ -257,11 +270,12 @@ StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {
       const int64_t cur = t.size(od);
       int64_t want = sizes[i] == -1 ? cur : sizes[i];
       if (cur != want && cur != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "The expanded size of the tensor (", want,
-            ") must match the existing size (", cur, ") at non-singleton dimension ",
-            i, ".  Target sizes: ", ShapeToString(ToShape(sizes)),
-            ".  Tensor sizes: ", ShapeToString(t.sizes())));
+        return absl::InvalidArgumentError(
+            absl::StrCat("The expanded size of the tensor (", want,
+                         ") must match the existing size (", cur,
+                         ") at non-singleton dimension ", i,
+                         ".  Target sizes: ", ShapeToString(ToShape(sizes)),
+                         ".  Tensor sizes: ", ShapeToString(t.sizes())));
       }
       sz[i] = want;
       st[i] = cur == want ? t.strides()[od] : 0;
@@ -301,7 +315,9 @@ StatusOrTensor Contiguous(const Tensor& t) {
 }
 
 StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
-  if (ts.empty()) return absl::InvalidArgumentError("torch.cat(): expected a non-empty list of Tensors");
+  if (ts.empty())
+    return absl::InvalidArgumentError(
+        "torch.cat(): expected a non-empty list of Tensors");
   // torch skips 1-d empty tensors ("legacy" behaviour).
   const Tensor* ref = nullptr;
   for (const Tensor& t : ts) {
@@ -312,7 +328,8 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
   }
   if (ref == nullptr) ref = &ts[0];
   if (ref->dim() == 0) {
-    return absl::InvalidArgumentError("zero-dimensional tensor (at position 0) cannot be concatenated");
+    return absl::InvalidArgumentError(
+        "zero-dimensional tensor (at position 0) cannot be concatenated");
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ref->dim()));
   std::vector<const Tensor*> ptrs;
@@ -321,16 +338,16 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
     const Tensor& t = ts[i];
     if (t.dim() == 1 && t.numel() == 0 && ref->dim() != 1) continue;
     if (t.dim() != ref->dim()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Tensors must have same number of dimensions: got ", ref->dim(),
-          " and ", t.dim()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Tensors must have same number of dimensions: got ",
+                       ref->dim(), " and ", t.dim()));
     }
     for (int64_t k = 0; k < t.dim(); ++k) {
       if (k != d && t.size(k) != ref->size(k)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Sizes of tensors must match except in dimension ", d,
-            ". Expected size ", ref->size(k), " but got size ", t.size(k),
-            " for tensor number ", i, " in the list."));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Sizes of tensors must match except in dimension ", d,
+                         ". Expected size ", ref->size(k), " but got size ",
+                         t.size(k), " for tensor number ", i, " in the list."));
       }
     }
     total += t.size(d);
@@ -353,7 +370,8 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
   if (auto node = RecordOp("CatBackward0", ptrs, {&out})) {
     node->ints = lens;
     node->ints.push_back(d);
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
       const int64_t d = n.ints.back();
       GradList r;
       int64_t p = 0;
@@ -369,14 +387,15 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
 }
 
 StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim) {
-  if (ts.empty()) return absl::InvalidArgumentError("stack expects a non-empty TensorList");
+  if (ts.empty())
+    return absl::InvalidArgumentError("stack expects a non-empty TensorList");
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ts[0].dim() + 1));
   for (size_t i = 1; i < ts.size(); ++i) {
     if (ts[i].sizes() != ts[0].sizes()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "stack expects each tensor to be equal size, but got ",
-          ShapeToString(ts[0].sizes()), " at entry 0 and ",
-          ShapeToString(ts[i].sizes()), " at entry ", i));
+      return absl::InvalidArgumentError(
+          absl::StrCat("stack expects each tensor to be equal size, but got ",
+                       ShapeToString(ts[0].sizes()), " at entry 0 and ",
+                       ShapeToString(ts[i].sizes()), " at entry ", i));
     }
   }
   std::vector<Tensor> parts;
@@ -396,14 +415,15 @@ StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim) {
   for (const Tensor& t : ts) ptrs.push_back(&t);
   if (auto node = RecordOp("StackBackward0", ptrs, {&out})) {
     node->ints = {d, static_cast<int64_t>(ts.size())};
-    node->set_backward([](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      GradList r;
-      for (int64_t i = 0; i < n.ints[1]; ++i) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor s, Select(g[0], n.ints[0], i));
-        r.push_back(s);
-      }
-      return r;
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r;
+          for (int64_t i = 0; i < n.ints[1]; ++i) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor s, Select(g[0], n.ints[0], i));
+            r.push_back(s);
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -411,8 +431,9 @@ StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim) {
 namespace {
 // Backward of select/slice: a zero tensor of the input's shape with the
 // gradient written into the selected region.
-absl::StatusOr<Tensor> ScatterBack(const Shape& in_shape, DType dt, const Tensor& g,
-                                   const std::function<StatusOrTensor(const Tensor&)>& region) {
+absl::StatusOr<Tensor> ScatterBack(
+    const Shape& in_shape, DType dt, const Tensor& g,
+    const std::function<StatusOrTensor(const Tensor&)>& region) {
   TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
   TENSORD_ASSIGN_OR_RETURN(Tensor view, region(z));
   CopyConvert(g, view);
@@ -422,13 +443,15 @@ absl::StatusOr<Tensor> ScatterBack(const Shape& in_shape, DType dt, const Tensor
 
 StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
   if (t.dim() == 0) {
-    return absl::InvalidArgumentError("select() cannot be applied to a 0-dim tensor.");
+    return absl::InvalidArgumentError(
+        "select() cannot be applied to a 0-dim tensor.");
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   const int64_t size = t.size(d);
   if (index < -size || index >= size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "index ", index, " is out of bounds for dimension ", d, " with size ", size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("index ", index, " is out of bounds for dimension ", d,
+                     " with size ", size));
   }
   if (index < 0) index += size;
   Shape sz = t.sizes(), st = t.strides();
@@ -439,13 +462,16 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
   if (auto node = RecordOp("SelectBackward0", {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->ints = {d, index};
-    node->set_backward([dt = t.dtype()](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
-        return Select(z, n.ints[0], n.ints[1]);
-      }));
-      return GradList{r};
-    });
+    node->set_backward(
+        [dt = t.dtype()](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
+                return Select(z, n.ints[0], n.ints[1]);
+              }));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -453,9 +479,11 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
 StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
                      std::optional<int64_t> stop, int64_t step) {
   if (t.dim() == 0) {
-    return absl::InvalidArgumentError("slice() cannot be applied to a 0-dim tensor.");
+    return absl::InvalidArgumentError(
+        "slice() cannot be applied to a 0-dim tensor.");
   }
-  if (step <= 0) return absl::InvalidArgumentError("step must be greater than zero");
+  if (step <= 0)
+    return absl::InvalidArgumentError("step must be greater than zero");
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   const int64_t size = t.size(d);
   auto clamp = [&](std::optional<int64_t> v, int64_t dflt) {
@@ -474,13 +502,16 @@ StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
   if (auto node = RecordOp("SliceBackward0", {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->ints = {d, b, e, step};
-    node->set_backward([dt = t.dtype()](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
-        return Slice(z, n.ints[0], n.ints[1], n.ints[2], n.ints[3]);
-      }));
-      return GradList{r};
-    });
+    node->set_backward(
+        [dt = t.dtype()](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
+                return Slice(z, n.ints[0], n.ints[1], n.ints[2], n.ints[3]);
+              }));
+          return GradList{r};
+        });
   }
   return out;
 }
@@ -491,10 +522,12 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
     if (it.kind == IndexItem::kInt || it.kind == IndexItem::kSlice) ++consumed;
     if (it.kind == IndexItem::kEllipsis) ++ellipsis;
   }
-  if (ellipsis > 1) return absl::InvalidArgumentError("an index can only have a single ellipsis ('...')");
+  if (ellipsis > 1)
+    return absl::InvalidArgumentError(
+        "an index can only have a single ellipsis ('...')");
   if (consumed > t.dim()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "too many indices for tensor of dimension ", t.dim()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("too many indices for tensor of dimension ", t.dim()));
   }
   Tensor cur = t;
   int64_t d = 0;
@@ -505,9 +538,11 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
         break;
       }
       case IndexItem::kSlice: {
-        const bool full = (!it.start || *it.start == 0) && !it.stop && it.step == 1;
+        const bool full =
+            (!it.start || *it.start == 0) && !it.stop && it.step == 1;
         if (!full) {
-          TENSORD_ASSIGN_OR_RETURN(cur, Slice(cur, d, it.start, it.stop, it.step));
+          TENSORD_ASSIGN_OR_RETURN(cur,
+                                   Slice(cur, d, it.start, it.stop, it.step));
         } else if (it.step <= 0) {
           return absl::InvalidArgumentError("step must be greater than zero");
         }
@@ -545,7 +580,8 @@ absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
   }
   // Leaf and view-of-leaf errors, as for any in-place op.
   TENSORD_RETURN_IF_ERROR(CheckInplace(view));
-  const bool track = GradEnabled() && (t.requires_grad() || value.requires_grad());
+  const bool track =
+      GradEnabled() && (t.requires_grad() || value.requires_grad());
   if (track && t.impl()->view_base) {
     return absl::UnimplementedError(
         "assigning into part of a view of a tensor that requires grad is not "
@@ -555,19 +591,20 @@ absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
   if (track) {
     // torch's CopySlices: the new history of t takes the gradient outside
     // the region from t's old history and the region's from `value`.
-    node = std::make_shared<Node>("CopySlices",
-                                  std::vector<Edge>{GradientEdge(t), GradientEdge(value)});
+    node = std::make_shared<Node>(
+        "CopySlices", std::vector<Edge>{GradientEdge(t), GradientEdge(value)});
     node->output_shapes = {t.sizes()};
     node->output_dtypes = {t.dtype()};
-    node->set_backward([index](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor hole, Index(rest, index));
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(hole));
-      CopyConvert(zero, hole);
-      TENSORD_ASSIGN_OR_RETURN(Tensor region, Index(g[0], index));
-      TENSORD_ASSIGN_OR_RETURN(Tensor region_copy, Clone(region));
-      return GradList{rest, region_copy};
-    });
+    node->set_backward(
+        [index](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor hole, Index(rest, index));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(hole));
+          CopyConvert(zero, hole);
+          TENSORD_ASSIGN_OR_RETURN(Tensor region, Index(g[0], index));
+          TENSORD_ASSIGN_OR_RETURN(Tensor region_copy, Clone(region));
+          return GradList{rest, region_copy};
+        });
   }
   {
     NoGradGuard g;

@@ -8,17 +8,18 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define TENSORD_RETURN_IF_ERROR(expr)           \
-  do {                                          \
-    ::absl::Status tensord_status_ = (expr);    \
+#define TENSORD_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status tensord_status_ = (expr);           \
     if (!tensord_status_.ok()) return tensord_status_; \
   } while (0)
 
 #define TENSORD_CONCAT_INNER_(a, b) a##b
 #define TENSORD_CONCAT_(a, b) TENSORD_CONCAT_INNER_(a, b)
 
-#define TENSORD_ASSIGN_OR_RETURN(lhs, expr) \
-  TENSORD_ASSIGN_OR_RETURN_IMPL_(TENSORD_CONCAT_(tensord_so_, __LINE__), lhs, expr)
+#define TENSORD_ASSIGN_OR_RETURN(lhs, expr)                                   \
+  TENSORD_ASSIGN_OR_RETURN_IMPL_(TENSORD_CONCAT_(tensord_so_, __LINE__), lhs, \
+                                 expr)
 
 #define TENSORD_ASSIGN_OR_RETURN_IMPL_(so, lhs, expr) \
   auto so = (expr);                                   \

@@ -19,7 +19,7 @@ namespace {
 // malloc directly. The cache is bounded; beyond the bound blocks are freed.
 class CachingAllocator {
  public:
-  static constexpr size_t kMinCached = 1 << 16;           // 64 KiB
+  static constexpr size_t kMinCached = 1 << 16;               // 64 KiB
   static constexpr size_t kMaxCachedTotal = size_t{1} << 30;  // 1 GiB
 
   void* Allocate(size_t n) {
@@ -79,12 +79,14 @@ std::atomic<int64_t> g_live_bytes{0};
 
 Storage::Storage(size_t nbytes)
     : data_(Allocator().Allocate(nbytes)), nbytes_(nbytes) {
-  g_live_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed);
+  g_live_bytes.fetch_add(static_cast<int64_t>(nbytes),
+                         std::memory_order_relaxed);
 }
 
 Storage::~Storage() {
   Allocator().Free(data_, nbytes_);
-  g_live_bytes.fetch_sub(static_cast<int64_t>(nbytes_), std::memory_order_relaxed);
+  g_live_bytes.fetch_sub(static_cast<int64_t>(nbytes_),
+                         std::memory_order_relaxed);
 }
 
 int64_t LiveStorageBytes() { return g_live_bytes.load(); }
@@ -96,7 +98,9 @@ int64_t Tensor::size(int64_t d) const {
   if (d < 0) d += dim();
   return impl_->sizes[d];
 }
-int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->sizes.size()); }
+int64_t Tensor::dim() const {
+  return static_cast<int64_t>(impl_->sizes.size());
+}
 int64_t Tensor::numel() const {
   int64_t n = 1;
   for (int64_t s : impl_->sizes) n *= s;
@@ -119,7 +123,9 @@ void* Tensor::raw_data() const {
   return static_cast<char*>(impl_->storage->data()) +
          impl_->offset * ItemSize(impl_->dtype);
 }
-const std::shared_ptr<Storage>& Tensor::storage() const { return impl_->storage; }
+const std::shared_ptr<Storage>& Tensor::storage() const {
+  return impl_->storage;
+}
 
 namespace {
 // Calls f(element pointer) for each element in row-major order.
@@ -266,9 +272,9 @@ absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
   int64_t n = 1;
   for (int64_t s : sizes) {
     if (s < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Trying to create tensor with negative dimension ", s, ": ",
-          ShapeToString(sizes)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Trying to create tensor with negative dimension ", s,
+                       ": ", ShapeToString(sizes)));
     }
     if (s != 0 && n > (int64_t{1} << 62) / s) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -283,14 +289,16 @@ Tensor Empty(const Shape& sizes, DType dtype) {
   int64_t n = 1;
   for (int64_t s : sizes) n *= s;
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(n * ItemSize(dtype)));
+  impl->storage =
+      std::make_shared<Storage>(static_cast<size_t>(n * ItemSize(dtype)));
   impl->sizes = sizes;
   impl->strides = ContiguousStrides(sizes);
   impl->dtype = dtype;
   return Tensor(std::move(impl));
 }
 
-Tensor MakeView(const Tensor& base, Shape sizes, Shape strides, int64_t offset) {
+Tensor MakeView(const Tensor& base, Shape sizes, Shape strides,
+                int64_t offset) {
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = base.impl()->storage;
   impl->sizes = std::move(sizes);
@@ -298,7 +306,8 @@ Tensor MakeView(const Tensor& base, Shape sizes, Shape strides, int64_t offset) 
   impl->offset = offset;
   impl->dtype = base.dtype();
   impl->version = base.impl()->version;
-  impl->view_base = base.impl()->view_base ? base.impl()->view_base : base.impl_ptr();
+  impl->view_base =
+      base.impl()->view_base ? base.impl()->view_base : base.impl_ptr();
   return Tensor(std::move(impl));
 }
 
@@ -329,9 +338,9 @@ absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
   auto n = CheckedNumel(shape);
   if (!n.ok()) return n.status();
   if (*n != static_cast<int64_t>(values.size())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shape ", ShapeToString(shape), " needs ", *n, " values, got ",
-        values.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shape ", ShapeToString(shape), " needs ", *n,
+                     " values, got ", values.size()));
   }
   Tensor t = Empty(shape, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
@@ -352,9 +361,9 @@ absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
   auto n = CheckedNumel(shape);
   if (!n.ok()) return n.status();
   if (*n != static_cast<int64_t>(values.size())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shape ", ShapeToString(shape), " needs ", *n, " values, got ",
-        values.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shape ", ShapeToString(shape), " needs ", *n,
+                     " values, got ", values.size()));
   }
   Tensor t = Empty(shape, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
@@ -378,9 +387,9 @@ absl::StatusOr<Tensor> FromBytes(const void* data, size_t nbytes,
   if (!n.ok()) return n.status();
   const size_t expected = static_cast<size_t>(*n) * ItemSize(dtype);
   if (expected != nbytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shape ", ShapeToString(shape), " of ", DTypeName(dtype), " needs ",
-        expected, " bytes, got ", nbytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shape ", ShapeToString(shape), " of ", DTypeName(dtype),
+                     " needs ", expected, " bytes, got ", nbytes));
   }
   Tensor t = Empty(shape, dtype);
   if (nbytes) std::memcpy(t.raw_data(), data, nbytes);
@@ -424,11 +433,11 @@ bool ParseDType(absl::string_view name, DType* out) {
     DType t;
   };
   static constexpr Alias kAliases[] = {
-      {"bool", DType::kBool},         {"int32", DType::kInt32},
-      {"int", DType::kInt32},         {"int64", DType::kInt64},
-      {"long", DType::kInt64},        {"float32", DType::kFloat32},
-      {"float", DType::kFloat32},     {"float64", DType::kFloat64},
-      {"double", DType::kFloat64},    {"complex64", DType::kComplex64},
+      {"bool", DType::kBool},        {"int32", DType::kInt32},
+      {"int", DType::kInt32},        {"int64", DType::kInt64},
+      {"long", DType::kInt64},       {"float32", DType::kFloat32},
+      {"float", DType::kFloat32},    {"float64", DType::kFloat64},
+      {"double", DType::kFloat64},   {"complex64", DType::kComplex64},
       {"cfloat", DType::kComplex64},
   };
   for (const Alias& a : kAliases) {

@@ -58,19 +58,26 @@ struct TensorImpl;
 // part in type promotion with lower priority than tensors ("wrapped numbers").
 class Scalar {
  public:
-  Scalar(double v) : dtype_(DType::kFloat64), d_(v) {}            // NOLINT
-  Scalar(float v) : dtype_(DType::kFloat64), d_(v) {}             // NOLINT
+  Scalar(double v) : dtype_(DType::kFloat64), d_(v) {}                // NOLINT
+  Scalar(float v) : dtype_(DType::kFloat64), d_(v) {}                 // NOLINT
   Scalar(int64_t v) : dtype_(DType::kInt64), i_(v), d_(double(v)) {}  // NOLINT
-  Scalar(int v) : Scalar(int64_t{v}) {}                           // NOLINT
-  Scalar(bool v) : dtype_(DType::kBool), i_(v), d_(v) {}          // NOLINT
-  Scalar(complex64 v) : dtype_(DType::kComplex64), d_(v.real()), im_(v.imag()) {}  // NOLINT
+  Scalar(int v) : Scalar(int64_t{v}) {}                               // NOLINT
+  Scalar(bool v) : dtype_(DType::kBool), i_(v), d_(v) {}              // NOLINT
+  Scalar(complex64 v)
+      : dtype_(DType::kComplex64), d_(v.real()), im_(v.imag()) {}  // NOLINT
 
-  DType dtype() const { return dtype_; }  // kBool, kInt64, kFloat64 or kComplex64
+  DType dtype() const {
+    return dtype_;
+  }  // kBool, kInt64, kFloat64 or kComplex64
   double to_double() const { return d_; }
-  int64_t to_int() const { return dtype_ == DType::kFloat64 ? int64_t(d_) : i_; }
+  int64_t to_int() const {
+    return dtype_ == DType::kFloat64 ? int64_t(d_) : i_;
+  }
   complex64 to_complex() const { return complex64(float(d_), float(im_)); }
   bool is_floating() const { return dtype_ == DType::kFloat64; }
-  bool is_integral() const { return dtype_ == DType::kInt64 || dtype_ == DType::kBool; }
+  bool is_integral() const {
+    return dtype_ == DType::kInt64 || dtype_ == DType::kBool;
+  }
 
  private:
   DType dtype_;
@@ -87,7 +94,7 @@ class Tensor {
   bool defined() const { return impl_ != nullptr; }
   DType dtype() const;
   const Shape& sizes() const;
-  const Shape& strides() const;  // in elements
+  const Shape& strides() const;     // in elements
   int64_t size(int64_t dim) const;  // dim may be negative; must be valid
   int64_t dim() const;
   int64_t numel() const;

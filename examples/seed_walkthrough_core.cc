@@ -16,7 +16,8 @@ using tensord::Tensor;
 template <typename T>
 T Check(absl::StatusOr<T> v) {
   if (!v.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(v.status().message()).c_str());
+    std::fprintf(stderr, "error: %s\n",
+                 std::string(v.status().message()).c_str());
     std::exit(1);
   }
   return *std::move(v);
@@ -56,7 +57,8 @@ int main() {
   std::cout << P(y) << "\n";
   Check(Backward(y));
   std::cout << P(x.grad()) << "\n";
-  std::cout << P(Check(Eq(x.grad(), Check(Mul(WrapScalar(int64_t{4}), x))))) << "\n";
+  std::cout << P(Check(Eq(x.grad(), Check(Mul(WrapScalar(int64_t{4}), x)))))
+            << "\n";
 
   Check(ZeroInplace(x.grad()));
   y = Check(Sum(x));

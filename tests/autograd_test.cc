@@ -16,7 +16,8 @@ T Ok(absl::StatusOr<T> v) {
 }
 
 Tensor Leaf(std::vector<double> v) {
-  Tensor t = Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, DType::kFloat32));
+  Tensor t =
+      Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, DType::kFloat32));
   EXPECT_TRUE(t.set_requires_grad(true).ok());
   return t;
 }
@@ -30,7 +31,8 @@ TEST(AutogradTest, ScalarOnlyImplicitGradient) {
   Tensor y = Ok(Mul(x, x));
   absl::Status s = Backward(y);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "grad can be implicitly created only for scalar outputs");
+  EXPECT_EQ(s.message(),
+            "grad can be implicitly created only for scalar outputs");
   EXPECT_FALSE(x.grad().defined()) << "a failed backward must change nothing";
   ASSERT_TRUE(Backward(y, Ok(Ones({4}))).ok());
   EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 4., 6.])");
@@ -49,7 +51,8 @@ TEST(AutogradTest, SecondBackwardThroughFreedGraphFails) {
             ".backward() or autograd.grad(). Specify retain_graph=True if you "
             "need to backward through the graph a second time or if you need "
             "to access saved tensors after calling backward.");
-  EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 4., 6.])") << "unchanged by the failure";
+  EXPECT_EQ(Str(x.grad()), "tensor([0., 2., 4., 6.])")
+      << "unchanged by the failure";
 }
 
 TEST(AutogradTest, GraphWithoutSavedTensorsCanBackwardTwice) {
@@ -83,14 +86,19 @@ TEST(AutogradTest, LeafInplaceErrors) {
   Tensor x = Arange4();
   absl::Status s = AddInplace(x, WrapScalar(int64_t{1})).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.message(), "a leaf Variable that requires grad is being used in an in-place operation.");
+  EXPECT_EQ(s.message(),
+            "a leaf Variable that requires grad is being used in an in-place "
+            "operation.");
   s = IndexPut(x, {IndexItem::Int(0)}, WrapScalar(int64_t{1}));
   EXPECT_EQ(s.message(),
-            "a view of a leaf Variable that requires grad is being used in an in-place operation.");
-  EXPECT_EQ(Str(x), "tensor([0., 1., 2., 3.], requires_grad=True)") << "unchanged";
+            "a view of a leaf Variable that requires grad is being used in an "
+            "in-place operation.");
+  EXPECT_EQ(Str(x), "tensor([0., 1., 2., 3.], requires_grad=True)")
+      << "unchanged";
   {
     NoGradGuard g;
-    EXPECT_TRUE(AddInplace(x, WrapScalar(int64_t{1})).ok()) << "allowed under no_grad";
+    EXPECT_TRUE(AddInplace(x, WrapScalar(int64_t{1})).ok())
+        << "allowed under no_grad";
   }
   EXPECT_EQ(Str(x), "tensor([1., 2., 3., 4.], requires_grad=True)");
 }
@@ -118,9 +126,10 @@ TEST(AutogradTest, VersionCounterCatchesModifiedSavedOutput) {
   Tensor y = Ok(Exp(x));
   ASSERT_TRUE(AddInplace(y, WrapScalar(int64_t{1})).ok());
   absl::Status s = Backward(Ok(Sum(y)));
-  EXPECT_NE(s.message().find("which is output 0 of ExpBackward0, is at version 1; "
-                             "expected version 0"),
-            std::string::npos)
+  EXPECT_NE(
+      s.message().find("which is output 0 of ExpBackward0, is at version 1; "
+                       "expected version 0"),
+      std::string::npos)
       << s.message();
 }
 
@@ -145,7 +154,8 @@ TEST(AutogradTest, AssignIntoNonLeafIsCopySlices) {
 TEST(AutogradTest, AssignValueThatRequiresGrad) {
   Tensor a = Ok(Zeros({2, 3}));
   Tensor v = Leaf({1, 2, 3});
-  ASSERT_TRUE(IndexPut(a, {IndexItem::Slice(std::nullopt, std::nullopt)}, v).ok());
+  ASSERT_TRUE(
+      IndexPut(a, {IndexItem::Slice(std::nullopt, std::nullopt)}, v).ok());
   EXPECT_TRUE(a.requires_grad());
   EXPECT_EQ(a.grad_fn_name(), "CopySlices");
   ASSERT_TRUE(Backward(Ok(Sum(a))).ok());
@@ -156,16 +166,20 @@ TEST(AutogradTest, RequiresGradRules) {
   Tensor i = Ok(Arange(0, 4));
   absl::Status s = i.set_requires_grad(true);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.message(), "only Tensors of floating point dtype can require gradients");
+  EXPECT_EQ(s.message(),
+            "only Tensors of floating point dtype can require gradients");
   Tensor x = Arange4();
   Tensor y = Ok(Mul(x, WrapScalar(int64_t{2})));
-  EXPECT_EQ(y.set_requires_grad(false).message(),
-            "you can only change requires_grad flags of leaf variables. If you "
-            "want to use a computed variable in a subgraph that doesn't require "
-            "differentiation use var_no_grad = var.detach().");
+  EXPECT_EQ(
+      y.set_requires_grad(false).message(),
+      "you can only change requires_grad flags of leaf variables. If you "
+      "want to use a computed variable in a subgraph that doesn't require "
+      "differentiation use var_no_grad = var.detach().");
   Tensor c = Ok(Arange(0.0, 4.0));
   s = Backward(Ok(Sum(c)));
-  EXPECT_EQ(s.message(), "element 0 of tensors does not require grad and does not have a grad_fn");
+  EXPECT_EQ(
+      s.message(),
+      "element 0 of tensors does not require grad and does not have a grad_fn");
 }
 
 TEST(AutogradTest, GradientShapeMismatch) {

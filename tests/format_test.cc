@@ -31,8 +31,8 @@ PrintData Ints(DType dtype, const Shape& shape, std::vector<int64_t> values) {
 
 PrintData Complex(const Shape& shape, std::vector<double> real,
                   std::vector<double> imag) {
-  return PrintData{DType::kComplex64, shape, std::move(real), std::move(imag),
-                   {}};
+  return PrintData{
+      DType::kComplex64, shape, std::move(real), std::move(imag), {}};
 }
 
 // torch.arange(n.).reshape(shape)
@@ -81,24 +81,20 @@ TEST(FormatPrintDataTest, InconsistentDataIsReported) {
 
 // torch: str(torch.arange(0, 16, 4.))
 TEST(FormatPrintDataTest, SeedArangeStep4) {
-  const PrintData d = Floats(DType::kFloat32, Shape{4},
-      {0.0, 4.0, 8.0, 12.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([ 0.,  4.,  8., 12.])");
+  const PrintData d = Floats(DType::kFloat32, Shape{4}, {0.0, 4.0, 8.0, 12.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([ 0.,  4.,  8., 12.])");
 }
 
 // torch: str(torch.tensor(28.))
 TEST(FormatPrintDataTest, SeedScalarFloat) {
-  const PrintData d = Floats(DType::kFloat32, Shape{},
-      {28.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(28.)");
+  const PrintData d = Floats(DType::kFloat32, Shape{}, {28.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(28.)");
 }
 
 // torch: str(torch.tensor([[0, 1, 2, 3], [4, 6, 8, 10], [12, 15, 18, 21]]))
 TEST(FormatPrintDataTest, SeedIntMatrix) {
   const PrintData d = Ints(DType::kInt64, Shape{3, 4},
-      {0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21});
+                           {0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[ 0,  1,  2,  3],\n"
             "        [ 4,  6,  8, 10],\n"
@@ -107,8 +103,8 @@ TEST(FormatPrintDataTest, SeedIntMatrix) {
 
 // torch: str(A.sum(1, keepdim=True))
 TEST(FormatPrintDataTest, SeedColumnSums) {
-  const PrintData d = Floats(DType::kFloat32, Shape{5, 1},
-      {6.0, 22.0, 38.0, 54.0, 70.0});
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{5, 1}, {6.0, 22.0, 38.0, 54.0, 70.0});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[ 6.],\n"
             "        [22.],\n"
@@ -120,12 +116,26 @@ TEST(FormatPrintDataTest, SeedColumnSums) {
 // torch: str(A / sum_A)
 TEST(FormatPrintDataTest, SeedRowNormalized) {
   const PrintData d = Floats(DType::kFloat32, Shape{5, 4},
-      {0.0, 0.1666666716337204, 0.3333333432674408, 0.5, 0.1818181872367859,
-      0.22727273404598236, 0.27272728085517883, 0.3181818127632141,
-      0.21052631735801697, 0.2368421107530594, 0.2631579041481018,
-      0.28947368264198303, 0.2222222238779068, 0.24074074625968933,
-      0.25925925374031067, 0.2777777910232544, 0.22857142984867096,
-      0.24285714328289032, 0.2571428716182709, 0.27142858505249023});
+                             {0.0,
+                              0.1666666716337204,
+                              0.3333333432674408,
+                              0.5,
+                              0.1818181872367859,
+                              0.22727273404598236,
+                              0.27272728085517883,
+                              0.3181818127632141,
+                              0.21052631735801697,
+                              0.2368421107530594,
+                              0.2631579041481018,
+                              0.28947368264198303,
+                              0.2222222238779068,
+                              0.24074074625968933,
+                              0.25925925374031067,
+                              0.2777777910232544,
+                              0.22857142984867096,
+                              0.24285714328289032,
+                              0.2571428716182709,
+                              0.27142858505249023});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[0.0000, 0.1667, 0.3333, 0.5000],\n"
             "        [0.1818, 0.2273, 0.2727, 0.3182],\n"
@@ -136,16 +146,13 @@ TEST(FormatPrintDataTest, SeedRowNormalized) {
 
 // torch: str(torch.tensor([True, True, True, True]))
 TEST(FormatPrintDataTest, SeedBoolAllTrue) {
-  const PrintData d = Ints(DType::kBool, Shape{4},
-      {1, 1, 1, 1});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([True, True, True, True])");
+  const PrintData d = Ints(DType::kBool, Shape{4}, {1, 1, 1, 1});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([True, True, True, True])");
 }
 
 // torch: str(torch.tensor([[True, False], [False, True]]))
 TEST(FormatPrintDataTest, BoolMixedWidths) {
-  const PrintData d = Ints(DType::kBool, Shape{2, 2},
-      {1, 0, 0, 1});
+  const PrintData d = Ints(DType::kBool, Shape{2, 2}, {1, 0, 0, 1});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[ True, False],\n"
             "        [False,  True]])");
@@ -153,149 +160,115 @@ TEST(FormatPrintDataTest, BoolMixedWidths) {
 
 // torch: str(torch.tensor([1., 2.], dtype=torch.float64))
 TEST(FormatPrintDataTest, Float64Suffix) {
-  const PrintData d = Floats(DType::kFloat64, Shape{2},
-      {1.0, 2.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1., 2.], dtype=torch.float64)");
+  const PrintData d = Floats(DType::kFloat64, Shape{2}, {1.0, 2.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1., 2.], dtype=torch.float64)");
 }
 
 // torch: str(torch.tensor([0.1, 2.5, -3.75], dtype=torch.float64))
 TEST(FormatPrintDataTest, Float64NonIntegral) {
-  const PrintData d = Floats(DType::kFloat64, Shape{3},
-      {0.1, 2.5, -3.75});
+  const PrintData d = Floats(DType::kFloat64, Shape{3}, {0.1, 2.5, -3.75});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([ 0.1000,  2.5000, -3.7500], dtype=torch.float64)");
 }
 
 // torch: str(torch.tensor([1, -20, 300], dtype=torch.int32))
 TEST(FormatPrintDataTest, Int32Suffix) {
-  const PrintData d = Ints(DType::kInt32, Shape{3},
-      {1, -20, 300});
+  const PrintData d = Ints(DType::kInt32, Shape{3}, {1, -20, 300});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([  1, -20, 300], dtype=torch.int32)");
 }
 
 // torch: str(torch.tensor([1e-5, 1.0]))
 TEST(FormatPrintDataTest, SciModeSmallValue) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2},
-      {9.999999747378752e-06, 1.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1.0000e-05, 1.0000e+00])");
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{2}, {9.999999747378752e-06, 1.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1.0000e-05, 1.0000e+00])");
 }
 
 // torch: str(torch.tensor([1e10]))
 TEST(FormatPrintDataTest, SciModeHugeValue) {
-  const PrintData d = Floats(DType::kFloat32, Shape{1},
-      {10000000000.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1.0000e+10])");
+  const PrintData d = Floats(DType::kFloat32, Shape{1}, {10000000000.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1.0000e+10])");
 }
 
 // torch: str(torch.tensor([1., 100000.]))
 TEST(FormatPrintDataTest, SciModeIntegralWideRange) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2},
-      {1.0, 100000.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1.0000e+00, 1.0000e+05])");
+  const PrintData d = Floats(DType::kFloat32, Shape{2}, {1.0, 100000.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1.0000e+00, 1.0000e+05])");
 }
 
 // torch: str(torch.tensor([100000000.]))
 TEST(FormatPrintDataTest, IntModeAtSciBoundary) {
-  const PrintData d = Floats(DType::kFloat32, Shape{1},
-      {100000000.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([100000000.])");
+  const PrintData d = Floats(DType::kFloat32, Shape{1}, {100000000.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([100000000.])");
 }
 
 // torch: str(torch.tensor(1e-5))
 TEST(FormatPrintDataTest, SciModeScalar) {
-  const PrintData d = Floats(DType::kFloat32, Shape{},
-      {9.999999747378752e-06});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(1.0000e-05)");
+  const PrintData d = Floats(DType::kFloat32, Shape{}, {9.999999747378752e-06});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(1.0000e-05)");
 }
 
 // torch: str(torch.tensor([-1.5, 2.25, -3.]))
 TEST(FormatPrintDataTest, NegativeNumbers) {
-  const PrintData d = Floats(DType::kFloat32, Shape{3},
-      {-1.5, 2.25, -3.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([-1.5000,  2.2500, -3.0000])");
+  const PrintData d = Floats(DType::kFloat32, Shape{3}, {-1.5, 2.25, -3.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([-1.5000,  2.2500, -3.0000])");
 }
 
 // torch: str(torch.tensor([-0., 1.]))
 TEST(FormatPrintDataTest, NegativeZero) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2},
-      {-0.0, 1.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([-0., 1.])");
+  const PrintData d = Floats(DType::kFloat32, Shape{2}, {-0.0, 1.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([-0., 1.])");
 }
 
 // torch: str(torch.tensor([float('nan'), float('inf'), -float('inf'), 1.5]))
 TEST(FormatPrintDataTest, NanInfNonIntegral) {
-  const PrintData d = Floats(DType::kFloat32, Shape{4},
-      {kNan, kInf, -kInf, 1.5});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([   nan,    inf,   -inf, 1.5000])");
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{4}, {kNan, kInf, -kInf, 1.5});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([   nan,    inf,   -inf, 1.5000])");
 }
 
 // torch: str(torch.tensor([1., float('nan'), -float('inf')]))
 TEST(FormatPrintDataTest, NanInfIntMode) {
-  const PrintData d = Floats(DType::kFloat32, Shape{3},
-      {1.0, kNan, -kInf});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1., nan, -inf])");
+  const PrintData d = Floats(DType::kFloat32, Shape{3}, {1.0, kNan, -kInf});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1., nan, -inf])");
 }
 
 // torch: str(torch.tensor([0., float('nan'), 0.]))
 TEST(FormatPrintDataTest, AllZerosAndNan) {
-  const PrintData d = Floats(DType::kFloat32, Shape{3},
-      {0.0, kNan, 0.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([0., nan, 0.])");
+  const PrintData d = Floats(DType::kFloat32, Shape{3}, {0.0, kNan, 0.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([0., nan, 0.])");
 }
 
 // torch: str(torch.linalg.eigvals(torch.tensor([[0., -1.], [1., 0.]])))
 TEST(FormatPrintDataTest, ComplexEigvals) {
-  const PrintData d = Complex(Shape{2},
-      {0.0, 0.0},
-      {1.0, -1.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([0.+1.j, 0.-1.j])");
+  const PrintData d = Complex(Shape{2}, {0.0, 0.0}, {1.0, -1.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([0.+1.j, 0.-1.j])");
 }
 
 // torch: str(torch.tensor([1+2j, 3-1j]))
 TEST(FormatPrintDataTest, ComplexIntegral) {
-  const PrintData d = Complex(Shape{2},
-      {1.0, 3.0},
-      {2.0, -1.0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([1.+2.j, 3.-1.j])");
+  const PrintData d = Complex(Shape{2}, {1.0, 3.0}, {2.0, -1.0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([1.+2.j, 3.-1.j])");
 }
 
 // torch: str(torch.tensor([1.5+0.25j, -2-3.125j, 0j]))
 TEST(FormatPrintDataTest, ComplexNonIntegral) {
-  const PrintData d = Complex(Shape{3},
-      {1.5, -2.0, 0.0},
-      {0.25, -3.125, 0.0});
+  const PrintData d = Complex(Shape{3}, {1.5, -2.0, 0.0}, {0.25, -3.125, 0.0});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([ 1.5000+0.2500j, -2.0000-3.1250j,  0.0000+0.0000j])");
 }
 
 // torch: str(torch.tensor(1-2.5j))
 TEST(FormatPrintDataTest, ComplexScalar) {
-  const PrintData d = Complex(Shape{},
-      {1.0},
-      {-2.5});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(1.-2.5000j)");
+  const PrintData d = Complex(Shape{}, {1.0}, {-2.5});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(1.-2.5000j)");
 }
 
 // torch: str(torch.tensor([[1+1j, -2.5+0j], [0-3j, 4+0.5j]]))
 TEST(FormatPrintDataTest, ComplexMatrix) {
-  const PrintData d = Complex(Shape{2, 2},
-      {1.0, -2.5, 0.0, 4.0},
-      {1.0, 0.0, -3.0, 0.5});
+  const PrintData d =
+      Complex(Shape{2, 2}, {1.0, -2.5, 0.0, 4.0}, {1.0, 0.0, -3.0, 0.5});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[ 1.0000+1.0000j, -2.5000+0.0000j],\n"
             "        [ 0.0000-3.0000j,  4.0000+0.5000j]])");
@@ -305,7 +278,8 @@ TEST(FormatPrintDataTest, ComplexMatrix) {
 TEST(FormatPrintDataTest, SummarizedVector) {
   const PrintData d = ArangeFloats(2000, Shape{2000});
   EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+            "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, "
+            "1.9980e+03,\n"
             "        1.9990e+03])");
 }
 
@@ -370,165 +344,166 @@ TEST(FormatPrintDataTest, SummarizedJustOverThreshold) {
 TEST(FormatPrintDataTest, SummarizedComplex) {
   const PrintData d = ArangeComplex(1200);
   EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([0.0000e+00-0.0000e+00j, 1.0000e+00-5.0000e-01j, 2.0000e+00-1.0000e+00j,\n"
+            "tensor([0.0000e+00-0.0000e+00j, 1.0000e+00-5.0000e-01j, "
+            "2.0000e+00-1.0000e+00j,\n"
             "         ..., 1.1970e+03-5.9850e+02j, 1.1980e+03-5.9900e+02j,\n"
             "        1.1990e+03-5.9950e+02j])");
 }
 
 // torch: str(torch.arange(30.) * 1.5)
 TEST(FormatPrintDataTest, LongFloatRowWraps) {
-  const PrintData d = Floats(DType::kFloat32, Shape{30},
-      {0.0, 1.5, 3.0, 4.5, 6.0, 7.5, 9.0, 10.5, 12.0, 13.5, 15.0, 16.5, 18.0,
-      19.5, 21.0, 22.5, 24.0, 25.5, 27.0, 28.5, 30.0, 31.5, 33.0, 34.5, 36.0,
-      37.5, 39.0, 40.5, 42.0, 43.5});
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{30},
+             {0.0,  1.5,  3.0,  4.5,  6.0,  7.5,  9.0,  10.5, 12.0, 13.5,
+              15.0, 16.5, 18.0, 19.5, 21.0, 22.5, 24.0, 25.5, 27.0, 28.5,
+              30.0, 31.5, 33.0, 34.5, 36.0, 37.5, 39.0, 40.5, 42.0, 43.5});
   EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([ 0.0000,  1.5000,  3.0000,  4.5000,  6.0000,  7.5000,  9.0000, 10.5000,\n"
-            "        12.0000, 13.5000, 15.0000, 16.5000, 18.0000, 19.5000, 21.0000, 22.5000,\n"
-            "        24.0000, 25.5000, 27.0000, 28.5000, 30.0000, 31.5000, 33.0000, 34.5000,\n"
+            "tensor([ 0.0000,  1.5000,  3.0000,  4.5000,  6.0000,  7.5000,  "
+            "9.0000, 10.5000,\n"
+            "        12.0000, 13.5000, 15.0000, 16.5000, 18.0000, 19.5000, "
+            "21.0000, 22.5000,\n"
+            "        24.0000, 25.5000, 27.0000, 28.5000, 30.0000, 31.5000, "
+            "33.0000, 34.5000,\n"
             "        36.0000, 37.5000, 39.0000, 40.5000, 42.0000, 43.5000])");
 }
 
 // torch: str(torch.arange(40))
 TEST(FormatPrintDataTest, LongIntRowWraps) {
-  const PrintData d = Ints(DType::kInt64, Shape{40},
-      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-      20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37,
-      38, 39});
+  const PrintData d =
+      Ints(DType::kInt64, Shape{40},
+           {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13,
+            14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+            28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39});
   EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16, 17,\n"
-            "        18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,\n"
+            "tensor([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, "
+            "14, 15, 16, 17,\n"
+            "        18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, "
+            "32, 33, 34, 35,\n"
             "        36, 37, 38, 39])");
 }
 
 // torch: str(torch.arange(36.).reshape(3, 12) / 3)
 TEST(FormatPrintDataTest, MatrixRowsWrap) {
   const PrintData d = Floats(DType::kFloat32, Shape{3, 12},
-      {0.0, 0.3333333432674408, 0.6666666865348816, 1.0, 1.3333333730697632,
-      1.6666666269302368, 2.0, 2.3333332538604736, 2.6666667461395264, 3.0,
-      3.3333332538604736, 3.6666667461395264, 4.0, 4.333333492279053,
-      4.666666507720947, 5.0, 5.333333492279053, 5.666666507720947, 6.0,
-      6.333333492279053, 6.666666507720947, 7.0, 7.333333492279053,
-      7.666666507720947, 8.0, 8.333333015441895, 8.666666984558105, 9.0,
-      9.333333015441895, 9.666666984558105, 10.0, 10.333333015441895,
-      10.666666984558105, 11.0, 11.333333015441895, 11.666666984558105});
+                             {0.0,  0.3333333432674408, 0.6666666865348816,
+                              1.0,  1.3333333730697632, 1.6666666269302368,
+                              2.0,  2.3333332538604736, 2.6666667461395264,
+                              3.0,  3.3333332538604736, 3.6666667461395264,
+                              4.0,  4.333333492279053,  4.666666507720947,
+                              5.0,  5.333333492279053,  5.666666507720947,
+                              6.0,  6.333333492279053,  6.666666507720947,
+                              7.0,  7.333333492279053,  7.666666507720947,
+                              8.0,  8.333333015441895,  8.666666984558105,
+                              9.0,  9.333333015441895,  9.666666984558105,
+                              10.0, 10.333333015441895, 10.666666984558105,
+                              11.0, 11.333333015441895, 11.666666984558105});
   EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([[ 0.0000,  0.3333,  0.6667,  1.0000,  1.3333,  1.6667,  2.0000,  2.3333,\n"
+            "tensor([[ 0.0000,  0.3333,  0.6667,  1.0000,  1.3333,  1.6667,  "
+            "2.0000,  2.3333,\n"
             "          2.6667,  3.0000,  3.3333,  3.6667],\n"
-            "        [ 4.0000,  4.3333,  4.6667,  5.0000,  5.3333,  5.6667,  6.0000,  6.3333,\n"
+            "        [ 4.0000,  4.3333,  4.6667,  5.0000,  5.3333,  5.6667,  "
+            "6.0000,  6.3333,\n"
             "          6.6667,  7.0000,  7.3333,  7.6667],\n"
-            "        [ 8.0000,  8.3333,  8.6667,  9.0000,  9.3333,  9.6667, 10.0000, 10.3333,\n"
+            "        [ 8.0000,  8.3333,  8.6667,  9.0000,  9.3333,  9.6667, "
+            "10.0000, 10.3333,\n"
             "         10.6667, 11.0000, 11.3333, 11.6667]])");
 }
 
 // torch: str(torch.tensor([]))
 TEST(FormatPrintDataTest, EmptyFloat) {
-  const PrintData d = Floats(DType::kFloat32, Shape{0},
-      {});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([])");
+  const PrintData d = Floats(DType::kFloat32, Shape{0}, {});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([])");
 }
 
 // torch: str(torch.zeros(0, 3))
 TEST(FormatPrintDataTest, EmptyMatrix) {
-  const PrintData d = Floats(DType::kFloat32, Shape{0, 3},
-      {});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([], size=(0, 3))");
+  const PrintData d = Floats(DType::kFloat32, Shape{0, 3}, {});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([], size=(0, 3))");
 }
 
 // torch: str(torch.tensor([], dtype=torch.int64))
 TEST(FormatPrintDataTest, EmptyInt64) {
-  const PrintData d = Ints(DType::kInt64, Shape{0},
-      {});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([], dtype=torch.int64)");
+  const PrintData d = Ints(DType::kInt64, Shape{0}, {});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([], dtype=torch.int64)");
 }
 
 // torch: str(torch.zeros(2, 0, 3, dtype=torch.int32))
 TEST(FormatPrintDataTest, EmptyInt32ThreeDims) {
-  const PrintData d = Ints(DType::kInt32, Shape{2, 0, 3},
-      {});
+  const PrintData d = Ints(DType::kInt32, Shape{2, 0, 3}, {});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([], size=(2, 0, 3), dtype=torch.int32)");
 }
 
 // torch: str(torch.zeros(0, dtype=torch.bool))
 TEST(FormatPrintDataTest, EmptyBoolScalarShape) {
-  const PrintData d = Ints(DType::kBool, Shape{0},
-      {});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor([], dtype=torch.bool)");
+  const PrintData d = Ints(DType::kBool, Shape{0}, {});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor([], dtype=torch.bool)");
 }
 
 // torch: str(torch.tensor(5))
 TEST(FormatPrintDataTest, ScalarInt) {
-  const PrintData d = Ints(DType::kInt64, Shape{},
-      {5});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(5)");
+  const PrintData d = Ints(DType::kInt64, Shape{}, {5});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(5)");
 }
 
 // torch: str(torch.tensor(-7, dtype=torch.int32))
 TEST(FormatPrintDataTest, ScalarInt32) {
-  const PrintData d = Ints(DType::kInt32, Shape{},
-      {-7});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(-7, dtype=torch.int32)");
+  const PrintData d = Ints(DType::kInt32, Shape{}, {-7});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(-7, dtype=torch.int32)");
 }
 
 // torch: str(torch.tensor(False))
 TEST(FormatPrintDataTest, ScalarBool) {
-  const PrintData d = Ints(DType::kBool, Shape{},
-      {0});
-  EXPECT_EQ(FormatPrintData(d, {}),
-            "tensor(False)");
+  const PrintData d = Ints(DType::kBool, Shape{}, {0});
+  EXPECT_EQ(FormatPrintData(d, {}), "tensor(False)");
 }
 
 // torch: str(torch.tensor([1., 2.], requires_grad=True))
 TEST(FormatPrintDataTest, RequiresGrad) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2},
-      {1.0, 2.0});
+  const PrintData d = Floats(DType::kFloat32, Shape{2}, {1.0, 2.0});
   EXPECT_EQ(FormatPrintData(d, {"requires_grad=True"}),
             "tensor([1., 2.], requires_grad=True)");
 }
 
 // torch: str(torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True))
 TEST(FormatPrintDataTest, Float64RequiresGrad) {
-  const PrintData d = Floats(DType::kFloat64, Shape{2},
-      {1.0, 2.0});
+  const PrintData d = Floats(DType::kFloat64, Shape{2}, {1.0, 2.0});
   EXPECT_EQ(FormatPrintData(d, {"requires_grad=True"}),
             "tensor([1., 2.], dtype=torch.float64, requires_grad=True)");
 }
 
 // torch: str(torch.tensor([1., 2.], requires_grad=True) * 2)
 TEST(FormatPrintDataTest, GradFn) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2},
-      {2.0, 4.0});
+  const PrintData d = Floats(DType::kFloat32, Shape{2}, {2.0, 4.0});
   EXPECT_EQ(FormatPrintData(d, {"grad_fn=<MulBackward0>"}),
             "tensor([2., 4.], grad_fn=<MulBackward0>)");
 }
 
 // torch: str((torch.arange(8., requires_grad=True) * 1).sum())
 TEST(FormatPrintDataTest, ScalarGradFn) {
-  const PrintData d = Floats(DType::kFloat32, Shape{},
-      {28.0});
+  const PrintData d = Floats(DType::kFloat32, Shape{}, {28.0});
   EXPECT_EQ(FormatPrintData(d, {"grad_fn=<SumBackward0>"}),
             "tensor(28., grad_fn=<SumBackward0>)");
 }
 
-// torch: str(torch.tensor([1.25, 2.5, 3.75, 4.125, 5.5, 6.75, 7.125, 8.5, 9.25], dtype=torch.float64, requires_grad=True))
+// torch:
+// str(torch.tensor([1.25, 2.5, 3.75, 4.125, 5.5, 6.75, 7.125, 8.5, 9.25],
+// dtype=torch.float64, requires_grad=True))
 TEST(FormatPrintDataTest, SuffixWrapsToNewLine) {
-  const PrintData d = Floats(DType::kFloat64, Shape{9},
-      {1.25, 2.5, 3.75, 4.125, 5.5, 6.75, 7.125, 8.5, 9.25});
+  const PrintData d =
+      Floats(DType::kFloat64, Shape{9},
+             {1.25, 2.5, 3.75, 4.125, 5.5, 6.75, 7.125, 8.5, 9.25});
   EXPECT_EQ(FormatPrintData(d, {"requires_grad=True"}),
-            "tensor([1.2500, 2.5000, 3.7500, 4.1250, 5.5000, 6.7500, 7.1250, 8.5000, 9.2500],\n"
+            "tensor([1.2500, 2.5000, 3.7500, 4.1250, 5.5000, 6.7500, 7.1250, "
+            "8.5000, 9.2500],\n"
             "       dtype=torch.float64, requires_grad=True)");
 }
 
 // torch: str(torch.arange(12.).reshape(3, 4).requires_grad_())
 TEST(FormatPrintDataTest, SuffixAfterMultiLine) {
-  const PrintData d = Floats(DType::kFloat32, Shape{3, 4},
-      {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0});
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{3, 4},
+             {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0});
   EXPECT_EQ(FormatPrintData(d, {"requires_grad=True"}),
             "tensor([[ 0.,  1.,  2.,  3.],\n"
             "        [ 4.,  5.,  6.,  7.],\n"
@@ -537,9 +512,10 @@ TEST(FormatPrintDataTest, SuffixAfterMultiLine) {
 
 // torch: str(torch.arange(24.).reshape(2, 3, 4))
 TEST(FormatPrintDataTest, ThreeDim) {
-  const PrintData d = Floats(DType::kFloat32, Shape{2, 3, 4},
-      {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0,
-      13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0});
+  const PrintData d = Floats(
+      DType::kFloat32, Shape{2, 3, 4},
+      {0.0,  1.0,  2.0,  3.0,  4.0,  5.0,  6.0,  7.0,  8.0,  9.0,  10.0, 11.0,
+       12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[[ 0.,  1.,  2.,  3.],\n"
             "         [ 4.,  5.,  6.,  7.],\n"
@@ -553,7 +529,7 @@ TEST(FormatPrintDataTest, ThreeDim) {
 // torch: str(torch.arange(12).reshape(2, 3, 2) - 5)
 TEST(FormatPrintDataTest, ThreeDimInt) {
   const PrintData d = Ints(DType::kInt64, Shape{2, 3, 2},
-      {-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6});
+                           {-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6});
   EXPECT_EQ(FormatPrintData(d, {}),
             "tensor([[[-5, -4],\n"
             "         [-3, -2],\n"

@@ -32,7 +32,8 @@ TEST(OpTableTest, EveryOpHasSamples) {
         << "op '" << d.name << "' has no samples in tests/op_samples.cc";
   }
   for (const auto& [name, samples] : OpSamples()) {
-    EXPECT_NE(FindOp(name), nullptr) << "samples for unknown op '" << name << "'";
+    EXPECT_NE(FindOp(name), nullptr)
+        << "samples for unknown op '" << name << "'";
   }
 }
 
@@ -54,12 +55,17 @@ TEST(OpTableTest, SortedUniqueAndDocumented) {
 TEST(OpTableTest, RejectsBadArityAndAttributes) {
   OpContext ctx;
   Tensor x = RandomTensor({3}, 1);
-  EXPECT_EQ(RunOp("add", {x}, {}, ctx).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunOp("add", {x}, {}, ctx).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(RunOp("cumsum", {x}, {}, ctx).status().message(),
             "cumsum() missing required argument 'dim'");
-  EXPECT_EQ(RunOp("cumsum", {x}, {{"dim", AttrValue(std::string("a"))}}, ctx).status().message(),
+  EXPECT_EQ(RunOp("cumsum", {x}, {{"dim", AttrValue(std::string("a"))}}, ctx)
+                .status()
+                .message(),
             "cumsum(): argument 'dim' must be int, not str");
-  EXPECT_EQ(RunOp("sum", {x}, {{"axis", AttrValue(int64_t{0})}}, ctx).status().message(),
+  EXPECT_EQ(RunOp("sum", {x}, {{"axis", AttrValue(int64_t{0})}}, ctx)
+                .status()
+                .message(),
             "sum() got an unexpected keyword argument 'axis'");
 }
 
@@ -91,7 +97,8 @@ Prepared Prepare(const OpDef& op, const OpSample& s, DType dtype, bool grad,
         EXPECT_TRUE(leaf.set_requires_grad(true).ok());
       }
       in = leaf;
-      if (i == 0 && s.symmetrize_input0) in = Unwrap(Add(leaf, Unwrap(T(leaf))));
+      if (i == 0 && s.symmetrize_input0)
+        in = Unwrap(Add(leaf, Unwrap(T(leaf))));
       if (i == 0 && op.inplace) in = Unwrap(Clone(in));
     } else if (i == 0 && op.inplace) {
       in = Unwrap(Clone(in));
@@ -103,7 +110,8 @@ Prepared Prepare(const OpDef& op, const OpSample& s, DType dtype, bool grad,
 }
 
 // sum_k sum(w_k * out_k) (or w_k * out_k^2) over floating outputs.
-absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs, const OpSample& s) {
+absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs,
+                            const OpSample& s) {
   Tensor loss;
   for (size_t k = 0; k < outs.size(); ++k) {
     if (!IsFloating(outs[k].dtype())) continue;
@@ -121,7 +129,8 @@ absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs, const OpSample& s) 
   return loss;
 }
 
-double EvalLoss(const OpDef& op, const OpSample& s, const std::vector<Tensor>& leaves) {
+double EvalLoss(const OpDef& op, const OpSample& s,
+                const std::vector<Tensor>& leaves) {
   NoGradGuard ng;
   OpSample copy = s;
   for (size_t i = 0; i < leaves.size(); ++i) {
@@ -145,7 +154,8 @@ TEST_P(OpGenericTest, NumericalGradient) {
   if (!op->differentiable) {
     // Non-differentiable ops must not produce outputs that require grad.
     for (const OpSample& s : OpSamples().at(op->name)) {
-      if (op->inplace) continue;  // zero_, fill_, index_put_: no history to check
+      if (op->inplace)
+        continue;  // zero_, fill_, index_put_: no history to check
       Prepared p = Prepare(*op, s, DType::kFloat64, true);
       OpContext ctx;
       Generator gen(0);
@@ -167,7 +177,8 @@ TEST_P(OpGenericTest, NumericalGradient) {
     ASSERT_TRUE(outs.ok()) << outs.status();
     auto loss = Loss(*outs, s);
     ASSERT_TRUE(loss.ok()) << loss.status();
-    if (!loss->defined() || !loss->requires_grad()) continue;  // e.g. integer-only sample
+    if (!loss->defined() || !loss->requires_grad())
+      continue;  // e.g. integer-only sample
     {
       absl::Status st = Backward(*loss);
       ASSERT_TRUE(st.ok()) << st;
@@ -194,7 +205,8 @@ TEST_P(OpGenericTest, NumericalGradient) {
         vm[e] -= eps;
         plus[i] = *FromDoubles(vp, leaf.sizes(), DType::kFloat64);
         minus[i] = *FromDoubles(vm, leaf.sizes(), DType::kFloat64);
-        const double numeric = (EvalLoss(*op, s, plus) - EvalLoss(*op, s, minus)) / (2 * eps);
+        const double numeric =
+            (EvalLoss(*op, s, plus) - EvalLoss(*op, s, minus)) / (2 * eps);
         EXPECT_NEAR(a[e], numeric, 1e-5 + 1e-4 * std::abs(numeric))
             << "input " << i << " element " << e;
       }
@@ -221,7 +233,8 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
     ASSERT_TRUE(o32.ok()) << o32.status();
     ASSERT_EQ(o64->size(), o32->size());
     bool has_float_input = false;
-    for (const Tensor& t : s.inputs) has_float_input |= IsFloating(t.dtype()) && !t.is_wrapped_number();
+    for (const Tensor& t : s.inputs)
+      has_float_input |= IsFloating(t.dtype()) && !t.is_wrapped_number();
     for (size_t k = 0; k < o64->size(); ++k) {
       const Tensor& a = (*o64)[k];
       const Tensor& b = (*o32)[k];
@@ -231,14 +244,16 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
       } else if (!has_float_input || a.dtype() != DType::kFloat64) {
         EXPECT_EQ(a.dtype(), b.dtype()) << "output " << k;
       }
-      if (IsComplex(a.dtype()) || op->name == "rand" || op->name == "randn") continue;
+      if (IsComplex(a.dtype()) || op->name == "rand" || op->name == "randn")
+        continue;
       std::vector<double> va = a.ToDoubles(), vb = b.ToDoubles();
       ASSERT_EQ(va.size(), vb.size());
       for (size_t e = 0; e < va.size(); ++e) {
         if (op->name == "linalg.eigh" && k == 1) {
           EXPECT_NEAR(std::abs(va[e]), std::abs(vb[e]), 1e-4) << "output " << k;
         } else {
-          EXPECT_NEAR(va[e], vb[e], 1e-4 + 1e-4 * std::abs(va[e])) << "output " << k << " element " << e;
+          EXPECT_NEAR(va[e], vb[e], 1e-4 + 1e-4 * std::abs(va[e]))
+              << "output " << k << " element " << e;
         }
       }
     }
@@ -266,7 +281,8 @@ TEST_P(OpGenericTest, NonContiguousInputsGiveSameResult) {
       std::vector<double> va = (*oa)[k].ToDoubles(), vb = (*ob)[k].ToDoubles();
       ASSERT_EQ(va.size(), vb.size());
       for (size_t e = 0; e < va.size(); ++e) {
-        EXPECT_NEAR(va[e], vb[e], 1e-12 + 1e-12 * std::abs(va[e])) << "output " << k;
+        EXPECT_NEAR(va[e], vb[e], 1e-12 + 1e-12 * std::abs(va[e]))
+            << "output " << k;
       }
     }
   }
@@ -276,7 +292,8 @@ INSTANTIATE_TEST_SUITE_P(AllOps, OpGenericTest, ::testing::ValuesIn(OpNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string n = info.param;
                            for (char& c : n) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             if (!std::isalnum(static_cast<unsigned char>(c)))
+                               c = '_';
                            }
                            return n;
                          });

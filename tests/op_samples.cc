@@ -16,7 +16,9 @@ Tensor RandomTensor(const Shape& shape, uint64_t seed, double lo, double hi) {
 namespace {
 
 Tensor R(const Shape& s, uint64_t seed) { return RandomTensor(s, seed); }
-Tensor Pos(const Shape& s, uint64_t seed) { return RandomTensor(s, seed, 0.5, 2.0); }
+Tensor Pos(const Shape& s, uint64_t seed) {
+  return RandomTensor(s, seed, 0.5, 2.0);
+}
 Tensor I64(const std::vector<int64_t>& v, const Shape& s) {
   return *FromInts(v, s, DType::kInt64);
 }
@@ -29,19 +31,26 @@ AttrValue S(Scalar v) { return AttrValue(v); }
 
 std::map<std::string, std::vector<OpSample>> Build() {
   std::map<std::string, std::vector<OpSample>> m;
-  auto add = [&](const std::string& op, OpSample s) { m[op].push_back(std::move(s)); };
+  auto add = [&](const std::string& op, OpSample s) {
+    m[op].push_back(std::move(s));
+  };
   // Shapes for elementwise binary ops: same, broadcast both ways, scalar.
   auto binary = [&](const std::string& op, bool positive_rhs) {
-    auto rhs = [&](const Shape& s, uint64_t seed) { return positive_rhs ? Pos(s, seed) : R(s, seed); };
+    auto rhs = [&](const Shape& s, uint64_t seed) {
+      return positive_rhs ? Pos(s, seed) : R(s, seed);
+    };
     add(op, {"same", {R({2, 3}, 1), rhs({2, 3}, 2)}, {}});
     add(op, {"broadcast", {R({4, 1, 3}, 3), rhs({2, 1}, 4)}, {}});
-    add(op, {"wrapped scalar", {R({3}, 5), WrapScalar(positive_rhs ? 1.7 : -0.6)}, {}});
+    add(op, {"wrapped scalar",
+             {R({3}, 5), WrapScalar(positive_rhs ? 1.7 : -0.6)},
+             {}});
     add(op, {"0-dim", {R({}, 6), rhs({2, 2}, 7)}, {}});
   };
   binary("add", false);
   add("add", {"alpha", {R({3}, 8), R({3}, 9)}, {{"alpha", S(2.5)}}});
   binary("sub", false);
-  add("sub", {"alpha", {R({2, 2}, 10), R({2}, 11)}, {{"alpha", S(int64_t{3})}}});
+  add("sub",
+      {"alpha", {R({2, 2}, 10), R({2}, 11)}, {{"alpha", S(int64_t{3})}}});
   binary("mul", false);
   binary("div", true);
   add("pow", {"tensor ** tensor", {Pos({2, 3}, 12), R({2, 3}, 13)}, {}});
@@ -53,7 +62,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
   binary("minimum", false);
   for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"}) {
     add(op, {"float", {R({2, 3}, 20), R({3}, 21)}, {}});
-    add(op, {"int vs scalar", {I64({1, 2, 3}, {3}), WrapScalar(int64_t{2})}, {}});
+    add(op,
+        {"int vs scalar", {I64({1, 2, 3}, {3}), WrapScalar(int64_t{2})}, {}});
   }
   add("eq", {"bool", {Bools({1, 0, 1}, {3}), Bools({1, 1, 0}, {3})}, {}});
   for (const char* op : {"neg", "exp", "sin", "cos", "tanh", "sigmoid"}) {
@@ -67,18 +77,28 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("log", {"positive", {Pos({2, 5}, 33)}, {}});
   add("sqrt", {"positive", {Pos({2, 5}, 34)}, {}});
   add("exp", {"int", {I64({0, 1, 2}, {3})}, {}});
-  add("clamp", {"min and max", {R({3, 4}, 35)}, {{"min", S(-0.5)}, {"max", S(0.4)}}});
+  add("clamp",
+      {"min and max", {R({3, 4}, 35)}, {{"min", S(-0.5)}, {"max", S(0.4)}}});
   add("clamp", {"min only", {R({5}, 36)}, {{"min", S(0.0)}}});
   add("clamp", {"max only", {R({5}, 37)}, {{"max", S(int64_t{0})}}});
-  add("where", {"broadcast", {Bools({1, 0, 1}, {3}), R({2, 3}, 38), R({2, 1}, 39)}, {}});
-  add("where", {"scalar other", {Bools({0, 1}, {2}), R({2}, 40), WrapScalar(0.0)}, {}});
+  add("where",
+      {"broadcast", {Bools({1, 0, 1}, {3}), R({2, 3}, 38), R({2, 1}, 39)}, {}});
+  add("where",
+      {"scalar other", {Bools({0, 1}, {2}), R({2}, 40), WrapScalar(0.0)}, {}});
   // ---- creation (not differentiable: forward checks only) ----
   add("zeros", {"2x3", {}, {{"size", Ints({2, 3})}}});
-  add("ones", {"int64", {}, {{"size", Ints({4})}, {"dtype", AttrValue(DType::kInt64)}}});
+  add("ones", {"int64",
+               {},
+               {{"size", Ints({4})}, {"dtype", AttrValue(DType::kInt64)}}});
   add("full", {"float", {}, {{"size", Ints({2, 2})}, {"fill_value", S(1.5)}}});
   add("arange", {"int", {}, {{"end", S(int64_t{5})}}});
-  add("arange", {"float step", {}, {{"start", S(1.0)}, {"end", S(2.0)}, {"step", S(0.25)}}});
-  add("linspace", {"5 steps", {}, {{"start", S(int64_t{0})}, {"end", S(int64_t{1})}, {"steps", I(5)}}});
+  add("arange", {"float step",
+                 {},
+                 {{"start", S(1.0)}, {"end", S(2.0)}, {"step", S(0.25)}}});
+  add("linspace",
+      {"5 steps",
+       {},
+       {{"start", S(int64_t{0})}, {"end", S(int64_t{1})}, {"steps", I(5)}}});
   add("eye", {"3x4", {}, {{"n", I(3)}, {"m", I(4)}}});
   add("rand", {"2x3", {}, {{"size", Ints({2, 3})}}});
   add("randn", {"20", {}, {{"size", Ints({20})}}});
@@ -87,64 +107,94 @@ std::map<std::string, std::vector<OpSample>> Build() {
   {
     // A float32 result rounds: a larger step keeps the difference quotient
     // above the rounding noise (the op is linear, so the step costs nothing).
-    OpSample s{"to float32", {R({2, 3}, 43)}, {{"dtype", AttrValue(DType::kFloat32)}}};
+    OpSample s{
+        "to float32", {R({2, 3}, 43)}, {{"dtype", AttrValue(DType::kFloat32)}}};
     s.grad_eps = 1e-2;
     add("to", s);
   }
-  add("to", {"int to float64", {I64({1, 2}, {2})}, {{"dtype", AttrValue(DType::kFloat64)}}});
+  add("to", {"int to float64",
+             {I64({1, 2}, {2})},
+             {{"dtype", AttrValue(DType::kFloat64)}}});
   // ---- shape ----
   add("reshape", {"view", {R({2, 6}, 44)}, {{"shape", Ints({3, -1})}}});
   add("reshape", {"copy", {*T(R({3, 4}, 45))}, {{"shape", Ints({12})}}});
   add("view", {"split", {R({12}, 46)}, {{"shape", Ints({2, 2, 3})}}});
   add("flatten", {"all", {R({2, 3, 2}, 47)}, {}});
-  add("flatten", {"middle", {R({2, 3, 2, 2}, 48)}, {{"start_dim", I(1)}, {"end_dim", I(2)}}});
+  add("flatten", {"middle",
+                  {R({2, 3, 2, 2}, 48)},
+                  {{"start_dim", I(1)}, {"end_dim", I(2)}}});
   add("squeeze", {"all", {R({1, 3, 1}, 49)}, {}});
   add("squeeze", {"dim", {R({3, 1}, 50)}, {{"dim", I(-1)}}});
   add("unsqueeze", {"front", {R({3}, 51)}, {{"dim", I(0)}}});
   add("unsqueeze", {"back", {R({2, 3}, 52)}, {{"dim", I(-1)}}});
-  add("transpose", {"3d", {R({2, 3, 4}, 53)}, {{"dim0", I(0)}, {"dim1", I(2)}}});
+  add("transpose",
+      {"3d", {R({2, 3, 4}, 53)}, {{"dim0", I(0)}, {"dim1", I(2)}}});
   add("T", {"matrix", {R({2, 3}, 54)}, {}});
   add("permute", {"3d", {R({2, 3, 4}, 55)}, {{"dims", Ints({2, 0, 1})}}});
   add("expand", {"leading", {R({3}, 56)}, {{"size", Ints({2, 3})}}});
   add("expand", {"size-1 dim", {R({3, 1}, 57)}, {{"size", Ints({-1, 4})}}});
   add("cat", {"dim 0", {R({2, 3}, 58), R({1, 3}, 59)}, {}});
-  add("cat", {"dim 1", {R({2, 1}, 60), R({2, 2}, 61), R({2, 3}, 62)}, {{"dim", I(1)}}});
+  add("cat", {"dim 1",
+              {R({2, 1}, 60), R({2, 2}, 61), R({2, 3}, 62)},
+              {{"dim", I(1)}}});
   add("stack", {"dim 0", {R({3}, 63), R({3}, 64)}, {}});
   add("stack", {"dim -1", {R({2, 2}, 65), R({2, 2}, 66)}, {{"dim", I(-1)}}});
   add("clone", {"matrix", {R({2, 3}, 67)}, {}});
   add("contiguous", {"transposed", {*T(R({2, 3}, 68))}, {}});
   add("select", {"row", {R({3, 4}, 69)}, {{"dim", I(0)}, {"index", I(-1)}}});
   add("select", {"column", {R({3, 4}, 70)}, {{"dim", I(1)}, {"index", I(2)}}});
-  add("slice", {"step", {R({7, 2}, 71)}, {{"start", I(1)}, {"end", I(6)}, {"step", I(2)}}});
-  add("slice", {"negative start", {R({2, 5}, 72)}, {{"dim", I(1)}, {"start", I(-3)}}});
-  add("index", {"int and slice", {R({3, 4}, 73)}, {{"index", AttrValue(std::string("1, ::2"))}}});
-  add("index", {"None and ellipsis", {R({2, 3}, 74)}, {{"index", AttrValue(std::string("None, ..., 1"))}}});
-  add("index_put_", {"row", {R({3, 2}, 75), R({2}, 76)}, {{"index", AttrValue(std::string("1"))}}});
-  add("index_put_", {"strided slice, broadcast value", {R({4, 3}, 77), R({1}, 78)},
+  add("slice", {"step",
+                {R({7, 2}, 71)},
+                {{"start", I(1)}, {"end", I(6)}, {"step", I(2)}}});
+  add("slice",
+      {"negative start", {R({2, 5}, 72)}, {{"dim", I(1)}, {"start", I(-3)}}});
+  add("index", {"int and slice",
+                {R({3, 4}, 73)},
+                {{"index", AttrValue(std::string("1, ::2"))}}});
+  add("index", {"None and ellipsis",
+                {R({2, 3}, 74)},
+                {{"index", AttrValue(std::string("None, ..., 1"))}}});
+  add("index_put_", {"row",
+                     {R({3, 2}, 75), R({2}, 76)},
+                     {{"index", AttrValue(std::string("1"))}}});
+  add("index_put_", {"strided slice, broadcast value",
+                     {R({4, 3}, 77), R({1}, 78)},
                      {{"index", AttrValue(std::string("::2, 1:"))}}});
   // ---- reductions ----
   add("sum", {"all", {R({3, 4}, 80)}, {}});
-  add("sum", {"dims keepdim", {R({2, 3, 4}, 81)}, {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
+  add("sum", {"dims keepdim",
+              {R({2, 3, 4}, 81)},
+              {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
   add("sum", {"int", {I64({1, 2, 3}, {3})}, {}});
   add("mean", {"all", {R({3, 4}, 82)}, {}});
   add("mean", {"dim", {R({2, 3, 4}, 83)}, {{"dim", Ints({1})}}});
   add("prod", {"all", {R({2, 3}, 84)}, {}});
-  add("prod", {"dim keepdim", {R({3, 4}, 85)}, {{"dim", I(1)}, {"keepdim", AttrValue(true)}}});
-  add("prod", {"with a zero", {*FromDoubles({0.5, 0.0, 2.0, -1.5}, {4}, DType::kFloat64)}, {}});
+  add("prod", {"dim keepdim",
+               {R({3, 4}, 85)},
+               {{"dim", I(1)}, {"keepdim", AttrValue(true)}}});
+  add("prod", {"with a zero",
+               {*FromDoubles({0.5, 0.0, 2.0, -1.5}, {4}, DType::kFloat64)},
+               {}});
   add("max", {"all", {R({3, 4}, 86)}, {}});
   add("min", {"all", {R({3, 4}, 87)}, {}});
   add("max.dim", {"dim 1", {R({3, 4}, 88)}, {{"dim", I(1)}}});
-  add("max.dim", {"dim 0 keepdim", {R({3, 4}, 89)}, {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("max.dim", {"dim 0 keepdim",
+                  {R({3, 4}, 89)},
+                  {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
   add("min.dim", {"dim -1", {R({2, 5}, 90)}, {{"dim", I(-1)}}});
   add("argmax", {"all", {R({3, 4}, 91)}, {}});
   add("argmax", {"dim", {R({3, 4}, 92)}, {{"dim", I(1)}}});
-  add("argmin", {"dim keepdim", {R({3, 4}, 93)}, {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("argmin", {"dim keepdim",
+                 {R({3, 4}, 93)},
+                 {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
   // ---- scans ----
   add("cumsum", {"dim 0", {R({3, 4}, 94)}, {{"dim", I(0)}}});
   add("cumsum", {"dim -1", {R({2, 3, 4}, 95)}, {{"dim", I(-1)}}});
   add("cumprod", {"dim 1", {R({3, 4}, 96)}, {{"dim", I(1)}}});
-  add("cumprod", {"with a zero", {*FromDoubles({0.5, 2.0, 0.0, -1.5, 3.0}, {5}, DType::kFloat64)},
-                  {{"dim", I(0)}}});
+  add("cumprod",
+      {"with a zero",
+       {*FromDoubles({0.5, 2.0, 0.0, -1.5, 3.0}, {5}, DType::kFloat64)},
+       {{"dim", I(0)}}});
   // ---- linear algebra ----
   add("dot", {"vectors", {R({5}, 100), R({5}, 101)}, {}});
   add("mv", {"matrix vector", {R({3, 4}, 102), R({4}, 103)}, {}});
@@ -152,16 +202,20 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("mm", {"transposed", {*T(R({4, 3}, 106)), R({4, 2}, 107)}, {}});
   add("matmul", {"batched broadcast", {R({2, 3, 4}, 108), R({4, 5}, 109)}, {}});
   add("matmul", {"vector matrix", {R({4}, 110), R({4, 3}, 111)}, {}});
-  add("matmul", {"batch x batch", {R({2, 1, 2, 3}, 112), R({3, 3, 2}, 113)}, {}});
+  add("matmul",
+      {"batch x batch", {R({2, 1, 2, 3}, 112), R({3, 3, 2}, 113)}, {}});
   add("matmul", {"matrix vector", {R({2, 3}, 114), R({3}, 115)}, {}});
   add("outer", {"vectors", {R({3}, 116), R({4}, 117)}, {}});
   add("norm", {"2-norm", {R({3, 4}, 118)}, {}});
   add("norm", {"1-norm", {R({5}, 119)}, {{"p", AttrValue(1.0)}}});
-  add("norm", {"fro", {R({2, 3}, 120)}, {{"p", AttrValue(std::string("fro"))}}});
+  add("norm",
+      {"fro", {R({2, 3}, 120)}, {{"p", AttrValue(std::string("fro"))}}});
   add("norm", {"dim", {R({3, 4}, 121)}, {{"dim", Ints({1})}}});
   add("norm", {"p=3", {R({4}, 122)}, {{"p", AttrValue(3.0)}}});
   add("linalg.norm", {"vector", {R({4}, 123)}, {}});
-  add("linalg.norm", {"dim keepdim", {R({3, 4}, 124)}, {{"dim", Ints({0})}, {"keepdim", AttrValue(true)}}});
+  add("linalg.norm", {"dim keepdim",
+                      {R({3, 4}, 124)},
+                      {{"dim", Ints({0})}, {"keepdim", AttrValue(true)}}});
   {
     OpSample s{"symmetric 3x3", {R({3, 3}, 125)}, {}};
     s.symmetrize_input0 = true;
@@ -169,7 +223,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
     add("linalg.eigh", s);
   }
   add("linalg.eig", {"3x3", {R({3, 3}, 126)}, {}});
-  add("linalg.eigvals", {"rotation", {*FromDoubles({0, -1, 1, 0}, {2, 2}, DType::kFloat64)}, {}});
+  add("linalg.eigvals",
+      {"rotation", {*FromDoubles({0, -1, 1, 0}, {2, 2}, DType::kFloat64)}, {}});
   // ---- in place (the generic test applies them to clones) ----
   add("add_", {"broadcast", {R({2, 3}, 130), R({3}, 131)}, {}});
   add("sub_", {"alpha", {R({3}, 132), R({3}, 133)}, {{"alpha", S(0.5)}}});
@@ -184,7 +239,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
 }  // namespace
 
 const std::map<std::string, std::vector<OpSample>>& OpSamples() {
-  static const auto* samples = new std::map<std::string, std::vector<OpSample>>(Build());
+  static const auto* samples =
+      new std::map<std::string, std::vector<OpSample>>(Build());
   return *samples;
 }
 

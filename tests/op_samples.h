@@ -33,7 +33,8 @@ const std::map<std::string, std::vector<OpSample>>& OpSamples();
 
 // A float64 tensor of `shape` with values in [lo, hi), deterministic per
 // `seed`.
-Tensor RandomTensor(const Shape& shape, uint64_t seed, double lo = -1.0, double hi = 1.0);
+Tensor RandomTensor(const Shape& shape, uint64_t seed, double lo = -1.0,
+                    double hi = 1.0);
 
 }  // namespace tensord::testing
 

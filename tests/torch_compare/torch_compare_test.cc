@@ -57,6 +57,7 @@ struct TensorData {
   std::vector<int64_t> ints;   // integral and bool values
   bool wrapped = false;
   bool requires_grad = false;
+  std::optional<std::vector<int64_t>> perm;  // pass input.permute(perm)
 };
 
 struct Output {
@@ -305,6 +306,20 @@ CaseFile LoadCaseFile(const std::string& path) {
       st = ParseTensor(rest, 0, &t);
       if (st.ok() && t.wrapped && !t.shape.empty()) st = absl::InvalidArgumentError("wrapped non-0-dim");
       cur->inputs.push_back(std::move(t));
+    } else if (kw == "perm") {
+      size_t idx;
+      int64_t n;
+      if (toks.size() < 3 || !absl::SimpleAtoi(toks[1], &idx) || idx >= cur->inputs.size() ||
+          !absl::SimpleAtoi(toks[2], &n) || n < 0 || toks.size() != 3 + static_cast<size_t>(n)) {
+        return fail("bad perm record"), f;
+      }
+      std::vector<int64_t> dims;
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t d;
+        if (!absl::SimpleAtoi(toks[3 + i], &d)) return fail("bad perm record"), f;
+        dims.push_back(d);
+      }
+      cur->inputs[idx].perm = dims;
     } else if (kw == "err") {
       cur->expect_error = true;
       cur->error = line.size() > 4 ? line.substr(4) : "";
@@ -486,6 +501,7 @@ std::string DescribeCase(const Case& c) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     parts.push_back(absl::StrCat("in", i, "=", Describe(c.inputs[i]),
+                                 c.inputs[i].perm ? ".permute(" + absl::StrJoin(*c.inputs[i].perm, ", ") + ")" : "",
                                  c.inputs[i].requires_grad ? " (requires_grad)" : ""));
   }
   for (const auto& [k, v] : c.attr_text) parts.push_back(k + "=" + v);
@@ -633,73 +649,84 @@ bool CloseC(cd g, cd w, Tol tol) {
   return std::abs(g - w) <= tol.atol + tol.rtol * std::abs(w);
 }
 
-// eig's eigenvalues (2-D input only): as a multiset. Fills perm[j] = index of
-// our eigenvalue matched to torch's j-th, or -1.
+// eig's eigenvalues (..., n): per batch, as a multiset. Fills perm[b][j] =
+// the index of our eigenvalue matched to torch's j-th of batch b, or -1.
+using Perm = std::vector<std::vector<int64_t>>;
+
 void CompareEigvalsSet(const std::string& what, const Tensor& got, const TensorData& want,
-                       std::vector<int64_t>* perm, std::vector<std::string>* out) {
+                       Perm* perm, std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
   const Values gv = ReadValues(got);
   const std::vector<cd> g = Complexes(gv.re, gv.im), w = Complexes(want.re, want.im);
   const Tol tol = TolFor(want.dtype, DTypeName(got.dtype()));
-  std::vector<bool> used(g.size(), false);
-  perm->assign(w.size(), -1);
+  const size_t n = want.shape.empty() ? 1 : static_cast<size_t>(want.shape.back());
+  const size_t batch = n ? w.size() / n : 0;
+  perm->assign(batch, std::vector<int64_t>(n, -1));
   Mismatches mm;
-  for (size_t j = 0; j < w.size(); ++j) {
-    int64_t best = -1;
-    for (size_t k = 0; k < g.size(); ++k) {
-      if (used[k]) continue;
-      if (best < 0 || std::abs(g[k] - w[j]) < std::abs(g[static_cast<size_t>(best)] - w[j])) {
-        best = static_cast<int64_t>(k);
+  for (size_t b = 0; b < batch; ++b) {
+    std::vector<bool> used(n, false);
+    for (size_t j = 0; j < n; ++j) {
+      const cd wj = w[b * n + j];
+      int64_t best = -1;
+      for (size_t k = 0; k < n; ++k) {
+        if (used[k]) continue;
+        if (best < 0 ||
+            std::abs(g[b * n + k] - wj) < std::abs(g[b * n + static_cast<size_t>(best)] - wj)) {
+          best = static_cast<int64_t>(k);
+        }
       }
-    }
-    if (best >= 0 && CloseC(g[static_cast<size_t>(best)], w[j], tol)) {
-      used[static_cast<size_t>(best)] = true;
-      (*perm)[j] = best;
-    } else {
-      mm.Add(absl::StrCat("eigenvalue ", j), best < 0 ? "none" : "no close match",
-             Num(w[j].real()) + "," + Num(w[j].imag()) + "j");
+      if (best >= 0 && CloseC(g[b * n + static_cast<size_t>(best)], wj, tol)) {
+        used[static_cast<size_t>(best)] = true;
+        (*perm)[b][j] = best;
+      } else {
+        mm.Add(FlatIndex(want.shape, b * n + j), "no close match in its batch",
+               Num(wj.real()) + "," + Num(wj.imag()) + "j");
+      }
     }
   }
   if (!mm.empty()) {
     std::vector<std::string> gs;
     for (const cd& x : g) gs.push_back(Num(x.real()) + "," + Num(x.imag()) + "j");
-    out->push_back(what + " (as a set): " + mm.Summary(w.size()) + "\n      tensord: {" +
+    out->push_back(what + " (as a set per batch): " + mm.Summary(w.size()) + "\n      tensord: {" +
                    absl::StrJoin(gs, "; ") + "}");
   }
 }
 
-// eig's eigenvectors (2-D): torch's column j against our column perm[j], up
-// to a unit complex factor.
+// eig's eigenvectors (..., n, n): torch's column j against our column
+// perm[b][j], up to a unit complex factor.
 void CompareEigvecsPhase(const std::string& what, const Tensor& got, const TensorData& want,
-                         const std::vector<int64_t>& perm, std::vector<std::string>* out) {
+                         const Perm& perm, std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
-  if (want.shape.size() != 2) {
-    out->push_back(what + ": eigvecs_phase supports 2-D inputs only");
+  if (want.shape.size() < 2) {
+    out->push_back(what + ": eigvecs_phase needs matrices");
     return;
   }
   const Values gv = ReadValues(got);
   const std::vector<cd> g = Complexes(gv.re, gv.im), w = Complexes(want.re, want.im);
   const Tol tol = TolFor(want.dtype, DTypeName(got.dtype()));
-  const int64_t n = want.shape[0];
+  const size_t n = static_cast<size_t>(want.shape.back());
+  const size_t batch = n ? w.size() / (n * n) : 0;
   Mismatches mm;
-  for (int64_t j = 0; j < n; ++j) {
-    const int64_t k = j < static_cast<int64_t>(perm.size()) ? perm[static_cast<size_t>(j)] : -1;
-    if (k < 0) {
-      mm.Add(absl::StrCat("column ", j), "unmatched eigenvalue", "-");
-      continue;
-    }
-    cd inner = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      inner += std::conj(g[static_cast<size_t>(i * n + k)]) * w[static_cast<size_t>(i * n + j)];
-    }
-    const cd phase = std::abs(inner) > 0 ? inner / std::abs(inner) : cd(1.0);
-    for (int64_t i = 0; i < n; ++i) {
-      const cd gg = g[static_cast<size_t>(i * n + k)] * phase;
-      const cd ww = w[static_cast<size_t>(i * n + j)];
-      if (!CloseC(gg, ww, tol)) {
-        mm.Add(absl::StrCat("[", i, ", ", j, "] (our column ", k, ")"),
-               Num(gg.real()) + "," + Num(gg.imag()) + "j",
-               Num(ww.real()) + "," + Num(ww.imag()) + "j");
+  for (size_t b = 0; b < batch; ++b) {
+    const size_t base = b * n * n;
+    for (size_t j = 0; j < n; ++j) {
+      const int64_t k = b < perm.size() && j < perm[b].size() ? perm[b][j] : -1;
+      if (k < 0) {
+        mm.Add(absl::StrCat("batch ", b, " column ", j), "unmatched eigenvalue", "-");
+        continue;
+      }
+      const size_t kk = static_cast<size_t>(k);
+      cd inner = 0;
+      for (size_t i = 0; i < n; ++i) inner += std::conj(g[base + i * n + kk]) * w[base + i * n + j];
+      const cd phase = std::abs(inner) > 0 ? inner / std::abs(inner) : cd(1.0);
+      for (size_t i = 0; i < n; ++i) {
+        const cd gg = g[base + i * n + kk] * phase;
+        const cd ww = w[base + i * n + j];
+        if (!CloseC(gg, ww, tol)) {
+          mm.Add(absl::StrCat(FlatIndex(want.shape, base + i * n + j), " (our column ", k, ")"),
+                 Num(gg.real()) + "," + Num(gg.imag()) + "j",
+                 Num(ww.real()) + "," + Num(ww.imag()) + "j");
+        }
       }
     }
   }
@@ -733,6 +760,12 @@ void RunCase(const Case& c) {
     ASSERT_TRUE(cl.ok()) << "clone: " << cl.status();
     args[0] = *cl;
   }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!c.inputs[i].perm) continue;
+    auto p = Permute(args[i], *c.inputs[i].perm);
+    ASSERT_TRUE(p.ok()) << "input " << i << ": permute: " << p.status();
+    args[i] = *p;
+  }
   Generator gen(c.seed.value_or(67280421310721ULL));
   OpContext ctx;
   ctx.generator = &gen;
@@ -762,7 +795,7 @@ void RunCase(const Case& c) {
 
   // ---- forward ----
   std::vector<std::string> problems;
-  std::vector<int64_t> perm;
+  Perm perm;
   for (size_t k = 0; k < got.size(); ++k) {
     const Output& o = c.outs[k];
     const std::string what = absl::StrCat("output ", k);
