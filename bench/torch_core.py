@@ -133,10 +133,10 @@ def time_step(step, min_time, repetitions):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--filter", default="", help="regex on case names")
-    p.add_argument("--min-time", type=float, default=0.3,
-                   help="seconds per timed round (default 0.3)")
-    p.add_argument("--repetitions", type=int, default=3,
-                   help="timed rounds per case and threading (default 3)")
+    p.add_argument("--min-time", type=float, default=0.2,
+                   help="seconds per timed round (default 0.2)")
+    p.add_argument("--repetitions", type=int, default=5,
+                   help="timed rounds per case and threading (default 5)")
     args = p.parse_args()
 
     torch.manual_seed(0)

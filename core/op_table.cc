@@ -353,9 +353,16 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def(
       "sum", {"self"}, {Opt("dim", AT::kInts), KeepDim(), DTypeAttr()}, true,
       "sum over all or the given dims", [](const Args& a, OpContext&) -> Outs {
+        // With dtype, torch casts the input first.
+        Tensor x = a[0];
+        if (a.Has("dtype")) {
+          TENSORD_ASSIGN_OR_RETURN(x, To(x, *a.OptDType("dtype")));
+        }
         TENSORD_ASSIGN_OR_RETURN(Tensor s,
-                                 Sum(a[0], a.Ints("dim"), a.Bool("keepdim")));
-        if (a.Has("dtype")) return One(To(s, *a.OptDType("dtype")));
+                                 Sum(x, a.Ints("dim"), a.Bool("keepdim")));
+        if (a.Has("dtype") && s.dtype() != *a.OptDType("dtype")) {
+          return One(To(s, *a.OptDType("dtype")));
+        }
         return std::vector<Tensor>{s};
       }));
   t.push_back(Def("mean", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, true,

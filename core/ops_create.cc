@@ -40,6 +40,12 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
   const bool all_int =
       start.is_integral() && end.is_integral() && step.is_integral();
   const DType dt = dtype ? *dtype : (all_int ? DType::kInt64 : kDefaultFloat);
+  if (!all_int && IsIntegral(dt, false)) {
+    // torch computes integer ranges in int64: the bounds and step are
+    // truncated first (so a step of 0.5 becomes 0).
+    return Arange(Scalar(start.to_int()), Scalar(end.to_int()),
+                  Scalar(step.to_int()), dt);
+  }
   const double s = start.to_double(), e = end.to_double(),
                st = step.to_double();
   if (st == 0) return absl::InvalidArgumentError("step must be nonzero");
@@ -104,12 +110,14 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
       } else if constexpr (std::is_same_v<T, complex64>) {
         p[i] = complex64(static_cast<float>(v), 0.f);
       } else if constexpr (std::is_same_v<T, float>) {
-        // torch computes float32 linspace in float.
+        // torch's float32 linspace: a float step, and each value formed
+        // with one rounding (a fused multiply-add).
         const float fs = static_cast<float>(s), fe = static_cast<float>(e);
         const float fstep =
             steps > 1 ? (fe - fs) / static_cast<float>(steps - 1) : 0.f;
-        p[i] = i < half ? fs + fstep * static_cast<float>(i)
-                        : fe - fstep * static_cast<float>(steps - i - 1);
+        p[i] = i < half
+                   ? std::fma(fstep, static_cast<float>(i), fs)
+                   : std::fma(-fstep, static_cast<float>(steps - i - 1), fe);
       } else {
         p[i] = static_cast<T>(v);
       }

@@ -168,6 +168,11 @@ inline T PowT(T a, T b) {
   if constexpr (std::is_same_v<T, bool>) {
     return a || !b;
   } else if constexpr (std::is_integral_v<T>) {
+    if (b < 0) {  // integer division semantics: only 1 and -1 survive
+      if (a == 1) return T(1);
+      if (a == -1) return (b % 2 == 0) ? T(1) : T(-1);
+      return T(0);
+    }
     T result = 1;
     T base = a;
     auto e = b;
@@ -215,6 +220,18 @@ void RunBinary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
 
 template <typename T>
 constexpr bool kIsComplex = std::is_same_v<T, complex64>;
+
+// alpha in the compute type; integers stay exact.
+template <typename T>
+T AlphaAs(const Scalar& alpha) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(alpha.to_int());
+  } else if constexpr (kIsComplex<T>) {
+    return alpha.to_complex();
+  } else {
+    return static_cast<T>(alpha.to_double());
+  }
+}
 
 template <typename T>
 inline bool Less(T a, T b) {
@@ -271,8 +288,7 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
         if constexpr (std::is_same_v<T, bool>) {
           RunBinary<T, T>(a, b, out, [](T x, T y) { return x || y; });
         } else {
-          const T al = Convert<T>(alpha.is_floating() ? alpha.to_double()
-                                                      : double(alpha.to_int()));
+          const T al = AlphaAs<T>(alpha);
           if (al == T(1)) {
             RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
           } else {
@@ -288,8 +304,7 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
               "Subtraction, the `-` operator, with two bool tensors is not "
               "supported. Use the `^` or `logical_xor()` operator instead.");
         } else {
-          const T al = Convert<T>(alpha.is_floating() ? alpha.to_double()
-                                                      : double(alpha.to_int()));
+          const T al = AlphaAs<T>(alpha);
           RunBinary<T, T>(a, b, out, [al](T x, T y) { return T(x - al * y); });
         }
         break;
@@ -356,7 +371,27 @@ absl::StatusOr<Tensor> BinaryForward(
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
   DType ct = compute_override ? *compute_override : ResultType({&a, &b});
   if (op == Bin::kDiv && !IsDifferentiable(ct)) ct = kDefaultFloat;
-  if (op == Bin::kPow && IsIntegral(ct, true) && b.dtype() != DType::kBool) {
+  if ((op == Bin::kAdd || op == Bin::kSub) && IsIntegral(ct, true) &&
+      alpha.is_floating()) {
+    return absl::InvalidArgumentError(
+        "For integral input tensors, argument alpha must not be a floating "
+        "point number.");
+  }
+  if (op == Bin::kSub) {
+    const bool ba = a.dtype() == DType::kBool, bb = b.dtype() == DType::kBool;
+    if (ba && bb) {
+      return absl::InvalidArgumentError(
+          "Subtraction, the `-` operator, with two bool tensors is not "
+          "supported. Use the `^` or `logical_xor()` operator instead.");
+    }
+    if (ba || bb) {
+      return absl::InvalidArgumentError(
+          "Subtraction, the `-` operator, with a bool tensor is not "
+          "supported. If you are trying to invert a mask, use the `~` or "
+          "`logical_not()` operator instead.");
+    }
+  }
+  if (op == Bin::kPow && IsIntegral(ct, true) && b.is_wrapped_number()) {
     // Integers to negative integer powers are not allowed.
     if (IsIntegral(b.dtype(), false)) {
       std::vector<int64_t> vals = b.ToInts();
@@ -526,14 +561,16 @@ StatusOrTensor MaxMinBinary(Bin op, const Tensor& a, const Tensor& b) {
                           const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
       TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-      // Gradient goes to the selected input; ties split it evenly.
-      TENSORD_ASSIGN_OR_RETURN(Tensor a_wins, n.ints[2] ? Gt(a, b) : Lt(a, b));
+      // torch: the gradient goes to the selected input, ties split it
+      // evenly, and where a NaN was propagated both inputs get it.
       TENSORD_ASSIGN_OR_RETURN(Tensor tie, Eq(a, b));
       TENSORD_ASSIGN_OR_RETURN(Tensor half, Mul(g[0], WrapScalar(0.5)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor shared, Where(tie, half, g[0]));
       TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ga0, Where(a_wins, g[0], zero));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(tie, half, ga0));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Sub(g[0], ga));
+      TENSORD_ASSIGN_OR_RETURN(Tensor a_loses, n.ints[2] ? Lt(a, b) : Gt(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b_loses, n.ints[2] ? Gt(a, b) : Lt(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(a_loses, zero, shared));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(b_loses, zero, shared));
       return GradList{ga, gb};
     });
   }
@@ -631,6 +668,12 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
         "are trying to invert a mask, use the `~` or `logical_not()` operator "
         "instead.");
   }
+  if (dt == DType::kBool && op == Un::kAbs) {
+    return absl::InvalidArgumentError("\"abs_cpu\" not implemented for 'Bool'");
+  }
+  if (dt == DType::kBool && op == Un::kRelu) {
+    return absl::InvalidArgumentError("Boolean inputs not supported for relu");
+  }
   if (IsComplex(dt) && (op == Un::kSigmoid || op == Un::kRelu)) {
     return absl::InvalidArgumentError(
         absl::StrCat(op == Un::kRelu ? "relu" : "sigmoid",
@@ -658,7 +701,7 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
         if constexpr (std::is_same_v<T, bool>) {
           out = RunUnary<T, T>(x, dt, [](T v) { return v; });
         } else if constexpr (!kIsComplex<T>) {
-          out = RunUnary<T, T>(x, dt, [](T v) { return v > T(0) ? v : T(0); });
+          out = RunUnary<T, T>(x, dt, [](T v) { return v < T(0) ? T(0) : v; });
         }
         break;
       default:
@@ -916,44 +959,150 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 
 // ---------------------------------------------------------------------------
 // in place
+//
+// Every in-place op computes the new value as an out-of-place op of the old
+// self (and its other inputs), with history; writes it into self's storage;
+// and rebases self's history onto that result. When self is a view, the
+// base gets torch's CopySlices node and self becomes a strided view of it.
 
 namespace {
 
-// Writes `value` (already computed, same shape as self) into self's storage
-// and rewires autograd: self's history becomes `name`'s node over
-// (old self, other). Shared by add_/sub_/mul_/div_/copy_.
-absl::Status CommitInplace(const Tensor& self, const Tensor& value) {
-  if (value.sizes() != self.sizes()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "output with shape ", ShapeToString(self.sizes()),
-        " doesn't match the broadcast shape ", ShapeToString(value.sizes())));
+// Start and one-past-end element offsets that `t` touches in its storage.
+std::pair<int64_t, int64_t> MemoryRange(const Tensor& t) {
+  int64_t lo = t.storage_offset(), hi = t.storage_offset();
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.size(d) == 0) return {0, 0};
+    const int64_t span = (t.size(d) - 1) * t.strides()[d];
+    if (span < 0) lo += span; else hi += span;
   }
-  CopyConvert(value, self);
-  Tensor s = self;
-  s.bump_version();
-  return absl::OkStatus();
+  return {lo, hi + 1};
 }
 
-// Rewires the history of `self` after an in-place op computed as
-// out-of-place `result` (whose grad_fn describes the op on old self).
-absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
-  if (!result.requires_grad() || !GradEnabled()) return absl::OkStatus();
-  if (self.impl()->view_base && !self.impl()->view_base->storage.get()) {
+// torch refuses an in-place op whose input partly overlaps the output.
+absl::Status CheckNoPartialOverlap(const Tensor& self, const Tensor& other) {
+  if (!other.defined() || other.storage() != self.storage()) {
     return absl::OkStatus();
   }
-  if (self.impl()->view_base) {
-    return absl::UnimplementedError(
-        "in-place operations on views of tensors that require grad are not "
-        "supported by tensord; use an out-of-place op instead");
+  if (other.storage_offset() == self.storage_offset() &&
+      other.sizes() == self.sizes() && other.strides() == self.strides()) {
+    return absl::OkStatus();  // the very same elements (x.add_(x))
   }
-  self.impl()->grad_fn = result.impl()->grad_fn;
-  self.impl()->output_nr = result.impl()->output_nr;
+  auto [a0, a1] = MemoryRange(self);
+  auto [b0, b1] = MemoryRange(other);
+  if (a0 < b1 && b0 < a1) {
+    return absl::InvalidArgumentError(
+        "unsupported operation: some elements of the input tensor and the "
+        "written-to tensor refer to a single memory location. Please clone() "
+        "the tensor before performing the operation.");
+  }
   return absl::OkStatus();
 }
 
-StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
-                          const std::function<StatusOrTensor()>& compute) {
+// A view of the contiguous tensor `t` (shaped like a view's base) with the
+// geometry a view has relative to its base.
+Tensor RegionOf(const Tensor& t, const Shape& sizes, const Shape& strides,
+                int64_t offset) {
+  return MakeView(t, sizes, strides, t.storage_offset() + offset);
+}
+
+// Rewires autograd after `self` was overwritten with `result`.
+absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
+  if (!GradEnabled() || !result.requires_grad()) return absl::OkStatus();
+  const std::shared_ptr<TensorImpl> base_impl = self.impl()->view_base;
+  if (!base_impl) {
+    self.impl()->grad_fn = result.impl()->grad_fn;
+    self.impl()->output_nr = result.impl()->output_nr;
+    return absl::OkStatus();
+  }
+  Tensor base(base_impl);
+  const Shape sizes = self.sizes();
+  const Shape strides = self.strides();
+  const int64_t offset = self.storage_offset() - base.storage_offset();
+  // CopySlices: outside the view the gradient flows to the base's old
+  // history, inside it to the in-place op's result.
+  auto copy_slices = std::make_shared<Node>(
+      "CopySlices",
+      std::vector<Edge>{GradientEdge(base), GradientEdge(result)});
+  copy_slices->output_shapes = {base.sizes()};
+  copy_slices->output_dtypes = {base.dtype()};
+  copy_slices->set_backward(
+      [sizes, strides, offset](Node&, const GradList& g)
+          -> absl::StatusOr<GradList> {
+        TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
+        Tensor region = RegionOf(rest, sizes, strides, offset);
+        TENSORD_ASSIGN_OR_RETURN(Tensor inside, Clone(region));
+        TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(region));
+        CopyConvert(zero, region);
+        return GradList{rest, inside};
+      });
+  base_impl->grad_fn = copy_slices;
+  base_impl->output_nr = 0;
+  // self now reads its values out of the new base.
+  auto as_strided = std::make_shared<Node>(
+      "AsStridedBackward0", std::vector<Edge>{Edge{copy_slices, 0}});
+  as_strided->output_shapes = {sizes};
+  as_strided->output_dtypes = {self.dtype()};
+  as_strided->set_backward(
+      [base_sizes = base.sizes(), dt = base.dtype(), sizes, strides, offset](
+          Node&, const GradList& g) -> absl::StatusOr<GradList> {
+        TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(base_sizes, dt));
+        CopyConvert(g[0], RegionOf(z, sizes, strides, offset));
+        return GradList{z};
+      });
+  self.impl()->grad_fn = as_strided;
+  self.impl()->output_nr = 0;
+  return absl::OkStatus();
+}
+
+// The shared path of every in-place op.
+StatusOrTensor Inplace(const Tensor& self,
+                       const std::vector<const Tensor*>& others,
+                       const std::function<StatusOrTensor()>& compute) {
   TENSORD_RETURN_IF_ERROR(CheckInplace(self));
+  for (const Tensor* o : others) {
+    TENSORD_RETURN_IF_ERROR(CheckNoPartialOverlap(self, *o));
+  }
+  const auto& base_impl = self.impl()->view_base;
+  if (GradEnabled() && base_impl) {
+    Tensor base(base_impl);
+    bool track = base.requires_grad();
+    for (const Tensor* o : others) track |= o->requires_grad();
+    if (base.requires_grad() && !self.requires_grad()) {
+      return absl::FailedPreconditionError(
+          "A view was created in no_grad mode and is being modified inplace "
+          "with grad mode enabled. Given that this use case is ambiguous and "
+          "error-prone, it is forbidden. You can clarify your code by moving "
+          "both the view and the inplace either both inside the no_grad block "
+          "(if you don't want the inplace to be tracked) or both outside (if "
+          "you want the inplace to be tracked).");
+    }
+    if (track && !base.is_contiguous()) {
+      return absl::UnimplementedError(
+          "in-place modification of a view of a non-contiguous tensor that "
+          "requires grad is not supported by tensord; use .contiguous() or "
+          "an out-of-place op");
+    }
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor result, compute());
+  if (result.sizes() != self.sizes()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output with shape ", ShapeToString(self.sizes()),
+        " doesn't match the broadcast shape ", ShapeToString(result.sizes())));
+  }
+  if (result.dtype() != self.dtype()) {
+    TENSORD_ASSIGN_OR_RETURN(result, To(result, self.dtype()));
+  }
+  CopyConvert(result, self);
+  Tensor s = self;
+  s.bump_version();
+  TENSORD_RETURN_IF_ERROR(RebaseHistory(self, result));
+  return self;
+}
+
+// add_/sub_/mul_/div_: the broadcast result must have self's shape and a
+// dtype self can hold.
+StatusOrTensor InplaceBinary(const Tensor& self, const Tensor& other,
+                             const std::function<StatusOrTensor()>& compute) {
   TENSORD_ASSIGN_OR_RETURN(Shape shape,
                            BroadcastShapes(self.sizes(), other.sizes()));
   if (shape != self.sizes()) {
@@ -962,34 +1111,15 @@ StatusOrTensor InplaceVia(const Tensor& self, const Tensor& other,
         " doesn't match the broadcast shape ", ShapeToString(shape)));
   }
   const DType rt = ResultType({&self, &other});
-  if (PromoteTypes(rt, self.dtype()) != self.dtype() &&
-      Category(rt) > Category(self.dtype())) {
+  if (Category(rt) > Category(self.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("result type ", DTypeShortName(rt),
-                     " can't be cast to the desired "
-                     "output type ",
+                     " can't be cast to the desired output type ",
                      DTypeShortName(self.dtype())));
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor result, compute());
-  if (result.dtype() != self.dtype()) {
-    TENSORD_ASSIGN_OR_RETURN(result, To(result, self.dtype()));
-  }
-  TENSORD_RETURN_IF_ERROR(CommitInplace(self, result));
-  TENSORD_RETURN_IF_ERROR(RebaseHistory(self, result));
-  return self;
+  return Inplace(self, {&other}, compute);
 }
 
-}  // namespace
-
-StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,
-                          const Scalar& alpha) {
-  return InplaceVia(self, other, [&] { return Add(self, other, alpha); });
-}
-StatusOrTensor SubInplace(const Tensor& self, const Tensor& other,
-                          const Scalar& alpha) {
-  return InplaceVia(self, other, [&] { return Sub(self, other, alpha); });
-}
-namespace {
 // The derivative of mul_/div_ with respect to `other` needs self's value
 // from before the change: compute on a copy then (as torch's codegen does).
 Tensor OriginalSelf(const Tensor& self, const Tensor& other) {
@@ -999,70 +1129,64 @@ Tensor OriginalSelf(const Tensor& self, const Tensor& other) {
   }
   return self;
 }
+
+// A constant new value (fill_/zero_): gradient zero to the old self.
+StatusOrTensor Constant(const Tensor& self, const Scalar& value,
+                        const char* name) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Full(self.sizes(), value, self.dtype()));
+  if (auto node = RecordOp(name, {&self}, {&r})) {
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+          return GradList{z};
+        });
+  }
+  return r;
+}
+
 }  // namespace
 
-StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
-  return InplaceVia(self, other,
-                    [&] { return Mul(OriginalSelf(self, other), other); });
+StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha) {
+  return InplaceBinary(self, other,
+                       [&] { return Add(self, other, alpha); });
 }
+
+StatusOrTensor SubInplace(const Tensor& self, const Tensor& other,
+                          const Scalar& alpha) {
+  return InplaceBinary(self, other,
+                       [&] { return Sub(self, other, alpha); });
+}
+
+StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
+  return InplaceBinary(self, other, [&] {
+    return Mul(OriginalSelf(self, other), other);
+  });
+}
+
 StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
   if (!IsDifferentiable(self.dtype())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "result type Float can't be cast to the desired output type ",
         DTypeShortName(self.dtype())));
   }
-  return InplaceVia(self, other,
-                    [&] { return Div(OriginalSelf(self, other), other); });
+  return InplaceBinary(self, other, [&] {
+    return Div(OriginalSelf(self, other), other);
+  });
 }
 
 StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {
-  TENSORD_RETURN_IF_ERROR(CheckInplace(self));
-  Tensor v = ScalarTensor(value, self.dtype());
-  CopyConvert(v, self);
-  Tensor s = self;
-  s.bump_version();
-  if (self.requires_grad() && GradEnabled() && !self.is_leaf()) {
-    // The new value is a constant: history is cut (FillBackward0).
-    if (self.impl()->view_base) {
-      return absl::UnimplementedError(
-          "in-place operations on views of tensors that require grad are not "
-          "supported by tensord; use an out-of-place op instead");
-    }
-    auto node = std::make_shared<Node>("FillBackward0",
-                                       std::vector<Edge>{GradientEdge(self)});
-    node->output_shapes = {self.sizes()};
-    node->output_dtypes = {self.dtype()};
-    node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-          return GradList{z};
-        });
-    self.impl()->grad_fn = node;
-    self.impl()->output_nr = 0;
-  }
-  return self;
+  return Inplace(self, {},
+                 [&] { return Constant(self, value, "FillBackward0"); });
 }
 
 StatusOrTensor ZeroInplace(const Tensor& self) {
-  TENSORD_ASSIGN_OR_RETURN(Tensor t, FillInplace(self, Scalar(int64_t{0})));
-  if (t.grad_fn() && t.grad_fn()->name() == "FillBackward0") {
-    // torch names it ZeroBackward0.
-    auto node =
-        std::make_shared<Node>("ZeroBackward0", t.grad_fn()->next_edges());
-    node->output_shapes = {t.sizes()};
-    node->output_dtypes = {t.dtype()};
-    node->set_backward(
-        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-          return GradList{z};
-        });
-    t.impl()->grad_fn = node;
-  }
-  return t;
+  return Inplace(self, {}, [&] {
+    return Constant(self, Scalar(int64_t{0}), "ZeroBackward0");
+  });
 }
 
 StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
-  TENSORD_RETURN_IF_ERROR(CheckInplace(self));
   TENSORD_ASSIGN_OR_RETURN(Shape shape,
                            BroadcastShapes(self.sizes(), src.sizes()));
   if (shape != self.sizes()) {
@@ -1073,37 +1197,18 @@ StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
                      src.sizes().empty() ? 1 : src.sizes().back(),
                      ") at non-singleton dimension ", self.dim() - 1));
   }
-  const bool track = GradEnabled() && src.requires_grad();
-  if (track && self.impl()->view_base) {
-    return absl::UnimplementedError(
-        "in-place operations on views of tensors that require grad are not "
-        "supported by tensord; use an out-of-place op instead");
-  }
-  if (src.storage() == self.storage()) {
-    // Overlapping source: copy through a temporary.
-    NoGradGuard g;
-    TENSORD_ASSIGN_OR_RETURN(Tensor tmp, Clone(src));
-    CopyConvert(tmp, self);
-  } else {
-    CopyConvert(src, self);
-  }
-  Tensor s = self;
-  s.bump_version();
-  if (track || (GradEnabled() && self.requires_grad() && !self.is_leaf())) {
-    auto node = std::make_shared<Node>(
-        "CopyBackwards",
-        std::vector<Edge>{GradientEdge(self), GradientEdge(src)});
-    node->output_shapes = {self.sizes()};
-    node->output_dtypes = {self.dtype()};
-    node->set_backward(
-        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
-          return GradList{z, g[0]};
-        });
-    self.impl()->grad_fn = node;
-    self.impl()->output_nr = 0;
-  }
-  return self;
+  return Inplace(self, {&src}, [&]() -> StatusOrTensor {
+    Tensor r = Empty(self.sizes(), self.dtype());
+    CopyConvert(src, r);
+    if (auto node = RecordOp("CopyBackwards", {&self, &src}, {&r})) {
+      node->set_backward(
+          [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(g[0]));
+            return GradList{z, g[0]};
+          });
+    }
+    return r;
+  });
 }
 
 }  // namespace tensord

@@ -498,6 +498,10 @@ namespace {
 StatusOrTensor ArgImpl(const Tensor& t, std::optional<int64_t> dim,
                        bool keepdim, bool is_max) {
   NoGradGuard g;
+  if (t.dtype() == DType::kBool) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", is_max ? "argmax" : "argmin", "_cpu\" not implemented for 'Bool'"));
+  }
   if (!dim) {
     if (t.numel() == 0) {
       return absl::InvalidArgumentError(
@@ -640,6 +644,39 @@ void CumprodGradRow(const T* x, const T* y, const T* g, T* dx, int64_t n) {
   }
 }
 
+// out[i] = sum_{j >= i} g[j] along `d` (cumsum's backward), summed from
+// the end so that no large partial sums cancel.
+absl::StatusOr<Tensor> ReverseCumsum(const Tensor& g, int64_t d) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor x, Contiguous(g));
+  Tensor out = Empty(x.sizes(), x.dtype());
+  if (x.numel() == 0) return out;
+  int64_t outer = 1, inner = 1;
+  const int64_t len = x.size(d);
+  for (int64_t i = 0; i < d; ++i) outer *= x.size(i);
+  for (int64_t i = d + 1; i < x.dim(); ++i) inner *= x.size(i);
+  TENSORD_DISPATCH_ALL(x.dtype(), T, {
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* px = x.data<T>();
+      T* po = out.data<T>();
+      ParallelFor(outer, len * inner, [&](int64_t b, int64_t e) {
+        for (int64_t o = b; o < e; ++o) {
+          const T* xo = px + o * len * inner;
+          T* yo = po + o * len * inner;
+          for (int64_t j = 0; j < inner; ++j) {
+            yo[(len - 1) * inner + j] = xo[(len - 1) * inner + j];
+          }
+          for (int64_t i = len - 2; i >= 0; --i) {
+            for (int64_t j = 0; j < inner; ++j) {
+              yo[i * inner + j] = yo[(i + 1) * inner + j] + xo[i * inner + j];
+            }
+          }
+        }
+      });
+    }
+  });
+  return out;
+}
+
 }  // namespace
 
 StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
@@ -649,12 +686,9 @@ StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
     node->ints = {d};
     node->set_backward(
         [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          // Reverse cumulative sum: total - cumsum(g) + g.
+          // The gradient is the reverse cumulative sum of g.
           if (g[0].dim() == 0) return GradList{g[0]};
-          TENSORD_ASSIGN_OR_RETURN(Tensor total, Sum(g[0], {n.ints[0]}, true));
-          TENSORD_ASSIGN_OR_RETURN(Tensor cs, Cumsum(g[0], n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor t1, Sub(total, cs));
-          TENSORD_ASSIGN_OR_RETURN(Tensor r, Add(t1, g[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, ReverseCumsum(g[0], n.ints[0]));
           return GradList{r};
         });
   }
@@ -770,8 +804,7 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
           TENSORD_ASSIGN_OR_RETURN(Tensor ye, ExpandBack(y, n));
           Tensor scale;
           if (p == 0.0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor z, ZerosLike(x));
-            return GradList{z};
+            return GradList{Tensor()};  // torch: no gradient flows
           } else if (p == 1.0) {
             TENSORD_ASSIGN_OR_RETURN(scale, SignOf(x));
           } else if (std::isinf(p)) {

@@ -332,11 +332,18 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
         "zero-dimensional tensor (at position 0) cannot be concatenated");
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ref->dim()));
-  std::vector<const Tensor*> ptrs;
+  std::vector<const Tensor*> ptrs;  // the tensors that are concatenated
+  std::vector<const Tensor*> all;   // every input, for autograd
+  std::vector<int64_t> lens;        // per input; -1 for skipped empties
   int64_t total = 0;
   for (size_t i = 0; i < ts.size(); ++i) {
     const Tensor& t = ts[i];
-    if (t.dim() == 1 && t.numel() == 0 && ref->dim() != 1) continue;
+    all.push_back(&t);
+    if (t.dim() == 1 && t.numel() == 0 && ref->dim() != 1) {
+      lens.push_back(-1);
+      continue;
+    }
+    lens.push_back(t.size(d));
     if (t.dim() != ref->dim()) {
       return absl::InvalidArgumentError(
           absl::StrCat("Tensors must have same number of dimensions: got ",
@@ -358,16 +365,14 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
   sz[d] = total;
   Tensor out = Empty(sz, dt);
   int64_t pos = 0;
-  std::vector<int64_t> lens;
   for (const Tensor* t : ptrs) {
     Shape off_sz = sz;
     off_sz[d] = t->size(d);
     Tensor dst = MakeView(out, off_sz, out.strides(), pos * out.strides()[d]);
     CopyConvert(*t, dst);
     pos += t->size(d);
-    lens.push_back(t->size(d));
   }
-  if (auto node = RecordOp("CatBackward0", ptrs, {&out})) {
+  if (auto node = RecordOp("CatBackward0", all, {&out})) {
     node->ints = lens;
     node->ints.push_back(d);
     node->set_backward([](Node& n,
@@ -376,6 +381,11 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
       GradList r;
       int64_t p = 0;
       for (size_t i = 0; i + 1 < n.ints.size(); ++i) {
+        if (n.ints[i] < 0) {  // a skipped empty input gets an empty grad
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros({0}, g[0].dtype()));
+          r.push_back(z);
+          continue;
+        }
         TENSORD_ASSIGN_OR_RETURN(Tensor s, Slice(g[0], d, p, p + n.ints[i], 1));
         r.push_back(s);
         p += n.ints[i];
@@ -517,14 +527,12 @@ StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
 }
 
 StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
-  int64_t consumed = 0, ellipsis = 0;
+  int64_t consumed = 0;
   for (const IndexItem& it : index) {
     if (it.kind == IndexItem::kInt || it.kind == IndexItem::kSlice) ++consumed;
-    if (it.kind == IndexItem::kEllipsis) ++ellipsis;
   }
-  if (ellipsis > 1)
-    return absl::InvalidArgumentError(
-        "an index can only have a single ellipsis ('...')");
+  // torch 1.13 accepts several ellipses; the first one spans the free dims.
+  bool seen_ellipsis = false;
   if (consumed > t.dim()) {
     return absl::InvalidArgumentError(
         absl::StrCat("too many indices for tensor of dimension ", t.dim()));
@@ -555,7 +563,8 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
         break;
       }
       case IndexItem::kEllipsis:
-        d += t.dim() - consumed;
+        if (!seen_ellipsis) d += t.dim() - consumed;
+        seen_ellipsis = true;
         break;
     }
   }
@@ -573,48 +582,11 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
 
 absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
                       const Tensor& value) {
-  Tensor view;
-  {
-    NoGradGuard g;
-    TENSORD_ASSIGN_OR_RETURN(view, Index(t, index));
-  }
-  // Leaf and view-of-leaf errors, as for any in-place op.
-  TENSORD_RETURN_IF_ERROR(CheckInplace(view));
-  const bool track =
-      GradEnabled() && (t.requires_grad() || value.requires_grad());
-  if (track && t.impl()->view_base) {
-    return absl::UnimplementedError(
-        "assigning into part of a view of a tensor that requires grad is not "
-        "supported by tensord; assign into the base tensor instead");
-  }
-  std::shared_ptr<Node> node;
-  if (track) {
-    // torch's CopySlices: the new history of t takes the gradient outside
-    // the region from t's old history and the region's from `value`.
-    node = std::make_shared<Node>(
-        "CopySlices", std::vector<Edge>{GradientEdge(t), GradientEdge(value)});
-    node->output_shapes = {t.sizes()};
-    node->output_dtypes = {t.dtype()};
-    node->set_backward(
-        [index](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor hole, Index(rest, index));
-          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(hole));
-          CopyConvert(zero, hole);
-          TENSORD_ASSIGN_OR_RETURN(Tensor region, Index(g[0], index));
-          TENSORD_ASSIGN_OR_RETURN(Tensor region_copy, Clone(region));
-          return GradList{rest, region_copy};
-        });
-  }
-  {
-    NoGradGuard g;
-    TENSORD_ASSIGN_OR_RETURN(Tensor r, CopyInplace(view, value));
-    (void)r;
-  }
-  if (node) {
-    t.impl()->grad_fn = node;
-    t.impl()->output_nr = 0;
-  }
+  // t[index] = value is copy_ into the view t[index]; for a tensor with
+  // history that records torch's CopySlices on t.
+  TENSORD_ASSIGN_OR_RETURN(Tensor view, Index(t, index));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, CopyInplace(view, value));
+  (void)r;
   return absl::OkStatus();
 }
 

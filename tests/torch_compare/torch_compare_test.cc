@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,6 +59,7 @@ struct TensorData {
   bool wrapped = false;
   bool requires_grad = false;
   std::optional<std::vector<int64_t>> perm;  // pass input.permute(perm)
+  std::optional<size_t> alias;  // pass the same tensor as input *alias
 };
 
 struct Output {
@@ -87,6 +89,8 @@ struct Case {
   std::vector<TensorData> inputs;
   bool expect_error = false;
   std::string error;
+  bool expect_backward_error = false;
+  std::string backward_error;
   std::vector<Output> outs;
   std::vector<Gout> gouts;
   std::vector<Grad> grads;
@@ -99,9 +103,15 @@ struct CaseFile {
   std::map<std::string, std::string> excluded;  // op -> reason
 };
 
-bool IsFloatName(absl::string_view d) { return d == "float32" || d == "float64"; }
-bool IsComplexName(absl::string_view d) { return d == "complex64" || d == "complex128"; }
-bool IsIntName(absl::string_view d) { return d == "int32" || d == "int64" || d == "bool"; }
+bool IsFloatName(absl::string_view d) {
+  return d == "float32" || d == "float64";
+}
+bool IsComplexName(absl::string_view d) {
+  return d == "complex64" || d == "complex128";
+}
+bool IsIntName(absl::string_view d) {
+  return d == "int32" || d == "int64" || d == "bool";
+}
 // The coarse float precision of a dtype name: 32-bit or 64-bit.
 bool IsSinglePrecision(absl::string_view d) {
   return d == "float32" || d == "complex64";
@@ -115,15 +125,19 @@ bool ParseDouble(absl::string_view s, double* out) {
 }
 
 // Parses "<dtype> <ndim> <dims...> <values...>" from toks[pos...] to the end.
-absl::Status ParseTensor(const std::vector<std::string>& toks, size_t pos, TensorData* t) {
+absl::Status ParseTensor(const std::vector<std::string>& toks, size_t pos,
+                         TensorData* t) {
   auto need = [&](size_t n) -> absl::Status {
-    if (pos + n > toks.size()) return absl::InvalidArgumentError("tensor record too short");
+    if (pos + n > toks.size())
+      return absl::InvalidArgumentError("tensor record too short");
     return absl::OkStatus();
   };
   if (auto s = need(2); !s.ok()) return s;
   t->dtype = toks[pos++];
-  if (!IsFloatName(t->dtype) && !IsComplexName(t->dtype) && !IsIntName(t->dtype)) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown dtype '", t->dtype, "'"));
+  if (!IsFloatName(t->dtype) && !IsComplexName(t->dtype) &&
+      !IsIntName(t->dtype)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown dtype '", t->dtype, "'"));
   }
   int64_t ndim;
   if (!absl::SimpleAtoi(toks[pos++], &ndim) || ndim < 0) {
@@ -134,25 +148,28 @@ absl::Status ParseTensor(const std::vector<std::string>& toks, size_t pos, Tenso
   t->shape.clear();
   for (int64_t i = 0; i < ndim; ++i) {
     int64_t d;
-    if (!absl::SimpleAtoi(toks[pos++], &d) || d < 0) return absl::InvalidArgumentError("bad dim");
+    if (!absl::SimpleAtoi(toks[pos++], &d) || d < 0)
+      return absl::InvalidArgumentError("bad dim");
     t->shape.push_back(d);
     numel *= d;
   }
   const bool cplx = IsComplexName(t->dtype);
   const size_t nvals = static_cast<size_t>(numel) * (cplx ? 2 : 1);
   if (toks.size() - pos != nvals) {
-    return absl::InvalidArgumentError(absl::StrCat("expected ", nvals, " values, got ",
-                                                   toks.size() - pos));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected ", nvals, " values, got ", toks.size() - pos));
   }
   for (size_t i = 0; i < nvals; ++i) {
     const std::string& v = toks[pos + i];
     if (IsIntName(t->dtype)) {
       int64_t x;
-      if (!absl::SimpleAtoi(v, &x)) return absl::InvalidArgumentError("bad int value '" + v + "'");
+      if (!absl::SimpleAtoi(v, &x))
+        return absl::InvalidArgumentError("bad int value '" + v + "'");
       t->ints.push_back(x);
     } else {
       double x;
-      if (!ParseDouble(v, &x)) return absl::InvalidArgumentError("bad float value '" + v + "'");
+      if (!ParseDouble(v, &x))
+        return absl::InvalidArgumentError("bad float value '" + v + "'");
       if (cplx && i % 2 == 1) {
         t->im.push_back(x);
       } else {
@@ -163,36 +180,43 @@ absl::Status ParseTensor(const std::vector<std::string>& toks, size_t pos, Tenso
   return absl::OkStatus();
 }
 
-absl::Status ParseAttr(const std::string& line, const std::vector<std::string>& toks, Case* c) {
-  if (toks.size() < 3) return absl::InvalidArgumentError("attr record too short");
+absl::Status ParseAttr(const std::string& line,
+                       const std::vector<std::string>& toks, Case* c) {
+  if (toks.size() < 3)
+    return absl::InvalidArgumentError("attr record too short");
   const std::string& name = toks[1];
   const std::string& type = toks[2];
   AttrValue v;
   std::string text;
   if (type == "str") {
     // The rest of the line after "attr <name> str ".
-    const size_t prefix = toks[0].size() + 1 + name.size() + 1 + type.size() + 1;
+    const size_t prefix =
+        toks[0].size() + 1 + name.size() + 1 + type.size() + 1;
     text = line.size() > prefix ? line.substr(prefix) : "";
     v = text;
     text = "\"" + text + "\"";
-  } else if (type == "int" || type == "bool" || type == "float" || type == "dtype") {
+  } else if (type == "int" || type == "bool" || type == "float" ||
+             type == "dtype") {
     if (toks.size() != 4) return absl::InvalidArgumentError("bad attr record");
     text = toks[3];
     if (type == "int") {
       int64_t x;
-      if (!absl::SimpleAtoi(toks[3], &x)) return absl::InvalidArgumentError("bad int attr");
+      if (!absl::SimpleAtoi(toks[3], &x))
+        return absl::InvalidArgumentError("bad int attr");
       v = x;
     } else if (type == "bool") {
       v = toks[3] == "1";
       text = toks[3] == "1" ? "True" : "False";
     } else if (type == "float") {
       double x;
-      if (!ParseDouble(toks[3], &x)) return absl::InvalidArgumentError("bad float attr");
+      if (!ParseDouble(toks[3], &x))
+        return absl::InvalidArgumentError("bad float attr");
       v = x;
     } else {
       DType d;
       if (!ParseDType(toks[3], &d)) {
-        return absl::InvalidArgumentError("unknown dtype attr '" + toks[3] + "'");
+        return absl::InvalidArgumentError("unknown dtype attr '" + toks[3] +
+                                          "'");
       }
       v = d;
     }
@@ -205,7 +229,8 @@ absl::Status ParseAttr(const std::string& line, const std::vector<std::string>& 
     std::vector<int64_t> l;
     for (int64_t i = 0; i < n; ++i) {
       int64_t x;
-      if (!absl::SimpleAtoi(toks[4 + i], &x)) return absl::InvalidArgumentError("bad ints attr");
+      if (!absl::SimpleAtoi(toks[4 + i], &x))
+        return absl::InvalidArgumentError("bad ints attr");
       l.push_back(x);
     }
     v = l;
@@ -216,11 +241,13 @@ absl::Status ParseAttr(const std::string& line, const std::vector<std::string>& 
     text = toks[4];
     if (kind == "int") {
       int64_t x;
-      if (!absl::SimpleAtoi(toks[4], &x)) return absl::InvalidArgumentError("bad scalar attr");
+      if (!absl::SimpleAtoi(toks[4], &x))
+        return absl::InvalidArgumentError("bad scalar attr");
       v = Scalar(x);
     } else if (kind == "float") {
       double x;
-      if (!ParseDouble(toks[4], &x)) return absl::InvalidArgumentError("bad scalar attr");
+      if (!ParseDouble(toks[4], &x))
+        return absl::InvalidArgumentError("bad scalar attr");
       v = Scalar(x);
     } else if (kind == "bool") {
       v = Scalar(toks[4] == "1");
@@ -240,7 +267,9 @@ CaseFile LoadCaseFile(const std::string& path) {
   CaseFile f;
   f.path = path;
   if (path.empty()) {
-    f.error = "no case file given (pass it as the first argument or in TORCH_COMPARE_CASES)";
+    f.error =
+        "no case file given (pass it as the first argument or in "
+        "TORCH_COMPARE_CASES)";
     return f;
   }
   std::ifstream in(path);
@@ -259,10 +288,12 @@ CaseFile LoadCaseFile(const std::string& path) {
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> toks = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    std::vector<std::string> toks =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
     const std::string& kw = toks[0];
     if (kw == "version") {
-      if (toks.size() != 2 || toks[1] != "1") return fail("unsupported version"), f;
+      if (toks.size() != 2 || toks[1] != "1")
+        return fail("unsupported version"), f;
       have_version = true;
       continue;
     }
@@ -270,7 +301,8 @@ CaseFile LoadCaseFile(const std::string& path) {
     if (kw == "exclude") {
       if (toks.size() < 2) return fail("bad exclude"), f;
       const size_t prefix = kw.size() + 1 + toks[1].size();
-      f.excluded[toks[1]] = line.size() > prefix + 1 ? line.substr(prefix + 1) : "";
+      f.excluded[toks[1]] =
+          line.size() > prefix + 1 ? line.substr(prefix + 1) : "";
       continue;
     }
     if (kw == "case") {
@@ -289,7 +321,8 @@ CaseFile LoadCaseFile(const std::string& path) {
       cur.reset();
     } else if (kw == "seed") {
       uint64_t s;
-      if (toks.size() != 2 || !absl::SimpleAtoi(toks[1], &s)) return fail("bad seed"), f;
+      if (toks.size() != 2 || !absl::SimpleAtoi(toks[1], &s))
+        return fail("bad seed"), f;
       cur->seed = s;
     } else if (kw == "clone") {
       if (toks.size() != 2) return fail("bad clone"), f;
@@ -304,22 +337,36 @@ CaseFile LoadCaseFile(const std::string& path) {
       std::vector<std::string> rest = {toks[1]};
       rest.insert(rest.end(), toks.begin() + 4, toks.end());
       st = ParseTensor(rest, 0, &t);
-      if (st.ok() && t.wrapped && !t.shape.empty()) st = absl::InvalidArgumentError("wrapped non-0-dim");
+      if (st.ok() && t.wrapped && !t.shape.empty())
+        st = absl::InvalidArgumentError("wrapped non-0-dim");
       cur->inputs.push_back(std::move(t));
     } else if (kw == "perm") {
       size_t idx;
       int64_t n;
-      if (toks.size() < 3 || !absl::SimpleAtoi(toks[1], &idx) || idx >= cur->inputs.size() ||
-          !absl::SimpleAtoi(toks[2], &n) || n < 0 || toks.size() != 3 + static_cast<size_t>(n)) {
+      if (toks.size() < 3 || !absl::SimpleAtoi(toks[1], &idx) ||
+          idx >= cur->inputs.size() || !absl::SimpleAtoi(toks[2], &n) ||
+          n < 0 || toks.size() != 3 + static_cast<size_t>(n)) {
         return fail("bad perm record"), f;
       }
       std::vector<int64_t> dims;
       for (int64_t i = 0; i < n; ++i) {
         int64_t d;
-        if (!absl::SimpleAtoi(toks[3 + i], &d)) return fail("bad perm record"), f;
+        if (!absl::SimpleAtoi(toks[3 + i], &d))
+          return fail("bad perm record"), f;
         dims.push_back(d);
       }
       cur->inputs[idx].perm = dims;
+    } else if (kw == "alias") {
+      size_t idx, other;
+      if (toks.size() != 3 || !absl::SimpleAtoi(toks[1], &idx) ||
+          idx >= cur->inputs.size() || !absl::SimpleAtoi(toks[2], &other) ||
+          other >= idx) {
+        return fail("bad alias record"), f;
+      }
+      cur->inputs[idx].alias = other;
+    } else if (kw == "bwderr") {
+      cur->expect_backward_error = true;
+      cur->backward_error = line.size() > 7 ? line.substr(7) : "";
     } else if (kw == "err") {
       cur->expect_error = true;
       cur->error = line.size() > 4 ? line.substr(4) : "";
@@ -327,21 +374,23 @@ CaseFile LoadCaseFile(const std::string& path) {
       Output o;
       if (toks.size() < 2) return fail("bad out record"), f;
       o.cmp = toks[1];
-      static const std::set<std::string> kModes = {"tol", "exact", "eigvec_sign", "eigvals_set",
-                                                    "eigvecs_phase"};
+      static const std::set<std::string> kModes = {
+          "tol", "exact", "eigvec_sign", "eigvals_set", "eigvecs_phase"};
       if (!kModes.count(o.cmp)) return fail("unknown compare mode " + o.cmp), f;
       st = ParseTensor(toks, 2, &o.t);
       cur->outs.push_back(std::move(o));
     } else if (kw == "gout") {
       Gout g;
-      if (toks.size() < 4 || !absl::SimpleAtoi(toks[1], &g.index)) return fail("bad gout"), f;
+      if (toks.size() < 4 || !absl::SimpleAtoi(toks[1], &g.index))
+        return fail("bad gout"), f;
       g.kind = toks[2];
       if (g.kind != "lin" && g.kind != "sq") return fail("bad gout kind"), f;
       st = ParseTensor(toks, 3, &g.t);
       cur->gouts.push_back(std::move(g));
     } else if (kw == "grad") {
       Grad g;
-      if (toks.size() < 3 || !absl::SimpleAtoi(toks[1], &g.index)) return fail("bad grad"), f;
+      if (toks.size() < 3 || !absl::SimpleAtoi(toks[1], &g.index))
+        return fail("bad grad"), f;
       if (toks[2] == "none") {
         g.none = true;
       } else {
@@ -362,15 +411,17 @@ CaseFile LoadCaseFile(const std::string& path) {
   std::set<std::string> names;
   for (const Case& c : f.cases) {
     lineno = c.line;
-    if (!names.insert(c.name).second) return fail("duplicate case name " + c.name), f;
+    if (!names.insert(c.name).second)
+      return fail("duplicate case name " + c.name), f;
     for (const Gout& g : c.gouts) {
       if (g.index < 0 || static_cast<size_t>(g.index) >= c.outs.size()) {
         return fail("gout index out of range"), f;
       }
     }
     for (const Grad& g : c.grads) {
-      if (g.index < 0 || static_cast<size_t>(g.index) >= c.inputs.size()) {
-        return fail("grad index out of range"), f;
+      if (g.index < 0 || static_cast<size_t>(g.index) >= c.inputs.size() ||
+          c.inputs[static_cast<size_t>(g.index)].alias) {
+        return fail("grad index out of range or an alias"), f;
       }
     }
   }
@@ -427,7 +478,8 @@ Values ReadValues(const Tensor& t) {
   switch (c.dtype()) {
     case DType::kBool:
       v.integral = true;
-      for (int64_t i = 0; i < n; ++i) v.ints.push_back(c.data<bool>()[i] ? 1 : 0);
+      for (int64_t i = 0; i < n; ++i)
+        v.ints.push_back(c.data<bool>()[i] ? 1 : 0);
       break;
     case DType::kInt32:
       v.integral = true;
@@ -460,7 +512,9 @@ std::string Num(double x) {
   return s.str();
 }
 
-std::string ShapeStr(const Shape& s) { return "[" + absl::StrJoin(s, ", ") + "]"; }
+std::string ShapeStr(const Shape& s) {
+  return "[" + absl::StrJoin(s, ", ") + "]";
+}
 
 // "float32[2, 3]" plus the values when there are few.
 std::string Describe(const TensorData& t) {
@@ -474,7 +528,8 @@ std::string Describe(const TensorData& t) {
         vals.push_back(t.dtype == "bool" ? (t.ints[i] ? "True" : "False")
                                          : std::to_string(t.ints[i]));
       } else if (!t.im.empty()) {
-        vals.push_back(Num(t.re[i]) + (t.im[i] < 0 ? "" : "+") + Num(t.im[i]) + "j");
+        vals.push_back(Num(t.re[i]) + (t.im[i] < 0 ? "" : "+") + Num(t.im[i]) +
+                       "j");
       } else {
         vals.push_back(Num(t.re[i]));
       }
@@ -500,9 +555,20 @@ std::string Describe(const Tensor& t) {
 std::string DescribeCase(const Case& c) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < c.inputs.size(); ++i) {
-    parts.push_back(absl::StrCat("in", i, "=", Describe(c.inputs[i]),
-                                 c.inputs[i].perm ? ".permute(" + absl::StrJoin(*c.inputs[i].perm, ", ") + ")" : "",
-                                 c.inputs[i].requires_grad ? " (requires_grad)" : ""));
+    if (c.inputs[i].alias) {
+      parts.push_back(absl::StrCat(
+          "in", i, "=in", *c.inputs[i].alias,
+          c.inputs[i].perm
+              ? ".permute(" + absl::StrJoin(*c.inputs[i].perm, ", ") + ")"
+              : ""));
+      continue;
+    }
+    parts.push_back(absl::StrCat(
+        "in", i, "=", Describe(c.inputs[i]),
+        c.inputs[i].perm
+            ? ".permute(" + absl::StrJoin(*c.inputs[i].perm, ", ") + ")"
+            : "",
+        c.inputs[i].requires_grad ? " (requires_grad)" : ""));
   }
   for (const auto& [k, v] : c.attr_text) parts.push_back(k + "=" + v);
   if (c.seed) parts.push_back(absl::StrCat("seed=", *c.seed));
@@ -517,12 +583,14 @@ struct Tol {
 };
 
 Tol TolFor(absl::string_view want_dtype, absl::string_view got_dtype) {
-  if (IsSinglePrecision(want_dtype) || IsSinglePrecision(got_dtype)) return {1e-4, 1e-5};
+  if (IsSinglePrecision(want_dtype) || IsSinglePrecision(got_dtype))
+    return {1e-4, 1e-5};
   return {1e-5, 1e-6};
 }
 
 bool Close(double got, double want, Tol tol, bool exact) {
-  if (std::isnan(got) || std::isnan(want)) return std::isnan(got) && std::isnan(want);
+  if (std::isnan(got) || std::isnan(want))
+    return std::isnan(got) && std::isnan(want);
   if (exact || std::isinf(got) || std::isinf(want)) return got == want;
   return std::abs(got - want) <= tol.atol + tol.rtol * std::abs(want);
 }
@@ -530,9 +598,11 @@ bool Close(double got, double want, Tol tol, bool exact) {
 // Element-by-element problems, at most a few listed.
 class Mismatches {
  public:
-  void Add(const std::string& where, const std::string& got, const std::string& want) {
+  void Add(const std::string& where, const std::string& got,
+           const std::string& want) {
     if (count_++ < kShown) {
-      absl::StrAppend(&text_, "\n      at ", where, ": got ", got, ", want ", want);
+      absl::StrAppend(&text_, "\n      at ", where, ": got ", got, ", want ",
+                      want);
     }
   }
   bool empty() const { return count_ == 0; }
@@ -558,26 +628,30 @@ std::string FlatIndex(const Shape& shape, size_t flat) {
 
 // Checks dtype and shape; returns false if the shapes differ (values can
 // then not be compared). Problems are appended to `out`.
-bool CheckMeta(const std::string& what, const Tensor& got, const TensorData& want,
-               std::vector<std::string>* out) {
+bool CheckMeta(const std::string& what, const Tensor& got,
+               const TensorData& want, std::vector<std::string>* out) {
   if (!got.defined()) {
-    out->push_back(what + ": tensord gives an undefined tensor, torch " + Describe(want));
+    out->push_back(what + ": tensord gives an undefined tensor, torch " +
+                   Describe(want));
     return false;
   }
   if (DTypeName(got.dtype()) != want.dtype) {
-    out->push_back(absl::StrCat(what, ": dtype: tensord ", DTypeName(got.dtype()), ", torch ",
+    out->push_back(absl::StrCat(what, ": dtype: tensord ",
+                                DTypeName(got.dtype()), ", torch ",
                                 want.dtype));
   }
   if (got.sizes() != want.shape) {
-    out->push_back(absl::StrCat(what, ": shape: tensord ", ShapeStr(got.sizes()), ", torch ",
+    out->push_back(absl::StrCat(what, ": shape: tensord ",
+                                ShapeStr(got.sizes()), ", torch ",
                                 ShapeStr(want.shape)));
     return false;
   }
   return true;
 }
 
-void CompareValues(const std::string& what, const Tensor& got, const TensorData& want,
-                   bool exact, std::vector<std::string>* out) {
+void CompareValues(const std::string& what, const Tensor& got,
+                   const TensorData& want, bool exact,
+                   std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
   const Values g = ReadValues(got);
   const Tol tol = TolFor(want.dtype, DTypeName(got.dtype()));
@@ -587,7 +661,8 @@ void CompareValues(const std::string& what, const Tensor& got, const TensorData&
   for (size_t i = 0; i < n; ++i) {
     if (want_int && g.integral) {
       if (g.ints[i] != want.ints[i]) {
-        mm.Add(FlatIndex(want.shape, i), std::to_string(g.ints[i]), std::to_string(want.ints[i]));
+        mm.Add(FlatIndex(want.shape, i), std::to_string(g.ints[i]),
+               std::to_string(want.ints[i]));
       }
       continue;
     }
@@ -595,9 +670,11 @@ void CompareValues(const std::string& what, const Tensor& got, const TensorData&
     const double gr = g.integral ? static_cast<double>(g.ints[i]) : g.re[i];
     const double wi = want.im.empty() ? 0.0 : want.im[i];
     const double gi = g.im.empty() ? 0.0 : g.im[i];
-    if (!Close(gr, w, tol, exact || want_int) || !Close(gi, wi, tol, exact || want_int)) {
+    if (!Close(gr, w, tol, exact || want_int) ||
+        !Close(gi, wi, tol, exact || want_int)) {
       const bool cplx = !want.im.empty() || !g.im.empty();
-      mm.Add(FlatIndex(want.shape, i), cplx ? Num(gr) + "," + Num(gi) + "j" : Num(gr),
+      mm.Add(FlatIndex(want.shape, i),
+             cplx ? Num(gr) + "," + Num(gi) + "j" : Num(gr),
              cplx ? Num(w) + "," + Num(wi) + "j" : Num(w));
     }
   }
@@ -605,8 +682,8 @@ void CompareValues(const std::string& what, const Tensor& got, const TensorData&
 }
 
 // eigh's eigenvectors (..., n, n): each column up to sign.
-void CompareEigvecSign(const std::string& what, const Tensor& got, const TensorData& want,
-                       std::vector<std::string>* out) {
+void CompareEigvecSign(const std::string& what, const Tensor& got,
+                       const TensorData& want, std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
   if (want.shape.size() < 2) {
     out->push_back(what + ": eigvec_sign needs a matrix");
@@ -634,14 +711,18 @@ void CompareEigvecSign(const std::string& what, const Tensor& got, const TensorD
       }
     }
   }
-  if (!mm.empty()) out->push_back(what + " (up to sign per column): " + mm.Summary(want.re.size()));
+  if (!mm.empty())
+    out->push_back(what +
+                   " (up to sign per column): " + mm.Summary(want.re.size()));
 }
 
 using cd = std::complex<double>;
 
-std::vector<cd> Complexes(const std::vector<double>& re, const std::vector<double>& im) {
+std::vector<cd> Complexes(const std::vector<double>& re,
+                          const std::vector<double>& im) {
   std::vector<cd> v(re.size());
-  for (size_t i = 0; i < re.size(); ++i) v[i] = cd(re[i], im.empty() ? 0.0 : im[i]);
+  for (size_t i = 0; i < re.size(); ++i)
+    v[i] = cd(re[i], im.empty() ? 0.0 : im[i]);
   return v;
 }
 
@@ -653,13 +734,16 @@ bool CloseC(cd g, cd w, Tol tol) {
 // the index of our eigenvalue matched to torch's j-th of batch b, or -1.
 using Perm = std::vector<std::vector<int64_t>>;
 
-void CompareEigvalsSet(const std::string& what, const Tensor& got, const TensorData& want,
-                       Perm* perm, std::vector<std::string>* out) {
+void CompareEigvalsSet(const std::string& what, const Tensor& got,
+                       const TensorData& want, Perm* perm,
+                       std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
   const Values gv = ReadValues(got);
-  const std::vector<cd> g = Complexes(gv.re, gv.im), w = Complexes(want.re, want.im);
+  const std::vector<cd> g = Complexes(gv.re, gv.im),
+                        w = Complexes(want.re, want.im);
   const Tol tol = TolFor(want.dtype, DTypeName(got.dtype()));
-  const size_t n = want.shape.empty() ? 1 : static_cast<size_t>(want.shape.back());
+  const size_t n =
+      want.shape.empty() ? 1 : static_cast<size_t>(want.shape.back());
   const size_t batch = n ? w.size() / n : 0;
   perm->assign(batch, std::vector<int64_t>(n, -1));
   Mismatches mm;
@@ -671,7 +755,8 @@ void CompareEigvalsSet(const std::string& what, const Tensor& got, const TensorD
       for (size_t k = 0; k < n; ++k) {
         if (used[k]) continue;
         if (best < 0 ||
-            std::abs(g[b * n + k] - wj) < std::abs(g[b * n + static_cast<size_t>(best)] - wj)) {
+            std::abs(g[b * n + k] - wj) <
+                std::abs(g[b * n + static_cast<size_t>(best)] - wj)) {
           best = static_cast<int64_t>(k);
         }
       }
@@ -686,23 +771,26 @@ void CompareEigvalsSet(const std::string& what, const Tensor& got, const TensorD
   }
   if (!mm.empty()) {
     std::vector<std::string> gs;
-    for (const cd& x : g) gs.push_back(Num(x.real()) + "," + Num(x.imag()) + "j");
-    out->push_back(what + " (as a set per batch): " + mm.Summary(w.size()) + "\n      tensord: {" +
-                   absl::StrJoin(gs, "; ") + "}");
+    for (const cd& x : g)
+      gs.push_back(Num(x.real()) + "," + Num(x.imag()) + "j");
+    out->push_back(what + " (as a set per batch): " + mm.Summary(w.size()) +
+                   "\n      tensord: {" + absl::StrJoin(gs, "; ") + "}");
   }
 }
 
 // eig's eigenvectors (..., n, n): torch's column j against our column
 // perm[b][j], up to a unit complex factor.
-void CompareEigvecsPhase(const std::string& what, const Tensor& got, const TensorData& want,
-                         const Perm& perm, std::vector<std::string>* out) {
+void CompareEigvecsPhase(const std::string& what, const Tensor& got,
+                         const TensorData& want, const Perm& perm,
+                         std::vector<std::string>* out) {
   if (!CheckMeta(what, got, want, out)) return;
   if (want.shape.size() < 2) {
     out->push_back(what + ": eigvecs_phase needs matrices");
     return;
   }
   const Values gv = ReadValues(got);
-  const std::vector<cd> g = Complexes(gv.re, gv.im), w = Complexes(want.re, want.im);
+  const std::vector<cd> g = Complexes(gv.re, gv.im),
+                        w = Complexes(want.re, want.im);
   const Tol tol = TolFor(want.dtype, DTypeName(got.dtype()));
   const size_t n = static_cast<size_t>(want.shape.back());
   const size_t batch = n ? w.size() / (n * n) : 0;
@@ -712,18 +800,21 @@ void CompareEigvecsPhase(const std::string& what, const Tensor& got, const Tenso
     for (size_t j = 0; j < n; ++j) {
       const int64_t k = b < perm.size() && j < perm[b].size() ? perm[b][j] : -1;
       if (k < 0) {
-        mm.Add(absl::StrCat("batch ", b, " column ", j), "unmatched eigenvalue", "-");
+        mm.Add(absl::StrCat("batch ", b, " column ", j), "unmatched eigenvalue",
+               "-");
         continue;
       }
       const size_t kk = static_cast<size_t>(k);
       cd inner = 0;
-      for (size_t i = 0; i < n; ++i) inner += std::conj(g[base + i * n + kk]) * w[base + i * n + j];
+      for (size_t i = 0; i < n; ++i)
+        inner += std::conj(g[base + i * n + kk]) * w[base + i * n + j];
       const cd phase = std::abs(inner) > 0 ? inner / std::abs(inner) : cd(1.0);
       for (size_t i = 0; i < n; ++i) {
         const cd gg = g[base + i * n + kk] * phase;
         const cd ww = w[base + i * n + j];
         if (!CloseC(gg, ww, tol)) {
-          mm.Add(absl::StrCat(FlatIndex(want.shape, base + i * n + j), " (our column ", k, ")"),
+          mm.Add(absl::StrCat(FlatIndex(want.shape, base + i * n + j),
+                              " (our column ", k, ")"),
                  Num(gg.real()) + "," + Num(gg.imag()) + "j",
                  Num(ww.real()) + "," + Num(ww.imag()) + "j");
         }
@@ -731,40 +822,52 @@ void CompareEigvecsPhase(const std::string& what, const Tensor& got, const Tenso
     }
   }
   if (!mm.empty()) {
-    out->push_back(what + " (up to a phase per column): " + mm.Summary(w.size()));
+    out->push_back(what +
+                   " (up to a phase per column): " + mm.Summary(w.size()));
   }
 }
 
 // ---------------------------------------------------------------------------
 // Running a case
 
-std::string Join(const std::vector<std::string>& v) { return absl::StrJoin(v, "\n  "); }
+std::string Join(const std::vector<std::string>& v) {
+  return absl::StrJoin(v, "\n  ");
+}
 
 void RunCase(const Case& c) {
-  SCOPED_TRACE(absl::StrCat("case ", c.name, " (", TheFile().path, ":", c.line, "): ",
-                            DescribeCase(c)));
+  SCOPED_TRACE(absl::StrCat("case ", c.name, " (", TheFile().path, ":", c.line,
+                            "): ", DescribeCase(c)));
+  // Each input: the leaf (or the same tensor as an earlier input), a clone
+  // for input 0 of an in-place op that requires grad, then the permutation.
+  const bool inplace = !c.op.empty() && c.op.back() == '_';
   std::vector<Tensor> leaves, args;
   for (size_t i = 0; i < c.inputs.size(); ++i) {
-    auto t = MakeTensor(c.inputs[i]);
-    ASSERT_TRUE(t.ok()) << "input " << i << ": " << t.status();
-    if (c.inputs[i].requires_grad) {
-      absl::Status st = t->set_requires_grad(true);
-      ASSERT_TRUE(st.ok()) << "input " << i << ": set_requires_grad: " << st;
+    const TensorData& in = c.inputs[i];
+    Tensor arg;
+    if (in.alias) {
+      leaves.push_back(Tensor());
+      arg = args[*in.alias];
+    } else {
+      auto t = MakeTensor(in);
+      ASSERT_TRUE(t.ok()) << "input " << i << ": " << t.status();
+      if (in.requires_grad) {
+        absl::Status st = t->set_requires_grad(true);
+        ASSERT_TRUE(st.ok()) << "input " << i << ": set_requires_grad: " << st;
+      }
+      leaves.push_back(*t);
+      arg = *t;
+      if (i == 0 && inplace && c.clone && in.requires_grad) {
+        auto cl = Clone(arg);
+        ASSERT_TRUE(cl.ok()) << "clone: " << cl.status();
+        arg = *cl;
+      }
     }
-    leaves.push_back(*t);
-    args.push_back(*t);
-  }
-  const bool inplace = !c.op.empty() && c.op.back() == '_';
-  if (inplace && c.clone && !args.empty() && c.inputs[0].requires_grad) {
-    auto cl = Clone(leaves[0]);
-    ASSERT_TRUE(cl.ok()) << "clone: " << cl.status();
-    args[0] = *cl;
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (!c.inputs[i].perm) continue;
-    auto p = Permute(args[i], *c.inputs[i].perm);
-    ASSERT_TRUE(p.ok()) << "input " << i << ": permute: " << p.status();
-    args[i] = *p;
+    if (in.perm) {
+      auto p = Permute(arg, *in.perm);
+      ASSERT_TRUE(p.ok()) << "input " << i << ": permute: " << p.status();
+      arg = *p;
+    }
+    args.push_back(arg);
   }
   Generator gen(c.seed.value_or(67280421310721ULL));
   OpContext ctx;
@@ -775,7 +878,8 @@ void RunCase(const Case& c) {
     if (r.ok()) {
       std::vector<std::string> outs;
       for (const Tensor& t : *r) outs.push_back(Describe(t));
-      ADD_FAILURE() << "torch raises an error but tensord succeeds\n  torch: " << c.error
+      ADD_FAILURE() << "torch raises an error but tensord succeeds\n  torch: "
+                    << c.error
                     << "\n  tensord returns: " << absl::StrJoin(outs, "; ");
     }
     return;
@@ -783,13 +887,15 @@ void RunCase(const Case& c) {
   if (!r.ok()) {
     std::vector<std::string> outs;
     for (const Output& o : c.outs) outs.push_back(Describe(o.t));
-    ADD_FAILURE() << "tensord fails but torch succeeds\n  tensord: " << r.status()
+    ADD_FAILURE() << "tensord fails but torch succeeds\n  tensord: "
+                  << r.status()
                   << "\n  torch returns: " << absl::StrJoin(outs, "; ");
     return;
   }
   const std::vector<Tensor>& got = *r;
   if (got.size() != c.outs.size()) {
-    ADD_FAILURE() << "tensord returns " << got.size() << " outputs, torch " << c.outs.size();
+    ADD_FAILURE() << "tensord returns " << got.size() << " outputs, torch "
+                  << c.outs.size();
     return;
   }
 
@@ -828,7 +934,8 @@ void RunCase(const Case& c) {
     }
     auto gt = MakeTensor(g.t);
     ASSERT_TRUE(gt.ok()) << gt.status();
-    absl::StatusOr<Tensor> prod = g.kind == "lin" ? Mul(out, *gt) : Mul(out, out);
+    absl::StatusOr<Tensor> prod =
+        g.kind == "lin" ? Mul(out, *gt) : Mul(out, out);
     if (prod.ok() && g.kind == "sq") prod = Mul(*prod, *gt);
     ASSERT_TRUE(prod.ok()) << "loss: " << prod.status();
     auto term = Sum(*prod);
@@ -842,6 +949,14 @@ void RunCase(const Case& c) {
     }
   }
   absl::Status st = Backward(loss);
+  if (c.expect_backward_error) {
+    if (st.ok()) {
+      ADD_FAILURE() << "gradient: torch's backward raises an error but "
+                       "tensord's succeeds\n  torch: "
+                    << c.backward_error;
+    }
+    return;
+  }
   if (!st.ok()) {
     ADD_FAILURE() << "gradient: tensord's backward fails: " << st;
     return;
@@ -852,12 +967,14 @@ void RunCase(const Case& c) {
     const std::string what = absl::StrCat("grad of input ", g.index);
     if (g.none) {
       if (grad.defined()) {
-        gproblems.push_back(what + ": torch's .grad is None, tensord's is " + Describe(grad));
+        gproblems.push_back(what + ": torch's .grad is None, tensord's is " +
+                            Describe(grad));
       }
       continue;
     }
     if (!grad.defined()) {
-      gproblems.push_back(what + ": tensord's .grad is undefined, torch's is " + Describe(g.t));
+      gproblems.push_back(what + ": tensord's .grad is undefined, torch's is " +
+                          Describe(g.t));
       continue;
     }
     CompareValues(what, grad, g.t, false, &gproblems);
@@ -889,14 +1006,15 @@ TEST(TorchCompareFile, CoversOpTable) {
   for (const Case& c : f.cases) covered.insert(c.op);
   for (const OpDef& op : OpTable()) {
     if (f.excluded.count(op.name)) {
-      std::cout << "[ NOTE     ] op '" << op.name << "' excluded: " << f.excluded.at(op.name)
-                << "\n";
+      std::cout << "[ NOTE     ] op '" << op.name
+                << "' excluded: " << f.excluded.at(op.name) << "\n";
       continue;
     }
     EXPECT_TRUE(covered.count(op.name)) << "no case for op '" << op.name << "'";
   }
   for (const std::string& op : covered) {
-    EXPECT_NE(FindOp(op), nullptr) << "cases for op '" << op << "', which is not in the table";
+    EXPECT_NE(FindOp(op), nullptr)
+        << "cases for op '" << op << "', which is not in the table";
   }
 }
 
@@ -915,7 +1033,8 @@ int main(int argc, char** argv) {
   f = tensord::LoadCaseFile(path);
   if (!f.error.empty()) std::cerr << "torch_compare: " << f.error << "\n";
   for (const tensord::Case& c : f.cases) {
-    testing::RegisterTest("TorchCompare", c.name.c_str(), nullptr, nullptr, __FILE__, c.line,
+    testing::RegisterTest("TorchCompare", c.name.c_str(), nullptr, nullptr,
+                          __FILE__, c.line,
                           [&c]() { return new tensord::CaseTest(&c); });
   }
   return RUN_ALL_TESTS();
