@@ -27,6 +27,8 @@ absl::string_view AttrTypeName(AttrType t) {
       return "dtype";
     case AttrType::kString:
       return "str";
+    case AttrType::kOrd:
+      return "float or str";
   }
   return "?";
 }
@@ -78,6 +80,14 @@ class Args {
   }
   DType DTypeOr(absl::string_view k, DType d) const {
     return OptDType(k).value_or(d);
+  }
+  NormOrd Ord(absl::string_view k) const {
+    if (!Has(k)) return NormOrd{};
+    const AttrValue& v = a_.find(k)->second;
+    if (auto* s = std::get_if<std::string>(&v)) {
+      return NormOrd{*s == "nuc" ? NormOrd::kNuc : NormOrd::kFro, 2.0};
+    }
+    return NormOrd::Number(std::get<double>(v));
   }
   std::string Str(absl::string_view k) const {
     return std::get<std::string>(a_.find(k)->second);
@@ -417,19 +427,32 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Binary("outer", &Outer, "outer product of two vectors"));
   t.push_back(Def(
       "norm", {"self"},
-      {Opt("p", AT::kFloat, 2.0, "1, 2 (also 'fro'), inf, or any p"),
+      {Opt("p", AT::kOrd, std::string("fro"),
+           "'fro' (default), 'nuc', or a number"),
        Opt("dim", AT::kInts), KeepDim()},
-      true, "torch.norm", [](const Args& a, OpContext&) {
-        return One(Norm(a[0], a.Float("p"), a.Ints("dim"), a.Bool("keepdim")));
+      true, "torch.norm", [](const Args& a, OpContext&) -> Outs {
+        const NormOrd ord = a.Ord("p");
+        if (ord.kind == NormOrd::kNuc) {
+          if (!a.Has("dim") && a[0].dim() != 2) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "Expected a tensor with 2 dimensions, but got a tensor with ",
+                a[0].dim(), " dimensions instead."));
+          }
+          DimList dims = a.Has("dim") ? a.Ints("dim") : DimList{-2, -1};
+          return One(MatrixNorm(a[0], ord, dims, a.Bool("keepdim")));
+        }
+        return One(Norm(a[0], ord.p, a.Ints("dim"), a.Bool("keepdim")));
       }));
-  t.push_back(
-      Def("linalg.norm", {"self"},
-          {Opt("ord", AT::kFloat, 2.0), Opt("dim", AT::kInts), KeepDim()}, true,
-          "torch.linalg.norm (vector norms; 'fro' for matrices)",
-          [](const Args& a, OpContext&) {
-            return One(LinalgVectorNorm(a[0], a.Float("ord"), a.Ints("dim"),
-                                        a.Bool("keepdim")));
-          }));
+  t.push_back(Def(
+      "linalg.norm", {"self"},
+      {Opt("ord", AT::kOrd, std::monostate{}, "None, a number, 'fro' or 'nuc'"),
+       Opt("dim", AT::kInts), KeepDim()},
+      true, "torch.linalg.norm (vector or matrix norm)",
+      [](const Args& a, OpContext&) {
+        std::optional<DimList> dims;
+        if (a.Has("dim")) dims = a.Ints("dim");
+        return One(LinalgNorm(a[0], a.Ord("ord"), dims, a.Bool("keepdim")));
+      }));
   t.push_back(
       Def("linalg.eigh", {"self"}, {}, true,
           "eigenvalues (ascending) and eigenvectors of a symmetric matrix",
@@ -524,8 +547,6 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
           s && s->dtype() != DType::kComplex64) {
         return s->to_double();
       }
-      if (auto* str = std::get_if<std::string>(&v); str && *str == "fro")
-        return 2.0;
       return bad(kind(v));
     case AttrType::kScalar:
       if (auto* s = std::get_if<Scalar>(&v)) return *s;
@@ -547,6 +568,19 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
       return bad(kind(v));
     case AttrType::kString:
       if (auto* s = std::get_if<std::string>(&v)) return *s;
+      return bad(kind(v));
+    case AttrType::kOrd:
+      if (auto* s = std::get_if<std::string>(&v)) {
+        if (*s == "fro" || *s == "nuc") return *s;
+        return absl::InvalidArgumentError(
+            absl::StrCat(op.name, "(): invalid norm order '", *s, "'"));
+      }
+      if (auto* d = std::get_if<double>(&v)) return *d;
+      if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+      if (auto* sc = std::get_if<Scalar>(&v);
+          sc && sc->dtype() != DType::kComplex64) {
+        return sc->to_double();
+      }
       return bad(kind(v));
   }
   return bad(kind(v));

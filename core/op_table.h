@@ -33,6 +33,7 @@ enum class AttrType {
   kBool,
   kDType,
   kString,
+  kOrd,  // a norm order: a number, "fro" or "nuc"
 };
 
 absl::string_view AttrTypeName(AttrType t);

@@ -196,16 +196,34 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& b);
 StatusOrTensor Mm(const Tensor& a, const Tensor& b);
 StatusOrTensor Matmul(const Tensor& a, const Tensor& b);
 StatusOrTensor Outer(const Tensor& a, const Tensor& b);
-// torch.norm: p = 2 (default), 1, or "fro"; over all elements or `dims`.
+// torch.norm with a numeric p (2 is also "fro"): a vector norm over all
+// elements or `dims`.
 StatusOrTensor Norm(const Tensor& t, double p = 2.0, const DimList& dims = {},
                     bool keepdim = false);
-// torch.linalg.norm for vectors (and "fro" for matrices); same math,
-// different grad_fn name.
+// torch.linalg.vector_norm: the same math, torch's other grad_fn name.
 StatusOrTensor LinalgVectorNorm(const Tensor& t, double ord = 2.0,
                                 const DimList& dims = {}, bool keepdim = false);
+// A norm order: a number, "fro", "nuc", or unset (the op's default).
+struct NormOrd {
+  enum Kind { kDefault, kNumber, kFro, kNuc } kind = kDefault;
+  double p = 2.0;
+  static NormOrd Number(double v) { return {kNumber, v}; }
+};
+// torch.linalg.matrix_norm over the two `dims` (default the last two):
+// "fro", "nuc", 1, -1, 2, -2, inf, -inf.
+StatusOrTensor MatrixNorm(const Tensor& t, NormOrd ord,
+                          const DimList& dims = {-2, -1}, bool keepdim = false);
+// torch.linalg.norm: a vector norm or a matrix norm depending on `ord`,
+// `dims` and the input's rank, with torch's rules and errors.
+StatusOrTensor LinalgNorm(const Tensor& t, NormOrd ord,
+                          std::optional<DimList> dims, bool keepdim = false);
+// Singular values (descending) of the matrices in the last two dims;
+// differentiable.
+StatusOrTensor Svdvals(const Tensor& a);
 // (eigenvalues ascending, eigenvectors as columns); uses the lower triangle.
 absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
-// General eigendecomposition: complex64 results, not differentiable.
+// General eigendecomposition of a real or complex64 matrix: complex64
+// results (also for float64 input: there is no complex128); forward only.
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
 StatusOrTensor Eigvals(const Tensor& a);
 

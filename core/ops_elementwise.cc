@@ -973,7 +973,10 @@ std::pair<int64_t, int64_t> MemoryRange(const Tensor& t) {
   for (int64_t d = 0; d < t.dim(); ++d) {
     if (t.size(d) == 0) return {0, 0};
     const int64_t span = (t.size(d) - 1) * t.strides()[d];
-    if (span < 0) lo += span; else hi += span;
+    if (span < 0)
+      lo += span;
+    else
+      hi += span;
   }
   return {lo, hi + 1};
 }
@@ -1026,8 +1029,8 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   copy_slices->output_shapes = {base.sizes()};
   copy_slices->output_dtypes = {base.dtype()};
   copy_slices->set_backward(
-      [sizes, strides, offset](Node&, const GradList& g)
-          -> absl::StatusOr<GradList> {
+      [sizes, strides, offset](Node&,
+                               const GradList& g) -> absl::StatusOr<GradList> {
         TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
         Tensor region = RegionOf(rest, sizes, strides, offset);
         TENSORD_ASSIGN_OR_RETURN(Tensor inside, Clone(region));
@@ -1148,20 +1151,17 @@ StatusOrTensor Constant(const Tensor& self, const Scalar& value,
 
 StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,
                           const Scalar& alpha) {
-  return InplaceBinary(self, other,
-                       [&] { return Add(self, other, alpha); });
+  return InplaceBinary(self, other, [&] { return Add(self, other, alpha); });
 }
 
 StatusOrTensor SubInplace(const Tensor& self, const Tensor& other,
                           const Scalar& alpha) {
-  return InplaceBinary(self, other,
-                       [&] { return Sub(self, other, alpha); });
+  return InplaceBinary(self, other, [&] { return Sub(self, other, alpha); });
 }
 
 StatusOrTensor MulInplace(const Tensor& self, const Tensor& other) {
-  return InplaceBinary(self, other, [&] {
-    return Mul(OriginalSelf(self, other), other);
-  });
+  return InplaceBinary(self, other,
+                       [&] { return Mul(OriginalSelf(self, other), other); });
 }
 
 StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
@@ -1170,9 +1170,8 @@ StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
         "result type Float can't be cast to the desired output type ",
         DTypeShortName(self.dtype())));
   }
-  return InplaceBinary(self, other, [&] {
-    return Div(OriginalSelf(self, other), other);
-  });
+  return InplaceBinary(self, other,
+                       [&] { return Div(OriginalSelf(self, other), other); });
 }
 
 StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {

@@ -1,11 +1,16 @@
 // Linear algebra: dot, mv, mm, matmul (batched, broadcast), outer, eigh
 // (differentiable), eig/eigvals (complex, forward only).
 #include <cblas.h>
+
+#include <complex>
+#define lapack_complex_float std::complex<float>
+#define lapack_complex_double std::complex<double>
 #include <lapacke.h>
 
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/gemm.h"
 #include "core/loops.h"
 #include "core/ops.h"
@@ -383,7 +388,8 @@ absl::Status CheckSquare(const Tensor& a, const char* name) {
         name, ": A must be batches of square matrices, but they are ",
         a.size(-2), " by ", a.size(-1), " matrices"));
   }
-  if (!IsFloating(a.dtype())) {
+  const bool complex_ok = std::string(name) != "linalg.eigh";
+  if (!IsFloating(a.dtype()) && !(complex_ok && IsComplex(a.dtype()))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"",
         std::string(name) == "linalg.eigh" ? "linalg_eigh_cpu"
@@ -459,10 +465,52 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
   return std::make_pair(vals, vecs);
 }
 
+namespace {
+
+// eig of complex64 matrices, computed in double precision (zgeev).
+absl::StatusOr<std::pair<Tensor, Tensor>> EigComplex(const Tensor& a) {
+  using zd = std::complex<double>;
+  const int64_t n = a.size(-1);
+  const int64_t batch = n ? a.numel() / (n * n) : 0;
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(a));
+  Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
+  Tensor vals = Empty(vshape, DType::kComplex64);
+  Tensor vecs = Empty(a.sizes(), DType::kComplex64);
+  std::vector<zd> m(n * n), w(n), vr(n * n);
+  for (int64_t b = 0; b < batch; ++b) {
+    const complex64* src = c.data<complex64>() + b * n * n;
+    for (int64_t i = 0; i < n * n; ++i) m[i] = zd(src[i].real(), src[i].imag());
+    lapack_int info = LAPACKE_zgeev(
+        LAPACK_ROW_MAJOR, 'N', 'V', n,
+        reinterpret_cast<lapack_complex_double*>(m.data()), n,
+        reinterpret_cast<lapack_complex_double*>(w.data()), nullptr, 1,
+        reinterpret_cast<lapack_complex_double*>(vr.data()), n);
+    if (info != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "linalg.eig: The algorithm failed to converge (error code: ", info,
+          ")."));
+    }
+    complex64* ov = vals.data<complex64>() + b * n;
+    complex64* oV = vecs.data<complex64>() + b * n * n;
+    for (int64_t j = 0; j < n; ++j) ov[j] = complex64(w[j]);
+    for (int64_t i = 0; i < n * n; ++i) oV[i] = complex64(vr[i]);
+  }
+  if (auto node = RecordOp("LinalgEigBackward0", {&a}, {&vals, &vecs})) {
+    node->set_backward([](Node&, const GradList&) -> absl::StatusOr<GradList> {
+      return absl::UnimplementedError(
+          "the derivative of linalg.eig is not implemented in tensord");
+    });
+  }
+  return std::make_pair(vals, vecs);
+}
+
+}  // namespace
+
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
   TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eig"));
   const int64_t n = a.size(-1);
   const int64_t batch = n ? a.numel() / (n * n) : 0;
+  if (IsComplex(a.dtype())) return EigComplex(a);
   TENSORD_ASSIGN_OR_RETURN(Tensor work0, To(a, DType::kFloat64));
   TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(work0));
   Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
@@ -516,6 +564,163 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
 StatusOrTensor Eigvals(const Tensor& a) {
   TENSORD_ASSIGN_OR_RETURN(auto r, Eig(a));
   return r.first;
+}
+
+// ---------------------------------------------------------------------------
+// singular values and matrix norms
+
+StatusOrTensor Svdvals(const Tensor& a) {
+  if (a.dim() < 2) {
+    return absl::InvalidArgumentError(
+        "linalg.svd: The input tensor A must have at least 2 dimensions.");
+  }
+  if (!IsFloating(a.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"linalg_svd_cpu\" not implemented for '",
+                     DTypeShortName(a.dtype()), "'"));
+  }
+  const int64_t m = a.size(-2), n = a.size(-1), k = std::min(m, n);
+  const int64_t batch = (m > 0 && n > 0) ? a.numel() / (m * n) : 0;
+  Shape sshape(a.sizes().begin(), a.sizes().end() - 2);
+  Shape ushape = sshape, vshape = sshape;
+  sshape.push_back(k);
+  ushape.push_back(m);
+  ushape.push_back(k);
+  vshape.push_back(k);
+  vshape.push_back(n);
+  Tensor s = Empty(sshape, a.dtype());
+  Tensor u = Empty(ushape, a.dtype());
+  Tensor vt = Empty(vshape, a.dtype());
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(a));
+    for (int64_t b = 0; b < batch; ++b) {
+      lapack_int info;
+      if (a.dtype() == DType::kFloat32) {
+        info = LAPACKE_sgesdd(
+            LAPACK_ROW_MAJOR, 'S', m, n, work.data<float>() + b * m * n, n,
+            s.data<float>() + b * k, u.data<float>() + b * m * k, k,
+            vt.data<float>() + b * k * n, n);
+      } else {
+        info = LAPACKE_dgesdd(
+            LAPACK_ROW_MAJOR, 'S', m, n, work.data<double>() + b * m * n, n,
+            s.data<double>() + b * k, u.data<double>() + b * m * k, k,
+            vt.data<double>() + b * k * n, n);
+      }
+      if (info != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "linalg.svd: The algorithm failed to converge (error code: ", info,
+            ")."));
+      }
+    }
+  }
+  if (auto node = RecordOp("LinalgSvdBackward0", {&a}, {&s})) {
+    node->ints = {node->Save(u), node->Save(vt)};
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // d sigma_i = u_i^T dA v_i, so gA = U diag(gS) V^T.
+          TENSORD_ASSIGN_OR_RETURN(Tensor u, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor vt, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gs, Unsqueeze(g[0], -2));
+          TENSORD_ASSIGN_OR_RETURN(Tensor us, Mul(u, gs));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ga, Matmul(us, vt));
+          return GradList{ga};
+        });
+  }
+  return s;
+}
+
+StatusOrTensor MatrixNorm(const Tensor& t, NormOrd ord, const DimList& dims,
+                          bool keepdim) {
+  if (t.dim() < 2) {
+    return absl::InvalidArgumentError(
+        "linalg.matrix_norm: The input tensor A must have at least 2 "
+        "dimensions.");
+  }
+  if (dims.size() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("linalg.matrix_norm: dim must be a 2-tuple. Got ",
+                     absl::StrJoin(dims, " ")));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d0, WrapDim(dims[0], t.dim()));
+  TENSORD_ASSIGN_OR_RETURN(int64_t d1, WrapDim(dims[1], t.dim()));
+  if (d0 == d1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("linalg.matrix_norm: dims must be different. Got (",
+                     dims[0], ", ", dims[1], ")"));
+  }
+  if (ord.kind == NormOrd::kDefault || ord.kind == NormOrd::kFro) {
+    return LinalgVectorNorm(t, 2.0, {d0, d1}, keepdim);
+  }
+  const double p = ord.p;
+  if (ord.kind == NormOrd::kNumber &&
+      !(std::abs(p) == 1 || std::abs(p) == 2 || std::isinf(p))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "linalg.matrix_norm: Order ", p,
+        " not supported. Order must be one of 'fro', 'nuc', inf, -inf, 1, -1, "
+        "2, -2"));
+  }
+  // Move the two dims last (in the given order): [..., rows, cols].
+  DimList perm;
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (d != d0 && d != d1) perm.push_back(d);
+  }
+  perm.push_back(d0);
+  perm.push_back(d1);
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Permute(t, perm));
+  Tensor r;
+  if (ord.kind == NormOrd::kNuc || std::abs(p) == 2) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor sv, Svdvals(a));
+    if (ord.kind == NormOrd::kNuc) {
+      TENSORD_ASSIGN_OR_RETURN(r, Sum(sv, {-1}));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(r, Select(sv, -1, p > 0 ? 0 : -1));
+    }
+  } else {
+    // 1: max column sum; inf: max row sum (min for the negative orders).
+    TENSORD_ASSIGN_OR_RETURN(Tensor ab, Abs(a));
+    TENSORD_ASSIGN_OR_RETURN(Tensor sums, Sum(ab, {std::isinf(p) ? -1 : -2}));
+    TENSORD_ASSIGN_OR_RETURN(auto vi,
+                             p > 0 ? MaxDim(sums, -1) : MinDim(sums, -1));
+    r = vi.first;
+  }
+  if (keepdim) {
+    for (int64_t d : {std::min(d0, d1), std::max(d0, d1)}) {
+      TENSORD_ASSIGN_OR_RETURN(r, Unsqueeze(r, d));
+    }
+  }
+  return r;
+}
+
+StatusOrTensor LinalgNorm(const Tensor& t, NormOrd ord,
+                          std::optional<DimList> dims, bool keepdim) {
+  if (dims) {
+    if (dims->size() == 1) {
+      if (ord.kind == NormOrd::kFro || ord.kind == NormOrd::kNuc) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("linalg.vector_norm: ord must be a number, not '",
+                         ord.kind == NormOrd::kFro ? "fro" : "nuc", "'"));
+      }
+      return LinalgVectorNorm(t, ord.p, *dims, keepdim);
+    }
+    if (dims->size() == 2) return MatrixNorm(t, ord, *dims, keepdim);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "linalg.norm: If dim is specified, it must be of length 1 or 2. Got [",
+        absl::StrJoin(*dims, ", "), "]"));
+  }
+  if (ord.kind == NormOrd::kDefault)
+    return LinalgVectorNorm(t, 2.0, {}, keepdim);
+  if (t.dim() == 1) {
+    if (ord.kind != NormOrd::kNumber) {
+      return MatrixNorm(t, ord, {-2, -1}, keepdim);  // the rank error
+    }
+    return LinalgVectorNorm(t, ord.p, {}, keepdim);
+  }
+  if (t.dim() == 2) return MatrixNorm(t, ord, {-2, -1}, keepdim);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "linalg.norm: If dim is not specified but ord is, the input must be 1D "
+      "or 2D. Got ",
+      t.dim(), "D."));
 }
 
 }  // namespace tensord

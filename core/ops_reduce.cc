@@ -499,8 +499,9 @@ StatusOrTensor ArgImpl(const Tensor& t, std::optional<int64_t> dim,
                        bool keepdim, bool is_max) {
   NoGradGuard g;
   if (t.dtype() == DType::kBool) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", is_max ? "argmax" : "argmin", "_cpu\" not implemented for 'Bool'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", is_max ? "argmax" : "argmin",
+                     "_cpu\" not implemented for 'Bool'"));
   }
   if (!dim) {
     if (t.numel() == 0) {

@@ -1,6 +1,7 @@
 #include "tests/op_samples.h"
 
 #include <cmath>
+#include <limits>
 
 namespace tensord::testing {
 
@@ -213,6 +214,20 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("norm", {"dim", {R({3, 4}, 121)}, {{"dim", Ints({1})}}});
   add("norm", {"p=3", {R({4}, 122)}, {{"p", AttrValue(3.0)}}});
   add("linalg.norm", {"vector", {R({4}, 123)}, {}});
+  add("linalg.norm",
+      {"matrix ord 2", {R({3, 4}, 141)}, {{"ord", AttrValue(2.0)}}});
+  add("linalg.norm",
+      {"matrix ord -1", {R({3, 3}, 142)}, {{"ord", AttrValue(-1.0)}}});
+  add("linalg.norm",
+      {"matrix ord inf",
+       {R({2, 3}, 143)},
+       {{"ord", AttrValue(std::numeric_limits<double>::infinity())}}});
+  add("linalg.norm",
+      {"nuc over dims",
+       {R({2, 3, 2}, 144)},
+       {{"ord", AttrValue(std::string("nuc"))}, {"dim", Ints({0, 2})}}});
+  add("norm",
+      {"nuc", {R({3, 2}, 145)}, {{"p", AttrValue(std::string("nuc"))}}});
   add("linalg.norm", {"dim keepdim",
                       {R({3, 4}, 124)},
                       {{"dim", Ints({0})}, {"keepdim", AttrValue(true)}}});
