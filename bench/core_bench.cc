@@ -29,7 +29,8 @@ namespace {
 // Setup failures are bugs: report and stop.
 Tensor Must(absl::StatusOr<Tensor> r, const char* what) {
   if (!r.ok()) {
-    std::fprintf(stderr, "core_bench: %s: %s\n", what, r.status().ToString().c_str());
+    std::fprintf(stderr, "core_bench: %s: %s\n", what,
+                 r.status().ToString().c_str());
     std::exit(1);
   }
   return *std::move(r);
@@ -39,19 +40,20 @@ Tensor Must(absl::StatusOr<Tensor> r, const char* what) {
 #define BENCH_CONCAT_(a, b) BENCH_CONCAT_INNER_(a, b)
 
 // Inside the timing loop: on error, mark the run failed and leave the loop.
-#define BENCH_TRY(lhs, expr) BENCH_TRY_IMPL_(BENCH_CONCAT_(bench_so_, __LINE__), lhs, expr)
-#define BENCH_TRY_IMPL_(so, lhs, expr)                \
-  auto so = (expr);                                   \
-  if (!so.ok()) {                                     \
+#define BENCH_TRY(lhs, expr) \
+  BENCH_TRY_IMPL_(BENCH_CONCAT_(bench_so_, __LINE__), lhs, expr)
+#define BENCH_TRY_IMPL_(so, lhs, expr)                   \
+  auto so = (expr);                                      \
+  if (!so.ok()) {                                        \
     state.SkipWithError(so.status().ToString().c_str()); \
-    break;                                            \
-  }                                                   \
+    break;                                               \
+  }                                                      \
   lhs = *std::move(so)
 
-#define BENCH_TRY_STATUS(expr)                           \
-  if (absl::Status bench_st = (expr); !bench_st.ok()) {  \
-    state.SkipWithError(bench_st.ToString().c_str());    \
-    break;                                               \
+#define BENCH_TRY_STATUS(expr)                          \
+  if (absl::Status bench_st = (expr); !bench_st.ok()) { \
+    state.SkipWithError(bench_st.ToString().c_str());   \
+    break;                                              \
   }
 
 Generator& Gen() {
@@ -76,8 +78,9 @@ void MatmulCase(benchmark::State& state, int64_t n) {
     BENCH_TRY(Tensor c, tensord::Matmul(a, b));
     benchmark::DoNotOptimize(c);
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(
-      2.0 * double(n) * double(n) * double(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * double(n) * double(n) * double(n),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void Add16M(benchmark::State& state) {
@@ -87,7 +90,8 @@ void Add16M(benchmark::State& state) {
     BENCH_TRY(Tensor z, Add(x, y));  // freshly allocated result, as `x + y`
     benchmark::DoNotOptimize(z);
   }
-  state.SetBytesProcessed(state.iterations() * 3 * k16M * int64_t{sizeof(float)});
+  state.SetBytesProcessed(state.iterations() * 3 * k16M *
+                          int64_t{sizeof(float)});
 }
 
 void MulBroadcast(benchmark::State& state) {
@@ -161,23 +165,28 @@ void Mlp(benchmark::State& state) {
   }
 }
 
-void Register(const std::string& name, std::function<void(benchmark::State&)> fn) {
-  benchmark::RegisterBenchmark(name.c_str(), [fn](benchmark::State& s) { fn(s); })
+void Register(const std::string& name,
+              std::function<void(benchmark::State&)> fn) {
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [fn](benchmark::State& s) { fn(s); })
       ->UseRealTime()
       ->Unit(benchmark::kMicrosecond);
 }
 
 void RegisterAll() {
   for (int64_t n : {256, 1024, 2048}) {
-    Register("matmul_" + std::to_string(n), [n](benchmark::State& s) { MatmulCase(s, n); });
+    Register("matmul_" + std::to_string(n),
+             [n](benchmark::State& s) { MatmulCase(s, n); });
   }
   Register("add_16M", Add16M);
   Register("mul_bcast_4096x4096_4096", MulBroadcast);
   Register("sum_all_4096x4096", [](benchmark::State& s) { SumDims(s, {}); });
   Register("sum_dim0_4096x4096", [](benchmark::State& s) { SumDims(s, {0}); });
   Register("sum_dim1_4096x4096", [](benchmark::State& s) { SumDims(s, {1}); });
-  Register("cumsum_dim0_4096x4096", [](benchmark::State& s) { CumsumDim(s, 0); });
-  Register("cumsum_dim1_4096x4096", [](benchmark::State& s) { CumsumDim(s, 1); });
+  Register("cumsum_dim0_4096x4096",
+           [](benchmark::State& s) { CumsumDim(s, 0); });
+  Register("cumsum_dim1_4096x4096",
+           [](benchmark::State& s) { CumsumDim(s, 1); });
   Register("dot_fwd_bwd_4", DotBackward);
   Register("mlp3_fwd_bwd_1024_b64", Mlp);
 }

@@ -194,6 +194,16 @@ absl::Status AccumulateInto(Tensor& a, const Tensor& b) {
   return absl::OkStatus();
 }
 
+// True if `t` is the only handle on its own dense storage (a fresh result
+// that no user tensor, view or other gradient shares), so it can become a
+// .grad without a copy.
+bool IsPrivateDense(const Tensor& t) {
+  return t.impl_ptr().use_count() == 1 && t.storage().use_count() == 1 &&
+         t.impl()->view_base == nullptr && t.storage_offset() == 0 &&
+         t.is_contiguous() && !t.requires_grad() &&
+         static_cast<size_t>(t.nbytes()) == t.storage()->nbytes();
+}
+
 struct NodeState {
   GradList inputs;  // gradient for each output of the node
   int dependencies = 0;
@@ -260,7 +270,7 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
     NodeState& st = state[n];
     if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) {
       if (!st.inputs.empty() && st.inputs[0].defined()) {
-        leaf_grads.emplace_back(acc->leaf(), st.inputs[0]);
+        leaf_grads.emplace_back(acc->leaf(), std::move(st.inputs[0]));
       }
       continue;
     }
@@ -327,7 +337,11 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
       TENSORD_ASSIGN_OR_RETURN(incoming, SumToShape(incoming, leaf.sizes()));
     }
     if (!cur.defined()) {
-      TENSORD_ASSIGN_OR_RETURN(impl->grad, Clone(incoming));
+      if (IsPrivateDense(incoming)) {
+        impl->grad = std::move(incoming);  // nobody else sees it: take it
+      } else {
+        TENSORD_ASSIGN_OR_RETURN(impl->grad, Clone(incoming));
+      }
     } else {
       TENSORD_ASSIGN_OR_RETURN(Tensor ignored, AddInplace(cur, incoming));
       (void)ignored;

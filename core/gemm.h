@@ -1,9 +1,10 @@
-// gemm.h — float32 matrix multiply with run-time kernel selection.
+// gemm.h — the float32 matrix multiply behind mm/matmul.
 //
-// On CPUs with AVX-512 the product runs through Eigen compiled for AVX-512
-// (in its own translation unit, so the rest of the binary stays portable);
-// elsewhere through OpenBLAS. Both use the OpenMP thread pool of the
-// process, so our kernels and the GEMM never fight over the cores.
+// Products of any real size go to oneDNN's sgemm, which JIT-compiles
+// kernels for the CPU it runs on (AVX-512, AVX2, ...), so one binary is both
+// portable and tuned. It runs on the process's OpenMP pool, the same pool as
+// tensord's own kernels, so the GEMM and the elementwise ops never fight over
+// the cores. Tiny products go to OpenBLAS (no setup cost, one thread).
 //
 //   GemmF32(false, false, m, n, k, a, k, b, n, c, n);  // c = a @ b
 #ifndef TENSORD_CORE_GEMM_H_
@@ -20,15 +21,9 @@ void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
              const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
              int64_t ldc);
 
-// Which kernel GemmF32 uses on this machine: "eigen-avx512" or "openblas".
+// Which library GemmF32 uses for large products: "onednn" or "openblas"
+// (TENSORD_GEMM=openblas in the environment selects OpenBLAS).
 const char* GemmF32Kernel();
-
-namespace internal {
-// Defined in gemm_avx512.cc; only called when the CPU supports AVX-512.
-void GemmF32Avx512(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                   const float* a, int64_t lda, const float* b, int64_t ldb,
-                   float* c, int64_t ldc);
-}  // namespace internal
 
 }  // namespace tensord
 

@@ -22,6 +22,16 @@
 
 namespace tensord {
 
+// Marks a hot loop to be compiled for AVX-512, AVX2 and baseline x86-64,
+// with the loader choosing per CPU (GCC function multiversioning), so one
+// binary runs anywhere and still uses wide vectors where they exist.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TENSORD_MULTIVERSION \
+  __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TENSORD_MULTIVERSION
+#endif
+
 // Work (elements) below which kernels stay on one thread.
 inline constexpr int64_t kParallelGrain = 1 << 15;
 

@@ -853,14 +853,25 @@ StatusOrTensor Sigmoid(const Tensor& a) {
                  });
 }
 
+namespace {
+// relu's derivative in one pass: g where the result is positive, else 0.
+StatusOrTensor ReluBackward(const Tensor& g, const Tensor& r) {
+  if (g.dtype() != r.dtype() || g.sizes() != r.sizes()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor mask, Gt(r, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
+    return Where(mask, g, zero);
+  }
+  Tensor out = Empty(g.sizes(), g.dtype());
+  TENSORD_DISPATCH_REAL(g.dtype(), T, {
+    RunBinary<T, T>(g, r, out,
+                    [](T gv, T rv) { return rv > T(0) ? gv : T(0); });
+  });
+  return out;
+}
+}  // namespace
+
 StatusOrTensor Relu(const Tensor& a) {
-  return UnaryOp(Un::kRelu, "ReluBackward0", a, true,
-                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-                   TENSORD_ASSIGN_OR_RETURN(Tensor mask,
-                                            Gt(r, WrapScalar(0.0)));
-                   TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
-                   return Where(mask, g, zero);
-                 });
+  return UnaryOp(Un::kRelu, "ReluBackward0", a, true, ReluBackward);
 }
 
 StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,

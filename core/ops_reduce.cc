@@ -88,19 +88,56 @@ struct ProdOp {
 
 // Sum of n contiguous values. Floats are summed in blocks whose partial sums
 // are added in double, which keeps float32 sums accurate.
+// Sum of n contiguous floats: blocks of 8192 summed in 64 independent
+// lanes (so the adds pipeline and vectorize; each lane adds 128 values),
+// lanes folded as a tree, block sums added in double (so large sums stay
+// accurate). Compiled for AVX-512, AVX2 and baseline x86-64; the loader
+// picks one for the CPU.
+TENSORD_MULTIVERSION
+double SumF32(const float* p, int64_t n) {
+  constexpr int64_t kLanes = 64, kBlock = 8192;
+  double total = 0;
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t e = std::min(n, b + kBlock);
+    float acc[kLanes] = {};
+    int64_t i = b;
+    for (; i + kLanes <= e; i += kLanes) {
+      for (int64_t j = 0; j < kLanes; ++j) acc[j] += p[i + j];
+    }
+    for (int64_t w = kLanes / 2; w >= 1; w /= 2) {
+      for (int64_t j = 0; j < w; ++j) acc[j] += acc[j + w];
+    }
+    float s = acc[0];
+    for (; i < e; ++i) s += p[i];
+    total += s;
+  }
+  return total;
+}
+
+// out[j] = sum over `rows` rows (stride `ld`) of x[r][j], for j < w; four
+// rows per pass so out is loaded and stored a quarter as often.
+TENSORD_MULTIVERSION
+void ColumnSumF32(const float* x, int64_t rows, int64_t ld, int64_t w,
+                  float* out) {
+  for (int64_t j = 0; j < w; ++j) out[j] = x[j];
+  int64_t r = 1;
+  for (; r + 4 <= rows; r += 4) {
+    const float* r0 = x + r * ld;
+    const float* r1 = r0 + ld;
+    const float* r2 = r1 + ld;
+    const float* r3 = r2 + ld;
+    for (int64_t j = 0; j < w; ++j) out[j] += (r0[j] + r1[j]) + (r2[j] + r3[j]);
+  }
+  for (; r < rows; ++r) {
+    const float* rr = x + r * ld;
+    for (int64_t j = 0; j < w; ++j) out[j] += rr[j];
+  }
+}
+
 template <typename T>
 T SumContiguous(const T* p, int64_t n) {
   if constexpr (std::is_same_v<T, float>) {
-    double total = 0;
-    constexpr int64_t kBlock = 1024;
-    for (int64_t b = 0; b < n; b += kBlock) {
-      const int64_t e = std::min(n, b + kBlock);
-      float acc = 0;
-#pragma omp simd reduction(+ : acc)
-      for (int64_t i = b; i < e; ++i) acc += p[i];
-      total += acc;
-    }
-    return static_cast<float>(total);
+    return static_cast<float>(SumF32(p, n));
   } else if constexpr (std::is_same_v<T, double> || std::is_integral_v<T>) {
     T acc = 0;
 #pragma omp simd reduction(+ : acc)
@@ -158,6 +195,10 @@ absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
     ParallelFor(kept, count, [&](int64_t b, int64_t e) {
       T* o = po + b;
       const int64_t w = e - b;
+      if constexpr (std::is_same_v<Op, SumOp<float>>) {
+        ColumnSumF32(p + b, count, kept, w, o);
+        return;
+      }
       for (int64_t j = 0; j < w; ++j) o[j] = p[b + j];
       for (int64_t r = 1; r < count; ++r) {
         const T* row = p + r * kept + b;
