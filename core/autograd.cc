@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/ops.h"
+#include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/transaction.h"
 
 namespace tensord {
 namespace {
@@ -99,6 +101,15 @@ absl::StatusOr<Tensor> Node::Saved(int slot) const {
 }
 
 void Node::ReleaseSaved() {
+  if (Transaction* txn = Transaction::Current()) {
+    // Freed now (a second backward in the same transaction must fail), but
+    // restorable if the transaction rolls back.
+    txn->OnRollback(
+        [self = shared_from_this(), keep = saved_, was = released_]() mutable {
+          self->saved_ = std::move(keep);
+          self->released_ = was;
+        });
+  }
   for (SavedTensor& s : saved_) s.Release();
   released_ = true;
 }
@@ -332,6 +343,16 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
   for (auto& [impl, g] : leaf_grads) {
     Tensor leaf(impl);
     Tensor cur = impl->grad;
+    if (Transaction* txn = Transaction::Current()) {
+      Tensor old_values;
+      if (cur.defined()) {
+        TENSORD_ASSIGN_OR_RETURN(old_values, Clone(cur));
+      }
+      txn->OnRollback([impl = impl, cur, old_values] {
+        if (cur.defined()) CopyConvert(old_values, cur);
+        impl->grad = cur;
+      });
+    }
     Tensor incoming = g;
     if (incoming.sizes() != leaf.sizes()) {
       TENSORD_ASSIGN_OR_RETURN(incoming, SumToShape(incoming, leaf.sizes()));

@@ -57,7 +57,7 @@ class SavedTensor {
 
 using GradList = std::vector<Tensor>;  // undefined entries mean "zero"
 
-class Node {
+class Node : public std::enable_shared_from_this<Node> {
  public:
   using BackwardFn = std::function<absl::StatusOr<GradList>(
       Node& self, const GradList& grad_outputs)>;

@@ -8,6 +8,7 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/transaction.h"
 
 namespace tensord {
 
@@ -1105,6 +1106,26 @@ StatusOrTensor Inplace(const Tensor& self,
   }
   if (result.dtype() != self.dtype()) {
     TENSORD_ASSIGN_OR_RETURN(result, To(result, self.dtype()));
+  }
+  if (Transaction* txn = Transaction::Current()) {
+    // Enough to put self (and its base's history) back as it was.
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor old_values, Clone(self));
+    TensorImpl* impl = self.impl();
+    std::shared_ptr<TensorImpl> base = impl->view_base;
+    txn->OnRollback([self, old_values, version = self.version(),
+                     fn = impl->grad_fn, nr = impl->output_nr, base,
+                     base_fn = base ? base->grad_fn : nullptr,
+                     base_nr = base ? base->output_nr : 0] {
+      CopyConvert(old_values, self);
+      self.impl()->version->version = version;
+      self.impl()->grad_fn = fn;
+      self.impl()->output_nr = nr;
+      if (base) {
+        base->grad_fn = base_fn;
+        base->output_nr = base_nr;
+      }
+    });
   }
   CopyConvert(result, self);
   Tensor s = self;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/autograd.h"
+#include "core/transaction.h"
 
 namespace tensord {
 namespace {
@@ -219,13 +220,19 @@ absl::Status Tensor::set_requires_grad(bool value) {
     return absl::FailedPreconditionError(
         "only Tensors of floating point dtype can require gradients");
   }
+  RecordUndo([impl = impl_, was = impl_->requires_grad] {
+    impl->requires_grad = was;
+  });
   impl_->requires_grad = value;
   return absl::OkStatus();
 }
 
 bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
 Tensor Tensor::grad() const { return impl_->grad; }
-void Tensor::set_grad(const Tensor& g) { impl_->grad = g; }
+void Tensor::set_grad(const Tensor& g) {
+  RecordUndo([impl = impl_, old = impl_->grad] { impl->grad = old; });
+  impl_->grad = g;
+}
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
 std::string Tensor::grad_fn_name() const {
   return impl_->grad_fn ? impl_->grad_fn->name() : std::string();
@@ -237,6 +244,10 @@ absl::Status Tensor::retain_grad() {
         "can't retain_grad on Tensor that has requires_grad=False");
   }
   if (!is_leaf() && !impl_->retains_grad) {
+    RecordUndo([impl = impl_, fn = impl_->grad_fn] {
+      impl->retains_grad = false;
+      fn->retained.pop_back();
+    });
     impl_->retains_grad = true;
     impl_->grad_fn->retained.emplace_back(impl_, impl_->output_nr);
   }
