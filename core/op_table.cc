@@ -487,6 +487,48 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def(
       "copy_", {"self", "src"}, {}, true, "copy src into self (broadcast)",
       [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
+  // ---- autograd ----
+  {
+    OpDef bw = Def(
+        "backward", {"self", "gradient"},
+        {Opt("retain_graph", AT::kBool, false)}, false,
+        "accumulate gradients of self into the leaves (gradient required "
+        "unless self has one element)",
+        [](const Args& a, OpContext&) -> Outs {
+          const Tensor grad = a.all().size() > 1 ? a[1] : Tensor();
+          TENSORD_RETURN_IF_ERROR(Backward(a[0], grad, a.Bool("retain_graph")));
+          return std::vector<Tensor>{};
+        },
+        {});
+    bw.min_inputs = 1;
+    t.push_back(std::move(bw));
+  }
+  t.push_back(Def("grad", {"self"}, {}, false,
+                  "self.grad (None if no gradient has reached it)",
+                  [](const Args& a, OpContext&) -> Outs {
+                    return std::vector<Tensor>{a[0].grad()};
+                  }));
+  t.push_back(Def("detach", {"self"}, {}, false,
+                  "the same data without history (shares storage)",
+                  [](const Args& a, OpContext&) -> Outs {
+                    return std::vector<Tensor>{a[0].detach()};
+                  }));
+  t.push_back(Def(
+      "requires_grad_", {"self"}, {Opt("requires_grad", AT::kBool, true)},
+      false, "set requires_grad of a leaf (in place)",
+      [](const Args& a, OpContext&) -> Outs {
+        Tensor x = a[0];
+        TENSORD_RETURN_IF_ERROR(x.set_requires_grad(a.Bool("requires_grad")));
+        return std::vector<Tensor>{x};
+      }));
+  t.push_back(Def("retain_grad", {"self"}, {}, false,
+                  "keep .grad of a non-leaf during backward",
+                  [](const Args& a, OpContext&) -> Outs {
+                    Tensor x = a[0];
+                    TENSORD_RETURN_IF_ERROR(x.retain_grad());
+                    return std::vector<Tensor>{};
+                  },
+                  {}));
   for (OpDef& d : t) d.inplace = !d.name.empty() && d.name.back() == '_';
   std::sort(t.begin(), t.end(),
             [](const OpDef& x, const OpDef& y) { return x.name < y.name; });
@@ -609,14 +651,19 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
   const OpDef* op = FindOp(name);
   if (op == nullptr)
     return absl::NotFoundError(absl::StrCat("unknown op '", name, "'"));
-  if (op->variadic ? inputs.empty() : inputs.size() != op->inputs.size()) {
+  const size_t max_in = op->inputs.size();
+  const size_t min_in = op->min_inputs < 0 ? max_in : op->min_inputs;
+  if (op->variadic ? inputs.empty()
+                   : (inputs.size() < min_in || inputs.size() > max_in)) {
+    std::string want = op->variadic ? "at least 1"
+                       : min_in == max_in
+                           ? std::to_string(max_in)
+                           : absl::StrCat(min_in, " to ", max_in);
     return absl::InvalidArgumentError(absl::StrCat(
-        op->name, "() takes ",
-        op->variadic ? "at least 1" : std::to_string(op->inputs.size()),
-        " tensor input", op->inputs.size() == 1 ? "" : "s", " but ",
-        inputs.size(), " were given"));
+        op->name, "() takes ", want, " tensor input", max_in == 1 ? "" : "s",
+        " but ", inputs.size(), " were given"));
   }
-  for (size_t i = 0; i < inputs.size(); ++i) {
+  for (size_t i = 0; i < std::min(inputs.size(), min_in); ++i) {
     if (!inputs[i].defined()) {
       return absl::InvalidArgumentError(
           absl::StrCat(op->name, "(): input ", i, " is None"));

@@ -63,6 +63,8 @@ struct OpDef {
   std::string name;
   std::vector<std::string> inputs;  // names; with `variadic`, one list input
   bool variadic = false;            // takes any number (>= 1) of tensors
+  // Inputs that must be given; the rest are optional (None). -1: all.
+  int min_inputs = -1;
   std::vector<AttrSpec> attrs;
   std::vector<std::string> outputs;  // names of the outputs
   bool differentiable = true;

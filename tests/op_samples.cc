@@ -248,6 +248,17 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("zero_", {"matrix", {R({2, 3}, 137)}, {}});
   add("fill_", {"value", {R({2, 3}, 138)}, {{"value", S(2.5)}}});
   add("copy_", {"broadcast", {R({2, 3}, 139), R({3}, 140)}, {}});
+  // ---- autograd ops (their behaviour is tested in autograd_test) ----
+  auto with_grad = [](OpSample s) {
+    s.requires_grad = true;
+    return s;
+  };
+  add("backward", with_grad({"scalar", {R({}, 150)}, {}}));
+  add("backward", with_grad({"gradient", {R({3}, 151), R({3}, 152)}, {}}));
+  add("grad", with_grad({"none yet", {R({3}, 153)}, {}}));
+  add("detach", {"matrix", {R({2, 3}, 154)}, {}});
+  add("requires_grad_", {"leaf", {R({3}, 155)}, {}});
+  add("retain_grad", with_grad({"leaf", {R({3}, 156)}, {}}));
   return m;
 }
 

@@ -26,6 +26,7 @@ struct OpSample {
   bool square_outputs = false;     // loss uses out*out (sign-invariant)
   bool check_grad = true;          // false at non-smooth points
   double grad_eps = 1e-6;          // finite-difference step
+  bool requires_grad = false;      // float inputs always require grad
 };
 
 // Samples by op name. Deterministic.

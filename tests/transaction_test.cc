@@ -17,7 +17,8 @@ T Ok(absl::StatusOr<T> v) {
 }
 
 Tensor Leaf(std::vector<double> v) {
-  Tensor t = Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, DType::kFloat32));
+  Tensor t =
+      Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, DType::kFloat32));
   EXPECT_TRUE(t.set_requires_grad(true).ok());
   return t;
 }

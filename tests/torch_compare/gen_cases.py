@@ -107,6 +107,10 @@ EXCLUDED = {} if INCLUDE_RANDN else {
              "(torch: float Box-Muller with SLEEF AVX2; tensord: double) and complex64 "
              "randn with >= 8 elements differs entirely",
 }
+# The autograd ops of the table are not tensor computations; autograd_test
+# covers them against torch's behaviour and messages.
+for _op in ("backward", "grad", "detach", "requires_grad_", "retain_grad"):
+    EXCLUDED[_op] = "an autograd op, covered by autograd_test"
 
 
 class W:
