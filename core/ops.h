@@ -58,6 +58,18 @@ class Generator {
   double UniformDouble();
   // torch's scalar normal (Box–Muller on two uniform doubles, cached).
   double Normal();
+  // The state, for snapshots: 624 words and the position in them.
+  std::vector<uint32_t> state() const { return {mt_, mt_ + 624}; }
+  int index() const { return index_; }
+  // False (and unchanged) unless `words` has 624 entries and index is in
+  // [0, 624].
+  bool SetState(const std::vector<uint32_t>& words, int index) {
+    if (words.size() != 624 || index < 0 || index > 624) return false;
+    std::copy(words.begin(), words.end(), mt_);
+    index_ = index;
+    has_next_normal_ = false;
+    return true;
+  }
 
  private:
   uint32_t mt_[624];

@@ -1,0 +1,50 @@
+// convert.h — translation between the wire (tensord.v1 messages) and the
+// core, and the one place where absl::Status becomes grpc::Status.
+//
+//   TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(request.data()));
+//   EncodeTensor(t, response.mutable_data());
+#ifndef TENSORD_SERVER_CONVERT_H_
+#define TENSORD_SERVER_CONVERT_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/op_table.h"
+#include "core/tensor.h"
+#include "tensord/v1/tensord.pb.h"
+
+namespace tensord::server {
+
+// Limits on what a client may ask the server to build.
+struct TensorLimits {
+  int64_t max_rank = 16;
+  int64_t max_elements = int64_t{1} << 33;  // 8 Gi elements
+};
+
+absl::StatusOr<DType> FromProto(v1::DType t);
+v1::DType ToProto(DType t);
+
+// Checks a wire shape (rank, negative dims, overflow) against the limits.
+absl::StatusOr<Shape> DecodeShape(const google::protobuf::RepeatedField<int64_t>& dims,
+                                  const TensorLimits& limits);
+
+// A tensor from dtype + shape + bytes: INVALID_ARGUMENT if the byte length
+// does not match the shape, RESOURCE_EXHAUSTED above the limits.
+absl::StatusOr<Tensor> DecodeTensor(const v1::TensorData& data,
+                                    const TensorLimits& limits);
+void EncodeTensor(const Tensor& t, v1::TensorData* out);
+
+// Fills everything but the handle.
+void DescribeTensor(const Tensor& t, v1::TensorInfo* info);
+
+// The attribute of an op node as the op table takes it.
+absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v);
+Scalar DecodeScalar(const v1::Scalar& s);
+
+// absl -> grpc, keeping the code and message.
+grpc::Status ToGrpc(const absl::Status& s);
+
+}  // namespace tensord::server
+
+#endif  // TENSORD_SERVER_CONVERT_H_

@@ -1,0 +1,111 @@
+// tensord: the tensor computation server. See --help for its flags.
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "server/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "address to listen on, HOST:PORT (port 0 picks a free one; use "
+          "0.0.0.0:PORT to accept remote clients)");
+ABSL_FLAG(int, threads, 0,
+          "maximum threads serving calls (0: gRPC's default, about one per "
+          "core)");
+ABSL_FLAG(int64_t, max_sessions, 1000, "sessions the server holds at most");
+ABSL_FLAG(int64_t, session_memory_limit, int64_t{4} << 30,
+          "bytes of tensor data one session may hold (a session may ask for "
+          "less)");
+ABSL_FLAG(int64_t, max_tensors, 1 << 20,
+          "tensors (handles plus names) one session may hold");
+ABSL_FLAG(int64_t, max_execute_nodes, 100000, "op nodes in one Execute call");
+ABSL_FLAG(int64_t, idle_ttl, 3600,
+          "seconds after which an idle session expires (a session may set "
+          "its own)");
+ABSL_FLAG(int64_t, max_message_size, 64 << 20,
+          "largest unary message in bytes; larger tensors use the streaming "
+          "UploadTensor/DownloadTensor calls");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; when set, clients must present a certificate it "
+          "signed (mutual TLS)");
+ABSL_FLAG(std::string, tokens_file, "",
+          "file of accepted bearer tokens, one per line; when set every call "
+          "but the health check needs 'authorization: Bearer TOKEN', and a "
+          "token sees only the sessions it created");
+ABSL_FLAG(std::string, snapshot_dir, "",
+          "directory for session snapshots: written every --snapshot_interval "
+          "seconds and on SIGTERM/SIGINT, restored at start");
+ABSL_FLAG(int64_t, snapshot_interval, 60, "seconds between snapshots");
+ABSL_FLAG(int64_t, shutdown_grace, 10,
+          "seconds in-flight calls get to finish on SIGTERM/SIGINT");
+ABSL_FLAG(std::string, replica_id, "",
+          "name of this replica, reported in GetSession and the "
+          "x-tensord-replica header (default: tensord-HOSTNAME)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tensord: serves sessions of tensors with PyTorch semantics over gRPC.\n"
+      "Usage: tensord [--listen=HOST:PORT] [flags]");
+  absl::ParseCommandLine(argc, argv);
+
+  // Signals are taken by one thread with sigwait, so the handler code is
+  // ordinary code; every other thread inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  using tensord::server::Log;
+  tensord::server::ServerConfig config;
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.threads = absl::GetFlag(FLAGS_threads);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_size);
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    Log("--tls_cert and --tls_key go together");
+    return 2;
+  }
+  if (!absl::GetFlag(FLAGS_tokens_file).empty()) {
+    auto tokens = tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));
+    if (!tokens.ok()) {
+      Log(std::string(tokens.status().message()));
+      return 2;
+    }
+    config.tokens = *tokens;
+  }
+  config.sessions.max_sessions = absl::GetFlag(FLAGS_max_sessions);
+  config.sessions.default_idle_ttl_seconds = absl::GetFlag(FLAGS_idle_ttl);
+  config.sessions.limits.memory_limit_bytes =
+      absl::GetFlag(FLAGS_session_memory_limit);
+  config.sessions.limits.max_tensors = absl::GetFlag(FLAGS_max_tensors);
+  config.sessions.limits.max_execute_nodes = absl::GetFlag(FLAGS_max_execute_nodes);
+  config.sessions.snapshot_dir = absl::GetFlag(FLAGS_snapshot_dir);
+  config.snapshot_interval = absl::Seconds(absl::GetFlag(FLAGS_snapshot_interval));
+  std::string replica = absl::GetFlag(FLAGS_replica_id);
+  if (replica.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof(host) - 1);
+    replica = absl::StrCat("tensord-", host);
+  }
+  config.sessions.replica_id = replica;
+
+  auto server = tensord::server::TensordServer::Start(config);
+  if (!server.ok()) {
+    Log(std::string(server.status().message()));
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  Log(absl::StrCat("received signal ", sig));
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  return 0;
+}

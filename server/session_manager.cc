@@ -1,0 +1,208 @@
+#include "server/session_manager.h"
+
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+
+namespace tensord::server {
+namespace {
+
+// 128 bits from the OS's CSPRNG (std::random_device reads getrandom/urandom
+// on Linux), as 32 hex digits.
+std::string NewSessionId() {
+  std::random_device rd;
+  std::string raw;
+  for (int i = 0; i < 4; ++i) {
+    const uint32_t w = rd();
+    raw.append(reinterpret_cast<const char*>(&w), sizeof(w));
+  }
+  return absl::BytesToHexString(raw);
+}
+
+constexpr char kSnapshotSuffix[] = ".session";
+
+}  // namespace
+
+std::string TokenFingerprint(const std::string& token) {
+  if (token.empty()) return "";
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+         digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+SessionManager::SessionManager(ServerOptions options)
+    : options_(std::move(options)) {}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
+    const v1::SessionOptions& requested, const std::string& owner) {
+  if (requested.idle_ttl_seconds() < 0 || requested.memory_limit_bytes() < 0) {
+    return absl::InvalidArgumentError(
+        "idle_ttl_seconds and memory_limit_bytes must not be negative");
+  }
+  v1::SessionOptions opts = requested;
+  if (opts.idle_ttl_seconds() == 0) {
+    opts.set_idle_ttl_seconds(options_.default_idle_ttl_seconds);
+  }
+  if (opts.memory_limit_bytes() == 0 ||
+      opts.memory_limit_bytes() > options_.limits.memory_limit_bytes) {
+    // A session may ask for less than the server's limit, never more.
+    opts.set_memory_limit_bytes(options_.limits.memory_limit_bytes);
+  }
+  absl::MutexLock lock(&mu_);
+  if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the server holds its maximum of ", options_.max_sessions,
+        " sessions; close one or try later"));
+  }
+  std::string id = NewSessionId();
+  auto s = std::make_shared<Session>(id, owner, opts, options_.limits,
+                                     options_.replica_id);
+  sessions_[id] = s;
+  return s;
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionManager::Get(
+    const std::string& id, const std::string& owner) {
+  absl::MutexLock lock(&mu_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end() || it->second->owner() != owner) {
+    return absl::NotFoundError(absl::StrCat("session '", id, "' not found"));
+  }
+  return it->second;
+}
+
+absl::Status SessionManager::Close(const std::string& id,
+                                   const std::string& owner) {
+  std::shared_ptr<Session> victim;  // freed outside the lock
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || it->second->owner() != owner) {
+      return absl::NotFoundError(absl::StrCat("session '", id, "' not found"));
+    }
+    victim = std::move(it->second);
+    sessions_.erase(it);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::shared_ptr<Session>> SessionManager::List(
+    const std::string& owner) {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::shared_ptr<Session>> out;
+  for (const auto& [id, s] : sessions_) {
+    if (s->owner() == owner) out.push_back(s);
+  }
+  return out;
+}
+
+int64_t SessionManager::size() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(sessions_.size());
+}
+
+int SessionManager::ExpireIdle(int64_t now_ms) {
+  std::vector<std::shared_ptr<Session>> expired;  // freed outside the lock
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (it->second->Expired(now_ms)) {
+        expired.push_back(std::move(it->second));
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  return static_cast<int>(expired.size());
+}
+
+absl::Status SessionManager::SaveSnapshots() {
+  namespace fs = std::filesystem;
+  if (options_.snapshot_dir.empty()) return absl::OkStatus();
+  std::error_code ec;
+  fs::create_directories(options_.snapshot_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot create snapshot directory ", options_.snapshot_dir, ": ",
+        ec.message()));
+  }
+  std::vector<std::shared_ptr<Session>> all;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : sessions_) all.push_back(s);
+  }
+  std::set<std::string> live;
+  for (const auto& s : all) {
+    v1::SessionSnapshot snap;
+    s->Snapshot(&snap);
+    const fs::path final_path =
+        fs::path(options_.snapshot_dir) / (s->id() + kSnapshotSuffix);
+    const fs::path tmp_path = final_path.string() + ".tmp";
+    {
+      std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
+      if (!f || !snap.SerializeToOstream(&f) || !f.flush()) {
+        fs::remove(tmp_path, ec);
+        return absl::UnavailableError(absl::StrCat(
+            "cannot write snapshot ", tmp_path.string(),
+            " (directory unwritable or full?)"));
+      }
+    }
+    fs::rename(tmp_path, final_path, ec);
+    if (ec) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot rename snapshot into place: ", ec.message()));
+    }
+    live.insert(final_path.filename().string());
+  }
+  // Sessions closed since the last snapshot must not come back.
+  for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, kSnapshotSuffix) && !live.count(name)) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> SessionManager::LoadSnapshots() {
+  namespace fs = std::filesystem;
+  if (options_.snapshot_dir.empty()) return 0;
+  std::error_code ec;
+  if (!fs::exists(options_.snapshot_dir, ec)) return 0;
+  int loaded = 0;
+  for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::EndsWith(name, kSnapshotSuffix)) continue;
+    std::ifstream f(entry.path(), std::ios::binary);
+    v1::SessionSnapshot snap;
+    if (!f || !snap.ParseFromIstream(&f)) {
+      return absl::DataLossError(
+          absl::StrCat("cannot read snapshot ", entry.path().string()));
+    }
+    TENSORD_ASSIGN_OR_RETURN(
+        std::unique_ptr<Session> s,
+        Session::Restore(snap, options_.limits, options_.replica_id));
+    absl::MutexLock lock(&mu_);
+    sessions_[s->id()] = std::shared_ptr<Session>(std::move(s));
+    ++loaded;
+  }
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot list snapshot directory ", options_.snapshot_dir, ": ",
+        ec.message()));
+  }
+  return loaded;
+}
+
+}  // namespace tensord::server

@@ -1,0 +1,71 @@
+// session_manager.h — the server's sessions: creation with unguessable ids,
+// lookup by owner, expiry of idle sessions, and snapshots to disk.
+//
+//   SessionManager m(options);
+//   TENSORD_ASSIGN_OR_RETURN(auto s, m.Create(session_options, owner));
+//   TENSORD_ASSIGN_OR_RETURN(auto same, m.Get(s->id(), owner));
+//
+// Thread-safe. A session that belongs to another owner is reported as
+// NOT_FOUND, so ids of other clients' sessions cannot be probed.
+#ifndef TENSORD_SERVER_SESSION_MANAGER_H_
+#define TENSORD_SERVER_SESSION_MANAGER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "server/session.h"
+
+namespace tensord::server {
+
+struct ServerOptions {
+  int64_t max_sessions = 1000;
+  int64_t default_idle_ttl_seconds = 3600;
+  SessionLimits limits;
+  std::string replica_id = "tensord-0";
+  std::string snapshot_dir;  // empty: no snapshots
+};
+
+// A stable fingerprint of a token (SHA-256, hex); "" for no token.
+std::string TokenFingerprint(const std::string& token);
+
+class SessionManager {
+ public:
+  explicit SessionManager(ServerOptions options);
+  SessionManager(const SessionManager&) = delete;
+  SessionManager& operator=(const SessionManager&) = delete;
+
+  const ServerOptions& options() const { return options_; }
+
+  // RESOURCE_EXHAUSTED when max_sessions are open; INVALID_ARGUMENT for
+  // negative options.
+  absl::StatusOr<std::shared_ptr<Session>> Create(
+      const v1::SessionOptions& options, const std::string& owner);
+  // NOT_FOUND if there is no such session or it belongs to another owner.
+  absl::StatusOr<std::shared_ptr<Session>> Get(const std::string& id,
+                                               const std::string& owner);
+  absl::Status Close(const std::string& id, const std::string& owner);
+  std::vector<std::shared_ptr<Session>> List(const std::string& owner);
+  int64_t size();
+
+  // Closes sessions idle past their TTL; returns how many.
+  int ExpireIdle(int64_t now_ms);
+
+  // Writes every session to options().snapshot_dir (one file each, written
+  // to a temporary name and renamed, so a crash never leaves half a file)
+  // and removes files of closed sessions.
+  absl::Status SaveSnapshots();
+  // Loads the sessions found in the snapshot directory; returns how many.
+  absl::StatusOr<int> LoadSnapshots();
+
+ private:
+  const ServerOptions options_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace tensord::server
+
+#endif  // TENSORD_SERVER_SESSION_MANAGER_H_
