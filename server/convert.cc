@@ -7,12 +7,18 @@ namespace tensord::server {
 
 absl::StatusOr<DType> FromProto(v1::DType t) {
   switch (t) {
-    case v1::DTYPE_BOOL: return DType::kBool;
-    case v1::DTYPE_INT32: return DType::kInt32;
-    case v1::DTYPE_INT64: return DType::kInt64;
-    case v1::DTYPE_FLOAT32: return DType::kFloat32;
-    case v1::DTYPE_FLOAT64: return DType::kFloat64;
-    case v1::DTYPE_COMPLEX64: return DType::kComplex64;
+    case v1::DTYPE_BOOL:
+      return DType::kBool;
+    case v1::DTYPE_INT32:
+      return DType::kInt32;
+    case v1::DTYPE_INT64:
+      return DType::kInt64;
+    case v1::DTYPE_FLOAT32:
+      return DType::kFloat32;
+    case v1::DTYPE_FLOAT64:
+      return DType::kFloat64;
+    case v1::DTYPE_COMPLEX64:
+      return DType::kComplex64;
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("unknown dtype enum value ", static_cast<int>(t)));
@@ -21,12 +27,18 @@ absl::StatusOr<DType> FromProto(v1::DType t) {
 
 v1::DType ToProto(DType t) {
   switch (t) {
-    case DType::kBool: return v1::DTYPE_BOOL;
-    case DType::kInt32: return v1::DTYPE_INT32;
-    case DType::kInt64: return v1::DTYPE_INT64;
-    case DType::kFloat32: return v1::DTYPE_FLOAT32;
-    case DType::kFloat64: return v1::DTYPE_FLOAT64;
-    case DType::kComplex64: return v1::DTYPE_COMPLEX64;
+    case DType::kBool:
+      return v1::DTYPE_BOOL;
+    case DType::kInt32:
+      return v1::DTYPE_INT32;
+    case DType::kInt64:
+      return v1::DTYPE_INT64;
+    case DType::kFloat32:
+      return v1::DTYPE_FLOAT32;
+    case DType::kFloat64:
+      return v1::DTYPE_FLOAT64;
+    case DType::kComplex64:
+      return v1::DTYPE_COMPLEX64;
   }
   return v1::DTYPE_UNSPECIFIED;
 }
@@ -35,16 +47,17 @@ absl::StatusOr<Shape> DecodeShape(
     const google::protobuf::RepeatedField<int64_t>& dims,
     const TensorLimits& limits) {
   if (dims.size() > limits.max_rank) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tensor rank ", dims.size(), " exceeds the limit of ", limits.max_rank));
+    return absl::InvalidArgumentError(absl::StrCat("tensor rank ", dims.size(),
+                                                   " exceeds the limit of ",
+                                                   limits.max_rank));
   }
   Shape shape(dims.begin(), dims.end());
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Trying to create tensor with negative dimension ", d, ": ",
-          ShapeToString(shape)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Trying to create tensor with negative dimension ", d,
+                       ": ", ShapeToString(shape)));
     }
     if (d != 0 && n > limits.max_elements / d) {
       return absl::ResourceExhaustedError(absl::StrCat(
@@ -83,34 +96,44 @@ void DescribeTensor(const Tensor& t, v1::TensorInfo* info) {
 
 Scalar DecodeScalar(const v1::Scalar& s) {
   switch (s.value_case()) {
-    case v1::Scalar::kB: return Scalar(s.b());
-    case v1::Scalar::kI: return Scalar(static_cast<int64_t>(s.i()));
-    case v1::Scalar::kF: return Scalar(s.f());
-    default: return Scalar(int64_t{0});
+    case v1::Scalar::kB:
+      return Scalar(s.b());
+    case v1::Scalar::kI:
+      return Scalar(static_cast<int64_t>(s.i()));
+    case v1::Scalar::kF:
+      return Scalar(s.f());
+    default:
+      return Scalar(int64_t{0});
   }
 }
 
 absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v) {
   switch (v.value_case()) {
-    case v1::AttrValue::kI: return AttrValue(static_cast<int64_t>(v.i()));
+    case v1::AttrValue::kI:
+      return AttrValue(static_cast<int64_t>(v.i()));
     case v1::AttrValue::kInts:
       return AttrValue(std::vector<int64_t>(v.ints().values().begin(),
                                             v.ints().values().end()));
-    case v1::AttrValue::kF: return AttrValue(v.f());
-    case v1::AttrValue::kB: return AttrValue(v.b());
+    case v1::AttrValue::kF:
+      return AttrValue(v.f());
+    case v1::AttrValue::kB:
+      return AttrValue(v.b());
     case v1::AttrValue::kDtype: {
       TENSORD_ASSIGN_OR_RETURN(DType t, FromProto(v.dtype()));
       return AttrValue(t);
     }
-    case v1::AttrValue::kS: return AttrValue(v.s());
+    case v1::AttrValue::kS:
+      return AttrValue(v.s());
     case v1::AttrValue::kScalar: {
       if (v.scalar().value_case() == v1::Scalar::VALUE_NOT_SET) {
         return absl::InvalidArgumentError("empty scalar attribute");
       }
       return AttrValue(DecodeScalar(v.scalar()));
     }
-    case v1::AttrValue::kNone: return AttrValue(std::monostate{});
-    default: return absl::InvalidArgumentError("attribute without a value");
+    case v1::AttrValue::kNone:
+      return AttrValue(std::monostate{});
+    default:
+      return absl::InvalidArgumentError("attribute without a value");
   }
 }
 

@@ -26,8 +26,9 @@ absl::StatusOr<DType> FromProto(v1::DType t);
 v1::DType ToProto(DType t);
 
 // Checks a wire shape (rank, negative dims, overflow) against the limits.
-absl::StatusOr<Shape> DecodeShape(const google::protobuf::RepeatedField<int64_t>& dims,
-                                  const TensorLimits& limits);
+absl::StatusOr<Shape> DecodeShape(
+    const google::protobuf::RepeatedField<int64_t>& dims,
+    const TensorLimits& limits);
 
 // A tensor from dtype + shape + bytes: INVALID_ARGUMENT if the byte length
 // does not match the shape, RESOURCE_EXHAUSTED above the limits.

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!absl::GetFlag(FLAGS_tokens_file).empty()) {
-    auto tokens = tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));
+    auto tokens =
+        tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));
     if (!tokens.ok()) {
       Log(std::string(tokens.status().message()));
       return 2;
@@ -87,9 +88,11 @@ int main(int argc, char** argv) {
   config.sessions.limits.memory_limit_bytes =
       absl::GetFlag(FLAGS_session_memory_limit);
   config.sessions.limits.max_tensors = absl::GetFlag(FLAGS_max_tensors);
-  config.sessions.limits.max_execute_nodes = absl::GetFlag(FLAGS_max_execute_nodes);
+  config.sessions.limits.max_execute_nodes =
+      absl::GetFlag(FLAGS_max_execute_nodes);
   config.sessions.snapshot_dir = absl::GetFlag(FLAGS_snapshot_dir);
-  config.snapshot_interval = absl::Seconds(absl::GetFlag(FLAGS_snapshot_interval));
+  config.snapshot_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_snapshot_interval));
   std::string replica = absl::GetFlag(FLAGS_replica_id);
   if (replica.empty()) {
     char host[256] = {0};

@@ -114,7 +114,8 @@ void TensordServer::Housekeeping() {
   while (!stop_.WaitForNotificationWithTimeout(config_.expiry_interval)) {
     const int expired = sessions_.ExpireIdle(NowMs());
     if (expired > 0) Log(absl::StrCat("expired ", expired, " idle sessions"));
-    if (!config_.sessions.snapshot_dir.empty() && absl::Now() >= next_snapshot) {
+    if (!config_.sessions.snapshot_dir.empty() &&
+        absl::Now() >= next_snapshot) {
       (void)Snapshot();
       next_snapshot = absl::Now() + config_.snapshot_interval;
     }

@@ -26,11 +26,11 @@ namespace tensord::server {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";
-  int threads = 0;                        // 0: gRPC's default
-  int64_t max_message_bytes = 64 << 20;   // larger tensors stream
+  int threads = 0;                       // 0: gRPC's default
+  int64_t max_message_bytes = 64 << 20;  // larger tensors stream
   std::string tls_cert_file, tls_key_file;
-  std::string tls_client_ca_file;         // set: mutual TLS
-  std::set<std::string> tokens;           // empty: no authentication
+  std::string tls_client_ca_file;  // set: mutual TLS
+  std::set<std::string> tokens;    // empty: no authentication
   ServerOptions sessions;
   absl::Duration snapshot_interval = absl::Seconds(60);
   absl::Duration expiry_interval = absl::Seconds(1);

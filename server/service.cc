@@ -14,9 +14,8 @@ namespace {
 constexpr int64_t kDefaultChunk = 1 << 20;
 
 // Returns early from an RPC method with the converted status.
-#define RPC_ASSIGN_OR_RETURN(lhs, expr)                    \
-  RPC_ASSIGN_OR_RETURN_IMPL_(                              \
-      TENSORD_CONCAT_(rpc_so_, __LINE__), lhs, expr)
+#define RPC_ASSIGN_OR_RETURN(lhs, expr) \
+  RPC_ASSIGN_OR_RETURN_IMPL_(TENSORD_CONCAT_(rpc_so_, __LINE__), lhs, expr)
 #define RPC_ASSIGN_OR_RETURN_IMPL_(so, lhs, expr) \
   auto so = (expr);                               \
   if (!so.ok()) return ToGrpc(so.status());       \
@@ -104,9 +103,9 @@ absl::StatusOr<std::shared_ptr<Session>> TensorServiceImpl::Find(
   return sessions_->Get(id, owner);
 }
 
-grpc::Status TensorServiceImpl::CreateSession(grpc::ServerContext* ctx,
-                                              const v1::CreateSessionRequest* req,
-                                              v1::Session* resp) {
+grpc::Status TensorServiceImpl::CreateSession(
+    grpc::ServerContext* ctx, const v1::CreateSessionRequest* req,
+    v1::Session* resp) {
   RPC_ASSIGN_OR_RETURN(std::string owner, Caller(ctx));
   RPC_ASSIGN_OR_RETURN(auto s, sessions_->Create(req->options(), owner));
   s->Describe(resp);
@@ -125,7 +124,8 @@ grpc::Status TensorServiceImpl::ListSessions(grpc::ServerContext* ctx,
                                              const v1::ListSessionsRequest*,
                                              v1::ListSessionsResponse* resp) {
   RPC_ASSIGN_OR_RETURN(std::string owner, Caller(ctx));
-  for (const auto& s : sessions_->List(owner)) s->Describe(resp->add_sessions());
+  for (const auto& s : sessions_->List(owner))
+    s->Describe(resp->add_sessions());
   return grpc::Status::OK;
 }
 
@@ -140,14 +140,14 @@ grpc::Status TensorServiceImpl::CreateTensor(grpc::ServerContext* ctx,
                                              const v1::CreateTensorRequest* req,
                                              v1::TensorInfo* resp) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
-  RPC_ASSIGN_OR_RETURN(*resp, s->CreateTensor(req->data(), req->requires_grad(),
-                                              req->name()));
+  RPC_ASSIGN_OR_RETURN(
+      *resp, s->CreateTensor(req->data(), req->requires_grad(), req->name()));
   return grpc::Status::OK;
 }
 
 grpc::Status TensorServiceImpl::UploadTensor(
-    grpc::ServerContext* ctx, grpc::ServerReader<v1::UploadTensorRequest>* reader,
-    v1::TensorInfo* resp) {
+    grpc::ServerContext* ctx,
+    grpc::ServerReader<v1::UploadTensorRequest>* reader, v1::TensorInfo* resp) {
   v1::UploadTensorRequest header;
   if (!reader->Read(&header)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -162,10 +162,10 @@ grpc::Status TensorServiceImpl::UploadTensor(
   const int64_t need = n * ItemSize(dt);
   const int64_t limit = s->limits().memory_limit_bytes;
   if (s->Bytes() + need > limit) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        absl::StrCat("session memory limit exceeded: ",
-                                     s->Bytes() + need, " bytes needed, limit ",
-                                     limit));
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("session memory limit exceeded: ", s->Bytes() + need,
+                     " bytes needed, limit ", limit));
   }
   Tensor t = Empty(shape, dt);
   char* dst = static_cast<char*>(t.raw_data());
@@ -187,9 +187,9 @@ grpc::Status TensorServiceImpl::UploadTensor(
     }
   } while (reader->Read(&msg));
   if (got != need) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("upload ended after ", got, " of ", need,
-                                     " bytes"));
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("upload ended after ", got, " of ", need, " bytes"));
   }
   if (dt == DType::kBool) {
     for (int64_t i = 0; i < need; ++i) dst[i] = dst[i] != 0;
@@ -202,8 +202,8 @@ grpc::Status TensorServiceImpl::FetchTensor(grpc::ServerContext* ctx,
                                             const v1::FetchTensorRequest* req,
                                             v1::FetchTensorResponse* resp) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
-  RPC_ASSIGN_OR_RETURN(Tensor t, s->Fetch(req->tensor(), req->grad(),
-                                          resp->mutable_info()));
+  RPC_ASSIGN_OR_RETURN(
+      Tensor t, s->Fetch(req->tensor(), req->grad(), resp->mutable_info()));
   if (t.defined()) EncodeTensor(t, resp->mutable_data());
   return grpc::Status::OK;
 }
@@ -213,10 +213,12 @@ grpc::Status TensorServiceImpl::DownloadTensor(
     grpc::ServerWriter<v1::TensorChunk>* writer) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
   v1::TensorChunk first;
-  RPC_ASSIGN_OR_RETURN(Tensor t, s->Fetch(req->tensor(), req->grad(),
-                                          first.mutable_info()));
-  const int64_t chunk = req->chunk_bytes() > 0 ? req->chunk_bytes() : kDefaultChunk;
-  const char* src = t.defined() ? static_cast<const char*>(t.raw_data()) : nullptr;
+  RPC_ASSIGN_OR_RETURN(
+      Tensor t, s->Fetch(req->tensor(), req->grad(), first.mutable_info()));
+  const int64_t chunk =
+      req->chunk_bytes() > 0 ? req->chunk_bytes() : kDefaultChunk;
+  const char* src =
+      t.defined() ? static_cast<const char*>(t.raw_data()) : nullptr;
   const int64_t total = t.defined() ? t.nbytes() : 0;
   int64_t sent = std::min(total, chunk);
   if (sent > 0) first.set_chunk(src, sent);
@@ -231,9 +233,9 @@ grpc::Status TensorServiceImpl::DownloadTensor(
   return grpc::Status::OK;
 }
 
-grpc::Status TensorServiceImpl::ReleaseTensor(grpc::ServerContext* ctx,
-                                              const v1::ReleaseTensorRequest* req,
-                                              v1::ReleaseTensorResponse*) {
+grpc::Status TensorServiceImpl::ReleaseTensor(
+    grpc::ServerContext* ctx, const v1::ReleaseTensorRequest* req,
+    v1::ReleaseTensorResponse*) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
   return ToGrpc(s->Release(req->tensors()));
 }
@@ -242,7 +244,8 @@ grpc::Status TensorServiceImpl::SetRequiresGrad(
     grpc::ServerContext* ctx, const v1::SetRequiresGradRequest* req,
     v1::TensorInfo* resp) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
-  RPC_ASSIGN_OR_RETURN(*resp, s->SetRequiresGrad(req->tensor(), req->requires_grad()));
+  RPC_ASSIGN_OR_RETURN(*resp,
+                       s->SetRequiresGrad(req->tensor(), req->requires_grad()));
   return grpc::Status::OK;
 }
 
@@ -284,9 +287,9 @@ grpc::Status TensorServiceImpl::ListOps(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status TensorServiceImpl::DescribeGraph(grpc::ServerContext* ctx,
-                                              const v1::DescribeGraphRequest* req,
-                                              v1::DescribeGraphResponse* resp) {
+grpc::Status TensorServiceImpl::DescribeGraph(
+    grpc::ServerContext* ctx, const v1::DescribeGraphRequest* req,
+    v1::DescribeGraphResponse* resp) {
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
   return ToGrpc(s->DescribeGraph(req->tensor(), resp));
 }

@@ -38,9 +38,9 @@ class TensorServiceImpl final : public v1::TensorService::Service {
   grpc::Status FetchTensor(grpc::ServerContext* ctx,
                            const v1::FetchTensorRequest* req,
                            v1::FetchTensorResponse* resp) override;
-  grpc::Status DownloadTensor(grpc::ServerContext* ctx,
-                              const v1::FetchTensorRequest* req,
-                              grpc::ServerWriter<v1::TensorChunk>* writer) override;
+  grpc::Status DownloadTensor(
+      grpc::ServerContext* ctx, const v1::FetchTensorRequest* req,
+      grpc::ServerWriter<v1::TensorChunk>* writer) override;
   grpc::Status ReleaseTensor(grpc::ServerContext* ctx,
                              const v1::ReleaseTensorRequest* req,
                              v1::ReleaseTensorResponse* resp) override;
@@ -49,9 +49,11 @@ class TensorServiceImpl final : public v1::TensorService::Service {
                                v1::TensorInfo* resp) override;
   grpc::Status Detach(grpc::ServerContext* ctx, const v1::DetachRequest* req,
                       v1::TensorInfo* resp) override;
-  grpc::Status ZeroGrad(grpc::ServerContext* ctx, const v1::ZeroGradRequest* req,
+  grpc::Status ZeroGrad(grpc::ServerContext* ctx,
+                        const v1::ZeroGradRequest* req,
                         v1::ZeroGradResponse* resp) override;
-  grpc::Status Backward(grpc::ServerContext* ctx, const v1::BackwardRequest* req,
+  grpc::Status Backward(grpc::ServerContext* ctx,
+                        const v1::BackwardRequest* req,
                         v1::BackwardResponse* resp) override;
   grpc::Status Execute(grpc::ServerContext* ctx, const v1::ExecuteRequest* req,
                        v1::ExecuteResponse* resp) override;

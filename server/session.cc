@@ -61,7 +61,8 @@ absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
       return it->second;
     }
     default:
-      return absl::InvalidArgumentError("a tensor reference needs a handle or a name");
+      return absl::InvalidArgumentError(
+          "a tensor reference needs a handle or a name");
   }
 }
 
@@ -95,16 +96,16 @@ absl::Status Session::CheckLimitsLocked(int64_t extra_bytes,
                             : limits_.memory_limit_bytes;
   const int64_t bytes = BytesLocked() + extra_bytes;
   if (bytes > limit) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "session memory limit exceeded: ", bytes, " bytes needed, limit ",
-        limit));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("session memory limit exceeded: ", bytes,
+                     " bytes needed, limit ", limit));
   }
   const int64_t count =
       static_cast<int64_t>(handles_.size() + names_.size()) + extra_tensors;
   if (count > limits_.max_tensors) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "session tensor limit exceeded: ", count, " tensors, limit ",
-        limits_.max_tensors));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("session tensor limit exceeded: ", count,
+                     " tensors, limit ", limits_.max_tensors));
   }
   return absl::OkStatus();
 }
@@ -124,7 +125,8 @@ absl::StatusOr<v1::TensorInfo> Session::CreateTensor(const v1::TensorData& data,
                                                      bool requires_grad,
                                                      const std::string& name) {
   TENSORD_ASSIGN_OR_RETURN(DType dt, FromProto(data.dtype()));
-  TENSORD_ASSIGN_OR_RETURN(Shape shape, DecodeShape(data.shape(), limits_.tensor));
+  TENSORD_ASSIGN_OR_RETURN(Shape shape,
+                           DecodeShape(data.shape(), limits_.tensor));
   {
     // Check the quota before allocating anything.
     absl::MutexLock lock(&mu_);
@@ -176,8 +178,8 @@ absl::Status Session::Release(
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::TensorInfo> Session::SetRequiresGrad(const v1::TensorRef& ref,
-                                                        bool requires_grad) {
+absl::StatusOr<v1::TensorInfo> Session::SetRequiresGrad(
+    const v1::TensorRef& ref, bool requires_grad) {
   Touch();
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
@@ -236,7 +238,8 @@ absl::Status Session::Backward(const v1::BackwardRequest& request) {
     TENSORD_ASSIGN_OR_RETURN(grad, ResolveLocked(request.gradient()));
   }
   Transaction txn;
-  TENSORD_RETURN_IF_ERROR(tensord::Backward(root, grad, request.retain_graph()));
+  TENSORD_RETURN_IF_ERROR(
+      tensord::Backward(root, grad, request.retain_graph()));
   TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
   txn.Commit();
   return absl::OkStatus();
@@ -259,9 +262,9 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
                               v1::ExecuteResponse* response) {
   Touch();
   if (request.nodes_size() > limits_.max_execute_nodes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Execute has ", request.nodes_size(), " nodes; the limit is ",
-        limits_.max_execute_nodes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Execute has ", request.nodes_size(),
+                     " nodes; the limit is ", limits_.max_execute_nodes));
   }
   absl::MutexLock lock(&mu_);
   const Generator generator_backup = generator_;
@@ -308,15 +311,15 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
           case v1::ValueRef::kNode: {
             const int src = v.node().node();
             if (src < 0 || src >= i) {
-              return fail(absl::InvalidArgumentError(absl::StrCat(
-                  "input refers to node ", src,
-                  ", which does not run before this one")));
+              return fail(absl::InvalidArgumentError(
+                  absl::StrCat("input refers to node ", src,
+                               ", which does not run before this one")));
             }
             const auto& outs = st.outputs[src];
             const int k = v.node().output();
             if (k < 0 || k >= static_cast<int>(outs.size())) {
-              return fail(absl::InvalidArgumentError(absl::StrCat(
-                  "node ", src, " has no output ", k)));
+              return fail(absl::InvalidArgumentError(
+                  absl::StrCat("node ", src, " has no output ", k)));
             }
             inputs.push_back(outs[k]);
             break;
@@ -346,9 +349,9 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
       auto outs = RunOp(node.op(), inputs, attrs, ctx);
       if (!outs.ok()) return fail(outs.status());
       if (node.bind_size() > static_cast<int>(outs->size())) {
-        return fail(absl::InvalidArgumentError(absl::StrCat(
-            "binds ", node.bind_size(), " names but the op has ",
-            outs->size(), " outputs")));
+        return fail(absl::InvalidArgumentError(
+            absl::StrCat("binds ", node.bind_size(), " names but the op has ",
+                         outs->size(), " outputs")));
       }
       v1::NodeResult* result = out.add_results();
       for (size_t k = 0; k < outs->size(); ++k) {
@@ -415,7 +418,8 @@ absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
       g->set_id(ids[n]);
       g->set_name(n->name());
       g->set_released(n->released());
-      for (const SavedTensor& s : n->saved()) g->add_saved_versions(s.saved_version());
+      for (const SavedTensor& s : n->saved())
+        g->add_saved_versions(s.saved_version());
       std::string label = n->name();
       if (auto* acc = dynamic_cast<const AccumulateGrad*>(n)) {
         label = absl::StrCat("AccumulateGrad\\n",
@@ -424,7 +428,8 @@ absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
       absl::StrAppend(&dot, "  n", ids[n], " [label=\"", label, "\"];\n");
       for (const Edge& e : n->next_edges()) {
         if (!e.fn) continue;
-        auto [it, inserted] = ids.emplace(e.fn.get(), static_cast<int>(ids.size()));
+        auto [it, inserted] =
+            ids.emplace(e.fn.get(), static_cast<int>(ids.size()));
         if (inserted) queue.push_back(e.fn.get());
         g->add_next(it->second);
         absl::StrAppend(&dot, "  n", ids[n], " -> n", it->second, ";\n");
@@ -462,7 +467,8 @@ void Session::Snapshot(v1::SessionSnapshot* out) {
     if (inserted) {
       it->second = out->add_tensors();
       EncodeTensor(t, it->second->mutable_value());
-      if (t.grad().defined()) EncodeTensor(t.grad(), it->second->mutable_grad());
+      if (t.grad().defined())
+        EncodeTensor(t.grad(), it->second->mutable_grad());
       it->second->set_requires_grad(t.requires_grad());
     }
     return it->second;
@@ -486,7 +492,8 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Restore(
       TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
     }
     if (st.has_grad()) {
-      TENSORD_ASSIGN_OR_RETURN(Tensor g, DecodeTensor(st.grad(), limits.tensor));
+      TENSORD_ASSIGN_OR_RETURN(Tensor g,
+                               DecodeTensor(st.grad(), limits.tensor));
       t.set_grad(g);
     }
     for (const std::string& h : st.handles()) s->handles_[h] = t;
@@ -495,8 +502,8 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Restore(
   s->next_handle_ = std::max<int64_t>(snap.next_handle(), 1);
   std::vector<uint32_t> words(snap.rng_state().begin(), snap.rng_state().end());
   if (!words.empty() && !s->generator_.SetState(words, snap.rng_index())) {
-    return absl::DataLossError(absl::StrCat("session ", snap.session().id(),
-                                            ": bad generator state"));
+    return absl::DataLossError(
+        absl::StrCat("session ", snap.session().id(), ": bad generator state"));
   }
   s->last_used_ms_.store(NowMs());
   return s;

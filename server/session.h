@@ -90,7 +90,8 @@ class Session {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string NewHandleLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   int64_t BytesLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status CheckLimitsLocked(int64_t extra_bytes, int64_t extra_tensors) const
+  absl::Status CheckLimitsLocked(int64_t extra_bytes,
+                                 int64_t extra_tensors) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<v1::TensorInfo> InsertLocked(const Tensor& t,
                                               const std::string& name)

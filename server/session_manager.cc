@@ -60,9 +60,9 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
   }
   absl::MutexLock lock(&mu_);
   if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the server holds its maximum of ", options_.max_sessions,
-        " sessions; close one or try later"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the server holds its maximum of ", options_.max_sessions,
+                     " sessions; close one or try later"));
   }
   std::string id = NewSessionId();
   auto s = std::make_shared<Session>(id, owner, opts, options_.limits,
@@ -133,9 +133,9 @@ absl::Status SessionManager::SaveSnapshots() {
   std::error_code ec;
   fs::create_directories(options_.snapshot_dir, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create snapshot directory ", options_.snapshot_dir, ": ",
-        ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot create snapshot directory ", options_.snapshot_dir,
+                     ": ", ec.message()));
   }
   std::vector<std::shared_ptr<Session>> all;
   {
@@ -153,15 +153,15 @@ absl::Status SessionManager::SaveSnapshots() {
       std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
       if (!f || !snap.SerializeToOstream(&f) || !f.flush()) {
         fs::remove(tmp_path, ec);
-        return absl::UnavailableError(absl::StrCat(
-            "cannot write snapshot ", tmp_path.string(),
-            " (directory unwritable or full?)"));
+        return absl::UnavailableError(
+            absl::StrCat("cannot write snapshot ", tmp_path.string(),
+                         " (directory unwritable or full?)"));
       }
     }
     fs::rename(tmp_path, final_path, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot rename snapshot into place: ", ec.message()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot rename snapshot into place: ", ec.message()));
     }
     live.insert(final_path.filename().string());
   }
@@ -198,9 +198,9 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
     ++loaded;
   }
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot list snapshot directory ", options_.snapshot_dir, ": ",
-        ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot list snapshot directory ", options_.snapshot_dir,
+                     ": ", ec.message()));
   }
   return loaded;
 }

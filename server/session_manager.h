@@ -63,7 +63,8 @@ class SessionManager {
  private:
   const ServerOptions options_;
   absl::Mutex mu_;
-  std::map<std::string, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<Session>> sessions_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tensord::server
