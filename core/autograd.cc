@@ -222,8 +222,25 @@ struct NodeState {
 
 }  // namespace
 
+namespace {
+absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
+                          bool retain_graph);
+}  // namespace
+
 absl::Status Backward(const Tensor& root, const Tensor& gradient,
                       bool retain_graph) {
+  try {
+    return BackwardImpl(root, gradient, retain_graph);
+  } catch (const std::bad_alloc& e) {
+    // Out of memory (or over a session's account): the pass fails and,
+    // since gradients are committed only at its end, changes nothing.
+    return absl::ResourceExhaustedError(absl::StrCat("backward(): ", e.what()));
+  }
+}
+
+namespace {
+absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
+                          bool retain_graph) {
   if (!root.requires_grad()) {
     return absl::FailedPreconditionError(
         "element 0 of tensors does not require grad and does not have a "
@@ -373,5 +390,7 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
   }
   return absl::OkStatus();
 }
+
+}  // namespace
 
 }  // namespace tensord

@@ -684,7 +684,14 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     TENSORD_ASSIGN_OR_RETURN(AttrValue c, Coerce(*op, s, v));
     full.emplace(s.name, std::move(c));
   }
-  return op->fn(inputs, full, ctx);
+  try {
+    return op->fn(inputs, full, ctx);
+  } catch (const std::bad_alloc& e) {
+    // Allocation failures (a session's quota, or the machine's memory)
+    // end the op, never the process.
+    return absl::ResourceExhaustedError(
+        absl::StrCat(op->name, "(): ", e.what()));
+  }
 }
 
 absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {

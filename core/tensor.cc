@@ -36,7 +36,10 @@ class CachingAllocator {
       }
     }
     void* p = std::aligned_alloc(64, (n + 63) / 64 * 64);
-    if (p == nullptr) std::abort();  // out of memory is not recoverable here
+    if (p == nullptr) {
+      throw MemoryLimitError(
+          absl::StrCat("out of memory: cannot allocate ", n, " bytes"));
+    }
     return p;
   }
 
@@ -78,16 +81,43 @@ std::atomic<int64_t> g_live_bytes{0};
 
 }  // namespace
 
-Storage::Storage(size_t nbytes)
-    : data_(Allocator().Allocate(nbytes)), nbytes_(nbytes) {
-  g_live_bytes.fetch_add(static_cast<int64_t>(nbytes),
-                         std::memory_order_relaxed);
+namespace {
+thread_local std::shared_ptr<MemoryAccount> t_account;
+}  // namespace
+
+ChargeTo::ChargeTo(std::shared_ptr<MemoryAccount> account)
+    : previous_(std::move(t_account)) {
+  t_account = std::move(account);
+}
+
+ChargeTo::~ChargeTo() { t_account = std::move(previous_); }
+
+Storage::Storage(size_t nbytes) : data_(nullptr), nbytes_(nbytes) {
+  const int64_t n = static_cast<int64_t>(nbytes);
+  if (t_account) {
+    const int64_t after = t_account->bytes.fetch_add(n) + n;
+    if (after > t_account->limit) {
+      t_account->bytes.fetch_sub(n);
+      throw MemoryLimitError(
+          absl::StrCat("session memory limit exceeded: ", after,
+                       " bytes needed, limit ", t_account->limit));
+    }
+  }
+  try {
+    data_ = Allocator().Allocate(nbytes);
+  } catch (...) {
+    if (t_account) t_account->bytes.fetch_sub(n);
+    throw;
+  }
+  account_ = t_account;
+  g_live_bytes.fetch_add(n, std::memory_order_relaxed);
 }
 
 Storage::~Storage() {
   Allocator().Free(data_, nbytes_);
-  g_live_bytes.fetch_sub(static_cast<int64_t>(nbytes_),
-                         std::memory_order_relaxed);
+  const int64_t n = static_cast<int64_t>(nbytes_);
+  if (account_) account_->bytes.fetch_sub(n);
+  g_live_bytes.fetch_sub(n, std::memory_order_relaxed);
 }
 
 int64_t LiveStorageBytes() { return g_live_bytes.load(); }
@@ -297,11 +327,19 @@ absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
 }
 
 Tensor Empty(const Shape& sizes, DType dtype) {
-  int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
+  // Sizes were validated by the op; an absurd total is still refused here
+  // rather than overflowing.
+  int64_t bytes = ItemSize(dtype);
+  for (int64_t s : sizes) {
+    if (s < 0 || __builtin_mul_overflow(bytes, s, &bytes) ||
+        bytes > (int64_t{1} << 48)) {
+      throw MemoryLimitError(absl::StrCat("tensor of shape ",
+                                          ShapeToString(sizes),
+                                          " is too large to allocate"));
+    }
+  }
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage =
-      std::make_shared<Storage>(static_cast<size_t>(n * ItemSize(dtype)));
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(bytes));
   impl->sizes = sizes;
   impl->strides = ContiguousStrides(sizes);
   impl->dtype = dtype;

@@ -16,9 +16,12 @@
 #ifndef TENSORD_CORE_TENSOR_H_
 #define TENSORD_CORE_TENSOR_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -33,9 +36,45 @@ using Shape = absl::InlinedVector<int64_t, 6>;
 
 class Node;  // autograd.h
 
+// Memory accounting. Storages created while a MemoryAccount is current on a
+// thread (see ChargeTo) are charged to it until they are freed, whoever
+// holds them then. An allocation that would take the account past its
+// limit fails with MemoryLimitError.
+struct MemoryAccount {
+  std::atomic<int64_t> bytes{0};
+  int64_t limit = std::numeric_limits<int64_t>::max();
+};
+
+// Thrown by allocations over an account's limit or beyond what the system
+// can give. Op entry points (RunOp, the server) turn it into
+// RESOURCE_EXHAUSTED; like std::bad_alloc from any C++ container, it
+// reaches direct callers of the functional API.
+class MemoryLimitError : public std::bad_alloc {
+ public:
+  explicit MemoryLimitError(std::string what) : what_(std::move(what)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  std::string what_;
+};
+
+// RAII: makes `account` the thread's current account in scope.
+class ChargeTo {
+ public:
+  explicit ChargeTo(std::shared_ptr<MemoryAccount> account);
+  ~ChargeTo();
+  ChargeTo(const ChargeTo&) = delete;
+  ChargeTo& operator=(const ChargeTo&) = delete;
+
+ private:
+  std::shared_ptr<MemoryAccount> previous_;
+};
+
 // A block of bytes owned by the caching allocator. Never copied.
 class Storage {
  public:
+  // Throws MemoryLimitError if the current account or the system cannot
+  // provide `nbytes`.
   explicit Storage(size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;
@@ -47,6 +86,7 @@ class Storage {
  private:
   void* data_;
   size_t nbytes_;
+  std::shared_ptr<MemoryAccount> account_;
 };
 
 // Bytes currently held by live storages (for accounting and memory tests).

@@ -148,26 +148,29 @@ grpc::Status TensorServiceImpl::CreateTensor(grpc::ServerContext* ctx,
 grpc::Status TensorServiceImpl::UploadTensor(
     grpc::ServerContext* ctx,
     grpc::ServerReader<v1::UploadTensorRequest>* reader, v1::TensorInfo* resp) {
+  // The token is checked before any byte of the stream is read.
+  RPC_ASSIGN_OR_RETURN(std::string owner, Caller(ctx));
   v1::UploadTensorRequest header;
   if (!reader->Read(&header)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "upload stream ended before its header");
   }
-  RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, header.session_id()));
+  RPC_ASSIGN_OR_RETURN(auto s, sessions_->Get(header.session_id(), owner));
   RPC_ASSIGN_OR_RETURN(DType dt, FromProto(header.dtype()));
   RPC_ASSIGN_OR_RETURN(Shape shape,
                        DecodeShape(header.shape(), s->limits().tensor));
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   const int64_t need = n * ItemSize(dt);
-  const int64_t limit = s->limits().memory_limit_bytes;
-  if (s->Bytes() + need > limit) {
-    return grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("session memory limit exceeded: ", s->Bytes() + need,
-                     " bytes needed, limit ", limit));
+  // The session's own quota, before anything is allocated or read.
+  if (absl::Status room = s->CanAdd(need); !room.ok()) return ToGrpc(room);
+  ChargeTo charge(s->account());
+  Tensor t;
+  try {
+    t = Empty(shape, dt);
+  } catch (const std::bad_alloc& e) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what());
   }
-  Tensor t = Empty(shape, dt);
   char* dst = static_cast<char*>(t.raw_data());
   int64_t got = 0;
   const bool requires_grad = header.requires_grad();

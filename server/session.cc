@@ -27,7 +27,11 @@ Session::Session(std::string id, std::string owner, v1::SessionOptions options,
       limits_(limits),
       replica_id_(std::move(replica_id)),
       created_ms_(NowMs()),
-      last_used_ms_(created_ms_) {
+      last_used_ms_(created_ms_),
+      account_(std::make_shared<MemoryAccount>()) {
+  account_->limit = options_.memory_limit_bytes() > 0
+                        ? options_.memory_limit_bytes()
+                        : limits_.memory_limit_bytes;
   if (options_.has_seed()) generator_.ManualSeed(options_.seed());
 }
 
@@ -66,23 +70,7 @@ absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
   }
 }
 
-int64_t Session::BytesLocked() const {
-  std::set<const Storage*> seen;
-  int64_t total = 0;
-  auto count = [&](const Tensor& t) {
-    if (!t.defined() || !t.storage()) return;
-    if (seen.insert(t.storage().get()).second) {
-      total += static_cast<int64_t>(t.storage()->nbytes());
-    }
-  };
-  for (const auto* m : {&handles_, &names_}) {
-    for (const auto& [k, t] : *m) {
-      count(t);
-      if (t.defined()) count(t.grad());
-    }
-  }
-  return total;
-}
+int64_t Session::BytesLocked() const { return account_->bytes.load(); }
 
 int64_t Session::Bytes() {
   absl::MutexLock lock(&mu_);
@@ -91,9 +79,7 @@ int64_t Session::Bytes() {
 
 absl::Status Session::CheckLimitsLocked(int64_t extra_bytes,
                                         int64_t extra_tensors) const {
-  const int64_t limit = options_.memory_limit_bytes() > 0
-                            ? options_.memory_limit_bytes()
-                            : limits_.memory_limit_bytes;
+  const int64_t limit = account_->limit;
   const int64_t bytes = BytesLocked() + extra_bytes;
   if (bytes > limit) {
     return absl::ResourceExhaustedError(
@@ -132,17 +118,33 @@ absl::StatusOr<v1::TensorInfo> Session::CreateTensor(const v1::TensorData& data,
     absl::MutexLock lock(&mu_);
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
-    TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(n * ItemSize(dt), 2));
+    TENSORD_RETURN_IF_ERROR(
+        CheckLimitsLocked(n * ItemSize(dt), name.empty() ? 1 : 2));
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(data, limits_.tensor));
-  return AddTensor(std::move(t), requires_grad, name);
+  ChargeTo charge(account_);
+  absl::StatusOr<Tensor> t;
+  try {
+    t = DecodeTensor(data, limits_.tensor);
+  } catch (const std::bad_alloc& e) {
+    return absl::ResourceExhaustedError(e.what());
+  }
+  if (!t.ok()) return t.status();
+  return AddTensor(*std::move(t), requires_grad, name);
+}
+
+absl::Status Session::CanAdd(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  return CheckLimitsLocked(bytes, 1);
 }
 
 absl::StatusOr<v1::TensorInfo> Session::AddTensor(Tensor t, bool requires_grad,
                                                   const std::string& name) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
-  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(t.nbytes(), name.empty() ? 1 : 2));
+  // t is charged to the account already when it was built for this
+  // session (decode, upload); otherwise check it fits.
+  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, name.empty() ? 1 : 2));
   if (requires_grad) TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
   return InsertLocked(t, name);
 }
@@ -150,6 +152,7 @@ absl::StatusOr<v1::TensorInfo> Session::AddTensor(Tensor t, bool requires_grad,
 absl::StatusOr<Tensor> Session::Fetch(const v1::TensorRef& ref, bool grad,
                                       v1::TensorInfo* info) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
   Tensor out = grad ? t.grad() : t;
@@ -161,7 +164,13 @@ absl::StatusOr<Tensor> Session::Fetch(const v1::TensorRef& ref, bool grad,
   // while later calls modify the session.
   if (out.defined()) {
     NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(out, Clone(out));
+    // A transient copy for the response: not charged to the session.
+    ChargeTo uncharged(nullptr);
+    try {
+      TENSORD_ASSIGN_OR_RETURN(out, Clone(out));
+    } catch (const std::bad_alloc& e) {
+      return absl::ResourceExhaustedError(e.what());
+    }
   }
   return out;
 }
@@ -169,6 +178,7 @@ absl::StatusOr<Tensor> Session::Fetch(const v1::TensorRef& ref, bool grad,
 absl::Status Session::Release(
     const google::protobuf::RepeatedPtrField<v1::TensorRef>& refs) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   for (const auto& r : refs) TENSORD_RETURN_IF_ERROR(ResolveLocked(r).status());
   for (const auto& r : refs) {
@@ -181,6 +191,7 @@ absl::Status Session::Release(
 absl::StatusOr<v1::TensorInfo> Session::SetRequiresGrad(
     const v1::TensorRef& ref, bool requires_grad) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
   TENSORD_RETURN_IF_ERROR(t.set_requires_grad(requires_grad));
@@ -193,6 +204,7 @@ absl::StatusOr<v1::TensorInfo> Session::SetRequiresGrad(
 absl::StatusOr<v1::TensorInfo> Session::Detach(const v1::TensorRef& ref,
                                                const std::string& name) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
   TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, name.empty() ? 1 : 2));
@@ -203,6 +215,7 @@ absl::Status Session::ZeroGrad(
     const google::protobuf::RepeatedPtrField<v1::TensorRef>& refs,
     bool set_to_none) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   std::vector<Tensor> targets;
   if (refs.empty()) {
@@ -216,14 +229,18 @@ absl::Status Session::ZeroGrad(
     }
   }
   Transaction txn;
-  for (Tensor& t : targets) {
-    if (!t.grad().defined()) continue;
-    if (set_to_none) {
-      t.set_grad(Tensor());
-    } else {
-      NoGradGuard ng;
-      TENSORD_RETURN_IF_ERROR(ZeroInplace(t.grad()).status());
+  try {
+    for (Tensor& t : targets) {
+      if (!t.grad().defined()) continue;
+      if (set_to_none) {
+        t.set_grad(Tensor());
+      } else {
+        NoGradGuard ng;
+        TENSORD_RETURN_IF_ERROR(ZeroInplace(t.grad()).status());
+      }
     }
+  } catch (const std::bad_alloc& e) {
+    return absl::ResourceExhaustedError(e.what());
   }
   txn.Commit();
   return absl::OkStatus();
@@ -231,6 +248,7 @@ absl::Status Session::ZeroGrad(
 
 absl::Status Session::Backward(const v1::BackwardRequest& request) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor root, ResolveLocked(request.tensor()));
   Tensor grad;
@@ -261,6 +279,7 @@ struct ExecState {
 absl::Status Session::Execute(const v1::ExecuteRequest& request,
                               v1::ExecuteResponse* response) {
   Touch();
+  ChargeTo charge(account_);
   if (request.nodes_size() > limits_.max_execute_nodes) {
     return absl::InvalidArgumentError(
         absl::StrCat("Execute has ", request.nodes_size(),
@@ -272,124 +291,135 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
   ExecState st;
   v1::ExecuteResponse out;
   absl::Status status = [&]() -> absl::Status {
-    Transaction txn;
-    std::optional<NoGradGuard> no_grad;
-    if (request.no_grad()) no_grad.emplace();
-    OpContext ctx;
-    ctx.generator = &generator_;
-    for (int i = 0; i < request.nodes_size(); ++i) {
-      const v1::OpNode& node = request.nodes(i);
-      auto fail = [&](const absl::Status& s) {
-        return absl::Status(s.code(), absl::StrCat("node ", i, " (", node.op(),
-                                                   "): ", s.message()));
-      };
-      std::vector<Tensor> inputs;
-      inputs.reserve(node.inputs_size());
-      for (const v1::ValueRef& v : node.inputs()) {
-        switch (v.value_case()) {
-          case v1::ValueRef::kHandle: {
-            v1::TensorRef r;
-            r.set_handle(v.handle());
-            auto t = ResolveLocked(r);
-            if (!t.ok()) return fail(t.status());
-            inputs.push_back(*t);
-            break;
-          }
-          case v1::ValueRef::kName: {
-            auto it = st.staged_names.find(v.name());
-            if (it != st.staged_names.end()) {
-              inputs.push_back(it->second);
+    try {
+      Transaction txn;
+      std::optional<NoGradGuard> no_grad;
+      if (request.no_grad()) no_grad.emplace();
+      OpContext ctx;
+      ctx.generator = &generator_;
+      for (int i = 0; i < request.nodes_size(); ++i) {
+        const v1::OpNode& node = request.nodes(i);
+        auto fail = [&](const absl::Status& s) {
+          return absl::Status(
+              s.code(),
+              absl::StrCat("node ", i, " (", node.op(), "): ", s.message()));
+        };
+        std::vector<Tensor> inputs;
+        inputs.reserve(node.inputs_size());
+        for (const v1::ValueRef& v : node.inputs()) {
+          switch (v.value_case()) {
+            case v1::ValueRef::kHandle: {
+              v1::TensorRef r;
+              r.set_handle(v.handle());
+              auto t = ResolveLocked(r);
+              if (!t.ok()) return fail(t.status());
+              inputs.push_back(*t);
               break;
             }
-            v1::TensorRef r;
-            r.set_name(v.name());
-            auto t = ResolveLocked(r);
-            if (!t.ok()) return fail(t.status());
-            inputs.push_back(*t);
-            break;
-          }
-          case v1::ValueRef::kNode: {
-            const int src = v.node().node();
-            if (src < 0 || src >= i) {
-              return fail(absl::InvalidArgumentError(
-                  absl::StrCat("input refers to node ", src,
-                               ", which does not run before this one")));
+            case v1::ValueRef::kName: {
+              auto it = st.staged_names.find(v.name());
+              if (it != st.staged_names.end()) {
+                inputs.push_back(it->second);
+                break;
+              }
+              v1::TensorRef r;
+              r.set_name(v.name());
+              auto t = ResolveLocked(r);
+              if (!t.ok()) return fail(t.status());
+              inputs.push_back(*t);
+              break;
             }
-            const auto& outs = st.outputs[src];
-            const int k = v.node().output();
-            if (k < 0 || k >= static_cast<int>(outs.size())) {
-              return fail(absl::InvalidArgumentError(
-                  absl::StrCat("node ", src, " has no output ", k)));
+            case v1::ValueRef::kNode: {
+              const int src = v.node().node();
+              if (src < 0 || src >= i) {
+                return fail(absl::InvalidArgumentError(
+                    absl::StrCat("input refers to node ", src,
+                                 ", which does not run before this one")));
+              }
+              const auto& outs = st.outputs[src];
+              const int k = v.node().output();
+              if (k < 0 || k >= static_cast<int>(outs.size())) {
+                return fail(absl::InvalidArgumentError(
+                    absl::StrCat("node ", src, " has no output ", k)));
+              }
+              inputs.push_back(outs[k]);
+              break;
             }
-            inputs.push_back(outs[k]);
-            break;
+            case v1::ValueRef::kLiteral: {
+              auto t = DecodeTensor(v.literal(), limits_.tensor);
+              if (!t.ok()) return fail(t.status());
+              inputs.push_back(*t);
+              break;
+            }
+            case v1::ValueRef::kScalar:
+              if (v.scalar().value_case() == v1::Scalar::VALUE_NOT_SET) {
+                return fail(absl::InvalidArgumentError("empty scalar input"));
+              }
+              inputs.push_back(WrapScalar(DecodeScalar(v.scalar())));
+              break;
+            default:
+              return fail(
+                  absl::InvalidArgumentError("an input without a value"));
           }
-          case v1::ValueRef::kLiteral: {
-            auto t = DecodeTensor(v.literal(), limits_.tensor);
-            if (!t.ok()) return fail(t.status());
-            inputs.push_back(*t);
-            break;
-          }
-          case v1::ValueRef::kScalar:
-            inputs.push_back(WrapScalar(DecodeScalar(v.scalar())));
-            break;
-          default:
-            return fail(absl::InvalidArgumentError("an input without a value"));
         }
-      }
-      AttrMap attrs;
-      for (const auto& [k, a] : node.attrs()) {
-        auto v = DecodeAttr(a);
-        if (!v.ok()) {
-          return fail(absl::InvalidArgumentError(
-              absl::StrCat("attribute '", k, "': ", v.status().message())));
-        }
-        attrs.emplace(k, *v);
-      }
-      auto outs = RunOp(node.op(), inputs, attrs, ctx);
-      if (!outs.ok()) return fail(outs.status());
-      if (node.bind_size() > static_cast<int>(outs->size())) {
-        return fail(absl::InvalidArgumentError(
-            absl::StrCat("binds ", node.bind_size(), " names but the op has ",
-                         outs->size(), " outputs")));
-      }
-      v1::NodeResult* result = out.add_results();
-      for (size_t k = 0; k < outs->size(); ++k) {
-        const Tensor& t = (*outs)[k];
-        v1::TensorInfo* info = result->add_outputs();
-        DescribeTensor(t, info);
-        if (static_cast<int>(k) < node.bind_size() && !node.bind(k).empty()) {
-          if (!t.defined()) {
+        AttrMap attrs;
+        for (const auto& [k, a] : node.attrs()) {
+          auto v = DecodeAttr(a);
+          if (!v.ok()) {
             return fail(absl::InvalidArgumentError(
-                absl::StrCat("cannot bind '", node.bind(k), "' to None")));
+                absl::StrCat("attribute '", k, "': ", v.status().message())));
           }
-          st.staged_names[node.bind(k)] = t;
+          attrs.emplace(k, *v);
         }
-        if (node.keep() && t.defined()) {
-          const std::string h = NewHandleLocked();
-          st.staged_handles.emplace_back(h, t);
-          info->set_handle(h);
+        auto outs = RunOp(node.op(), inputs, attrs, ctx);
+        if (!outs.ok()) return fail(outs.status());
+        if (node.bind_size() > static_cast<int>(outs->size())) {
+          return fail(absl::InvalidArgumentError(
+              absl::StrCat("binds ", node.bind_size(), " names but the op has ",
+                           outs->size(), " outputs")));
         }
-        if (node.return_value() && t.defined()) {
-          EncodeTensor(t, result->add_values());
-        } else if (node.return_value()) {
-          result->add_values();  // keeps positions aligned; info says None
+        v1::NodeResult* result = out.add_results();
+        for (size_t k = 0; k < outs->size(); ++k) {
+          const Tensor& t = (*outs)[k];
+          v1::TensorInfo* info = result->add_outputs();
+          DescribeTensor(t, info);
+          if (static_cast<int>(k) < node.bind_size() && !node.bind(k).empty()) {
+            if (!t.defined()) {
+              return fail(absl::InvalidArgumentError(
+                  absl::StrCat("cannot bind '", node.bind(k), "' to None")));
+            }
+            st.staged_names[node.bind(k)] = t;
+          }
+          if (node.keep() && t.defined()) {
+            const std::string h = NewHandleLocked();
+            st.staged_handles.emplace_back(h, t);
+            info->set_handle(h);
+          }
+          if (node.return_value() && t.defined()) {
+            EncodeTensor(t, result->add_values());
+          } else if (node.return_value()) {
+            result->add_values();  // keeps positions aligned; info says None
+          }
         }
+        st.outputs.push_back(*std::move(outs));
       }
-      st.outputs.push_back(*std::move(outs));
+      // Limits are checked with what the request keeps: temporaries go first.
+      st.outputs.clear();
+      std::map<std::string, Tensor> saved_names = names_;
+      for (auto& [n, t] : st.staged_names) names_[n] = t;
+      for (auto& [h, t] : st.staged_handles) handles_[h] = t;
+      absl::Status limits = CheckLimitsLocked(0, 0);
+      if (!limits.ok()) {
+        names_ = std::move(saved_names);
+        for (auto& [h, t] : st.staged_handles) handles_.erase(h);
+        return limits;
+      }
+      txn.Commit();
+      return absl::OkStatus();
+    } catch (const std::bad_alloc& e) {
+      // Allocation outside an op (a literal input): nothing was kept.
+      return absl::ResourceExhaustedError(e.what());
     }
-    // Limits are checked with everything the request would keep.
-    std::map<std::string, Tensor> saved_names = names_;
-    for (auto& [n, t] : st.staged_names) names_[n] = t;
-    for (auto& [h, t] : st.staged_handles) handles_[h] = t;
-    absl::Status limits = CheckLimitsLocked(0, 0);
-    if (!limits.ok()) {
-      names_ = std::move(saved_names);
-      for (auto& [h, t] : st.staged_handles) handles_.erase(h);
-      return limits;
-    }
-    txn.Commit();
-    return absl::OkStatus();
   }();
   if (!status.ok()) {
     generator_ = generator_backup;
@@ -403,6 +433,7 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
 absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
                                     v1::DescribeGraphResponse* response) {
   Touch();
+  ChargeTo charge(account_);
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
   std::string dot = "digraph autograd {\n  node [shape=box];\n";
@@ -480,10 +511,22 @@ void Session::Snapshot(v1::SessionSnapshot* out) {
 absl::StatusOr<std::unique_ptr<Session>> Session::Restore(
     const v1::SessionSnapshot& snap, SessionLimits limits,
     std::string replica_id) {
+  try {
+    return RestoreImpl(snap, limits, std::move(replica_id));
+  } catch (const std::bad_alloc& e) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("session ", snap.session().id(), ": ", e.what()));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::RestoreImpl(
+    const v1::SessionSnapshot& snap, SessionLimits limits,
+    std::string replica_id) {
   auto s = std::make_unique<Session>(snap.session().id(), snap.owner(),
                                      snap.session().options(), limits,
                                      std::move(replica_id));
   absl::MutexLock lock(&s->mu_);
+  ChargeTo charge(s->account_);
   for (const v1::SnapshotTensor& st : snap.tensors()) {
     TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(st.value(), limits.tensor));
     // Graphs do not survive: a tensor that required grad comes back as a
@@ -504,6 +547,9 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Restore(
   if (!words.empty() && !s->generator_.SetState(words, snap.rng_index())) {
     return absl::DataLossError(
         absl::StrCat("session ", snap.session().id(), ": bad generator state"));
+  }
+  if (snap.session().created_unix_ms() > 0) {
+    s->created_ms_ = snap.session().created_unix_ms();
   }
   s->last_used_ms_.store(NowMs());
   return s;

@@ -44,6 +44,9 @@ class Session {
   // The owning token's fingerprint ("" when the server has no auth).
   const std::string& owner() const { return owner_; }
   const SessionLimits& limits() const { return limits_; }
+  // Every storage allocated on behalf of the session (kept tensors,
+  // grads, graphs, temporaries) is charged here; bytes() is its level.
+  const std::shared_ptr<MemoryAccount>& account() const { return account_; }
 
   // Adds a tensor (from data, or already built from an upload), optionally
   // bound to `name`. RESOURCE_EXHAUSTED over the memory or tensor limit.
@@ -52,6 +55,9 @@ class Session {
                                               const std::string& name);
   absl::StatusOr<v1::TensorInfo> AddTensor(Tensor t, bool requires_grad,
                                            const std::string& name);
+  // OK if the session can take `bytes` more of tensor data and one more
+  // tensor; RESOURCE_EXHAUSTED otherwise.
+  absl::Status CanAdd(int64_t bytes);
   // The tensor (or its .grad, undefined if none) and its description.
   absl::StatusOr<Tensor> Fetch(const v1::TensorRef& ref, bool grad,
                                v1::TensorInfo* info);
@@ -85,6 +91,9 @@ class Session {
       std::string replica_id);
 
  private:
+  static absl::StatusOr<std::unique_ptr<Session>> RestoreImpl(
+      const v1::SessionSnapshot& snap, SessionLimits limits,
+      std::string replica_id);
   void Touch();
   absl::StatusOr<Tensor> ResolveLocked(const v1::TensorRef& ref) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -102,8 +111,9 @@ class Session {
   const v1::SessionOptions options_;
   const SessionLimits limits_;
   const std::string replica_id_;
-  const int64_t created_ms_;
+  int64_t created_ms_;
   std::atomic<int64_t> last_used_ms_;
+  const std::shared_ptr<MemoryAccount> account_;
 
   absl::Mutex mu_;
   std::map<std::string, Tensor> handles_ ABSL_GUARDED_BY(mu_);

@@ -151,6 +151,9 @@ absl::Status SessionManager::SaveSnapshots() {
     const fs::path tmp_path = final_path.string() + ".tmp";
     {
       std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
+      // Tensor data is the clients': readable by the server's user only.
+      fs::permissions(tmp_path, fs::perms::owner_read | fs::perms::owner_write,
+                      ec);
       if (!f || !snap.SerializeToOstream(&f) || !f.flush()) {
         fs::remove(tmp_path, ec);
         return absl::UnavailableError(
@@ -186,15 +189,22 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
     if (!absl::EndsWith(name, kSnapshotSuffix)) continue;
     std::ifstream f(entry.path(), std::ios::binary);
     v1::SessionSnapshot snap;
-    if (!f || !snap.ParseFromIstream(&f)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot read snapshot ", entry.path().string()));
+    absl::StatusOr<std::unique_ptr<Session>> s =
+        (f && snap.ParseFromIstream(&f))
+            ? Session::Restore(snap, options_.limits, options_.replica_id)
+            : absl::DataLossError("not a session snapshot");
+    if (!s.ok()) {
+      // Keep the file for inspection, out of the way of the next start.
+      const std::string aside = entry.path().string() + ".unreadable";
+      fs::rename(entry.path(), aside, ec);
+      std::fprintf(stderr, "tensord: skipped snapshot %s (%s), kept as %s\n",
+                   entry.path().string().c_str(),
+                   std::string(s.status().message()).c_str(), aside.c_str());
+      continue;
     }
-    TENSORD_ASSIGN_OR_RETURN(
-        std::unique_ptr<Session> s,
-        Session::Restore(snap, options_.limits, options_.replica_id));
+    const std::string id = (*s)->id();
     absl::MutexLock lock(&mu_);
-    sessions_[s->id()] = std::shared_ptr<Session>(std::move(s));
+    sessions_[id] = std::shared_ptr<Session>(*std::move(s));
     ++loaded;
   }
   if (ec) {

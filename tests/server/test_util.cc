@@ -36,7 +36,8 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& session_id,
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (!session_id.empty()) ctx->AddMetadata("x-tensord-session", session_id);
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(60));
   return ctx;
 }
 
