@@ -107,7 +107,8 @@ absl::StatusOr<std::vector<v1::Session>> Client::ListSessions() {
   absl::Status st = FromGrpc(
       stub_->ListSessions(Context().get(), v1::ListSessionsRequest(), &resp));
   if (!st.ok()) return st;
-  return std::vector<v1::Session>(resp.sessions().begin(), resp.sessions().end());
+  return std::vector<v1::Session>(resp.sessions().begin(),
+                                  resp.sessions().end());
 }
 
 absl::Status Client::CloseSession(const std::string& session_id) {
@@ -191,7 +192,8 @@ absl::Status Session::Close() {
   return client_->CloseSession(id_);
 }
 
-absl::StatusOr<v1::ExecuteResponse> Session::Execute(v1::ExecuteRequest request) {
+absl::StatusOr<v1::ExecuteResponse> Session::Execute(
+    v1::ExecuteRequest request) {
   request.set_session_id(id_);
   v1::ExecuteResponse resp;
   absl::Status st = FromGrpc(
@@ -304,7 +306,8 @@ absl::StatusOr<Tensor> Tensor::Cumsum(int64_t dim) const {
   return session_->Op1("cumsum", {Ref()}, {{"dim", IntAttr(dim)}});
 }
 
-absl::StatusOr<Tensor> Tensor::Reshape(const std::vector<int64_t>& shape) const {
+absl::StatusOr<Tensor> Tensor::Reshape(
+    const std::vector<int64_t>& shape) const {
   return session_->Op1("reshape", {Ref()}, {{"shape", IntsAttr(shape)}});
 }
 
@@ -319,7 +322,8 @@ absl::Status Tensor::Backward(bool retain_graph) const {
 absl::Status Tensor::Backward(const Tensor& gradient, bool retain_graph) const {
   std::vector<v1::ValueRef> inputs = {Ref()};
   if (gradient.defined()) inputs.push_back(gradient.Ref());
-  return session_->Op("backward", inputs, {{"retain_graph", BoolAttr(retain_graph)}})
+  return session_
+      ->Op("backward", inputs, {{"retain_graph", BoolAttr(retain_graph)}})
       .status();
 }
 
@@ -366,15 +370,33 @@ TensorOr WithScalar(const char* op, const TensorOr& a, double s, bool left) {
 
 }  // namespace
 
-TensorOr operator+(const TensorOr& a, const TensorOr& b) { return Binary("add", a, b); }
-TensorOr operator-(const TensorOr& a, const TensorOr& b) { return Binary("sub", a, b); }
-TensorOr operator*(const TensorOr& a, const TensorOr& b) { return Binary("mul", a, b); }
-TensorOr operator/(const TensorOr& a, const TensorOr& b) { return Binary("div", a, b); }
-TensorOr operator*(double s, const TensorOr& a) { return WithScalar("mul", a, s, true); }
-TensorOr operator*(const TensorOr& a, double s) { return WithScalar("mul", a, s, false); }
-TensorOr operator+(const TensorOr& a, double s) { return WithScalar("add", a, s, false); }
-TensorOr MatMul(const TensorOr& a, const TensorOr& b) { return Binary("matmul", a, b); }
-TensorOr Dot(const TensorOr& a, const TensorOr& b) { return Binary("dot", a, b); }
+TensorOr operator+(const TensorOr& a, const TensorOr& b) {
+  return Binary("add", a, b);
+}
+TensorOr operator-(const TensorOr& a, const TensorOr& b) {
+  return Binary("sub", a, b);
+}
+TensorOr operator*(const TensorOr& a, const TensorOr& b) {
+  return Binary("mul", a, b);
+}
+TensorOr operator/(const TensorOr& a, const TensorOr& b) {
+  return Binary("div", a, b);
+}
+TensorOr operator*(double s, const TensorOr& a) {
+  return WithScalar("mul", a, s, true);
+}
+TensorOr operator*(const TensorOr& a, double s) {
+  return WithScalar("mul", a, s, false);
+}
+TensorOr operator+(const TensorOr& a, double s) {
+  return WithScalar("add", a, s, false);
+}
+TensorOr MatMul(const TensorOr& a, const TensorOr& b) {
+  return Binary("matmul", a, b);
+}
+TensorOr Dot(const TensorOr& a, const TensorOr& b) {
+  return Binary("dot", a, b);
+}
 TensorOr Eq(const TensorOr& a, const TensorOr& b) { return Binary("eq", a, b); }
 TensorOr Lt(const TensorOr& a, const TensorOr& b) { return Binary("lt", a, b); }
 TensorOr Gt(const TensorOr& a, const TensorOr& b) { return Binary("gt", a, b); }

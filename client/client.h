@@ -6,10 +6,11 @@
 // a session; its operators and torch-named methods run on the server, one
 // Execute round trip each.
 //
-//   TENSORD_ASSIGN_OR_RETURN(auto client, Client::Connect({"127.0.0.1:50051"}));
-//   TENSORD_ASSIGN_OR_RETURN(Session s, client->NewSession());
-//   TENSORD_ASSIGN_OR_RETURN(Tensor x, s.FromVector<float>({0, 1, 2, 3}, {4}, true));
-//   StatusOr<Tensor> y = 2.0 * Dot(x, x);       // errors propagate through
+//   TENSORD_ASSIGN_OR_RETURN(auto client,
+//   Client::Connect({"127.0.0.1:50051"})); TENSORD_ASSIGN_OR_RETURN(Session s,
+//   client->NewSession()); TENSORD_ASSIGN_OR_RETURN(Tensor x,
+//   s.FromVector<float>({0, 1, 2, 3}, {4}, true)); StatusOr<Tensor> y = 2.0 *
+//   Dot(x, x);       // errors propagate through
 //   TENSORD_RETURN_IF_ERROR(y->Backward());
 //   std::vector<float> g = *x.Grad()->ToVector<float>();  // 0, 4, 8, 12
 //
@@ -103,9 +104,9 @@ class Session {
   absl::StatusOr<std::vector<Tensor>> Op(
       const std::string& op, const std::vector<v1::ValueRef>& inputs,
       const std::map<std::string, v1::AttrValue>& attrs = {});
-  absl::StatusOr<Tensor> Op1(const std::string& op,
-                             const std::vector<v1::ValueRef>& inputs,
-                             const std::map<std::string, v1::AttrValue>& attrs = {});
+  absl::StatusOr<Tensor> Op1(
+      const std::string& op, const std::vector<v1::ValueRef>& inputs,
+      const std::map<std::string, v1::AttrValue>& attrs = {});
   // A tensor bound to `name` in the session.
   absl::StatusOr<Tensor> Named(const std::string& name);
 
@@ -120,11 +121,26 @@ class Session {
 // dtype tags for ToVector / FromVector.
 template <typename T>
 struct WireDType;
-template <> struct WireDType<bool> { static constexpr v1::DType value = v1::DTYPE_BOOL; };
-template <> struct WireDType<int32_t> { static constexpr v1::DType value = v1::DTYPE_INT32; };
-template <> struct WireDType<int64_t> { static constexpr v1::DType value = v1::DTYPE_INT64; };
-template <> struct WireDType<float> { static constexpr v1::DType value = v1::DTYPE_FLOAT32; };
-template <> struct WireDType<double> { static constexpr v1::DType value = v1::DTYPE_FLOAT64; };
+template <>
+struct WireDType<bool> {
+  static constexpr v1::DType value = v1::DTYPE_BOOL;
+};
+template <>
+struct WireDType<int32_t> {
+  static constexpr v1::DType value = v1::DTYPE_INT32;
+};
+template <>
+struct WireDType<int64_t> {
+  static constexpr v1::DType value = v1::DTYPE_INT64;
+};
+template <>
+struct WireDType<float> {
+  static constexpr v1::DType value = v1::DTYPE_FLOAT32;
+};
+template <>
+struct WireDType<double> {
+  static constexpr v1::DType value = v1::DTYPE_FLOAT64;
+};
 
 class Tensor {
  public:
@@ -133,7 +149,8 @@ class Tensor {
       : session_(session), handle_(std::move(handle)), info_(std::move(info)) {}
 
   // A tensor bound to a name in the session, referred to by that name.
-  static Tensor ByName(Session* session, std::string name, v1::TensorInfo info) {
+  static Tensor ByName(Session* session, std::string name,
+                       v1::TensorInfo info) {
     Tensor t(session, "", std::move(info));
     t.name_ = std::move(name);
     return t;
@@ -168,7 +185,8 @@ class Tensor {
   absl::StatusOr<Tensor> Detach() const;
   // backward() for a one-element tensor, backward(gradient) otherwise.
   absl::Status Backward(bool retain_graph = false) const;
-  absl::Status Backward(const Tensor& gradient, bool retain_graph = false) const;
+  absl::Status Backward(const Tensor& gradient,
+                        bool retain_graph = false) const;
   // .grad; NOT_FOUND if none has been computed.
   absl::StatusOr<Tensor> Grad() const;
   absl::Status ZeroGrad() const;

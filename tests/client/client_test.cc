@@ -36,7 +36,8 @@ TEST_F(ClientTest, SeedWalkthroughAutograd) {
   ASSERT_TRUE(y->Backward().ok());
   EXPECT_EQ(*x->Grad()->ToVector<float>(), (std::vector<float>{0, 4, 8, 12}));
   TensorOr same = Eq(x->Grad(), 4.0 * x);
-  EXPECT_EQ(*same->ToVector<bool>(), (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(*same->ToVector<bool>(),
+            (std::vector<bool>{true, true, true, true}));
 
   ASSERT_TRUE(x->ZeroGrad().ok());
   ASSERT_TRUE(x->Sum()->Backward().ok());
@@ -46,7 +47,8 @@ TEST_F(ClientTest, SeedWalkthroughAutograd) {
   TensorOr sq = x * x;
   absl::Status st = sq->Backward();
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(st.message().find("grad can be implicitly created only for scalar outputs"),
+  EXPECT_NE(st.message().find(
+                "grad can be implicitly created only for scalar outputs"),
             std::string::npos);
   TensorOr ones = s->FromVector<float>({1, 1, 1, 1}, {4});
   ASSERT_TRUE(sq->Backward(*ones).ok());
@@ -86,7 +88,8 @@ TEST_F(ClientTest, SessionsCloseWhenDestroyedUnlessKept) {
     kept_id = k->id();
     k->Keep();
   }
-  EXPECT_EQ(client_->Attach(closed_id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->Attach(closed_id).status().code(),
+            absl::StatusCode::kNotFound);
   auto attached = client_->Attach(kept_id);
   ASSERT_TRUE(attached.ok()) << attached.status();
   { Session moved = std::move(*attached); }  // attached sessions stay open

@@ -1,0 +1,244 @@
+// tensorctl: the command line of tensord.
+//
+//   tensorctl health
+//   tensorctl ops
+//   tensorctl session new [--ttl=SECONDS] [--memory_limit=BYTES] [--seed=N]
+//   tensorctl session list
+//   tensorctl session close ID
+//   tensorctl graph NAME --session=ID
+//
+// The server comes from --server or TENSORD_SERVER, the session from
+// --session or TENSORD_SESSION, the token from --token or TENSORD_TOKEN.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/client.h"
+
+ABSL_FLAG(std::string, server, "",
+          "tensord address HOST:PORT (default: $TENSORD_SERVER, else "
+          "127.0.0.1:50051)");
+ABSL_FLAG(std::string, session, "",
+          "session id for commands that use one (default: $TENSORD_SESSION)");
+ABSL_FLAG(std::string, token, "",
+          "bearer token (default: $TENSORD_TOKEN)");
+ABSL_FLAG(bool, tls, false, "connect with TLS");
+ABSL_FLAG(std::string, tls_ca, "", "PEM file of CAs to trust with --tls");
+ABSL_FLAG(std::string, output, "text", "output format: text or json");
+ABSL_FLAG(int64_t, ttl, 0, "session new: idle seconds before it expires");
+ABSL_FLAG(int64_t, memory_limit, 0, "session new: bytes it may hold");
+ABSL_FLAG(int64_t, seed, -1, "session new: random seed (torch.manual_seed)");
+ABSL_FLAG(double, timeout, 60, "seconds each call may take");
+
+namespace {
+
+using tensord::client::Client;
+using tensord::client::ClientOptions;
+
+constexpr char kUsage[] =
+    "tensorctl: the command line of tensord.\n"
+    "\n"
+    "Usage: tensorctl [flags] COMMAND [args]\n"
+    "\n"
+    "Commands:\n"
+    "  health                 is the server serving? (exit 0 if so)\n"
+    "  ops                    every op the server offers, with its signature\n"
+    "  session new            create a session and print its id\n"
+    "                         (--ttl, --memory_limit, --seed)\n"
+    "  session list           the sessions of this token\n"
+    "  session close ID       close a session\n"
+    "  graph NAME             the autograd graph behind a named tensor, as\n"
+    "                         Graphviz DOT (needs --session)\n"
+    "\n"
+    "Flags: --server (or $TENSORD_SERVER), --session ($TENSORD_SESSION),\n"
+    "--token ($TENSORD_TOKEN), --tls, --tls_ca, --output=text|json,\n"
+    "--timeout. Run with --helpfull for every flag.";
+
+std::string FlagOrEnv(const std::string& flag, const char* env,
+                      const std::string& fallback = "") {
+  if (!flag.empty()) return flag;
+  const char* v = std::getenv(env);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+int Fail(const absl::Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return 1;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string Signature(const tensord::v1::OpSchema& op) {
+  std::vector<std::string> args;
+  for (int i = 0; i < op.inputs_size(); ++i) {
+    std::string a = op.inputs(i);
+    if (op.variadic()) a = absl::StrCat("*", a);
+    if (i >= op.min_inputs() && !op.variadic()) a += "=None";
+    args.push_back(a);
+  }
+  if (op.attrs_size() > 0) args.push_back("*");
+  for (const auto& a : op.attrs()) {
+    args.push_back(a.required() ? absl::StrCat(a.name(), ": ", a.type())
+                                : absl::StrCat(a.name(), ": ", a.type(), " = ",
+                                               a.default_value()));
+  }
+  std::string outs = op.outputs_size() == 0
+                         ? "None"
+                         : absl::StrJoin(op.outputs(), ", ");
+  return absl::StrCat(op.name(), "(", absl::StrJoin(args, ", "), ") -> ", outs);
+}
+
+int Ops(Client& client, bool json) {
+  auto ops = client.ListOps();
+  if (!ops.ok()) return Fail(ops.status());
+  if (json) {
+    std::vector<std::string> items;
+    for (const auto& op : ops->ops()) {
+      items.push_back(absl::StrCat(
+          "{\"name\": ", JsonString(op.name()), ", \"signature\": ",
+          JsonString(Signature(op)), ", \"differentiable\": ",
+          op.differentiable() ? "true" : "false", ", \"doc\": ",
+          JsonString(op.doc()), "}"));
+    }
+    std::cout << "[" << absl::StrJoin(items, ",\n ") << "]\n";
+    return 0;
+  }
+  for (const auto& op : ops->ops()) {
+    std::cout << Signature(op) << "\n    " << op.doc()
+              << (op.differentiable() ? "" : " (not differentiable)") << "\n";
+  }
+  return 0;
+}
+
+int SessionCommand(Client& client, const std::vector<std::string>& args,
+                   bool json) {
+  if (args.empty()) {
+    std::cerr << "usage: tensorctl session new|list|close ID\n";
+    return 2;
+  }
+  if (args[0] == "new") {
+    tensord::v1::SessionOptions opts;
+    opts.set_idle_ttl_seconds(absl::GetFlag(FLAGS_ttl));
+    opts.set_memory_limit_bytes(absl::GetFlag(FLAGS_memory_limit));
+    if (absl::GetFlag(FLAGS_seed) >= 0) {
+      opts.set_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
+      opts.set_has_seed(true);
+    }
+    auto s = client.NewSession(opts);
+    if (!s.ok()) return Fail(s.status());
+    s->Keep();  // outlives this command: that is the point
+    std::cout << (json ? JsonString(s->id()) : s->id()) << "\n";
+    return 0;
+  }
+  if (args[0] == "list") {
+    auto list = client.ListSessions();
+    if (!list.ok()) return Fail(list.status());
+    if (json) {
+      std::vector<std::string> items;
+      for (const auto& s : *list) {
+        items.push_back(absl::StrCat(
+            "{\"id\": ", JsonString(s.id()), ", \"tensors\": ",
+            s.tensor_count(), ", \"names\": ", s.name_count(),
+            ", \"bytes\": ", s.bytes(), ", \"last_used_unix_ms\": ",
+            s.last_used_unix_ms(), ", \"replica\": ", JsonString(s.replica_id()),
+            "}"));
+      }
+      std::cout << "[" << absl::StrJoin(items, ",\n ") << "]\n";
+      return 0;
+    }
+    for (const auto& s : *list) {
+      std::cout << s.id() << "  tensors=" << s.tensor_count()
+                << " names=" << s.name_count() << " bytes=" << s.bytes()
+                << " replica=" << s.replica_id() << "\n";
+    }
+    return 0;
+  }
+  if (args[0] == "close") {
+    if (args.size() != 2) {
+      std::cerr << "usage: tensorctl session close ID\n";
+      return 2;
+    }
+    absl::Status st = client.CloseSession(args[1]);
+    return st.ok() ? 0 : Fail(st);
+  }
+  std::cerr << "unknown session command '" << args[0]
+            << "' (new, list or close)\n";
+  return 2;
+}
+
+int Graph(Client& client, const std::vector<std::string>& args) {
+  const std::string session = FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+  if (args.size() != 1 || session.empty()) {
+    std::cerr << "usage: tensorctl graph NAME --session=ID\n";
+    return 2;
+  }
+  tensord::v1::DescribeGraphRequest req;
+  req.set_session_id(session);
+  req.mutable_tensor()->set_name(args[0]);
+  tensord::v1::DescribeGraphResponse resp;
+  absl::Status st = tensord::client::FromGrpc(
+      client.stub()->DescribeGraph(client.Context(session).get(), req, &resp));
+  if (!st.ok()) return Fail(st);
+  std::cout << resp.dot();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty() || args[0] == "help") {
+    std::cout << kUsage << "\n";
+    return args.empty() ? 2 : 0;
+  }
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (output != "text" && output != "json") {
+    std::cerr << "error: --output must be text or json\n";
+    return 2;
+  }
+  ClientOptions opts;
+  opts.target = FlagOrEnv(absl::GetFlag(FLAGS_server), "TENSORD_SERVER",
+                          "127.0.0.1:50051");
+  opts.token = FlagOrEnv(absl::GetFlag(FLAGS_token), "TENSORD_TOKEN");
+  opts.tls = absl::GetFlag(FLAGS_tls);
+  opts.tls_ca_file = absl::GetFlag(FLAGS_tls_ca);
+  opts.deadline = absl::Seconds(absl::GetFlag(FLAGS_timeout));
+  auto client = Client::Connect(opts);
+  if (!client.ok()) return Fail(client.status());
+  const std::string cmd = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  const bool json = output == "json";
+  if (cmd == "health") {
+    absl::Status st = (*client)->Health();
+    if (!st.ok()) return Fail(st);
+    std::cout << (json ? "\"SERVING\"" : "SERVING") << "\n";
+    return 0;
+  }
+  if (cmd == "ops") return Ops(**client, json);
+  if (cmd == "session") return SessionCommand(**client, rest, json);
+  if (cmd == "graph") return Graph(**client, rest);
+  std::cerr << "unknown command '" << cmd << "'\n\n" << kUsage << "\n";
+  return 2;
+}
