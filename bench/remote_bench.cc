@@ -1,0 +1,1004 @@
+// remote_bench — tensord over loopback gRPC against bare gRPC echo services.
+//
+// One run starts two server processes on ephemeral loopback ports: the real
+// `tensord` binary (path in --tensord) and this binary in --serve_echo mode
+// (bench/echo.proto: an empty unary Ping and 1 MiB-chunk Upload/Download
+// streams, the least a gRPC service can do). Every case does the same
+// client-side work against both and compares the times:
+//
+//   exec_add_4         Execute `add` of two 4-element float32 handles, bound
+//                      to a name, vs an empty Ping (sequential; p50 per call)
+//   exec_chain10_4     one Execute of 10 chained elementwise ops on
+//                      4-element tensors, last bound to a name, vs one Ping
+//   upload_download_64M  UploadTensor (1 MiB chunks) then DownloadTensor
+//                      (chunk_bytes 1 MiB) of a 64 MiB float32 tensor, vs the
+//                      same bytes up and down through Echo.Upload/Download
+//                      (median round trip; the ReleaseTensor after each is
+//                      not timed)
+//   exec_add_4_x32     32 threads, each with its own connection and session,
+//                      doing exec_add_4 calls, vs 32 threads doing Pings
+//                      (mean time per call)
+//
+// Sequential cases alternate blocks of both sides so drift in the machine's
+// load hits both alike. Each case also reports the server processes' CPU
+// time per call (/proc/PID/stat, summed over the timed blocks), which is
+// steadier than latency on a busy machine. Then it reads tensord's VmRSS
+// (/proc/PID/status): idle, after the cases, and over --mem_cycles cycles of
+// create session / upload a 1 GiB tensor / close session.
+//
+// Diagnostics: --cases=NAME,... runs only those cases (e.g. under perf);
+// --echo_extras=health,reflection gives the echo server what tensord has
+// besides its service, to show what that costs bare gRPC.
+//
+// Output: JSON on stdout (bench/remote_report.py prints the table), progress
+// on stderr. Both servers are killed at the end and on any failure (and get
+// SIGKILL from the kernel should this process die: PR_SET_PDEATHSIG).
+//
+//   remote_bench --tensord=build/server/tensord > remote.json
+#include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "echo.grpc.pb.h"
+#include "tensord/v1/tensord.grpc.pb.h"
+
+ABSL_FLAG(std::string, tensord, "", "path of the tensord binary to run");
+ABSL_FLAG(bool, serve_echo, false,
+          "internal: serve bench/echo.proto on --listen and log the port");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0", "with --serve_echo: address");
+ABSL_FLAG(std::string, echo_extras, "",
+          "diagnostic: comma-separated extras the echo server enables as "
+          "tensord does, to show what they cost a bare gRPC server: health "
+          "(gRPC's default health service), reflection");
+ABSL_FLAG(int, seq_calls, 4000,
+          "sequential calls per side for each small-op case");
+ABSL_FLAG(int, rounds, 80,
+          "alternating blocks the sequential calls split into");
+ABSL_FLAG(int, threads, 32,
+          "client threads (and sessions) of the concurrent case");
+ABSL_FLAG(int, conc_calls, 150, "calls per thread per concurrent round");
+ABSL_FLAG(int, conc_rounds, 5, "rounds of the concurrent case per side");
+ABSL_FLAG(int, big_reps, 9, "timed 64 MiB round trips per side");
+ABSL_FLAG(std::string, cases, "",
+          "comma-separated case names to run; empty: all (for "
+          "profiling one case; the report then lists the others missing)");
+ABSL_FLAG(int, mem_cycles, 10, "create/fill/close cycles of the RSS check");
+ABSL_FLAG(int64_t, mem_fill_elements, int64_t{256} << 20,
+          "float32 elements of the RSS check's tensor (256Mi: 1 GiB)");
+
+namespace {
+
+namespace v1 = tensord::v1;
+namespace eb = tensord::bench;
+using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kMiB = int64_t{1} << 20;
+constexpr char kSessionHeader[] = "x-tensord-session";
+
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+bool Selected(const std::string& name) {
+  const std::string only = absl::GetFlag(FLAGS_cases);
+  if (only.empty()) return true;
+  for (absl::string_view c : absl::StrSplit(only, ',')) {
+    if (c == name) return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------ child processes
+
+struct Child {
+  explicit Child(std::string n) : name(std::move(n)) {}
+  std::string name;
+  pid_t pid = -1;
+  int port = 0;
+  int err_fd = -1;
+  std::thread drain;  // forwards the child's stderr to ours
+};
+
+// Pids for the failure paths (a signal handler reads them).
+constexpr int kMaxChildren = 4;
+std::atomic<pid_t> g_children[kMaxChildren];
+std::atomic<bool> g_failing{false};
+
+void KillChildrenNow() {
+  for (auto& c : g_children) {
+    const pid_t pid = c.exchange(0);
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+}
+
+void OnSignal(int sig) {
+  KillChildrenNow();
+  _exit(128 + sig);
+}
+
+// Setup and call failures end the run: report, kill the servers, exit 1.
+[[noreturn]] void Fail(const std::string& what) {
+  if (!g_failing.exchange(true)) {
+    std::fprintf(stderr, "remote_bench: %s\n", what.c_str());
+    std::fflush(stderr);
+    KillChildrenNow();
+    std::_Exit(1);
+  }
+  // Another thread is already failing; wait for it to end the process.
+  for (;;) pause();
+}
+
+void Check(const grpc::Status& st, const std::string& what) {
+  if (!st.ok()) {
+    Fail(absl::StrCat(what, ": ", static_cast<int>(st.error_code()), " ",
+                      st.error_message()));
+  }
+}
+
+// Starts argv[0] with stderr on a pipe and waits (30 s at most) for its
+// "(port N)" log line.
+void Spawn(Child& c, const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) Fail("pipe2 failed");
+  std::vector<char*> args;
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) Fail("fork failed");
+  if (pid == 0) {
+    // Only async-signal-safe calls until exec.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    dup2(fds[1], 2);
+    execv(args[0], args.data());
+    const char msg[] = "remote_bench: exec failed\n";
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(127);
+  }
+  close(fds[1]);
+  c.pid = pid;
+  c.err_fd = fds[0];
+  for (auto& slot : g_children) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) break;
+  }
+  std::string buf;
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (c.port == 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - Clock::now())
+                          .count();
+    if (left <= 0) Fail(c.name + " did not log its port within 30 s");
+    pollfd p{c.err_fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    char tmp[4096];
+    const ssize_t n = read(c.err_fd, tmp, sizeof(tmp));
+    if (n <= 0) Fail(c.name + " exited before it logged its port");
+    buf.append(tmp, n);
+    size_t nl;
+    while ((nl = buf.find('\n')) != std::string::npos) {
+      const std::string line = buf.substr(0, nl);
+      buf.erase(0, nl + 1);
+      std::fprintf(stderr, "%s\n", line.c_str());
+      const size_t at = line.find("(port ");
+      if (at != std::string::npos && c.port == 0) {
+        c.port = std::atoi(line.c_str() + at + 6);
+      }
+    }
+  }
+  if (!buf.empty()) std::fprintf(stderr, "%s", buf.c_str());
+  c.drain = std::thread([fd = c.err_fd] {
+    char tmp[4096];
+    ssize_t n;
+    while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
+      (void)!write(2, tmp, static_cast<size_t>(n));
+    }
+  });
+}
+
+// SIGTERM (the servers drain and exit), SIGKILL after 10 s.
+void Stop(Child& c) {
+  if (c.pid <= 0) return;
+  for (auto& slot : g_children) {
+    pid_t mine = c.pid;
+    slot.compare_exchange_strong(mine, 0);
+  }
+  kill(c.pid, SIGTERM);
+  int status = 0;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (waitpid(c.pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      std::fprintf(stderr, "remote_bench: %s ignored SIGTERM; killing it\n",
+                   c.name.c_str());
+      kill(c.pid, SIGKILL);
+      waitpid(c.pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  c.pid = -1;
+  if (c.drain.joinable()) c.drain.join();
+  close(c.err_fd);
+}
+
+// VmRSS of a process in KiB.
+int64_t RssKiB(pid_t pid) {
+  std::ifstream f(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  Fail(absl::StrCat("no VmRSS for pid ", pid));
+}
+
+// ----------------------------------------------------------------- echo server
+
+class EchoService final : public eb::Echo::Service {
+ public:
+  grpc::Status Ping(grpc::ServerContext*, const eb::EchoEmpty*,
+                    eb::EchoEmpty*) override {
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Upload(grpc::ServerContext*,
+                      grpc::ServerReader<eb::EchoChunk>* reader,
+                      eb::EchoUploadReply* reply) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    data_.clear();  // keeps its capacity: like a server reusing a buffer
+    eb::EchoChunk chunk;
+    while (reader->Read(&chunk)) data_.append(chunk.data());
+    reply->set_bytes(static_cast<int64_t>(data_.size()));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Download(grpc::ServerContext*,
+                        const eb::EchoDownloadRequest* req,
+                        grpc::ServerWriter<eb::EchoChunk>* writer) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    const int64_t step = req->chunk_bytes() > 0 ? req->chunk_bytes() : kMiB;
+    const int64_t total = static_cast<int64_t>(data_.size());
+    eb::EchoChunk msg;
+    for (int64_t off = 0; off < total; off += step) {
+      msg.set_data(data_.data() + off, std::min(step, total - off));
+      if (!writer->Write(msg)) return grpc::Status::CANCELLED;
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string data_;
+};
+
+int ServeEcho() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  EchoService service;
+  for (absl::string_view extra : absl::StrSplit(
+           absl::GetFlag(FLAGS_echo_extras), ',', absl::SkipEmpty())) {
+    if (extra == "health") {
+      grpc::EnableDefaultHealthCheckService(true);
+    } else if (extra == "reflection") {
+      grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    } else {
+      std::fprintf(stderr, "remote_bench echo: unknown extra '%s'\n",
+                   std::string(extra).c_str());
+      return 2;
+    }
+  }
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  // As tensord's defaults (--max_message_size).
+  builder.SetMaxReceiveMessageSize(64 << 20);
+  builder.SetMaxSendMessageSize(64 << 20);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    std::fprintf(stderr, "remote_bench echo: cannot listen on %s\n",
+                 listen.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "remote_bench echo: listening on %s (port %d)\n",
+               listen.c_str(), port);
+  std::fflush(stderr);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  return 0;
+}
+
+// --------------------------------------------------------------------- clients
+
+// Its own connection: channels made with equal arguments would otherwise
+// share one (a global subchannel pool).
+std::shared_ptr<grpc::Channel> Connect(int port) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto ch = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                      grpc::InsecureChannelCredentials(), args);
+  if (!ch->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10))) {
+    Fail(absl::StrCat("cannot connect to 127.0.0.1:", port));
+  }
+  return ch;
+}
+
+// Both sides' calls carry the same deadline; tensord's also the session.
+void Prepare(grpc::ClientContext& ctx, const std::string& session) {
+  if (!session.empty()) ctx.AddMetadata(kSessionHeader, session);
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::seconds(120));
+}
+
+using Stub = v1::TensorService::Stub;
+using EchoStub = eb::Echo::Stub;
+
+std::string NewSession(Stub& stub) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, "");
+  v1::CreateSessionRequest req;
+  v1::Session s;
+  Check(stub.CreateSession(&ctx, req, &s), "CreateSession");
+  return s.id();
+}
+
+void CloseSession(Stub& stub, const std::string& id) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, id);
+  v1::CloseSessionRequest req;
+  req.set_session_id(id);
+  v1::CloseSessionResponse resp;
+  Check(stub.CloseSession(&ctx, req, &resp), "CloseSession");
+}
+
+std::string CreateF32(Stub& stub, const std::string& session,
+                      const std::vector<float>& v) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::CreateTensorRequest req;
+  req.set_session_id(session);
+  req.mutable_data()->set_dtype(v1::DTYPE_FLOAT32);
+  req.mutable_data()->add_shape(static_cast<int64_t>(v.size()));
+  req.mutable_data()->set_data(
+      std::string(reinterpret_cast<const char*>(v.data()), v.size() * 4));
+  v1::TensorInfo info;
+  Check(stub.CreateTensor(&ctx, req, &info), "CreateTensor");
+  return info.handle();
+}
+
+std::vector<float> FetchF32(Stub& stub, const std::string& session,
+                            const std::string& name) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::FetchTensorRequest req;
+  req.set_session_id(session);
+  req.mutable_tensor()->set_name(name);
+  v1::FetchTensorResponse resp;
+  Check(stub.FetchTensor(&ctx, req, &resp), "FetchTensor " + name);
+  std::vector<float> out(resp.data().data().size() / 4);
+  std::memcpy(out.data(), resp.data().data().data(), out.size() * 4);
+  return out;
+}
+
+v1::ValueRef HandleRef(const std::string& h) {
+  v1::ValueRef r;
+  r.set_handle(h);
+  return r;
+}
+
+// c = a + b, bound to `bind`.
+v1::ExecuteRequest AddRequest(const std::string& session, const std::string& a,
+                              const std::string& b, const std::string& bind) {
+  v1::ExecuteRequest req;
+  req.set_session_id(session);
+  v1::OpNode* n = req.add_nodes();
+  n->set_op("add");
+  *n->add_inputs() = HandleRef(a);
+  *n->add_inputs() = HandleRef(b);
+  n->add_bind(bind);
+  return req;
+}
+
+// 10 chained elementwise ops: x0 = a + b, then alternately x * b and x + a;
+// the last bound to `bind`.
+constexpr int kChain = 10;
+v1::ExecuteRequest ChainRequest(const std::string& session,
+                                const std::string& a, const std::string& b,
+                                const std::string& bind) {
+  static const char* kOps[] = {"mul", "add"};
+  v1::ExecuteRequest req;
+  req.set_session_id(session);
+  for (int i = 0; i < kChain; ++i) {
+    v1::OpNode* n = req.add_nodes();
+    if (i == 0) {
+      n->set_op("add");
+      *n->add_inputs() = HandleRef(a);
+      *n->add_inputs() = HandleRef(b);
+    } else {
+      n->set_op(kOps[i % 2 == 1 ? 0 : 1]);
+      v1::NodeOutput* prev = n->add_inputs()->mutable_node();
+      prev->set_node(i - 1);
+      prev->set_output(0);
+      *n->add_inputs() = HandleRef(i % 2 == 1 ? b : a);
+    }
+    if (i == kChain - 1) n->add_bind(bind);
+  }
+  return req;
+}
+
+void Execute(Stub& stub, const std::string& session,
+             const v1::ExecuteRequest& req, int want_results) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::ExecuteResponse resp;
+  Check(stub.Execute(&ctx, req, &resp), "Execute");
+  if (resp.results_size() != want_results) {
+    Fail(absl::StrCat("Execute returned ", resp.results_size(),
+                      " results, expected ", want_results));
+  }
+}
+
+void Ping(EchoStub& stub) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, "");
+  eb::EchoEmpty req, resp;
+  Check(stub.Ping(&ctx, req, &resp), "Echo.Ping");
+}
+
+// Uploads `total` bytes of float32 data, 1 MiB per message, repeating
+// `pattern` (a whole number of MiB, or exactly `total` bytes long).
+std::string Upload(Stub& stub, const std::string& session, const char* src,
+                   size_t src_bytes, int64_t total) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::TensorInfo info;
+  auto writer = stub.UploadTensor(&ctx, &info);
+  v1::UploadTensorRequest msg;
+  msg.set_session_id(session);
+  msg.set_dtype(v1::DTYPE_FLOAT32);
+  msg.add_shape(total / 4);
+  for (int64_t off = 0; off < total; off += kMiB) {
+    const int64_t n = std::min(kMiB, total - off);
+    msg.set_chunk(src + (off % static_cast<int64_t>(src_bytes)), n);
+    if (!writer->Write(msg)) break;  // Finish says why
+    if (off == 0) msg.Clear();  // the header goes in the first message only
+  }
+  writer->WritesDone();
+  Check(writer->Finish(), "UploadTensor");
+  return info.handle();
+}
+
+int64_t Download(Stub& stub, const std::string& session,
+                 const std::string& handle, char* dst, int64_t cap) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::FetchTensorRequest req;
+  req.set_session_id(session);
+  req.mutable_tensor()->set_handle(handle);
+  req.set_chunk_bytes(kMiB);
+  auto reader = stub.DownloadTensor(&ctx, req);
+  v1::TensorChunk chunk;
+  int64_t got = 0;
+  while (reader->Read(&chunk)) {
+    const int64_t n = static_cast<int64_t>(chunk.chunk().size());
+    if (got + n > cap) Fail("DownloadTensor sent too many bytes");
+    std::memcpy(dst + got, chunk.chunk().data(), n);
+    got += n;
+  }
+  Check(reader->Finish(), "DownloadTensor");
+  return got;
+}
+
+void Release(Stub& stub, const std::string& session,
+             const std::string& handle) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, session);
+  v1::ReleaseTensorRequest req;
+  req.set_session_id(session);
+  req.add_tensors()->set_handle(handle);
+  v1::ReleaseTensorResponse resp;
+  Check(stub.ReleaseTensor(&ctx, req, &resp), "ReleaseTensor");
+}
+
+void EchoUpload(EchoStub& stub, const char* src, int64_t total) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, "");
+  eb::EchoUploadReply reply;
+  auto writer = stub.Upload(&ctx, &reply);
+  eb::EchoChunk msg;
+  for (int64_t off = 0; off < total; off += kMiB) {
+    msg.set_data(src + off, std::min(kMiB, total - off));
+    if (!writer->Write(msg)) break;
+  }
+  writer->WritesDone();
+  Check(writer->Finish(), "Echo.Upload");
+  if (reply.bytes() != total) Fail("Echo.Upload kept the wrong byte count");
+}
+
+int64_t EchoDownload(EchoStub& stub, char* dst, int64_t cap) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, "");
+  eb::EchoDownloadRequest req;
+  req.set_chunk_bytes(kMiB);
+  auto reader = stub.Download(&ctx, req);
+  eb::EchoChunk chunk;
+  int64_t got = 0;
+  while (reader->Read(&chunk)) {
+    const int64_t n = static_cast<int64_t>(chunk.data().size());
+    if (got + n > cap) Fail("Echo.Download sent too many bytes");
+    std::memcpy(dst + got, chunk.data().data(), n);
+    got += n;
+  }
+  Check(reader->Finish(), "Echo.Download");
+  return got;
+}
+
+// ------------------------------------------------------------------- timing
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
+  return v[i];
+}
+
+// CPU seconds (user + system) a process has used so far, its finished
+// threads included; clock-tick resolution, so only sums over many calls mean
+// much.
+double ProcCpuSeconds(pid_t pid) {
+  std::ifstream f(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(f)),
+                   std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) Fail(absl::StrCat("no /proc/", pid, "/stat"));
+  std::vector<std::string> fields =
+      absl::StrSplit(stat.substr(paren + 2), ' ', absl::SkipEmpty());
+  if (fields.size() < 13) Fail("short /proc/PID/stat");
+  // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+  const double ticks =
+      std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// One side of a comparison: its server process, and the CPU time that
+// server spent during the side's timed blocks.
+struct Side {
+  explicit Side(pid_t p) : pid(p) {}
+  pid_t pid;
+  double server_cpu_s = 0;
+  int64_t ops = 0;  // calls (or round trips) in those blocks
+
+  // Runs `fn` (which makes `n` calls) and charges the server's CPU to it.
+  template <typename F>
+  auto Measure(int64_t n, F&& fn) {
+    const double c0 = ProcCpuSeconds(pid);
+    auto r = fn();
+    server_cpu_s += ProcCpuSeconds(pid) - c0;
+    ops += n;
+    return r;
+  }
+  double CpuPerOp() const { return ops > 0 ? server_cpu_s / ops : NAN; }
+};
+
+struct Samples {
+  std::vector<double> ours, ref;
+};
+
+// `calls` timed calls per side in `rounds` alternating blocks (order flipped
+// every round, so drift in the machine's load hits both sides alike), after
+// a warm-up.
+Samples Interleaved(int calls, int rounds, Side& ours_side, Side& ref_side,
+                    const std::function<void()>& ours,
+                    const std::function<void()>& ref) {
+  for (int i = 0; i < 200; ++i) {
+    ours();
+    ref();
+  }
+  Samples s;
+  const int per_round = std::max(1, calls / rounds);
+  auto run = [&](Side& side, const std::function<void()>& fn,
+                 std::vector<double>& out) {
+    side.Measure(per_round, [&] {
+      for (int i = 0; i < per_round; ++i) {
+        const auto t0 = Clock::now();
+        fn();
+        out.push_back(Seconds(Clock::now() - t0));
+      }
+      return 0;
+    });
+  };
+  for (int r = 0; r < rounds; ++r) {
+    if (r % 2 == 0) {
+      run(ref_side, ref, s.ref);
+      run(ours_side, ours, s.ours);
+    } else {
+      run(ours_side, ours, s.ours);
+      run(ref_side, ref, s.ref);
+    }
+  }
+  return s;
+}
+
+// `threads` threads make `calls` calls each, starting together; the mean
+// time per call (each thread's own elapsed time / calls, averaged).
+double Concurrent(int threads, int calls,
+                  const std::function<void(int)>& call) {
+  std::latch ready(threads + 1);
+  std::latch go(1);
+  std::vector<double> elapsed(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      ready.count_down();
+      go.wait();
+      const auto t0 = Clock::now();
+      for (int i = 0; i < calls; ++i) call(t);
+      elapsed[t] = Seconds(Clock::now() - t0);
+    });
+  }
+  ready.arrive_and_wait();
+  go.count_down();
+  for (auto& th : pool) th.join();
+  double sum = 0;
+  for (double e : elapsed) sum += e;
+  return sum / (static_cast<double>(threads) * calls);
+}
+
+struct CaseResult {
+  CaseResult(std::string n, std::string s, std::string o, std::string r)
+      : name(std::move(n)),
+        stat(std::move(s)),
+        ours_what(std::move(o)),
+        ref_what(std::move(r)) {}
+  std::string name, stat, ours_what, ref_what;
+  double ours_s = NAN, ref_s = NAN;
+  // Server process CPU per call (per round trip for the streaming case).
+  double ours_cpu_s = NAN, ref_cpu_s = NAN;
+  void SetCpu(const Side& o, const Side& r) {
+    ours_cpu_s = o.CpuPerOp();
+    ref_cpu_s = r.CpuPerOp();
+  }
+  std::string extra;  // JSON members with more figures
+};
+
+std::string Json(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A number for JSON (NaN, for a figure not measured, as null).
+std::string Num(double v) {
+  return std::isfinite(v) ? absl::StrFormat("%.9g", v) : "null";
+}
+
+std::string LoadAverage() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return absl::StrCat(a, " ", b, " ", c);
+}
+
+void Log(const std::string& s) {
+  std::fprintf(stderr, "bench remote: %s\n", s.c_str());
+  std::fflush(stderr);
+}
+
+int RunBench() {
+  const std::string tensord_path = absl::GetFlag(FLAGS_tensord);
+  if (tensord_path.empty() || access(tensord_path.c_str(), X_OK) != 0) {
+    std::fprintf(stderr,
+                 "remote_bench: --tensord=PATH (an executable) needed\n");
+    return 2;
+  }
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  signal(SIGHUP, OnSignal);
+  signal(SIGPIPE, SIG_IGN);
+
+  // The big session is 1 GiB of data; the limit leaves room above it.
+  const int64_t fill_bytes = absl::GetFlag(FLAGS_mem_fill_elements) * 4;
+  const int64_t session_limit =
+      std::max<int64_t>(int64_t{2} << 30, fill_bytes + (int64_t{1} << 30));
+  Child echo("echo"), td("tensord");
+  Spawn(echo,
+        {"/proc/self/exe", "--serve_echo", "--listen=127.0.0.1:0",
+         absl::StrCat("--echo_extras=", absl::GetFlag(FLAGS_echo_extras))});
+  Spawn(td, {tensord_path, "--listen=127.0.0.1:0",
+             absl::StrCat("--session_memory_limit=", session_limit),
+             "--shutdown_grace=2"});
+  const int64_t rss_idle = RssKiB(td.pid);
+  const std::string load_before = LoadAverage();
+  Log(absl::StrCat("tensord pid ", td.pid, " port ", td.port, ", echo pid ",
+                   echo.pid, " port ", echo.port, "; load average ",
+                   LoadAverage()));
+
+  auto td_channel = Connect(td.port);
+  auto echo_channel = Connect(echo.port);
+  auto stub = v1::TensorService::NewStub(td_channel);
+  auto echo_stub = eb::Echo::NewStub(echo_channel);
+
+  std::vector<CaseResult> results;
+  const int seq_calls = absl::GetFlag(FLAGS_seq_calls);
+  const int rounds = absl::GetFlag(FLAGS_rounds);
+
+  // Case 1 and 2: one session, two 4-element tensors made once.
+  const std::string sid = NewSession(*stub);
+  const std::vector<float> av = {1, 2, 3, 4}, bv = {0.5f, 0.25f, -1, 2};
+  const std::string ha = CreateF32(*stub, sid, av);
+  const std::string hb = CreateF32(*stub, sid, bv);
+  if (Selected("exec_add_4")) {
+    Log("case exec_add_4 (sequential, p50)...");
+    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c1");
+    Side so(td.pid), sr(echo.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sr, [&] { Execute(*stub, sid, req, 1); },
+        [&] { Ping(*echo_stub); });
+    const std::vector<float> c = FetchF32(*stub, sid, "c1");
+    for (size_t i = 0; i < av.size(); ++i) {
+      if (c.size() != av.size() || c[i] != av[i] + bv[i])
+        Fail("exec_add_4: wrong result");
+    }
+    CaseResult r{"exec_add_4", "p50 per call", "Execute add(4, 4) -> name",
+                 "Echo.Ping (empty)"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sr);
+    r.extra = absl::StrFormat(
+        "\"ours_p90_s\": %.9g, \"ref_p90_s\": %.9g, \"calls\": %d",
+        Percentile(s.ours, 0.9), Percentile(s.ref, 0.9), (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("exec_chain10_4")) {
+    Log("case exec_chain10_4 (sequential, p50)...");
+    const v1::ExecuteRequest req = ChainRequest(sid, ha, hb, "c2");
+    Side so(td.pid), sr(echo.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sr, [&] { Execute(*stub, sid, req, kChain); },
+        [&] { Ping(*echo_stub); });
+    // The same chain on the client.
+    std::vector<float> x(av.size());
+    for (size_t i = 0; i < av.size(); ++i) {
+      float v = av[i] + bv[i];
+      for (int k = 1; k < kChain; ++k) v = (k % 2 == 1) ? v * bv[i] : v + av[i];
+      x[i] = v;
+    }
+    if (FetchF32(*stub, sid, "c2") != x) Fail("exec_chain10_4: wrong result");
+    CaseResult r{"exec_chain10_4", "p50 per call",
+                 "one Execute of 10 chained ops", "Echo.Ping (empty)"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sr);
+    r.extra = absl::StrFormat(
+        "\"ours_p90_s\": %.9g, \"ref_p90_s\": %.9g, \"calls\": %d",
+        Percentile(s.ours, 0.9), Percentile(s.ref, 0.9), (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("upload_download_64M")) {
+    Log("case upload_download_64M (median round trip)...");
+    constexpr int64_t kBig = 64 * kMiB;
+    std::vector<float> src(kBig / 4);
+    for (size_t i = 0; i < src.size(); ++i)
+      src[i] = static_cast<float>(i % 9973) * 0.5f;
+    std::vector<char> dst(kBig, 1);  // touched once, outside the timing
+    const char* sp = reinterpret_cast<const char*>(src.data());
+    auto verify = [&](const char* what) {
+      if (std::memcmp(sp, dst.data(), kBig) != 0)
+        Fail(absl::StrCat(what, ": downloaded bytes differ"));
+      std::memset(dst.data(), 0, 64);
+    };
+    auto ours = [&]() -> double {
+      const auto t0 = Clock::now();
+      const std::string h = Upload(*stub, sid, sp, kBig, kBig);
+      const int64_t got = Download(*stub, sid, h, dst.data(), kBig);
+      const double t = Seconds(Clock::now() - t0);
+      Release(*stub, sid, h);
+      if (got != kBig) Fail("DownloadTensor: short");
+      verify("tensord");
+      return t;
+    };
+    auto ref = [&]() -> double {
+      const auto t0 = Clock::now();
+      EchoUpload(*echo_stub, sp, kBig);
+      const int64_t got = EchoDownload(*echo_stub, dst.data(), kBig);
+      const double t = Seconds(Clock::now() - t0);
+      if (got != kBig) Fail("Echo.Download: short");
+      verify("echo");
+      return t;
+    };
+    ours();  // warm-up: first allocations, connection windows
+    ref();
+    std::vector<double> o, e;
+    Side so(td.pid), sr(echo.pid);
+    const int reps = absl::GetFlag(FLAGS_big_reps);
+    for (int i = 0; i < reps; ++i) {
+      if (i % 2 == 0) {
+        e.push_back(sr.Measure(1, ref));
+        o.push_back(so.Measure(1, ours));
+      } else {
+        o.push_back(so.Measure(1, ours));
+        e.push_back(sr.Measure(1, ref));
+      }
+    }
+    CaseResult r{"upload_download_64M", "median round trip",
+                 "UploadTensor + DownloadTensor, 1 MiB chunks",
+                 "Echo.Upload + Echo.Download, 1 MiB chunks"};
+    r.ours_s = Percentile(o, 0.5);
+    r.ref_s = Percentile(e, 0.5);
+    r.SetCpu(so, sr);
+    r.extra = absl::StrFormat(
+        "\"ours_min_s\": %.9g, \"ref_min_s\": %.9g, \"reps\": %d",
+        *std::min_element(o.begin(), o.end()),
+        *std::min_element(e.begin(), e.end()), reps);
+    results.push_back(r);
+  }
+  CloseSession(*stub, sid);
+  if (Selected(absl::StrCat("exec_add_4_x", absl::GetFlag(FLAGS_threads)))) {
+    const int threads = absl::GetFlag(FLAGS_threads);
+    const int calls = absl::GetFlag(FLAGS_conc_calls);
+    const int conc_rounds = absl::GetFlag(FLAGS_conc_rounds);
+    Log(absl::StrCat("case exec_add_4_x", threads, " (", threads,
+                     " threads, sessions and connections; mean per call)..."));
+    struct PerThread {
+      std::shared_ptr<grpc::Channel> td_ch, echo_ch;
+      std::unique_ptr<Stub> stub;
+      std::unique_ptr<EchoStub> echo;
+      std::string sid;
+      v1::ExecuteRequest req;
+    };
+    std::vector<PerThread> pt(threads);
+    for (int t = 0; t < threads; ++t) {
+      PerThread& p = pt[t];
+      p.td_ch = Connect(td.port);
+      p.echo_ch = Connect(echo.port);
+      p.stub = v1::TensorService::NewStub(p.td_ch);
+      p.echo = eb::Echo::NewStub(p.echo_ch);
+      p.sid = NewSession(*p.stub);
+      const std::string a = CreateF32(*p.stub, p.sid, av);
+      const std::string b = CreateF32(*p.stub, p.sid, bv);
+      p.req = AddRequest(p.sid, a, b, "c");
+    }
+    auto ours = [&](int t) { Execute(*pt[t].stub, pt[t].sid, pt[t].req, 1); };
+    auto ref = [&](int t) { Ping(*pt[t].echo); };
+    Concurrent(threads, 20, ours);  // warm-up: server threads, connections
+    Concurrent(threads, 20, ref);
+    std::vector<double> o, e;
+    Side so(td.pid), sr(echo.pid);
+    const int64_t n = int64_t{threads} * calls;
+    auto run_ours = [&] { return Concurrent(threads, calls, ours); };
+    auto run_ref = [&] { return Concurrent(threads, calls, ref); };
+    for (int r = 0; r < conc_rounds; ++r) {
+      if (r % 2 == 0) {
+        e.push_back(sr.Measure(n, run_ref));
+        o.push_back(so.Measure(n, run_ours));
+      } else {
+        o.push_back(so.Measure(n, run_ours));
+        e.push_back(sr.Measure(n, run_ref));
+      }
+    }
+    for (PerThread& p : pt) CloseSession(*p.stub, p.sid);
+    CaseResult r{absl::StrCat("exec_add_4_x", threads), "mean per call",
+                 absl::StrCat(threads, " threads x Execute add(4, 4)"),
+                 absl::StrCat(threads, " threads x Echo.Ping")};
+    r.ours_s = Percentile(o, 0.5);
+    r.ref_s = Percentile(e, 0.5);
+    r.SetCpu(so, sr);
+    r.extra = absl::StrFormat(
+        "\"threads\": %d, \"calls_per_thread\": %d, \"rounds\": %d, "
+        "\"ours_throughput_per_s\": %.6g, \"ref_throughput_per_s\": %.6g",
+        threads, calls, conc_rounds, threads / r.ours_s, threads / r.ref_s);
+    results.push_back(r);
+  }
+
+  // Memory: after the cases (their sessions closed), then cycles of a 1 GiB
+  // session.
+  const int64_t rss_after_cases = RssKiB(td.pid);
+  const int cycles = absl::GetFlag(FLAGS_mem_cycles);
+  Log(absl::StrCat("memory: ", cycles, " cycles of create session / upload ",
+                   fill_bytes >> 20, " MiB / close..."));
+  std::vector<int64_t> rss_filled, rss_closed;
+  {
+    std::vector<float> pattern(kMiB / 4);
+    for (size_t i = 0; i < pattern.size(); ++i)
+      pattern[i] = static_cast<float>(i);
+    const char* pp = reinterpret_cast<const char*>(pattern.data());
+    for (int c = 0; c < cycles; ++c) {
+      const std::string s = NewSession(*stub);
+      Upload(*stub, s, pp, kMiB, fill_bytes);
+      rss_filled.push_back(RssKiB(td.pid));
+      CloseSession(*stub, s);
+      rss_closed.push_back(RssKiB(td.pid));
+    }
+  }
+  const std::string load_after = LoadAverage();
+
+  Stop(td);
+  Stop(echo);
+
+  // JSON for bench/remote_report.py.
+  std::string out = "{\n  \"context\": {";
+  absl::StrAppendFormat(
+      &out,
+      "\"host_cpus\": %d, \"load_before\": %s, \"load_after\": %s, "
+      "\"seq_calls\": %d, \"rounds\": %d},\n",
+      (int)std::thread::hardware_concurrency(), Json(load_before),
+      Json(load_after), seq_calls, rounds);
+  out += "  \"cases\": [\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CaseResult& r = results[i];
+    absl::StrAppendFormat(
+        &out,
+        "    {\"name\": %s, \"stat\": %s, \"ours\": %s, \"ref\": %s, "
+        "\"ours_s\": %s, \"ref_s\": %s, \"ours_server_cpu_s\": %s, "
+        "\"ref_server_cpu_s\": %s, %s}%s\n",
+        Json(r.name), Json(r.stat), Json(r.ours_what), Json(r.ref_what),
+        Num(r.ours_s), Num(r.ref_s), Num(r.ours_cpu_s), Num(r.ref_cpu_s),
+        r.extra, i + 1 < results.size() ? "," : "");
+  }
+  out += "  ],\n";
+  absl::StrAppendFormat(
+      &out,
+      "  \"memory\": {\"fill_bytes\": %d, \"session_limit_bytes\": %d, "
+      "\"rss_idle_kib\": %d, \"rss_after_cases_kib\": %d, "
+      "\"rss_filled_kib\": [%s], \"rss_closed_kib\": [%s]}\n}\n",
+      fill_bytes, session_limit, rss_idle, rss_after_cases,
+      absl::StrJoin(rss_filled, ", "), absl::StrJoin(rss_closed, ", "));
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tensord over loopback gRPC vs bare gRPC echo services.\n"
+      "Usage: remote_bench --tensord=PATH > remote.json");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_serve_echo)) return ServeEcho();
+  return RunBench();
+}
