@@ -27,8 +27,7 @@ ABSL_FLAG(std::string, server, "",
           "127.0.0.1:50051)");
 ABSL_FLAG(std::string, session, "",
           "session id for commands that use one (default: $TENSORD_SESSION)");
-ABSL_FLAG(std::string, token, "",
-          "bearer token (default: $TENSORD_TOKEN)");
+ABSL_FLAG(std::string, token, "", "bearer token (default: $TENSORD_TOKEN)");
 ABSL_FLAG(bool, tls, false, "connect with TLS");
 ABSL_FLAG(std::string, tls_ca, "", "PEM file of CAs to trust with --tls");
 ABSL_FLAG(std::string, output, "text", "output format: text or json");
@@ -102,9 +101,8 @@ std::string Signature(const tensord::v1::OpSchema& op) {
                                 : absl::StrCat(a.name(), ": ", a.type(), " = ",
                                                a.default_value()));
   }
-  std::string outs = op.outputs_size() == 0
-                         ? "None"
-                         : absl::StrJoin(op.outputs(), ", ");
+  std::string outs =
+      op.outputs_size() == 0 ? "None" : absl::StrJoin(op.outputs(), ", ");
   return absl::StrCat(op.name(), "(", absl::StrJoin(args, ", "), ") -> ", outs);
 }
 
@@ -115,10 +113,10 @@ int Ops(Client& client, bool json) {
     std::vector<std::string> items;
     for (const auto& op : ops->ops()) {
       items.push_back(absl::StrCat(
-          "{\"name\": ", JsonString(op.name()), ", \"signature\": ",
-          JsonString(Signature(op)), ", \"differentiable\": ",
-          op.differentiable() ? "true" : "false", ", \"doc\": ",
-          JsonString(op.doc()), "}"));
+          "{\"name\": ", JsonString(op.name()),
+          ", \"signature\": ", JsonString(Signature(op)),
+          ", \"differentiable\": ", op.differentiable() ? "true" : "false",
+          ", \"doc\": ", JsonString(op.doc()), "}"));
     }
     std::cout << "[" << absl::StrJoin(items, ",\n ") << "]\n";
     return 0;
@@ -157,11 +155,11 @@ int SessionCommand(Client& client, const std::vector<std::string>& args,
       std::vector<std::string> items;
       for (const auto& s : *list) {
         items.push_back(absl::StrCat(
-            "{\"id\": ", JsonString(s.id()), ", \"tensors\": ",
-            s.tensor_count(), ", \"names\": ", s.name_count(),
-            ", \"bytes\": ", s.bytes(), ", \"last_used_unix_ms\": ",
-            s.last_used_unix_ms(), ", \"replica\": ", JsonString(s.replica_id()),
-            "}"));
+            "{\"id\": ", JsonString(s.id()),
+            ", \"tensors\": ", s.tensor_count(),
+            ", \"names\": ", s.name_count(), ", \"bytes\": ", s.bytes(),
+            ", \"last_used_unix_ms\": ", s.last_used_unix_ms(),
+            ", \"replica\": ", JsonString(s.replica_id()), "}"));
       }
       std::cout << "[" << absl::StrJoin(items, ",\n ") << "]\n";
       return 0;
@@ -187,7 +185,8 @@ int SessionCommand(Client& client, const std::vector<std::string>& args,
 }
 
 int Graph(Client& client, const std::vector<std::string>& args) {
-  const std::string session = FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+  const std::string session =
+      FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
   if (args.size() != 1 || session.empty()) {
     std::cerr << "usage: tensorctl graph NAME --session=ID\n";
     return 2;

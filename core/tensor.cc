@@ -22,6 +22,9 @@ class CachingAllocator {
  public:
   static constexpr size_t kMinCached = 1 << 16;               // 64 KiB
   static constexpr size_t kMaxCachedTotal = size_t{1} << 30;  // 1 GiB
+  // Larger blocks go straight back to the system: a session that held a
+  // huge tensor must not leave it resident after it is gone.
+  static constexpr size_t kMaxCachedBlock = size_t{64} << 20;  // 64 MiB
 
   void* Allocate(size_t n) {
     if (n == 0) n = 1;
@@ -45,7 +48,7 @@ class CachingAllocator {
 
   void Free(void* p, size_t n) {
     if (n == 0) n = 1;
-    if (n >= kMinCached) {
+    if (n >= kMinCached && n <= kMaxCachedBlock) {
       std::lock_guard<std::mutex> lock(mu_);
       if (cached_ + n <= kMaxCachedTotal) {
         free_.emplace(n, p);

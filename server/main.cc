@@ -1,4 +1,5 @@
 // tensord: the tensor computation server. See --help for its flags.
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -53,6 +54,11 @@ int main(int argc, char** argv) {
       "tensord: serves sessions of tensors with PyTorch semantics over gRPC.\n"
       "Usage: tensord [--listen=HOST:PORT] [flags]");
   absl::ParseCommandLine(argc, argv);
+  // gRPC's message buffers are large and short-lived: keep them in the heap
+  // (no fresh mmap and page faults per message), give memory back in big
+  // steps only.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
 
   // Signals are taken by one thread with sigwait, so the handler code is
   // ordinary code; every other thread inherits the blocked mask.

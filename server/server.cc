@@ -1,7 +1,6 @@
 #include "server/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -80,11 +79,11 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
     creds = grpc::InsecureServerCredentials();
   }
 
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, creds, &s->port_);
   builder.RegisterService(&s->service_);
+  builder.RegisterService(&s->health_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
   if (config.threads > 0) {
@@ -97,11 +96,8 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen));
   }
-  if (auto* health = s->server_->GetHealthCheckService()) {
-    health->SetServingStatus(true);
-    health->SetServingStatus(kServiceName, true);
-    health->SetServingStatus(kSnapshotHealth, true);
-  }
+  s->health_.Set(kServiceName, true);
+  s->health_.Set(kSnapshotHealth, true);
   s->housekeeping_ = std::thread([p = s.get()] { p->Housekeeping(); });
   Log(absl::StrCat("listening on ", config.listen, " (port ", s->port_, ")",
                    config.tokens.empty() ? "" : ", tokens required",
@@ -124,11 +120,7 @@ void TensordServer::Housekeeping() {
 
 absl::Status TensordServer::Snapshot() {
   absl::Status st = sessions_.SaveSnapshots();
-  if (server_ != nullptr) {
-    if (auto* health = server_->GetHealthCheckService()) {
-      health->SetServingStatus(kSnapshotHealth, st.ok());
-    }
-  }
+  health_.Set(kSnapshotHealth, st.ok());
   if (!st.ok()) Log(absl::StrCat("snapshot failed: ", st.message()));
   return st;
 }
@@ -142,6 +134,7 @@ void TensordServer::Shutdown(absl::Duration grace) {
   Log("shutting down: draining in-flight calls");
   stop_.Notify();
   if (housekeeping_.joinable()) housekeeping_.join();
+  health_.Shutdown();  // ends Watch streams so the drain can finish
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoNanoseconds(grace));
   if (!config_.sessions.snapshot_dir.empty()) {

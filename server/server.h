@@ -19,6 +19,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "server/health.h"
 #include "server/service.h"
 #include "server/session_manager.h"
 
@@ -67,6 +68,7 @@ class TensordServer {
   ServerConfig config_;
   SessionManager sessions_;
   TensorServiceImpl service_;
+  HealthService health_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Notification stop_;
