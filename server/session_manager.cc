@@ -1,5 +1,6 @@
 #include "server/session_manager.h"
 
+#include <malloc.h>
 #include <openssl/sha.h>
 
 #include <cstdio>
@@ -93,6 +94,9 @@ absl::Status SessionManager::Close(const std::string& id,
     victim = std::move(it->second);
     sessions_.erase(it);
   }
+  victim.reset();
+  // The session's memory goes back to the system, not just to the heap.
+  malloc_trim(0);
   return absl::OkStatus();
 }
 
@@ -124,7 +128,12 @@ int SessionManager::ExpireIdle(int64_t now_ms) {
       }
     }
   }
-  return static_cast<int>(expired.size());
+  const int n = static_cast<int>(expired.size());
+  if (n > 0) {
+    expired.clear();
+    malloc_trim(0);
+  }
+  return n;
 }
 
 absl::Status SessionManager::SaveSnapshots() {
