@@ -23,9 +23,9 @@ void HealthService::Shutdown() {
   ++generation_;
 }
 
-grpc::Status HealthService::Check(grpc::ServerContext*,
-                                  const grpc::health::v1::HealthCheckRequest* req,
-                                  HealthCheckResponse* resp) {
+grpc::Status HealthService::Check(
+    grpc::ServerContext*, const grpc::health::v1::HealthCheckRequest* req,
+    HealthCheckResponse* resp) {
   absl::MutexLock lock(&mu_);
   auto it = status_.find(req->service());
   if (it == status_.end()) {

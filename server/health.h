@@ -30,9 +30,10 @@ class HealthService final : public grpc::health::v1::Health::Service {
   grpc::Status Check(grpc::ServerContext* ctx,
                      const grpc::health::v1::HealthCheckRequest* req,
                      grpc::health::v1::HealthCheckResponse* resp) override;
-  grpc::Status Watch(
-      grpc::ServerContext* ctx, const grpc::health::v1::HealthCheckRequest* req,
-      grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
+  grpc::Status Watch(grpc::ServerContext* ctx,
+                     const grpc::health::v1::HealthCheckRequest* req,
+                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>*
+                         writer) override;
 
  private:
   using Status = grpc::health::v1::HealthCheckResponse::ServingStatus;

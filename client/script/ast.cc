@@ -11,9 +11,6 @@
 namespace tensord::script {
 namespace {
 
-template <class>
-inline constexpr bool kAlwaysFalse = false;
-
 void AppendExpr(std::string* out, const Expr& expr);
 
 void AppendJoined(std::string* out, const std::vector<Expr>& exprs) {
@@ -132,7 +129,7 @@ void AppendExpr(std::string* out, const Expr& expr) {
           AppendExpr(out, *node.orelse);
           out->push_back(')');
         } else {
-          static_assert(kAlwaysFalse<T>, "unhandled expression node");
+          static_assert(sizeof(T) == 0, "unhandled expression node");
         }
       },
       expr.node);
@@ -140,8 +137,7 @@ void AppendExpr(std::string* out, const Expr& expr) {
 
 void AppendStmt(std::string* out, const Stmt& stmt, int indent);
 
-void AppendBlock(std::string* out, const std::vector<Stmt>& body,
-                 int indent) {
+void AppendBlock(std::string* out, const std::vector<Stmt>& body, int indent) {
   for (const Stmt& stmt : body) {
     out->push_back('\n');
     AppendStmt(out, stmt, indent + 1);
@@ -157,8 +153,8 @@ void AppendAliases(std::string* out, const std::vector<ImportAlias>& names) {
 }
 
 // `else:` + block, printed as `elif` when the else block is a lone If.
-void AppendOrElse(std::string* out, const std::vector<Stmt>& orelse,
-                  int indent, bool elif_allowed) {
+void AppendOrElse(std::string* out, const std::vector<Stmt>& orelse, int indent,
+                  bool elif_allowed) {
   if (orelse.empty()) return;
   out->push_back('\n');
   out->append(4 * indent, ' ');
@@ -247,7 +243,7 @@ void AppendStmt(std::string* out, const Stmt& stmt, int indent) {
             AppendExpr(out, *node.msg);
           }
         } else {
-          static_assert(kAlwaysFalse<T>, "unhandled statement node");
+          static_assert(sizeof(T) == 0, "unhandled statement node");
         }
       },
       stmt.node);

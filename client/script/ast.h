@@ -155,8 +155,18 @@ struct BinOp {
   ExprPtr right;
 };
 
-enum class CompareOperator { kEq, kNotEq, kLt, kLtE, kGt, kGtE, kIn, kNotIn,
-                             kIs, kIsNot };
+enum class CompareOperator {
+  kEq,
+  kNotEq,
+  kLt,
+  kLtE,
+  kGt,
+  kGtE,
+  kIn,
+  kNotIn,
+  kIs,
+  kIsNot
+};
 
 // left ops[0] comparators[0] ops[1] comparators[1] ...; `a < b < c` is one
 // Compare meaning (a < b) and (b < c) with b evaluated once.
@@ -185,8 +195,8 @@ struct Expr {
   using Node =
       std::variant<IntLiteral, FloatLiteral, ImaginaryLiteral, StringLiteral,
                    BoolLiteral, NoneLiteral, EllipsisLiteral, Name, Attribute,
-                   Call, Slice, Subscript, List, Tuple, UnaryOp, BinOp,
-                   Compare, BoolOp, IfExp>;
+                   Call, Slice, Subscript, List, Tuple, UnaryOp, BinOp, Compare,
+                   BoolOp, IfExp>;
 
   template <typename T>
   bool Is() const {
@@ -290,9 +300,9 @@ struct Assert {
 };
 
 struct Stmt {
-  using Node = std::variant<ExprStmt, Assign, AugAssign, Import, ImportFrom,
-                            With, For, While, If, Pass, Break, Continue,
-                            Delete, Assert>;
+  using Node =
+      std::variant<ExprStmt, Assign, AugAssign, Import, ImportFrom, With, For,
+                   While, If, Pass, Break, Continue, Delete, Assert>;
 
   template <typename T>
   bool Is() const {

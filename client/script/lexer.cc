@@ -120,8 +120,7 @@ class Lexer {
     line_start_ = pos_;
   }
 
-  Token& Emit(TokenKind kind, size_t begin, size_t end, int line,
-              int column) {
+  Token& Emit(TokenKind kind, size_t begin, size_t end, int line, int column) {
     Token token;
     token.kind = kind;
     token.text = src_.substr(begin, end - begin);
@@ -157,12 +156,13 @@ class Lexer {
     }
     if (!brackets_.empty()) {
       error_scope_ = TokenStream::ErrorScope::kUnclosedBracket;
-      return Syntax(brackets_.back().line,
-                    absl::StrFormat("'%c' was never closed",
-                                    brackets_.back().open));
+      return Syntax(
+          brackets_.back().line,
+          absl::StrFormat("'%c' was never closed", brackets_.back().open));
     }
     const size_t end = src_.size();
-    if (line_has_tokens_) Emit(TokenKind::kNewline, end, end, line_, Column(end));
+    if (line_has_tokens_)
+      Emit(TokenKind::kNewline, end, end, line_, Column(end));
     // Errors at the end of the input are reported on the last line that has
     // a token, as CPython does.
     const int eof_line = last_line_;
@@ -286,8 +286,9 @@ class Lexer {
                         "scripts");
         }
         if (prefix.find('f') != std::string::npos) {
-          return Syntax(line_, "f-strings are not supported in tensorctl "
-                               "scripts");
+          return Syntax(line_,
+                        "f-strings are not supported in tensorctl "
+                        "scripts");
         }
         return LexString(start, prefix.find('r') != std::string::npos);
       }
@@ -308,8 +309,8 @@ class Lexer {
     size_t length = 1;
     const uint32_t cp = DecodeUtf8(src_.substr(pos_), &length);
     if (cp < 0x20 || cp == 0x7f) {
-      return Syntax(line_, absl::StrFormat(
-                               "invalid non-printable character U+%04X", cp));
+      return Syntax(
+          line_, absl::StrFormat("invalid non-printable character U+%04X", cp));
     }
     return Syntax(line_, absl::StrFormat("invalid character '%s' (U+%04X)",
                                          src_.substr(pos_, length), cp));
@@ -323,7 +324,8 @@ class Lexer {
         "&",   "|",   "^",   "~",   "<",   ">",  "(",  ")",  "[",  "]",
         "{",   "}",   ",",   ":",   ".",   ";",  "="};
     const char c = src_[pos_];
-    if (c == '\0') return Syntax(line_, "source code cannot contain null bytes");
+    if (c == '\0')
+      return Syntax(line_, "source code cannot contain null bytes");
     if (static_cast<unsigned char>(c) >= 0x80 ||
         static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return InvalidCharacter();
@@ -425,9 +427,8 @@ class Lexer {
     if (is_float || imaginary) {
       double value = 0;
       if (!absl::SimpleAtod(digits, &value)) return invalid();
-      Token& token =
-          Emit(imaginary ? TokenKind::kImaginary : TokenKind::kFloat, start,
-               pos_, line_, column);
+      Token& token = Emit(imaginary ? TokenKind::kImaginary : TokenKind::kFloat,
+                          start, pos_, line_, column);
       token.float_value = value;
       return absl::OkStatus();
     }
@@ -635,8 +636,7 @@ class Lexer {
           break;
       }
     }
-    Token& token = Emit(TokenKind::kString, start, p, start_line,
-                        start_column);
+    Token& token = Emit(TokenKind::kString, start, p, start_line, start_column);
     token.string_value = std::move(value);
     pos_ = p;
     return absl::OkStatus();
@@ -663,18 +663,15 @@ class Lexer {
 
 }  // namespace
 
-TokenStream Tokenize(absl::string_view source) {
-  return Lexer(source).Run();
-}
+TokenStream Tokenize(absl::string_view source) { return Lexer(source).Run(); }
 
 bool IsKeyword(absl::string_view name) {
   static constexpr absl::string_view kKeywords[] = {
-      "False",  "None",   "True",    "and",      "as",       "assert",
-      "async",  "await",  "break",   "class",    "continue", "def",
-      "del",    "elif",   "else",    "except",   "finally",  "for",
-      "from",   "global", "if",      "import",   "in",       "is",
-      "lambda", "nonlocal", "not",   "or",       "pass",     "raise",
-      "return", "try",    "while",   "with",     "yield"};
+      "False",  "None",   "True",    "and",      "as",       "assert", "async",
+      "await",  "break",  "class",   "continue", "def",      "del",    "elif",
+      "else",   "except", "finally", "for",      "from",     "global", "if",
+      "import", "in",     "is",      "lambda",   "nonlocal", "not",    "or",
+      "pass",   "raise",  "return",  "try",      "while",    "with",   "yield"};
   for (absl::string_view keyword : kKeywords) {
     if (name == keyword) return true;
   }

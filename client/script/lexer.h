@@ -43,7 +43,8 @@ struct Token {
                            // ENDMARKER); views the tokenized source
   SourceLocation location;
   SourceSpan span;
-  int depth = 0;  // open brackets before this token
+  int depth = 0;  // bracket nesting: 0 outside brackets; a bracket pair is
+                  // at the level around it
   int64_t int_value = 0;
   double float_value = 0;
   std::string string_value;
@@ -57,16 +58,15 @@ struct TokenStream {
   std::vector<Token> tokens;
   absl::Status status;
 
-  // Which syntax errors that a parser finds before the lexical error the
-  // lexical error replaces (CPython's precedence):
+  // Which syntax errors found by a parser before the lexical error the
+  // lexical error replaces (CPython reports most lexical errors first):
   enum class ErrorScope {
-    // A plain "invalid syntax" anywhere (bad literals and strings,
-    // unmatched brackets).
+    // Any but "unexpected indent" (bad literals and strings, unmatched
+    // brackets, invalid characters).
     kEverywhere,
-    // A syntax error inside the bracket that is still open at the end of
-    // the input ("'(' was never closed").
+    // "'(' was never closed": errors on later lines than the bracket.
     kUnclosedBracket,
-    // None: reported only where parsing gets to it (indentation, a bad line
+    // None; reported only where parsing gets to it (indentation, a bad line
     // continuation, too deep nesting).
     kLocal,
   };

@@ -80,29 +80,32 @@ bool IsAugAssignOp(absl::string_view text, BinaryOperator* op) {
   return false;
 }
 
-// Binary operator levels from loosest to tightest; the last level's
-// operands are factors (unary expressions and powers).
-struct BinaryLevel {
-  std::vector<std::pair<absl::string_view, BinaryOperator>> ops;
-};
-
-const std::vector<BinaryLevel>& BinaryLevels() {
-  static const auto* levels = new std::vector<BinaryLevel>{
-      {{{"|", BinaryOperator::kBitOr}}},
-      {{{"^", BinaryOperator::kBitXor}}},
-      {{{"&", BinaryOperator::kBitAnd}}},
-      {{{"<<", BinaryOperator::kLShift}, {">>", BinaryOperator::kRShift}}},
-      {{{"+", BinaryOperator::kAdd}, {"-", BinaryOperator::kSub}}},
-      {{{"*", BinaryOperator::kMul},
-        {"/", BinaryOperator::kDiv},
-        {"//", BinaryOperator::kFloorDiv},
-        {"%", BinaryOperator::kMod},
-        {"@", BinaryOperator::kMatMul}}},
-  };
-  return *levels;
+// The binary operator spelled `text` and its precedence (1 = loosest:
+// | ^ & << >> + - * / // % @), or 0 if `text` is none.
+int BinaryPrecedence(absl::string_view text, BinaryOperator* op) {
+  static constexpr struct {
+    absl::string_view text;
+    BinaryOperator op;
+    int precedence;
+  } kOps[] = {
+      {"|", BinaryOperator::kBitOr, 1},   {"^", BinaryOperator::kBitXor, 2},
+      {"&", BinaryOperator::kBitAnd, 3},  {"<<", BinaryOperator::kLShift, 4},
+      {">>", BinaryOperator::kRShift, 4}, {"+", BinaryOperator::kAdd, 5},
+      {"-", BinaryOperator::kSub, 5},     {"*", BinaryOperator::kMul, 6},
+      {"/", BinaryOperator::kDiv, 6},     {"//", BinaryOperator::kFloorDiv, 6},
+      {"%", BinaryOperator::kMod, 6},     {"@", BinaryOperator::kMatMul, 6}};
+  for (const auto& entry : kOps) {
+    if (entry.text == text) {
+      *op = entry.op;
+      return entry.precedence;
+    }
+  }
+  return 0;
 }
 
-constexpr size_t kBitwiseOrLevel = 0;
+// The loosest binary operator precedence: ParseBinary(kBitwiseOr) parses
+// what Python's grammar calls bitwise_or (comparison operands, targets).
+constexpr int kBitwiseOr = 1;
 
 class Parser {
  public:
@@ -157,8 +160,7 @@ class Parser {
   const Token& Next() {
     const Token& token = tokens_[pos_];
     if (pos_ + 1 < tokens_.size()) ++pos_;
-    if (token.kind != TokenKind::kNewline &&
-        token.kind != TokenKind::kIndent &&
+    if (token.kind != TokenKind::kNewline && token.kind != TokenKind::kIndent &&
         token.kind != TokenKind::kDedent &&
         token.kind != TokenKind::kEndMarker &&
         token.kind != TokenKind::kError) {
@@ -259,7 +261,7 @@ class Parser {
         return lex_status_;
       case TokenStream::ErrorScope::kUnclosedBracket:
         return StatusLine(error) > StatusLine(lex_status_) ? lex_status_
-                                                            : error;
+                                                           : error;
       case TokenStream::ErrorScope::kLocal:
         return error;
     }
@@ -299,15 +301,14 @@ class Parser {
                            bool single_assignment) const {
     const Expr* bad = FindInvalidTarget(target);
     if (bad == nullptr) return absl::OkStatus();
-    std::string message =
-        absl::StrCat(use == TargetUse::kDelete ? "cannot delete "
-                                               : "cannot assign to ",
-                     DescribeKind(*bad));
+    std::string message = absl::StrCat(
+        use == TargetUse::kDelete ? "cannot delete " : "cannot assign to ",
+        DescribeKind(*bad));
     // As CPython: `1 = x` and `a, f() = x` suggest a comparison.
     const Tuple* tuple = target.As<Tuple>();
     const bool last_before_equals =
-        bad == &target ||
-        (tuple != nullptr && !tuple->parenthesized && bad == &tuple->elts.back());
+        bad == &target || (tuple != nullptr && !tuple->parenthesized &&
+                           bad == &tuple->elts.back());
     if (use == TargetUse::kAssign && single_assignment && last_before_equals &&
         MayBeMistypedComparison(*bad)) {
       absl::StrAppend(&message, " here. Maybe you meant '==' instead of '='?");
@@ -344,27 +345,24 @@ class Parser {
       return ErrorAt(token, "unexpected unindent", "IndentationError");
     }
     if (token.kind == TokenKind::kName) {
-      absl::StatusOr<Stmt> stmt = absl::UnknownError("");
-      if (token.text == "if") {
-        stmt = ParseIf();
-      } else if (token.text == "for") {
-        stmt = ParseFor();
-      } else if (token.text == "while") {
-        stmt = ParseWhile();
-      } else if (token.text == "with") {
-        stmt = ParseWith();
-      } else if (token.text == "def" || token.text == "class" ||
-                 token.text == "try" || token.text == "async") {
-        return NotSupported(token, absl::StrCat("'", token.text,
-                                                "' statements are"));
-      } else {
-        return ParseSimpleStatements(out);
+      if (token.text == "if") return Append(ParseIf(), out);
+      if (token.text == "for") return Append(ParseFor(), out);
+      if (token.text == "while") return Append(ParseWhile(), out);
+      if (token.text == "with") return Append(ParseWith(), out);
+      if (token.text == "def" || token.text == "class" || token.text == "try" ||
+          token.text == "async") {
+        return NotSupported(token,
+                            absl::StrCat("'", token.text, "' statements are"));
       }
-      if (!stmt.ok()) return stmt.status();
-      out->push_back(*std::move(stmt));
-      return absl::OkStatus();
     }
     return ParseSimpleStatements(out);
+  }
+
+  static absl::Status Append(absl::StatusOr<Stmt> stmt,
+                             std::vector<Stmt>* out) {
+    if (!stmt.ok()) return stmt.status();
+    out->push_back(*std::move(stmt));
+    return absl::OkStatus();
   }
 
   // simple_stmt (';' simple_stmt)* [';'] NEWLINE
@@ -444,11 +442,10 @@ class Parser {
       }
       Next();
       TENSORD_ASSIGN_OR_RETURN(Expr value, ParseExpressionList(false));
-      return MakeStmt(AugAssign{std::move(first), op, std::move(value)},
-                      start);
+      return MakeStmt(AugAssign{std::move(first), op, std::move(value)}, start);
     }
-    if (AtOp(":") && (first.Is<Name>() || first.Is<Attribute>() ||
-                      first.Is<Subscript>())) {
+    if (AtOp(":") &&
+        (first.Is<Name>() || first.Is<Attribute>() || first.Is<Subscript>())) {
       return NotSupported(Peek(), "variable annotations are");
     }
     if (const Name* name = first.As<Name>();
@@ -546,8 +543,9 @@ class Parser {
       if (!AcceptOp(",")) break;
       if (parenthesized && AtOp(")")) break;
       if (!parenthesized && (AtNewline() || AtOp(";"))) {
-        return ErrorAt(Peek(), "trailing comma not allowed without "
-                               "surrounding parentheses");
+        return ErrorAt(Peek(),
+                       "trailing comma not allowed without "
+                       "surrounding parentheses");
       }
     }
     if (parenthesized && !AcceptOp(")")) return InvalidSyntax();
@@ -655,7 +653,7 @@ class Parser {
     WithItem item;
     TENSORD_ASSIGN_OR_RETURN(item.context_expr, ParseExpression());
     if (AcceptKeyword("as")) {
-      TENSORD_ASSIGN_OR_RETURN(Expr target, ParseBinary(kBitwiseOrLevel));
+      TENSORD_ASSIGN_OR_RETURN(Expr target, ParseBinary(kBitwiseOr));
       TENSORD_RETURN_IF_ERROR(CheckTarget(target, TargetUse::kWith, false));
       item.optional_vars = Box(std::move(target));
     }
@@ -668,6 +666,7 @@ class Parser {
   absl::StatusOr<bool> TryParenthesizedWithItems(std::vector<WithItem>* items) {
     const size_t saved_pos = pos_;
     const size_t saved_end = prev_end_;
+    const int saved_depth = depth_;
     Next();  // (
     std::vector<WithItem> parsed;
     while (!AtOp(")")) {
@@ -691,6 +690,7 @@ class Parser {
     }
     pos_ = saved_pos;
     prev_end_ = saved_end;
+    depth_ = saved_depth;
     return false;
   }
 
@@ -723,7 +723,7 @@ class Parser {
   absl::StatusOr<Expr> ParseExpressionList(bool for_target) {
     const Token& start = Peek();
     const auto element = [this, for_target] {
-      return for_target ? ParseBinary(kBitwiseOrLevel) : ParseExpression();
+      return for_target ? ParseBinary(kBitwiseOr) : ParseExpression();
     };
     TENSORD_ASSIGN_OR_RETURN(Expr first, element());
     if (!AtOp(",")) return first;
@@ -737,24 +737,44 @@ class Parser {
     return MakeExpr(std::move(tuple), start);
   }
 
-  // disjunction ['if' disjunction 'else' expression]
+  // disjunction ['if' disjunction 'else' expression]. A chain
+  // `a if b else c if d else e` is parsed in a loop (it nests to the right).
   absl::StatusOr<Expr> ParseExpression() {
     Nested nested(&depth_);
     if (nested.too_deep()) return TooDeep();
-    const Token& start = Peek();
-    if (AtKeyword("lambda")) return NotSupported(start, "lambda expressions are");
+    if (AtKeyword("lambda"))
+      return NotSupported(Peek(), "lambda expressions are");
+    struct Branch {
+      const Token* start;
+      Expr body;
+      Expr test;
+    };
+    std::vector<Branch> branches;
+    const Token* start = &Peek();
     TENSORD_ASSIGN_OR_RETURN(Expr body, ParseBoolOp(BoolOperator::kOr));
-    if (!AtKeyword("if")) return body;
-    Next();
-    TENSORD_ASSIGN_OR_RETURN(Expr test, ParseBoolOp(BoolOperator::kOr));
-    if (!AcceptKeyword("else")) {
-      return ErrorAt(Peek(), "expected 'else' after 'if' expression",
-                     "SyntaxError", body.location.line);
+    const int saved_depth = depth_;
+    while (AcceptKeyword("if")) {
+      if (++depth_ > kMaxNesting) return TooDeep();
+      TENSORD_ASSIGN_OR_RETURN(Expr test, ParseBoolOp(BoolOperator::kOr));
+      if (!AcceptKeyword("else")) {
+        return ErrorAt(Peek(), "expected 'else' after 'if' expression",
+                       "SyntaxError", body.location.line);
+      }
+      if (AtKeyword("lambda")) {
+        return NotSupported(Peek(), "lambda expressions are");
+      }
+      branches.push_back({start, std::move(body), std::move(test)});
+      start = &Peek();
+      TENSORD_ASSIGN_OR_RETURN(body, ParseBoolOp(BoolOperator::kOr));
     }
-    TENSORD_ASSIGN_OR_RETURN(Expr orelse, ParseExpression());
-    return MakeExpr(
-        IfExp{Box(std::move(test)), Box(std::move(body)), Box(std::move(orelse))},
-        start);
+    depth_ = saved_depth;
+    for (size_t i = branches.size(); i-- > 0;) {
+      body = MakeExpr(
+          IfExp{Box(std::move(branches[i].test)),
+                Box(std::move(branches[i].body)), Box(std::move(body))},
+          *branches[i].start);
+    }
+    return body;
   }
 
   // a or b or c / a and b and c (flattened, as in Python's ast).
@@ -777,14 +797,33 @@ class Parser {
     return MakeExpr(std::move(bool_op), start);
   }
 
+  // Wraps `operand` in the unary operators of `prefix` (spelled by the
+  // tokens), innermost last: [-, ~] x -> -(~x).
+  Expr WrapUnary(const std::vector<const Token*>& prefix, Expr operand) const {
+    for (size_t i = prefix.size(); i-- > 0;) {
+      const absl::string_view text = prefix[i]->text;
+      const UnaryOperator op = text == "not" ? UnaryOperator::kNot
+                               : text == "-" ? UnaryOperator::kNeg
+                               : text == "+" ? UnaryOperator::kPos
+                                             : UnaryOperator::kInvert;
+      operand = MakeExpr(UnaryOp{op, Box(std::move(operand))}, *prefix[i]);
+    }
+    return operand;
+  }
+
+  // 'not'* comparison (a loop, so long chains do not recurse).
   absl::StatusOr<Expr> ParseNot() {
-    if (!AtKeyword("not")) return ParseComparison();
-    Nested nested(&depth_);
-    if (nested.too_deep()) return TooDeep();
-    const Token& start = Next();
-    TENSORD_ASSIGN_OR_RETURN(Expr operand, ParseNot());
-    return MakeExpr(UnaryOp{UnaryOperator::kNot, Box(std::move(operand))},
-                    start);
+    std::vector<const Token*> prefix;
+    while (AtKeyword("not")) {
+      prefix.push_back(&Next());
+      if (depth_ + static_cast<int>(prefix.size()) > kMaxNesting) {
+        return TooDeep();
+      }
+    }
+    depth_ += static_cast<int>(prefix.size());
+    TENSORD_ASSIGN_OR_RETURN(Expr operand, ParseComparison());
+    depth_ -= static_cast<int>(prefix.size());
+    return WrapUnary(prefix, std::move(operand));
   }
 
   // Consumes a comparison operator if there is one.
@@ -810,8 +849,8 @@ class Parser {
       return true;
     }
     if (AcceptKeyword("is")) {
-      *op = AcceptKeyword("not") ? CompareOperator::kIsNot
-                                 : CompareOperator::kIs;
+      *op =
+          AcceptKeyword("not") ? CompareOperator::kIsNot : CompareOperator::kIs;
       return true;
     }
     return false;
@@ -819,11 +858,11 @@ class Parser {
 
   absl::StatusOr<Expr> ParseComparison() {
     const Token& start = Peek();
-    TENSORD_ASSIGN_OR_RETURN(Expr left, ParseBinary(kBitwiseOrLevel));
+    TENSORD_ASSIGN_OR_RETURN(Expr left, ParseBinary(kBitwiseOr));
     Compare compare;
     CompareOperator op;
     while (AcceptCompareOp(&op)) {
-      TENSORD_ASSIGN_OR_RETURN(Expr right, ParseBinary(kBitwiseOrLevel));
+      TENSORD_ASSIGN_OR_RETURN(Expr right, ParseBinary(kBitwiseOr));
       compare.ops.push_back(op);
       compare.comparators.push_back(std::move(right));
     }
@@ -832,63 +871,72 @@ class Parser {
     return MakeExpr(std::move(compare), start);
   }
 
-  // Left-associative binary operators, level by level (see BinaryLevels).
-  absl::StatusOr<Expr> ParseBinary(size_t level) {
-    const auto operand = [this, level] {
-      return level + 1 < BinaryLevels().size() ? ParseBinary(level + 1)
-                                               : ParseFactor();
-    };
+  // Left-associative binary operators of at least `min_precedence`, by
+  // precedence climbing (see BinaryPrecedence).
+  absl::StatusOr<Expr> ParseBinary(int min_precedence) {
     const Token& start = Peek();
-    TENSORD_ASSIGN_OR_RETURN(Expr left, operand());
+    TENSORD_ASSIGN_OR_RETURN(Expr left, ParseFactor());
     const int saved_depth = depth_;
     while (Peek().kind == TokenKind::kOp) {
-      const BinaryOperator* op = nullptr;
-      for (const auto& [symbol, value] : BinaryLevels()[level].ops) {
-        if (Peek().text == symbol) op = &value;
-      }
-      if (op == nullptr) break;
+      BinaryOperator op;
+      const int precedence = BinaryPrecedence(Peek().text, &op);
+      if (precedence == 0 || precedence < min_precedence) break;
       Next();
       // Each operator deepens the (left-leaning) tree by one.
       if (++depth_ > kMaxNesting) return TooDeep();
-      TENSORD_ASSIGN_OR_RETURN(Expr right, operand());
-      left = MakeExpr(BinOp{*op, Box(std::move(left)), Box(std::move(right))},
+      TENSORD_ASSIGN_OR_RETURN(Expr right, ParseBinary(precedence + 1));
+      left = MakeExpr(BinOp{op, Box(std::move(left)), Box(std::move(right))},
                       start);
     }
     depth_ = saved_depth;
     return left;
   }
 
-  // ('-' | '+' | '~') factor | power
-  absl::StatusOr<Expr> ParseFactor() {
-    UnaryOperator op;
-    if (AtOp("-")) {
-      op = UnaryOperator::kNeg;
-    } else if (AtOp("+")) {
-      op = UnaryOperator::kPos;
-    } else if (AtOp("~")) {
-      op = UnaryOperator::kInvert;
-    } else {
-      return ParsePower();
+  // Unary operators before a power: ('-' | '+' | '~')*.
+  absl::Status ParseUnaryPrefix(std::vector<const Token*>* prefix) {
+    while (AtOp("-") || AtOp("+") || AtOp("~")) {
+      prefix->push_back(&Next());
+      if (depth_ + static_cast<int>(prefix->size()) > kMaxNesting) {
+        return TooDeep();
+      }
     }
-    Nested nested(&depth_);
-    if (nested.too_deep()) return TooDeep();
-    const Token& start = Next();
-    TENSORD_ASSIGN_OR_RETURN(Expr operand, ParseFactor());
-    return MakeExpr(UnaryOp{op, Box(std::move(operand))}, start);
+    return absl::OkStatus();
   }
 
-  // primary ['**' factor]: right-associative, and tighter than a unary
-  // operator on its left but not on its right (-a**-b == -(a**(-b))).
-  absl::StatusOr<Expr> ParsePower() {
-    const Token& start = Peek();
-    TENSORD_ASSIGN_OR_RETURN(Expr base, ParsePrimary());
-    if (!AcceptOp("**")) return base;
-    Nested nested(&depth_);
-    if (nested.too_deep()) return TooDeep();
-    TENSORD_ASSIGN_OR_RETURN(Expr exponent, ParseFactor());
-    return MakeExpr(BinOp{BinaryOperator::kPow, Box(std::move(base)),
-                          Box(std::move(exponent))},
-                    start);
+  // ('-' | '+' | '~')* primary ['**' factor]. `**` is right-associative and
+  // binds tighter than a unary operator on its left but not on its right:
+  // -a ** -b ** c == -(a ** (-(b ** c))). Parsed in a loop and folded from
+  // the right, so long chains do not recurse.
+  absl::StatusOr<Expr> ParseFactor() {
+    struct Operand {
+      std::vector<const Token*> prefix;  // unary operators before it
+      const Token* start;                // its first token after them
+      Expr primary;
+    };
+    std::vector<Operand> operands;
+    const int saved_depth = depth_;
+    do {
+      Operand operand;
+      TENSORD_RETURN_IF_ERROR(ParseUnaryPrefix(&operand.prefix));
+      // The operand is under its unary operators and, after a `**`, one
+      // level deeper than the previous operand.
+      depth_ +=
+          static_cast<int>(operand.prefix.size()) + (operands.empty() ? 0 : 1);
+      if (depth_ > kMaxNesting) return TooDeep();
+      operand.start = &Peek();
+      TENSORD_ASSIGN_OR_RETURN(operand.primary, ParsePrimary());
+      operands.push_back(std::move(operand));
+    } while (AcceptOp("**"));
+    depth_ = saved_depth;
+    Expr result = std::move(operands.back().primary);
+    for (size_t i = operands.size() - 1; i > 0; --i) {
+      result = WrapUnary(operands[i].prefix, std::move(result));
+      result = MakeExpr(
+          BinOp{BinaryOperator::kPow, Box(std::move(operands[i - 1].primary)),
+                Box(std::move(result))},
+          *operands[i - 1].start);
+    }
+    return WrapUnary(operands[0].prefix, std::move(result));
   }
 
   // atom followed by any number of .name, (args) and [index].
@@ -900,8 +948,8 @@ class Parser {
       if (AtOp(".")) {
         Next();
         TENSORD_ASSIGN_OR_RETURN(std::string attr, ParseIdentifier());
-        expr = MakeExpr(Attribute{Box(std::move(expr)), std::move(attr)},
-                        start);
+        expr =
+            MakeExpr(Attribute{Box(std::move(expr)), std::move(attr)}, start);
       } else if (AtOp("(")) {
         TENSORD_ASSIGN_OR_RETURN(expr, ParseCall(std::move(expr), start));
       } else if (AtOp("[")) {
@@ -931,14 +979,13 @@ class Parser {
         Next();
         for (const Keyword& keyword : call.keywords) {
           if (keyword.arg == token.text) {
-            return ErrorAt(token, absl::StrCat("keyword argument repeated: ",
-                                               token.text));
+            return ErrorAt(
+                token, absl::StrCat("keyword argument repeated: ", token.text));
           }
         }
         TENSORD_ASSIGN_OR_RETURN(Expr value, ParseExpression());
-        call.keywords.push_back(
-            Keyword{std::string(token.text), Box(std::move(value)),
-                    token.location});
+        call.keywords.push_back(Keyword{std::string(token.text),
+                                        Box(std::move(value)), token.location});
         last = call.keywords.back().value.get();
       } else {
         TENSORD_ASSIGN_OR_RETURN(Expr arg, ParseExpression());
@@ -1029,8 +1076,8 @@ class Parser {
           return NotSupported(token, "lambda expressions are");
         }
         if (token.text == "yield" || token.text == "await") {
-          return ErrorAt(token, absl::StrCat("'", token.text,
-                                             "' outside function"));
+          return ErrorAt(token,
+                         absl::StrCat("'", token.text, "' outside function"));
         }
         if (IsKeyword(token.text)) return InvalidSyntax();
         Next();
@@ -1040,8 +1087,8 @@ class Parser {
         return MakeExpr(IntLiteral{token.int_value}, token);
       case TokenKind::kFloat:
         Next();
-        return MakeExpr(FloatLiteral{token.float_value, std::string(token.text)},
-                        token);
+        return MakeExpr(
+            FloatLiteral{token.float_value, std::string(token.text)}, token);
       case TokenKind::kImaginary:
         Next();
         return MakeExpr(
