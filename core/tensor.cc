@@ -38,7 +38,10 @@ class CachingAllocator {
         return p;
       }
     }
-    void* p = std::aligned_alloc(64, (n + 63) / 64 * 64);
+    // Large blocks are cache-line aligned; small ones (most tensors of a
+    // small op) take malloc's faster path.
+    void* p = n >= kMinCached ? std::aligned_alloc(64, (n + 63) / 64 * 64)
+                              : std::malloc(n);
     if (p == nullptr) {
       throw MemoryLimitError(
           absl::StrCat("out of memory: cannot allocate ", n, " bytes"));
