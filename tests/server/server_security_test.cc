@@ -176,43 +176,8 @@ HealthResult CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
 constexpr int kServing = 1;
 constexpr int kNotServing = 2;
 
-// Request builders.
-v1::ValueRef NameRef(const std::string& name) {
-  v1::ValueRef v;
-  v.set_name(name);
-  return v;
-}
-v1::ValueRef HandleRef(const std::string& handle) {
-  v1::ValueRef v;
-  v.set_handle(handle);
-  return v;
-}
-v1::ValueRef NodeRef(int node, int output = 0) {
-  v1::ValueRef v;
-  v.mutable_node()->set_node(node);
-  v.mutable_node()->set_output(output);
-  return v;
-}
-v1::ValueRef LiteralRef(const v1::TensorData& d) {
-  v1::ValueRef v;
-  *v.mutable_literal() = d;
-  return v;
-}
-v1::ValueRef FloatRef(double f) {
-  v1::ValueRef v;
-  v.mutable_scalar()->set_f(f);
-  return v;
-}
-v1::TensorRef TRefName(const std::string& name) {
-  v1::TensorRef r;
-  r.set_name(name);
-  return r;
-}
-v1::TensorRef TRefHandle(const std::string& handle) {
-  v1::TensorRef r;
-  r.set_handle(handle);
-  return r;
-}
+// Request builders: NameRef, HandleRef, NodeRef, LiteralRef, FloatRef,
+// TRefName and TRefHandle come from test_util.
 v1::OpNode* AddNode(v1::ExecuteRequest* req, const std::string& op,
                     std::vector<v1::ValueRef> inputs) {
   v1::OpNode* n = req->add_nodes();

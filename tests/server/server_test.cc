@@ -103,44 +103,17 @@ std::vector<uint8_t> AsBytes(const v1::TensorData& d) {
   return std::vector<uint8_t>(d.data().begin(), d.data().end());
 }
 
-v1::TensorRef RefName(const std::string& n) {
-  v1::TensorRef r;
-  r.set_name(n);
-  return r;
-}
-v1::TensorRef RefHandle(const std::string& h) {
-  v1::TensorRef r;
-  r.set_handle(h);
-  return r;
-}
+v1::TensorRef RefName(const std::string& n) { return testing::TRefName(n); }
+v1::TensorRef RefHandle(const std::string& h) { return testing::TRefHandle(h); }
 
 // Execute inputs.
-v1::ValueRef N(const std::string& name) {
-  v1::ValueRef v;
-  v.set_name(name);
-  return v;
-}
-v1::ValueRef H(const std::string& handle) {
-  v1::ValueRef v;
-  v.set_handle(handle);
-  return v;
-}
+v1::ValueRef N(const std::string& name) { return testing::NameRef(name); }
+v1::ValueRef H(const std::string& handle) { return testing::HandleRef(handle); }
 v1::ValueRef Out(int node, int output = 0) {
-  v1::ValueRef v;
-  v.mutable_node()->set_node(node);
-  v.mutable_node()->set_output(output);
-  return v;
+  return testing::NodeRef(node, output);
 }
-v1::ValueRef Lit(const v1::TensorData& d) {
-  v1::ValueRef v;
-  *v.mutable_literal() = d;
-  return v;
-}
-v1::ValueRef SF(double f) {
-  v1::ValueRef v;
-  v.mutable_scalar()->set_f(f);
-  return v;
-}
+v1::ValueRef Lit(const v1::TensorData& d) { return testing::LiteralRef(d); }
+v1::ValueRef SF(double f) { return testing::FloatRef(f); }
 v1::ValueRef SI(int64_t i) {
   v1::ValueRef v;
   v.mutable_scalar()->set_i(i);

@@ -57,4 +57,47 @@ std::vector<float> AsFloats(const v1::TensorData& d) {
   return out;
 }
 
+v1::ValueRef NameRef(const std::string& name) {
+  v1::ValueRef v;
+  v.set_name(name);
+  return v;
+}
+
+v1::ValueRef HandleRef(const std::string& handle) {
+  v1::ValueRef v;
+  v.set_handle(handle);
+  return v;
+}
+
+v1::ValueRef NodeRef(int node, int output) {
+  v1::ValueRef v;
+  v.mutable_node()->set_node(node);
+  v.mutable_node()->set_output(output);
+  return v;
+}
+
+v1::ValueRef LiteralRef(const v1::TensorData& d) {
+  v1::ValueRef v;
+  *v.mutable_literal() = d;
+  return v;
+}
+
+v1::ValueRef FloatRef(double f) {
+  v1::ValueRef v;
+  v.mutable_scalar()->set_f(f);
+  return v;
+}
+
+v1::TensorRef TRefName(const std::string& name) {
+  v1::TensorRef r;
+  r.set_name(name);
+  return r;
+}
+
+v1::TensorRef TRefHandle(const std::string& handle) {
+  v1::TensorRef r;
+  r.set_handle(handle);
+  return r;
+}
+
 }  // namespace tensord::testing

@@ -45,6 +45,15 @@ v1::TensorData F32(const std::vector<float>& values,
                    const std::vector<int64_t>& shape);
 std::vector<float> AsFloats(const v1::TensorData& d);
 
+// Request builders shared by the server tests.
+v1::ValueRef NameRef(const std::string& name);
+v1::ValueRef HandleRef(const std::string& handle);
+v1::ValueRef NodeRef(int node, int output = 0);
+v1::ValueRef LiteralRef(const v1::TensorData& d);
+v1::ValueRef FloatRef(double f);
+v1::TensorRef TRefName(const std::string& name);
+v1::TensorRef TRefHandle(const std::string& handle);
+
 }  // namespace tensord::testing
 
 #endif  // TENSORD_TESTS_SERVER_TEST_UTIL_H_
