@@ -61,6 +61,7 @@ class Client {
   absl::Status Health();
 
   v1::TensorService::Stub* stub() { return stub_.get(); }
+  const ClientOptions& options() const { return options_; }
   // A context with the deadline, token and (if given) the session header.
   std::unique_ptr<grpc::ClientContext> Context(
       const std::string& session_id = "") const;

@@ -6,12 +6,20 @@
 //   tensorctl session list
 //   tensorctl session close ID
 //   tensorctl graph NAME --session=ID
+//   tensorctl run FILE|-        a script in a fresh session (or --session)
+//   tensorctl eval STMT         against --session; variables persist
+//   tensorctl repl              interactive
 //
 // The server comes from --server or TENSORD_SERVER, the session from
 // --session or TENSORD_SESSION, the token from --token or TENSORD_TOKEN.
+#include <editline/readline.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/client.h"
+#include "client/script/interpreter.h"
 
 ABSL_FLAG(std::string, server, "",
           "tensord address HOST:PORT (default: $TENSORD_SERVER, else "
@@ -55,6 +64,14 @@ constexpr char kUsage[] =
     "  session close ID       close a session\n"
     "  graph NAME             the autograd graph behind a named tensor, as\n"
     "                         Graphviz DOT (needs --session)\n"
+    "  run FILE|-             run a tensor script (the Python subset of\n"
+    "                         PyTorch code) in a fresh session, or in\n"
+    "                         --session; prints what the script prints\n"
+    "  eval STMT...           run statements in --session and echo values;\n"
+    "                         variables holding tensors persist as session\n"
+    "                         names, so later evals see them\n"
+    "  repl                   interactive prompt with line editing and\n"
+    "                         history (a fresh session, or --session)\n"
     "\n"
     "Flags: --server (or $TENSORD_SERVER), --session ($TENSORD_SESSION),\n"
     "--token ($TENSORD_TOKEN), --tls, --tls_ca, --output=text|json,\n"
@@ -202,6 +219,163 @@ int Graph(Client& client, const std::vector<std::string>& args) {
   return 0;
 }
 
+// ------------------------------------------------------------ scripts
+
+using tensord::script::Interpreter;
+using tensord::script::InterpreterOptions;
+
+// The session a script runs in: --session (kept afterwards) or a fresh one
+// (closed when the command ends).
+absl::StatusOr<tensord::client::Session> ScriptSession(Client& client,
+                                                       bool* attached) {
+  const std::string id =
+      FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+  *attached = !id.empty();
+  if (*attached) return client.Attach(id);
+  tensord::v1::SessionOptions opts;
+  if (absl::GetFlag(FLAGS_seed) >= 0) {
+    opts.set_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
+    opts.set_has_seed(true);
+  }
+  opts.set_memory_limit_bytes(absl::GetFlag(FLAGS_memory_limit));
+  return client.NewSession(opts);
+}
+
+int ScriptError(const absl::Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return 1;
+}
+
+int Run(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "usage: tensorctl run FILE|-\n";
+    return 2;
+  }
+  std::stringstream source;
+  if (args[0] == "-") {
+    source << std::cin.rdbuf();
+  } else {
+    std::ifstream in(args[0]);
+    if (!in) {
+      std::cerr << "error: cannot read " << args[0] << "\n";
+      return 2;
+    }
+    source << in.rdbuf();
+  }
+  bool attached = false;
+  auto session = ScriptSession(client, &attached);
+  if (!session.ok()) return Fail(session.status());
+  if (attached) session->Keep();
+  Interpreter interp(&*session,
+                     {.echo = false, .session_names = attached, .out = {}});
+  absl::Status st = interp.Init();
+  if (!st.ok()) return Fail(st);
+  st = interp.Run(source.str());
+  if (attached) interp.Finish().IgnoreError();
+  return st.ok() ? 0 : ScriptError(st);
+}
+
+int Eval(Client& client, const std::vector<std::string>& args) {
+  const std::string id =
+      FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+  if (args.empty() || id.empty()) {
+    std::cerr << "usage: tensorctl eval STMT... --session=ID (or "
+                 "$TENSORD_SESSION; make one with `tensorctl session new`)\n";
+    return 2;
+  }
+  auto session = client.Attach(id);
+  if (!session.ok()) return Fail(session.status());
+  session->Keep();
+  Interpreter interp(&*session,
+                     {.echo = true, .session_names = true, .out = {}});
+  absl::Status st = interp.Init();
+  if (!st.ok()) return Fail(st);
+  st = interp.Run(absl::StrJoin(args, "\n") + "\n");
+  absl::Status fin = interp.Finish();
+  if (!st.ok()) return ScriptError(st);
+  return fin.ok() ? 0 : Fail(fin);
+}
+
+// True when `text` (the lines typed so far) needs more lines: an open block
+// (a line ending in ':' until an empty line) or unclosed brackets.
+bool NeedsMore(const std::string& text, const std::string& last_line) {
+  int depth = 0;
+  char quote = 0;
+  for (char c : text) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '#') {
+      // Comments run to the end of the line; good enough for brackets.
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+  }
+  if (depth > 0) return true;
+  const bool block = text.find(":\n") != std::string::npos && [&] {
+    // the first line opened a block
+    size_t end = text.find('\n');
+    std::string first = text.substr(0, end);
+    while (!first.empty() && first.back() == ' ') first.pop_back();
+    return !first.empty() && first.back() == ':';
+  }();
+  return block && !last_line.empty();
+}
+
+int Repl(Client& client) {
+  bool attached = false;
+  auto session = ScriptSession(client, &attached);
+  if (!session.ok()) return Fail(session.status());
+  if (attached) session->Keep();
+  Interpreter interp(&*session,
+                     {.echo = true, .session_names = attached, .out = {}});
+  absl::Status st = interp.Init();
+  if (!st.ok()) return Fail(st);
+  const bool tty = isatty(STDIN_FILENO);
+  std::string history_file;
+  if (const char* home = std::getenv("HOME"); home != nullptr && tty) {
+    history_file = std::string(home) + "/.tensorctl_history";
+    read_history(history_file.c_str());
+  }
+  if (tty) {
+    std::cout << "tensorctl " << client.options().target << " session "
+              << session->id() << "\nType Ctrl-D to leave.\n";
+  }
+  std::string chunk;
+  int line_no = 0, chunk_start = 1;
+  for (;;) {
+    const char* prompt = chunk.empty() ? ">>> " : "... ";
+    std::string line;
+    if (tty) {
+      char* raw = readline(prompt);
+      if (raw == nullptr) break;
+      line = raw;
+      free(raw);
+      if (!line.empty()) add_history(line.c_str());
+    } else {
+      if (!std::getline(std::cin, line)) break;
+    }
+    ++line_no;
+    if (chunk.empty()) chunk_start = line_no;
+    chunk += line + "\n";
+    if (NeedsMore(chunk, line)) continue;
+    absl::Status s = interp.Run(chunk, chunk_start);
+    chunk.clear();
+    if (!s.ok()) std::cerr << "error: " << s.message() << "\n";
+  }
+  if (!chunk.empty()) {
+    absl::Status s = interp.Run(chunk, chunk_start);
+    if (!s.ok()) std::cerr << "error: " << s.message() << "\n";
+  }
+  if (tty) std::cout << "\n";
+  if (!history_file.empty()) write_history(history_file.c_str());
+  if (attached) interp.Finish().IgnoreError();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -238,6 +412,9 @@ int main(int argc, char** argv) {
   if (cmd == "ops") return Ops(**client, json);
   if (cmd == "session") return SessionCommand(**client, rest, json);
   if (cmd == "graph") return Graph(**client, rest);
+  if (cmd == "run") return Run(**client, rest);
+  if (cmd == "eval") return Eval(**client, rest);
+  if (cmd == "repl") return Repl(**client);
   std::cerr << "unknown command '" << cmd << "'\n\n" << kUsage << "\n";
   return 2;
 }

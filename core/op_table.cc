@@ -508,6 +508,20 @@ std::vector<OpDef> BuildTable() {
                   [](const Args& a, OpContext&) -> Outs {
                     return std::vector<Tensor>{a[0].grad()};
                   }));
+  t.push_back(Def("alias", {"self"}, {}, false,
+                  "self itself, not a copy: binds, keeps or returns an "
+                  "existing tensor",
+                  [](const Args& a, OpContext&) -> Outs {
+                    return std::vector<Tensor>{a[0]};
+                  }));
+  t.push_back(Def("manual_seed", {}, {Req("seed", AT::kInt)}, false,
+                  "reseed the session's generator (torch.manual_seed)",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    g->ManualSeed(static_cast<uint64_t>(a.Int("seed")));
+                    return std::vector<Tensor>{};
+                  },
+                  {}));
   t.push_back(Def("detach", {"self"}, {}, false,
                   "the same data without history (shares storage)",
                   [](const Args& a, OpContext&) -> Outs {

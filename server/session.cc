@@ -276,6 +276,33 @@ struct ExecState {
 
 }  // namespace
 
+absl::Status Session::ReleaseOneLocked(
+    const v1::TensorRef& ref, const std::map<std::string, Tensor>& staged_names,
+    std::vector<std::pair<std::string, Tensor>>* released_handles) {
+  switch (ref.ref_case()) {
+    case v1::TensorRef::kHandle: {
+      auto it = handles_.find(ref.handle());
+      if (it == handles_.end()) {
+        return absl::NotFoundError(
+            absl::StrCat("no tensor with handle '", ref.handle(), "'"));
+      }
+      released_handles->emplace_back(it->first, std::move(it->second));
+      handles_.erase(it);
+      return absl::OkStatus();
+    }
+    case v1::TensorRef::kName: {
+      if (staged_names.count(ref.name())) return absl::OkStatus();
+      if (names_.erase(ref.name()) == 0) {
+        return absl::NotFoundError(
+            absl::StrCat("no tensor named '", ref.name(), "'"));
+      }
+      return absl::OkStatus();
+    }
+    default:
+      return absl::InvalidArgumentError("a tensor reference without a value");
+  }
+}
+
 absl::Status Session::Execute(const v1::ExecuteRequest& request,
                               v1::ExecuteResponse* response) {
   Touch();
@@ -406,12 +433,26 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
       // Limits are checked with what the request keeps: temporaries go first.
       st.outputs.clear();
       std::map<std::string, Tensor> saved_names = names_;
+      std::vector<std::pair<std::string, Tensor>> released_handles;
+      auto undo = [&] {
+        names_ = std::move(saved_names);
+        for (auto& [h, t] : st.staged_handles) handles_.erase(h);
+        for (auto& [h, t] : released_handles) handles_[h] = std::move(t);
+      };
+      for (const v1::TensorRef& r : request.release()) {
+        absl::Status released =
+            ReleaseOneLocked(r, st.staged_names, &released_handles);
+        if (!released.ok()) {
+          undo();
+          return absl::Status(released.code(),
+                              absl::StrCat("release: ", released.message()));
+        }
+      }
       for (auto& [n, t] : st.staged_names) names_[n] = t;
       for (auto& [h, t] : st.staged_handles) handles_[h] = t;
       absl::Status limits = CheckLimitsLocked(0, 0);
       if (!limits.ok()) {
-        names_ = std::move(saved_names);
-        for (auto& [h, t] : st.staged_handles) handles_.erase(h);
+        undo();
         return limits;
       }
       txn.Commit();

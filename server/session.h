@@ -15,6 +15,8 @@
 #include <atomic>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -98,6 +100,13 @@ class Session {
   absl::StatusOr<Tensor> ResolveLocked(const v1::TensorRef& ref) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string NewHandleLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops one handle (saved into *released_handles for an undo) or name (a
+  // name in staged_names is about to be rebound: left alone).
+  absl::Status ReleaseOneLocked(
+      const v1::TensorRef& ref,
+      const std::map<std::string, Tensor>& staged_names,
+      std::vector<std::pair<std::string, Tensor>>* released_handles)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   int64_t BytesLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckLimitsLocked(int64_t extra_bytes,
                                  int64_t extra_tensors) const

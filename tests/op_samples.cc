@@ -256,6 +256,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("backward", with_grad({"scalar", {R({}, 150)}, {}}));
   add("backward", with_grad({"gradient", {R({3}, 151), R({3}, 152)}, {}}));
   add("grad", with_grad({"none yet", {R({3}, 153)}, {}}));
+  add("alias", with_grad({"leaf", {R({2, 3}, 157)}, {}}));
+  add("manual_seed", {"seed", {}, {{"seed", int64_t{7}}}});
   add("detach", {"matrix", {R({2, 3}, 154)}, {}});
   add("requires_grad_", {"leaf", {R({3}, 155)}, {}});
   add("retain_grad", with_grad({"leaf", {R({3}, 156)}, {}}));

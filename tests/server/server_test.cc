@@ -765,6 +765,45 @@ TEST_F(RpcTest, ExecuteResults) {
   EXPECT_EQ(Floats(stub(), sid_, "x"), F({2, 3, 4, 5}));
 }
 
+// Execute's release list: handles and names dropped with the nodes, all or
+// nothing; a name the request rebinds stays bound to its new tensor.
+TEST_F(RpcTest, ExecuteReleases) {
+  ASSERT_RPC_OK(Create(stub(), sid_, F32({1, 2}, {2}), false, "a"));
+  ASSERT_RPC_OK(Create(stub(), sid_, F32({3, 4}, {2}), false, "b"));
+  v1::ExecuteResponse kept;
+  ASSERT_RPC_OK(Exec(stub(), sid_, {Keep(Op("alias", {N("a")}))}, &kept));
+  const std::string handle = kept.results(0).outputs(0).handle();
+  ASSERT_FALSE(handle.empty());
+
+  auto exec_releasing = [&](const std::vector<v1::OpNode>& nodes,
+                            const std::vector<v1::TensorRef>& release) {
+    v1::ExecuteRequest req;
+    req.set_session_id(sid_);
+    for (const auto& n : nodes) *req.add_nodes() = n;
+    for (const auto& r : release) *req.add_release() = r;
+    v1::ExecuteResponse resp;
+    return stub()->Execute(Ctx(sid_).get(), req, &resp);
+  };
+  // An unknown name in the list: NOT_FOUND, and nothing happened (the node's
+  // binding of c is not committed, the handle is still there).
+  EXPECT_RPC_CODE(exec_releasing({Bind(Op("neg", {N("a")}), {"c"})},
+                                 {RefHandle(handle), RefName("nope")}),
+                  Code::NOT_FOUND);
+  v1::FetchTensorResponse f;
+  EXPECT_RPC_OK(Fetch(stub(), sid_, RefHandle(handle), false, &f));
+  EXPECT_RPC_CODE(Fetch(stub(), sid_, RefName("c"), false, &f),
+                  Code::NOT_FOUND);
+  // Release the handle and name a, rebind b in the same request.
+  ASSERT_RPC_OK(
+      exec_releasing({Bind(Op("neg", {N("b")}), {"b"})},
+                     {RefHandle(handle), RefName("a"), RefName("b")}));
+  EXPECT_RPC_CODE(Fetch(stub(), sid_, RefHandle(handle), false, &f),
+                  Code::NOT_FOUND);
+  EXPECT_RPC_CODE(Fetch(stub(), sid_, RefName("a"), false, &f),
+                  Code::NOT_FOUND);
+  EXPECT_EQ(Floats(stub(), sid_, "b"), F({-3, -4}));
+}
+
 TEST_F(RpcTest, ListOps) {
   v1::ListOpsResponse resp;
   ASSERT_RPC_OK(stub()->ListOps(Ctx().get(), v1::ListOpsRequest(), &resp));
