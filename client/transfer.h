@@ -1,0 +1,54 @@
+// transfer.h — tensors of any size to and from a session by name, streamed
+// in 1 MiB chunks (UploadTensor / DownloadTensor), with progress.
+//
+//   TENSORD_ASSIGN_OR_RETURN(v1::TensorData x, ReadNpyFile("x.npy"));
+//   ProgressBar up("x.npy", x.data().size(), stderr);
+//   TENSORD_RETURN_IF_ERROR(UploadNamed(session, "x", x,
+//       [&](int64_t done, int64_t) { up.Update(done); }));
+//   up.Finish();
+//
+//   // The size of a download is known once its first message arrives:
+//   std::optional<ProgressBar> down;
+//   auto y = DownloadNamed(session, "y", [&](int64_t done, int64_t total) {
+//     if (!down) down.emplace("y", total, stderr);
+//     down->Update(done);
+//   });
+//
+// Calls carry the session header and the client's token and deadline (one
+// deadline for the whole stream). Errors are the server's code and message.
+// A Session is used by one thread at a time.
+#ifndef TENSORD_CLIENT_TRANSFER_H_
+#define TENSORD_CLIENT_TRANSFER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "client/client.h"
+#include "client/progress.h"
+#include "tensord/v1/tensord.pb.h"
+
+namespace tensord::client {
+
+// Bytes per streamed message.
+inline constexpr int64_t kTransferChunkBytes = int64_t{1} << 20;
+
+// Uploads `data` and binds it to `name` in `session` (replacing what the
+// name held), without requires_grad. INVALID_ARGUMENT before anything is
+// sent if CheckTensorData(data) fails. `progress` (may be empty) is called
+// after each chunk with the bytes sent so far and the total.
+absl::Status UploadNamed(Session& session, const std::string& name,
+                         const v1::TensorData& data, ProgressFn progress = {});
+
+// The value of the tensor bound to `name` in `session` (NOT_FOUND if
+// none). `progress` (may be empty) is called once the header arrives (with
+// done = 0) and after each chunk. DATA_LOSS if the stream's bytes do not
+// match the shape it announced.
+absl::StatusOr<v1::TensorData> DownloadNamed(Session& session,
+                                             const std::string& name,
+                                             ProgressFn progress = {});
+
+}  // namespace tensord::client
+
+#endif  // TENSORD_CLIENT_TRANSFER_H_
