@@ -17,8 +17,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,10 +28,14 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/client.h"
+#include "client/npy.h"
+#include "client/progress.h"
 #include "client/script/interpreter.h"
+#include "client/transfer.h"
 
 ABSL_FLAG(std::string, server, "",
           "tensord address HOST:PORT (default: $TENSORD_SERVER, else "
@@ -44,6 +50,10 @@ ABSL_FLAG(int64_t, ttl, 0, "session new: idle seconds before it expires");
 ABSL_FLAG(int64_t, memory_limit, 0, "session new: bytes it may hold");
 ABSL_FLAG(int64_t, seed, -1, "session new: random seed (torch.manual_seed)");
 ABSL_FLAG(double, timeout, 60, "seconds each call may take");
+ABSL_FLAG(std::string, o, "",
+          "get: write the tensor to this .npy file; graph: render to this "
+          ".png (or .svg/.pdf) file with Graphviz's dot");
+ABSL_FLAG(bool, requires_grad, false, "put: the uploaded tensor requires grad");
 
 namespace {
 
@@ -63,7 +73,13 @@ constexpr char kUsage[] =
     "  session list           the sessions of this token\n"
     "  session close ID       close a session\n"
     "  graph NAME             the autograd graph behind a named tensor, as\n"
-    "                         Graphviz DOT (needs --session)\n"
+    "                         Graphviz DOT, or with -o FILE.png a picture\n"
+    "                         rendered by Graphviz's dot (needs --session)\n"
+    "  put NAME FILE.npy      upload a NumPy .npy file as tensor NAME of\n"
+    "                         --session (--requires_grad); a progress bar\n"
+    "                         on a terminal for large files\n"
+    "  get NAME [-o FILE.npy] print tensor NAME of --session, or save it as\n"
+    "                         .npy (--output=json: dtype, shape and values)\n"
     "  run FILE|-             run a tensor script (the Python subset of\n"
     "                         PyTorch code) in a fresh session, or in\n"
     "                         --session; prints what the script prints\n"
@@ -215,7 +231,173 @@ int Graph(Client& client, const std::vector<std::string>& args) {
   absl::Status st = tensord::client::FromGrpc(
       client.stub()->DescribeGraph(client.Context(session).get(), req, &resp));
   if (!st.ok()) return Fail(st);
-  std::cout << resp.dot();
+  const std::string out = absl::GetFlag(FLAGS_o);
+  if (out.empty()) {
+    std::cout << resp.dot();
+    return 0;
+  }
+  // Render through Graphviz: the format is the file's extension.
+  const size_t dot_pos = out.rfind('.');
+  const std::string format =
+      dot_pos == std::string::npos ? "png" : out.substr(dot_pos + 1);
+  if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+    std::cerr << "error: Graphviz's `dot` is not installed (apt-get install "
+                 "graphviz); without -o the graph is printed as DOT\n";
+    return 1;
+  }
+  char tmpl[] = "/tmp/tensorctl-graph-XXXXXX";
+  const int fd = mkstemp(tmpl);
+  if (fd < 0) return Fail(absl::InternalError("cannot create a temp file"));
+  const std::string& dot = resp.dot();
+  const bool wrote =
+      write(fd, dot.data(), dot.size()) == static_cast<ssize_t>(dot.size());
+  close(fd);
+  auto quote = [](const std::string& x) {
+    std::string q = "'";
+    for (char c : x) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  const int rc = wrote ? std::system(("dot -T" + quote(format) + " -o " +
+                                      quote(out) + " " + quote(tmpl))
+                                         .c_str())
+                       : -1;
+  unlink(tmpl);
+  if (rc != 0) {
+    std::cerr << "error: dot could not render " << out << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int ScriptError(const absl::Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return 1;
+}
+
+std::string SessionOrEmpty() {
+  return FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+}
+
+int Put(Client& client, const std::vector<std::string>& args) {
+  const std::string id = SessionOrEmpty();
+  if (args.size() != 2 || id.empty()) {
+    std::cerr << "usage: tensorctl put NAME FILE.npy --session=ID\n";
+    return 2;
+  }
+  auto data = tensord::client::ReadNpyFile(args[1]);
+  if (!data.ok()) return Fail(data.status());
+  auto session = client.Attach(id);
+  if (!session.ok()) return Fail(session.status());
+  tensord::client::ProgressBar bar("put " + args[0], data->data().size(),
+                                   stderr);
+  absl::Status st = tensord::client::UploadNamed(
+      *session, args[0], *data,
+      [&bar](int64_t done, int64_t) { bar.Update(done); });
+  if (!st.ok()) return Fail(st);
+  bar.Finish();
+  if (absl::GetFlag(FLAGS_requires_grad)) {
+    tensord::v1::SetRequiresGradRequest req;
+    req.set_session_id(id);
+    req.mutable_tensor()->set_name(args[0]);
+    req.set_requires_grad(true);
+    tensord::v1::TensorInfo info;
+    st = tensord::client::FromGrpc(
+        client.stub()->SetRequiresGrad(client.Context(id).get(), req, &info));
+    if (!st.ok()) return Fail(st);
+  }
+  return 0;
+}
+
+// JSON of a tensor's values: nested arrays of numbers or booleans.
+void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
+                std::string* out) {
+  if (dim == d.shape_size()) {
+    const std::string& b = d.data();
+    auto load = [&](auto v) {
+      std::memcpy(&v, b.data() + *k * sizeof(v), sizeof(v));
+      return v;
+    };
+    char buf[64];
+    switch (d.dtype()) {
+      case tensord::v1::DTYPE_BOOL:
+        *out += b[*k] ? "true" : "false";
+        break;
+      case tensord::v1::DTYPE_INT32:
+        absl::StrAppend(out, load(int32_t{}));
+        break;
+      case tensord::v1::DTYPE_INT64:
+        absl::StrAppend(out, load(int64_t{}));
+        break;
+      case tensord::v1::DTYPE_FLOAT32:
+        std::snprintf(buf, sizeof(buf), "%.9g", load(float{}));
+        *out += buf;
+        break;
+      case tensord::v1::DTYPE_FLOAT64:
+        std::snprintf(buf, sizeof(buf), "%.17g", load(double{}));
+        *out += buf;
+        break;
+      case tensord::v1::DTYPE_COMPLEX64: {
+        float re, im;
+        std::memcpy(&re, b.data() + *k * 8, 4);
+        std::memcpy(&im, b.data() + *k * 8 + 4, 4);
+        std::snprintf(buf, sizeof(buf), "[%.9g, %.9g]", re, im);
+        *out += buf;
+        break;
+      }
+      default:
+        *out += "null";
+    }
+    ++*k;
+    return;
+  }
+  *out += "[";
+  for (int64_t i = 0; i < d.shape(dim); ++i) {
+    if (i > 0) *out += ", ";
+    JsonValues(d, dim + 1, k, out);
+  }
+  *out += "]";
+}
+
+int Get(Client& client, const std::vector<std::string>& args, bool json) {
+  const std::string id = SessionOrEmpty();
+  if (args.size() != 1 || id.empty()) {
+    std::cerr << "usage: tensorctl get NAME [-o FILE.npy] --session=ID\n";
+    return 2;
+  }
+  auto session = client.Attach(id);
+  if (!session.ok()) return Fail(session.status());
+  const std::string out = absl::GetFlag(FLAGS_o);
+  if (out.empty() && !json) {
+    // The tensor as PyTorch prints it (with its grad_fn/requires_grad).
+    tensord::script::Interpreter interp(
+        &*session, {.echo = false, .session_names = true, .out = {}});
+    absl::Status st = interp.Init();
+    if (st.ok()) st = interp.Run("print(" + args[0] + ")\n");
+    interp.Finish().IgnoreError();
+    return st.ok() ? 0 : ScriptError(st);
+  }
+  std::optional<tensord::client::ProgressBar> bar;
+  auto data = tensord::client::DownloadNamed(
+      *session, args[0], [&](int64_t done, int64_t total) {
+        if (!bar && !out.empty()) bar.emplace("get " + args[0], total, stderr);
+        if (bar) bar->Update(done);
+      });
+  if (!data.ok()) return Fail(data.status());
+  if (bar) bar->Finish();
+  if (!out.empty()) {
+    absl::Status st = tensord::client::WriteNpyFile(out, *data);
+    return st.ok() ? 0 : Fail(st);
+  }
+  std::string values;
+  int64_t k = 0;
+  JsonValues(*data, 0, &k, &values);
+  std::vector<std::string> shape;
+  for (int64_t s : data->shape()) shape.push_back(absl::StrCat(s));
+  std::string dtype = tensord::v1::DType_Name(data->dtype());
+  dtype = absl::AsciiStrToLower(dtype.substr(6));  // DTYPE_FLOAT32 -> float32
+  std::cout << "{\"name\": " << JsonString(args[0]) << ", \"dtype\": \""
+            << dtype << "\", \"shape\": [" << absl::StrJoin(shape, ", ")
+            << "], \"data\": " << values << "}\n";
   return 0;
 }
 
@@ -239,11 +421,6 @@ absl::StatusOr<tensord::client::Session> ScriptSession(Client& client,
   }
   opts.set_memory_limit_bytes(absl::GetFlag(FLAGS_memory_limit));
   return client.NewSession(opts);
-}
-
-int ScriptError(const absl::Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
-  return 1;
 }
 
 int Run(Client& client, const std::vector<std::string>& args) {
@@ -412,6 +589,8 @@ int main(int argc, char** argv) {
   if (cmd == "ops") return Ops(**client, json);
   if (cmd == "session") return SessionCommand(**client, rest, json);
   if (cmd == "graph") return Graph(**client, rest);
+  if (cmd == "put") return Put(**client, rest);
+  if (cmd == "get") return Get(**client, rest, json);
   if (cmd == "run") return Run(**client, rest);
   if (cmd == "eval") return Eval(**client, rest);
   if (cmd == "repl") return Repl(**client);

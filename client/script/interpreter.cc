@@ -50,12 +50,13 @@ absl::Status Unsupported(absl::string_view what) {
                  absl::StrCat(what, " is not supported by tensorctl"));
 }
 
-#define TRY(expr)                            \
-  do {                                       \
-    absl::Status _st = (expr);               \
-    if (!_st.ok()) return _st;               \
+#define TRY(expr)              \
+  do {                         \
+    absl::Status _st = (expr); \
+    if (!_st.ok()) return _st; \
   } while (0)
-#define TRY_ASSIGN(lhs, expr) TRY_ASSIGN_IMPL(TRY_CONCAT(_v, __LINE__), lhs, expr)
+#define TRY_ASSIGN(lhs, expr) \
+  TRY_ASSIGN_IMPL(TRY_CONCAT(_v, __LINE__), lhs, expr)
 #define TRY_CONCAT_INNER(a, b) a##b
 #define TRY_CONCAT(a, b) TRY_CONCAT_INNER(a, b)
 #define TRY_ASSIGN_IMPL(tmp, lhs, expr) \
@@ -125,8 +126,8 @@ Value Element(const v1::TensorData& d, int64_t k) {
     case v1::DTYPE_FLOAT64:
       return Value::Float(Load<double>(d.data(), k));
     case v1::DTYPE_COMPLEX64:
-      return Value::Complex({Load<float>(d.data(), 2 * k),
-                             Load<float>(d.data(), 2 * k + 1)});
+      return Value::Complex(
+          {Load<float>(d.data(), 2 * k), Load<float>(d.data(), 2 * k + 1)});
     default:
       return Value::None();
   }
@@ -312,16 +313,15 @@ absl::Status Interpreter::Run(absl::string_view source, int first_line) {
     if (!s.ok()) {
       program_ = nullptr;
       return absl::Status(
-          s.code(), absl::StrCat("line ", line_ + first_line_ - 1, ": ",
-                                 s.message()));
+          s.code(),
+          absl::StrCat("line ", line_ + first_line_ - 1, ": ", s.message()));
     }
     if (flow_ != Flow::kNormal) {
       flow_ = Flow::kNormal;
       program_ = nullptr;
-      return absl::Status(
-          absl::StatusCode::kInvalidArgument,
-          absl::StrCat("line ", line_ + first_line_ - 1,
-                       ": SyntaxError: 'break' outside loop"));
+      return absl::Status(absl::StatusCode::kInvalidArgument,
+                          absl::StrCat("line ", line_ + first_line_ - 1,
+                                       ": SyntaxError: 'break' outside loop"));
     }
   }
   program_ = nullptr;
@@ -717,8 +717,8 @@ absl::StatusOr<v1::ValueRef> Interpreter::Ref(const Value& v) {
     return ScalarRef(v);
   }
   if (v.kind == Kind::kNone) return TypeError("expected a Tensor, got None");
-  return TypeError(absl::StrCat("expected a Tensor or a number, got ",
-                                TypeName(v)));
+  return TypeError(
+      absl::StrCat("expected a Tensor or a number, got ", TypeName(v)));
 }
 
 absl::StatusOr<std::vector<Value>> Interpreter::AddNode(
@@ -926,10 +926,10 @@ absl::StatusOr<Value> Interpreter::Force(Value v) {
     int64_t d = v.i;
     const int64_t n = shape.size();
     if (d < -std::max<int64_t>(n, 1) || d >= std::max<int64_t>(n, 1)) {
-      return IndexError(absl::StrCat(
-          "Dimension out of range (expected to be in range of [",
-          -std::max<int64_t>(n, 1), ", ", std::max<int64_t>(n, 1) - 1,
-          "], but got ", d, ")"));
+      return IndexError(
+          absl::StrCat("Dimension out of range (expected to be in range of [",
+                       -std::max<int64_t>(n, 1), ", ",
+                       std::max<int64_t>(n, 1) - 1, "], but got ", d, ")"));
     }
     if (n == 0) return Value::Int(1);
     return Value::Int(shape[d < 0 ? d + n : d]);
@@ -954,8 +954,8 @@ absl::StatusOr<Value> Interpreter::Force(Value v) {
     g.s = info.grad_fn();
     return g;
   }
-  if (what == "item" || what == "tolist" || what == "bool" ||
-      what == "int" || what == "float") {
+  if (what == "item" || what == "tolist" || what == "bool" || what == "int" ||
+      what == "float") {
     if (!t->value) return RuntimeError("the value was not fetched");
     const v1::TensorData& d = *t->value;
     const int64_t n = NumElements(d);
@@ -1093,9 +1093,9 @@ absl::StatusOr<Value> Interpreter::EvalName(const Name& n) {
   auto it = globals_.find(n.id);
   if (it != globals_.end()) return it->second;
   static const std::set<std::string> kBuiltins = {
-      "print", "len",   "range", "abs",  "min",   "max",  "int",
-      "float", "bool",  "str",   "list", "tuple", "sum",  "round",
-      "isinstance", "type", "repr", "enumerate", "zip", "any", "all"};
+      "print",      "len",  "range", "abs",       "min",   "max", "int",
+      "float",      "bool", "str",   "list",      "tuple", "sum", "round",
+      "isinstance", "type", "repr",  "enumerate", "zip",   "any", "all"};
   if (kBuiltins.count(n.id)) return Value::Function(n.id);
   if (n.id == "True") return Value::Bool(true);
   if (options_.session_names) {
@@ -1129,8 +1129,9 @@ absl::StatusOr<Value> Interpreter::GetAttr(const Value& obj,
       if (ok) return Value::DType(dt);
     }
     static const std::set<std::string> kTorchSpecial = {
-        "tensor", "no_grad", "manual_seed", "is_grad_enabled", "numel",
-        "Size",   "is_tensor", "as_tensor", "t", "max", "min"};
+        "tensor", "no_grad", "manual_seed", "is_grad_enabled",
+        "numel",  "Size",    "is_tensor",   "as_tensor",
+        "t",      "max",     "min"};
     std::string op = obj.s == "torch" ? attr : "linalg." + attr;
     if ((obj.s == "torch" && kTorchSpecial.count(attr)) || ops_.count(op)) {
       return Value::Function(full);
@@ -1143,9 +1144,9 @@ absl::StatusOr<Value> Interpreter::GetAttr(const Value& obj,
       if (obj.fields[k] == attr) return (*obj.items)[k];
     }
   }
-  if (obj.kind == Kind::kList && (attr == "append" || attr == "extend" ||
-                                  attr == "pop" || attr == "index" ||
-                                  attr == "count")) {
+  if (obj.kind == Kind::kList &&
+      (attr == "append" || attr == "extend" || attr == "pop" ||
+       attr == "index" || attr == "count")) {
     return Value::Method(obj, attr);
   }
   if (obj.kind == Kind::kComplex && (attr == "real" || attr == "imag")) {
@@ -1247,7 +1248,8 @@ absl::StatusOr<Value> Interpreter::CallValue(const Value& f, ValueList args,
         list.erase(list.begin() + k);
         return v;
       }
-      return TypeError(absl::StrCat("list.", f.s, "() arguments not supported"));
+      return TypeError(
+          absl::StrCat("list.", f.s, "() arguments not supported"));
     }
   }
   if (f.kind == Kind::kNoGrad) return f;
@@ -1314,13 +1316,14 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     if (v.is_sequence() || v.kind == Kind::kNamedTuple) {
       return Value::Int(static_cast<int64_t>(v.items->size()));
     }
-    if (v.kind == Kind::kStr) return Value::Int(static_cast<int64_t>(v.s.size()));
+    if (v.kind == Kind::kStr)
+      return Value::Int(static_cast<int64_t>(v.s.size()));
     if (v.kind == Kind::kRange) {
       TRY_ASSIGN(ValueList items, Iterate(v));
       return Value::Int(static_cast<int64_t>(items.size()));
     }
-    return TypeError(absl::StrCat("object of type '", TypeName(v),
-                                  "' has no len()"));
+    return TypeError(
+        absl::StrCat("object of type '", TypeName(v), "' has no len()"));
   }
   if (name == "range") {
     TRY(want(1, 3));
@@ -1353,8 +1356,8 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     if (IsIntLike(v)) return Value::Int(std::abs(AsInt(v)));
     if (v.kind == Kind::kFloat) return Value::Float(std::fabs(v.f));
     if (v.kind == Kind::kComplex) return Value::Float(std::abs(v.c));
-    return TypeError(absl::StrCat("bad operand type for abs(): '", TypeName(v),
-                                  "'"));
+    return TypeError(
+        absl::StrCat("bad operand type for abs(): '", TypeName(v), "'"));
   }
   if (name == "int" || name == "float" || name == "bool") {
     TRY(want(0, 1));
@@ -1396,12 +1399,13 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
       if (v.kind == Kind::kStr) {
         double x;
         if (absl::SimpleAtod(v.s, &x)) return Value::Float(x);
-        return ValueError(absl::StrCat(
-            "could not convert string to float: ", QuoteString(v.s)));
+        return ValueError(absl::StrCat("could not convert string to float: ",
+                                       QuoteString(v.s)));
       }
     }
-    return TypeError(absl::StrCat(name, "() argument must be a string or a "
-                                        "number, not '",
+    return TypeError(absl::StrCat(name,
+                                  "() argument must be a string or a "
+                                  "number, not '",
                                   TypeName(v), "'"));
   }
   if (name == "str" || name == "repr") {
@@ -1433,10 +1437,9 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     }
     Value best = items[0];
     for (size_t k = 1; k < items.size(); ++k) {
-      TRY_ASSIGN(Value less,
-                 EvalCompare(name == "min" ? CompareOperator::kLt
-                                           : CompareOperator::kGt,
-                             items[k], best));
+      TRY_ASSIGN(Value less, EvalCompare(name == "min" ? CompareOperator::kLt
+                                                       : CompareOperator::kGt,
+                                         items[k], best));
       TRY_ASSIGN(bool t, Truth(less));
       if (t) best = items[k];
     }
@@ -1551,9 +1554,9 @@ absl::StatusOr<Value> Interpreter::CallTorch(std::string name, ValueList args,
     for (Value& v : items) {
       TRY_ASSIGN(v, Force(std::move(v)));
       if (!IsIntLike(v)) {
-        return TypeError(absl::StrCat(
-            "torch.Size() takes an iterable of 'int' (item 0 is '",
-            TypeName(v), "')"));
+        return TypeError(
+            absl::StrCat("torch.Size() takes an iterable of 'int' (item 0 is '",
+                         TypeName(v), "')"));
       }
       dims.push_back(AsInt(v));
     }
@@ -1583,7 +1586,8 @@ absl::StatusOr<Value> Interpreter::CallTorch(std::string name, ValueList args,
 absl::StatusOr<Value> Interpreter::CallTensorMethod(
     const Value& self, const std::string& name, ValueList args,
     std::vector<Keyword> kwargs) {
-  auto lazy = [&](const std::string& what, bool value) -> absl::StatusOr<Value> {
+  auto lazy = [&](const std::string& what,
+                  bool value) -> absl::StatusOr<Value> {
     Value l;
     l.kind = Kind::kLazy;
     l.s = what;
@@ -1629,8 +1633,9 @@ absl::StatusOr<Value> Interpreter::CallTensorMethod(
   if (name == "t") return CallOp("T", {self}, {});
   if (name == "view_as" || name == "reshape_as" || name == "expand_as") {
     if (args.size() != 1 || args[0].kind != Kind::kTensor) {
-      return TypeError(absl::StrCat(name, "(): argument 'other' must be "
-                                          "Tensor"));
+      return TypeError(absl::StrCat(name,
+                                    "(): argument 'other' must be "
+                                    "Tensor"));
     }
     TRY_ASSIGN(TensorPtr other, Known(args[0].tensor));
     std::vector<int64_t> shape(other->info.shape().begin(),
@@ -1654,8 +1659,7 @@ absl::StatusOr<Value> Interpreter::CallTensorMethod(
 namespace {
 
 absl::StatusOr<v1::AttrValue> ToAttr(const std::string& op,
-                                     const v1::AttrSpec& spec,
-                                     const Value& v) {
+                                     const v1::AttrSpec& spec, const Value& v) {
   v1::AttrValue a;
   const std::string& type = spec.type();
   auto bad = [&]() {
@@ -1745,7 +1749,8 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
   // requires_grad= on a factory: torch sets it on the result.
   std::optional<bool> requires_grad;
   bool has_rg_attr = false;
-  for (const auto& a : schema.attrs()) has_rg_attr |= a.name() == "requires_grad";
+  for (const auto& a : schema.attrs())
+    has_rg_attr |= a.name() == "requires_grad";
   if (!has_rg_attr) {
     for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
       if (it->name == "requires_grad") {
@@ -1763,9 +1768,9 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
 
   std::vector<v1::ValueRef> inputs;
   size_t pos = 0;
-  auto take_kw = [&](const std::string& n,
-                     std::initializer_list<const char*> aliases)
-      -> std::optional<Value> {
+  auto take_kw =
+      [&](const std::string& n,
+          std::initializer_list<const char*> aliases) -> std::optional<Value> {
     for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
       bool match = it->name == n;
       for (const char* a : aliases) match |= it->name == a;
@@ -1787,10 +1792,11 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
     }
     for (const Value& t : *list->items) {
       if (t.kind != Kind::kTensor) {
-        return TypeError(absl::StrCat(
-            fname, "(): argument 'tensors' must be tuple of Tensors, but "
-                   "found element of type ",
-            TypeName(t), " at pos ", inputs.size()));
+        return TypeError(
+            absl::StrCat(fname,
+                         "(): argument 'tensors' must be tuple of Tensors, but "
+                         "found element of type ",
+                         TypeName(t), " at pos ", inputs.size()));
       }
       TRY_ASSIGN(v1::ValueRef r, Ref(t));
       inputs.push_back(std::move(r));
@@ -1835,10 +1841,9 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
   int a = 0;
   for (size_t k = 0; k < positional.size();) {
     if (a >= schema.attrs_size()) {
-      return TypeError(absl::StrCat(fname, "() takes ",
-                                    schema.inputs_size() + schema.attrs_size(),
-                                    " positional arguments but ",
-                                    given_args.size(), " were given"));
+      return TypeError(absl::StrCat(
+          fname, "() takes ", schema.inputs_size() + schema.attrs_size(),
+          " positional arguments but ", given_args.size(), " were given"));
     }
     const v1::AttrSpec& spec = schema.attrs(a++);
     if (spec.type() == "int[]" && positional[k].kind == Kind::kInt) {
@@ -1868,13 +1873,13 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
       if (n == "ord" && has("p")) n = "p";
     }
     if (!has(n)) {
-      return TypeError(absl::StrCat(fname,
-                                    "() got an unexpected keyword argument '",
-                                    kw.name, "'"));
+      return TypeError(absl::StrCat(
+          fname, "() got an unexpected keyword argument '", kw.name, "'"));
     }
     if (attrs.count(n)) {
-      return TypeError(absl::StrCat(fname, "() got multiple values for "
-                                           "argument '",
+      return TypeError(absl::StrCat(fname,
+                                    "() got multiple values for "
+                                    "argument '",
                                     kw.name, "'"));
     }
     attrs[n] = std::move(kw.value);
@@ -1931,9 +1936,10 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
       requires_grad = v.b;
     } else if (k.name == "device" && v.kind == Kind::kStr && v.s == "cpu") {
     } else {
-      return TypeError(absl::StrCat("tensor() got an unexpected keyword "
-                                    "argument '",
-                                    k.name, "'"));
+      return TypeError(
+          absl::StrCat("tensor() got an unexpected keyword "
+                       "argument '",
+                       k.name, "'"));
     }
   }
   if (data.kind == Kind::kTensor) {
@@ -1976,16 +1982,16 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
     }
     if (!v.is_number()) {
       if (v.kind == Kind::kTensor) {
-        return Unsupported("torch.tensor() of a list of tensors (use "
-                           "torch.stack)");
+        return Unsupported(
+            "torch.tensor() of a list of tensors (use "
+            "torch.stack)");
       }
-      return TypeError(absl::StrCat("new(): invalid data type '", TypeName(v),
-                                    "'"));
+      return TypeError(
+          absl::StrCat("new(): invalid data type '", TypeName(v), "'"));
     }
     if (dim != shape.size()) {
-      return ValueError(absl::StrCat("expected sequence of length ",
-                                     shape[dim], " at dim ", dim,
-                                     " (got a number)"));
+      return ValueError(absl::StrCat("expected sequence of length ", shape[dim],
+                                     " at dim ", dim, " (got a number)"));
     }
     flat.push_back(v);
     return absl::OkStatus();
@@ -2021,9 +2027,8 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
         bytes.push_back(AsDouble(v) != 0 ? 1 : 0);
         break;
       case v1::DTYPE_INT32:
-        put(static_cast<int32_t>(v.kind == Kind::kFloat
-                                     ? static_cast<int64_t>(v.f)
-                                     : AsInt(v)));
+        put(static_cast<int32_t>(
+            v.kind == Kind::kFloat ? static_cast<int64_t>(v.f) : AsInt(v)));
         break;
       case v1::DTYPE_INT64:
         put(v.kind == Kind::kFloat ? static_cast<int64_t>(v.f) : AsInt(v));
@@ -2097,8 +2102,8 @@ absl::StatusOr<std::string> Interpreter::IndexSpec(const Value& index) {
       lazy.s = "item";
       TRY_ASSIGN(lazy.tensor, Probe(idx.tensor, true));
       TRY_ASSIGN(Value v, Force(std::move(lazy)));
-      const v1::DType dt = lazy.tensor ? lazy.tensor->info.dtype()
-                                       : v1::DTYPE_UNSPECIFIED;
+      const v1::DType dt =
+          lazy.tensor ? lazy.tensor->info.dtype() : v1::DTYPE_UNSPECIFIED;
       (void)dt;
       if (v.kind != Kind::kInt) {
         return Unsupported("indexing with a boolean or floating tensor");
@@ -2134,9 +2139,9 @@ absl::StatusOr<Value> Interpreter::EvalSubscript(const Subscript& s) {
       int64_t k = AsInt(index);
       if (k < 0) k += n;
       if (k < 0 || k >= n) {
-        const char* what = obj.kind == Kind::kList    ? "list"
-                           : obj.kind == Kind::kStr   ? "string"
-                                                      : "tuple";
+        const char* what = obj.kind == Kind::kList  ? "list"
+                           : obj.kind == Kind::kStr ? "string"
+                                                    : "tuple";
         return IndexError(absl::StrCat(what, " index out of range"));
       }
       if (obj.kind == Kind::kStr) return Value::Str(obj.s.substr(k, 1));
@@ -2214,20 +2219,18 @@ absl::StatusOr<ValueList> Interpreter::Iterate(const Value& given) {
     }
     ValueList out;
     for (int64_t k = 0; k < t->info.shape(0); ++k) {
-      TRY_ASSIGN(Value row,
-                 CallOp("index", {v}, {{"index", Value::Str(absl::StrCat(k))}}));
+      TRY_ASSIGN(Value row, CallOp("index", {v},
+                                   {{"index", Value::Str(absl::StrCat(k))}}));
       out.push_back(std::move(row));
     }
     return out;
   }
-  return TypeError(
-      absl::StrCat("'", TypeName(v), "' object is not iterable"));
+  return TypeError(absl::StrCat("'", TypeName(v), "' object is not iterable"));
 }
 
 // ============================================================== operators
 
-absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op,
-                                             const Value& lv,
+absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op, const Value& lv,
                                              const Value& rv) {
   TRY_ASSIGN(Value l, Force(lv));
   TRY_ASSIGN(Value r, Force(rv));
@@ -2247,9 +2250,9 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op,
       return unsupported();
     }
     static const std::map<BinaryOperator, std::string> kOps = {
-        {BinaryOperator::kAdd, "add"},   {BinaryOperator::kSub, "sub"},
-        {BinaryOperator::kMul, "mul"},   {BinaryOperator::kDiv, "div"},
-        {BinaryOperator::kPow, "pow"},   {BinaryOperator::kMatMul, "matmul"}};
+        {BinaryOperator::kAdd, "add"}, {BinaryOperator::kSub, "sub"},
+        {BinaryOperator::kMul, "mul"}, {BinaryOperator::kDiv, "div"},
+        {BinaryOperator::kPow, "pow"}, {BinaryOperator::kMatMul, "matmul"}};
     auto it = kOps.find(op);
     if (it == kOps.end()) {
       return Unsupported(absl::StrCat("the tensor operator ", Symbol(op)));
@@ -2310,8 +2313,8 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op,
                              "ZeroDivisionError",
                              "0.0 cannot be raised to a negative power");
             }
-            return Value::Float(std::pow(static_cast<double>(a),
-                                         static_cast<double>(b)));
+            return Value::Float(
+                std::pow(static_cast<double>(a), static_cast<double>(b)));
           }
           int64_t result = 1;
           for (int64_t k = 0; k < b; ++k) result *= a;
@@ -2384,9 +2387,8 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op,
       r.kind == Kind::kStr) {
     return Value::Str(l.s + r.s);
   }
-  if (op == BinaryOperator::kMul &&
-      ((l.kind == Kind::kStr && IsIntLike(r)) ||
-       (l.is_sequence() && IsIntLike(r)))) {
+  if (op == BinaryOperator::kMul && ((l.kind == Kind::kStr && IsIntLike(r)) ||
+                                     (l.is_sequence() && IsIntLike(r)))) {
     if (l.kind == Kind::kStr) {
       std::string out;
       for (int64_t k = 0; k < AsInt(r); ++k) out += l.s;
@@ -2521,8 +2523,7 @@ absl::StatusOr<Value> Interpreter::EvalCompare(CompareOperator op,
       return a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
     }
     const bool aseq = a.is_sequence(), bseq = b.is_sequence();
-    if (aseq && bseq &&
-        ((a.kind == Kind::kList) == (b.kind == Kind::kList))) {
+    if (aseq && bseq && ((a.kind == Kind::kList) == (b.kind == Kind::kList))) {
       const ValueList &x = *a.items, &y = *b.items;
       for (size_t k = 0; k < x.size() && k < y.size(); ++k) {
         TRY_ASSIGN(int c, cmp(x[k], y[k]));

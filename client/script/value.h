@@ -74,25 +74,25 @@ enum class Kind {
   kRange,
   kTensor,
   kDType,
-  kModule,     // "torch", "torch.linalg"
-  kFunction,   // builtins and torch functions, by qualified name
-  kMethod,     // a bound method: `self` plus the method name
-  kGradFn,     // a tensor's grad_fn object (its class name)
-  kNoGrad,     // the torch.no_grad() context manager
-  kLazy,       // an attribute of a pending tensor (`.shape`, `.item()`, ...):
-               // `s` names it, `i` is its argument; the interpreter forces it
-               // once the round trip has run
+  kModule,    // "torch", "torch.linalg"
+  kFunction,  // builtins and torch functions, by qualified name
+  kMethod,    // a bound method: `self` plus the method name
+  kGradFn,    // a tensor's grad_fn object (its class name)
+  kNoGrad,    // the torch.no_grad() context manager
+  kLazy,      // an attribute of a pending tensor (`.shape`, `.item()`, ...):
+              // `s` names it, `i` is its argument; the interpreter forces it
+              // once the round trip has run
 };
 
 // A script value. Only the members of its kind are meaningful.
 struct Value {
   Kind kind = Kind::kNone;
   bool b = false;
-  int64_t i = 0;                // int; range start
-  double f = 0;                 // float
-  std::complex<double> c;       // complex
-  std::string s;                // str; module, function or method name;
-                                // named tuple type; grad_fn name
+  int64_t i = 0;                     // int; range start
+  double f = 0;                      // float
+  std::complex<double> c;            // complex
+  std::string s;                     // str; module, function or method name;
+                                     // named tuple type; grad_fn name
   std::shared_ptr<ValueList> items;  // list, tuple, size, named tuple, slice
                                      // (lower, upper, step), range (3 ints),
                                      // bound method (its self)
