@@ -440,7 +440,10 @@ StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kSub, a, b, alpha));
   }
-  if (auto node = RecordOp("SubBackward0", {&a, &b}, {&out})) {
+  // `2 - x` is torch's rsub(x, 2): RsubBackward1.
+  const bool rsub = a.is_wrapped_number() && !b.is_wrapped_number();
+  if (auto node =
+          RecordOp(rsub ? "RsubBackward1" : "SubBackward0", {&a, &b}, {&out})) {
     node->doubles = {alpha.to_double()};
     node->set_backward([](Node& n,
                           const GradList& g) -> absl::StatusOr<GradList> {
@@ -479,6 +482,12 @@ StatusOrTensor Mul(const Tensor& a, const Tensor& b) {
 }
 
 StatusOrTensor Div(const Tensor& a, const Tensor& b) {
+  if (a.is_wrapped_number() && !b.is_wrapped_number()) {
+    // `2 / x` is torch's reciprocal(x) * 2 (grad_fn MulBackward0, and the
+    // same rounding); x ** -1.0 is the reciprocal, promoting ints to float.
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Pow(b, WrapScalar(-1.0)));
+    return Mul(r, a);
+  }
   Tensor out;
   {
     NoGradGuard g;

@@ -206,8 +206,9 @@ int64_t NumElements(const PrintShape& shape) {
 
 // get_summarized_data: appends the flat indices of the elements the formatter
 // sees (all of them unless summarizing) for the sub-tensor at `dim`.
-void CollectShown(const PrintShape& shape, const PrintShape& strides, size_t dim,
-                  int64_t offset, bool summarize, std::vector<int64_t>* out) {
+void CollectShown(const PrintShape& shape, const PrintShape& strides,
+                  size_t dim, int64_t offset, bool summarize,
+                  std::vector<int64_t>* out) {
   if (dim == shape.size()) {
     out->push_back(offset);
     return;

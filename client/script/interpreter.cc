@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -451,6 +452,7 @@ absl::Status Interpreter::Exec(const Stmt& stmt) {
     pending_.clear();
     info_updates_.clear();
     probes_.clear();
+    factory_grad_nodes_.clear();
     globals_ = std::move(saved);
   }
   return s;
@@ -741,11 +743,16 @@ absl::StatusOr<std::vector<Value>> Interpreter::AddNode(
 }
 
 absl::StatusOr<TensorPtr> Interpreter::Probe(const TensorPtr& t, bool value) {
-  if (t->pending()) {
+  // A pending tensor made by the last node can return its value itself;
+  // after later nodes (in place ops, requires_grad_) an alias node reads it
+  // as it is now.
+  if (t->pending() && (!value || t->node == request_.nodes_size() - 1)) {
     if (value) request_.mutable_nodes(t->node)->set_return_value(true);
     return t;
   }
-  if (t->has_info && !t->info.defined()) return t;  // None: nothing to read
+  if (!t->pending() && t->has_info && !t->info.defined()) {
+    return t;  // None: nothing to read
+  }
   if (value && t->value && t->value_epoch == epoch_) return t;
   TRY_ASSIGN(v1::ValueRef ref, Ref(Value::Tensor(t)));
   TRY_ASSIGN(std::vector<Value> outs, AddNode("alias", {ref}, {}, 1));
@@ -818,8 +825,22 @@ absl::Status Interpreter::Flush() {
       released_handles_->clear();
       released_names_.clear();
     }
-    return ServerError(resp.status());
+    absl::Status error = ServerError(resp.status());
+    int node = -1;
+    absl::string_view msg = resp.status().message();
+    if (absl::ConsumePrefix(&msg, "node ")) {
+      absl::SimpleAtoi(msg.substr(0, msg.find(' ')), &node);
+    }
+    if (factory_grad_nodes_.count(node) &&
+        absl::StrContains(error.message(), "only Tensors of floating point")) {
+      error = RuntimeError(
+          "Only Tensors of floating point and complex dtype can require "
+          "gradients");
+    }
+    factory_grad_nodes_.clear();
+    return error;
   }
+  factory_grad_nodes_.clear();
   released_handles_->erase(released_handles_->begin(),
                            released_handles_->begin() + sent_handles);
   released_names_.clear();
@@ -967,11 +988,6 @@ absl::StatusOr<Value> Interpreter::Force(Value v) {
       if (what == "bool") {
         return RuntimeError(
             "Boolean value of Tensor with more than one value is ambiguous");
-      }
-      if (what == "item") {
-        return RuntimeError(absl::StrCat("a Tensor with ", n,
-                                         " elements cannot be converted to "
-                                         "Scalar"));
       }
       return ValueError(
           "only one element tensors can be converted to Python scalars");
@@ -1917,8 +1933,7 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
     for (const std::string& f : schema.outputs()) result.fields.push_back(f);
   }
   if (requires_grad.has_value() && result.kind == Kind::kTensor) {
-    Value flag = Value::Bool(*requires_grad);
-    return CallOp("requires_grad_", {result, flag}, {});
+    return FactoryRequiresGrad(result, *requires_grad);
   }
   return result;
 }
@@ -1949,9 +1964,7 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
     if (dtype) {
       TRY_ASSIGN(c, CallOp("to", {c, Value::DType(*dtype)}, {}));
     }
-    if (requires_grad) {
-      return CallOp("requires_grad_", {c, Value::Bool(true)}, {});
-    }
+    if (requires_grad) return FactoryRequiresGrad(c, true);
     return c;
   }
   // Shape and elements of nested sequences of numbers.
@@ -2051,10 +2064,15 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
   }
   d->set_data(std::move(bytes));
   TRY_ASSIGN(std::vector<Value> outs, AddNode("alias", {lit}, {}, 1));
-  if (requires_grad) {
-    return CallOp("requires_grad_", {outs[0], Value::Bool(true)}, {});
-  }
+  if (requires_grad) return FactoryRequiresGrad(outs[0], true);
   return outs[0];
+}
+
+absl::StatusOr<Value> Interpreter::FactoryRequiresGrad(const Value& t,
+                                                       bool flag) {
+  // torch words this failure differently from requires_grad_()'s.
+  factory_grad_nodes_.insert(request_.nodes_size());
+  return CallOp("requires_grad_", {t, Value::Bool(flag)}, {});
 }
 
 // ============================================================= subscripts

@@ -122,6 +122,7 @@ class Interpreter {
                                std::vector<Keyword> kwargs);
   absl::StatusOr<Value> MakeTensor(const Value& data,
                                    std::vector<Keyword> kwargs);
+  absl::StatusOr<Value> FactoryRequiresGrad(const Value& t, bool flag);
   absl::StatusOr<bool> Truth(const Value& v);
   absl::StatusOr<std::string> IndexSpec(const Value& index);
   absl::StatusOr<ValueList> Iterate(const Value& v);
@@ -155,7 +156,8 @@ class Interpreter {
   v1::ExecuteRequest request_;
   std::vector<std::weak_ptr<RemoteTensor>> pending_;
   std::vector<std::pair<int, std::weak_ptr<RemoteTensor>>> info_updates_;
-  std::vector<TensorPtr> probes_;  // alias nodes that are never kept
+  std::vector<TensorPtr> probes_;     // alias nodes that are never kept
+  std::set<int> factory_grad_nodes_;  // requires_grad_ for requires_grad=
   std::shared_ptr<std::vector<std::string>> released_handles_;
   std::set<std::string> released_names_;
   int no_grad_depth_ = 0;

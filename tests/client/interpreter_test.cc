@@ -1,0 +1,218 @@
+// The script interpreter against an in-process server: one Execute round
+// trip per statement, what stays in the session (names bound, handles
+// released), Python semantics the conformance scripts do not reach
+// (aliasing, rollback of a failed statement, eval-style session names), and
+// errors with line numbers.
+#include "client/script/interpreter.h"
+
+#include <string>
+#include <vector>
+
+#include "client/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/test_util.h"
+
+namespace tensord::script {
+namespace {
+
+using ::tensord::testing::TestServer;
+using ::testing::HasSubstr;
+
+class InterpreterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client::ClientOptions opts;
+    opts.target = server_.target();
+    auto c = client::Client::Connect(opts);
+    ASSERT_TRUE(c.ok()) << c.status();
+    client_ = std::move(*c);
+    auto s = client_->NewSession();
+    ASSERT_TRUE(s.ok()) << s.status();
+    session_ = std::make_unique<client::Session>(std::move(*s));
+    interp_ = MakeInterpreter(false);
+  }
+
+  std::unique_ptr<Interpreter> MakeInterpreter(bool session_names,
+                                               bool echo = false) {
+    auto i = std::make_unique<Interpreter>(
+        session_.get(),
+        InterpreterOptions{.echo = echo,
+                           .session_names = session_names,
+                           .out = [this](absl::string_view s) {
+                             out_.append(s.data(), s.size());
+                           }});
+    absl::Status st = i->Init();
+    EXPECT_TRUE(st.ok()) << st;
+    return i;
+  }
+
+  // Runs one statement; returns the Execute round trips it made.
+  int Trips(const std::string& stmt) {
+    const int before = interp_->round_trips();
+    absl::Status st = interp_->Run(stmt + "\n");
+    EXPECT_TRUE(st.ok()) << stmt << ": " << st;
+    return interp_->round_trips() - before;
+  }
+
+  v1::Session Info() {
+    v1::GetSessionRequest req;
+    req.set_session_id(session_->id());
+    v1::Session info;
+    EXPECT_TRUE(client_->stub()
+                    ->GetSession(client_->Context(session_->id()).get(), req,
+                                 &info)
+                    .ok());
+    return info;
+  }
+
+  TestServer server_;
+  std::unique_ptr<client::Client> client_;
+  std::unique_ptr<client::Session> session_;
+  std::unique_ptr<Interpreter> interp_;
+  std::string out_;
+};
+
+TEST_F(InterpreterTest, OneRoundTripPerStatement) {
+  EXPECT_EQ(Trips("import torch"), 0);
+  EXPECT_EQ(Trips("n = 4"), 0);
+  EXPECT_EQ(Trips("x = torch.arange(float(n))"), 1);
+  EXPECT_EQ(Trips("x.requires_grad_(True)"), 1);
+  EXPECT_EQ(Trips("y = 2 * torch.dot(x, x)"), 1);
+  EXPECT_EQ(Trips("print(y)"), 1);
+  EXPECT_EQ(Trips("y.backward()"), 1);
+  EXPECT_EQ(Trips("print(x.grad, x.grad == 4 * x)"), 1);
+  EXPECT_EQ(Trips("x.grad.zero_()"), 1);
+  EXPECT_EQ(Trips("A = torch.arange(24).reshape((2, 3, 4))"), 1);
+  // Shapes of results made in the same statement: still one trip.
+  EXPECT_EQ(Trips("print(A.sum(axis=1).shape, A.sum(axis=[0, 2]).shape)"), 1);
+  // Shape of a tensor the client already knows: no trip at all.
+  EXPECT_EQ(Trips("m = A.shape[0] + len(x)"), 0);
+  EXPECT_EQ(Trips("print(m)"), 0);
+  EXPECT_EQ(out_,
+            "tensor(28., grad_fn=<MulBackward0>)\n"
+            "tensor([ 0.,  4.,  8., 12.]) tensor([True, True, True, True])\n"
+            "torch.Size([2, 4]) torch.Size([3])\n"
+            "6\n");
+}
+
+TEST_F(InterpreterTest, VariablesAreSessionNamesAndDroppedHandlesAreReleased) {
+  ASSERT_TRUE(interp_->Run("a = torch.ones(3)\nb = a * 2\n").ok());
+  EXPECT_EQ(Info().name_count(), 2);
+  // Rebinding a to a number releases the name in the next round trip.
+  ASSERT_TRUE(interp_->Run("a = 5\nc = b + 1\n").ok());
+  v1::Session info = Info();
+  EXPECT_EQ(info.name_count(), 2);  // b, c
+  // Handles: the interpreter holds exactly its live tensors (b, c).
+  EXPECT_EQ(info.tensor_count(), 2);
+  // A temporary list of tensors keeps handles until it is dropped.
+  ASSERT_TRUE(interp_->Run("L = [b * 3, c * 4]\n").ok());
+  EXPECT_EQ(Info().tensor_count(), 4);
+  ASSERT_TRUE(interp_->Run("L = None\nd = b - 1\n").ok());
+  EXPECT_EQ(Info().tensor_count(), 3);  // b, c, d
+  ASSERT_TRUE(interp_->Finish().ok());
+  EXPECT_EQ(Info().tensor_count(), 0);  // names stay, handles went
+  EXPECT_EQ(Info().name_count(), 3);
+}
+
+TEST_F(InterpreterTest, PythonAliasingAndInPlace) {
+  ASSERT_TRUE(interp_
+                  ->Run("x = torch.zeros(3)\n"
+                        "y = x\n"
+                        "y += 1\n"
+                        "v = x[1:]\n"
+                        "v.mul_(5)\n"
+                        "print(x, y is x)\n"
+                        "x = torch.ones(2)\n"
+                        "print(y)\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "tensor([1., 5., 5.]) True\n"
+            "tensor([1., 5., 5.])\n");
+}
+
+TEST_F(InterpreterTest, FailedStatementChangesNothing) {
+  ASSERT_TRUE(interp_->Run("x = torch.ones(3)\n").ok());
+  absl::Status st = interp_->Run("x = x + torch.ones(4)\n");
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr("line 1: RuntimeError: The size of tensor a (3) must "
+                        "match the size of tensor b (4) at non-singleton "
+                        "dimension 0"));
+  ASSERT_TRUE(interp_->Run("print(x)\n").ok());
+  EXPECT_EQ(out_, "tensor([1., 1., 1.])\n");
+}
+
+TEST_F(InterpreterTest, ErrorsCarryLineAndPythonType) {
+  absl::Status st = interp_->Run("a = 1\n\nb = c\n");
+  EXPECT_EQ(st.message(), "line 3: NameError: name 'c' is not defined");
+  st = interp_->Run("for i in range(3):\n    z = torch.ones(2).view(3)\n");
+  EXPECT_EQ(st.message(),
+            "line 2: RuntimeError: shape '[3]' is invalid for input of size 2");
+  st = interp_->Run("t = (1, 2\n");
+  EXPECT_THAT(std::string(st.message()), HasSubstr("SyntaxError"));
+  st = interp_->Run("torch.nope(1)\n");
+  EXPECT_EQ(st.message(),
+            "line 1: AttributeError: module 'torch' has no attribute 'nope'");
+  st = interp_->Run("torch.ones(2).sum(dim='x')\n");
+  EXPECT_EQ(st.message(),
+            "line 1: TypeError: sum(): argument 'dim' must be tuple of ints, "
+            "not str");
+}
+
+TEST_F(InterpreterTest, EvalSeesEarlierVariablesThroughSessionNames) {
+  ASSERT_TRUE(interp_->Run("w = torch.tensor([1., 2.], requires_grad=True)\n")
+                  .ok());
+  ASSERT_TRUE(interp_->Finish().ok());
+  // A second interpreter, as a later `tensorctl eval` would make.
+  auto later = MakeInterpreter(/*session_names=*/true, /*echo=*/true);
+  ASSERT_TRUE(later->Run("(w * w).sum().backward()\nw.grad\n").ok());
+  EXPECT_EQ(out_, "tensor([2., 4.])\n");
+  absl::Status st = later->Run("q + 1\n");
+  EXPECT_EQ(st.message(), "line 1: NameError: name 'q' is not defined");
+  // Rebinding the name in a third interpreter is seen by a fourth.
+  ASSERT_TRUE(later->Run("w = w.detach() * 10\n").ok());
+  ASSERT_TRUE(later->Finish().ok());
+  auto fourth = MakeInterpreter(true, true);
+  out_.clear();
+  ASSERT_TRUE(fourth->Run("w\n").ok());
+  EXPECT_EQ(out_, "tensor([10., 20.])\n");
+}
+
+TEST_F(InterpreterTest, NoGradBlocksAndControlFlow) {
+  ASSERT_TRUE(interp_
+                  ->Run("w = torch.ones(2, requires_grad=True)\n"
+                        "with torch.no_grad():\n"
+                        "    w -= 0.5\n"
+                        "    z = w * 2\n"
+                        "print(w, z.requires_grad)\n"
+                        "total = 0\n"
+                        "for i in range(5):\n"
+                        "    if i % 2 == 0:\n"
+                        "        continue\n"
+                        "    total += i\n"
+                        "print(total, torch.is_grad_enabled())\n"
+                        "if w.sum() > 0:\n"
+                        "    print('positive')\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "tensor([0.5000, 0.5000], requires_grad=True) False\n"
+            "4 True\n"
+            "positive\n");
+}
+
+TEST_F(InterpreterTest, FloatReprMatchesPython) {
+  ASSERT_TRUE(interp_
+                  ->Run("print(1e16, 1e-5, 0.1 + 0.2, 1.0, -0.0, 2 ** -1, "
+                        "7 // 2, -7 // 2, -7 % 3, 3 / 2, 1e15, 123456.789)\n"
+                        "print(torch.tensor(0.1).item(), [1.5, 'a', None], "
+                        "(1,), 2j, 1 + 2j)\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "1e+16 1e-05 0.30000000000000004 1.0 -0.0 0.5 3 -4 2 1.5 "
+            "1000000000000000.0 123456.789\n"
+            "0.10000000149011612 [1.5, 'a', None] (1,) 2j (1+2j)\n");
+}
+
+}  // namespace
+}  // namespace tensord::script
