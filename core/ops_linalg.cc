@@ -562,6 +562,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
 }
 
 StatusOrTensor Eigvals(const Tensor& a) {
+  TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eigvals"));
   TENSORD_ASSIGN_OR_RETURN(auto r, Eig(a));
   return r.first;
 }

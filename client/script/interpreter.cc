@@ -901,6 +901,14 @@ absl::Status Interpreter::ServerError(const absl::Status& s) const {
     if (p != absl::string_view::npos) msg.remove_prefix(p + 3);
   }
   std::string type = "RuntimeError";
+  // "zero_(): input 0 is None": a method called on None (x.grad.zero_()
+  // before any backward) -- Python's AttributeError.
+  if (size_t p = msg.find("(): input 0 is None");
+      p != absl::string_view::npos && p + 19 == msg.size()) {
+    return PyError(s.code(), "AttributeError",
+                   absl::StrCat("'NoneType' object has no attribute '",
+                                msg.substr(0, p), "'"));
+  }
   if (absl::StartsWith(msg, "Dimension out of range") ||
       absl::StrContains(msg, "out of bounds") ||
       absl::StartsWith(msg, "index ")) {
@@ -1805,6 +1813,14 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
       return TypeError(absl::StrCat(
           fname, "(): argument 'tensors' must be tuple of Tensors, not ",
           list ? TypeName(*list) : "nothing"));
+    }
+    if (list->items->empty()) {
+      // torch's own words for each.
+      if (fname == "stack") {
+        return RuntimeError("stack expects a non-empty TensorList");
+      }
+      return RuntimeError(absl::StrCat(
+          "torch.", fname, "(): expected a non-empty list of Tensors"));
     }
     for (const Value& t : *list->items) {
       if (t.kind != Kind::kTensor) {

@@ -36,12 +36,11 @@ class InterpreterTest : public ::testing::Test {
   std::unique_ptr<Interpreter> MakeInterpreter(bool session_names,
                                                bool echo = false) {
     auto i = std::make_unique<Interpreter>(
-        session_.get(),
-        InterpreterOptions{.echo = echo,
-                           .session_names = session_names,
-                           .out = [this](absl::string_view s) {
-                             out_.append(s.data(), s.size());
-                           }});
+        session_.get(), InterpreterOptions{.echo = echo,
+                                           .session_names = session_names,
+                                           .out = [this](absl::string_view s) {
+                                             out_.append(s.data(), s.size());
+                                           }});
     absl::Status st = i->Init();
     EXPECT_TRUE(st.ok()) << st;
     return i;
@@ -59,10 +58,10 @@ class InterpreterTest : public ::testing::Test {
     v1::GetSessionRequest req;
     req.set_session_id(session_->id());
     v1::Session info;
-    EXPECT_TRUE(client_->stub()
-                    ->GetSession(client_->Context(session_->id()).get(), req,
-                                 &info)
-                    .ok());
+    EXPECT_TRUE(
+        client_->stub()
+            ->GetSession(client_->Context(session_->id()).get(), req, &info)
+            .ok());
     return info;
   }
 
@@ -161,8 +160,8 @@ TEST_F(InterpreterTest, ErrorsCarryLineAndPythonType) {
 }
 
 TEST_F(InterpreterTest, EvalSeesEarlierVariablesThroughSessionNames) {
-  ASSERT_TRUE(interp_->Run("w = torch.tensor([1., 2.], requires_grad=True)\n")
-                  .ok());
+  ASSERT_TRUE(
+      interp_->Run("w = torch.tensor([1., 2.], requires_grad=True)\n").ok());
   ASSERT_TRUE(interp_->Finish().ok());
   // A second interpreter, as a later `tensorctl eval` would make.
   auto later = MakeInterpreter(/*session_names=*/true, /*echo=*/true);

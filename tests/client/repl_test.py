@@ -66,7 +66,26 @@ class Terminal:
                 self.seen += chunk
 
     def type(self, text):
+        # Give the line editor a moment to set up the new line: keys that
+        # arrive while it switches terminal modes can be dropped.
+        time.sleep(0.05)
         os.write(self.fd, text.encode())
+
+    def wait_exit(self, timeout=10):
+        """Waits for the child; returns its exit status or None."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid == self.pid:
+                return os.WEXITSTATUS(status)
+            # Keep draining the terminal so the child never blocks writing.
+            r, _, _ = select.select([self.fd], [], [], 0.1)
+            if r:
+                try:
+                    self.seen += os.read(self.fd, 4096)
+                except OSError:
+                    pass
+        return None
 
 
 def main():
@@ -117,11 +136,16 @@ def main():
                 except AssertionError as e:
                     failures.append(str(e))
                     break
-        if failures:
+        status = None if failures else term.wait_exit()
+        if status is None:
+            if not failures:
+                failures.append("repl did not exit on Ctrl-D; terminal "
+                                "showed:\n" +
+                                term.seen.decode(errors="replace"))
             os.kill(term.pid, signal.SIGKILL)
-        _, status = os.waitpid(term.pid, 0)
-        if not failures and os.WEXITSTATUS(status) != 0:
-            failures.append("repl exited with %d" % os.WEXITSTATUS(status))
+            os.waitpid(term.pid, 0)
+        elif status != 0:
+            failures.append("repl exited with %d" % status)
         history = os.path.join(tmp, ".tensorctl_history")
         if not os.path.exists(history) or "x.grad" not in open(history).read():
             failures.append("no history file with the typed lines at " +

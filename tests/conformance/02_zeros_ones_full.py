@@ -1,0 +1,18 @@
+# Creation: zeros, ones, full with sizes as varargs, tuples and lists; dtype=.
+import torch
+print(torch.zeros(3))
+print(torch.zeros(2, 3))
+print(torch.zeros((2, 2), dtype=torch.int64))
+print(torch.ones(2, 3, dtype=torch.float64))
+print(torch.ones([4]))
+print(torch.ones(2, dtype=torch.bool))
+print(torch.full((2, 3), 7))
+print(torch.full((2, 2), 1.5))
+print(torch.full([3], 2.0, dtype=torch.float64))
+print(torch.full((2,), True))
+print(torch.full((2, 2), -1, dtype=torch.int32))
+z = torch.zeros(0)
+print(z, z.shape)
+print(torch.zeros(2, 0, 3).shape)
+print(torch.ones(()).shape, torch.ones(()))
+print(torch.zeros(2, 2, requires_grad=True))

@@ -1,0 +1,16 @@
+# Creation: arange with one, two and three arguments, negative steps, floats.
+import torch
+print(torch.arange(5))
+print(torch.arange(2, 10))
+print(torch.arange(1, 10, 3))
+print(torch.arange(10, 0, -2))
+print(torch.arange(4.0))
+print(torch.arange(0, 1, 0.25))
+print(torch.arange(0.5, 3))
+print(torch.arange(6, dtype=torch.float64))
+print(torch.arange(5, dtype=torch.int32))
+print(torch.arange(3).dtype, torch.arange(3.0).dtype)
+print(torch.arange(0))
+print(torch.arange(-3, 3))
+print(torch.arange(1, 2, 0.5).shape)
+print(torch.arange(12).reshape(3, 4))

@@ -1,0 +1,15 @@
+# Creation: linspace (steps, dtype) and eye (square, rectangular, dtype).
+import torch
+print(torch.linspace(0, 1, 5))
+print(torch.linspace(-1, 1, steps=3))
+print(torch.linspace(0, 10, 4, dtype=torch.float64))
+print(torch.linspace(2, 2, 1))
+print(torch.linspace(0, 1, 0))
+print(torch.linspace(1, 0, 3))
+print(torch.linspace(0, 100, 5).dtype)
+print(torch.eye(3))
+print(torch.eye(2, 3))
+print(torch.eye(3, 2))
+print(torch.eye(3, dtype=torch.int64))
+print(torch.eye(1))
+print(torch.eye(2, dtype=torch.float64).sum())

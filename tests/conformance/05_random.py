@@ -1,0 +1,22 @@
+# Creation: rand/randn after manual_seed. float64 values are bit-exact with
+# PyTorch's CPU generator; for float32 only shapes, dtypes and ranges.
+import torch
+torch.manual_seed(0)
+a = torch.randn(3, dtype=torch.float64)
+print(a)
+b = torch.rand(2, 2, dtype=torch.float64)
+print(b)
+torch.manual_seed(0)
+c = torch.randn(3, dtype=torch.float64)
+print(c == a)
+torch.manual_seed(42)
+print(torch.rand(4, dtype=torch.float64))
+r = torch.rand(2, 3)
+print(r.shape, r.dtype)
+n = torch.randn(4, 5)
+print(n.shape, n.dtype, n.requires_grad)
+u = torch.rand(1000)
+print((u >= 0).sum(), (u < 1).sum())
+g = torch.randn(2, 2, requires_grad=True)
+print(g.shape, g.requires_grad, g.is_leaf)
+print(torch.randn((2, 3)).shape, torch.rand([4]).shape)

@@ -1,0 +1,15 @@
+# Creation: zeros_like / ones_like keep shape and dtype; dtype= overrides.
+import torch
+a = torch.arange(6).reshape(2, 3)
+print(torch.zeros_like(a))
+print(torch.ones_like(a))
+b = torch.tensor([[1.5, 2.5]], dtype=torch.float64)
+print(torch.zeros_like(b))
+print(torch.ones_like(b).dtype)
+print(torch.zeros_like(a, dtype=torch.float32))
+c = torch.tensor([1.0, 2.0], requires_grad=True)
+d = torch.ones_like(c)
+print(d, d.requires_grad)
+print(torch.ones_like(torch.tensor(3)))
+print(torch.zeros_like(torch.tensor([True, True])))
+print(torch.ones_like(c, requires_grad=True))

@@ -1,0 +1,20 @@
+# Shape: reshape and view, -1 inference, views share storage with the base.
+import torch
+A = torch.arange(12)
+print(A.reshape(3, 4))
+print(A.reshape((2, 6)))
+print(A.reshape(2, -1))
+print(A.reshape(-1, 2, 3).shape)
+print(A.view(4, 3))
+print(A.view(-1).shape)
+B = A.reshape(3, 4)
+print(B.reshape(12))
+print(torch.reshape(A, (6, 2)))
+v = A.view(3, 4)
+v[0, 0] = 100
+print(A[0])
+print(A.reshape(1, 12).shape, A.reshape(12, 1).shape)
+print(torch.tensor(5).reshape(1))
+print(torch.tensor([7]).reshape(()))
+print(B.T.reshape(12))
+print(A.view(2, 2, 3)[1])

@@ -1,0 +1,15 @@
+# Shape: expand size-1 dims and add leading dims; -1 keeps a size.
+import torch
+a = torch.tensor([[1], [2], [3]])
+print(a.expand(3, 4))
+print(a.expand(-1, 2))
+b = torch.tensor([1.0, 2.0])
+print(b.expand(3, 2))
+print(b.expand((2, 2, 2)).shape)
+c = torch.tensor(5)
+print(c.expand(3))
+print(a.expand(2, 3, 2).shape)
+e = b.expand(2, 2)
+print(e.sum())
+print(e.T)
+print(torch.ones(1, 1).expand(2, 3))

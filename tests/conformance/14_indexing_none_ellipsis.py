@@ -1,0 +1,18 @@
+# Indexing: None inserts a dim, '...' stands for the remaining dims.
+import torch
+x = torch.arange(3)
+print(x[None])
+print(x[:, None])
+print(x[None, :, None].shape)
+A = torch.arange(24).reshape(2, 3, 4)
+print(A[..., 0])
+print(A[0, ...])
+print(A[..., 1:3].shape)
+print(A[:, None, 1].shape)
+print(A[1, ..., -1])
+print(A[...].shape)
+print(A[None, ..., None].shape)
+print(x[None] + x[:, None])
+print(A[..., None].shape)
+print(torch.tensor(5)[None])
+print(torch.tensor(5)[...])

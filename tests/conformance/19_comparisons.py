@@ -1,0 +1,25 @@
+# Comparisons: == != < <= > >= give bool tensors; scalars, broadcasting, NaN.
+import torch
+a = torch.tensor([1, 2, 3, 4])
+b = torch.tensor([4, 2, 1, 4])
+print(a == b)
+print(a != b)
+print(a < b)
+print(a <= b)
+print(a > b)
+print(a >= b)
+print(a > 2)
+print(2 < a)
+x = torch.tensor([1.0, 2.5, -1.0])
+print(x == 2.5)
+print(x >= torch.tensor(1.0))
+print(x == torch.tensor([1, 2, 3]))
+m = torch.arange(6).reshape(2, 3)
+print(m > torch.tensor([1, 3, 4]))
+c = a == b
+print(c.dtype)
+print(c.sum())
+print(c == torch.tensor([True, True, False, True]))
+n = torch.tensor([0.0, 1.0]) / 0
+print(n, n == n, n != n)
+print((a > 1) == (b > 1))

@@ -1,0 +1,15 @@
+# Reductions: prod over all and along a dim, keepdim, int/bool/empty inputs.
+import torch
+x = torch.tensor([1.0, 2.0, 3.0, 4.0])
+print(x.prod())
+A = torch.arange(1, 7).reshape(2, 3)
+print(A.prod())
+print(A.prod(0))
+print(A.prod(dim=1, keepdim=True))
+print(torch.prod(A, 1))
+print(torch.prod(A, -1).dtype)
+print(A.to(torch.float64).prod(0))
+print(torch.tensor([]).prod())
+print(torch.tensor([True, False]).prod())
+print(torch.tensor([2, 3], dtype=torch.int32).prod().dtype)
+print(torch.tensor([[0.5, 4.0], [2.0, -1.0]]).prod(1))

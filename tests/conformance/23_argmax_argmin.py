@@ -1,0 +1,16 @@
+# Reductions: argmax/argmin over flattened input and along a dim, keepdim.
+import torch
+A = torch.tensor([[1, 5, 3], [4, 2, 6]])
+print(A.argmax(), A.argmin())
+print(torch.argmax(A, dim=0))
+print(A.argmin(dim=1))
+print(A.argmax(1, keepdim=True))
+print(torch.argmin(A, dim=-1, keepdim=True).shape)
+x = torch.tensor([0.1, -3.0, 7.5, 2.0])
+print(x.argmax().item(), x.argmin().item())
+print(x.argmax().dtype)
+print(torch.argmax(x, 0))
+B = torch.arange(24.0).reshape(2, 3, 4)
+print(B.argmax(dim=2))
+print(B.argmin(0))
+print((-B).argmax())

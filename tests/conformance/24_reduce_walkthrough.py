@@ -1,0 +1,15 @@
+# Reductions: the DESIGN.md seed walkthrough (axis=, keepdims=, normalising).
+import torch
+A = torch.arange(24).reshape((2, 3, 4))
+print(A.sum(axis=1).shape, A.sum(axis=[0, 2]).shape)
+A = torch.arange(20, dtype=torch.float32).reshape(5, 4)
+sum_A = A.sum(axis=1, keepdims=True)
+print(sum_A)
+print(A / sum_A)
+print(A.sum(axis=0) / A.shape[0])
+print(A.mean(axis=0))
+print(A.sum(axis=[0, 1]))
+print(A.mean(axis=(0, 1), keepdims=True))
+print(A.cumsum(axis=0))
+print(A.sum(axis=(0, 1)) / A.numel())
+print(A.max(axis=1).values)

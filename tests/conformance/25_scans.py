@@ -1,0 +1,18 @@
+# Scans: cumsum and cumprod along dims (dim=/axis=/negative), dtypes.
+import torch
+A = torch.arange(12).reshape(3, 4)
+print(A.cumsum(axis=0))
+print(A.cumsum(dim=1))
+print(torch.cumsum(A, 0))
+x = torch.tensor([1.0, 2.0, 3.0, 4.0])
+print(x.cumsum(0))
+print(x.cumprod(0))
+print(torch.cumprod(A + 1, dim=1))
+print(A.cumsum(-1)[:, -1])
+b = torch.tensor([True, False, True])
+print(b.cumsum(0))
+i32 = torch.tensor([1, 2, 3], dtype=torch.int32)
+print(i32.cumsum(0).dtype, i32.cumprod(0).dtype)
+print(torch.tensor([0.5, 0.5, 0.5], dtype=torch.float64).cumprod(0))
+print(torch.cumsum(torch.tensor(5), 0))
+print(torch.arange(24).reshape(2, 3, 4).cumsum(1)[1])

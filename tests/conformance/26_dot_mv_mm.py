@@ -1,0 +1,18 @@
+# Linear algebra: dot, mv, mm for float and integer tensors.
+import torch
+x = torch.arange(4.0)
+y = torch.ones(4)
+print(torch.dot(x, y), x.dot(x))
+A = torch.arange(20.0).reshape(5, 4)
+print(torch.mv(A, x))
+print(A.mv(y))
+B = torch.ones(4, 3)
+print(torch.mm(A, B))
+print(A.mm(A.T))
+i = torch.arange(6).reshape(2, 3)
+print(torch.mm(i, i.T))
+print(torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])))
+print(torch.mv(i, torch.tensor([1, 0, -1])))
+D = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)
+print(D.mm(D))
+print(torch.mm(torch.zeros(2, 0), torch.zeros(0, 3)))

@@ -1,0 +1,18 @@
+# Linear algebra: torch.norm / Tensor.norm: L2 of all, p=1, 'fro', dim=, keepdim=.
+import torch
+u = torch.tensor([3.0, -4.0])
+print(torch.norm(u), torch.abs(u).sum())
+print(torch.norm(torch.ones((4, 9))))
+print(u.norm())
+print(torch.norm(u, p=1))
+A = torch.arange(6.0).reshape(2, 3)
+print(torch.norm(A, 'fro'))
+print(A.norm(p='fro'))
+print(torch.norm(A, dim=1))
+print(torch.norm(A, dim=0, keepdim=True))
+print(torch.norm(A, p=1, dim=1))
+print(A.norm(2, 0))
+print(torch.norm(torch.tensor([1.0, 2.0], dtype=torch.float64)))
+print(torch.norm(A, p=2, dim=(0, 1)))
+print(torch.norm(torch.zeros(3)))
+print(torch.norm(A, p=1))

@@ -1,0 +1,15 @@
+# Dtypes: true division of integer tensors gives float32; Python int arithmetic.
+import torch
+a = torch.tensor([1, 2, 3])
+print(a / 2)
+print(a / a)
+print((a / 2).dtype)
+print(torch.tensor(7) / torch.tensor(2))
+print(torch.tensor([5], dtype=torch.int32) / 2)
+print(a / torch.tensor([2.0], dtype=torch.float64))
+print(1 / torch.tensor([0, 1]))
+print(torch.tensor([0, 0]) / 0)
+print(torch.tensor([-1, 1]) / 0)
+print(7 / 2, 7 // 2, -7 // 2, 7 % 3, -7 % 3)
+print(6 / 3, 2 ** 3, 2 ** -1, 2.0 ** 2)
+print(torch.tensor([True, False]) / 2)

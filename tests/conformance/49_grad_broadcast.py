@@ -1,0 +1,23 @@
+# Autograd: gradients of broadcast operands are summed back to their shapes.
+import torch
+a = torch.ones(3, 1, requires_grad=True)
+b = torch.arange(4.0, requires_grad=True)
+c = a * b
+print(c.shape)
+c.sum().backward()
+print(a.grad)
+print(b.grad)
+s = torch.tensor(2.0, requires_grad=True)
+M = torch.arange(6.0).reshape(2, 3)
+(s * M).sum().backward()
+print(s.grad)
+r = torch.tensor([[1.0], [2.0]], requires_grad=True)
+(M / r).sum().backward()
+print(r.grad)
+e = torch.tensor([1.0, 2.0], requires_grad=True)
+e.expand(3, 2).sum().backward()
+print(e.grad)
+u = torch.ones(2, 1, 3, requires_grad=True)
+v = torch.ones(4, 1, requires_grad=True)
+(u + v).sum().backward()
+print(u.grad.shape, v.grad)

@@ -1,0 +1,22 @@
+# Autograd: gradient through linalg.eigh (eigenvalues, sign-invariant functions
+# of eigenvectors); checked against closed forms with tolerances.
+import torch
+A = torch.tensor([[2.0, 1.0], [1.0, 2.0]], dtype=torch.float64, requires_grad=True)
+w, V = torch.linalg.eigh(A)
+print(w)
+w.sum().backward()
+print((A.grad - torch.eye(2, dtype=torch.float64)).abs().max() < 1e-12)
+D = torch.tensor([[1.0, 0.0], [0.0, 3.0]], requires_grad=True)
+L = torch.linalg.eigh(D)
+(L.eigenvalues * torch.tensor([2.0, 5.0])).sum().backward()
+print(D.grad)
+print(L.eigenvalues)
+B = torch.tensor([[2.0, 1.0], [1.0, 2.0]], dtype=torch.float64, requires_grad=True)
+w2, V2 = torch.linalg.eigh(B)
+(w2[1] - w2[0]).backward()
+swap = torch.tensor([[0.0, 1.0], [1.0, 0.0]], dtype=torch.float64)
+print((B.grad - swap).abs().max() < 1e-12)
+C = torch.tensor([[4.0, 1.0], [1.0, 2.0]], dtype=torch.float64, requires_grad=True)
+w3, V3 = torch.linalg.eigh(C)
+(V3[0, 0] ** 2).backward()
+print(C.grad)

@@ -1,0 +1,17 @@
+# Autograd: retain_graph=True keeps the graph for another backward.
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (x ** 2).sum()
+y.backward(retain_graph=True)
+print(x.grad)
+y.backward(retain_graph=True)
+print(x.grad)
+y.backward()
+print(x.grad)
+x.grad.zero_()
+h = x.exp()
+a = h.sum()
+b = (h * 2).sum()
+a.backward(retain_graph=True)
+b.backward()
+print(x.grad)

@@ -1,0 +1,17 @@
+# Printing: 0-dim tensors of every dtype, with grad and dtype suffixes.
+import torch
+print(torch.tensor(3.0))
+print(torch.tensor(3))
+print(torch.tensor(-0.5))
+print(torch.tensor(True))
+print(torch.tensor(1e-8))
+print(torch.tensor(123456.0))
+print(torch.tensor(2.5, dtype=torch.float64))
+print(torch.tensor(7, dtype=torch.int32))
+print(torch.tensor(1.0, requires_grad=True))
+print(torch.tensor(1e20))
+print(torch.tensor(0.1))
+print(torch.tensor(1.0) / 3)
+print(torch.tensor(-7))
+print(torch.tensor(2.0, dtype=torch.float64, requires_grad=True))
+print(torch.tensor(1.0) / 0, torch.tensor(-1.0) / 0, torch.tensor(0.0) / 0)

@@ -1,0 +1,15 @@
+# Printing: empty tensors of several shapes and dtypes.
+import torch
+print(torch.zeros(0))
+print(torch.tensor([]))
+print(torch.zeros(0, 3))
+print(torch.zeros(2, 0))
+print(torch.zeros(0, dtype=torch.int64))
+print(torch.zeros(0, dtype=torch.float64))
+print(torch.zeros(0, dtype=torch.bool))
+print(torch.zeros(0, dtype=torch.int32))
+print(torch.arange(0))
+print(torch.zeros(0, requires_grad=True))
+print(torch.zeros(0).shape, torch.zeros(0).numel())
+print(torch.zeros(2, 0, 1))
+print(torch.arange(5)[3:1])

@@ -1,0 +1,16 @@
+# Printing: negative zero, column widths of ints and floats, 2-D alignment.
+import torch
+print(torch.tensor([-0.0, 0.0, 1.0]))
+print(torch.tensor(-0.0))
+print(-torch.zeros(3))
+print(torch.tensor([-0.0, 1.5]))
+print(torch.tensor([1, -10, 100]))
+print(torch.tensor([[1, 2000], [-3, 4]]))
+print(torch.tensor([-5]))
+print(torch.tensor([100000, 2]))
+print(torch.tensor([[1.0, -2.0], [30.0, 4.5]]))
+print(torch.tensor([1.0, 10.0, 100.0]))
+print(torch.tensor([0.5, -100.25]))
+print(torch.tensor([[-1, 0], [0, -1]]) * 0)
+print(torch.tensor([[0.125, 1000.0], [-3.0, 7.0]]))
+print(torch.tensor([1.0, 2.0], dtype=torch.float64) * -0.0)
