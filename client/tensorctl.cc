@@ -91,7 +91,76 @@ constexpr char kUsage[] =
     "\n"
     "Flags: --server (or $TENSORD_SERVER), --session ($TENSORD_SESSION),\n"
     "--token ($TENSORD_TOKEN), --tls, --tls_ca, --output=text|json,\n"
-    "--timeout. Run with --helpfull for every flag.";
+    "--timeout. `tensorctl COMMAND --help` explains a command;\n"
+    "--helpfull lists every flag.";
+
+// `tensorctl COMMAND --help` and `tensorctl help COMMAND`.
+struct CommandHelp {
+  const char* name;
+  const char* text;
+};
+constexpr CommandHelp kCommandHelp[] = {
+    {"health",
+     "Usage: tensorctl health\n\n"
+     "Asks the server's standard gRPC health service. Prints SERVING and\n"
+     "exits 0 when it serves; otherwise prints the error and exits 1.\n"},
+    {"ops",
+     "Usage: tensorctl ops [--output=json]\n\n"
+     "Lists every op the server offers (from its op table), with inputs,\n"
+     "attributes and their types and defaults, and whether it is\n"
+     "differentiable.\n"},
+    {"session",
+     "Usage: tensorctl session new [--ttl=SECONDS] [--memory_limit=BYTES]\n"
+     "                             [--seed=N]\n"
+     "       tensorctl session list [--output=json]\n"
+     "       tensorctl session close ID\n\n"
+     "new prints the id of a session that stays open (until closed or idle\n"
+     "for its TTL); use it with --session or $TENSORD_SESSION. list shows\n"
+     "the sessions of this token with their tensor counts and bytes.\n"},
+    {"run",
+     "Usage: tensorctl run FILE|- [--session=ID] [--seed=N]\n\n"
+     "Runs a tensor script (the part of Python that PyTorch code uses) and\n"
+     "prints what it prints, exactly as PyTorch would. Tensors live in a\n"
+     "fresh session, closed at the end, or in --session (kept). Each\n"
+     "statement is one Execute round trip. On an error the script stops,\n"
+     "stderr gets `error: line N: Type: message` and the exit code is 1.\n"},
+    {"eval",
+     "Usage: tensorctl eval STMT... --session=ID\n\n"
+     "Runs the statements in the session and echoes the value of each\n"
+     "expression statement, as Python's REPL does (--output=json: one JSON\n"
+     "value per line). Variables persist between invocations: tensors as\n"
+     "session names, Python values (numbers, strings, lists, ...) in the\n"
+     "session too.\n"
+     "  tensorctl eval 'x = torch.arange(4.0, requires_grad=True)'\n"
+     "  tensorctl eval '(x * x).sum().backward()' 'x.grad'\n"},
+    {"repl",
+     "Usage: tensorctl repl [--session=ID]\n\n"
+     "An interactive prompt (>>> and ... for blocks) with line editing and\n"
+     "history (~/.tensorctl_history). Echoes expression values; an error is\n"
+     "reported and the session goes on. Ctrl-D leaves; the session is\n"
+     "closed unless it came from --session.\n"},
+    {"put",
+     "Usage: tensorctl put NAME FILE.npy --session=ID [--requires_grad]\n\n"
+     "Uploads a NumPy .npy file (bool, int32, int64, float32, float64,\n"
+     "complex64; any size, streamed in 1 MiB chunks) as tensor NAME. A\n"
+     "progress bar shows on a terminal for files of 8 MiB or more.\n"},
+    {"get",
+     "Usage: tensorctl get NAME --session=ID [-o FILE.npy] [--output=json]\n\n"
+     "Prints tensor NAME as PyTorch prints it; with -o writes it as a .npy\n"
+     "file (streamed, with a progress bar on a terminal); with\n"
+     "--output=json prints {\"name\", \"dtype\", \"shape\", \"data\"}.\n"},
+    {"graph",
+     "Usage: tensorctl graph NAME --session=ID [-o FILE.png|.svg|.pdf]\n\n"
+     "The autograd graph behind tensor NAME as Graphviz DOT, or rendered to\n"
+     "a file by Graphviz's `dot` (apt-get install graphviz).\n"},
+};
+
+const char* HelpFor(const std::string& cmd) {
+  for (const CommandHelp& h : kCommandHelp) {
+    if (cmd == h.name) return h.text;
+  }
+  return nullptr;
+}
 
 std::string FlagOrEnv(const std::string& flag, const char* env,
                       const std::string& fallback = "") {
@@ -370,7 +439,8 @@ int Get(Client& client, const std::vector<std::string>& args, bool json) {
   if (out.empty() && !json) {
     // The tensor as PyTorch prints it (with its grad_fn/requires_grad).
     tensord::script::Interpreter interp(
-        &*session, {.echo = false, .session_names = true, .out = {}});
+        &*session,
+        {.echo = false, .session_names = true, .out = {}, .json = false});
     absl::Status st = interp.Init();
     if (st.ok()) st = interp.Run("print(" + args[0] + ")\n");
     interp.Finish().IgnoreError();
@@ -443,8 +513,9 @@ int Run(Client& client, const std::vector<std::string>& args) {
   auto session = ScriptSession(client, &attached);
   if (!session.ok()) return Fail(session.status());
   if (attached) session->Keep();
-  Interpreter interp(&*session,
-                     {.echo = false, .session_names = attached, .out = {}});
+  Interpreter interp(
+      &*session,
+      {.echo = false, .session_names = attached, .out = {}, .json = false});
   absl::Status st = interp.Init();
   if (!st.ok()) return Fail(st);
   st = interp.Run(source.str());
@@ -452,7 +523,7 @@ int Run(Client& client, const std::vector<std::string>& args) {
   return st.ok() ? 0 : ScriptError(st);
 }
 
-int Eval(Client& client, const std::vector<std::string>& args) {
+int Eval(Client& client, const std::vector<std::string>& args, bool json) {
   const std::string id =
       FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
   if (args.empty() || id.empty()) {
@@ -463,8 +534,9 @@ int Eval(Client& client, const std::vector<std::string>& args) {
   auto session = client.Attach(id);
   if (!session.ok()) return Fail(session.status());
   session->Keep();
-  Interpreter interp(&*session,
-                     {.echo = true, .session_names = true, .out = {}});
+  Interpreter interp(
+      &*session,
+      {.echo = true, .session_names = true, .out = {}, .json = json});
   absl::Status st = interp.Init();
   if (!st.ok()) return Fail(st);
   st = interp.Run(absl::StrJoin(args, "\n") + "\n");
@@ -507,8 +579,9 @@ int Repl(Client& client) {
   auto session = ScriptSession(client, &attached);
   if (!session.ok()) return Fail(session.status());
   if (attached) session->Keep();
-  Interpreter interp(&*session,
-                     {.echo = true, .session_names = attached, .out = {}});
+  Interpreter interp(
+      &*session,
+      {.echo = true, .session_names = attached, .out = {}, .json = false});
   absl::Status st = interp.Init();
   if (!st.ok()) return Fail(st);
   const bool tty = isatty(STDIN_FILENO);
@@ -557,9 +630,28 @@ int Repl(Client& client) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // COMMAND --help: that command's help (absl's --help is the general one).
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a != "--help" && a != "-h" && a != "-help") continue;
+    for (int j = 1; j < argc; ++j) {
+      if (argv[j][0] == '-') continue;
+      if (const char* h = HelpFor(argv[j])) {
+        std::cout << h;
+        return 0;
+      }
+      break;
+    }
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty() || args[0] == "help") {
+    if (args.size() == 2) {
+      if (const char* h = HelpFor(args[1])) {
+        std::cout << h;
+        return 0;
+      }
+    }
     std::cout << kUsage << "\n";
     return args.empty() ? 2 : 0;
   }
@@ -592,7 +684,7 @@ int main(int argc, char** argv) {
   if (cmd == "put") return Put(**client, rest);
   if (cmd == "get") return Get(**client, rest, json);
   if (cmd == "run") return Run(**client, rest);
-  if (cmd == "eval") return Eval(**client, rest);
+  if (cmd == "eval") return Eval(**client, rest, json);
   if (cmd == "repl") return Repl(**client);
   std::cerr << "unknown command '" << cmd << "'\n\n" << kUsage << "\n";
   return 2;

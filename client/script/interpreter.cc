@@ -267,17 +267,123 @@ absl::Status Interpreter::Init() {
   auto ops = session_->client()->ListOps();
   if (!ops.ok()) return ops.status();
   for (const v1::OpSchema& s : ops->ops()) ops_[s.name()] = s;
+  if (options_.session_names) return LoadPythonValues();
   return absl::OkStatus();
 }
 
+absl::Status Interpreter::LoadPythonValues() {
+  v1::FetchTensorRequest req;
+  req.set_session_id(session_->id());
+  req.mutable_tensor()->set_name(kPythonValuesName);
+  v1::FetchTensorResponse resp;
+  absl::Status st = client::FromGrpc(session_->client()->stub()->FetchTensor(
+      session_->client()->Context(session_->id()).get(), req, &resp));
+  if (st.code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+  if (!st.ok()) return st;
+  const v1::TensorData& d = resp.data();
+  if (d.dtype() != v1::DTYPE_INT32 || d.shape_size() != 1) {
+    return absl::OkStatus();  // not ours: leave it alone
+  }
+  std::string source;
+  for (int64_t k = 0; k < d.shape(0); ++k) {
+    source.push_back(static_cast<char>(Load<int32_t>(d.data(), k)));
+  }
+  // Only literals and imports, written by SavePythonValues: no round trips.
+  absl::Status run = Run(source);
+  if (!run.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "the session's saved Python values do not load: ", run.message()));
+  }
+  loaded_values_ = source;
+  return absl::OkStatus();
+}
+
+namespace {
+// Whether v can be written back as a literal (no tensors, no functions).
+bool IsLiteral(const Value& v) {
+  switch (v.kind) {
+    case Kind::kNone:
+    case Kind::kBool:
+    case Kind::kInt:
+    case Kind::kFloat:
+    case Kind::kComplex:
+    case Kind::kStr:
+    case Kind::kDType:
+    case Kind::kRange:
+    case Kind::kEllipsis:
+      return true;
+    case Kind::kList:
+    case Kind::kTuple:
+    case Kind::kSize:
+    case Kind::kSlice:
+      for (const Value& x : *v.items) {
+        if (!IsLiteral(x)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+std::string Interpreter::PythonValuesSource() {
+  std::string source;
+  for (const auto& [name, v] : globals_) {
+    if (v.kind == Kind::kModule) {
+      if (name == "torch" && v.s == "torch") continue;
+      absl::StrAppend(&source, "import ", v.s, " as ", name, "\n");
+    } else if (IsLiteral(v)) {
+      std::string repr = Repr(v);
+      // inf and nan have no literal; float() reads them back.
+      if (v.kind == Kind::kFloat && !std::isfinite(v.f)) {
+        repr = "float('" + repr + "')";
+      }
+      if (v.kind == Kind::kFloat || v.kind == Kind::kList ||
+          v.kind == Kind::kTuple) {
+        if (absl::StrContains(repr, "inf") || absl::StrContains(repr, "nan")) {
+          if (v.kind != Kind::kFloat) continue;  // rare: not kept
+        }
+      }
+      absl::StrAppend(&source, name, " = ", repr, "\n");
+    }
+  }
+  return source;
+}
+
+absl::Status Interpreter::SavePythonValues() {
+  const std::string source = PythonValuesSource();
+  if (source == loaded_values_) return absl::OkStatus();
+  ++round_trips_;
+  if (source.empty()) {
+    v1::ReleaseTensorRequest req;
+    req.set_session_id(session_->id());
+    req.add_tensors()->set_name(kPythonValuesName);
+    v1::ReleaseTensorResponse resp;
+    return client::FromGrpc(session_->client()->stub()->ReleaseTensor(
+        session_->client()->Context(session_->id()).get(), req, &resp));
+  }
+  v1::TensorData d;
+  d.set_dtype(v1::DTYPE_INT32);
+  d.add_shape(static_cast<int64_t>(source.size()));
+  std::string bytes;
+  for (unsigned char c : source) {
+    const int32_t x = c;
+    bytes.append(reinterpret_cast<const char*>(&x), sizeof(x));
+  }
+  d.set_data(std::move(bytes));
+  absl::Status st = session_->FromData(d, false, kPythonValuesName).status();
+  if (st.ok()) loaded_values_ = source;
+  return st;
+}
+
 absl::Status Interpreter::Finish() {
+  absl::Status saved = absl::OkStatus();
+  if (options_.session_names) saved = SavePythonValues();
   globals_.clear();
   request_.Clear();
   pending_.clear();
   probes_.clear();
-  if (released_handles_->empty() && released_names_.empty()) {
-    return absl::OkStatus();
-  }
+  if (released_handles_->empty() && released_names_.empty()) return saved;
   v1::ReleaseTensorRequest req;
   req.set_session_id(session_->id());
   for (const std::string& h : *released_handles_) {
@@ -285,8 +391,10 @@ absl::Status Interpreter::Finish() {
   }
   released_handles_->clear();
   v1::ReleaseTensorResponse resp;
-  return client::FromGrpc(session_->client()->stub()->ReleaseTensor(
-      session_->client()->Context(session_->id()).get(), req, &resp));
+  absl::Status released =
+      client::FromGrpc(session_->client()->stub()->ReleaseTensor(
+          session_->client()->Context(session_->id()).get(), req, &resp));
+  return saved.ok() ? released : saved;
 }
 
 absl::Status Interpreter::Run(absl::string_view source, int first_line) {
@@ -351,7 +459,9 @@ absl::Status Interpreter::Exec(const Stmt& stmt) {
         TRY(PrepareForPrint(&v));
         TRY(Flush());
         TRY_ASSIGN(v, Force(std::move(v)));
-        if (!v.is_none()) options_.out(Repr(v) + "\n");
+        if (!v.is_none()) {
+          options_.out((options_.json ? Json(v) : Repr(v)) + "\n");
+        }
         return absl::OkStatus();
       }
       TRY(Flush());
@@ -2641,6 +2751,83 @@ absl::StatusOr<bool> Interpreter::Truth(const Value& given) {
 }
 
 // ================================================================ printing
+
+namespace {
+std::string JsonQuote(absl::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+std::string JsonNumber(double f) {
+  if (!std::isfinite(f)) return JsonQuote(PyFloatRepr(f));
+  return PyFloatRepr(f);
+}
+}  // namespace
+
+std::string Interpreter::Json(const Value& v) {
+  switch (v.kind) {
+    case Kind::kNone:
+      return "null";
+    case Kind::kBool:
+      return v.b ? "true" : "false";
+    case Kind::kInt:
+      return absl::StrCat(v.i);
+    case Kind::kFloat:
+      return JsonNumber(v.f);
+    case Kind::kComplex:
+      return absl::StrCat("[", JsonNumber(v.c.real()), ", ",
+                          JsonNumber(v.c.imag()), "]");
+    case Kind::kStr:
+      return JsonQuote(v.s);
+    case Kind::kList:
+    case Kind::kTuple:
+    case Kind::kSize: {
+      std::vector<std::string> parts;
+      for (const Value& x : *v.items) parts.push_back(Json(x));
+      return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+    }
+    case Kind::kNamedTuple: {
+      std::vector<std::string> parts;
+      for (size_t k = 0; k < v.items->size(); ++k) {
+        parts.push_back(
+            absl::StrCat(JsonQuote(v.fields[k]), ": ", Json((*v.items)[k])));
+      }
+      return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
+    }
+    case Kind::kTensor: {
+      const TensorPtr& t = v.tensor;
+      if (!t->defined()) return "null";
+      if (!t->value) return JsonQuote("<not fetched>");
+      int64_t k = 0;
+      const std::string dtype = DTypeRepr(t->info.dtype()).substr(6);
+      std::vector<std::string> shape;
+      for (int64_t s : t->info.shape()) shape.push_back(absl::StrCat(s));
+      return absl::StrCat(
+          "{\"dtype\": ", JsonQuote(dtype), ", \"shape\": [",
+          absl::StrJoin(shape, ", "),
+          "], \"data\": ", Json(ToList(*t->value, 0, &k)),
+          ", \"requires_grad\": ", t->info.requires_grad() ? "true" : "false",
+          ", \"grad_fn\": ",
+          t->info.grad_fn().empty() ? "null" : JsonQuote(t->info.grad_fn()),
+          "}");
+    }
+    default:
+      return JsonQuote(Repr(v));
+  }
+}
 
 std::string Interpreter::Str(const Value& v) {
   if (v.kind == Kind::kStr) return v.s;

@@ -48,11 +48,20 @@ struct InterpreterOptions {
   // REPL does (tensorctl repl and eval).
   bool echo = false;
   // Names the script has not assigned may be tensors the session already
-  // holds by name (tensorctl eval, or run/repl with --session).
+  // holds by name (tensorctl eval, or run/repl with --session). Python
+  // values (numbers, strings, lists of them, ...) then persist in the
+  // session too: Init reads them and Finish stores them, in the hidden
+  // session tensor kPythonValuesName.
   bool session_names = false;
   // Where print() and echoes go; stdout when unset.
   std::function<void(absl::string_view)> out;
+  // Echo values as JSON (tensorctl --output=json): one value per line.
+  bool json = false;
 };
+
+// The session name under which a session's Python values are kept between
+// tensorctl invocations: UTF-8 source of assignments, one byte per int32.
+inline constexpr char kPythonValuesName[] = "__tensorctl_vars__";
 
 class Interpreter {
  public:
@@ -78,6 +87,8 @@ class Interpreter {
   // Python's str() and repr() of a value whose tensors have been fetched.
   std::string Str(const Value& v);
   std::string Repr(const Value& v);
+  // The value as JSON (tensors: dtype, shape, nested data, flags).
+  std::string Json(const Value& v);
 
  private:
   enum class Flow { kNormal, kBreak, kContinue };
@@ -144,6 +155,10 @@ class Interpreter {
   absl::StatusOr<TensorPtr> Known(const TensorPtr& t);  // info known
 
   absl::Status ServerError(const absl::Status& s) const;
+  absl::Status LoadPythonValues();
+  absl::Status SavePythonValues();
+  // The source that recreates the script's Python values ("" if none).
+  std::string PythonValuesSource();
 
   client::Session* session_;
   InterpreterOptions options_;
@@ -165,6 +180,7 @@ class Interpreter {
   int epoch_ = 0;  // round trips that may have changed tensors
   int line_ = 0;   // of the statement running
   int first_line_ = 1;
+  std::string loaded_values_;  // what LoadPythonValues found
   Flow flow_ = Flow::kNormal;
   const Program* program_ = nullptr;
 };

@@ -34,13 +34,17 @@ class InterpreterTest : public ::testing::Test {
   }
 
   std::unique_ptr<Interpreter> MakeInterpreter(bool session_names,
-                                               bool echo = false) {
+                                               bool echo = false,
+                                               bool json = false) {
     auto i = std::make_unique<Interpreter>(
         session_.get(), InterpreterOptions{.echo = echo,
                                            .session_names = session_names,
-                                           .out = [this](absl::string_view s) {
-                                             out_.append(s.data(), s.size());
-                                           }});
+                                           .out =
+                                               [this](absl::string_view s) {
+                                                 out_.append(s.data(),
+                                                             s.size());
+                                               },
+                                           .json = json});
     absl::Status st = i->Init();
     EXPECT_TRUE(st.ok()) << st;
     return i;
@@ -176,6 +180,52 @@ TEST_F(InterpreterTest, EvalSeesEarlierVariablesThroughSessionNames) {
   out_.clear();
   ASSERT_TRUE(fourth->Run("w\n").ok());
   EXPECT_EQ(out_, "tensor([10., 20.])\n");
+}
+
+TEST_F(InterpreterTest, PythonValuesPersistInTheSession) {
+  auto first = MakeInterpreter(/*session_names=*/true);
+  ASSERT_TRUE(first
+                  ->Run("import torch as T\n"
+                        "n = 3\nlr = 0.1\nname = 'it''s'\n"
+                        "L = [1, 2.5, None, (True, 'x')]\n"
+                        "dt = T.float64\nsz = T.Size([2, 3])\n"
+                        "big = float('inf')\nw = T.ones(2)\n"
+                        "gone = 5\n")
+                  .ok());
+  ASSERT_TRUE(first->Finish().ok());
+  auto second = MakeInterpreter(true);
+  ASSERT_TRUE(second
+                  ->Run("print(n + 1, lr, name, L, dt, sz, big, w * n)\n"
+                        "gone = T.zeros(1)\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "4 0.1 its [1, 2.5, None, (True, 'x')] torch.float64 "
+            "torch.Size([2, 3]) inf tensor([3., 3.])\n");
+  ASSERT_TRUE(second->Finish().ok());
+  // `gone` is a tensor now: the saved Python values no longer carry it.
+  auto third = MakeInterpreter(true);
+  out_.clear();
+  ASSERT_TRUE(third->Run("print(gone)\n").ok());
+  EXPECT_EQ(out_, "tensor([0.])\n");
+}
+
+TEST_F(InterpreterTest, JsonEcho) {
+  auto j = MakeInterpreter(/*session_names=*/false, /*echo=*/true,
+                           /*json=*/true);
+  ASSERT_TRUE(j->Run("x = torch.tensor([[1.5, 2.0]], requires_grad=True)\n"
+                     "x * 2\n(1, 'a', None, 2.5)\nx.shape\n"
+                     "torch.linalg.eigh(torch.eye(2))\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "{\"dtype\": \"float32\", \"shape\": [1, 2], \"data\": [[3.0, "
+            "4.0]], \"requires_grad\": true, \"grad_fn\": \"MulBackward0\"}\n"
+            "[1, \"a\", null, 2.5]\n"
+            "[1, 2]\n"
+            "{\"eigenvalues\": {\"dtype\": \"float32\", \"shape\": [2], "
+            "\"data\": [1.0, 1.0], \"requires_grad\": false, \"grad_fn\": "
+            "null}, \"eigenvectors\": {\"dtype\": \"float32\", \"shape\": "
+            "[2, 2], \"data\": [[1.0, 0.0], [0.0, 1.0]], \"requires_grad\": "
+            "false, \"grad_fn\": null}}\n");
 }
 
 TEST_F(InterpreterTest, NoGradBlocksAndControlFlow) {

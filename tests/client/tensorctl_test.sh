@@ -55,6 +55,13 @@ check eval-env-session 0 "tensor(28., grad_fn=<MulBackward0>)" -- \
 check eval-error 1 "error: line 1: NameError: name 'nope' is not defined" -- \
   "$TENSORCTL" eval --session="$sid" 'nope * 2'
 check eval-needs-session 2 "usage" -- "$TENSORCTL" eval 'x'
+check eval-python-value 0 "" -- "$TENSORCTL" eval --session="$sid" 'n = 3' 'scale = [0.5, 2]'
+check eval-python-value-later 0 "tensor([ 0.,  6., 12., 18.])" -- "$TENSORCTL" eval --session="$sid" 'x.detach() * n * scale[1]'
+check eval-json 0 '{"dtype": "float32", "shape": [4], "data": [0.0, 4.0, 8.0, 12.0], "requires_grad": false, "grad_fn": null}' -- \
+  "$TENSORCTL" --output=json eval --session="$sid" 'x.grad'
+check help-run 0 "Usage: tensorctl run FILE|-" -- "$TENSORCTL" run --help
+check help-eval 0 "Usage: tensorctl eval STMT" -- "$TENSORCTL" help eval
+check help-general 0 "Commands:" -- "$TENSORCTL" help
 check graph-dot 0 "MulBackward0" -- "$TENSORCTL" graph y --session="$sid"
 if command -v dot >/dev/null 2>&1; then
   check graph-png 0 "" -- "$TENSORCTL" graph y --session="$sid" -o "$tmp/g.png"
