@@ -400,5 +400,12 @@ TensorOr Dot(const TensorOr& a, const TensorOr& b) {
 TensorOr Eq(const TensorOr& a, const TensorOr& b) { return Binary("eq", a, b); }
 TensorOr Lt(const TensorOr& a, const TensorOr& b) { return Binary("lt", a, b); }
 TensorOr Gt(const TensorOr& a, const TensorOr& b) { return Binary("gt", a, b); }
+TensorOr Ne(const TensorOr& a, const TensorOr& b) { return Binary("ne", a, b); }
+TensorOr Le(const TensorOr& a, const TensorOr& b) { return Binary("le", a, b); }
+TensorOr Ge(const TensorOr& a, const TensorOr& b) { return Binary("ge", a, b); }
+TensorOr operator<(const TensorOr& a, const TensorOr& b) { return Lt(a, b); }
+TensorOr operator>(const TensorOr& a, const TensorOr& b) { return Gt(a, b); }
+TensorOr operator<=(const TensorOr& a, const TensorOr& b) { return Le(a, b); }
+TensorOr operator>=(const TensorOr& a, const TensorOr& b) { return Ge(a, b); }
 
 }  // namespace tensord::client

@@ -216,6 +216,15 @@ TensorOr Dot(const TensorOr& a, const TensorOr& b);
 TensorOr Eq(const TensorOr& a, const TensorOr& b);
 TensorOr Lt(const TensorOr& a, const TensorOr& b);
 TensorOr Gt(const TensorOr& a, const TensorOr& b);
+TensorOr Ne(const TensorOr& a, const TensorOr& b);
+TensorOr Le(const TensorOr& a, const TensorOr& b);
+TensorOr Ge(const TensorOr& a, const TensorOr& b);
+// Elementwise comparisons as operators (bool tensors, as torch's). == and !=
+// stay functions (Eq, Ne): in C++ they are expected to answer yes or no.
+TensorOr operator<(const TensorOr& a, const TensorOr& b);
+TensorOr operator>(const TensorOr& a, const TensorOr& b);
+TensorOr operator<=(const TensorOr& a, const TensorOr& b);
+TensorOr operator>=(const TensorOr& a, const TensorOr& b);
 
 // ---- implementation of the templates ----
 

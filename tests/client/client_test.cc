@@ -24,6 +24,24 @@ class ClientTest : public ::testing::Test {
   std::unique_ptr<Client> client_;
 };
 
+TEST_F(ClientTest, ComparisonOperators) {
+  auto s = client_->NewSession();
+  ASSERT_TRUE(s.ok()) << s.status();
+  TensorOr a = s->FromVector<float>({1, 2, 3}, {3});
+  TensorOr b = s->FromVector<float>({3, 2, 1}, {3});
+  using B = std::vector<bool>;
+  EXPECT_EQ(*(a < b)->ToVector<bool>(), (B{true, false, false}));
+  EXPECT_EQ(*(a <= b)->ToVector<bool>(), (B{true, true, false}));
+  EXPECT_EQ(*(a > b)->ToVector<bool>(), (B{false, false, true}));
+  EXPECT_EQ(*(a >= b)->ToVector<bool>(), (B{false, true, true}));
+  EXPECT_EQ(*Eq(a, b)->ToVector<bool>(), (B{false, true, false}));
+  EXPECT_EQ(*Ne(a, b)->ToVector<bool>(), (B{true, false, true}));
+  EXPECT_EQ((a < b)->dtype(), v1::DTYPE_BOOL);
+  // Errors propagate through them like through arithmetic.
+  TensorOr bad = s->FromVector<float>({1, 2}, {2});
+  EXPECT_EQ((a < bad).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ClientTest, SeedWalkthroughAutograd) {
   auto s = client_->NewSession();
   ASSERT_TRUE(s.ok()) << s.status();
