@@ -137,7 +137,7 @@ Edge GradientEdge(const Tensor& t) {
   if (!impl->requires_grad) return {};
   std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    acc = MakeNode<AccumulateGrad>(t.impl_ptr());
     acc->output_shapes = {t.sizes()};
     acc->output_dtypes = {t.dtype()};
     impl->grad_accumulator = acc;
@@ -160,8 +160,8 @@ std::shared_ptr<Node> RecordOp(const std::string& name,
   std::vector<Edge> edges;
   edges.reserve(inputs.size());
   for (const Tensor* t : inputs) edges.push_back(GradientEdge(*t));
-  auto node = std::make_shared<Node>(name, std::move(edges),
-                                     static_cast<int>(outputs.size()));
+  auto node =
+      MakeNode<Node>(name, std::move(edges), static_cast<int>(outputs.size()));
   int nr = 0;
   for (Tensor* out : outputs) {
     node->output_shapes.push_back(out->sizes());

@@ -143,6 +143,49 @@ bool AnyRequiresGrad(const std::vector<const Tensor*>& inputs);
 // Creates a node named `name` whose next edges are the inputs' gradient
 // edges, and makes it the grad_fn of `outputs`. Returns null (and records
 // nothing) if no input requires grad or grad mode is off.
+// Graph nodes are charged to the thread's MemoryAccount (see ChargeTo) like
+// tensor storage, so a session's memory limit also bounds the size of its
+// autograd graphs: the node's allocation plus kNodeOverheadBytes for what it
+// holds on the heap (edges, shapes, its backward function). Released to the
+// same account when the node dies, on whatever thread.
+inline constexpr int64_t kNodeOverheadBytes = 256;
+
+template <typename T>
+struct AccountedAllocator {
+  using value_type = T;
+  AccountedAllocator() : account(CurrentAccount()) {}
+  template <typename U>
+  AccountedAllocator(const AccountedAllocator<U>& other)  // NOLINT
+      : account(other.account) {}
+  T* allocate(size_t n) {
+    const int64_t bytes = static_cast<int64_t>(n * sizeof(T));
+    ChargeGraphBytes(account.get(), bytes + kNodeOverheadBytes);
+    try {
+      return std::allocator<T>().allocate(n);
+    } catch (...) {
+      ChargeGraphBytes(account.get(), -(bytes + kNodeOverheadBytes));
+      throw;
+    }
+  }
+  void deallocate(T* p, size_t n) {
+    std::allocator<T>().deallocate(p, n);
+    ChargeGraphBytes(account.get(),
+                     -static_cast<int64_t>(n * sizeof(T)) - kNodeOverheadBytes);
+  }
+  template <typename U>
+  bool operator==(const AccountedAllocator<U>& o) const {
+    return account == o.account;
+  }
+  std::shared_ptr<MemoryAccount> account;
+};
+
+// std::make_shared for graph nodes, charged as above.
+template <typename T, typename... Args>
+std::shared_ptr<T> MakeNode(Args&&... args) {
+  return std::allocate_shared<T>(AccountedAllocator<T>(),
+                                 std::forward<Args>(args)...);
+}
+
 std::shared_ptr<Node> RecordOp(const std::string& name,
                                const std::vector<const Tensor*>& inputs,
                                const std::vector<Tensor*>& outputs);

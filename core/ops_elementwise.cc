@@ -1044,7 +1044,7 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   const int64_t offset = self.storage_offset() - base.storage_offset();
   // CopySlices: outside the view the gradient flows to the base's old
   // history, inside it to the in-place op's result.
-  auto copy_slices = std::make_shared<Node>(
+  auto copy_slices = MakeNode<Node>(
       "CopySlices",
       std::vector<Edge>{GradientEdge(base), GradientEdge(result)});
   copy_slices->output_shapes = {base.sizes()};
@@ -1062,8 +1062,8 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   base_impl->grad_fn = copy_slices;
   base_impl->output_nr = 0;
   // self now reads its values out of the new base.
-  auto as_strided = std::make_shared<Node>(
-      "AsStridedBackward0", std::vector<Edge>{Edge{copy_slices, 0}});
+  auto as_strided = MakeNode<Node>("AsStridedBackward0",
+                                   std::vector<Edge>{Edge{copy_slices, 0}});
   as_strided->output_shapes = {sizes};
   as_strided->output_dtypes = {self.dtype()};
   as_strided->set_backward(

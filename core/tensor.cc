@@ -98,17 +98,33 @@ ChargeTo::ChargeTo(std::shared_ptr<MemoryAccount> account)
 
 ChargeTo::~ChargeTo() { t_account = std::move(previous_); }
 
+std::shared_ptr<MemoryAccount> CurrentAccount() { return t_account; }
+
+namespace {
+// Adds n to one of the account's counters, refusing (and undoing) a growth
+// past the limit of both together.
+void Charge(MemoryAccount* account, std::atomic<int64_t>& counter,
+            const std::atomic<int64_t>& other, int64_t n) {
+  if (account == nullptr) return;
+  const int64_t after = counter.fetch_add(n) + n + other.load();
+  if (n > 0 && after > account->limit) {
+    counter.fetch_sub(n);
+    throw MemoryLimitError(
+        absl::StrCat("session memory limit exceeded: ", after,
+                     " bytes needed, limit ", account->limit));
+  }
+}
+}  // namespace
+
+void ChargeGraphBytes(MemoryAccount* account, int64_t n) {
+  if (account == nullptr) return;
+  Charge(account, account->graph_bytes, account->bytes, n);
+}
+
 Storage::Storage(size_t nbytes) : data_(nullptr), nbytes_(nbytes) {
   const int64_t n = static_cast<int64_t>(nbytes);
-  if (t_account) {
-    const int64_t after = t_account->bytes.fetch_add(n) + n;
-    if (after > t_account->limit) {
-      t_account->bytes.fetch_sub(n);
-      throw MemoryLimitError(
-          absl::StrCat("session memory limit exceeded: ", after,
-                       " bytes needed, limit ", t_account->limit));
-    }
-  }
+  if (t_account)
+    Charge(t_account.get(), t_account->bytes, t_account->graph_bytes, n);
   try {
     data_ = Allocator().Allocate(nbytes);
   } catch (...) {

@@ -41,9 +41,18 @@ class Node;  // autograd.h
 // holds them then. An allocation that would take the account past its
 // limit fails with MemoryLimitError.
 struct MemoryAccount {
-  std::atomic<int64_t> bytes{0};
+  std::atomic<int64_t> bytes{0};        // tensor storage
+  std::atomic<int64_t> graph_bytes{0};  // autograd graph nodes
+  // Applies to bytes + graph_bytes.
   int64_t limit = std::numeric_limits<int64_t>::max();
+  int64_t total() const { return bytes.load() + graph_bytes.load(); }
 };
+
+// The calling thread's current account (null outside ChargeTo).
+std::shared_ptr<MemoryAccount> CurrentAccount();
+// Adds n bytes of graph nodes to `account` (may be null: nothing to do);
+// throws MemoryLimitError, changing nothing, if that passes its limit.
+void ChargeGraphBytes(MemoryAccount* account, int64_t n);
 
 // Thrown by allocations over an account's limit or beyond what the system
 // can give. Op entry points (RunOp, the server) turn it into

@@ -80,7 +80,7 @@ int64_t Session::Bytes() {
 absl::Status Session::CheckLimitsLocked(int64_t extra_bytes,
                                         int64_t extra_tensors) const {
   const int64_t limit = account_->limit;
-  const int64_t bytes = BytesLocked() + extra_bytes;
+  const int64_t bytes = account_->total() + extra_bytes;
   if (bytes > limit) {
     return absl::ResourceExhaustedError(
         absl::StrCat("session memory limit exceeded: ", bytes,
@@ -520,6 +520,7 @@ void Session::Describe(v1::Session* out) {
   out->set_tensor_count(static_cast<int64_t>(handles_.size()));
   out->set_name_count(static_cast<int64_t>(names_.size()));
   out->set_bytes(BytesLocked());
+  out->set_graph_bytes(account_->graph_bytes.load());
   out->set_created_unix_ms(created_ms_);
   out->set_last_used_unix_ms(last_used_ms_.load());
   out->set_replica_id(replica_id_);

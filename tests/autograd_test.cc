@@ -294,3 +294,48 @@ TEST(MemoryTest, CreateOpBackwardDropLeavesMemoryFlat) {
 
 }  // namespace
 }  // namespace tensord
+
+namespace tensord {
+namespace {
+
+// Graph nodes are charged to the current MemoryAccount (so a session's
+// memory limit bounds its graphs) and given back when they die.
+TEST(GraphAccountingTest, NodesAreChargedAndReleased) {
+  auto account = std::make_shared<MemoryAccount>();
+  {
+    ChargeTo charge(account);
+    Tensor x = *Ones({3}, DType::kFloat32);
+    ASSERT_TRUE(x.set_requires_grad(true).ok());
+    Tensor y = x;
+    for (int i = 0; i < 100; ++i) y = *Neg(y);
+    // 100 NegBackward0 nodes and x's AccumulateGrad.
+    EXPECT_GE(account->graph_bytes.load(), 101 * kNodeOverheadBytes);
+    y = Tensor();
+  }
+  EXPECT_EQ(account->graph_bytes.load(), 0);
+  EXPECT_EQ(account->bytes.load(), 0);
+}
+
+TEST(GraphAccountingTest, AGraphOverTheLimitIsRefused) {
+  auto account = std::make_shared<MemoryAccount>();
+  account->limit = 64 * 1024;
+  ChargeTo charge(account);
+  Tensor x = *Ones({1}, DType::kFloat32);
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  Tensor y = x;
+  bool refused = false;
+  for (int i = 0; i < 10000 && !refused; ++i) {
+    try {
+      y = *Neg(y);
+    } catch (const MemoryLimitError& e) {
+      refused = true;
+      EXPECT_NE(std::string(e.what()).find("session memory limit exceeded"),
+                std::string::npos);
+    }
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_LE(account->total(), account->limit);
+}
+
+}  // namespace
+}  // namespace tensord

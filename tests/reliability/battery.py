@@ -45,6 +45,9 @@ def main():
         other_handle = h.execute(client, other,
                                  [h.node("alias", [h.name_ref("b")],
                                          keep=True)])[0].results[0].outputs[0].handle
+        # A session whose memory limit (1 MiB) bounds its graphs too.
+        small = client.new_session(memory_limit_bytes=1 << 20)
+        h.create(client, small, h.f32([1.0], [1]), "v", requires_grad=True)
         closed = client.new_session()
         client.call("CloseSession", pb.CloseSessionRequest(session_id=closed))
 
@@ -115,6 +118,11 @@ def main():
                                 b"\0" * (65 << 20))),
             ("100,000-node Execute (at the limit, temporaries only)", C.OK,
              lambda: exec_raw(neg_chain)),
+            ("a graph over the session's memory limit", C.RESOURCE_EXHAUSTED,
+             lambda: exec_raw([h.node("neg", [h.name_ref("v")])] + [
+                 h.node("neg", [h.out_ref(i)]) for i in range(9999)] + [
+                 h.node("alias", [h.out_ref(9999)], bind=["deep"])],
+                 session=small)),
         ]
         held = 0
         for name, want, fn in cases:
