@@ -157,6 +157,11 @@ absl::StatusOr<Generator*> Gen(OpContext& c) {
   if (c.generator == nullptr) {
     return absl::FailedPreconditionError("no random generator in this context");
   }
+  if (c.before_generator_use) {
+    auto hook = std::move(c.before_generator_use);
+    c.before_generator_use = nullptr;
+    hook();
+  }
   return c.generator;
 }
 

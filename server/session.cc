@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -313,7 +314,9 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
                      " nodes; the limit is ", limits_.max_execute_nodes));
   }
   absl::MutexLock lock(&mu_);
-  const Generator generator_backup = generator_;
+  // The generator (2.5 KB of state) is backed up only when an op is about
+  // to draw from or reseed it (OpContext::before_generator_use).
+  std::optional<Generator> generator_backup;
   const int64_t next_handle_backup = next_handle_;
   ExecState st;
   v1::ExecuteResponse out;
@@ -324,6 +327,7 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
       if (request.no_grad()) no_grad.emplace();
       OpContext ctx;
       ctx.generator = &generator_;
+      ctx.before_generator_use = [&] { generator_backup.emplace(generator_); };
       for (int i = 0; i < request.nodes_size(); ++i) {
         const v1::OpNode& node = request.nodes(i);
         auto fail = [&](const absl::Status& s) {
@@ -432,10 +436,28 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
       }
       // Limits are checked with what the request keeps: temporaries go first.
       st.outputs.clear();
-      std::map<std::string, Tensor> saved_names = names_;
+      // Undo log of the names this request changes (not a copy of them all:
+      // a session may hold many).
+      std::vector<std::pair<std::string, std::optional<Tensor>>> name_undo;
+      auto save_name = [&](const std::string& n) {
+        auto it = names_.find(n);
+        name_undo.emplace_back(n, it == names_.end()
+                                      ? std::nullopt
+                                      : std::optional<Tensor>(it->second));
+      };
+      for (const v1::TensorRef& r : request.release()) {
+        if (r.ref_case() == v1::TensorRef::kName) save_name(r.name());
+      }
+      for (const auto& [n, t] : st.staged_names) save_name(n);
       std::vector<std::pair<std::string, Tensor>> released_handles;
       auto undo = [&] {
-        names_ = std::move(saved_names);
+        for (auto it = name_undo.rbegin(); it != name_undo.rend(); ++it) {
+          if (it->second) {
+            names_[it->first] = *it->second;
+          } else {
+            names_.erase(it->first);
+          }
+        }
         for (auto& [h, t] : st.staged_handles) handles_.erase(h);
         for (auto& [h, t] : released_handles) handles_[h] = std::move(t);
       };
@@ -463,7 +485,7 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
     }
   }();
   if (!status.ok()) {
-    generator_ = generator_backup;
+    if (generator_backup) generator_ = *generator_backup;
     next_handle_ = next_handle_backup;
     return status;
   }
