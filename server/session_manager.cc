@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,12 @@ constexpr char kSnapshotSuffix[] = ".session";
 
 }  // namespace
 
+bool IsSessionId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 std::string TokenFingerprint(const std::string& token) {
   if (token.empty()) return "";
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -45,7 +52,8 @@ SessionManager::SessionManager(ServerOptions options)
     : options_(std::move(options)) {}
 
 absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
-    const v1::SessionOptions& requested, const std::string& owner) {
+    const v1::SessionOptions& requested, const std::string& owner,
+    const std::string& proposed_id) {
   if (requested.idle_ttl_seconds() < 0 || requested.memory_limit_bytes() < 0) {
     return absl::InvalidArgumentError(
         "idle_ttl_seconds and memory_limit_bytes must not be negative");
@@ -65,7 +73,11 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
         absl::StrCat("the server holds its maximum of ", options_.max_sessions,
                      " sessions; close one or try later"));
   }
-  std::string id = NewSessionId();
+  // A proposed id that is taken (a client reusing one, or a collision) is
+  // not an error: the caller gets a fresh id and reads it from the reply.
+  std::string id = IsSessionId(proposed_id) && !sessions_.count(proposed_id)
+                       ? proposed_id
+                       : NewSessionId();
   auto s = std::make_shared<Session>(id, owner, opts, options_.limits,
                                      options_.replica_id);
   sessions_[id] = s;
