@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -32,6 +33,23 @@ std::string NewSessionId() {
 constexpr char kSnapshotSuffix[] = ".session";
 
 }  // namespace
+
+// Several replicas may share one snapshot directory (one volume behind a
+// balancer): each names its files REPLICA.ID.session and writes, removes
+// and restores only its own, so a replica never deletes or adopts another's
+// sessions.
+std::string SessionManager::SnapshotFileName(const std::string& id) const {
+  return absl::StrCat(options_.replica_id, ".", id, kSnapshotSuffix);
+}
+
+bool SessionManager::IsOwnSnapshotFile(const std::string& name) const {
+  const std::string prefix = options_.replica_id + ".";
+  if (!absl::StartsWith(name, prefix) || !absl::EndsWith(name, kSnapshotSuffix))
+    return false;
+  const size_t id_len = name.size() - prefix.size() - strlen(kSnapshotSuffix);
+  // The exact id length keeps replica "a" off replica "a.b"'s files.
+  return id_len == 32 && IsSessionId(name.substr(prefix.size(), id_len));
+}
 
 bool IsSessionId(const std::string& id) {
   return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -168,7 +186,7 @@ absl::Status SessionManager::SaveSnapshots() {
     v1::SessionSnapshot snap;
     s->Snapshot(&snap);
     const fs::path final_path =
-        fs::path(options_.snapshot_dir) / (s->id() + kSnapshotSuffix);
+        fs::path(options_.snapshot_dir) / SnapshotFileName(s->id());
     const fs::path tmp_path = final_path.string() + ".tmp";
     {
       std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
@@ -192,7 +210,7 @@ absl::Status SessionManager::SaveSnapshots() {
   // Sessions closed since the last snapshot must not come back.
   for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (absl::EndsWith(name, kSnapshotSuffix) && !live.count(name)) {
+    if (IsOwnSnapshotFile(name) && !live.count(name)) {
       fs::remove(entry.path(), ec);
     }
   }
@@ -207,7 +225,7 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
   int loaded = 0;
   for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!absl::EndsWith(name, kSnapshotSuffix)) continue;
+    if (!IsOwnSnapshotFile(name)) continue;
     std::ifstream f(entry.path(), std::ios::binary);
     v1::SessionSnapshot snap;
     absl::StatusOr<std::unique_ptr<Session>> s =

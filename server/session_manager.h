@@ -68,12 +68,18 @@ class SessionManager {
 
   // Writes every session to options().snapshot_dir (one file each, written
   // to a temporary name and renamed, so a crash never leaves half a file)
-  // and removes files of closed sessions.
+  // and removes files of closed sessions. Files are named
+  // REPLICA_ID.SESSION_ID.session; files of other replica ids are left
+  // alone, so replicas may share the directory.
   absl::Status SaveSnapshots();
-  // Loads the sessions found in the snapshot directory; returns how many.
+  // Loads this replica's sessions found in the snapshot directory; returns
+  // how many.
   absl::StatusOr<int> LoadSnapshots();
 
  private:
+  std::string SnapshotFileName(const std::string& id) const;
+  bool IsOwnSnapshotFile(const std::string& name) const;
+
   const ServerOptions options_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_
