@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -71,6 +72,19 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
   return std::unique_ptr<Client>(new Client(std::move(options), channel));
 }
 
+std::string ProposeSessionId() {
+  // 128 bits from the kernel's CSPRNG, as 32 hex digits: ids stay
+  // unguessable when the client picks them.
+  std::random_device urandom("/dev/urandom");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t w = urandom();
+    for (int j = 0; j < 8; ++j, w >>= 4) id.push_back(kHex[w & 0xf]);
+  }
+  return id;
+}
+
 std::unique_ptr<grpc::ClientContext> Client::Context(
     const std::string& session_id) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -87,7 +101,18 @@ absl::StatusOr<Session> Client::NewSession(const v1::SessionOptions& options) {
   v1::CreateSessionRequest req;
   *req.mutable_options() = options;
   v1::Session resp;
-  absl::Status st = FromGrpc(stub_->CreateSession(Context().get(), req, &resp));
+  // Behind a balancer that hashes on x-tensord-session, a session must be
+  // created on the replica its id routes to; so we propose the id in that
+  // header and the server adopts it (it picks another only if the id is
+  // taken, and then later calls go where its reply's id routes). A replica
+  // that is down answers UNAVAILABLE through the balancer: a fresh id most
+  // likely routes to another, so we try a few.
+  absl::Status st;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    st = FromGrpc(
+        stub_->CreateSession(Context(ProposeSessionId()).get(), req, &resp));
+    if (st.code() != absl::StatusCode::kUnavailable) break;
+  }
   if (!st.ok()) return st;
   return Session(this, resp.id(), /*owned=*/true);
 }

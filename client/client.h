@@ -73,6 +73,10 @@ class Client {
   std::unique_ptr<v1::TensorService::Stub> stub_;
 };
 
+// A fresh session id for CreateSession's x-tensord-session header: 32 hex
+// digits (128 bits) from /dev/urandom. Thread-safe.
+std::string ProposeSessionId();
+
 // grpc::Status -> absl::Status, keeping code and message.
 absl::Status FromGrpc(const grpc::Status& s);
 

@@ -47,7 +47,9 @@ ABSL_FLAG(int64_t, shutdown_grace, 10,
           "seconds in-flight calls get to finish on SIGTERM/SIGINT");
 ABSL_FLAG(std::string, replica_id, "",
           "name of this replica, reported in GetSession and the "
-          "x-tensord-replica header (default: tensord-HOSTNAME)");
+          "x-tensord-replica header, and prefix of its snapshot files, so "
+          "replicas may share --snapshot_dir (default: tensord-HOSTNAME; "
+          "letters, digits, '.', '_', '-')");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -104,6 +106,14 @@ int main(int argc, char** argv) {
     char host[256] = {0};
     gethostname(host, sizeof(host) - 1);
     replica = absl::StrCat("tensord-", host);
+  }
+  // The id names snapshot files and goes into a response header.
+  if (replica.size() > 128 ||
+      replica.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+          std::string::npos) {
+    Log("--replica_id must be 1 to 128 of [A-Za-z0-9._-]");
+    return 2;
   }
   config.sessions.replica_id = replica;
 

@@ -107,7 +107,16 @@ grpc::Status TensorServiceImpl::CreateSession(
     grpc::ServerContext* ctx, const v1::CreateSessionRequest* req,
     v1::Session* resp) {
   RPC_ASSIGN_OR_RETURN(std::string owner, Caller(ctx));
-  RPC_ASSIGN_OR_RETURN(auto s, sessions_->Create(req->options(), owner));
+  // The client may propose the id in the session header, so that a balancer
+  // hashing on that header sends this call to the replica that later calls
+  // will reach (see SessionManager::Create).
+  std::string proposed;
+  const auto& md = ctx->client_metadata();
+  if (auto it = md.find("x-tensord-session"); it != md.end()) {
+    proposed.assign(it->second.data(), it->second.size());
+  }
+  RPC_ASSIGN_OR_RETURN(auto s,
+                       sessions_->Create(req->options(), owner, proposed));
   s->Describe(resp);
   return grpc::Status::OK;
 }

@@ -3,7 +3,9 @@
 #include <malloc.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -32,6 +34,29 @@ constexpr char kSnapshotSuffix[] = ".session";
 
 }  // namespace
 
+// Several replicas may share one snapshot directory (one volume behind a
+// balancer): each names its files REPLICA.ID.session and writes, removes
+// and restores only its own, so a replica never deletes or adopts another's
+// sessions.
+std::string SessionManager::SnapshotFileName(const std::string& id) const {
+  return absl::StrCat(options_.replica_id, ".", id, kSnapshotSuffix);
+}
+
+bool SessionManager::IsOwnSnapshotFile(const std::string& name) const {
+  const std::string prefix = options_.replica_id + ".";
+  if (!absl::StartsWith(name, prefix) || !absl::EndsWith(name, kSnapshotSuffix))
+    return false;
+  const size_t id_len = name.size() - prefix.size() - strlen(kSnapshotSuffix);
+  // The exact id length keeps replica "a" off replica "a.b"'s files.
+  return id_len == 32 && IsSessionId(name.substr(prefix.size(), id_len));
+}
+
+bool IsSessionId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 std::string TokenFingerprint(const std::string& token) {
   if (token.empty()) return "";
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -45,7 +70,8 @@ SessionManager::SessionManager(ServerOptions options)
     : options_(std::move(options)) {}
 
 absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
-    const v1::SessionOptions& requested, const std::string& owner) {
+    const v1::SessionOptions& requested, const std::string& owner,
+    const std::string& proposed_id) {
   if (requested.idle_ttl_seconds() < 0 || requested.memory_limit_bytes() < 0) {
     return absl::InvalidArgumentError(
         "idle_ttl_seconds and memory_limit_bytes must not be negative");
@@ -65,7 +91,11 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
         absl::StrCat("the server holds its maximum of ", options_.max_sessions,
                      " sessions; close one or try later"));
   }
-  std::string id = NewSessionId();
+  // A proposed id that is taken (a client reusing one, or a collision) is
+  // not an error: the caller gets a fresh id and reads it from the reply.
+  std::string id = IsSessionId(proposed_id) && !sessions_.count(proposed_id)
+                       ? proposed_id
+                       : NewSessionId();
   auto s = std::make_shared<Session>(id, owner, opts, options_.limits,
                                      options_.replica_id);
   sessions_[id] = s;
@@ -156,7 +186,7 @@ absl::Status SessionManager::SaveSnapshots() {
     v1::SessionSnapshot snap;
     s->Snapshot(&snap);
     const fs::path final_path =
-        fs::path(options_.snapshot_dir) / (s->id() + kSnapshotSuffix);
+        fs::path(options_.snapshot_dir) / SnapshotFileName(s->id());
     const fs::path tmp_path = final_path.string() + ".tmp";
     {
       std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
@@ -180,7 +210,7 @@ absl::Status SessionManager::SaveSnapshots() {
   // Sessions closed since the last snapshot must not come back.
   for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (absl::EndsWith(name, kSnapshotSuffix) && !live.count(name)) {
+    if (IsOwnSnapshotFile(name) && !live.count(name)) {
       fs::remove(entry.path(), ec);
     }
   }
@@ -195,7 +225,7 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
   int loaded = 0;
   for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!absl::EndsWith(name, kSnapshotSuffix)) continue;
+    if (!IsOwnSnapshotFile(name)) continue;
     std::ifstream f(entry.path(), std::ios::binary);
     v1::SessionSnapshot snap;
     absl::StatusOr<std::unique_ptr<Session>> s =

@@ -28,6 +28,10 @@ struct ServerOptions {
   std::string snapshot_dir;  // empty: no snapshots
 };
 
+// True for a session id as this server makes them: 32 lowercase hex digits
+// (128 bits).
+bool IsSessionId(const std::string& id);
+
 // A stable fingerprint of a token (SHA-256, hex); "" for no token.
 std::string TokenFingerprint(const std::string& token);
 
@@ -41,8 +45,17 @@ class SessionManager {
 
   // RESOURCE_EXHAUSTED when max_sessions are open; INVALID_ARGUMENT for
   // negative options.
+  //
+  // `proposed_id` is the id the client asks for (the `x-tensord-session`
+  // header of CreateSession): behind a load balancer that hashes on that
+  // header, a session must be created on the replica its id will later
+  // route to, so the client picks the id before the call. It is used when
+  // it is well-formed (IsSessionId) and no session here has it; otherwise
+  // (or when empty) the id is drawn from the OS's CSPRNG. Callers read the
+  // id from the result either way.
   absl::StatusOr<std::shared_ptr<Session>> Create(
-      const v1::SessionOptions& options, const std::string& owner);
+      const v1::SessionOptions& options, const std::string& owner,
+      const std::string& proposed_id = "");
   // NOT_FOUND if there is no such session or it belongs to another owner.
   absl::StatusOr<std::shared_ptr<Session>> Get(const std::string& id,
                                                const std::string& owner);
@@ -55,12 +68,18 @@ class SessionManager {
 
   // Writes every session to options().snapshot_dir (one file each, written
   // to a temporary name and renamed, so a crash never leaves half a file)
-  // and removes files of closed sessions.
+  // and removes files of closed sessions. Files are named
+  // REPLICA_ID.SESSION_ID.session; files of other replica ids are left
+  // alone, so replicas may share the directory.
   absl::Status SaveSnapshots();
-  // Loads the sessions found in the snapshot directory; returns how many.
+  // Loads this replica's sessions found in the snapshot directory; returns
+  // how many.
   absl::StatusOr<int> LoadSnapshots();
 
  private:
+  std::string SnapshotFileName(const std::string& id) const;
+  bool IsOwnSnapshotFile(const std::string& name) const;
+
   const ServerOptions options_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_

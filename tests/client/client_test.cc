@@ -3,6 +3,9 @@
 // propagation through operators, discovery and health.
 #include "client/client.h"
 
+#include <set>
+#include <string>
+
 #include "gtest/gtest.h"
 #include "tests/server/test_util.h"
 
@@ -136,6 +139,21 @@ TEST_F(ClientTest, NamedTensorsHealthAndOps) {
   auto ops = client_->ListOps();
   ASSERT_TRUE(ops.ok());
   EXPECT_GT(ops->ops_size(), 50);
+}
+
+// NewSession proposes its session id in the x-tensord-session header (so a
+// balancer hashing on it routes creation like every later call; the
+// scaleout test checks that through nginx). Proposals must be unguessable.
+TEST(ProposeSessionIdTest, FreshRandom128BitHexIds) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = ProposeSessionId();
+    ASSERT_EQ(id.size(), 32u) << id;
+    ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos)
+        << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
 }
 
 TEST(ClientConnectTest, UnreachableServerIsUnavailable) {

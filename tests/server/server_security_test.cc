@@ -11,6 +11,7 @@
 //   * snapshots across a restart: values, grads, dtypes, shapes, flags,
 //     owners, handles and the random generator survive; closed and expired
 //     sessions do not come back; snapshots are also written periodically;
+//     replicas sharing a directory keep to their own files;
 //     an unwritable snapshot directory is an error that does not stop the
 //     server.
 #include <grpcpp/generic/generic_stub.h>
@@ -1437,7 +1438,9 @@ TEST(SnapshotTest, SnapshotsAreWrittenPeriodically) {
   auto stub = server.Stub();
   auto created = CreateSession(stub.get(), "");
   ASSERT_TRUE(created.status.ok());
-  const fs::path file = snapshots.path() / (created.resp.id() + ".session");
+  // Files are REPLICA_ID.SESSION_ID.session.
+  const fs::path file = snapshots.path() / (config.sessions.replica_id + "." +
+                                            created.resp.id() + ".session");
   const auto start = std::chrono::steady_clock::now();
   while (!fs::exists(file) &&
          std::chrono::steady_clock::now() - start < std::chrono::seconds(3)) {
@@ -1451,6 +1454,52 @@ TEST(SnapshotTest, SnapshotsAreWrittenPeriodically) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_FALSE(fs::exists(file));
+}
+
+// Replicas behind a balancer may share one snapshot directory: each writes,
+// removes and restores only its own sessions' files.
+TEST(SnapshotTest, ReplicasShareADirectory) {
+  TempDir snapshots;
+  server::ServerConfig c0, c1;
+  c0.sessions.snapshot_dir = c1.sessions.snapshot_dir =
+      snapshots.path().string();
+  c0.sessions.replica_id = "r";  // a prefix of the other id, on purpose
+  c1.sessions.replica_id = "r.1";
+  auto r0 = std::make_unique<TestServer>(c0);
+  TestServer r1(c1);
+  ASSERT_NE(r0->server(), nullptr);
+  ASSERT_NE(r1.server(), nullptr);
+  auto stub0 = r0->Stub();
+  auto stub1 = r1.Stub();
+  auto s0 = CreateSession(stub0.get(), "");
+  auto s1 = CreateSession(stub1.get(), "");
+  auto gone = CreateSession(stub1.get(), "");
+  ASSERT_TRUE(s0.status.ok() && s1.status.ok() && gone.status.ok());
+  ASSERT_TRUE(CreateTensor(stub0.get(), s0.resp.id(), F32({1, 2}, {2}), "a")
+                  .status.ok());
+  ASSERT_TRUE(
+      CreateTensor(stub1.get(), s1.resp.id(), F32({3}, {1}), "a").status.ok());
+  ASSERT_TRUE(r1.server()->Snapshot().ok());
+  ASSERT_TRUE(r0->server()->Snapshot().ok());  // must not delete r.1's files
+  EXPECT_EQ(CountSnapshotFiles(snapshots.path()), 3);
+  EXPECT_TRUE(
+      fs::exists(snapshots.path() / ("r.1." + s1.resp.id() + ".session")));
+  ASSERT_TRUE(CloseSession(stub1.get(), gone.resp.id()).ok());
+  ASSERT_TRUE(r1.server()->Snapshot().ok());
+  EXPECT_EQ(CountSnapshotFiles(snapshots.path()), 2);
+
+  // r restarts on the shared directory: its session only, with its value.
+  r0.reset();
+  r0 = std::make_unique<TestServer>(c0);
+  ASSERT_NE(r0->server(), nullptr);
+  stub0 = r0->Stub();
+  EXPECT_EQ(r0->server()->sessions()->size(), 1);
+  auto a = Fetch(stub0.get(), s0.resp.id(), TRefName("a"));
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  EXPECT_EQ(a.resp.data().data(), F32({1, 2}, {2}).data());
+  EXPECT_EQ(GetSession(stub0.get(), s1.resp.id(), "").status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CountSnapshotFiles(snapshots.path()), 2);
 }
 
 TEST(SnapshotTest, UnwritableDirectoryIsAnErrorButTheServerKeepsServing) {

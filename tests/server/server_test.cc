@@ -5,6 +5,7 @@
 //  * every RPC at least once (sessions, tensors, streaming upload/download,
 //    requires_grad, detach, zero_grad, backward, Execute, ListOps,
 //    DescribeGraph) and the `x-tensord-replica` initial metadata header;
+//  * CreateSession adopting the id the client proposes in its header;
 //  * the seed walkthrough's autograd part, op by op through Execute;
 //  * a table of bad requests: each must fail with its gRPC code and leave
 //    the session exactly as it was (counts, bytes, values, grads, versions,
@@ -535,6 +536,45 @@ TEST_F(RpcTest, ReplicaHeaderOnResponses) {
     ASSERT_RPC_OK(reader->Finish());
     EXPECT_EQ(header(ctx.get()), kReplica) << "DownloadTensor";
   }
+}
+
+// Behind a balancer hashing on x-tensord-session, CreateSession must land on
+// the replica the id routes to, so the client proposes the id in that header.
+// A well-formed unused id is adopted; a malformed or taken one is replaced.
+TEST_F(RpcTest, CreateSessionAdoptsProposedId) {
+  auto create = [&](const std::string& proposed, std::string* id) {
+    auto ctx = Ctx(proposed);
+    v1::Session s;
+    grpc::Status st =
+        stub()->CreateSession(ctx.get(), v1::CreateSessionRequest(), &s);
+    *id = s.id();
+    return st;
+  };
+  const std::string proposed = "0123456789abcdef0123456789abcdef";
+  std::string id;
+  ASSERT_RPC_OK(create(proposed, &id));
+  EXPECT_EQ(id, proposed);
+  v1::Session got;
+  ASSERT_RPC_OK(GetSession(stub(), proposed, &got));
+
+  // Taken: a fresh id, and the existing session is untouched.
+  std::string other;
+  ASSERT_RPC_OK(create(proposed, &other));
+  EXPECT_NE(other, proposed);
+  EXPECT_EQ(other.size(), 32u);
+  ASSERT_RPC_OK(CloseSession(stub(), other));
+
+  const std::vector<std::string> bad_ids = {
+      "0123456789ABCDEF0123456789ABCDEF", "0123", "../../etc/passwd",
+      "0123456789abcdef0123456789abcdeg", proposed + "0"};
+  for (const std::string& bad : bad_ids) {
+    std::string fresh;
+    ASSERT_RPC_OK(create(bad, &fresh));
+    EXPECT_NE(fresh, bad);
+    EXPECT_EQ(fresh.size(), 32u) << bad;
+    ASSERT_RPC_OK(CloseSession(stub(), fresh));
+  }
+  ASSERT_RPC_OK(CloseSession(stub(), proposed));
 }
 
 TEST_F(RpcTest, CreateFetchRelease) {
