@@ -124,49 +124,50 @@ void RunClient(int id, Clock::time_point end, std::atomic<int64_t>* budget,
       return session->FromData(d, /*requires_grad=*/true, "w").status();
     });
     go = go && timed([&] {
-      v1::ExecuteRequest req;
-      *req.add_nodes() = Node("mul", {Name("w"), Name("w")});
-      v1::OpNode sum = Node("sum", {Out(0)});
-      sum.add_bind("y");
-      *req.add_nodes() = sum;
-      return session->Execute(req).status();
-    });
+           v1::ExecuteRequest req;
+           *req.add_nodes() = Node("mul", {Name("w"), Name("w")});
+           v1::OpNode sum = Node("sum", {Out(0)});
+           sum.add_bind("y");
+           *req.add_nodes() = sum;
+           return session->Execute(req).status();
+         });
     go = go && timed([&] {
-      v1::ExecuteRequest req;
-      *req.add_nodes() = Node("backward", {Name("y")});
-      return session->Execute(req).status();
-    });
+           v1::ExecuteRequest req;
+           *req.add_nodes() = Node("backward", {Name("y")});
+           return session->Execute(req).status();
+         });
     go = go && timed([&] {
-      v1::FetchTensorRequest req;
-      req.set_session_id(session->id());
-      req.mutable_tensor()->set_name("w");
-      req.set_grad(true);
-      v1::FetchTensorResponse resp;
-      absl::Status s = tensord::client::FromGrpc((*client)->stub()->FetchTensor(
-          (*client)->Context(session->id()).get(), req, &resp));
-      if (s.ok() && resp.data().data().size() != 16 * sizeof(float)) {
-        return absl::InternalError("wrong grad size");
-      }
-      return s;
-    });
+           v1::FetchTensorRequest req;
+           req.set_session_id(session->id());
+           req.mutable_tensor()->set_name("w");
+           req.set_grad(true);
+           v1::FetchTensorResponse resp;
+           absl::Status s =
+               tensord::client::FromGrpc((*client)->stub()->FetchTensor(
+                   (*client)->Context(session->id()).get(), req, &resp));
+           if (s.ok() && resp.data().data().size() != 16 * sizeof(float)) {
+             return absl::InternalError("wrong grad size");
+           }
+           return s;
+         });
     std::string handle;
     go = go && timed([&] {
-      v1::ExecuteRequest req;
-      v1::OpNode n = Node("mul", {Name("w"), Name("w")});
-      n.set_keep(true);
-      *req.add_nodes() = n;
-      auto r = session->Execute(req);
-      if (r.ok()) handle = r->results(0).outputs(0).handle();
-      return r.status();
-    });
+           v1::ExecuteRequest req;
+           v1::OpNode n = Node("mul", {Name("w"), Name("w")});
+           n.set_keep(true);
+           *req.add_nodes() = n;
+           auto r = session->Execute(req);
+           if (r.ok()) handle = r->results(0).outputs(0).handle();
+           return r.status();
+         });
     go = go && timed([&] {
-      v1::ReleaseTensorRequest req;
-      req.set_session_id(session->id());
-      req.add_tensors()->set_handle(handle);
-      v1::ReleaseTensorResponse resp;
-      return tensord::client::FromGrpc((*client)->stub()->ReleaseTensor(
-          (*client)->Context(session->id()).get(), req, &resp));
-    });
+           v1::ReleaseTensorRequest req;
+           req.set_session_id(session->id());
+           req.add_tensors()->set_handle(handle);
+           v1::ReleaseTensorResponse resp;
+           return tensord::client::FromGrpc((*client)->stub()->ReleaseTensor(
+               (*client)->Context(session->id()).get(), req, &resp));
+         });
     if (!go) break;
   }
   session->Close().IgnoreError();
@@ -194,11 +195,11 @@ int main(int argc, char** argv) {
     threads.emplace_back(RunClient, i, end, &budget, &stats[i]);
   }
   double rss_early = 0;
-  const double sample_at = std::min(absl::GetFlag(FLAGS_rss_sample_at),
-                                    seconds / 2);
-  std::this_thread::sleep_until(
-      start + std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(sample_at)));
+  const double sample_at =
+      std::min(absl::GetFlag(FLAGS_rss_sample_at), seconds / 2);
+  std::this_thread::sleep_until(start +
+                                std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(sample_at)));
   rss_early = RssMiB(pid);
   for (auto& t : threads) t.join();
   const double elapsed =
@@ -214,8 +215,9 @@ int main(int argc, char** argv) {
   }
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1,
-                                            static_cast<size_t>(p * all.size()))];
+    return all.empty() ? 0.0
+                       : all[std::min(all.size() - 1,
+                                      static_cast<size_t>(p * all.size()))];
   };
   const double growth =
       rss_early > 0 ? 100.0 * (rss_end - rss_early) / rss_early : 0.0;
