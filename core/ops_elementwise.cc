@@ -24,6 +24,8 @@ inline To Convert(From v) {
   } else if constexpr (std::is_same_v<From, complex64>) {
     if constexpr (std::is_same_v<To, bool>) {
       return v != complex64(0.f, 0.f);
+    } else if constexpr (std::is_integral_v<To>) {
+      return FloatToInt<To>(v.real());  // NaN, inf, 1e30: defined
     } else {
       return static_cast<To>(v.real());
     }
@@ -31,6 +33,9 @@ inline To Convert(From v) {
     return complex64(static_cast<float>(v), 0.f);
   } else if constexpr (std::is_same_v<To, bool>) {
     return v != From(0);
+  } else if constexpr (std::is_integral_v<To> &&
+                       std::is_floating_point_v<From>) {
+    return FloatToInt<To>(v);  // NaN, inf, 1e30: defined
   } else {
     return static_cast<To>(v);
   }
