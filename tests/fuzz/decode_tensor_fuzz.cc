@@ -9,7 +9,7 @@
 // The same bytes are also parsed as a v1::AttrValue and a v1::Scalar and
 // decoded.
 //
-//   build/fuzz/tests/fuzz/decode_tensor_fuzz tests/fuzz/corpus/decode_tensor
+//   build-fuzz/tests/fuzz/decode_tensor_fuzz tests/fuzz/corpus/decode_tensor
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

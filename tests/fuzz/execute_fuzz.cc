@@ -8,8 +8,8 @@
 // (SessionState: values, grads, names, handles, versions, generator, bytes)
 // exactly as it was.
 //
-//   build/fuzz/tests/fuzz/execute_fuzz -dict=tests/fuzz/execute.dict \
-//       tests/fuzz/corpus/execute
+//   build-fuzz/tests/fuzz/execute_fuzz -dict=tests/fuzz/execute.dict
+//     tests/fuzz/corpus/execute
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

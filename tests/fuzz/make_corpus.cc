@@ -2,7 +2,7 @@
 // targets and the Execute dictionary from the op table, so the seeds follow
 // the ops. Run it after adding an op (script/fuzz does not):
 //
-//   build/fuzz/tests/fuzz/make_corpus tests/fuzz
+//   build-fuzz/tests/fuzz/make_corpus tests/fuzz
 //
 // writes corpus/decode_tensor/*, corpus/execute/* (one request per op of the
 // table, taking the tensors of fuzz_session.h, plus the seed walkthrough's

@@ -6,7 +6,7 @@
 // canonical text of a parsed program (ToString) parses back to the same
 // canonical text, as ast.h promises.
 //
-//   build/fuzz/tests/fuzz/script_parser_fuzz tests/fuzz/corpus/script_parser
+//   build-fuzz/tests/fuzz/script_parser_fuzz tests/fuzz/corpus/script_parser
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
