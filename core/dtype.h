@@ -12,6 +12,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 
@@ -82,6 +83,20 @@ constexpr const char* DTypeShortName(DType t) {
 #undef TENSORD_DTYPE_SHORT
   }
   return "?";
+}
+
+// A floating-point value converted to the integer type I as x86's cvtt*
+// instructions (and so PyTorch on x86) convert it: truncated toward zero,
+// and I's minimum for NaN and for values outside I's range, where a plain
+// static_cast is undefined behaviour.
+//   FloatToInt<int64_t>(-2.7) == -2;  FloatToInt<int32_t>(1e10) == INT32_MIN
+template <typename I, typename F>
+constexpr I FloatToInt(F v) {
+  static_assert(std::is_integral_v<I> && std::is_signed_v<I> &&
+                std::is_floating_point_v<F>);
+  constexpr F kLow = static_cast<F>(std::numeric_limits<I>::min());  // -2^k
+  if (!(v >= kLow && v < -kLow)) return std::numeric_limits<I>::min();
+  return static_cast<I>(v);
 }
 
 // Parses "float32", "torch.float32" and torch's aliases ("float", "long",

@@ -25,7 +25,10 @@ namespace tensord {
 // Marks a hot loop to be compiled for AVX-512, AVX2 and baseline x86-64,
 // with the loader choosing per CPU (GCC function multiversioning), so one
 // binary runs anywhere and still uses wide vectors where they exist.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: the loader runs the (instrumented) ifunc
+// resolver while relocating, before TSan's runtime is set up, and it crashes.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
 #define TENSORD_MULTIVERSION \
   __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

@@ -689,8 +689,10 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     }
   }
   for (const auto& [k, v] : attrs) {
+    // A named copy: clang before 16 cannot capture a structured binding.
+    const std::string& key = k;
     bool known = std::any_of(op->attrs.begin(), op->attrs.end(),
-                             [&](const AttrSpec& s) { return s.name == k; });
+                             [&](const AttrSpec& s) { return s.name == key; });
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
           op->name, "() got an unexpected keyword argument '", k, "'"));

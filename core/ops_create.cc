@@ -57,18 +57,22 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported range: ", s, " -> ", e));
   }
-  int64_t n;
+  // The count is computed wide (__int128, double) and bounded before it
+  // becomes an int64: int64 bounds like [-2^62, 2^62) overflow `end -
+  // start`, and huge float ranges do not fit int64 at all.
+  double count;
   if (all_int) {
-    const int64_t is = start.to_int(), ie = end.to_int(), ist = step.to_int();
-    n = ist > 0 ? (ie - is + ist - 1) / ist : (is - ie - ist - 1) / (-ist);
+    const __int128 is = start.to_int(), ie = end.to_int(), ist = step.to_int();
+    count = static_cast<double>(ist > 0 ? (ie - is + ist - 1) / ist
+                                        : (is - ie - ist - 1) / (-ist));
   } else {
-    n = static_cast<int64_t>(std::ceil((e - s) / st));
+    count = std::ceil((e - s) / st);
   }
-  if (n < 0) n = 0;
-  if (n > (int64_t{1} << 40)) {
+  if (count > static_cast<double>(int64_t{1} << 40)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("arange: too many elements (", n, ")"));
+        absl::StrCat("arange: too many elements (", count, ")"));
   }
+  const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
   Tensor out = Empty({n}, dt);
   TENSORD_DISPATCH_ALL(dt, T, {
     T* p = out.data<T>();
@@ -79,8 +83,12 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
         p[i] =
             complex64(static_cast<float>(s + st * static_cast<double>(i)), 0.f);
       } else if constexpr (std::is_integral_v<T>) {
-        p[i] = all_int ? static_cast<T>(start.to_int() + step.to_int() * i)
-                       : static_cast<T>(s + st * static_cast<double>(i));
+        // start + step * i lies in [start, end), but step * i alone may not
+        // fit int64.
+        p[i] = all_int
+                   ? static_cast<T>(static_cast<__int128>(start.to_int()) +
+                                    static_cast<__int128>(step.to_int()) * i)
+                   : FloatToInt<T>(s + st * static_cast<double>(i));
       } else {
         p[i] = static_cast<T>(s + st * static_cast<double>(i));
       }

@@ -24,6 +24,8 @@ inline To Convert(From v) {
   } else if constexpr (std::is_same_v<From, complex64>) {
     if constexpr (std::is_same_v<To, bool>) {
       return v != complex64(0.f, 0.f);
+    } else if constexpr (std::is_integral_v<To>) {
+      return FloatToInt<To>(v.real());  // NaN, inf, 1e30: defined
     } else {
       return static_cast<To>(v.real());
     }
@@ -31,6 +33,9 @@ inline To Convert(From v) {
     return complex64(static_cast<float>(v), 0.f);
   } else if constexpr (std::is_same_v<To, bool>) {
     return v != From(0);
+  } else if constexpr (std::is_integral_v<To> &&
+                       std::is_floating_point_v<From>) {
+    return FloatToInt<To>(v);  // NaN, inf, 1e30: defined
   } else {
     return static_cast<To>(v);
   }
@@ -178,8 +183,8 @@ inline T PowT(T a, T b) {
     T base = a;
     auto e = b;
     while (e > 0) {
-      if (e & 1) result *= base;
-      base *= base;
+      if (e & 1) result = WrapMul(result, base);
+      base = WrapMul(base, base);
       e >>= 1;
     }
     return result;
@@ -291,10 +296,11 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
         } else {
           const T al = AlphaAs<T>(alpha);
           if (al == T(1)) {
-            RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
+            RunBinary<T, T>(a, b, out, [](T x, T y) { return WrapAdd(x, y); });
           } else {
-            RunBinary<T, T>(a, b, out,
-                            [al](T x, T y) { return T(x + al * y); });
+            RunBinary<T, T>(a, b, out, [al](T x, T y) {
+              return WrapAdd(x, WrapMul(al, y));
+            });
           }
         }
         break;
@@ -306,7 +312,8 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
               "supported. Use the `^` or `logical_xor()` operator instead.");
         } else {
           const T al = AlphaAs<T>(alpha);
-          RunBinary<T, T>(a, b, out, [al](T x, T y) { return T(x - al * y); });
+          RunBinary<T, T>(
+              a, b, out, [al](T x, T y) { return WrapSub(x, WrapMul(al, y)); });
         }
         break;
       }
@@ -314,7 +321,7 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
         if constexpr (std::is_same_v<T, bool>) {
           RunBinary<T, T>(a, b, out, [](T x, T y) { return x && y; });
         } else {
-          RunBinary<T, T>(a, b, out, [](T x, T y) { return T(x * y); });
+          RunBinary<T, T>(a, b, out, [](T x, T y) { return WrapMul(x, y); });
         }
         break;
       case Bin::kDiv:
@@ -698,13 +705,14 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
     switch (op) {
       case Un::kNeg:
         if constexpr (!std::is_same_v<T, bool>)
-          out = RunUnary<T, T>(x, dt, [](T v) { return T(-v); });
+          out = RunUnary<T, T>(x, dt, [](T v) { return WrapNeg(v); });
         break;
       case Un::kAbs:
         if constexpr (std::is_same_v<T, bool>) {
           out = RunUnary<T, T>(x, dt, [](T v) { return v; });
         } else if constexpr (!kIsComplex<T>) {
-          out = RunUnary<T, T>(x, dt, [](T v) { return v < T(0) ? T(-v) : v; });
+          out = RunUnary<T, T>(x, dt,
+                               [](T v) { return v < T(0) ? WrapNeg(v) : v; });
         }
         break;
       case Un::kRelu:

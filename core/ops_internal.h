@@ -3,10 +3,55 @@
 #ifndef TENSORD_CORE_OPS_INTERNAL_H_
 #define TENSORD_CORE_OPS_INTERNAL_H_
 
+#include <type_traits>
+
 #include "absl/status/statusor.h"
 #include "core/tensor.h"
 
 namespace tensord {
+
+// Integer + - * and negation that wrap around in two's complement, as
+// PyTorch's integer tensors do (INT64_MAX + 1 == INT64_MIN), where C++'s
+// signed overflow is undefined behaviour: computed in the unsigned type.
+// Other types (float, complex) get the plain operators.
+template <typename T>
+inline constexpr bool kWraps =
+    std::is_integral_v<T> && !std::is_same_v<T, bool>;
+template <typename T>
+inline T WrapAdd(T a, T b) {
+  if constexpr (kWraps<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return a + b;
+  }
+}
+template <typename T>
+inline T WrapSub(T a, T b) {
+  if constexpr (kWraps<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
+  } else {
+    return a - b;
+  }
+}
+template <typename T>
+inline T WrapMul(T a, T b) {
+  if constexpr (kWraps<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+  } else {
+    return a * b;
+  }
+}
+template <typename T>
+inline T WrapNeg(T a) {
+  if constexpr (kWraps<T>) {
+    return WrapSub(T(0), a);
+  } else {
+    return -a;  // not 0 - a: -(0.) is -0.
+  }
+}
 
 // Copies src into dst elementwise (src broadcast to dst's shape), converting
 // dtypes. No autograd, no version bump.

@@ -56,7 +56,9 @@ void NaiveGemm(const MatArg& a, const MatArg& b, T* c, int64_t m, int64_t n,
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
       T acc = T(0);
-      for (int64_t p = 0; p < k; ++p) acc += at(i, p) * bt(p, j);
+      for (int64_t p = 0; p < k; ++p) {
+        acc = WrapAdd(acc, WrapMul(at(i, p), bt(p, j)));
+      }
       c[i * n + j] = acc;
     }
   }
@@ -166,7 +168,9 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
         *out.data<T>() = static_cast<T>(acc);
       } else {
         T acc = T(0);
-        for (int64_t i = 0; i < n; ++i) acc += x[i * sa] * y[i * sb];
+        for (int64_t i = 0; i < n; ++i) {
+          acc = WrapAdd(acc, WrapMul(x[i * sa], y[i * sb]));
+        }
         *out.data<T>() = acc;
       }
     }

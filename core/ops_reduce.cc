@@ -78,12 +78,12 @@ template <typename T>
 struct SumOp {
   using Acc = std::conditional_t<std::is_same_v<T, float>, float, T>;
   static T Identity() { return T(0); }
-  static T Combine(T a, T b) { return a + b; }
+  static T Combine(T a, T b) { return WrapAdd(a, b); }
 };
 template <typename T>
 struct ProdOp {
   static T Identity() { return T(1); }
-  static T Combine(T a, T b) { return a * b; }
+  static T Combine(T a, T b) { return WrapMul(a, b); }
 };
 
 // Sum of n contiguous values. Floats are summed in blocks whose partial sums
@@ -138,11 +138,18 @@ template <typename T>
 T SumContiguous(const T* p, int64_t n) {
   if constexpr (std::is_same_v<T, float>) {
     return static_cast<float>(SumF32(p, n));
-  } else if constexpr (std::is_same_v<T, double> || std::is_integral_v<T>) {
+  } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, bool>) {
     T acc = 0;
 #pragma omp simd reduction(+ : acc)
     for (int64_t i = 0; i < n; ++i) acc += p[i];
     return acc;
+  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // Unsigned, so that overflow wraps as in PyTorch (see WrapAdd).
+    std::make_unsigned_t<T> acc = 0;
+#pragma omp simd reduction(+ : acc)
+    for (int64_t i = 0; i < n; ++i)
+      acc += static_cast<std::make_unsigned_t<T>>(p[i]);
+    return static_cast<T>(acc);
   } else {
     T acc = T(0);
     for (int64_t i = 0; i < n; ++i) acc += p[i];

@@ -333,16 +333,21 @@ Shape ContiguousStrides(const Shape& sizes) {
 
 absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
   int64_t n = 1;
+  // The product of the sizes with 0 counted as 1: the contiguous strides
+  // must fit in int64 too, also when a 0 makes the tensor empty
+  // ([0, 2^40, 2^40] has no elements but a stride of 2^80).
+  int64_t span = 1;
   for (int64_t s : sizes) {
     if (s < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("Trying to create tensor with negative dimension ", s,
                        ": ", ShapeToString(sizes)));
     }
-    if (s != 0 && n > (int64_t{1} << 62) / s) {
+    if (span > (int64_t{1} << 62) / std::max<int64_t>(s, 1)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "tensor of shape ", ShapeToString(sizes), " has too many elements"));
     }
+    span *= std::max<int64_t>(s, 1);
     n *= s;
   }
   return n;
@@ -351,10 +356,13 @@ absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
 Tensor Empty(const Shape& sizes, DType dtype) {
   // Sizes were validated by the op; an absurd total is still refused here
   // rather than overflowing.
-  int64_t bytes = ItemSize(dtype);
+  // `span` (in elements) bounds the strides: an empty tensor can have huge
+  // dims. CheckedNumel's bound is lower, so what it accepts passes here.
+  int64_t bytes = ItemSize(dtype), span = 1;
   for (int64_t s : sizes) {
     if (s < 0 || __builtin_mul_overflow(bytes, s, &bytes) ||
-        bytes > (int64_t{1} << 48)) {
+        bytes > (int64_t{1} << 48) ||
+        __builtin_mul_overflow(span, std::max<int64_t>(s, 1), &span)) {
       throw MemoryLimitError(absl::StrCat("tensor of shape ",
                                           ShapeToString(sizes),
                                           " is too large to allocate"));

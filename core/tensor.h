@@ -119,8 +119,9 @@ class Scalar {
     return dtype_;
   }  // kBool, kInt64, kFloat64 or kComplex64
   double to_double() const { return d_; }
+  // Truncated; NaN and out-of-range floats give INT64_MIN (FloatToInt).
   int64_t to_int() const {
-    return dtype_ == DType::kFloat64 ? int64_t(d_) : i_;
+    return dtype_ == DType::kFloat64 ? FloatToInt<int64_t>(d_) : i_;
   }
   complex64 to_complex() const { return complex64(float(d_), float(im_)); }
   bool is_floating() const { return dtype_ == DType::kFloat64; }

@@ -2019,5 +2019,64 @@ TEST(ConcurrencyTest, SixteenSessionsOnSixteenThreads) {
   EXPECT_EQ(list.sessions_size(), 0);
 }
 
+// Clients that share one session (its calls are serialized) while other
+// clients create, list, describe and close sessions: the TSan build
+// (script/sanitize tsan) runs this for races between RPC threads, the
+// session manager and sessions.
+TEST(ConcurrencyTest, EightClientsShareOneSessionWhileSessionsComeAndGo) {
+  constexpr int kClients = 8;
+  constexpr int kSteps = 20;
+  TestServer server;
+  std::string sid;
+  {
+    auto stub = server.Stub();
+    ASSERT_RPC_OK(NewSession(stub.get(), &sid));
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> correct{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = server.Stub();
+      const std::string w = "w" + std::to_string(t);
+      const float v = static_cast<float>(t + 1);
+      ASSERT_RPC_OK(Create(stub.get(), sid, F32({v, -v}, {2}), true, w));
+      for (int k = 0; k < kSteps; ++k) {
+        // Each step adds 2 * w to w.grad and binds a temporary name.
+        ASSERT_RPC_OK(Exec(stub.get(), sid,
+                           {Bind(Op("mul", {N(w), N(w)}), {w + "_sq"}),
+                            Op("sum", {Out(0)}), Op("backward", {Out(1)})}));
+      }
+      v1::FetchTensorResponse grad;
+      ASSERT_RPC_OK(Fetch(stub.get(), sid, RefName(w), true, &grad));
+      const float g = 2 * kSteps * v;
+      if (AsFloats(grad.data()) == F({g, -g})) ++correct;
+    });
+  }
+  std::thread churn([&] {
+    auto stub = server.Stub();
+    while (!done.load()) {
+      std::string other;
+      ASSERT_RPC_OK(NewSession(stub.get(), &other));
+      v1::ListSessionsResponse list;
+      ASSERT_RPC_OK(
+          stub->ListSessions(Ctx().get(), v1::ListSessionsRequest(), &list));
+      v1::Session shared;
+      ASSERT_RPC_OK(GetSession(stub.get(), sid, &shared));
+      ASSERT_RPC_OK(CloseSession(stub.get(), other));
+    }
+  });
+  for (auto& th : threads) th.join();
+  done = true;
+  churn.join();
+  EXPECT_EQ(correct.load(), kClients);
+  auto stub = server.Stub();
+  v1::Session s;
+  ASSERT_RPC_OK(GetSession(stub.get(), sid, &s));
+  EXPECT_EQ(s.tensor_count(), kClients);
+  EXPECT_EQ(s.name_count(), 2 * kClients);  // w<t> and w<t>_sq
+  ASSERT_RPC_OK(CloseSession(stub.get(), sid));
+}
+
 }  // namespace
 }  // namespace tensord::server_test

@@ -1,0 +1,46 @@
+// fuzz_session.h — the live session the Execute fuzz target runs requests
+// against, and a fingerprint of a session's state to check that a failed
+// Execute changed nothing.
+//
+//   std::unique_ptr<server::Session> s = NewFuzzSession();
+//   std::string before = SessionState(*s);
+//   if (!s->Execute(request, &response).ok()) assert(SessionState(*s) ==
+//   before);
+//
+// The session is small (limits below) and holds these tensors, each bound to
+// its name and kept by a handle t1, t2, ... in this order:
+//   x  float32 [4] 0..3, requires grad     A  float32 [3, 4] 0..11
+//   M  float64 [2, 2] symmetric, requires grad
+//   i  int64 [3] {-1, 0, 2}                b  bool [3] {1, 0, 1}
+//   c  complex64 [2]                       s  float32 [] 2.5
+//   big    int64 [2] {INT64_MAX, INT64_MIN}
+//   big32  int32 [2] {INT32_MAX, INT32_MIN}
+//   odd    float32 [4] {nan, inf, -inf, 3e38}
+//   y  = x * x (a non-leaf with MulBackward0)
+// make_corpus.cc writes seed requests that use these names.
+#ifndef TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_
+#define TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_
+
+#include <memory>
+#include <string>
+
+#include "server/session.h"
+
+namespace tensord::fuzz {
+
+// Limits small enough that no input can make the fuzzer slow or run it out
+// of memory through legitimate work.
+server::SessionLimits FuzzLimits();
+
+// A fresh session with the tensors above.
+std::unique_ptr<server::Session> NewFuzzSession();
+
+// Everything a failed Execute must leave as it was: every handle and name
+// with its value, grad, requires_grad, version, leaf-ness and grad_fn, the
+// random generator, the next handle and the bytes held; serialized so that
+// two states compare with ==.
+std::string SessionState(server::Session& session);
+
+}  // namespace tensord::fuzz
+
+#endif  // TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_
