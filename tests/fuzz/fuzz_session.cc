@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 
 namespace tensord::fuzz {
 namespace {
@@ -103,12 +104,12 @@ std::string SessionState(server::Session& session) {
     v1::TensorInfo info;
     absl::StatusOr<Tensor> t = session.Fetch(ref, /*grad=*/false, &info);
     if (!t.ok()) {
-      out += "\nunfetchable " + ref.ShortDebugString();
+      absl::StrAppend(&out, "\nunfetchable ", ref.ShortDebugString());
       return;
     }
     std::string bytes;
     info.SerializeToString(&bytes);
-    out += "\n" + ref.ShortDebugString() + " " + bytes;
+    absl::StrAppend(&out, "\n", ref.ShortDebugString(), " ", bytes);
   };
   for (const v1::SnapshotTensor& t : snap.tensors()) {
     for (const std::string& h : t.handles()) {
