@@ -47,7 +47,17 @@ void ReleaseNodeTree(std::vector<Edge>&& edges) {
   t_pending = nullptr;
 }
 
-Node::~Node() { ReleaseNodeTree(std::move(next_)); }
+Node::~Node() {
+  ReleaseNodeTree(std::move(next_));
+  if (charged_bytes_ != 0) ChargeGraphBytes(account_.get(), -charged_bytes_);
+}
+
+void Node::ChargeTo(std::shared_ptr<MemoryAccount> account, int64_t bytes) {
+  if (account == nullptr || charged_bytes_ != 0) return;
+  ChargeGraphBytes(account.get(), bytes);  // throws before anything is kept
+  account_ = std::move(account);
+  charged_bytes_ = bytes;
+}
 
 bool GradEnabled() { return t_grad_enabled; }
 void SetGradEnabled(bool enabled) { t_grad_enabled = enabled; }

@@ -96,8 +96,15 @@ class Node : public std::enable_shared_from_this<Node> {
   // Non-leaf outputs whose .grad is kept (retain_grad), by output number.
   std::vector<std::pair<std::weak_ptr<TensorImpl>, int>> retained;
 
+  // Charges `bytes` of graph memory to `account` (null: none) until this
+  // node is destroyed; see MakeNode. Throws MemoryLimitError, charging
+  // nothing, if the account has no room. At most once per node.
+  void ChargeTo(std::shared_ptr<MemoryAccount> account, int64_t bytes);
+
  private:
   friend void ReleaseNodeTree(std::vector<Edge>&& edges);
+  std::shared_ptr<MemoryAccount> account_;
+  int64_t charged_bytes_ = 0;
   std::string name_;
   std::vector<Edge> next_;
   int num_outputs_;
@@ -145,45 +152,22 @@ bool AnyRequiresGrad(const std::vector<const Tensor*>& inputs);
 // nothing) if no input requires grad or grad mode is off.
 // Graph nodes are charged to the thread's MemoryAccount (see ChargeTo) like
 // tensor storage, so a session's memory limit also bounds the size of its
-// autograd graphs: the node's allocation plus kNodeOverheadBytes for what it
-// holds on the heap (edges, shapes, its backward function). Released to the
-// same account when the node dies, on whatever thread.
+// autograd graphs: the node itself plus kNodeOverheadBytes for what it holds
+// on the heap (edges, shapes, its backward function). The charge is taken
+// when the node is made and given back when it is destroyed, on whatever
+// thread. (It follows the node's life, not its allocation: a leaf's weak
+// reference to its expired AccumulateGrad keeps make_shared's block, but the
+// graph is gone, so graph_bytes returns to what it was before the graph.)
 inline constexpr int64_t kNodeOverheadBytes = 256;
 
-template <typename T>
-struct AccountedAllocator {
-  using value_type = T;
-  AccountedAllocator() : account(CurrentAccount()) {}
-  template <typename U>
-  AccountedAllocator(const AccountedAllocator<U>& other)  // NOLINT
-      : account(other.account) {}
-  T* allocate(size_t n) {
-    const int64_t bytes = static_cast<int64_t>(n * sizeof(T));
-    ChargeGraphBytes(account.get(), bytes + kNodeOverheadBytes);
-    try {
-      return std::allocator<T>().allocate(n);
-    } catch (...) {
-      ChargeGraphBytes(account.get(), -(bytes + kNodeOverheadBytes));
-      throw;
-    }
-  }
-  void deallocate(T* p, size_t n) {
-    std::allocator<T>().deallocate(p, n);
-    ChargeGraphBytes(account.get(),
-                     -static_cast<int64_t>(n * sizeof(T)) - kNodeOverheadBytes);
-  }
-  template <typename U>
-  bool operator==(const AccountedAllocator<U>& o) const {
-    return account == o.account;
-  }
-  std::shared_ptr<MemoryAccount> account;
-};
-
-// std::make_shared for graph nodes, charged as above.
+// std::make_shared for graph nodes, charged as above. Throws
+// MemoryLimitError (and makes nothing) if the account has no room.
 template <typename T, typename... Args>
 std::shared_ptr<T> MakeNode(Args&&... args) {
-  return std::allocate_shared<T>(AccountedAllocator<T>(),
-                                 std::forward<Args>(args)...);
+  std::shared_ptr<T> node = std::make_shared<T>(std::forward<Args>(args)...);
+  node->ChargeTo(CurrentAccount(),
+                 static_cast<int64_t>(sizeof(T)) + kNodeOverheadBytes);
+  return node;
 }
 
 std::shared_ptr<Node> RecordOp(const std::string& name,

@@ -316,6 +316,30 @@ TEST(GraphAccountingTest, NodesAreChargedAndReleased) {
   EXPECT_EQ(account->bytes.load(), 0);
 }
 
+// The charge follows the node's life: a leaf that outlives its graph keeps
+// a weak reference to its (expired) AccumulateGrad, which with make_shared
+// keeps the node's block allocated, but the graph is gone and so is its
+// charge. (Found by the execute fuzzer: a failed Execute left graph_bytes
+// higher than before.)
+TEST(GraphAccountingTest, ALeafOutlivingItsGraphHoldsNoCharge) {
+  auto account = std::make_shared<MemoryAccount>();
+  ChargeTo charge(account);
+  Tensor x = *Ones({3}, DType::kFloat32);
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  const int64_t before = account->graph_bytes.load();
+  {
+    Tensor y = *Neg(x);
+    EXPECT_GE(account->graph_bytes.load(), before + 2 * kNodeOverheadBytes);
+  }
+  EXPECT_EQ(account->graph_bytes.load(), before);
+  // A new graph over the same leaf gets a new accumulator, charged again.
+  {
+    Tensor y = *Neg(x);
+    EXPECT_GE(account->graph_bytes.load(), before + 2 * kNodeOverheadBytes);
+  }
+  EXPECT_EQ(account->graph_bytes.load(), before);
+}
+
 TEST(GraphAccountingTest, AGraphOverTheLimitIsRefused) {
   auto account = std::make_shared<MemoryAccount>();
   account->limit = 64 * 1024;

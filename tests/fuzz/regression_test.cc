@@ -136,6 +136,34 @@ TEST(IntegerWrapRegressionTest, Int64OpsWrapAround) {
   EXPECT_EQ(values(Sum(*FromInts({max, 1}, {2}, DType::kInt64))), V({min}));
 }
 
+// Found by execute: node 0 (matmul of a leaf requiring grad, kept) ran,
+// node 1 failed, and the session's graph_bytes stayed higher: the leaf's
+// weak reference to its new AccumulateGrad kept make_shared's block, and
+// with it the charge, after the rolled-back graph died.
+TEST(ExecuteRegressionTest, FailedExecuteLeavesGraphBytesAsTheyWere) {
+  std::unique_ptr<server::Session> session = fuzz::NewFuzzSession();
+  const std::string before = fuzz::SessionState(*session);
+  v1::Session info_before;
+  session->Describe(&info_before);
+  v1::ExecuteRequest request;
+  v1::OpNode* matmul = request.add_nodes();
+  matmul->set_op("matmul");
+  matmul->add_inputs()->set_name("M");
+  matmul->add_inputs()->set_name("M");
+  matmul->set_keep(true);
+  v1::OpNode* bad = request.add_nodes();
+  bad->set_op("neg");
+  bad->add_inputs()->set_handle("no-such-handle");
+  v1::ExecuteResponse response;
+  const absl::Status status = session->Execute(request, &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound) << status;
+  v1::Session info_after;
+  session->Describe(&info_after);
+  EXPECT_EQ(info_after.graph_bytes(), info_before.graph_bytes());
+  EXPECT_EQ(info_after.bytes(), info_before.bytes());
+  EXPECT_EQ(fuzz::SessionState(*session), before);
+}
+
 // A float that does not fit the integer type converts as x86 (and so
 // PyTorch on x86) converts it, instead of being undefined behaviour.
 TEST(FloatToIntTest, OutOfRangeAndNaNGiveTheMinimum) {
