@@ -72,6 +72,21 @@ class CachingAllocator {
     std::free(p);
   }
 
+  int64_t cached() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int64_t>(cached_);
+  }
+
+  void ReleaseAll() {
+    std::multimap<size_t, void*> blocks;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      blocks.swap(free_);
+      cached_ = 0;
+    }
+    for (const auto& [n, p] : blocks) std::free(p);
+  }
+
  private:
   std::mutex mu_;
   std::multimap<size_t, void*> free_;
@@ -143,6 +158,8 @@ Storage::~Storage() {
 }
 
 int64_t LiveStorageBytes() { return g_live_bytes.load(); }
+int64_t CachedStorageBytes() { return Allocator().cached(); }
+void ReleaseCachedStorage() { Allocator().ReleaseAll(); }
 
 DType Tensor::dtype() const { return impl_->dtype; }
 const Shape& Tensor::sizes() const { return impl_->sizes; }

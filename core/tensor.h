@@ -101,6 +101,14 @@ class Storage {
 // Bytes currently held by live storages (for accounting and memory tests).
 int64_t LiveStorageBytes();
 
+// Freed storage blocks (64 KiB to 64 MiB) are kept for reuse, up to 1 GiB in
+// all, so repeated ops do not fault in fresh pages. CachedStorageBytes() is
+// what the cache holds; ReleaseCachedStorage() gives it all back (the server
+// does when a session closes or expires, so a closed session's memory leaves
+// the process).
+int64_t CachedStorageBytes();
+void ReleaseCachedStorage();
+
 struct TensorImpl;
 
 // A number passed where a tensor is expected (`x * 2`). Python scalars take

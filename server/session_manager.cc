@@ -125,7 +125,9 @@ absl::Status SessionManager::Close(const std::string& id,
     sessions_.erase(it);
   }
   victim.reset();
-  // The session's memory goes back to the system, not just to the heap.
+  // The session's memory goes back to the system, not just to the heap
+  // (nor to the core's cache of freed blocks).
+  ReleaseCachedStorage();
   malloc_trim(0);
   return absl::OkStatus();
 }
@@ -161,6 +163,7 @@ int SessionManager::ExpireIdle(int64_t now_ms) {
   const int n = static_cast<int>(expired.size());
   if (n > 0) {
     expired.clear();
+    ReleaseCachedStorage();
     malloc_trim(0);
   }
   return n;

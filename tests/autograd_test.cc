@@ -340,6 +340,20 @@ TEST(GraphAccountingTest, ALeafOutlivingItsGraphHoldsNoCharge) {
   EXPECT_EQ(account->graph_bytes.load(), before);
 }
 
+TEST(StorageCacheTest, FreedBlocksAreKeptUntilReleased) {
+  ReleaseCachedStorage();
+  ASSERT_EQ(CachedStorageBytes(), 0);
+  { Tensor t = *Zeros({1 << 18}, DType::kFloat32); }  // 1 MiB
+  EXPECT_GE(CachedStorageBytes(), 1 << 20);
+  // Reused: a block of the same size comes from the cache.
+  {
+    Tensor t = *Zeros({1 << 18}, DType::kFloat32);
+    EXPECT_EQ(CachedStorageBytes(), 0);
+  }
+  ReleaseCachedStorage();
+  EXPECT_EQ(CachedStorageBytes(), 0);
+}
+
 TEST(GraphAccountingTest, AGraphOverTheLimitIsRefused) {
   auto account = std::make_shared<MemoryAccount>();
   account->limit = 64 * 1024;
