@@ -202,13 +202,74 @@ std::complex<double> AsComplex(const Value& v) {
   return v.kind == Kind::kComplex ? v.c : std::complex<double>(AsDouble(v), 0);
 }
 
-// Python's floor division and modulo on ints.
-int64_t FloorDiv(int64_t a, int64_t b) {
+// Python's ints have no bound; the interpreter's are 64-bit. A result
+// outside that range is an OverflowError, never a wrapped (or undefined)
+// value.
+absl::Status IntOverflow() {
+  return PyError(absl::StatusCode::kInvalidArgument, "OverflowError",
+                 "integer result does not fit in 64 bits (tensorctl's Python "
+                 "ints are 64-bit)");
+}
+
+absl::StatusOr<Value> CheckedInt(bool overflowed, int64_t result) {
+  if (overflowed) return IntOverflow();
+  return Value::Int(result);
+}
+
+absl::StatusOr<Value> NegInt(int64_t a) {
+  if (a == std::numeric_limits<int64_t>::min()) return IntOverflow();
+  return Value::Int(-a);
+}
+
+// Python's floor division and modulo on ints (b != 0).
+absl::StatusOr<Value> FloorDiv(int64_t a, int64_t b) {
+  if (b == -1) return NegInt(a);
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
+  return Value::Int(q);
 }
-int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+int64_t FloorMod(int64_t a, int64_t b) {
+  if (b == -1) return 0;
+  const int64_t r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+
+// a ** b for b >= 0, by squaring (so 1 ** 10**18 is immediate).
+absl::StatusOr<Value> IntPow(int64_t a, int64_t b) {
+  int64_t result = 1;
+  bool overflow = false;
+  while (b > 0 && !overflow) {
+    if (b & 1) overflow |= __builtin_mul_overflow(result, a, &result);
+    b >>= 1;
+    // |a| >= 2 squared past the range means the result is past it too.
+    if (b > 0) overflow |= __builtin_mul_overflow(a, a, &a);
+  }
+  return CheckedInt(overflow, result);
+}
+
+absl::StatusOr<Value> IntShift(int64_t a, int64_t b, bool left) {
+  if (b < 0) return ValueError("negative shift count");
+  if (!left) return Value::Int(b >= 63 ? (a < 0 ? -1 : 0) : a >> b);
+  if (a == 0) return Value::Int(0);
+  if (b >= 64) return IntOverflow();
+  const int64_t shifted = static_cast<int64_t>(static_cast<uint64_t>(a) << b);
+  return CheckedInt((shifted >> b) != a, shifted);
+}
+
+// int(f) for a finite float: truncation, if it fits.
+absl::StatusOr<Value> FloatToInt(double f) {
+  if (std::isnan(f)) return ValueError("cannot convert float NaN to integer");
+  if (std::isinf(f)) {
+    return PyError(absl::StatusCode::kInvalidArgument, "OverflowError",
+                   "cannot convert float infinity to integer");
+  }
+  const double t = std::trunc(f);
+  // 2^63 is exact as a double; every double below it fits.
+  if (t >= 9223372036854775808.0 || t < -9223372036854775808.0) {
+    return IntOverflow();
+  }
+  return Value::Int(static_cast<int64_t>(t));
+}
 
 // ------------------------------------------------------------ wire values
 
@@ -1116,12 +1177,7 @@ absl::StatusOr<Value> Interpreter::Force(Value v) {
                                                   : AsDouble(e) != 0);
     }
     if (what == "int") {
-      if (e.kind == Kind::kFloat) {
-        if (!std::isfinite(e.f)) {
-          return ValueError("cannot convert float NaN or infinity to integer");
-        }
-        return Value::Int(static_cast<int64_t>(e.f));
-      }
+      if (e.kind == Kind::kFloat) return FloatToInt(e.f);
       return Value::Int(AsInt(e));
     }
     if (what == "float") return Value::Float(AsDouble(e));
@@ -1487,7 +1543,10 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     TRY(want(1, 1));
     const Value& v = args[0];
     if (v.kind == Kind::kTensor) return CallOp("abs", {v}, {});
-    if (IsIntLike(v)) return Value::Int(std::abs(AsInt(v)));
+    if (IsIntLike(v)) {
+      const int64_t a = AsInt(v);
+      return a < 0 ? NegInt(a) : Value::Int(a);
+    }
     if (v.kind == Kind::kFloat) return Value::Float(std::fabs(v.f));
     if (v.kind == Kind::kComplex) return Value::Float(std::abs(v.c));
     return TypeError(
@@ -1514,12 +1573,7 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     }
     if (name == "int") {
       if (IsIntLike(v)) return Value::Int(AsInt(v));
-      if (v.kind == Kind::kFloat) {
-        if (!std::isfinite(v.f)) {
-          return ValueError("cannot convert float NaN or infinity to integer");
-        }
-        return Value::Int(static_cast<int64_t>(v.f));
-      }
+      if (v.kind == Kind::kFloat) return FloatToInt(v.f);
       if (v.kind == Kind::kStr) {
         int64_t x;
         if (absl::SimpleAtoi(v.s, &x)) return Value::Int(x);
@@ -1606,7 +1660,7 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
       return TypeError(absl::StrCat("type ", TypeName(v),
                                     " doesn't define __round__ method"));
     }
-    if (args.size() == 1) return Value::Int(std::nearbyint(v.f));
+    if (args.size() == 1) return FloatToInt(std::nearbyint(v.f));
     const double scale = std::pow(10.0, AsInt(args[1]));
     return Value::Float(std::nearbyint(v.f * scale) / scale);
   }
@@ -2429,12 +2483,21 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op, const Value& lv,
     if (IsIntLike(l) && IsIntLike(r)) {
       const int64_t a = AsInt(l), b = AsInt(r);
       switch (op) {
-        case BinaryOperator::kAdd:
-          return Value::Int(a + b);
-        case BinaryOperator::kSub:
-          return Value::Int(a - b);
-        case BinaryOperator::kMul:
-          return Value::Int(a * b);
+        case BinaryOperator::kAdd: {
+          int64_t r = 0;
+          const bool overflow = __builtin_add_overflow(a, b, &r);
+          return CheckedInt(overflow, r);
+        }
+        case BinaryOperator::kSub: {
+          int64_t r = 0;
+          const bool overflow = __builtin_sub_overflow(a, b, &r);
+          return CheckedInt(overflow, r);
+        }
+        case BinaryOperator::kMul: {
+          int64_t r = 0;
+          const bool overflow = __builtin_mul_overflow(a, b, &r);
+          return CheckedInt(overflow, r);
+        }
         case BinaryOperator::kDiv:
           if (b == 0) {
             return PyError(absl::StatusCode::kInvalidArgument,
@@ -2448,8 +2511,8 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op, const Value& lv,
                            "ZeroDivisionError",
                            "integer division or modulo by zero");
           }
-          return Value::Int(op == BinaryOperator::kFloorDiv ? FloorDiv(a, b)
-                                                            : FloorMod(a, b));
+          if (op == BinaryOperator::kFloorDiv) return FloorDiv(a, b);
+          return Value::Int(FloorMod(a, b));
         case BinaryOperator::kPow: {
           if (b < 0) {
             if (a == 0) {
@@ -2460,14 +2523,11 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op, const Value& lv,
             return Value::Float(
                 std::pow(static_cast<double>(a), static_cast<double>(b)));
           }
-          int64_t result = 1;
-          for (int64_t k = 0; k < b; ++k) result *= a;
-          return Value::Int(result);
+          return IntPow(a, b);
         }
         case BinaryOperator::kLShift:
-          return Value::Int(a << b);
         case BinaryOperator::kRShift:
-          return Value::Int(a >> b);
+          return IntShift(a, b, op == BinaryOperator::kLShift);
         case BinaryOperator::kBitAnd:
           if (l.kind == Kind::kBool && r.kind == Kind::kBool) {
             return Value::Bool(a & b);
@@ -2572,7 +2632,7 @@ absl::StatusOr<Value> Interpreter::EvalUnary(UnaryOperator op,
   switch (v.kind) {
     case Kind::kBool:
     case Kind::kInt:
-      if (op == UnaryOperator::kNeg) return Value::Int(-AsInt(v));
+      if (op == UnaryOperator::kNeg) return NegInt(AsInt(v));
       if (op == UnaryOperator::kPos) return Value::Int(AsInt(v));
       return Value::Int(~AsInt(v));
     case Kind::kFloat:

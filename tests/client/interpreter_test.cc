@@ -263,5 +263,45 @@ TEST_F(InterpreterTest, FloatReprMatchesPython) {
             "0.10000000149011612 [1.5, 'a', None] (1,) 2j (1+2j)\n");
 }
 
+// Python ints are unbounded and tensorctl's are 64-bit: what fits prints
+// as Python does, what does not is an OverflowError (never a wrapped value;
+// before, 2 ** 64 printed 0 and 1 << 64 was undefined behaviour).
+TEST_F(InterpreterTest, IntArithmeticIsExactOrOverflowError) {
+  // Each printed value is what /usr/bin/python3 prints.
+  ASSERT_TRUE(interp_
+                  ->Run("m = -9223372036854775807 - 1\n"
+                        "print(2 ** 62, 3 ** 39, (-2) ** 63, 1 ** 10 ** 18, "
+                        "(-1) ** (10 ** 18 + 1))\n"
+                        "print(7 // -2, 7 % -2, -7 % 2, m // 1, m % -1, "
+                        "1 << 62, -1 >> 100, 5 >> 64, m >> 63, -(m + 1))\n"
+                        "print(int(-9.2e18), int(2.5), round(-2.5), "
+                        "abs(m + 1), -1 << 63)\n")
+                  .ok());
+  EXPECT_EQ(out_,
+            "4611686018427387904 4052555153018976267 -9223372036854775808 1 "
+            "-1\n"
+            "-4 -1 1 -9223372036854775808 0 4611686018427387904 -1 0 -1 "
+            "9223372036854775807\n"
+            "-9200000000000000000 2 -2 9223372036854775807 "
+            "-9223372036854775808\n");
+  const std::string overflow =
+      "OverflowError: integer result does not fit in 64 bits (tensorctl's "
+      "Python ints are 64-bit)";
+  for (const char* stmt :
+       {"x = 2 ** 63", "x = 3 ** 40", "x = m * 2", "x = m - 1", "x = -m",
+        "x = m // -1", "x = abs(m)", "x = 1 << 63", "x = 3 << 62",
+        "x = 1 << 10 ** 18", "x = int(1e300)", "x = int(-9.3e18)",
+        "x = round(1e19)", "x = 9223372036854775807 + 1"}) {
+    absl::Status st = interp_->Run(std::string(stmt) + "\n");
+    EXPECT_EQ(st.message(), "line 1: " + overflow) << stmt;
+  }
+  EXPECT_EQ(interp_->Run("x = 1 << -1\n").message(),
+            "line 1: ValueError: negative shift count");
+  EXPECT_EQ(interp_->Run("x = int(float('nan'))\n").message(),
+            "line 1: ValueError: cannot convert float NaN to integer");
+  EXPECT_EQ(interp_->Run("x = int(float('-inf'))\n").message(),
+            "line 1: OverflowError: cannot convert float infinity to integer");
+}
+
 }  // namespace
 }  // namespace tensord::script
