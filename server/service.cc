@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -180,6 +181,16 @@ grpc::Status TensorServiceImpl::UploadTensor(
   } catch (const std::bad_alloc& e) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what());
   }
+  // A failed or cancelled upload gives its buffer back to the system at
+  // once, not to the core's cache of freed blocks: a client that cancels
+  // and retries big uploads would otherwise leave one more resident block
+  // each time its retry overlaps the end of the cancelled call.
+  bool bound = false;
+  absl::Cleanup give_back = [&] {
+    if (bound) return;
+    t = Tensor();
+    ReleaseCachedStorage();
+  };
   char* dst = static_cast<char*>(t.raw_data());
   int64_t got = 0;
   const bool requires_grad = header.requires_grad();
@@ -207,6 +218,7 @@ grpc::Status TensorServiceImpl::UploadTensor(
     for (int64_t i = 0; i < need; ++i) dst[i] = dst[i] != 0;
   }
   RPC_ASSIGN_OR_RETURN(*resp, s->AddTensor(std::move(t), requires_grad, name));
+  bound = true;
   return grpc::Status::OK;
 }
 

@@ -32,6 +32,26 @@ std::string NewSessionId() {
 
 constexpr char kSnapshotSuffix[] = ".session";
 
+// Sessions are shared: a call in flight keeps its session alive past a close
+// or an expiry, and whichever thread drops the last reference frees it. A
+// session that held a megabyte or more then gives the memory back to the
+// system, not just to the heap: the core's cache of freed blocks is emptied
+// and the heap trimmed. (Smaller ones leave that to the heap's own trim
+// threshold; trimming costs a walk over every arena.)
+void FreeSession(Session* s) {
+  const int64_t held =
+      s->account()->bytes.load() + s->account()->graph_bytes.load();
+  delete s;
+  if (held >= (int64_t{1} << 20)) {
+    ReleaseCachedStorage();
+    malloc_trim(0);
+  }
+}
+
+std::shared_ptr<Session> Shared(std::unique_ptr<Session> s) {
+  return std::shared_ptr<Session>(s.release(), FreeSession);
+}
+
 }  // namespace
 
 // Several replicas may share one snapshot directory (one volume behind a
@@ -96,8 +116,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
   std::string id = IsSessionId(proposed_id) && !sessions_.count(proposed_id)
                        ? proposed_id
                        : NewSessionId();
-  auto s = std::make_shared<Session>(id, owner, opts, options_.limits,
-                                     options_.replica_id);
+  std::shared_ptr<Session> s = Shared(std::make_unique<Session>(
+      id, owner, opts, options_.limits, options_.replica_id));
   sessions_[id] = s;
   return s;
 }
@@ -124,11 +144,7 @@ absl::Status SessionManager::Close(const std::string& id,
     victim = std::move(it->second);
     sessions_.erase(it);
   }
-  victim.reset();
-  // The session's memory goes back to the system, not just to the heap
-  // (nor to the core's cache of freed blocks).
-  ReleaseCachedStorage();
-  malloc_trim(0);
+  victim.reset();  // freed here unless a call still holds it (FreeSession)
   return absl::OkStatus();
 }
 
@@ -162,9 +178,7 @@ int SessionManager::ExpireIdle(int64_t now_ms) {
   }
   const int n = static_cast<int>(expired.size());
   if (n > 0) {
-    expired.clear();
-    ReleaseCachedStorage();
-    malloc_trim(0);
+    expired.clear();  // see FreeSession
   }
   return n;
 }
@@ -246,7 +260,7 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
     }
     const std::string id = (*s)->id();
     absl::MutexLock lock(&mu_);
-    sessions_[id] = std::shared_ptr<Session>(*std::move(s));
+    sessions_[id] = Shared(*std::move(s));
     ++loaded;
   }
   if (ec) {

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <limits>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -269,6 +272,72 @@ absl::StatusOr<Value> FloatToInt(double f) {
     return IntOverflow();
   }
   return Value::Int(static_cast<int64_t>(t));
+}
+
+// The k-th element of a range or slice and how many there are, in unsigned
+// arithmetic: start + k * step never leaves int64 for an element that
+// exists, but a loop adding step to the last one would.
+uint64_t StepCount(int64_t start, int64_t stop, int64_t step) {
+  if (step > 0 ? start >= stop : start <= stop) return 0;
+  const uint64_t span =
+      step > 0 ? static_cast<uint64_t>(stop) - static_cast<uint64_t>(start)
+               : static_cast<uint64_t>(start) - static_cast<uint64_t>(stop);
+  const uint64_t magnitude =
+      step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+  return (span - 1) / magnitude + 1;
+}
+int64_t StepAt(int64_t start, int64_t step, uint64_t k) {
+  return static_cast<int64_t>(static_cast<uint64_t>(start) +
+                              k * static_cast<uint64_t>(step));
+}
+
+// Lists, tuples and strings the interpreter makes hold at most this many
+// items (a range turned into a list, a repetition): beyond it a script gets
+// a MemoryError instead of taking the client's memory.
+constexpr uint64_t kMaxItems = uint64_t{1} << 26;
+absl::Status TooManyItems(uint64_t n) {
+  return PyError(absl::StatusCode::kResourceExhausted, "MemoryError",
+                 absl::StrCat("a sequence of ", n,
+                              " items is more than tensorctl makes (at most ",
+                              kMaxItems, ")"));
+}
+
+// Python's round(int, ndigits) for ndigits < 0: to a multiple of 10^-ndigits,
+// halves to even.
+absl::StatusOr<Value> RoundInt(int64_t a, int64_t ndigits) {
+  if (ndigits >= 0) return Value::Int(a);
+  if (ndigits < -18) {
+    // |a| < 10^19: the result is 0, or +-10^19 which does not fit.
+    const int64_t half = 5000000000000000000;
+    if (ndigits == -19 && (a > half || a < -half)) return IntOverflow();
+    return Value::Int(0);
+  }
+  int64_t p = 1;
+  for (int64_t k = 0; k < -ndigits; ++k) p *= 10;
+  int64_t q = a / p, r = a % p;
+  if (r < 0) {  // floor division: 0 <= r < p
+    --q;
+    r += p;
+  }
+  if (2 * r > p || (2 * r == p && (q & 1) != 0)) ++q;
+  int64_t out = 0;
+  const bool overflow = __builtin_mul_overflow(q, p, &out);
+  return CheckedInt(overflow, out);
+}
+
+// Python's round(float, ndigits): correctly rounded through the decimal
+// string for ndigits >= 0 (as CPython does), x unchanged past 323 digits.
+double RoundFloat(double x, int64_t ndigits) {
+  if (!std::isfinite(x) || ndigits > 323) return x;
+  if (ndigits < -308) return 0.0 * x;
+  if (ndigits >= 0) {
+    std::vector<char> buf(400);
+    std::snprintf(buf.data(), buf.size(), "%.*f", static_cast<int>(ndigits), x);
+    return std::strtod(buf.data(), nullptr);
+  }
+  const double scale = std::pow(10.0, static_cast<double>(-ndigits));
+  const double r = std::nearbyint(x / scale) * scale;
+  return std::isfinite(r) ? r : x;
 }
 
 // ------------------------------------------------------------ wire values
@@ -609,7 +678,18 @@ absl::Status Interpreter::Exec(const Stmt& stmt) {
     }
     return Unsupported("this statement");
   };
-  absl::Status s = run();
+  absl::Status s;
+  try {
+    s = run();
+  } catch (const std::bad_alloc&) {
+    // A script that asks for more memory than the client has fails like
+    // Python's MemoryError; tensorctl goes on (the REPL) or exits 1.
+    s = PyError(absl::StatusCode::kResourceExhausted, "MemoryError",
+                "out of memory in tensorctl");
+  } catch (const std::length_error&) {
+    s = PyError(absl::StatusCode::kResourceExhausted, "MemoryError",
+                "out of memory in tensorctl");
+  }
   if (!s.ok()) {
     // Drop what the failed statement had queued.
     request_.clear_nodes();
@@ -815,7 +895,9 @@ absl::Status Interpreter::ExecFor(const For& f) {
   if (iter.kind == Kind::kRange) {
     const int64_t start = (*iter.items)[0].i, stop = (*iter.items)[1].i,
                   step = (*iter.items)[2].i;
-    for (int64_t k = start; step > 0 ? k < stop : k > stop; k += step) {
+    const uint64_t count = StepCount(start, stop, step);
+    for (uint64_t i = 0; i < count; ++i) {
+      const int64_t k = StepAt(start, step, i);
       if (const Name* n = f.target.As<Name>()) {
         TRY(BindName(n->id, Value::Int(k)));
         TRY(AssignTo(f.target, Value::Int(k)));
@@ -1509,8 +1591,12 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
     if (v.kind == Kind::kStr)
       return Value::Int(static_cast<int64_t>(v.s.size()));
     if (v.kind == Kind::kRange) {
-      TRY_ASSIGN(ValueList items, Iterate(v));
-      return Value::Int(static_cast<int64_t>(items.size()));
+      const uint64_t n =
+          StepCount((*v.items)[0].i, (*v.items)[1].i, (*v.items)[2].i);
+      if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return IntOverflow();
+      }
+      return Value::Int(static_cast<int64_t>(n));
     }
     return TypeError(
         absl::StrCat("object of type '", TypeName(v), "' has no len()"));
@@ -1577,6 +1663,15 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
       if (v.kind == Kind::kStr) {
         int64_t x;
         if (absl::SimpleAtoi(v.s, &x)) return Value::Int(x);
+        // Digits that only fail because they are too many for 64 bits.
+        absl::string_view digits = absl::StripAsciiWhitespace(v.s);
+        if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+          digits.remove_prefix(1);
+        }
+        if (!digits.empty() &&
+            std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit)) {
+          return IntOverflow();
+        }
         return ValueError(absl::StrCat(
             "invalid literal for int() with base 10: ", QuoteString(v.s)));
       }
@@ -1655,14 +1750,21 @@ absl::StatusOr<Value> Interpreter::CallBuiltin(const std::string& name,
   if (name == "round") {
     TRY(want(1, 2));
     const Value& v = args[0];
-    if (IsIntLike(v)) return Value::Int(AsInt(v));
+    if (args.size() == 2 && !IsIntLike(args[1])) {
+      return TypeError(absl::StrCat("'", TypeName(args[1]),
+                                    "' object cannot be interpreted as an "
+                                    "integer"));
+    }
+    if (IsIntLike(v)) {
+      return args.size() == 1 ? Value::Int(AsInt(v))
+                              : RoundInt(AsInt(v), AsInt(args[1]));
+    }
     if (v.kind != Kind::kFloat) {
       return TypeError(absl::StrCat("type ", TypeName(v),
                                     " doesn't define __round__ method"));
     }
     if (args.size() == 1) return FloatToInt(std::nearbyint(v.f));
-    const double scale = std::pow(10.0, AsInt(args[1]));
-    return Value::Float(std::nearbyint(v.f * scale) / scale);
+    return Value::Float(RoundFloat(v.f, AsInt(args[1])));
   }
   if (name == "enumerate" || name == "zip") {
     ValueList out;
@@ -2219,12 +2321,31 @@ absl::StatusOr<Value> Interpreter::MakeTensor(const Value& data,
       case v1::DTYPE_BOOL:
         bytes.push_back(AsDouble(v) != 0 ? 1 : 0);
         break;
-      case v1::DTYPE_INT32:
-        put(static_cast<int32_t>(
-            v.kind == Kind::kFloat ? static_cast<int64_t>(v.f) : AsInt(v)));
+      case v1::DTYPE_INT32: {
+        // PyTorch refuses a value the integer type cannot hold.
+        const double f = v.kind == Kind::kFloat ? std::trunc(v.f) : 0;
+        const int64_t i = v.kind == Kind::kFloat ? 0 : AsInt(v);
+        if (v.kind == Kind::kFloat
+                ? !(f >= -2147483648.0 && f <= 2147483647.0)
+                : (i < std::numeric_limits<int32_t>::min() ||
+                   i > std::numeric_limits<int32_t>::max())) {
+          return RuntimeError(
+              "value cannot be converted to type int32 without overflow");
+        }
+        put(static_cast<int32_t>(v.kind == Kind::kFloat ? f : i));
         break;
+      }
       case v1::DTYPE_INT64:
-        put(v.kind == Kind::kFloat ? static_cast<int64_t>(v.f) : AsInt(v));
+        if (v.kind == Kind::kFloat) {
+          const double f = std::trunc(v.f);
+          if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) {
+            return RuntimeError(
+                "value cannot be converted to type int64 without overflow");
+          }
+          put(static_cast<int64_t>(f));
+        } else {
+          put(AsInt(v));
+        }
         break;
       case v1::DTYPE_FLOAT32:
         put(static_cast<float>(AsDouble(v)));
@@ -2368,7 +2489,9 @@ absl::StatusOr<Value> Interpreter::EvalSubscript(const Subscript& s) {
       hi = clamp(hi, true);
       ValueList out;
       std::string str;
-      for (int64_t k = lo; step > 0 ? k < hi : k > hi; k += step) {
+      const uint64_t count = StepCount(lo, hi, step);
+      for (uint64_t i = 0; i < count; ++i) {
+        const int64_t k = StepAt(lo, step, i);
         if (obj.kind == Kind::kStr) {
           str.push_back(obj.s[k]);
         } else {
@@ -2399,8 +2522,11 @@ absl::StatusOr<ValueList> Interpreter::Iterate(const Value& given) {
     ValueList out;
     const int64_t start = (*v.items)[0].i, stop = (*v.items)[1].i,
                   step = (*v.items)[2].i;
-    for (int64_t k = start; step > 0 ? k < stop : k > stop; k += step) {
-      out.push_back(Value::Int(k));
+    const uint64_t count = StepCount(start, stop, step);
+    if (count > kMaxItems) return TooManyItems(count);
+    out.reserve(count);
+    for (uint64_t i = 0; i < count; ++i) {
+      out.push_back(Value::Int(StepAt(start, step, i)));
     }
     return out;
   }
@@ -2593,13 +2719,18 @@ absl::StatusOr<Value> Interpreter::EvalBinOp(BinaryOperator op, const Value& lv,
   }
   if (op == BinaryOperator::kMul && ((l.kind == Kind::kStr && IsIntLike(r)) ||
                                      (l.is_sequence() && IsIntLike(r)))) {
+    const int64_t times = std::max<int64_t>(AsInt(r), 0);
+    const uint64_t each = l.kind == Kind::kStr ? l.s.size() : l.items->size();
+    if (each != 0 && static_cast<uint64_t>(times) > kMaxItems / each) {
+      return TooManyItems(each * static_cast<uint64_t>(times));
+    }
     if (l.kind == Kind::kStr) {
       std::string out;
-      for (int64_t k = 0; k < AsInt(r); ++k) out += l.s;
+      for (int64_t k = 0; k < times; ++k) out += l.s;
       return Value::Str(out);
     }
     ValueList out;
-    for (int64_t k = 0; k < AsInt(r); ++k) {
+    for (int64_t k = 0; k < times; ++k) {
       out.insert(out.end(), l.items->begin(), l.items->end());
     }
     Value v = l;
@@ -2790,10 +2921,8 @@ absl::StatusOr<bool> Interpreter::Truth(const Value& given) {
     case Kind::kSize:
     case Kind::kNamedTuple:
       return !v.items->empty();
-    case Kind::kRange: {
-      TRY_ASSIGN(ValueList items, Iterate(v));
-      return !items.empty();
-    }
+    case Kind::kRange:
+      return StepCount((*v.items)[0].i, (*v.items)[1].i, (*v.items)[2].i) > 0;
     case Kind::kTensor: {
       if (!v.tensor->defined()) return false;
       Value lazy;

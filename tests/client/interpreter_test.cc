@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "client/client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -301,6 +302,74 @@ TEST_F(InterpreterTest, IntArithmeticIsExactOrOverflowError) {
             "line 1: ValueError: cannot convert float NaN to integer");
   EXPECT_EQ(interp_->Run("x = int(float('-inf'))\n").message(),
             "line 1: OverflowError: cannot convert float infinity to integer");
+}
+
+// Ranges, slices and repetitions with extreme steps and counts: exact
+// where Python is, never stepping past int64 (which wrapped around and read
+// out of bounds before), and a MemoryError where a script would take the
+// client's memory. round() and tensor literals as Python and PyTorch.
+TEST_F(InterpreterTest, ExtremeRangesSlicesAndRoundingAreExact) {
+  // Each printed line is what /usr/bin/python3 with torch prints.
+  ASSERT_TRUE(
+      interp_
+          ->Run("m = -9223372036854775807 - 1\n"
+                "print(\"ab\"[1::9223372036854775807], [1, 2, 3][::m], "
+                "[1, 2, 3][m::9223372036854775807])\n"
+                "print(list(range(1, 9223372036854775807, "
+                "4611686018427387904)), len(range(10 ** 18)), bool(range(0)), "
+                "bool(range(m, m + 1)))\n"
+                "for i in range(9223372036854775806, m, "
+                "-9223372036854775807):\n"
+                "    print(i)\n"
+                "print([0] * -1, \"ab\" * 3, round(1234, -2), round(-15, -1), "
+                "round(25, -1), round(5 * 10 ** 18, -19))\n"
+                "print(round(1.5, 400), round(2.675, 2), round(0.5), "
+                "round(1.25, 1), round(5, 3), round(1e300, -400), "
+                "round(-0.5, 0))\n"
+                "print(int(\" 12 \"), torch.tensor([-2.7, 3.9], "
+                "dtype=torch.int64), torch.tensor([2147483647, -2147483648], "
+                "dtype=torch.int32))\n")
+          .ok());
+  EXPECT_EQ(out_,
+            "b [3] [1]\n"
+            "[1, 4611686018427387905] 1000000000000000000 False True\n"
+            "9223372036854775806\n"
+            "-1\n"
+            "[] ababab 1200 -20 20 0\n"
+            "1.5 2.67 0 1.2 5 0.0 -0.0\n"
+            "12 tensor([-2,  3]) tensor([ 2147483647, -2147483648], "
+            "dtype=torch.int32)\n");
+  const std::string too_many =
+      "line 1: MemoryError: a sequence of 1000000000000000 items is more "
+      "than tensorctl makes (at most 67108864)";
+  EXPECT_EQ(interp_->Run("x = 'a' * 10 ** 15\n").message(), too_many);
+  EXPECT_EQ(interp_->Run("x = [1] * 10 ** 15\n").message(), too_many);
+  EXPECT_EQ(interp_->Run("x = list(range(10 ** 15))\n").message(), too_many);
+  EXPECT_THAT(
+      std::string(
+          interp_->Run("x = len(range(m, 9223372036854775807))\n").message()),
+      HasSubstr("OverflowError"));
+  EXPECT_THAT(
+      std::string(interp_->Run("x = round(6 * 10 ** 18, -19)\n").message()),
+      HasSubstr("OverflowError"));
+  EXPECT_THAT(
+      std::string(interp_->Run("x = int('99999999999999999999')\n").message()),
+      HasSubstr("OverflowError"));
+  for (const char* lit : {"[2.5e9]", "[2 ** 31]", "[-2147483649]"}) {
+    EXPECT_EQ(interp_
+                  ->Run(absl::StrCat("x = torch.tensor(", lit,
+                                     ", dtype=torch.int32)\n"))
+                  .message(),
+              "line 1: RuntimeError: value cannot be converted to type int32 "
+              "without overflow")
+        << lit;
+  }
+  EXPECT_EQ(interp_
+                ->Run("x = torch.tensor([float('nan')], "
+                      "dtype=torch.int64)\n")
+                .message(),
+            "line 1: RuntimeError: value cannot be converted to type int64 "
+            "without overflow");
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/session_manager.h"
 #include "tests/server/test_util.h"
 
 namespace tensord::server_test {
@@ -502,6 +503,26 @@ TEST_F(RpcTest, CloseSessionEmptiesTheStorageCache) {
       Create(stub(), id, F32(std::vector<float>(n, 1.0f), {n}), false, "big"));
   ASSERT_RPC_OK(CloseSession(stub(), id));
   EXPECT_EQ(CachedStorageBytes(), 0);
+}
+
+// The same when a call still holds the session as it closes: the memory
+// goes when the call lets go of the session (the last reference), not
+// before and not never.
+TEST(SessionMemoryTest, ASessionClosedDuringACallIsFreedWhenTheCallEnds) {
+  tensord::server::SessionManager manager{tensord::server::ServerOptions{}};
+  auto created = manager.Create(v1::SessionOptions(), "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  std::shared_ptr<tensord::server::Session> in_flight = *std::move(created);
+  const int64_t n = 1 << 18;  // 1 MiB of float32
+  ASSERT_TRUE(
+      in_flight
+          ->CreateTensor(F32(std::vector<float>(n, 1.0f), {n}), false, "big")
+          .ok());
+  ASSERT_TRUE(manager.Close(in_flight->id(), "").ok());
+  EXPECT_EQ(in_flight->account()->bytes.load(), 4 * n);  // still held
+  in_flight.reset();
+  EXPECT_EQ(CachedStorageBytes(), 0);
+  EXPECT_EQ(LiveStorageBytes(), 0);
 }
 
 TEST_F(RpcTest, ReplicaHeaderOnResponses) {
