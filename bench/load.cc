@@ -5,11 +5,15 @@
 //
 // Each client has its own channel and session and repeats a mixed step
 // until the time (or --max_calls) is up: create a tensor (bound to a name,
-// requires grad), an Execute that builds y = (w * w).sum(), a backward
-// through Execute, a fetch of w's grad, and an Execute that keeps a handle
-// followed by its release. Every call's latency is recorded; any non-OK
-// status is an error. The server's RSS is read from /proc at 10 s and at
-// the end. Prints the figures and, last, the line script/reliability counts:
+// requires grad), an Execute that releases the new tensor's handle (the
+// name keeps it) and builds y = (w * w).sum(), a backward through Execute,
+// a fetch of w's grad, and an Execute that keeps a handle followed by its
+// release. A session therefore holds the same few tensors throughout, and
+// growth of the server's memory is the server's. Every call's latency is
+// recorded; any non-OK status is an error. The server's RSS is read from
+// /proc at 10 s and at the end, before the sessions close (a close frees
+// and trims memory, which would hide growth). Prints the figures and, last,
+// the line script/reliability counts:
 //
 //   reliability-check: load: held: ...    (0 errors, RSS growth < 10%)
 #include <unistd.h>
@@ -19,11 +23,13 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <latch>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -80,8 +86,16 @@ v1::ValueRef Out(int node) {
   return r;
 }
 
+// `finished` counts down when the client's loop is over (or it failed to
+// start); it closes its session only after `measured` is released.
 void RunClient(int id, Clock::time_point end, std::atomic<int64_t>* budget,
-               Stats* stats) {
+               Stats* stats, std::latch* finished, std::latch* measured) {
+  bool arrived = false;
+  auto arrive = [&] {
+    if (!arrived) finished->count_down();
+    arrived = true;
+  };
+  absl::Cleanup arrive_on_return = arrive;
   ClientOptions opts;
   opts.target = absl::GetFlag(FLAGS_server);
   opts.deadline = absl::Seconds(30);
@@ -115,16 +129,20 @@ void RunClient(int id, Clock::time_point end, std::atomic<int64_t>* budget,
   std::vector<float> values(16);
   for (int64_t step = 0; Clock::now() < end; ++step) {
     for (size_t k = 0; k < values.size(); ++k) values[k] = (step + k) % 7;
+    std::string created;  // the new tensor's handle: released next call
     bool go = timed([&] {
       v1::TensorData d;
       d.set_dtype(v1::DTYPE_FLOAT32);
       d.add_shape(16);
       d.set_data(std::string(reinterpret_cast<const char*>(values.data()),
                              values.size() * sizeof(float)));
-      return session->FromData(d, /*requires_grad=*/true, "w").status();
+      auto t = session->FromData(d, /*requires_grad=*/true, "w");
+      if (t.ok()) created = t->handle();
+      return t.status();
     });
     go = go && timed([&] {
            v1::ExecuteRequest req;
+           req.add_release()->set_handle(created);  // "w" still names it
            *req.add_nodes() = Node("mul", {Name("w"), Name("w")});
            v1::OpNode sum = Node("sum", {Out(0)});
            sum.add_bind("y");
@@ -170,6 +188,10 @@ void RunClient(int id, Clock::time_point end, std::atomic<int64_t>* budget,
          });
     if (!go) break;
   }
+  // The server's RSS is read with every session still open (a close frees
+  // and trims, which would hide growth), then the sessions close.
+  arrive();
+  measured->wait();
   session->Close().IgnoreError();
 }
 
@@ -191,8 +213,10 @@ int main(int argc, char** argv) {
                                   : INT64_MAX);
   std::vector<Stats> stats(n);
   std::vector<std::thread> threads;
+  std::latch finished(n), measured(1);
   for (int i = 0; i < n; ++i) {
-    threads.emplace_back(RunClient, i, end, &budget, &stats[i]);
+    threads.emplace_back(RunClient, i, end, &budget, &stats[i], &finished,
+                         &measured);
   }
   double rss_early = 0;
   const double sample_at =
@@ -201,10 +225,12 @@ int main(int argc, char** argv) {
                                 std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(sample_at)));
   rss_early = RssMiB(pid);
-  for (auto& t : threads) t.join();
+  finished.wait();
   const double elapsed =
       std::chrono::duration<double>(Clock::now() - start).count();
-  const double rss_end = RssMiB(pid);
+  const double rss_end = RssMiB(pid);  // every session still open
+  measured.count_down();
+  for (auto& t : threads) t.join();
   std::vector<double> all;
   int64_t errors = 0;
   std::string first_error;

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -32,19 +33,32 @@ std::string NewSessionId() {
 
 constexpr char kSnapshotSuffix[] = ".session";
 
+// Freed memory goes back to the system, not just to the heap: the core's
+// cache of freed blocks is emptied and every malloc arena trimmed (which
+// also returns free pages inside the heap, where fragmentation would
+// otherwise let RSS creep up under a churn of small sessions).
+void GiveBackMemory() {
+  ReleaseCachedStorage();
+  malloc_trim(0);
+}
+
+// Set when small sessions were freed since the last GiveBackMemory.
+std::atomic<bool> g_give_back_pending{false};
+
 // Sessions are shared: a call in flight keeps its session alive past a close
 // or an expiry, and whichever thread drops the last reference frees it. A
-// session that held a megabyte or more then gives the memory back to the
-// system, not just to the heap: the core's cache of freed blocks is emptied
-// and the heap trimmed. (Smaller ones leave that to the heap's own trim
-// threshold; trimming costs a walk over every arena.)
+// session that held a megabyte or more gives its memory back at once; for
+// smaller ones it is done at most once per housekeeping pass
+// (SessionManager::ExpireIdle, every second), as trimming walks every arena.
 void FreeSession(Session* s) {
   const int64_t held =
       s->account()->bytes.load() + s->account()->graph_bytes.load();
   delete s;
   if (held >= (int64_t{1} << 20)) {
-    ReleaseCachedStorage();
-    malloc_trim(0);
+    g_give_back_pending.store(false);
+    GiveBackMemory();
+  } else {
+    g_give_back_pending.store(true);
   }
 }
 
@@ -177,9 +191,8 @@ int SessionManager::ExpireIdle(int64_t now_ms) {
     }
   }
   const int n = static_cast<int>(expired.size());
-  if (n > 0) {
-    expired.clear();  // see FreeSession
-  }
+  expired.clear();  // see FreeSession
+  if (g_give_back_pending.exchange(false)) GiveBackMemory();
   return n;
 }
 

@@ -63,7 +63,10 @@ class SessionManager {
   std::vector<std::shared_ptr<Session>> List(const std::string& owner);
   int64_t size();
 
-  // Closes sessions idle past their TTL; returns how many.
+  // Closes sessions idle past their TTL; returns how many. Also gives the
+  // memory of small sessions freed since the last call back to the system
+  // (see FreeSession in session_manager.cc): the server calls it every
+  // second.
   int ExpireIdle(int64_t now_ms);
 
   // Writes every session to options().snapshot_dir (one file each, written
