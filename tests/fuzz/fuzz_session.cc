@@ -13,17 +13,6 @@
 namespace tensord::fuzz {
 namespace {
 
-template <typename T>
-v1::TensorData Data(v1::DType dtype, const std::vector<T>& values,
-                    const std::vector<int64_t>& shape) {
-  v1::TensorData d;
-  d.set_dtype(dtype);
-  for (int64_t n : shape) d.add_shape(n);
-  d.set_data(std::string(reinterpret_cast<const char*>(values.data()),
-                         values.size() * sizeof(T)));
-  return d;
-}
-
 // The fixed part of the session must build; anything else is a bug in this
 // file, not a finding.
 void Must(const absl::Status& s) {

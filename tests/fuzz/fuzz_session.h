@@ -21,12 +21,26 @@
 #ifndef TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_
 #define TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/session.h"
 
 namespace tensord::fuzz {
+
+// Wire tensor data from values (row-major) and a shape.
+template <typename T>
+v1::TensorData Data(v1::DType dtype, const std::vector<T>& values,
+                    const std::vector<int64_t>& shape) {
+  v1::TensorData d;
+  d.set_dtype(dtype);
+  for (int64_t n : shape) d.add_shape(n);
+  d.set_data(std::string(reinterpret_cast<const char*>(values.data()),
+                         values.size() * sizeof(T)));
+  return d;
+}
 
 // Limits small enough that no input can make the fuzzer slow or run it out
 // of memory through legitimate work.

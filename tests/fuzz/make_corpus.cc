@@ -20,27 +20,18 @@
 
 #include "core/op_table.h"
 #include "tensord/v1/tensord.pb.h"
+#include "tests/fuzz/fuzz_session.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace v1 = tensord::v1;
 using tensord::AttrType;
+using tensord::fuzz::Data;
 
 void Write(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << bytes;
-}
-
-template <typename T>
-v1::TensorData Data(v1::DType dtype, const std::vector<T>& values,
-                    const std::vector<int64_t>& shape) {
-  v1::TensorData d;
-  d.set_dtype(dtype);
-  for (int64_t n : shape) d.add_shape(n);
-  d.set_data(std::string(reinterpret_cast<const char*>(values.data()),
-                         values.size() * sizeof(T)));
-  return d;
 }
 
 void DecodeTensorSeeds(const fs::path& dir) {
