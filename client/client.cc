@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "client/transfer.h"
 
 namespace tensord::client {
 
@@ -224,7 +225,48 @@ absl::StatusOr<v1::ExecuteResponse> Session::Execute(
   absl::Status st = FromGrpc(
       client_->stub()->Execute(client_->Context(id_).get(), request, &resp));
   if (!st.ok()) return st;
+  st = FetchDeferred(request, &resp);
+  if (!st.ok()) return st;
   return resp;
+}
+
+absl::Status Session::FetchDeferred(const v1::ExecuteRequest& request,
+                                    v1::ExecuteResponse* resp) {
+  // Values too large for the response were kept under a handle: download
+  // them into their slots, and release the handles the request did not ask
+  // to keep. The caller sees an ordinary response.
+  v1::ReleaseTensorRequest release;
+  release.set_session_id(id_);
+  absl::Status status;
+  for (int i = 0; i < resp->results_size() && i < request.nodes_size(); ++i) {
+    v1::NodeResult* r = resp->mutable_results(i);
+    for (int k = 0; k < r->outputs_size(); ++k) {
+      v1::TensorInfo* info = r->mutable_outputs(k);
+      if (!info->value_deferred()) continue;
+      v1::TensorRef ref;
+      ref.set_handle(info->handle());
+      if (status.ok() && k < r->values_size()) {
+        absl::StatusOr<v1::TensorData> value = Download(*this, ref);
+        if (value.ok()) {
+          *r->mutable_values(k) = *std::move(value);
+        } else {
+          status = value.status();
+        }
+      }
+      info->set_value_deferred(false);
+      if (!request.nodes(i).keep()) {
+        *release.add_tensors() = ref;
+        info->clear_handle();
+      }
+    }
+  }
+  if (release.tensors_size() > 0) {
+    v1::ReleaseTensorResponse ignored;
+    absl::Status released = FromGrpc(client_->stub()->ReleaseTensor(
+        client_->Context(id_).get(), release, &ignored));
+    if (status.ok()) status = released;
+  }
+  return status;
 }
 
 absl::StatusOr<Tensor> Session::FromData(const v1::TensorData& data,

@@ -94,7 +94,9 @@ class Session {
   void Keep() { owned_ = false; }
   absl::Status Close();
 
-  // Runs a raw Execute request (the session id is filled in).
+  // Runs a raw Execute request (the session id is filled in). Values the
+  // server deferred (too large for one message) are downloaded into the
+  // response, so every requested value is there.
   absl::StatusOr<v1::ExecuteResponse> Execute(v1::ExecuteRequest request);
 
   // A tensor from values (row-major) and a shape.
@@ -118,6 +120,8 @@ class Session {
  private:
   friend class Client;
   Session(Client* client, std::string id, bool owned);
+  absl::Status FetchDeferred(const v1::ExecuteRequest& request,
+                             v1::ExecuteResponse* resp);
   Client* client_;
   std::string id_;
   bool owned_;

@@ -40,9 +40,19 @@ absl::Status UploadNamed(Session& session, const std::string& name,
 absl::StatusOr<v1::TensorData> DownloadNamed(Session& session,
                                              const std::string& name,
                                              ProgressFn progress) {
+  v1::TensorRef ref;
+  ref.set_name(name);
+  return Download(session, ref, std::move(progress));
+}
+
+absl::StatusOr<v1::TensorData> Download(Session& session,
+                                        const v1::TensorRef& ref,
+                                        ProgressFn progress) {
+  const std::string name =
+      ref.ref_case() == v1::TensorRef::kName ? ref.name() : ref.handle();
   v1::FetchTensorRequest req;
   req.set_session_id(session.id());
-  req.mutable_tensor()->set_name(name);
+  *req.mutable_tensor() = ref;
   req.set_chunk_bytes(kTransferChunkBytes);
   std::unique_ptr<grpc::ClientContext> ctx =
       session.client()->Context(session.id());

@@ -48,6 +48,10 @@ absl::Status UploadNamed(Session& session, const std::string& name,
 absl::StatusOr<v1::TensorData> DownloadNamed(Session& session,
                                              const std::string& name,
                                              ProgressFn progress = {});
+// The same for a tensor named by handle or name.
+absl::StatusOr<v1::TensorData> Download(Session& session,
+                                        const v1::TensorRef& ref,
+                                        ProgressFn progress = {});
 
 }  // namespace tensord::client
 

@@ -274,6 +274,14 @@ absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
           FormatSize(grad.sizes()), " and output[0] has a shape of ",
           FormatSize(root.sizes()), "."));
     }
+    if (IsComplex(grad.dtype()) != IsComplex(root.dtype())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "For complex Tensors, both grad_output and output are required to "
+          "have the same dtype. Mismatch in dtype: grad_output[0] has a dtype "
+          "of torch.",
+          DTypeName(grad.dtype()), " and output[0] has a dtype of torch.",
+          DTypeName(root.dtype()), "."));
+    }
     if (grad.dtype() != root.dtype()) {
       TENSORD_ASSIGN_OR_RETURN(grad, To(grad, root.dtype()));
     }

@@ -157,11 +157,6 @@ absl::StatusOr<Generator*> Gen(OpContext& c) {
   if (c.generator == nullptr) {
     return absl::FailedPreconditionError("no random generator in this context");
   }
-  if (c.before_generator_use) {
-    auto hook = std::move(c.before_generator_use);
-    c.before_generator_use = nullptr;
-    hook();
-  }
   return c.generator;
 }
 
@@ -589,6 +584,11 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
       return absl::InvalidArgumentError(absl::StrCat(
           op.name, "() missing required argument '", spec.name, "'"));
     }
+    // None stands for "not given" only where that is the default (as in
+    // torch: sum(x, keepdim=None) is a TypeError).
+    if (!std::holds_alternative<std::monostate>(spec.default_value)) {
+      return bad("None");
+    }
     return v;
   }
   switch (spec.type) {
@@ -624,7 +624,7 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
         DType d;
         if (ParseDType(*s, &d)) return d;
         return absl::InvalidArgumentError(
-            absl::StrCat(op.name, "(): unknown dtype '", *s, "'"));
+            absl::StrCat(op.name, "(): unknown dtype ", Quoted(*s)));
       }
       return bad(kind(v));
     case AttrType::kString:
@@ -634,7 +634,7 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
       if (auto* s = std::get_if<std::string>(&v)) {
         if (*s == "fro" || *s == "nuc") return *s;
         return absl::InvalidArgumentError(
-            absl::StrCat(op.name, "(): invalid norm order '", *s, "'"));
+            absl::StrCat(op.name, "(): invalid norm order ", Quoted(*s)));
       }
       if (auto* d = std::get_if<double>(&v)) return *d;
       if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
@@ -669,7 +669,7 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
                                           OpContext& ctx) {
   const OpDef* op = FindOp(name);
   if (op == nullptr)
-    return absl::NotFoundError(absl::StrCat("unknown op '", name, "'"));
+    return absl::NotFoundError(absl::StrCat("unknown op ", Quoted(name)));
   const size_t max_in = op->inputs.size();
   const size_t min_in = op->min_inputs < 0 ? max_in : op->min_inputs;
   if (op->variadic ? inputs.empty()
@@ -695,7 +695,7 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
                              [&](const AttrSpec& s) { return s.name == key; });
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
-          op->name, "() got an unexpected keyword argument '", k, "'"));
+          op->name, "() got an unexpected keyword argument ", Quoted(k)));
     }
   }
   AttrMap full;
@@ -712,6 +712,10 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     // end the op, never the process.
     return absl::ResourceExhaustedError(
         absl::StrCat(op->name, "(): ", e.what()));
+  } catch (const std::exception& e) {
+    // A bug in an op, not the caller's mistake; it still ends only the op.
+    return absl::InternalError(
+        absl::StrCat(op->name, "(): internal error: ", e.what()));
   }
 }
 
@@ -724,8 +728,8 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
     if (!absl::SimpleAtoi(p, out)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "only integers, slices (`:`), ellipsis (`...`) and None are valid "
-          "indices (got '",
-          p, "')"));
+          "indices (got ",
+          Quoted(p), ")"));
     }
     return absl::OkStatus();
   };
@@ -740,7 +744,7 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
       std::vector<absl::string_view> f = absl::StrSplit(part, ':');
       if (f.size() > 3)
         return absl::InvalidArgumentError(
-            absl::StrCat("invalid slice '", part, "'"));
+            absl::StrCat("invalid slice ", Quoted(part)));
       std::optional<int64_t> bounds[2];
       int64_t step = 1;
       for (size_t i = 0; i < f.size(); ++i) {

@@ -51,12 +51,10 @@ struct AttrSpec {
   std::string doc;
 };
 
-// What an op may need besides its inputs (the session's generator).
+// What an op may need besides its inputs (the session's generator, which
+// records its own undo in the current Transaction).
 struct OpContext {
   Generator* generator = nullptr;
-  // Called once, before the first op of this context reads or reseeds the
-  // generator (the server backs the generator up only then).
-  std::function<void()> before_generator_use;
 };
 
 using OpFn = std::function<absl::StatusOr<std::vector<Tensor>>(

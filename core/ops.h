@@ -50,6 +50,11 @@ StatusOrTensor OnesLike(const Tensor& t,
 class Generator {
  public:
   explicit Generator(uint64_t seed = 67280421310721ULL) { ManualSeed(seed); }
+  // Called before the state changes (by ManualSeed, SetState, Rand and
+  // Randn): inside a Transaction, the first call of that transaction
+  // records how to restore the state (2.5 KB), so a failed group of ops
+  // leaves the generator where it was.
+  void WillChange();
   void ManualSeed(uint64_t seed);
   uint32_t Next32();
   uint64_t Next64();
@@ -65,6 +70,7 @@ class Generator {
   // [0, 624].
   bool SetState(const std::vector<uint32_t>& words, int index) {
     if (words.size() != 624 || index < 0 || index > 624) return false;
+    WillChange();
     std::copy(words.begin(), words.end(), mt_);
     index_ = index;
     has_next_normal_ = false;
@@ -76,6 +82,7 @@ class Generator {
   int index_ = 624;
   bool has_next_normal_ = false;
   double next_normal_ = 0;
+  uint64_t backed_up_in_ = 0;  // serial of the transaction that backed up
 };
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
                     DType dtype = kDefaultFloat);

@@ -5,16 +5,17 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/transaction.h"
 
 namespace tensord {
 
 StatusOrTensor Full(const Shape& shape, const Scalar& value,
                     std::optional<DType> dtype) {
-  TENSORD_RETURN_IF_ERROR(CheckedNumel(shape).status());
+  TENSORD_RETURN_IF_ERROR(CheckShape(shape).status());
   const DType dt = dtype ? *dtype
                          : (value.dtype() == DType::kFloat64 ? kDefaultFloat
                                                              : value.dtype());
-  Tensor out = Empty(shape, dt);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dt));
   CopyConvert(ScalarTensor(value, dt), out);
   return out;
 }
@@ -73,7 +74,7 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
         absl::StrCat("arange: too many elements (", count, ")"));
   }
   const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
-  Tensor out = Empty({n}, dt);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({n}, dt));
   TENSORD_DISPATCH_ALL(dt, T, {
     T* p = out.data<T>();
     for (int64_t i = 0; i < n; ++i) {
@@ -102,7 +103,7 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
   if (steps < 0)
     return absl::InvalidArgumentError("number of steps must be non-negative");
   const DType dt = dtype.value_or(kDefaultFloat);
-  Tensor out = Empty({steps}, dt);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({steps}, dt));
   const double s = start.to_double(), e = end.to_double();
   const double step =
       steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
@@ -151,7 +152,20 @@ StatusOrTensor Eye(int64_t n, std::optional<int64_t> m, DType dtype) {
 // ---------------------------------------------------------------------------
 // mt19937, as torch's CPU generator
 
+void Generator::WillChange() {
+  Transaction* txn = Transaction::Current();
+  if (txn == nullptr || txn->serial() == backed_up_in_) return;
+  backed_up_in_ = txn->serial();
+  Generator saved = *this;
+  txn->OnRollback([this, saved] {
+    const uint64_t serial = backed_up_in_;
+    *this = saved;
+    backed_up_in_ = serial;
+  });
+}
+
 void Generator::ManualSeed(uint64_t seed) {
+  WillChange();
   mt_[0] = static_cast<uint32_t>(seed & 0xffffffff);
   for (int i = 1; i < 624; ++i) {
     mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) +
@@ -214,8 +228,9 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
         absl::StrCat("\"check_uniform_bounds\" not implemented for '",
                      DTypeShortName(dtype), "'"));
   }
-  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
-  Tensor out = Empty(shape, dtype);
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  gen.WillChange();
   if (dtype == DType::kFloat32) {
     float* p = out.data<float>();
     for (int64_t i = 0; i < n; ++i) p[i] = gen.UniformFloat();
@@ -238,8 +253,9 @@ StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
         absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
                      DTypeShortName(dtype), "'"));
   }
-  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckedNumel(shape));
-  Tensor out = Empty(shape, dtype);
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  gen.WillChange();
   std::vector<double> v(static_cast<size_t>(n) * (IsComplex(dtype) ? 2 : 1));
   if (v.size() >= 16 && !IsComplex(dtype)) {
     // torch's vectorized path: uniforms first, then Box–Muller on blocks of

@@ -76,7 +76,7 @@ void CopyConvert(const Tensor& src, const Tensor& dst) {
 
 StatusOrTensor To(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
-  Tensor out = Empty(t.sizes(), dtype);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(t.sizes(), dtype));
   CopyConvert(t, out);
   if (auto node = RecordOp("ToCopyBackward0", {&t}, {&out})) {
     node->set_backward(
@@ -413,8 +413,9 @@ absl::StatusOr<Tensor> BinaryForward(
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
   TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
-  TENSORD_RETURN_IF_ERROR(CheckedNumel(shape).status());
-  Tensor out = Empty(shape, IsComparison(op) ? DType::kBool : ct);
+  TENSORD_RETURN_IF_ERROR(CheckShape(shape).status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out,
+                           Empty(shape, IsComparison(op) ? DType::kBool : ct));
   TENSORD_RETURN_IF_ERROR(BinaryKernel(op, ca, cb, out, alpha));
   return out;
 }
@@ -633,8 +634,8 @@ namespace {
 // Applies f elementwise from `in` (type I, any strides) into a fresh
 // contiguous tensor of dtype `out_dtype` (C++ type O).
 template <typename I, typename O, typename F>
-Tensor RunUnary(const Tensor& in, DType out_dtype, F f) {
-  Tensor out = Empty(in.sizes(), out_dtype);
+StatusOrTensor RunUnary(const Tensor& in, DType out_dtype, F f) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), out_dtype));
   std::array<Shape, 2> strides = {out.strides(), in.strides()};
   O* po = out.data<O>();
   const I* pi = in.data<I>();
@@ -696,7 +697,7 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
         absl::StrCat(op == Un::kRelu ? "relu" : "sigmoid",
                      " is not supported for complex tensors"));
   }
-  Tensor out;
+  StatusOrTensor out = Tensor();
   if (op == Un::kAbs && IsComplex(dt)) {
     return RunUnary<complex64, float>(x, DType::kFloat32,
                                       [](complex64 v) { return std::abs(v); });
@@ -879,7 +880,7 @@ StatusOrTensor ReluBackward(const Tensor& g, const Tensor& r) {
     TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
     return Where(mask, g, zero);
   }
-  Tensor out = Empty(g.sizes(), g.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(g.sizes(), g.dtype()));
   TENSORD_DISPATCH_REAL(g.dtype(), T, {
     RunBinary<T, T>(g, r, out,
                     [](T gv, T rv) { return rv > T(0) ? gv : T(0); });
@@ -952,7 +953,7 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
     TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
-    out = Empty(shape, ct);
+    TENSORD_ASSIGN_OR_RETURN(out, Empty(shape, ct));
     std::array<Shape, 4> strides = {
         out.strides(), BroadcastStrides(cond, shape),
         BroadcastStrides(ca, shape), BroadcastStrides(cb, shape)};
@@ -1032,8 +1033,8 @@ absl::Status CheckNoPartialOverlap(const Tensor& self, const Tensor& other) {
 
 // A view of the contiguous tensor `t` (shaped like a view's base) with the
 // geometry a view has relative to its base.
-Tensor RegionOf(const Tensor& t, const Shape& sizes, const Shape& strides,
-                int64_t offset) {
+StatusOrTensor RegionOf(const Tensor& t, const Shape& sizes,
+                        const Shape& strides, int64_t offset) {
   return MakeView(t, sizes, strides, t.storage_offset() + offset);
 }
 
@@ -1061,7 +1062,8 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
       [sizes, strides, offset](Node&,
                                const GradList& g) -> absl::StatusOr<GradList> {
         TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
-        Tensor region = RegionOf(rest, sizes, strides, offset);
+        TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                 RegionOf(rest, sizes, strides, offset));
         TENSORD_ASSIGN_OR_RETURN(Tensor inside, Clone(region));
         TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(region));
         CopyConvert(zero, region);
@@ -1078,7 +1080,9 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
       [base_sizes = base.sizes(), dt = base.dtype(), sizes, strides, offset](
           Node&, const GradList& g) -> absl::StatusOr<GradList> {
         TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(base_sizes, dt));
-        CopyConvert(g[0], RegionOf(z, sizes, strides, offset));
+        TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                 RegionOf(z, sizes, strides, offset));
+        CopyConvert(g[0], region);
         return GradList{z};
       });
   self.impl()->grad_fn = as_strided;
@@ -1246,7 +1250,7 @@ StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {
                      ") at non-singleton dimension ", self.dim() - 1));
   }
   return Inplace(self, {&src}, [&]() -> StatusOrTensor {
-    Tensor r = Empty(self.sizes(), self.dtype());
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Empty(self.sizes(), self.dtype()));
     CopyConvert(src, r);
     if (auto node = RecordOp("CopyBackwards", {&self, &src}, {&r})) {
       node->set_backward(

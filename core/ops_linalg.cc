@@ -8,6 +8,7 @@
 #include <lapacke.h>
 
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -127,7 +128,7 @@ absl::Status CheckMmShapes(const Tensor& a, const Tensor& b) {
 }
 
 absl::StatusOr<Tensor> MmForward(const Tensor& a, const Tensor& b) {
-  Tensor c = Empty({a.size(0), b.size(1)}, a.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Empty({a.size(0), b.size(1)}, a.dtype()));
   TENSORD_RETURN_IF_ERROR(Gemm(a, b, c));
   return c;
 }
@@ -154,7 +155,7 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
   if (a.dtype() == DType::kBool) {
     return absl::InvalidArgumentError("\"dot\" not implemented for 'Bool'");
   }
-  Tensor out = Empty({}, a.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({}, a.dtype()));
   const int64_t n = a.numel();
   const int64_t sa = a.strides()[0], sb = b.strides()[0];
   TENSORD_DISPATCH_ALL(a.dtype(), T, {
@@ -281,7 +282,8 @@ namespace {
 // Batched product of a [B, n, k] and b [B, k, m] (any strides) into [B, n, m].
 absl::StatusOr<Tensor> BmmForward(const Tensor& a, const Tensor& b) {
   const int64_t batch = a.size(0);
-  Tensor out = Empty({batch, a.size(1), b.size(2)}, a.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out,
+                           Empty({batch, a.size(1), b.size(2)}, a.dtype()));
   for (int64_t i = 0; i < batch; ++i) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor ai, Select(a, 0, i));
@@ -403,6 +405,27 @@ absl::Status CheckSquare(const Tensor& a, const char* name) {
   return absl::OkStatus();
 }
 
+// OK when every element of `a` (floating or complex) is finite.
+// INVALID_ARGUMENT with `message` otherwise: LAPACK's general solvers
+// (geev, gesdd) can corrupt memory on infs and NaNs, so torch and we refuse
+// them before calling it.
+absl::Status CheckFinite(const Tensor& a, const std::string& message) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(a));
+  bool finite = true;
+  TENSORD_DISPATCH_ALL(c.dtype(), T, {
+    const T* p = c.data<T>();
+    for (int64_t i = 0, n = c.numel(); i < n && finite; ++i) {
+      if constexpr (std::is_same_v<T, complex64>) {
+        finite = std::isfinite(p[i].real()) && std::isfinite(p[i].imag());
+      } else if constexpr (std::is_floating_point_v<T>) {
+        finite = std::isfinite(p[i]);
+      }
+    }
+  });
+  if (!finite) return absl::InvalidArgumentError(message);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
@@ -414,7 +437,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(vecs, Clone(a));
     Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
-    vals = Empty(vshape, a.dtype());
+    TENSORD_ASSIGN_OR_RETURN(vals, Empty(vshape, a.dtype()));
     for (int64_t i = 0; i < batch; ++i) {
       lapack_int info;
       if (a.dtype() == DType::kFloat32) {
@@ -425,6 +448,17 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
         info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n,
                               vecs.data<double>() + i * n * n, n,
                               vals.data<double>() + i * n);
+      }
+      if (info == -5) {
+        // LAPACKE refuses a matrix with a NaN in the triangle it reads
+        // (argument 5, A); LAPACK itself, which torch calls, returns NaN
+        // eigenvalues and eigenvectors. So do we.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        TENSORD_DISPATCH_FLOATING(a.dtype(), T, {
+          std::fill_n(vecs.data<T>() + i * n * n, n * n, static_cast<T>(nan));
+          std::fill_n(vals.data<T>() + i * n, n, static_cast<T>(nan));
+        });
+        continue;
       }
       if (info != 0) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -478,8 +512,8 @@ absl::StatusOr<std::pair<Tensor, Tensor>> EigComplex(const Tensor& a) {
   const int64_t batch = n ? a.numel() / (n * n) : 0;
   TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(a));
   Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
-  Tensor vals = Empty(vshape, DType::kComplex64);
-  Tensor vecs = Empty(a.sizes(), DType::kComplex64);
+  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, DType::kComplex64));
+  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), DType::kComplex64));
   std::vector<zd> m(n * n), w(n), vr(n * n);
   for (int64_t b = 0; b < batch; ++b) {
     const complex64* src = c.data<complex64>() + b * n * n;
@@ -512,14 +546,16 @@ absl::StatusOr<std::pair<Tensor, Tensor>> EigComplex(const Tensor& a) {
 
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
   TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eig"));
+  TENSORD_RETURN_IF_ERROR(CheckFinite(
+      a, "torch.linalg.eig: input tensor should not contain infs or NaNs."));
   const int64_t n = a.size(-1);
   const int64_t batch = n ? a.numel() / (n * n) : 0;
   if (IsComplex(a.dtype())) return EigComplex(a);
   TENSORD_ASSIGN_OR_RETURN(Tensor work0, To(a, DType::kFloat64));
   TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(work0));
   Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
-  Tensor vals = Empty(vshape, DType::kComplex64);
-  Tensor vecs = Empty(a.sizes(), DType::kComplex64);
+  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, DType::kComplex64));
+  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), DType::kComplex64));
   std::vector<double> wr(n), wi(n), vr(n * n);
   for (int64_t b = 0; b < batch; ++b) {
     double* m = work.data<double>() + b * n * n;
@@ -567,6 +603,9 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
 
 StatusOrTensor Eigvals(const Tensor& a) {
   TENSORD_RETURN_IF_ERROR(CheckSquare(a, "linalg.eigvals"));
+  TENSORD_RETURN_IF_ERROR(CheckFinite(
+      a,
+      "torch.linalg.eigvals: input tensor should not contain infs or NaNs."));
   TENSORD_ASSIGN_OR_RETURN(auto r, Eig(a));
   return r.first;
 }
@@ -584,6 +623,10 @@ StatusOrTensor Svdvals(const Tensor& a) {
         absl::StrCat("\"linalg_svd_cpu\" not implemented for '",
                      DTypeShortName(a.dtype()), "'"));
   }
+  TENSORD_RETURN_IF_ERROR(
+      CheckFinite(a,
+                  "linalg.svd: The algorithm failed to converge because the "
+                  "input matrix contained non-finite values."));
   const int64_t m = a.size(-2), n = a.size(-1), k = std::min(m, n);
   const int64_t batch = (m > 0 && n > 0) ? a.numel() / (m * n) : 0;
   Shape sshape(a.sizes().begin(), a.sizes().end() - 2);
@@ -593,9 +636,9 @@ StatusOrTensor Svdvals(const Tensor& a) {
   ushape.push_back(k);
   vshape.push_back(k);
   vshape.push_back(n);
-  Tensor s = Empty(sshape, a.dtype());
-  Tensor u = Empty(ushape, a.dtype());
-  Tensor vt = Empty(vshape, a.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor s, Empty(sshape, a.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor u, Empty(ushape, a.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor vt, Empty(vshape, a.dtype()));
   {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(a));

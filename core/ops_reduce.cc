@@ -171,7 +171,7 @@ T ReduceContiguous(const T* p, int64_t n) {
 // Reduces `x` (dtype T) over rd into a fresh tensor of shape rd.out.
 template <typename T, typename Op>
 absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
-  Tensor out = Empty(rd.out, x.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(rd.out, x.dtype()));
   T* po = out.data<T>();
   const int64_t kept = out.numel();
   const int64_t count = rd.count;
@@ -348,42 +348,42 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
     node->shape_a = t.sizes();
     node->shape_b = rd.out_keep;
     node->ints = {node->Save(t), dim ? *dim : 0, dim.has_value()};
-    node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-          // Move the reduced dim last, compute products of the others per row,
-          // and move it back.
-          const int64_t nd = x.dim();
-          const int64_t d = n.ints[2] ? *WrapDim(n.ints[1], nd) : 0;
-          Tensor xm = x;
-          DimList perm(nd);
-          std::iota(perm.begin(), perm.end(), 0);
-          if (n.ints[2] && nd > 0) {
-            perm.erase(perm.begin() + d);
-            perm.push_back(d);
-          }
-          if (n.ints[2] && nd > 0) {
-            TENSORD_ASSIGN_OR_RETURN(xm, Permute(x, perm));
-          }
-          TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(xm));
-          const int64_t len = n.ints[2] ? (nd ? x.size(d) : 1) : x.numel();
-          const int64_t rows = len ? x.numel() / len : 0;
-          Tensor others = Empty(xc.sizes(), xc.dtype());
-          TENSORD_DISPATCH_ALL(xc.dtype(), T, {
-            if constexpr (std::is_floating_point_v<T> ||
-                          std::is_same_v<T, complex64>) {
-              ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
-            }
-          });
-          if (n.ints[2] && nd > 0) {
-            DimList inv(nd);
-            for (int64_t i = 0; i < nd; ++i) inv[perm[i]] = i;
-            TENSORD_ASSIGN_OR_RETURN(others, Permute(others, inv));
-          }
-          TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
-          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
-          return GradList{r};
-        });
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+      // Move the reduced dim last, compute products of the others per row,
+      // and move it back.
+      const int64_t nd = x.dim();
+      const int64_t d = n.ints[2] ? *WrapDim(n.ints[1], nd) : 0;
+      Tensor xm = x;
+      DimList perm(nd);
+      std::iota(perm.begin(), perm.end(), 0);
+      if (n.ints[2] && nd > 0) {
+        perm.erase(perm.begin() + d);
+        perm.push_back(d);
+      }
+      if (n.ints[2] && nd > 0) {
+        TENSORD_ASSIGN_OR_RETURN(xm, Permute(x, perm));
+      }
+      TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(xm));
+      const int64_t len = n.ints[2] ? (nd ? x.size(d) : 1) : x.numel();
+      const int64_t rows = len ? x.numel() / len : 0;
+      TENSORD_ASSIGN_OR_RETURN(Tensor others, Empty(xc.sizes(), xc.dtype()));
+      TENSORD_DISPATCH_ALL(xc.dtype(), T, {
+        if constexpr (std::is_floating_point_v<T> ||
+                      std::is_same_v<T, complex64>) {
+          ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
+        }
+      });
+      if (n.ints[2] && nd > 0) {
+        DimList inv(nd);
+        for (int64_t i = 0; i < nd; ++i) inv[perm[i]] = i;
+        TENSORD_ASSIGN_OR_RETURN(others, Permute(others, inv));
+      }
+      TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
+      return GradList{r};
+    });
   }
   return out;
 }
@@ -433,8 +433,8 @@ absl::StatusOr<std::pair<Tensor, Tensor>> ExtremeDim(const Tensor& t,
                      " to have non-zero size."));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor m, KeptThenReduced(t, rd));
-  Tensor values = Empty(rd.out, t.dtype());
-  Tensor indices = Empty(rd.out, DType::kInt64);
+  TENSORD_ASSIGN_OR_RETURN(Tensor values, Empty(rd.out, t.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor indices, Empty(rd.out, DType::kInt64));
   const int64_t rows = values.numel();
   TENSORD_DISPATCH_REAL(t.dtype(), T, {
     const T* p = m.data<T>();
@@ -650,7 +650,7 @@ absl::StatusOr<Tensor> ScanForward(const Tensor& t, int64_t d) {
   NoGradGuard g;
   TENSORD_ASSIGN_OR_RETURN(Tensor x0, To(t, SumDType(t.dtype())));
   TENSORD_ASSIGN_OR_RETURN(Tensor x, Contiguous(x0));
-  Tensor out = Empty(x.sizes(), x.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
   if (x.numel() == 0) return out;
   int64_t outer = 1, inner = 1;
   const int64_t len = x.dim() ? x.size(d) : 1;
@@ -697,7 +697,7 @@ void CumprodGradRow(const T* x, const T* y, const T* g, T* dx, int64_t n) {
 // the end so that no large partial sums cancel.
 absl::StatusOr<Tensor> ReverseCumsum(const Tensor& g, int64_t d) {
   TENSORD_ASSIGN_OR_RETURN(Tensor x, Contiguous(g));
-  Tensor out = Empty(x.sizes(), x.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
   if (x.numel() == 0) return out;
   int64_t outer = 1, inner = 1;
   const int64_t len = x.size(d);
@@ -769,7 +769,7 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
       TENSORD_ASSIGN_OR_RETURN(Tensor yc, Contiguous(yp));
       TENSORD_ASSIGN_OR_RETURN(Tensor gc0, To(gp, xc.dtype()));
       TENSORD_ASSIGN_OR_RETURN(Tensor gc, Contiguous(gc0));
-      Tensor dx = Empty(xc.sizes(), xc.dtype());
+      TENSORD_ASSIGN_OR_RETURN(Tensor dx, Empty(xc.sizes(), xc.dtype()));
       const int64_t len = x.size(d);
       const int64_t rows = len ? x.numel() / len : 0;
       TENSORD_DISPATCH_ALL(xc.dtype(), T, {

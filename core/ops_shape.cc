@@ -1,6 +1,7 @@
 // Shape ops: views (reshape/view/transpose/permute/expand/squeeze/
 // unsqueeze/select/slice), cat, stack, clone, indexing — with derivatives.
 #include <numeric>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,7 +25,8 @@ namespace {
 
 Shape ToShape(const DimList& d) { return Shape(d.begin(), d.end()); }
 
-// Resolves one -1 in `shape` against numel (torch's infer_size).
+// Resolves one -1 in `shape` against numel (torch's infer_size), in
+// overflow-checked arithmetic.
 absl::StatusOr<Shape> InferSize(const DimList& shape, int64_t numel) {
   Shape out = ToShape(shape);
   int64_t known = 1;
@@ -37,8 +39,9 @@ absl::StatusOr<Shape> InferSize(const DimList& shape, int64_t numel) {
     } else if (out[i] < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid shape dimension ", out[i]));
-    } else {
-      known *= out[i];
+    } else if (__builtin_mul_overflow(known, out[i], &known)) {
+      return absl::InvalidArgumentError(
+          "numel: integer multiplication overflow");
     }
   }
   auto invalid = [&] {
@@ -53,6 +56,13 @@ absl::StatusOr<Shape> InferSize(const DimList& shape, int64_t numel) {
     return invalid();
   }
   return out;
+}
+
+// a * b, or nullopt if it does not fit in int64.
+std::optional<int64_t> MulOrNone(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return r;
 }
 
 // torch's computeStride: strides for viewing (sizes, strides) as `shape`
@@ -75,10 +85,15 @@ std::optional<Shape> ViewStrides(const Shape& old_sz, const Shape& old_st,
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = static_cast<int64_t>(old_sz.size()) - 1; d >= 0; --d) {
     tensor_numel *= old_sz[d];
-    if (d == 0 || (old_sz[d - 1] != 1 &&
-                   old_st[d - 1] != tensor_numel * chunk_base_stride)) {
+    // Strides of size-1 dims may be anything (up to 2^63 - 1): products
+    // that do not fit int64 match no stride and make no view.
+    if (d == 0 ||
+        (old_sz[d - 1] != 1 &&
+         MulOrNone(tensor_numel, chunk_base_stride) != old_st[d - 1])) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
-        new_st[view_d] = view_numel * chunk_base_stride;
+        auto st = MulOrNone(view_numel, chunk_base_stride);
+        if (!st) return std::nullopt;
+        new_st[view_d] = *st;
         view_numel *= shape[view_d];
         --view_d;
       }
@@ -120,7 +135,8 @@ StatusOrTensor View(const Tensor& t, const DimList& shape) {
         "least one dimension spans across two contiguous subspaces). Use "
         ".reshape(...) instead.");
   }
-  Tensor out = MakeView(t, sz, *st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out,
+                           MakeView(t, sz, *st, t.storage_offset()));
   RecordView("ViewBackward0", t, out, ReshapeBack);
   return out;
 }
@@ -128,12 +144,14 @@ StatusOrTensor View(const Tensor& t, const DimList& shape) {
 StatusOrTensor Reshape(const Tensor& t, const DimList& shape) {
   TENSORD_ASSIGN_OR_RETURN(Shape sz, InferSize(shape, t.numel()));
   if (auto st = ViewStrides(t.sizes(), t.strides(), sz)) {
-    Tensor out = MakeView(t, sz, *st, t.storage_offset());
+    TENSORD_ASSIGN_OR_RETURN(Tensor out,
+                             MakeView(t, sz, *st, t.storage_offset()));
     RecordView("ReshapeAliasBackward0", t, out, ReshapeBack);
     return out;
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(t));
-  Tensor out = MakeView(c, sz, ContiguousStrides(sz), 0);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out,
+                           MakeView(c, sz, ContiguousStrides(sz), 0));
   out.impl()->view_base = nullptr;  // the clone is private: not a view
   RecordView("UnsafeViewBackward0", c, out, ReshapeBack);
   return out;
@@ -165,7 +183,7 @@ StatusOrTensor Squeeze(const Tensor& t) {
       st.push_back(t.strides()[d]);
     }
   }
-  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   RecordView("SqueezeBackward0", t, out, ReshapeBack);
   return out;
 }
@@ -177,7 +195,7 @@ StatusOrTensor Squeeze(const Tensor& t, int64_t dim) {
     sz.erase(sz.begin() + d);
     st.erase(st.begin() + d);
   }
-  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   RecordView("SqueezeBackward1", t, out, ReshapeBack);
   return out;
 }
@@ -185,10 +203,12 @@ StatusOrTensor Squeeze(const Tensor& t, int64_t dim) {
 StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim() + 1));
   Shape sz = t.sizes(), st = t.strides();
-  const int64_t stride = d < t.dim() ? sz[d] * st[d] : 1;
+  // (A size-1 dim may have any stride: the product is only a hint then.)
+  const int64_t stride =
+      d < t.dim() ? MulOrNone(sz[d], st[d]).value_or(st[d]) : 1;
   sz.insert(sz.begin() + d, 1);
   st.insert(st.begin() + d, stride);
-  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   RecordView("UnsqueezeBackward0", t, out, ReshapeBack);
   return out;
 }
@@ -216,7 +236,7 @@ StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims,
     sz[i] = t.size(d);
     st[i] = t.strides()[d];
   }
-  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   if (auto node = RecordOp(name, {&t}, {&out})) {
     node->ints = wrapped;
     node->set_backward(
@@ -289,7 +309,7 @@ StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {
       st[i] = 0;
     }
   }
-  Tensor out = MakeView(t, sz, st, t.storage_offset());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   // Backward is the identity; the engine sums the gradient back down to
   // the input's shape (broadcasting's backward lives there).
   RecordView("ExpandBackward0", t, out,
@@ -300,7 +320,7 @@ StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {
 }
 
 StatusOrTensor Clone(const Tensor& t) {
-  Tensor out = Empty(t.sizes(), t.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(t.sizes(), t.dtype()));
   CopyConvert(t, out);
   RecordView("CloneBackward0", t, out,
              [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
@@ -327,10 +347,6 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
     }
   }
   if (ref == nullptr) ref = &ts[0];
-  if (ref->dim() == 0) {
-    return absl::InvalidArgumentError(
-        "zero-dimensional tensor (at position 0) cannot be concatenated");
-  }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, ref->dim()));
   std::vector<const Tensor*> ptrs;  // the tensors that are concatenated
   std::vector<const Tensor*> all;   // every input, for autograd
@@ -343,7 +359,11 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
       lens.push_back(-1);
       continue;
     }
-    lens.push_back(t.size(d));
+    if (t.dim() == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("zero-dimensional tensor (at position ", i,
+                       ") cannot be concatenated"));
+    }
     if (t.dim() != ref->dim()) {
       return absl::InvalidArgumentError(
           absl::StrCat("Tensors must have same number of dimensions: got ",
@@ -357,18 +377,23 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
                          t.size(k), " for tensor number ", i, " in the list."));
       }
     }
-    total += t.size(d);
+    lens.push_back(t.size(d));
+    if (__builtin_add_overflow(total, t.size(d), &total)) {
+      return absl::InvalidArgumentError(
+          "numel: integer multiplication overflow");
+    }
     ptrs.push_back(&t);
   }
   const DType dt = ResultType(ptrs);
   Shape sz = ref->sizes();
   sz[d] = total;
-  Tensor out = Empty(sz, dt);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(sz, dt));
   int64_t pos = 0;
   for (const Tensor* t : ptrs) {
     Shape off_sz = sz;
     off_sz[d] = t->size(d);
-    Tensor dst = MakeView(out, off_sz, out.strides(), pos * out.strides()[d]);
+    TENSORD_ASSIGN_OR_RETURN(Tensor dst, MakeView(out, off_sz, out.strides(),
+                                                  pos * out.strides()[d]));
     CopyConvert(*t, dst);
     pos += t->size(d);
   }
@@ -468,7 +493,7 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
   const int64_t off = t.storage_offset() + index * st[d];
   sz.erase(sz.begin() + d);
   st.erase(st.begin() + d);
-  Tensor out = MakeView(t, sz, st, off);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, off));
   if (auto node = RecordOp("SelectBackward0", {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->ints = {d, index};
@@ -505,10 +530,13 @@ StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
   const int64_t b = clamp(start, 0);
   const int64_t e = std::max(b, clamp(stop, size));
   Shape sz = t.sizes(), st = t.strides();
-  sz[d] = (e - b + step - 1) / step;
+  // ceil((e - b) / step) without overflow: step may be 2^63 - 1.
+  sz[d] = e > b ? (e - b - 1) / step + 1 : 0;
   const int64_t off = t.storage_offset() + b * st[d];
-  st[d] *= step;
-  Tensor out = MakeView(t, sz, st, off);
+  // With two or more elements the new stride stays inside the storage; with
+  // fewer it is never used to address, and is kept when it would overflow.
+  st[d] = MulOrNone(st[d], step).value_or(st[d]);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, off));
   if (auto node = RecordOp("SliceBackward0", {&t}, {&out})) {
     node->shape_a = t.sizes();
     node->ints = {d, b, e, step};
@@ -570,7 +598,8 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
   }
   if (cur.is_same(t)) {
     // x[:] and x[...] are new views of the same data.
-    Tensor out = MakeView(t, t.sizes(), t.strides(), t.storage_offset());
+    TENSORD_ASSIGN_OR_RETURN(
+        Tensor out, MakeView(t, t.sizes(), t.strides(), t.storage_offset()));
     RecordView("AliasBackward0", t, out,
                [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
                  return GradList{g[0]};

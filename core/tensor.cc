@@ -1,6 +1,7 @@
 #include "core/tensor.h"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/autograd.h"
+#include "core/status_macros.h"
 #include "core/transaction.h"
 
 namespace tensord {
@@ -118,10 +120,10 @@ std::shared_ptr<MemoryAccount> CurrentAccount() { return t_account; }
 namespace {
 // Adds n to one of the account's counters, refusing (and undoing) a growth
 // past the limit of both together.
-void Charge(MemoryAccount* account, std::atomic<int64_t>& counter,
-            const std::atomic<int64_t>& other, int64_t n) {
+void Charge(MemoryAccount* account, std::atomic<int64_t>& counter, int64_t n) {
   if (account == nullptr) return;
-  const int64_t after = counter.fetch_add(n) + n + other.load();
+  counter.fetch_add(n);
+  const int64_t after = account->total();
   if (n > 0 && after > account->limit) {
     counter.fetch_sub(n);
     throw MemoryLimitError(
@@ -133,13 +135,12 @@ void Charge(MemoryAccount* account, std::atomic<int64_t>& counter,
 
 void ChargeGraphBytes(MemoryAccount* account, int64_t n) {
   if (account == nullptr) return;
-  Charge(account, account->graph_bytes, account->bytes, n);
+  Charge(account, account->graph_bytes, n);
 }
 
 Storage::Storage(size_t nbytes) : data_(nullptr), nbytes_(nbytes) {
   const int64_t n = static_cast<int64_t>(nbytes);
-  if (t_account)
-    Charge(t_account.get(), t_account->bytes, t_account->graph_bytes, n);
+  if (t_account) Charge(t_account.get(), t_account->bytes, n);
   try {
     data_ = Allocator().Allocate(nbytes);
   } catch (...) {
@@ -161,40 +162,43 @@ int64_t LiveStorageBytes() { return g_live_bytes.load(); }
 int64_t CachedStorageBytes() { return Allocator().cached(); }
 void ReleaseCachedStorage() { Allocator().ReleaseAll(); }
 
-DType Tensor::dtype() const { return impl_->dtype; }
-const Shape& Tensor::sizes() const { return impl_->sizes; }
-const Shape& Tensor::strides() const { return impl_->strides; }
+DType Tensor::dtype() const { return impl_->dtype(); }
+const Shape& Tensor::sizes() const { return impl_->sizes(); }
+const Shape& Tensor::strides() const { return impl_->strides(); }
 int64_t Tensor::size(int64_t d) const {
   if (d < 0) d += dim();
-  return impl_->sizes[d];
+  return impl_->sizes()[d];
 }
 int64_t Tensor::dim() const {
-  return static_cast<int64_t>(impl_->sizes.size());
+  return static_cast<int64_t>(impl_->sizes().size());
 }
 int64_t Tensor::numel() const {
   int64_t n = 1;
-  for (int64_t s : impl_->sizes) n *= s;
+  for (int64_t s : impl_->sizes()) n *= s;
   return n;
 }
-int64_t Tensor::storage_offset() const { return impl_->offset; }
+int64_t Tensor::storage_offset() const { return impl_->offset(); }
 bool Tensor::is_wrapped_number() const { return impl_->wrapped_number; }
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
   for (int64_t d = dim() - 1; d >= 0; --d) {
-    if (impl_->sizes[d] == 1) continue;
-    if (impl_->strides[d] != expected) return false;
-    expected *= impl_->sizes[d];
+    if (impl_->sizes()[d] == 1) continue;
+    if (impl_->strides()[d] != expected) return false;
+    expected *= impl_->sizes()[d];
   }
   return true;
 }
 
 void* Tensor::raw_data() const {
-  return static_cast<char*>(impl_->storage->data()) +
-         impl_->offset * ItemSize(impl_->dtype);
+  char* base = static_cast<char*>(impl_->storage()->data());
+  // An empty tensor's offset may lie past its storage (MakeTensor): it
+  // addresses nothing, so it points at the storage.
+  if (numel() == 0) return base;
+  return base + impl_->offset() * ItemSize(impl_->dtype());
 }
 const std::shared_ptr<Storage>& Tensor::storage() const {
-  return impl_->storage;
+  return impl_->storage();
 }
 
 namespace {
@@ -273,6 +277,21 @@ std::vector<int64_t> Tensor::ToInts() const {
   return out;
 }
 
+namespace {
+// A new tensor with t's storage and geometry (already checked, so this
+// cannot fail) and no autograd state.
+Tensor ShareGeometry(const Tensor& t) {
+  absl::StatusOr<Tensor> out = MakeTensor(t.storage(), t.dtype(), t.sizes(),
+                                          t.strides(), t.storage_offset());
+  if (!out.ok()) {
+    std::fprintf(stderr, "tensord: invariant broken: %s\n",
+                 std::string(out.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(out);
+}
+}  // namespace
+
 bool Tensor::requires_grad() const {
   return impl_->requires_grad || impl_->grad_fn != nullptr;
 }
@@ -327,15 +346,10 @@ int64_t Tensor::version() const { return impl_->version->version; }
 void Tensor::bump_version() { ++impl_->version->version; }
 
 Tensor Tensor::detach() const {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = impl_->storage;
-  impl->sizes = impl_->sizes;
-  impl->strides = impl_->strides;
-  impl->offset = impl_->offset;
-  impl->dtype = impl_->dtype;
-  impl->version = impl_->version;
-  impl->view_base = impl_->view_base ? impl_->view_base : nullptr;
-  return Tensor(std::move(impl));
+  Tensor out = ShareGeometry(*this);
+  out.impl()->version = impl_->version;
+  out.impl()->view_base = impl_->view_base;
+  return out;
 }
 
 Shape ContiguousStrides(const Shape& sizes) {
@@ -348,67 +362,130 @@ Shape ContiguousStrides(const Shape& sizes) {
   return st;
 }
 
-absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes) {
-  int64_t n = 1;
-  // The product of the sizes with 0 counted as 1: the contiguous strides
-  // must fit in int64 too, also when a 0 makes the tensor empty
-  // ([0, 2^40, 2^40] has no elements but a stride of 2^80).
+absl::StatusOr<int64_t> CheckShape(const Shape& sizes) {
+  if (static_cast<int64_t>(sizes.size()) > kMaxRank) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tensors have at most ", kMaxRank, " dimensions, got ", sizes.size()));
+  }
+  // The product with 0 counted as 1 bounds the contiguous strides, which
+  // must fit too when a 0 makes the tensor empty ([0, 2^40, 2^40]).
   int64_t span = 1;
+  bool empty = false, overflow = false;
   for (int64_t s : sizes) {
     if (s < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("Trying to create tensor with negative dimension ", s,
                        ": ", ShapeToString(sizes)));
     }
-    if (span > (int64_t{1} << 62) / std::max<int64_t>(s, 1)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tensor of shape ", ShapeToString(sizes), " has too many elements"));
-    }
-    span *= std::max<int64_t>(s, 1);
-    n *= s;
+    empty = empty || s == 0;
+    overflow = overflow ||
+               __builtin_mul_overflow(span, std::max<int64_t>(s, 1), &span);
+  }
+  if (overflow && !empty) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("numel: integer multiplication overflow (shape ",
+                     ShapeToString(sizes), ")"));
+  }
+  if (overflow) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tensor of shape ", ShapeToString(sizes),
+                     " has too many elements (its strides overflow int64)"));
+  }
+  const int64_t n = empty ? 0 : span;
+  if (n > kMaxElements) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tensor of shape ", ShapeToString(sizes), " has ", n,
+                     " elements; the limit is ", kMaxElements));
   }
   return n;
 }
 
-Tensor Empty(const Shape& sizes, DType dtype) {
-  // Sizes were validated by the op; an absurd total is still refused here
-  // rather than overflowing.
-  // `span` (in elements) bounds the strides: an empty tensor can have huge
-  // dims. CheckedNumel's bound is lower, so what it accepts passes here.
-  int64_t bytes = ItemSize(dtype), span = 1;
-  for (int64_t s : sizes) {
-    if (s < 0 || __builtin_mul_overflow(bytes, s, &bytes) ||
-        bytes > (int64_t{1} << 48) ||
-        __builtin_mul_overflow(span, std::max<int64_t>(s, 1), &span)) {
-      throw MemoryLimitError(absl::StrCat("tensor of shape ",
-                                          ShapeToString(sizes),
-                                          " is too large to allocate"));
+absl::StatusOr<Tensor> MakeTensor(std::shared_ptr<Storage> storage, DType dtype,
+                                  Shape sizes, Shape strides, int64_t offset) {
+  if (storage == nullptr) {
+    return absl::InvalidArgumentError("a tensor needs a storage");
+  }
+  TENSORD_ASSIGN_OR_RETURN(const int64_t numel, CheckShape(sizes));
+  if (strides.size() != sizes.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mismatch in length of strides and shape: ", strides.size(), " and ",
+        sizes.size()));
+  }
+  for (int64_t st : strides) {
+    if (st < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Negative strides are not supported, got strides: ",
+                       ShapeToString(strides)));
     }
   }
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(bytes));
-  impl->sizes = sizes;
-  impl->strides = ContiguousStrides(sizes);
-  impl->dtype = dtype;
+  const int64_t item = ItemSize(dtype);
+  const int64_t capacity = static_cast<int64_t>(storage->nbytes()) / item;
+  // The last element addressed, offset + sum((size_i - 1) * stride_i); for
+  // an empty tensor nothing is addressed but its data pointer, offset.
+  int64_t last = offset;
+  bool overflow = offset < 0;
+  if (numel > 0) {
+    for (size_t d = 0; d < sizes.size() && !overflow; ++d) {
+      int64_t reach;
+      overflow = __builtin_mul_overflow(sizes[d] - 1, strides[d], &reach) ||
+                 __builtin_add_overflow(last, reach, &last);
+    }
+  }
+  // An empty tensor addresses nothing: any offset whose byte position
+  // fits is allowed (torch's zeros(0, 3)[:, 1:] has offset 1), and its data
+  // pointer is the storage's (raw_data).
+  const bool inside =
+      !overflow &&
+      (numel > 0 ? last < capacity
+                 : offset <= std::numeric_limits<int64_t>::max() / item);
+  if (!inside) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sizes ", ShapeToString(sizes), ", strides ", ShapeToString(strides),
+        " and storage offset ", offset, " (itemsize ", item,
+        ") are out of bounds for storage of size ", storage->nbytes()));
+  }
+  auto impl = std::make_shared<TensorImpl>(
+      TensorImpl::Key(), std::move(storage), dtype, std::move(sizes),
+      std::move(strides), offset);
   return Tensor(std::move(impl));
 }
 
-Tensor MakeView(const Tensor& base, Shape sizes, Shape strides,
-                int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = base.impl()->storage;
-  impl->sizes = std::move(sizes);
-  impl->strides = std::move(strides);
-  impl->offset = offset;
-  impl->dtype = base.dtype();
-  impl->version = base.impl()->version;
-  impl->view_base =
-      base.impl()->view_base ? base.impl()->view_base : base.impl_ptr();
-  return Tensor(std::move(impl));
+absl::StatusOr<Tensor> Empty(const Shape& sizes, DType dtype) {
+  TENSORD_ASSIGN_OR_RETURN(const int64_t numel, CheckShape(sizes));
+  std::shared_ptr<Storage> storage;
+  try {
+    storage =
+        std::make_shared<Storage>(static_cast<size_t>(numel * ItemSize(dtype)));
+  } catch (const MemoryLimitError& e) {
+    return absl::ResourceExhaustedError(e.what());
+  }
+  return MakeTensor(std::move(storage), dtype, sizes, ContiguousStrides(sizes),
+                    0);
 }
+
+absl::StatusOr<Tensor> MakeView(const Tensor& base, Shape sizes, Shape strides,
+                                int64_t offset) {
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor out, MakeTensor(base.storage(), base.dtype(), std::move(sizes),
+                             std::move(strides), offset));
+  out.impl()->version = base.impl()->version;
+  out.impl()->view_base =
+      base.impl()->view_base ? base.impl()->view_base : base.impl_ptr();
+  return out;
+}
+
+namespace {
+// For callers whose contract is to throw on allocation failure (the
+// 0-dim helpers below, called from inside ops).
+Tensor EmptyOrThrow(const Shape& sizes, DType dtype) {
+  absl::StatusOr<Tensor> t = Empty(sizes, dtype);
+  if (!t.ok()) throw MemoryLimitError(std::string(t.status().message()));
+  return *std::move(t);
+}
+}  // namespace
 
 Tensor ScalarTensor(const Scalar& s, DType dtype) {
-  Tensor t = Empty({}, dtype);
+  Tensor t = EmptyOrThrow({}, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
     if constexpr (std::is_same_v<T, complex64>) {
       *t.data<T>() = s.to_complex();
@@ -431,14 +508,14 @@ Tensor WrapScalar(const Scalar& s) {
 
 absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
                                    const Shape& shape, DType dtype) {
-  auto n = CheckedNumel(shape);
+  auto n = CheckShape(shape);
   if (!n.ok()) return n.status();
   if (*n != static_cast<int64_t>(values.size())) {
     return absl::InvalidArgumentError(
         absl::StrCat("shape ", ShapeToString(shape), " needs ", *n,
                      " values, got ", values.size()));
   }
-  Tensor t = Empty(shape, dtype);
+  TENSORD_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dtype));
   TENSORD_DISPATCH_ALL(dtype, T, {
     T* p = t.data<T>();
     for (size_t i = 0; i < values.size(); ++i) {
@@ -454,14 +531,14 @@ absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
 
 absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
                                 const Shape& shape, DType dtype) {
-  auto n = CheckedNumel(shape);
+  auto n = CheckShape(shape);
   if (!n.ok()) return n.status();
   if (*n != static_cast<int64_t>(values.size())) {
     return absl::InvalidArgumentError(
         absl::StrCat("shape ", ShapeToString(shape), " needs ", *n,
                      " values, got ", values.size()));
   }
-  Tensor t = Empty(shape, dtype);
+  TENSORD_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dtype));
   TENSORD_DISPATCH_ALL(dtype, T, {
     T* p = t.data<T>();
     for (size_t i = 0; i < values.size(); ++i) {
@@ -479,7 +556,7 @@ absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
 
 absl::StatusOr<Tensor> FromBytes(const void* data, size_t nbytes,
                                  const Shape& shape, DType dtype) {
-  auto n = CheckedNumel(shape);
+  auto n = CheckShape(shape);
   if (!n.ok()) return n.status();
   const size_t expected = static_cast<size_t>(*n) * ItemSize(dtype);
   if (expected != nbytes) {
@@ -487,7 +564,7 @@ absl::StatusOr<Tensor> FromBytes(const void* data, size_t nbytes,
         absl::StrCat("shape ", ShapeToString(shape), " of ", DTypeName(dtype),
                      " needs ", expected, " bytes, got ", nbytes));
   }
-  Tensor t = Empty(shape, dtype);
+  TENSORD_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dtype));
   if (nbytes) std::memcpy(t.raw_data(), data, nbytes);
   if (dtype == DType::kBool) {
     // Normalize to 0/1 so that every bool is a valid C++ bool.

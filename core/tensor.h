@@ -43,9 +43,14 @@ class Node;  // autograd.h
 struct MemoryAccount {
   std::atomic<int64_t> bytes{0};        // tensor storage
   std::atomic<int64_t> graph_bytes{0};  // autograd graph nodes
-  // Applies to bytes + graph_bytes.
+  // Bookkeeping of the account's owner (the server charges its names and
+  // handles here); changed directly, checked by the owner.
+  std::atomic<int64_t> name_bytes{0};
+  // Applies to bytes + graph_bytes + name_bytes.
   int64_t limit = std::numeric_limits<int64_t>::max();
-  int64_t total() const { return bytes.load() + graph_bytes.load(); }
+  int64_t total() const {
+    return bytes.load() + graph_bytes.load() + name_bytes.load();
+  }
 };
 
 // The calling thread's current account (null outside ChargeTo).
@@ -109,7 +114,7 @@ int64_t LiveStorageBytes();
 int64_t CachedStorageBytes();
 void ReleaseCachedStorage();
 
-struct TensorImpl;
+class TensorImpl;
 
 // A number passed where a tensor is expected (`x * 2`). Python scalars take
 // part in type promotion with lower priority than tensors ("wrapped numbers").
@@ -205,12 +210,55 @@ struct VersionCounter {
   int64_t version = 0;
 };
 
-struct TensorImpl {
-  std::shared_ptr<Storage> storage;
-  Shape sizes;
-  Shape strides;
-  int64_t offset = 0;
-  DType dtype = DType::kFloat32;
+// Limits every tensor obeys: MakeTensor refuses anything beyond them.
+inline constexpr int64_t kMaxRank = 16;
+inline constexpr int64_t kMaxElements = int64_t{1} << 33;  // 8 Gi elements
+
+// Checks a shape: rank at most kMaxRank and no negative size
+// (INVALID_ARGUMENT), an element count, and a product of the sizes with 0
+// counted as 1 (which bounds contiguous strides), that fit in int64
+// (INVALID_ARGUMENT, "numel: integer multiplication overflow"), and at most
+// kMaxElements elements (RESOURCE_EXHAUSTED). Returns the element count.
+absl::StatusOr<int64_t> CheckShape(const Shape& sizes);
+
+// The one constructor of tensors: every Tensor, view or not, is made here.
+// OK means the geometry is safe to address: the shape passes CheckShape,
+// strides and offset are not negative, and, unless the tensor is empty
+// (then it addresses nothing), every element offset + sum((size_i - 1) *
+// stride_i) lies inside `storage` (all in overflow-checked arithmetic).
+// INVALID_ARGUMENT otherwise, RESOURCE_EXHAUSTED over kMaxElements. The tensor
+// shares `storage`; it has a fresh version counter and no autograd state.
+absl::StatusOr<Tensor> MakeTensor(std::shared_ptr<Storage> storage, DType dtype,
+                                  Shape sizes, Shape strides, int64_t offset);
+
+// The state behind a Tensor. Its geometry (storage, dtype, sizes, strides,
+// offset) is fixed at construction, which only MakeTensor can do (the Key
+// cannot be made anywhere else), so no code can build or reshape a tensor
+// around the check.
+class TensorImpl {
+ public:
+  class Key {
+   private:
+    Key() = default;
+    friend absl::StatusOr<Tensor> MakeTensor(std::shared_ptr<Storage>, DType,
+                                             Shape, Shape, int64_t);
+  };
+  TensorImpl(Key, std::shared_ptr<Storage> storage, DType dtype, Shape sizes,
+             Shape strides, int64_t offset)
+      : storage_(std::move(storage)),
+        sizes_(std::move(sizes)),
+        strides_(std::move(strides)),
+        offset_(offset),
+        dtype_(dtype) {}
+  TensorImpl(const TensorImpl&) = delete;
+  TensorImpl& operator=(const TensorImpl&) = delete;
+
+  const std::shared_ptr<Storage>& storage() const { return storage_; }
+  const Shape& sizes() const { return sizes_; }
+  const Shape& strides() const { return strides_; }  // in elements
+  int64_t offset() const { return offset_; }         // in elements
+  DType dtype() const { return dtype_; }
+
   bool wrapped_number = false;
   std::shared_ptr<VersionCounter> version = std::make_shared<VersionCounter>();
   // For views: the tensor whose storage this one looks into (for the leaf
@@ -224,18 +272,28 @@ struct TensorImpl {
   std::shared_ptr<Node> grad_fn;
   int output_nr = 0;
   std::weak_ptr<Node> grad_accumulator;
+
+ private:
+  const std::shared_ptr<Storage> storage_;
+  const Shape sizes_;
+  const Shape strides_;
+  const int64_t offset_;
+  const DType dtype_;
 };
 
 // ---- construction helpers (no autograd) ----
 
 Shape ContiguousStrides(const Shape& sizes);
-// Number of elements of `sizes`; INVALID_ARGUMENT on negative or overflow.
-absl::StatusOr<int64_t> CheckedNumel(const Shape& sizes);
-// Uninitialized contiguous tensor.
-Tensor Empty(const Shape& sizes, DType dtype);
-// A view of `base`'s storage with new geometry (shares the version counter).
-Tensor MakeView(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
-// A 0-dim tensor holding `s` with wrapped-number promotion.
+// An uninitialized contiguous tensor in new storage (charged to the
+// thread's MemoryAccount): CheckShape's errors, or RESOURCE_EXHAUSTED when
+// the account or the system cannot provide the bytes.
+absl::StatusOr<Tensor> Empty(const Shape& sizes, DType dtype);
+// A view of `base`'s storage with new geometry, through MakeTensor (so the
+// same errors); shares base's version counter and records its view base.
+absl::StatusOr<Tensor> MakeView(const Tensor& base, Shape sizes, Shape strides,
+                                int64_t offset);
+// A 0-dim tensor holding `s` with wrapped-number promotion. Like every
+// allocation below, throws MemoryLimitError over the thread's account.
 Tensor WrapScalar(const Scalar& s);
 // A 0-dim tensor of the given dtype.
 Tensor ScalarTensor(const Scalar& s, DType dtype);

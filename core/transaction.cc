@@ -1,11 +1,17 @@
 #include "core/transaction.h"
 
+#include <atomic>
+
 namespace tensord {
 namespace {
 thread_local Transaction* t_current = nullptr;
+std::atomic<uint64_t> g_next_serial{1};
 }  // namespace
 
-Transaction::Transaction() : outer_(t_current) { t_current = this; }
+Transaction::Transaction()
+    : outer_(t_current), serial_(g_next_serial.fetch_add(1)) {
+  t_current = this;
+}
 
 Transaction::~Transaction() {
   if (!done_) Rollback();

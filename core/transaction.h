@@ -17,6 +17,7 @@
 #ifndef TENSORD_CORE_TRANSACTION_H_
 #define TENSORD_CORE_TRANSACTION_H_
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -38,10 +39,15 @@ class Transaction {
   // Registers how to undo a change that is about to be made.
   void OnRollback(std::function<void()> undo);
 
+  // Unique over the process's life (for "back this up once per
+  // transaction", e.g. Generator::WillChange).
+  uint64_t serial() const { return serial_; }
+
  private:
   void Rollback();
 
   Transaction* outer_;
+  uint64_t serial_;
   std::vector<std::function<void()>> undo_;
   bool done_ = false;
 };

@@ -1,5 +1,6 @@
 #include "server/convert.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 
@@ -52,20 +53,18 @@ absl::StatusOr<Shape> DecodeShape(
                                                    limits.max_rank));
   }
   Shape shape(dims.begin(), dims.end());
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Trying to create tensor with negative dimension ", d,
-                       ": ", ShapeToString(shape)));
-    }
-    if (d != 0 && n > limits.max_elements / d) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "tensor of shape ", ShapeToString(shape), " exceeds the limit of ",
-          limits.max_elements, " elements"));
-    }
-    n *= d;
+  absl::StatusOr<int64_t> n = CheckShape(shape);
+  // Too many elements, or a count beyond int64, is over the size limit.
+  const bool too_many =
+      n.ok() ? *n > limits.max_elements
+             : n.status().code() == absl::StatusCode::kResourceExhausted ||
+                   absl::StartsWith(n.status().message(), "numel:");
+  if (too_many) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "tensor of shape ", ShapeToString(shape), " exceeds the limit of ",
+        limits.max_elements, " elements"));
   }
+  if (!n.ok()) return n.status();
   return shape;
 }
 
@@ -139,8 +138,13 @@ absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v) {
 
 grpc::Status ToGrpc(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()),
-                      std::string(s.message()));
+  // Messages travel in the trailers, which clients cap (8 KiB by default):
+  // a longer one would turn the error into a transport failure.
+  constexpr size_t kMaxMessage = 4096;
+  absl::string_view m = s.message();
+  std::string message(m.substr(0, kMaxMessage));
+  if (m.size() > kMaxMessage) absl::StrAppend(&message, "...");
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), message);
 }
 
 }  // namespace tensord::server

@@ -16,10 +16,11 @@
 
 namespace tensord::server {
 
-// Limits on what a client may ask the server to build.
+// Limits on the tensors a client sends; the core's (kMaxRank,
+// kMaxElements) always apply too.
 struct TensorLimits {
-  int64_t max_rank = 16;
-  int64_t max_elements = int64_t{1} << 33;  // 8 Gi elements
+  int64_t max_rank = kMaxRank;
+  int64_t max_elements = kMaxElements;
 };
 
 absl::StatusOr<DType> FromProto(v1::DType t);
@@ -43,7 +44,7 @@ void DescribeTensor(const Tensor& t, v1::TensorInfo* info);
 absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v);
 Scalar DecodeScalar(const v1::Scalar& s);
 
-// absl -> grpc, keeping the code and message.
+// absl -> grpc, keeping the code and message (cut to a bounded length).
 grpc::Status ToGrpc(const absl::Status& s);
 
 }  // namespace tensord::server

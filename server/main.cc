@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <limits>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -81,6 +82,34 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   using tensord::server::Log;
+  // Every number is range-checked: a bad one is one line and exit 2.
+  struct Range {
+    const char* flag;
+    int64_t value, min, max;
+  };
+  const Range ranges[] = {
+      {"threads", absl::GetFlag(FLAGS_threads), 0, 4096},
+      {"max_sessions", absl::GetFlag(FLAGS_max_sessions), 1, int64_t{1} << 40},
+      {"session_memory_limit", absl::GetFlag(FLAGS_session_memory_limit), 1,
+       std::numeric_limits<int64_t>::max()},
+      {"max_tensors", absl::GetFlag(FLAGS_max_tensors), 1, int64_t{1} << 40},
+      {"max_execute_nodes", absl::GetFlag(FLAGS_max_execute_nodes), 1,
+       int64_t{1} << 30},
+      {"idle_ttl", absl::GetFlag(FLAGS_idle_ttl), 1,
+       tensord::server::kMaxIdleTtlSeconds},
+      {"max_message_size", absl::GetFlag(FLAGS_max_message_size), 64 << 10,
+       std::numeric_limits<int32_t>::max()},
+      {"snapshot_interval", absl::GetFlag(FLAGS_snapshot_interval), 1,
+       int64_t{365} * 86400},
+      {"shutdown_grace", absl::GetFlag(FLAGS_shutdown_grace), 0, 86400},
+  };
+  for (const Range& r : ranges) {
+    if (r.value < r.min || r.value > r.max) {
+      Log(absl::StrCat("--", r.flag, "=", r.value, " is out of range [", r.min,
+                       ", ", r.max, "]"));
+      return 2;
+    }
+  }
   tensord::server::ServerConfig config;
   config.listen = absl::GetFlag(FLAGS_listen);
   config.threads = absl::GetFlag(FLAGS_threads);
@@ -88,10 +117,6 @@ int main(int argc, char** argv) {
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
-  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
-    Log("--tls_cert and --tls_key go together");
-    return 2;
-  }
   if (!absl::GetFlag(FLAGS_tokens_file).empty()) {
     auto tokens =
         tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));
@@ -130,7 +155,7 @@ int main(int argc, char** argv) {
   auto server = tensord::server::TensordServer::Start(config);
   if (!server.ok()) {
     Log(std::string(server.status().message()));
-    return 1;
+    return server.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   int sig = 0;
   sigwait(&signals, &sig);

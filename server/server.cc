@@ -3,11 +3,17 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -20,23 +26,73 @@ constexpr char kServiceName[] = "tensord.v1.TensorService";
 // Health of the snapshot writer: NOT_SERVING while snapshots fail.
 constexpr char kSnapshotHealth[] = "tensord.snapshots";
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  if (!f) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read ", what, " ", path, ": ", std::strerror(errno)));
+  }
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
 }
 
-}  // namespace
-
-void Log(const std::string& message) {
-  std::fprintf(stderr, "tensord: %s\n", message.c_str());
-  std::fflush(stderr);
+// OK when `cert` is a PEM certificate chain and `key` the PEM private key
+// of its first certificate (gRPC would otherwise fail later, and less
+// clearly).
+absl::Status CheckKeyPair(const std::string& cert, const std::string& key) {
+  auto fail = [](absl::string_view what) {
+    return absl::InvalidArgumentError(what);
+  };
+  BIO* cert_bio = BIO_new_mem_buf(cert.data(), static_cast<int>(cert.size()));
+  X509* x509 = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+  BIO_free(cert_bio);
+  if (x509 == nullptr) {
+    return fail("--tls_cert does not hold a PEM certificate");
+  }
+  BIO* key_bio = BIO_new_mem_buf(key.data(), static_cast<int>(key.size()));
+  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+  BIO_free(key_bio);
+  absl::Status st;
+  if (pkey == nullptr) {
+    st = fail("--tls_key does not hold a PEM private key");
+  } else if (X509_check_private_key(x509, pkey) != 1) {
+    st = fail("--tls_key is not the key of --tls_cert");
+  }
+  EVP_PKEY_free(pkey);
+  X509_free(x509);
+  ERR_clear_error();
+  return st;
 }
 
+// OK for HOST:PORT (HOST a name, an IPv4 address or [IPv6]; PORT 0 to
+// 65535) or unix:PATH. gRPC takes some malformed addresses without a word.
+absl::Status CheckListenAddress(const std::string& listen) {
+  if (absl::StartsWith(listen, "unix:") && listen.size() > 5) {
+    return absl::OkStatus();
+  }
+  const size_t colon = listen.rfind(':');
+  const std::string host =
+      colon == std::string::npos ? "" : listen.substr(0, colon);
+  const std::string port =
+      colon == std::string::npos ? "" : listen.substr(colon + 1);
+  int value = -1;
+  const bool port_ok =
+      !port.empty() && port.size() <= 5 &&
+      port.find_first_not_of("0123456789") == std::string::npos &&
+      (value = std::stoi(port)) <= 65535;
+  if (host.empty() || !port_ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen=", listen, " is not HOST:PORT (PORT 0 to 65535)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::set<std::string>> ReadTokensFile(const std::string& path) {
-  TENSORD_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  TENSORD_ASSIGN_OR_RETURN(std::string text, ReadFile(path, "--tokens_file"));
   std::set<std::string> tokens;
   std::istringstream in(text);
   std::string line;
@@ -51,26 +107,51 @@ absl::StatusOr<std::set<std::string>> ReadTokensFile(const std::string& path) {
   return tokens;
 }
 
+namespace {
+// The sessions' limits include the message size (for deferring values).
+ServerOptions SessionOptionsOf(const ServerConfig& config) {
+  ServerOptions o = config.sessions;
+  o.limits.max_message_bytes = config.max_message_bytes;
+  return o;
+}
+}  // namespace
+
 TensordServer::TensordServer(const ServerConfig& config)
     : config_(config),
-      sessions_(config.sessions),
+      sessions_(SessionOptionsOf(config)),
       service_(&sessions_, config.tokens) {}
 
 absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
     const ServerConfig& config) {
   std::unique_ptr<TensordServer> s(new TensordServer(config));
-  TENSORD_ASSIGN_OR_RETURN(int restored, s->sessions_.LoadSnapshots());
-  if (restored > 0) Log(absl::StrCat("restored ", restored, " sessions"));
-
+  // Everything that can be wrong with the configuration is found before
+  // sessions are restored or a port is bound.
+  TENSORD_RETURN_IF_ERROR(CheckListenAddress(config.listen));
   std::shared_ptr<grpc::ServerCredentials> creds;
-  if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
-    TENSORD_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.tls_cert_file));
-    TENSORD_ASSIGN_OR_RETURN(std::string key, ReadFile(config.tls_key_file));
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (!config.tls_client_ca_file.empty() && config.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca needs --tls_cert and --tls_key");
+  }
+  if (!config.tls_cert_file.empty()) {
+    TENSORD_ASSIGN_OR_RETURN(std::string cert,
+                             ReadFile(config.tls_cert_file, "--tls_cert"));
+    TENSORD_ASSIGN_OR_RETURN(std::string key,
+                             ReadFile(config.tls_key_file, "--tls_key"));
+    TENSORD_RETURN_IF_ERROR(CheckKeyPair(cert, key));
     grpc::SslServerCredentialsOptions opts;
     opts.pem_key_cert_pairs.push_back({key, cert});
     if (!config.tls_client_ca_file.empty()) {
-      TENSORD_ASSIGN_OR_RETURN(opts.pem_root_certs,
-                               ReadFile(config.tls_client_ca_file));
+      TENSORD_ASSIGN_OR_RETURN(
+          opts.pem_root_certs,
+          ReadFile(config.tls_client_ca_file, "--tls_client_ca"));
+      if (opts.pem_root_certs.find("-----BEGIN CERTIFICATE-----") ==
+          std::string::npos) {
+        return absl::InvalidArgumentError(
+            "--tls_client_ca does not hold a PEM certificate");
+      }
       opts.client_certificate_request =
           GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
     }
@@ -78,6 +159,9 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
   } else {
     creds = grpc::InsecureServerCredentials();
   }
+  TENSORD_RETURN_IF_ERROR(s->sessions_.CheckSnapshotDir());
+  TENSORD_ASSIGN_OR_RETURN(int restored, s->sessions_.LoadSnapshots());
+  if (restored > 0) Log(absl::StrCat("restored ", restored, " sessions"));
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -86,6 +170,9 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
   builder.RegisterService(&s->health_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  // One process per port: with SO_REUSEPORT a second tensord on a serving
+  // port would start and take half of its connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   if (config.threads > 0) {
     grpc::ResourceQuota quota("tensord");
     quota.SetMaxThreads(config.threads);
@@ -93,8 +180,9 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
   }
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen,
+        " (not an address of this machine, or the port is in use)"));
   }
   s->health_.Set(kServiceName, true);
   s->health_.Set(kSnapshotHealth, true);
@@ -131,9 +219,13 @@ void TensordServer::Shutdown(absl::Duration grace) {
     if (shut_down_) return;
     shut_down_ = true;
   }
-  Log("shutting down: draining in-flight calls");
   stop_.Notify();
   if (housekeeping_.joinable()) housekeeping_.join();
+  if (server_ == nullptr) {  // Start failed: nothing ran, nothing to save
+    stopped_.Notify();
+    return;
+  }
+  Log("shutting down: draining in-flight calls");
   health_.Shutdown();  // ends Watch streams so the drain can finish
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoNanoseconds(grace));

@@ -20,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "server/health.h"
+#include "server/log.h"
 #include "server/service.h"
 #include "server/session_manager.h"
 
@@ -77,10 +78,6 @@ class TensordServer {
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
-
-// One log line on stderr ("tensord: ..."). Never carries tensor data or
-// tokens.
-void Log(const std::string& message);
 
 }  // namespace tensord::server
 

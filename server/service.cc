@@ -1,5 +1,6 @@
 #include "server/service.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/cleanup/cleanup.h"
@@ -13,6 +14,7 @@ namespace tensord::server {
 namespace {
 
 constexpr int64_t kDefaultChunk = 1 << 20;
+constexpr int64_t kMaxChunk = 4 << 20;
 
 // Returns early from an RPC method with the converted status.
 #define RPC_ASSIGN_OR_RETURN(lhs, expr) \
@@ -166,6 +168,12 @@ grpc::Status TensorServiceImpl::UploadTensor(
                         "upload stream ended before its header");
   }
   RPC_ASSIGN_OR_RETURN(auto s, sessions_->Get(header.session_id(), owner));
+  if (header.name().size() > kMaxNameBytes) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("name ", Quoted(header.name()), " is longer than ",
+                     kMaxNameBytes, " bytes"));
+  }
   RPC_ASSIGN_OR_RETURN(DType dt, FromProto(header.dtype()));
   RPC_ASSIGN_OR_RETURN(Shape shape,
                        DecodeShape(header.shape(), s->limits().tensor));
@@ -175,12 +183,7 @@ grpc::Status TensorServiceImpl::UploadTensor(
   // The session's own quota, before anything is allocated or read.
   if (absl::Status room = s->CanAdd(need); !room.ok()) return ToGrpc(room);
   ChargeTo charge(s->account());
-  Tensor t;
-  try {
-    t = Empty(shape, dt);
-  } catch (const std::bad_alloc& e) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what());
-  }
+  RPC_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dt));
   // A failed or cancelled upload gives its buffer back to the system at
   // once, not to the core's cache of freed blocks: a client that cancels
   // and retries big uploads would otherwise leave one more resident block
@@ -238,9 +241,14 @@ grpc::Status TensorServiceImpl::DownloadTensor(
   RPC_ASSIGN_OR_RETURN(auto s, Find(ctx, req->session_id()));
   v1::TensorChunk first;
   RPC_ASSIGN_OR_RETURN(
-      Tensor t, s->Fetch(req->tensor(), req->grad(), first.mutable_info()));
-  const int64_t chunk =
-      req->chunk_bytes() > 0 ? req->chunk_bytes() : kDefaultChunk;
+      Tensor t, s->Fetch(req->tensor(), req->grad(), first.mutable_info(),
+                         /*streamed=*/true));
+  // At most 4 MiB (and within the message limit) per chunk, whatever the
+  // client asks for.
+  const int64_t max_chunk = std::max<int64_t>(
+      1, std::min<int64_t>(kMaxChunk, s->limits().max_message_bytes - 4096));
+  const int64_t chunk = std::min<int64_t>(
+      req->chunk_bytes() > 0 ? req->chunk_bytes() : kDefaultChunk, max_chunk);
   const char* src =
       t.defined() ? static_cast<const char*>(t.raw_data()) : nullptr;
   const int64_t total = t.defined() ? t.nbytes() : 0;

@@ -20,6 +20,50 @@ int64_t NowMs() {
       .count();
 }
 
+absl::Status CheckSessionOptions(const v1::SessionOptions& options) {
+  if (options.idle_ttl_seconds() < 0 || options.memory_limit_bytes() < 0) {
+    return absl::InvalidArgumentError(
+        "idle_ttl_seconds and memory_limit_bytes must not be negative");
+  }
+  if (options.idle_ttl_seconds() > kMaxIdleTtlSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("idle_ttl_seconds is at most ", kMaxIdleTtlSeconds,
+                     " (ten years), got ", options.idle_ttl_seconds()));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Runs a public method's body: whatever escapes it (an allocation the
+// system refuses, a bug) becomes a status, never an exception through gRPC
+// (which would make it UNKNOWN). Changes made inside a Transaction are
+// rolled back by its destructor on the way out.
+template <typename F>
+auto Guarded(F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::bad_alloc& e) {
+    return absl::ResourceExhaustedError(e.what());
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("internal error: ", e.what()));
+  }
+}
+
+absl::Status CheckName(const std::string& name) {
+  if (name.size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "name ", Quoted(name), " is longer than ", kMaxNameBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+int64_t BindingBytes(const std::string& key) {
+  return static_cast<int64_t>(key.size()) + kBindingOverheadBytes;
+}
+
+}  // namespace
+
 Session::Session(std::string id, std::string owner, v1::SessionOptions options,
                  SessionLimits limits, std::string replica_id)
     : id_(std::move(id)),
@@ -39,12 +83,51 @@ Session::Session(std::string id, std::string owner, v1::SessionOptions options,
 void Session::Touch() { last_used_ms_.store(NowMs()); }
 
 bool Session::Expired(int64_t now_ms) const {
+  // Options are range-checked (CheckSessionOptions), so this cannot
+  // overflow.
   const int64_t ttl = options_.idle_ttl_seconds();
   return ttl > 0 && now_ms - last_used_ms_.load() > ttl * 1000;
 }
 
 std::string Session::NewHandleLocked() {
+  RecordUndo([this, was = next_handle_]()
+                 ABSL_NO_THREAD_SAFETY_ANALYSIS { next_handle_ = was; });
   return absl::StrCat("t", next_handle_++);
+}
+
+void Session::BindLocked(std::map<std::string, Tensor>& map,
+                         const std::string& key, Tensor t) {
+  auto it = map.find(key);
+  if (it == map.end()) {
+    const int64_t charge = BindingBytes(key);
+    account_->name_bytes.fetch_add(charge);
+    map.emplace(key, std::move(t));
+    RecordUndo([this, &map, key, charge] {
+      map.erase(key);
+      account_->name_bytes.fetch_sub(charge);
+    });
+  } else {
+    RecordUndo([&map, key, old = it->second] { map[key] = old; });
+    it->second = std::move(t);
+  }
+}
+
+absl::Status Session::UnbindLocked(std::map<std::string, Tensor>& map,
+                                   const std::string& key) {
+  auto it = map.find(key);
+  if (it == map.end()) {
+    return absl::NotFoundError(absl::StrCat(
+        &map == &handles_ ? "no tensor with handle " : "no tensor named ",
+        Quoted(key)));
+  }
+  const int64_t charge = BindingBytes(key);
+  RecordUndo([this, &map, key, old = it->second, charge] {
+    map.emplace(key, old);
+    account_->name_bytes.fetch_add(charge);
+  });
+  map.erase(it);
+  account_->name_bytes.fetch_sub(charge);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
@@ -53,7 +136,7 @@ absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
       auto it = handles_.find(ref.handle());
       if (it == handles_.end()) {
         return absl::NotFoundError(
-            absl::StrCat("no tensor with handle '", ref.handle(), "'"));
+            absl::StrCat("no tensor with handle ", Quoted(ref.handle())));
       }
       return it->second;
     }
@@ -61,7 +144,7 @@ absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
       auto it = names_.find(ref.name());
       if (it == names_.end()) {
         return absl::NotFoundError(
-            absl::StrCat("name '", ref.name(), "' is not defined"));
+            absl::StrCat("name ", Quoted(ref.name()), " is not defined"));
       }
       return it->second;
     }
@@ -97,13 +180,35 @@ absl::Status Session::CheckLimitsLocked(int64_t extra_bytes,
   return absl::OkStatus();
 }
 
+absl::Status Session::CheckLimits() {
+  absl::MutexLock lock(&mu_);
+  return CheckLimitsLocked(0, 0);
+}
+
+absl::Status Session::CheckMaterializeLocked(const Tensor& t,
+                                             int64_t* extra) const {
+  // A copy of t costs t.nbytes(); what it holds beyond its storage (the
+  // repeats of an expanded view) was never charged, so it is charged now.
+  const int64_t beyond = std::max<int64_t>(
+      0, t.nbytes() - static_cast<int64_t>(t.storage()->nbytes()));
+  *extra += beyond;
+  if (beyond > 0 && account_->total() + *extra > account_->limit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "session memory limit exceeded: the value of shape ",
+        ShapeToString(t.sizes()), " is ", t.nbytes(), " bytes (a view of ",
+        t.storage()->nbytes(), " bytes of storage), the session holds ",
+        account_->total(), " of its ", account_->limit));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::TensorInfo> Session::InsertLocked(const Tensor& t,
                                                      const std::string& name) {
   v1::TensorInfo info;
   DescribeTensor(t, &info);
   const std::string handle = NewHandleLocked();
-  handles_[handle] = t;
-  if (!name.empty()) names_[name] = t;
+  BindLocked(handles_, handle, t);
+  if (!name.empty()) BindLocked(names_, name, t);
   info.set_handle(handle);
   return info;
 }
@@ -111,6 +216,7 @@ absl::StatusOr<v1::TensorInfo> Session::InsertLocked(const Tensor& t,
 absl::StatusOr<v1::TensorInfo> Session::CreateTensor(const v1::TensorData& data,
                                                      bool requires_grad,
                                                      const std::string& name) {
+  TENSORD_RETURN_IF_ERROR(CheckName(name));
   TENSORD_ASSIGN_OR_RETURN(DType dt, FromProto(data.dtype()));
   TENSORD_ASSIGN_OR_RETURN(Shape shape,
                            DecodeShape(data.shape(), limits_.tensor));
@@ -122,15 +228,11 @@ absl::StatusOr<v1::TensorInfo> Session::CreateTensor(const v1::TensorData& data,
     TENSORD_RETURN_IF_ERROR(
         CheckLimitsLocked(n * ItemSize(dt), name.empty() ? 1 : 2));
   }
-  ChargeTo charge(account_);
-  absl::StatusOr<Tensor> t;
-  try {
-    t = DecodeTensor(data, limits_.tensor);
-  } catch (const std::bad_alloc& e) {
-    return absl::ResourceExhaustedError(e.what());
-  }
-  if (!t.ok()) return t.status();
-  return AddTensor(*std::move(t), requires_grad, name);
+  return Guarded([&]() -> absl::StatusOr<v1::TensorInfo> {
+    ChargeTo charge(account_);
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(data, limits_.tensor));
+    return AddTensor(std::move(t), requires_grad, name);
+  });
 }
 
 absl::Status Session::CanAdd(int64_t bytes) {
@@ -140,97 +242,122 @@ absl::Status Session::CanAdd(int64_t bytes) {
 
 absl::StatusOr<v1::TensorInfo> Session::AddTensor(Tensor t, bool requires_grad,
                                                   const std::string& name) {
+  TENSORD_RETURN_IF_ERROR(CheckName(name));
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  // t is charged to the account already when it was built for this
-  // session (decode, upload); otherwise check it fits.
-  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, name.empty() ? 1 : 2));
-  if (requires_grad) TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
-  return InsertLocked(t, name);
+  return Guarded([&]() -> absl::StatusOr<v1::TensorInfo> {
+    ChargeTo charge(account_);
+    absl::MutexLock lock(&mu_);
+    Transaction txn;
+    if (requires_grad) TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
+    TENSORD_ASSIGN_OR_RETURN(v1::TensorInfo info, InsertLocked(t, name));
+    // t is charged to the account already when it was built for this
+    // session (decode, upload); the bindings are charged now.
+    TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
+    txn.Commit();
+    return info;
+  });
 }
 
 absl::StatusOr<Tensor> Session::Fetch(const v1::TensorRef& ref, bool grad,
-                                      v1::TensorInfo* info) {
+                                      v1::TensorInfo* info, bool streamed) {
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
-  Tensor out = grad ? t.grad() : t;
-  DescribeTensor(out, info);
-  if (ref.ref_case() == v1::TensorRef::kHandle && !grad) {
-    info->set_handle(ref.handle());
-  }
-  // A copy (not a view) so the caller can encode it after the lock is gone
-  // while later calls modify the session.
-  if (out.defined()) {
-    NoGradGuard ng;
-    // A transient copy for the response: not charged to the session.
-    ChargeTo uncharged(nullptr);
-    try {
-      TENSORD_ASSIGN_OR_RETURN(out, Clone(out));
-    } catch (const std::bad_alloc& e) {
-      return absl::ResourceExhaustedError(e.what());
+  return Guarded([&]() -> absl::StatusOr<Tensor> {
+    absl::MutexLock lock(&mu_);
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
+    Tensor out = grad ? t.grad() : t;
+    DescribeTensor(out, info);
+    if (ref.ref_case() == v1::TensorRef::kHandle && !grad) {
+      info->set_handle(ref.handle());
     }
-  }
-  return out;
+    if (!out.defined()) return out;
+    if (!streamed && out.nbytes() > limits_.max_message_bytes - 4096) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the value is ", out.nbytes(), " bytes, more than fits in one ",
+          "message (", limits_.max_message_bytes,
+          "); read it with DownloadTensor"));
+    }
+    int64_t extra = 0;
+    TENSORD_RETURN_IF_ERROR(CheckMaterializeLocked(out, &extra));
+    // A copy (not a view) so the caller can encode it after the lock is
+    // gone while later calls modify the session. Transient, so charged only
+    // for what it holds beyond the storage (checked above).
+    NoGradGuard ng;
+    ChargeTo uncharged(nullptr);
+    return Clone(out);
+  });
 }
 
 absl::Status Session::Release(
     const google::protobuf::RepeatedPtrField<v1::TensorRef>& refs) {
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  for (const auto& r : refs) TENSORD_RETURN_IF_ERROR(ResolveLocked(r).status());
-  for (const auto& r : refs) {
-    if (r.ref_case() == v1::TensorRef::kHandle) handles_.erase(r.handle());
-    if (r.ref_case() == v1::TensorRef::kName) names_.erase(r.name());
-  }
-  return absl::OkStatus();
+  return Guarded([&]() -> absl::Status {
+    absl::MutexLock lock(&mu_);
+    Transaction txn;
+    for (const auto& r : refs) {
+      if (r.ref_case() == v1::TensorRef::kHandle) {
+        TENSORD_RETURN_IF_ERROR(UnbindLocked(handles_, r.handle()));
+      } else if (r.ref_case() == v1::TensorRef::kName) {
+        TENSORD_RETURN_IF_ERROR(UnbindLocked(names_, r.name()));
+      } else {
+        return absl::InvalidArgumentError(
+            "a tensor reference needs a handle or a name");
+      }
+    }
+    txn.Commit();
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<v1::TensorInfo> Session::SetRequiresGrad(
     const v1::TensorRef& ref, bool requires_grad) {
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
-  TENSORD_RETURN_IF_ERROR(t.set_requires_grad(requires_grad));
-  v1::TensorInfo info;
-  DescribeTensor(t, &info);
-  if (ref.ref_case() == v1::TensorRef::kHandle) info.set_handle(ref.handle());
-  return info;
+  return Guarded([&]() -> absl::StatusOr<v1::TensorInfo> {
+    absl::MutexLock lock(&mu_);
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
+    TENSORD_RETURN_IF_ERROR(t.set_requires_grad(requires_grad));
+    v1::TensorInfo info;
+    DescribeTensor(t, &info);
+    if (ref.ref_case() == v1::TensorRef::kHandle) info.set_handle(ref.handle());
+    return info;
+  });
 }
 
 absl::StatusOr<v1::TensorInfo> Session::Detach(const v1::TensorRef& ref,
                                                const std::string& name) {
+  TENSORD_RETURN_IF_ERROR(CheckName(name));
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
-  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, name.empty() ? 1 : 2));
-  return InsertLocked(t.detach(), name);
+  return Guarded([&]() -> absl::StatusOr<v1::TensorInfo> {
+    ChargeTo charge(account_);
+    absl::MutexLock lock(&mu_);
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
+    Transaction txn;
+    TENSORD_ASSIGN_OR_RETURN(v1::TensorInfo info,
+                             InsertLocked(t.detach(), name));
+    TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
+    txn.Commit();
+    return info;
+  });
 }
 
 absl::Status Session::ZeroGrad(
     const google::protobuf::RepeatedPtrField<v1::TensorRef>& refs,
     bool set_to_none) {
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  std::vector<Tensor> targets;
-  if (refs.empty()) {
-    for (const auto* m : {&handles_, &names_}) {
-      for (const auto& [k, t] : *m) targets.push_back(t);
+  return Guarded([&]() -> absl::Status {
+    ChargeTo charge(account_);
+    absl::MutexLock lock(&mu_);
+    std::vector<Tensor> targets;
+    if (refs.empty()) {
+      for (const auto* m : {&handles_, &names_}) {
+        for (const auto& [k, t] : *m) targets.push_back(t);
+      }
+    } else {
+      for (const auto& r : refs) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(r));
+        targets.push_back(t);
+      }
     }
-  } else {
-    for (const auto& r : refs) {
-      TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(r));
-      targets.push_back(t);
-    }
-  }
-  Transaction txn;
-  try {
+    Transaction txn;
     for (Tensor& t : targets) {
       if (!t.grad().defined()) continue;
       if (set_to_none) {
@@ -240,263 +367,253 @@ absl::Status Session::ZeroGrad(
         TENSORD_RETURN_IF_ERROR(ZeroInplace(t.grad()).status());
       }
     }
-  } catch (const std::bad_alloc& e) {
-    return absl::ResourceExhaustedError(e.what());
-  }
-  txn.Commit();
-  return absl::OkStatus();
+    txn.Commit();
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Session::Backward(const v1::BackwardRequest& request) {
   Touch();
-  ChargeTo charge(account_);
-  absl::MutexLock lock(&mu_);
-  TENSORD_ASSIGN_OR_RETURN(Tensor root, ResolveLocked(request.tensor()));
-  Tensor grad;
-  if (request.gradient().ref_case() != v1::TensorRef::REF_NOT_SET) {
-    TENSORD_ASSIGN_OR_RETURN(grad, ResolveLocked(request.gradient()));
-  }
-  Transaction txn;
-  TENSORD_RETURN_IF_ERROR(
-      tensord::Backward(root, grad, request.retain_graph()));
-  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
-  txn.Commit();
-  return absl::OkStatus();
+  return Guarded([&]() -> absl::Status {
+    ChargeTo charge(account_);
+    absl::MutexLock lock(&mu_);
+    TENSORD_ASSIGN_OR_RETURN(Tensor root, ResolveLocked(request.tensor()));
+    Tensor grad;
+    if (request.gradient().ref_case() != v1::TensorRef::REF_NOT_SET) {
+      TENSORD_ASSIGN_OR_RETURN(grad, ResolveLocked(request.gradient()));
+    }
+    Transaction txn;
+    TENSORD_RETURN_IF_ERROR(
+        tensord::Backward(root, grad, request.retain_graph()));
+    TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
+    txn.Commit();
+    return absl::OkStatus();
+  });
 }
 
 namespace {
 
-// Where an Execute request's values come from while it runs: earlier nodes'
-// outputs, and names bound so far (visible to later nodes, committed at the
-// end).
-struct ExecState {
-  std::vector<std::vector<Tensor>> outputs;
-  std::map<std::string, Tensor> staged_names;
-  std::vector<std::pair<std::string, Tensor>> staged_handles;
-};
+// "node 3 (add): message", with a client's op name cut short.
+absl::Status AtNode(int i, const std::string& op, const absl::Status& s) {
+  const std::string name =
+      op.size() <= 64 ? op : absl::StrCat(op.substr(0, 64), "...");
+  return absl::Status(s.code(),
+                      absl::StrCat("node ", i, " (", name, "): ", s.message()));
+}
 
 }  // namespace
 
-absl::Status Session::ReleaseOneLocked(
-    const v1::TensorRef& ref, const std::map<std::string, Tensor>& staged_names,
-    std::vector<std::pair<std::string, Tensor>>* released_handles) {
-  switch (ref.ref_case()) {
-    case v1::TensorRef::kHandle: {
-      auto it = handles_.find(ref.handle());
-      if (it == handles_.end()) {
-        return absl::NotFoundError(
-            absl::StrCat("no tensor with handle '", ref.handle(), "'"));
-      }
-      released_handles->emplace_back(it->first, std::move(it->second));
-      handles_.erase(it);
-      return absl::OkStatus();
-    }
-    case v1::TensorRef::kName: {
-      if (staged_names.count(ref.name())) return absl::OkStatus();
-      if (names_.erase(ref.name()) == 0) {
-        return absl::NotFoundError(
-            absl::StrCat("no tensor named '", ref.name(), "'"));
-      }
-      return absl::OkStatus();
-    }
-    default:
-      return absl::InvalidArgumentError("a tensor reference without a value");
-  }
-}
+// A returned value waiting for the response to be sized.
+struct Session::Return {
+  int node;
+  int output;
+  int slot;  // index in NodeResult.values
+  Tensor value;
+};
 
 absl::Status Session::Execute(const v1::ExecuteRequest& request,
                               v1::ExecuteResponse* response) {
   Touch();
-  ChargeTo charge(account_);
   if (request.nodes_size() > limits_.max_execute_nodes) {
     return absl::InvalidArgumentError(
         absl::StrCat("Execute has ", request.nodes_size(),
                      " nodes; the limit is ", limits_.max_execute_nodes));
   }
-  absl::MutexLock lock(&mu_);
-  // The generator (2.5 KB of state) is backed up only when an op is about
-  // to draw from or reseed it (OpContext::before_generator_use).
-  std::optional<Generator> generator_backup;
-  const int64_t next_handle_backup = next_handle_;
-  ExecState st;
-  v1::ExecuteResponse out;
-  absl::Status status = [&]() -> absl::Status {
-    try {
-      Transaction txn;
-      std::optional<NoGradGuard> no_grad;
-      if (request.no_grad()) no_grad.emplace();
-      OpContext ctx;
-      ctx.generator = &generator_;
-      ctx.before_generator_use = [&] { generator_backup.emplace(generator_); };
-      for (int i = 0; i < request.nodes_size(); ++i) {
-        const v1::OpNode& node = request.nodes(i);
-        auto fail = [&](const absl::Status& s) {
-          return absl::Status(
-              s.code(),
-              absl::StrCat("node ", i, " (", node.op(), "): ", s.message()));
-        };
-        std::vector<Tensor> inputs;
-        inputs.reserve(node.inputs_size());
-        for (const v1::ValueRef& v : node.inputs()) {
-          switch (v.value_case()) {
-            case v1::ValueRef::kHandle: {
-              v1::TensorRef r;
-              r.set_handle(v.handle());
-              auto t = ResolveLocked(r);
-              if (!t.ok()) return fail(t.status());
-              inputs.push_back(*t);
-              break;
-            }
-            case v1::ValueRef::kName: {
-              auto it = st.staged_names.find(v.name());
-              if (it != st.staged_names.end()) {
-                inputs.push_back(it->second);
-                break;
-              }
-              v1::TensorRef r;
-              r.set_name(v.name());
-              auto t = ResolveLocked(r);
-              if (!t.ok()) return fail(t.status());
-              inputs.push_back(*t);
-              break;
-            }
-            case v1::ValueRef::kNode: {
-              const int src = v.node().node();
-              if (src < 0 || src >= i) {
-                return fail(absl::InvalidArgumentError(
-                    absl::StrCat("input refers to node ", src,
-                                 ", which does not run before this one")));
-              }
-              const auto& outs = st.outputs[src];
-              const int k = v.node().output();
-              if (k < 0 || k >= static_cast<int>(outs.size())) {
-                return fail(absl::InvalidArgumentError(
-                    absl::StrCat("node ", src, " has no output ", k)));
-              }
-              inputs.push_back(outs[k]);
-              break;
-            }
-            case v1::ValueRef::kLiteral: {
-              auto t = DecodeTensor(v.literal(), limits_.tensor);
-              if (!t.ok()) return fail(t.status());
-              inputs.push_back(*t);
-              break;
-            }
-            case v1::ValueRef::kScalar:
-              if (v.scalar().value_case() == v1::Scalar::VALUE_NOT_SET) {
-                return fail(absl::InvalidArgumentError("empty scalar input"));
-              }
-              inputs.push_back(WrapScalar(DecodeScalar(v.scalar())));
-              break;
-            default:
-              return fail(
-                  absl::InvalidArgumentError("an input without a value"));
-          }
+  return Guarded([&]() -> absl::Status {
+    ChargeTo charge(account_);
+    absl::MutexLock lock(&mu_);
+    v1::ExecuteResponse out;
+    // The one rollback mechanism: every change below (tensors, grads,
+    // graphs, bindings, the handle counter, the generator) records its
+    // undo here, and anything but Commit undoes them all.
+    Transaction txn;
+    TENSORD_RETURN_IF_ERROR(ExecuteLocked(request, &out));
+    txn.Commit();
+    *response = std::move(out);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
+                                    v1::ExecuteResponse* out) {
+  std::optional<NoGradGuard> no_grad;
+  if (request.no_grad()) no_grad.emplace();
+  OpContext ctx;
+  ctx.generator = &generator_;
+  std::vector<std::vector<Tensor>> outputs;
+  outputs.reserve(request.nodes_size());
+  std::set<std::string> bound;  // names this request binds
+  std::vector<Return> returns;
+  for (int i = 0; i < request.nodes_size(); ++i) {
+    const v1::OpNode& node = request.nodes(i);
+    auto fail = [&](const absl::Status& s) { return AtNode(i, node.op(), s); };
+    std::vector<Tensor> inputs;
+    inputs.reserve(node.inputs_size());
+    for (const v1::ValueRef& v : node.inputs()) {
+      absl::StatusOr<Tensor> t;
+      switch (v.value_case()) {
+        case v1::ValueRef::kHandle: {
+          v1::TensorRef r;
+          r.set_handle(v.handle());
+          t = ResolveLocked(r);
+          break;
         }
-        AttrMap attrs;
-        for (const auto& [k, a] : node.attrs()) {
-          auto v = DecodeAttr(a);
-          if (!v.ok()) {
-            return fail(absl::InvalidArgumentError(
-                absl::StrCat("attribute '", k, "': ", v.status().message())));
-          }
-          attrs.emplace(k, *v);
+        case v1::ValueRef::kName: {
+          v1::TensorRef r;
+          r.set_name(v.name());
+          t = ResolveLocked(r);
+          break;
         }
-        auto outs = RunOp(node.op(), inputs, attrs, ctx);
-        if (!outs.ok()) return fail(outs.status());
-        if (node.bind_size() > static_cast<int>(outs->size())) {
-          return fail(absl::InvalidArgumentError(
-              absl::StrCat("binds ", node.bind_size(), " names but the op has ",
-                           outs->size(), " outputs")));
-        }
-        v1::NodeResult* result = out.add_results();
-        for (size_t k = 0; k < outs->size(); ++k) {
-          const Tensor& t = (*outs)[k];
-          v1::TensorInfo* info = result->add_outputs();
-          DescribeTensor(t, info);
-          if (static_cast<int>(k) < node.bind_size() && !node.bind(k).empty()) {
-            if (!t.defined()) {
-              return fail(absl::InvalidArgumentError(
-                  absl::StrCat("cannot bind '", node.bind(k), "' to None")));
-            }
-            st.staged_names[node.bind(k)] = t;
-          }
-          if (node.keep() && t.defined()) {
-            const std::string h = NewHandleLocked();
-            st.staged_handles.emplace_back(h, t);
-            info->set_handle(h);
-          }
-          if (node.return_value() && t.defined()) {
-            EncodeTensor(t, result->add_values());
-          } else if (node.return_value()) {
-            result->add_values();  // keeps positions aligned; info says None
-          }
-        }
-        st.outputs.push_back(*std::move(outs));
-      }
-      // Limits are checked with what the request keeps: temporaries go first.
-      st.outputs.clear();
-      // Undo log of the names this request changes (not a copy of them all:
-      // a session may hold many).
-      std::vector<std::pair<std::string, std::optional<Tensor>>> name_undo;
-      auto save_name = [&](const std::string& n) {
-        auto it = names_.find(n);
-        name_undo.emplace_back(n, it == names_.end()
-                                      ? std::nullopt
-                                      : std::optional<Tensor>(it->second));
-      };
-      for (const v1::TensorRef& r : request.release()) {
-        if (r.ref_case() == v1::TensorRef::kName) save_name(r.name());
-      }
-      for (const auto& [n, t] : st.staged_names) save_name(n);
-      std::vector<std::pair<std::string, Tensor>> released_handles;
-      auto undo = [&] {
-        for (auto it = name_undo.rbegin(); it != name_undo.rend(); ++it) {
-          if (it->second) {
-            names_[it->first] = *it->second;
+        case v1::ValueRef::kNode: {
+          const int src = v.node().node();
+          const int k = v.node().output();
+          if (src < 0 || src >= i) {
+            t = absl::InvalidArgumentError(
+                absl::StrCat("input refers to node ", src,
+                             ", which does not run before this one"));
+          } else if (k < 0 || k >= static_cast<int>(outputs[src].size())) {
+            t = absl::InvalidArgumentError(
+                absl::StrCat("node ", src, " has no output ", k));
           } else {
-            names_.erase(it->first);
+            t = outputs[src][k];
           }
+          break;
         }
-        for (auto& [h, t] : st.staged_handles) handles_.erase(h);
-        for (auto& [h, t] : released_handles) handles_[h] = std::move(t);
-      };
-      for (const v1::TensorRef& r : request.release()) {
-        absl::Status released =
-            ReleaseOneLocked(r, st.staged_names, &released_handles);
-        if (!released.ok()) {
-          undo();
-          return absl::Status(released.code(),
-                              absl::StrCat("release: ", released.message()));
-        }
+        case v1::ValueRef::kLiteral:
+          t = DecodeTensor(v.literal(), limits_.tensor);
+          break;
+        case v1::ValueRef::kScalar:
+          if (v.scalar().value_case() == v1::Scalar::VALUE_NOT_SET) {
+            t = absl::InvalidArgumentError("empty scalar input");
+          } else {
+            t = WrapScalar(DecodeScalar(v.scalar()));
+          }
+          break;
+        default:
+          t = absl::InvalidArgumentError("an input without a value");
       }
-      for (auto& [n, t] : st.staged_names) names_[n] = t;
-      for (auto& [h, t] : st.staged_handles) handles_[h] = t;
-      absl::Status limits = CheckLimitsLocked(0, 0);
-      if (!limits.ok()) {
-        undo();
-        return limits;
-      }
-      txn.Commit();
-      return absl::OkStatus();
-    } catch (const std::bad_alloc& e) {
-      // Allocation outside an op (a literal input): nothing was kept.
-      return absl::ResourceExhaustedError(e.what());
+      if (!t.ok()) return fail(t.status());
+      inputs.push_back(*std::move(t));
     }
-  }();
-  if (!status.ok()) {
-    if (generator_backup) generator_ = *generator_backup;
-    next_handle_ = next_handle_backup;
-    return status;
+    AttrMap attrs;
+    for (const auto& [k, a] : node.attrs()) {
+      auto v = DecodeAttr(a);
+      if (!v.ok()) {
+        return fail(absl::InvalidArgumentError(
+            absl::StrCat("attribute ", Quoted(k), ": ", v.status().message())));
+      }
+      attrs.emplace(k, *v);
+    }
+    auto outs = RunOp(node.op(), inputs, attrs, ctx);
+    if (!outs.ok()) return fail(outs.status());
+    if (node.bind_size() > static_cast<int>(outs->size())) {
+      return fail(absl::InvalidArgumentError(
+          absl::StrCat("binds ", node.bind_size(), " names but the op has ",
+                       outs->size(), " outputs")));
+    }
+    v1::NodeResult* result = out->add_results();
+    for (size_t k = 0; k < outs->size(); ++k) {
+      const Tensor& t = (*outs)[k];
+      v1::TensorInfo* info = result->add_outputs();
+      DescribeTensor(t, info);
+      if (static_cast<int>(k) < node.bind_size() && !node.bind(k).empty()) {
+        const std::string& name = node.bind(k);
+        if (absl::Status s = CheckName(name); !s.ok()) return fail(s);
+        if (!t.defined()) {
+          return fail(absl::InvalidArgumentError(
+              absl::StrCat("cannot bind ", Quoted(name), " to None")));
+        }
+        BindLocked(names_, name, t);
+        bound.insert(name);
+      }
+      if (node.keep() && t.defined()) {
+        const std::string h = NewHandleLocked();
+        BindLocked(handles_, h, t);
+        info->set_handle(h);
+      }
+      if (node.return_value()) {
+        // Filled in once the response can be sized; None stays empty
+        // (positions stay aligned; info says None).
+        if (t.defined()) {
+          returns.push_back(
+              Return{i, static_cast<int>(k), result->values_size(), t});
+        }
+        result->add_values();
+      }
+    }
+    if (node_observer_) node_observer_(i, *outs);
+    outputs.push_back(*std::move(outs));
   }
-  *response = std::move(out);
-  return absl::OkStatus();
+  // Limits are checked with what the request keeps: temporaries go first.
+  outputs.clear();
+  for (const v1::TensorRef& r : request.release()) {
+    absl::Status released;
+    if (r.ref_case() == v1::TensorRef::kHandle) {
+      released = UnbindLocked(handles_, r.handle());
+    } else if (r.ref_case() == v1::TensorRef::kName) {
+      // A name this request binds stays bound to its new tensor.
+      if (!bound.count(r.name())) released = UnbindLocked(names_, r.name());
+    } else {
+      released =
+          absl::InvalidArgumentError("a tensor reference without a value");
+    }
+    if (!released.ok()) {
+      return absl::Status(released.code(),
+                          absl::StrCat("release: ", released.message()));
+    }
+  }
+  TENSORD_RETURN_IF_ERROR(CheckLimitsLocked(0, 0));
+  return ReturnValuesLocked(returns, out);
+}
+
+absl::Status Session::ReturnValuesLocked(const std::vector<Return>& returns,
+                                         v1::ExecuteResponse* out) {
+  // The response must fit in one message: values that would not are kept
+  // under a handle and marked deferred (the client downloads them), and a
+  // response too large even without values fails before anything commits.
+  const int64_t budget = limits_.max_message_bytes - 1024;
+  int64_t size = static_cast<int64_t>(out->ByteSizeLong());
+  if (size > budget) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the response would be ", size, " bytes, more than the message limit ",
+        limits_.max_message_bytes, "; split the request"));
+  }
+  int64_t extra = 0;
+  for (const Return& r : returns) {
+    v1::NodeResult* result = out->mutable_results(r.node);
+    // An upper bound of what the value adds: tags and lengths, the packed
+    // shape, and the data.
+    const int64_t adds = r.value.nbytes() + 64 + 10 * r.value.dim();
+    if (size + adds <= budget) {
+      TENSORD_RETURN_IF_ERROR(CheckMaterializeLocked(r.value, &extra));
+      EncodeTensor(r.value, result->mutable_values(r.slot));
+      size += adds;
+      continue;
+    }
+    // Deferred: downloaded later, one value at a time; refused now if that
+    // download could never be had.
+    int64_t alone = 0;
+    TENSORD_RETURN_IF_ERROR(CheckMaterializeLocked(r.value, &alone));
+    v1::TensorInfo* info = result->mutable_outputs(r.output);
+    if (info->handle().empty()) {
+      const std::string h = NewHandleLocked();
+      BindLocked(handles_, h, r.value);
+      info->set_handle(h);
+    }
+    info->set_value_deferred(true);
+  }
+  return CheckLimitsLocked(0, 0);
 }
 
 absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
                                     v1::DescribeGraphResponse* response) {
   Touch();
-  ChargeTo charge(account_);
+  return Guarded(
+      [&]() -> absl::Status { return DescribeGraphImpl(ref, response); });
+}
+
+absl::Status Session::DescribeGraphImpl(const v1::TensorRef& ref,
+                                        v1::DescribeGraphResponse* response) {
   absl::MutexLock lock(&mu_);
   TENSORD_ASSIGN_OR_RETURN(Tensor t, ResolveLocked(ref));
   std::string dot = "digraph autograd {\n  node [shape=box];\n";
@@ -517,7 +634,7 @@ absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
       std::string label = n->name();
       if (auto* acc = dynamic_cast<const AccumulateGrad*>(n)) {
         label = absl::StrCat("AccumulateGrad\\n",
-                             ShapeToString(acc->leaf()->sizes));
+                             ShapeToString(acc->leaf()->sizes()));
       }
       absl::StrAppend(&dot, "  n", ids[n], " [label=\"", label, "\"];\n");
       for (const Edge& e : n->next_edges()) {
@@ -537,86 +654,222 @@ absl::Status Session::DescribeGraph(const v1::TensorRef& ref,
 
 void Session::Describe(v1::Session* out) {
   absl::MutexLock lock(&mu_);
+  DescribeLocked(out);
+}
+
+void Session::DescribeLocked(v1::Session* out) {
   out->set_id(id_);
   *out->mutable_options() = options_;
   out->set_tensor_count(static_cast<int64_t>(handles_.size()));
   out->set_name_count(static_cast<int64_t>(names_.size()));
   out->set_bytes(BytesLocked());
   out->set_graph_bytes(account_->graph_bytes.load());
+  out->set_name_bytes(account_->name_bytes.load());
   out->set_created_unix_ms(created_ms_);
   out->set_last_used_unix_ms(last_used_ms_.load());
   out->set_replica_id(replica_id_);
 }
 
-void Session::Snapshot(v1::SessionSnapshot* out) {
-  Describe(out->mutable_session());
-  absl::MutexLock lock(&mu_);
-  out->set_owner(owner_);
-  out->set_next_handle(next_handle_);
-  for (uint32_t w : generator_.state()) out->add_rng_state(w);
-  out->set_rng_index(generator_.index());
-  // One entry per distinct tensor, with every handle and name it has.
-  std::map<const TensorImpl*, v1::SnapshotTensor*> by_impl;
-  auto entry = [&](const Tensor& t) {
-    auto [it, inserted] = by_impl.emplace(t.impl(), nullptr);
-    if (inserted) {
-      it->second = out->add_tensors();
-      EncodeTensor(t, it->second->mutable_value());
-      if (t.grad().defined())
-        EncodeTensor(t.grad(), it->second->mutable_grad());
-      it->second->set_requires_grad(t.requires_grad());
+absl::Status Session::WriteSnapshot(std::ostream* stream) {
+  return Guarded([&]() -> absl::Status {
+    absl::MutexLock lock(&mu_);
+    v1::SessionSnapshot header;
+    header.set_format(2);
+    DescribeLocked(header.mutable_session());
+    header.set_owner(owner_);
+    header.set_next_handle(next_handle_);
+    for (uint32_t w : generator_.state()) header.add_rng_state(w);
+    header.set_rng_index(generator_.index());
+    // Each storage once; each tensor once, with every handle and name it
+    // has, as a view of its storage.
+    std::vector<const Storage*> storages;
+    std::map<const Storage*, int> storage_index;
+    auto view = [&](const Tensor& t, v1::SnapshotView* v) {
+      auto [it, inserted] = storage_index.emplace(
+          t.storage().get(), static_cast<int>(storages.size()));
+      if (inserted) {
+        storages.push_back(t.storage().get());
+        header.add_storage_bytes(static_cast<int64_t>(t.storage()->nbytes()));
+      }
+      v->set_storage(it->second);
+      v->set_dtype(ToProto(t.dtype()));
+      v->mutable_sizes()->Assign(t.sizes().begin(), t.sizes().end());
+      v->mutable_strides()->Assign(t.strides().begin(), t.strides().end());
+      v->set_offset(t.storage_offset());
+    };
+    std::map<const TensorImpl*, v1::SnapshotTensor*> by_impl;
+    auto entry = [&](const Tensor& t) {
+      auto [it, inserted] = by_impl.emplace(t.impl(), nullptr);
+      if (inserted) {
+        it->second = header.add_tensors();
+        view(t, it->second->mutable_view());
+        if (t.grad().defined()) view(t.grad(), it->second->mutable_grad_view());
+        it->second->set_requires_grad(t.requires_grad());
+      }
+      return it->second;
+    };
+    for (const auto& [h, t] : handles_) entry(t)->add_handles(h);
+    for (const auto& [n, t] : names_) entry(t)->add_names(n);
+    SnapshotWriter writer(stream);
+    TENSORD_RETURN_IF_ERROR(writer.WriteHeader(header));
+    for (const Storage* s : storages) {
+      TENSORD_RETURN_IF_ERROR(writer.WriteBytes(s->data(), s->nbytes()));
     }
-    return it->second;
-  };
-  for (const auto& [h, t] : handles_) entry(t)->add_handles(h);
-  for (const auto& [n, t] : names_) entry(t)->add_names(n);
+    return writer.Finish();
+  });
 }
 
-absl::StatusOr<std::unique_ptr<Session>> Session::Restore(
-    const v1::SessionSnapshot& snap, SessionLimits limits,
-    std::string replica_id) {
-  try {
-    return RestoreImpl(snap, limits, std::move(replica_id));
-  } catch (const std::bad_alloc& e) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("session ", snap.session().id(), ": ", e.what()));
+absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
+    std::istream* in, uint64_t size, const std::string& expected_id,
+    SessionLimits limits, std::string replica_id,
+    const std::function<v1::SessionOptions(const v1::SessionOptions&)>&
+        normalize) {
+  return Guarded([&]() -> absl::StatusOr<std::unique_ptr<Session>> {
+    TENSORD_ASSIGN_OR_RETURN(std::unique_ptr<SnapshotReader> reader,
+                             SnapshotReader::Open(in, size));
+    const v1::SessionSnapshot& header = reader->header();
+    if (header.session().id() != expected_id) {
+      return absl::DataLossError(absl::StrCat("the snapshot holds session ",
+                                              Quoted(header.session().id()),
+                                              ", not ", Quoted(expected_id)));
+    }
+    auto s = std::make_unique<Session>(header.session().id(), header.owner(),
+                                       normalize(header.session().options()),
+                                       limits, std::move(replica_id));
+    absl::MutexLock lock(&s->mu_);
+    ChargeTo charge(s->account_);
+    // What was saved comes back even when the server's limits shrank since
+    // (the caller logs it); later allocations obey the limit.
+    const int64_t limit = s->account_->limit;
+    s->account_->limit = std::numeric_limits<int64_t>::max();
+    absl::Status restored = reader->format() == 2
+                                ? s->RestoreLocked(*reader, limits)
+                                : s->RestoreLegacyLocked(header);
+    s->account_->limit = limit;
+    TENSORD_RETURN_IF_ERROR(restored);
+    s->next_handle_ = std::max<int64_t>(header.next_handle(), 1);
+    std::vector<uint32_t> words(header.rng_state().begin(),
+                                header.rng_state().end());
+    if (!words.empty() && !s->generator_.SetState(words, header.rng_index())) {
+      return absl::DataLossError("bad generator state");
+    }
+    if (header.session().created_unix_ms() > 0) {
+      s->created_ms_ = header.session().created_unix_ms();
+    }
+    s->last_used_ms_.store(NowMs());
+    return s;
+  });
+}
+
+absl::Status Session::RestoreLocked(SnapshotReader& reader,
+                                    const SessionLimits& limits) {
+  const v1::SessionSnapshot& header = reader.header();
+  std::vector<std::shared_ptr<Storage>> storages;
+  for (int64_t n : header.storage_bytes()) {
+    try {
+      storages.push_back(std::make_shared<Storage>(static_cast<size_t>(n)));
+    } catch (const MemoryLimitError& e) {
+      return absl::ResourceExhaustedError(e.what());
+    }
+    TENSORD_RETURN_IF_ERROR(reader.ReadBytes(storages.back()->data(), n));
   }
+  TENSORD_RETURN_IF_ERROR(reader.Finish());
+  // Every tensor goes through the one constructor (MakeTensor), which
+  // proves it lies inside its storage. Views of one storage share a
+  // version counter and, when one of them spans the whole storage, have it
+  // as their base, as the tensors they came from did.
+  std::vector<std::shared_ptr<VersionCounter>> versions(storages.size());
+  std::vector<std::shared_ptr<TensorImpl>> bases(storages.size());
+  auto make = [&](const v1::SnapshotView& v) -> absl::StatusOr<Tensor> {
+    if (v.storage() < 0 || v.storage() >= static_cast<int>(storages.size())) {
+      return absl::DataLossError("a view of a storage that is not there");
+    }
+    TENSORD_ASSIGN_OR_RETURN(DType dt, FromProto(v.dtype()));
+    if (v.sizes_size() > limits.tensor.max_rank) {
+      return absl::DataLossError("a view of too many dimensions");
+    }
+    const std::shared_ptr<Storage>& storage = storages[v.storage()];
+    if (dt == DType::kBool) {
+      // Every byte a bool view can read must be 0 or 1.
+      auto* p = static_cast<uint8_t*>(storage->data());
+      for (size_t i = 0; i < storage->nbytes(); ++i) p[i] = p[i] != 0;
+    }
+    absl::StatusOr<Tensor> t =
+        MakeTensor(storage, dt, Shape(v.sizes().begin(), v.sizes().end()),
+                   Shape(v.strides().begin(), v.strides().end()), v.offset());
+    if (!t.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("a tensor of the snapshot: ", t.status().message()));
+    }
+    auto& version = versions[v.storage()];
+    if (!version) version = std::make_shared<VersionCounter>();
+    t->impl()->version = version;
+    return t;
+  };
+  std::vector<Tensor> values;
+  for (const v1::SnapshotTensor& st : header.tensors()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, make(st.view()));
+    if (t.is_contiguous() && t.storage_offset() == 0 &&
+        t.nbytes() == static_cast<int64_t>(t.storage()->nbytes()) &&
+        !bases[st.view().storage()]) {
+      bases[st.view().storage()] = t.impl_ptr();
+    }
+    values.push_back(t);
+  }
+  for (int i = 0; i < header.tensors_size(); ++i) {
+    const v1::SnapshotTensor& st = header.tensors(i);
+    Tensor& t = values[i];
+    const auto& base = bases[st.view().storage()];
+    if (base && base != t.impl_ptr()) t.impl()->view_base = base;
+    // Graphs do not survive: a tensor that required grad comes back as a
+    // leaf that requires grad.
+    if (st.requires_grad() && IsDifferentiable(t.dtype())) {
+      TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
+    }
+    if (st.has_grad_view()) {
+      TENSORD_ASSIGN_OR_RETURN(Tensor g, make(st.grad_view()));
+      if (g.sizes() != t.sizes() || g.dtype() != t.dtype()) {
+        return absl::DataLossError("a gradient unlike its tensor");
+      }
+      t.set_grad(g);
+    }
+    for (const std::string& h : st.handles()) {
+      TENSORD_RETURN_IF_ERROR(CheckName(h));
+      BindLocked(handles_, h, t);
+    }
+    for (const std::string& n : st.names()) {
+      TENSORD_RETURN_IF_ERROR(CheckName(n));
+      BindLocked(names_, n, t);
+    }
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Session>> Session::RestoreImpl(
-    const v1::SessionSnapshot& snap, SessionLimits limits,
-    std::string replica_id) {
-  auto s = std::make_unique<Session>(snap.session().id(), snap.owner(),
-                                     snap.session().options(), limits,
-                                     std::move(replica_id));
-  absl::MutexLock lock(&s->mu_);
-  ChargeTo charge(s->account_);
+absl::Status Session::RestoreLegacyLocked(const v1::SessionSnapshot& snap) {
   for (const v1::SnapshotTensor& st : snap.tensors()) {
-    TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(st.value(), limits.tensor));
-    // Graphs do not survive: a tensor that required grad comes back as a
-    // leaf that requires grad (when its dtype allows it).
+    TENSORD_ASSIGN_OR_RETURN(Tensor t,
+                             DecodeTensor(st.value(), limits_.tensor));
     if (st.requires_grad() && IsDifferentiable(t.dtype())) {
       TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
     }
     if (st.has_grad()) {
       TENSORD_ASSIGN_OR_RETURN(Tensor g,
-                               DecodeTensor(st.grad(), limits.tensor));
+                               DecodeTensor(st.grad(), limits_.tensor));
+      if (g.sizes() != t.sizes() || g.dtype() != t.dtype()) {
+        return absl::DataLossError("a gradient unlike its tensor");
+      }
       t.set_grad(g);
     }
-    for (const std::string& h : st.handles()) s->handles_[h] = t;
-    for (const std::string& n : st.names()) s->names_[n] = t;
+    for (const std::string& h : st.handles()) {
+      TENSORD_RETURN_IF_ERROR(CheckName(h));
+      BindLocked(handles_, h, t);
+    }
+    for (const std::string& n : st.names()) {
+      TENSORD_RETURN_IF_ERROR(CheckName(n));
+      BindLocked(names_, n, t);
+    }
   }
-  s->next_handle_ = std::max<int64_t>(snap.next_handle(), 1);
-  std::vector<uint32_t> words(snap.rng_state().begin(), snap.rng_state().end());
-  if (!words.empty() && !s->generator_.SetState(words, snap.rng_index())) {
-    return absl::DataLossError(
-        absl::StrCat("session ", snap.session().id(), ": bad generator state"));
-  }
-  if (snap.session().created_unix_ms() > 0) {
-    s->created_ms_ = snap.session().created_unix_ms();
-  }
-  s->last_used_ms_.store(NowMs());
-  return s;
+  return absl::OkStatus();
 }
 
 }  // namespace tensord::server

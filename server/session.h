@@ -13,7 +13,10 @@
 #define TENSORD_SERVER_SESSION_H_
 
 #include <atomic>
+#include <functional>
+#include <istream>
 #include <map>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,16 +27,28 @@
 #include "absl/synchronization/mutex.h"
 #include "core/ops.h"
 #include "server/convert.h"
+#include "server/snapshot_file.h"
 #include "tensord/v1/tensord.pb.h"
 
 namespace tensord::server {
 
 struct SessionLimits {
-  int64_t memory_limit_bytes = int64_t{4} << 30;  // tensor data held
+  int64_t memory_limit_bytes = int64_t{4} << 30;  // data, graphs and names
   int64_t max_tensors = 1 << 20;                  // handles plus names
   int64_t max_execute_nodes = 100000;             // op nodes per Execute
+  // The largest message the server sends: Execute values beyond it are
+  // deferred to DownloadTensor, FetchTensor beyond it is refused.
+  int64_t max_message_bytes = 64 << 20;
+  // What tensors sent by the client may be (never more than the core's
+  // kMaxRank and kMaxElements, which every tensor obeys).
   TensorLimits tensor;
 };
+
+// Names a client binds are at most this long (bytes).
+inline constexpr size_t kMaxNameBytes = 1024;
+// What each name or handle is charged to the session's memory, beyond its
+// length (the map entry and the reference it holds).
+inline constexpr int64_t kBindingOverheadBytes = 96;
 
 class Session {
  public:
@@ -61,8 +76,12 @@ class Session {
   // tensor; RESOURCE_EXHAUSTED otherwise.
   absl::Status CanAdd(int64_t bytes);
   // The tensor (or its .grad, undefined if none) and its description.
+  // For a stream (`streamed`, DownloadTensor) any size; otherwise
+  // RESOURCE_EXHAUSTED when the value would not fit in one message. Either
+  // way RESOURCE_EXHAUSTED when the copy holds more than the session may
+  // (an expanded view: see CheckMaterializeLocked).
   absl::StatusOr<Tensor> Fetch(const v1::TensorRef& ref, bool grad,
-                               v1::TensorInfo* info);
+                               v1::TensorInfo* info, bool streamed = false);
   absl::Status Release(
       const google::protobuf::RepeatedPtrField<v1::TensorRef>& refs);
   absl::StatusOr<v1::TensorInfo> SetRequiresGrad(const v1::TensorRef& ref,
@@ -86,34 +105,78 @@ class Session {
   int64_t last_used_ms() const { return last_used_ms_.load(); }
   bool Expired(int64_t now_ms) const;
 
-  // Snapshots: the session's state as a message, and back.
-  void Snapshot(v1::SessionSnapshot* out);
-  static absl::StatusOr<std::unique_ptr<Session>> Restore(
-      const v1::SessionSnapshot& snap, SessionLimits limits,
-      std::string replica_id);
+  // Snapshots (server/snapshot_file.h, format 2): writes the session's
+  // state to `out` under its lock, so it is a state the session really had.
+  // Never throws; UNAVAILABLE when the stream fails. Views are written as
+  // views of their storages, so a snapshot is no larger than the memory the
+  // session is charged for.
+  absl::Status WriteSnapshot(std::ostream* out);
+  // Reads a snapshot of `size` bytes. DATA_LOSS for anything that is not a
+  // whole snapshot of the session `expected_id` (empty, truncated, foreign,
+  // corrupted, misnamed, or geometry that MakeTensor refuses);
+  // RESOURCE_EXHAUSTED if its memory cannot be had. `normalize` turns the
+  // saved options into ones that obey the server's current limits.
+  static absl::StatusOr<std::unique_ptr<Session>> ReadSnapshot(
+      std::istream* in, uint64_t size, const std::string& expected_id,
+      SessionLimits limits, std::string replica_id,
+      const std::function<v1::SessionOptions(const v1::SessionOptions&)>&
+          normalize);
+  // For fuzzers and tests: called in Execute after each node that
+  // succeeds, with its outputs (under the session's lock).
+  using NodeObserver =
+      std::function<void(int node, const std::vector<Tensor>&)>;
+  void SetNodeObserverForTesting(NodeObserver observer) {
+    absl::MutexLock lock(&mu_);
+    node_observer_ = std::move(observer);
+  }
+
+  // OK, or why the session holds more than its limits allow (after a
+  // restore under smaller limits: it keeps its data, and new allocations
+  // fail until it frees some).
+  absl::Status CheckLimits();
 
  private:
-  static absl::StatusOr<std::unique_ptr<Session>> RestoreImpl(
-      const v1::SessionSnapshot& snap, SessionLimits limits,
-      std::string replica_id);
+  absl::Status RestoreLocked(SnapshotReader& reader,
+                             const SessionLimits& limits)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RestoreLegacyLocked(const v1::SessionSnapshot& snap)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Touch();
+  void DescribeLocked(v1::Session* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<Tensor> ResolveLocked(const v1::TensorRef& ref) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Every change to the bindings goes through these three, which charge
+  // names and handles to the account and record their undo in the current
+  // Transaction (Execute's one rollback mechanism).
   std::string NewHandleLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Drops one handle (saved into *released_handles for an undo) or name (a
-  // name in staged_names is about to be rebound: left alone).
-  absl::Status ReleaseOneLocked(
-      const v1::TensorRef& ref,
-      const std::map<std::string, Tensor>& staged_names,
-      std::vector<std::pair<std::string, Tensor>>* released_handles)
+  void BindLocked(std::map<std::string, Tensor>& map, const std::string& key,
+                  Tensor t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // NOT_FOUND if `key` is not bound.
+  absl::Status UnbindLocked(std::map<std::string, Tensor>& map,
+                            const std::string& key)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   int64_t BytesLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckLimitsLocked(int64_t extra_bytes,
                                  int64_t extra_tensors) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // OK if `t` may be materialised (copied contiguous) for a response:
+  // what it becomes beyond its storage (an expanded view) is charged.
+  absl::Status CheckMaterializeLocked(const Tensor& t, int64_t* extra) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<v1::TensorInfo> InsertLocked(const Tensor& t,
                                               const std::string& name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ExecuteLocked(const v1::ExecuteRequest& request,
+                             v1::ExecuteResponse* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  struct Return;
+  absl::Status ReturnValuesLocked(const std::vector<Return>& returns,
+                                  v1::ExecuteResponse* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DescribeGraphImpl(const v1::TensorRef& ref,
+                                 v1::DescribeGraphResponse* response);
 
   const std::string id_;
   const std::string owner_;
@@ -129,7 +192,13 @@ class Session {
   std::map<std::string, Tensor> names_ ABSL_GUARDED_BY(mu_);
   Generator generator_ ABSL_GUARDED_BY(mu_);
   int64_t next_handle_ ABSL_GUARDED_BY(mu_) = 1;
+  NodeObserver node_observer_ ABSL_GUARDED_BY(mu_);
 };
+
+// OK for a session option set a client may ask for; INVALID_ARGUMENT for
+// negative values or an idle TTL above kMaxIdleTtlSeconds.
+absl::Status CheckSessionOptions(const v1::SessionOptions& options);
+inline constexpr int64_t kMaxIdleTtlSeconds = int64_t{10} * 366 * 86400;
 
 // Milliseconds since the Unix epoch.
 int64_t NowMs();

@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "server/log.h"
 
 namespace tensord::server {
 namespace {
@@ -103,22 +105,26 @@ std::string TokenFingerprint(const std::string& token) {
 SessionManager::SessionManager(ServerOptions options)
     : options_(std::move(options)) {}
 
-absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
-    const v1::SessionOptions& requested, const std::string& owner,
-    const std::string& proposed_id) {
-  if (requested.idle_ttl_seconds() < 0 || requested.memory_limit_bytes() < 0) {
-    return absl::InvalidArgumentError(
-        "idle_ttl_seconds and memory_limit_bytes must not be negative");
-  }
+v1::SessionOptions SessionManager::Normalize(
+    const v1::SessionOptions& requested) const {
   v1::SessionOptions opts = requested;
-  if (opts.idle_ttl_seconds() == 0) {
+  if (opts.idle_ttl_seconds() <= 0 ||
+      opts.idle_ttl_seconds() > kMaxIdleTtlSeconds) {
     opts.set_idle_ttl_seconds(options_.default_idle_ttl_seconds);
   }
-  if (opts.memory_limit_bytes() == 0 ||
+  if (opts.memory_limit_bytes() <= 0 ||
       opts.memory_limit_bytes() > options_.limits.memory_limit_bytes) {
     // A session may ask for less than the server's limit, never more.
     opts.set_memory_limit_bytes(options_.limits.memory_limit_bytes);
   }
+  return opts;
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
+    const v1::SessionOptions& requested, const std::string& owner,
+    const std::string& proposed_id) {
+  TENSORD_RETURN_IF_ERROR(CheckSessionOptions(requested));
+  const v1::SessionOptions opts = Normalize(requested);
   absl::MutexLock lock(&mu_);
   if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
     return absl::ResourceExhaustedError(
@@ -141,7 +147,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Get(
   absl::MutexLock lock(&mu_);
   auto it = sessions_.find(id);
   if (it == sessions_.end() || it->second->owner() != owner) {
-    return absl::NotFoundError(absl::StrCat("session '", id, "' not found"));
+    return absl::NotFoundError(
+        absl::StrCat("session ", Quoted(id), " not found"));
   }
   return it->second;
 }
@@ -153,7 +160,8 @@ absl::Status SessionManager::Close(const std::string& id,
     absl::MutexLock lock(&mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end() || it->second->owner() != owner) {
-      return absl::NotFoundError(absl::StrCat("session '", id, "' not found"));
+      return absl::NotFoundError(
+          absl::StrCat("session ", Quoted(id), " not found"));
     }
     victim = std::move(it->second);
     sessions_.erase(it);
@@ -201,41 +209,30 @@ absl::Status SessionManager::SaveSnapshots() {
   if (options_.snapshot_dir.empty()) return absl::OkStatus();
   std::error_code ec;
   fs::create_directories(options_.snapshot_dir, ec);
-  if (ec) {
+  if (ec || !fs::is_directory(options_.snapshot_dir, ec)) {
     return absl::UnavailableError(
         absl::StrCat("cannot create snapshot directory ", options_.snapshot_dir,
-                     ": ", ec.message()));
+                     ec ? ": " + ec.message() : ""));
   }
   std::vector<std::shared_ptr<Session>> all;
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, s] : sessions_) all.push_back(s);
   }
+  // One session's failure is logged and leaves its last good file in
+  // place; the pass goes on with the others.
   std::set<std::string> live;
+  absl::Status first_error;
   for (const auto& s : all) {
-    v1::SessionSnapshot snap;
-    s->Snapshot(&snap);
     const fs::path final_path =
         fs::path(options_.snapshot_dir) / SnapshotFileName(s->id());
-    const fs::path tmp_path = final_path.string() + ".tmp";
-    {
-      std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
-      // Tensor data is the clients': readable by the server's user only.
-      fs::permissions(tmp_path, fs::perms::owner_read | fs::perms::owner_write,
-                      ec);
-      if (!f || !snap.SerializeToOstream(&f) || !f.flush()) {
-        fs::remove(tmp_path, ec);
-        return absl::UnavailableError(
-            absl::StrCat("cannot write snapshot ", tmp_path.string(),
-                         " (directory unwritable or full?)"));
-      }
-    }
-    fs::rename(tmp_path, final_path, ec);
-    if (ec) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot rename snapshot into place: ", ec.message()));
-    }
     live.insert(final_path.filename().string());
+    absl::Status st = WriteSnapshotFile(*s, final_path);
+    if (!st.ok()) {
+      Log(absl::StrCat("snapshot of session ", s->id(), " failed (",
+                       st.message(), "); its last good snapshot is kept"));
+      if (first_error.ok()) first_error = st;
+    }
   }
   // Sessions closed since the last snapshot must not come back.
   for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
@@ -244,6 +241,65 @@ absl::Status SessionManager::SaveSnapshots() {
       fs::remove(entry.path(), ec);
     }
   }
+  return first_error;
+}
+
+absl::Status SessionManager::WriteSnapshotFile(
+    Session& session, const std::filesystem::path& final_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path tmp_path = final_path.string() + ".tmp";
+  absl::Status st;
+  {
+    std::ofstream f(tmp_path, std::ios::binary | std::ios::trunc);
+    // Tensor data is the clients': readable by the server's user only.
+    fs::permissions(tmp_path, fs::perms::owner_read | fs::perms::owner_write,
+                    ec);
+    st = f ? session.WriteSnapshot(&f)
+           : absl::UnavailableError(
+                 absl::StrCat("cannot write ", tmp_path.string(),
+                              " (directory unwritable or full?)"));
+    if (st.ok()) {
+      f.close();
+      if (!f) st = absl::UnavailableError("cannot close the snapshot file");
+    }
+  }
+  if (!st.ok()) {
+    fs::remove(tmp_path, ec);
+    return st;
+  }
+  fs::rename(tmp_path, final_path, ec);
+  if (ec) {
+    fs::remove(tmp_path, ec);
+    return absl::UnavailableError(
+        absl::StrCat("cannot rename snapshot into place: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SessionManager::CheckSnapshotDir() const {
+  namespace fs = std::filesystem;
+  if (options_.snapshot_dir.empty()) return absl::OkStatus();
+  std::error_code ec;
+  fs::create_directories(options_.snapshot_dir, ec);
+  if (ec || !fs::is_directory(options_.snapshot_dir, ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--snapshot_dir ", options_.snapshot_dir,
+                     " is not a directory that can be created or used",
+                     ec ? " (" + ec.message() + ")" : ""));
+  }
+  // Writable? A probe file, removed at once.
+  const fs::path probe =
+      fs::path(options_.snapshot_dir) / (options_.replica_id + ".probe.tmp");
+  {
+    std::ofstream f(probe, std::ios::binary | std::ios::trunc);
+    if (!f || !(f << "probe") || !f.flush()) {
+      fs::remove(probe, ec);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--snapshot_dir ", options_.snapshot_dir, " is not writable"));
+    }
+  }
+  fs::remove(probe, ec);
   return absl::OkStatus();
 }
 
@@ -251,35 +307,49 @@ absl::StatusOr<int> SessionManager::LoadSnapshots() {
   namespace fs = std::filesystem;
   if (options_.snapshot_dir.empty()) return 0;
   std::error_code ec;
-  if (!fs::exists(options_.snapshot_dir, ec)) return 0;
   int loaded = 0;
-  for (const auto& entry : fs::directory_iterator(options_.snapshot_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!IsOwnSnapshotFile(name)) continue;
-    std::ifstream f(entry.path(), std::ios::binary);
-    v1::SessionSnapshot snap;
-    absl::StatusOr<std::unique_ptr<Session>> s =
-        (f && snap.ParseFromIstream(&f))
-            ? Session::Restore(snap, options_.limits, options_.replica_id)
-            : absl::DataLossError("not a session snapshot");
-    if (!s.ok()) {
-      // Keep the file for inspection, out of the way of the next start.
-      const std::string aside = entry.path().string() + ".unreadable";
-      fs::rename(entry.path(), aside, ec);
-      std::fprintf(stderr, "tensord: skipped snapshot %s (%s), kept as %s\n",
-                   entry.path().string().c_str(),
-                   std::string(s.status().message()).c_str(), aside.c_str());
-      continue;
-    }
-    const std::string id = (*s)->id();
-    absl::MutexLock lock(&mu_);
-    sessions_[id] = Shared(*std::move(s));
-    ++loaded;
-  }
+  fs::directory_iterator it(options_.snapshot_dir, ec);
   if (ec) {
     return absl::UnavailableError(
         absl::StrCat("cannot list snapshot directory ", options_.snapshot_dir,
                      ": ", ec.message()));
+  }
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (!IsOwnSnapshotFile(name)) continue;
+    const std::string id =
+        name.substr(options_.replica_id.size() + 1, 32);  // IsOwnSnapshotFile
+    std::ifstream f(entry.path(), std::ios::binary);
+    const uint64_t size = fs::file_size(entry.path(), ec);
+    absl::StatusOr<std::unique_ptr<Session>> s =
+        !f || ec
+            ? absl::DataLossError("cannot open it")
+            : Session::ReadSnapshot(
+                  &f, size, id, options_.limits, options_.replica_id,
+                  [this](const v1::SessionOptions& o) { return Normalize(o); });
+    if (s.ok()) {
+      absl::MutexLock lock(&mu_);
+      if (sessions_.count(id)) s = absl::DataLossError("a duplicate session");
+    }
+    if (!s.ok()) {
+      // Kept for inspection, out of the way of the next start; no later
+      // pass removes it (it is no longer named like a snapshot).
+      const std::string aside = entry.path().string() + ".unreadable";
+      fs::rename(entry.path(), aside, ec);
+      Log(absl::StrCat("set aside snapshot ", entry.path().string(), " (",
+                       s.status().message(), "), kept as ", aside));
+      continue;
+    }
+    if (absl::Status within = (*s)->CheckLimits(); !within.ok()) {
+      Log(absl::StrCat("session ", id,
+                       " was restored over the server's current limits (",
+                       within.message(),
+                       "); it keeps its data, and allocations fail until it "
+                       "frees some"));
+    }
+    absl::MutexLock lock(&mu_);
+    sessions_[id] = Shared(*std::move(s));
+    ++loaded;
   }
   return loaded;
 }

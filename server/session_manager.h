@@ -10,6 +10,7 @@
 #ifndef TENSORD_SERVER_SESSION_MANAGER_H_
 #define TENSORD_SERVER_SESSION_MANAGER_H_
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,7 +45,7 @@ class SessionManager {
   const ServerOptions& options() const { return options_; }
 
   // RESOURCE_EXHAUSTED when max_sessions are open; INVALID_ARGUMENT for
-  // negative options.
+  // options out of range (CheckSessionOptions).
   //
   // `proposed_id` is the id the client asks for (the `x-tensord-session`
   // header of CreateSession): behind a load balancer that hashes on that
@@ -71,15 +72,28 @@ class SessionManager {
 
   // Writes every session to options().snapshot_dir (one file each, written
   // to a temporary name and renamed, so a crash never leaves half a file)
-  // and removes files of closed sessions. Files are named
+  // and removes files of closed sessions. A session that cannot be written
+  // is logged and keeps its last good file; the error returned is the
+  // first such failure (the pass still writes the others). Files are named
   // REPLICA_ID.SESSION_ID.session; files of other replica ids are left
   // alone, so replicas may share the directory.
   absl::Status SaveSnapshots();
   // Loads this replica's sessions found in the snapshot directory; returns
-  // how many.
+  // how many. A file that is not a whole snapshot of the session its name
+  // says (empty, truncated, foreign, corrupted) is set aside as
+  // NAME.unreadable with a log line, and the others load.
   absl::StatusOr<int> LoadSnapshots();
+  // OK when the snapshot directory (if any) exists or can be created, and
+  // can be written; INVALID_ARGUMENT with a one-line reason otherwise.
+  absl::Status CheckSnapshotDir() const;
+
+  // The options a session gets: TTL and memory limit filled in from, and
+  // bounded by, the server's.
+  v1::SessionOptions Normalize(const v1::SessionOptions& requested) const;
 
  private:
+  absl::Status WriteSnapshotFile(Session& session,
+                                 const std::filesystem::path& final_path);
   std::string SnapshotFileName(const std::string& id) const;
   bool IsOwnSnapshotFile(const std::string& name) const;
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -82,12 +83,23 @@ std::unique_ptr<server::Session> NewFuzzSession() {
 }
 
 std::string SessionState(server::Session& session) {
-  v1::SessionSnapshot snap;
-  session.Snapshot(&snap);
+  std::stringstream file;
+  Must(session.WriteSnapshot(&file));
+  const std::string bytes = file.str();
+  std::istringstream in(bytes);
+  auto reader = server::SnapshotReader::Open(&in, bytes.size());
+  Must(reader.status());
+  v1::SessionSnapshot snap = (*reader)->header();
   // Time stamps move on every call; everything else must not.
   snap.mutable_session()->clear_last_used_unix_ms();
   std::string out;
   snap.SerializeToString(&out);
+  for (int64_t n : snap.storage_bytes()) {
+    std::string data(static_cast<size_t>(n), '\0');
+    Must((*reader)->ReadBytes(data.data(), data.size()));
+    absl::StrAppend(&out, "\nstorage ", data);
+  }
+  Must((*reader)->Finish());
   // What the snapshot leaves out: versions, leaf-ness, grad_fn, has_grad.
   auto describe = [&](const v1::TensorRef& ref) {
     v1::TensorInfo info;
@@ -113,6 +125,108 @@ std::string SessionState(server::Session& session) {
     }
   }
   return out;
+}
+
+std::string CheckGeometry(const std::vector<int64_t>& sizes,
+                          const std::vector<int64_t>& strides, int64_t offset,
+                          int64_t item_size, int64_t storage_bytes) {
+  // Independent of the core's MakeTensor: 128-bit arithmetic, no early
+  // exits, so an overflow there cannot hide here.
+  if (sizes.size() != strides.size()) return "sizes and strides differ";
+  if (sizes.size() > static_cast<size_t>(kMaxRank)) return "rank above 16";
+  __int128 numel = 1, last = offset, first = offset;
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] < 0) return "a negative size";
+    numel *= sizes[d];
+    if (numel > (__int128{1} << 70)) numel = __int128{1} << 70;
+    const __int128 reach = static_cast<__int128>(sizes[d] - 1) * strides[d];
+    if (sizes[d] > 0) {
+      if (reach > 0) last += reach;
+      if (reach < 0) first += reach;
+    }
+  }
+  if (numel > kMaxElements) return "more than 2^33 elements";
+  if (offset < 0) return "a negative offset";
+  if (numel == 0) return "";  // addresses nothing
+  if (first < 0) return "an element before the storage";
+  if ((last + 1) * item_size > storage_bytes) {
+    return absl::StrCat("an element past the storage (", storage_bytes,
+                        " bytes)");
+  }
+  return "";
+}
+
+std::string CheckTensor(const Tensor& t) {
+  if (!t.defined()) return "";
+  std::string why = CheckGeometry(
+      std::vector<int64_t>(t.sizes().begin(), t.sizes().end()),
+      std::vector<int64_t>(t.strides().begin(), t.strides().end()),
+      t.storage_offset(), ItemSize(t.dtype()),
+      static_cast<int64_t>(t.storage()->nbytes()));
+  if (!why.empty()) {
+    return absl::StrCat(why, ": sizes ", ShapeToString(t.sizes()), " strides ",
+                        ShapeToString(t.strides()), " offset ",
+                        t.storage_offset());
+  }
+  return "";
+}
+
+std::string CheckResponse(const v1::ExecuteResponse& response) {
+  for (const v1::NodeResult& r : response.results()) {
+    for (const v1::TensorData& v : r.values()) {
+      if (v.dtype() == v1::DTYPE_UNSPECIFIED) continue;  // None or deferred
+      absl::StatusOr<DType> dt = server::FromProto(v.dtype());
+      if (!dt.ok()) return "a value of unknown dtype";
+      __int128 n = ItemSize(*dt);
+      for (int64_t d : v.shape()) {
+        if (d < 0) return "a value with a negative size";
+        n *= d;
+        if (n > (__int128{1} << 40)) return "a value too large";
+      }
+      if (n != static_cast<__int128>(v.data().size())) {
+        return absl::StrCat("a value of ", v.data().size(), " bytes for ",
+                            static_cast<int64_t>(n), " expected");
+      }
+    }
+  }
+  return "";
+}
+
+std::string CheckSnapshot(server::Session& session) {
+  std::stringstream file;
+  if (absl::Status st = session.WriteSnapshot(&file); !st.ok()) {
+    return absl::StrCat("snapshot failed: ", st.ToString());
+  }
+  const std::string bytes = file.str();
+  std::istringstream in(bytes);
+  auto reader = server::SnapshotReader::Open(&in, bytes.size());
+  if (!reader.ok()) return reader.status().ToString();
+  const v1::SessionSnapshot& snap = (*reader)->header();
+  for (const v1::SnapshotTensor& t : snap.tensors()) {
+    for (const v1::SnapshotView* v : {&t.view(), &t.grad_view()}) {
+      if (v == &t.grad_view() && !t.has_grad_view()) continue;
+      if (v->storage() < 0 || v->storage() >= snap.storage_bytes_size()) {
+        return "a view of a missing storage";
+      }
+      absl::StatusOr<DType> dt = server::FromProto(v->dtype());
+      if (!dt.ok()) return "a view of unknown dtype";
+      std::string why = CheckGeometry(
+          std::vector<int64_t>(v->sizes().begin(), v->sizes().end()),
+          std::vector<int64_t>(v->strides().begin(), v->strides().end()),
+          v->offset(), ItemSize(*dt), snap.storage_bytes(v->storage()));
+      if (!why.empty()) return absl::StrCat("a session tensor: ", why);
+    }
+  }
+  // The snapshot restores to the same state.
+  std::istringstream again(bytes);
+  auto restored = server::Session::ReadSnapshot(
+      &again, bytes.size(), session.id(), FuzzLimits(), "fuzz-replica",
+      [](const v1::SessionOptions& o) { return o; });
+  if (!restored.ok()) {
+    return absl::StrCat("the snapshot does not restore: ",
+                        restored.status().ToString());
+  }
+  return "";
 }
 
 }  // namespace tensord::fuzz

@@ -55,6 +55,21 @@ std::unique_ptr<server::Session> NewFuzzSession();
 // two states compare with ==.
 std::string SessionState(server::Session& session);
 
+// The geometry oracle, independent of the core's MakeTensor (128-bit
+// arithmetic): "" when a view of `sizes`, `strides` (elements) and
+// `offset` over `storage_bytes` bytes of `item_size`-byte elements obeys
+// the limits and addresses only bytes inside its storage; otherwise why not.
+std::string CheckGeometry(const std::vector<int64_t>& sizes,
+                          const std::vector<int64_t>& strides, int64_t offset,
+                          int64_t item_size, int64_t storage_bytes);
+// CheckGeometry of a tensor, with its shape in the message.
+std::string CheckTensor(const Tensor& t);
+// "" when every value in `response` has numel x itemsize bytes.
+std::string CheckResponse(const v1::ExecuteResponse& response);
+// "" when every tensor and grad the session holds passes CheckGeometry (as
+// its snapshot describes it) and the snapshot restores.
+std::string CheckSnapshot(server::Session& session);
+
 }  // namespace tensord::fuzz
 
 #endif  // TENSORD_TESTS_FUZZ_FUZZ_SESSION_H_

@@ -5,6 +5,7 @@
 // the sanitizer builds ASan/UBSan report what the fix removed). The other
 // cases state each bug's expected behaviour readably, so a plain build
 // checks it too.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -71,9 +72,9 @@ TEST(DecodeTensorRegressionTest, EmptyTensorWhoseStridesOverflowIsRefused) {
   absl::StatusOr<Tensor> t =
       server::DecodeTensor(Wire(v1::DTYPE_FLOAT32, {0, big, big}), limits);
   EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(t.status().message(),
-            "tensor of shape [0, 1099511627776, 1099511627776] has too many "
-            "elements");
+  EXPECT_THAT(std::string(t.status().message()),
+              ::testing::HasSubstr("tensor of shape [0, 1099511627776, "
+                                   "1099511627776] has too many elements"));
   EXPECT_EQ(Zeros({big, 0, big}).status().code(),
             absl::StatusCode::kInvalidArgument);
   // Empty with large dims whose strides fit is fine.

@@ -5,6 +5,7 @@ and the session cap. Each prints one reliability-check line.
 Usage (through run_check.sh): faults.py TENSORD
 """
 import os
+import shutil
 import signal
 import struct
 import sys
@@ -239,13 +240,16 @@ def sigkill_keeps_last_snapshot(binary):
 
 
 def unwritable_snapshot_dir(binary):
+    """The snapshot directory becomes unusable while the server runs (at
+    start, an unusable one is a configuration error: see hostile.py)."""
     tmp = tempfile.mkdtemp()
-    blocker = os.path.join(tmp, "regular_file")
-    with open(blocker, "w") as f:
-        f.write("not a directory\n")
-    server = h.Tensord(binary, ["--snapshot_dir=" + blocker + "/snapshots",
+    snaps = os.path.join(tmp, "snapshots")
+    server = h.Tensord(binary, ["--snapshot_dir=" + snaps,
                                 "--snapshot_interval=1"]).start()
     client = h.Client(server.target())
+    shutil.rmtree(snaps)
+    with open(snaps, "w") as f:
+        f.write("not a directory\n")
     try:
         sid = new_step_session(client)
         time.sleep(2.5)

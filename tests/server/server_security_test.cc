@@ -1502,14 +1502,32 @@ TEST(SnapshotTest, ReplicasShareADirectory) {
   EXPECT_EQ(CountSnapshotFiles(snapshots.path()), 2);
 }
 
-TEST(SnapshotTest, UnwritableDirectoryIsAnErrorButTheServerKeepsServing) {
+TEST(SnapshotTest, UnusableDirectoryAtStartIsAConfigurationError) {
   TempDir dir;
   const fs::path file = dir.path() / "regular_file";
   WriteFile(file, "not a directory\n");
+  for (const fs::path& bad : {file, file / "snapshots"}) {
+    server::ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.sessions.snapshot_dir = bad.string();
+    auto started = server::TensordServer::Start(config);
+    EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_THAT(std::string(started.status().message()),
+                ::testing::HasSubstr("--snapshot_dir"));
+  }
+}
+
+TEST(SnapshotTest, UnwritableDirectoryIsAnErrorButTheServerKeepsServing) {
+  TempDir dir;
+  const fs::path file = dir.path() / "regular_file";
   server::ServerConfig config;
-  config.sessions.snapshot_dir = (file / "snapshots").string();
+  config.sessions.snapshot_dir = file.string();
   TestServer server(config);
   ASSERT_NE(server.server(), nullptr);
+  // The directory becomes unusable while the server runs.
+  fs::remove_all(file);
+  WriteFile(file, "not a directory\n");
   auto stub = server.Stub();
   auto created = CreateSession(stub.get(), "");
   ASSERT_TRUE(created.status.ok());
