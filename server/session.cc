@@ -697,19 +697,31 @@ absl::Status Session::WriteSnapshot(std::ostream* stream) {
       v->mutable_strides()->Assign(t.strides().begin(), t.strides().end());
       v->set_offset(t.storage_offset());
     };
-    std::map<const TensorImpl*, v1::SnapshotTensor*> by_impl;
+    std::map<const TensorImpl*, int> by_impl;  // index in header.tensors
+    std::vector<Tensor> entries;
     auto entry = [&](const Tensor& t) {
-      auto [it, inserted] = by_impl.emplace(t.impl(), nullptr);
+      auto [it, inserted] =
+          by_impl.emplace(t.impl(), static_cast<int>(header.tensors_size()));
       if (inserted) {
-        it->second = header.add_tensors();
-        view(t, it->second->mutable_view());
-        if (t.grad().defined()) view(t.grad(), it->second->mutable_grad_view());
-        it->second->set_requires_grad(t.requires_grad());
+        v1::SnapshotTensor* st = header.add_tensors();
+        view(t, st->mutable_view());
+        if (t.grad().defined()) view(t.grad(), st->mutable_grad_view());
+        st->set_requires_grad(t.requires_grad());
+        entries.push_back(t);
       }
-      return it->second;
+      return header.mutable_tensors(it->second);
     };
     for (const auto& [h, t] : handles_) entry(t)->add_handles(h);
     for (const auto& [n, t] : names_) entry(t)->add_names(n);
+    // Views keep their base (saved too when only the view is bound; a base
+    // is never itself a view).
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const std::shared_ptr<TensorImpl> base = entries[i].impl()->view_base;
+      if (base == nullptr) continue;
+      entry(Tensor(base));
+      header.mutable_tensors(static_cast<int>(i))
+          ->set_base(by_impl[base.get()] + 1);
+    }
     SnapshotWriter writer(stream);
     TENSORD_RETURN_IF_ERROR(writer.WriteHeader(header));
     for (const Storage* s : storages) {
@@ -746,6 +758,12 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
                                 ? s->RestoreLocked(*reader, limits)
                                 : s->RestoreLegacyLocked(header);
     s->account_->limit = limit;
+    if (!restored.ok() &&
+        restored.code() != absl::StatusCode::kResourceExhausted &&
+        restored.code() != absl::StatusCode::kDataLoss) {
+      // Whatever the file holds that a client could not have sent.
+      return absl::DataLossError(restored.message());
+    }
     TENSORD_RETURN_IF_ERROR(restored);
     s->next_handle_ = std::max<int64_t>(header.next_handle(), 1);
     std::vector<uint32_t> words(header.rng_state().begin(),
@@ -776,10 +794,9 @@ absl::Status Session::RestoreLocked(SnapshotReader& reader,
   TENSORD_RETURN_IF_ERROR(reader.Finish());
   // Every tensor goes through the one constructor (MakeTensor), which
   // proves it lies inside its storage. Views of one storage share a
-  // version counter and, when one of them spans the whole storage, have it
-  // as their base, as the tensors they came from did.
+  // version counter, as the tensors they came from did, and views get
+  // their bases back.
   std::vector<std::shared_ptr<VersionCounter>> versions(storages.size());
-  std::vector<std::shared_ptr<TensorImpl>> bases(storages.size());
   auto make = [&](const v1::SnapshotView& v) -> absl::StatusOr<Tensor> {
     if (v.storage() < 0 || v.storage() >= static_cast<int>(storages.size())) {
       return absl::DataLossError("a view of a storage that is not there");
@@ -809,18 +826,20 @@ absl::Status Session::RestoreLocked(SnapshotReader& reader,
   std::vector<Tensor> values;
   for (const v1::SnapshotTensor& st : header.tensors()) {
     TENSORD_ASSIGN_OR_RETURN(Tensor t, make(st.view()));
-    if (t.is_contiguous() && t.storage_offset() == 0 &&
-        t.nbytes() == static_cast<int64_t>(t.storage()->nbytes()) &&
-        !bases[st.view().storage()]) {
-      bases[st.view().storage()] = t.impl_ptr();
-    }
     values.push_back(t);
   }
   for (int i = 0; i < header.tensors_size(); ++i) {
     const v1::SnapshotTensor& st = header.tensors(i);
     Tensor& t = values[i];
-    const auto& base = bases[st.view().storage()];
-    if (base && base != t.impl_ptr()) t.impl()->view_base = base;
+    if (st.base() != 0) {
+      const int b = st.base() - 1;
+      if (b < 0 || b >= header.tensors_size() || b == i ||
+          header.tensors(b).base() != 0 ||
+          header.tensors(b).view().storage() != st.view().storage()) {
+        return absl::DataLossError("a view whose base is not there");
+      }
+      t.impl()->view_base = values[b].impl_ptr();
+    }
     // Graphs do not survive: a tensor that required grad comes back as a
     // leaf that requires grad.
     if (st.requires_grad() && IsDifferentiable(t.dtype())) {

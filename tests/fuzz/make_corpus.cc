@@ -6,14 +6,19 @@
 //
 // writes corpus/decode_tensor/*, corpus/execute/* (one request per op of the
 // table, taking the tensors of fuzz_session.h, plus the seed walkthrough's
-// autograd steps) and execute.dict (op and attribute names). The script
+// autograd steps; every int and int-list attribute of every op at each
+// boundary integer; the hostile-client report's reproductions, which also go
+// to regressions/execute/ for fuzz_regression_test) and execute.dict (op and
+// attribute names, and the boundary integers as wire bytes). The script
 // parser's seeds (corpus/script_parser) are scripts, kept by hand.
 #include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +33,47 @@ namespace fs = std::filesystem;
 namespace v1 = tensord::v1;
 using tensord::AttrType;
 using tensord::fuzz::Data;
+
+// Integers at the edges of int32, int64 and tensord's limits, and the
+// values of the hostile-client report.
+constexpr int64_t kBoundaryInts[] = {
+    0,
+    1,
+    -1,
+    -5,
+    (int64_t{1} << 31) - 1,
+    (int64_t{1} << 31) + 1,
+    int64_t{1} << 32,
+    int64_t{1} << 33,
+    int64_t{1} << 34,
+    int64_t{1} << 62,
+    std::numeric_limits<int64_t>::max(),
+    std::numeric_limits<int64_t>::min(),
+    0x6DB6DB6DB6DB6DB7,
+    5944900932268923563,
+};
+
+std::string Varint(uint64_t v) {
+  std::string out;
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    if (v) b |= 0x80;
+    out.push_back(static_cast<char>(b));
+  } while (v);
+  return out;
+}
+
+// A libFuzzer dictionary entry: "..." with every byte escaped.
+std::string Quote(const std::string& bytes) {
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    char buf[5];
+    std::snprintf(buf, sizeof(buf), "\\x%02X", c);
+    out += buf;
+  }
+  return out + "\"";
+}
 
 void Write(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
@@ -163,6 +209,132 @@ void ExecuteSeeds(const fs::path& dir, const fs::path& dict_path) {
        {"x", "y", "A", "M", "i", "b", "c", "s", "big", "big32", "odd", "t1"}) {
     dict << '"' << w << "\"\n";
   }
+  // Boundary integers as they appear on the wire: an AttrValue's int
+  // (field 1), a Scalar's int (field 2), and a bare varint (inside a packed
+  // int list).
+  dict << "# Boundary integers: AttrValue.i, Scalar.i, packed list entry.\n";
+  for (int64_t v : kBoundaryInts) {
+    const std::string varint = Varint(static_cast<uint64_t>(v));
+    dict << Quote("\x08" + varint) << "\n"
+         << Quote("\x10" + varint) << "\n"
+         << Quote(varint) << "\n";
+  }
+}
+
+// Every int and int-list attribute of every op, set to each boundary
+// integer (alone, and after a 1 in a list).
+void BoundarySeeds(const fs::path& dir) {
+  for (const tensord::OpDef& op : tensord::OpTable()) {
+    for (const tensord::AttrSpec& spec : op.attrs) {
+      if (spec.type != AttrType::kInt && spec.type != AttrType::kInts) continue;
+      for (size_t k = 0; k < std::size(kBoundaryInts); ++k) {
+        for (bool after_one : {false, true}) {
+          if (after_one && spec.type != AttrType::kInts) continue;
+          v1::ExecuteRequest req;
+          v1::OpNode* node = req.add_nodes();
+          node->set_op(op.name);
+          const size_t n = op.variadic ? 2 : op.inputs.size();
+          for (size_t i = 0; i < n; ++i) node->add_inputs()->set_name("x");
+          for (const tensord::AttrSpec& other : op.attrs) {
+            if (other.required && other.name != spec.name) {
+              (*node->mutable_attrs())[other.name] = SampleAttr(other);
+            }
+          }
+          v1::AttrValue a;
+          if (spec.type == AttrType::kInt) {
+            a.set_i(kBoundaryInts[k]);
+          } else {
+            if (after_one) a.mutable_ints()->add_values(1);
+            a.mutable_ints()->add_values(kBoundaryInts[k]);
+          }
+          (*node->mutable_attrs())[spec.name] = a;
+          node->set_return_value(true);
+          node->set_keep(true);
+          Write(dir / ("boundary_" + op.name + "_" + spec.name + "_" +
+                       std::to_string(k) + (after_one ? "_list" : "")),
+                req.SerializeAsString());
+        }
+      }
+    }
+  }
+}
+
+// The hostile-client report's reproductions against the fuzz session's
+// tensors: seeds, and replayed by fuzz_regression_test through the target
+// and its oracle.
+void HostileSeeds(const fs::path& corpus, const fs::path& regressions) {
+  auto ints = [](std::vector<int64_t> v) {
+    v1::AttrValue a;
+    for (int64_t x : v) a.mutable_ints()->add_values(x);
+    return a;
+  };
+  auto one = [](int64_t x) {
+    v1::AttrValue a;
+    a.set_i(x);
+    return a;
+  };
+  struct Node {
+    std::string op;
+    std::vector<std::string> inputs;  // names, or "#k" for node k
+    std::map<std::string, v1::AttrValue> attrs;
+    bool ret = false;
+  };
+  auto request = [](const std::vector<Node>& nodes) {
+    v1::ExecuteRequest req;
+    for (const Node& n : nodes) {
+      v1::OpNode* node = req.add_nodes();
+      node->set_op(n.op);
+      for (const std::string& in : n.inputs) {
+        if (in[0] == '#') {
+          node->add_inputs()->mutable_node()->set_node(std::stoi(in.substr(1)));
+        } else {
+          node->add_inputs()->set_name(in);
+        }
+      }
+      for (const auto& [k, v] : n.attrs) (*node->mutable_attrs())[k] = v;
+      node->set_return_value(n.ret);
+    }
+    return req;
+  };
+  v1::AttrValue none;
+  none.set_none(true);
+  v1::AttrValue seven;
+  seven.mutable_scalar()->set_f(7);
+  const std::vector<std::pair<std::string, std::vector<Node>>> cases = {
+      {"view_overflow_select",
+       {{"view", {"s"}, {{"shape", ints({5944900932268923563, 4099})}}},
+        {"select", {"#0"}, {{"dim", one(0)}, {"index", one(0)}}, true}}},
+      {"view_overflow_fill",
+       {{"view", {"s"}, {{"shape", ints({5944900932268923563, 4099})}}},
+        {"fill_", {"#0"}, {{"value", seven}}}}},
+      {"expand_negative", {{"expand", {"x"}, {{"size", ints({-5, 4})}}, true}}},
+      {"expand_overflow",
+       {{"expand", {"s"}, {{"size", ints({7, 0x6DB6DB6DB6DB6DB7})}}, true}}},
+      {"expand_2_62",
+       {{"expand", {"s"}, {{"size", ints({1LL << 62, 1, 2})}}, true}}},
+      {"expand_rank_100",
+       {{"expand", {"s"}, {{"size", ints(std::vector<int64_t>(100, 1))}}}}},
+      {"view_rank_17",
+       {{"view", {"s"}, {{"shape", ints(std::vector<int64_t>(17, 1))}}}}},
+      {"cat_zero_dim", {{"cat", {"x", "s"}, {}, true}}},
+      {"eig_inf",
+       {{"view", {"odd"}, {{"shape", ints({2, 2})}}},
+        {"linalg.eig", {"#0"}, {}, true}}},
+      {"slice_huge_step",
+       {{"slice",
+         {"x"},
+         {{"step", one(std::numeric_limits<int64_t>::max())}},
+         true}}},
+      {"keepdim_none_after_rand",
+       {{"rand", {}, {{"size", ints({3})}}},
+        {"sum", {"#0"}, {{"keepdim", none}}}}},
+      {"alpha_none", {{"add", {"x", "x"}, {{"alpha", none}}}}},
+  };
+  for (const auto& [name, nodes] : cases) {
+    const std::string bytes = request(nodes).SerializeAsString();
+    Write(corpus / ("hostile_" + name), bytes);
+    Write(regressions / ("hostile_" + name), bytes);
+  }
 }
 
 }  // namespace
@@ -175,5 +347,7 @@ int main(int argc, char** argv) {
   const fs::path root = argv[1];
   DecodeTensorSeeds(root / "corpus" / "decode_tensor");
   ExecuteSeeds(root / "corpus" / "execute", root / "execute.dict");
+  BoundarySeeds(root / "corpus" / "execute");
+  HostileSeeds(root / "corpus" / "execute", root / "regressions" / "execute");
   return 0;
 }
