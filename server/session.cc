@@ -755,7 +755,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
     const int64_t limit = s->account_->limit;
     s->account_->limit = std::numeric_limits<int64_t>::max();
     absl::Status restored = reader->format() == 2
-                                ? s->RestoreLocked(*reader, limits)
+                                ? s->RestoreLocked(*reader)
                                 : s->RestoreLegacyLocked(header);
     s->account_->limit = limit;
     if (!restored.ok() &&
@@ -779,8 +779,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
   });
 }
 
-absl::Status Session::RestoreLocked(SnapshotReader& reader,
-                                    const SessionLimits& limits) {
+absl::Status Session::RestoreLocked(SnapshotReader& reader) {
   const v1::SessionSnapshot& header = reader.header();
   std::vector<std::shared_ptr<Storage>> storages;
   for (int64_t n : header.storage_bytes()) {
@@ -802,9 +801,8 @@ absl::Status Session::RestoreLocked(SnapshotReader& reader,
       return absl::DataLossError("a view of a storage that is not there");
     }
     TENSORD_ASSIGN_OR_RETURN(DType dt, FromProto(v.dtype()));
-    if (v.sizes_size() > limits.tensor.max_rank) {
-      return absl::DataLossError("a view of too many dimensions");
-    }
+    // (Rank and sizes are MakeTensor's to check: ops may make what the
+    // wire limits do not let a client send, up to the core's limits.)
     const std::shared_ptr<Storage>& storage = storages[v.storage()];
     if (dt == DType::kBool) {
       // Every byte a bool view can read must be 0 or 1.
@@ -865,15 +863,14 @@ absl::Status Session::RestoreLocked(SnapshotReader& reader,
 }
 
 absl::Status Session::RestoreLegacyLocked(const v1::SessionSnapshot& snap) {
+  const TensorLimits core;  // what ops may make, not what a client may send
   for (const v1::SnapshotTensor& st : snap.tensors()) {
-    TENSORD_ASSIGN_OR_RETURN(Tensor t,
-                             DecodeTensor(st.value(), limits_.tensor));
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, DecodeTensor(st.value(), core));
     if (st.requires_grad() && IsDifferentiable(t.dtype())) {
       TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
     }
     if (st.has_grad()) {
-      TENSORD_ASSIGN_OR_RETURN(Tensor g,
-                               DecodeTensor(st.grad(), limits_.tensor));
+      TENSORD_ASSIGN_OR_RETURN(Tensor g, DecodeTensor(st.grad(), core));
       if (g.sizes() != t.sizes() || g.dtype() != t.dtype()) {
         return absl::DataLossError("a gradient unlike its tensor");
       }

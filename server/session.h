@@ -136,8 +136,7 @@ class Session {
   absl::Status CheckLimits();
 
  private:
-  absl::Status RestoreLocked(SnapshotReader& reader,
-                             const SessionLimits& limits)
+  absl::Status RestoreLocked(SnapshotReader& reader)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RestoreLegacyLocked(const v1::SessionSnapshot& snap)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -178,11 +178,13 @@ std::string CheckResponse(const v1::ExecuteResponse& response) {
       absl::StatusOr<DType> dt = server::FromProto(v.dtype());
       if (!dt.ok()) return "a value of unknown dtype";
       __int128 n = ItemSize(*dt);
+      bool empty = false;
       for (int64_t d : v.shape()) {
         if (d < 0) return "a value with a negative size";
-        n *= d;
-        if (n > (__int128{1} << 40)) return "a value too large";
+        empty = empty || d == 0;
+        n = std::min<__int128>(n * d, __int128{1} << 80);  // saturates
       }
+      if (empty) n = 0;
       if (n != static_cast<__int128>(v.data().size())) {
         return absl::StrCat("a value of ", v.data().size(), " bytes for ",
                             static_cast<int64_t>(n), " expected");

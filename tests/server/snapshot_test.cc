@@ -113,6 +113,29 @@ TEST(SnapshotFileTest, ViewsComeBackSharingTheirStorage) {
   ASSERT_TRUE(again.ok()) << again.status();
 }
 
+// Found by the execute fuzzer's snapshot oracle: restore applied the wire's
+// rank limit (what a client may send) to views ops made (up to rank 16),
+// so such a session's snapshot did not restore.
+TEST(SnapshotFileTest, ViewsOfHigherRankThanTheWireAllowsRestore) {
+  SessionLimits limits;
+  limits.tensor.max_rank = 8;
+  Session s(kId, "", v1::SessionOptions(), limits, "r");
+  ASSERT_TRUE(s.CreateTensor(F32({1}, {1}), false, "x").ok());
+  v1::ExecuteRequest r;
+  SetInts(Node(r, "view", {NameRef("x")}, "deep"), "shape",
+          std::vector<int64_t>(12, 1));
+  v1::ExecuteResponse out;
+  ASSERT_TRUE(s.Execute(r, &out).ok());
+  const std::string bytes = Bytes(s);
+  std::istringstream in(bytes);
+  auto restored =
+      Session::ReadSnapshot(&in, bytes.size(), kId, limits, "r", Same);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  v1::TensorInfo info;
+  ASSERT_TRUE((*restored)->Fetch(TRefName("deep"), false, &info).ok());
+  EXPECT_EQ(info.shape_size(), 12);
+}
+
 TEST(SnapshotFileTest, EveryTruncationIsDataLoss) {
   auto s = Populated();
   const std::string bytes = Bytes(*s);
