@@ -6,15 +6,43 @@
 #include <random>
 #include <sstream>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "client/transfer.h"
+#include "google/rpc/status.pb.h"
 
 namespace tensord::client {
 
+namespace {
+constexpr char kDetailPayload[] = "tensord/v1.ErrorDetail";
+}  // namespace
+
 absl::Status FromGrpc(const grpc::Status& s) {
   if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
+  absl::Status out(static_cast<absl::StatusCode>(s.error_code()),
+                   s.error_message());
+  google::rpc::Status rich;
+  if (!s.error_details().empty() && rich.ParseFromString(s.error_details())) {
+    for (const google::protobuf::Any& any : rich.details()) {
+      v1::ErrorDetail detail;
+      if (any.UnpackTo(&detail)) {
+        out.SetPayload(kDetailPayload, absl::Cord(detail.SerializeAsString()));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+v1::ErrorDetail ErrorOf(const absl::Status& s) {
+  v1::ErrorDetail detail;
+  auto p = s.GetPayload(kDetailPayload);
+  if (!p || !detail.ParseFromString(std::string(*p))) {
+    detail.Clear();
+    detail.set_node(-1);
+    detail.set_message(std::string(s.message()));
+  }
+  return detail;
 }
 
 namespace {

@@ -77,8 +77,14 @@ class Client {
 // digits (128 bits) from /dev/urandom. Thread-safe.
 std::string ProposeSessionId();
 
-// grpc::Status -> absl::Status, keeping code and message.
+// grpc::Status -> absl::Status, keeping code and message, and the server's
+// v1::ErrorDetail (if it sent one) as a payload for ErrorOf.
 absl::Status FromGrpc(const grpc::Status& s);
+
+// The structure of an error the client library returned: what the server
+// said in its v1::ErrorDetail, or for errors without one (the connection,
+// the client's own checks) python_type "" and node -1.
+v1::ErrorDetail ErrorOf(const absl::Status& s);
 
 class Session {
  public:

@@ -199,9 +199,9 @@ std::string Signature(const tensord::v1::OpSchema& op) {
   }
   if (op.attrs_size() > 0) args.push_back("*");
   for (const auto& a : op.attrs()) {
-    args.push_back(a.required() ? absl::StrCat(a.name(), ": ", a.type())
-                                : absl::StrCat(a.name(), ": ", a.type(), " = ",
-                                               a.default_value()));
+    args.push_back(a.required() ? absl::StrCat(a.name(), ": ", a.type_name())
+                                : absl::StrCat(a.name(), ": ", a.type_name(),
+                                               " = ", a.default_value()));
   }
   std::string outs =
       op.outputs_size() == 0 ? "None" : absl::StrJoin(op.outputs(), ", ");

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/errors.h"
 #include "core/status_macros.h"
 
 namespace tensord {
@@ -554,9 +555,9 @@ std::vector<OpDef> BuildTable() {
 absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
                                  const AttrValue& v) {
   auto bad = [&](absl::string_view got) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(op.name, "(): argument '", spec.name, "' must be ",
-                     AttrTypeName(spec.type), ", not ", got));
+    return TypeError(absl::StrCat(op.name, "(): argument '", spec.name,
+                                  "' must be ", AttrTypeName(spec.type),
+                                  ", not ", got));
   };
   auto kind = [](const AttrValue& x) -> absl::string_view {
     switch (x.index()) {
@@ -581,8 +582,8 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
   };
   if (std::holds_alternative<std::monostate>(v)) {
     if (spec.required) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          op.name, "() missing required argument '", spec.name, "'"));
+      return TypeError(absl::StrCat(op.name, "() missing required argument '",
+                                    spec.name, "'"));
     }
     // None stands for "not given" only where that is the default (as in
     // torch: sum(x, keepdim=None) is a TypeError).
@@ -678,9 +679,9 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
                        : min_in == max_in
                            ? std::to_string(max_in)
                            : absl::StrCat(min_in, " to ", max_in);
-    return absl::InvalidArgumentError(absl::StrCat(
-        op->name, "() takes ", want, " tensor input", max_in == 1 ? "" : "s",
-        " but ", inputs.size(), " were given"));
+    return TypeError(absl::StrCat(op->name, "() takes ", want, " tensor input",
+                                  max_in == 1 ? "" : "s", " but ",
+                                  inputs.size(), " were given"));
   }
   for (size_t i = 0; i < std::min(inputs.size(), min_in); ++i) {
     if (!inputs[i].defined()) {
@@ -694,7 +695,7 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     bool known = std::any_of(op->attrs.begin(), op->attrs.end(),
                              [&](const AttrSpec& s) { return s.name == key; });
     if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return TypeError(absl::StrCat(
           op->name, "() got an unexpected keyword argument ", Quoted(k)));
     }
   }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/errors.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
@@ -14,7 +15,7 @@ namespace tensord {
 absl::StatusOr<int64_t> WrapDim(int64_t dim, int64_t ndim) {
   const int64_t n = ndim == 0 ? 1 : ndim;
   if (dim < -n || dim >= n) {
-    return absl::InvalidArgumentError(
+    return IndexError(
         absl::StrCat("Dimension out of range (expected to be in range of [", -n,
                      ", ", n - 1, "], but got ", dim, ")"));
   }
@@ -484,9 +485,9 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   const int64_t size = t.size(d);
   if (index < -size || index >= size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("index ", index, " is out of bounds for dimension ", d,
-                     " with size ", size));
+    return IndexError(absl::StrCat("index ", index,
+                                   " is out of bounds for dimension ", d,
+                                   " with size ", size));
   }
   if (index < 0) index += size;
   Shape sz = t.sizes(), st = t.strides();
@@ -562,7 +563,7 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
   // torch 1.13 accepts several ellipses; the first one spans the free dims.
   bool seen_ellipsis = false;
   if (consumed > t.dim()) {
-    return absl::InvalidArgumentError(
+    return IndexError(
         absl::StrCat("too many indices for tensor of dimension ", t.dim()));
   }
   Tensor cur = t;

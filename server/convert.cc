@@ -1,8 +1,11 @@
 #include "server/convert.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/errors.h"
 #include "core/status_macros.h"
+#include "google/rpc/status.pb.h"
 
 namespace tensord::server {
 
@@ -136,6 +139,36 @@ absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v) {
   }
 }
 
+absl::Status AtNode(int node, absl::string_view op, const absl::Status& s) {
+  const std::string name =
+      op.size() <= 64 ? std::string(op) : absl::StrCat(op.substr(0, 64), "...");
+  absl::Status out(s.code(),
+                   absl::StrCat("node ", node, " (", name, "): ", s.message()));
+  s.ForEachPayload([&](absl::string_view key, const absl::Cord& value) {
+    out.SetPayload(key, value);
+  });
+  out.SetPayload(kNodePayload, absl::Cord(absl::StrCat(node)));
+  out.SetPayload(kOpPayload, absl::Cord(name));
+  out.SetPayload(kMessagePayload, absl::Cord(s.message()));
+  return out;
+}
+
+v1::ErrorDetail ErrorDetailOf(const absl::Status& s) {
+  v1::ErrorDetail d;
+  std::string type = PythonType(s);
+  if (type.empty()) type = "RuntimeError";
+  d.set_python_type(type);
+  int node = -1;
+  if (auto p = s.GetPayload(kNodePayload)) {
+    if (!absl::SimpleAtoi(std::string(*p), &node)) node = -1;
+  }
+  d.set_node(node);
+  if (auto p = s.GetPayload(kOpPayload)) d.set_op(std::string(*p));
+  auto m = s.GetPayload(kMessagePayload);
+  d.set_message(m ? std::string(*m) : std::string(s.message()));
+  return d;
+}
+
 grpc::Status ToGrpc(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
   // Messages travel in the trailers, which clients cap (8 KiB by default):
@@ -144,7 +177,17 @@ grpc::Status ToGrpc(const absl::Status& s) {
   absl::string_view m = s.message();
   std::string message(m.substr(0, kMaxMessage));
   if (m.size() > kMaxMessage) absl::StrAppend(&message, "...");
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), message);
+  v1::ErrorDetail detail = ErrorDetailOf(s);
+  if (detail.message().size() > kMaxMessage) {
+    detail.mutable_message()->resize(kMaxMessage);
+    detail.mutable_message()->append("...");
+  }
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(s.code()));
+  rich.set_message(message);
+  rich.add_details()->PackFrom(detail);
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), message,
+                      rich.SerializeAsString());
 }
 
 }  // namespace tensord::server

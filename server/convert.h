@@ -44,7 +44,21 @@ void DescribeTensor(const Tensor& t, v1::TensorInfo* info);
 absl::StatusOr<AttrValue> DecodeAttr(const v1::AttrValue& v);
 Scalar DecodeScalar(const v1::Scalar& s);
 
-// absl -> grpc, keeping the code and message (cut to a bounded length).
+// Payload keys of an Execute node's failure (set by AtNode).
+inline constexpr char kNodePayload[] = "tensord/node";
+inline constexpr char kOpPayload[] = "tensord/op";
+inline constexpr char kMessagePayload[] = "tensord/message";
+
+// `s` as the failure of node `node` of an Execute: "node N (op): message",
+// with the node, op and original message as payloads (and s's own).
+absl::Status AtNode(int node, absl::string_view op, const absl::Status& s);
+
+// The structure of a failed status: its Python exception (RuntimeError
+// unless the status names one: core/errors.h), node, op and message.
+v1::ErrorDetail ErrorDetailOf(const absl::Status& s);
+
+// absl -> grpc, keeping the code and message (cut to a bounded length), with
+// ErrorDetailOf(s) in the status details (google.rpc.Status).
 grpc::Status ToGrpc(const absl::Status& s);
 
 }  // namespace tensord::server

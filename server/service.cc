@@ -50,6 +50,28 @@ std::string AttrDefault(const AttrSpec& s) {
       s.default_value);
 }
 
+v1::AttrType AttrTypeToProto(AttrType t) {
+  switch (t) {
+    case AttrType::kInt:
+      return v1::ATTR_TYPE_INT;
+    case AttrType::kInts:
+      return v1::ATTR_TYPE_INTS;
+    case AttrType::kFloat:
+      return v1::ATTR_TYPE_FLOAT;
+    case AttrType::kScalar:
+      return v1::ATTR_TYPE_SCALAR;
+    case AttrType::kBool:
+      return v1::ATTR_TYPE_BOOL;
+    case AttrType::kDType:
+      return v1::ATTR_TYPE_DTYPE;
+    case AttrType::kString:
+      return v1::ATTR_TYPE_STRING;
+    case AttrType::kOrd:
+      return v1::ATTR_TYPE_ORD;
+  }
+  return v1::ATTR_TYPE_UNSPECIFIED;
+}
+
 }  // namespace
 
 void FillOpSchemas(v1::ListOpsResponse* out) {
@@ -63,7 +85,8 @@ void FillOpSchemas(v1::ListOpsResponse* out) {
     for (const AttrSpec& a : d.attrs) {
       v1::AttrSpec* as = s->add_attrs();
       as->set_name(a.name);
-      as->set_type(std::string(AttrTypeName(a.type)));
+      as->set_type_name(std::string(AttrTypeName(a.type)));
+      as->set_type(AttrTypeToProto(a.type));
       as->set_required(a.required);
       as->set_default_value(a.required ? "" : AttrDefault(a));
       as->set_doc(a.doc);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "core/autograd.h"
+#include "core/errors.h"
 #include "core/status_macros.h"
 #include "core/transaction.h"
 
@@ -143,8 +144,10 @@ absl::StatusOr<Tensor> Session::ResolveLocked(const v1::TensorRef& ref) const {
     case v1::TensorRef::kName: {
       auto it = names_.find(ref.name());
       if (it == names_.end()) {
-        return absl::NotFoundError(
-            absl::StrCat("name ", Quoted(ref.name()), " is not defined"));
+        return WithPythonType(
+            absl::NotFoundError(
+                absl::StrCat("name ", Quoted(ref.name()), " is not defined")),
+            "NameError");
       }
       return it->second;
     }
@@ -391,17 +394,7 @@ absl::Status Session::Backward(const v1::BackwardRequest& request) {
   });
 }
 
-namespace {
-
-// "node 3 (add): message", with a client's op name cut short.
-absl::Status AtNode(int i, const std::string& op, const absl::Status& s) {
-  const std::string name =
-      op.size() <= 64 ? op : absl::StrCat(op.substr(0, 64), "...");
-  return absl::Status(s.code(),
-                      absl::StrCat("node ", i, " (", name, "): ", s.message()));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // A returned value waiting for the response to be sized.
 struct Session::Return {

@@ -1951,7 +1951,7 @@ namespace {
 absl::StatusOr<v1::AttrValue> ToAttr(const std::string& op,
                                      const v1::AttrSpec& spec, const Value& v) {
   v1::AttrValue a;
-  const std::string& type = spec.type();
+  const std::string& type = spec.type_name();
   auto bad = [&]() {
     std::string want = type;
     if (type == "int[]") want = "tuple of ints";
@@ -2144,7 +2144,7 @@ absl::StatusOr<Value> Interpreter::CallOp(const std::string& op,
           " positional arguments but ", given_args.size(), " were given"));
     }
     const v1::AttrSpec& spec = schema.attrs(a++);
-    if (spec.type() == "int[]" && positional[k].kind == Kind::kInt) {
+    if (spec.type_name() == "int[]" && positional[k].kind == Kind::kInt) {
       ValueList ints;
       while (k < positional.size() && positional[k].kind == Kind::kInt) {
         ints.push_back(positional[k++]);

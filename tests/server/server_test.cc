@@ -35,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "server/session_manager.h"
 #include "tests/server/test_util.h"
@@ -897,7 +898,8 @@ TEST_F(RpcTest, ListOps) {
   for (const auto& a : add.attrs()) {
     if (a.name() != "alpha") continue;
     alpha = true;
-    EXPECT_EQ(a.type(), "Scalar");
+    EXPECT_EQ(a.type_name(), "Scalar");
+    EXPECT_EQ(a.type(), v1::ATTR_TYPE_SCALAR);
     EXPECT_FALSE(a.required());
     EXPECT_EQ(a.default_value(), "1");
   }
@@ -2109,6 +2111,89 @@ TEST(ConcurrencyTest, EightClientsShareOneSessionWhileSessionsComeAndGo) {
   EXPECT_EQ(s.tensor_count(), kClients);
   EXPECT_EQ(s.name_count(), 2 * kClients);  // w<t> and w<t>_sq
   ASSERT_RPC_OK(CloseSession(stub.get(), sid));
+}
+
+// A failed call carries structure (ErrorDetail in google.rpc.Status
+// details): the Python exception, the failing node and op, and PyTorch's
+// message without Execute's prefix. Clients read this, not the text.
+TEST_F(RpcTest, FailedCallsCarryAnErrorDetail) {
+  {
+    auto ctx = Ctx(sid_);
+    v1::CreateTensorRequest req;
+    req.set_session_id(sid_);
+    *req.mutable_data() = F32({1, 2, 3}, {3});
+    req.set_name("x");
+    v1::TensorInfo info;
+    ASSERT_RPC_OK(stub()->CreateTensor(ctx.get(), req, &info));
+  }
+  struct Case {
+    const char* what;
+    std::function<void(v1::ExecuteRequest&)> build;
+    const char* type;
+    int node;
+    const char* op;
+    const char* message;
+  };
+  auto node = [](v1::ExecuteRequest& r, const std::string& op,
+                 v1::ValueRef in) {
+    v1::OpNode* n = r.add_nodes();
+    n->set_op(op);
+    *n->add_inputs() = in;
+    return n;
+  };
+  const Case cases[] = {
+      {"dim out of range",
+       [&](v1::ExecuteRequest& r) {
+         node(r, "neg", testing::NameRef("x"));
+         (*node(r, "sum", testing::NodeRef(0))->mutable_attrs())["dim"]
+             .mutable_ints()
+             ->add_values(3);
+       },
+       "IndexError", 1, "sum",
+       "Dimension out of range (expected to be in range of [-1, 0], but got "
+       "3)"},
+      {"keepdim=None",
+       [&](v1::ExecuteRequest& r) {
+         (*node(r, "sum", testing::NameRef("x"))->mutable_attrs())["keepdim"]
+             .set_none(true);
+       },
+       "TypeError", 0, "sum",
+       "sum(): argument 'keepdim' must be bool, not None"},
+      {"unknown name",
+       [&](v1::ExecuteRequest& r) { node(r, "neg", testing::NameRef("nope")); },
+       "NameError", 0, "neg", "name 'nope' is not defined"},
+      {"shape mismatch",
+       [&](v1::ExecuteRequest& r) {
+         node(r, "view", testing::NameRef("x"))
+             ->mutable_attrs()
+             ->
+             operator[]("shape")
+             .mutable_ints()
+             ->add_values(2);
+       },
+       "RuntimeError", 0, "view", "shape '[2]' is invalid for input of size 3"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    v1::ExecuteRequest req;
+    req.set_session_id(sid_);
+    c.build(req);
+    v1::ExecuteResponse resp;
+    auto ctx = Ctx(sid_);
+    grpc::Status st = stub()->Execute(ctx.get(), req, &resp);
+    ASSERT_FALSE(st.ok());
+    google::rpc::Status rich;
+    ASSERT_TRUE(rich.ParseFromString(st.error_details()));
+    EXPECT_EQ(rich.code(), st.error_code());
+    EXPECT_EQ(rich.message(), st.error_message());
+    ASSERT_EQ(rich.details_size(), 1);
+    v1::ErrorDetail d;
+    ASSERT_TRUE(rich.details(0).UnpackTo(&d));
+    EXPECT_EQ(d.python_type(), c.type);
+    EXPECT_EQ(d.node(), c.node);
+    EXPECT_EQ(d.op(), c.op);
+    EXPECT_EQ(d.message(), c.message);
+  }
 }
 
 }  // namespace
