@@ -22,17 +22,21 @@ namespace tensord {
 
 using complex64 = std::complex<float>;
 
-// V(enum name, C++ type, torch name, short name used in legacy type strings)
-#define TENSORD_FORALL_DTYPES(V)           \
-  V(kBool, bool, "bool", "Bool")           \
-  V(kInt32, int32_t, "int32", "Int")       \
-  V(kInt64, int64_t, "int64", "Long")      \
-  V(kFloat32, float, "float32", "Float")   \
-  V(kFloat64, double, "float64", "Double") \
-  V(kComplex64, complex64, "complex64", "ComplexFloat")
+// V(enum name, C++ type, torch name, short name used in legacy type
+//   strings, the wire's enum name in tensord.v1 (proto/tensord/v1))
+// The last column is for code that sees the generated protobuf (the
+// server, the client, the Python package); the core ignores it. The wire
+// enum's numbers are the proto's; nothing else lists the dtypes.
+#define TENSORD_FORALL_DTYPES(V)                          \
+  V(kBool, bool, "bool", "Bool", DTYPE_BOOL)              \
+  V(kInt32, int32_t, "int32", "Int", DTYPE_INT32)         \
+  V(kInt64, int64_t, "int64", "Long", DTYPE_INT64)        \
+  V(kFloat32, float, "float32", "Float", DTYPE_FLOAT32)   \
+  V(kFloat64, double, "float64", "Double", DTYPE_FLOAT64) \
+  V(kComplex64, complex64, "complex64", "ComplexFloat", DTYPE_COMPLEX64)
 
 enum class DType : int8_t {
-#define TENSORD_DTYPE_ENUM(e, T, n, s) e,
+#define TENSORD_DTYPE_ENUM(e, T, n, s, w) e,
   TENSORD_FORALL_DTYPES(TENSORD_DTYPE_ENUM)
 #undef TENSORD_DTYPE_ENUM
 };
@@ -41,7 +45,7 @@ inline constexpr int kNumDTypes = 6;
 
 template <typename T>
 struct DTypeOf;
-#define TENSORD_DTYPE_OF(e, T, n, s)         \
+#define TENSORD_DTYPE_OF(e, T, n, s, w)      \
   template <>                                \
   struct DTypeOf<T> {                        \
     static constexpr DType value = DType::e; \
@@ -52,8 +56,8 @@ TENSORD_FORALL_DTYPES(TENSORD_DTYPE_OF)
 // Bytes per element.
 constexpr int64_t ItemSize(DType t) {
   switch (t) {
-#define TENSORD_DTYPE_SIZE(e, T, n, s) \
-  case DType::e:                       \
+#define TENSORD_DTYPE_SIZE(e, T, n, s, w) \
+  case DType::e:                          \
     return sizeof(T);
     TENSORD_FORALL_DTYPES(TENSORD_DTYPE_SIZE)
 #undef TENSORD_DTYPE_SIZE
@@ -64,8 +68,8 @@ constexpr int64_t ItemSize(DType t) {
 // "float32" etc. (torch prints "torch.float32").
 constexpr const char* DTypeName(DType t) {
   switch (t) {
-#define TENSORD_DTYPE_NAME(e, T, n, s) \
-  case DType::e:                       \
+#define TENSORD_DTYPE_NAME(e, T, n, s, w) \
+  case DType::e:                          \
     return n;
     TENSORD_FORALL_DTYPES(TENSORD_DTYPE_NAME)
 #undef TENSORD_DTYPE_NAME
@@ -76,8 +80,8 @@ constexpr const char* DTypeName(DType t) {
 // "Float", "Long", ... as in torch's error messages ("Got: Long").
 constexpr const char* DTypeShortName(DType t) {
   switch (t) {
-#define TENSORD_DTYPE_SHORT(e, T, n, s) \
-  case DType::e:                        \
+#define TENSORD_DTYPE_SHORT(e, T, n, s, w) \
+  case DType::e:                           \
     return s;
     TENSORD_FORALL_DTYPES(TENSORD_DTYPE_SHORT)
 #undef TENSORD_DTYPE_SHORT
@@ -154,9 +158,9 @@ struct TypeTag {
 template <typename F>
 void DispatchAll(DType t, F&& f) {
   switch (t) {
-#define TENSORD_DISPATCH_CASE(e, CT, n, s) \
-  case DType::e:                           \
-    f(TypeTag<CT>{});                      \
+#define TENSORD_DISPATCH_CASE(e, CT, n, s, w) \
+  case DType::e:                              \
+    f(TypeTag<CT>{});                         \
     break;
     TENSORD_FORALL_DTYPES(TENSORD_DISPATCH_CASE)
 #undef TENSORD_DISPATCH_CASE

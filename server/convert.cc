@@ -11,18 +11,11 @@ namespace tensord::server {
 
 absl::StatusOr<DType> FromProto(v1::DType t) {
   switch (t) {
-    case v1::DTYPE_BOOL:
-      return DType::kBool;
-    case v1::DTYPE_INT32:
-      return DType::kInt32;
-    case v1::DTYPE_INT64:
-      return DType::kInt64;
-    case v1::DTYPE_FLOAT32:
-      return DType::kFloat32;
-    case v1::DTYPE_FLOAT64:
-      return DType::kFloat64;
-    case v1::DTYPE_COMPLEX64:
-      return DType::kComplex64;
+#define TENSORD_FROM_WIRE(e, T, n, s, w) \
+  case v1::w:                            \
+    return DType::e;
+    TENSORD_FORALL_DTYPES(TENSORD_FROM_WIRE)
+#undef TENSORD_FROM_WIRE
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("unknown dtype enum value ", static_cast<int>(t)));
@@ -31,18 +24,11 @@ absl::StatusOr<DType> FromProto(v1::DType t) {
 
 v1::DType ToProto(DType t) {
   switch (t) {
-    case DType::kBool:
-      return v1::DTYPE_BOOL;
-    case DType::kInt32:
-      return v1::DTYPE_INT32;
-    case DType::kInt64:
-      return v1::DTYPE_INT64;
-    case DType::kFloat32:
-      return v1::DTYPE_FLOAT32;
-    case DType::kFloat64:
-      return v1::DTYPE_FLOAT64;
-    case DType::kComplex64:
-      return v1::DTYPE_COMPLEX64;
+#define TENSORD_TO_WIRE(e, T, n, s, w) \
+  case DType::e:                       \
+    return v1::w;
+    TENSORD_FORALL_DTYPES(TENSORD_TO_WIRE)
+#undef TENSORD_TO_WIRE
   }
   return v1::DTYPE_UNSPECIFIED;
 }

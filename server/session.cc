@@ -527,7 +527,8 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
       if (node.return_value()) {
         // Filled in once the response can be sized; None stays empty
         // (positions stay aligned; info says None).
-        if (t.defined()) {
+        const int64_t max_bytes = node.return_value_max_bytes();
+        if (t.defined() && (max_bytes <= 0 || t.nbytes() <= max_bytes)) {
           returns.push_back(
               Return{i, static_cast<int>(k), result->values_size(), t});
         }

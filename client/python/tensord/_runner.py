@@ -1,0 +1,99 @@
+"""Running PyTorch scripts against tensord: `python3 -m tensord run FILE`
+and tensorctl's run, eval and repl (which embed CPython with this
+package).
+
+`import torch` in such a script is tensord.torch. An uncaught error is
+reported as `error: line N: Type: message` (N in the script, where PyTorch
+raises it) and the exit status is 1.
+"""
+import builtins
+import os
+import sys
+import traceback
+
+from . import _trace
+
+
+def alias_torch():
+    """Makes `import torch` (and its submodules) resolve to tensord.torch."""
+    from . import torch
+    for name, mod in (("torch", torch), ("torch.nn", torch.nn),
+                      ("torch.nn.functional", torch.nn.functional),
+                      ("torch.linalg", torch.linalg),
+                      ("torch.autograd", torch.autograd),
+                      ("torch.return_types", torch.return_types)):
+        sys.modules[name] = mod
+
+
+def error_line(exc, filename):
+    """The line of `filename` the error belongs to: where the failing op was
+    recorded, else the last traceback frame in that file."""
+    rec = getattr(exc, "_tensord_line", None)
+    if rec is not None and rec[0] == filename:
+        return rec[1]
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def report(exc, filename, out=None):
+    out = out or sys.stderr
+    line = error_line(exc, filename)
+    msg = str(exc)
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        msg = repr(exc.args[0])
+    where = "line %d: " % line if line is not None else ""
+    out.write("error: %s%s: %s\n" % (where, type(exc).__name__, msg))
+    out.flush()
+
+
+def run_source(source, filename, globals_=None):
+    """Runs `source`; returns 0, or 1 after reporting an uncaught error."""
+    alias_torch()
+    _trace.install(force=True)
+    g = globals_ if globals_ is not None else {
+        "__name__": "__main__", "__file__": filename,
+        "__builtins__": builtins}
+    try:
+        code = compile(source, filename, "exec")
+        exec(code, g)
+        _trace.flush_all()
+    except SystemExit as e:
+        _safe_flush()
+        code = e.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        sys.stderr.write("%s\n" % code)
+        return 1
+    except SyntaxError as e:
+        sys.stderr.write("error: line %s: SyntaxError: %s\n" % (e.lineno,
+                                                                e.msg))
+        return 1
+    except BaseException as e:  # noqa: BLE001 - reported like Python
+        _safe_flush()
+        sys.stdout.flush()
+        report(e, filename)
+        return 1
+    finally:
+        sys.stdout.flush()
+    return 0
+
+
+def _safe_flush():
+    try:
+        _trace.flush_all()
+    except Exception:  # noqa: BLE001 - the first error is the one reported
+        pass
+
+
+def run_file(path):
+    if path == "-":
+        return run_source(sys.stdin.read(), "<stdin>")
+    with open(path) as f:
+        source = f.read()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    return run_source(source, path)

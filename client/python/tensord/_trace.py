@@ -1,0 +1,146 @@
+"""Statement boundaries for the lazy engine.
+
+Ops are recorded, not run, so that a statement costs one round trip. They
+must run before the next statement starts, so that an error raises where
+PyTorch raises it and output keeps PyTorch's order. A trace function
+(sys.settrace) sees each new line of the user's code and runs what the
+previous one recorded; library code (this package, the standard library,
+installed packages) is not traced.
+
+One case needs more: inside a `try` block, the line after the last
+statement of the block is outside it, so an error found there would escape
+the `except`. Ops recorded inside a `try` (or in a function called from
+one) therefore run at once (must_run_now). `with` blocks are left alone.
+An error raised from the trace function ends tracing (CPython's rule), which
+is fine for the uncaught errors it raises; interactive loops re-install it
+(install()).
+"""
+import dis
+import os
+import sys
+import sysconfig
+import threading
+import weakref
+
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+_LIB_DIRS = tuple(
+    os.path.realpath(p) + os.sep for p in {
+        sysconfig.get_paths().get(k)
+        for k in ("stdlib", "platstdlib", "purelib", "platlib")} if p)
+
+_engines = weakref.WeakSet()
+_user_code = {}   # code object -> bool
+_try_ranges = {}  # code object -> [(start, end)] of try-block offsets
+_installed = False
+_disabled = os.environ.get("TENSORD_NO_TRACE") == "1"
+
+
+def register(engine):
+    """Engines whose pending ops the trace runs at statement ends."""
+    _engines.add(engine)
+    install()
+
+
+def install(force=False):
+    global _installed
+    if (_installed and not force) or _disabled:
+        return
+    _installed = True
+    sys.settrace(_global_trace)
+    threading.settrace(_global_trace)
+    # Frames already running (the script that imported us) are traced too.
+    f = sys._getframe(1)
+    while f is not None:
+        if _is_user(f.f_code):
+            f.f_trace = _local_trace
+        f = f.f_back
+
+
+def flush_all():
+    for e in list(_engines):
+        if len(e.req) and not e.busy:
+            e.flush()
+
+
+def _is_user(code):
+    r = _user_code.get(code)
+    if r is None:
+        fn = code.co_filename
+        if fn.startswith("<"):
+            # Scripts read from stdin, the REPL, tensorctl eval; not
+            # "<string>" (code that libraries exec, e.g. namedtuple's).
+            r = fn in ("<stdin>", "<console>") or fn.startswith("<tensorctl")
+        else:
+            path = os.path.realpath(fn)
+            r = not (path.startswith(_PKG_DIR) or path.startswith(_LIB_DIRS))
+        _user_code[code] = r
+    return r
+
+
+def _global_trace(frame, event, arg):
+    if event == "call" and _is_user(frame.f_code):
+        return _local_trace
+    return None
+
+
+def _local_trace(frame, event, arg):
+    if event == "line" or event == "return":
+        flush_all()
+    return _local_trace
+
+
+def _user_frame(f):
+    """`f` or the first frame above it that runs the user's code."""
+    while f is not None and not _is_user(f.f_code):
+        f = f.f_back
+    return f
+
+
+def current_line():
+    """(file, line) of the user's statement running now, or None."""
+    f = _user_frame(sys._getframe(1))
+    return (f.f_code.co_filename, f.f_lineno) if f is not None else None
+
+
+def _ranges(code):
+    r = _try_ranges.get(code)
+    if r is None:
+        r = []
+        parse = getattr(dis, "_parse_exception_table", None)
+        if parse is not None:
+            instrs = list(dis.get_instructions(code))
+            index = {i.offset: n for n, i in enumerate(instrs)}
+            for entry in parse(code):
+                if _catches(instrs, index.get(entry.target)):
+                    r.append((entry.start, entry.end))
+        _try_ranges[code] = r
+    return r
+
+
+def _catches(instrs, n):
+    """True when the handler at instrs[n] is an `except` clause (not a with
+    block's exit, a `finally`, or the cleanup of another handler)."""
+    if n is None or instrs[n].opname != "PUSH_EXC_INFO":
+        return False  # cleanup of a handler
+    if n + 1 < len(instrs) and instrs[n + 1].opname == "POP_TOP":
+        return True  # a bare `except:`
+    for i in instrs[n + 1:]:
+        if i.opname in ("CHECK_EXC_MATCH", "CHECK_EG_MATCH"):
+            return True  # except SomeError
+        if i.opname in ("RERAISE", "WITH_EXCEPT_START", "POP_EXCEPT"):
+            return False  # a finally, or a with block
+    return False
+
+
+def must_run_now():
+    """True when the user's statement running now is inside a try block,
+    or inside a function called from one. (An error raised by the trace
+    function also turns tracing off, which a caught error must not do.)"""
+    f = _user_frame(sys._getframe(1))
+    while f is not None:
+        lasti = f.f_lasti
+        for start, end in _ranges(f.f_code):
+            if start <= lasti < end:
+                return True
+        f = _user_frame(f.f_back)
+    return False

@@ -1,0 +1,228 @@
+"""tensord.torch: PyTorch's API over tensors that live in a tensord session.
+
+    import tensord.torch as torch
+    A = torch.arange(12).reshape(3, 4)
+    print(A.cumsum(axis=0))
+
+Functions and Tensor methods come from the server's op table (ListOps):
+an op the server adds appears here with no change to this package. What is
+written here is what is not an op: dtypes, torch.Size, grad mode, making
+tensors from Python data, and the few functions whose arguments pick one
+of several ops (torch.max(x) / torch.max(x, 0) / torch.max(x, y)).
+"""
+import builtins as _builtins
+import sys as _sys
+
+from .. import _session
+from . import _dtypes
+from . import _grad
+from . import _ops
+from ._dtypes import (Size, bool, cfloat, complex64, double, dtype,  # noqa
+                      float, float32, float64, int, int32, int64, long)
+from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
+                    no_grad, set_grad_enabled)
+from ._tensor import Tensor  # noqa: F401
+
+__version__ = "tensord"
+_default_dtype = float32
+
+
+def get_default_dtype():
+    return _default_dtype
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(t):
+    return t.is_floating_point()
+
+
+def is_complex(t):
+    return t.is_complex()
+
+
+def numel(t):
+    if not isinstance(t, Tensor):
+        raise TypeError("numel(): argument 'input' must be Tensor, not %s" %
+                        type(t).__name__)
+    return t.numel()
+
+
+def manual_seed(seed):
+    if isinstance(seed, _builtins.bool) or not isinstance(seed,
+                                                          _builtins.int):
+        raise TypeError("manual_seed expected a long as the seed")
+    e = _session.current_session().engine
+    e.record("manual_seed", [], {"seed": seed}, 0, not is_grad_enabled())
+    e.statement_op_done()
+    return None
+
+
+def _flatten(data, depth, shape, flat):
+    """Flattens nested sequences of numbers, checking they are regular."""
+    if isinstance(data, Tensor):
+        data = data.tolist()
+    if isinstance(data, (list, tuple)) or (
+            hasattr(data, "__len__") and hasattr(data, "__getitem__") and
+            not isinstance(data, (str, bytes))):
+        n = len(data)
+        if depth == len(shape):
+            shape.append(n)
+        elif shape[depth] != n:
+            raise ValueError("expected sequence of length %d at dim %d "
+                             "(got %d)" % (shape[depth], depth, n))
+        for x in data:
+            _flatten(x, depth + 1, shape, flat)
+        return
+    if depth != len(shape):
+        raise ValueError("expected sequence of length %d at dim %d (got 0)"
+                         % (shape[depth], depth))
+    if hasattr(data, "item") and not isinstance(
+            data, (_builtins.bool, _builtins.int, _builtins.float,
+                   _builtins.complex)):
+        data = data.item()  # a numpy scalar
+    if not isinstance(data, (_builtins.bool, _builtins.int, _builtins.float,
+                             _builtins.complex)):
+        raise TypeError("new(): invalid data type '%s'" % type(data).__name__)
+    flat.append(data)
+
+
+def _infer_dtype(flat):
+    kinds = {type(x) for x in flat}
+    if not kinds:
+        return _default_dtype
+    if _builtins.complex in kinds:
+        return complex64
+    if _builtins.float in kinds:
+        return _default_dtype
+    if kinds and kinds <= {_builtins.bool}:
+        return bool
+    return int64
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False,
+           pin_memory=False):
+    """A tensor from Python data (nested lists of numbers, a numpy array, a
+    tensor), made in the current session."""
+    if device not in (None, "cpu"):
+        raise RuntimeError("tensord runs on the server's CPU; device=%r is "
+                           "not available" % (device,))
+    if isinstance(data, Tensor):
+        t = data.clone().detach()
+        if dtype is not None:
+            t = t.to(dtype)
+        return _ops.factory_requires_grad(t, requires_grad)
+    np = _sys.modules.get("numpy")
+    if np is not None and isinstance(data, np.ndarray):
+        t = from_numpy(data)
+        if dtype is not None and dtype != t.dtype:
+            t = t.to(dtype)
+        return _ops.factory_requires_grad(t, requires_grad)
+    shape, flat = [], []
+    _flatten(data, 0, shape, flat)
+    dt = dtype or _infer_dtype(flat)
+    if not isinstance(dt, _dtypes.dtype):
+        raise TypeError("tensor(): argument 'dtype' must be torch.dtype, not "
+                        "%s" % type(dt).__name__)
+    e = _session.current_session().engine
+    data_bytes = _C().pack(dt._wire, flat)
+    (t,) = e.record("alias", [("t", dt._wire, shape, data_bytes)], {}, 1,
+                    not is_grad_enabled())
+    if requires_grad:
+        if not (dt.is_floating_point or dt.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex "
+                               "dtype can require gradients")
+        t = _ops.factory_requires_grad(t, True)
+    e.statement_op_done()
+    return t
+
+
+def _C():
+    from .. import _C as c
+    return c
+
+
+def _np_dtype(np_dtype):
+    return {"bool": bool, "int32": int32, "int64": int64, "float32": float32,
+            "float64": float64, "complex64": complex64}.get(str(np_dtype))
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(a):
+    import numpy as np
+    dt = _np_dtype(a.dtype)
+    if dt is None:
+        raise TypeError(
+            "can't convert np.ndarray of type %s. The only supported types "
+            "are: float64, float32, complex64, int64, int32, and bool." %
+            a.dtype)
+    a = np.ascontiguousarray(a)
+    e = _session.current_session().engine
+    (t,) = e.record("alias", [("t", dt._wire, list(a.shape), a.tobytes())],
+                    {}, 1, not is_grad_enabled())
+    e.statement_op_done()
+    return t
+
+
+def _max_min(name, args, kwargs):
+    binary = len(args) >= 2 and isinstance(args[1], Tensor)
+    by_dim = len(args) >= 2 and not binary
+    if "other" in kwargs:
+        binary = True
+    if "dim" in kwargs or "axis" in kwargs:
+        by_dim = True
+    if binary:
+        if "input" in kwargs:
+            kwargs["self"] = kwargs.pop("input")
+        return _ops.call("maximum" if name == "max" else "minimum", args,
+                         kwargs)
+    return _ops.call(name + ".dim" if by_dim else name, args, kwargs)
+
+
+def max(*args, **kwargs):  # noqa: A001 - torch's name
+    return _max_min("max", args, kwargs)
+
+
+def min(*args, **kwargs):  # noqa: A001
+    return _max_min("min", args, kwargs)
+
+
+def t(input):  # noqa: A002
+    return _ops.call("T", (input,), {})
+
+
+def _function(name):
+    def fn(*args, **kwargs):
+        return _ops.call(name, args, kwargs)
+    fn.__name__ = name.replace(".", "_")
+    fn.__qualname__ = fn.__name__
+    return fn
+
+
+_NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
+                  "retain_grad", "requires_grad_", "manual_seed"}
+
+
+def __getattr__(name):
+    """torch.NAME for an op of the server's table."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    schemas = _session.current_session().engine.schemas
+    if name in schemas and name not in _NOT_FUNCTIONS and \
+            not name.startswith("linalg."):
+        return _function(name)
+    raise AttributeError("module 'torch' has no attribute '%s'" % name)
+
+
+from . import autograd, linalg, nn  # noqa: E402,F401
+from . import return_types  # noqa: E402,F401
+
+# `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
+_sys.modules.setdefault(__name__ + ".return_types", return_types)

@@ -1,0 +1,284 @@
+"""Calling the server's ops with Python's arguments.
+
+Every op comes from the server's ListOps (its inputs, typed attributes,
+outputs): nothing here lists ops. `call` binds positional and keyword
+arguments as torch does (tensor inputs first, then attributes in declared
+order, where consecutive ints fill an int list: x.reshape(3, 4)), records
+one node, and returns the outputs: one tensor, a named tuple, None, or for
+an in-place op the same Python object it was called on.
+"""
+import builtins
+import collections
+
+from .. import _session
+from . import _dtypes
+from . import _grad
+
+# ListOps attribute types (tensord.v1.AttrType).
+_INT, _INTS, _FLOAT, _SCALAR, _BOOL, _DTYPE, _STRING, _ORD = range(1, 9)
+_TYPE_WORDS = {_INT: "int", _INTS: "tuple of ints", _FLOAT: "float",
+               _SCALAR: "Number", _BOOL: "bool", _DTYPE: "torch.dtype",
+               _STRING: "str", _ORD: "float or str"}
+# Keyword spellings torch accepts for an attribute.
+_KW_ALIASES = {"axis": "dim", "keepdims": "keepdim", "size": "shape",
+               "shape": "size", "dim": "dims", "ord": "p"}
+
+_return_types = {}
+
+
+def _type_name(v):
+    from ._tensor import Tensor
+    if v is None:
+        return "NoneType"
+    if isinstance(v, Tensor):
+        return "Tensor"
+    return type(v).__name__
+
+
+def return_type(op, fields):
+    """torch.return_types.NAME: a named tuple printed as torch prints it."""
+    name = op.replace(".dim", "").replace("linalg.", "linalg_")
+    cls = _return_types.get(name)
+    if cls is None:
+        base = collections.namedtuple(name, fields)
+
+        def __repr__(self):
+            return "torch.return_types.%s(\n%s)" % (
+                name, ",\n".join("%s=%r" % (f, v)
+                                 for f, v in zip(self._fields, self)))
+        cls = type(name, (base,), {"__repr__": __repr__, "__slots__": (),
+                                   "__module__": "torch.return_types"})
+        _return_types[name] = cls
+    return cls
+
+
+def engine_of(args, kwargs):
+    """The engine of the first tensor among the arguments, else the
+    current session's."""
+    from ._tensor import Tensor
+    for v in list(args) + list(kwargs.values()):
+        if isinstance(v, Tensor):
+            return v._engine
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                if isinstance(x, Tensor):
+                    return x._engine
+    return _session.current_session().engine
+
+
+def _attr_value(fname, spec, v):
+    name, atype, _tn, _req, _dflt = spec
+    if v is None:
+        return None
+
+    def bad():
+        return TypeError("%s(): argument '%s' must be %s, not %s" % (
+            fname, name, _TYPE_WORDS.get(atype, "?"), _type_name(v)))
+    if atype == _INT:
+        if isinstance(v, builtins.bool) or not isinstance(v, builtins.int):
+            if hasattr(v, "__index__") and not isinstance(v, builtins.float):
+                return v.__index__()
+            raise bad()
+        return v
+    if atype == _INTS:
+        if isinstance(v, builtins.int) and not isinstance(v, builtins.bool):
+            return [v]
+        if isinstance(v, (list, tuple)):
+            out = []
+            for x in v:
+                if isinstance(x, builtins.bool) or not isinstance(
+                        x, builtins.int):
+                    if hasattr(x, "__index__") and not isinstance(
+                            x, builtins.float):
+                        x = x.__index__()
+                    else:
+                        raise bad()
+                out.append(x)
+            return out
+        raise bad()
+    if atype == _FLOAT:
+        if isinstance(v, (builtins.int, builtins.float)):
+            return builtins.float(v)
+        raise bad()
+    if atype == _SCALAR:
+        if isinstance(v, (builtins.bool, builtins.int, builtins.float)):
+            return v
+        from ._tensor import Tensor
+        if isinstance(v, Tensor) and v.numel() == 1:
+            return v.item()
+        raise bad()
+    if atype == _BOOL:
+        if isinstance(v, builtins.bool):
+            return v
+        raise bad()
+    if atype == _DTYPE:
+        if isinstance(v, _dtypes.dtype):
+            return ("dtype", v._wire)
+        raise bad()
+    if atype == _STRING:
+        if isinstance(v, str):
+            return v
+        raise bad()
+    if atype == _ORD:
+        if isinstance(v, str):
+            return v
+        if isinstance(v, (builtins.int, builtins.float)) and not isinstance(
+                v, builtins.bool):
+            return builtins.float(v)
+        raise bad()
+    raise bad()
+
+
+def call(op, args, kwargs, engine=None):
+    """Runs (records) op `op` with Python's arguments; see the module doc."""
+    from ._tensor import Tensor
+    engine = engine or engine_of(args, kwargs)
+    schema = engine.schemas.get(op)
+    if schema is None:
+        raise AttributeError("module 'torch' has no attribute '%s'" % op)
+    fname = schema["name"]
+    kwargs = dict(kwargs)
+    args = list(args)
+    attr_specs = schema["attrs"]
+    attr_names = [a[0] for a in attr_specs]
+
+    requires_grad = None
+    if "requires_grad" not in attr_names and "requires_grad" in kwargs:
+        requires_grad = kwargs.pop("requires_grad")
+        if not isinstance(requires_grad, builtins.bool):
+            raise TypeError(
+                "%s(): argument 'requires_grad' must be bool, not %s" %
+                (fname, _type_name(requires_grad)))
+    for k in ("device", "layout", "pin_memory", "memory_format", "out"):
+        if k in kwargs and k not in attr_names:
+            v = kwargs.pop(k)
+            if k == "device" and v not in (None, "cpu"):
+                raise RuntimeError(
+                    "tensord runs on the server's CPU; device=%r is not "
+                    "available" % (v,))
+            if k == "out" and v is not None:
+                raise TypeError("%s(): out= is not supported by tensord" %
+                                fname)
+
+    inputs = []
+    pos = 0
+    if schema["variadic"]:
+        lst = kwargs.pop("tensors", None)
+        if lst is None and pos < len(args):
+            lst = args[pos]
+            pos += 1
+        if not isinstance(lst, (list, tuple)):
+            raise TypeError(
+                "%s(): argument 'tensors' must be tuple of Tensors, not %s" %
+                (fname, _type_name(lst) if lst is not None else "nothing"))
+        if not lst:
+            if fname == "stack":
+                raise RuntimeError("stack expects a non-empty TensorList")
+            raise RuntimeError(
+                "torch.%s(): expected a non-empty list of Tensors" % fname)
+        for i, t in enumerate(lst):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    "%s(): argument 'tensors' must be tuple of Tensors, but "
+                    "found element of type %s at pos %d" %
+                    (fname, _type_name(t), i))
+            inputs.append(t)
+    else:
+        for i, in_name in enumerate(schema["inputs"]):
+            required = i < schema["min_inputs"]
+            v = kwargs.pop(in_name, None)
+            if v is None and i == 0:
+                v = kwargs.pop("input", None)
+            if v is None and pos < len(args) and (
+                    required or isinstance(args[pos], Tensor) or
+                    args[pos] is None):
+                v = args[pos]
+                pos += 1
+            if v is None:
+                if required:
+                    raise TypeError("%s() missing required argument '%s'" % (
+                        fname, "input" if in_name == "self" else in_name))
+                break
+            if not isinstance(v, (Tensor, builtins.bool, builtins.int,
+                                  builtins.float)):
+                raise TypeError("%s(): argument '%s' must be Tensor, not %s" %
+                                (fname, "input" if in_name == "self"
+                                 else in_name, _type_name(v)))
+            inputs.append(v)
+
+    attrs = {}
+    positional = args[pos:]
+    if op == "arange" and len(positional) == 1:
+        attrs["end"] = positional[0]
+        positional = []
+    a = 0
+    k = 0
+    while k < len(positional):
+        if a >= len(attr_specs):
+            raise TypeError("%s() takes %d positional arguments but %d were "
+                            "given" % (fname, len(schema["inputs"]) +
+                                       len(attr_specs), len(args)))
+        spec = attr_specs[a]
+        a += 1
+        v = positional[k]
+        if spec[1] == _INTS and isinstance(v, builtins.int) and not \
+                isinstance(v, builtins.bool):
+            ints = []
+            while k < len(positional) and isinstance(
+                    positional[k], builtins.int) and not isinstance(
+                        positional[k], builtins.bool):
+                ints.append(positional[k])
+                k += 1
+            attrs[spec[0]] = ints
+        else:
+            attrs[spec[0]] = v
+            k += 1
+    for kw, v in kwargs.items():
+        n = kw
+        if n not in attr_names and _KW_ALIASES.get(n) in attr_names:
+            n = _KW_ALIASES[n]
+        if n not in attr_names:
+            raise TypeError("%s() got an unexpected keyword argument '%s'" %
+                            (fname, kw))
+        if n in attrs:
+            raise TypeError("%s() got multiple values for argument '%s'" %
+                            (fname, kw))
+        attrs[n] = v
+    wire = {}
+    for spec in attr_specs:
+        if spec[0] not in attrs:
+            if spec[3]:
+                raise TypeError("%s() missing required argument '%s'" %
+                                (fname, spec[0]))
+            continue
+        wire[spec[0]] = _attr_value(fname, spec, attrs[spec[0]])
+
+    outputs = schema["outputs"]
+    outs = engine.record(op, inputs, wire, len(outputs),
+                         not _grad.is_grad_enabled())
+    if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
+        result = inputs[0]
+        engine.update_from(outs[0]._node, result)
+        outs[0]._probe = True
+        engine.holds.append(outs[0])
+    elif not outputs:
+        result = None
+    elif len(outputs) == 1:
+        result = outs[0]
+    else:
+        result = return_type(op, outputs)(*outs)
+    if requires_grad is not None and isinstance(result, Tensor):
+        result = factory_requires_grad(result, requires_grad)
+    engine.statement_op_done()
+    return result
+
+
+def factory_requires_grad(t, flag):
+    """requires_grad= of a factory: set on the result, which is the same
+    tensor."""
+    if not flag:
+        return t
+    (r,) = t._engine.record("requires_grad_", [t], {"requires_grad": True}, 1,
+                            not _grad.is_grad_enabled())
+    t._engine.factory_grad_nodes.add(r._node)
+    return r

@@ -1,0 +1,560 @@
+"""torch.Tensor over a tensor that lives in a tensord session.
+
+A Tensor is a Python handle: pending (an output of a node not yet sent) or
+known by the handle the server keeps it under. Its info (dtype, shape,
+flags) comes back with the round trip that made it; its value is fetched
+when Python needs it (printing, item(), tolist(), numpy(), bool()).
+Methods and operators record ops (tensord.torch._ops); methods not written
+here come from the server's ListOps.
+"""
+import builtins
+
+from .. import _C
+from . import _dtypes
+from . import _grad
+from . import _ops
+
+_INDEX_KINDS = (builtins.int, slice, type(None), type(Ellipsis))
+
+
+def _index_spec(key):
+    """A Python index as the server's index op takes it ("0, 1:3, None")."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    parts = []
+    for k in key:
+        if isinstance(k, builtins.bool):
+            raise IndexError("tensord: indexing with a bool is not supported")
+        if isinstance(k, Tensor):
+            if k.dtype in (_dtypes.int64, _dtypes.int32) and k.dim() == 0:
+                k = k.item()
+            else:
+                raise IndexError(
+                    "tensord: indexing with a tensor is not supported yet")
+        if isinstance(k, builtins.int):
+            parts.append(str(k))
+        elif hasattr(k, "__index__") and not isinstance(k, builtins.float):
+            parts.append(str(k.__index__()))
+        elif k is None:
+            parts.append("None")
+        elif k is Ellipsis:
+            parts.append("...")
+        elif isinstance(k, slice):
+            def b(x):
+                if x is None:
+                    return ""
+                if isinstance(x, Tensor):
+                    x = x.item()
+                if not isinstance(x, builtins.int):
+                    if hasattr(x, "__index__"):
+                        return str(x.__index__())
+                    raise TypeError(
+                        "slice indices must be integers or None or have an "
+                        "__index__ method")
+                return str(x)
+            if k.step is not None and b(k.step) == "0":
+                raise ValueError("slice step cannot be zero")
+            parts.append("%s:%s:%s" % (b(k.start), b(k.stop), b(k.step)))
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long "
+                "or byte Variables are valid indices (got %s)" %
+                type(k).__name__)
+    return ", ".join(parts)
+
+
+def _nest(flat, shape):
+    if not shape:
+        return flat[0]
+    if len(shape) == 1:
+        return list(flat)
+    step = len(flat) // shape[0] if shape[0] else 0
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:])
+            for i in range(shape[0])]
+
+
+class _GradFn:
+    """What tensor.grad_fn shows: the node's name."""
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return "<%s object at 0x%x>" % (self._name, id(self))
+
+
+class Tensor:
+    __slots__ = ("_engine", "_node", "_out", "_handle", "_name", "_info",
+                 "_info_epoch", "_value", "_value_epoch", "_probe", "_dead",
+                 "__weakref__")
+    __hash__ = object.__hash__
+    # numpy: let our reflected operators run (np.float64(2) * t).
+    __array_priority__ = 1000
+
+    # ----------------------------------------------------------- plumbing
+
+    @classmethod
+    def _pending(cls, engine, node, out):
+        t = object.__new__(cls)
+        t._engine = engine
+        t._node = node
+        t._out = out
+        t._handle = ""
+        t._name = ""
+        t._info = None
+        t._info_epoch = -1
+        t._value = None
+        t._value_epoch = -1
+        t._probe = False
+        t._dead = None
+        return t
+
+    @classmethod
+    def _named(cls, engine, name):
+        """The tensor a session name holds (tensorctl's variables)."""
+        t = cls._pending(engine, -1, 0)
+        t._name = name
+        return t
+
+    def _resolve(self, info, value, epoch):
+        self._node = -1
+        if info[1]:
+            self._handle = info[1]
+        self._info = info
+        self._info_epoch = epoch
+        if value is not None:
+            self._value = value
+            self._value_epoch = epoch
+
+    def _refresh(self, info, value, epoch):
+        self._info = info
+        self._info_epoch = epoch
+        if value is not None:
+            self._value = value
+            self._value_epoch = epoch
+
+    def __del__(self):
+        try:
+            if self._handle and not self._probe:
+                self._engine.release(self._handle)
+        except Exception:  # noqa: BLE001 - interpreter shutting down
+            pass
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("tensord: make tensors with torch.tensor(...) or a "
+                        "factory such as torch.zeros(...)")
+
+    def _i(self, fresh=False):
+        """The tensor's info (defined, handle, dtype, shape, requires_grad,
+        is_leaf, grad_fn, has_grad, version)."""
+        self._engine.probe(self, fresh=fresh)
+        return self._info
+
+    def _v(self):
+        """(dtype, shape, bytes) of the value now."""
+        self._engine.probe(self, value=True)
+        return self._value
+
+    def _op(self, op, *args, **kwargs):
+        return _ops.call(op, (self,) + args, kwargs, self._engine)
+
+    # -------------------------------------------------------- attributes
+
+    @property
+    def shape(self):
+        if self._node >= 0 and self._info is None:
+            return _dtypes.LazySize(self)
+        return _dtypes.Size(self._i()[3])
+
+    def size(self, dim=None):
+        shape = self._i()[3]
+        if dim is None:
+            return _dtypes.Size(shape)
+        if not isinstance(dim, builtins.int):
+            raise TypeError("size(): argument 'dim' must be int, not %s" %
+                            type(dim).__name__)
+        n = builtins.max(len(shape), 1)
+        if not -n <= dim < n:
+            raise IndexError(
+                "Dimension out of range (expected to be in range of [%d, %d], "
+                "but got %d)" % (-n, n - 1, dim))
+        return shape[dim] if shape else 1
+
+    @property
+    def dtype(self):
+        return _dtypes.BY_WIRE[self._i()[2]]
+
+    @property
+    def ndim(self):
+        return len(self._i()[3])
+
+    def dim(self):
+        return len(self._i()[3])
+
+    ndimension = dim
+
+    def numel(self):
+        n = 1
+        for d in self._i()[3]:
+            n *= d
+        return n
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def requires_grad(self):
+        return self._i(fresh=True)[4]
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    @property
+    def is_leaf(self):
+        return self._i(fresh=True)[5]
+
+    @property
+    def grad_fn(self):
+        name = self._i(fresh=True)[6]
+        return _GradFn(name) if name else None
+
+    @property
+    def grad(self):
+        e = self._engine
+        known = e.knows_grad(self)
+        if known is False:
+            return None
+        (g,) = e.record("grad", [self], {}, 1, not _grad.is_grad_enabled())
+        if known is None and not g._i()[0]:
+            return None
+        return g
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            raise RuntimeError("tensord: assigning a tensor to .grad is not "
+                               "supported yet")
+        self._engine.set_grad_to_none(self)
+
+    @property
+    def data(self):
+        return self.detach()
+
+    @property
+    def T(self):  # noqa: N802 - torch's name
+        return self._op("T")
+
+    def t(self):
+        return self._op("T")
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "torch.%sTensor" % self.dtype._short
+        return self.to(dtype)
+
+    # ---------------------------------------------------------- values
+
+    def item(self):
+        dtype, shape, data = self._v()
+        n = 1
+        for d in shape:
+            n *= d
+        if n != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars")
+        return _C.unpack(dtype, data)[0]
+
+    def tolist(self):
+        dtype, shape, data = self._v()
+        return _nest(_C.unpack(dtype, data), list(shape))
+
+    def numpy(self):
+        import numpy as np
+        dtype, shape, data = self._v()
+        np_type = {"bool": np.bool_, "int32": np.int32, "int64": np.int64,
+                   "float32": np.float32, "float64": np.float64,
+                   "complex64": np.complex64}[_dtypes.BY_WIRE[dtype].name]
+        return np.frombuffer(data, dtype=np_type).reshape(shape).copy()
+
+    def __array__(self, dtype=None):
+        a = self.numpy()
+        return a.astype(dtype) if dtype is not None else a
+
+    def __repr__(self, *, tensor_contents=None):
+        dtype, shape, data = self._v()
+        info = self._info
+        suffixes = []
+        if info[6]:
+            suffixes.append("grad_fn=<%s>" % info[6])
+        elif info[4]:
+            suffixes.append("requires_grad=True")
+        return _C.format(dtype, list(shape), data, suffixes)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0 or (spec and self.numel() == 1):
+            return format(self.item(), spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(
+                "Boolean value of Tensor with more than one value is "
+                "ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self):
+        if self.numel() != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars")
+        return builtins.float(self.item())
+
+    def __int__(self):
+        if self.numel() != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars")
+        return builtins.int(self.item())
+
+    def __complex__(self):
+        return builtins.complex(self.item())
+
+    def __index__(self):
+        if self.dtype not in (_dtypes.int32, _dtypes.int64) or \
+                self.numel() != 1:
+            raise TypeError(
+                "only integer tensors of a single element can be converted "
+                "to an index")
+        return self.item()
+
+    def __len__(self):
+        shape = self._i()[3]
+        if not shape:
+            raise TypeError("len() of a 0-d tensor")
+        return shape[0]
+
+    def __iter__(self):
+        shape = self._i()[3]
+        if not shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter([self._op("select", 0, i) for i in range(shape[0])])
+
+    def __contains__(self, item):
+        return builtins.bool((self == item).any()) if "any" in \
+            self._engine.schemas else any(
+                builtins.bool(x == item) for x in self.flatten().tolist())
+
+    def __getitem__(self, key):
+        return _ops.call("index", (self,), {"index": _index_spec(key)},
+                         self._engine)
+
+    def __setitem__(self, key, value):
+        if not isinstance(value, (Tensor, builtins.bool, builtins.int,
+                                  builtins.float)):
+            from . import tensor as _tensor_fn
+            value = _tensor_fn(value, dtype=self.dtype)
+        _ops.call("index_put_", (self, value), {"index": _index_spec(key)},
+                  self._engine)
+
+    # --------------------------------------------------------- autograd
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False,
+                 inputs=None):
+        if create_graph:
+            raise NotImplementedError(
+                "tensord: backward(create_graph=True) is not supported yet")
+        args = (self,) if gradient is None else (self, gradient)
+        _ops.call("backward", args,
+                  {"retain_graph": builtins.bool(retain_graph)}, self._engine)
+
+    def requires_grad_(self, requires_grad=True):
+        return _ops.call("requires_grad_", (self,),
+                         {"requires_grad": requires_grad}, self._engine)
+
+    def retain_grad(self):
+        _ops.call("retain_grad", (self,), {}, self._engine)
+
+    def detach(self):
+        return self._op("detach")
+
+    # ------------------------------------------------------ conversions
+
+    def to(self, *args, **kwargs):
+        dtype = kwargs.pop("dtype", None)
+        for a in args:
+            if isinstance(a, _dtypes.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            elif a not in ("cpu", None) and not isinstance(a, str):
+                raise TypeError("to() received an invalid combination of "
+                                "arguments")
+        kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        if dtype is None:
+            return self
+        return _ops.call("to", (self,), {"dtype": dtype}, self._engine)
+
+    def float(self):
+        return self.to(_dtypes.float32)
+
+    def double(self):
+        return self.to(_dtypes.float64)
+
+    def int(self):
+        return self.to(_dtypes.int32)
+
+    def long(self):
+        return self.to(_dtypes.int64)
+
+    def bool(self):
+        return self.to(_dtypes.bool)
+
+    def cfloat(self):
+        return self.to(_dtypes.complex64)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self):
+        return self
+
+    def view_as(self, other):
+        return self._op("view", tuple(other.shape))
+
+    def reshape_as(self, other):
+        return self._op("reshape", tuple(other.shape))
+
+    def expand_as(self, other):
+        return self._op("expand", tuple(other.shape))
+
+    def max(self, *args, **kwargs):
+        from . import max as _max
+        return _max(self, *args, **kwargs)
+
+    def min(self, *args, **kwargs):
+        from . import min as _min
+        return _min(self, *args, **kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(
+                "'Tensor' object has no attribute '%s'" % name)
+        schemas = object.__getattribute__(self, "_engine").schemas
+        schema = schemas.get(name)
+        if schema is None or name in ("alias", "index", "index_put_",
+                                      "manual_seed", "grad") or \
+                not (schema["inputs"] or schema["variadic"]):
+            raise AttributeError(
+                "'Tensor' object has no attribute '%s'" % name)
+
+        def method(*args, **kwargs):
+            return _ops.call(name, (self,) + args, kwargs, self._engine)
+        method.__name__ = name
+        return method
+
+    # -------------------------------------------------------- operators
+
+    def __add__(self, o):
+        return _ops.call("add", (self, o), {}, self._engine)
+
+    def __radd__(self, o):
+        return _ops.call("add", (o, self), {}, self._engine)
+
+    def __iadd__(self, o):
+        return _ops.call("add_", (self, o), {}, self._engine)
+
+    def __sub__(self, o):
+        return _ops.call("sub", (self, o), {}, self._engine)
+
+    def __rsub__(self, o):
+        return _ops.call("sub", (o, self), {}, self._engine)
+
+    def __isub__(self, o):
+        return _ops.call("sub_", (self, o), {}, self._engine)
+
+    def __mul__(self, o):
+        return _ops.call("mul", (self, o), {}, self._engine)
+
+    def __rmul__(self, o):
+        return _ops.call("mul", (o, self), {}, self._engine)
+
+    def __imul__(self, o):
+        return _ops.call("mul_", (self, o), {}, self._engine)
+
+    def __truediv__(self, o):
+        return _ops.call("div", (self, o), {}, self._engine)
+
+    def __rtruediv__(self, o):
+        return _ops.call("div", (o, self), {}, self._engine)
+
+    def __itruediv__(self, o):
+        return _ops.call("div_", (self, o), {}, self._engine)
+
+    def __pow__(self, o):
+        return _ops.call("pow", (self, o), {}, self._engine)
+
+    def __rpow__(self, o):
+        return _ops.call("pow", (o, self), {}, self._engine)
+
+    def __matmul__(self, o):
+        return _ops.call("matmul", (self, o), {}, self._engine)
+
+    def __rmatmul__(self, o):
+        return _ops.call("matmul", (o, self), {}, self._engine)
+
+    def __neg__(self):
+        return self._op("neg")
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self._op("abs")
+
+    def __eq__(self, o):
+        if not isinstance(o, (Tensor, builtins.bool, builtins.int,
+                              builtins.float)):
+            return NotImplemented
+        return _ops.call("eq", (self, o), {}, self._engine)
+
+    def __ne__(self, o):
+        if not isinstance(o, (Tensor, builtins.bool, builtins.int,
+                              builtins.float)):
+            return NotImplemented
+        return _ops.call("ne", (self, o), {}, self._engine)
+
+    def __lt__(self, o):
+        return _ops.call("lt", (self, o), {}, self._engine)
+
+    def __le__(self, o):
+        return _ops.call("le", (self, o), {}, self._engine)
+
+    def __gt__(self, o):
+        return _ops.call("gt", (self, o), {}, self._engine)
+
+    def __ge__(self, o):
+        return _ops.call("ge", (self, o), {}, self._engine)
+

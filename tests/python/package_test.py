@@ -1,0 +1,280 @@
+"""Tests of the tensord Python package against a real tensord process.
+
+Run by ctest (label `python`) as
+    TENSORD_BINARY=build/server/tensord PYTHONPATH=build/python \
+        /usr/bin/python3 tests/python/package_test.py
+Each test class starts its own tensord on an ephemeral loopback port.
+"""
+import collections
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+
+import tensord
+from tensord import _runner, _session
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+class Server:
+    def __init__(self, *flags):
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(
+            [os.environ["TENSORD_BINARY"], "--listen=127.0.0.1:0"] +
+            list(flags), stderr=self.log, stdout=self.log)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            self.log.seek(0)
+            m = re.search(r"\(port (\d+)\)", self.log.read())
+            if m:
+                self.target = "127.0.0.1:%s" % m.group(1)
+                return
+            time.sleep(0.05)
+        raise RuntimeError("tensord did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+        self.log.close()
+
+
+def run_script(server, source, filename="script.py"):
+    """Runs `source` as tensorctl run would; returns (rc, stdout, stderr,
+    session)."""
+    path = os.path.join(tempfile.mkdtemp(), filename)
+    with open(path, "w") as f:
+        f.write(textwrap.dedent(source))
+    s = tensord.connect(server=server.target)
+    _session.set_default_session(s)
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        rc = _runner.run_file(path)
+    finally:
+        sys.stdout, sys.stderr = old
+        s.close()
+        _session.set_default_session(None)
+    return rc, out.getvalue(), err.getvalue(), s, path
+
+
+def torch_output(source):
+    """What PyTorch prints for `source` (Debian's python3-torch), or None
+    when torch cannot be imported here."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch"],
+                      capture_output=True).returncode != 0:
+        return None
+    p = subprocess.run(["/usr/bin/python3", "-c", textwrap.dedent(source)],
+                       capture_output=True, text=True, timeout=120)
+    return p.stdout
+
+
+class PackageTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def run_ok(self, source):
+        rc, out, err, s, path = run_script(self.server, source)
+        self.assertEqual(rc, 0, err)
+        return out, s, path
+
+    def test_seed_walkthrough_is_one_round_trip_per_statement(self):
+        path = os.path.join(ROOT, "examples", "seed_walkthrough.py")
+        with open(path) as f:
+            source = f.read()
+        with open(os.path.join(ROOT, "examples",
+                               "seed_walkthrough.expected")) as f:
+            expected = f.read()
+        rc, out, err, s, spath = run_script(self.server, source,
+                                            "seed_walkthrough.py")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, expected)
+        per_line = collections.Counter(line for (_f, line) in
+                                       (t for t in s.engine.trips if t))
+        for n, text in enumerate(source.splitlines(), 1):
+            touches = "torch" in text or re.search(r"\b(x|y|z|u|A|sum_A)\b",
+                                                   text)
+            want = 1 if touches and not text.startswith("import") else 0
+            self.assertEqual(per_line.get(n, 0), want,
+                             "line %d: %s" % (n, text))
+        self.assertEqual(s.engine.round_trips, sum(per_line.values()))
+
+    def test_the_python_language_works(self):
+        source = """
+            import math
+            import torch
+            import torch.nn.functional as F
+
+            def squares(n, scale=1.0, *extra, **kw):
+                return [torch.tensor(float(i)) ** 2 * scale for i in range(n)]
+
+            class Acc:
+                def __init__(self):
+                    self.total = torch.zeros(())
+
+                def add(self, t):
+                    self.total += t
+                    return self
+
+            gen = (t.item() for t in squares(3))
+            acc = Acc()
+            for t in squares(4, scale=2.0):
+                acc.add(t)
+            f = lambda t: F.relu(t - 1)
+            d = {"loss": acc.total, "items": sorted(gen, reverse=True)}
+            try:
+                torch.ones(2).view(3)
+            except RuntimeError as e:
+                print("caught:", e)
+            print(f"{d['loss']:.3f} {d['items']} {math.pi:.2f}")
+            print("%.1f | {}".format(f(torch.tensor(3.0))) % acc.total.item())
+            print(isinstance(acc.total, torch.Tensor), type(acc.total).__name__)
+        """
+        out, _s, _p = self.run_ok(source)
+        self.assertEqual(out.splitlines(), [
+            "caught: shape '[3]' is invalid for input of size 2",
+            "28.000 [4.0, 1.0, 0.0] 3.14",
+            "28.0 | 2.0",
+            "True Tensor"])
+        want = torch_output(source)
+        if want is not None:
+            self.assertEqual(out, want)
+
+    def test_errors_raise_at_pytorchs_statement_with_its_class(self):
+        out, _s, _p = self.run_ok("""
+            import torch
+            x = torch.ones(2, 3)
+
+            def bad_view(t):
+                return t.view(4)
+
+            for what, fn, cls in [
+                    ("dim", lambda: x.sum(5), IndexError),
+                    ("index", lambda: x[7], IndexError),
+                    ("keepdim", lambda: x.sum(0, keepdim=None), TypeError),
+                    ("view", lambda: bad_view(x), RuntimeError),
+                    ("broadcast", lambda: x + torch.ones(4), RuntimeError)]:
+                try:
+                    fn()
+                    print(what, "no error")
+                except cls as e:
+                    print(what, type(e).__name__)
+            try:
+                y = x.view(5)
+                print("not reached")
+            except RuntimeError:
+                print("view caught inside the try")
+            print(x.sum().item())
+        """)
+        self.assertEqual(out.splitlines(), [
+            "dim IndexError", "index IndexError", "keepdim TypeError",
+            "view RuntimeError", "broadcast RuntimeError",
+            "view caught inside the try", "6.0"])
+
+    def test_uncaught_error_names_the_recording_line(self):
+        rc, out, err, _s, _p = run_script(self.server, """
+            import torch
+            x = torch.ones(3)
+            y = x.view(2)
+            print("not reached")
+        """)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("error: line 4: RuntimeError: shape '[2]' is invalid "
+                      "for input of size 3", err)
+
+    def test_a_training_loop_costs_one_round_trip_per_tensor_statement(self):
+        source = """
+            import torch
+            torch.manual_seed(0)
+            X = torch.randn(64, 3)
+            w_true = torch.tensor([[2.0], [-3.4], [1.0]])
+            y = X @ w_true + 4.2
+            w = torch.zeros(3, 1, requires_grad=True)
+            b = torch.zeros(1, requires_grad=True)
+            lr = 0.1
+            for epoch in range(30):
+                l = ((X @ w + b - y) ** 2 / 2).mean()
+                l.backward()
+                with torch.no_grad():
+                    w -= lr * w.grad
+                    b -= lr * b.grad
+                    w.grad.zero_()
+                    b.grad.zero_()
+            print(f"b={b.item():.2f}")
+        """
+        out, s, path = self.run_ok(source)
+        self.assertEqual(out, "b=4.19\n")  # what PyTorch prints
+        want = torch_output(source)
+        if want is not None:
+            self.assertEqual(out, want)
+        per_line = collections.Counter(t[1] for t in s.engine.trips if t)
+        # The loop body: one round trip per epoch for each statement that
+        # touches tensors (lines 11, 12, 14-17), none for the `with`.
+        lines = source.splitlines()
+        for line in (11, 12, 13, 14, 15, 16, 17):
+            want = 0 if "with" in lines[line - 1] else 30
+            self.assertEqual(per_line[line], want,
+                             "line %d: %s" % (line, lines[line - 1]))
+
+    def test_released_tensors_leave_the_session(self):
+        s = tensord.connect(server=self.server.target)
+        with s:
+            torch = s.torch
+            xs = [torch.ones(1000) for _ in range(10)]
+            s.engine.flush()
+            held = len(s.engine.c.execute.__self__.list_ops()) >= 0
+            self.assertTrue(held)
+            conn = s._conn
+            del xs
+            y = torch.zeros(1) + 1
+            s.engine.flush()
+            self.assertEqual(y.item(), 1.0)
+            self.assertEqual(len(s.engine.released), 0)
+        self.assertNotIn(s.id, conn.list_sessions())
+
+    def test_connect_is_a_context_manager_that_closes_its_session(self):
+        with tensord.connect(server=self.server.target) as s:
+            t = s.torch.arange(3)
+            self.assertEqual(t.tolist(), [0, 1, 2])
+            self.assertIn(s.id, s._conn.list_sessions())
+            self.assertIs(tensord.current_session(), s)
+        self.assertNotIn(s.id, s._conn.list_sessions())
+
+    def test_numpy_round_trip(self):
+        import numpy as np
+        with tensord.connect(server=self.server.target) as s:
+            torch = s.torch
+            a = np.arange(6, dtype=np.float32).reshape(2, 3)
+            t = torch.from_numpy(a) * 2
+            self.assertEqual(t.numpy().tolist(), (a * 2).tolist())
+            self.assertEqual(torch.tensor(a).dtype, torch.float32)
+            self.assertEqual(np.asarray(t).shape, (2, 3))
+
+    def test_a_value_larger_than_a_message_is_printed(self):
+        server = Server("--max_message_size=1048576")
+        try:
+            with tensord.connect(server=server.target) as s:
+                torch = s.torch
+                x = torch.zeros(1_000_000)
+                self.assertEqual(str(x.add_(1)),
+                                 "tensor([1., 1., 1.,  ..., 1., 1., 1.])")
+                self.assertEqual(x.sum().item(), 1_000_000.0)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
