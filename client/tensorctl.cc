@@ -12,7 +12,6 @@
 //
 // The server comes from --server or TENSORD_SERVER, the session from
 // --session or TENSORD_SESSION, the token from --token or TENSORD_TOKEN.
-#include <editline/readline.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -34,7 +33,7 @@
 #include "client/client.h"
 #include "client/npy.h"
 #include "client/progress.h"
-#include "client/script/interpreter.h"
+#include "client/python/embed.h"
 #include "client/transfer.h"
 
 ABSL_FLAG(std::string, server, "",
@@ -80,14 +79,15 @@ constexpr char kUsage[] =
     "                         on a terminal for large files\n"
     "  get NAME [-o FILE.npy] print tensor NAME of --session, or save it as\n"
     "                         .npy (--output=json: dtype, shape and values)\n"
-    "  run FILE|-             run a tensor script (the Python subset of\n"
-    "                         PyTorch code) in a fresh session, or in\n"
-    "                         --session; prints what the script prints\n"
+    "  run FILE|-             run a PyTorch script (any Python; `import\n"
+    "                         torch` is tensord's) in a fresh session, or\n"
+    "                         in --session; prints what the script prints\n"
     "  eval STMT...           run statements in --session and echo values;\n"
     "                         variables holding tensors persist as session\n"
     "                         names, so later evals see them\n"
-    "  repl                   interactive prompt with line editing and\n"
-    "                         history (a fresh session, or --session)\n"
+    "  repl                   Python's interactive console with line\n"
+    "                         editing and history (a fresh session, or\n"
+    "                         --session)\n"
     "\n"
     "Flags: --server (or $TENSORD_SERVER), --session ($TENSORD_SESSION),\n"
     "--token ($TENSORD_TOKEN), --tls, --tls_ca, --output=text|json,\n"
@@ -119,11 +119,13 @@ constexpr CommandHelp kCommandHelp[] = {
      "the sessions of this token with their tensor counts and bytes.\n"},
     {"run",
      "Usage: tensorctl run FILE|- [--session=ID] [--seed=N]\n\n"
-     "Runs a tensor script (the part of Python that PyTorch code uses) and\n"
-     "prints what it prints, exactly as PyTorch would. Tensors live in a\n"
-     "fresh session, closed at the end, or in --session (kept). Each\n"
-     "statement is one Execute round trip. On an error the script stops,\n"
-     "stderr gets `error: line N: Type: message` and the exit code is 1.\n"},
+     "Runs a PyTorch script on CPython, embedded in tensorctl: the whole\n"
+     "language, with `import torch` resolving to tensord's (the tensord\n"
+     "Python package; PyTorch need not be installed). It prints what it\n"
+     "prints under PyTorch. Tensors live in a fresh session, closed at the\n"
+     "end, or in --session (kept). A statement that touches tensors is one\n"
+     "Execute round trip. On an uncaught error the script stops, stderr\n"
+     "gets `error: line N: Type: message` and the exit code is 1.\n"},
     {"eval",
      "Usage: tensorctl eval STMT... --session=ID\n\n"
      "Runs the statements in the session and echoes the value of each\n"
@@ -135,10 +137,10 @@ constexpr CommandHelp kCommandHelp[] = {
      "  tensorctl eval '(x * x).sum().backward()' 'x.grad'\n"},
     {"repl",
      "Usage: tensorctl repl [--session=ID]\n\n"
-     "An interactive prompt (>>> and ... for blocks) with line editing and\n"
-     "history (~/.tensorctl_history). Echoes expression values; an error is\n"
-     "reported and the session goes on. Ctrl-D leaves; the session is\n"
-     "closed unless it came from --session.\n"},
+     "Python's interactive console (>>> and ... for blocks) with readline\n"
+     "editing and history (~/.tensorctl_history), torch imported. Echoes\n"
+     "expression values; an error is reported and the session goes on.\n"
+     "Ctrl-D leaves; the session is closed unless it came from --session.\n"},
     {"put",
      "Usage: tensorctl put NAME FILE.npy --session=ID [--requires_grad]\n\n"
      "Uploads a NumPy .npy file (bool, int32, int64, float32, float64,\n"
@@ -338,11 +340,6 @@ int Graph(Client& client, const std::vector<std::string>& args) {
   return 0;
 }
 
-int ScriptError(const absl::Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
-  return 1;
-}
-
 std::string SessionOrEmpty() {
   return FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
 }
@@ -427,6 +424,9 @@ void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
   *out += "]";
 }
 
+int Python(const std::string& command, const std::vector<std::string>& args,
+           bool json);
+
 int Get(Client& client, const std::vector<std::string>& args, bool json) {
   const std::string id = SessionOrEmpty();
   if (args.size() != 1 || id.empty()) {
@@ -438,13 +438,7 @@ int Get(Client& client, const std::vector<std::string>& args, bool json) {
   const std::string out = absl::GetFlag(FLAGS_o);
   if (out.empty() && !json) {
     // The tensor as PyTorch prints it (with its grad_fn/requires_grad).
-    tensord::script::Interpreter interp(
-        &*session,
-        {.echo = false, .session_names = true, .out = {}, .json = false});
-    absl::Status st = interp.Init();
-    if (st.ok()) st = interp.Run("print(" + args[0] + ")\n");
-    interp.Finish().IgnoreError();
-    return st.ok() ? 0 : ScriptError(st);
+    return Python("show", {args[0]}, false);
   }
   std::optional<tensord::client::ProgressBar> bar;
   auto data = tensord::client::DownloadNamed(
@@ -473,157 +467,24 @@ int Get(Client& client, const std::vector<std::string>& args, bool json) {
 
 // ------------------------------------------------------------ scripts
 
-using tensord::script::Interpreter;
-using tensord::script::InterpreterOptions;
-
-// The session a script runs in: --session (kept afterwards) or a fresh one
-// (closed when the command ends).
-absl::StatusOr<tensord::client::Session> ScriptSession(Client& client,
-                                                       bool* attached) {
-  const std::string id =
-      FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
-  *attached = !id.empty();
-  if (*attached) return client.Attach(id);
-  tensord::v1::SessionOptions opts;
+// run, eval and repl: the tensord package's _cli on tensorctl's embedded
+// CPython (client/python/embed.h).
+int Python(const std::string& command, const std::vector<std::string>& args,
+           bool json) {
+  tensord::python::PythonOptions o;
+  o.server = FlagOrEnv(absl::GetFlag(FLAGS_server), "TENSORD_SERVER",
+                       "127.0.0.1:50051");
+  o.token = FlagOrEnv(absl::GetFlag(FLAGS_token), "TENSORD_TOKEN");
+  o.tls = absl::GetFlag(FLAGS_tls);
+  o.tls_ca = absl::GetFlag(FLAGS_tls_ca);
+  o.session = FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
+  o.json = json;
+  o.timeout = absl::GetFlag(FLAGS_timeout);
+  o.memory_limit = absl::GetFlag(FLAGS_memory_limit);
   if (absl::GetFlag(FLAGS_seed) >= 0) {
-    opts.set_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
-    opts.set_has_seed(true);
+    o.seed = static_cast<uint64_t>(absl::GetFlag(FLAGS_seed));
   }
-  opts.set_memory_limit_bytes(absl::GetFlag(FLAGS_memory_limit));
-  return client.NewSession(opts);
-}
-
-int Run(Client& client, const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    std::cerr << "usage: tensorctl run FILE|-\n";
-    return 2;
-  }
-  std::stringstream source;
-  if (args[0] == "-") {
-    source << std::cin.rdbuf();
-  } else {
-    std::ifstream in(args[0]);
-    if (!in) {
-      std::cerr << "error: cannot read " << args[0] << "\n";
-      return 2;
-    }
-    source << in.rdbuf();
-  }
-  bool attached = false;
-  auto session = ScriptSession(client, &attached);
-  if (!session.ok()) return Fail(session.status());
-  if (attached) session->Keep();
-  Interpreter interp(
-      &*session,
-      {.echo = false, .session_names = attached, .out = {}, .json = false});
-  absl::Status st = interp.Init();
-  if (!st.ok()) return Fail(st);
-  st = interp.Run(source.str());
-  if (attached) interp.Finish().IgnoreError();
-  return st.ok() ? 0 : ScriptError(st);
-}
-
-int Eval(Client& client, const std::vector<std::string>& args, bool json) {
-  const std::string id =
-      FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
-  if (args.empty() || id.empty()) {
-    std::cerr << "usage: tensorctl eval STMT... --session=ID (or "
-                 "$TENSORD_SESSION; make one with `tensorctl session new`)\n";
-    return 2;
-  }
-  auto session = client.Attach(id);
-  if (!session.ok()) return Fail(session.status());
-  session->Keep();
-  Interpreter interp(
-      &*session,
-      {.echo = true, .session_names = true, .out = {}, .json = json});
-  absl::Status st = interp.Init();
-  if (!st.ok()) return Fail(st);
-  st = interp.Run(absl::StrJoin(args, "\n") + "\n");
-  absl::Status fin = interp.Finish();
-  if (!st.ok()) return ScriptError(st);
-  return fin.ok() ? 0 : Fail(fin);
-}
-
-// True when `text` (the lines typed so far) needs more lines: an open block
-// (a line ending in ':' until an empty line) or unclosed brackets.
-bool NeedsMore(const std::string& text, const std::string& last_line) {
-  int depth = 0;
-  char quote = 0;
-  for (char c : text) {
-    if (quote) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '#') {
-      // Comments run to the end of the line; good enough for brackets.
-      continue;
-    }
-    if (c == '\'' || c == '"') quote = c;
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-  }
-  if (depth > 0) return true;
-  const bool block = text.find(":\n") != std::string::npos && [&] {
-    // the first line opened a block
-    size_t end = text.find('\n');
-    std::string first = text.substr(0, end);
-    while (!first.empty() && first.back() == ' ') first.pop_back();
-    return !first.empty() && first.back() == ':';
-  }();
-  return block && !last_line.empty();
-}
-
-int Repl(Client& client) {
-  bool attached = false;
-  auto session = ScriptSession(client, &attached);
-  if (!session.ok()) return Fail(session.status());
-  if (attached) session->Keep();
-  Interpreter interp(
-      &*session,
-      {.echo = true, .session_names = attached, .out = {}, .json = false});
-  absl::Status st = interp.Init();
-  if (!st.ok()) return Fail(st);
-  const bool tty = isatty(STDIN_FILENO);
-  std::string history_file;
-  if (const char* home = std::getenv("HOME"); home != nullptr && tty) {
-    history_file = std::string(home) + "/.tensorctl_history";
-    read_history(history_file.c_str());
-  }
-  if (tty) {
-    std::cout << "tensorctl " << client.options().target << " session "
-              << session->id() << "\nType Ctrl-D to leave.\n";
-  }
-  std::string chunk;
-  int line_no = 0, chunk_start = 1;
-  for (;;) {
-    const char* prompt = chunk.empty() ? ">>> " : "... ";
-    std::string line;
-    if (tty) {
-      char* raw = readline(prompt);
-      if (raw == nullptr) break;
-      line = raw;
-      free(raw);
-      if (!line.empty()) add_history(line.c_str());
-    } else {
-      if (!std::getline(std::cin, line)) break;
-    }
-    ++line_no;
-    if (chunk.empty()) chunk_start = line_no;
-    chunk += line + "\n";
-    if (NeedsMore(chunk, line)) continue;
-    absl::Status s = interp.Run(chunk, chunk_start);
-    chunk.clear();
-    if (!s.ok()) std::cerr << "error: " << s.message() << "\n";
-  }
-  if (!chunk.empty()) {
-    absl::Status s = interp.Run(chunk, chunk_start);
-    if (!s.ok()) std::cerr << "error: " << s.message() << "\n";
-  }
-  if (tty) std::cout << "\n";
-  if (!history_file.empty()) write_history(history_file.c_str());
-  if (attached) interp.Finish().IgnoreError();
-  return 0;
+  return tensord::python::RunPython(command, args, o);
 }
 
 }  // namespace
@@ -683,9 +544,9 @@ int main(int argc, char** argv) {
   if (cmd == "graph") return Graph(**client, rest);
   if (cmd == "put") return Put(**client, rest);
   if (cmd == "get") return Get(**client, rest, json);
-  if (cmd == "run") return Run(**client, rest);
-  if (cmd == "eval") return Eval(**client, rest, json);
-  if (cmd == "repl") return Repl(**client);
+  if (cmd == "run" || cmd == "eval" || cmd == "repl") {
+    return Python(cmd, rest, json);
+  }
   std::cerr << "unknown command '" << cmd << "'\n\n" << kUsage << "\n";
   return 2;
 }

@@ -66,9 +66,9 @@ DType NeedDType(int wire) {
 // (name, wire enum, itemsize, floating, complex, signed) for each dtype.
 py::list DTypes() {
   py::list out;
-#define TENSORD_PY_DTYPE(e, T, n, s, w)                                      \
-  out.append(py::make_tuple(n, static_cast<int>(v1::w), sizeof(T),         \
-                            IsFloating(DType::e), IsComplex(DType::e),       \
+#define TENSORD_PY_DTYPE(e, T, n, s, w)                                \
+  out.append(py::make_tuple(n, static_cast<int>(v1::w), sizeof(T),     \
+                            IsFloating(DType::e), IsComplex(DType::e), \
                             !std::is_same_v<T, bool>, s));
   TENSORD_FORALL_DTYPES(TENSORD_PY_DTYPE)
 #undef TENSORD_PY_DTYPE
@@ -251,18 +251,17 @@ std::string Format(int wire, const std::vector<int64_t>& shape,
 py::tuple InfoTuple(const v1::TensorInfo& i) {
   return py::make_tuple(
       i.defined(), i.handle(), static_cast<int>(i.dtype()),
-      py::tuple(py::cast(std::vector<int64_t>(i.shape().begin(),
-                                              i.shape().end()))),
+      py::tuple(
+          py::cast(std::vector<int64_t>(i.shape().begin(), i.shape().end()))),
       i.requires_grad(), i.is_leaf(), i.grad_fn(), i.has_grad(), i.version());
 }
 
 py::object ValueTuple(const v1::TensorData& d) {
   if (d.dtype() == v1::DTYPE_UNSPECIFIED) return py::none();
-  return py::make_tuple(
-      static_cast<int>(d.dtype()),
-      py::tuple(py::cast(std::vector<int64_t>(d.shape().begin(),
-                                              d.shape().end()))),
-      py::bytes(d.data()));
+  return py::make_tuple(static_cast<int>(d.dtype()),
+                        py::tuple(py::cast(std::vector<int64_t>(
+                            d.shape().begin(), d.shape().end()))),
+                        py::bytes(d.data()));
 }
 
 // One op node's input from a Python description:
@@ -285,7 +284,9 @@ v1::ValueRef InputOf(const py::tuple& in) {
     } else if (PyLong_Check(v.ptr())) {
       int overflow = 0;
       const long long x = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
-      if (overflow != 0) throw py::value_error("value cannot be converted to type int64 without overflow");  // NOLINT
+      if (overflow != 0)
+        throw py::value_error(
+            "value cannot be converted to type int64 without overflow");  // NOLINT
       r.mutable_scalar()->set_i(x);
     } else {
       r.mutable_scalar()->set_f(py::cast<double>(v));
@@ -319,10 +320,10 @@ v1::AttrValue AttrOf(py::handle v) {
   } else if (PyUnicode_Check(v.ptr())) {
     a.set_s(py::cast<std::string>(v));
   } else if (py::isinstance<py::tuple>(v) && py::len(v) == 2 &&
-             PyUnicode_Check(py::tuple(py::reinterpret_borrow<py::tuple>(v))[0]
-                                 .ptr()) &&
-             py::cast<std::string>(
-                 py::reinterpret_borrow<py::tuple>(v)[0]) == "dtype") {
+             PyUnicode_Check(
+                 py::tuple(py::reinterpret_borrow<py::tuple>(v))[0].ptr()) &&
+             py::cast<std::string>(py::reinterpret_borrow<py::tuple>(v)[0]) ==
+                 "dtype") {
     a.set_dtype(static_cast<v1::DType>(
         py::cast<int>(py::reinterpret_borrow<py::tuple>(v)[1])));
   } else if (py::isinstance<py::sequence>(v)) {
@@ -351,13 +352,13 @@ py::list OpSchemas(const v1::ListOpsResponse& ops) {
     }
     py::dict d;
     d["name"] = s.name();
-    d["inputs"] = std::vector<std::string>(s.inputs().begin(),
-                                           s.inputs().end());
+    d["inputs"] =
+        std::vector<std::string>(s.inputs().begin(), s.inputs().end());
     d["variadic"] = s.variadic();
     d["min_inputs"] = s.min_inputs();
     d["attrs"] = attrs;
-    d["outputs"] = std::vector<std::string>(s.outputs().begin(),
-                                            s.outputs().end());
+    d["outputs"] =
+        std::vector<std::string>(s.outputs().begin(), s.outputs().end());
     d["differentiable"] = s.differentiable();
     d["inplace"] = s.inplace();
     d["doc"] = s.doc();
@@ -441,6 +442,26 @@ class Connection {
   void CloseSession(const std::string& id) {
     py::gil_scoped_release nogil;
     Check(client_->CloseSession(id));
+  }
+  // GetSession: {"tensor_count", "name_count", "bytes", "graph_bytes",
+  // "name_bytes", "replica_id"}.
+  py::dict Describe(const std::string& id) {
+    v1::GetSessionRequest req;
+    req.set_session_id(id);
+    v1::Session s;
+    {
+      py::gil_scoped_release nogil;
+      Check(client::FromGrpc(
+          client_->stub()->GetSession(client_->Context(id).get(), req, &s)));
+    }
+    py::dict d;
+    d["tensor_count"] = s.tensor_count();
+    d["name_count"] = s.name_count();
+    d["bytes"] = s.bytes();
+    d["graph_bytes"] = s.graph_bytes();
+    d["name_bytes"] = s.name_bytes();
+    d["replica_id"] = s.replica_id();
+    return d;
   }
   bool Healthy() {
     py::gil_scoped_release nogil;
@@ -555,14 +576,14 @@ class PySession {
       }
     }
     Check(st);
-    return py::make_tuple(InfoTuple(resp.info()),
-                          resp.info().defined() ? ValueTuple(resp.data())
-                                                : py::object(py::none()));
+    return py::make_tuple(InfoTuple(resp.info()), resp.info().defined()
+                                                      ? ValueTuple(resp.data())
+                                                      : py::object(py::none()));
   }
 
   // Uploads raw bytes as a tensor bound to `name`.
-  void Upload(const std::string& name, int wire, const std::vector<int64_t>& shape,
-              const py::bytes& data) {
+  void Upload(const std::string& name, int wire,
+              const std::vector<int64_t>& shape, const py::bytes& data) {
     v1::TensorData d;
     d.set_dtype(static_cast<v1::DType>(wire));
     for (int64_t x : shape) d.add_shape(x);
@@ -654,6 +675,7 @@ void DefineModule(py::module_& m) {
       .def_property_readonly("target", &Connection::target)
       .def("list_sessions", &Connection::ListSessions)
       .def("close_session", &Connection::CloseSession)
+      .def("describe", &Connection::Describe)
       .def("healthy", &Connection::Healthy);
 
   py::class_<PySession>(m, "Session")

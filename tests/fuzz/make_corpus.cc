@@ -9,8 +9,7 @@
 // autograd steps; every int and int-list attribute of every op at each
 // boundary integer; the hostile-client report's reproductions, which also go
 // to regressions/execute/ for fuzz_regression_test) and execute.dict (op and
-// attribute names, and the boundary integers as wire bytes). The script
-// parser's seeds (corpus/script_parser) are scripts, kept by hand.
+// attribute names, and the boundary integers as wire bytes).
 #include <complex>
 #include <cstdint>
 #include <cstdio>

@@ -25,7 +25,6 @@
 
 extern "C" int FuzzOne_decode_tensor(const uint8_t* data, size_t size);
 extern "C" int FuzzOne_execute(const uint8_t* data, size_t size);
-extern "C" int FuzzOne_script_parser(const uint8_t* data, size_t size);
 extern "C" int FuzzOne_snapshot(const uint8_t* data, size_t size);
 
 namespace tensord {
@@ -39,7 +38,6 @@ TEST(ReplayTest, EverySavedInputPassesItsTarget) {
        std::vector<std::pair<std::string, int (*)(const uint8_t*, size_t)>>{
            {"decode_tensor", FuzzOne_decode_tensor},
            {"execute", FuzzOne_execute},
-           {"script_parser", FuzzOne_script_parser},
            {"snapshot", FuzzOne_snapshot}}) {
     const fs::path dir = fs::path(TENSORD_FUZZ_REGRESSIONS) / target;
     if (!fs::exists(dir)) continue;

@@ -276,5 +276,139 @@ class PackageTest(unittest.TestCase):
             server.stop()
 
 
+class EvalTest(unittest.TestCase):
+    """tensorctl eval's semantics (tensord._cli), ported from the retired
+    script interpreter's tests: variables are session names, plain values
+    persist, errors name their line and Python type, failed statements
+    change nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        from tensord import _C
+        conn = _C.Connection(self.server.target)
+        c = _C.Session.create(conn, 0, 0, None)
+        c.keep()
+        self.sid = c.id
+        self.conn = conn
+
+    def tearDown(self):
+        self.conn.close_session(self.sid)
+
+    def eval(self, *stmts, as_json=False):
+        from tensord import _cli
+        out, err = io.StringIO(), io.StringIO()
+        old = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            rc = _cli.eval_({"server": self.server.target,
+                             "session": self.sid}, list(stmts), as_json)
+        finally:
+            sys.stdout, sys.stderr = old
+        return rc, out.getvalue(), err.getvalue()
+
+    def test_variables_are_session_names_and_persist(self):
+        self.assertEqual(self.eval(
+            "w = torch.tensor([1., 2.], requires_grad=True)", "n = 3",
+            "scale = [0.5, 2]", "dt = torch.float64",
+            "sz = torch.Size([2, 3])", "name = 'it' 's'")[0], 0)
+        rc, out, err = self.eval("(w * w).sum().backward()", "w.grad",
+                                 "print(n + 1, scale, dt, sz, name)")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out, "tensor([2., 4.])\n"
+                              "4 [0.5, 2] torch.float64 torch.Size([2, 3]) "
+                              "its\n")
+        rc, out, err = self.eval("q + 1")
+        self.assertEqual(rc, 1)
+        self.assertIn("error: line 1: NameError: name 'q' is not defined",
+                      err)
+        self.assertEqual(self.eval("w = w.detach() * 10", "n = torch.ones(1)"
+                                   )[0], 0)
+        rc, out, err = self.eval("w", "n", "print(scale)")
+        self.assertEqual(out, "tensor([10., 20.])\ntensor([1.])\n"
+                              "[0.5, 2]\n")
+
+    def test_errors_name_their_line_and_type(self):
+        cases = [
+            (("a = 1", "", "b = c"),
+             "line 3: NameError: name 'c' is not defined"),
+            (("for i in range(3):", "    z = torch.ones(2).view(3)"),
+             "line 2: RuntimeError: shape '[3]' is invalid for input of "
+             "size 2"),
+            (("t = (1, 2",), "SyntaxError"),
+            (("torch.nope(1)",),
+             "line 1: AttributeError: module 'torch' has no attribute "
+             "'nope'"),
+            (("torch.ones(2).sum(dim='x')",),
+             "line 1: TypeError: sum(): argument 'dim' must be tuple of "
+             "ints, not str"),
+        ]
+        for stmts, want in cases:
+            rc, out, err = self.eval(*stmts)
+            self.assertEqual(rc, 1, stmts)
+            self.assertIn(want, err)
+
+    def test_a_failed_statement_changes_nothing(self):
+        self.eval("x = torch.ones(3)")
+        rc, out, err = self.eval("x = x + torch.ones(4)")
+        self.assertEqual(rc, 1)
+        self.assertIn("line 1: RuntimeError: The size of tensor a (3) must "
+                      "match the size of tensor b (4) at non-singleton "
+                      "dimension 0", err)
+        self.assertEqual(self.eval("x")[1], "tensor([1., 1., 1.])\n")
+
+    def test_aliasing_in_place_and_no_grad(self):
+        rc, out, err = self.eval(
+            "x = torch.zeros(3)", "y = x", "y += 1", "v = x[1:]",
+            "v.mul_(5)", "print(x, y is x)",
+            "w = torch.ones(2, requires_grad=True)",
+            "with torch.no_grad():", "    w -= 0.5", "    z = w * 2",
+            "print(w, z.requires_grad, torch.is_grad_enabled())",
+            "if w.sum() > 0:", "    print('positive')")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out, "tensor([5., 5.])\n"  # v.mul_(5) echoed
+                              "tensor([1., 5., 5.]) True\n"
+                              "tensor([0.5000, 0.5000], requires_grad=True) "
+                              "False True\n"
+                              "positive\n")
+
+    def test_json_echo(self):
+        rc, out, err = self.eval(
+            "x = torch.tensor([[1.5, 2.0]], requires_grad=True)", "x * 2",
+            "(1, 'a', None, 2.5)", "x.shape",
+            "torch.linalg.eigh(torch.eye(2))", as_json=True)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines(), [
+            '{"dtype": "float32", "shape": [1, 2], "data": [[3.0, 4.0]], '
+            '"requires_grad": true, "grad_fn": "MulBackward0"}',
+            '[1, "a", null, 2.5]',
+            '[1, 2]',
+            '{"eigenvalues": {"dtype": "float32", "shape": [2], "data": '
+            '[1.0, 1.0], "requires_grad": false, "grad_fn": null}, '
+            '"eigenvectors": {"dtype": "float32", "shape": [2, 2], "data": '
+            '[[1.0, 0.0], [0.0, 1.0]], "requires_grad": false, "grad_fn": '
+            'null}}'])
+
+    def test_handles_go_with_their_variables(self):
+        self.eval("a = torch.ones(3)", "b = a * 2", "L = [b * 3, b * 4]",
+                  "L = None")
+        info = self.conn.describe(self.sid)
+        # Variables holding tensors are names; no handle outlives an eval.
+        self.assertEqual(info["tensor_count"], 0)
+        self.assertEqual(info["name_count"], 3)  # a, b, __tensorctl_vars__
+        self.eval("a = 5", "c = b + 1")
+        info = self.conn.describe(self.sid)
+        self.assertEqual(info["tensor_count"], 0)
+        self.assertEqual(info["name_count"], 3)  # b, c, the values
+        rc, out, err = self.eval("print(a, b, c)")
+        self.assertEqual(out, "5 tensor([2., 2., 2.]) tensor([3., 3., 3.])\n")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -27,6 +27,8 @@ class Engine:
         self.round_trips = 0
         self.trips = []     # per round trip: the line that recorded it
         self.busy = False   # inside flush: the trace must not flush again
+        self.name_releases = []  # session names to release
+        self.live = {}  # id -> weakref of tensors holding handles
         self.schemas = {s["name"]: s for s in self._list_ops()}
         self.factory_grad_nodes = set()
         # Whether a leaf has a .grad changes only with backward (and set to
@@ -165,7 +167,7 @@ class Engine:
     def flush(self):
         """Sends the request built so far (if any) and resolves its
         tensors; raises PyTorch's exception if a node failed."""
-        if not len(self.req) or self.busy:
+        if (not len(self.req) and not self.name_releases) or self.busy:
             return
         self.busy = True
         try:
@@ -197,6 +199,9 @@ class Engine:
         released, self.released = self.released, []
         for h in released:
             req.release_handle(h)
+        names, self.name_releases = self.name_releases, []
+        for n in names:
+            req.release_name(n)
         self.round_trips += 1
         self.trips.append(lines[0] if lines else None)
         self.epoch += 1
@@ -225,6 +230,10 @@ class Engine:
         for t, node, k in alive:
             info, value = results[node][k]
             t._resolve(info, value, self.epoch)
+            if t._handle and not t._probe:
+                key = id(t)
+                live = self.live
+                live[key] = weakref.ref(t, lambda _w: live.pop(key, None))
             if info[0] and info[4] and info[5] and not t._probe:
                 self._track_leaf(t)
         for node, w in updates:
@@ -259,13 +268,33 @@ class Engine:
             t._info = tuple(info)
             t._info_epoch = self.epoch
 
+    def bind_name(self, t, name):
+        """Binds the session name `name` to `t` with the next request."""
+        no_grad = self.req.no_grad if len(self.req) else False
+        (p,) = self.record("alias", [t], {}, 1, no_grad)
+        p._probe = True
+        self.req.bind(p._node, 0, name)
+        self.holds.append(p)
+
+    def release_name(self, name):
+        """Releases the session name `name` with the next request."""
+        self.name_releases.append(name)
+
     def release(self, handle):
         self.released.append(handle)
         if len(self.released) >= 4096 and not len(self.req):
             self.release_all()
 
     def release_all(self):
+        """Releases every handle this engine holds, also of tensors still
+        alive (a session that outlives the program: tensorctl --session)."""
         handles, self.released = self.released, []
+        for w in list(self.live.values()):
+            t = w()
+            if t is not None and t._handle:
+                handles.append(t._handle)
+                t._handle = ""
+        self.live.clear()
         if handles:
             try:
                 self.c.release(handles)

@@ -210,9 +210,13 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
                   "retain_grad", "requires_grad_", "manual_seed"}
 
 
+_SUBMODULES = {"autograd", "linalg", "nn", "return_types"}
+
+
 def __getattr__(name):
     """torch.NAME for an op of the server's table."""
-    if name.startswith("__"):
+    if name.startswith("_") or name in _SUBMODULES:
+        # (the import system asks for submodules before they are set)
         raise AttributeError(name)
     schemas = _session.current_session().engine.schemas
     if name in schemas and name not in _NOT_FUNCTIONS and \
