@@ -236,14 +236,22 @@ struct NodeState {
 }  // namespace
 
 namespace {
-absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
-                          bool retain_graph);
+// Where the gradients a pass computes go: into .grad (Backward), or, for
+// autograd.grad, captured for the given inputs (and nothing accumulates).
+struct Capture {
+  std::vector<Edge> edges;  // the inputs' gradient edges
+  std::vector<Tensor> grads;
+};
+
+absl::Status RunBackward(const std::vector<Tensor>& roots,
+                         const std::vector<Tensor>& gradients,
+                         bool retain_graph, Capture* capture);
 }  // namespace
 
 absl::Status Backward(const Tensor& root, const Tensor& gradient,
                       bool retain_graph) {
   try {
-    return BackwardImpl(root, gradient, retain_graph);
+    return RunBackward({root}, {gradient}, retain_graph, nullptr);
   } catch (const std::bad_alloc& e) {
     // Out of memory (or over a session's account): the pass fails and,
     // since gradients are committed only at its end, changes nothing.
@@ -251,15 +259,60 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
   }
 }
 
-namespace {
-absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
-                          bool retain_graph) {
-  if (!root.requires_grad()) {
-    return absl::FailedPreconditionError(
-        "element 0 of tensors does not require grad and does not have a "
-        "grad_fn");
+absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
+                                         const std::vector<Tensor>& inputs,
+                                         const std::vector<Tensor>& gradients,
+                                         bool retain_graph, bool allow_unused) {
+  if (outputs.empty()) {
+    return absl::InvalidArgumentError("grad requires at least one output");
   }
-  NoGradGuard no_grad;
+  if (!gradients.empty() && gradients.size() != outputs.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("grad_outputs has ", gradients.size(),
+                     " tensors but outputs has ", outputs.size()));
+  }
+  Capture capture;
+  for (const Tensor& t : inputs) {
+    if (!t.requires_grad()) {
+      return absl::FailedPreconditionError(
+          "One of the differentiated Tensors does not require grad");
+    }
+    Edge e = GradientEdge(t);
+    if (!e.fn) {
+      return absl::FailedPreconditionError(
+          "One of the differentiated Tensors does not require grad");
+    }
+    capture.edges.push_back(std::move(e));
+  }
+  capture.grads.resize(inputs.size());
+  std::vector<Tensor> grads = gradients;
+  grads.resize(outputs.size());
+  try {
+    TENSORD_RETURN_IF_ERROR(
+        RunBackward(outputs, grads, retain_graph, &capture));
+  } catch (const std::bad_alloc& e) {
+    return absl::ResourceExhaustedError(absl::StrCat("grad(): ", e.what()));
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!capture.grads[i].defined() && !allow_unused) {
+      return absl::FailedPreconditionError(
+          "One of the differentiated Tensors appears to not have been used "
+          "in the graph. Set allow_unused=True if this is the desired "
+          "behavior.");
+    }
+    if (capture.grads[i].defined() &&
+        capture.grads[i].sizes() != inputs[i].sizes()) {
+      TENSORD_ASSIGN_OR_RETURN(capture.grads[i],
+                               SumToShape(capture.grads[i], inputs[i].sizes()));
+    }
+  }
+  return capture.grads;
+}
+
+namespace {
+// The gradient to start a pass from at `root` (ones for a one-element root).
+absl::StatusOr<Tensor> RootGradient(const Tensor& root,
+                                    const Tensor& gradient) {
   Tensor grad = gradient;
   if (!grad.defined()) {
     if (root.numel() != 1) {
@@ -286,14 +339,30 @@ absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
       TENSORD_ASSIGN_OR_RETURN(grad, To(grad, root.dtype()));
     }
   }
+  return grad;
+}
 
-  Edge root_edge = GradientEdge(root);
-  Node* root_node = root_edge.fn.get();
+absl::Status RunBackward(const std::vector<Tensor>& roots,
+                         const std::vector<Tensor>& gradients,
+                         bool retain_graph, Capture* capture) {
+  NoGradGuard no_grad;
+  std::unordered_map<Node*, NodeState> state;
+  std::vector<Node*> stack;
+  std::vector<std::pair<Edge, Tensor>> starts;
+  for (size_t r = 0; r < roots.size(); ++r) {
+    const Tensor& root = roots[r];
+    if (!root.requires_grad()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "element ", r,
+          " of tensors does not require grad and does not have a grad_fn"));
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor grad, RootGradient(root, gradients[r]));
+    Edge edge = GradientEdge(root);
+    if (state.try_emplace(edge.fn.get()).second) stack.push_back(edge.fn.get());
+    starts.emplace_back(std::move(edge), std::move(grad));
+  }
 
   // Count dependencies with an explicit stack (no recursion).
-  std::unordered_map<Node*, NodeState> state;
-  state[root_node];
-  std::vector<Node*> stack = {root_node};
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
@@ -310,19 +379,38 @@ absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
   std::vector<std::pair<std::shared_ptr<TensorImpl>, Tensor>> leaf_grads;
   std::vector<Node*> executed;
 
-  state[root_node].inputs.resize(root_node->num_outputs());
-  state[root_node].inputs[root_edge.input_nr] = grad;
-  std::vector<Node*> ready = {root_node};
+  std::vector<Node*> ready;
+  for (auto& [edge, grad] : starts) {
+    NodeState& st = state[edge.fn.get()];
+    st.inputs.resize(edge.fn->num_outputs());
+    TENSORD_RETURN_IF_ERROR(AccumulateInto(st.inputs[edge.input_nr], grad));
+  }
+  for (auto& [node, st] : state) {
+    if (st.dependencies == 0) ready.push_back(node);
+  }
+  // With a capture, the gradient reaching each captured edge is kept.
+  auto captured = [&](Node* n, const GradList& inputs) {
+    if (capture == nullptr) return;
+    for (size_t i = 0; i < capture->edges.size(); ++i) {
+      const Edge& e = capture->edges[i];
+      if (e.fn.get() == n && e.input_nr < static_cast<int>(inputs.size()) &&
+          inputs[e.input_nr].defined()) {
+        capture->grads[i] = inputs[e.input_nr];
+      }
+    }
+  };
   while (!ready.empty()) {
     Node* n = ready.back();
     ready.pop_back();
     NodeState& st = state[n];
     if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) {
-      if (!st.inputs.empty() && st.inputs[0].defined()) {
+      captured(n, st.inputs);
+      if (capture == nullptr && !st.inputs.empty() && st.inputs[0].defined()) {
         leaf_grads.emplace_back(acc->leaf(), std::move(st.inputs[0]));
       }
       continue;
     }
+    captured(n, st.inputs);
     if (n->released() && !n->saved().empty()) {
       return absl::FailedPreconditionError(
           "Trying to backward through the graph a second time (or directly "
@@ -341,7 +429,7 @@ absl::Status BackwardImpl(const Tensor& root, const Tensor& gradient,
       }
     }
     for (auto& [impl, nr] : n->retained) {
-      if (auto t = impl.lock()) {
+      if (auto t = impl.lock(); t && capture == nullptr) {
         leaf_grads.emplace_back(t, st.inputs[nr]);
       }
     }

@@ -182,6 +182,17 @@ std::shared_ptr<Node> RecordOp(const std::string& name,
 absl::Status Backward(const Tensor& root, const Tensor& gradient = Tensor(),
                       bool retain_graph = false);
 
+// torch.autograd.grad: the gradients of `outputs` (seeded with
+// `gradients`, one per output, or empty for one-element outputs) with
+// respect to `inputs`, without touching any .grad. An input the outputs do
+// not depend on is an error unless `allow_unused` (then its gradient is
+// undefined). Errors as Backward's, and FAILED_PRECONDITION for an input
+// that does not require grad.
+absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
+                                         const std::vector<Tensor>& inputs,
+                                         const std::vector<Tensor>& gradients,
+                                         bool retain_graph, bool allow_unused);
+
 // Checks whether an in-place change of `t` is allowed by autograd
 // (PyTorch's leaf and leaf-view errors).
 absl::Status CheckInplace(const Tensor& t);

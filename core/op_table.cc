@@ -504,6 +504,39 @@ std::vector<OpDef> BuildTable() {
     bw.min_inputs = 1;
     t.push_back(std::move(bw));
   }
+  {
+    OpDef g = Def(
+        "autograd.grad", {"tensors"},
+        {Req("n_outputs", AT::kInt,
+             "how many of the tensors are outputs; then come the inputs, "
+             "then (optionally) one gradient per output"),
+         Req("n_inputs", AT::kInt, "how many inputs follow the outputs"),
+         Opt("retain_graph", AT::kBool, false),
+         Opt("allow_unused", AT::kBool, false)},
+        false,
+        "torch.autograd.grad: the gradients of the outputs with respect to "
+        "the inputs (one result per input; None when unused), leaving .grad "
+        "alone",
+        [](const Args& a, OpContext&) -> Outs {
+          const int64_t no = a.Int("n_outputs"), ni = a.Int("n_inputs");
+          const int64_t n = static_cast<int64_t>(a.all().size());
+          if (no < 1 || ni < 1 || no + ni > n ||
+              (n != no + ni && n != 2 * no + ni)) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "autograd.grad(): ", n, " tensors do not hold ", no,
+                " outputs, ", ni, " inputs and optionally ", no, " gradients"));
+          }
+          const auto& all = a.all();
+          std::vector<Tensor> outs(all.begin(), all.begin() + no);
+          std::vector<Tensor> ins(all.begin() + no, all.begin() + no + ni);
+          std::vector<Tensor> grads(all.begin() + no + ni, all.end());
+          return Grad(outs, ins, grads, a.Bool("retain_graph"),
+                      a.Bool("allow_unused"));
+        },
+        {"grads"});
+    g.variadic = true;
+    t.push_back(std::move(g));
+  }
   t.push_back(Def("grad", {"self"}, {}, false,
                   "self.grad (None if no gradient has reached it)",
                   [](const Args& a, OpContext&) -> Outs {

@@ -4,6 +4,7 @@
 
 #include "core/format.h"
 #include "core/ops.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace tensord {
@@ -373,6 +374,65 @@ TEST(GraphAccountingTest, AGraphOverTheLimitIsRefused) {
   }
   EXPECT_TRUE(refused);
   EXPECT_LE(account->total(), account->limit);
+}
+
+}  // namespace
+}  // namespace tensord
+
+namespace tensord {
+namespace {
+
+// torch.autograd.grad: gradients without touching .grad.
+TEST(GradTest, GradientsOfOutputsWithRespectToInputs) {
+  Tensor x = *FromDoubles({1, 2, 3}, {3}, DType::kFloat32);
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  Tensor w = *FromDoubles({2}, {}, DType::kFloat32);
+  ASSERT_TRUE(w.set_requires_grad(true).ok());
+  Tensor h = *Mul(x, w);        // non-leaf input
+  Tensor y = *Sum(*Mul(h, h));  // sum((w x)^2)
+  auto g = Grad({y}, {x, w, h}, {}, /*retain_graph=*/true,
+                /*allow_unused=*/false);
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ(g->size(), 3u);
+  // dy/dx = 2 w^2 x, dy/dw = 2 w sum(x^2), dy/dh = 2 h
+  EXPECT_EQ((*g)[0].ToDoubles(), std::vector<double>({8, 16, 24}));
+  EXPECT_EQ((*g)[1].ToDoubles(), std::vector<double>({56}));
+  EXPECT_EQ((*g)[2].ToDoubles(), std::vector<double>({4, 8, 12}));
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_FALSE(w.grad().defined());
+  // Two outputs, seeded with gradients.
+  Tensor z = *Mul(x, x);
+  auto g2 = Grad({z, y}, {x},
+                 {*FromDoubles({1, 0, 1}, {3}, DType::kFloat32),
+                  *FromDoubles({0.5}, {}, DType::kFloat32)},
+                 true, false);
+  ASSERT_TRUE(g2.ok()) << g2.status();
+  EXPECT_EQ((*g2)[0].ToDoubles(), std::vector<double>({2 + 4, 8, 6 + 12}));
+}
+
+TEST(GradTest, UnusedAndNonRequiringInputs) {
+  Tensor x = *FromDoubles({1, 2}, {2}, DType::kFloat64);
+  Tensor u = *FromDoubles({3}, {1}, DType::kFloat64);
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  ASSERT_TRUE(u.set_requires_grad(true).ok());
+  Tensor y = *Sum(x);
+  auto g = Grad({y}, {u}, {}, true, false);
+  EXPECT_EQ(g.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(g.status().message()),
+              ::testing::HasSubstr("appears to not have been used"));
+  auto ok = Grad({y}, {x, u}, {}, true, /*allow_unused=*/true);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ((*ok)[0].ToDoubles(), std::vector<double>({1, 1}));
+  EXPECT_FALSE((*ok)[1].defined());
+  Tensor c = *FromDoubles({1}, {1}, DType::kFloat64);
+  EXPECT_THAT(std::string(Grad({y}, {c}, {}, true, false).status().message()),
+              ::testing::HasSubstr("does not require grad"));
+  // Without retain_graph the graph's saved tensors are freed as by
+  // backward.
+  Tensor sq = *Sum(*Mul(x, x));
+  ASSERT_TRUE(Grad({sq}, {x}, {}, false, false).ok());
+  EXPECT_EQ(Grad({sq}, {x}, {}, false, false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

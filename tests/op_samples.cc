@@ -256,6 +256,12 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("backward", with_grad({"scalar", {R({}, 150)}, {}}));
   add("backward", with_grad({"gradient", {R({3}, 151), R({3}, 152)}, {}}));
   add("grad", with_grad({"none yet", {R({3}, 153)}, {}}));
+  // (Inputs are cloned, so the output cannot be the input: unused.)
+  add("autograd.grad", with_grad({"unused input",
+                                  {R({}, 158), R({}, 159)},
+                                  {{"n_outputs", I(1)},
+                                   {"n_inputs", I(1)},
+                                   {"allow_unused", AttrValue(true)}}}));
   add("alias", with_grad({"leaf", {R({2, 3}, 157)}, {}}));
   add("manual_seed", {"seed", {}, {{"seed", int64_t{7}}}});
   add("detach", {"matrix", {R({2, 3}, 154)}, {}});

@@ -32,12 +32,11 @@ std::vector<std::string> PackageDirs() {
   if (n > 0) {
     buf[n] = '\0';
     const fs::path exe_dir = fs::path(buf).parent_path();
-    for (const fs::path& d :
-         {exe_dir.parent_path() / "python",
-          exe_dir.parent_path() / "lib" /
-              ("python" + std::to_string(PY_MAJOR_VERSION) + "." +
-               std::to_string(PY_MINOR_VERSION)) /
-              "dist-packages"}) {
+    for (const fs::path& d : {exe_dir.parent_path() / "python",
+                              exe_dir.parent_path() / "lib" /
+                                  ("python" + std::to_string(PY_MAJOR_VERSION) +
+                                   "." + std::to_string(PY_MINOR_VERSION)) /
+                                  "dist-packages"}) {
       std::error_code ec;
       if (fs::exists(d / "tensord" / "_cli.py", ec)) dirs.push_back(d);
     }
@@ -79,9 +78,9 @@ int RunPython(const std::string& command, const std::vector<std::string>& args,
   } catch (py::error_already_set& e) {
     if (e.matches(PyExc_SystemExit)) {
       py::object code = e.value().attr("code");
-      return code.is_none() ? 0 : py::isinstance<py::int_>(code)
-                                      ? code.cast<int>()
-                                      : 1;
+      return code.is_none()                   ? 0
+             : py::isinstance<py::int_>(code) ? code.cast<int>()
+                                              : 1;
     }
     if (e.matches(PyExc_KeyboardInterrupt)) return 130;
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -183,6 +183,29 @@ class PackageTest(unittest.TestCase):
             "view RuntimeError", "broadcast RuntimeError",
             "view caught inside the try", "6.0"])
 
+    def test_autograd_grad(self):
+        source = """
+            import torch
+            x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            w = torch.tensor(2.0, requires_grad=True)
+            y = ((w * x) ** 2).sum()
+            gx, gw = torch.autograd.grad(y, [x, w], retain_graph=True)
+            print(gx, gw, x.grad)
+            u = torch.ones(1, requires_grad=True)
+            print(torch.autograd.grad(y, [x, u], allow_unused=True)[1])
+            try:
+                torch.autograd.grad((x * x).sum(), u)
+            except RuntimeError as e:
+                print(str(e)[:48])
+        """
+        out, _s, _p = self.run_ok(source)
+        self.assertEqual(out.splitlines(), [
+            "tensor([ 8., 16., 24.]) tensor(56.) None", "None",
+            "One of the differentiated Tensors appears to not"])
+        want = torch_output(source)
+        if want is not None:
+            self.assertEqual(out, want)
+
     def test_uncaught_error_names_the_recording_line(self):
         rc, out, err, _s, _p = run_script(self.server, """
             import torch

@@ -17,7 +17,36 @@ def backward(tensors, grad_tensors=None, retain_graph=None,
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
-         create_graph=False, allow_unused=False):
-    raise NotImplementedError(
-        "tensord: torch.autograd.grad is not supported yet (use backward() "
-        "and .grad)")
+         create_graph=False, allow_unused=False, is_grads_batched=False):
+    """The gradients of `outputs` with respect to `inputs` (a tuple, one per
+    input; None for an unused input with allow_unused), leaving .grad
+    alone."""
+    from ._tensor import Tensor
+    from . import _grad
+    if create_graph or is_grads_batched:
+        raise NotImplementedError(
+            "tensord: autograd.grad(create_graph=True) is not supported yet")
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grads = []
+    else:
+        grads = [grad_outputs] if isinstance(grad_outputs, Tensor) else \
+            list(grad_outputs)
+        if all(g is None for g in grads):
+            grads = []
+        elif any(g is None for g in grads):
+            from . import ones_like
+            grads = [ones_like(o) if g is None else g
+                     for o, g in zip(outputs, grads)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    engine = outputs[0]._engine
+    results = engine.record(
+        "autograd.grad", outputs + inputs + grads,
+        {"n_outputs": len(outputs), "n_inputs": len(inputs),
+         "retain_graph": bool(retain_graph),
+         "allow_unused": bool(allow_unused)},
+        len(inputs), not _grad.is_grad_enabled())
+    engine.statement_op_done()
+    return tuple(r if r._i()[0] else None for r in results)
