@@ -109,7 +109,8 @@ EXCLUDED = {} if INCLUDE_RANDN else {
 }
 # The autograd ops of the table are not tensor computations; autograd_test
 # covers them against torch's behaviour and messages.
-for _op in ("backward", "grad", "detach", "requires_grad_", "retain_grad"):
+for _op in ("backward", "grad", "autograd.grad", "detach", "requires_grad_",
+            "retain_grad"):
     EXCLUDED[_op] = "an autograd op, covered by autograd_test"
 EXCLUDED["alias"] = ("not a torch computation: returns its input itself "
                      "(op_generic_test checks that)")
