@@ -2,33 +2,66 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <complex>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/dtype.h"
 
 namespace tensord::client {
 namespace {
 
-// The one table of .npy dtypes: wire dtype, numpy's type code (without the
-// byte order), item size, and the unit a big-endian file swaps (complex64
-// is two float32s).
+// The .npy dtypes: wire dtype, numpy's type code (without the byte order),
+// item size, and the unit a big-endian file swaps (a complex number is two
+// reals). Generated from the one dtype list (core/dtype.h).
 struct NpyType {
   v1::DType dtype;
-  const char* code;
+  std::string code;
   int64_t itemsize;
   int64_t swap_unit;
 };
-constexpr NpyType kNpyTypes[] = {
-    {v1::DTYPE_BOOL, "b1", 1, 1},    {v1::DTYPE_INT32, "i4", 4, 4},
-    {v1::DTYPE_INT64, "i8", 8, 8},   {v1::DTYPE_FLOAT32, "f4", 4, 4},
-    {v1::DTYPE_FLOAT64, "f8", 8, 8}, {v1::DTYPE_COMPLEX64, "c8", 8, 4},
-};
+
+template <typename T>
+struct IsComplexType : std::false_type {};
+template <typename T>
+struct IsComplexType<std::complex<T>> : std::true_type {};
+
+// numpy's kind letter of a C++ element type.
+template <typename T>
+constexpr char NpyKind() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return 'b';
+  } else if constexpr (IsComplexType<T>::value) {
+    return 'c';
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return 'f';
+  } else if constexpr (std::is_signed_v<T>) {
+    return 'i';
+  } else {
+    return 'u';
+  }
+}
+
+const std::vector<NpyType>& NpyTypes() {
+  static const auto* types = new std::vector<NpyType>{
+#define TENSORD_NPY_TYPE(e, T, n, s, w)                                 \
+  NpyType{v1::w, absl::StrCat(std::string(1, NpyKind<T>()), sizeof(T)), \
+          static_cast<int64_t>(sizeof(T)),                              \
+          static_cast<int64_t>(IsComplexType<T>::value ? sizeof(T) / 2  \
+                                                       : sizeof(T))},
+      TENSORD_FORALL_DTYPES(TENSORD_NPY_TYPE)
+#undef TENSORD_NPY_TYPE
+  };
+  return *types;
+}
 
 const NpyType* TypeOf(v1::DType dtype) {
-  for (const NpyType& t : kNpyTypes) {
+  for (const NpyType& t : NpyTypes()) {
     if (t.dtype == dtype) return &t;
   }
   return nullptr;
@@ -41,7 +74,7 @@ std::string Descr(const NpyType& t) {
 
 std::string SupportedList() {
   std::vector<std::string> names;
-  for (const NpyType& t : kNpyTypes)
+  for (const NpyType& t : NpyTypes())
     names.push_back(absl::StrCat("'", Descr(t), "'"));
   return absl::StrCat(absl::StrJoin(names, ", "),
                       " (and '>' big-endian forms)");
@@ -363,7 +396,7 @@ absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
   const NpyType* type = nullptr;
   if (descr.size() >= 2 &&
       (descr[0] == '<' || descr[0] == '>' || descr[0] == '|')) {
-    for (const NpyType& t : kNpyTypes) {
+    for (const NpyType& t : NpyTypes()) {
       if (descr.substr(1) == t.code) type = &t;
     }
   }
