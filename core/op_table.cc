@@ -345,6 +345,41 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Unary("tanh", &Tanh, "hyperbolic tangent"));
   t.push_back(Unary("sigmoid", &Sigmoid, "1 / (1 + e ** -self)"));
   t.push_back(Unary("relu", &Relu, "max(self, 0)"));
+  // ops_math.cc
+  t.push_back(Unary("log2", &Log2, "base-2 logarithm"));
+  t.push_back(Unary("log10", &Log10, "base-10 logarithm"));
+  t.push_back(Unary("log1p", &Log1p, "log(1 + self)"));
+  t.push_back(Unary("expm1", &Expm1, "exp(self) - 1"));
+  t.push_back(Unary("exp2", &Exp2, "2 ** self"));
+  t.push_back(Unary("tan", &Tan, "tangent"));
+  t.push_back(Unary("asin", &Asin, "arcsine"));
+  t.push_back(Unary("acos", &Acos, "arccosine"));
+  t.push_back(Unary("atan", &Atan, "arctangent"));
+  t.push_back(Unary("sinh", &Sinh, "hyperbolic sine"));
+  t.push_back(Unary("cosh", &Cosh, "hyperbolic cosine"));
+  t.push_back(Unary("asinh", &Asinh, "inverse hyperbolic sine"));
+  t.push_back(Unary("acosh", &Acosh, "inverse hyperbolic cosine"));
+  t.push_back(Unary("atanh", &Atanh, "inverse hyperbolic tangent"));
+  t.push_back(Unary("erf", &Erf, "the error function"));
+  t.push_back(Unary("erfc", &Erfc, "1 - erf(self)"));
+  t.push_back(Unary("rsqrt", &Rsqrt, "1 / sqrt(self)"));
+  t.push_back(Unary("reciprocal", &Reciprocal, "1 / self"));
+  t.push_back(Unary("floor", &Floor, "round down (integers unchanged)"));
+  t.push_back(Unary("ceil", &Ceil, "round up (integers unchanged)"));
+  t.push_back(Unary("trunc", &Trunc, "round toward zero"));
+  t.push_back(Def("round", {"self"}, {Opt("decimals", AT::kInt, int64_t{0})},
+                  true, "round half to even (at `decimals` places)",
+                  [](const Args& a, OpContext&) {
+                    return One(Round(a[0], a.Int("decimals")));
+                  }));
+  t.push_back(Unary("frac", &Frac, "self - trunc(self)"));
+  t.push_back(Unary("sign", &Sign, "-1, 0 or 1"));
+  t.push_back(Unary("isnan", &IsNan, "True where NaN", false));
+  t.push_back(Unary("isinf", &IsInf, "True where +-inf", false));
+  t.push_back(
+      Unary("isfinite", &IsFinite, "True where neither NaN nor inf", false));
+  t.push_back(
+      Unary("signbit", &SignBit, "True where the sign bit is set", false));
   t.push_back(Def("clamp", {"self"},
                   {Opt("min", AT::kScalar), Opt("max", AT::kScalar)}, true,
                   "limit values to [min, max]", [](const Args& a, OpContext&) {

@@ -172,6 +172,36 @@ StatusOrTensor Cos(const Tensor& a);
 StatusOrTensor Tanh(const Tensor& a);
 StatusOrTensor Sigmoid(const Tensor& a);
 StatusOrTensor Relu(const Tensor& a);
+// ops_math.cc: float functions (integers computed in the default float
+// dtype), rounding (dtype kept; zero gradient), float predicates (bool).
+StatusOrTensor Log2(const Tensor& a);
+StatusOrTensor Log10(const Tensor& a);
+StatusOrTensor Log1p(const Tensor& a);
+StatusOrTensor Expm1(const Tensor& a);
+StatusOrTensor Exp2(const Tensor& a);
+StatusOrTensor Tan(const Tensor& a);
+StatusOrTensor Asin(const Tensor& a);
+StatusOrTensor Acos(const Tensor& a);
+StatusOrTensor Atan(const Tensor& a);
+StatusOrTensor Sinh(const Tensor& a);
+StatusOrTensor Cosh(const Tensor& a);
+StatusOrTensor Asinh(const Tensor& a);
+StatusOrTensor Acosh(const Tensor& a);
+StatusOrTensor Atanh(const Tensor& a);
+StatusOrTensor Erf(const Tensor& a);
+StatusOrTensor Erfc(const Tensor& a);
+StatusOrTensor Rsqrt(const Tensor& a);
+StatusOrTensor Reciprocal(const Tensor& a);
+StatusOrTensor Floor(const Tensor& a);
+StatusOrTensor Ceil(const Tensor& a);
+StatusOrTensor Trunc(const Tensor& a);
+StatusOrTensor Round(const Tensor& a, int64_t decimals = 0);
+StatusOrTensor Frac(const Tensor& a);
+StatusOrTensor Sign(const Tensor& a);
+StatusOrTensor IsNan(const Tensor& a);
+StatusOrTensor IsInf(const Tensor& a);
+StatusOrTensor IsFinite(const Tensor& a);
+StatusOrTensor SignBit(const Tensor& a);
 StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
                      std::optional<Scalar> max);
 StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b);

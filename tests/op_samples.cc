@@ -1,7 +1,10 @@
 #include "tests/op_samples.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace tensord::testing {
 
@@ -78,6 +81,47 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("log", {"positive", {Pos({2, 5}, 33)}, {}});
   add("sqrt", {"positive", {Pos({2, 5}, 34)}, {}});
   add("exp", {"int", {I64({0, 1, 2}, {3})}, {}});
+  // ops_math.cc: each on its domain, away from its edges.
+  auto in = [](double lo, double hi) {
+    return [lo, hi](const Shape& s, uint64_t seed) {
+      return RandomTensor(s, seed, lo, hi);
+    };
+  };
+  const std::vector<
+      std::pair<const char*, std::function<Tensor(const Shape&, uint64_t)>>>
+      math = {{"log2", in(0.5, 2)},    {"log10", in(0.5, 2)},
+              {"log1p", in(-0.5, 2)},  {"expm1", in(-1, 1)},
+              {"exp2", in(-1, 1)},     {"tan", in(-1, 1)},
+              {"asin", in(-0.8, 0.8)}, {"acos", in(-0.8, 0.8)},
+              {"atan", in(-2, 2)},     {"sinh", in(-1, 1)},
+              {"cosh", in(-1, 1)},     {"asinh", in(-2, 2)},
+              {"acosh", in(1.2, 3)},   {"atanh", in(-0.8, 0.8)},
+              {"erf", in(-1.5, 1.5)},  {"erfc", in(-1.5, 1.5)},
+              {"rsqrt", in(0.5, 2)},   {"reciprocal", in(0.5, 2)},
+              {"floor", in(-3, 3)},    {"ceil", in(-3, 3)},
+              {"trunc", in(-3, 3)},    {"round", in(-3, 3)},
+              {"frac", in(-3, 3)},     {"sign", in(-1, 1)}};
+  uint64_t seed = 400;
+  for (const auto& [op, gen] : math) {
+    add(op, {"matrix", {gen({2, 3}, seed++)}, {}});
+    add(op, {"0-dim", {gen({}, seed++)}, {}});
+  }
+  for (const char* op : {"log2", "sqrt", "floor", "sign"}) {
+    add(op, {"int", {I64({1, 4, 9}, {3})}, {}});
+  }
+  add("round", {"decimals", {R({5}, 450)}, {{"decimals", I(2)}}});
+  add("round", {"negative decimals",
+                {RandomTensor({4}, 451, -500, 500)},
+                {{"decimals", I(-2)}}});
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const char* op : {"isnan", "isinf", "isfinite", "signbit"}) {
+    add(op, {"specials",
+             {*FromDoubles({1.0, -0.0, inf, -inf, nan, -2.5}, {6},
+                           DType::kFloat64)},
+             {}});
+    add(op, {"int", {I64({-1, 0, 3}, {3})}, {}});
+  }
   add("clamp",
       {"min and max", {R({3, 4}, 35)}, {{"min", S(-0.5)}, {"max", S(0.4)}}});
   add("clamp", {"min only", {R({5}, 36)}, {{"min", S(0.0)}}});

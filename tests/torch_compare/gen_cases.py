@@ -184,6 +184,18 @@ def _binary(op, a, b, attrs):
     return getattr(torch, op)(a, b)
 
 
+# ops_math.cc's unary functions: (op, lo, hi) of their domain away from edges.
+MATH_UNARY_RANGES = (
+    ("log2", 0.5, 2), ("log10", 0.5, 2), ("log1p", -0.5, 2), ("expm1", -1, 1),
+    ("exp2", -1, 1), ("tan", -1, 1), ("asin", -0.8, 0.8), ("acos", -0.8, 0.8),
+    ("atan", -2, 2), ("sinh", -1, 1), ("cosh", -1, 1), ("asinh", -2, 2),
+    ("acosh", 1.2, 3), ("atanh", -0.8, 0.8), ("erf", -1.5, 1.5),
+    ("erfc", -1.5, 1.5), ("rsqrt", 0.5, 2), ("reciprocal", 0.5, 2),
+    ("floor", -3, 3), ("ceil", -3, 3), ("trunc", -3, 3), ("frac", -3, 3),
+    ("sign", -1, 1))
+MATH_UNARY = {op for op, _, _ in MATH_UNARY_RANGES}
+
+
 def torch_call(op, args, attrs):
     a = attrs
     x = args[0] if args else None
@@ -243,6 +255,10 @@ def torch_call(op, args, attrs):
         return getattr(torch, op)(args[0], args[1])
     if op in ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):
         return getattr(torch, op)(x)
+    if op in MATH_UNARY or op in ("isnan", "isinf", "isfinite", "signbit"):
+        return getattr(torch, op)(x)
+    if op == "round":
+        return torch.round(x, decimals=a["decimals"]) if "decimals" in a else torch.round(x)
     if op == "clamp":
         return torch.clamp(x, a.get("min"), a.get("max"))
     if op == "where":
@@ -566,6 +582,27 @@ def build_cases():
     case("relu", "at_zero", V([0.0, -1.0, 2.0], f64))
     case("relu", "i32", I([4], i32))
     case("relu", "bool", B([3]))
+    for op, lo, hi in MATH_UNARY_RANGES:
+        case(op, "f32", F([2, 3], f32, lo, hi))
+        case(op, "f64_0dim", F([], f64, lo, hi))
+    for op in ("log2", "sqrt", "rsqrt", "reciprocal", "floor", "ceil", "trunc",
+               "sign", "exp2", "erf"):
+        case(op, "i64", V([1, 4, 9], i64))
+    case("sign", "bool", B([4]))
+    case("sign", "zeros", V([0.0, -0.0, 2.5, -1.0], f32))
+    case("floor", "i32", V([-3, 0, 7], i32))
+    case("round", "f32", F([2, 3], f32, -3, 3))
+    case("round", "half_even", V([0.5, 1.5, 2.5, -0.5, -1.5], f64))
+    case("round", "decimals", F([5], f32, -3, 3), decimals=2)
+    case("round", "negative_decimals", F([4], f64, -500, 500), decimals=-2)
+    case("round", "i64", V([3, -4], i64))
+    specials = [1.0, -0.0, math.inf, -math.inf, math.nan, -2.5]
+    for op in ("isnan", "isinf", "isfinite", "signbit"):
+        case(op, "specials_f32", V(specials, f32), grad=False)
+        case(op, "specials_f64", V(specials, f64), grad=False)
+        case(op, "i64", V([-1, 0, 3], i64), grad=False)
+    case("asin", "outside", V([2.0, -1.5, 0.5], f64), grad=False)
+    case("log2", "edge", V([0.0, -1.0, 8.0], f32), grad=False)
     case("clamp", "both", F([2, 3]), min=-0.5, max=0.5)
     case("clamp", "min_only", F([4], f64), min=0.0)
     case("clamp", "max_only", F([4]), max=0.25)
