@@ -420,6 +420,71 @@ std::vector<OpDef> BuildTable() {
                   "product over all or one dim", [](const Args& a, OpContext&) {
                     return One(Prod(a[0], a.OptInt("dim"), a.Bool("keepdim")));
                   }));
+  for (const bool is_std : {false, true}) {
+    t.push_back(Def(
+        is_std ? "std" : "var", {"self"},
+        {Opt("dim", AT::kInts), Opt("unbiased", AT::kBool, std::monostate{}),
+         KeepDim(), Opt("correction", AT::kFloat)},
+        true,
+        is_std ? "standard deviation (Bessel-corrected unless unbiased=False "
+                 "or correction=0)"
+               : "variance (Bessel-corrected unless unbiased=False or "
+                 "correction=0)",
+        [is_std](const Args& a, OpContext&) -> Outs {
+          double correction = 1.0;
+          if (a.Has("correction")) {
+            correction = a.Float("correction");
+          } else if (a.Has("unbiased")) {
+            correction = a.Bool("unbiased") ? 1.0 : 0.0;
+          }
+          return One(
+              is_std ? Std(a[0], a.Ints("dim"), correction, a.Bool("keepdim"))
+                     : Var(a[0], a.Ints("dim"), correction, a.Bool("keepdim")));
+        }));
+  }
+  t.push_back(Def("all", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, false,
+                  "True if every element (along dim) is nonzero",
+                  [](const Args& a, OpContext&) {
+                    return One(All(a[0], a.Ints("dim"), a.Bool("keepdim")));
+                  }));
+  t.push_back(Def("any", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, false,
+                  "True if any element (along dim) is nonzero",
+                  [](const Args& a, OpContext&) {
+                    return One(Any(a[0], a.Ints("dim"), a.Bool("keepdim")));
+                  }));
+  t.push_back(Def("count_nonzero", {"self"}, {Opt("dim", AT::kInts)}, false,
+                  "number of nonzero elements (along dims)",
+                  [](const Args& a, OpContext&) {
+                    return One(CountNonzero(a[0], a.Ints("dim")));
+                  }));
+  t.push_back(Def("amax", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, true,
+                  "largest values over dims (gradient shared among ties)",
+                  [](const Args& a, OpContext&) {
+                    return One(Amax(a[0], a.Ints("dim"), a.Bool("keepdim")));
+                  }));
+  t.push_back(Def("amin", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, true,
+                  "smallest values over dims (gradient shared among ties)",
+                  [](const Args& a, OpContext&) {
+                    return One(Amin(a[0], a.Ints("dim"), a.Bool("keepdim")));
+                  }));
+  t.push_back(Def("logsumexp", {"self"}, {Req("dim", AT::kInts), KeepDim()},
+                  true, "log(sum(exp(self))) over dims, computed stably",
+                  [](const Args& a, OpContext&) {
+                    return One(
+                        Logsumexp(a[0], a.Ints("dim"), a.Bool("keepdim")));
+                  }));
+  t.push_back(Binary("remainder", &Remainder,
+                     "Python's %: the remainder with the divisor's sign"));
+  t.push_back(Binary("fmod", &Fmod, "C's fmod: the dividend's sign"));
+  t.push_back(Binary("floor_divide", &FloorDivide, "Python's //", false));
+  t.push_back(Binary("bitwise_and", &BitwiseAnd, "self & other", false));
+  t.push_back(Binary("bitwise_or", &BitwiseOr, "self | other", false));
+  t.push_back(Binary("bitwise_xor", &BitwiseXor, "self ^ other", false));
+  t.push_back(Unary("bitwise_not", &BitwiseNot, "~self", false));
+  t.push_back(Binary("logical_and", &LogicalAnd, "both nonzero", false));
+  t.push_back(Binary("logical_or", &LogicalOr, "either nonzero", false));
+  t.push_back(Binary("logical_xor", &LogicalXor, "exactly one nonzero", false));
+  t.push_back(Unary("logical_not", &LogicalNot, "zero", false));
   t.push_back(Unary("max", &Max, "largest element"));
   t.push_back(Unary("min", &Min, "smallest element"));
   t.push_back(Def("max.dim", {"self"}, {Req("dim", AT::kInt), KeepDim()}, true,

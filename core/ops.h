@@ -221,6 +221,36 @@ StatusOrTensor Mean(const Tensor& t, const DimList& dims = {},
 StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim = std::nullopt,
                     bool keepdim = false);
 // max/min over all elements.
+// ops_more.cc
+// var/std over dims (all for an empty list) with torch's `correction`
+// (1: unbiased).
+StatusOrTensor Var(const Tensor& t, const DimList& dims, double correction,
+                   bool keepdim);
+StatusOrTensor Std(const Tensor& t, const DimList& dims, double correction,
+                   bool keepdim);
+StatusOrTensor All(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor Any(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor CountNonzero(const Tensor& t, const DimList& dims);
+StatusOrTensor Amax(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor Amin(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor Logsumexp(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor Remainder(const Tensor& a, const Tensor& b);
+StatusOrTensor Fmod(const Tensor& a, const Tensor& b);
+StatusOrTensor FloorDivide(const Tensor& a, const Tensor& b);
+StatusOrTensor BitwiseAnd(const Tensor& a, const Tensor& b);
+StatusOrTensor BitwiseOr(const Tensor& a, const Tensor& b);
+StatusOrTensor BitwiseXor(const Tensor& a, const Tensor& b);
+StatusOrTensor BitwiseNot(const Tensor& a);
+StatusOrTensor LogicalAnd(const Tensor& a, const Tensor& b);
+StatusOrTensor LogicalOr(const Tensor& a, const Tensor& b);
+StatusOrTensor LogicalXor(const Tensor& a, const Tensor& b);
+StatusOrTensor LogicalNot(const Tensor& a);
+// `out` (computed with autograd from differentiable ops) as the output of a
+// node named `name` (torch's grad_fn name of the op it implements), whose
+// backward passes the gradient to out's own graph. `out` itself when it
+// does not require grad.
+StatusOrTensor Composite(const char* name, const Tensor& out);
+
 StatusOrTensor Max(const Tensor& t);
 StatusOrTensor Min(const Tensor& t);
 // max/min along `dim`: (values, indices).

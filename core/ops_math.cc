@@ -56,14 +56,14 @@ StatusOrTensor WithGrad(const char* name, const Tensor& a,
   }
   if (auto node = RecordOp(name, {&a}, {&out})) {
     node->ints = {node->Save(a), node->Save(out, true)};
-    node->set_backward([deriv = std::move(deriv)](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], x, out));
-      return GradList{gi};
-    });
+    node->set_backward(
+        [deriv = std::move(deriv)](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], x, out));
+          return GradList{gi};
+        });
   }
   return out;
 }
@@ -87,17 +87,17 @@ T SignOfValue(T v) {
 
 }  // namespace
 
-#define TENSORD_FLOAT_UNARY(Fn, torch_name, fname, fexpr, dexpr)          \
-  StatusOrTensor Fn(const Tensor& a) {                                    \
-    return WithGrad(                                                      \
-        fname, a,                                                         \
-        [&]() {                                                           \
-          return FloatMap(                                                \
-              a, torch_name, [](float v) -> float { return fexpr; },      \
-              [](double v) -> double { return fexpr; });                  \
-        },                                                                \
-        [](const Tensor& g, const Tensor& x,                              \
-           const Tensor& out) -> StatusOrTensor { dexpr });               \
+#define TENSORD_FLOAT_UNARY(Fn, torch_name, fname, fexpr, dexpr)     \
+  StatusOrTensor Fn(const Tensor& a) {                               \
+    return WithGrad(                                                 \
+        fname, a,                                                    \
+        [&]() {                                                      \
+          return FloatMap(                                           \
+              a, torch_name, [](float v) -> float { return fexpr; }, \
+              [](double v) -> double { return fexpr; });             \
+        },                                                           \
+        [](const Tensor& g, const Tensor& x,                         \
+           const Tensor& out) -> StatusOrTensor { dexpr });          \
   }
 
 // d/dx log2 x = 1 / (x ln 2) ... each derivative from differentiable ops.
@@ -303,8 +303,8 @@ StatusOrTensor Round(const Tensor& a, int64_t decimals) {
               "round_cpu(): decimals argument only supported for floating "
               "point tensors");
         }
-        const double ten_pow = std::pow(10.0, static_cast<double>(
-                                                  std::abs(decimals)));
+        const double ten_pow =
+            std::pow(10.0, static_cast<double>(std::abs(decimals)));
         const bool neg = decimals < 0;
         return SameTypeMap(a, "round", [&](auto v) {
           using T = decltype(v);

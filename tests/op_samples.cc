@@ -122,6 +122,52 @@ std::map<std::string, std::vector<OpSample>> Build() {
              {}});
     add(op, {"int", {I64({-1, 0, 3}, {3})}, {}});
   }
+  // ops_more.cc
+  for (const char* op : {"var", "std"}) {
+    add(op, {"all", {R({3, 4}, 460)}, {}});
+    add(op, {"dim keepdim",
+             {R({3, 4}, 461)},
+             {{"dim", Ints({1})}, {"keepdim", AttrValue(true)}}});
+    add(op,
+        {"correction 0", {R({2, 5}, 462)}, {{"correction", AttrValue(0.0)}}});
+    add(op, {"biased", {R({5}, 463)}, {{"unbiased", AttrValue(false)}}});
+  }
+  for (const char* op : {"all", "any"}) {
+    add(op, {"bool", {Bools({1, 0, 1, 1}, {2, 2})}, {}});
+    add(op, {"dim", {I64({0, 1, 2, 3, 0, 5}, {2, 3})}, {{"dim", Ints({1})}}});
+  }
+  add("count_nonzero", {"all", {I64({0, 1, 2, 0}, {2, 2})}, {}});
+  add("count_nonzero", {"dim", {R({3, 4}, 464)}, {{"dim", Ints({0})}}});
+  for (const char* op : {"amax", "amin"}) {
+    add(op, {"all", {R({3, 4}, 465)}, {}});
+    add(op, {"dims keepdim",
+             {R({2, 3, 4}, 466)},
+             {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
+  }
+  add("logsumexp", {"dim", {R({3, 4}, 467)}, {{"dim", Ints({1})}}});
+  add("logsumexp", {"dims keepdim",
+                    {R({2, 3, 4}, 468)},
+                    {{"dim", Ints({0, 2})}, {"keepdim", AttrValue(true)}}});
+  for (const char* op : {"remainder", "fmod"}) {
+    add(op,
+        {"float", {RandomTensor({2, 3}, 469, -5, 5), Pos({2, 3}, 470)}, {}});
+    add(op, {"int", {I64({7, -7, 7, -7}, {4}), I64({3, 3, -3, -3}, {4})}, {}});
+    add(op, {"wrapped scalar", {R({3}, 471), WrapScalar(1.5)}, {}});
+  }
+  add("floor_divide",
+      {"int", {I64({7, -7, 7, -7}, {4}), I64({2, 2, -2, -2}, {4})}, {}});
+  add("floor_divide", {"float", {R({2, 3}, 472), Pos({2, 3}, 473)}, {}});
+  for (const char* op : {"bitwise_and", "bitwise_or", "bitwise_xor"}) {
+    add(op, {"int", {I64({12, -5, 0, 7}, {4}), I64({10, 3, 9, -1}, {4})}, {}});
+    add(op, {"bool", {Bools({1, 0, 1}, {3}), Bools({1, 1, 0}, {3})}, {}});
+  }
+  add("bitwise_not", {"int", {I64({0, 5, -1}, {3})}, {}});
+  add("bitwise_not", {"bool", {Bools({1, 0}, {2})}, {}});
+  for (const char* op : {"logical_and", "logical_or", "logical_xor"}) {
+    add(op, {"float", {R({2, 3}, 474), R({3}, 475)}, {}});
+    add(op, {"int and bool", {I64({0, 1, 2}, {3}), Bools({1, 1, 0}, {3})}, {}});
+  }
+  add("logical_not", {"float", {R({2, 2}, 476)}, {}});
   add("clamp",
       {"min and max", {R({3, 4}, 35)}, {{"min", S(-0.5)}, {"max", S(0.4)}}});
   add("clamp", {"min only", {R({5}, 36)}, {{"min", S(0.0)}}});

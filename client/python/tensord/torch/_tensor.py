@@ -519,6 +519,39 @@ class Tensor:
     def __rpow__(self, o):
         return _ops.call("pow", (o, self), {}, self._engine)
 
+    def __mod__(self, o):
+        return _ops.call("remainder", (self, o), {}, self._engine)
+
+    def __rmod__(self, o):
+        return _ops.call("remainder", (o, self), {}, self._engine)
+
+    def __floordiv__(self, o):
+        return _ops.call("floor_divide", (self, o), {}, self._engine)
+
+    def __rfloordiv__(self, o):
+        return _ops.call("floor_divide", (o, self), {}, self._engine)
+
+    def __and__(self, o):
+        return _ops.call("bitwise_and", (self, o), {}, self._engine)
+
+    def __rand__(self, o):
+        return _ops.call("bitwise_and", (o, self), {}, self._engine)
+
+    def __or__(self, o):
+        return _ops.call("bitwise_or", (self, o), {}, self._engine)
+
+    def __ror__(self, o):
+        return _ops.call("bitwise_or", (o, self), {}, self._engine)
+
+    def __xor__(self, o):
+        return _ops.call("bitwise_xor", (self, o), {}, self._engine)
+
+    def __rxor__(self, o):
+        return _ops.call("bitwise_xor", (o, self), {}, self._engine)
+
+    def __invert__(self):
+        return self._op("bitwise_not")
+
     def __matmul__(self, o):
         return _ops.call("matmul", (self, o), {}, self._engine)
 
