@@ -319,6 +319,47 @@ std::vector<OpDef> BuildTable() {
         TENSORD_RETURN_IF_ERROR(IndexPut(a[0], items, a[1]));
         return std::vector<Tensor>{a[0]};
       }));
+  {
+    // Variadic: self, then one tensor per "@" of the index.
+    OpDef adv = Def(
+        "index.advanced", {"tensors"},
+        {Req("index", AT::kString,
+             "Python index with @ for each index tensor, e.g. \"@, 1:3\"")},
+        true,
+        "self[index] with tensor indices (long, or bool masks): "
+        "tensors = [self, index tensors...]",
+        [](const Args& a, OpContext&) -> Outs {
+          TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
+          const auto& all = a.all();
+          return One(IndexAdvanced(
+              all[0], items, std::vector<Tensor>(all.begin() + 1, all.end())));
+        });
+    adv.variadic = true;
+    t.push_back(std::move(adv));
+    OpDef put = Def(
+        "index_put_.advanced", {"tensors"},
+        {Req("index", AT::kString,
+             "Python index with @ for each index tensor, e.g. \"@\""),
+         Opt("accumulate", AT::kBool, false)},
+        true,
+        "self[index] = value (or += with accumulate) with tensor indices, in "
+        "place: tensors = [self, value, index tensors...]",
+        [](const Args& a, OpContext&) -> Outs {
+          TENSORD_ASSIGN_OR_RETURN(auto items, ParseIndexSpec(a.Str("index")));
+          const auto& all = a.all();
+          if (all.size() < 2) {
+            return absl::InvalidArgumentError(
+                "index_put_.advanced takes self, value and the index tensors");
+          }
+          TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(
+              all[0], items, std::vector<Tensor>(all.begin() + 2, all.end()),
+              all[1], a.Bool("accumulate")));
+          return std::vector<Tensor>{all[0]};
+        });
+    put.variadic = true;
+    put.inplace = true;
+    t.push_back(std::move(put));
+  }
   // ---- elementwise ----
   t.push_back(Def("add", {"self", "other"},
                   {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,
@@ -677,7 +718,9 @@ std::vector<OpDef> BuildTable() {
                     return std::vector<Tensor>{};
                   },
                   {}));
-  for (OpDef& d : t) d.inplace = !d.name.empty() && d.name.back() == '_';
+  for (OpDef& d : t) {
+    d.inplace |= !d.name.empty() && d.name.back() == '_';
+  }
   std::sort(t.begin(), t.end(),
             [](const OpDef& x, const OpDef& y) { return x.name < y.name; });
   return t;
@@ -872,6 +915,8 @@ absl::StatusOr<std::vector<IndexItem>> ParseIndexSpec(absl::string_view spec) {
     if (part.empty()) continue;  // trailing comma: "1,"
     if (part == "None") {
       items.push_back(IndexItem::NewAxis());
+    } else if (part == "@") {
+      items.push_back(IndexItem::TensorPlace());
     } else if (part == "...") {
       items.push_back(IndexItem::Ellipsis());
     } else if (part.find(':') != absl::string_view::npos) {

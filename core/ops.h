@@ -114,7 +114,9 @@ StatusOrTensor Contiguous(const Tensor& t);
 
 // Python indexing: one entry per index expression element.
 struct IndexItem {
-  enum Kind { kInt, kSlice, kNone, kEllipsis } kind = kInt;
+  // kTensor: a place for an index tensor (advanced indexing, "@" in an
+  // index spec); only IndexAdvanced/IndexPutAdvanced take it.
+  enum Kind { kInt, kSlice, kNone, kEllipsis, kTensor } kind = kInt;
   int64_t index = 0;                   // kInt
   std::optional<int64_t> start, stop;  // kSlice
   int64_t step = 1;                    // kSlice
@@ -138,6 +140,11 @@ struct IndexItem {
     it.kind = kNone;
     return it;
   }
+  static IndexItem TensorPlace() {
+    IndexItem it;
+    it.kind = kTensor;
+    return it;
+  }
   static IndexItem Ellipsis() {
     IndexItem it;
     it.kind = kEllipsis;
@@ -151,6 +158,20 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index);
 // t[index] = value (value broadcast to the indexed view). In place.
 absl::Status IndexPut(const Tensor& t, const std::vector<IndexItem>& index,
                       const Tensor& value);
+// Advanced indexing: `index` holds one kTensor place per tensor of
+// `tensors` (long indices, or bool masks standing for their nonzero
+// positions), as PyTorch's x[idx], x[mask], x[:, [0, 2]]. The result is a
+// new tensor (not a view).
+StatusOrTensor IndexAdvanced(const Tensor& t,
+                             const std::vector<IndexItem>& index,
+                             const std::vector<Tensor>& tensors);
+// t[index] = value with tensor indices (value broadcast to the indexing
+// result's shape); with `accumulate`, t[index] += value where repeated
+// positions add up (torch's index_put_(accumulate=True)). In place.
+absl::Status IndexPutAdvanced(const Tensor& t,
+                              const std::vector<IndexItem>& index,
+                              const std::vector<Tensor>& tensors,
+                              const Tensor& value, bool accumulate);
 
 // ---- elementwise ----
 StatusOrTensor Add(const Tensor& a, const Tensor& b,

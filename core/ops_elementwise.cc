@@ -1090,7 +1090,8 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   return absl::OkStatus();
 }
 
-// The shared path of every in-place op.
+}  // namespace
+
 StatusOrTensor Inplace(const Tensor& self,
                        const std::vector<const Tensor*>& others,
                        const std::function<StatusOrTensor()>& compute) {
@@ -1154,6 +1155,8 @@ StatusOrTensor Inplace(const Tensor& self,
   TENSORD_RETURN_IF_ERROR(RebaseHistory(self, result));
   return self;
 }
+
+namespace {
 
 // add_/sub_/mul_/div_: the broadcast result must have self's shape and a
 // dtype self can hold.

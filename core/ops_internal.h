@@ -3,7 +3,9 @@
 #ifndef TENSORD_CORE_OPS_INTERNAL_H_
 #define TENSORD_CORE_OPS_INTERNAL_H_
 
+#include <functional>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/tensor.h"
@@ -56,6 +58,16 @@ inline T WrapNeg(T a) {
 // Copies src into dst elementwise (src broadcast to dst's shape), converting
 // dtypes. No autograd, no version bump.
 void CopyConvert(const Tensor& src, const Tensor& dst);
+
+// The shared path of every in-place op: `compute` returns self's new value
+// as an out-of-place result with history (of self's shape); Inplace checks
+// that autograd allows the change, writes the value into self, bumps its
+// version, records the undo in the current Transaction and rebases self's
+// history (CopySlices on the base when self is a view). `others` are the
+// op's other inputs (checked for partial overlap with self).
+absl::StatusOr<Tensor> Inplace(
+    const Tensor& self, const std::vector<const Tensor*>& others,
+    const std::function<absl::StatusOr<Tensor>()>& compute);
 
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);

@@ -22,9 +22,10 @@ StatusOrTensor Composite(const char* name, const Tensor& out) {
       MakeView(out, out.sizes(), out.strides(), out.storage_offset()));
   alias.impl()->view_base = nullptr;
   if (auto node = RecordOp(name, {&out}, {&alias})) {
-    node->set_backward([](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      return GradList{g[0]};
-    });
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          return GradList{g[0]};
+        });
   }
   return alias;
 }
@@ -72,9 +73,7 @@ StatusOrTensor Var(const Tensor& t, const DimList& dims, double correction,
 StatusOrTensor Std(const Tensor& t, const DimList& dims, double correction,
                    bool keepdim) {
   Tensor v;
-  {
-    TENSORD_ASSIGN_OR_RETURN(v, Var(t, dims, correction, keepdim));
-  }
+  { TENSORD_ASSIGN_OR_RETURN(v, Var(t, dims, correction, keepdim)); }
   TENSORD_ASSIGN_OR_RETURN(Tensor s, Sqrt(v));
   return Composite("StdBackward0", s);
 }
@@ -103,8 +102,8 @@ namespace {
 
 // max or min over several dims: the dims moved last and flattened, then
 // max.dim/min.dim over that one (values only, no autograd).
-StatusOrTensor ExtremeValues(const Tensor& t, const DimList& dims,
-                             bool keepdim, bool is_max) {
+StatusOrTensor ExtremeValues(const Tensor& t, const DimList& dims, bool keepdim,
+                             bool is_max) {
   NoGradGuard ng;
   const DimList ds = AllDims(t, dims);
   if (t.dim() == 0) return Clone(t);
@@ -142,8 +141,8 @@ StatusOrTensor ExtremeValues(const Tensor& t, const DimList& dims,
 StatusOrTensor AmaxAmin(const Tensor& t, const DimList& dims, bool keepdim,
                         bool is_max) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ExtremeValues(t, dims, keepdim, is_max));
-  if (auto node = RecordOp(is_max ? "AmaxBackward0" : "AminBackward0", {&t},
-                           {&out})) {
+  if (auto node =
+          RecordOp(is_max ? "AmaxBackward0" : "AminBackward0", {&t}, {&out})) {
     node->ints = {node->Save(t), node->Save(out, true)};
     node->ints.insert(node->ints.end(), dims.begin(), dims.end());
     node->set_backward(
@@ -200,7 +199,8 @@ StatusOrTensor Logsumexp(const Tensor& t, const DimList& dims, bool keepdim) {
     // An all -inf (or inf) slice: shift by 0, as torch does.
     TENSORD_ASSIGN_OR_RETURN(Tensor absm, Abs(m));
     TENSORD_ASSIGN_OR_RETURN(
-        Tensor is_inf, Eq(absm, WrapScalar(std::numeric_limits<double>::infinity())));
+        Tensor is_inf,
+        Eq(absm, WrapScalar(std::numeric_limits<double>::infinity())));
     TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(m));
     TENSORD_ASSIGN_OR_RETURN(m, Where(is_inf, zero, m));
   }
@@ -297,9 +297,9 @@ StatusOrTensor IntBinForward(IntBin op, const Tensor& a, const Tensor& b) {
   const bool bitwise =
       op == IntBin::kAnd || op == IntBin::kOr || op == IntBin::kXor;
   if (bitwise && IsFloating(dt)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", IntBinName(op), "_cpu\" not implemented for '",
-        DTypeShortName(dt), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", IntBinName(op), "_cpu\" not implemented for '",
+                     DTypeShortName(dt), "'"));
   }
   NoGradGuard ng;
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
@@ -362,17 +362,17 @@ StatusOrTensor Remainder(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, IntBinForward(IntBin::kRemainder, a, b));
   if (auto node = RecordOp("RemainderBackward0", {&a, &b}, {&out})) {
     node->ints = {node->Save(a), node->Save(b)};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      // d/da = 1, d/db = -floor(a / b)
-      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
-      TENSORD_ASSIGN_OR_RETURN(Tensor fq, Floor(q));
-      TENSORD_ASSIGN_OR_RETURN(Tensor nfq, Neg(fq));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], nfq));
-      return GradList{g[0], gb};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // d/da = 1, d/db = -floor(a / b)
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
+          TENSORD_ASSIGN_OR_RETURN(Tensor fq, Floor(q));
+          TENSORD_ASSIGN_OR_RETURN(Tensor nfq, Neg(fq));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], nfq));
+          return GradList{g[0], gb};
+        });
   }
   return out;
 }
@@ -381,17 +381,17 @@ StatusOrTensor Fmod(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, IntBinForward(IntBin::kFmod, a, b));
   if (auto node = RecordOp("FmodBackward1", {&a, &b}, {&out})) {
     node->ints = {node->Save(a), node->Save(b)};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      // d/da = 1, d/db = -trunc(a / b)
-      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
-      TENSORD_ASSIGN_OR_RETURN(Tensor tq, Trunc(q));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ntq, Neg(tq));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], ntq));
-      return GradList{g[0], gb};
-    });
+    node->set_backward(
+        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // d/da = 1, d/db = -trunc(a / b)
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
+          TENSORD_ASSIGN_OR_RETURN(Tensor tq, Trunc(q));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ntq, Neg(tq));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], ntq));
+          return GradList{g[0], gb};
+        });
   }
   return out;
 }
@@ -421,9 +421,9 @@ StatusOrTensor BitwiseXor(const Tensor& a, const Tensor& b) {
 
 StatusOrTensor BitwiseNot(const Tensor& a) {
   if (IsFloating(a.dtype()) || IsComplex(a.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"bitwise_not_cpu\" not implemented for '",
-        DTypeShortName(a.dtype()), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"bitwise_not_cpu\" not implemented for '",
+                     DTypeShortName(a.dtype()), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor x, Contiguous(a));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));

@@ -595,6 +595,10 @@ StatusOrTensor Index(const Tensor& t, const std::vector<IndexItem>& index) {
         if (!seen_ellipsis) d += t.dim() - consumed;
         seen_ellipsis = true;
         break;
+      case IndexItem::kTensor:
+        return absl::InvalidArgumentError(
+            "a tensor place (@) in the index of the index op: tensor "
+            "indices go through index.advanced");
     }
   }
   if (cur.is_same(t)) {

@@ -251,6 +251,29 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("index_put_", {"strided slice, broadcast value",
                      {R({4, 3}, 77), R({1}, 78)},
                      {{"index", AttrValue(std::string("::2, 1:"))}}});
+  auto spec = [](const char* s) { return AttrValue(std::string(s)); };
+  add("index.advanced", {"long with repeats",
+                         {R({4, 3}, 490), I64({0, 2, 2}, {3})},
+                         {{"index", spec("@")}}});
+  add("index.advanced",
+      {"two apart after a slice",
+       {R({2, 3, 4}, 491), I64({1, 0}, {2}), I64({3, 3}, {2})},
+       {{"index", spec("@, 1:, @")}}});
+  add("index.advanced", {"mask",
+                         {R({2, 3}, 492), Bools({1, 0, 1, 1, 1, 0}, {2, 3})},
+                         {{"index", spec("@")}}});
+  add("index_put_.advanced",
+      {"long",
+       {R({4, 3}, 493), R({2, 3}, 494), I64({3, 1}, {2})},
+       {{"index", spec("@")}}});
+  add("index_put_.advanced",
+      {"mask, broadcast value",
+       {R({2, 3}, 495), R({}, 496), Bools({1, 0, 1, 0, 0, 1}, {2, 3})},
+       {{"index", spec("@")}}});
+  add("index_put_.advanced",
+      {"accumulate with repeats",
+       {R({3}, 497), R({4}, 498), I64({0, 2, 0, 0}, {4})},
+       {{"index", spec("@")}, {"accumulate", AttrValue(true)}}});
   // ---- reductions ----
   add("sum", {"all", {R({3, 4}, 80)}, {}});
   add("sum", {"dims keepdim",

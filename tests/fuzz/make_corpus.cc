@@ -155,6 +155,16 @@ void ExecuteSeeds(const fs::path& dir, const fs::path& dict_path) {
       words.insert(spec.name);
       if (spec.required) (*node->mutable_attrs())[spec.name] = SampleAttr(spec);
     }
+    // Advanced indexing: x[i] and x[b] (long and bool index tensors).
+    if (op.name == "index.advanced" || op.name == "index_put_.advanced") {
+      node->clear_inputs();
+      node->add_inputs()->set_name("x");
+      if (op.name == "index_put_.advanced") {
+        node->add_inputs()->set_name("s");
+      }
+      node->add_inputs()->set_name("i");
+      (*node->mutable_attrs())["index"].set_s("@");
+    }
     node->set_return_value(true);
     node->set_keep(true);
     Write(dir / ("op_" + op.name), req.SerializeAsString());
@@ -204,8 +214,8 @@ void ExecuteSeeds(const fs::path& dir, const fs::path& dict_path) {
   std::ofstream dict(dict_path);
   dict << "# Op and attribute names of core/op_table.cc (make_corpus.cc).\n";
   for (const std::string& w : words) dict << '"' << w << "\"\n";
-  for (const char* w :
-       {"x", "y", "A", "M", "i", "b", "c", "s", "big", "big32", "odd", "t1"}) {
+  for (const char* w : {"x", "y", "A", "M", "i", "b", "c", "s", "big", "big32",
+                        "odd", "t1", "@", ", @", "None", "...", "::"}) {
     dict << '"' << w << "\"\n";
   }
   // Boundary integers as they appear on the wire: an AttrValue's int

@@ -361,6 +361,60 @@ def tenant_cases(binary, bat):
         run("memory_limit_bytes of -1", C.INVALID_ARGUMENT,
             lambda sid: b.call("CreateSession", pb.CreateSessionRequest(
                 options=pb.SessionOptions(memory_limit_bytes=-1))))
+        # Advanced indexing (index.advanced / index_put_.advanced): every
+        # index is checked before anything is read or written.
+        def i64(values, shape):
+            return lit(pb.TensorData(dtype=pb.DTYPE_INT64, shape=shape,
+                                     data=struct.pack("<%dq" % len(values),
+                                                      *values)))
+
+        def adv(inputs, spec, ret=True, put=False, accumulate=None):
+            attrs = {"index": h.attr_s(spec)}
+            if accumulate is not None:
+                attrs["accumulate"] = pb.AttrValue(b=accumulate)
+            return nodes(h.node("index_put_.advanced" if put else
+                                "index.advanced", inputs, attrs, ret=ret))
+
+        for big in (2**63 - 1, -2**63, 2**31, -4):
+            run("m[[%d]] (index.advanced) with return_value" % big,
+                C.INVALID_ARGUMENT, adv([m, i64([0, big], [2])], "@"),
+                message="out of bounds")
+        run("m[[0], [2**62]] = v writes nothing", C.INVALID_ARGUMENT,
+            adv([m, v, i64([0], [1]), i64([2**62], [1])], "@, @", ret=False,
+                put=True))
+        run("m[[0, 0], [1, 2**40]] += v (accumulate) writes nothing",
+            C.INVALID_ARGUMENT,
+            adv([m, v, i64([0, 0], [2]), i64([1, 2**40], [2])], "@, @",
+                ret=False, put=True, accumulate=True))
+        run("index tensors broadcasting to 2^34 elements",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("zeros", [], {"size": ints([2**17, 1]),
+                                       "dtype": pb.AttrValue(
+                                           dtype=pb.DTYPE_INT64)}),
+                  h.node("zeros", [], {"size": ints([1, 2**17]),
+                                       "dtype": pb.AttrValue(
+                                           dtype=pb.DTYPE_INT64)}),
+                  h.node("index.advanced", [m, h.out_ref(0), h.out_ref(1)],
+                         {"index": h.attr_s("@, @")}, ret=True)))
+        run("more @ places than index tensors", C.INVALID_ARGUMENT,
+            adv([m, i64([0], [1])], "@, @"))
+        run("fewer @ places than index tensors", C.INVALID_ARGUMENT,
+            adv([m, i64([0], [1]), i64([0], [1])], "@"))
+        run("an @ in the plain index op", C.INVALID_ARGUMENT,
+            nodes(h.node("index", [m], {"index": h.attr_s("@")}, ret=True)))
+        run("a mask of the wrong shape", C.INVALID_ARGUMENT,
+            adv([m, lit(pb.TensorData(dtype=pb.DTYPE_BOOL, shape=[3],
+                                      data=b"\x01\x00\x01"))], "@"),
+            message="shape of the mask")
+        run("a float index tensor", C.INVALID_ARGUMENT,
+            adv([m, lit(h.f32([0.0], [1]))], "@"),
+            message="must be long, byte or bool")
+        run("an index into the empty dim of a [3, 0] tensor", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 0])}),
+                  h.node("index.advanced", [h.out_ref(0), i64([2], [1]),
+                                            i64([0], [1])],
+                         {"index": h.attr_s("@, @")}, ret=True)),
+            message="out of bounds")
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

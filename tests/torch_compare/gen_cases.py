@@ -246,6 +246,24 @@ def torch_call(op, args, attrs):
                                     a.get("step", 1))
     if op == "index":
         return eval("x[" + a["index"] + "]", {"x": x})
+    if op == "index.advanced":
+        spec = a["index"]
+        env = {"x": args[0]}
+        for k, t in enumerate(args[1:]):
+            spec = spec.replace("@", "i%d" % k, 1)
+            env["i%d" % k] = t
+        return eval("x[" + spec + "]", env)
+    if op == "index_put_.advanced":
+        x, v, idx = args[0], args[1], args[2:]
+        if a.get("accumulate", False):
+            return x.index_put_(tuple(idx), v, accumulate=True)
+        spec = a["index"]
+        env = {"x": x, "v": v}
+        for k, t in enumerate(idx):
+            spec = spec.replace("@", "i%d" % k, 1)
+            env["i%d" % k] = t
+        exec("x[" + spec + "] = v", env)
+        return x
     if op == "index_put_":
         exec("x[" + a["index"] + "] = v", {"x": x, "v": args[1]})
         return x
@@ -636,6 +654,54 @@ def build_cases():
         case(op, "i64", V([-1, 0, 3], i64), grad=False)
     case("asin", "outside", V([2.0, -1.5, 0.5], f64), grad=False)
     case("log2", "edge", V([0.0, -1.0, 8.0], f32), grad=False)
+    # ops_index.cc: advanced indexing
+    L = lambda v: V(v, i64)
+    case("index.advanced", "long", F([4, 3]), L([0, 2, 2, -1]), index="@")
+    case("index.advanced", "long_2d", F([4, 3], f64), L([[0, 1], [3, 3]]), index="@")
+    case("index.advanced", "two_adjacent", F([2, 3, 4]), L([0, 1, 1]), L([2, 0, 2]),
+         index=":, @, @")
+    case("index.advanced", "two_apart", F([2, 3, 4], f64), L([0, 1]), L([1, 3]),
+         index="@, :, @")
+    case("index.advanced", "int_then_list", F([2, 3, 4]), L([1, 3]), index="0, :, @")
+    case("index.advanced", "broadcast", F([3, 4]), L([[0], [2]]), L([1, 3, 0]),
+         index="@, @")
+    case("index.advanced", "none_between", F([2, 4]), L([0, 1]), L([1, 2]),
+         index="None, @, None, @")
+    case("index.advanced", "ellipsis", F([2, 3, 4]), L([0, 3]), index="..., @")
+    case("index.advanced", "slice_and_long", F([4, 5]), L([4, 0]), index="1:3, @")
+    case("index.advanced", "mask", F([3, 4]), B([3, 4]), index="@")
+    case("index.advanced", "mask_rows", F([3, 4]), V([True, False, True], bl), index="@")
+    case("index.advanced", "mask_cols", F([3, 4], f64), V([False, True, True, False], bl),
+         index=":, @")
+    case("index.advanced", "mask_none", F([3]), V([False, False, False], bl), index="@")
+    case("index.advanced", "empty_long", F([3, 2]), V([], i64), index="@")
+    case("index.advanced", "i64_data", I([5]), L([4, 0]), index="@")
+    case("index.advanced", "bool_data", B([4]), L([3, 3]), index="@")
+    case("index.advanced", "out_of_range", F([3]), L([0, 3]), index="@")
+    case("index.advanced", "negative_out_of_range", F([3, 2]), L([1]), L([-3]),
+         index="@, @")
+    case("index.advanced", "i32_error", F([3]), V([0, 1], i32), index="@")
+    case("index.advanced", "f32_error", F([3]), V([0.0], f32), index="@")
+    case("index.advanced", "broadcast_error", F([3, 3]), L([0, 1]), L([0, 1, 2]),
+         index="@, @")
+    case("index.advanced", "mask_shape_error", F([3, 4]), V([True, False], bl), index="@")
+    case("index.advanced", "too_many", F([3]), L([0]), L([0]), index="@, @")
+    case("index_put_.advanced", "long", F([4, 3]), F([2, 3]), L([0, 2]), index="@")
+    case("index_put_.advanced", "scalar_value", F([4, 3], f64), F([], f64), L([1, 3]),
+         index="@")
+    case("index_put_.advanced", "pairs", F([3, 4]), F([3]), L([0, 1, 2]), L([3, 0, 1]),
+         index="@, @")
+    case("index_put_.advanced", "mask", F([3, 4]), F([]), B([3, 4]), index="@")
+    case("index_put_.advanced", "mask_i64", I([2, 3]), V(0, i64), I([2, 3]).lt(0),
+         index="@")
+    case("index_put_.advanced", "slice_then_long", F([4, 5]), F([2, 1]), L([4, 0, 2]),
+         index="1:3, @")
+    case("index_put_.advanced", "accumulate", F([5]), F([4]), L([0, 0, 3, 0]),
+         index="@", accumulate=True)
+    case("index_put_.advanced", "accumulate_2d", F([3, 2], f64), F([3, 2], f64), L([2, 2, 1]),
+         index="@", accumulate=True)
+    case("index_put_.advanced", "value_shape_error", F([4, 3]), F([2]), L([0, 2]), index="@")
+    case("index_put_.advanced", "out_of_range", F([4]), F([]), L([4]), index="@")
     # ops_more.cc
     case("var", "all", F([3, 4]))
     case("var", "dim_keepdim", F([3, 4], f64), dim=[1], keepdim=True)

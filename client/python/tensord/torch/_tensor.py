@@ -17,11 +17,24 @@ from . import _ops
 _INDEX_KINDS = (builtins.int, slice, type(None), type(Ellipsis))
 
 
+def _is_sequence_index(k):
+    return isinstance(k, (list, range)) or (
+        type(k).__module__ == "numpy" and hasattr(k, "shape"))
+
+
 def _index_spec(key):
-    """A Python index as the server's index op takes it ("0, 1:3, None")."""
+    """A Python index as the server's index ops take it: the spec string
+    ("0, 1:3, None", with "@" where a tensor index goes) and the index
+    tensors (tensors, and lists, ranges and arrays made into tensors)."""
+    if isinstance(key, list) and len(key) < 32 and any(
+            isinstance(k, (list, tuple, slice, Tensor)) or k is None or
+            k is Ellipsis for k in key):
+        # torch 1.13 (as NumPy once did) reads such a list as a tuple.
+        key = tuple(key)
     if not isinstance(key, tuple):
         key = (key,)
     parts = []
+    tensors = []
     for k in key:
         if isinstance(k, builtins.bool):
             raise IndexError("tensord: indexing with a bool is not supported")
@@ -29,8 +42,22 @@ def _index_spec(key):
             if k.dtype in (_dtypes.int64, _dtypes.int32) and k.dim() == 0:
                 k = k.item()
             else:
-                raise IndexError(
-                    "tensord: indexing with a tensor is not supported yet")
+                parts.append("@")
+                tensors.append(k)
+                continue
+        if _is_sequence_index(k) or isinstance(k, tuple):
+            from . import tensor as _tensor_fn
+            t = _tensor_fn(list(k) if isinstance(k, range) else k)
+            if t.dtype not in (_dtypes.int64, _dtypes.bool):
+                if t.numel() == 0:
+                    t = t.long()
+                else:
+                    raise IndexError(
+                        "tensors used as indices must be long, byte or bool "
+                        "tensors")
+            parts.append("@")
+            tensors.append(t)
+            continue
         if isinstance(k, builtins.int):
             parts.append(str(k))
         elif hasattr(k, "__index__") and not isinstance(k, builtins.float):
@@ -60,7 +87,7 @@ def _index_spec(key):
                 "only integers, slices (`:`), ellipsis (`...`), None and long "
                 "or byte Variables are valid indices (got %s)" %
                 type(k).__name__)
-    return ", ".join(parts)
+    return ", ".join(parts), tensors
 
 
 def _nest(flat, shape):
@@ -366,16 +393,42 @@ class Tensor:
                 builtins.bool(x == item) for x in self.flatten().tolist())
 
     def __getitem__(self, key):
-        return _ops.call("index", (self,), {"index": _index_spec(key)},
-                         self._engine)
+        spec, tensors = _index_spec(key)
+        if tensors:
+            return _ops.call("index.advanced", ([self] + tensors,),
+                             {"index": spec}, self._engine)
+        return _ops.call("index", (self,), {"index": spec}, self._engine)
 
     def __setitem__(self, key, value):
         if not isinstance(value, (Tensor, builtins.bool, builtins.int,
                                   builtins.float)):
             from . import tensor as _tensor_fn
             value = _tensor_fn(value, dtype=self.dtype)
-        _ops.call("index_put_", (self, value), {"index": _index_spec(key)},
-                  self._engine)
+        spec, tensors = _index_spec(key)
+        if tensors:
+            if not isinstance(value, Tensor):
+                from . import tensor as _tensor_fn
+                value = _tensor_fn(value, dtype=self.dtype)
+            _ops.call("index_put_.advanced", ([self, value] + tensors,),
+                      {"index": spec}, self._engine)
+        else:
+            _ops.call("index_put_", (self, value), {"index": spec},
+                      self._engine)
+
+    def index_put_(self, indices, values, accumulate=False):
+        if not isinstance(indices, (tuple, list)) or not all(
+                isinstance(i, Tensor) for i in indices):
+            raise TypeError(
+                "index_put_(): argument 'indices' must be tuple of Tensors")
+        if not isinstance(values, Tensor):
+            raise TypeError("index_put_(): argument 'values' must be Tensor")
+        _ops.call("index_put_.advanced", ([self, values] + list(indices),),
+                  {"index": ", ".join("@" for _ in indices),
+                   "accumulate": builtins.bool(accumulate)}, self._engine)
+        return self
+
+    def index_put(self, indices, values, accumulate=False):
+        return self.clone().index_put_(indices, values, accumulate)
 
     # --------------------------------------------------------- autograd
 
@@ -591,3 +644,7 @@ class Tensor:
     def __ge__(self, o):
         return _ops.call("ge", (self, o), {}, self._engine)
 
+
+# type(x) prints <class 'torch.Tensor'>, as under PyTorch: scripts that show
+# types print the same thing.
+Tensor.__module__ = "torch"
