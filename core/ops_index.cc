@@ -41,10 +41,10 @@ struct Advanced {
 // laid out with given strides: the result is [pre..., B..., post...] and
 // element i of it sits at pre_off + adv[b] + post_off.
 struct Layout {
-  Shape result;                     // the result's shape
-  Shape pre_sizes, pre_strides;     // dims before B (adjacent case)
-  Shape post_sizes, post_strides;   // dims after B
-  int64_t nb = 0;                   // elements of B
+  Shape result;                    // the result's shape
+  Shape pre_sizes, pre_strides;    // dims before B (adjacent case)
+  Shape post_sizes, post_strides;  // dims after B
+  int64_t nb = 0;                  // elements of B
 };
 
 int64_t Numel(const Shape& s) {
@@ -208,8 +208,9 @@ absl::Status ScatterPositions(const Advanced& a, const Tensor& dst,
     const T* v = values.data<T>();
     if (accumulate) {
       if constexpr (std::is_same_v<T, bool>) {
-        ForEachPosition(l, adv.data<int64_t>(),
-                        [&](int64_t i, int64_t off) { d[off] = d[off] || v[i]; });
+        ForEachPosition(l, adv.data<int64_t>(), [&](int64_t i, int64_t off) {
+          d[off] = d[off] || v[i];
+        });
       } else {
         ForEachPosition(l, adv.data<int64_t>(), [&](int64_t i, int64_t off) {
           d[off] = WrapAdd(d[off], v[i]);
@@ -437,16 +438,14 @@ absl::Status IndexPutAdvanced(const Tensor& t,
     auto s = BroadcastShapes(l.result, value.sizes());
     if (!s.ok() || *s != l.result) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "shape mismatch: value tensor of shape ",
-          ShapeList(value.sizes()),
+          "shape mismatch: value tensor of shape ", ShapeList(value.sizes()),
           " cannot be broadcast to indexing result of shape ",
           ShapeList(l.result)));
     }
   }
   const Tensor self = a.view;
   TENSORD_ASSIGN_OR_RETURN(
-      Tensor r,
-      Inplace(self, {&value}, [&]() -> StatusOrTensor {
+      Tensor r, Inplace(self, {&value}, [&]() -> StatusOrTensor {
         Tensor out;
         {
           NoGradGuard ng;
@@ -455,18 +454,17 @@ absl::Status IndexPutAdvanced(const Tensor& t,
           CopyConvert(value, v);
           TENSORD_RETURN_IF_ERROR(ScatterPositions(a, out, v, accumulate));
         }
-        if (auto node = RecordOp("IndexPutBackward0", {&self, &value},
-                                 {&out})) {
+        if (auto node =
+                RecordOp("IndexPutBackward0", {&self, &value}, {&out})) {
           SavedAdvanced saved = SaveIndex(*node, a);
           node->set_backward(
-              [saved, accumulate, sizes = self.sizes(),
-               vshape = value.sizes(), vdtype = value.dtype()](
+              [saved, accumulate, sizes = self.sizes(), vshape = value.sizes(),
+               vdtype = value.dtype()](
                   Node& n, const GradList& g) -> absl::StatusOr<GradList> {
                 NoGradGuard ng;
                 TENSORD_ASSIGN_OR_RETURN(Tensor gs, Contiguous(g[0]));
                 TENSORD_ASSIGN_OR_RETURN(Tensor gself, Clone(gs));
-                TENSORD_ASSIGN_OR_RETURN(Advanced r,
-                                         Restore(n, saved, sizes));
+                TENSORD_ASSIGN_OR_RETURN(Advanced r, Restore(n, saved, sizes));
                 TENSORD_ASSIGN_OR_RETURN(Tensor gv, GatherPositions(r, gs));
                 if (!accumulate) {
                   TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(gv));

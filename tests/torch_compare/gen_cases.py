@@ -986,6 +986,14 @@ def build_more_cases():
     case("arange", "float_start_f32_100", start=0.1, end=10, step=0.1)
     case("arange", "int_f32", start=0, end=10, step=3, dtype=f32)
     case("arange", "large_i64", start=2**40, end=2**40 + 5)
+    # bit for bit: torch's kernel uses fused multiply-adds in vectors
+    case("arange", "d2l_relu_grid_exact", start=-8.0, end=8.0, step=0.1, cmp=["exact"])
+    case("arange", "d2l_relu_grid_f64_exact", start=-8.0, end=8.0, step=0.1, dtype=f64,
+         cmp=["exact"])
+    case("arange", "tail_exact", start=-3.7, end=100.2, step=0.37, cmp=["exact"])
+    case("arange", "tail_f64_exact", start=-3.7, end=100.2, step=0.37, dtype=f64,
+         cmp=["exact"])
+    case("arange", "short_exact", start=0.5, end=37.3, step=0.3, cmp=["exact"])
     case("linspace", "i64_fractional", start=0, end=1, steps=5, dtype=i64)
     case("linspace", "i64_descending", start=10, end=0, steps=4, dtype=i64)
     case("linspace", "two_steps", start=-1.5, end=2.5, steps=2)
