@@ -218,6 +218,83 @@ std::vector<OpDef> BuildTable() {
                     return One(Randn(a.ShapeOf("size"), *g,
                                      a.DTypeOr("dtype", kDefaultFloat)));
                   }));
+  t.push_back(Def("randint", {},
+                  {Opt("low", AT::kInt, int64_t{0}), Req("high", AT::kInt),
+                   Req("size", AT::kInts),
+                   Opt("dtype", AT::kDType, DType::kInt64, "result dtype")},
+                  false,
+                  "integers uniform in [low, high) from the session's "
+                  "generator",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    return One(RandInt(a.Int("low"), a.Int("high"),
+                                       a.ShapeOf("size"), *g,
+                                       a.DTypeOr("dtype", DType::kInt64)));
+                  }));
+  t.push_back(Def("randperm", {},
+                  {Req("n", AT::kInt),
+                   Opt("dtype", AT::kDType, DType::kInt64, "result dtype")},
+                  false, "a random permutation of 0..n-1",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    return One(RandPerm(a.Int("n"), *g,
+                                        a.DTypeOr("dtype", DType::kInt64)));
+                  }));
+  t.push_back(Def(
+      "normal", {"mean", "std"}, {Opt("size", AT::kInts), DTypeAttr()}, false,
+      "normal samples: number mean and std with a size, or tensors of means "
+      "and/or standard deviations (broadcast)",
+      [](const Args& a, OpContext& c) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+        std::optional<Shape> size;
+        if (a.Has("size")) size = a.ShapeOf("size");
+        return One(Normal(a[0], a[1], size, *g, a.OptDType("dtype")));
+      }));
+  t.push_back(Def(
+      "normal_", {"self"},
+      {Opt("mean", AT::kFloat, 0.0), Opt("std", AT::kFloat, 1.0)}, false,
+      "fill self with normal samples", [](const Args& a, OpContext& c) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+        return One(NormalInplace(a[0], a.Float("mean"), a.Float("std"), *g));
+      }));
+  t.push_back(Def("uniform_", {"self"},
+                  {Opt("from", AT::kFloat, 0.0), Opt("to", AT::kFloat, 1.0)},
+                  false, "fill self with uniform samples in [from, to)",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    return One(UniformInplace(a[0], a.Float("from"),
+                                              a.Float("to"), *g));
+                  }));
+  for (const bool normal : {false, true}) {
+    t.push_back(Def(normal ? "randn_like" : "rand_like", {"self"},
+                    {DTypeAttr()}, false,
+                    normal ? "standard normal samples shaped like self"
+                           : "uniform [0, 1) samples shaped like self",
+                    [normal](const Args& a, OpContext& c) -> Outs {
+                      TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                      const DType dt = a.DTypeOr("dtype", a[0].dtype());
+                      return One(normal ? Randn(a[0].sizes(), *g, dt)
+                                        : Rand(a[0].sizes(), *g, dt));
+                    }));
+  }
+  t.push_back(Def("empty", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
+                  "a new tensor (zero-filled here: memory is never handed "
+                  "out uninitialised)",
+                  [](const Args& a, OpContext&) {
+                    return One(Zeros(a.ShapeOf("size"),
+                                     a.DTypeOr("dtype", kDefaultFloat)));
+                  }));
+  t.push_back(Def("empty_like", {"self"}, {DTypeAttr()}, false,
+                  "a new tensor shaped like self (zero-filled here)",
+                  [](const Args& a, OpContext&) {
+                    return One(ZerosLike(a[0], a.OptDType("dtype")));
+                  }));
+  t.push_back(Def("full_like", {"self"},
+                  {Req("fill_value", AT::kScalar), DTypeAttr()}, false,
+                  "fill_value shaped like self", [](const Args& a, OpContext&) {
+                    return One(Full(a[0].sizes(), a.Num("fill_value"),
+                                    a.DTypeOr("dtype", a[0].dtype())));
+                  }));
   t.push_back(Def("zeros_like", {"self"}, {DTypeAttr()}, false,
                   "zeros shaped like self", [](const Args& a, OpContext&) {
                     return One(ZerosLike(a[0], a.OptDType("dtype")));
@@ -360,6 +437,63 @@ std::vector<OpDef> BuildTable() {
     put.inplace = true;
     t.push_back(std::move(put));
   }
+  {
+    OpDef stride = Def("stride", {"self"}, {Opt("dim", AT::kInt)}, false,
+                       "the strides (of one dim), in elements",
+                       [](const Args& a, OpContext&) -> Outs {
+                         TENSORD_ASSIGN_OR_RETURN(Tensor s, Strides(a[0]));
+                         if (!a.Has("dim")) return One(s);
+                         return One(Select(s, 0, a.Int("dim")));
+                       });
+    stride.python_value = true;
+    t.push_back(std::move(stride));
+    OpDef offset = Unary("storage_offset", &StorageOffset,
+                         "the offset in its storage, in elements", false);
+    offset.python_value = true;
+    t.push_back(std::move(offset));
+    OpDef contiguous = Unary("is_contiguous", &IsContiguous,
+                             "True if row-major contiguous", false);
+    contiguous.python_value = true;
+    t.push_back(std::move(contiguous));
+    for (const bool all : {false, true}) {
+      OpDef close =
+          Def(all ? "allclose" : "isclose", {"self", "other"},
+              {Opt("rtol", AT::kFloat, 1e-05), Opt("atol", AT::kFloat, 1e-08),
+               Opt("equal_nan", AT::kBool, false)},
+              false,
+              all ? "True if |self - other| <= atol + rtol * |other| everywhere"
+                  : "|self - other| <= atol + rtol * |other|, elementwise",
+              [all](const Args& a, OpContext&) {
+                return One(all ? AllClose(a[0], a[1], a.Float("rtol"),
+                                          a.Float("atol"), a.Bool("equal_nan"))
+                               : IsClose(a[0], a[1], a.Float("rtol"),
+                                         a.Float("atol"), a.Bool("equal_nan")));
+              });
+      close.python_value = all;
+      t.push_back(std::move(close));
+    }
+    OpDef equal =
+        Binary("equal", &Equal, "True if same shape and same values", false);
+    equal.python_value = true;
+    t.push_back(std::move(equal));
+  }
+  t.push_back(Def(
+      "diagonal", {"self"},
+      {Opt("offset", AT::kInt, int64_t{0}), Opt("dim1", AT::kInt, int64_t{0}),
+       Opt("dim2", AT::kInt, int64_t{1})},
+      true, "the diagonal of dims dim1 and dim2 (a view)",
+      [](const Args& a, OpContext&) {
+        return One(
+            Diagonal(a[0], a.Int("offset"), a.Int("dim1"), a.Int("dim2")));
+      }));
+  t.push_back(Def("diag", {"self"}, {Opt("diagonal", AT::kInt, int64_t{0})},
+                  true,
+                  "a vector's diagonal matrix, or a matrix's diagonal (a "
+                  "copy)",
+                  [](const Args& a, OpContext&) {
+                    return One(Diag(a[0], a.Int("diagonal")));
+                  }));
+  t.push_back(Binary("inner", &Inner, "sum over the last dims"));
   // ---- elementwise ----
   t.push_back(Def("add", {"self", "other"},
                   {Opt("alpha", AT::kScalar, Scalar(int64_t{1}))}, true,

@@ -84,6 +84,35 @@ class Generator {
   double next_normal_ = 0;
   uint64_t backed_up_in_ = 0;  // serial of the transaction that backed up
 };
+// ops_random.cc: torch's CPU sampling, draw for draw.
+StatusOrTensor RandInt(int64_t low, int64_t high, const Shape& shape,
+                       Generator& gen, DType dtype = DType::kInt64);
+StatusOrTensor RandPerm(int64_t n, Generator& gen, DType dtype = DType::kInt64);
+// torch.normal in all its forms: a wrapped-number mean and std with a size,
+// or tensors (broadcast) for either or both.
+StatusOrTensor Normal(const Tensor& mean, const Tensor& std,
+                      const std::optional<Shape>& size, Generator& gen,
+                      std::optional<DType> dtype);
+StatusOrTensor NormalInplace(const Tensor& self, double mean, double std,
+                             Generator& gen);
+StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
+                              Generator& gen);
+// Geometry queries (an int64 1-d tensor of the strides, 0-d offset, 0-d
+// bool) and whole-tensor comparisons (0-d bool).
+StatusOrTensor Strides(const Tensor& t);
+StatusOrTensor StorageOffset(const Tensor& t);
+StatusOrTensor IsContiguous(const Tensor& t);
+StatusOrTensor IsClose(const Tensor& a, const Tensor& b, double rtol,
+                       double atol, bool equal_nan);
+StatusOrTensor AllClose(const Tensor& a, const Tensor& b, double rtol,
+                        double atol, bool equal_nan);
+StatusOrTensor Equal(const Tensor& a, const Tensor& b);
+// diagonal (a view), diag (vector to matrix or matrix to vector, a copy),
+// inner (sum over the last dims).
+StatusOrTensor Diagonal(const Tensor& t, int64_t offset, int64_t dim1,
+                        int64_t dim2);
+StatusOrTensor Diag(const Tensor& t, int64_t diagonal);
+StatusOrTensor Inner(const Tensor& a, const Tensor& b);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
                     DType dtype = kDefaultFloat);
 StatusOrTensor Randn(const Shape& shape, Generator& gen,

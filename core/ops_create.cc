@@ -242,7 +242,8 @@ double Generator::Normal() {
   }
   const double u1 = UniformDouble();
   const double u2 = UniformDouble();
-  const double r = std::sqrt(-2.0 * std::log1p(-u2));
+  // torch 1.13 takes log(1 - u2) here (not log1p): bit for bit.
+  const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
   const double theta = 2.0 * M_PI * u1;
   next_normal_ = r * std::sin(theta);
   has_next_normal_ = true;
@@ -274,14 +275,7 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
   return out;
 }
 
-StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
-  if (!IsDifferentiable(dtype)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
-                     DTypeShortName(dtype), "'"));
-  }
-  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
-  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype) {
   gen.WillChange();
   std::vector<double> v(static_cast<size_t>(n) * (IsComplex(dtype) ? 2 : 1));
   if (v.size() >= 16 && !IsComplex(dtype)) {
@@ -309,6 +303,18 @@ StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
   } else {
     for (double& x : v) x = gen.Normal();
   }
+  return v;
+}
+
+StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
+  if (!IsDifferentiable(dtype)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
+                     DTypeShortName(dtype), "'"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  const std::vector<double> v = StandardNormals(n, gen, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
     if constexpr (std::is_same_v<T, complex64>) {
       // torch scales complex normals by 1/sqrt(2) per component.

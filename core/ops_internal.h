@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/ops.h"
 #include "core/tensor.h"
 
 namespace tensord {
@@ -68,6 +69,10 @@ void CopyConvert(const Tensor& src, const Tensor& dst);
 absl::StatusOr<Tensor> Inplace(
     const Tensor& self, const std::vector<const Tensor*>& others,
     const std::function<absl::StatusOr<Tensor>()>& compute);
+
+// n standard normal draws as torch's normal kernel makes them for a tensor
+// of n elements of `dtype` (2n for complex), in double.
+std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype);
 
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);

@@ -1,8 +1,10 @@
 // Reductions (sum, mean, prod, max, min, argmax, argmin), scans (cumsum,
 // cumprod) and norms, with their derivatives.
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <numeric>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/loops.h"
@@ -605,20 +607,30 @@ StatusOrTensor SumToShape(const Tensor& grad, const Shape& shape) {
 
 namespace {
 
+// The running value's type: PyTorch accumulates float scans in double
+// (its CPU acc_type), complex64 in complex<double>.
+template <typename T>
+using ScanAcc = std::conditional_t<
+    std::is_same_v<T, float>, double,
+    std::conditional_t<std::is_same_v<T, complex64>, std::complex<double>, T>>;
+
 // Running sum/product along `dim` of contiguous x viewed as [outer, len,
-// inner]. With inner > 1 each step combines whole rows (vectorized), which
-// is far faster than a strided walk per column.
-template <typename T, typename Op>
+// inner], accumulated in ScanAcc<T>. With inner > 1 each step combines
+// whole rows (vectorized), which is far faster than a strided walk per
+// column.
+template <typename T, template <typename> class OpT>
 void ScanKernel(const T* x, T* out, int64_t outer, int64_t len, int64_t inner) {
+  using A = ScanAcc<T>;
+  using Op = OpT<A>;
   if (inner == 1) {
     ParallelFor(outer, len, [&](int64_t b, int64_t e) {
       for (int64_t o = b; o < e; ++o) {
         const T* xr = x + o * len;
         T* yr = out + o * len;
-        T acc = Op::Identity();
+        A acc = Op::Identity();
         for (int64_t i = 0; i < len; ++i) {
-          acc = Op::Combine(acc, xr[i]);
-          yr[i] = acc;
+          acc = Op::Combine(acc, static_cast<A>(xr[i]));
+          yr[i] = static_cast<T>(acc);
         }
       }
     });
@@ -628,18 +640,25 @@ void ScanKernel(const T* x, T* out, int64_t outer, int64_t len, int64_t inner) {
   const int64_t chunk = 1024;
   const int64_t nchunks = (inner + chunk - 1) / chunk;
   ParallelFor(outer * nchunks, len * chunk, [&](int64_t b, int64_t e) {
+    std::vector<A> acc(chunk);
     for (int64_t w = b; w < e; ++w) {
       const int64_t o = w / nchunks;
       const int64_t c0 = (w % nchunks) * chunk;
       const int64_t c1 = std::min(inner, c0 + chunk);
       const T* xo = x + o * len * inner;
       T* yo = out + o * len * inner;
-      for (int64_t j = c0; j < c1; ++j) yo[j] = xo[j];
+      for (int64_t j = c0; j < c1; ++j) {
+        acc[j - c0] = static_cast<A>(xo[j]);
+        yo[j] = xo[j];
+      }
       for (int64_t i = 1; i < len; ++i) {
         const T* xi = xo + i * inner;
-        const T* prev = yo + (i - 1) * inner;
         T* yi = yo + i * inner;
-        for (int64_t j = c0; j < c1; ++j) yi[j] = Op::Combine(prev[j], xi[j]);
+        for (int64_t j = c0; j < c1; ++j) {
+          A& a = acc[j - c0];
+          a = Op::Combine(a, static_cast<A>(xi[j]));
+          yi[j] = static_cast<T>(a);
+        }
       }
     }
   });
@@ -658,7 +677,7 @@ absl::StatusOr<Tensor> ScanForward(const Tensor& t, int64_t d) {
   for (int64_t i = d + 1; i < x.dim(); ++i) inner *= x.size(i);
   TENSORD_DISPATCH_ALL(x.dtype(), T, {
     if constexpr (!std::is_same_v<T, bool>) {
-      ScanKernel<T, OpT<T>>(x.data<T>(), out.data<T>(), outer, len, inner);
+      ScanKernel<T, OpT>(x.data<T>(), out.data<T>(), outer, len, inner);
     }
   });
   return out;

@@ -95,6 +95,8 @@ void FillOpSchemas(v1::ListOpsResponse* out) {
     s->set_differentiable(d.differentiable);
     s->set_inplace(d.inplace);
     s->set_doc(d.doc);
+    s->set_python_result(d.python_value ? v1::PYTHON_RESULT_VALUE
+                                        : v1::PYTHON_RESULT_TENSOR);
   }
 }
 

@@ -3,6 +3,7 @@
 // check; float32 runs agree with float64 runs in dtype and value; and
 // non-contiguous inputs give the same results as contiguous ones.
 #include <cmath>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "core/op_table.h"
@@ -263,8 +264,12 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
       } else if (!has_float_input || a.dtype() != DType::kFloat64) {
         EXPECT_EQ(a.dtype(), b.dtype()) << "output " << k;
       }
-      if (IsComplex(a.dtype()) || op->name == "rand" || op->name == "randn")
-        continue;
+      // Random draws depend on the dtype (torch draws 24 bits for a float,
+      // 53 for a double).
+      static const std::set<std::string> kDrawsByDType = {
+          "rand",     "randn",   "rand_like", "randn_like",
+          "uniform_", "normal_", "normal"};
+      if (IsComplex(a.dtype()) || kDrawsByDType.count(op->name)) continue;
       std::vector<double> va = a.ToDoubles(), vb = b.ToDoubles();
       ASSERT_EQ(va.size(), vb.size());
       for (size_t e = 0; e < va.size(); ++e) {
@@ -288,6 +293,10 @@ TEST_P(OpGenericTest, NonContiguousInputsGiveSameResult) {
     Generator g1(3), g2(3);
     c1.generator = &g1;
     c2.generator = &g2;
+    // The geometry queries answer about the layout itself.
+    static const std::set<std::string> kLayoutQueries = {
+        "stride", "is_contiguous", "storage_offset"};
+    if (kLayoutQueries.count(op->name)) continue;
     Prepared a = Prepare(*op, s, DType::kFloat64, false, false);
     Prepared b = Prepare(*op, s, DType::kFloat64, false, true);
     auto oa = RunOp(op->name, a.inputs, s.attrs, c1);

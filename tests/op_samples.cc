@@ -193,6 +193,45 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("eye", {"3x4", {}, {{"n", I(3)}, {"m", I(4)}}});
   add("rand", {"2x3", {}, {{"size", Ints({2, 3})}}});
   add("randn", {"20", {}, {{"size", Ints({20})}}});
+  add("randint", {"0..9", {}, {{"high", I(10)}, {"size", Ints({2, 3})}}});
+  add("randint", {"low, float dtype",
+                  {},
+                  {{"low", I(-3)},
+                   {"high", I(3)},
+                   {"size", Ints({4})},
+                   {"dtype", AttrValue(DType::kFloat32)}}});
+  add("randperm", {"7", {}, {{"n", I(7)}}});
+  add("normal", {"numbers and a size",
+                 {WrapScalar(1.0), WrapScalar(0.5)},
+                 {{"size", Ints({3})}}});
+  add("normal", {"tensor mean", {R({2, 2}, 43), WrapScalar(2.0)}, {}});
+  add("normal", {"tensors", {R({3}, 44), Pos({3}, 45)}, {}});
+  add("normal_", {"mean and std",
+                  {R({5}, 46)},
+                  {{"mean", AttrValue(1.0)}, {"std", AttrValue(0.1)}}});
+  add("uniform_", {"-1..1",
+                   {R({2, 3}, 47)},
+                   {{"from", AttrValue(-1.0)}, {"to", AttrValue(1.0)}}});
+  add("rand_like", {"matrix", {R({2, 3}, 48)}, {}});
+  add("randn_like", {"matrix", {R({3, 2}, 49)}, {}});
+  add("empty", {"2x3", {}, {{"size", Ints({2, 3})}}});
+  add("empty_like", {"matrix", {R({2, 3}, 50)}, {}});
+  add("full_like", {"matrix", {R({2, 3}, 51)}, {{"fill_value", S(2.5)}}});
+  add("stride", {"matrix", {R({2, 3}, 52)}, {}});
+  add("stride", {"dim", {R({2, 3}, 53)}, {{"dim", I(0)}}});
+  add("storage_offset", {"matrix", {R({2, 3}, 54)}, {}});
+  add("is_contiguous", {"matrix", {R({2, 3}, 55)}, {}});
+  add("isclose", {"near", {R({2, 3}, 56), R({2, 3}, 56)}, {}});
+  add("isclose", {"broadcast", {R({2, 3}, 57), R({3}, 58)}, {}});
+  add("allclose", {"equal", {R({4}, 59), R({4}, 59)}, {}});
+  add("equal", {"different", {R({4}, 60), R({4}, 61)}, {}});
+  add("diagonal", {"offset", {R({3, 4}, 62)}, {{"offset", I(1)}}});
+  add("diagonal",
+      {"dims", {R({2, 3, 3}, 63)}, {{"dim1", I(1)}, {"dim2", I(2)}}});
+  add("diag", {"vector", {R({3}, 64)}, {{"diagonal", I(-1)}}});
+  add("diag", {"matrix", {R({3, 4}, 65)}, {}});
+  add("inner", {"matrices", {R({2, 3}, 66), R({4, 3}, 67)}, {}});
+  add("inner", {"vector and scalar", {R({3}, 68), R({}, 69)}, {}});
   add("zeros_like", {"matrix", {R({2, 3}, 41)}, {}});
   add("ones_like", {"matrix", {R({2, 3}, 42)}, {}});
   {

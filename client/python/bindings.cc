@@ -361,6 +361,7 @@ py::list OpSchemas(const v1::ListOpsResponse& ops) {
         std::vector<std::string>(s.outputs().begin(), s.outputs().end());
     d["differentiable"] = s.differentiable();
     d["inplace"] = s.inplace();
+    d["python_value"] = s.python_result() == v1::PYTHON_RESULT_VALUE;
     d["doc"] = s.doc();
     out.append(d);
   }

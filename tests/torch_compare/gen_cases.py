@@ -89,6 +89,7 @@ SCALAR_ATTRS = {
     "add": {"alpha"}, "sub": {"alpha"}, "add_": {"alpha"}, "sub_": {"alpha"},
     "clamp": {"min", "max"}, "full": {"fill_value"}, "fill_": {"value"},
     "arange": {"start", "end", "step"}, "linspace": {"start", "end"},
+    "full_like": {"fill_value"},
 }
 
 # randn matches torch exactly only for float64, for float32 with fewer than
@@ -211,8 +212,48 @@ def torch_call(op, args, attrs):
         if "m" in a:
             return torch.eye(a["n"], a["m"], dtype=_opt(a, "dtype"))
         return torch.eye(a["n"], dtype=_opt(a, "dtype"))
-    if op in ("zeros_like", "ones_like"):
+    if op in ("zeros_like", "ones_like", "rand_like", "randn_like"):
         return getattr(torch, op)(x, dtype=_opt(a, "dtype"))
+    if op == "empty":  # tensord zero-fills: compared with zeros
+        return torch.zeros(a["size"], dtype=_opt(a, "dtype"))
+    if op == "empty_like":
+        return torch.zeros_like(x, dtype=_opt(a, "dtype"))
+    if op == "full_like":
+        return torch.full_like(x, a["fill_value"], dtype=_opt(a, "dtype"))
+    if op == "randint":
+        return torch.randint(a.get("low", 0), a["high"], a["size"],
+                             dtype=a.get("dtype", i64))
+    if op == "randperm":
+        return torch.randperm(a["n"], dtype=a.get("dtype", i64))
+    if op == "normal":
+        if "size" in a:
+            return torch.normal(args[0], args[1], a["size"], dtype=_opt(a, "dtype"))
+        return torch.normal(args[0], args[1])
+    if op == "normal_":
+        return x.normal_(a.get("mean", 0.0), a.get("std", 1.0))
+    if op == "uniform_":
+        return x.uniform_(a.get("from", 0.0), a.get("to", 1.0))
+    if op == "stride":
+        if "dim" in a:
+            return torch.tensor(x.stride(a["dim"]))
+        return torch.tensor(x.stride(), dtype=i64)
+    if op == "storage_offset":
+        return torch.tensor(x.storage_offset())
+    if op == "is_contiguous":
+        return torch.tensor(x.is_contiguous())
+    if op in ("isclose", "allclose"):
+        r = getattr(torch, op)(args[0], args[1], rtol=a.get("rtol", 1e-05),
+                               atol=a.get("atol", 1e-08),
+                               equal_nan=a.get("equal_nan", False))
+        return torch.tensor(r) if op == "allclose" else r
+    if op == "equal":
+        return torch.tensor(torch.equal(args[0], args[1]))
+    if op == "diagonal":
+        return torch.diagonal(x, a.get("offset", 0), a.get("dim1", 0), a.get("dim2", 1))
+    if op == "diag":
+        return torch.diag(x, a.get("diagonal", 0))
+    if op == "inner":
+        return torch.inner(args[0], args[1])
     if op == "to":
         return x.to(a["dtype"])
     if op == "reshape":
@@ -423,6 +464,45 @@ def build_cases():
     case("rand", "f32_1000", seed=7, size=[1000], cmp=["exact"])
     case("rand", "f64_700", seed=123, size=[700], dtype=f64, cmp=["exact"])
     case("rand", "i64_error", seed=1, size=[3], dtype=i64)
+    # ops_random.cc: torch's draws, bit for bit after the same seed
+    case("randint", "small_range", seed=0, low=0, high=10, size=[8], cmp=["exact"])
+    case("randint", "negative_low", seed=5, low=-5, high=3, size=[2, 3], cmp=["exact"])
+    case("randint", "range_2_40", seed=0, low=-5, high=2**40, size=[4], cmp=["exact"])
+    case("randint", "f32_dtype", seed=2, low=0, high=100, size=[5], dtype=f32,
+         cmp=["exact"])
+    case("randint", "empty_range", seed=2, low=3, high=3, size=[2])
+    case("randperm", "10", seed=0, n=10, cmp=["exact"])
+    case("randperm", "1000", seed=9, n=1000, cmp=["exact"])
+    case("randperm", "i32_0", seed=9, n=0, dtype=i32, cmp=["exact"])
+    case("randperm", "f64", seed=1, n=6, dtype=f64, cmp=["exact"])
+    case("randperm", "negative", seed=1, n=-1)
+    case("normal", "numbers_size", W(0.0), W(0.01), seed=0, size=[2, 3], cmp=["exact"])
+    case("normal", "numbers_f64_100", W(2.0), W(3.0), seed=4, size=[100], dtype=f64,
+         cmp=["exact"])
+    case("normal", "tensor_mean", V([0.0, 10.0, -5.0], f64), W(1.0), seed=3, grad=False,
+         cmp=["exact"])
+    case("normal", "tensor_std", W(1.0), V([0.5, 2.0], f64), seed=3, grad=False,
+         cmp=["exact"])
+    case("normal", "both_tensors", V([0.0, 1.0], f64), V([1.0, 0.1], f64), seed=8,
+         grad=False, cmp=["exact"])
+    case("normal", "negative_std", W(0.0), W(-1.0), seed=0, size=[2])
+    case("normal_", "f32", F([5]), seed=0, mean=1.0, std=2.0, grad=False, cmp=["exact"])
+    case("normal_", "f64_40", F([40], f64), seed=11, grad=False, cmp=["exact"])
+    case("uniform_", "f32", F([6]), seed=0, **{"from": -1.0, "to": 1.0}, grad=False,
+         cmp=["exact"])
+    case("uniform_", "f64", F([2, 3], f64), seed=5, **{"from": 2.0, "to": 3.5},
+         grad=False, cmp=["exact"])
+    case("uniform_", "default", F([4]), seed=1, grad=False, cmp=["exact"])
+    case("uniform_", "i64_error", I([3]), seed=1, grad=False)
+    case("rand_like", "f32", F([2, 3]), seed=0, grad=False, cmp=["exact"])
+    case("rand_like", "f64_dtype", F([4]), seed=6, dtype=f64, grad=False, cmp=["exact"])
+    case("randn_like", "f64", F([3], f64), seed=2, grad=False, cmp=["exact"])
+    case("empty", "2x3", size=[2, 3])
+    case("empty", "i64", size=[4], dtype=i64)
+    case("empty_like", "f64", F([2, 2], f64), grad=False)
+    case("full_like", "float", F([2, 3]), fill_value=2.5, grad=False)
+    case("full_like", "int_on_i64", I([3]), fill_value=7, grad=False)
+    case("full_like", "dtype", I([2]), fill_value=1.5, dtype=f64, grad=False)
     case("randn", "f32_5", seed=0, size=[5], cmp=["exact"])
     case("randn", "f32_16", seed=3, size=[16], cmp=["exact"])
     case("randn", "f32_20", seed=4, size=[4, 5], cmp=["exact"])
@@ -654,6 +734,55 @@ def build_cases():
         case(op, "i64", V([-1, 0, 3], i64), grad=False)
     case("asin", "outside", V([2.0, -1.5, 0.5], f64), grad=False)
     case("log2", "edge", V([0.0, -1.0, 8.0], f32), grad=False)
+    # ops_random.cc: queries, comparisons, diag, inner
+    case("stride", "matrix", F([2, 3]), grad=False)
+    case("stride", "transposed", F([3, 4]), perm={0: [1, 0]}, grad=False)
+    case("stride", "dim", F([2, 3, 4]), dim=1, grad=False)
+    case("stride", "0dim", F([]), grad=False)
+    case("storage_offset", "fresh", F([3]), grad=False)
+    case("is_contiguous", "fresh", F([2, 3]), grad=False)
+    case("is_contiguous", "transposed", F([2, 3]), perm={0: [1, 0]}, grad=False)
+    case("isclose", "default", V([1.0, 1.0 + 1e-6, 2.0, math.nan, math.inf], f64),
+         V([1.0, 1.0, 2.1, math.nan, math.inf], f64), grad=False)
+    case("isclose", "equal_nan", V([math.nan, 1.0], f32), V([math.nan, 1.5], f32),
+         equal_nan=True, grad=False)
+    case("isclose", "tolerances", V([1.0, 10.0], f64), V([1.05, 11.0], f64), rtol=0.0,
+         atol=0.1, grad=False)
+    case("isclose", "i64", V([1, 2, 3], i64), V([1, 3, 3], i64), grad=False)
+    case("isclose", "broadcast", F([2, 3]), F([3]), grad=False)
+    case("isclose", "dtype_mismatch", F([2]), F([2], f64), grad=False)
+    case("isclose", "inf_signs", V([math.inf, -math.inf], f64), V([-math.inf, -math.inf], f64),
+         grad=False)
+    case("allclose", "close", V([1.0, 2.0], f64), V([1.0 + 1e-9, 2.0], f64), grad=False)
+    case("allclose", "not_close", V([1.0, 2.0], f32), V([1.0, 2.1], f32), grad=False)
+    case("allclose", "nan", V([math.nan], f32), V([math.nan], f32), grad=False)
+    case("allclose", "nan_equal", V([math.nan], f32), V([math.nan], f32), equal_nan=True,
+         grad=False)
+    case("equal", "same", V([1.0, 2.0], f32), V([1.0, 2.0], f32), grad=False)
+    case("equal", "different", V([1.0, 2.0], f32), V([1.0, 2.5], f32), grad=False)
+    case("equal", "shapes", F([2]), F([3]), grad=False)
+    case("equal", "int_float", V([1, 2], i64), V([1.0, 2.0], f32), grad=False)
+    case("equal", "nan", V([math.nan], f64), V([math.nan], f64), grad=False)
+    case("diagonal", "square", F([3, 3]))
+    case("diagonal", "offset", F([3, 4], f64), offset=1)
+    case("diagonal", "negative_offset", F([4, 3]), offset=-2)
+    case("diagonal", "dims", F([2, 3, 4], f64), dim1=1, dim2=2)
+    case("diagonal", "dims_reversed", F([2, 3, 4]), offset=1, dim1=2, dim2=0)
+    case("diagonal", "past_edge", F([2, 2]), offset=5)
+    case("diagonal", "same_dims", F([2, 2]), dim1=1, dim2=1)
+    case("diag", "vector", F([3]))
+    case("diag", "vector_offset", F([2], f64), diagonal=2)
+    case("diag", "vector_negative", F([3]), diagonal=-1)
+    case("diag", "matrix", F([3, 4]))
+    case("diag", "matrix_offset", F([4, 3], f64), diagonal=-1)
+    case("diag", "i64_vector", V([1, 2], i64))
+    case("diag", "3d_error", F([2, 2, 2]))
+    case("inner", "vectors", F([3]), F([3]))
+    case("inner", "matrices", F([2, 3], f64), F([4, 3], f64))
+    case("inner", "vector_matrix", F([3]), F([2, 3]))
+    case("inner", "scalar", F([]), F([2, 2]))
+    case("inner", "3d", F([2, 2, 3]), F([3]))
+    case("inner", "mismatch", F([2]), F([3]))
     # ops_index.cc: advanced indexing
     L = lambda v: V(v, i64)
     case("index.advanced", "long", F([4, 3]), L([0, 2, 2, -1]), index="@")

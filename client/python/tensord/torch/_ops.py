@@ -211,6 +211,11 @@ def call(op, args, kwargs, engine=None):
     if op == "arange" and len(positional) == 1:
         attrs["end"] = positional[0]
         positional = []
+    if op == "randint" and len(positional) >= 2 and not isinstance(
+            positional[1], builtins.int):
+        # randint(high, size): torch's second signature.
+        attrs["high"], attrs["size"] = positional[0], positional[1]
+        positional = positional[2:]
     a = 0
     k = 0
     while k < len(positional):
@@ -270,6 +275,11 @@ def call(op, args, kwargs, engine=None):
     if requires_grad is not None and isinstance(result, Tensor):
         result = factory_requires_grad(result, requires_grad)
     engine.statement_op_done()
+    if schema.get("python_value") and isinstance(result, Tensor):
+        # allclose, equal, stride, ...: a Python value, as torch returns.
+        if result.dim() == 0:
+            return result.item()
+        return tuple(result.tolist())
     return result
 
 
