@@ -795,7 +795,9 @@ std::vector<OpDef> BuildTable() {
         [](const Args& a, OpContext&) -> Outs {
           const int64_t no = a.Int("n_outputs"), ni = a.Int("n_inputs");
           const int64_t n = static_cast<int64_t>(a.all().size());
-          if (no < 1 || ni < 1 || no + ni > n ||
+          // Compared without adding first: both counts come from the client
+          // and no + ni could overflow.
+          if (no < 1 || ni < 1 || no > n || ni > n - no ||
               (n != no + ni && n != 2 * no + ni)) {
             return absl::InvalidArgumentError(absl::StrCat(
                 "autograd.grad(): ", n, " tensors do not hold ", no,

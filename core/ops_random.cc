@@ -47,8 +47,8 @@ StatusOrTensor RandInt(int64_t low, int64_t high, const Shape& shape,
         const uint64_t draw = range >= (uint64_t{1} << 32)
                                   ? gen.Next64()
                                   : static_cast<uint64_t>(gen.Next32());
-        const int64_t v = static_cast<int64_t>(
-            draw % range + static_cast<uint64_t>(low));
+        const int64_t v =
+            static_cast<int64_t>(draw % range + static_cast<uint64_t>(low));
         if constexpr (std::is_same_v<T, bool>) {
           p[i] = v != 0;
         } else {
@@ -146,14 +146,14 @@ StatusOrTensor Normal(const Tensor& mean, const Tensor& std,
           "normal expects all elements of std >= 0.0");
     }
   }
-  const DType dt = dtype.value_or(
-      ResultType({&mean, &std}) == DType::kFloat64 ? DType::kFloat64
-                                                   : kDefaultFloat);
+  const DType dt = dtype.value_or(ResultType({&mean, &std}) == DType::kFloat64
+                                      ? DType::kFloat64
+                                      : kDefaultFloat);
   if (!mean_number && std_number) {
     // torch: output.normal_(0, std) then output.add_(mean).
     TENSORD_ASSIGN_OR_RETURN(
-        Tensor draw, NormalFill(mean.sizes(), 0.0, std.item().to_double(), gen,
-                                dt));
+        Tensor draw,
+        NormalFill(mean.sizes(), 0.0, std.item().to_double(), gen, dt));
     TENSORD_ASSIGN_OR_RETURN(Tensor r, Add(draw, mean));
     return To(r, dt);
   }
@@ -236,9 +236,9 @@ StatusOrTensor IsClose(const Tensor& a, const Tensor& b, double rtol,
                        double atol, bool equal_nan) {
   if (a.dtype() != b.dtype() && !a.is_wrapped_number() &&
       !b.is_wrapped_number()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(DTypeShortName(a.dtype()), " did not match ",
-                     DTypeShortName(b.dtype())));
+    return absl::InvalidArgumentError(absl::StrCat(DTypeShortName(a.dtype()),
+                                                   " did not match ",
+                                                   DTypeShortName(b.dtype())));
   }
   if (rtol < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -305,8 +305,8 @@ StatusOrTensor Diagonal(const Tensor& t, int64_t offset, int64_t dim1,
   const Shape& st = t.strides();
   int64_t len, off = t.storage_offset();
   if (offset >= 0) {
-    len = std::max<int64_t>(
-        std::min(sz[d1], sz[d2] - std::min(offset, sz[d2])), 0);
+    len = std::max<int64_t>(std::min(sz[d1], sz[d2] - std::min(offset, sz[d2])),
+                            0);
     if (len > 0) off += offset * st[d2];
   } else {
     const int64_t o = offset == std::numeric_limits<int64_t>::min()
@@ -326,15 +326,15 @@ StatusOrTensor Diagonal(const Tensor& t, int64_t offset, int64_t dim1,
   nst.push_back(len > 1 ? st[d1] + st[d2] : 1);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, nsz, nst, off));
   if (auto node = RecordOp("DiagonalBackward0", {&t}, {&out})) {
-    node->set_backward([in_shape = t.sizes(), dt = t.dtype(), offset, d1, d2](
-                           Node&,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor region, Diagonal(z, offset, d1, d2));
-      CopyConvert(g[0], region);
-      return GradList{z};
-    });
+    node->set_backward(
+        [in_shape = t.sizes(), dt = t.dtype(), offset, d1, d2](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor region, Diagonal(z, offset, d1, d2));
+          CopyConvert(g[0], region);
+          return GradList{z};
+        });
   }
   return out;
 }

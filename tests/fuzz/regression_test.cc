@@ -17,8 +17,10 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/op_table.h"
 #include "core/ops.h"
 #include "server/convert.h"
 #include "tests/fuzz/fuzz_session.h"
@@ -106,6 +108,23 @@ TEST(ArangeRegressionTest, HugeRangesAreRefusedNotOverflowed) {
   ASSERT_TRUE(three.ok()) << three.status();
   ASSERT_EQ(three->numel(), 3);
   EXPECT_EQ(three->data<int64_t>()[2], big + 1);
+}
+
+// Found by execute: autograd.grad added the client's n_outputs and n_inputs
+// (1 + 2^63-1 overflowed) before comparing them with the tensor count.
+TEST(AutogradGradRegressionTest, HugeCountsAreRefusedNotOverflowed) {
+  Tensor x = *FromDoubles({1.0}, {1}, DType::kFloat32);
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  OpContext ctx;
+  for (const auto& [no, ni] : std::vector<std::pair<int64_t, int64_t>>{
+           {1, std::numeric_limits<int64_t>::max()},
+           {std::numeric_limits<int64_t>::max(), 1},
+           {1, std::numeric_limits<int64_t>::min()}}) {
+    absl::StatusOr<std::vector<Tensor>> r = RunOp(
+        "autograd.grad", {x, x}, {{"n_outputs", no}, {"n_inputs", ni}}, ctx);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument)
+        << no << " " << ni;
+  }
 }
 
 // Found by execute: integer ops overflowed (signed overflow is undefined
