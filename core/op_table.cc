@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/errors.h"
+#include "core/op_def.h"
 #include "core/status_macros.h"
 
 namespace tensord {
@@ -35,131 +36,7 @@ absl::string_view AttrTypeName(AttrType t) {
 }
 
 namespace {
-
-using Outs = absl::StatusOr<std::vector<Tensor>>;
-
-// Typed access to validated attributes (present, right type, or None).
-class Args {
- public:
-  Args(const std::vector<Tensor>& in, const AttrMap& a) : in_(in), a_(a) {}
-  const Tensor& operator[](size_t i) const { return in_[i]; }
-  const std::vector<Tensor>& all() const { return in_; }
-  bool Has(absl::string_view k) const {
-    auto it = a_.find(k);
-    return it != a_.end() &&
-           !std::holds_alternative<std::monostate>(it->second);
-  }
-  int64_t Int(absl::string_view k) const {
-    return std::get<int64_t>(a_.find(k)->second);
-  }
-  std::optional<int64_t> OptInt(absl::string_view k) const {
-    return Has(k) ? std::optional<int64_t>(Int(k)) : std::nullopt;
-  }
-  DimList Ints(absl::string_view k) const {
-    return Has(k) ? std::get<std::vector<int64_t>>(a_.find(k)->second)
-                  : DimList{};
-  }
-  Shape ShapeOf(absl::string_view k) const {
-    DimList d = Ints(k);
-    return Shape(d.begin(), d.end());
-  }
-  double Float(absl::string_view k) const {
-    return std::get<double>(a_.find(k)->second);
-  }
-  bool Bool(absl::string_view k) const {
-    return std::get<bool>(a_.find(k)->second);
-  }
-  Scalar Num(absl::string_view k) const {
-    return std::get<Scalar>(a_.find(k)->second);
-  }
-  std::optional<Scalar> OptNum(absl::string_view k) const {
-    return Has(k) ? std::optional<Scalar>(Num(k)) : std::nullopt;
-  }
-  std::optional<DType> OptDType(absl::string_view k) const {
-    return Has(k) ? std::optional<DType>(std::get<DType>(a_.find(k)->second))
-                  : std::nullopt;
-  }
-  DType DTypeOr(absl::string_view k, DType d) const {
-    return OptDType(k).value_or(d);
-  }
-  NormOrd Ord(absl::string_view k) const {
-    if (!Has(k)) return NormOrd{};
-    const AttrValue& v = a_.find(k)->second;
-    if (auto* s = std::get_if<std::string>(&v)) {
-      return NormOrd{*s == "nuc" ? NormOrd::kNuc : NormOrd::kFro, 2.0};
-    }
-    return NormOrd::Number(std::get<double>(v));
-  }
-  std::string Str(absl::string_view k) const {
-    return std::get<std::string>(a_.find(k)->second);
-  }
-
- private:
-  const std::vector<Tensor>& in_;
-  const AttrMap& a_;
-};
-
-Outs One(absl::StatusOr<Tensor> t) {
-  if (!t.ok()) return t.status();
-  return std::vector<Tensor>{*std::move(t)};
-}
-Outs Two(absl::StatusOr<std::pair<Tensor, Tensor>> t) {
-  if (!t.ok()) return t.status();
-  return std::vector<Tensor>{t->first, t->second};
-}
-
-AttrSpec Req(std::string name, AttrType t, std::string doc = "") {
-  return AttrSpec{std::move(name), t, true, std::monostate{}, std::move(doc)};
-}
-AttrSpec Opt(std::string name, AttrType t, AttrValue dflt = std::monostate{},
-             std::string doc = "") {
-  return AttrSpec{std::move(name), t, false, std::move(dflt), std::move(doc)};
-}
-AttrSpec KeepDim() {
-  return Opt("keepdim", AttrType::kBool, false, "keep reduced dims as size 1");
-}
-AttrSpec DTypeAttr() {
-  return Opt("dtype", AttrType::kDType, std::monostate{}, "result dtype");
-}
-
-using Fn = std::function<Outs(const Args&, OpContext&)>;
-
-OpDef Def(std::string name, std::vector<std::string> inputs,
-          std::vector<AttrSpec> attrs, bool differentiable, std::string doc,
-          Fn fn, std::vector<std::string> outputs = {"result"}) {
-  OpDef d;
-  d.name = std::move(name);
-  d.inputs = std::move(inputs);
-  d.attrs = std::move(attrs);
-  d.outputs = std::move(outputs);
-  d.differentiable = differentiable;
-  d.doc = std::move(doc);
-  d.inplace = !d.name.empty() && d.name.back() == '_';
-  d.fn = [fn = std::move(fn)](const std::vector<Tensor>& in, const AttrMap& a,
-                              OpContext& c) { return fn(Args(in, a), c); };
-  return d;
-}
-
-OpDef Unary(std::string name, StatusOrTensor (*f)(const Tensor&),
-            std::string doc, bool differentiable = true) {
-  return Def(std::move(name), {"self"}, {}, differentiable, std::move(doc),
-             [f](const Args& a, OpContext&) { return One(f(a[0])); });
-}
-
-OpDef Binary(std::string name,
-             StatusOrTensor (*f)(const Tensor&, const Tensor&), std::string doc,
-             bool differentiable = true) {
-  return Def(std::move(name), {"self", "other"}, {}, differentiable,
-             std::move(doc),
-             [f](const Args& a, OpContext&) { return One(f(a[0], a[1])); });
-}
-
-absl::StatusOr<Generator*> Gen(OpContext& c) {
-  if (c.generator == nullptr) {
-    return absl::FailedPreconditionError("no random generator in this context");
-  }
-  return c.generator;
-}
+using namespace op_def;  // NOLINT: the table's own vocabulary
 
 std::vector<OpDef> BuildTable() {
   using AT = AttrType;
@@ -854,6 +731,7 @@ std::vector<OpDef> BuildTable() {
                     return std::vector<Tensor>{};
                   },
                   {}));
+  AddIndexingOps(t);
   for (OpDef& d : t) {
     d.inplace |= !d.name.empty() && d.name.back() == '_';
   }

@@ -74,6 +74,11 @@ struct OpDef {
   // Python value (item() of a 0-d result: allclose, equal; a tuple of a 1-d
   // result: stride). The output is a tensor either way.
   bool python_value = false;
+  // Python's positional order of inputs and attributes when it differs
+  // from inputs-then-attributes (gather(input, dim, index)).
+  std::vector<std::string> python_order;
+  // As many outputs as the op makes (split, unbind): `outputs` names one.
+  bool variable_outputs = false;
   std::string doc;
   OpFn fn;
 };

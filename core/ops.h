@@ -113,6 +113,78 @@ StatusOrTensor Diagonal(const Tensor& t, int64_t offset, int64_t dim1,
                         int64_t dim2);
 StatusOrTensor Diag(const Tensor& t, int64_t diagonal);
 StatusOrTensor Inner(const Tensor& a, const Tensor& b);
+
+// ---- index along a dim (ops_gather.cc) ----
+StatusOrTensor Gather(const Tensor& self, int64_t dim, const Tensor& index);
+// scatter (src's values; a wrapped-number src is scatter's value form) or
+// scatter_add (`add`), out of place.
+StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
+                       const Tensor& src, bool add);
+StatusOrTensor ScatterInplace(const Tensor& self, int64_t dim,
+                              const Tensor& index, const Tensor& src, bool add);
+StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
+                           const Tensor& index);
+StatusOrTensor IndexAdd(const Tensor& self, int64_t dim, const Tensor& index,
+                        const Tensor& source, const Scalar& alpha);
+StatusOrTensor IndexCopy(const Tensor& self, int64_t dim, const Tensor& index,
+                         const Tensor& source);
+StatusOrTensor IndexFill(const Tensor& self, int64_t dim, const Tensor& index,
+                         const Tensor& value);
+StatusOrTensor MaskedFill(const Tensor& self, const Tensor& mask,
+                          const Tensor& value);
+StatusOrTensor MaskedFillInplace(const Tensor& self, const Tensor& mask,
+                                 const Tensor& value);
+StatusOrTensor MaskedSelect(const Tensor& self, const Tensor& mask);
+StatusOrTensor Take(const Tensor& self, const Tensor& index);
+StatusOrTensor TakeAlongDim(const Tensor& self, const Tensor& indices,
+                            std::optional<int64_t> dim);
+// [nnz, dim] int64 coordinates; NonzeroTuple: one int64 vector per dim.
+StatusOrTensor Nonzero(const Tensor& self);
+absl::StatusOr<std::vector<Tensor>> NonzeroTuple(const Tensor& self);
+
+// ---- sorting (ops_sort.cc) ----
+absl::StatusOr<std::pair<Tensor, Tensor>> Sort(const Tensor& self, int64_t dim,
+                                               bool descending);
+StatusOrTensor Argsort(const Tensor& self, int64_t dim, bool descending);
+absl::StatusOr<std::pair<Tensor, Tensor>> Topk(const Tensor& self, int64_t k,
+                                               int64_t dim, bool largest);
+absl::StatusOr<std::pair<Tensor, Tensor>> Kthvalue(const Tensor& self,
+                                                   int64_t k, int64_t dim,
+                                                   bool keepdim);
+
+// ---- layout (ops_layout.cc) ----
+absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
+                                          int64_t dim);
+absl::StatusOr<std::vector<Tensor>> SplitWithSizes(const Tensor& t,
+                                                   const DimList& sizes,
+                                                   int64_t dim);
+absl::StatusOr<std::vector<Tensor>> Chunk(const Tensor& t, int64_t chunks,
+                                          int64_t dim);
+absl::StatusOr<std::vector<Tensor>> Unbind(const Tensor& t, int64_t dim);
+StatusOrTensor Narrow(const Tensor& t, int64_t dim, int64_t start,
+                      int64_t length);
+StatusOrTensor Movedim(const Tensor& t, const DimList& source,
+                       const DimList& destination);
+StatusOrTensor Flip(const Tensor& t, const DimList& dims);
+StatusOrTensor Fliplr(const Tensor& t);
+StatusOrTensor Flipud(const Tensor& t);
+StatusOrTensor Roll(const Tensor& t, const DimList& shifts,
+                    const DimList& dims);
+StatusOrTensor Rot90(const Tensor& t, int64_t k, const DimList& dims);
+StatusOrTensor Repeat(const Tensor& t, const DimList& repeats);
+StatusOrTensor Tile(const Tensor& t, const DimList& reps);
+StatusOrTensor RepeatInterleave(const Tensor& t, const Tensor& repeats,
+                                std::optional<int64_t> dim);
+StatusOrTensor Tril(const Tensor& t, int64_t diagonal);
+StatusOrTensor Triu(const Tensor& t, int64_t diagonal);
+StatusOrTensor Atleast(const Tensor& t, int64_t n);  // atleast_1d/2d/3d
+StatusOrTensor Hstack(const std::vector<Tensor>& ts);
+StatusOrTensor Vstack(const std::vector<Tensor>& ts);
+StatusOrTensor Dstack(const std::vector<Tensor>& ts);
+StatusOrTensor ColumnStack(const std::vector<Tensor>& ts);
+absl::StatusOr<std::vector<Tensor>> BroadcastTensors(
+    const std::vector<Tensor>& ts);
+StatusOrTensor Unflatten(const Tensor& t, int64_t dim, const DimList& sizes);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
                     DType dtype = kDefaultFloat);
 StatusOrTensor Randn(const Shape& shape, Generator& gen,

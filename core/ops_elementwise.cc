@@ -1100,6 +1100,16 @@ StatusOrTensor Inplace(const Tensor& self,
     TENSORD_RETURN_IF_ERROR(CheckNoPartialOverlap(self, *o));
   }
   const auto& base_impl = self.impl()->view_base;
+  if (GradEnabled() && base_impl && self.requires_grad() &&
+      self.impl()->multi_view_index >= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Output ", self.impl()->multi_view_index, " of ",
+        self.impl()->multi_view_fn,
+        " is a view and is being modified inplace. This view is the output "
+        "of a function that returns multiple views. Such functions do not "
+        "allow the output views to be modified inplace. You should replace "
+        "the inplace operation by an out-of-place one."));
+  }
   if (GradEnabled() && base_impl) {
     Tensor base(base_impl);
     bool track = base.requires_grad();

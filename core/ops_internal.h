@@ -74,6 +74,12 @@ absl::StatusOr<Tensor> Inplace(
 // of n elements of `dtype` (2n for complex), in double.
 std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype);
 
+// out[..., index[i], ...] += src[i] along dim (scatter_add_ without checks
+// on shapes, autograd or versions; every index is checked). out and src
+// have the same dtype.
+absl::Status ScatterAddRaw(const Tensor& out, int64_t dim, const Tensor& index,
+                           const Tensor& src);
+
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);
 

@@ -264,6 +264,11 @@ class TensorImpl {
   // For views: the tensor whose storage this one looks into (for the leaf
   // in-place check). Null for non-views.
   std::shared_ptr<TensorImpl> view_base;
+  // A view that is output `multi_view_index` of a function returning several
+  // views (split, chunk, unbind: grad_fn name `multi_view_fn`); PyTorch
+  // refuses in-place changes to it while it requires grad. -1: not one.
+  int multi_view_index = -1;
+  const char* multi_view_fn = "";
 
   // autograd
   bool requires_grad = false;

@@ -97,6 +97,8 @@ void FillOpSchemas(v1::ListOpsResponse* out) {
     s->set_doc(d.doc);
     s->set_python_result(d.python_value ? v1::PYTHON_RESULT_VALUE
                                         : v1::PYTHON_RESULT_TENSOR);
+    for (const std::string& n : d.python_order) s->add_python_order(n);
+    s->set_variable_outputs(d.variable_outputs);
   }
 }
 

@@ -419,6 +419,136 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("detach", {"matrix", {R({2, 3}, 154)}, {}});
   add("requires_grad_", {"leaf", {R({3}, 155)}, {}});
   add("retain_grad", with_grad({"leaf", {R({3}, 156)}, {}}));
+  // ---- index along a dim, sorting, layout ----
+  add("gather", {"dim 1 with repeats",
+                 {R({2, 3}, 700), I64({2, 2, 0, 1}, {2, 2})},
+                 {{"dim", I(1)}}});
+  add("gather", {"dim 0, smaller index",
+                 {R({3, 2}, 701), I64({2, 0}, {1, 2})},
+                 {{"dim", I(0)}}});
+  for (const std::string op : {"scatter", "scatter_"}) {
+    add(op, {"src, distinct places",
+             {R({2, 4}, 702), I64({3, 0, 1, 2}, {2, 2}), R({2, 2}, 703)},
+             {{"dim", I(1)}}});
+    add(op, {"value",
+             {R({3, 2}, 704), I64({2, 0}, {1, 2}), WrapScalar(1.5)},
+             {{"dim", I(0)}}});
+  }
+  for (const std::string op : {"scatter_add", "scatter_add_"}) {
+    add(op, {"repeated places",
+             {R({2, 3}, 705), I64({0, 0, 2, 1, 1, 1}, {2, 3}), R({2, 3}, 706)},
+             {{"dim", I(1)}}});
+  }
+  add("index_select",
+      {"dim 1", {R({2, 4}, 707), I64({3, 0, 3}, {3})}, {{"dim", I(1)}}});
+  add("index_select",
+      {"scalar index", {R({3, 2}, 708), I64({1}, {})}, {{"dim", I(0)}}});
+  for (const std::string sfx : {"", "_"}) {
+    add("index_add" + sfx,
+        {"alpha, repeats",
+         {R({4, 2}, 709), I64({1, 1, 3}, {3}), R({3, 2}, 710)},
+         {{"dim", I(0)}, {"alpha", S(2.0)}}});
+    add("index_copy" + sfx, {"dim 1",
+                             {R({2, 4}, 711), I64({3, 0}, {2}), R({2, 2}, 712)},
+                             {{"dim", I(1)}}});
+    add("index_fill" + sfx,
+        {"dim 0",
+         {R({3, 2}, 713), I64({2, 0}, {2}), WrapScalar(-1.5)},
+         {{"dim", I(0)}}});
+  }
+  add("masked_fill", {"broadcast mask",
+                      {R({2, 3}, 714), Bools({1, 0, 1}, {3}), WrapScalar(2.0)},
+                      {}});
+  add("masked_fill", {"0-dim tensor value",
+                      {R({2, 2}, 715), Bools({0, 1, 1, 0}, {2, 2}), R({}, 716)},
+                      {}});
+  add("masked_fill_",
+      {"value",
+       {R({2, 3}, 717), Bools({0, 1, 1, 0, 0, 1}, {2, 3}), WrapScalar(-3.0)},
+       {}});
+  add("masked_select",
+      {"broadcast mask", {R({2, 3}, 718), Bools({0, 1, 1}, {3})}, {}});
+  add("take", {"2-d index", {R({2, 3}, 719), I64({5, 0, -1, 2}, {2, 2})}, {}});
+  add("take_along_dim",
+      {"dim 1", {R({2, 3}, 720), I64({2, 0, 1, 1}, {2, 2})}, {{"dim", I(1)}}});
+  add("take_along_dim", {"flattened", {R({2, 3}, 721), I64({4, 1}, {2})}, {}});
+  add("nonzero", {"matrix", {Bools({0, 1, 1, 0, 1, 0}, {2, 3})}, {}});
+  add("nonzero.tuple", {"matrix", {I64({0, 3, 2, 0}, {2, 2})}, {}});
+  add("sort", {"dim 1 descending",
+               {R({3, 4}, 722)},
+               {{"dim", I(1)}, {"descending", AttrValue(true)}}});
+  add("sort", {"dim 0", {R({3, 2}, 723)}, {{"dim", I(0)}}});
+  add("argsort", {"last dim", {R({2, 5}, 724)}, {}});
+  add("msort", {"matrix", {R({4, 2}, 725)}, {}});
+  add("topk", {"k 2", {R({3, 5}, 726)}, {{"k", I(2)}}});
+  add("topk", {"smallest along dim 0",
+               {R({4, 3}, 727)},
+               {{"k", I(3)}, {"dim", I(0)}, {"largest", AttrValue(false)}}});
+  add("kthvalue", {"k 2", {R({3, 4}, 728)}, {{"k", I(2)}}});
+  add("kthvalue", {"keepdim dim 0",
+                   {R({4, 2}, 729)},
+                   {{"k", I(3)}, {"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("split", {"uneven", {R({5, 2}, 730)}, {{"split_size", I(2)}}});
+  add("split_with_sizes", {"dim 1",
+                           {R({2, 5}, 731)},
+                           {{"split_sizes", Ints({1, 4})}, {"dim", I(1)}}});
+  add("chunk", {"3 of 7", {R({7}, 732)}, {{"chunks", I(3)}}});
+  add("unbind", {"dim 1", {R({2, 3}, 733)}, {{"dim", I(1)}}});
+  add("broadcast_tensors", {"two", {R({2, 1}, 734), R({3}, 735)}, {}});
+  add("narrow", {"dim 1",
+                 {R({2, 5}, 736)},
+                 {{"dim", I(1)}, {"start", I(1)}, {"length", I(3)}}});
+  for (const std::string op : {"movedim", "moveaxis"}) {
+    add(op, {"0 to 2",
+             {R({2, 3, 4}, 737)},
+             {{"source", Ints({0})}, {"destination", Ints({2})}}});
+  }
+  add("swapaxes",
+      {"0, 2", {R({2, 3, 4}, 738)}, {{"axis0", I(0)}, {"axis1", I(2)}}});
+  add("swapdims", {"1, 0", {R({2, 3}, 739)}, {{"dim0", I(1)}, {"dim1", I(0)}}});
+  add("flip", {"two dims", {R({2, 3, 2}, 740)}, {{"dims", Ints({0, 2})}}});
+  add("fliplr", {"matrix", {R({2, 3}, 741)}, {}});
+  add("flipud", {"matrix", {R({3, 2}, 742)}, {}});
+  add("roll", {"two dims",
+               {R({3, 4}, 743)},
+               {{"shifts", Ints({1, -5})}, {"dims", Ints({0, 1})}}});
+  add("roll", {"flattened", {R({2, 3}, 744)}, {{"shifts", Ints({2})}}});
+  add("rot90", {"once", {R({2, 3}, 745)}, {}});
+  add("rot90", {"three times, other plane",
+                {R({2, 3, 2}, 746)},
+                {{"k", I(3)}, {"dims", Ints({1, 2})}}});
+  add("repeat",
+      {"new leading dim", {R({2, 3}, 747)}, {{"repeats", Ints({2, 1, 2})}}});
+  add("tile", {"padded", {R({2, 3}, 748)}, {{"dims", Ints({2})}}});
+  add("repeat_interleave",
+      {"int along dim 0", {R({2, 3}, 749), I64({2}, {})}, {{"dim", I(0)}}});
+  add("repeat_interleave",
+      {"tensor repeats, flattened", {R({3}, 750), I64({1, 0, 3}, {3})}, {}});
+  for (const std::string op : {"tril", "triu", "tril_", "triu_"}) {
+    add(op, {"diagonal 1", {R({3, 4}, 751)}, {{"diagonal", I(1)}}});
+    add(op,
+        {"batched, diagonal -1", {R({2, 3, 3}, 752)}, {{"diagonal", I(-1)}}});
+  }
+  add("atleast_1d", {"scalar", {R({}, 753)}, {}});
+  add("atleast_2d", {"vector", {R({3}, 754)}, {}});
+  add("atleast_3d", {"matrix", {R({2, 3}, 755)}, {}});
+  add("hstack", {"vectors", {R({2}, 756), R({3}, 757)}, {}});
+  add("hstack", {"matrices", {R({2, 1}, 758), R({2, 2}, 759)}, {}});
+  for (const std::string op : {"vstack", "row_stack"}) {
+    add(op, {"vector and matrix", {R({3}, 760), R({2, 3}, 761)}, {}});
+  }
+  add("dstack", {"matrices", {R({2, 3}, 762), R({2, 3}, 763)}, {}});
+  add("column_stack", {"vector and matrix", {R({2}, 764), R({2, 2}, 765)}, {}});
+  add("broadcast_to",
+      {"new dims", {R({3, 1}, 766)}, {{"size", Ints({2, 3, 4})}}});
+  add("unflatten", {"infer one",
+                    {R({2, 6}, 767)},
+                    {{"dim", I(1)}, {"sizes", Ints({3, -1})}}});
+  for (const std::string op : {"new_zeros", "new_ones", "new_empty"}) {
+    add(op, {"matrix", {R({2}, 768)}, {{"size", Ints({2, 3})}}});
+  }
+  add("new_full",
+      {"value", {R({2}, 769)}, {{"size", Ints({3})}, {"fill_value", S(2.5)}}});
   return m;
 }
 

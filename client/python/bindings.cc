@@ -362,6 +362,10 @@ py::list OpSchemas(const v1::ListOpsResponse& ops) {
     d["differentiable"] = s.differentiable();
     d["inplace"] = s.inplace();
     d["python_value"] = s.python_result() == v1::PYTHON_RESULT_VALUE;
+    py::list order;
+    for (const std::string& n : s.python_order()) order.append(n);
+    d["python_order"] = order;
+    d["variable_outputs"] = s.variable_outputs();
     d["doc"] = s.doc();
     out.append(d);
   }

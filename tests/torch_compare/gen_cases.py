@@ -396,7 +396,103 @@ def torch_call(op, args, attrs):
         return x.zero_()
     if op == "fill_":
         return x.fill_(a["value"])
+    r = _index_sort_layout_call(op, args, a)
+    if r is not NotImplemented:
+        return r
     raise KeyError("no torch call for op " + op)
+
+
+def _index_sort_layout_call(op, args, a):
+    x = args[0] if args else None
+    if op == "gather":
+        return torch.gather(x, a["dim"], args[1])
+    if op in ("scatter", "scatter_add", "scatter_", "scatter_add_"):
+        src = args[2]
+        if not isinstance(src, torch.Tensor):
+            return getattr(x, op)(a["dim"], args[1], value=src) \
+                if op.startswith("scatter_") and "add" not in op else \
+                getattr(x, op)(a["dim"], args[1], src)
+        return getattr(x, op)(a["dim"], args[1], src)
+    if op == "index_select":
+        return torch.index_select(x, a["dim"], args[1])
+    if op in ("index_add", "index_add_"):
+        return getattr(x, op)(a["dim"], args[1], args[2], alpha=a.get("alpha", 1))
+    if op in ("index_copy", "index_copy_", "index_fill", "index_fill_"):
+        return getattr(x, op)(a["dim"], args[1], args[2])
+    if op in ("masked_fill", "masked_fill_"):
+        return getattr(x, op)(args[1], args[2])
+    if op == "masked_select":
+        return torch.masked_select(x, args[1])
+    if op == "take":
+        return torch.take(x, args[1])
+    if op == "take_along_dim":
+        return torch.take_along_dim(x, args[1], a.get("dim"))
+    if op == "nonzero":
+        return torch.nonzero(x)
+    if op == "nonzero.tuple":
+        return torch.nonzero(x, as_tuple=True)
+    if op == "sort":
+        r = torch.sort(x, dim=a.get("dim", -1), descending=a.get("descending", False),
+                       stable=a.get("stable", False))
+        return (r.values, r.indices)
+    if op == "argsort":
+        return torch.argsort(x, dim=a.get("dim", -1), descending=a.get("descending", False))
+    if op == "msort":
+        return torch.msort(x)
+    if op == "topk":
+        r = torch.topk(x, a["k"], dim=a.get("dim", -1), largest=a.get("largest", True),
+                       sorted=a.get("sorted", True))
+        return (r.values, r.indices)
+    if op == "kthvalue":
+        r = torch.kthvalue(x, a["k"], dim=a.get("dim", -1), keepdim=a.get("keepdim", False))
+        return (r.values, r.indices)
+    if op == "split":
+        return torch.split(x, a["split_size"], a.get("dim", 0))
+    if op == "split_with_sizes":
+        return torch.split(x, a["split_sizes"], a.get("dim", 0))
+    if op == "chunk":
+        return torch.chunk(x, a["chunks"], a.get("dim", 0))
+    if op == "unbind":
+        return torch.unbind(x, a.get("dim", 0))
+    if op == "broadcast_tensors":
+        return torch.broadcast_tensors(*args)
+    if op == "narrow":
+        return torch.narrow(x, a["dim"], a["start"], a["length"])
+    if op in ("movedim", "moveaxis"):
+        return getattr(torch, op)(x, a["source"], a["destination"])
+    if op == "swapaxes":
+        return torch.swapaxes(x, a["axis0"], a["axis1"])
+    if op == "swapdims":
+        return torch.swapdims(x, a["dim0"], a["dim1"])
+    if op == "flip":
+        return torch.flip(x, a["dims"])
+    if op in ("fliplr", "flipud", "msort", "atleast_1d", "atleast_2d", "atleast_3d"):
+        return getattr(torch, op)(x)
+    if op == "roll":
+        return torch.roll(x, a["shifts"], a.get("dims"))
+    if op == "rot90":
+        return torch.rot90(x, a.get("k", 1), a.get("dims", [0, 1]))
+    if op == "repeat":
+        return x.repeat(a["repeats"])
+    if op == "tile":
+        return torch.tile(x, a["dims"])
+    if op == "repeat_interleave":
+        return torch.repeat_interleave(x, args[1], a.get("dim"))
+    if op in ("tril", "triu", "tril_", "triu_"):
+        return getattr(x, op)(a.get("diagonal", 0))
+    if op in ("hstack", "vstack", "row_stack", "dstack", "column_stack"):
+        return getattr(torch, op)(list(args))
+    if op == "broadcast_to":
+        return torch.broadcast_to(x, a["size"])
+    if op == "unflatten":
+        return torch.unflatten(x, a["dim"], a["sizes"])
+    if op in ("new_zeros", "new_ones"):
+        return getattr(x, op)(a["size"], dtype=_opt(a, "dtype"))
+    if op == "new_empty":  # tensord zero-fills: compared with new_zeros
+        return x.new_zeros(a["size"], dtype=_opt(a, "dtype"))
+    if op == "new_full":
+        return x.new_full(a["size"], a["fill_value"], dtype=_opt(a, "dtype"))
+    return NotImplemented
 
 
 # ---------------------------------------------------------------------------
@@ -1663,9 +1759,151 @@ def emit(c, index, w):
     w("end")
 
 
+def build_index_sort_layout_cases():
+    L = lambda v: V(v, i64)  # noqa: E731
+    # ---- index along a dim ----
+    case("gather", "dim1", F([3, 4]), L([[0, 3], [1, 1], [2, 0]]), dim=1)
+    case("gather", "dim0_f64_smaller", F([4, 3], f64), L([[3, 0, 1]]), dim=0)
+    case("gather", "neg_dim_int", I([2, 3]), L([[2], [0]]), dim=-1)
+    case("gather", "0dim", F([]), V(0, i64), dim=0)
+    case("gather", "out_of_range", F([2, 3]), L([[0], [5]]), dim=1)
+    case("gather", "negative_index", F([2, 3]), L([[-1]]), dim=1)
+    case("gather", "wrong_rank", F([2, 3]), L([0]), dim=1)
+    case("gather", "i32_index", F([2, 3]), V([[0]], i32), dim=1)
+    case("gather", "index_too_big", F([2, 3]), L([[0, 1, 2], [0, 0, 0], [1, 1, 1]]), dim=1)
+    case("gather", "perm_self", F([3, 4]), L([[0, 2], [1, 1], [3, 0]]), dim=1, perm={0: [1, 0]})
+    case("scatter", "src", F([2, 4]), L([[3, 0], [1, 2]]), F([2, 2]), dim=1)
+    case("scatter", "value", F([3, 2]), L([[2, 0]]), W(1.5), dim=0)
+    case("scatter", "int_value", I([3]), L([0, 2]), W(9), dim=0)
+    case("scatter", "dtype_mismatch", F([2, 3]), L([[0]]), F([1, 1], f64), dim=1)
+    case("scatter", "out_of_range", F([2, 3]), L([[5]]), F([1, 1]), dim=1)
+    case("scatter", "src_too_small", F([2, 3]), L([[0, 1]]), F([1, 1]), dim=1)
+    case("scatter_", "src", F([2, 4]), L([[3, 0], [1, 2]]), F([2, 2]), dim=1)
+    case("scatter_add", "repeats", F([2, 3]), L([[0, 0, 2], [1, 1, 1]]), F([2, 3]), dim=1)
+    case("scatter_add", "int", I([4]), L([1, 1, 3]), I([3]), dim=0)
+    case("scatter_add_", "dim0", F([3, 2], f64), L([[2, 0], [2, 2]]), F([2, 2], f64), dim=0)
+    case("index_select", "dim1", F([3, 4]), L([3, 0, 3]), dim=1)
+    case("index_select", "scalar_index", F([3, 2]), V(1, i64), dim=0)
+    case("index_select", "i32_index", I([4]), V([2, 1], i32), dim=0)
+    case("index_select", "out_of_range", F([2, 3]), L([5]), dim=1)
+    case("index_select", "float_index", F([2, 3]), V([1.0], f32), dim=1)
+    case("index_select", "matrix_index", F([2, 3]), L([[1]]), dim=1)
+    case("index_add", "alpha", F([4, 2]), L([1, 1, 3]), F([3, 2]), dim=0, alpha=2.0)
+    case("index_add_", "dim1", F([2, 4]), L([0, 3]), F([2, 2]), dim=1)
+    case("index_copy", "dim1", F([2, 4]), L([3, 0]), F([2, 2]), dim=1)
+    case("index_copy_", "dim0", F([3, 2]), L([2]), F([1, 2]), dim=0)
+    case("index_fill", "dim0", F([3, 2]), L([2, 0]), W(-1.5), dim=0)
+    case("index_fill_", "int", I([2, 3]), L([1]), W(7), dim=1)
+    case("masked_fill", "broadcast", F([2, 3]), B([3]), W(2.0))
+    case("masked_fill", "tensor_value", F([2, 2]), B([2, 2]), F([]))
+    case("masked_fill", "int_self_float_value", I([3]), V([True, False, True], bl), W(2.5))
+    case("masked_fill", "vector_value", F([2, 3]), B([3]), F([2]))
+    case("masked_fill_", "value", F([2, 3]), B([2, 3]), W(-3.0))
+    case("masked_select", "broadcast", F([2, 3]), V([False, True, True], bl))
+    case("masked_select", "all_false", F([2]), V([False, False], bl))
+    case("masked_select", "long_mask", F([2]), L([1, 0]))
+    case("take", "2d_index", F([2, 3]), L([[5, 0], [-1, 2]]))
+    case("take", "out_of_range", F([2, 3]), L([10]))
+    case("take_along_dim", "dim1", F([2, 3]), L([[2, 0], [1, 1]]), dim=1)
+    case("take_along_dim", "flat", F([2, 3]), L([4, 1]))
+    case("take_along_dim", "broadcast", F([2, 3]), L([[2], [0]]), dim=1)
+    case("nonzero", "matrix", V([[0, 1, 1], [0, 1, 0]], i64))
+    case("nonzero", "0dim", V(1.5, f32))
+    case("nonzero", "empty_result", V([0.0, 0.0], f32))
+    case("nonzero.tuple", "matrix", V([[0, 3], [2, 0]], i64))
+    case("nonzero.tuple", "bool_3d", B([2, 2, 2]))
+    # ---- sorting ----
+    case("sort", "dim1_desc", F([3, 4]), dim=1, descending=True)
+    case("sort", "dim0", F([3, 2], f64), dim=0)
+    case("sort", "ties_stable", V([1, 0, 1, 0, 1], i64), descending=True)
+    case("sort", "nan_last", V([3.0, float("nan"), 1.0, float("nan")], f32))
+    case("sort", "nan_first_desc", V([3.0, float("nan"), 1.0, -float("inf")], f64), descending=True)
+    case("sort", "bool", V([True, False, True], bl))
+    case("sort", "0dim", F([]))
+    case("sort", "perm", F([3, 4]), dim=0, perm={0: [1, 0]})
+    case("argsort", "desc", F([2, 5]), descending=True)
+    case("argsort", "int_ties", V([2, 1, 2, 1], i32))
+    case("msort", "matrix", F([4, 2]))
+    case("topk", "k2", F([3, 5]), k=2)
+    case("topk", "smallest_dim0", F([4, 3], f64), k=3, dim=0, largest=False)
+    case("topk", "k_too_big", F([3]), k=4)
+    case("topk", "k0", F([3]), k=0)
+    case("kthvalue", "k2", F([3, 4]), k=2)
+    case("kthvalue", "keepdim_dim0", F([4, 2]), k=3, dim=0, keepdim=True)
+    case("kthvalue", "k_out_of_range", F([3]), k=4)
+    # ---- layout ----
+    case("split", "uneven", F([5, 2]), split_size=2)
+    case("split", "dim1_exact", F([2, 4]), split_size=2, dim=1)
+    case("split", "zero", F([2, 3]), split_size=0, dim=1)
+    case("split", "bigger_than_dim", F([3]), split_size=5)
+    case("split_with_sizes", "dim1", F([2, 5]), split_sizes=[1, 4], dim=1)
+    case("split_with_sizes", "bad_sum", F([2, 3]), split_sizes=[1, 1], dim=1)
+    case("chunk", "3_of_7", F([7]), chunks=3)
+    case("chunk", "4_of_6", F([6, 2]), chunks=4)
+    case("chunk", "zero", F([2]), chunks=0)
+    case("unbind", "dim1", F([2, 3]), dim=1)
+    case("unbind", "0dim", F([]))
+    case("broadcast_tensors", "two", F([2, 1]), F([3]))
+    case("broadcast_tensors", "mismatch", F([2]), F([3]))
+    case("narrow", "dim1", F([2, 5]), dim=1, start=1, length=3)
+    case("narrow", "neg_start", F([4]), dim=0, start=-2, length=2)
+    case("narrow", "too_long", F([2, 3]), dim=1, start=2, length=2)
+    case("movedim", "0_to_2", F([2, 3, 4]), source=[0], destination=[2])
+    case("movedim", "two", F([2, 3, 4]), source=[0, 1], destination=[2, 0])
+    case("moveaxis", "neg", F([2, 3, 4]), source=[-1], destination=[0])
+    case("swapaxes", "0_2", F([2, 3, 4]), axis0=0, axis1=2)
+    case("swapdims", "1_0", F([2, 3]), dim0=1, dim1=0)
+    case("flip", "two_dims", F([2, 3, 2]), dims=[0, 2])
+    case("flip", "int", I([4]), dims=[0])
+    case("flip", "duplicate", F([2, 3]), dims=[0, 0])
+    case("fliplr", "matrix", F([2, 3]))
+    case("fliplr", "vector", F([3]))
+    case("flipud", "matrix", F([3, 2]))
+    case("roll", "two_dims", F([3, 4]), shifts=[1, -5], dims=[0, 1])
+    case("roll", "flat", F([2, 3]), shifts=[2])
+    case("roll", "mismatch", F([2, 3]), shifts=[1, 2], dims=[0])
+    case("rot90", "once", F([2, 3]))
+    case("rot90", "k3_other_plane", F([2, 3, 2]), k=3, dims=[1, 2])
+    case("rot90", "k2_negative", F([2, 3]), k=-2)
+    case("rot90", "same_dims", F([2, 3]), dims=[0, 0])
+    case("repeat", "new_dim", F([2, 3]), repeats=[2, 1, 2])
+    case("repeat", "too_few", F([2, 3]), repeats=[2])
+    case("repeat", "int", I([2]), repeats=[3])
+    case("tile", "padded", F([2, 3]), dims=[2])
+    case("repeat_interleave", "int_dim0", F([2, 3]), V(2, i64), dim=0)
+    case("repeat_interleave", "tensor_flat", F([3]), L([1, 0, 3]))
+    case("repeat_interleave", "wrong_length", F([3]), L([1, 2]), dim=0)
+    case("tril", "diag1", F([3, 4]), diagonal=1)
+    case("tril", "batched_neg", F([2, 3, 3]), diagonal=-1)
+    case("tril", "vector", F([3]))
+    case("triu", "diag1", F([3, 4]), diagonal=1)
+    case("triu", "int_big_diag", I([3, 3]), diagonal=-5)
+    case("tril_", "diag0", F([3, 3]))
+    case("triu_", "diag2", F([3, 4]), diagonal=2)
+    case("atleast_1d", "scalar", F([]))
+    case("atleast_2d", "vector", F([3]))
+    case("atleast_3d", "matrix", F([2, 3]))
+    case("atleast_3d", "vector", F([3]))
+    case("hstack", "vectors", F([2]), F([3]))
+    case("hstack", "matrices", F([2, 1]), F([2, 2]))
+    case("vstack", "vector_and_matrix", F([3]), F([2, 3]))
+    case("row_stack", "vectors", F([3]), F([3]))
+    case("dstack", "matrices", F([2, 3]), F([2, 3]))
+    case("column_stack", "vector_and_matrix", F([2]), F([2, 2]))
+    case("broadcast_to", "new_dims", F([3, 1]), size=[2, 3, 4])
+    case("broadcast_to", "bad", F([3]), size=[2])
+    case("unflatten", "infer", F([2, 6]), dim=1, sizes=[3, -1])
+    case("unflatten", "bad", F([2, 6]), dim=1, sizes=[4, 2])
+    case("new_zeros", "int", I([2]), size=[2, 3])
+    case("new_ones", "dtype", F([2]), size=[3], dtype=f64)
+    case("new_empty", "f32", F([2]), size=[1, 2])
+    case("new_full", "int_self", I([2]), size=[3], fill_value=2.5)
+
+
 def main():
     build_cases()
     build_more_cases()
+    build_index_sort_layout_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

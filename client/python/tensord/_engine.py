@@ -28,6 +28,7 @@ class Engine:
         self.trips = []     # per round trip: the line that recorded it
         self.busy = False   # inside flush: the trace must not flush again
         self.name_releases = []  # session names to release
+        self.variable = []  # (node, list to fill): outputs the server counts
         self.live = {}  # id -> weakref of tensors holding handles
         self.schemas = {s["name"]: s for s in self._list_ops()}
         self.factory_grad_nodes = set()
@@ -88,6 +89,18 @@ class Engine:
             t = Tensor._pending(self, node, k)
             self.pending.append((weakref.ref(t), node, k))
             outs.append(t)
+        return outs
+
+    def record_variable(self, op, inputs, attrs, no_grad):
+        """Runs an op whose number of outputs the server decides (split,
+        unbind, nonzero(as_tuple=True), ...): records it, runs the request
+        and returns its outputs as resolved tensors."""
+        self.record(op, inputs, attrs, 0, no_grad)
+        node = len(self.req) - 1
+        self.req.set_keep(node, True)
+        outs = []
+        self.variable.append((node, outs))
+        self.flush()
         return outs
 
     def knows_grad(self, t):
@@ -185,6 +198,7 @@ class Engine:
         had_backward, self.has_backward = self.has_backward, False
         req, self.req = self.req, _C.Request()
         pending, self.pending = self.pending, []
+        variable, self.variable = self.variable, []
         updates, self.updates = self.updates, []
         holds, self.holds = self.holds, []
         lines, self.lines = self.lines, []
@@ -233,9 +247,20 @@ class Engine:
             if t._handle and not t._probe:
                 key = id(t)
                 live = self.live
-                live[key] = weakref.ref(t, lambda _w: live.pop(key, None))
+                live[key] = weakref.ref(t, lambda _w, key=key: live.pop(key, None))
             if info[0] and info[4] and info[5] and not t._probe:
                 self._track_leaf(t)
+        from .torch._tensor import Tensor
+        for node, outs in variable:
+            for k, (info, value) in enumerate(results[node]):
+                t = Tensor._pending(self, node, k)
+                t._resolve(info, value, self.epoch)
+                if t._handle:
+                    key = id(t)
+                    live = self.live
+                    live[key] = weakref.ref(
+                        t, lambda _w, key=key: live.pop(key, None))
+                outs.append(t)
         for node, w in updates:
             t = w()
             if t is None or not results[node]:

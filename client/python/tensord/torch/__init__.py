@@ -194,6 +194,32 @@ def min(*args, **kwargs):  # noqa: A001
     return _max_min("min", args, kwargs)
 
 
+def split(tensor, split_size_or_sections, dim=0):
+    """torch.split: equal pieces for an int, the given sizes for a list."""
+    if isinstance(split_size_or_sections, (list, tuple)):
+        return _ops.call("split_with_sizes",
+                         (tensor, list(split_size_or_sections), dim), {})
+    return _ops.call("split", (tensor, split_size_or_sections, dim), {})
+
+
+def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
+    if out is not None:
+        raise TypeError("nonzero(): out= is not supported by tensord")
+    return _ops.call("nonzero.tuple" if as_tuple else "nonzero", (input,), {})
+
+
+def where(condition, input=None, other=None):  # noqa: A002
+    """torch.where(condition, x, y), or torch.where(condition):
+    nonzero(condition, as_tuple=True)."""
+    if input is None and other is None:
+        return _ops.call("nonzero.tuple", (condition,), {})
+    return _ops.call("where", (condition, input, other), {})
+
+
+def broadcast_tensors(*tensors):
+    return _ops.call("broadcast_tensors", (list(tensors),), {})
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 

@@ -139,6 +139,19 @@ def call(op, args, kwargs, engine=None):
     fname = schema["name"]
     kwargs = dict(kwargs)
     args = list(args)
+    order = schema.get("python_order")
+    if order and args:
+        # Python's positional order differs from inputs-then-attributes
+        # (x.gather(1, idx)): positionals become keywords.
+        if len(args) > len(order):
+            raise TypeError("%s() takes %d positional arguments but %d were "
+                            "given" % (fname, len(order), len(args)))
+        for name, v in zip(order, args):
+            if name in kwargs or (name == "self" and "input" in kwargs):
+                raise TypeError("%s() got multiple values for argument '%s'"
+                                % (fname, name))
+            kwargs[name] = v
+        args = []
     attr_specs = schema["attrs"]
     attr_names = [a[0] for a in attr_specs]
 
@@ -259,6 +272,10 @@ def call(op, args, kwargs, engine=None):
         wire[spec[0]] = _attr_value(fname, spec, attrs[spec[0]])
 
     outputs = schema["outputs"]
+    if schema.get("variable_outputs"):
+        # As many outputs as the server makes (split, unbind, ...).
+        return tuple(engine.record_variable(op, inputs, wire,
+                                            not _grad.is_grad_enabled()))
     outs = engine.record(op, inputs, wire, len(outputs),
                          not _grad.is_grad_enabled())
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):

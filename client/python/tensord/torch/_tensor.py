@@ -511,6 +511,17 @@ class Tensor:
         from . import min as _min
         return _min(self, *args, **kwargs)
 
+    def split(self, split_size, dim=0):
+        from . import split as _split
+        return _split(self, split_size, dim)
+
+    def nonzero(self, *, as_tuple=False):
+        from . import nonzero as _nonzero
+        return _nonzero(self, as_tuple=as_tuple)
+
+    def type_as(self, other):
+        return self._op("to", other.dtype)
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(

@@ -1,0 +1,562 @@
+// The index-along-a-dim family: gather, scatter, scatter_add,
+// index_select, index_add, index_copy, index_fill, masked_fill,
+// masked_select, take, take_along_dim and nonzero.
+//
+// gather/scatter walk the index tensor once; every index is checked
+// against its dim before anything is read or written, and the other dims
+// are bounded by the checks on the index's shape, so each offset lies
+// inside a geometry MakeTensor has proved. The index_* and masked_* ops are
+// advanced indexing (ops_index.cc) with PyTorch's own checks and messages
+// in front and torch's grad_fn name on the result (Composite).
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/autograd.h"
+#include "core/errors.h"
+#include "core/loops.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+namespace {
+
+std::string Dims(const Shape& s) { return ShapeToString(s); }
+
+// Walks `sizes` row-major, keeping one element offset per stride set.
+template <size_t N>
+class MultiOdometer {
+ public:
+  MultiOdometer(const Shape& sizes, std::array<Shape, N> strides)
+      : sizes_(sizes), strides_(std::move(strides)), idx_(sizes.size(), 0) {}
+  int64_t operator[](size_t k) const { return off_[k]; }
+  void Next() {
+    for (int64_t d = static_cast<int64_t>(sizes_.size()) - 1; d >= 0; --d) {
+      if (++idx_[d] < sizes_[d]) {
+        for (size_t k = 0; k < N; ++k) off_[k] += strides_[k][d];
+        return;
+      }
+      for (size_t k = 0; k < N; ++k) off_[k] -= (sizes_[d] - 1) * strides_[k][d];
+      idx_[d] = 0;
+    }
+  }
+
+ private:
+  const Shape& sizes_;
+  std::array<Shape, N> strides_;
+  std::vector<int64_t> idx_;
+  std::array<int64_t, N> off_{};
+};
+
+int64_t NumelOf(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t x : s) n *= x;
+  return n;
+}
+
+// gather/scatter's shape rules. `src` may be null (gather, scatter value).
+absl::Status CheckScatterGather(const char* op, const Tensor& self,
+                                int64_t dim, const Tensor& index,
+                                const Tensor* src) {
+  if (index.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(op, "(): Expected dtype int64 for index"));
+  }
+  const int64_t nd = std::max<int64_t>(self.dim(), 1);
+  if (std::max<int64_t>(index.dim(), 1) != nd && index.numel() != 0) {
+    return absl::InvalidArgumentError(
+        "Index tensor must have the same number of dimensions as input "
+        "tensor");
+  }
+  if (src != nullptr && std::max<int64_t>(src->dim(), 1) != nd &&
+      index.numel() != 0) {
+    return absl::InvalidArgumentError(
+        "Index tensor must have the same number of dimensions as src tensor");
+  }
+  if (index.numel() == 0) return absl::OkStatus();
+  for (int64_t d = 0; d < index.dim(); ++d) {
+    const int64_t is = index.size(d);
+    const int64_t ss = self.dim() == 0 ? 1 : self.size(d);
+    if (d != dim && is > ss) {
+      if (src != nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Expected index ", Dims(index.sizes()), " to be smaller than self ",
+            Dims(self.sizes()), " apart from dimension ", dim,
+            " and to be smaller size than src ", Dims(src->sizes())));
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Size does not match at dimension ", d, " expected index ",
+          Dims(index.sizes()), " to be smaller than self ", Dims(self.sizes()),
+          " apart from dimension ", dim));
+    }
+    if (src != nullptr && is > (src->dim() == 0 ? 1 : src->size(d))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expected index ", Dims(index.sizes()), " to be smaller than self ",
+          Dims(self.sizes()), " apart from dimension ", dim,
+          " and to be smaller size than src ", Dims(src->sizes())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Strides of a tensor seen with at least one dim (0-d as [1]).
+Shape StridesAtLeast1(const Tensor& t) {
+  return t.dim() == 0 ? Shape{1} : t.strides();
+}
+Shape SizesAtLeast1(const Tensor& t) {
+  return t.dim() == 0 ? Shape{1} : t.sizes();
+}
+
+// Calls f(self_offset, index_position_offset, src_offset) for every element
+// of index, after checking its value against self's dim. self's offset is
+// in self's strides, src's in src's (or 0 without src).
+template <typename F>
+absl::Status ForEachScatter(const Tensor& self, int64_t dim,
+                            const Tensor& index, const Tensor* src,
+                            const Shape& out_strides, F&& f) {
+  if (index.numel() == 0) return absl::OkStatus();
+  const Shape isz = SizesAtLeast1(index);
+  const int64_t limit = self.dim() == 0 ? 1 : self.size(dim);
+  Shape self_st = out_strides.empty() ? Shape{1} : out_strides;
+  const int64_t dim_stride = self_st[dim];
+  self_st[dim] = 0;
+  const Shape src_st =
+      src != nullptr ? StridesAtLeast1(*src) : Shape(isz.size(), 0);
+  const int64_t* ip = index.data<int64_t>();
+  MultiOdometer<3> it(isz, {StridesAtLeast1(index), self_st, src_st});
+  const int64_t n = NumelOf(isz);
+  // Checked first: nothing is written when one index is out of range.
+  {
+    MultiOdometer<1> chk(isz, {StridesAtLeast1(index)});
+    for (int64_t e = 0; e < n; ++e, chk.Next()) {
+      const int64_t v = ip[chk[0]];
+      if (v < 0 || v >= limit) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("index ", v, " is out of bounds for dimension ", dim,
+                         " with size ", limit));
+      }
+    }
+  }
+  for (int64_t e = 0; e < n; ++e, it.Next()) {
+    f(it[1] + ip[it[0]] * dim_stride, it[2]);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> DimOf(const Tensor& t, int64_t dim) {
+  return WrapDim(dim, std::max<int64_t>(t.dim(), 1));
+}
+
+// Raw kernels (no autograd): out is written in place.
+absl::Status ScatterInto(const Tensor& out, int64_t dim, const Tensor& index,
+                         const Tensor& src, bool add) {
+  const size_t item = ItemSize(out.dtype());
+  char* o = static_cast<char*>(out.raw_data());
+  const char* s = static_cast<const char*>(src.raw_data());
+  if (!add) {
+    return ForEachScatter(out, dim, index, &src, out.strides(),
+                          [&](int64_t so, int64_t xo) {
+                            std::memcpy(o + so * item, s + xo * item, item);
+                          });
+  }
+  absl::Status st;
+  TENSORD_DISPATCH_ALL(out.dtype(), T, {
+    T* op = out.data<T>();
+    const T* sp = src.data<T>();
+    st = ForEachScatter(
+        out, dim, index, &src, out.strides(),
+        [&](int64_t so, int64_t xo) { op[so] = WrapAdd(op[so], sp[xo]); });
+  });
+  return st;
+}
+
+// index as int64 and contiguous-or-not; checked by the caller.
+StatusOrTensor GatherRaw(const Tensor& self, int64_t dim,
+                         const Tensor& index) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(index.sizes(), self.dtype()));
+  const size_t item = ItemSize(self.dtype());
+  const char* s = static_cast<const char*>(self.raw_data());
+  char* o = static_cast<char*>(out.raw_data());
+  int64_t pos = 0;
+  // out is contiguous in index's row-major order.
+  TENSORD_RETURN_IF_ERROR(ForEachScatter(
+      self, dim, index, nullptr, self.strides(), [&](int64_t so, int64_t) {
+        std::memcpy(o + (pos++) * item, s + so * item, item);
+      }));
+  return out;
+}
+
+}  // namespace
+
+absl::Status ScatterAddRaw(const Tensor& out, int64_t dim, const Tensor& index,
+                           const Tensor& src) {
+  return ScatterInto(out, dim, index, src, true);
+}
+
+StatusOrTensor Gather(const Tensor& self, int64_t dim, const Tensor& index) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_RETURN_IF_ERROR(CheckScatterGather("gather", self, d, index, nullptr));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, GatherRaw(self, d, index));
+  }
+  if (auto node = RecordOp("GatherBackward0", {&self}, {&out})) {
+    const int slot = node->Save(index.detach());
+    node->set_backward([slot, d, shape = self.sizes(), dt = self.dtype()](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
+      TENSORD_RETURN_IF_ERROR(ScatterInto(z, d, idx, gc, true));
+      return GradList{z};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
+                       const Tensor& src, bool add) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  const bool value_form = src.is_wrapped_number() && !add;
+  TENSORD_RETURN_IF_ERROR(CheckScatterGather(add ? "scatter_add" : "scatter",
+                                             self, d, index,
+                                             value_form ? nullptr : &src));
+  if (!value_form && src.dtype() != self.dtype()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(add ? "scatter_add" : "scatter",
+                     "(): Expected self.dtype to be equal to src.dtype"));
+  }
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, Clone(self));
+    Tensor s = src;
+    if (value_form) {
+      TENSORD_ASSIGN_OR_RETURN(Tensor v, To(src, self.dtype()));
+      TENSORD_ASSIGN_OR_RETURN(s, Expand(v, DimList(index.sizes().begin(),
+                                                    index.sizes().end())));
+    }
+    TENSORD_RETURN_IF_ERROR(ScatterInto(out, d, index, s, add));
+  }
+  const char* name = add          ? "ScatterAddBackward0"
+                     : value_form ? "ScatterBackward1"
+                                  : "ScatterBackward0";
+  std::vector<const Tensor*> ins = {&self};
+  if (!value_form) ins.push_back(&src);
+  if (auto node = RecordOp(name, ins, {&out})) {
+    const int slot = node->Save(index.detach());
+    node->set_backward([slot, d, add, value_form, name,
+                        src_shape = src.sizes()](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gs, Clone(g[0]));
+      if (!add) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(idx.sizes(), gs.dtype()));
+        TENSORD_RETURN_IF_ERROR(ScatterInto(gs, d, idx, zero, false));
+      }
+      if (value_form) return GradList{gs};
+      if (idx.sizes() != src_shape) {
+        // PyTorch's derivative is grad.gather(dim, index), of index's shape;
+        // its engine refuses that for a larger src, and so do we.
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Function ", name, " returned an invalid gradient at index 1 - got ",
+            ShapeToString(idx.sizes()), " but expected shape compatible with ",
+            ShapeToString(src_shape)));
+      }
+      TENSORD_ASSIGN_OR_RETURN(Tensor gsrc, GatherRaw(g[0], d, idx));
+      return GradList{gs, gsrc};
+    });
+  }
+  return out;
+}
+
+StatusOrTensor ScatterInplace(const Tensor& self, int64_t dim,
+                              const Tensor& index, const Tensor& src,
+                              bool add) {
+  return Inplace(self, {&index, &src},
+                 [&] { return Scatter(self, dim, index, src, add); });
+}
+
+namespace {
+
+// [:, :, ..., @] with the tensor at dim.
+std::vector<IndexItem> AtDim(int64_t dim) {
+  std::vector<IndexItem> items;
+  for (int64_t i = 0; i < dim; ++i) {
+    items.push_back(IndexItem::Slice(std::nullopt, std::nullopt, 1));
+  }
+  items.push_back(IndexItem::TensorPlace());
+  return items;
+}
+
+// index_*'s index: a vector (or scalar) of int64/int32, as int64 1-d,
+// every value inside [-size, size) (negative ones count from the end).
+StatusOrTensor VectorIndex(const char* op, const Tensor& self, int64_t dim,
+                           const Tensor& index, bool select_message) {
+  if (index.dtype() != DType::kInt64 && index.dtype() != DType::kInt32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(op, "(): Expected dtype int32 or int64 for index"));
+  }
+  if (index.dim() > 1) {
+    return IndexError(
+        absl::StrCat(op, "(): Index is supposed to be a vector"));
+  }
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor i64, To(index.detach(), DType::kInt64));
+  TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(i64, {-1}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(flat));
+  const int64_t size = self.dim() == 0 ? 1 : self.size(dim);
+  const int64_t* p = c.data<int64_t>();
+  for (int64_t k = 0; k < c.numel(); ++k) {
+    if (p[k] < 0 || p[k] >= size) {
+      if (select_message) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("INDICES element is out of DATA bounds, id=", p[k],
+                         " axis_dim=", size));
+      }
+      return IndexError(absl::StrCat("index out of range in self"));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
+                           const Tensor& index) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_ASSIGN_OR_RETURN(Tensor idx,
+                           VectorIndex("index_select", self, d, index, true));
+  if (self.dim() == 0) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor v, Reshape(self, {1}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, IndexAdvanced(v, AtDim(0), {idx}));
+    TENSORD_ASSIGN_OR_RETURN(r, Reshape(r, index.dim() == 0 ? DimList{} : DimList{-1}));
+    return Composite("IndexSelectBackward0", r);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, IndexAdvanced(self, AtDim(d), {idx}));
+  return Composite("IndexSelectBackward0", r);
+}
+
+StatusOrTensor IndexAdd(const Tensor& self, int64_t dim, const Tensor& index,
+                        const Tensor& source, const Scalar& alpha) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_ASSIGN_OR_RETURN(Tensor idx,
+                           VectorIndex("index_add", self, d, index, false));
+  if (source.dtype() != self.dtype()) {
+    return absl::InvalidArgumentError(
+        "index_add_(): self and source must have the same scalar type");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(self));
+  Tensor src = source;
+  if (!(alpha.is_integral() && alpha.to_int() == 1)) {
+    TENSORD_ASSIGN_OR_RETURN(src, Mul(source, ScalarTensor(alpha, source.dtype())));
+  }
+  TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(out, AtDim(d), {idx}, src, true));
+  return Composite("IndexAddBackward0", out);
+}
+
+StatusOrTensor IndexCopy(const Tensor& self, int64_t dim, const Tensor& index,
+                         const Tensor& source) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_ASSIGN_OR_RETURN(Tensor idx,
+                           VectorIndex("index_copy", self, d, index, false));
+  if (source.dtype() != self.dtype()) {
+    return absl::InvalidArgumentError(
+        "index_copy_(): self and source expected to have the same dtype");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(self));
+  TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(out, AtDim(d), {idx}, source, false));
+  return Composite("IndexCopyBackward0", out);
+}
+
+StatusOrTensor IndexFill(const Tensor& self, int64_t dim, const Tensor& index,
+                         const Tensor& value) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_ASSIGN_OR_RETURN(Tensor idx,
+                           VectorIndex("index_fill", self, d, index, false));
+  if (value.dim() != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "index_fill_ only supports a 0-dimensional value tensor, but got "
+        "tensor with ",
+        value.dim(), " dimension(s)."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(self));
+  TENSORD_ASSIGN_OR_RETURN(Tensor v, To(value, self.dtype()));
+  TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(out, AtDim(d), {idx}, v, false));
+  return Composite("IndexFillBackward0", out);
+}
+
+namespace {
+
+StatusOrTensor BoolMask(const Tensor& mask) {
+  if (mask.dtype() == DType::kBool) return mask;
+  NoGradGuard ng;
+  return Ne(mask.detach(), ScalarTensor(Scalar(int64_t{0}), mask.dtype()));
+}
+
+}  // namespace
+
+StatusOrTensor MaskedFill(const Tensor& self, const Tensor& mask,
+                          const Tensor& value) {
+  if (value.dim() != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "masked_fill_ only supports a 0-dimensional value tensor, but got "
+        "tensor with ",
+        value.dim(), " dimension(s)."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor m, BoolMask(mask));
+  TENSORD_ASSIGN_OR_RETURN(Tensor v, To(value, self.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Where(m, v, self));
+  if (r.dtype() != self.dtype()) {
+    TENSORD_ASSIGN_OR_RETURN(r, To(r, self.dtype()));
+  }
+  return Composite("MaskedFillBackward0", r);
+}
+
+StatusOrTensor MaskedFillInplace(const Tensor& self, const Tensor& mask,
+                                 const Tensor& value) {
+  {
+    auto b = BroadcastShapes(self.sizes(), mask.sizes());
+    if (!b.ok() || *b != self.sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The size of tensor a (", self.dim() ? self.size(-1) : 1,
+          ") must match the size of tensor b (", mask.dim() ? mask.size(-1) : 1,
+          ") at non-singleton dimension ", std::max<int64_t>(self.dim(), 1) - 1));
+    }
+  }
+  return Inplace(self, {&mask, &value},
+                 [&] { return MaskedFill(self, mask, value); });
+}
+
+StatusOrTensor MaskedSelect(const Tensor& self, const Tensor& mask) {
+  if (mask.dtype() != DType::kBool) {
+    return absl::InvalidArgumentError(
+        "masked_select: expected BoolTensor or ByteTensor for mask");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape b, BroadcastShapes(self.sizes(), mask.sizes()));
+  const DimList bl(b.begin(), b.end());
+  TENSORD_ASSIGN_OR_RETURN(Tensor se, Expand(self, bl));
+  TENSORD_ASSIGN_OR_RETURN(Tensor me, Expand(mask.detach(), bl));
+  if (b.empty()) {
+    TENSORD_ASSIGN_OR_RETURN(se, Reshape(se, {1}));
+    TENSORD_ASSIGN_OR_RETURN(me, Reshape(me, {1}));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r,
+                           IndexAdvanced(se, {IndexItem::TensorPlace()}, {me}));
+  return Composite("MaskedSelectBackward0", r);
+}
+
+StatusOrTensor Take(const Tensor& self, const Tensor& index) {
+  if (index.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(
+        "take(): Expected a long tensor for index, but got " +
+        std::string(DTypeName(index.dtype())));
+  }
+  const int64_t n = self.numel();
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(index.detach()));
+    const int64_t* p = c.data<int64_t>();
+    for (int64_t k = 0; k < c.numel(); ++k) {
+      if (p[k] < -n || p[k] >= n) {
+        return IndexError(absl::StrCat("out of range: tried to access index ",
+                                       p[k], " on a tensor of ", n,
+                                       " elements."));
+      }
+    }
+    if (n == 0 && c.numel() > 0) {
+      return IndexError("take(): tried to take from an empty tensor");
+    }
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(self, {-1}));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor r, IndexAdvanced(flat, {IndexItem::TensorPlace()}, {index.detach()}));
+  return Composite("TakeBackward0", r);
+}
+
+StatusOrTensor TakeAlongDim(const Tensor& self, const Tensor& indices,
+                            std::optional<int64_t> dim) {
+  if (indices.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "torch.take_along_dim(): dtype of indices should be Long but got ",
+        DTypeName(indices.dtype())));
+  }
+  if (!dim.has_value()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(self, {-1}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor i, Reshape(indices, {-1}));
+    return Gather(flat, 0, i);
+  }
+  if (self.dim() != indices.dim()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "torch.take_along_dim(): input and indices should have the same "
+        "number of dimensions, but got ",
+        self.dim(), " dimensions for input, and ", indices.dim(),
+        " dimensions for indices"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, *dim));
+  // Broadcast every dim but d.
+  Shape ss = self.sizes(), is = indices.sizes();
+  if (self.dim() > 0) {
+    ss[d] = 1;
+    is[d] = 1;
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape b, BroadcastShapes(ss, is));
+  DimList sb(b.begin(), b.end()), ib(b.begin(), b.end());
+  if (self.dim() > 0) {
+    sb[d] = self.size(d);
+    ib[d] = indices.size(d);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor se, Expand(self, sb));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ie, Expand(indices, ib));
+  return Gather(se, d, ie);
+}
+
+StatusOrTensor Nonzero(const Tensor& self) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor m, BoolMask(self));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(m));
+  const bool* p = c.data<bool>();
+  const int64_t n = c.numel();
+  int64_t nnz = 0;
+  for (int64_t e = 0; e < n; ++e) nnz += p[e] ? 1 : 0;
+  const int64_t nd = self.dim();
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({nnz, nd}, DType::kInt64));
+  int64_t* o = out.data<int64_t>();
+  const Shape st = ContiguousStrides(self.sizes());
+  for (int64_t e = 0; e < n; ++e) {
+    if (!p[e]) continue;
+    int64_t rem = e;
+    for (int64_t d = 0; d < nd; ++d) {
+      *o++ = rem / st[d];
+      rem %= st[d];
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Tensor>> NonzeroTuple(const Tensor& self) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor nz, Nonzero(self));
+  std::vector<Tensor> outs;
+  NoGradGuard ng;
+  if (self.dim() == 0) {
+    // torch: one index tensor of the 1-d view.
+    TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros({nz.size(0)}, DType::kInt64));
+    outs.push_back(z);
+    return outs;
+  }
+  for (int64_t d = 0; d < self.dim(); ++d) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor col, Select(nz, 1, d));
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(col));
+    outs.push_back(c);
+  }
+  return outs;
+}
+
+}  // namespace tensord
