@@ -16,7 +16,6 @@
 namespace tensord {
 namespace op_def {
 
-
 using Outs = absl::StatusOr<std::vector<Tensor>>;
 
 // Typed access to validated attributes (present, right type, or None).
@@ -92,8 +91,8 @@ inline Outs Two(absl::StatusOr<std::pair<Tensor, Tensor>> t) {
 inline AttrSpec Req(std::string name, AttrType t, std::string doc = "") {
   return AttrSpec{std::move(name), t, true, std::monostate{}, std::move(doc)};
 }
-inline AttrSpec Opt(std::string name, AttrType t, AttrValue dflt = std::monostate{},
-             std::string doc = "") {
+inline AttrSpec Opt(std::string name, AttrType t,
+                    AttrValue dflt = std::monostate{}, std::string doc = "") {
   return AttrSpec{std::move(name), t, false, std::move(dflt), std::move(doc)};
 }
 inline AttrSpec KeepDim() {
@@ -106,8 +105,9 @@ inline AttrSpec DTypeAttr() {
 using Fn = std::function<Outs(const Args&, OpContext&)>;
 
 inline OpDef Def(std::string name, std::vector<std::string> inputs,
-          std::vector<AttrSpec> attrs, bool differentiable, std::string doc,
-          Fn fn, std::vector<std::string> outputs = {"result"}) {
+                 std::vector<AttrSpec> attrs, bool differentiable,
+                 std::string doc, Fn fn,
+                 std::vector<std::string> outputs = {"result"}) {
   OpDef d;
   d.name = std::move(name);
   d.inputs = std::move(inputs);
@@ -122,14 +122,14 @@ inline OpDef Def(std::string name, std::vector<std::string> inputs,
 }
 
 inline OpDef Unary(std::string name, StatusOrTensor (*f)(const Tensor&),
-            std::string doc, bool differentiable = true) {
+                   std::string doc, bool differentiable = true) {
   return Def(std::move(name), {"self"}, {}, differentiable, std::move(doc),
              [f](const Args& a, OpContext&) { return One(f(a[0])); });
 }
 
 inline OpDef Binary(std::string name,
-             StatusOrTensor (*f)(const Tensor&, const Tensor&), std::string doc,
-             bool differentiable = true) {
+                    StatusOrTensor (*f)(const Tensor&, const Tensor&),
+                    std::string doc, bool differentiable = true) {
   return Def(std::move(name), {"self", "other"}, {}, differentiable,
              std::move(doc),
              [f](const Args& a, OpContext&) { return One(f(a[0], a[1])); });

@@ -38,7 +38,8 @@ class MultiOdometer {
         for (size_t k = 0; k < N; ++k) off_[k] += strides_[k][d];
         return;
       }
-      for (size_t k = 0; k < N; ++k) off_[k] -= (sizes_[d] - 1) * strides_[k][d];
+      for (size_t k = 0; k < N; ++k)
+        off_[k] -= (sizes_[d] - 1) * strides_[k][d];
       idx_[d] = 0;
     }
   }
@@ -57,9 +58,8 @@ int64_t NumelOf(const Shape& s) {
 }
 
 // gather/scatter's shape rules. `src` may be null (gather, scatter value).
-absl::Status CheckScatterGather(const char* op, const Tensor& self,
-                                int64_t dim, const Tensor& index,
-                                const Tensor* src) {
+absl::Status CheckScatterGather(const char* op, const Tensor& self, int64_t dim,
+                                const Tensor& index, const Tensor* src) {
   if (index.dtype() != DType::kInt64) {
     return absl::InvalidArgumentError(
         absl::StrCat(op, "(): Expected dtype int64 for index"));
@@ -173,8 +173,7 @@ absl::Status ScatterInto(const Tensor& out, int64_t dim, const Tensor& index,
 }
 
 // index as int64 and contiguous-or-not; checked by the caller.
-StatusOrTensor GatherRaw(const Tensor& self, int64_t dim,
-                         const Tensor& index) {
+StatusOrTensor GatherRaw(const Tensor& self, int64_t dim, const Tensor& index) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(index.sizes(), self.dtype()));
   const size_t item = ItemSize(self.dtype());
   const char* s = static_cast<const char*>(self.raw_data());
@@ -197,7 +196,8 @@ absl::Status ScatterAddRaw(const Tensor& out, int64_t dim, const Tensor& index,
 
 StatusOrTensor Gather(const Tensor& self, int64_t dim, const Tensor& index) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
-  TENSORD_RETURN_IF_ERROR(CheckScatterGather("gather", self, d, index, nullptr));
+  TENSORD_RETURN_IF_ERROR(
+      CheckScatterGather("gather", self, d, index, nullptr));
   Tensor out;
   {
     NoGradGuard ng;
@@ -205,16 +205,16 @@ StatusOrTensor Gather(const Tensor& self, int64_t dim, const Tensor& index) {
   }
   if (auto node = RecordOp("GatherBackward0", {&self}, {&out})) {
     const int slot = node->Save(index.detach());
-    node->set_backward([slot, d, shape = self.sizes(), dt = self.dtype()](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
-      TENSORD_RETURN_IF_ERROR(ScatterInto(z, d, idx, gc, true));
-      return GradList{z};
-    });
+    node->set_backward(
+        [slot, d, shape = self.sizes(), dt = self.dtype()](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
+          TENSORD_RETURN_IF_ERROR(ScatterInto(z, d, idx, gc, true));
+          return GradList{z};
+        });
   }
   return out;
 }
@@ -238,8 +238,8 @@ StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
     Tensor s = src;
     if (value_form) {
       TENSORD_ASSIGN_OR_RETURN(Tensor v, To(src, self.dtype()));
-      TENSORD_ASSIGN_OR_RETURN(s, Expand(v, DimList(index.sizes().begin(),
-                                                    index.sizes().end())));
+      TENSORD_ASSIGN_OR_RETURN(
+          s, Expand(v, DimList(index.sizes().begin(), index.sizes().end())));
     }
     TENSORD_RETURN_IF_ERROR(ScatterInto(out, d, index, s, add));
   }
@@ -266,7 +266,8 @@ StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
         // PyTorch's derivative is grad.gather(dim, index), of index's shape;
         // its engine refuses that for a larger src, and so do we.
         return absl::InvalidArgumentError(absl::StrCat(
-            "Function ", name, " returned an invalid gradient at index 1 - got ",
+            "Function ", name,
+            " returned an invalid gradient at index 1 - got ",
             ShapeToString(idx.sizes()), " but expected shape compatible with ",
             ShapeToString(src_shape)));
       }
@@ -305,8 +306,7 @@ StatusOrTensor VectorIndex(const char* op, const Tensor& self, int64_t dim,
         absl::StrCat(op, "(): Expected dtype int32 or int64 for index"));
   }
   if (index.dim() > 1) {
-    return IndexError(
-        absl::StrCat(op, "(): Index is supposed to be a vector"));
+    return IndexError(absl::StrCat(op, "(): Index is supposed to be a vector"));
   }
   NoGradGuard ng;
   TENSORD_ASSIGN_OR_RETURN(Tensor i64, To(index.detach(), DType::kInt64));
@@ -337,7 +337,8 @@ StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
   if (self.dim() == 0) {
     TENSORD_ASSIGN_OR_RETURN(Tensor v, Reshape(self, {1}));
     TENSORD_ASSIGN_OR_RETURN(Tensor r, IndexAdvanced(v, AtDim(0), {idx}));
-    TENSORD_ASSIGN_OR_RETURN(r, Reshape(r, index.dim() == 0 ? DimList{} : DimList{-1}));
+    TENSORD_ASSIGN_OR_RETURN(
+        r, Reshape(r, index.dim() == 0 ? DimList{} : DimList{-1}));
     return Composite("IndexSelectBackward0", r);
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor r, IndexAdvanced(self, AtDim(d), {idx}));
@@ -356,7 +357,8 @@ StatusOrTensor IndexAdd(const Tensor& self, int64_t dim, const Tensor& index,
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(self));
   Tensor src = source;
   if (!(alpha.is_integral() && alpha.to_int() == 1)) {
-    TENSORD_ASSIGN_OR_RETURN(src, Mul(source, ScalarTensor(alpha, source.dtype())));
+    TENSORD_ASSIGN_OR_RETURN(src,
+                             Mul(source, ScalarTensor(alpha, source.dtype())));
   }
   TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(out, AtDim(d), {idx}, src, true));
   return Composite("IndexAddBackward0", out);
@@ -372,7 +374,8 @@ StatusOrTensor IndexCopy(const Tensor& self, int64_t dim, const Tensor& index,
         "index_copy_(): self and source expected to have the same dtype");
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(self));
-  TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(out, AtDim(d), {idx}, source, false));
+  TENSORD_RETURN_IF_ERROR(
+      IndexPutAdvanced(out, AtDim(d), {idx}, source, false));
   return Composite("IndexCopyBackward0", out);
 }
 
@@ -428,7 +431,8 @@ StatusOrTensor MaskedFillInplace(const Tensor& self, const Tensor& mask,
       return absl::InvalidArgumentError(absl::StrCat(
           "The size of tensor a (", self.dim() ? self.size(-1) : 1,
           ") must match the size of tensor b (", mask.dim() ? mask.size(-1) : 1,
-          ") at non-singleton dimension ", std::max<int64_t>(self.dim(), 1) - 1));
+          ") at non-singleton dimension ",
+          std::max<int64_t>(self.dim(), 1) - 1));
     }
   }
   return Inplace(self, {&mask, &value},
@@ -440,7 +444,8 @@ StatusOrTensor MaskedSelect(const Tensor& self, const Tensor& mask) {
     return absl::InvalidArgumentError(
         "masked_select: expected BoolTensor or ByteTensor for mask");
   }
-  TENSORD_ASSIGN_OR_RETURN(Shape b, BroadcastShapes(self.sizes(), mask.sizes()));
+  TENSORD_ASSIGN_OR_RETURN(Shape b,
+                           BroadcastShapes(self.sizes(), mask.sizes()));
   const DimList bl(b.begin(), b.end());
   TENSORD_ASSIGN_OR_RETURN(Tensor se, Expand(self, bl));
   TENSORD_ASSIGN_OR_RETURN(Tensor me, Expand(mask.detach(), bl));
@@ -477,7 +482,8 @@ StatusOrTensor Take(const Tensor& self, const Tensor& index) {
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(self, {-1}));
   TENSORD_ASSIGN_OR_RETURN(
-      Tensor r, IndexAdvanced(flat, {IndexItem::TensorPlace()}, {index.detach()}));
+      Tensor r,
+      IndexAdvanced(flat, {IndexItem::TensorPlace()}, {index.detach()}));
   return Composite("TakeBackward0", r);
 }
 

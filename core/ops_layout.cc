@@ -26,25 +26,27 @@ StatusOrTensor NamedNarrow(const Tensor& t, int64_t d, int64_t start,
                            int64_t len, const char* name, int index) {
   Shape sz = t.sizes();
   sz[d] = len;
-  const int64_t off = t.storage_offset() + (len > 0 ? start * t.strides()[d] : 0);
+  const int64_t off =
+      t.storage_offset() + (len > 0 ? start * t.strides()[d] : 0);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, t.strides(), off));
   if (auto node = RecordOp(name, {&t}, {&out})) {
     out.impl()->multi_view_index = index;
     out.impl()->multi_view_fn = name;
-    node->set_backward([shape = t.sizes(), dt = t.dtype(), d, start, len](
-                           Node&, const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor region, Slice(z, d, start, start + len, 1));
-      CopyConvert(g[0], region);
-      return GradList{z};
-    });
+    node->set_backward(
+        [shape = t.sizes(), dt = t.dtype(), d, start, len](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                   Slice(z, d, start, start + len, 1));
+          CopyConvert(g[0], region);
+          return GradList{z};
+        });
   }
   return out;
 }
 
-absl::StatusOr<int64_t> SplitDim(const Tensor& t, int64_t dim,
-                                 const char* op) {
+absl::StatusOr<int64_t> SplitDim(const Tensor& t, int64_t dim, const char* op) {
   if (t.dim() == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(op, " expects at least a 1-dimensional tensor"));
@@ -106,8 +108,11 @@ absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
         "size of ",
         n));
   }
+  // ceil(n / split_size) without n + split_size (which could overflow).
   const int64_t pieces =
-      split_size == 0 ? 1 : std::max<int64_t>((n + split_size - 1) / split_size, 1);
+      split_size == 0
+          ? 1
+          : std::max<int64_t>(n / split_size + (n % split_size != 0), 1);
   if (pieces > (int64_t{1} << 16)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "split: ", pieces, " pieces are more than tensord returns (65536)"));
@@ -117,8 +122,8 @@ absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
     const int64_t start = k * split_size;
     const int64_t len = std::min(split_size, n - start);
     TENSORD_ASSIGN_OR_RETURN(
-        Tensor p, NamedNarrow(t, d, start, len, "SplitBackward0",
-                              static_cast<int>(k)));
+        Tensor p,
+        NamedNarrow(t, d, start, len, "SplitBackward0", static_cast<int>(k)));
     out.push_back(p);
   }
   return out;
@@ -136,7 +141,7 @@ absl::StatusOr<std::vector<Tensor>> Chunk(const Tensor& t, int64_t chunks,
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   const int64_t n = t.size(d);
-  const int64_t size = (n + chunks - 1) / chunks;
+  const int64_t size = n / chunks + (n % chunks != 0);
   if (size == 0 && n == 0) {
     // torch: `chunks` empty pieces.
     return SplitWithSizes(t, DimList(std::min<int64_t>(chunks, 1 << 16), 0), d);
@@ -150,8 +155,9 @@ absl::StatusOr<std::vector<Tensor>> Unbind(const Tensor& t, int64_t dim) {
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   if (t.size(d) > (int64_t{1} << 16)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unbind: ", t.size(d), " pieces are more than tensord returns (65536)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unbind: ", t.size(d),
+                     " pieces are more than tensord returns (65536)"));
   }
   std::vector<Tensor> out;
   for (int64_t i = 0; i < t.size(d); ++i) {
@@ -163,14 +169,15 @@ absl::StatusOr<std::vector<Tensor>> Unbind(const Tensor& t, int64_t dim) {
     if (auto node = RecordOp("UnbindBackward0", {&t}, {&p})) {
       p.impl()->multi_view_index = static_cast<int>(i);
       p.impl()->multi_view_fn = "UnbindBackward0";
-      node->set_backward([shape = t.sizes(), dt = t.dtype(), d, i](
-                             Node&, const GradList& g) -> absl::StatusOr<GradList> {
-        NoGradGuard ng;
-        TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-        TENSORD_ASSIGN_OR_RETURN(Tensor region, Select(z, d, i));
-        CopyConvert(g[0], region);
-        return GradList{z};
-      });
+      node->set_backward(
+          [shape = t.sizes(), dt = t.dtype(), d, i](
+              Node&, const GradList& g) -> absl::StatusOr<GradList> {
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor region, Select(z, d, i));
+            CopyConvert(g[0], region);
+            return GradList{z};
+          });
     }
     out.push_back(p);
   }
@@ -186,9 +193,9 @@ StatusOrTensor Narrow(const Tensor& t, int64_t dim, int64_t start,
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   const int64_t size = t.size(d);
   if (start < -size || start > size) {
-    return IndexError(absl::StrCat(
-        "Dimension out of range (expected to be in range of [", -size, ", ",
-        size - 1, "], but got ", start, ")"));
+    return IndexError(
+        absl::StrCat("Dimension out of range (expected to be in range of [",
+                     -size, ", ", size - 1, "], but got ", start, ")"));
   }
   if (start < 0) start += size;
   if (length < 0 || start > size - length) {
@@ -203,16 +210,19 @@ StatusOrTensor Movedim(const Tensor& t, const DimList& source,
                        const DimList& destination) {
   const int64_t nd = t.dim();
   if (source.size() != destination.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "movedim: Invalid source or destination dims: source ([",
-        absl::StrJoin(source, ", "), "] dims) should contain the same number "
-        "of dims as destination ([",
-        absl::StrJoin(destination, ", "), "] dims)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("movedim: Invalid source or destination dims: source ([",
+                     absl::StrJoin(source, ", "),
+                     "] dims) should contain the same number "
+                     "of dims as destination ([",
+                     absl::StrJoin(destination, ", "), "] dims)"));
   }
   std::vector<int64_t> src, dst;
   for (size_t k = 0; k < source.size(); ++k) {
-    TENSORD_ASSIGN_OR_RETURN(int64_t s, WrapDim(source[k], std::max<int64_t>(nd, 1)));
-    TENSORD_ASSIGN_OR_RETURN(int64_t e, WrapDim(destination[k], std::max<int64_t>(nd, 1)));
+    TENSORD_ASSIGN_OR_RETURN(int64_t s,
+                             WrapDim(source[k], std::max<int64_t>(nd, 1)));
+    TENSORD_ASSIGN_OR_RETURN(int64_t e,
+                             WrapDim(destination[k], std::max<int64_t>(nd, 1)));
     if (std::find(src.begin(), src.end(), s) != src.end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("movedim: repeated dim in `source` ([",
@@ -262,10 +272,11 @@ absl::StatusOr<std::vector<int64_t>> UniqueDims(const Tensor& t,
                                                 const char* what) {
   std::vector<int64_t> out;
   for (int64_t d : dims) {
-    TENSORD_ASSIGN_OR_RETURN(int64_t w, WrapDim(d, std::max<int64_t>(t.dim(), 1)));
+    TENSORD_ASSIGN_OR_RETURN(int64_t w,
+                             WrapDim(d, std::max<int64_t>(t.dim(), 1)));
     if (std::find(out.begin(), out.end(), w) != out.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("dim ", w, " appears multiple times in the list of dims"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dim ", w, " appears multiple times in the list of dims"));
     }
     out.push_back(w);
   }
@@ -323,17 +334,19 @@ StatusOrTensor Roll(const Tensor& t, const DimList& shifts,
     }
     TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(t, {-1}));
     TENSORD_ASSIGN_OR_RETURN(Tensor r, Roll(flat, shifts, {0}));
-    TENSORD_ASSIGN_OR_RETURN(r, View(r, DimList(t.sizes().begin(), t.sizes().end())));
+    TENSORD_ASSIGN_OR_RETURN(
+        r, View(r, DimList(t.sizes().begin(), t.sizes().end())));
     return Composite("RollBackward0", r);
   }
   if (shifts.size() != dims.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("shifts and dimensions must align. shifts: ",
-                     shifts.size(), ", dims:", dims.size()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shifts and dimensions must align. shifts: ", shifts.size(),
+        ", dims:", dims.size()));
   }
   Tensor r = t;
   for (size_t k = 0; k < dims.size(); ++k) {
-    TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dims[k], std::max<int64_t>(t.dim(), 1)));
+    TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                             WrapDim(dims[k], std::max<int64_t>(t.dim(), 1)));
     if (t.dim() == 0) break;
     const int64_t n = t.size(d);
     if (n == 0) continue;
@@ -392,9 +405,9 @@ StatusOrTensor Repeat(const Tensor& t, const DimList& repeats) {
   }
   for (int64_t r : repeats) {
     if (r < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Trying to create tensor with negative dimension ", r, ": [",
-          absl::StrJoin(repeats, ", "), "]"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Trying to create tensor with negative dimension ", r,
+                       ": [", absl::StrJoin(repeats, ", "), "]"));
     }
   }
   // [1.., s0, s1..] -> [1, s0', 1, s1', ...] expanded to [r0, s0, r1, s1]
@@ -410,7 +423,8 @@ StatusOrTensor Repeat(const Tensor& t, const DimList& repeats) {
                              CheckShape(Shape{repeats[k], padded[k]}));
     result.push_back(prod);
   }
-  TENSORD_RETURN_IF_ERROR(CheckShape(Shape(result.begin(), result.end())).status());
+  TENSORD_RETURN_IF_ERROR(
+      CheckShape(Shape(result.begin(), result.end())).status());
   TENSORD_ASSIGN_OR_RETURN(Tensor v, Reshape(t, inter));
   TENSORD_ASSIGN_OR_RETURN(Tensor e, Expand(v, expanded));
   TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(e));
@@ -483,7 +497,8 @@ namespace {
 StatusOrTensor TriMask(const Tensor& t, int64_t k, bool lower) {
   if (t.dim() < 2) {
     // torch's message: the dim -2 it looks for does not exist.
-    TENSORD_RETURN_IF_ERROR(WrapDim(-2, std::max<int64_t>(t.dim(), 1)).status());
+    TENSORD_RETURN_IF_ERROR(
+        WrapDim(-2, std::max<int64_t>(t.dim(), 1)).status());
   }
   const int64_t rows = t.size(-2), cols = t.size(-1);
   TENSORD_ASSIGN_OR_RETURN(Tensor m, Empty({rows, cols}, DType::kBool));
@@ -596,7 +611,8 @@ absl::StatusOr<std::vector<Tensor>> BroadcastTensors(
 }
 
 StatusOrTensor Unflatten(const Tensor& t, int64_t dim, const DimList& sizes) {
-  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, std::max<int64_t>(t.dim(), 1)));
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, std::max<int64_t>(t.dim(), 1)));
   if (sizes.empty()) {
     return absl::InvalidArgumentError("unflatten: sizes must be non-empty");
   }
@@ -606,18 +622,19 @@ StatusOrTensor Unflatten(const Tensor& t, int64_t dim, const DimList& sizes) {
   }
   DimList shape(t.sizes().begin(), t.sizes().begin() + d);
   int64_t known = 1, infer = -1;
+  bool overflow = false;
   for (size_t k = 0; k < sizes.size(); ++k) {
     if (sizes[k] == -1) {
       infer = static_cast<int64_t>(k);
     } else {
-      known *= sizes[k];
+      overflow |= __builtin_mul_overflow(known, sizes[k], &known);
     }
   }
-  if ((infer < 0 && known != t.size(d))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unflatten: Provided sizes [", absl::StrJoin(sizes, ", "),
-        "] don't multiply up to the size of dim ", dim, " (", t.size(d),
-        ") in the input tensor"));
+  if (overflow || (infer < 0 && known != t.size(d))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unflatten: Provided sizes [", absl::StrJoin(sizes, ", "),
+                     "] don't multiply up to the size of dim ", dim, " (",
+                     t.size(d), ") in the input tensor"));
   }
   shape.insert(shape.end(), sizes.begin(), sizes.end());
   shape.insert(shape.end(), t.sizes().begin() + d + 1, t.sizes().end());

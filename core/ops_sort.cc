@@ -84,21 +84,20 @@ void RecordIndexed(const char* name, const Tensor& self, Tensor& values,
                    const Tensor& indices, int64_t dim, bool squeezed = false) {
   if (auto node = RecordOp(name, {&self}, {&values})) {
     const int slot = node->Save(indices);
-    node->set_backward([slot, dim, squeezed, shape = self.sizes(),
-                        dt = self.dtype()](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
-      if (squeezed) {
-        TENSORD_ASSIGN_OR_RETURN(gc, Unsqueeze(gc, dim));
-      }
-      TENSORD_ASSIGN_OR_RETURN(gc, Contiguous(gc));
-      TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, dim, idx, gc));
-      return GradList{z};
-    });
+    node->set_backward(
+        [slot, dim, squeezed, shape = self.sizes(), dt = self.dtype()](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
+          if (squeezed) {
+            TENSORD_ASSIGN_OR_RETURN(gc, Unsqueeze(gc, dim));
+          }
+          TENSORD_ASSIGN_OR_RETURN(gc, Contiguous(gc));
+          TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, dim, idx, gc));
+          return GradList{z};
+        });
   }
 }
 

@@ -2,8 +2,8 @@
 // (name, inputs, attributes, differentiability, doc, kernel call).
 #include "absl/strings/str_cat.h"
 #include "core/op_def.h"
-#include "core/ops_internal.h"
 #include "core/ops.h"
+#include "core/ops_internal.h"
 #include "core/status_macros.h"
 
 namespace tensord {
@@ -35,14 +35,14 @@ Outs Many(absl::StatusOr<std::vector<Tensor>> r) { return r; }
 
 void AddIndexingOps(std::vector<OpDef>& t) {
   // ---- index along a dim ----
-  t.push_back(Order(
-      Def("gather", {"self", "index"},
-          {Req("dim", AT::kInt), Opt("sparse_grad", AT::kBool, false)}, true,
-          "out[i][j] = self[index[i][j]][j] (along dim)",
-          [](const Args& a, OpContext&) {
-            return One(Gather(a[0], a.Int("dim"), a[1]));
-          }),
-      {"self", "dim", "index"}));
+  t.push_back(
+      Order(Def("gather", {"self", "index"},
+                {Req("dim", AT::kInt), Opt("sparse_grad", AT::kBool, false)},
+                true, "out[i][j] = self[index[i][j]][j] (along dim)",
+                [](const Args& a, OpContext&) {
+                  return One(Gather(a[0], a.Int("dim"), a[1]));
+                }),
+            {"self", "dim", "index"}));
   for (const bool add : {false, true}) {
     const std::string name = add ? "scatter_add" : "scatter";
     t.push_back(Order(
@@ -53,21 +53,21 @@ void AddIndexingOps(std::vector<OpDef>& t) {
               return One(Scatter(a[0], a.Int("dim"), a[1], a[2], add));
             }),
         {"self", "dim", "index", "src"}));
-    t.push_back(Order(
-        Def(name + "_", {"self", "index", "src"}, {Req("dim", AT::kInt)},
-            true, "in-place " + name,
-            [add](const Args& a, OpContext&) {
-              return One(ScatterInplace(a[0], a.Int("dim"), a[1], a[2], add));
-            }),
-        {"self", "dim", "index", "src"}));
+    t.push_back(Order(Def(name + "_", {"self", "index", "src"},
+                          {Req("dim", AT::kInt)}, true, "in-place " + name,
+                          [add](const Args& a, OpContext&) {
+                            return One(ScatterInplace(a[0], a.Int("dim"), a[1],
+                                                      a[2], add));
+                          }),
+                      {"self", "dim", "index", "src"}));
   }
-  t.push_back(Order(Def("index_select", {"self", "index"},
-                        {Req("dim", AT::kInt)}, true,
-                        "the slices at index along dim",
-                        [](const Args& a, OpContext&) {
-                          return One(IndexSelect(a[0], a.Int("dim"), a[1]));
-                        }),
-                    {"self", "dim", "index"}));
+  t.push_back(
+      Order(Def("index_select", {"self", "index"}, {Req("dim", AT::kInt)}, true,
+                "the slices at index along dim",
+                [](const Args& a, OpContext&) {
+                  return One(IndexSelect(a[0], a.Int("dim"), a[1]));
+                }),
+            {"self", "dim", "index"}));
   for (const bool inplace : {false, true}) {
     const std::string sfx = inplace ? "_" : "";
     auto wrap = [inplace](const Tensor& self, const Tensor& other,
@@ -77,7 +77,8 @@ void AddIndexingOps(std::vector<OpDef>& t) {
     };
     t.push_back(Order(
         Def("index_add" + sfx, {"self", "index", "source"},
-            {Req("dim", AT::kInt), Opt("alpha", AT::kScalar, Scalar(int64_t{1}))},
+            {Req("dim", AT::kInt),
+             Opt("alpha", AT::kScalar, Scalar(int64_t{1}))},
             true, "self with alpha * source added at index along dim",
             [wrap](const Args& a, OpContext&) {
               return wrap(a[0], a[2], [&] {
@@ -85,20 +86,18 @@ void AddIndexingOps(std::vector<OpDef>& t) {
               });
             }),
         {"self", "dim", "index", "source"}));
-    t.push_back(Order(
-        Def("index_copy" + sfx, {"self", "index", "source"},
-            {Req("dim", AT::kInt)}, true,
-            "self with source copied to index along dim",
-            [wrap](const Args& a, OpContext&) {
-              return wrap(a[0], a[2], [&] {
-                return IndexCopy(a[0], a.Int("dim"), a[1], a[2]);
-              });
-            }),
-        {"self", "dim", "index", "source"}));
+    t.push_back(Order(Def("index_copy" + sfx, {"self", "index", "source"},
+                          {Req("dim", AT::kInt)}, true,
+                          "self with source copied to index along dim",
+                          [wrap](const Args& a, OpContext&) {
+                            return wrap(a[0], a[2], [&] {
+                              return IndexCopy(a[0], a.Int("dim"), a[1], a[2]);
+                            });
+                          }),
+                      {"self", "dim", "index", "source"}));
     t.push_back(Order(
         Def("index_fill" + sfx, {"self", "index", "value"},
-            {Req("dim", AT::kInt)}, true,
-            "self with value at index along dim",
+            {Req("dim", AT::kInt)}, true, "self with value at index along dim",
             [wrap](const Args& a, OpContext&) {
               return wrap(a[0], a[2], [&] {
                 return IndexFill(a[0], a.Int("dim"), a[1], a[2]);
@@ -115,39 +114,36 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                   "in-place masked_fill", [](const Args& a, OpContext&) {
                     return One(MaskedFillInplace(a[0], a[1], a[2]));
                   }));
-  t.push_back(Def("masked_select", {"self", "mask"}, {}, true,
-                  "the elements where mask is True, as a vector",
-                  [](const Args& a, OpContext&) {
-                    return One(MaskedSelect(a[0], a[1]));
-                  }));
-  t.push_back(Def("take", {"self", "index"}, {}, true,
-                  "elements of the flattened self at index",
-                  [](const Args& a, OpContext&) {
-                    return One(Take(a[0], a[1]));
-                  }));
+  t.push_back(Def(
+      "masked_select", {"self", "mask"}, {}, true,
+      "the elements where mask is True, as a vector",
+      [](const Args& a, OpContext&) { return One(MaskedSelect(a[0], a[1])); }));
+  t.push_back(
+      Def("take", {"self", "index"}, {}, true,
+          "elements of the flattened self at index",
+          [](const Args& a, OpContext&) { return One(Take(a[0], a[1])); }));
   t.push_back(Def("take_along_dim", {"self", "indices"}, {Opt("dim", AT::kInt)},
                   true, "gather with broadcasting (flattened without dim)",
                   [](const Args& a, OpContext&) {
                     return One(TakeAlongDim(a[0], a[1], a.OptInt("dim")));
                   }));
-  t.push_back(Def("nonzero", {"self"}, {}, false,
-                  "coordinates of the nonzero elements, [n, dim]",
-                  [](const Args& a, OpContext&) { return One(Nonzero(a[0])); }));
-  t.push_back(Variable(Def("nonzero.tuple", {"self"}, {}, false,
-                           "nonzero(as_tuple=True): one index vector per dim",
-                           [](const Args& a, OpContext&) {
-                             return Many(NonzeroTuple(a[0]));
-                           })));
+  t.push_back(
+      Def("nonzero", {"self"}, {}, false,
+          "coordinates of the nonzero elements, [n, dim]",
+          [](const Args& a, OpContext&) { return One(Nonzero(a[0])); }));
+  t.push_back(Variable(
+      Def("nonzero.tuple", {"self"}, {}, false,
+          "nonzero(as_tuple=True): one index vector per dim",
+          [](const Args& a, OpContext&) { return Many(NonzeroTuple(a[0])); })));
   // ---- sorting ----
-  t.push_back(Def(
-      "sort", {"self"},
-      {Dim(-1), Opt("descending", AT::kBool, false),
-       Opt("stable", AT::kBool, false)},
-      true, "sorted values along dim and their indices (stable)",
-      [](const Args& a, OpContext&) {
-        return Two(Sort(a[0], a.Int("dim"), a.Bool("descending")));
-      },
-      {"values", "indices"}));
+  t.push_back(Def("sort", {"self"},
+                  {Dim(-1), Opt("descending", AT::kBool, false),
+                   Opt("stable", AT::kBool, false)},
+                  true, "sorted values along dim and their indices (stable)",
+                  [](const Args& a, OpContext&) {
+                    return Two(Sort(a[0], a.Int("dim"), a.Bool("descending")));
+                  },
+                  {"values", "indices"}));
   t.push_back(Def("argsort", {"self"},
                   {Dim(-1), Opt("descending", AT::kBool, false),
                    Opt("stable", AT::kBool, false)},
@@ -174,15 +170,13 @@ void AddIndexingOps(std::vector<OpDef>& t) {
       "kthvalue", {"self"}, {Req("k", AT::kInt), Dim(-1), KeepDim()}, true,
       "the k-th smallest value along dim and its index",
       [](const Args& a, OpContext&) {
-        return Two(
-            Kthvalue(a[0], a.Int("k"), a.Int("dim"), a.Bool("keepdim")));
+        return Two(Kthvalue(a[0], a.Int("k"), a.Int("dim"), a.Bool("keepdim")));
       },
       {"values", "indices"}));
   // ---- layout ----
   t.push_back(Variable(Def(
       "split", {"self"}, {Req("split_size", AT::kInt), Dim(0)}, true,
-      "pieces of split_size along dim (views)",
-      [](const Args& a, OpContext&) {
+      "pieces of split_size along dim (views)", [](const Args& a, OpContext&) {
         return Many(Split(a[0], a.Int("split_size"), a.Int("dim")));
       })));
   t.push_back(Variable(Def(
@@ -191,40 +185,39 @@ void AddIndexingOps(std::vector<OpDef>& t) {
       [](const Args& a, OpContext&) {
         return Many(SplitWithSizes(a[0], a.Ints("split_sizes"), a.Int("dim")));
       })));
-  t.push_back(Variable(Def("chunk", {"self"},
-                           {Req("chunks", AT::kInt), Dim(0)}, true,
-                           "about equal pieces along dim (views)",
-                           [](const Args& a, OpContext&) {
-                             return Many(
-                                 Chunk(a[0], a.Int("chunks"), a.Int("dim")));
-                           })));
+  t.push_back(Variable(Def(
+      "chunk", {"self"}, {Req("chunks", AT::kInt), Dim(0)}, true,
+      "about equal pieces along dim (views)", [](const Args& a, OpContext&) {
+        return Many(Chunk(a[0], a.Int("chunks"), a.Int("dim")));
+      })));
   t.push_back(Variable(Def("unbind", {"self"}, {Dim(0)}, true,
                            "the slices along dim (views)",
                            [](const Args& a, OpContext&) {
                              return Many(Unbind(a[0], a.Int("dim")));
                            })));
-  t.push_back(Variable(Variadic(Def(
-      "broadcast_tensors", {"tensors"}, {}, true,
-      "the tensors expanded to their common shape",
-      [](const Args& a, OpContext&) { return Many(BroadcastTensors(a.all())); }))));
-  t.push_back(Def("narrow", {"self"},
-                  {Req("dim", AT::kInt), Req("start", AT::kInt),
-                   Req("length", AT::kInt)},
-                  true, "self[start:start+length] along dim (a view)",
-                  [](const Args& a, OpContext&) {
-                    return One(Narrow(a[0], a.Int("dim"), a.Int("start"),
-                                      a.Int("length")));
-                  }));
+  t.push_back(
+      Variable(Variadic(Def("broadcast_tensors", {"tensors"}, {}, true,
+                            "the tensors expanded to their common shape",
+                            [](const Args& a, OpContext&) {
+                              return Many(BroadcastTensors(a.all()));
+                            }))));
+  t.push_back(Def(
+      "narrow", {"self"},
+      {Req("dim", AT::kInt), Req("start", AT::kInt), Req("length", AT::kInt)},
+      true, "self[start:start+length] along dim (a view)",
+      [](const Args& a, OpContext&) {
+        return One(Narrow(a[0], a.Int("dim"), a.Int("start"), a.Int("length")));
+      }));
   for (const char* name : {"movedim", "moveaxis"}) {
-    t.push_back(Order(Def(name, {"self"},
-                          {Req("source", AT::kInts),
-                           Req("destination", AT::kInts)},
-                          true, "dims moved to new positions (a view)",
-                          [](const Args& a, OpContext&) {
-                            return One(Movedim(a[0], a.Ints("source"),
-                                               a.Ints("destination")));
-                          }),
-                      {"self", "source", "destination"}));
+    t.push_back(
+        Order(Def(name, {"self"},
+                  {Req("source", AT::kInts), Req("destination", AT::kInts)},
+                  true, "dims moved to new positions (a view)",
+                  [](const Args& a, OpContext&) {
+                    return One(
+                        Movedim(a[0], a.Ints("source"), a.Ints("destination")));
+                  }),
+              {"self", "source", "destination"}));
   }
   t.push_back(Def("swapaxes", {"self"},
                   {Req("axis0", AT::kInt), Req("axis1", AT::kInt)}, true,
@@ -243,23 +236,22 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                   }));
   t.push_back(Unary("fliplr", &Fliplr, "reversed along dim 1"));
   t.push_back(Unary("flipud", &Flipud, "reversed along dim 0"));
-  t.push_back(Order(Def("roll", {"self"},
-                        {Req("shifts", AT::kInts), Opt("dims", AT::kInts)},
-                        true, "rolled along dims (flattened without dims)",
-                        [](const Args& a, OpContext&) {
-                          return One(
-                              Roll(a[0], a.Ints("shifts"), a.Ints("dims")));
-                        }),
-                    {"self", "shifts", "dims"}));
   t.push_back(Order(
-      Def("rot90", {"self"},
-          {Opt("k", AT::kInt, int64_t{1}),
-           Opt("dims", AT::kInts, std::vector<int64_t>{0, 1})},
-          true, "rotated by 90 degrees k times in the plane of dims",
+      Def("roll", {"self"}, {Req("shifts", AT::kInts), Opt("dims", AT::kInts)},
+          true, "rolled along dims (flattened without dims)",
           [](const Args& a, OpContext&) {
-            return One(Rot90(a[0], a.Int("k"), a.Ints("dims")));
+            return One(Roll(a[0], a.Ints("shifts"), a.Ints("dims")));
           }),
-      {"self", "k", "dims"}));
+      {"self", "shifts", "dims"}));
+  t.push_back(
+      Order(Def("rot90", {"self"},
+                {Opt("k", AT::kInt, int64_t{1}),
+                 Opt("dims", AT::kInts, std::vector<int64_t>{0, 1})},
+                true, "rotated by 90 degrees k times in the plane of dims",
+                [](const Args& a, OpContext&) {
+                  return One(Rot90(a[0], a.Int("k"), a.Ints("dims")));
+                }),
+            {"self", "k", "dims"}));
   t.push_back(Def("repeat", {"self"}, {Req("repeats", AT::kInts)}, true,
                   "tiled repeats times along each dim",
                   [](const Args& a, OpContext&) {
@@ -271,14 +263,14 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                     return One(Tile(a[0], a.Ints("dims")));
                   }));
   {
-    OpDef ri = Order(
-        Def("repeat_interleave", {"self", "repeats"},
-            {Opt("dim", AT::kInt), Opt("output_size", AT::kInt)}, true,
-            "each element repeated (flattened without dim)",
-            [](const Args& a, OpContext&) {
-              return One(RepeatInterleave(a[0], a[1], a.OptInt("dim")));
-            }),
-        {"self", "repeats", "dim"});
+    OpDef ri =
+        Order(Def("repeat_interleave", {"self", "repeats"},
+                  {Opt("dim", AT::kInt), Opt("output_size", AT::kInt)}, true,
+                  "each element repeated (flattened without dim)",
+                  [](const Args& a, OpContext&) {
+                    return One(RepeatInterleave(a[0], a[1], a.OptInt("dim")));
+                  }),
+              {"self", "repeats", "dim"});
     t.push_back(std::move(ri));
   }
   for (const bool lower : {true, false}) {
@@ -291,20 +283,18 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                     [f](const Args& a, OpContext&) {
                       return One(f(a[0], a.Int("diagonal")));
                     }));
-    t.push_back(Def(name + "_", {"self"},
-                    {Opt("diagonal", AT::kInt, int64_t{0})}, true,
-                    "in-place " + name, [f](const Args& a, OpContext&) {
-                      return One(Inplace(a[0], {}, [&] {
-                        return f(a[0], a.Int("diagonal"));
-                      }));
-                    }));
+    t.push_back(
+        Def(name + "_", {"self"}, {Opt("diagonal", AT::kInt, int64_t{0})}, true,
+            "in-place " + name, [f](const Args& a, OpContext&) {
+              return One(Inplace(a[0], {},
+                                 [&] { return f(a[0], a.Int("diagonal")); }));
+            }));
   }
   for (int64_t n = 1; n <= 3; ++n) {
-    t.push_back(Def(absl::StrCat("atleast_", n, "d"), {"self"}, {}, true,
-                    absl::StrCat("self with at least ", n, " dims"),
-                    [n](const Args& a, OpContext&) {
-                      return One(Atleast(a[0], n));
-                    }));
+    t.push_back(
+        Def(absl::StrCat("atleast_", n, "d"), {"self"}, {}, true,
+            absl::StrCat("self with at least ", n, " dims"),
+            [n](const Args& a, OpContext&) { return One(Atleast(a[0], n)); }));
   }
   struct Stacker {
     const char* name;
@@ -317,10 +307,9 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                            Stacker{"dstack", &Dstack, "concatenate depth"},
                            Stacker{"column_stack", &ColumnStack,
                                    "vectors as columns, concatenated"}}) {
-    t.push_back(Variadic(Def(s.name, {"tensors"}, {}, true, s.doc,
-                             [f = s.f](const Args& a, OpContext&) {
-                               return One(f(a.all()));
-                             })));
+    t.push_back(Variadic(
+        Def(s.name, {"tensors"}, {}, true, s.doc,
+            [f = s.f](const Args& a, OpContext&) { return One(f(a.all())); })));
   }
   t.push_back(Def("broadcast_to", {"self"}, {Req("size", AT::kInts)}, true,
                   "expand to size", [](const Args& a, OpContext&) {
@@ -335,15 +324,13 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                         }),
                     {"self", "dim", "sizes"}));
   // ---- new_* factories: self's dtype unless given ----
-  t.push_back(Def("new_zeros", {"self"}, {Req("size", AT::kInts), DTypeAttr()},
-                  false, "zeros of self's dtype",
-                  [](const Args& a, OpContext&) {
-                    return One(Zeros(a.ShapeOf("size"),
-                                     a.DTypeOr("dtype", a[0].dtype())));
-                  }));
+  t.push_back(Def(
+      "new_zeros", {"self"}, {Req("size", AT::kInts), DTypeAttr()}, false,
+      "zeros of self's dtype", [](const Args& a, OpContext&) {
+        return One(Zeros(a.ShapeOf("size"), a.DTypeOr("dtype", a[0].dtype())));
+      }));
   t.push_back(Def("new_ones", {"self"}, {Req("size", AT::kInts), DTypeAttr()},
-                  false, "ones of self's dtype",
-                  [](const Args& a, OpContext&) {
+                  false, "ones of self's dtype", [](const Args& a, OpContext&) {
                     return One(Ones(a.ShapeOf("size"),
                                     a.DTypeOr("dtype", a[0].dtype())));
                   }));

@@ -415,6 +415,51 @@ def tenant_cases(binary, bat):
                                             i64([0], [1])],
                          {"index": h.attr_s("@, @")}, ret=True)),
             message="out of bounds")
+        # Index-along-a-dim, sorting and layout ops: client integers in
+        # indices, sizes and counts are checked before anything is touched.
+        def op(name, inputs, attrs=None, ret=True):
+            return nodes(h.node(name, inputs, attrs or {}, ret=ret))
+        for big in (2**63 - 1, -2**63, 2**31):
+            run("m.gather(1, [[%d]]) with return_value" % big,
+                C.INVALID_ARGUMENT, op("gather", [m, i64([0, big], [1, 2])],
+                                       {"dim": i(1)}),
+                message="out of bounds")
+        run("m.scatter_(1, [[2**62]], v) writes nothing", C.INVALID_ARGUMENT,
+            op("scatter_", [m, i64([0, 2**62], [1, 2]), lit(h.f32([7, 8], [1, 2]))],
+               {"dim": i(1)}, ret=False))
+        run("m.scatter_add_(0, [[-1]], v) writes nothing", C.INVALID_ARGUMENT,
+            op("scatter_add_", [m, i64([-1], [1, 1]), lit(h.f32([7], [1, 1]))],
+               {"dim": i(0)}, ret=False))
+        run("m.index_select(1, [2**31])", C.INVALID_ARGUMENT,
+            op("index_select", [m, i64([2**31], [1])], {"dim": i(1)}))
+        run("m.index_add_(0, [2**62], m[:1]) writes nothing", C.INVALID_ARGUMENT,
+            op("index_add_", [m, i64([2**62], [1]), lit(h.f32([1, 1, 1], [1, 3]))],
+               {"dim": i(0)}, ret=False))
+        run("m.take([-2**63])", C.INVALID_ARGUMENT,
+            op("take", [m, i64([-2**63], [1])]))
+        run("m.split(2**63-1)", C.OK,
+            op("split", [m], {"split_size": i(2**63 - 1)}))
+        run("v.chunk(2**63-1)", C.OK, op("chunk", [v], {"chunks": i(2**63 - 1)}))
+        run("split of 2^20 elements into 2^20 pieces", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([2**20])}),
+                  h.node("split", [h.out_ref(0)], {"split_size": i(1)},
+                         ret=True)))
+        run("m.unflatten(1, [2**62, 4])", C.INVALID_ARGUMENT,
+            op("unflatten", [m], {"dim": i(1), "sizes": ints([2**62, 4])}))
+        run("m.repeat(2**40, 2**40)", C.RESOURCE_EXHAUSTED,
+            op("repeat", [m], {"repeats": ints([2**40, 2**40])}))
+        run("v.repeat_interleave(2**62)", C.INVALID_ARGUMENT,
+            op("repeat_interleave", [v, i64([2**62], [])]))
+        run("m.narrow(1, 1, 2**63-1)", C.INVALID_ARGUMENT,
+            op("narrow", [m], {"dim": i(1), "start": i(1),
+                               "length": i(2**63 - 1)}))
+        run("m.topk(2**62)", C.INVALID_ARGUMENT, op("topk", [m], {"k": i(2**62)}))
+        run("m.kthvalue(-2**63)", C.INVALID_ARGUMENT,
+            op("kthvalue", [m], {"k": i(-2**63)}))
+        run("m.roll(-2**63, 1) and m.tril(-2**63)", C.OK,
+            nodes(h.node("roll", [m], {"shifts": ints([-2**63]),
+                                       "dims": ints([1])}, ret=True),
+                  h.node("tril", [m], {"diagonal": i(-2**63)}, ret=True)))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),
