@@ -383,7 +383,14 @@ std::vector<OpDef> BuildTable() {
                     return One(Sub(a[0], a[1], a.Num("alpha")));
                   }));
   t.push_back(Binary("mul", &Mul, "self * other"));
-  t.push_back(Binary("div", &Div, "self / other (true division)"));
+  t.push_back(
+      Def("div", {"self", "other"}, {Opt("rounding_mode", AT::kString)}, true,
+          "self / other (true division, or rounded: 'trunc', 'floor')",
+          [](const Args& a, OpContext&) {
+            return One(DivMode(a[0], a[1],
+                               a.Has("rounding_mode") ? a.Str("rounding_mode")
+                                                      : std::string()));
+          }));
   t.push_back(Binary("pow", &Pow, "self ** other"));
   t.push_back(Binary("maximum", &Maximum, "elementwise maximum"));
   t.push_back(Binary("minimum", &Minimum, "elementwise minimum"));
@@ -732,6 +739,8 @@ std::vector<OpDef> BuildTable() {
                   },
                   {}));
   AddIndexingOps(t);
+  AddMathOps(t);
+  AddInplaceForms(t);  // last: in-place forms of ops of every family
   for (OpDef& d : t) {
     d.inplace |= !d.name.empty() && d.name.back() == '_';
   }

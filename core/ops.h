@@ -152,6 +152,74 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Kthvalue(const Tensor& self,
                                                    int64_t k, int64_t dim,
                                                    bool keepdim);
 
+// ---- more pointwise, small reductions, fused products (ops_pointwise.cc)
+StatusOrTensor Atan2(const Tensor& a, const Tensor& b);
+StatusOrTensor Hypot(const Tensor& a, const Tensor& b);
+StatusOrTensor Copysign(const Tensor& a, const Tensor& b);
+StatusOrTensor Logaddexp(const Tensor& a, const Tensor& b);
+StatusOrTensor Xlogy(const Tensor& a, const Tensor& b);
+StatusOrTensor Fmax(const Tensor& a, const Tensor& b);
+StatusOrTensor Fmin(const Tensor& a, const Tensor& b);
+StatusOrTensor Heaviside(const Tensor& x, const Tensor& values);
+StatusOrTensor Lerp(const Tensor& start, const Tensor& end,
+                    const Tensor& weight);
+StatusOrTensor Addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2,
+                       const Scalar& value);
+StatusOrTensor Addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2,
+                       const Scalar& value);
+StatusOrTensor Logit(const Tensor& x, std::optional<double> eps);
+StatusOrTensor NanToNum(const Tensor& x, std::optional<double> nan,
+                        std::optional<double> posinf,
+                        std::optional<double> neginf);
+StatusOrTensor Sinc(const Tensor& x);
+StatusOrTensor Deg2rad(const Tensor& x);
+StatusOrTensor Rad2deg(const Tensor& x);
+StatusOrTensor Sgn(const Tensor& x);
+StatusOrTensor Square(const Tensor& x);
+StatusOrTensor IsPosInf(const Tensor& x);
+StatusOrTensor IsNegInf(const Tensor& x);
+// div(rounding_mode=): "" (true division), "trunc" or "floor".
+StatusOrTensor DivMode(const Tensor& a, const Tensor& b,
+                       const std::string& mode);
+// a << b (left) or a >> b, the count modulo the width as on x86.
+StatusOrTensor Shift(const Tensor& a, const Tensor& b, bool left);
+StatusOrTensor Trace(const Tensor& x);
+// (std or var, mean)
+absl::StatusOr<std::pair<Tensor, Tensor>> StdVarMean(const Tensor& t,
+                                                     const DimList& dims,
+                                                     double correction,
+                                                     bool keepdim, bool std);
+absl::StatusOr<std::pair<Tensor, Tensor>> Aminmax(const Tensor& t,
+                                                  std::optional<int64_t> dim,
+                                                  bool keepdim);
+StatusOrTensor Nansum(const Tensor& t, const DimList& dims, bool keepdim,
+                      std::optional<DType> dtype);
+StatusOrTensor Nanmean(const Tensor& t, const DimList& dims, bool keepdim);
+StatusOrTensor Dist(const Tensor& a, const Tensor& b, double p);
+StatusOrTensor Diff(const Tensor& t, int64_t n, int64_t dim,
+                    const Tensor* prepend, const Tensor* append);
+// cummax (max) or cummin: (values, indices)
+absl::StatusOr<std::pair<Tensor, Tensor>> CumExtreme(const Tensor& t,
+                                                     int64_t dim, bool max);
+StatusOrTensor Bincount(const Tensor& t, const Tensor* weights,
+                        int64_t minlength);
+StatusOrTensor Histc(const Tensor& t, int64_t bins, double min, double max);
+StatusOrTensor Bmm(const Tensor& a, const Tensor& b);
+StatusOrTensor Addmm(const Tensor& input, const Tensor& m1, const Tensor& m2,
+                     const Scalar& beta, const Scalar& alpha);
+StatusOrTensor Addmv(const Tensor& input, const Tensor& mat, const Tensor& vec,
+                     const Scalar& beta, const Scalar& alpha);
+StatusOrTensor Addr(const Tensor& input, const Tensor& v1, const Tensor& v2,
+                    const Scalar& beta, const Scalar& alpha);
+StatusOrTensor Baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2,
+                       const Scalar& beta, const Scalar& alpha);
+// median of all elements (the lower one), or along dim: (values, indices);
+// nanmedian ignores NaN.
+StatusOrTensor Median(const Tensor& t, bool ignore_nan);
+absl::StatusOr<std::pair<Tensor, Tensor>> MedianDim(const Tensor& t,
+                                                    int64_t dim, bool keepdim,
+                                                    bool ignore_nan);
+
 // ---- layout (ops_layout.cc) ----
 absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
                                           int64_t dim);

@@ -4,6 +4,7 @@
 #define TENSORD_CORE_OPS_INTERNAL_H_
 
 #include <functional>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -79,6 +80,13 @@ std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype);
 // have the same dtype.
 absl::Status ScatterAddRaw(const Tensor& out, int64_t dim, const Tensor& index,
                            const Tensor& src);
+
+// `out` as the output of a node (named as torch names it, usually
+// "NotImplemented") whose backward fails with `message`, as PyTorch's
+// outputs of ops without a derivative do.
+absl::StatusOr<Tensor> NotDifferentiable(const char* node_name,
+                                         const std::vector<const Tensor*>& ins,
+                                         Tensor out, std::string message);
 
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);

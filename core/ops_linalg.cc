@@ -294,7 +294,7 @@ absl::StatusOr<Tensor> BmmForward(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-StatusOrTensor Bmm(const Tensor& a, const Tensor& b) {
+StatusOrTensor BmmKernel(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, BmmForward(a, b));
   if (auto node = RecordOp("BmmBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1,
@@ -372,7 +372,7 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor bx, Expand(b3, eb));
   TENSORD_ASSIGN_OR_RETURN(Tensor af, Reshape(ax, {nb, n, k}));
   TENSORD_ASSIGN_OR_RETURN(Tensor bf, Reshape(bx, {nb, k, m}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor prod, Bmm(af, bf));
+  TENSORD_ASSIGN_OR_RETURN(Tensor prod, BmmKernel(af, bf));
   DimList out_shape(batch.begin(), batch.end());
   if (da > 1) out_shape.push_back(n);
   if (db > 1) out_shape.push_back(m);

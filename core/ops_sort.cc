@@ -173,4 +173,122 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Kthvalue(const Tensor& self,
   return std::make_pair(v, i);
 }
 
+StatusOrTensor Median(const Tensor& self, bool ignore_nan) {
+  if (self.numel() == 0 && !IsFloating(self.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ignore_nan ? "nanmedian" : "median",
+                     "() input tensor cannot be empty"));
+  }
+  Tensor out;
+  if (self.numel() == 0) {  // torch: NaN
+    TENSORD_ASSIGN_OR_RETURN(out, Full({}, Scalar(std::nan("")), self.dtype()));
+  } else {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(self.detach(), {-1}));
+    TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(flat, 0, false));
+    const std::vector<double> v = r.first.ToDoubles();
+    int64_t valid = static_cast<int64_t>(v.size());
+    while (valid > 0 && std::isnan(v[valid - 1])) --valid;
+    int64_t pick;
+    if (!ignore_nan && valid < static_cast<int64_t>(v.size())) {
+      pick = valid;  // a NaN: the median is NaN
+    } else if (valid == 0) {
+      pick = 0;  // all NaN
+    } else {
+      pick = (valid - 1) / 2;
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor e, Select(r.first, 0, pick));
+    TENSORD_ASSIGN_OR_RETURN(out, Clone(e));
+  }
+  // torch: the gradient is spread evenly over the elements equal to the
+  // result (NaN: over the NaNs).
+  if (auto node =
+          RecordOp(ignore_nan ? "NanmedianBackward0" : "MedianBackward0",
+                   {&self}, {&out})) {
+    const int sx = node->Save(self), so = node->Save(out, true);
+    node->set_backward(
+        [sx, so](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, n.Saved(so));
+          TENSORD_ASSIGN_OR_RETURN(Tensor rn, IsNan(r));
+          Tensor mask;
+          if (rn.item().to_int() != 0) {
+            TENSORD_ASSIGN_OR_RETURN(mask, IsNan(x));
+          } else {
+            TENSORD_ASSIGN_OR_RETURN(mask, Eq(x, r));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor mf, To(mask, g[0].dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Sum(mf));
+          TENSORD_ASSIGN_OR_RETURN(Tensor share, Div(g[0], cnt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gi, Mul(mf, share));
+          return GradList{gi};
+        });
+  }
+  return out;
+}
+
+absl::StatusOr<std::pair<Tensor, Tensor>> MedianDim(const Tensor& self,
+                                                    int64_t dim, bool keepdim,
+                                                    bool ignore_nan) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, std::max<int64_t>(self.dim(), 1)));
+  const int64_t len = self.dim() == 0 ? 1 : self.size(d);
+  if (len == 0) {
+    return IndexError(absl::StrCat(ignore_nan ? "nanmedian" : "median",
+                                   "(): Expected reduction dim ", d,
+                                   " to have non-zero size."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false));
+  Tensor values, indices;
+  {
+    NoGradGuard ng;
+    // Per row: the lower median of the non-NaN values; with a NaN and
+    // !ignore_nan, the first NaN (in the input's order).
+    Shape kept = self.sizes();
+    if (self.dim() > 0) kept[d] = 1;
+    TENSORD_ASSIGN_OR_RETURN(values, Empty(kept, self.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(indices, Empty(kept, DType::kInt64));
+    int64_t inner = 1;
+    for (int64_t k = d + 1; k < self.dim(); ++k) inner *= self.size(k);
+    const int64_t outer = self.numel() / (len * inner);
+    const int64_t* ip = r.second.data<int64_t>();
+    int64_t* oi = indices.data<int64_t>();
+    TENSORD_DISPATCH_REAL(self.dtype(), T, {
+      const T* vp = r.first.data<T>();
+      T* ov = values.data<T>();
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t in = 0; in < inner; ++in) {
+          const int64_t base = o * len * inner + in;
+          int64_t valid = len;
+          while (valid > 0 && IsNaN(vp[base + (valid - 1) * inner])) --valid;
+          int64_t pick;
+          if (!ignore_nan && valid < len) {
+            // the NaN that comes first in the input
+            pick = valid;
+            for (int64_t k = valid; k < len; ++k) {
+              if (ip[base + k * inner] < ip[base + pick * inner]) pick = k;
+            }
+          } else if (valid == 0) {
+            pick = 0;
+          } else {
+            pick = (valid - 1) / 2;
+          }
+          ov[o * inner + in] = vp[base + pick * inner];
+          oi[o * inner + in] = ip[base + pick * inner];
+        }
+      }
+    });
+  }
+  Tensor kept_indices = indices;
+  if (!keepdim && self.dim() > 0) {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(values, Squeeze(values, d));
+    TENSORD_ASSIGN_OR_RETURN(indices, Squeeze(indices, d));
+  }
+  RecordIndexed(ignore_nan ? "NanmedianBackward1" : "MedianBackward1", self,
+                values, kept_indices, d, !keepdim && self.dim() > 0);
+  return std::make_pair(values, indices);
+}
+
 }  // namespace tensord

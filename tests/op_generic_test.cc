@@ -163,10 +163,17 @@ TEST_P(OpGenericTest, NumericalGradient) {
       ctx.generator = &gen;
       auto outs = RunOp(op->name, p.inputs, s.attrs, ctx);
       ASSERT_TRUE(outs.ok()) << s.label << ": " << outs.status();
-      // eig/eigvals and floor_divide record a node whose backward raises
-      // (as torch's do): their outputs require grad on purpose.
+      // eig/eigvals, floor_divide and aminmax record a node whose backward
+      // raises (as torch's do): their outputs require grad on purpose.
       if (op->name == "linalg.eig" || op->name == "linalg.eigvals" ||
-          op->name == "floor_divide") {
+          op->name == "floor_divide" || op->name == "aminmax" ||
+          op->name == "heaviside" || op->name == "bincount" ||
+          op->name == "heaviside_") {
+        for (const Tensor& o : *outs) {
+          if (o.defined() && IsFloating(o.dtype())) {
+            EXPECT_TRUE(o.requires_grad()) << s.label;
+          }
+        }
         continue;
       }
       if (op->name == "alias") {

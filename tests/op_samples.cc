@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/op_table.h"
+
 namespace tensord::testing {
 
 Tensor RandomTensor(const Shape& shape, uint64_t seed, double lo, double hi) {
@@ -549,6 +551,110 @@ std::map<std::string, std::vector<OpSample>> Build() {
   }
   add("new_full",
       {"value", {R({2}, 769)}, {{"size", Ints({3})}, {"fill_value", S(2.5)}}});
+  // ---- more pointwise, small reductions, fused products ----
+  for (const std::string op :
+       {"atan2", "arctan2", "hypot", "copysign", "logaddexp", "fmax", "fmin",
+        "true_divide", "divide", "multiply"}) {  // NOLINT
+    add(op, {"broadcast", {R({2, 3}, 800), Pos({3}, 801)}, {}});
+    if (op == "true_divide" || op == "divide" || op == "multiply" ||
+        op == "copysign") {  // the others take no Python number
+      add(op, {"wrapped scalar", {R({3}, 802), WrapScalar(-0.7)}, {}});
+    }
+  }
+  add("xlogy", {"positive y", {R({2, 3}, 803), Pos({2, 3}, 804)}, {}});
+  add("div", {"rounding trunc",
+              {R({2, 3}, 805), Pos({3}, 806)},
+              {{"rounding_mode", AttrValue(std::string("trunc"))}}});
+  for (const std::string op : {"bitwise_left_shift", "bitwise_right_shift"}) {
+    add(op, {"int64", {I64({1, -8, 1024}, {3}), I64({2, 1, 65}, {3})}, {}});
+  }
+  add("heaviside", {"values", {R({2, 3}, 807), R({3}, 808)}, {}});
+  add("lerp",
+      {"scalar weight", {R({2, 3}, 809), R({2, 3}, 810), WrapScalar(0.3)}, {}});
+  add("lerp",
+      {"tensor weight", {R({2, 3}, 811), R({3}, 812), R({2, 1}, 813)}, {}});
+  add("addcmul", {"value",
+                  {R({2, 3}, 814), R({3}, 815), R({2, 3}, 816)},
+                  {{"value", S(-1.5)}}});
+  add("addcdiv", {"value",
+                  {R({2, 3}, 817), R({2, 3}, 818), Pos({3}, 819)},
+                  {{"value", S(0.5)}}});
+  add("logit", {"inside (0, 1)", {RandomTensor({2, 3}, 820, 0.1, 0.9)}, {}});
+  add("logit",
+      {"eps", {RandomTensor({4}, 821, 0.1, 0.9)}, {{"eps", AttrValue(0.2)}}});
+  add("nan_to_num", {"finite", {R({2, 3}, 822)}, {{"nan", AttrValue(1.0)}}});
+  for (const std::string op : {"sinc", "deg2rad", "rad2deg", "sgn", "square",
+                               "isposinf", "isneginf"}) {
+    add(op, {"matrix", {R({2, 3}, 823)}, {}});
+  }
+  add("clip", {"both", {R({2, 3}, 824)}, {{"min", S(-0.5)}, {"max", S(0.5)}}});
+  add("trace", {"rectangular", {R({3, 4}, 825)}, {}});
+  for (const std::string op : {"std_mean", "var_mean"}) {
+    add(op, {"dim 1", {R({3, 4}, 826)}, {{"dim", Ints({1})}}});
+    add(op,
+        {"all, correction 0", {R({5}, 827)}, {{"correction", AttrValue(0.0)}}});
+  }
+  add("aminmax", {"dim 0 keepdim",
+                  {R({3, 4}, 828)},
+                  {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("nansum", {"dim 1", {R({3, 4}, 829)}, {{"dim", Ints({1})}}});
+  add("nanmean", {"all", {R({3, 4}, 830)}, {}});
+  for (const std::string op : {"median", "nanmedian"}) {
+    add(op, {"all", {R({3, 4}, 831)}, {}});
+    add(op + ".dim", {"dim 1", {R({3, 4}, 832)}, {{"dim", I(1)}}});
+    add(op + ".dim", {"dim 0 keepdim",
+                      {R({4, 2}, 833)},
+                      {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  }
+  add("dist", {"p 3", {R({2, 3}, 834), R({3}, 835)}, {{"p", AttrValue(3.0)}}});
+  add("diff",
+      {"n 2 along dim 0", {R({4, 3}, 836)}, {{"n", I(2)}, {"dim", I(0)}}});
+  add("diff", {"prepend", {R({3}, 837), R({2}, 838)}, {}});
+  for (const std::string op : {"cummax", "cummin"}) {
+    add(op, {"dim 1", {R({3, 4}, 839)}, {{"dim", I(1)}}});
+  }
+  add("bincount", {"weights",
+                   {I64({1, 1, 3, 0}, {4}), R({4}, 840)},
+                   {{"minlength", I(6)}}});
+  add("histc", {"range",
+                {R({20}, 841)},
+                {{"bins", I(4)}, {"min", S(-1.0)}, {"max", S(1.0)}}});
+  add("bmm", {"batch 2", {R({2, 3, 4}, 842), R({2, 4, 2}, 843)}, {}});
+  add("addmm", {"beta alpha",
+                {R({3}, 844), R({2, 4}, 845), R({4, 3}, 846)},
+                {{"beta", S(0.5)}, {"alpha", S(-2.0)}}});
+  add("addmm", {"full-shape input",
+                {R({2, 3}, 856), R({2, 4}, 857), R({4, 3}, 858)},
+                {}});
+  add("addmv", {"plain", {R({2}, 847), R({2, 3}, 848), R({3}, 849)}, {}});
+  add("addr", {"beta 0",
+               {R({2, 3}, 850), R({2}, 851), R({3}, 852)},
+               {{"beta", S(0.0)}}});
+  add("baddbmm", {"alpha",
+                  {R({2, 3, 2}, 853), R({2, 3, 4}, 854), R({2, 4, 2}, 855)},
+                  {{"alpha", S(0.5)}}});
+  // In-place forms made from the table (AddInplaceForms): the samples of
+  // the out-of-place op whose result fits self.
+  {
+    std::vector<std::pair<std::string, OpSample>> forms;
+    for (const OpDef& d : OpTable()) {
+      if (!d.inplace || m.count(d.name)) continue;
+      const std::string base = d.name.substr(0, d.name.size() - 1);
+      auto it = m.find(base);
+      if (it == m.end()) continue;
+      for (const OpSample& s : it->second) {
+        OpContext ctx;
+        auto outs = RunOp(base, s.inputs, s.attrs, ctx);
+        if (!outs.ok() || outs->empty() || s.inputs.empty()) continue;
+        const Tensor& o = (*outs)[0];
+        if (o.sizes() != s.inputs[0].sizes()) continue;
+        if (IsFloating(o.dtype()) && !IsFloating(s.inputs[0].dtype())) continue;
+        if (s.inputs[0].is_wrapped_number()) continue;
+        forms.emplace_back(d.name, s);
+      }
+    }
+    for (auto& [name, s] : forms) add(name, s);
+  }
   return m;
 }
 

@@ -460,6 +460,16 @@ def tenant_cases(binary, bat):
             nodes(h.node("roll", [m], {"shifts": ints([-2**63]),
                                        "dims": ints([1])}, ret=True),
                   h.node("tril", [m], {"diagonal": i(-2**63)}, ret=True)))
+        run("bincount([2**62]) (2^62 bins)", C.RESOURCE_EXHAUSTED,
+            op("bincount", [i64([2**62], [1])]))
+        run("m.histc(bins=2**62)", C.INVALID_ARGUMENT,
+            op("histc", [m], {"bins": i(2**62)}))
+        run("m.diff(n=2**63-1)", C.OK, op("diff", [m], {"n": i(2**63 - 1)}))
+        run("v << 2**63-1 and v >> -2**63 (int64)", C.OK,
+            nodes(h.node("bitwise_left_shift", [i64([1], [1]), i64([2**63 - 1], [1])],
+                         ret=True),
+                  h.node("bitwise_right_shift", [i64([-8], [1]), i64([-2**63], [1])],
+                         ret=True)))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

@@ -200,6 +200,8 @@ MATH_UNARY = {op for op, _, _ in MATH_UNARY_RANGES}
 def torch_call(op, args, attrs):
     a = attrs
     x = args[0] if args else None
+    if op == "div" and "rounding_mode" in a:
+        return torch.div(args[0], args[1], rounding_mode=a["rounding_mode"])
     if op in ("zeros", "ones", "rand", "randn"):
         return getattr(torch, op)(a["size"], dtype=_opt(a, "dtype"))
     if op == "full":
@@ -399,7 +401,211 @@ def torch_call(op, args, attrs):
     r = _index_sort_layout_call(op, args, a)
     if r is not NotImplemented:
         return r
+    r = _pointwise_call(op, args, a)
+    if r is not NotImplemented:
+        return r
     raise KeyError("no torch call for op " + op)
+
+
+# The in-place forms the table makes from out-of-place entries
+# (core/table_math.cc AddInplaceForms) that have no case of their own above.
+GENERATED_INPLACE = [
+    "abs_", "acos_", "acosh_", "addcdiv_", "addcmul_", "addmm_", "addmv_",
+    "addr_", "asin_", "asinh_", "atan2_", "atan_", "atanh_", "baddbmm_",
+    "bitwise_and_", "bitwise_left_shift_", "bitwise_not_", "bitwise_or_",
+    "bitwise_right_shift_", "bitwise_xor_", "ceil_", "clamp_", "clip_",
+    "copysign_", "cos_", "cosh_", "deg2rad_", "eq_", "erf_", "erfc_", "exp2_",
+    "exp_", "expm1_", "floor_", "floor_divide_", "fmod_", "frac_", "ge_",
+    "gt_", "heaviside_", "hypot_", "le_", "lerp_", "log10_", "log1p_",
+    "log2_", "log_", "logical_and_", "logical_not_", "logical_or_",
+    "logical_xor_", "logit_", "lt_", "nan_to_num_", "ne_", "neg_", "pow_",
+    "rad2deg_", "reciprocal_", "relu_", "remainder_", "round_", "rsqrt_",
+    "sgn_", "sigmoid_", "sign_", "sin_", "sinc_", "sinh_", "sqrt_",
+    "square_", "tan_", "tanh_", "true_divide_", "trunc_", "xlogy_"]
+
+
+def _pointwise_call(op, args, a):
+    x = args[0] if args else None
+    if op in ("median.dim", "nanmedian.dim"):
+        r = getattr(torch, op[:-4])(x, a["dim"], a.get("keepdim", False))
+        return (r.values, r.indices)
+    if op in ("cummax", "cummin"):
+        r = getattr(torch, op)(x, a["dim"])
+        return (r.values, r.indices)
+    if op == "aminmax":
+        r = torch.aminmax(x, dim=a.get("dim"), keepdim=a.get("keepdim", False))
+        return (r.min, r.max)
+    if op in ("std_mean", "var_mean"):
+        kw = {k: a[k] for k in ("dim", "unbiased", "keepdim", "correction") if k in a}
+        return getattr(torch, op)(x, **kw)
+    if op == "diff":
+        return torch.diff(x, n=a.get("n", 1), dim=a.get("dim", -1),
+                          prepend=args[1] if len(args) > 1 else None,
+                          append=args[2] if len(args) > 2 else None)
+    if op == "bincount":
+        return torch.bincount(x, weights=args[1] if len(args) > 1 else None,
+                              minlength=a.get("minlength", 0))
+    if op in GENERATED_INPLACE:
+        return getattr(x, op)(*args[1:], **a)
+    fn = getattr(torch, op, None)
+    if fn is None or op in ("div",):
+        return NotImplemented
+    return fn(*args, **a)
+
+
+def build_pointwise_cases():
+    def pair(op, **kw):
+        case(op, "broadcast", F([2, 3]), F([3], lo=0.5, hi=2.0), **kw)
+        case(op, "scalar", F([3], f64), W(-0.7), **kw)
+    for op in ("atan2", "arctan2", "hypot", "copysign", "logaddexp", "fmax",
+               "fmin", "true_divide", "divide", "multiply"):
+        pair(op)
+    case("fmax", "nan", V([float("nan"), 1.0, float("nan")], f32),
+         V([2.0, float("nan"), float("nan")], f32))
+    case("fmin", "int", I([4]), I([4]))
+    case("logaddexp", "inf", V([float("inf"), -float("inf"), 1.0], f32),
+         V([float("inf"), -float("inf"), float("inf")], f32))
+    case("xlogy", "zero_x", V([0.0, 0.0, 2.0, 1.0], f32), V([0.0, float("nan"), 3.0, 0.5], f32),
+         grad=False)
+    case("xlogy", "positive", F([2, 3]), F([2, 3], lo=0.5, hi=2.0))
+    case("div", "trunc", F([2, 3]), F([3], lo=0.5, hi=2.0), rounding_mode="trunc")
+    case("div", "floor_int", V([7, -7, 5], i64), V([2, 2, -3], i64), rounding_mode="floor")
+    case("div", "trunc_int", V([7, -7, 5], i64), V([2, 2, -3], i64), rounding_mode="trunc")
+    case("div", "bad_mode", F([2]), F([2]), rounding_mode="round")
+    case("bitwise_left_shift", "int64", V([1, -8, 1024, 3], i64), V([2, 1, 64, -1], i64))
+    case("bitwise_right_shift", "int64", V([1, -8, 1024, -1024], i64), V([2, 1, 65, 65], i64))
+    case("bitwise_left_shift", "int32", V([1024], i32), W(33))
+    case("bitwise_left_shift", "float", F([2]), W(1))
+    case("heaviside", "values", V([-1.0, 0.0, 2.0], f32), V([0.5], f32))
+    case("heaviside", "dtypes", V([-1.0, 0.0], f32), V([1], i64))
+    case("lerp", "scalar_weight", F([2, 3]), F([2, 3]), W(0.3))
+    case("lerp", "tensor_weight", F([2, 3]), F([3]), V([[0.0], [0.75]], f32))
+    case("addcmul", "value", F([2, 3]), F([3]), F([2, 3]), value=-1.5)
+    case("addcdiv", "value", F([2, 3]), F([2, 3]), F([3], lo=0.5, hi=2.0), value=0.5)
+    case("addcdiv", "ints", I([2]), I([2]), V([1, 2], i64))
+    case("logit", "plain", F([2, 3], lo=0.05, hi=0.95))
+    case("logit", "eps", V([0.0, 0.3, 1.0], f32), eps=1e-6, grad=False)
+    case("nan_to_num", "defaults", V([float("nan"), float("inf"), -float("inf"), 1.0], f32))
+    case("nan_to_num", "given_f64", V([float("nan"), float("inf"), -float("inf")], f64),
+         nan=2.0, posinf=9.0, neginf=-9.0)
+    case("sinc", "values", V([0.0, 0.5, 1.5, -2.25], f32))
+    case("sinc", "f64", F([3], f64))
+    case("deg2rad", "f32", F([2, 3], lo=-180, hi=180))
+    case("deg2rad", "int", V([180, 90], i64))
+    case("rad2deg", "f64", F([3], f64))
+    case("sgn", "values", V([-2.0, 0.0, 3.0], f32), grad=False)
+    case("square", "float", F([2, 3]))
+    case("square", "int", V([3, -2], i64))
+    case("isposinf", "values", V([float("inf"), -float("inf"), 1.0], f32))
+    case("isneginf", "values", V([float("inf"), -float("inf"), 1.0], f64))
+    case("clip", "both", F([2, 3]), min=-0.5, max=0.5)
+    case("trace", "rect", F([3, 4]))
+    case("trace", "int", I([3, 3]))
+    case("trace", "vector", F([3]))
+    case("std_mean", "dim1", F([3, 4]), dim=[1])
+    case("std_mean", "all_unbiased_false", F([5], f64), unbiased=False)
+    case("var_mean", "dim0_keepdim", F([3, 4]), dim=[0], keepdim=True)
+    case("var_mean", "unbiased_false", F([5]), unbiased=False)
+    case("aminmax", "all", F([3, 4]), grad=False)
+    case("aminmax", "dim0_keepdim", F([3, 4]), dim=0, keepdim=True, grad=False)
+    case("aminmax", "empty", F([0]), grad=False)
+    nanm = V([[1.0, float("nan"), 3.0], [4.0, 5.0, 6.0]], f32)
+    case("nansum", "all", nanm, grad=False)
+    case("nansum", "dim1", F([3, 4]), dim=[1])
+    case("nanmean", "all", nanm, grad=False)
+    case("nanmean", "dim0", F([3, 4]), dim=[0])
+    case("nanmean", "int", I([3]))
+    case("median", "all_nan", nanm, grad=False)
+    case("median", "all", F([3, 4]))
+    case("median", "empty", V([], f32))
+    case("nanmedian", "all", nanm, grad=False)
+    case("median.dim", "dim1", F([3, 4]), dim=1)
+    case("median.dim", "nan_row", nanm, dim=1, grad=False)
+    case("median.dim", "dim0_keepdim", F([4, 2]), dim=0, keepdim=True)
+    case("nanmedian.dim", "nan_row", nanm, dim=1, grad=False)
+    case("nanmedian.dim", "dim0", F([3, 2]), dim=0)
+    case("dist", "p2", F([2, 3]), F([3]))
+    case("dist", "p1", F([2, 3], f64), F([2, 3], f64), p=1.0)
+    case("dist", "pinf", F([4]), F([4]), p=float("inf"))
+    case("diff", "int", V([1, 4, 9, 16], i64))
+    case("diff", "n2_dim0", F([4, 3]), n=2, dim=0)
+    case("diff", "prepend", F([3]), F([2]))
+    case("diff", "bool", V([True, False, False, True], bl))
+    case("diff", "0dim", F([]))
+    case("cummax", "ties_nan", V([1.0, 3.0, 3.0, 2.0, float("nan"), 5.0], f32), dim=0, grad=False)
+    case("cummax", "dim1", F([3, 4]), dim=1)
+    case("cummin", "ties", V([1.0, 3.0, 3.0, 2.0, 1.0], f64), dim=0, grad=False)
+    case("cummin", "int_dim0", I([4, 2]), dim=0)
+    case("bincount", "plain", V([1, 1, 3], i64))
+    case("bincount", "weights_minlength", V([1, 1, 3], i64), V([0.5, 0.5, 1.0], f32), minlength=6)
+    case("bincount", "negative", V([-1, 2], i64))
+    case("bincount", "float", F([3]))
+    case("histc", "range", V([1.0, 2.0, 1.0, 3.0, -1.0], f32), bins=4, min=0, max=3)
+    case("histc", "auto_range", V([1.0, 2.0, 1.0, 2.5], f64))
+    case("histc", "int", V([1, 2], i64))
+    case("bmm", "batch2", F([2, 3, 4]), F([2, 4, 2]))
+    case("bmm", "not_3d", F([2, 2]), F([2, 2]))
+    case("bmm", "mismatch", F([2, 3, 4]), F([3, 4, 2]))
+    case("addmm", "beta_alpha", F([3]), F([2, 4]), F([4, 3]), beta=0.5, alpha=-2.0)
+    case("addmm", "beta0_nan_input", V([float("nan")], f32), F([2, 2]), F([2, 2]), beta=0.0, nograd={0})
+    case("addmm", "plain", F([2, 3]), F([2, 4]), F([4, 3]))
+    case("addmv", "plain", F([2]), F([2, 3]), F([3]))
+    case("addr", "alpha", F([2, 3]), F([2]), F([3]), alpha=2)
+    case("baddbmm", "alpha", F([2, 3, 2]), F([2, 3, 4]), F([2, 4, 2]), alpha=0.5)
+    # in-place forms
+    unary = {"acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "abs_",
+             "ceil_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_",
+             "exp_", "expm1_", "floor_", "frac_", "log10_", "log1p_", "log2_",
+             "log_", "logit_", "nan_to_num_", "neg_", "rad2deg_", "reciprocal_",
+             "relu_", "round_", "rsqrt_", "sgn_", "sigmoid_", "sign_", "sin_",
+             "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_"}
+    positive = {"acosh_", "log10_", "log2_", "log_", "rsqrt_", "sqrt_", "reciprocal_"}
+    unit = {"acos_", "asin_", "atanh_", "logit_"}
+    for op in GENERATED_INPLACE:
+        if op in unary:
+            lo, hi = (0.5, 2.0) if op in positive else (0.1, 0.9) if op in unit else (-2.0, 2.0)
+            if op == "acosh_":
+                lo, hi = 1.1, 3.0
+            # (torch's sgn gradient is an unallocated zero tensor)
+            case(op, "f32", F([2, 3], lo=lo, hi=hi), grad=op != "sgn_")
+        elif op in ("bitwise_and_", "bitwise_or_", "bitwise_xor_",
+                    "bitwise_left_shift_", "bitwise_right_shift_"):
+            case(op, "int", I([3], lo=0, hi=8), I([3], lo=0, hi=4))
+        elif op == "bitwise_not_":
+            case(op, "int", I([3]))
+        elif op in ("logical_and_", "logical_or_", "logical_xor_"):
+            case(op, "float", F([3]), V([1.0, 0.0, 1.0], f32))
+        elif op == "logical_not_":
+            case(op, "bool", V([True, False], bl))
+        elif op in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_"):
+            case(op, "float", F([2, 3]), F([3]), grad=False)
+        elif op in ("clamp_", "clip_"):
+            case(op, "both", F([2, 3]), min=-0.5, max=0.5)
+        elif op in ("addcmul_", "addcdiv_"):
+            case(op, "value", F([2, 3]), F([3]), F([2, 3], lo=0.5, hi=2.0), value=0.5)
+        elif op == "lerp_":
+            case(op, "scalar", F([2, 3]), F([3]), W(0.25))
+        elif op == "addmm_":
+            case(op, "plain", F([2, 3]), F([2, 4]), F([4, 3]), beta=0.5)
+        elif op == "addmv_":
+            case(op, "plain", F([2]), F([2, 3]), F([3]))
+        elif op == "addr_":
+            case(op, "plain", F([2, 3]), F([2]), F([3]))
+        elif op == "baddbmm_":
+            case(op, "plain", F([2, 3, 2]), F([2, 3, 4]), F([2, 4, 2]))
+        elif op == "heaviside_":
+            case(op, "values", V([-1.0, 0.0, 2.0], f32), V([0.5], f32))
+        elif op in ("pow_",):
+            case(op, "tensor", F([2, 3], lo=0.5, hi=2.0), F([3]))
+        elif op in ("xlogy_",):
+            case(op, "positive", F([2, 3]), F([3], lo=0.5, hi=2.0))
+        elif op == "floor_divide_":
+            case(op, "float", F([3]), F([3], lo=0.5, hi=2.0), grad=False)
+        else:
+            case(op, "broadcast", F([2, 3]), F([3], lo=0.5, hi=2.0))
+    case("sqrt_", "int_self", V([1, 4], i64))
+    case("add_", "bool_self", V([True], bl), W(1))
+    case("eq_", "int_self", V([1, 2], i64), V([1, 3], i64))
 
 
 def _index_sort_layout_call(op, args, a):
@@ -1904,6 +2110,7 @@ def main():
     build_cases()
     build_more_cases()
     build_index_sort_layout_cases()
+    build_pointwise_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

@@ -220,6 +220,20 @@ def broadcast_tensors(*tensors):
     return _ops.call("broadcast_tensors", (list(tensors),), {})
 
 
+def _by_dim(name):
+    """torch.NAME(x) over all elements, torch.NAME(x, dim) -> (values,
+    indices): ops NAME and NAME.dim."""
+    def fn(*args, **kwargs):
+        by_dim = len(args) >= 2 or "dim" in kwargs or "axis" in kwargs
+        return _ops.call(name + ".dim" if by_dim else name, args, kwargs)
+    fn.__name__ = name
+    return fn
+
+
+median = _by_dim("median")
+nanmedian = _by_dim("nanmedian")
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 

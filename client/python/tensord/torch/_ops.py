@@ -219,6 +219,11 @@ def call(op, args, kwargs, engine=None):
                                  else in_name, _type_name(v)))
             inputs.append(v)
 
+    for in_name in schema["inputs"]:
+        if in_name in kwargs:
+            raise TypeError("%s(): tensord takes '%s' only together with the "
+                            "inputs before it (%s)" % (
+                                fname, in_name, ", ".join(schema["inputs"])))
     attrs = {}
     positional = args[pos:]
     if op == "arange" and len(positional) == 1:
@@ -287,6 +292,8 @@ def call(op, args, kwargs, engine=None):
         result = None
     elif len(outputs) == 1:
         result = outs[0]
+    elif not all(outputs):
+        result = tuple(outs)  # unnamed outputs: a plain tuple (std_mean)
     else:
         result = return_type(op, outputs)(*outs)
     if requires_grad is not None and isinstance(result, Tensor):

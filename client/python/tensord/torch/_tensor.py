@@ -511,6 +511,32 @@ class Tensor:
         from . import min as _min
         return _min(self, *args, **kwargs)
 
+    def median(self, *args, **kwargs):
+        from . import median as _median
+        return _median(self, *args, **kwargs)
+
+    def nanmedian(self, *args, **kwargs):
+        from . import nanmedian as _nanmedian
+        return _nanmedian(self, *args, **kwargs)
+
+    def __lshift__(self, o):
+        return _ops.call("bitwise_left_shift", (self, o), {}, self._engine)
+
+    def __rlshift__(self, o):
+        return _ops.call("bitwise_left_shift", (o, self), {}, self._engine)
+
+    def __rshift__(self, o):
+        return _ops.call("bitwise_right_shift", (self, o), {}, self._engine)
+
+    def __rrshift__(self, o):
+        return _ops.call("bitwise_right_shift", (o, self), {}, self._engine)
+
+    def __ilshift__(self, o):
+        return _ops.call("bitwise_left_shift_", (self, o), {}, self._engine)
+
+    def __irshift__(self, o):
+        return _ops.call("bitwise_right_shift_", (self, o), {}, self._engine)
+
     def split(self, split_size, dim=0):
         from . import split as _split
         return _split(self, split_size, dim)
