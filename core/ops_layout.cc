@@ -63,9 +63,9 @@ absl::StatusOr<std::vector<Tensor>> SplitWithSizes(const Tensor& t,
   int64_t total = 0;
   bool bad = false;
   for (int64_t s : sizes) {
-    if (s < 0) bad = true;
-    if (!bad && total > t.size(d)) bad = true;
-    if (!bad) total += s;
+    // Client sizes: negative or summing past int64 is simply "bad".
+    if (s < 0 || __builtin_add_overflow(total, s, &total)) bad = true;
+    if (bad) break;
   }
   if (bad || total != t.size(d)) {
     for (int64_t s : sizes) {

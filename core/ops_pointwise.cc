@@ -73,16 +73,17 @@ using Grad2 = std::function<absl::StatusOr<std::pair<Tensor, Tensor>>(
 StatusOrTensor Record2(const char* name, const Tensor& a, const Tensor& b,
                        Tensor out, Grad2 grad) {
   if (auto node = RecordOp(name, {&a, &b}, {&out})) {
-    const int sa = node->Save(a), sb = node->Save(b), so = node->Save(out, true);
-    node->set_backward([sa, sb, so, grad = std::move(grad)](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(sa));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(sb));
-      TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(so));
-      TENSORD_ASSIGN_OR_RETURN(auto r, grad(g[0], a, b, out));
-      return GradList{r.first, r.second};
-    });
+    const int sa = node->Save(a), sb = node->Save(b),
+              so = node->Save(out, true);
+    node->set_backward(
+        [sa, sb, so, grad = std::move(grad)](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(sa));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(sb));
+          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(so));
+          TENSORD_ASSIGN_OR_RETURN(auto r, grad(g[0], a, b, out));
+          return GradList{r.first, r.second};
+        });
   }
   return out;
 }
@@ -104,55 +105,54 @@ StatusOrTensor NotDifferentiable(const char* node_name,
 }
 
 StatusOrTensor Atan2(const Tensor& a, const Tensor& b) {
-  TRY(Tensor out, MapFloat2(a, b, "atan2", [](auto x, auto y) {
-        return std::atan2(x, y);
-      }));
-  return Record2("Atan2Backward0", a, b, out,
-                 [](const Tensor& g, const Tensor& a, const Tensor& b,
-                    const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   TRY(Tensor aa, Mul(a, a));
-                   TRY(Tensor bb, Mul(b, b));
-                   TRY(Tensor den, Add(aa, bb));
-                   TRY(Tensor gd, Div(g, den));
-                   TRY(Tensor ga, Mul(gd, b));
-                   TRY(Tensor gb0, Mul(gd, a));
-                   TRY(Tensor gb, Neg(gb0));
-                   return std::make_pair(ga, gb);
-                 });
+  TRY(Tensor out, MapFloat2(a, b, "atan2",
+                            [](auto x, auto y) { return std::atan2(x, y); }));
+  return Record2(
+      "Atan2Backward0", a, b, out,
+      [](const Tensor& g, const Tensor& a, const Tensor& b,
+         const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        TRY(Tensor aa, Mul(a, a));
+        TRY(Tensor bb, Mul(b, b));
+        TRY(Tensor den, Add(aa, bb));
+        TRY(Tensor gd, Div(g, den));
+        TRY(Tensor ga, Mul(gd, b));
+        TRY(Tensor gb0, Mul(gd, a));
+        TRY(Tensor gb, Neg(gb0));
+        return std::make_pair(ga, gb);
+      });
 }
 
 StatusOrTensor Hypot(const Tensor& a, const Tensor& b) {
-  TRY(Tensor out, MapFloat2(a, b, "hypot", [](auto x, auto y) {
-        return std::hypot(x, y);
-      }));
-  return Record2("HypotBackward0", a, b, out,
-                 [](const Tensor& g, const Tensor& a, const Tensor& b,
-                    const Tensor& out)
-                     -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   TRY(Tensor go, Div(g, out));
-                   TRY(Tensor ga, Mul(go, a));
-                   TRY(Tensor gb, Mul(go, b));
-                   return std::make_pair(ga, gb);
-                 });
+  TRY(Tensor out, MapFloat2(a, b, "hypot",
+                            [](auto x, auto y) { return std::hypot(x, y); }));
+  return Record2(
+      "HypotBackward0", a, b, out,
+      [](const Tensor& g, const Tensor& a, const Tensor& b,
+         const Tensor& out) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        TRY(Tensor go, Div(g, out));
+        TRY(Tensor ga, Mul(go, a));
+        TRY(Tensor gb, Mul(go, b));
+        return std::make_pair(ga, gb);
+      });
 }
 
 StatusOrTensor Copysign(const Tensor& a, const Tensor& b) {
   TRY(Tensor out, MapFloat2(a, b, "copysign", [](auto x, auto y) {
         return std::copysign(x, y);
       }));
-  return Record2("CopysignBackward0", a, b, out,
-                 [](const Tensor& g, const Tensor& a, const Tensor& b,
-                    const Tensor& out)
-                     -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   // d/da = out / a where a != 0, else 0; nothing to b.
-                   TRY(Tensor q, Div(out, a));
-                   TRY(Tensor zero, Zeros({}, q.dtype()));
-                   TRY(Tensor a0, Eq(a, zero));
-                   TRY(Tensor r, Where(a0, zero, q));
-                   TRY(Tensor ga, Mul(g, r));
-                   TRY(Tensor gb, ZerosLike(b));
-                   return std::make_pair(ga, gb);
-                 });
+  return Record2(
+      "CopysignBackward0", a, b, out,
+      [](const Tensor& g, const Tensor& a, const Tensor& b,
+         const Tensor& out) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        // d/da = out / a where a != 0, else 0; nothing to b.
+        TRY(Tensor q, Div(out, a));
+        TRY(Tensor zero, Zeros({}, q.dtype()));
+        TRY(Tensor a0, Eq(a, zero));
+        TRY(Tensor r, Where(a0, zero, q));
+        TRY(Tensor ga, Mul(g, r));
+        TRY(Tensor gb, ZerosLike(b));
+        return std::make_pair(ga, gb);
+      });
 }
 
 StatusOrTensor Logaddexp(const Tensor& a, const Tensor& b) {
@@ -162,20 +162,21 @@ StatusOrTensor Logaddexp(const Tensor& a, const Tensor& b) {
         const T m = std::max(x, y);
         return m + std::log1p(std::exp(-std::abs(x - y)));
       }));
-  return Record2("LogaddexpBackward0", a, b, out,
-                 [](const Tensor& g, const Tensor& a, const Tensor& b,
-                    const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   // g / (1 + exp(b - a)) and g / (1 + exp(a - b))
-                   TRY(Tensor d1, Sub(b, a));
-                   TRY(Tensor e1, Exp(d1));
-                   TRY(Tensor p1, Add(e1, WrapScalar(1.0)));
-                   TRY(Tensor ga, Div(g, p1));
-                   TRY(Tensor d2, Sub(a, b));
-                   TRY(Tensor e2, Exp(d2));
-                   TRY(Tensor p2, Add(e2, WrapScalar(1.0)));
-                   TRY(Tensor gb, Div(g, p2));
-                   return std::make_pair(ga, gb);
-                 });
+  return Record2(
+      "LogaddexpBackward0", a, b, out,
+      [](const Tensor& g, const Tensor& a, const Tensor& b,
+         const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        // g / (1 + exp(b - a)) and g / (1 + exp(a - b))
+        TRY(Tensor d1, Sub(b, a));
+        TRY(Tensor e1, Exp(d1));
+        TRY(Tensor p1, Add(e1, WrapScalar(1.0)));
+        TRY(Tensor ga, Div(g, p1));
+        TRY(Tensor d2, Sub(a, b));
+        TRY(Tensor e2, Exp(d2));
+        TRY(Tensor p2, Add(e2, WrapScalar(1.0)));
+        TRY(Tensor gb, Div(g, p2));
+        return std::make_pair(ga, gb);
+      });
 }
 
 StatusOrTensor Xlogy(const Tensor& a, const Tensor& b) {
@@ -185,17 +186,18 @@ StatusOrTensor Xlogy(const Tensor& a, const Tensor& b) {
         if (x == 0) return T(0);
         return x * std::log(y);
       }));
-  return Record2("XlogyBackward0", a, b, out,
-                 [](const Tensor& g, const Tensor& a, const Tensor& b,
-                    const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   TRY(Tensor zero, Zeros({}, a.dtype()));
-                   TRY(Tensor nz, Ne(a, zero));
-                   TRY(Tensor ga0, Xlogy(nz, b));
-                   TRY(Tensor ga, Mul(g, ga0));
-                   TRY(Tensor q, Div(a, b));
-                   TRY(Tensor gb, Mul(g, q));
-                   return std::make_pair(ga, gb);
-                 });
+  return Record2(
+      "XlogyBackward0", a, b, out,
+      [](const Tensor& g, const Tensor& a, const Tensor& b,
+         const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        TRY(Tensor zero, Zeros({}, a.dtype()));
+        TRY(Tensor nz, Ne(a, zero));
+        TRY(Tensor ga0, Xlogy(nz, b));
+        TRY(Tensor ga, Mul(g, ga0));
+        TRY(Tensor q, Div(a, b));
+        TRY(Tensor gb, Mul(g, q));
+        return std::make_pair(ga, gb);
+      });
 }
 
 namespace {
@@ -215,19 +217,19 @@ StatusOrTensor FmaxFmin(const Tensor& a, const Tensor& b, bool max) {
       }
     }
   });
-  return Record2(max ? "FmaxBackward0" : "FminBackward0", a, b, p.out,
-                 [max](const Tensor& g, const Tensor& a, const Tensor& b,
-                       const Tensor&)
-                     -> absl::StatusOr<std::pair<Tensor, Tensor>> {
-                   // to a where a wins (a >= b for fmax) or b is NaN
-                   TRY(Tensor win, max ? Ge(a, b) : Le(a, b));
-                   TRY(Tensor bn, IsNan(b));
-                   TRY(Tensor to_a, LogicalOr(win, bn));
-                   TRY(Tensor zero, Zeros({}, g.dtype()));
-                   TRY(Tensor ga, Where(to_a, g, zero));
-                   TRY(Tensor gb, Where(to_a, zero, g));
-                   return std::make_pair(ga, gb);
-                 });
+  return Record2(
+      max ? "FmaxBackward0" : "FminBackward0", a, b, p.out,
+      [max](const Tensor& g, const Tensor& a, const Tensor& b,
+            const Tensor&) -> absl::StatusOr<std::pair<Tensor, Tensor>> {
+        // to a where a wins (a >= b for fmax) or b is NaN
+        TRY(Tensor win, max ? Ge(a, b) : Le(a, b));
+        TRY(Tensor bn, IsNan(b));
+        TRY(Tensor to_a, LogicalOr(win, bn));
+        TRY(Tensor zero, Zeros({}, g.dtype()));
+        TRY(Tensor ga, Where(to_a, g, zero));
+        TRY(Tensor gb, Where(to_a, zero, g));
+        return std::make_pair(ga, gb);
+      });
 }
 
 }  // namespace
@@ -288,20 +290,20 @@ StatusOrTensor Lerp(const Tensor& start, const Tensor& end,
   if (auto node = RecordOp(name, ins, {&out})) {
     const int ss = node->Save(start), se = node->Save(end),
               sw = node->Save(weight);
-    node->set_backward([ss, se, sw, scalar](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      TRY(Tensor s, n.Saved(ss));
-      TRY(Tensor e, n.Saved(se));
-      TRY(Tensor w, n.Saved(sw));
-      TRY(Tensor omw, Sub(WrapScalar(1.0), w));
-      TRY(Tensor gs, Mul(g[0], omw));
-      TRY(Tensor ge, Mul(g[0], w));
-      if (scalar) return GradList{gs, ge};
-      TRY(Tensor d, Sub(e, s));
-      TRY(Tensor gw, Mul(g[0], d));
-      return GradList{gs, ge, gw};
-    });
+    node->set_backward(
+        [ss, se, sw, scalar](Node& n,
+                             const GradList& g) -> absl::StatusOr<GradList> {
+          TRY(Tensor s, n.Saved(ss));
+          TRY(Tensor e, n.Saved(se));
+          TRY(Tensor w, n.Saved(sw));
+          TRY(Tensor omw, Sub(WrapScalar(1.0), w));
+          TRY(Tensor gs, Mul(g[0], omw));
+          TRY(Tensor ge, Mul(g[0], w));
+          if (scalar) return GradList{gs, ge};
+          TRY(Tensor d, Sub(e, s));
+          TRY(Tensor gw, Mul(g[0], d));
+          return GradList{gs, ge, gw};
+        });
   }
   return out;
 }
@@ -358,10 +360,10 @@ StatusOrTensor NanToNum(const Tensor& x, std::optional<double> nan,
     TENSORD_DISPATCH_FLOATING(out.dtype(), T, {
       T* p = out.data<T>();
       const T nv = static_cast<T>(nan.value_or(0.0));
-      const T pv = posinf ? static_cast<T>(*posinf)
-                          : std::numeric_limits<T>::max();
-      const T mv = neginf ? static_cast<T>(*neginf)
-                          : std::numeric_limits<T>::lowest();
+      const T pv =
+          posinf ? static_cast<T>(*posinf) : std::numeric_limits<T>::max();
+      const T mv =
+          neginf ? static_cast<T>(*neginf) : std::numeric_limits<T>::lowest();
       for (int64_t i = 0; i < out.numel(); ++i) {
         if (std::isnan(p[i])) {
           p[i] = nv;
@@ -519,13 +521,13 @@ StatusOrTensor DivMode(const Tensor& a, const Tensor& b,
   }
   // torch: DivBackward2, whose gradient is zero.
   if (auto node = RecordOp("DivBackward2", {&a, &b}, {&out})) {
-    node->set_backward([sa = a.sizes(), sb = b.sizes(), da = a.dtype(),
-                        db = b.dtype()](Node&, const GradList&)
-                           -> absl::StatusOr<GradList> {
-      TRY(Tensor ga, Zeros(sa, IsDifferentiable(da) ? da : kDefaultFloat));
-      TRY(Tensor gb, Zeros(sb, IsDifferentiable(db) ? db : kDefaultFloat));
-      return GradList{ga, gb};
-    });
+    node->set_backward(
+        [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype()](
+            Node&, const GradList&) -> absl::StatusOr<GradList> {
+          TRY(Tensor ga, Zeros(sa, IsDifferentiable(da) ? da : kDefaultFloat));
+          TRY(Tensor gb, Zeros(sb, IsDifferentiable(db) ? db : kDefaultFloat));
+          return GradList{ga, gb};
+        });
   }
   return out;
 }
@@ -605,10 +607,11 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Aminmax(const Tensor& t,
   // torch 1.13 cannot differentiate aminmax.
   for (Tensor* o : {&lo, &hi}) {
     if (auto node = RecordOp("NotImplemented", {&t}, {o})) {
-      node->set_backward([](Node&, const GradList&) -> absl::StatusOr<GradList> {
-        return absl::UnimplementedError(
-            "the derivative for 'aminmax' is not implemented.");
-      });
+      node->set_backward(
+          [](Node&, const GradList&) -> absl::StatusOr<GradList> {
+            return absl::UnimplementedError(
+                "the derivative for 'aminmax' is not implemented.");
+          });
     }
   }
   return std::make_pair(lo, hi);
@@ -617,8 +620,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Aminmax(const Tensor& t,
 StatusOrTensor Nansum(const Tensor& t, const DimList& dims, bool keepdim,
                       std::optional<DType> dtype) {
   if (IsComplex(t.dtype())) {
-    return absl::InvalidArgumentError(
-        "nansum does not support complex inputs");
+    return absl::InvalidArgumentError("nansum does not support complex inputs");
   }
   Tensor x = t;
   if (dtype) {
@@ -741,17 +743,17 @@ absl::StatusOr<std::pair<Tensor, Tensor>> CumExtreme(const Tensor& t,
   if (auto node = RecordOp(max ? "CummaxBackward0" : "CumminBackward0", {&t},
                            {&values})) {
     const int si = node->Save(indices);
-    node->set_backward([si, d, shape = t.sizes(), dt = t.dtype()](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
-      TRY(Tensor idx, n.Saved(si));
-      TRY(Tensor z, Zeros(shape, dt));
-      TRY(Tensor gc, To(g[0], dt));
-      TRY(gc, Contiguous(gc));
-      TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, d, idx, gc));
-      return GradList{z};
-    });
+    node->set_backward(
+        [si, d, shape = t.sizes(), dt = t.dtype()](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TRY(Tensor idx, n.Saved(si));
+          TRY(Tensor z, Zeros(shape, dt));
+          TRY(Tensor gc, To(g[0], dt));
+          TRY(gc, Contiguous(gc));
+          TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, d, idx, gc));
+          return GradList{z};
+        });
   }
   return std::make_pair(values, indices);
 }
@@ -760,9 +762,9 @@ namespace {
 
 StatusOrTensor BincountRaw(const Tensor& t, const Tensor* weights,
                            int64_t minlength) {
-  if (t.dim() != 1 || (t.dtype() != DType::kInt64 &&
-                       t.dtype() != DType::kInt32 &&
-                       t.dtype() != DType::kBool)) {
+  if (t.dim() != 1 ||
+      (t.dtype() != DType::kInt64 && t.dtype() != DType::kInt32 &&
+       t.dtype() != DType::kBool)) {
     return absl::InvalidArgumentError(
         "bincount only supports 1-d non-negative integral inputs.");
   }
@@ -784,6 +786,10 @@ StatusOrTensor BincountRaw(const Tensor& t, const Tensor* weights,
   if (weights != nullptr && weights->sizes() != t.sizes()) {
     return absl::InvalidArgumentError(
         "weights should be 1-d and have the same length as input");
+  }
+  if (top == std::numeric_limits<int64_t>::max()) {
+    return absl::ResourceExhaustedError(
+        "bincount: 2^63 bins are more than any session may hold");
   }
   const int64_t bins = std::max(top + 1, minlength);
   if (weights == nullptr) {
@@ -815,9 +821,9 @@ StatusOrTensor Bincount(const Tensor& t, const Tensor* weights,
 
 StatusOrTensor Histc(const Tensor& t, int64_t bins, double min, double max) {
   if (!IsFloating(t.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"histogram_cpu\" not implemented for '", DTypeShortName(t.dtype()),
-        "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"histogram_cpu\" not implemented for '",
+                     DTypeShortName(t.dtype()), "'"));
   }
   if (bins <= 0) {
     return absl::InvalidArgumentError("bins must be > 0");
@@ -839,20 +845,19 @@ StatusOrTensor Histc(const Tensor& t, int64_t bins, double min, double max) {
     hi += 1;
   }
   if (lo > hi) {
-    return absl::InvalidArgumentError(
-        "max must be larger than min");
+    return absl::InvalidArgumentError("max must be larger than min");
   }
   if (!std::isfinite(lo) || !std::isfinite(hi)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "range of [", lo, ", ", hi, "] is not finite"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("range of [", lo, ", ", hi, "] is not finite"));
   }
   TRY(Tensor acc, Zeros({bins}, DType::kFloat64));
   double* o = acc.data<double>();
   for (int64_t k = 0; k < d.numel(); ++k) {
     const double v = p[k];
     if (!(v >= lo && v <= hi)) continue;
-    int64_t b = static_cast<int64_t>((v - lo) * static_cast<double>(bins) /
-                                     (hi - lo));
+    int64_t b =
+        static_cast<int64_t>((v - lo) * static_cast<double>(bins) / (hi - lo));
     if (b >= bins) b = bins - 1;
     o[b] += 1;
   }
@@ -900,8 +905,8 @@ StatusOrTensor Fused(const Tensor& input, const Tensor& product,
     }
     if (auto node = RecordOp(name, {&input, &p}, {&r})) {
       node->set_backward([shape = input.sizes(), dt = input.dtype()](
-                             Node&, const GradList& g)
-                             -> absl::StatusOr<GradList> {
+                             Node&,
+                             const GradList& g) -> absl::StatusOr<GradList> {
         TRY(Tensor z, Zeros(shape, IsDifferentiable(dt) ? dt : g[0].dtype()));
         return GradList{z, g[0]};
       });
@@ -921,9 +926,9 @@ StatusOrTensor Fused(const Tensor& input, const Tensor& product,
 StatusOrTensor Addmm(const Tensor& input, const Tensor& m1, const Tensor& m2,
                      const Scalar& beta, const Scalar& alpha) {
   if (m1.dim() != 2 || m2.dim() != 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        m1.dim() != 2 ? "mat1" : "mat2", " must be a matrix, got ",
-        m1.dim() != 2 ? m1.dim() : m2.dim(), "-D tensor"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(m1.dim() != 2 ? "mat1" : "mat2", " must be a matrix, got ",
+                     m1.dim() != 2 ? m1.dim() : m2.dim(), "-D tensor"));
   }
   TRY(Tensor p, Mm(m1, m2));
   return Fused(input, p, beta, alpha, "AddmmBackward0");

@@ -68,7 +68,8 @@ const std::map<std::string, NoDerivative>& InplaceWithoutDerivative() {
        {"AtanhBackward1",
         "the derivative for 'inplace version of atanh' is not implemented."}},
       {"heaviside_",
-       {"NotImplemented", "derivative for aten::heaviside_ is not implemented"}},
+       {"NotImplemented",
+        "derivative for aten::heaviside_ is not implemented"}},
   };
   return *m;
 }
@@ -85,9 +86,9 @@ OpDef InplaceForm(const OpDef& base) {
     none = it->second;
     d.differentiable = false;
   }
-  d.fn = [fn = base.fn, none](const std::vector<Tensor>& in,
-                              const AttrMap& attrs, OpContext& ctx)
-      -> absl::StatusOr<std::vector<Tensor>> {
+  d.fn = [fn = base.fn, none](
+             const std::vector<Tensor>& in, const AttrMap& attrs,
+             OpContext& ctx) -> absl::StatusOr<std::vector<Tensor>> {
     if (in.empty()) {
       return absl::InvalidArgumentError("an in-place op needs self");
     }
@@ -109,10 +110,10 @@ OpDef InplaceForm(const OpDef& base) {
                                    fn(args, attrs, ctx));
           if (outs.empty()) return absl::InternalError("no result");
           if (!CanCast(outs[0].dtype(), in[0].dtype())) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "result type ", DTypeShortName(outs[0].dtype()),
-                " can't be cast to the desired output type ",
-                DTypeShortName(in[0].dtype())));
+            return absl::InvalidArgumentError(
+                absl::StrCat("result type ", DTypeShortName(outs[0].dtype()),
+                             " can't be cast to the desired output type ",
+                             DTypeShortName(in[0].dtype())));
           }
           if (none) {
             std::vector<const Tensor*> ins;
@@ -165,22 +166,22 @@ void AddMathOps(std::vector<OpDef>& t) {
         "atan2", "arctan2", "hypot", "logaddexp", "fmax", "fmin"};
     if (kTensorOnly.count(b.name)) {
       // torch has no Scalar overload: a Python number is a TypeError.
-      t.push_back(Def(
-          b.name, {"self", "other"}, {}, b.differentiable, b.doc,
-          [f = b.f, name = std::string(b.name)](const Args& a,
-                                                OpContext&) -> Outs {
-            for (int k = 0; k < 2; ++k) {
-              if (a[k].is_wrapped_number()) {
-                return TypeError(absl::StrCat(
-                    name, "(): argument '", k == 0 ? "input" : "other",
-                    "' (position ", k + 1, ") must be Tensor, not ",
-                    IsFloating(a[k].dtype()) ? "float"
-                    : a[k].dtype() == DType::kBool ? "bool"
-                                                   : "int"));
-              }
-            }
-            return One(f(a[0], a[1]));
-          }));
+      t.push_back(Def(b.name, {"self", "other"}, {}, b.differentiable, b.doc,
+                      [f = b.f, name = std::string(b.name)](
+                          const Args& a, OpContext&) -> Outs {
+                        for (int k = 0; k < 2; ++k) {
+                          if (a[k].is_wrapped_number()) {
+                            return TypeError(absl::StrCat(
+                                name, "(): argument '",
+                                k == 0 ? "input" : "other", "' (position ",
+                                k + 1, ") must be Tensor, not ",
+                                IsFloating(a[k].dtype())       ? "float"
+                                : a[k].dtype() == DType::kBool ? "bool"
+                                                               : "int"));
+                          }
+                        }
+                        return One(f(a[0], a[1]));
+                      }));
       continue;
     }
     t.push_back(Binary(b.name, b.f, b.doc, b.differentiable));
@@ -195,11 +196,10 @@ void AddMathOps(std::vector<OpDef>& t) {
                     }
                     return One(Heaviside(a[0], a[1]));
                   }));
-  t.push_back(Def("lerp", {"self", "end", "weight"}, {}, true,
-                  "self + weight * (end - self)",
-                  [](const Args& a, OpContext&) {
-                    return One(Lerp(a[0], a[1], a[2]));
-                  }));
+  t.push_back(Def(
+      "lerp", {"self", "end", "weight"}, {}, true,
+      "self + weight * (end - self)",
+      [](const Args& a, OpContext&) { return One(Lerp(a[0], a[1], a[2])); }));
   t.push_back(Def("addcmul", {"self", "tensor1", "tensor2"},
                   {Opt("value", AT::kScalar, Scalar(int64_t{1}))}, true,
                   "self + value * tensor1 * tensor2",
@@ -252,8 +252,7 @@ void AddMathOps(std::vector<OpDef>& t) {
         is_std ? "std_mean" : "var_mean", {"self"},
         {Opt("dim", AT::kInts), Opt("unbiased", AT::kBool, std::monostate{}),
          KeepDim(), Opt("correction", AT::kFloat)},
-        true,
-        is_std ? "(std, mean) in one call" : "(var, mean) in one call",
+        true, is_std ? "(std, mean) in one call" : "(var, mean) in one call",
         [is_std](const Args& a, OpContext&) {
           return Two(StdVarMean(a[0], a.Ints("dim"), Correction(a),
                                 a.Bool("keepdim"), is_std));
@@ -274,48 +273,45 @@ void AddMathOps(std::vector<OpDef>& t) {
                     return One(Nansum(a[0], a.Ints("dim"), a.Bool("keepdim"),
                                       a.OptDType("dtype")));
                   }));
-  t.push_back(Def("nanmean", {"self"}, {Opt("dim", AT::kInts), KeepDim()},
-                  true, "mean of the non-NaN values",
-                  [](const Args& a, OpContext&) {
-                    return One(
-                        Nanmean(a[0], a.Ints("dim"), a.Bool("keepdim")));
+  t.push_back(Def("nanmean", {"self"}, {Opt("dim", AT::kInts), KeepDim()}, true,
+                  "mean of the non-NaN values", [](const Args& a, OpContext&) {
+                    return One(Nanmean(a[0], a.Ints("dim"), a.Bool("keepdim")));
                   }));
   for (const bool nan : {false, true}) {
     const std::string name = nan ? "nanmedian" : "median";
-    t.push_back(Def(name, {"self"}, {}, true,
-                    nan ? "the lower median of the non-NaN values"
-                        : "the lower median (NaN if any)",
-                    [nan](const Args& a, OpContext&) {
-                      return One(Median(a[0], nan));
-                    }));
     t.push_back(Def(
-        name + ".dim", {"self"}, {Req("dim", AT::kInt), KeepDim()}, true,
-        "the lower median along dim and its index",
-        [nan](const Args& a, OpContext&) {
-          return Two(MedianDim(a[0], a.Int("dim"), a.Bool("keepdim"), nan));
-        },
-        {"values", "indices"}));
+        name, {"self"}, {}, true,
+        nan ? "the lower median of the non-NaN values"
+            : "the lower median (NaN if any)",
+        [nan](const Args& a, OpContext&) { return One(Median(a[0], nan)); }));
+    t.push_back(
+        Def(name + ".dim", {"self"}, {Req("dim", AT::kInt), KeepDim()}, true,
+            "the lower median along dim and its index",
+            [nan](const Args& a, OpContext&) {
+              return Two(MedianDim(a[0], a.Int("dim"), a.Bool("keepdim"), nan));
+            },
+            {"values", "indices"}));
   }
   t.push_back(Def("dist", {"self", "other"}, {Opt("p", AT::kFloat, 2.0)}, true,
-                  "the p-norm of self - other",
-                  [](const Args& a, OpContext&) {
+                  "the p-norm of self - other", [](const Args& a, OpContext&) {
                     return One(Dist(a[0], a[1], a.Float("p")));
                   }));
   t.push_back(Order(
-      MinInputs(
-          Def("diff", {"self", "prepend", "append"},
-              {Opt("n", AT::kInt, int64_t{1}), Opt("dim", AT::kInt, int64_t{-1})},
-              true, "n-th forward difference along dim",
-              [](const Args& a, OpContext&) {
-                const auto& in = a.all();
-                // prepend/append are bound by name; None leaves them out.
-                const Tensor* pre = in.size() > 1 && in[1].defined() ? &in[1]
-                                                                     : nullptr;
-                const Tensor* app = in.size() > 2 && in[2].defined() ? &in[2]
-                                                                     : nullptr;
-                return One(Diff(a[0], a.Int("n"), a.Int("dim"), pre, app));
-              }),
-          1),
+      MinInputs(Def("diff", {"self", "prepend", "append"},
+                    {Opt("n", AT::kInt, int64_t{1}),
+                     Opt("dim", AT::kInt, int64_t{-1})},
+                    true, "n-th forward difference along dim",
+                    [](const Args& a, OpContext&) {
+                      const auto& in = a.all();
+                      // prepend/append are bound by name; None leaves them out.
+                      const Tensor* pre =
+                          in.size() > 1 && in[1].defined() ? &in[1] : nullptr;
+                      const Tensor* app =
+                          in.size() > 2 && in[2].defined() ? &in[2] : nullptr;
+                      return One(
+                          Diff(a[0], a.Int("n"), a.Int("dim"), pre, app));
+                    }),
+                1),
       {"self", "n", "dim", "prepend", "append"}));
   for (const bool max : {true, false}) {
     t.push_back(Def(max ? "cummax" : "cummin", {"self"}, {Req("dim", AT::kInt)},
@@ -359,7 +355,8 @@ void AddMathOps(std::vector<OpDef>& t) {
     const char* doc;
   };
   for (const Fused& f :
-       {Fused{"addmm", &Addmm, "mat1", "mat2", "beta * self + alpha * mat1 @ mat2"},
+       {Fused{"addmm", &Addmm, "mat1", "mat2",
+              "beta * self + alpha * mat1 @ mat2"},
         Fused{"addmv", &Addmv, "mat", "vec", "beta * self + alpha * mat @ vec"},
         Fused{"addr", &Addr, "vec1", "vec2",
               "beta * self + alpha * outer(vec1, vec2)"},
@@ -367,8 +364,8 @@ void AddMathOps(std::vector<OpDef>& t) {
               "beta * self + alpha * bmm(batch1, batch2)"}}) {
     t.push_back(Def(f.name, {"self", f.a, f.b}, {Beta(), Alpha()}, true, f.doc,
                     [fn = f.f](const Args& a, OpContext&) {
-                      return One(fn(a[0], a[1], a[2], a.Num("beta"),
-                                    a.Num("alpha")));
+                      return One(
+                          fn(a[0], a[1], a[2], a.Num("beta"), a.Num("alpha")));
                     }));
   }
 }
@@ -386,9 +383,9 @@ void AddInplaceForms(std::vector<OpDef>& t) {
       "pow", "remainder", "fmod", "floor_divide", "atan2", "hypot", "copysign",
       "xlogy", "lerp", "addcmul", "addcdiv", "true_divide", "bitwise_and",
       "bitwise_or", "bitwise_xor", "bitwise_not", "logical_and", "logical_or",
-      "logical_xor", "logical_not", "bitwise_left_shift",
-      "bitwise_right_shift", "eq", "ne", "lt", "le", "gt", "ge", "heaviside",
-      "addmm", "addmv", "addr", "baddbmm"};
+      "logical_xor", "logical_not", "bitwise_left_shift", "bitwise_right_shift",
+      "eq", "ne", "lt", "le", "gt", "ge", "heaviside", "addmm", "addmv", "addr",
+      "baddbmm"};
   std::set<std::string> have;
   for (const OpDef& d : t) have.insert(d.name);
   std::vector<OpDef> add;

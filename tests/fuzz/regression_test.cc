@@ -127,6 +127,17 @@ TEST(AutogradGradRegressionTest, HugeCountsAreRefusedNotOverflowed) {
   }
 }
 
+// Found by execute: split_with_sizes summed the client's sizes unchecked
+// (1 + 2^63-1 overflowed).
+TEST(SplitRegressionTest, SizesSummingPastInt64AreRefused) {
+  Tensor x = *FromDoubles({1, 2, 3}, {3}, DType::kFloat32);
+  auto r = SplitWithSizes(x, {1, std::numeric_limits<int64_t>::max()}, 0);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  auto ok = SplitWithSizes(x, {1, 2}, 0);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->size(), 2u);
+}
+
 // Found by execute: integer ops overflowed (signed overflow is undefined
 // behaviour in C++); like PyTorch's, they wrap around in two's complement.
 TEST(IntegerWrapRegressionTest, Int64OpsWrapAround) {

@@ -462,6 +462,11 @@ def tenant_cases(binary, bat):
                   h.node("tril", [m], {"diagonal": i(-2**63)}, ret=True)))
         run("bincount([2**62]) (2^62 bins)", C.RESOURCE_EXHAUSTED,
             op("bincount", [i64([2**62], [1])]))
+        run("bincount([2**63-1])", C.RESOURCE_EXHAUSTED,
+            op("bincount", [i64([2**63 - 1], [1])]))
+        run("m.split_with_sizes([1, 2**63-1], 1)", C.INVALID_ARGUMENT,
+            op("split_with_sizes", [m], {"split_sizes": ints([1, 2**63 - 1]),
+                                         "dim": i(1)}))
         run("m.histc(bins=2**62)", C.INVALID_ARGUMENT,
             op("histc", [m], {"bins": i(2**62)}))
         run("m.diff(n=2**63-1)", C.OK, op("diff", [m], {"n": i(2**63 - 1)}))
