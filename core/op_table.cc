@@ -93,6 +93,17 @@ class Args {
   std::string Str(absl::string_view k) const {
     return std::get<std::string>(a_.find(k)->second);
   }
+  std::optional<bool> OptBool(absl::string_view k) const {
+    return Has(k) ? std::optional<bool>(Bool(k)) : std::nullopt;
+  }
+  // Input i, or an undefined tensor when it was not given.
+  Tensor OptInput(size_t i) const { return i < in_.size() ? in_[i] : Tensor(); }
+  // A loss's reduction from `reduction` and the deprecated size_average and
+  // reduce.
+  absl::StatusOr<Reduction> Red() const {
+    return LegacyReduction(OptBool("size_average"), OptBool("reduce"),
+                           Str("reduction"));
+  }
 
  private:
   const std::vector<Tensor>& in_;
@@ -159,6 +170,146 @@ absl::StatusOr<Generator*> Gen(OpContext& c) {
     return absl::FailedPreconditionError("no random generator in this context");
   }
   return c.generator;
+}
+
+// torch.nn.functional (core/ops_nn.cc).
+void AddNnOps(std::vector<OpDef>& t) {
+  using AT = AttrType;
+  // The deprecated size_average/reduce and reduction, in torch's order.
+  auto legacy = [](std::vector<AttrSpec> before, std::vector<AttrSpec> mid,
+                   std::vector<AttrSpec> after) {
+    std::vector<AttrSpec> r = std::move(before);
+    r.push_back(Opt("size_average", AT::kBool, std::monostate{},
+                    "deprecated (see reduction)"));
+    r.insert(r.end(), mid.begin(), mid.end());
+    r.push_back(Opt("reduce", AT::kBool, std::monostate{},
+                    "deprecated (see reduction)"));
+    r.push_back(Opt("reduction", AT::kString, std::string("mean"),
+                    "'mean', 'sum' or 'none'"));
+    r.insert(r.end(), after.begin(), after.end());
+    return r;
+  };
+  for (const char* name : {"softmax", "log_softmax", "softmin"}) {
+    const std::string n = name;
+    t.push_back(Def(
+        n, {"self"},
+        {Opt("dim", AT::kInt, std::monostate{},
+             "the dim (None: 0 for 0-, 1- and 3-d inputs, else 1)"),
+         DTypeAttr()},
+        true,
+        n == "softmax"       ? "exp(self) / sum(exp(self)) along dim"
+        : n == "log_softmax" ? "log(softmax(self)) along dim, computed stably"
+                             : "softmax(-self) along dim",
+        [n](const Args& a, OpContext&) {
+          const int64_t dim =
+              a.OptInt("dim").value_or(SoftmaxDefaultDim(a[0].dim()));
+          const auto dt = a.OptDType("dtype");
+          return One(n == "softmax"       ? Softmax(a[0], dim, dt)
+                     : n == "log_softmax" ? LogSoftmax(a[0], dim, dt)
+                                          : Softmin(a[0], dim, dt));
+        }));
+  }
+  {
+    OpDef nll = Def(
+        "nll_loss", {"self", "target", "weight"},
+        legacy({}, {Opt("ignore_index", AT::kInt, int64_t{-100})}, {}), true,
+        "negative log likelihood of class indices in log-probabilities",
+        [](const Args& a, OpContext&) -> Outs {
+          TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+          return One(
+              NllLoss(a[0], a[1], a.OptInput(2), r, a.Int("ignore_index")));
+        });
+    nll.min_inputs = 2;
+    t.push_back(std::move(nll));
+    OpDef ce =
+        Def("cross_entropy", {"self", "target", "weight"},
+            legacy({}, {Opt("ignore_index", AT::kInt, int64_t{-100})},
+                   {Opt("label_smoothing", AT::kFloat, 0.0)}),
+            true,
+            "log_softmax + nll_loss of class indices, or cross entropy with "
+            "class probabilities (a floating target shaped like self)",
+            [](const Args& a, OpContext&) -> Outs {
+              TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+              return One(CrossEntropy(a[0], a[1], a.OptInput(2), r,
+                                      a.Int("ignore_index"),
+                                      a.Float("label_smoothing")));
+            });
+    ce.min_inputs = 2;
+    t.push_back(std::move(ce));
+  }
+  // ---- activations: out of place and, where torch has it, in place ----
+  using ActFn = std::function<StatusOrTensor(const Args&, const Tensor&, bool)>;
+  auto act = [&t](const std::string& name, std::vector<AttrSpec> attrs,
+                  const std::string& doc, bool inplace, ActFn f) {
+    t.push_back(
+        Def(name, {"self"}, attrs, true, doc,
+            [f](const Args& a, OpContext&) { return One(f(a, a[0], false)); }));
+    if (!inplace) return;
+    t.push_back(Def(name + "_", {"self"}, attrs, true, doc + " (in place)",
+                    [f](const Args& a, OpContext&) {
+                      return One(ActivationInplace(a[0], [&](const Tensor& x) {
+                        return f(a, x, true);
+                      }));
+                    }));
+  };
+  t.push_back(Unary("relu_", &ReluInplace, "max(self, 0) (in place)"));
+  act("relu6", {}, "min(max(self, 0), 6)", true,
+      [](const Args&, const Tensor& x, bool ip) {
+        return Hardtanh(x, 0.0, 6.0, ip);
+      });
+  act("leaky_relu", {Opt("negative_slope", AT::kFloat, 0.01)},
+      "self if positive, else negative_slope * self", true,
+      [](const Args& a, const Tensor& x, bool ip) {
+        return LeakyRelu(x, a.Float("negative_slope"), ip);
+      });
+  act("elu", {Opt("alpha", AT::kFloat, 1.0)},
+      "self if positive, else alpha * (exp(self) - 1)", true,
+      [](const Args& a, const Tensor& x, bool ip) {
+        return Elu(x, a.Float("alpha"), ip);
+      });
+  act("selu", {}, "scale * elu(self, alpha) with SELU's constants", true,
+      [](const Args&, const Tensor& x, bool ip) { return Selu(x, ip); });
+  act("celu", {Opt("alpha", AT::kFloat, 1.0)},
+      "max(0, self) + min(0, alpha * (exp(self / alpha) - 1))", true,
+      [](const Args& a, const Tensor& x, bool ip) {
+        return Celu(x, a.Float("alpha"), ip);
+      });
+  act("gelu",
+      {Opt("approximate", AT::kString, std::string("none"),
+           "'none' (erf) or 'tanh'")},
+      "self * Phi(self)", false, [](const Args& a, const Tensor& x, bool) {
+        return Gelu(x, a.Str("approximate"));
+      });
+  act("silu", {}, "self * sigmoid(self)", true,
+      [](const Args&, const Tensor& x, bool ip) { return Silu(x, ip); });
+  act("mish", {}, "self * tanh(softplus(self))", true,
+      [](const Args&, const Tensor& x, bool ip) { return Mish(x, ip); });
+  act("softplus",
+      {Opt("beta", AT::kFloat, 1.0), Opt("threshold", AT::kFloat, 20.0)},
+      "log(1 + exp(beta * self)) / beta (self above threshold / beta)", false,
+      [](const Args& a, const Tensor& x, bool) {
+        return Softplus(x, a.Float("beta"), a.Float("threshold"));
+      });
+  act("softsign", {}, "self / (1 + |self|)", false,
+      [](const Args&, const Tensor& x, bool) { return Softsign(x); });
+  act("hardtanh",
+      {Opt("min_val", AT::kFloat, -1.0), Opt("max_val", AT::kFloat, 1.0)},
+      "self clamped to [min_val, max_val]", true,
+      [](const Args& a, const Tensor& x, bool ip) {
+        return Hardtanh(x, a.Float("min_val"), a.Float("max_val"), ip);
+      });
+  act("hardsigmoid", {}, "min(max(self + 3, 0), 6) / 6", true,
+      [](const Args&, const Tensor& x, bool ip) { return Hardsigmoid(x, ip); });
+  act("hardswish", {}, "self * min(max(self + 3, 0), 6) / 6", true,
+      [](const Args&, const Tensor& x, bool ip) { return Hardswish(x, ip); });
+  act("logsigmoid", {}, "log(sigmoid(self)), computed stably", false,
+      [](const Args&, const Tensor& x, bool) { return LogSigmoid(x); });
+  t.push_back(Def("mse_loss", {"self", "target"}, legacy({}, {}, {}), true,
+                  "mean squared error (target broadcast)",
+                  [](const Args& a, OpContext&) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+                    return One(MseLoss(a[0], a[1], r));
+                  }));
 }
 
 std::vector<OpDef> BuildTable() {
@@ -763,6 +914,8 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def(
       "copy_", {"self", "src"}, {}, true, "copy src into self (broadcast)",
       [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
+  // ---- nn functional ----
+  AddNnOps(t);
   // ---- autograd ----
   {
     OpDef bw = Def(
