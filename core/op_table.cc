@@ -237,6 +237,127 @@ void AddNnOps(std::vector<OpDef>& t) {
     ce.min_inputs = 2;
     t.push_back(std::move(ce));
   }
+  {
+    // A loss of self and target with size_average/reduce/reduction.
+    auto loss2 = [](const char* name, const char* doc,
+                    std::function<StatusOrTensor(const Args&, Reduction)> f) {
+      return Def(name, {"self", "target"}, {}, true, doc,
+                 [f](const Args& a, OpContext&) -> Outs {
+                   TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+                   return One(f(a, r));
+                 });
+    };
+    OpDef l1 =
+        loss2("l1_loss", "mean absolute error",
+              [](const Args& a, Reduction r) { return L1Loss(a[0], a[1], r); });
+    l1.attrs = legacy({}, {}, {});
+    t.push_back(std::move(l1));
+    OpDef sl1 = loss2("smooth_l1_loss",
+                      "squared error below beta, absolute error above",
+                      [](const Args& a, Reduction r) {
+                        return SmoothL1Loss(a[0], a[1], r, a.Float("beta"));
+                      });
+    sl1.attrs = legacy({}, {}, {Opt("beta", AT::kFloat, 1.0)});
+    t.push_back(std::move(sl1));
+    OpDef huber = loss2("huber_loss",
+                        "squared error below delta, delta-scaled absolute "
+                        "error above",
+                        [](const Args& a, Reduction r) {
+                          return HuberLoss(a[0], a[1], r, a.Float("delta"));
+                        });
+    huber.attrs = {Opt("reduction", AT::kString, std::string("mean"),
+                       "'mean', 'sum' or 'none'"),
+                   Opt("delta", AT::kFloat, 1.0)};
+    huber.fn = [](const std::vector<Tensor>& in, const AttrMap& at,
+                  OpContext&) -> Outs {
+      Args a(in, at);
+      TENSORD_ASSIGN_OR_RETURN(Reduction r, ParseReduction(a.Str("reduction")));
+      return One(HuberLoss(a[0], a[1], r, a.Float("delta")));
+    };
+    t.push_back(std::move(huber));
+    OpDef bce =
+        Def("binary_cross_entropy", {"self", "target", "weight"},
+            legacy({}, {}, {}), true, "binary cross entropy of probabilities",
+            [](const Args& a, OpContext&) -> Outs {
+              TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+              return One(BinaryCrossEntropy(a[0], a[1], a.OptInput(2), r));
+            });
+    bce.min_inputs = 2;
+    t.push_back(std::move(bce));
+    OpDef bcel = Def(
+        "binary_cross_entropy_with_logits",
+        {"self", "target", "weight", "pos_weight"}, legacy({}, {}, {}), true,
+        "binary cross entropy of logits, computed stably (pos_weight "
+        "weighs the positive class)",
+        [](const Args& a, OpContext&) -> Outs {
+          TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+          Tensor w = a.OptInput(2);
+          // (A client passes the number 1 for an absent weight when it
+          // gives a pos_weight.)
+          if (w.defined() && w.is_wrapped_number()) w = Tensor();
+          return One(
+              BinaryCrossEntropyWithLogits(a[0], a[1], w, a.OptInput(3), r));
+        });
+    bcel.min_inputs = 2;
+    t.push_back(std::move(bcel));
+    t.push_back(Def("kl_div", {"self", "target"},
+                    {Opt("size_average", AT::kBool, std::monostate{},
+                         "deprecated (see reduction)"),
+                     Opt("reduce", AT::kBool, std::monostate{},
+                         "deprecated (see reduction)"),
+                     Opt("reduction", AT::kString, std::string("mean"),
+                         "'mean', 'batchmean', 'sum' or 'none'"),
+                     Opt("log_target", AT::kBool, false)},
+                    true,
+                    "Kullback-Leibler divergence of target from exp(self)",
+                    [](const Args& a, OpContext&) -> Outs {
+                      std::string red = a.Str("reduction");
+                      if (a.Has("size_average") || a.Has("reduce")) {
+                        TENSORD_ASSIGN_OR_RETURN(Reduction r, a.Red());
+                        red = r == Reduction::kMean  ? "mean"
+                              : r == Reduction::kSum ? "sum"
+                                                     : "none";
+                      }
+                      return One(KlDiv(a[0], a[1], red, a.Bool("log_target")));
+                    }));
+  }
+  t.push_back(Def(
+      "one_hot", {"self"}, {Opt("num_classes", AT::kInt, int64_t{-1})}, false,
+      "int64 class indices as one-hot rows", [](const Args& a, OpContext&) {
+        return One(OneHot(a[0], a.Int("num_classes")));
+      }));
+  t.push_back(Def("normalize", {"self"},
+                  {Opt("p", AT::kFloat, 2.0), Opt("dim", AT::kInt, int64_t{1}),
+                   Opt("eps", AT::kFloat, 1e-12)},
+                  true, "self / max(p-norm of self along dim, eps)",
+                  [](const Args& a, OpContext&) {
+                    return One(Normalize(a[0], a.Float("p"), a.Int("dim"),
+                                         a.Float("eps")));
+                  }));
+  {
+    OpDef linear = Def("linear", {"self", "weight", "bias"}, {}, true,
+                       "self @ weight.T + bias", [](const Args& a, OpContext&) {
+                         return One(Linear(a[0], a[1], a.OptInput(2)));
+                       });
+    linear.min_inputs = 2;
+    t.push_back(std::move(linear));
+  }
+  t.push_back(Def(
+      "cosine_similarity", {"self", "x2"},
+      {Opt("dim", AT::kInt, int64_t{1}), Opt("eps", AT::kFloat, 1e-08)}, true,
+      "cosine of the angle between self and x2 along dim",
+      [](const Args& a, OpContext&) {
+        return One(CosineSimilarity(a[0], a[1], a.Int("dim"), a.Float("eps")));
+      }));
+  t.push_back(Def("pairwise_distance", {"self", "x2"},
+                  {Opt("p", AT::kFloat, 2.0), Opt("eps", AT::kFloat, 1e-06),
+                   Opt("keepdim", AT::kBool, false)},
+                  true, "p-norm of self - x2 + eps over the last dim",
+                  [](const Args& a, OpContext&) {
+                    return One(PairwiseDistance(a[0], a[1], a.Float("p"),
+                                                a.Float("eps"),
+                                                a.Bool("keepdim")));
+                  }));
   // ---- activations: out of place and, where torch has it, in place ----
   using ActFn = std::function<StatusOrTensor(const Args&, const Tensor&, bool)>;
   auto act = [&t](const std::string& name, std::vector<AttrSpec> attrs,

@@ -393,6 +393,36 @@ StatusOrTensor CrossEntropy(const Tensor& input, const Tensor& target,
                             int64_t ignore_index, double label_smoothing);
 StatusOrTensor MseLoss(const Tensor& input, const Tensor& target,
                        Reduction reduction);
+// Regression and probability losses (input and target broadcast where
+// torch broadcasts them; weight and pos_weight undefined: none).
+StatusOrTensor L1Loss(const Tensor& input, const Tensor& target,
+                      Reduction reduction);
+StatusOrTensor SmoothL1Loss(const Tensor& input, const Tensor& target,
+                            Reduction reduction, double beta);
+StatusOrTensor HuberLoss(const Tensor& input, const Tensor& target,
+                         Reduction reduction, double delta);
+StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
+                                  const Tensor& weight, Reduction reduction);
+StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
+                                            const Tensor& target,
+                                            const Tensor& weight,
+                                            const Tensor& pos_weight,
+                                            Reduction reduction);
+// reduction: 'mean', 'sum', 'none' or 'batchmean'.
+StatusOrTensor KlDiv(const Tensor& input, const Tensor& target,
+                     absl::string_view reduction, bool log_target);
+// int64 class indices to a one-hot int64 tensor with one more dim
+// (num_classes -1: the largest index + 1).
+StatusOrTensor OneHot(const Tensor& t, int64_t num_classes);
+// input / max(norm_p(input, dim), eps).
+StatusOrTensor Normalize(const Tensor& x, double p, int64_t dim, double eps);
+// input @ weight.T (+ bias); bias undefined: none.
+StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
+                      const Tensor& bias);
+StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
+                                double eps);
+StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
+                                double eps, bool keepdim);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

@@ -934,4 +934,354 @@ StatusOrTensor MseLoss(const Tensor& input, const Tensor& target,
   return Composite("MseLossBackward0", r);
 }
 
+namespace {
+
+absl::Status NotDifferentiableWrt(const char* fn, const char* arg,
+                                  const Tensor& t) {
+  if (t.defined() && t.requires_grad() && GradEnabled()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The function '", fn,
+                     "' is not differentiable with respect to "
+                     "argument '",
+                     arg, "'. This input cannot have requires_grad True."));
+  }
+  return absl::OkStatus();
+}
+
+// |input - target| with the loss's dtype check.
+StatusOrTensor AbsDiff(const Tensor& input, const Tensor& target,
+                       const char* kernel) {
+  TENSORD_RETURN_IF_ERROR(
+      BroadcastShapes(input.sizes(), target.sizes()).status());
+  TENSORD_RETURN_IF_ERROR(LossDType(input, target, kernel).status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(input, target));
+  return Abs(d);
+}
+
+// z < k ? 0.5 * z * z * a : b * (z - 0.5 * k): smooth_l1 (a = 1 / beta,
+// b = 1) and huber (a = 1, b = delta), with k = beta or delta.
+StatusOrTensor QuadraticThenLinear(const Tensor& z, double k, double a,
+                                   double b) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin0, Sub(z, WrapScalar(0.5 * k)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin, Mul(lin0, WrapScalar(b)));
+  if (k == 0.0) return lin;  // no quadratic part (and no 1 / 0)
+  TENSORD_ASSIGN_OR_RETURN(Tensor z2, Mul(z, z));
+  TENSORD_ASSIGN_OR_RETURN(Tensor quad, Mul(z2, WrapScalar(0.5 * a)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor small, Lt(z, WrapScalar(k)));
+  return Where(small, quad, lin);
+}
+
+}  // namespace
+
+StatusOrTensor L1Loss(const Tensor& input, const Tensor& target,
+                      Reduction reduction) {
+  TENSORD_RETURN_IF_ERROR(
+      BroadcastShapes(input.sizes(), target.sizes()).status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(input, target));
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, Abs(d));
+  return Reduce(z, reduction);
+}
+
+StatusOrTensor SmoothL1Loss(const Tensor& input, const Tensor& target,
+                            Reduction reduction, double beta) {
+  if (beta < 0) {
+    return absl::InvalidArgumentError(
+        "smooth_l1_loss does not support negative values for beta.");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, AbsDiff(input, target, "smooth_l1_cpu"));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor l, QuadraticThenLinear(z, beta, beta == 0 ? 0.0 : 1.0 / beta, 1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("SmoothL1LossBackward0", r);
+}
+
+StatusOrTensor HuberLoss(const Tensor& input, const Tensor& target,
+                         Reduction reduction, double delta) {
+  if (delta <= 0) {
+    return absl::InvalidArgumentError(
+        "huber_loss does not support non-positive values for delta.");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, AbsDiff(input, target, "huber_cpu"));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, QuadraticThenLinear(z, delta, 1, delta));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("HuberLossBackward0", r);
+}
+
+StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
+                                  const Tensor& weight, Reduction reduction) {
+  if (target.sizes() != input.sizes()) {
+    return ValueError(absl::StrCat(
+        "Using a target size (", FormatSize(target.sizes()),
+        ") that is different to the input size (", FormatSize(input.sizes()),
+        ") is deprecated. Please ensure they have the same size."));
+  }
+  Tensor w;
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Shape ws,
+                             BroadcastShapes(target.sizes(), weight.sizes()));
+    TENSORD_ASSIGN_OR_RETURN(w, Expand(weight, DimList(ws.begin(), ws.end())));
+  }
+  TENSORD_RETURN_IF_ERROR(
+      NotDifferentiableWrt("binary_cross_entropy", "weight", w));
+  if (!IsFloating(input.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"binary_cross_entropy\" not implemented for '",
+                     DTypeShortName(input.dtype()), "'"));
+  }
+  if (target.dtype() != input.dtype()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Found dtype ", DTypeShortName(target.dtype()),
+                     " but expected ", DTypeShortName(input.dtype())));
+  }
+  if (w.defined() && w.sizes() != input.sizes()) {
+    TENSORD_RETURN_IF_ERROR(BroadcastShapes(input.sizes(), w.sizes()).status());
+  }
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor lo, Lt(input, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor hi, Gt(input, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, LogicalOr(lo, hi));
+    TENSORD_ASSIGN_OR_RETURN(Tensor any, Any(out, {}, false));
+    if (any.item().to_int() != 0) {
+      return absl::InvalidArgumentError(
+          "all elements of input should be between 0 and 1");
+    }
+  }
+  // (t - 1) * max(log1p(-x), -100) - t * max(log(x), -100), as torch's
+  // kernel.
+  const Tensor floor = ScalarTensor(Scalar(-100.0), input.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l1p, Log1p(nx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor log1mx, Maximum(l1p, floor));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lx, Log(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor logx, Maximum(lx, floor));
+  TENSORD_ASSIGN_OR_RETURN(Tensor tm1, Sub(target, WrapScalar(1.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Mul(tm1, log1mx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor b, Mul(target, logx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, Sub(a, b));
+  if (w.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(l, Mul(l, w));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("BinaryCrossEntropyBackward0", r);
+}
+
+StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
+                                            const Tensor& target,
+                                            const Tensor& weight,
+                                            const Tensor& pos_weight,
+                                            Reduction reduction) {
+  if (target.sizes() != input.sizes()) {
+    return ValueError(absl::StrCat("Target size (", FormatSize(target.sizes()),
+                                   ") must be the same as input size (",
+                                   FormatSize(input.sizes()), ")"));
+  }
+  TENSORD_RETURN_IF_ERROR(NotDifferentiableWrt(
+      "binary_cross_entropy_with_logits", "weight", weight));
+  TENSORD_RETURN_IF_ERROR(NotDifferentiableWrt(
+      "binary_cross_entropy_with_logits", "pos_weight", pos_weight));
+  const DType rt = ResultType({&input, &target});
+  if (!IsFloating(rt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result type Float can't be cast to the desired output type ",
+        DTypeShortName(rt)));
+  }
+  // max_val = max(-x, 0); loss = (1 - t) * x + L * (log(exp(-max_val) +
+  // exp(-x - max_val)) + max_val), L = 1 + (pos_weight - 1) * t.
+  TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor mv, Clamp(nx, Scalar(0.0), std::nullopt));
+  TENSORD_ASSIGN_OR_RETURN(Tensor nmv, Neg(mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e1, Exp(nmv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor nxm, Sub(nx, mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e2, Exp(nxm));
+  TENSORD_ASSIGN_OR_RETURN(Tensor se, Add(e1, e2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lse, Log(se));
+  TENSORD_ASSIGN_OR_RETURN(Tensor sp, Add(lse, mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor omt, Sub(WrapScalar(1.0), target));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin, Mul(omt, input));
+  if (pos_weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor pm1, Sub(pos_weight, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor pt, Mul(pm1, target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor lw, Add(pt, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(sp, Mul(lw, sp));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, Add(lin, sp));
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(l, Mul(l, weight));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("BinaryCrossEntropyWithLogitsBackward0", r);
+}
+
+StatusOrTensor KlDiv(const Tensor& input, const Tensor& target,
+                     absl::string_view reduction, bool log_target) {
+  const bool batchmean = reduction == "batchmean";
+  Reduction red = Reduction::kSum;
+  if (!batchmean) {
+    TENSORD_ASSIGN_OR_RETURN(red, ParseReduction(reduction));
+  }
+  if (!IsDifferentiable(input.dtype()) || !IsDifferentiable(target.dtype())) {
+    return absl::InvalidArgumentError("kl_div: Integral inputs not supported.");
+  }
+  Tensor out;
+  if (log_target) {
+    // exp(target) * (target - input)
+    TENSORD_ASSIGN_OR_RETURN(Tensor et, Exp(target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(target, input));
+    TENSORD_ASSIGN_OR_RETURN(out, Mul(et, d));
+  } else {
+    // xlogy(target, target) - target * input
+    TENSORD_ASSIGN_OR_RETURN(Tensor zero, Eq(target, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor safe, Where(zero, WrapScalar(1.0), target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor lt, Log(safe));
+    TENSORD_ASSIGN_OR_RETURN(Tensor xlogy, Mul(target, lt));
+    TENSORD_ASSIGN_OR_RETURN(Tensor ti, Mul(target, input));
+    TENSORD_ASSIGN_OR_RETURN(out, Sub(xlogy, ti));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(out, red));
+  if (batchmean && input.dim() != 0) {
+    return Div(r, WrapScalar(input.size(0)));
+  }
+  return r;
+}
+
+StatusOrTensor OneHot(const Tensor& t, int64_t num_classes) {
+  if (t.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(
+        "one_hot is only applicable to index tensor.");
+  }
+  std::vector<int64_t> v = t.ToInts();
+  if (num_classes == -1) {
+    if (v.empty()) {
+      return absl::InvalidArgumentError(
+          "Can not infer total number of classes from empty tensor.");
+    }
+    num_classes = *std::max_element(v.begin(), v.end()) + 1;
+  }
+  for (int64_t c : v) {
+    if (c < 0) {
+      return absl::InvalidArgumentError("Class values must be non-negative.");
+    }
+    if (c >= num_classes) {
+      return absl::InvalidArgumentError(
+          "Class values must be smaller than num_classes.");
+    }
+  }
+  if (num_classes < 0) {
+    return absl::InvalidArgumentError(
+        "Class values must be smaller than num_classes.");
+  }
+  Shape shape = t.sizes();
+  shape.push_back(num_classes);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros(shape, DType::kInt64));
+  int64_t* po = out.data<int64_t>();
+  for (size_t i = 0; i < v.size(); ++i) po[i * num_classes + v[i]] = 1;
+  return out;
+}
+
+StatusOrTensor Normalize(const Tensor& x, double p, int64_t dim, double eps) {
+  if (!IsDifferentiable(x.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "norm(): input dtype should be either floating point or complex. Got ",
+        DTypeShortName(x.dtype()), " instead."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor n, Norm(x, p, {dim}, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Clamp(n, Scalar(eps), std::nullopt));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor e, Expand(c, DimList(x.sizes().begin(), x.sizes().end())));
+  return Div(x, e);
+}
+
+StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
+                      const Tensor& bias) {
+  if (weight.dim() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("t() expects a tensor with <= 2 dimensions, but self is ",
+                     weight.dim(), "D"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor wt, T(weight));
+  if (input.dim() == 2 && bias.defined() && wt.dim() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("mat2 must be a matrix, got ", wt.dim(), "-D tensor"));
+  }
+  if (input.dim() >= 2 && wt.dim() == 2 && input.size(-1) != wt.size(0)) {
+    // torch's matmul folds the leading dims into the rows of one mm.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mat1 and mat2 shapes cannot be multiplied (",
+        input.numel() / std::max<int64_t>(input.size(-1), 1), "x",
+        input.size(-1), " and ", wt.size(0), "x", wt.size(1), ")"));
+  }
+  const bool fold3 = input.dim() == 3 && input.is_contiguous();
+  Tensor out;
+  if (fold3 && bias.defined() && wt.dim() == 2) {
+    // torch: addmm over the [B * N, K] view.
+    TENSORD_ASSIGN_OR_RETURN(
+        Tensor flat,
+        View(input, {input.size(0) * input.size(1), input.size(2)}));
+    TENSORD_ASSIGN_OR_RETURN(out, Matmul(flat, wt));
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(out, Matmul(input, wt));
+  }
+  const char* name = input.dim() == 2
+                         ? (wt.dim() == 1 ? "MvBackward0" : "MmBackward0")
+                     : input.dim() == 1 ? "SqueezeBackward3"
+                                        : "UnsafeViewBackward0";
+  if (bias.defined()) {
+    if (input.dim() == 2 || (fold3 && wt.dim() == 2)) {
+      // addmm expands bias to the product's shape.
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor b,
+          Expand(bias, DimList(out.sizes().begin(), out.sizes().end())));
+      TENSORD_ASSIGN_OR_RETURN(out, Add(b, out));
+      if (input.dim() == 2) return Composite("AddmmBackward0", out);
+      TENSORD_ASSIGN_OR_RETURN(
+          out, View(out, {input.size(0), input.size(1), out.size(1)}));
+      return out;
+    }
+    TENSORD_ASSIGN_OR_RETURN(Shape s,
+                             BroadcastShapes(out.sizes(), bias.sizes()));
+    if (s != out.sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "output with shape ", ShapeToString(out.sizes()),
+          " doesn't match the broadcast shape ", ShapeToString(s)));
+    }
+    return Add(out, bias);
+  }
+  return Composite(name, out);
+}
+
+StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
+                                double eps) {
+  const DType dt = ResultType({&x1, &x2});
+  if (!IsFloating(dt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected common dtype to be floating point, yet common dtype is ",
+        DTypeShortName(dt)));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape s, BroadcastShapes(x1.sizes(), x2.sizes()));
+  const DimList ds(s.begin(), s.end());
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Expand(x1, ds));
+  TENSORD_ASSIGN_OR_RETURN(Tensor b, Expand(x2, ds));
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, static_cast<int64_t>(s.size())));
+  auto unit = [&](const Tensor& v) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor n, LinalgVectorNorm(v, 2.0, {d}, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Clamp(n, Scalar(eps), std::nullopt));
+    return Div(v, c);
+  };
+  TENSORD_ASSIGN_OR_RETURN(Tensor ua, unit(a));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ub, unit(b));
+  TENSORD_ASSIGN_OR_RETURN(Tensor p, Mul(ua, ub));
+  return Sum(p, {d}, false);
+}
+
+StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
+                                double eps, bool keepdim) {
+  const int64_t out_dim = std::max(x1.dim(), x2.dim());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(x1, x2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor de, Add(d, WrapScalar(eps)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor n, Norm(de, p, {out_dim - 1}, keepdim));
+  return Composite("NormBackward1", n);
+}
+
 }  // namespace tensord

@@ -500,6 +500,62 @@ std::map<std::string, std::vector<OpSample>> Build() {
     add("relu_", {"matrix", {R({3, 4}, 582)}, {}});
     add("relu_", {"int", {I64({-2, 0, 3}, {3})}, {}});
   }
+  add("l1_loss", {"mean", {R({2, 3}, 590), R({2, 3}, 591)}, {}});
+  add("l1_loss", {"broadcast, none",
+                  {R({2, 3}, 592), R({3}, 593)},
+                  {{"reduction", str("none")}}});
+  add("smooth_l1_loss", {"beta 0.5",
+                         {R({2, 3}, 594), R({2, 3}, 595)},
+                         {{"beta", AttrValue(0.5)}}});
+  add("smooth_l1_loss",
+      {"sum, beta 0",
+       {R({5}, 596), R({5}, 597)},
+       {{"beta", AttrValue(0.0)}, {"reduction", str("sum")}}});
+  add("huber_loss", {"delta 0.5, none",
+                     {R({2, 3}, 598), R({2, 3}, 599)},
+                     {{"delta", AttrValue(0.5)}, {"reduction", str("none")}}});
+  add("huber_loss", {"mean", {R({4}, 600), R({4}, 601)}, {}});
+  auto in01 = [](const Shape& sh, uint64_t seed) {
+    return RandomTensor(sh, seed, 0.1, 0.9);
+  };
+  add("binary_cross_entropy",
+      {"mean", {in01({2, 3}, 602), in01({2, 3}, 603)}, {}});
+  add("binary_cross_entropy",
+      no_grad_check({"weight, sum",
+                     {in01({2, 3}, 604), in01({2, 3}, 605), Pos({3}, 606)},
+                     {{"reduction", str("sum")}}}));
+  add("binary_cross_entropy_with_logits",
+      {"mean", {R({2, 3}, 607), in01({2, 3}, 608)}, {}});
+  add("binary_cross_entropy_with_logits",
+      no_grad_check(
+          {"weight and pos_weight, none",
+           {R({2, 3}, 609), in01({2, 3}, 610), Pos({3}, 611), Pos({3}, 612)},
+           {{"reduction", str("none")}}}));
+  add("kl_div", {"batchmean",
+                 {R({3, 4}, 613), Pos({3, 4}, 614)},
+                 {{"reduction", str("batchmean")}}});
+  add("kl_div",
+      {"log_target, none",
+       {R({2, 3}, 615), R({2, 3}, 616)},
+       {{"log_target", AttrValue(true)}, {"reduction", str("none")}}});
+  add("one_hot", {"inferred", {I64({0, 2, 1}, {3})}, {}});
+  add("one_hot",
+      {"num_classes", {I64({0, 2, 1, 1}, {2, 2})}, {{"num_classes", I(4)}}});
+  add("normalize", {"default", {R({3, 4}, 617)}, {}});
+  add("normalize",
+      {"p 1, dim 0", {R({3, 4}, 618)}, {{"p", AttrValue(1.0)}, {"dim", I(0)}}});
+  add("linear", {"bias", {R({3, 4}, 619), R({5, 4}, 620), R({5}, 621)}, {}});
+  add("linear", {"vector, no bias", {R({4}, 622), R({2, 4}, 623)}, {}});
+  add("linear",
+      {"3-d, bias", {R({2, 3, 4}, 624), R({5, 4}, 625), R({5}, 626)}, {}});
+  add("cosine_similarity", {"rows", {R({3, 4}, 627), R({3, 4}, 628)}, {}});
+  add("cosine_similarity",
+      {"broadcast, dim 0", {R({4, 3}, 629), R({4, 1}, 630)}, {{"dim", I(0)}}});
+  add("pairwise_distance", {"rows", {R({3, 4}, 631), R({3, 4}, 632)}, {}});
+  add("pairwise_distance",
+      {"p 1, keepdim",
+       {R({3, 4}, 633), R({4}, 634)},
+       {{"p", AttrValue(1.0)}, {"keepdim", AttrValue(true)}}});
   add("mse_loss", {"mean", {R({2, 3}, 530), R({2, 3}, 531)}, {}});
   add("mse_loss", {"broadcast, none",
                    {R({2, 3}, 532), R({3}, 533)},

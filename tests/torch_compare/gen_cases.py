@@ -407,8 +407,13 @@ def torch_call(op, args, attrs):
 
 # torch.nn.functional ops: inputs after the first two are these tensor
 # keyword arguments.
-NN_WEIGHTED = {"nll_loss": ("weight",), "cross_entropy": ("weight",)}
-NN_OPS = {"softmax", "log_softmax", "softmin", "mse_loss"}
+NN_WEIGHTED = {"nll_loss": ("weight",), "cross_entropy": ("weight",),
+               "binary_cross_entropy": ("weight",),
+               "binary_cross_entropy_with_logits": ("weight", "pos_weight"),
+               "linear": ("bias",)}
+NN_OPS = {"softmax", "log_softmax", "softmin", "mse_loss", "l1_loss", "smooth_l1_loss",
+          "huber_loss", "kl_div", "one_hot", "normalize", "cosine_similarity",
+          "pairwise_distance"}
 # Activations; those in NN_INPLACE also have an in-place op (name + "_"),
 # which is torch's inplace=True.
 NN_ACTS = {"relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish",
@@ -1715,6 +1720,116 @@ def build_nn_cases():
     nncase("hardswish", "boundaries", V([-3.0, 3.0, 0.0], f32))
     nncase("hardtanh", "nan", V([math.nan, 0.5], f32), grad=False)
     nncase("elu", "nan", V([math.nan, -0.5], f32), grad=False)
+
+    # ---- more losses ----
+    for op in ("l1_loss", "smooth_l1_loss", "huber_loss"):
+        nncase(op, "mean", F([3, 4]), F([3, 4]))
+        nncase(op, "sum_f64", F([3, 4], f64), F([3, 4], f64), reduction="sum")
+        nncase(op, "none", F([3, 4]), F([3, 4]), reduction="none")
+        nncase(op, "broadcast", F([3, 4]), F([4]))
+        nncase(op, "0dim", F([]), F([]))
+        nncase(op, "int_error", I([3]), I([3]))
+        nncase(op, "bad_reduction", F([3]), F([3]), reduction="avg")
+        nncase(op, "shape_error", F([3, 4]), F([3]))
+    nncase("smooth_l1_loss", "beta", F([3, 4]), F([3, 4]), beta=0.5)
+    nncase("smooth_l1_loss", "beta0", F([3, 4]), F([3, 4]), beta=0.0)
+    nncase("smooth_l1_loss", "beta_negative", F([3]), F([3]), beta=-1.0)
+    nncase("smooth_l1_loss", "legacy", F([3]), F([3]), reduce=False)
+    nncase("huber_loss", "delta", F([3, 4]), F([3, 4]), delta=0.3)
+    nncase("huber_loss", "delta_big_f64", F([3, 4], f64), F([3, 4], f64), delta=5.0)
+    nncase("huber_loss", "delta_zero", F([3]), F([3]), delta=0.0)
+    nncase("l1_loss", "legacy", F([3]), F([3]), size_average=False)
+    p01 = lambda shape, dt=f32: F(shape, dt, 0.05, 0.95)  # noqa: E731
+    nncase("binary_cross_entropy", "mean", p01([3, 4]), p01([3, 4]))
+    nncase("binary_cross_entropy", "sum_f64", p01([3, 4], f64), p01([3, 4], f64), reduction="sum")
+    nncase("binary_cross_entropy", "none", p01([3, 4]), p01([3, 4]), reduction="none")
+    nncase("binary_cross_entropy", "hard_targets", p01([4]), V([0.0, 1.0, 1.0, 0.0], f32))
+    nncase("binary_cross_entropy", "weight", p01([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2),
+           nograd={2})
+    nncase("binary_cross_entropy", "extremes", V([0.0, 1.0, 0.5, 1e-30], f32),
+           V([0.0, 1.0, 1.0, 1.0], f32), grad=False)
+    nncase("binary_cross_entropy", "extremes_log_clamp", V([0.0, 1.0], f64), V([1.0, 0.0], f64),
+           grad=False)
+    nncase("binary_cross_entropy", "out_of_range", V([1.5, 0.5], f32), V([1.0, 0.0], f32))
+    nncase("binary_cross_entropy", "size_mismatch", p01([3, 4]), p01([4]))
+    nncase("binary_cross_entropy", "int_target", p01([2]), V([1, 0], i64))
+    nncase("binary_cross_entropy", "f64_target", p01([2]), V([1.0, 0.0], f64))
+    nncase("binary_cross_entropy", "int_input", V([1, 0], i64), V([1, 0], i64))
+    nncase("binary_cross_entropy", "weight_requires_grad", p01([3]), p01([3]), F([3]))
+    nncase("binary_cross_entropy", "weight_shape", p01([3]), p01([3]), F([2]), nograd={2})
+    bcel = "binary_cross_entropy_with_logits"
+    nncase(bcel, "mean", F([3, 4], f32, -4, 4), p01([3, 4]))
+    nncase(bcel, "sum_f64", F([3, 4], f64, -4, 4), p01([3, 4], f64), reduction="sum")
+    nncase(bcel, "none", F([3, 4], f32, -4, 4), p01([3, 4]), reduction="none")
+    nncase(bcel, "weight", F([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2), nograd={2})
+    nncase(bcel, "weight_pos_weight", F([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2),
+           F([4], f32, 0.5, 3), nograd={2, 3})
+    nncase(bcel, "large_logits", V([100.0, -100.0, 50.0, -50.0], f32),
+           V([1.0, 0.0, 0.0, 1.0], f32))
+    nncase(bcel, "size_mismatch", F([3, 4]), p01([4]))
+    nncase(bcel, "int_input", V([1, 0], i64), V([1, 0], i64))
+    nncase(bcel, "weight_requires_grad", F([3]), p01([3]), F([3]))
+    nncase("kl_div", "mean", F([3, 4]), p01([3, 4]))
+    nncase("kl_div", "batchmean", F([3, 4]), p01([3, 4]), reduction="batchmean")
+    nncase("kl_div", "sum_f64", F([3, 4], f64), p01([3, 4], f64), reduction="sum")
+    nncase("kl_div", "none", F([3, 4]), p01([3, 4]), reduction="none")
+    nncase("kl_div", "log_target", F([3, 4]), F([3, 4]), log_target=True)
+    nncase("kl_div", "log_target_none", F([3, 4]), F([3, 4]), log_target=True, reduction="none")
+    nncase("kl_div", "zero_target", F([3]), V([0.0, 0.5, 0.5], f32), grad=False)
+    nncase("kl_div", "broadcast", F([3, 4]), p01([4]))
+    nncase("kl_div", "0dim_batchmean", F([]), p01([]), reduction="batchmean")
+    nncase("kl_div", "int_error", I([3]), I([3]))
+    nncase("kl_div", "bad_reduction", F([3]), F([3]), reduction="avg")
+    # ---- one_hot, normalize, linear, cosine_similarity, pairwise_distance ----
+    nncase("one_hot", "inferred", L([0, 2, 1, 2]))
+    nncase("one_hot", "num_classes", L([0, 2, 1]), num_classes=5)
+    nncase("one_hot", "2d", V([[0, 2], [1, 1]], i64))
+    nncase("one_hot", "0dim", L(2))
+    nncase("one_hot", "empty_num_classes", V([], i64), num_classes=3)
+    nncase("one_hot", "empty_inferred", V([], i64))
+    nncase("one_hot", "too_small", L([0, 2, 1]), num_classes=2)
+    nncase("one_hot", "negative", L([0, -2, 1]))
+    nncase("one_hot", "float", F([3]))
+    nncase("one_hot", "int32", V([0, 1], i32))
+    nncase("normalize", "default", F([3, 4]))
+    nncase("normalize", "p1_dim0_f64", F([3, 4], f64), p=1.0, dim=0)
+    nncase("normalize", "1d", F([5]), dim=0)
+    nncase("normalize", "zero_row", V([[0.0, 0.0], [3.0, 4.0]], f32))
+    nncase("normalize", "eps", F([2, 3], f32, -1e-3, 1e-3), eps=0.1)
+    nncase("normalize", "3d_p3", F([2, 3, 2]), p=3.0, dim=2)
+    nncase("normalize", "int_error", I([2, 3]))
+    nncase("normalize", "dim_error", F([2, 3]), dim=2)
+    nncase("linear", "bias", F([3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "no_bias", F([3, 4]), F([5, 4]))
+    nncase("linear", "f64", F([3, 4], f64), F([2, 4], f64), F([2], f64))
+    nncase("linear", "1d", F([4]), F([5, 4]))
+    nncase("linear", "1d_bias", F([4]), F([5, 4]), F([5]))
+    nncase("linear", "3d_bias", F([2, 3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "3d", F([2, 3, 4]), F([5, 4]))
+    nncase("linear", "4d_bias", F([2, 2, 3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "perm_3d_bias", F([2, 4, 3]), F([5, 4]), F([5]), perm={0: [0, 2, 1]})
+    nncase("linear", "vector_weight", F([3, 4]), F([4]))
+    nncase("linear", "weight_no_grad", F([3, 4]), F([5, 4]), F([5]), nograd={0})
+    nncase("linear", "int", I([2, 3]), I([4, 3]))
+    nncase("linear", "shape_error", F([3, 4]), F([5, 3]))
+    nncase("linear", "3d_shape_error", F([2, 3, 4]), F([5, 3]))
+    nncase("linear", "bias_shape_error", F([3, 4]), F([5, 4]), F([4]))
+    nncase("cosine_similarity", "rows", F([3, 4]), F([3, 4]))
+    nncase("cosine_similarity", "dim0_f64", F([3, 4], f64), F([3, 4], f64), dim=0)
+    nncase("cosine_similarity", "1d", F([5]), F([5]), dim=0)
+    nncase("cosine_similarity", "broadcast", F([3, 4]), F([4]))
+    nncase("cosine_similarity", "zero_vector", V([[0.0, 0.0], [1.0, 2.0]], f32),
+           V([[1.0, 1.0], [2.0, 4.0]], f32))
+    nncase("cosine_similarity", "3d", F([2, 3, 4]), F([2, 3, 4]), dim=-1)
+    nncase("cosine_similarity", "int_error", I([2, 3]), I([2, 3]))
+    nncase("cosine_similarity", "shape_error", F([3, 4]), F([3]))
+    nncase("pairwise_distance", "rows", F([3, 4]), F([3, 4]))
+    nncase("pairwise_distance", "p1_keepdim", F([3, 4]), F([3, 4]), p=1.0, keepdim=True)
+    nncase("pairwise_distance", "1d", F([5]), F([5]))
+    nncase("pairwise_distance", "broadcast_f64", F([3, 4], f64), F([4], f64))
+    nncase("pairwise_distance", "3d_p3", F([2, 3, 4]), F([2, 3, 4]), p=3.0)
+    nncase("pairwise_distance", "int", I([2, 3]), I([2, 3]))
+    nncase("pairwise_distance", "eps", F([2, 3]), F([2, 3]), eps=0.5)
 
     # ---- mse_loss ----
     nncase("mse_loss", "mean", F([3, 4]), F([3, 4]))

@@ -23,6 +23,21 @@ softmax = _softmax_like("softmax")
 log_softmax = _softmax_like("log_softmax")
 softmin = _softmax_like("softmin")
 
+def binary_cross_entropy_with_logits(input, target, weight=None,  # noqa: A002
+                                     size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    kw = {"size_average": size_average, "reduce": reduce,
+          "reduction": reduction}
+    if pos_weight is not None:
+        # The table's inputs are positional: an absent weight before a
+        # pos_weight is passed as the number 1 (the op ignores it).
+        kw["weight"] = 1 if weight is None else weight
+        kw["pos_weight"] = pos_weight
+    elif weight is not None:
+        kw["weight"] = weight
+    return _ops.call("binary_cross_entropy_with_logits", (input, target), kw)
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).
