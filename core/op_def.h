@@ -73,6 +73,17 @@ class Args {
   std::string Str(absl::string_view k) const {
     return std::get<std::string>(a_.find(k)->second);
   }
+  std::optional<bool> OptBool(absl::string_view k) const {
+    return Has(k) ? std::optional<bool>(Bool(k)) : std::nullopt;
+  }
+  // Input i, or an undefined tensor when it was not given.
+  Tensor OptInput(size_t i) const { return i < in_.size() ? in_[i] : Tensor(); }
+  // A loss's reduction from `reduction` and the deprecated size_average and
+  // reduce.
+  absl::StatusOr<Reduction> Red() const {
+    return LegacyReduction(OptBool("size_average"), OptBool("reduce"),
+                           Str("reduction"));
+  }
 
  private:
   const std::vector<Tensor>& in_;
@@ -144,6 +155,7 @@ inline absl::StatusOr<Generator*> Gen(OpContext& c) {
 // Family tables, appended to the main one (each in its table_*.cc).
 void AddIndexingOps(std::vector<OpDef>& t);  // table_indexing.cc
 void AddMathOps(std::vector<OpDef>& t);      // table_math.cc
+void AddNnOps(std::vector<OpDef>& t);        // table_nn.cc
 // x.exp_(), x.clamp_(0, 1), ...: the in-place form of each op of a list,
 // from the op's own entry (table_math.cc).
 void AddInplaceForms(std::vector<OpDef>& t);

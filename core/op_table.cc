@@ -647,6 +647,8 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def(
       "copy_", {"self", "src"}, {}, true, "copy src into self (broadcast)",
       [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
+  // ---- nn functional ----
+  AddNnOps(t);
   // ---- autograd ----
   {
     OpDef bw = Def(

@@ -13,11 +13,13 @@
 #ifndef TENSORD_CORE_OPS_H_
 #define TENSORD_CORE_OPS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/autograd.h"
 #include "core/tensor.h"
 
@@ -495,6 +497,97 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
 // results (also for float64 input: there is no complex128); forward only.
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
 StatusOrTensor Eigvals(const Tensor& a);
+
+// ---- torch.nn.functional (ops_nn.cc) ----
+// A loss's reduction: 'mean', 'sum' or 'none'.
+enum class Reduction { kMean, kSum, kNone };
+// ValueError "<s> is not a valid value for reduction" unless s is one of
+// them.
+absl::StatusOr<Reduction> ParseReduction(absl::string_view s);
+// The reduction from the deprecated size_average/reduce arguments when
+// either is given (torch's _Reduction.legacy_get_string), else `reduction`.
+absl::StatusOr<Reduction> LegacyReduction(std::optional<bool> size_average,
+                                          std::optional<bool> reduce,
+                                          absl::string_view reduction);
+// The dim F.softmax uses when none is given (torch's _get_softmax_dim).
+int64_t SoftmaxDefaultDim(int64_t ndim);
+// softmax/log_softmax/softmin along dim; with `dtype`, the input is cast
+// first. Floating inputs only.
+StatusOrTensor Softmax(const Tensor& x, int64_t dim,
+                       std::optional<DType> dtype = std::nullopt);
+StatusOrTensor LogSoftmax(const Tensor& x, int64_t dim,
+                          std::optional<DType> dtype = std::nullopt);
+StatusOrTensor Softmin(const Tensor& x, int64_t dim,
+                       std::optional<DType> dtype = std::nullopt);
+// Negative log likelihood of int64 class `target`s in log-probabilities
+// `input` of shape (C), (N, C) or (N, C, d1, ...); `weight` (undefined:
+// none) weighs the classes; targets equal to ignore_index count for
+// nothing.
+StatusOrTensor NllLoss(const Tensor& input, const Tensor& target,
+                       const Tensor& weight, Reduction reduction,
+                       int64_t ignore_index);
+// log_softmax + nll_loss for class indices; for a floating target of the
+// input's shape, class probabilities. label_smoothing in [0, 1].
+StatusOrTensor CrossEntropy(const Tensor& input, const Tensor& target,
+                            const Tensor& weight, Reduction reduction,
+                            int64_t ignore_index, double label_smoothing);
+StatusOrTensor MseLoss(const Tensor& input, const Tensor& target,
+                       Reduction reduction);
+// Regression and probability losses (input and target broadcast where
+// torch broadcasts them; weight and pos_weight undefined: none).
+StatusOrTensor L1Loss(const Tensor& input, const Tensor& target,
+                      Reduction reduction);
+StatusOrTensor SmoothL1Loss(const Tensor& input, const Tensor& target,
+                            Reduction reduction, double beta);
+StatusOrTensor HuberLoss(const Tensor& input, const Tensor& target,
+                         Reduction reduction, double delta);
+StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
+                                  const Tensor& weight, Reduction reduction);
+StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
+                                            const Tensor& target,
+                                            const Tensor& weight,
+                                            const Tensor& pos_weight,
+                                            Reduction reduction);
+// reduction: 'mean', 'sum', 'none' or 'batchmean'.
+StatusOrTensor KlDiv(const Tensor& input, const Tensor& target,
+                     absl::string_view reduction, bool log_target);
+// int64 class indices to a one-hot int64 tensor with one more dim
+// (num_classes -1: the largest index + 1).
+StatusOrTensor OneHot(const Tensor& t, int64_t num_classes);
+// input / max(norm_p(input, dim), eps).
+StatusOrTensor Normalize(const Tensor& x, double p, int64_t dim, double eps);
+// input @ weight.T (+ bias); bias undefined: none.
+StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
+                      const Tensor& bias);
+StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
+                                double eps);
+StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
+                                double eps, bool keepdim);
+// Activations (floating inputs; hardtanh/relu6 also keep integers).
+// `for_inplace`: the op is the out-of-place half of an in-place one
+// (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward
+// keeps a copy of the input that the in-place write overwrites.
+StatusOrTensor LeakyRelu(const Tensor& x, double negative_slope,
+                         bool for_inplace = false);
+StatusOrTensor Elu(const Tensor& x, double alpha, bool for_inplace = false);
+StatusOrTensor Selu(const Tensor& x, bool for_inplace = false);
+StatusOrTensor Celu(const Tensor& x, double alpha, bool for_inplace = false);
+// approximate: "none" (erf) or "tanh".
+StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate);
+StatusOrTensor Silu(const Tensor& x, bool for_inplace = false);
+StatusOrTensor Mish(const Tensor& x, bool for_inplace = false);
+StatusOrTensor Softplus(const Tensor& x, double beta, double threshold);
+StatusOrTensor Softsign(const Tensor& x);
+StatusOrTensor Hardtanh(const Tensor& x, double min_val, double max_val,
+                        bool for_inplace = false);
+StatusOrTensor Hardsigmoid(const Tensor& x, bool for_inplace = false);
+StatusOrTensor Hardswish(const Tensor& x, bool for_inplace = false);
+StatusOrTensor LogSigmoid(const Tensor& x);
+// relu_ (torch.relu_), and any activation above applied in place: `fn`
+// computes self's new value from self (with for_inplace set).
+StatusOrTensor ReluInplace(const Tensor& self);
+StatusOrTensor ActivationInplace(
+    const Tensor& self, const std::function<StatusOrTensor(const Tensor&)>& fn);
 
 // ---- in place (return the modified tensor itself) ----
 StatusOrTensor AddInplace(const Tensor& self, const Tensor& other,

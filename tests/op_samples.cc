@@ -402,6 +402,169 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("zero_", {"matrix", {R({2, 3}, 137)}, {}});
   add("fill_", {"value", {R({2, 3}, 138)}, {{"value", S(2.5)}}});
   add("copy_", {"broadcast", {R({2, 3}, 139), R({3}, 140)}, {}});
+  // ---- nn functional (ops_nn.cc) ----
+  auto str = [](const char* v) { return AttrValue(std::string(v)); };
+  auto no_grad_check = [](OpSample s) {
+    s.check_grad = false;
+    return s;
+  };
+  for (const char* op : {"softmax", "log_softmax", "softmin"}) {
+    add(op, {"dim 1", {R({3, 4}, 500)}, {{"dim", I(1)}}});
+    add(op, {"dim 1 of 3-d", {R({2, 3, 4}, 501)}, {{"dim", I(1)}}});
+    add(op, {"default dim", {R({2, 3}, 502)}, {}});
+    add(op, {"0-dim", {R({}, 503)}, {{"dim", I(0)}}});
+    // float32 results: no float64 gradient check.
+    add(op, no_grad_check(
+                {"dtype float32",
+                 {R({2, 3}, 504)},
+                 {{"dim", I(-1)}, {"dtype", AttrValue(DType::kFloat32)}}}));
+  }
+  add("nll_loss", {"mean", {R({3, 4}, 510), I64({1, 0, 3}, {3})}, {}});
+  add("nll_loss", {"sum, ignore_index",
+                   {R({4, 3}, 511), I64({1, 2, 1, 0}, {4})},
+                   {{"reduction", str("sum")}, {"ignore_index", I(1)}}});
+  add("nll_loss", {"none, 3-d",
+                   {R({2, 3, 2}, 512), I64({0, 2, 1, 1}, {2, 2})},
+                   {{"reduction", str("none")}}});
+  add("nll_loss", {"1-d", {R({4}, 513), I64({2}, {})}, {}});
+  // weight cannot require grad (torch's error): forward checks only.
+  add("nll_loss", no_grad_check({"weight, 4-d",
+                                 {R({2, 3, 2, 1}, 514),
+                                  I64({0, 2, 1, 1}, {2, 2, 1}), Pos({3}, 515)},
+                                 {}}));
+  add("cross_entropy", {"indices", {R({3, 4}, 520), I64({1, 0, 3}, {3})}, {}});
+  add("cross_entropy",
+      {"probabilities", {R({3, 4}, 521), RandomTensor({3, 4}, 522, 0, 1)}, {}});
+  add("cross_entropy",
+      {"label smoothing, sum",
+       {R({3, 4}, 523), I64({1, 0, 3}, {3})},
+       {{"label_smoothing", AttrValue(0.2)}, {"reduction", str("sum")}}});
+  add("cross_entropy",
+      {"4-d, none",
+       {R({2, 3, 2, 2}, 524), I64({0, 2, 1, 1, 2, 2, 0, 1}, {2, 2, 2})},
+       {{"reduction", str("none")}}});
+  add("cross_entropy", {"probabilities, 3-d, smoothing",
+                        {R({2, 3, 2}, 525), RandomTensor({2, 3, 2}, 526, 0, 1)},
+                        {{"label_smoothing", AttrValue(0.3)}}});
+  add("cross_entropy",
+      no_grad_check(
+          {"weight, smoothing, ignore_index",
+           {R({4, 3}, 527), I64({1, 2, 1, 0}, {4}), Pos({3}, 528)},
+           {{"label_smoothing", AttrValue(0.1)}, {"ignore_index", I(1)}}}));
+  {
+    struct Act {
+      const char* op;
+      double lo, hi;
+      AttrMap attrs;
+      bool inplace;
+    };
+    const std::vector<Act> acts = {
+        {"relu6", -2, 8, {}, true},
+        {"leaky_relu", -2, 2, {{"negative_slope", AttrValue(0.2)}}, true},
+        {"elu", -2, 2, {{"alpha", AttrValue(1.5)}}, true},
+        {"selu", -2, 2, {}, true},
+        {"celu", -2, 2, {{"alpha", AttrValue(0.5)}}, true},
+        {"gelu", -3, 3, {}, false},
+        {"silu", -4, 4, {}, true},
+        {"mish", -4, 4, {}, true},
+        {"softplus",
+         -3,
+         3,
+         {{"beta", AttrValue(2.0)}, {"threshold", AttrValue(4.0)}},
+         false},
+        {"softsign", -3, 3, {}, false},
+        {"hardtanh",
+         -3,
+         3,
+         {{"min_val", AttrValue(-0.5)}, {"max_val", AttrValue(2.0)}},
+         true},
+        {"hardsigmoid", -4, 4, {}, true},
+        {"hardswish", -4, 4, {}, true},
+        {"logsigmoid", -20, 20, {}, false},
+    };
+    uint64_t aseed = 540;
+    for (const Act& a : acts) {
+      std::vector<std::string> names = {a.op};
+      if (a.inplace) names.push_back(std::string(a.op) + "_");
+      for (const std::string& op : names) {
+        add(op, {"matrix", {RandomTensor({3, 4}, aseed, a.lo, a.hi)}, a.attrs});
+        add(op, {"0-dim", {RandomTensor({}, aseed + 1, a.lo, a.hi)}, a.attrs});
+      }
+      aseed += 2;
+    }
+    add("gelu", {"tanh",
+                 {RandomTensor({2, 5}, 580, -3, 3)},
+                 {{"approximate", str("tanh")}}});
+    add("softplus", {"defaults", {RandomTensor({6}, 581, -30, 30)}, {}});
+    add("relu6", {"int", {I64({-3, 2, 9}, {3})}, {}});
+    add("hardtanh", {"int", {I64({-3, 0, 9}, {3})}, {}});
+    add("softsign", {"int", {I64({-3, 0, 9}, {3})}, {}});
+    add("relu_", {"matrix", {R({3, 4}, 582)}, {}});
+    add("relu_", {"int", {I64({-2, 0, 3}, {3})}, {}});
+  }
+  add("l1_loss", {"mean", {R({2, 3}, 590), R({2, 3}, 591)}, {}});
+  add("l1_loss", {"broadcast, none",
+                  {R({2, 3}, 592), R({3}, 593)},
+                  {{"reduction", str("none")}}});
+  add("smooth_l1_loss", {"beta 0.5",
+                         {R({2, 3}, 594), R({2, 3}, 595)},
+                         {{"beta", AttrValue(0.5)}}});
+  add("smooth_l1_loss",
+      {"sum, beta 0",
+       {R({5}, 596), R({5}, 597)},
+       {{"beta", AttrValue(0.0)}, {"reduction", str("sum")}}});
+  add("huber_loss", {"delta 0.5, none",
+                     {R({2, 3}, 598), R({2, 3}, 599)},
+                     {{"delta", AttrValue(0.5)}, {"reduction", str("none")}}});
+  add("huber_loss", {"mean", {R({4}, 600), R({4}, 601)}, {}});
+  auto in01 = [](const Shape& sh, uint64_t seed) {
+    return RandomTensor(sh, seed, 0.1, 0.9);
+  };
+  add("binary_cross_entropy",
+      {"mean", {in01({2, 3}, 602), in01({2, 3}, 603)}, {}});
+  add("binary_cross_entropy",
+      no_grad_check({"weight, sum",
+                     {in01({2, 3}, 604), in01({2, 3}, 605), Pos({3}, 606)},
+                     {{"reduction", str("sum")}}}));
+  add("binary_cross_entropy_with_logits",
+      {"mean", {R({2, 3}, 607), in01({2, 3}, 608)}, {}});
+  add("binary_cross_entropy_with_logits",
+      no_grad_check(
+          {"weight and pos_weight, none",
+           {R({2, 3}, 609), in01({2, 3}, 610), Pos({3}, 611), Pos({3}, 612)},
+           {{"reduction", str("none")}}}));
+  add("kl_div", {"batchmean",
+                 {R({3, 4}, 613), Pos({3, 4}, 614)},
+                 {{"reduction", str("batchmean")}}});
+  add("kl_div",
+      {"log_target, none",
+       {R({2, 3}, 615), R({2, 3}, 616)},
+       {{"log_target", AttrValue(true)}, {"reduction", str("none")}}});
+  add("one_hot", {"inferred", {I64({0, 2, 1}, {3})}, {}});
+  add("one_hot",
+      {"num_classes", {I64({0, 2, 1, 1}, {2, 2})}, {{"num_classes", I(4)}}});
+  add("normalize", {"default", {R({3, 4}, 617)}, {}});
+  add("normalize",
+      {"p 1, dim 0", {R({3, 4}, 618)}, {{"p", AttrValue(1.0)}, {"dim", I(0)}}});
+  add("linear", {"bias", {R({3, 4}, 619), R({5, 4}, 620), R({5}, 621)}, {}});
+  add("linear", {"vector, no bias", {R({4}, 622), R({2, 4}, 623)}, {}});
+  add("linear",
+      {"3-d, bias", {R({2, 3, 4}, 624), R({5, 4}, 625), R({5}, 626)}, {}});
+  add("cosine_similarity", {"rows", {R({3, 4}, 627), R({3, 4}, 628)}, {}});
+  add("cosine_similarity",
+      {"broadcast, dim 0", {R({4, 3}, 629), R({4, 1}, 630)}, {{"dim", I(0)}}});
+  add("pairwise_distance", {"rows", {R({3, 4}, 631), R({3, 4}, 632)}, {}});
+  add("pairwise_distance",
+      {"p 1, keepdim",
+       {R({3, 4}, 633), R({4}, 634)},
+       {{"p", AttrValue(1.0)}, {"keepdim", AttrValue(true)}}});
+  add("mse_loss", {"mean", {R({2, 3}, 530), R({2, 3}, 531)}, {}});
+  add("mse_loss", {"broadcast, none",
+                   {R({2, 3}, 532), R({3}, 533)},
+                   {{"reduction", str("none")}}});
+  add("mse_loss", {"size_average=False",
+                   {R({4}, 534), R({4}, 535)},
+                   {{"size_average", AttrValue(false)}}});
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

@@ -32,6 +32,10 @@ starting with '#' are comments):
                                         repeats the data; its grad is the
                                         other's)
     err <torch's error message (first line)>     torch raised: expect an error
+    errmsg <Python exception type> <message (first line)>
+                                        torch raised: expect an error of that
+                                        type with that message (cases made
+                                        with msg=True)
     bwderr <torch's error message>      torch's backward raised: expect
                                         tensord's backward to fail (no grads)
     out <cmp> <dtype> <ndim> <dims...> <values...>
@@ -398,6 +402,8 @@ def torch_call(op, args, attrs):
         return x.zero_()
     if op == "fill_":
         return x.fill_(a["value"])
+    if op in NN_WEIGHTED or op in NN_OPS:
+        return nn_call(op, args, a)
     r = _index_sort_layout_call(op, args, a)
     if r is not NotImplemented:
         return r
@@ -701,6 +707,35 @@ def _index_sort_layout_call(op, args, a):
     return NotImplemented
 
 
+# torch.nn.functional ops: inputs after the first two are these tensor
+# keyword arguments.
+NN_WEIGHTED = {"nll_loss": ("weight",), "cross_entropy": ("weight",),
+               "binary_cross_entropy": ("weight",),
+               "binary_cross_entropy_with_logits": ("weight", "pos_weight"),
+               "linear": ("bias",)}
+NN_OPS = {"softmax", "log_softmax", "softmin", "mse_loss", "l1_loss", "smooth_l1_loss",
+          "huber_loss", "kl_div", "one_hot", "normalize", "cosine_similarity",
+          "pairwise_distance"}
+# Activations; those in NN_INPLACE also have an in-place op (name + "_"),
+# which is torch's inplace=True.
+NN_ACTS = {"relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish",
+           "softplus", "softsign", "hardtanh", "hardsigmoid", "hardswish",
+           "logsigmoid"}
+NN_INPLACE = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu", "mish",
+              "hardtanh", "hardsigmoid", "hardswish"}
+NN_OPS |= NN_ACTS | {op + "_" for op in NN_INPLACE}
+
+
+def nn_call(op, args, attrs):
+    import torch.nn.functional as F
+    kw = dict(attrs)
+    for name, t in zip(NN_WEIGHTED.get(op, ()), args[2:]):
+        kw[name] = t
+    if op.endswith("_") and op[:-1] in NN_INPLACE:
+        return getattr(F, op[:-1])(*args, inplace=True, **kw)
+    return getattr(F, op)(*args[:2], **kw)
+
+
 # ---------------------------------------------------------------------------
 # cases
 
@@ -713,6 +748,7 @@ class Case:
         self.desc, self.op, self.inputs, self.attrs = desc, op, list(inputs), dict(attrs or {})
         self.seed, self.grad, self.clone, self.loss, self.cmp = seed, grad, clone, loss, cmp
         self.perm, self.nograd, self.gout = dict(perm or {}), set(nograd or ()), dict(gout or {})
+        self.msg = False
 
 
 def case(op, desc, *inputs, seed=None, grad=True, clone=True, loss=None, cmp=None, perm=None,
@@ -1807,6 +1843,315 @@ def build_more_cases():
     case("zeros_like", "complex", C([2]))
 
 
+def nncase(op, desc, *inputs, **kw):
+    """A case whose error, if torch raises one, must match torch's type and
+    message."""
+    case(op, desc, *inputs, **kw)
+    if CASES and CASES[-1].op == op and CASES[-1].desc == desc:
+        CASES[-1].msg = True
+
+
+def build_nn_cases():
+    """torch.nn.functional (core/ops_nn.cc)."""
+    L = lambda v: V(v, i64)  # noqa: E731 - class indices
+    # ---- softmax, log_softmax, softmin ----
+    for op in ("softmax", "log_softmax", "softmin"):
+        nncase(op, "dim1", F([3, 4]), dim=1)
+        nncase(op, "dim0_f64", F([3, 4], f64), dim=0)
+        nncase(op, "dim_neg_3d", F([2, 3, 4]), dim=-1)
+        nncase(op, "middle_dim_3d", F([2, 3, 4], f64), dim=1)
+        nncase(op, "perm", F([3, 4]), perm={0: [1, 0]}, dim=1)
+        nncase(op, "0dim", F([]), dim=0)
+        nncase(op, "empty", F([0, 3]), dim=1)
+        nncase(op, "dtype_f64", F([2, 3]), dim=1, dtype=f64)
+        nncase(op, "int_dtype", V([1, 2, 3], i64), dim=0, dtype=f32)
+        nncase(op, "large", V([[1000.0, 1001.0, -1000.0], [-5e3, -5e3, -5e3]], f32), dim=1)
+        nncase(op, "inf", V([[-math.inf, 0.0, 1.0], [math.inf, 0.0, 1.0]], f64), dim=1,
+               grad=False)
+        nncase(op, "int_error", V([1, 2, 3], i64), dim=0)
+        nncase(op, "bool_error", B([3]), dim=0)
+        nncase(op, "dim_error", F([3, 4]), dim=2)
+    nncase("log_softmax", "tiny_probs", V([[0.0, -60.0, -120.0]], f32), dim=1)
+    nncase("softmax", "long_rows", F([5, 300]), dim=1)
+    nncase("softmax", "long_cols_f64", F([300, 5], f64), dim=0)
+
+    # ---- nll_loss ----
+    x34 = F([3, 4])
+    nncase("nll_loss", "mean", x34, L([1, 0, 3]))
+    nncase("nll_loss", "sum_f64", F([3, 4], f64), L([1, 0, 3]), reduction="sum")
+    nncase("nll_loss", "none", F([3, 4]), L([2, 2, 0]), reduction="none")
+    nncase("nll_loss", "weight", F([3, 4]), L([1, 0, 3]), F([4], f32, 0.1, 2.0),
+           nograd={2})
+    nncase("nll_loss", "weight_sum", F([3, 4]), L([1, 0, 3]), F([4], f32, 0.1, 2.0),
+           nograd={2}, reduction="sum")
+    nncase("nll_loss", "weight_none", F([3, 4]), L([1, 0, 3]), F([4], f32, 0.1, 2.0),
+           nograd={2}, reduction="none")
+    nncase("nll_loss", "ignore_index", F([4, 3]), L([1, 2, 1, 0]), ignore_index=1)
+    nncase("nll_loss", "ignore_index_weight", F([4, 3]), L([1, 2, 1, 0]),
+           F([3], f32, 0.1, 2.0), nograd={2}, ignore_index=2)
+    nncase("nll_loss", "ignore_index_none", F([4, 3]), L([1, 2, 1, 0]), ignore_index=1,
+           reduction="none")
+    nncase("nll_loss", "ignore_negative", F([3, 3]), L([-1, 2, -1]), ignore_index=-1)
+    nncase("nll_loss", "all_ignored", F([2, 3]), L([1, 1]), ignore_index=1)
+    nncase("nll_loss", "1d", F([5]), L(3))
+    nncase("nll_loss", "1d_none", F([5]), L(3), reduction="none")
+    nncase("nll_loss", "3d_mean", F([2, 3, 4]), I([2, 4], i64, 0, 3))
+    nncase("nll_loss", "3d_none", F([2, 3, 4]), I([2, 4], i64, 0, 3), reduction="none")
+    nncase("nll_loss", "4d_none", F([2, 3, 2, 2], f64), I([2, 2, 2], i64, 0, 3),
+           reduction="none")
+    nncase("nll_loss", "4d_sum_weight", F([2, 3, 2, 2]), I([2, 2, 2], i64, 0, 3),
+           F([3], f32, 0.5, 1.5), nograd={2}, reduction="sum")
+    nncase("nll_loss", "5d_mean", F([2, 3, 2, 1, 2]), I([2, 2, 1, 2], i64, 0, 3))
+    nncase("nll_loss", "perm_input", F([4, 3]), L([1, 2, 0]), perm={0: [1, 0]})
+    nncase("nll_loss", "empty_mean", F([0, 3]), V([], i64))
+    nncase("nll_loss", "empty_sum", F([0, 3]), V([], i64), reduction="sum")
+    nncase("nll_loss", "legacy_size_average", F([3, 4]), L([1, 0, 3]), size_average=False)
+    nncase("nll_loss", "legacy_reduce", F([3, 4]), L([1, 0, 3]), reduce=False)
+    nncase("nll_loss", "target_oob", F([3, 4]), L([1, 4, 0]))
+    nncase("nll_loss", "target_negative", F([3, 4]), L([1, -1, 0]))
+    nncase("nll_loss", "target_float", F([3, 4]), V([1.0, 0.0, 2.0], f32), grad=False)
+    nncase("nll_loss", "target_i32", F([3, 4]), V([1, 0, 2], i32))
+    nncase("nll_loss", "batch_mismatch", F([3, 4]), L([1, 0]))
+    nncase("nll_loss", "0dim_input", F([]), L(1))
+    nncase("nll_loss", "weight_shape", F([3, 4]), L([1, 0, 3]), F([3]), nograd={2})
+    nncase("nll_loss", "weight_requires_grad", F([3, 4]), L([1, 0, 3]), F([4]))
+    nncase("nll_loss", "1d_target_on_1d", F([4]), L([1]))
+    nncase("nll_loss", "2d_target_on_2d", F([3, 4]), V([[1, 0, 3], [0, 0, 0], [1, 1, 1]], i64))
+    nncase("nll_loss", "3d_target_size", F([2, 3, 4]), I([2, 3], i64, 0, 3))
+    nncase("nll_loss", "4d_target_dims", F([2, 3, 2, 2]), I([2, 4], i64, 0, 3))
+    nncase("nll_loss", "4d_target_size", F([2, 3, 2, 2]), I([2, 2, 3], i64, 0, 3))
+    nncase("nll_loss", "bad_reduction", F([3, 4]), L([1, 0, 3]), reduction="avg")
+    nncase("nll_loss", "int_input", I([3, 4]), L([1, 0, 3]))
+
+    # ---- cross_entropy ----
+    nncase("cross_entropy", "mean", F([3, 5]), L([1, 0, 4]))
+    nncase("cross_entropy", "sum_f64", F([4, 3], f64), L([1, 0, 2, 2]), reduction="sum")
+    nncase("cross_entropy", "none", F([4, 3]), L([1, 0, 2, 2]), reduction="none")
+    nncase("cross_entropy", "1d", F([5]), L(2))
+    nncase("cross_entropy", "weight", F([4, 3]), L([1, 0, 2, 2]), F([3], f32, 0.2, 2.0),
+           nograd={2})
+    nncase("cross_entropy", "ignore_index", F([4, 3]), L([1, 0, 2, 0]), ignore_index=0)
+    nncase("cross_entropy", "3d", F([2, 3, 4]), I([2, 4], i64, 0, 3))
+    nncase("cross_entropy", "3d_none", F([2, 3, 4]), I([2, 4], i64, 0, 3), reduction="none")
+    nncase("cross_entropy", "4d_weight_sum", F([2, 3, 2, 2], f64), I([2, 2, 2], i64, 0, 3),
+           F([3], f64, 0.5, 1.5), nograd={2}, reduction="sum")
+    nncase("cross_entropy", "large_logits", V([[1000.0, -1000.0, 0.0], [50.0, 50.0, 50.0]], f32),
+           L([1, 2]))
+    nncase("cross_entropy", "smoothing", F([4, 3]), L([1, 0, 2, 2]), label_smoothing=0.1)
+    nncase("cross_entropy", "smoothing_sum", F([4, 3]), L([1, 0, 2, 2]), label_smoothing=0.25,
+           reduction="sum")
+    nncase("cross_entropy", "smoothing_none_3d", F([2, 3, 4]), I([2, 4], i64, 0, 3),
+           label_smoothing=0.2, reduction="none")
+    nncase("cross_entropy", "smoothing_weight_ignore", F([5, 3]), L([1, 0, 2, 2, 1]),
+           F([3], f32, 0.2, 2.0), nograd={2}, label_smoothing=0.3, ignore_index=1)
+    nncase("cross_entropy", "smoothing_ignore_none", F([5, 3]), L([1, 0, 2, 2, 1]),
+           label_smoothing=0.3, ignore_index=2, reduction="none")
+    nncase("cross_entropy", "smoothing_1d", F([4]), L(3), label_smoothing=0.5)
+    nncase("cross_entropy", "smoothing_one", F([3, 4]), L([1, 0, 3]), label_smoothing=1.0)
+    nncase("cross_entropy", "smoothing_negative", F([3, 4]), L([1, 0, 3]), label_smoothing=-0.5)
+    prob = torch.softmax(F([3, 4], f64), 1)
+    nncase("cross_entropy", "probs", F([3, 4]), prob.to(f32))
+    nncase("cross_entropy", "probs_sum_f64", F([3, 4], f64), prob, reduction="sum")
+    nncase("cross_entropy", "probs_none", F([3, 4]), prob.to(f32), reduction="none")
+    nncase("cross_entropy", "probs_weight", F([3, 4]), prob.to(f32), F([4], f32, 0.5, 1.5),
+           nograd={2})
+    nncase("cross_entropy", "probs_smoothing", F([3, 4]), prob.to(f32), label_smoothing=0.2)
+    nncase("cross_entropy", "probs_3d", F([2, 3, 2]), torch.softmax(F([2, 3, 2]), 1))
+    nncase("cross_entropy", "probs_1d", F([4]), torch.softmax(F([4]), 0))
+    nncase("cross_entropy", "probs_target_no_grad", F([3, 4]), prob.to(f32), nograd={1})
+    nncase("cross_entropy", "probs_empty", F([0, 4]), F([0, 4]))
+    nncase("cross_entropy", "probs_int_target", F([3, 4]), I([3, 4]))
+    nncase("cross_entropy", "probs_ignore_index", F([3, 4]), prob.to(f32), ignore_index=1)
+    nncase("cross_entropy", "probs_weight_shape", F([3, 4]), prob.to(f32), F([3]), nograd={2})
+    nncase("cross_entropy", "smoothing_too_big", F([3, 4]), L([1, 0, 3]), label_smoothing=1.5)
+    nncase("cross_entropy", "probs_smoothing_too_big", F([3, 4]), prob.to(f32),
+           label_smoothing=1.5)
+    nncase("cross_entropy", "target_oob", F([3, 4]), L([1, 4, 0]))
+    nncase("cross_entropy", "float_target_shape", F([3, 4]), F([3]))
+    nncase("cross_entropy", "0dim", F([]), L(1))
+    nncase("cross_entropy", "0dim_probs", F([]), F([]))
+    nncase("cross_entropy", "int_input", I([3, 4]), L([1, 0, 3]))
+    nncase("cross_entropy", "int_input_smoothing", I([3, 4]), L([1, 0, 3]), label_smoothing=0.1)
+    nncase("cross_entropy", "weight_shape", F([3, 4]), L([1, 0, 3]), F([3]), nograd={2})
+    nncase("cross_entropy", "weight_requires_grad", F([3, 4]), L([1, 0, 3]), F([4]))
+    nncase("cross_entropy", "batch_mismatch", F([3, 4]), L([1, 0]))
+    nncase("cross_entropy", "smoothing_batch_mismatch", F([3, 4]), L([1, 0]),
+           label_smoothing=0.1)
+    nncase("cross_entropy", "bad_reduction", F([3, 4]), L([1, 0, 3]), reduction="batchmean")
+    nncase("cross_entropy", "legacy_reduce_false", F([3, 4]), L([1, 0, 3]), reduce=False)
+
+    # ---- activations ----
+    acts = (("relu6", -2, 8, {}), ("leaky_relu", -2, 2, {"negative_slope": 0.2}),
+            ("elu", -3, 2, {"alpha": 1.5}), ("selu", -3, 2, {}), ("celu", -3, 2, {"alpha": 0.5}),
+            ("gelu", -4, 4, {}), ("silu", -5, 5, {}), ("mish", -5, 5, {}),
+            ("softplus", -3, 3, {"beta": 2.0, "threshold": 4.0}), ("softsign", -3, 3, {}),
+            ("hardtanh", -3, 3, {"min_val": -0.5, "max_val": 2.0}),
+            ("hardsigmoid", -5, 5, {}), ("hardswish", -5, 5, {}), ("logsigmoid", -30, 30, {}))
+    for op, lo, hi, kw in acts:
+        nncase(op, "f32", F([3, 5], f32, lo, hi), **kw)
+        nncase(op, "f64", F([2, 4], f64, lo, hi), **kw)
+        nncase(op, "defaults_perm", F([3, 4], f32, lo, hi), perm={0: [1, 0]})
+        nncase(op, "0dim", F([], f32, lo, hi), **kw)
+        nncase(op, "empty", F([0, 2]))
+        nncase(op, "int", I([4]), grad=False)
+        nncase(op, "bool", B([3]))
+        if op in NN_INPLACE:
+            nncase(op + "_", "f32", F([3, 5], f32, lo, hi), **kw)
+            nncase(op + "_", "f64_nograd", F([4], f64, lo, hi), grad=False, **kw)
+            nncase(op + "_", "leaf_error", F([3], f32, lo, hi), clone=False, **kw)
+            nncase(op + "_", "perm", F([3, 4], f32, lo, hi), perm={0: [1, 0]}, **kw)
+    nncase("relu_", "f32", F([3, 5]))
+    nncase("relu_", "int", I([5]), grad=False)
+    nncase("relu_", "leaf_error", F([3]), clone=False)
+    nncase("gelu", "tanh", F([3, 5], f32, -4, 4), approximate="tanh")
+    nncase("gelu", "tanh_f64", F([6], f64, -4, 4), approximate="tanh")
+    nncase("gelu", "bad_approximate", F([3]), approximate="fast")
+    nncase("gelu", "extremes", V([-100.0, -10.0, 0.0, 10.0, 100.0], f32))
+    nncase("silu", "extremes", V([-100.0, -30.0, 0.0, 30.0, 100.0], f32))
+    nncase("mish", "extremes", V([-100.0, -30.0, 0.0, 30.0, 100.0], f64))
+    nncase("softplus", "defaults", V([-30.0, -1.0, 0.0, 1.0, 19.0, 21.0, 100.0], f32))
+    nncase("softplus", "negative_beta", F([5]), beta=-1.0)
+    nncase("logsigmoid", "extremes", V([-200.0, -50.0, 0.0, 50.0, 200.0], f32))
+    nncase("elu", "negative_alpha", F([5]), alpha=-1.0)
+    nncase("celu", "zero_alpha", F([5]), alpha=0.0)
+    nncase("leaky_relu", "negative_slope", F([5]), negative_slope=-0.3)
+    nncase("hardtanh", "min_above_max", F([5]), min_val=1.0, max_val=-1.0)
+    nncase("hardtanh", "boundaries", V([-1.0, 1.0, 0.0, 2.0], f32))
+    nncase("relu6", "boundaries", V([0.0, 6.0, -1.0, 7.0, 3.0], f64))
+    nncase("hardsigmoid", "boundaries", V([-3.0, 3.0, 0.0], f32))
+    nncase("hardswish", "boundaries", V([-3.0, 3.0, 0.0], f32))
+    nncase("hardtanh", "nan", V([math.nan, 0.5], f32), grad=False)
+    nncase("elu", "nan", V([math.nan, -0.5], f32), grad=False)
+
+    # ---- more losses ----
+    for op in ("l1_loss", "smooth_l1_loss", "huber_loss"):
+        nncase(op, "mean", F([3, 4]), F([3, 4]))
+        nncase(op, "sum_f64", F([3, 4], f64), F([3, 4], f64), reduction="sum")
+        nncase(op, "none", F([3, 4]), F([3, 4]), reduction="none")
+        nncase(op, "broadcast", F([3, 4]), F([4]))
+        nncase(op, "0dim", F([]), F([]))
+        nncase(op, "int_error", I([3]), I([3]))
+        nncase(op, "bad_reduction", F([3]), F([3]), reduction="avg")
+        nncase(op, "shape_error", F([3, 4]), F([3]))
+    nncase("smooth_l1_loss", "beta", F([3, 4]), F([3, 4]), beta=0.5)
+    nncase("smooth_l1_loss", "beta0", F([3, 4]), F([3, 4]), beta=0.0)
+    nncase("smooth_l1_loss", "beta_negative", F([3]), F([3]), beta=-1.0)
+    nncase("smooth_l1_loss", "legacy", F([3]), F([3]), reduce=False)
+    nncase("huber_loss", "delta", F([3, 4]), F([3, 4]), delta=0.3)
+    nncase("huber_loss", "delta_big_f64", F([3, 4], f64), F([3, 4], f64), delta=5.0)
+    nncase("huber_loss", "delta_zero", F([3]), F([3]), delta=0.0)
+    nncase("l1_loss", "legacy", F([3]), F([3]), size_average=False)
+    p01 = lambda shape, dt=f32: F(shape, dt, 0.05, 0.95)  # noqa: E731
+    nncase("binary_cross_entropy", "mean", p01([3, 4]), p01([3, 4]))
+    nncase("binary_cross_entropy", "sum_f64", p01([3, 4], f64), p01([3, 4], f64), reduction="sum")
+    nncase("binary_cross_entropy", "none", p01([3, 4]), p01([3, 4]), reduction="none")
+    nncase("binary_cross_entropy", "hard_targets", p01([4]), V([0.0, 1.0, 1.0, 0.0], f32))
+    nncase("binary_cross_entropy", "weight", p01([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2),
+           nograd={2})
+    nncase("binary_cross_entropy", "extremes", V([0.0, 1.0, 0.5, 1e-30], f32),
+           V([0.0, 1.0, 1.0, 1.0], f32), grad=False)
+    nncase("binary_cross_entropy", "extremes_log_clamp", V([0.0, 1.0], f64), V([1.0, 0.0], f64),
+           grad=False)
+    nncase("binary_cross_entropy", "out_of_range", V([1.5, 0.5], f32), V([1.0, 0.0], f32))
+    nncase("binary_cross_entropy", "size_mismatch", p01([3, 4]), p01([4]))
+    nncase("binary_cross_entropy", "int_target", p01([2]), V([1, 0], i64))
+    nncase("binary_cross_entropy", "f64_target", p01([2]), V([1.0, 0.0], f64))
+    nncase("binary_cross_entropy", "int_input", V([1, 0], i64), V([1, 0], i64))
+    nncase("binary_cross_entropy", "weight_requires_grad", p01([3]), p01([3]), F([3]))
+    nncase("binary_cross_entropy", "weight_shape", p01([3]), p01([3]), F([2]), nograd={2})
+    bcel = "binary_cross_entropy_with_logits"
+    nncase(bcel, "mean", F([3, 4], f32, -4, 4), p01([3, 4]))
+    nncase(bcel, "sum_f64", F([3, 4], f64, -4, 4), p01([3, 4], f64), reduction="sum")
+    nncase(bcel, "none", F([3, 4], f32, -4, 4), p01([3, 4]), reduction="none")
+    nncase(bcel, "weight", F([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2), nograd={2})
+    nncase(bcel, "weight_pos_weight", F([3, 4]), p01([3, 4]), F([4], f32, 0.5, 2),
+           F([4], f32, 0.5, 3), nograd={2, 3})
+    nncase(bcel, "large_logits", V([100.0, -100.0, 50.0, -50.0], f32),
+           V([1.0, 0.0, 0.0, 1.0], f32))
+    nncase(bcel, "size_mismatch", F([3, 4]), p01([4]))
+    nncase(bcel, "int_input", V([1, 0], i64), V([1, 0], i64))
+    nncase(bcel, "weight_requires_grad", F([3]), p01([3]), F([3]))
+    nncase("kl_div", "mean", F([3, 4]), p01([3, 4]))
+    nncase("kl_div", "batchmean", F([3, 4]), p01([3, 4]), reduction="batchmean")
+    nncase("kl_div", "sum_f64", F([3, 4], f64), p01([3, 4], f64), reduction="sum")
+    nncase("kl_div", "none", F([3, 4]), p01([3, 4]), reduction="none")
+    nncase("kl_div", "log_target", F([3, 4]), F([3, 4]), log_target=True)
+    nncase("kl_div", "log_target_none", F([3, 4]), F([3, 4]), log_target=True, reduction="none")
+    nncase("kl_div", "zero_target", F([3]), V([0.0, 0.5, 0.5], f32), grad=False)
+    nncase("kl_div", "broadcast", F([3, 4]), p01([4]))
+    nncase("kl_div", "0dim_batchmean", F([]), p01([]), reduction="batchmean")
+    nncase("kl_div", "int_error", I([3]), I([3]))
+    nncase("kl_div", "bad_reduction", F([3]), F([3]), reduction="avg")
+    # ---- one_hot, normalize, linear, cosine_similarity, pairwise_distance ----
+    nncase("one_hot", "inferred", L([0, 2, 1, 2]))
+    nncase("one_hot", "num_classes", L([0, 2, 1]), num_classes=5)
+    nncase("one_hot", "2d", V([[0, 2], [1, 1]], i64))
+    nncase("one_hot", "0dim", L(2))
+    nncase("one_hot", "empty_num_classes", V([], i64), num_classes=3)
+    nncase("one_hot", "empty_inferred", V([], i64))
+    nncase("one_hot", "too_small", L([0, 2, 1]), num_classes=2)
+    nncase("one_hot", "negative", L([0, -2, 1]))
+    nncase("one_hot", "float", F([3]))
+    nncase("one_hot", "int32", V([0, 1], i32))
+    nncase("normalize", "default", F([3, 4]))
+    nncase("normalize", "p1_dim0_f64", F([3, 4], f64), p=1.0, dim=0)
+    nncase("normalize", "1d", F([5]), dim=0)
+    nncase("normalize", "zero_row", V([[0.0, 0.0], [3.0, 4.0]], f32))
+    nncase("normalize", "eps", F([2, 3], f32, -1e-3, 1e-3), eps=0.1)
+    nncase("normalize", "3d_p3", F([2, 3, 2]), p=3.0, dim=2)
+    nncase("normalize", "int_error", I([2, 3]))
+    nncase("normalize", "dim_error", F([2, 3]), dim=2)
+    nncase("linear", "bias", F([3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "no_bias", F([3, 4]), F([5, 4]))
+    nncase("linear", "f64", F([3, 4], f64), F([2, 4], f64), F([2], f64))
+    nncase("linear", "1d", F([4]), F([5, 4]))
+    nncase("linear", "1d_bias", F([4]), F([5, 4]), F([5]))
+    nncase("linear", "3d_bias", F([2, 3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "3d", F([2, 3, 4]), F([5, 4]))
+    nncase("linear", "4d_bias", F([2, 2, 3, 4]), F([5, 4]), F([5]))
+    nncase("linear", "perm_3d_bias", F([2, 4, 3]), F([5, 4]), F([5]), perm={0: [0, 2, 1]})
+    nncase("linear", "vector_weight", F([3, 4]), F([4]))
+    nncase("linear", "weight_no_grad", F([3, 4]), F([5, 4]), F([5]), nograd={0})
+    nncase("linear", "int", I([2, 3]), I([4, 3]))
+    nncase("linear", "shape_error", F([3, 4]), F([5, 3]))
+    nncase("linear", "3d_shape_error", F([2, 3, 4]), F([5, 3]))
+    nncase("linear", "bias_shape_error", F([3, 4]), F([5, 4]), F([4]))
+    nncase("cosine_similarity", "rows", F([3, 4]), F([3, 4]))
+    nncase("cosine_similarity", "dim0_f64", F([3, 4], f64), F([3, 4], f64), dim=0)
+    nncase("cosine_similarity", "1d", F([5]), F([5]), dim=0)
+    nncase("cosine_similarity", "broadcast", F([3, 4]), F([4]))
+    nncase("cosine_similarity", "zero_vector", V([[0.0, 0.0], [1.0, 2.0]], f32),
+           V([[1.0, 1.0], [2.0, 4.0]], f32))
+    nncase("cosine_similarity", "3d", F([2, 3, 4]), F([2, 3, 4]), dim=-1)
+    nncase("cosine_similarity", "int_error", I([2, 3]), I([2, 3]))
+    nncase("cosine_similarity", "shape_error", F([3, 4]), F([3]))
+    nncase("pairwise_distance", "rows", F([3, 4]), F([3, 4]))
+    nncase("pairwise_distance", "p1_keepdim", F([3, 4]), F([3, 4]), p=1.0, keepdim=True)
+    nncase("pairwise_distance", "1d", F([5]), F([5]))
+    nncase("pairwise_distance", "broadcast_f64", F([3, 4], f64), F([4], f64))
+    nncase("pairwise_distance", "3d_p3", F([2, 3, 4]), F([2, 3, 4]), p=3.0)
+    nncase("pairwise_distance", "int", I([2, 3]), I([2, 3]))
+    nncase("pairwise_distance", "eps", F([2, 3]), F([2, 3]), eps=0.5)
+
+    # ---- mse_loss ----
+    nncase("mse_loss", "mean", F([3, 4]), F([3, 4]))
+    nncase("mse_loss", "sum", F([3, 4]), F([3, 4]), reduction="sum")
+    nncase("mse_loss", "none", F([3, 4]), F([3, 4]), reduction="none")
+    nncase("mse_loss", "f64", F([5], f64), F([5], f64))
+    # (torch's backward of mixed float32/float64 fails: "Found dtype Double
+    # but expected Float"; tensord's works.)
+    nncase("mse_loss", "f32_f64", F([5]), F([5], f64), grad=False)
+    nncase("mse_loss", "broadcast", F([3, 4]), F([4]))
+    nncase("mse_loss", "perm", F([3, 4]), F([4, 3]), perm={1: [1, 0]})
+    nncase("mse_loss", "0dim", F([]), F([]))
+    nncase("mse_loss", "empty_mean", F([0]), F([0]))
+    nncase("mse_loss", "target_no_grad", F([3]), F([3]), nograd={1})
+    nncase("mse_loss", "legacy", F([3]), F([3]), size_average=False, reduce=True)
+    nncase("mse_loss", "shape_error", F([3, 4]), F([3]))
+    nncase("mse_loss", "int_error", I([3]), I([3]))
+    nncase("mse_loss", "bad_reduction", F([3]), F([3]), reduction="avg")
+
+
 # ---------------------------------------------------------------------------
 # running a case through torch and writing it out
 
@@ -1884,7 +2229,8 @@ def run_torch(c, index, with_grad):
     try:
         out = torch_call(c.op, args, c.attrs)
     except (RuntimeError, IndexError, ValueError, TypeError) as e:
-        return leaves, rgs, None, None, str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return leaves, rgs, None, None, (type(e).__name__, msg)
     outs = list(out) if isinstance(out, tuple) else [out]
     # A documented deviation: tensord has no complex128, so eig/eigvals of
     # float64 input give complex64; torch's values are compared in complex64.
@@ -1943,7 +2289,10 @@ def emit(c, index, w):
         if isinstance(c.inputs[i], S):
             w("alias %d %d" % (i, c.inputs[i].i))
     if err is not None:
-        w("err " + err)
+        if c.msg:
+            w("errmsg %s %s" % err)
+        else:
+            w("err " + err[1])
     else:
         for k, o in enumerate(outs):
             mode = c.cmp[k] if c.cmp else "tol"
@@ -2111,6 +2460,7 @@ def main():
     build_more_cases()
     build_index_sort_layout_cases()
     build_pointwise_cases()
+    build_nn_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

@@ -36,6 +36,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "core/autograd.h"
+#include "core/errors.h"
 #include "core/op_table.h"
 #include "core/ops.h"
 #include "core/tensor.h"
@@ -89,6 +90,9 @@ struct Case {
   std::vector<TensorData> inputs;
   bool expect_error = false;
   std::string error;
+  // errmsg: the Python exception's type and message must be torch's too.
+  bool exact_error = false;
+  std::string error_type;
   bool expect_backward_error = false;
   std::string backward_error;
   std::vector<Output> outs;
@@ -370,6 +374,12 @@ CaseFile LoadCaseFile(const std::string& path) {
     } else if (kw == "err") {
       cur->expect_error = true;
       cur->error = line.size() > 4 ? line.substr(4) : "";
+    } else if (kw == "errmsg") {
+      if (toks.size() < 2) return fail("bad errmsg record"), f;
+      cur->expect_error = cur->exact_error = true;
+      cur->error_type = toks[1];
+      const size_t at = 8 + toks[1].size();
+      cur->error = line.size() > at ? line.substr(at) : "";
     } else if (kw == "out") {
       Output o;
       if (toks.size() < 2) return fail("bad out record"), f;
@@ -881,6 +891,16 @@ void RunCase(const Case& c) {
       ADD_FAILURE() << "torch raises an error but tensord succeeds\n  torch: "
                     << c.error
                     << "\n  tensord returns: " << absl::StrJoin(outs, "; ");
+    } else if (c.exact_error) {
+      std::string type = PythonType(r.status());
+      if (type.empty()) type = "RuntimeError";
+      const std::string msg(r.status().message());
+      const std::string first = msg.substr(0, msg.find('\n'));
+      if (type != c.error_type || first != c.error) {
+        ADD_FAILURE() << "error differs from torch's\n  torch:   "
+                      << c.error_type << ": " << c.error
+                      << "\n  tensord: " << type << ": " << first;
+      }
     }
     return;
   }

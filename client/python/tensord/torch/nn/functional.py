@@ -1,10 +1,7 @@
-"""torch.nn.functional: activations and friends that are ops of the
-server's table."""
+"""torch.nn.functional: activations, softmax, losses and friends, all ops
+of the server's table. Only where torch's Python signature has arguments
+the table does not (inplace=, _stacklevel=) is there a wrapper."""
 from .. import _ops
-
-
-def relu(input, inplace=False):  # noqa: A002 - torch's names
-    return _ops.call("relu", (input,), {})
 
 
 def sigmoid(input):  # noqa: A002
@@ -15,8 +12,55 @@ def tanh(input):  # noqa: A002
     return _ops.call("tanh", (input,), {})
 
 
+def _softmax_like(name):
+    def fn(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+        return _ops.call(name, (input,), {"dim": dim, "dtype": dtype})
+    fn.__name__ = name
+    return fn
+
+
+softmax = _softmax_like("softmax")
+log_softmax = _softmax_like("log_softmax")
+softmin = _softmax_like("softmin")
+
+def binary_cross_entropy_with_logits(input, target, weight=None,  # noqa: A002
+                                     size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    kw = {"size_average": size_average, "reduce": reduce,
+          "reduction": reduction}
+    if pos_weight is not None:
+        # The table's inputs are positional: an absent weight before a
+        # pos_weight is passed as the number 1 (the op ignores it).
+        kw["weight"] = 1 if weight is None else weight
+        kw["pos_weight"] = pos_weight
+    elif weight is not None:
+        kw["weight"] = weight
+    return _ops.call("binary_cross_entropy_with_logits", (input, target), kw)
+
+
+# Activations with torch's trailing `inplace=False`: the number of
+# positional arguments before it (input included). inplace=True runs the
+# table's in-place op (relu_, ...).
+_INPLACE_AT = {"relu": 1, "relu6": 1, "selu": 1, "silu": 1, "mish": 1,
+               "hardsigmoid": 1, "hardswish": 1, "leaky_relu": 2, "elu": 2,
+               "celu": 2, "hardtanh": 3}
+
+
+def _with_inplace(name, n_before):
+    def fn(*args, **kwargs):
+        args = list(args)
+        inplace = kwargs.pop("inplace", False)
+        if len(args) > n_before:
+            inplace = args.pop(n_before)
+        return _ops.call(name + "_" if inplace else name, args, kwargs)
+    fn.__name__ = name
+    return fn
+
+
 def __getattr__(name):
     from ... import _session
+    if name in _INPLACE_AT:
+        return _with_inplace(name, _INPLACE_AT[name])
     if name.startswith("__") or \
             name not in _session.current_session().engine.schemas:
         raise AttributeError(

@@ -1,0 +1,1287 @@
+// torch.nn.functional: softmax and friends, activations, losses, and the
+// small layers (linear, normalize, distances), with their derivatives.
+//
+// softmax, log_softmax and nll_loss have their own kernels (one pass per
+// slice, max-shifted, accumulated in double) and fused backward kernels;
+// cross_entropy is log_softmax + nll_loss as in torch. The rest are
+// compositions of differentiable ops named with torch's grad_fn through
+// Composite(), or elementwise kernels with their derivative a few lines
+// below.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/autograd.h"
+#include "core/errors.h"
+#include "core/loops.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+
+absl::StatusOr<Reduction> ParseReduction(absl::string_view s) {
+  if (s == "mean") return Reduction::kMean;
+  if (s == "sum") return Reduction::kSum;
+  if (s == "none") return Reduction::kNone;
+  return ValueError(absl::StrCat(s, " is not a valid value for reduction"));
+}
+
+absl::StatusOr<Reduction> LegacyReduction(std::optional<bool> size_average,
+                                          std::optional<bool> reduce,
+                                          absl::string_view reduction) {
+  if (!size_average && !reduce) return ParseReduction(reduction);
+  // torch's _Reduction.legacy_get_string: None counts as True.
+  const bool avg = size_average.value_or(true), red = reduce.value_or(true);
+  if (avg && red) return Reduction::kMean;
+  return red ? Reduction::kSum : Reduction::kNone;
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A tensor seen as [outer, n, inner] around one dim (a 0-dim tensor is one
+// slice of one element).
+struct SliceGeom {
+  int64_t outer = 1, n = 1, inner = 1;
+};
+
+SliceGeom GeomOf(const Shape& s, int64_t d) {
+  SliceGeom g;
+  if (s.empty()) return g;
+  for (int64_t i = 0; i < d; ++i) g.outer *= s[i];
+  g.n = s[d];
+  for (size_t i = d + 1; i < s.size(); ++i) g.inner *= s[i];
+  return g;
+}
+
+// Calls f(offset of element 0 of the slice, stride) for every slice.
+template <typename F>
+void ForEachSlice(const SliceGeom& g, F&& f) {
+  ParallelFor(g.outer * g.inner, std::max<int64_t>(g.n, 1),
+              [&](int64_t b, int64_t e) {
+                for (int64_t s = b; s < e; ++s) {
+                  const int64_t o = s / g.inner, i = s % g.inner;
+                  f(o * g.n * g.inner + i, g.inner);
+                }
+              });
+}
+
+// softmax (log = false) or log_softmax of contiguous x along a slice
+// geometry into y (same dtype, contiguous).
+template <typename T>
+void SoftmaxKernel(const T* x, T* y, const SliceGeom& g, bool log) {
+  ForEachSlice(g, [&](int64_t off, int64_t st) {
+    const T* xs = x + off;
+    T* ys = y + off;
+    T m = -std::numeric_limits<T>::infinity();
+    for (int64_t k = 0; k < g.n; ++k) {
+      const T v = xs[k * st];
+      if (v > m || std::isnan(v)) m = v;
+      if (std::isnan(v)) break;
+    }
+    double sum = 0;
+    if (log) {
+      for (int64_t k = 0; k < g.n; ++k) sum += std::exp(xs[k * st] - m);
+      const T ls = static_cast<T>(std::log(sum));
+      for (int64_t k = 0; k < g.n; ++k) ys[k * st] = (xs[k * st] - m) - ls;
+    } else {
+      for (int64_t k = 0; k < g.n; ++k) {
+        const T e = std::exp(xs[k * st] - m);
+        ys[k * st] = e;
+        sum += e;
+      }
+      const T inv = T(1) / static_cast<T>(sum);
+      for (int64_t k = 0; k < g.n; ++k) ys[k * st] *= inv;
+    }
+  });
+}
+
+// softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g).
+template <typename T>
+void SoftmaxBackwardKernel(const T* gy, const T* y, T* gx, const SliceGeom& g,
+                           bool log) {
+  ForEachSlice(g, [&](int64_t off, int64_t st) {
+    const T* gs = gy + off;
+    const T* ys = y + off;
+    T* out = gx + off;
+    double dot = 0;
+    if (log) {
+      for (int64_t k = 0; k < g.n; ++k) dot += gs[k * st];
+      const T s = static_cast<T>(dot);
+      for (int64_t k = 0; k < g.n; ++k)
+        out[k * st] = gs[k * st] - std::exp(ys[k * st]) * s;
+    } else {
+      for (int64_t k = 0; k < g.n; ++k)
+        dot += static_cast<double>(gs[k * st]) * ys[k * st];
+      const T s = static_cast<T>(dot);
+      for (int64_t k = 0; k < g.n; ++k)
+        out[k * st] = ys[k * st] * (gs[k * st] - s);
+    }
+  });
+}
+
+absl::StatusOr<Tensor> ContiguousAs(const Tensor& t, DType dt) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, To(t, dt));
+  return Contiguous(c);
+}
+
+StatusOrTensor SoftmaxImpl(const Tensor& input, int64_t dim,
+                           std::optional<DType> dtype, bool log) {
+  Tensor x = input;
+  if (dtype && *dtype != x.dtype()) {
+    TENSORD_ASSIGN_OR_RETURN(x, To(input, *dtype));
+  }
+  if (!IsFloating(x.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", log ? "log_softmax" : "softmax",
+                     "_lastdim_kernel_impl\" not implemented for '",
+                     DTypeShortName(x.dtype()), "'"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, x.dim()));
+  const SliceGeom geom = GeomOf(x.sizes(), d);
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, ContiguousAs(x, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+    SoftmaxKernel<T>(xc.data<T>(), out.data<T>(), geom, log);
+  });
+  if (auto node = RecordOp(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0",
+                           {&x}, {&out})) {
+    const int y_slot = node->Save(out, true);
+    node->set_backward(
+        [y_slot, geom, log](Node& n,
+                            const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(y_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousAs(g[0], y.dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor yc, ContiguousAs(y, y.dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Empty(y.sizes(), y.dtype()));
+          TENSORD_DISPATCH_FLOATING(y.dtype(), T, {
+            SoftmaxBackwardKernel<T>(gy.data<T>(), yc.data<T>(), gx.data<T>(),
+                                     geom, log);
+          });
+          return GradList{gx};
+        });
+  }
+  return out;
+}
+
+}  // namespace
+
+int64_t SoftmaxDefaultDim(int64_t ndim) {
+  return (ndim == 0 || ndim == 1 || ndim == 3) ? 0 : 1;
+}
+
+StatusOrTensor Softmax(const Tensor& x, int64_t dim,
+                       std::optional<DType> dtype) {
+  return SoftmaxImpl(x, dim, dtype, false);
+}
+
+StatusOrTensor LogSoftmax(const Tensor& x, int64_t dim,
+                          std::optional<DType> dtype) {
+  return SoftmaxImpl(x, dim, dtype, true);
+}
+
+StatusOrTensor Softmin(const Tensor& x, int64_t dim,
+                       std::optional<DType> dtype) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor neg, Neg(x));
+  return Softmax(neg, dim, dtype);
+}
+
+// ---------------------------------------------------------------------------
+// nll_loss
+
+namespace {
+
+// nll_loss over input [N, C, K] (contiguous) and target [N, K]: output [N,
+// K] for kNone, else one value; total weight of the counted targets.
+template <typename T>
+absl::Status NllForward(const T* x, const int64_t* t, const T* w, int64_t N,
+                        int64_t C, int64_t K, int64_t ignore_index,
+                        Reduction red, T* out, T* total_weight) {
+  double loss = 0, total = 0;
+  for (int64_t i = 0; i < N; ++i) {
+    for (int64_t k = 0; k < K; ++k) {
+      const int64_t c = t[i * K + k];
+      if (c == ignore_index) {
+        if (red == Reduction::kNone) out[i * K + k] = T(0);
+        continue;
+      }
+      if (c < 0 || c >= C) {
+        return IndexError(absl::StrCat("Target ", c, " is out of bounds."));
+      }
+      const T wc = w ? w[c] : T(1);
+      const T v = -x[(i * C + c) * K + k] * wc;
+      if (red == Reduction::kNone) {
+        out[i * K + k] = v;
+      } else {
+        loss += v;
+        total += wc;
+      }
+    }
+  }
+  if (red == Reduction::kSum) out[0] = static_cast<T>(loss);
+  if (red == Reduction::kMean)
+    out[0] = static_cast<T>(loss) / static_cast<T>(total);
+  *total_weight = static_cast<T>(total);
+  return absl::OkStatus();
+}
+
+// A [N, C, K] view of the input and a [N, K] view of the target, from
+// torch's accepted shapes; the error messages are torch's.
+struct NllShapes {
+  int64_t N = 1, C = 1, K = 1;
+  Shape out_none;  // the shape of reduction='none' output
+  const char* grad_fn = "NllLossBackward0";
+  bool view_none = false;  // 'none' output made by a view (3-d, > 4-d)
+};
+
+absl::StatusOr<NllShapes> NllCheck(const Tensor& x, const Tensor& t,
+                                   const Tensor* w) {
+  NllShapes s;
+  if (x.dim() < 1) {
+    return ValueError(
+        absl::StrCat("Expected 1 or more dimensions (got ", x.dim(), ")"));
+  }
+  if (x.dim() != 1 && (t.dim() == 0 || x.size(0) != t.size(0))) {
+    if (t.dim() == 0) {
+      return absl::InvalidArgumentError(
+          "0D or 1D target tensor expected, multi-target not supported");
+    }
+    return ValueError(absl::StrCat("Expected input batch_size (", x.size(0),
+                                   ") to match target batch_size (", t.size(0),
+                                   ")."));
+  }
+  if (x.dim() <= 2) {
+    if (t.dim() > 1) {
+      return absl::InvalidArgumentError(
+          "0D or 1D target tensor expected, multi-target not supported");
+    }
+    const bool no_batch = x.dim() == 1 && t.dim() == 0;
+    if (!no_batch && x.size(0) != t.size(0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("size mismatch (got input: ", ShapeToString(x.sizes()),
+                       ", target: ", ShapeToString(t.sizes()), ")"));
+    }
+    if (x.dim() == 1) {
+      s.C = x.size(0);
+      if (!no_batch) s.out_none = {t.size(0)};
+      // A 1-d input with a 1-d target of one element: N = 1.
+    } else {
+      s.N = x.size(0);
+      s.C = x.size(1);
+      s.out_none = {s.N};
+    }
+  } else {
+    s.N = x.size(0);
+    s.C = x.size(1);
+    Shape want = {s.N};
+    for (int64_t d = 2; d < x.dim(); ++d) {
+      want.push_back(x.size(d));
+      s.K *= x.size(d);
+    }
+    if (x.dim() == 4) {
+      if (t.dim() != 3) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "only batches of spatial targets supported (3D tensors) but got "
+            "targets of dimension: ",
+            t.dim()));
+      }
+      if (t.sizes() != want) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("size mismatch (got input: ", ShapeToString(x.sizes()),
+                         " , target: ", ShapeToString(t.sizes())));
+      }
+    } else if (t.sizes() != want) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Expected target size ", ShapeToString(want), ", got ",
+                       ShapeToString(t.sizes())));
+    }
+    s.out_none = want;
+    s.grad_fn = "NllLoss2DBackward0";
+    s.view_none = x.dim() != 4;
+  }
+  if (w != nullptr && (w->dim() != 1 || w->numel() != s.C)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("weight tensor should be defined either for all ", s.C,
+                     " classes or no classes but got weight tensor of shape: ",
+                     ShapeToString(w->sizes())));
+  }
+  if (t.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected scalar type Long but found ", DTypeShortName(t.dtype())));
+  }
+  if (!IsFloating(x.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", x.dim() <= 2 ? "nll_loss_out_frame" : "nll_loss2d_out_frame",
+        "\" not implemented for '", DTypeShortName(x.dtype()), "'"));
+  }
+  return s;
+}
+
+}  // namespace
+
+StatusOrTensor NllLoss(const Tensor& input, const Tensor& target,
+                       const Tensor& weight, Reduction reduction,
+                       int64_t ignore_index) {
+  if (weight.defined() && weight.requires_grad() && GradEnabled()) {
+    return absl::InvalidArgumentError(
+        "The function 'nll_loss_forward' is not differentiable with respect "
+        "to argument 'weight'. This input cannot have requires_grad True.");
+  }
+  const Tensor* wp = weight.defined() ? &weight : nullptr;
+  TENSORD_ASSIGN_OR_RETURN(NllShapes s, NllCheck(input, target, wp));
+  const DType dt = input.dtype();
+  TENSORD_ASSIGN_OR_RETURN(Tensor x, ContiguousAs(input, dt));
+  TENSORD_ASSIGN_OR_RETURN(Tensor t, ContiguousAs(target, DType::kInt64));
+  Tensor w;
+  if (wp) {
+    TENSORD_ASSIGN_OR_RETURN(w, ContiguousAs(weight, dt));
+  }
+  // With a view to come, the kernel's own output is [N, 1, K] as torch's
+  // nll_loss2d over the [N, C, 1, K] view.
+  Shape kernel_shape;
+  if (reduction == Reduction::kNone) {
+    kernel_shape = s.out_none;
+    if (s.view_none) kernel_shape = {s.N, 1, s.K};
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(kernel_shape, dt));
+  TENSORD_ASSIGN_OR_RETURN(Tensor total, Empty({}, dt));
+  absl::Status st;
+  TENSORD_DISPATCH_FLOATING(dt, T, {
+    st = NllForward<T>(x.data<T>(), t.data<int64_t>(),
+                       wp ? w.data<T>() : nullptr, s.N, s.C, s.K, ignore_index,
+                       reduction, out.data<T>(), total.data<T>());
+  });
+  TENSORD_RETURN_IF_ERROR(st);
+  if (auto node = RecordOp(s.grad_fn, {&input}, {&out})) {
+    const int t_slot = node->Save(t);
+    const int w_slot = wp ? node->Save(w) : -1;
+    const int total_slot = node->Save(total);
+    const Shape in_shape = input.sizes();
+    node->set_backward(
+        [t_slot, w_slot, total_slot, in_shape, s, reduction, ignore_index](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor t, n.Saved(t_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor total, n.Saved(total_slot));
+          Tensor w;
+          if (w_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(w, n.Saved(w_slot));
+          }
+          const DType dt = total.dtype();
+          TENSORD_ASSIGN_OR_RETURN(Tensor gc, ContiguousAs(g[0], dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+          TENSORD_DISPATCH_FLOATING(dt, T, {
+            const int64_t* pt = t.data<int64_t>();
+            const T* pw = w.defined() ? w.data<T>() : nullptr;
+            const T* pg = gc.data<T>();
+            T* px = gx.data<T>();
+            T scale = reduction == Reduction::kNone ? T(1) : pg[0];
+            if (reduction == Reduction::kMean) scale /= total.data<T>()[0];
+            for (int64_t i = 0; i < s.N; ++i) {
+              for (int64_t k = 0; k < s.K; ++k) {
+                const int64_t c = pt[i * s.K + k];
+                if (c == ignore_index || c < 0 || c >= s.C) continue;
+                const T gv =
+                    reduction == Reduction::kNone ? pg[i * s.K + k] : scale;
+                px[(i * s.C + c) * s.K + k] = -gv * (pw ? pw[c] : T(1));
+              }
+            }
+          });
+          return GradList{gx};
+        });
+  }
+  if (s.view_none && reduction == Reduction::kNone) {
+    return View(out, DimList(s.out_none.begin(), s.out_none.end()));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// cross_entropy
+
+namespace {
+
+// A view of a [C] weight that broadcasts along dim 1 of a `ndim`-d input.
+StatusOrTensor ClassWeight(const Tensor& w, int64_t ndim, int64_t class_dim) {
+  if (ndim <= 1) return w;
+  DimList shape(ndim, 1);
+  shape[class_dim] = w.size(0);
+  return View(w, shape);
+}
+
+StatusOrTensor CrossEntropyProbs(const Tensor& input, const Tensor& target,
+                                 const Tensor& weight, Reduction reduction,
+                                 double label_smoothing) {
+  const int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  if (input.dim() == 0) {
+    return IndexError("Dimension specified as 1 but tensor has no dimensions");
+  }
+  const int64_t C = input.size(class_dim);
+  if (weight.defined() && (weight.dim() != 1 || weight.numel() != C)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cross_entropy: weight tensor should be defined either for all ", C,
+        " classes or no classes but got weight tensor of shape: ",
+        ShapeToString(weight.sizes())));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor logp, LogSoftmax(input, class_dim));
+  Tensor tg = target;
+  if (label_smoothing > 0.0) {
+    if (label_smoothing > 1.0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("label_smoothing must be between 0.0 and 1.0. Got: ",
+                       label_smoothing));
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor a,
+                             Mul(target, WrapScalar(1.0 - label_smoothing)));
+    TENSORD_ASSIGN_OR_RETURN(
+        tg, Add(a, WrapScalar(label_smoothing / static_cast<double>(C))));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor prod, Mul(logp, tg));
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor wv,
+                             ClassWeight(weight, input.dim(), class_dim));
+    TENSORD_ASSIGN_OR_RETURN(prod, Mul(prod, wv));
+  }
+  if (reduction == Reduction::kNone) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(prod, {class_dim}, false));
+    return Neg(s);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(prod));
+  const int64_t rows = C == 0 ? 0 : input.numel() / C;
+  if (reduction == Reduction::kMean && input.numel() == 0) {
+    // torch: -(sum.fill_(nan)), whose gradient is zero.
+    TENSORD_ASSIGN_OR_RETURN(Tensor z, Mul(s, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor f, Add(z, WrapScalar(std::nan(""))));
+    return Neg(f);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor ns, Neg(s));
+  if (reduction == Reduction::kSum) return ns;
+  TENSORD_ASSIGN_OR_RETURN(Tensor m,
+                           Div(ns, WrapScalar(static_cast<double>(rows))));
+  return Composite("DivBackward1", m);
+}
+
+StatusOrTensor CrossEntropySmoothed(const Tensor& input, const Tensor& target,
+                                    const Tensor& weight, Reduction reduction,
+                                    int64_t ignore_index,
+                                    double label_smoothing) {
+  const int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor logp, LogSoftmax(input, class_dim));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor nll, NllLoss(logp, target, weight, reduction, ignore_index));
+  const int64_t C = input.size(class_dim);
+  TENSORD_ASSIGN_OR_RETURN(Tensor ignore, Eq(target, WrapScalar(ignore_index)));
+  Tensor lw = logp;
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor wv,
+                             ClassWeight(weight, input.dim(), class_dim));
+    TENSORD_ASSIGN_OR_RETURN(lw, Mul(logp, wv));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(lw, {class_dim}, false));
+  TENSORD_ASSIGN_OR_RETURN(Tensor smooth, Neg(s));
+  TENSORD_ASSIGN_OR_RETURN(smooth, Where(ignore, WrapScalar(0.0), smooth));
+  Tensor ret;
+  if (reduction == Reduction::kNone) {
+    ret = smooth;
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(ret, Sum(smooth));
+    if (reduction == Reduction::kMean) {
+      Tensor denom;
+      {
+        NoGradGuard ng;
+        TENSORD_ASSIGN_OR_RETURN(Tensor keep, LogicalNot(ignore));
+        if (weight.defined()) {
+          // The weights of the counted targets.
+          TENSORD_ASSIGN_OR_RETURN(Tensor tc,
+                                   Where(keep, target, WrapScalar(int64_t{0})));
+          TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(tc, {-1}));
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor wt,
+              IndexAdvanced(weight, {IndexItem::TensorPlace()}, {flat}));
+          TENSORD_ASSIGN_OR_RETURN(Tensor kf, Reshape(keep, {-1}));
+          TENSORD_ASSIGN_OR_RETURN(Tensor kw, To(kf, wt.dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor wk, Mul(wt, kw));
+          TENSORD_ASSIGN_OR_RETURN(denom, Sum(wk));
+        } else {
+          TENSORD_ASSIGN_OR_RETURN(denom, Sum(keep));
+        }
+      }
+      TENSORD_ASSIGN_OR_RETURN(ret, Div(ret, denom));
+    }
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor a,
+                           Mul(WrapScalar(1.0 - label_smoothing), nll));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor b, Mul(ret, WrapScalar(label_smoothing / static_cast<double>(C))));
+  return Add(a, b);
+}
+
+}  // namespace
+
+StatusOrTensor CrossEntropy(const Tensor& input, const Tensor& target,
+                            const Tensor& weight, Reduction reduction,
+                            int64_t ignore_index, double label_smoothing) {
+  if (input.sizes() == target.sizes()) {
+    if (!IsFloating(target.dtype())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expected floating point type for target with class probabilities, "
+          "got ",
+          DTypeShortName(target.dtype())));
+    }
+    if (ignore_index >= 0) {
+      return absl::InvalidArgumentError(
+          "ignore_index is not supported for floating point target");
+    }
+    return CrossEntropyProbs(input, target, weight, reduction, label_smoothing);
+  }
+  if (label_smoothing > 0.0) {
+    if (label_smoothing > 1.0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("label_smoothing must be between 0.0 and 1.0. Got: ",
+                       label_smoothing));
+    }
+    // The checks of nll_loss come first, as in torch.
+    if (input.dim() >= 1) {
+      const Tensor* wp = weight.defined() ? &weight : nullptr;
+      if (IsFloating(input.dtype())) {
+        TENSORD_RETURN_IF_ERROR(NllCheck(input, target, wp).status());
+      }
+    }
+    return CrossEntropySmoothed(input, target, weight, reduction, ignore_index,
+                                label_smoothing);
+  }
+  const int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor logp, LogSoftmax(input, class_dim));
+  return NllLoss(logp, target, weight, reduction, ignore_index);
+}
+
+// ---------------------------------------------------------------------------
+// activations
+
+namespace {
+
+// y = f(x) elementwise over a floating tensor (any strides) into a fresh
+// contiguous one; f is called with T.
+template <typename T, typename F>
+void MapKernel(const Tensor& x, Tensor& out, F f) {
+  const T* px = x.data<T>();
+  T* po = out.data<T>();
+  std::array<Shape, 2> strides = {out.strides(), x.strides()};
+  ForEachRow<2>(x.sizes(), strides,
+                [&](const std::array<int64_t, 2>& off, int64_t n,
+                    const std::array<int64_t, 2>& st) {
+                  for (int64_t i = 0; i < n; ++i)
+                    po[off[0] + i * st[0]] = f(px[off[1] + i * st[1]]);
+                });
+}
+
+// One elementwise activation: its forward f(x), its derivative df(x) (so
+// that the input's gradient is g * df(x)), torch's kernel name (for the
+// error on other dtypes) and grad_fn name.
+template <typename Fwd, typename Deriv>
+StatusOrTensor Activation(const Tensor& x, const char* kernel,
+                          const char* grad_fn, Fwd f, Deriv df,
+                          bool for_inplace = false) {
+  if (!IsFloating(x.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", kernel, "\" not implemented for '",
+                     DTypeShortName(x.dtype()), "'"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, out, f); });
+  if (auto node = RecordOp(grad_fn, {&x}, {&out})) {
+    // An in-place op overwrites x: its backward keeps a copy.
+    Tensor saved = x;
+    if (for_inplace) {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(saved, Clone(x.detach()));
+    }
+    const int x_slot = node->Save(saved);
+    node->set_backward(
+        [x_slot, df](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor d, Empty(x.sizes(), x.dtype()));
+          TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, d, df); });
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(g[0], d));
+          return GradList{gx};
+        });
+  }
+  return out;
+}
+
+// gelu's tanh approximation.
+constexpr double kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715;
+// erf as torch's gelu computes it: for float32 tensors of two or more
+// elements, its vectorized erf (Abramowitz and Stegun 7.1.26 with fused
+// multiply-adds), whose error shows after the cancellation in 1 + erf(x)
+// for x below -2; otherwise the C library's.
+template <typename T>
+T GeluErf(T v, bool vec) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (vec) {
+      const float t = 1.0f / std::fma(0.3275911f, std::fabs(v), 1.0f);
+      float r = std::fma(1.061405429f, t, -1.453152027f);
+      r = std::fma(r, t, 1.421413741f);
+      r = std::fma(r, t, -0.284496736f);
+      r = std::fma(r, t, 0.254829592f);
+      const float e = -std::exp(-(v * v));
+      return std::copysign(std::fma(e * t, r, 1.0f), v);
+    }
+  }
+  return std::erf(v);
+}
+
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+
+// elu with torch's three coefficients (selu and celu are elus).
+StatusOrTensor EluImpl(const Tensor& x, double alpha, double scale,
+                       double input_scale, const char* grad_fn,
+                       bool for_inplace) {
+  return Activation(
+      x, "elu_cpu", grad_fn,
+      [=](auto v) {
+        using T = decltype(v);
+        return v <= T(0) ? static_cast<T>(std::expm1(v * T(input_scale)) *
+                                          T(alpha) * T(scale))
+                         : static_cast<T>(v * T(scale));
+      },
+      [=](auto v) {
+        using T = decltype(v);
+        return v <= T(0) ? static_cast<T>(T(input_scale) * T(alpha) * T(scale) *
+                                          std::exp(v * T(input_scale)))
+                         : T(scale);
+      },
+      for_inplace);
+}
+
+StatusOrTensor HardtanhImpl(const Tensor& x, double lo, double hi,
+                            bool for_inplace) {
+  if (x.dtype() == DType::kBool) {
+    return absl::InvalidArgumentError("Bool inputs not supported for hardtanh");
+  }
+  if (IsIntegral(x.dtype(), false)) {
+    // Integers keep their dtype (bounds truncated); no gradient.
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
+    TENSORD_DISPATCH_REAL(x.dtype(), T, {
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        const T l = static_cast<T>(lo), h = static_cast<T>(hi);
+        MapKernel<T>(x, out, [=](T v) { return std::min(std::max(v, l), h); });
+      }
+    });
+    return out;
+  }
+  return Activation(
+      x, "hardtanh_cpu", "HardtanhBackward0",
+      [=](auto v) {
+        using T = decltype(v);
+        if (std::isnan(v)) return v;
+        return std::min(std::max(v, T(lo)), T(hi));
+      },
+      [=](auto v) {
+        using T = decltype(v);
+        return (v <= T(lo) || v >= T(hi)) ? T(0) : T(1);
+      },
+      for_inplace);
+}
+
+}  // namespace
+
+StatusOrTensor LeakyRelu(const Tensor& x, double slope, bool for_inplace) {
+  return Activation(
+      x, "leaky_relu_cpu",
+      for_inplace ? "LeakyReluBackward1" : "LeakyReluBackward0",
+      [=](auto v) {
+        using T = decltype(v);
+        return v > T(0) ? v : static_cast<T>(v * T(slope));
+      },
+      [=](auto v) {
+        using T = decltype(v);
+        return v > T(0) ? T(1) : T(slope);
+      },
+      for_inplace);
+}
+
+StatusOrTensor Elu(const Tensor& x, double alpha, bool for_inplace) {
+  return EluImpl(x, alpha, 1.0, 1.0,
+                 for_inplace ? "EluBackward1" : "EluBackward0", for_inplace);
+}
+
+StatusOrTensor Selu(const Tensor& x, bool for_inplace) {
+  return EluImpl(x, kSeluAlpha, kSeluScale, 1.0,
+                 for_inplace ? "EluBackward1" : "EluBackward0", for_inplace);
+}
+
+StatusOrTensor Celu(const Tensor& x, double alpha, bool for_inplace) {
+  if (alpha == 0.0) {
+    return absl::InvalidArgumentError(
+        "ZeroDivisionError: alpha cannot be 0 for CELU");
+  }
+  if (!IsFloating(x.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"elu_cpu\" not implemented for '", DTypeShortName(x.dtype()), "'"));
+  }
+  return EluImpl(x, alpha, 1.0, 1.0 / alpha,
+                 for_inplace ? "CeluBackward1" : "CeluBackward0", for_inplace);
+}
+
+StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate) {
+  if (approximate != "none" && approximate != "tanh") {
+    return absl::InvalidArgumentError(
+        "approximate argument must be either none or tanh.");
+  }
+  if (approximate == "tanh") {
+    return Activation(
+        x, "GeluKernelImpl", "GeluBackward0",
+        [](auto v) {
+          using T = decltype(v);
+          const T inner = T(kBeta) * (v + T(kKappa) * v * v * v);
+          return static_cast<T>(T(0.5) * v * (T(1) + std::tanh(inner)));
+        },
+        [](auto v) {
+          using T = decltype(v);
+          const T x2 = v * v;
+          const T th = std::tanh(T(kBeta) * (v + T(kKappa) * x2 * v));
+          const T left = T(0.5) * v, right = T(1) + th;
+          const T dl = T(0.5) * right;
+          const T dr = left * (T(1) - th * th) * T(kBeta) *
+                       (T(1) + T(3) * T(kKappa) * x2);
+          return static_cast<T>(dl + dr);
+        });
+  }
+  // torch's float32 kernel takes its vector erf for two or more elements.
+  const bool vec = x.numel() >= 2;
+  return Activation(
+      x, "GeluKernelImpl", "GeluBackward0",
+      [vec](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(v * T(0.5) *
+                              (T(1) + GeluErf(v * T(M_SQRT1_2), vec)));
+      },
+      [vec](auto v) {
+        using T = decltype(v);
+        const T cdf = T(0.5) * (T(1) + GeluErf(v * T(M_SQRT1_2), vec));
+        const T pdf =
+            T(M_2_SQRTPI * M_SQRT1_2 * 0.5) * std::exp(v * v * T(-0.5));
+        return static_cast<T>(cdf + v * pdf);
+      });
+}
+
+StatusOrTensor Silu(const Tensor& x, bool for_inplace) {
+  return Activation(
+      x, "silu_cpu", "SiluBackward0",
+      [](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(v / (T(1) + std::exp(-v)));
+      },
+      [](auto v) {
+        using T = decltype(v);
+        const T s = T(1) / (T(1) + std::exp(-v));
+        return static_cast<T>(s * (T(1) + v * (T(1) - s)));
+      },
+      for_inplace);
+}
+
+StatusOrTensor Mish(const Tensor& x, bool for_inplace) {
+  return Activation(
+      x, "mish_cpu", "MishBackward0",
+      [](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(v * std::tanh(std::log1p(std::exp(v))));
+      },
+      [](auto v) {
+        using T = decltype(v);
+        const T s = T(1) / (T(1) + std::exp(-v));
+        const T t = std::tanh(std::log1p(std::exp(v)));
+        return static_cast<T>(t + v * s * (T(1) - t * t));
+      },
+      for_inplace);
+}
+
+StatusOrTensor Softplus(const Tensor& x, double beta, double threshold) {
+  return Activation(
+      x, "softplus_cpu", "SoftplusBackward0",
+      [=](auto v) {
+        using T = decltype(v);
+        return v * T(beta) > T(threshold)
+                   ? v
+                   : static_cast<T>(std::log1p(std::exp(v * T(beta))) /
+                                    T(beta));
+      },
+      [=](auto v) {
+        using T = decltype(v);
+        if (v * T(beta) > T(threshold)) return T(1);
+        const T z = std::exp(v * T(beta));
+        return static_cast<T>(z / (z + T(1)));
+      });
+}
+
+StatusOrTensor Softsign(const Tensor& x) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Add(a, WrapScalar(int64_t{1})));
+  return Div(x, d);
+}
+
+StatusOrTensor Hardtanh(const Tensor& x, double min_val, double max_val,
+                        bool for_inplace) {
+  return HardtanhImpl(x, min_val, max_val, for_inplace);
+}
+
+StatusOrTensor Hardsigmoid(const Tensor& x, bool for_inplace) {
+  return Activation(
+      x, "hardsigmoid_cpu", "HardsigmoidBackward0",
+      [](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(std::min(std::max(v + T(3), T(0)), T(6)) / T(6));
+      },
+      [](auto v) {
+        using T = decltype(v);
+        return (v > T(-3) && v < T(3)) ? static_cast<T>(T(1) / T(6)) : T(0);
+      },
+      for_inplace);
+}
+
+StatusOrTensor Hardswish(const Tensor& x, bool for_inplace) {
+  return Activation(
+      x, "hardswish_cpu", "HardswishBackward0",
+      [](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(v * std::min(std::max(v + T(3), T(0)), T(6)) /
+                              T(6));
+      },
+      [](auto v) {
+        using T = decltype(v);
+        if (v < T(-3)) return T(0);
+        if (v <= T(3)) return static_cast<T>(v / T(3) + T(0.5));
+        return T(1);
+      },
+      for_inplace);
+}
+
+StatusOrTensor LogSigmoid(const Tensor& x) {
+  return Activation(
+      x, "log_sigmoid_cpu", "LogSigmoidBackward0",
+      [](auto v) {
+        using T = decltype(v);
+        return static_cast<T>(std::min(v, T(0)) -
+                              std::log1p(std::exp(-std::abs(v))));
+      },
+      [](auto v) {
+        using T = decltype(v);
+        const T z = std::exp(-std::abs(v));
+        return v < T(0) ? static_cast<T>(T(1) - z / (T(1) + z))
+                        : static_cast<T>(z / (T(1) + z));
+      });
+}
+
+StatusOrTensor ReluInplace(const Tensor& self) {
+  return Inplace(self, {}, [&] { return Relu(self); });
+}
+
+StatusOrTensor ActivationInplace(
+    const Tensor& self,
+    const std::function<StatusOrTensor(const Tensor&)>& fn) {
+  return Inplace(self, {}, [&] { return fn(self); });
+}
+
+// ---------------------------------------------------------------------------
+// regression losses
+
+namespace {
+
+StatusOrTensor Reduce(const Tensor& loss, Reduction r) {
+  switch (r) {
+    case Reduction::kMean:
+      return Mean(loss);
+    case Reduction::kSum:
+      return Sum(loss);
+    case Reduction::kNone:
+      return loss;
+  }
+  return loss;
+}
+
+// The floating dtype two loss operands promote to, or torch's "not
+// implemented" error naming `kernel`.
+absl::StatusOr<DType> LossDType(const Tensor& a, const Tensor& b,
+                                const char* kernel) {
+  const DType dt = ResultType({&a, &b});
+  if (!IsFloating(dt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", kernel, "\" not implemented for '", DTypeShortName(dt), "'"));
+  }
+  return dt;
+}
+
+}  // namespace
+
+StatusOrTensor MseLoss(const Tensor& input, const Tensor& target,
+                       Reduction reduction) {
+  TENSORD_RETURN_IF_ERROR(
+      BroadcastShapes(input.sizes(), target.sizes()).status());
+  TENSORD_RETURN_IF_ERROR(LossDType(input, target, "mse_cpu").status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(input, target));
+  TENSORD_ASSIGN_OR_RETURN(Tensor d2, Mul(d, d));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(d2, reduction));
+  return Composite("MseLossBackward0", r);
+}
+
+namespace {
+
+absl::Status NotDifferentiableWrt(const char* fn, const char* arg,
+                                  const Tensor& t) {
+  if (t.defined() && t.requires_grad() && GradEnabled()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The function '", fn,
+                     "' is not differentiable with respect to "
+                     "argument '",
+                     arg, "'. This input cannot have requires_grad True."));
+  }
+  return absl::OkStatus();
+}
+
+// |input - target| with the loss's dtype check.
+StatusOrTensor AbsDiff(const Tensor& input, const Tensor& target,
+                       const char* kernel) {
+  TENSORD_RETURN_IF_ERROR(
+      BroadcastShapes(input.sizes(), target.sizes()).status());
+  TENSORD_RETURN_IF_ERROR(LossDType(input, target, kernel).status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(input, target));
+  return Abs(d);
+}
+
+// z < k ? 0.5 * z * z * a : b * (z - 0.5 * k): smooth_l1 (a = 1 / beta,
+// b = 1) and huber (a = 1, b = delta), with k = beta or delta.
+StatusOrTensor QuadraticThenLinear(const Tensor& z, double k, double a,
+                                   double b) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin0, Sub(z, WrapScalar(0.5 * k)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin, Mul(lin0, WrapScalar(b)));
+  if (k == 0.0) return lin;  // no quadratic part (and no 1 / 0)
+  TENSORD_ASSIGN_OR_RETURN(Tensor z2, Mul(z, z));
+  TENSORD_ASSIGN_OR_RETURN(Tensor quad, Mul(z2, WrapScalar(0.5 * a)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor small, Lt(z, WrapScalar(k)));
+  return Where(small, quad, lin);
+}
+
+}  // namespace
+
+StatusOrTensor L1Loss(const Tensor& input, const Tensor& target,
+                      Reduction reduction) {
+  TENSORD_RETURN_IF_ERROR(
+      BroadcastShapes(input.sizes(), target.sizes()).status());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(input, target));
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, Abs(d));
+  return Reduce(z, reduction);
+}
+
+StatusOrTensor SmoothL1Loss(const Tensor& input, const Tensor& target,
+                            Reduction reduction, double beta) {
+  if (beta < 0) {
+    return absl::InvalidArgumentError(
+        "smooth_l1_loss does not support negative values for beta.");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, AbsDiff(input, target, "smooth_l1_cpu"));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor l, QuadraticThenLinear(z, beta, beta == 0 ? 0.0 : 1.0 / beta, 1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("SmoothL1LossBackward0", r);
+}
+
+StatusOrTensor HuberLoss(const Tensor& input, const Tensor& target,
+                         Reduction reduction, double delta) {
+  if (delta <= 0) {
+    return absl::InvalidArgumentError(
+        "huber_loss does not support non-positive values for delta.");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor z, AbsDiff(input, target, "huber_cpu"));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, QuadraticThenLinear(z, delta, 1, delta));
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("HuberLossBackward0", r);
+}
+
+StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
+                                  const Tensor& weight, Reduction reduction) {
+  if (target.sizes() != input.sizes()) {
+    return ValueError(absl::StrCat(
+        "Using a target size (", FormatSize(target.sizes()),
+        ") that is different to the input size (", FormatSize(input.sizes()),
+        ") is deprecated. Please ensure they have the same size."));
+  }
+  Tensor w;
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Shape ws,
+                             BroadcastShapes(target.sizes(), weight.sizes()));
+    TENSORD_ASSIGN_OR_RETURN(w, Expand(weight, DimList(ws.begin(), ws.end())));
+  }
+  TENSORD_RETURN_IF_ERROR(
+      NotDifferentiableWrt("binary_cross_entropy", "weight", w));
+  if (!IsFloating(input.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"binary_cross_entropy\" not implemented for '",
+                     DTypeShortName(input.dtype()), "'"));
+  }
+  if (target.dtype() != input.dtype()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Found dtype ", DTypeShortName(target.dtype()),
+                     " but expected ", DTypeShortName(input.dtype())));
+  }
+  if (w.defined() && w.sizes() != input.sizes()) {
+    TENSORD_RETURN_IF_ERROR(BroadcastShapes(input.sizes(), w.sizes()).status());
+  }
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor lo, Lt(input, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor hi, Gt(input, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, LogicalOr(lo, hi));
+    TENSORD_ASSIGN_OR_RETURN(Tensor any, Any(out, {}, false));
+    if (any.item().to_int() != 0) {
+      return absl::InvalidArgumentError(
+          "all elements of input should be between 0 and 1");
+    }
+  }
+  // (t - 1) * max(log1p(-x), -100) - t * max(log(x), -100), as torch's
+  // kernel.
+  const Tensor floor = ScalarTensor(Scalar(-100.0), input.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l1p, Log1p(nx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor log1mx, Maximum(l1p, floor));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lx, Log(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor logx, Maximum(lx, floor));
+  TENSORD_ASSIGN_OR_RETURN(Tensor tm1, Sub(target, WrapScalar(1.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Mul(tm1, log1mx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor b, Mul(target, logx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, Sub(a, b));
+  if (w.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(l, Mul(l, w));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("BinaryCrossEntropyBackward0", r);
+}
+
+StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
+                                            const Tensor& target,
+                                            const Tensor& weight,
+                                            const Tensor& pos_weight,
+                                            Reduction reduction) {
+  if (target.sizes() != input.sizes()) {
+    return ValueError(absl::StrCat("Target size (", FormatSize(target.sizes()),
+                                   ") must be the same as input size (",
+                                   FormatSize(input.sizes()), ")"));
+  }
+  TENSORD_RETURN_IF_ERROR(NotDifferentiableWrt(
+      "binary_cross_entropy_with_logits", "weight", weight));
+  TENSORD_RETURN_IF_ERROR(NotDifferentiableWrt(
+      "binary_cross_entropy_with_logits", "pos_weight", pos_weight));
+  const DType rt = ResultType({&input, &target});
+  if (!IsFloating(rt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result type Float can't be cast to the desired output type ",
+        DTypeShortName(rt)));
+  }
+  // max_val = max(-x, 0); loss = (1 - t) * x + L * (log(exp(-max_val) +
+  // exp(-x - max_val)) + max_val), L = 1 + (pos_weight - 1) * t.
+  TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor mv, Clamp(nx, Scalar(0.0), std::nullopt));
+  TENSORD_ASSIGN_OR_RETURN(Tensor nmv, Neg(mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e1, Exp(nmv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor nxm, Sub(nx, mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e2, Exp(nxm));
+  TENSORD_ASSIGN_OR_RETURN(Tensor se, Add(e1, e2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lse, Log(se));
+  TENSORD_ASSIGN_OR_RETURN(Tensor sp, Add(lse, mv));
+  TENSORD_ASSIGN_OR_RETURN(Tensor omt, Sub(WrapScalar(1.0), target));
+  TENSORD_ASSIGN_OR_RETURN(Tensor lin, Mul(omt, input));
+  if (pos_weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor pm1, Sub(pos_weight, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor pt, Mul(pm1, target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor lw, Add(pt, WrapScalar(1.0)));
+    TENSORD_ASSIGN_OR_RETURN(sp, Mul(lw, sp));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor l, Add(lin, sp));
+  if (weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(l, Mul(l, weight));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(l, reduction));
+  return Composite("BinaryCrossEntropyWithLogitsBackward0", r);
+}
+
+StatusOrTensor KlDiv(const Tensor& input, const Tensor& target,
+                     absl::string_view reduction, bool log_target) {
+  const bool batchmean = reduction == "batchmean";
+  Reduction red = Reduction::kSum;
+  if (!batchmean) {
+    TENSORD_ASSIGN_OR_RETURN(red, ParseReduction(reduction));
+  }
+  if (!IsDifferentiable(input.dtype()) || !IsDifferentiable(target.dtype())) {
+    return absl::InvalidArgumentError("kl_div: Integral inputs not supported.");
+  }
+  Tensor out;
+  if (log_target) {
+    // exp(target) * (target - input)
+    TENSORD_ASSIGN_OR_RETURN(Tensor et, Exp(target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(target, input));
+    TENSORD_ASSIGN_OR_RETURN(out, Mul(et, d));
+  } else {
+    // xlogy(target, target) - target * input
+    TENSORD_ASSIGN_OR_RETURN(Tensor zero, Eq(target, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor safe, Where(zero, WrapScalar(1.0), target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor lt, Log(safe));
+    TENSORD_ASSIGN_OR_RETURN(Tensor xlogy, Mul(target, lt));
+    TENSORD_ASSIGN_OR_RETURN(Tensor ti, Mul(target, input));
+    TENSORD_ASSIGN_OR_RETURN(out, Sub(xlogy, ti));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Reduce(out, red));
+  if (batchmean && input.dim() != 0) {
+    return Div(r, WrapScalar(input.size(0)));
+  }
+  return r;
+}
+
+StatusOrTensor OneHot(const Tensor& t, int64_t num_classes) {
+  if (t.dtype() != DType::kInt64) {
+    return absl::InvalidArgumentError(
+        "one_hot is only applicable to index tensor.");
+  }
+  std::vector<int64_t> v = t.ToInts();
+  if (num_classes == -1) {
+    if (v.empty()) {
+      return absl::InvalidArgumentError(
+          "Can not infer total number of classes from empty tensor.");
+    }
+    num_classes = *std::max_element(v.begin(), v.end()) + 1;
+  }
+  for (int64_t c : v) {
+    if (c < 0) {
+      return absl::InvalidArgumentError("Class values must be non-negative.");
+    }
+    if (c >= num_classes) {
+      return absl::InvalidArgumentError(
+          "Class values must be smaller than num_classes.");
+    }
+  }
+  if (num_classes < 0) {
+    return absl::InvalidArgumentError(
+        "Class values must be smaller than num_classes.");
+  }
+  Shape shape = t.sizes();
+  shape.push_back(num_classes);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros(shape, DType::kInt64));
+  int64_t* po = out.data<int64_t>();
+  for (size_t i = 0; i < v.size(); ++i) po[i * num_classes + v[i]] = 1;
+  return out;
+}
+
+StatusOrTensor Normalize(const Tensor& x, double p, int64_t dim, double eps) {
+  if (!IsDifferentiable(x.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "norm(): input dtype should be either floating point or complex. Got ",
+        DTypeShortName(x.dtype()), " instead."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor n, Norm(x, p, {dim}, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Clamp(n, Scalar(eps), std::nullopt));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor e, Expand(c, DimList(x.sizes().begin(), x.sizes().end())));
+  return Div(x, e);
+}
+
+StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
+                      const Tensor& bias) {
+  if (weight.dim() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("t() expects a tensor with <= 2 dimensions, but self is ",
+                     weight.dim(), "D"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor wt, T(weight));
+  if (input.dim() == 2 && bias.defined() && wt.dim() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("mat2 must be a matrix, got ", wt.dim(), "-D tensor"));
+  }
+  if (input.dim() >= 2 && wt.dim() == 2 && input.size(-1) != wt.size(0)) {
+    // torch's matmul folds the leading dims into the rows of one mm.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mat1 and mat2 shapes cannot be multiplied (",
+        input.numel() / std::max<int64_t>(input.size(-1), 1), "x",
+        input.size(-1), " and ", wt.size(0), "x", wt.size(1), ")"));
+  }
+  const bool fold3 = input.dim() == 3 && input.is_contiguous();
+  Tensor out;
+  if (fold3 && bias.defined() && wt.dim() == 2) {
+    // torch: addmm over the [B * N, K] view.
+    TENSORD_ASSIGN_OR_RETURN(
+        Tensor flat,
+        View(input, {input.size(0) * input.size(1), input.size(2)}));
+    TENSORD_ASSIGN_OR_RETURN(out, Matmul(flat, wt));
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(out, Matmul(input, wt));
+  }
+  const char* name = input.dim() == 2
+                         ? (wt.dim() == 1 ? "MvBackward0" : "MmBackward0")
+                     : input.dim() == 1 ? "SqueezeBackward3"
+                                        : "UnsafeViewBackward0";
+  if (bias.defined()) {
+    if (input.dim() == 2 || (fold3 && wt.dim() == 2)) {
+      // addmm expands bias to the product's shape.
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor b,
+          Expand(bias, DimList(out.sizes().begin(), out.sizes().end())));
+      TENSORD_ASSIGN_OR_RETURN(out, Add(b, out));
+      if (input.dim() == 2) return Composite("AddmmBackward0", out);
+      TENSORD_ASSIGN_OR_RETURN(
+          out, View(out, {input.size(0), input.size(1), out.size(1)}));
+      return out;
+    }
+    TENSORD_ASSIGN_OR_RETURN(Shape s,
+                             BroadcastShapes(out.sizes(), bias.sizes()));
+    if (s != out.sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "output with shape ", ShapeToString(out.sizes()),
+          " doesn't match the broadcast shape ", ShapeToString(s)));
+    }
+    return Add(out, bias);
+  }
+  return Composite(name, out);
+}
+
+StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
+                                double eps) {
+  const DType dt = ResultType({&x1, &x2});
+  if (!IsFloating(dt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected common dtype to be floating point, yet common dtype is ",
+        DTypeShortName(dt)));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Shape s, BroadcastShapes(x1.sizes(), x2.sizes()));
+  const DimList ds(s.begin(), s.end());
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, Expand(x1, ds));
+  TENSORD_ASSIGN_OR_RETURN(Tensor b, Expand(x2, ds));
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, static_cast<int64_t>(s.size())));
+  auto unit = [&](const Tensor& v) -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor n, LinalgVectorNorm(v, 2.0, {d}, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Clamp(n, Scalar(eps), std::nullopt));
+    return Div(v, c);
+  };
+  TENSORD_ASSIGN_OR_RETURN(Tensor ua, unit(a));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ub, unit(b));
+  TENSORD_ASSIGN_OR_RETURN(Tensor p, Mul(ua, ub));
+  return Sum(p, {d}, false);
+}
+
+StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
+                                double eps, bool keepdim) {
+  const int64_t out_dim = std::max(x1.dim(), x2.dim());
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(x1, x2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor de, Add(d, WrapScalar(eps)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor n, Norm(de, p, {out_dim - 1}, keepdim));
+  return Composite("NormBackward1", n);
+}
+
+}  // namespace tensord
