@@ -174,6 +174,8 @@ StatusOrTensor NanToNum(const Tensor& x, std::optional<double> nan,
                         std::optional<double> posinf,
                         std::optional<double> neginf);
 StatusOrTensor Sinc(const Tensor& x);
+StatusOrTensor Lgamma(const Tensor& x);
+StatusOrTensor Digamma(const Tensor& x);
 StatusOrTensor Deg2rad(const Tensor& x);
 StatusOrTensor Rad2deg(const Tensor& x);
 StatusOrTensor Sgn(const Tensor& x);
@@ -221,6 +223,29 @@ StatusOrTensor Median(const Tensor& t, bool ignore_nan);
 absl::StatusOr<std::pair<Tensor, Tensor>> MedianDim(const Tensor& t,
                                                     int64_t dim, bool keepdim,
                                                     bool ignore_nan);
+
+// ---- sampling and sets (ops_sample.cc) ----
+// bernoulli(p): draws of p's dtype (scalar_p: the same p for all, drawn in
+// double as torch's bernoulli_(float) does).
+StatusOrTensor Bernoulli(const Tensor& p, std::optional<double> scalar_p,
+                         Generator& gen);
+StatusOrTensor BernoulliInplace(const Tensor& self, const Tensor* p,
+                                double scalar_p, Generator& gen);
+StatusOrTensor Multinomial(const Tensor& probs, int64_t n, bool replacement,
+                           Generator& gen);
+StatusOrTensor Logspace(const Scalar& start, const Scalar& end, int64_t steps,
+                        double base, std::optional<DType> dtype);
+StatusOrTensor TriIndices(int64_t row, int64_t col, int64_t offset, bool lower,
+                          DType dtype);
+StatusOrTensor Searchsorted(const Tensor& sorted, const Tensor& values,
+                            bool right, bool out_int32);
+// (values, inverse, counts)
+absl::StatusOr<std::vector<Tensor>> Unique(const Tensor& t, bool sorted,
+                                           bool consecutive);
+absl::StatusOr<std::vector<Tensor>> Meshgrid(const std::vector<Tensor>& ts,
+                                             const std::string& indexing);
+StatusOrTensor CartesianProd(const std::vector<Tensor>& ts);
+StatusOrTensor BlockDiag(const std::vector<Tensor>& ts);
 
 // ---- layout (ops_layout.cc) ----
 absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,

@@ -959,3 +959,132 @@ StatusOrTensor Baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2,
 #undef TRY
 
 }  // namespace tensord
+
+// ---------------------------------------------------------------------------
+// lgamma, digamma (torch's series: recurrence to x >= 10, then the
+// asymptotic expansion; reflection below 0) and its derivative trigamma.
+
+namespace tensord {
+namespace {
+
+template <typename T>
+T Polevl(T x, const T* a, int n) {
+  T r = 0;
+  for (int i = 0; i <= n; ++i) r = r * x + a[i];
+  return r;
+}
+
+template <typename T>
+T DigammaValue(T x) {
+  const T kPsi10 = static_cast<T>(2.25175258906672110764);
+  if (x == 0) return std::copysign(std::numeric_limits<T>::infinity(), -x);
+  const bool integer = x == std::trunc(x);
+  if (x < 0) {
+    if (integer) return std::numeric_limits<T>::quiet_NaN();
+    T q;
+    const T r = std::modf(x, &q);
+    return DigammaValue<T>(1 - x) -
+           static_cast<T>(M_PI) / std::tan(static_cast<T>(M_PI) * r);
+  }
+  T result = 0;
+  while (x < 10) {
+    result -= 1 / x;
+    x += 1;
+  }
+  if (x == 10) return result + kPsi10;
+  static const T kA[] = {static_cast<T>(8.33333333333333333333E-2),
+                         static_cast<T>(-2.10927960927960927961E-2),
+                         static_cast<T>(7.57575757575757575758E-3),
+                         static_cast<T>(-4.16666666666666666667E-3),
+                         static_cast<T>(3.96825396825396825397E-3),
+                         static_cast<T>(-8.33333333333333333333E-3),
+                         static_cast<T>(8.33333333333333333333E-2)};
+  T y = 0;
+  if (x < static_cast<T>(1.0e17)) {
+    const T z = 1 / (x * x);
+    y = z * Polevl<T>(z, kA, 6);
+  }
+  return result + std::log(x) - (static_cast<T>(0.5) / x) - y;
+}
+
+template <typename T>
+T TrigammaValue(T x) {
+  T sign = 1, result = 0;
+  if (x < static_cast<T>(0.5)) {
+    sign = -1;
+    const T s = std::sin(static_cast<T>(M_PI) * x);
+    result -= static_cast<T>(M_PI * M_PI) / (s * s);
+    x = 1 - x;
+  }
+  for (int i = 0; i < 6; ++i) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const T ixx = 1 / (x * x);
+  result +=
+      (1 + 1 / (2 * x) +
+       ixx * (static_cast<T>(1. / 6) - ixx * (static_cast<T>(1. / 30) -
+                                              ixx * static_cast<T>(1. / 42)))) /
+      x;
+  return sign * result;
+}
+
+enum class Gamma { kLgamma, kDigamma, kTrigamma };
+
+StatusOrTensor GammaMap(const Tensor& a, Gamma which) {
+  if (IsComplex(a.dtype())) {
+    return absl::InvalidArgumentError(
+        "\"lgamma\" not implemented for 'ComplexFloat'");
+  }
+  NoGradGuard ng;
+  Tensor x = a.detach();
+  if (!IsFloating(x.dtype())) {
+    TENSORD_ASSIGN_OR_RETURN(x, To(x, kDefaultFloat));
+  }
+  TENSORD_ASSIGN_OR_RETURN(x, Contiguous(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+    const T* p = x.data<T>();
+    T* o = out.data<T>();
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      o[i] = which == Gamma::kLgamma    ? std::lgamma(p[i])
+             : which == Gamma::kDigamma ? DigammaValue<T>(p[i])
+                                        : TrigammaValue<T>(p[i]);
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor Lgamma(const Tensor& a) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, GammaMap(a, Gamma::kLgamma));
+  if (auto node = RecordOp("LgammaBackward0", {&a}, {&out})) {
+    const int sa = node->Save(a);
+    node->set_backward(
+        [sa](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sa));
+          TENSORD_ASSIGN_OR_RETURN(Tensor d, Digamma(x));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(g[0], d));
+          return GradList{r};
+        });
+  }
+  return out;
+}
+
+StatusOrTensor Digamma(const Tensor& a) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, GammaMap(a, Gamma::kDigamma));
+  if (auto node = RecordOp("DigammaBackward0", {&a}, {&out})) {
+    const int sa = node->Save(a);
+    node->set_backward(
+        [sa](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sa));
+          TENSORD_ASSIGN_OR_RETURN(Tensor d, GammaMap(x, Gamma::kTrigamma));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(g[0], d));
+          return GradList{r};
+        });
+  }
+  return out;
+}
+
+}  // namespace tensord

@@ -227,6 +227,8 @@ void AddMathOps(std::vector<OpDef>& t) {
                                         OptFloat(a, "neginf")));
                   }));
   t.push_back(Unary("sinc", &Sinc, "sin(pi x) / (pi x), 1 at 0"));
+  t.push_back(Unary("lgamma", &Lgamma, "log |gamma(x)|"));
+  t.push_back(Unary("digamma", &Digamma, "d/dx lgamma(x)"));
   t.push_back(Unary("deg2rad", &Deg2rad, "degrees to radians"));
   t.push_back(Unary("rad2deg", &Rad2deg, "radians to degrees"));
   t.push_back(Unary("sgn", &Sgn, "sign (x / |x| for complex)"));
@@ -378,7 +380,7 @@ void AddInplaceForms(std::vector<OpDef>& t) {
       "reciprocal", "rsqrt", "log2", "log10", "log1p", "expm1", "exp2", "tan",
       "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf",
       "erfc", "square", "sinc", "deg2rad", "rad2deg", "logit", "nan_to_num",
-      "clamp", "clip",
+      "clamp", "clip", "clamp_min", "clamp_max", "lgamma", "digamma",
       // binary
       "pow", "remainder", "fmod", "floor_divide", "atan2", "hypot", "copysign",
       "xlogy", "lerp", "addcmul", "addcdiv", "true_divide", "bitwise_and",

@@ -796,6 +796,46 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("baddbmm", {"alpha",
                   {R({2, 3, 2}, 853), R({2, 3, 4}, 854), R({2, 4, 2}, 855)},
                   {{"alpha", S(0.5)}}});
+  // ---- sampling and sets ----
+  add("bernoulli", {"tensor p", {RandomTensor({2, 3}, 870, 0.0, 1.0)}, {}});
+  add("bernoulli", {"scalar p", {R({4}, 871)}, {{"p", AttrValue(0.3)}}});
+  add("bernoulli_", {"0.5", {R({2, 3}, 872)}, {}});
+  add("bernoulli_",
+      {"tensor p", {R({2, 3}, 873), RandomTensor({3}, 874, 0.0, 1.0)}, {}});
+  add("multinomial",
+      {"with replacement",
+       {RandomTensor({2, 4}, 875, 0.1, 1.0)},
+       {{"num_samples", I(6)}, {"replacement", AttrValue(true)}}});
+  add("multinomial", {"without replacement",
+                      {RandomTensor({5}, 876, 0.1, 1.0)},
+                      {{"num_samples", I(3)}}});
+  add("logspace", {"base 2",
+                   {},
+                   {{"start", S(-1.0)},
+                    {"end", S(3.0)},
+                    {"steps", I(5)},
+                    {"base", AttrValue(2.0)}}});
+  for (const std::string op : {"tril_indices", "triu_indices"}) {
+    add(op, {"offset", {}, {{"row", I(3)}, {"col", I(4)}, {"offset", I(1)}}});
+  }
+  add("searchsorted", {"right",
+                       {I64({1, 3, 5, 7}, {4}), R({2, 3}, 877)},
+                       {{"right", AttrValue(true)}}});
+  add("bucketize", {"int32",
+                    {R({5}, 878), RandomTensor({3}, 879, -1, -0.5)},
+                    {{"out_int32", AttrValue(true)}}});
+  for (const std::string op : {"unique", "unique_consecutive"}) {
+    add(op, {"repeats", {I64({3, 1, 3, 3, 2}, {5})}, {}});
+  }
+  add("meshgrid", {"xy",
+                   {R({2}, 880), R({3}, 881)},
+                   {{"indexing", AttrValue(std::string("xy"))}}});
+  add("cartesian_prod", {"two", {R({2}, 882), R({3}, 883)}, {}});
+  add("block_diag", {"matrix and vector", {R({2, 2}, 884), R({3}, 885)}, {}});
+  add("clamp_min", {"min", {R({2, 3}, 886)}, {{"min", S(-0.2)}}});
+  add("clamp_max", {"max", {R({2, 3}, 887)}, {{"max", S(0.2)}}});
+  add("lgamma", {"positive", {Pos({2, 3}, 888)}, {}});
+  add("digamma", {"positive", {Pos({2, 3}, 889)}, {}});
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

@@ -475,6 +475,19 @@ def tenant_cases(binary, bat):
                          ret=True),
                   h.node("bitwise_right_shift", [i64([-8], [1]), i64([-2**63], [1])],
                          ret=True)))
+        run("multinomial(v, 2**62, replacement=True)", C.INVALID_ARGUMENT,
+            op("multinomial", [lit(h.f32([0.5, 0.5], [2]))],
+               {"num_samples": i(2**62),
+                "replacement": pb.AttrValue(b=True)}))
+        run("multinomial of NaN weights", C.INVALID_ARGUMENT,
+            op("multinomial", [lit(h.f32([float("nan"), 1.0], [2]))],
+               {"num_samples": i(1)}))
+        run("tril_indices(2**62, 2**62)", C.INVALID_ARGUMENT,
+            op("tril_indices", [], {"row": i(2**62), "col": i(2**62)}))
+        run("logspace(0, 1, 2**62)", C.RESOURCE_EXHAUSTED,
+            op("logspace", [], {"start": i(0), "end": i(1), "steps": i(2**62)}))
+        run("bernoulli of p = 1.5 moves no generator", C.INVALID_ARGUMENT,
+            op("bernoulli", [lit(h.f32([1.5], [1]))]))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

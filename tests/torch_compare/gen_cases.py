@@ -427,7 +427,8 @@ GENERATED_INPLACE = [
     "logical_xor_", "logit_", "lt_", "nan_to_num_", "ne_", "neg_", "pow_",
     "rad2deg_", "reciprocal_", "relu_", "remainder_", "round_", "rsqrt_",
     "sgn_", "sigmoid_", "sign_", "sin_", "sinc_", "sinh_", "sqrt_",
-    "square_", "tan_", "tanh_", "true_divide_", "trunc_", "xlogy_"]
+    "square_", "tan_", "tanh_", "true_divide_", "trunc_", "xlogy_",
+    "clamp_min_", "clamp_max_", "lgamma_", "digamma_"]
 
 
 def _pointwise_call(op, args, a):
@@ -453,6 +454,25 @@ def _pointwise_call(op, args, a):
                               minlength=a.get("minlength", 0))
     if op in GENERATED_INPLACE:
         return getattr(x, op)(*args[1:], **a)
+    if op == "bernoulli":
+        return torch.bernoulli(x, a["p"]) if "p" in a else torch.bernoulli(x)
+    if op == "bernoulli_":
+        return x.bernoulli_(args[1] if len(args) > 1 else 0.5)
+    if op == "nonzero.tuple":
+        return torch.nonzero(x, as_tuple=True)
+    if op in ("unique", "unique_consecutive"):
+        kw = {"return_inverse": True, "return_counts": True}
+        if op == "unique":
+            kw["sorted"] = a.get("sorted", True)
+        return getattr(torch, op)(x, **kw)
+    if op in ("meshgrid", "cartesian_prod", "block_diag"):
+        return getattr(torch, op)(*args, **a)
+    if op in ("tril_indices", "triu_indices"):
+        return getattr(torch, op)(a["row"], a["col"], a.get("offset", 0),
+                                  dtype=a.get("dtype", i64))
+    if op == "logspace":
+        return torch.logspace(a["start"], a["end"], a["steps"], a.get("base", 10.0),
+                              dtype=_opt(a, "dtype"))
     fn = getattr(torch, op, None)
     if fn is None or op in ("div",):
         return NotImplemented
@@ -558,14 +578,65 @@ def build_pointwise_cases():
     case("addmv", "plain", F([2]), F([2, 3]), F([3]))
     case("addr", "alpha", F([2, 3]), F([2]), F([3]), alpha=2)
     case("baddbmm", "alpha", F([2, 3, 2]), F([2, 3, 4]), F([2, 4, 2]), alpha=0.5)
+    # sampling and sets
+    case("bernoulli", "tensor_p", F([3, 4], lo=0.0, hi=1.0), seed=0, cmp=["exact"])
+    case("bernoulli", "f64_p", F([5], f64, lo=0.0, hi=1.0), seed=3, cmp=["exact"])
+    case("bernoulli", "scalar_p", F([6]), seed=1, p=0.3, cmp=["exact"])
+    case("bernoulli", "bad_p", V([1.5], f32), seed=1)
+    case("bernoulli_", "half", F([2, 3]), seed=2, cmp=["exact"], grad=False)
+    case("bernoulli_", "tensor_p", F([2, 3]), F([3], lo=0.0, hi=1.0), seed=2,
+         cmp=["exact"], grad=False)
+    case("multinomial", "replacement", F([2, 4], lo=0.1, hi=1.0), seed=0,
+         num_samples=7, replacement=True, cmp=["exact"])
+    case("multinomial", "no_replacement", F([6], lo=0.1, hi=1.0), seed=4,
+         num_samples=4, cmp=["exact"])
+    case("multinomial", "one", F([6], f64, lo=0.1, hi=1.0), seed=5,
+         num_samples=1, cmp=["exact"])
+    case("multinomial", "negative", V([0.5, -0.1], f32), seed=0, num_samples=1)
+    case("multinomial", "too_many", V([0.5, 0.5], f32), seed=0, num_samples=3)
+    case("multinomial", "zero_sum", V([0.0, 0.0], f32), seed=0, num_samples=1)
+    case("logspace", "base10", start=0, end=2, steps=3)
+    case("logspace", "base2_f64", start=-1, end=1, steps=5, base=2.0, dtype=f64)
+    case("logspace", "int", start=0, end=3, steps=4, dtype=i64)
+    case("logspace", "f32_20", start=-3, end=3.5, steps=20)
+    case("tril_indices", "square", row=3, col=3)
+    case("tril_indices", "neg_offset", row=4, col=3, offset=-1)
+    case("triu_indices", "offset", row=3, col=4, offset=1)
+    case("searchsorted", "left", V([1.0, 2.0, 3.0, 5.0], f32), V([2.5, 3.0, 9.0, -1.0], f32))
+    case("searchsorted", "right_int", V([1, 3, 5, 7], i64), V([[3, 4], [7, 0]], i64), right=True)
+    case("searchsorted", "side_right_2d", V([[1.0, 3.0], [2.0, 4.0]], f64), V([[2.0], [5.0]], f64),
+         side="right")
+    case("searchsorted", "int32_out", V([1.0, 2.0], f32), V([1.5], f32), out_int32=True)
+    case("searchsorted", "bad_shape", V([[1.0, 2.0]], f32), V([1.0, 2.0, 3.0], f32))
+    case("bucketize", "right", V([[2.5, 0.0], [3.0, 9.0]], f32), V([1.0, 2.0, 3.0], f32), right=True)
+    case("bucketize", "left", V([2.0, 0.5], f64), V([1.0, 2.0, 3.0], f64))
+    case("unique", "int", V([3, 1, 3, 2, 1], i64))
+    case("unique", "float_2d", V([[1.5, -1.0], [1.5, 0.0]], f32))
+    case("unique_consecutive", "runs", V([1, 1, 2, 2, 1], i64))
+    case("meshgrid", "ij", F([2]), F([3]), indexing="ij")
+    case("meshgrid", "xy", F([2]), F([3]), F([2]), indexing="xy")
+    case("cartesian_prod", "two", F([2]), F([3]))
+    case("cartesian_prod", "int3", V([1, 2], i64), V([3], i64), V([4, 5], i64))
+    case("block_diag", "mixed", F([2, 2]), F([3]), F([]))
+    case("block_diag", "dtypes", V([[1, 2]], i64), F([1, 1], f64))
+    case("clamp_min", "min", F([2, 3]), min=-0.2)
+    case("clamp_max", "max", F([2, 3], f64), max=0.2)
+    case("lgamma", "values", V([0.5, 1.0, 4.5, -1.5, 0.0, -2.0], f32), grad=False)
+    case("lgamma", "positive", F([2, 3], lo=0.5, hi=5.0))
+    case("lgamma", "f64", F([4], f64, lo=0.1, hi=20.0))
+    case("digamma", "values", V([0.5, 1.0, 4.5, -1.5, 12.0, 10.0], f32), grad=False)
+    case("digamma", "positive_f64", F([2, 3], f64, lo=0.5, hi=15.0))
+    case("digamma", "negative_f64", F([4], f64, lo=-3.9, hi=-0.1))
     # in-place forms
     unary = {"acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "abs_",
              "ceil_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_",
              "exp_", "expm1_", "floor_", "frac_", "log10_", "log1p_", "log2_",
              "log_", "logit_", "nan_to_num_", "neg_", "rad2deg_", "reciprocal_",
              "relu_", "round_", "rsqrt_", "sgn_", "sigmoid_", "sign_", "sin_",
-             "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_"}
-    positive = {"acosh_", "log10_", "log2_", "log_", "rsqrt_", "sqrt_", "reciprocal_"}
+             "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
+             "lgamma_", "digamma_"}
+    positive = {"acosh_", "log10_", "log2_", "log_", "rsqrt_", "sqrt_", "reciprocal_",
+                "lgamma_", "digamma_"}
     unit = {"acos_", "asin_", "atanh_", "logit_"}
     for op in GENERATED_INPLACE:
         if op in unary:
@@ -585,6 +656,10 @@ def build_pointwise_cases():
             case(op, "bool", V([True, False], bl))
         elif op in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_"):
             case(op, "float", F([2, 3]), F([3]), grad=False)
+        elif op == "clamp_min_":
+            case(op, "min", F([2, 3]), min=-0.5)
+        elif op == "clamp_max_":
+            case(op, "max", F([2, 3]), max=0.5)
         elif op in ("clamp_", "clip_"):
             case(op, "both", F([2, 3]), min=-0.5, max=0.5)
         elif op in ("addcmul_", "addcdiv_"):

@@ -19,6 +19,8 @@ from . import _grad
 from . import _ops
 from ._dtypes import (Size, bool, cfloat, complex64, double, dtype,  # noqa
                       float, float32, float64, int, int32, int64, long)
+from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
+                      result_type)
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
@@ -234,6 +236,57 @@ median = _by_dim("median")
 nanmedian = _by_dim("nanmedian")
 
 
+def _tensors(args):
+    """f(a, b, c) and f([a, b, c]) alike (meshgrid, block_diag, ...)."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        return list(args[0])
+    return list(args)
+
+
+def meshgrid(*tensors, indexing=None):
+    return _ops.call("meshgrid", (_tensors(tensors),),
+                     {"indexing": indexing or "ij"})
+
+
+def cartesian_prod(*tensors):
+    return _ops.call("cartesian_prod", (_tensors(tensors),), {})
+
+
+def block_diag(*tensors):
+    return _ops.call("block_diag", (_tensors(tensors),), {})
+
+
+def _unique(op, input, sorted, return_inverse, return_counts, dim):  # noqa: A002
+    kw = {"return_inverse": return_inverse, "return_counts": return_counts}
+    if op == "unique":
+        kw["sorted"] = sorted
+    if dim is not None:
+        kw["dim"] = dim
+    r = _ops.call(op, (input,), kw)
+    out = [r[0]]
+    if return_inverse:
+        out.append(r[1])
+    if return_counts:
+        out.append(r[2])
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique(input, sorted=True, return_inverse=False,  # noqa: A002
+           return_counts=False, dim=None):
+    return _unique("unique", input, sorted, return_inverse, return_counts,
+                   dim)
+
+
+def unique_consecutive(input, return_inverse=False,  # noqa: A002
+                       return_counts=False, dim=None):
+    return _unique("unique_consecutive", input, True, return_inverse,
+                   return_counts, dim)
+
+
+def argwhere(input):  # noqa: A002
+    return _ops.call("nonzero", (input,), {})
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 
@@ -250,7 +303,7 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
                   "retain_grad", "requires_grad_", "manual_seed"}
 
 
-_SUBMODULES = {"autograd", "linalg", "nn", "return_types"}
+_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "return_types"}
 
 
 def __getattr__(name):
@@ -265,7 +318,7 @@ def __getattr__(name):
     raise AttributeError("module 'torch' has no attribute '%s'" % name)
 
 
-from . import autograd, linalg, nn  # noqa: E402,F401
+from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.

@@ -155,3 +155,140 @@ class LazySize:
 
     def count(self, x):
         return self._s().count(x)
+
+
+# ---------------------------------------------------------------- promotion
+
+def _category(dt):
+    if dt is None:
+        return -1
+    if dt.is_complex:
+        return 3
+    if dt.is_floating_point:
+        return 2
+    if dt is bool:
+        return 0
+    return 1
+
+
+def promote_types(type1, type2):
+    """torch.promote_types: the smallest dtype both convert to."""
+    for t in (type1, type2):
+        if not isinstance(t, dtype):
+            raise TypeError("promote_types(): argument 'type1' must be "
+                            "torch.dtype, not %s" % type(t).__name__)
+    c1, c2 = _category(type1), _category(type2)
+    if c1 != c2:
+        hi, lo = (type1, type2) if c1 > c2 else (type2, type1)
+        if hi.is_complex and lo is float64:
+            raise TypeError("tensord has no complex128 (promote_types(%s, "
+                            "%s))" % (type1, type2))
+        return hi
+    if c1 == 3 or type1 is type2:
+        return type1
+    return type1 if type1.itemsize >= type2.itemsize else type2
+
+
+def _combine(higher, lower):
+    # torch's combine_categories (c10/core/ScalarType.h)
+    if higher is not None and higher.is_complex:
+        return higher
+    if lower is not None and lower.is_complex:
+        if higher is not None and higher.is_floating_point:
+            if higher is float64:
+                raise TypeError("tensord has no complex128")
+            return complex64
+        return lower
+    if higher is not None and higher.is_floating_point:
+        return higher
+    if higher is bool or (lower is not None and lower.is_floating_point):
+        if higher is None:
+            return lower
+        if lower is None:
+            return higher
+        return promote_types(higher, lower)
+    if higher is not None:
+        return higher
+    return lower
+
+
+def result_type(tensor1, tensor2):
+    """torch.result_type: the dtype of an op's result for these operands
+    (tensors with dims rank above 0-dim tensors, which rank above Python
+    numbers, within a category)."""
+    states = [None, None, None]  # dim tensors, 0-dim tensors, numbers
+    for v in (tensor1, tensor2):
+        if hasattr(v, "dtype") and hasattr(v, "dim"):
+            k, dt = (0 if v.dim() > 0 else 1), v.dtype
+        elif isinstance(v, _b.bool):
+            k, dt = 2, bool
+        elif isinstance(v, _b.int):
+            k, dt = 2, int64
+        elif isinstance(v, _b.float):
+            k, dt = 2, float32
+        elif isinstance(v, _b.complex):
+            k, dt = 2, complex64
+        else:
+            raise TypeError("result_type(): argument must be Tensor or "
+                            "Number, not %s" % type(v).__name__)
+        states[k] = dt if states[k] is None else promote_types(states[k], dt)
+    return _combine(states[0], _combine(states[1], states[2]))
+
+
+def can_cast(from_, to):
+    """torch.can_cast: casting allowed under torch's rules (no complex to
+    real, no float to integer, nothing but bool to bool)."""
+    if from_.is_complex and not to.is_complex:
+        return False
+    if from_.is_floating_point and not (to.is_floating_point or to.is_complex):
+        return False
+    if from_ is not bool and to is bool:
+        return False
+    return True
+
+
+class finfo:
+    """torch.finfo: the limits of a floating dtype."""
+    _DATA = {
+        "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e+38,
+                    1.1754943508222875e-38, 1e-06),
+        "float64": (64, 2.220446049250313e-16, 1.7976931348623157e+308,
+                    2.2250738585072014e-308, 1e-15),
+    }
+
+    def __init__(self, type=None):  # noqa: A002 - torch's name
+        t = float32 if type is None else type
+        if t is complex64:
+            t = float32
+        if not isinstance(t, dtype) or not t.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input "
+                            "type. Use torch.iinfo to handle 'torch.finfo'")
+        (self.bits, self.eps, self.max, self.tiny,
+         self.resolution) = self._DATA[t.name]
+        self.min = -self.max
+        self.smallest_normal = self.tiny
+        self.dtype = t.name
+
+    def __repr__(self):
+        return ("finfo(resolution=%g, min=%g, max=%g, eps=%g, "
+                "smallest_normal=%g, tiny=%g, dtype=%s)" % (
+                    self.resolution, self.min, self.max, self.eps,
+                    self.smallest_normal, self.tiny, self.dtype))
+
+
+class iinfo:
+    """torch.iinfo: the limits of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002 - torch's name
+        if not isinstance(type, dtype) or type.is_floating_point or \
+                type.is_complex or type is bool:
+            raise TypeError("torch.iinfo() requires an integer input type. "
+                            "Use torch.finfo to handle 'torch.iinfo'")
+        self.bits = type.itemsize * 8
+        self.max = (1 << (self.bits - 1)) - 1
+        self.min = -(1 << (self.bits - 1))
+        self.dtype = type.name
+
+    def __repr__(self):
+        return "iinfo(min=%g, max=%g, dtype=%s)" % (self.min, self.max,
+                                                     self.dtype)

@@ -204,7 +204,7 @@ def call(op, args, kwargs, engine=None):
                 v = kwargs.pop("input", None)
             if v is None and pos < len(args) and (
                     required or isinstance(args[pos], Tensor) or
-                    args[pos] is None):
+                    args[pos] is None or not attr_specs):
                 v = args[pos]
                 pos += 1
             if v is None:

@@ -537,6 +537,58 @@ class Tensor:
     def __irshift__(self, o):
         return _ops.call("bitwise_right_shift_", (self, o), {}, self._engine)
 
+    @property
+    def mT(self):  # noqa: N802 - torch's name
+        return self._op("transpose", -2, -1)
+
+    @property
+    def mH(self):  # noqa: N802
+        if self.dtype.is_complex:
+            raise RuntimeError("tensord: mH of a complex tensor (conj) is "
+                               "not supported")
+        return self.mT
+
+    @property
+    def H(self):  # noqa: N802
+        if self.dim() not in (0, 2):
+            raise RuntimeError(
+                "tensor.H is only supported on matrices (2-D tensors). Got "
+                "%d-D tensor." % self.dim())
+        return self.mH if self.dim() == 2 else self
+
+    @property
+    def real(self):
+        if self.dtype.is_complex:
+            raise RuntimeError("tensord: .real of a complex tensor is not "
+                               "supported")
+        return self
+
+    @property
+    def imag(self):
+        if not self.dtype.is_complex:
+            raise RuntimeError("imag is not implemented for tensors with "
+                               "non-complex dtypes.")
+        raise RuntimeError("tensord: .imag of a complex tensor is not "
+                           "supported")
+
+    def new_tensor(self, data, dtype=None, requires_grad=False):
+        from . import tensor as _tensor_fn
+        return _tensor_fn(data, dtype=dtype or self.dtype,
+                          requires_grad=requires_grad)
+
+    def unique(self, sorted=True, return_inverse=False,  # noqa: A002
+               return_counts=False, dim=None):
+        from . import unique as _unique
+        return _unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False,
+                           dim=None):
+        from . import unique_consecutive as _uc
+        return _uc(self, return_inverse, return_counts, dim)
+
+    def argwhere(self):
+        return self._op("nonzero")
+
     def split(self, split_size, dim=0):
         from . import split as _split
         return _split(self, split_size, dim)

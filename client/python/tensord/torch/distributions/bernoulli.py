@@ -1,0 +1,2 @@
+"""torch.distributions.bernoulli"""
+from . import Bernoulli  # noqa: F401

@@ -1,0 +1,2 @@
+"""torch.distributions.categorical"""
+from . import Categorical  # noqa: F401

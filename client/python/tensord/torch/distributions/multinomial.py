@@ -1,0 +1,2 @@
+"""torch.distributions.multinomial"""
+from . import Multinomial  # noqa: F401

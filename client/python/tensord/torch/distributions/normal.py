@@ -1,0 +1,2 @@
+"""torch.distributions.normal"""
+from . import Normal  # noqa: F401

@@ -1,0 +1,2 @@
+"""torch.distributions.uniform"""
+from . import Uniform  # noqa: F401
