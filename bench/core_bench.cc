@@ -165,6 +165,60 @@ void Mlp(benchmark::State& state) {
   }
 }
 
+// logits [256, 1000] (requiring grad), int64 targets: cross_entropy
+// forward and backward (log_softmax + nll_loss), grad reset each iteration.
+void SoftmaxCrossEntropy(benchmark::State& state) {
+  constexpr int64_t kBatch = 256, kClasses = 1000;
+  Tensor logits = RandF({kBatch, kClasses});
+  if (absl::Status st = logits.set_requires_grad(true); !st.ok()) {
+    state.SkipWithError(st.ToString().c_str());
+    return;
+  }
+  const Tensor target =
+      Must(RandInt(0, kClasses, {kBatch}, Gen(), DType::kInt64), "randint");
+  for (auto _ : state) {
+    BENCH_TRY(Tensor loss, CrossEntropy(logits, target, Tensor(),
+                                        Reduction::kMean, -100, 0.0));
+    BENCH_TRY_STATUS(Backward(loss));
+    logits.set_grad(Tensor());
+  }
+}
+
+void SortDim1(benchmark::State& state) {
+  static const Tensor a = RandF({1024, 1024});
+  for (auto _ : state) {
+    BENCH_TRY(auto r, Sort(a, 1, false));
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(state.iterations() * a.nbytes());
+}
+
+// 2048 random rows of a [4096, 1024] tensor.
+void IndexSelectRows(benchmark::State& state) {
+  static const Tensor a = RandF({4096, 1024});
+  static const Tensor idx =
+      Must(RandInt(0, 4096, {2048}, Gen(), DType::kInt64), "randint");
+  for (auto _ : state) {
+    BENCH_TRY(Tensor r, IndexSelect(a, 0, idx));
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(state.iterations() * 2048 * 1024 *
+                          int64_t{sizeof(float)});
+}
+
+// out[i][j] = a[i][idx[i][j]] for a [1024, 1024], idx [1024, 512].
+void GatherDim1(benchmark::State& state) {
+  static const Tensor a = RandF({1024, 1024});
+  static const Tensor idx =
+      Must(RandInt(0, 1024, {1024, 512}, Gen(), DType::kInt64), "randint");
+  for (auto _ : state) {
+    BENCH_TRY(Tensor r, Gather(a, 1, idx));
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(state.iterations() * 1024 * 512 *
+                          int64_t{sizeof(float)});
+}
+
 void Register(const std::string& name,
               std::function<void(benchmark::State&)> fn) {
   benchmark::RegisterBenchmark(name.c_str(),
@@ -189,6 +243,10 @@ void RegisterAll() {
            [](benchmark::State& s) { CumsumDim(s, 1); });
   Register("dot_fwd_bwd_4", DotBackward);
   Register("mlp3_fwd_bwd_1024_b64", Mlp);
+  Register("cross_entropy_fwd_bwd_256x1000", SoftmaxCrossEntropy);
+  Register("sort_dim1_1024x1024", SortDim1);
+  Register("index_select_2048_of_4096x1024", IndexSelectRows);
+  Register("gather_dim1_1024x1024_512", GatherDim1);
 }
 
 }  // namespace

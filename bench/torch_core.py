@@ -91,6 +91,34 @@ def mlp():
     return step
 
 
+def cross_entropy():
+    logits = torch.rand(256, 1000, requires_grad=True)
+    target = torch.randint(0, 1000, (256,))
+
+    def step():
+        loss = torch.nn.functional.cross_entropy(logits, target)
+        loss.backward()
+        logits.grad = None
+    return step
+
+
+def sort_dim1():
+    a = torch.rand(1024, 1024)
+    return lambda: torch.sort(a, 1)
+
+
+def index_select_rows():
+    a = torch.rand(4096, 1024)
+    idx = torch.randint(0, 4096, (2048,))
+    return lambda: torch.index_select(a, 0, idx)
+
+
+def gather_dim1():
+    a = torch.rand(1024, 1024)
+    idx = torch.randint(0, 1024, (1024, 512))
+    return lambda: torch.gather(a, 1, idx)
+
+
 # name -> setup() returning the step to time; names match core_bench.cc.
 CASES = {
     "matmul_256": matmul(256),
@@ -105,6 +133,10 @@ CASES = {
     "cumsum_dim1_4096x4096": cumsum_dim(1),
     "dot_fwd_bwd_4": dot_fwd_bwd,
     "mlp3_fwd_bwd_1024_b64": mlp,
+    "cross_entropy_fwd_bwd_256x1000": cross_entropy,
+    "sort_dim1_1024x1024": sort_dim1,
+    "index_select_2048_of_4096x1024": index_select_rows,
+    "gather_dim1_1024x1024_512": gather_dim1,
 }
 
 

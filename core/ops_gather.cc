@@ -127,20 +127,16 @@ absl::Status ForEachScatter(const Tensor& self, int64_t dim,
   const int64_t* ip = index.data<int64_t>();
   MultiOdometer<3> it(isz, {StridesAtLeast1(index), self_st, src_st});
   const int64_t n = NumelOf(isz);
-  // Checked first: nothing is written when one index is out of range.
-  {
-    MultiOdometer<1> chk(isz, {StridesAtLeast1(index)});
-    for (int64_t e = 0; e < n; ++e, chk.Next()) {
-      const int64_t v = ip[chk[0]];
-      if (v < 0 || v >= limit) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("index ", v, " is out of bounds for dimension ", dim,
-                         " with size ", limit));
-      }
-    }
-  }
+  // Every caller writes into a tensor of its own (a fresh result, a clone,
+  // zeros), so an index found out of range midway leaves no visible state.
   for (int64_t e = 0; e < n; ++e, it.Next()) {
-    f(it[1] + ip[it[0]] * dim_stride, it[2]);
+    const int64_t v = ip[it[0]];
+    if (v < 0 || v >= limit) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("index ", v, " is out of bounds for dimension ", dim,
+                       " with size ", limit));
+    }
+    f(it[1] + v * dim_stride, it[2]);
   }
   return absl::OkStatus();
 }
@@ -152,14 +148,15 @@ absl::StatusOr<int64_t> DimOf(const Tensor& t, int64_t dim) {
 // Raw kernels (no autograd): out is written in place.
 absl::Status ScatterInto(const Tensor& out, int64_t dim, const Tensor& index,
                          const Tensor& src, bool add) {
-  const size_t item = ItemSize(out.dtype());
-  char* o = static_cast<char*>(out.raw_data());
-  const char* s = static_cast<const char*>(src.raw_data());
   if (!add) {
-    return ForEachScatter(out, dim, index, &src, out.strides(),
-                          [&](int64_t so, int64_t xo) {
-                            std::memcpy(o + so * item, s + xo * item, item);
-                          });
+    absl::Status st;
+    TENSORD_DISPATCH_ALL(out.dtype(), T, {
+      T* op = out.data<T>();
+      const T* sp = src.data<T>();
+      st = ForEachScatter(out, dim, index, &src, out.strides(),
+                          [&](int64_t so, int64_t xo) { op[so] = sp[xo]; });
+    });
+    return st;
   }
   absl::Status st;
   TENSORD_DISPATCH_ALL(out.dtype(), T, {
@@ -175,15 +172,16 @@ absl::Status ScatterInto(const Tensor& out, int64_t dim, const Tensor& index,
 // index as int64 and contiguous-or-not; checked by the caller.
 StatusOrTensor GatherRaw(const Tensor& self, int64_t dim, const Tensor& index) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(index.sizes(), self.dtype()));
-  const size_t item = ItemSize(self.dtype());
-  const char* s = static_cast<const char*>(self.raw_data());
-  char* o = static_cast<char*>(out.raw_data());
-  int64_t pos = 0;
-  // out is contiguous in index's row-major order.
-  TENSORD_RETURN_IF_ERROR(ForEachScatter(
-      self, dim, index, nullptr, self.strides(), [&](int64_t so, int64_t) {
-        std::memcpy(o + (pos++) * item, s + so * item, item);
-      }));
+  absl::Status st;
+  TENSORD_DISPATCH_ALL(self.dtype(), T, {
+    const T* s = self.data<T>();
+    T* o = out.data<T>();
+    int64_t pos = 0;
+    // out is contiguous in index's row-major order.
+    st = ForEachScatter(self, dim, index, nullptr, self.strides(),
+                        [&](int64_t so, int64_t) { o[pos++] = s[so]; });
+  });
+  TENSORD_RETURN_IF_ERROR(st);
   return out;
 }
 
@@ -341,8 +339,49 @@ StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
         r, Reshape(r, index.dim() == 0 ? DimList{} : DimList{-1}));
     return Composite("IndexSelectBackward0", r);
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor r, IndexAdvanced(self, AtDim(d), {idx}));
-  return Composite("IndexSelectBackward0", r);
+  // Rows of self (the inner block after dim) copied per index: one memcpy
+  // per block when self is contiguous.
+  Tensor src = self.detach();
+  if (!src.is_contiguous()) {
+    TENSORD_ASSIGN_OR_RETURN(src, Contiguous(src));
+  }
+  Shape osz = self.sizes();
+  osz[d] = idx.numel();
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, Empty(osz, self.dtype()));
+  }
+  int64_t inner = 1;
+  for (int64_t k = d + 1; k < self.dim(); ++k) inner *= self.size(k);
+  int64_t outer = 1;
+  for (int64_t k = 0; k < d; ++k) outer *= self.size(k);
+  const int64_t n = idx.numel(), size = self.size(d);
+  const size_t block = static_cast<size_t>(inner) * ItemSize(self.dtype());
+  const char* sp = static_cast<const char*>(src.raw_data());
+  char* op = static_cast<char*>(out.raw_data());
+  const int64_t* ip = idx.data<int64_t>();
+  ParallelFor(outer * n, inner, [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) {
+      const int64_t o = r / n, k = r % n;
+      std::memcpy(op + r * block, sp + (o * size + ip[k]) * block, block);
+    }
+  });
+  if (auto node = RecordOp("IndexSelectBackward0", {&self}, {&out})) {
+    const int slot = node->Save(idx);
+    node->set_backward(
+        [slot, d, shape = self.sizes(), dt = self.dtype()](
+            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor i, nd.Saved(slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
+          TENSORD_RETURN_IF_ERROR(
+              IndexPutAdvanced(z, AtDim(d), {i}, gc, /*accumulate=*/true));
+          return GradList{z};
+        });
+  }
+  return out;
 }
 
 StatusOrTensor IndexAdd(const Tensor& self, int64_t dim, const Tensor& index,

@@ -22,9 +22,9 @@ namespace tensord {
 StatusOrTensor Bernoulli(const Tensor& p, std::optional<double> scalar_p,
                          Generator& gen) {
   if (!IsFloating(p.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"bernoulli_tensor_cpu_p_\" not implemented for '",
-        DTypeShortName(p.dtype()), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"bernoulli_tensor_cpu_p_\" not implemented for '",
+                     DTypeShortName(p.dtype()), "'"));
   }
   if (scalar_p && !(*scalar_p >= 0 && *scalar_p <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -63,11 +63,11 @@ StatusOrTensor Bernoulli(const Tensor& p, std::optional<double> scalar_p,
   }
   if (!scalar_p) {
     if (auto node = RecordOp("BernoulliBackward0", {&p}, {&out})) {
-      node->set_backward([](Node&, const GradList& g)
-                             -> absl::StatusOr<GradList> {
-        TRY(Tensor z, ZerosLike(g[0]));
-        return GradList{z};
-      });
+      node->set_backward(
+          [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+            TRY(Tensor z, ZerosLike(g[0]));
+            return GradList{z};
+          });
     }
   }
   return out;
@@ -79,21 +79,19 @@ StatusOrTensor BernoulliInplace(const Tensor& self, const Tensor* p,
     return absl::InvalidArgumentError(
         "tensord: bernoulli_ fills floating tensors only");
   }
-  return Inplace(self, p ? std::vector<const Tensor*>{p}
-                         : std::vector<const Tensor*>{},
-                 [&]() -> StatusOrTensor {
-                   NoGradGuard ng;
-                   if (p == nullptr) {
-                     TRY(Tensor pp, Full(self.sizes(), Scalar(scalar_p),
-                                         self.dtype()));
-                     return Bernoulli(pp, scalar_p, gen);
-                   }
-                   TRY(Tensor pe, Expand(p->detach(),
-                                         DimList(self.sizes().begin(),
-                                                 self.sizes().end())));
-                   TRY(Tensor r, Bernoulli(pe, std::nullopt, gen));
-                   return To(r, self.dtype());
-                 });
+  return Inplace(
+      self, p ? std::vector<const Tensor*>{p} : std::vector<const Tensor*>{},
+      [&]() -> StatusOrTensor {
+        NoGradGuard ng;
+        if (p == nullptr) {
+          TRY(Tensor pp, Full(self.sizes(), Scalar(scalar_p), self.dtype()));
+          return Bernoulli(pp, scalar_p, gen);
+        }
+        TRY(Tensor pe, Expand(p->detach(), DimList(self.sizes().begin(),
+                                                   self.sizes().end())));
+        TRY(Tensor r, Bernoulli(pe, std::nullopt, gen));
+        return To(r, self.dtype());
+      });
 }
 
 StatusOrTensor Multinomial(const Tensor& probs, int64_t n, bool replacement,
@@ -211,8 +209,9 @@ StatusOrTensor Logspace(const Scalar& start, const Scalar& end, int64_t steps,
     T* o = out.data<T>();
     for (int64_t i = 0; i < steps; ++i) {
       const double x = steps == 1 ? s
-                       : i < half ? s + step * static_cast<double>(i)
-                                  : e - step * static_cast<double>(steps - i - 1);
+                       : i < half
+                           ? s + step * static_cast<double>(i)
+                           : e - step * static_cast<double>(steps - i - 1);
       const double v = std::pow(base, x);
       if constexpr (std::is_floating_point_v<T>) {
         o[i] = static_cast<T>(v);
@@ -229,9 +228,9 @@ StatusOrTensor Logspace(const Scalar& start, const Scalar& end, int64_t steps,
 StatusOrTensor TriIndices(int64_t row, int64_t col, int64_t offset, bool lower,
                           DType dtype) {
   if (row < 0 || col < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        lower ? "tril_indices" : "triu_indices", ": row must be non-negative, got",
-        row < 0 ? row : col));
+    return absl::InvalidArgumentError(
+        absl::StrCat(lower ? "tril_indices" : "triu_indices",
+                     ": row must be non-negative, got", row < 0 ? row : col));
   }
   if (dtype != DType::kInt64 && dtype != DType::kInt32) {
     return absl::InvalidArgumentError(
@@ -287,8 +286,8 @@ StatusOrTensor Searchsorted(const Tensor& sorted, const Tensor& values,
   TRY(vd, Contiguous(vd));
   const int64_t len = sorted.size(-1);
   const int64_t inner = values.dim() == 0 ? 1 : values.size(-1);
-  TRY(Tensor out, Empty(values.sizes(), out_int32 ? DType::kInt32
-                                                  : DType::kInt64));
+  TRY(Tensor out,
+      Empty(values.sizes(), out_int32 ? DType::kInt32 : DType::kInt64));
   const double* s = sd.data<double>();
   const double* v = vd.data<double>();
   for (int64_t i = 0; i < values.numel(); ++i) {
@@ -307,7 +306,8 @@ StatusOrTensor Searchsorted(const Tensor& sorted, const Tensor& values,
 
 namespace {
 
-absl::StatusOr<std::vector<Tensor>> UniqueRaw(const Tensor& t, bool consecutive) {
+absl::StatusOr<std::vector<Tensor>> UniqueRaw(const Tensor& t,
+                                              bool consecutive) {
   if (IsComplex(t.dtype())) {
     return absl::InvalidArgumentError(
         "\"unique\" not implemented for 'ComplexFloat'");
@@ -371,13 +371,13 @@ absl::StatusOr<std::vector<Tensor>> Unique(const Tensor& t, bool sorted,
   (void)sorted;  // torch's CPU unique always sorts
   TRY(std::vector<Tensor> r, UniqueRaw(t, consecutive));
   // torch records a node it cannot differentiate through.
-  TRY(r[0], NotDifferentiable(
-                consecutive ? "UniqueConsecutiveBackward0" : "Unique2Backward0",
-                {&t}, r[0],
-                consecutive
-                    ? "the derivative for 'unique_consecutive' is not "
-                      "implemented."
-                    : "the derivative for '_unique2' is not implemented."));
+  TRY(r[0],
+      NotDifferentiable(
+          consecutive ? "UniqueConsecutiveBackward0" : "Unique2Backward0", {&t},
+          r[0],
+          consecutive ? "the derivative for 'unique_consecutive' is not "
+                        "implemented."
+                      : "the derivative for '_unique2' is not implemented."));
   return r;
 }
 
