@@ -45,7 +45,6 @@ absl::StatusOr<Reduction> LegacyReduction(std::optional<bool> size_average,
 
 namespace {
 
-
 // A tensor seen as [outer, n, inner] around one dim (a 0-dim tensor is one
 // slice of one element).
 struct SliceGeom {
