@@ -247,6 +247,16 @@ absl::StatusOr<std::vector<Tensor>> Meshgrid(const std::vector<Tensor>& ts,
 StatusOrTensor CartesianProd(const std::vector<Tensor>& ts);
 StatusOrTensor BlockDiag(const std::vector<Tensor>& ts);
 
+// quantile/nanquantile of q (0-d or 1-d, in [0, 1]) over all elements or
+// along dim; interpolation linear, lower, higher, midpoint or nearest.
+StatusOrTensor Quantile(const Tensor& self, const Tensor& q,
+                        std::optional<int64_t> dim, bool keepdim,
+                        const std::string& interpolation, bool ignore_nan);
+// the most frequent value along dim (the smallest of equals) and its last
+// index
+absl::StatusOr<std::pair<Tensor, Tensor>> Mode(const Tensor& self, int64_t dim,
+                                               bool keepdim);
+
 // ---- layout (ops_layout.cc) ----
 absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
                                           int64_t dim);

@@ -292,3 +292,236 @@ absl::StatusOr<std::pair<Tensor, Tensor>> MedianDim(const Tensor& self,
 }
 
 }  // namespace tensord
+
+// ---------------------------------------------------------------------------
+// quantile, nanquantile, mode
+
+namespace tensord {
+
+StatusOrTensor Quantile(const Tensor& self, const Tensor& q,
+                        std::optional<int64_t> dim, bool keepdim,
+                        const std::string& interpolation, bool ignore_nan) {
+  const char* fn = ignore_nan ? "nanquantile()" : "quantile()";
+  if (!IsFloating(self.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(fn, " input tensor must be either float or double dtype"));
+  }
+  if (q.dtype() != self.dtype() && !q.is_wrapped_number()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(fn, " q tensor must be same dtype as the input tensor"));
+  }
+  if (q.dim() > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(fn, " q must be a scalar or 1D tensor"));
+  }
+  static const char* const kModes[] = {"linear", "lower", "higher", "midpoint",
+                                       "nearest"};
+  if (std::find_if(std::begin(kModes), std::end(kModes), [&](const char* m) {
+        return interpolation == m;
+      }) == std::end(kModes)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        fn,
+        " interpolation must be one of linear, lower, higher, midpoint or "
+        "nearest, but got ",
+        interpolation.substr(0, 64)));
+  }
+  Tensor qv;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(qv, To(q.detach(), self.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(qv, Reshape(qv, {-1}));
+    TENSORD_ASSIGN_OR_RETURN(qv, Contiguous(qv));
+    for (double v : qv.ToDoubles()) {
+      if (!(v >= 0 && v <= 1)) {
+        if (q.is_wrapped_number()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(fn, " q must be in the range [0, 1] but got ", v));
+        }
+        return absl::InvalidArgumentError(
+            absl::StrCat(fn, " q values must be in the range [0, 1]"));
+      }
+    }
+  }
+  if (self.numel() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(fn, " input tensor must be non-empty"));
+  }
+  // x with the reduced dim last.
+  Tensor x = self;
+  int64_t d = 0;
+  if (dim.has_value()) {
+    TENSORD_ASSIGN_OR_RETURN(d,
+                             WrapDim(*dim, std::max<int64_t>(self.dim(), 1)));
+    if (self.dim() == 0) {
+      TENSORD_ASSIGN_OR_RETURN(x, Reshape(self, {1}));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(x, Movedim(self, {d}, {-1}));
+    }
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(x, Reshape(self, {-1}));
+  }
+  TENSORD_ASSIGN_OR_RETURN(auto sorted, Sort(x, -1, false));
+  const Tensor& s = sorted.first;  // [..., n], NaN last
+  const int64_t n = s.size(-1);
+  const int64_t nq = qv.numel();
+  Shape lead(s.sizes().begin(), s.sizes().end() - 1);
+  Shape ishape = lead;
+  ishape.push_back(nq);
+  Tensor lo_idx, hi_idx, weights;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(lo_idx, Empty(ishape, DType::kInt64));
+    TENSORD_ASSIGN_OR_RETURN(hi_idx, Empty(ishape, DType::kInt64));
+    TENSORD_ASSIGN_OR_RETURN(weights, Empty(ishape, self.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(Tensor sc, Contiguous(s.detach()));
+    const int64_t rows = sc.numel() / std::max<int64_t>(n, 1);
+    int64_t* lp = lo_idx.data<int64_t>();
+    int64_t* hp = hi_idx.data<int64_t>();
+    TENSORD_DISPATCH_FLOATING(self.dtype(), T, {
+      const T* sp = sc.data<T>();
+      const T* qp = qv.data<T>();
+      T* wp = weights.data<T>();
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t valid = n;
+        while (valid > 0 && std::isnan(sp[r * n + valid - 1])) --valid;
+        const bool nan_row = ignore_nan ? valid == 0 : valid < n;
+        for (int64_t k = 0; k < nq; ++k) {
+          const int64_t o = r * nq + k;
+          if (nan_row) {  // the last element: NaN
+            lp[o] = hp[o] = n - 1;
+            wp[o] = 0;
+            continue;
+          }
+          const T rank = qp[k] * static_cast<T>(valid - 1);
+          int64_t lo = static_cast<int64_t>(std::floor(rank));
+          int64_t hi = static_cast<int64_t>(std::ceil(rank));
+          if (interpolation == "nearest") {
+            lo = hi = static_cast<int64_t>(std::nearbyint(rank));
+          }
+          lo = std::clamp<int64_t>(lo, 0, valid - 1);
+          hi = std::clamp<int64_t>(hi, 0, valid - 1);
+          lp[o] = interpolation == "higher" ? hi : lo;
+          hp[o] = interpolation == "lower" ? lo : hi;
+          wp[o] = interpolation == "midpoint" ? T(0.5)
+                  : interpolation == "linear" ? rank - static_cast<T>(lo)
+                                              : T(0);
+        }
+      }
+    });
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor vlo, Gather(s, -1, lo_idx));
+  Tensor r = vlo;
+  if (interpolation == "linear" && GradEnabled() && q.requires_grad()) {
+    // As torch: the weights are q * (count - 1) - floor(...), so the
+    // result is differentiable in q too (the floor part is constant).
+    Tensor counts, lo_f, nan_rows;
+    {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor wd, Contiguous(weights));
+      TENSORD_ASSIGN_OR_RETURN(Tensor lof, To(lo_idx, self.dtype()));
+      lo_f = lof;
+      TENSORD_ASSIGN_OR_RETURN(Tensor sn, IsNan(s.detach()));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ok, LogicalNot(sn));
+      TENSORD_ASSIGN_OR_RETURN(Tensor okf, To(ok, self.dtype()));
+      TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Sum(okf, {-1}, true));
+      TENSORD_ASSIGN_OR_RETURN(counts, Sub(cnt, WrapScalar(1.0)));
+      (void)wd;
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor qd, To(q, self.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(qd, Reshape(qd, {-1}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor rank, Mul(qd, counts));
+    TENSORD_ASSIGN_OR_RETURN(Tensor w, Sub(rank, lo_f));
+    // NaN rows (and the rows nanquantile finds empty) read index n - 1
+    // with weight 0, a constant.
+    TENSORD_ASSIGN_OR_RETURN(Tensor wzero, Eq(weights, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor nanrow,
+                             Eq(lo_idx, WrapScalar(Scalar(n - 1))));
+    TENSORD_ASSIGN_OR_RETURN(Tensor fixed, LogicalAnd(wzero, nanrow));
+    TENSORD_ASSIGN_OR_RETURN(w, Where(fixed, weights, w));
+    weights = w;
+  }
+  if (interpolation == "linear" || interpolation == "midpoint") {
+    TENSORD_ASSIGN_OR_RETURN(Tensor vhi, Gather(s, -1, hi_idx));
+    TENSORD_ASSIGN_OR_RETURN(r, Lerp(vlo, vhi, weights));
+  }
+  // [..., nq] -> [nq, ...], then keepdim and scalar q.
+  TENSORD_ASSIGN_OR_RETURN(r, Movedim(r, {-1}, {0}));
+  if (keepdim) {
+    if (dim.has_value()) {
+      if (self.dim() > 0) {
+        TENSORD_ASSIGN_OR_RETURN(r, Unsqueeze(r, d + 1));
+      }
+    } else {
+      DimList shape = {nq};
+      for (int64_t k = 0; k < self.dim(); ++k) shape.push_back(1);
+      TENSORD_ASSIGN_OR_RETURN(r, Reshape(r, shape));
+    }
+  }
+  if (q.dim() == 0) {
+    TENSORD_ASSIGN_OR_RETURN(r, Squeeze(r, 0));
+  }
+  return Composite("SqueezeBackward3", r);
+}
+
+absl::StatusOr<std::pair<Tensor, Tensor>> Mode(const Tensor& self, int64_t dim,
+                                               bool keepdim) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, std::max<int64_t>(self.dim(), 1)));
+  const int64_t len = self.dim() == 0 ? 1 : self.size(d);
+  if (len == 0) {
+    return IndexError(absl::StrCat("mode(): Expected reduction dim ", d,
+                                   " to have non-zero size."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false));
+  Tensor values, indices;
+  {
+    NoGradGuard ng;
+    Shape kept = self.sizes();
+    if (self.dim() > 0) kept[d] = 1;
+    TENSORD_ASSIGN_OR_RETURN(values, Empty(kept, self.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(indices, Empty(kept, DType::kInt64));
+    int64_t inner = 1;
+    for (int64_t k = d + 1; k < self.dim(); ++k) inner *= self.size(k);
+    const int64_t outer = self.numel() / (len * inner);
+    const int64_t* ip = r.second.data<int64_t>();
+    int64_t* oi = indices.data<int64_t>();
+    TENSORD_DISPATCH_REAL(self.dtype(), T, {
+      const T* vp = r.first.data<T>();
+      T* ov = values.data<T>();
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t in = 0; in < inner; ++in) {
+          const int64_t base = o * len * inner + in;
+          // the smallest most frequent value, at its last position
+          int64_t best_start = 0, best_count = 0, k = 0;
+          while (k < len) {
+            int64_t e = k;
+            while (e < len && vp[base + e * inner] == vp[base + k * inner]) ++e;
+            if (e == k) e = k + 1;  // NaN: a run of one
+            if (e - k > best_count) {
+              best_count = e - k;
+              best_start = k;
+            }
+            k = e;
+          }
+          int64_t last = ip[base + best_start * inner];
+          for (int64_t j = best_start; j < best_start + best_count; ++j) {
+            last = std::max(last, ip[base + j * inner]);
+          }
+          ov[o * inner + in] = vp[base + best_start * inner];
+          oi[o * inner + in] = last;
+        }
+      }
+    });
+  }
+  Tensor kept_indices = indices;
+  if (!keepdim && self.dim() > 0) {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(values, Squeeze(values, d));
+    TENSORD_ASSIGN_OR_RETURN(indices, Squeeze(indices, d));
+  }
+  RecordIndexed("ModeBackward0", self, values, kept_indices, d,
+                !keepdim && self.dim() > 0);
+  return std::make_pair(values, indices);
+}
+
+}  // namespace tensord

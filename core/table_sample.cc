@@ -157,6 +157,26 @@ void AddSampleOps(std::vector<OpDef>& t) {
       Def("block_diag", {"tensors"}, {}, true,
           "the tensors as blocks of a block-diagonal matrix",
           [](const Args& a, OpContext&) { return One(BlockDiag(a.all())); })));
+  for (const bool nan : {false, true}) {
+    t.push_back(Def(nan ? "nanquantile" : "quantile", {"self", "q"},
+                    {Opt("dim", AT::kInt), KeepDim(),
+                     Opt("interpolation", AT::kString, std::string("linear"))},
+                    true,
+                    nan ? "the q-th quantiles of the non-NaN values"
+                        : "the q-th quantiles (NaN if any)",
+                    [nan](const Args& a, OpContext&) {
+                      return One(Quantile(a[0], a[1], a.OptInt("dim"),
+                                          a.Bool("keepdim"),
+                                          a.Str("interpolation"), nan));
+                    }));
+  }
+  t.push_back(Def("mode", {"self"},
+                  {Opt("dim", AT::kInt, int64_t{-1}), KeepDim()}, true,
+                  "the most frequent value along dim and its index",
+                  [](const Args& a, OpContext&) {
+                    return Two(Mode(a[0], a.Int("dim"), a.Bool("keepdim")));
+                  },
+                  {"values", "indices"}));
   t.push_back(Def("clamp_min", {"self"}, {Req("min", AT::kScalar)}, true,
                   "clamp(self, min=min)", [](const Args& a, OpContext&) {
                     return One(Clamp(a[0], a.Num("min"), std::nullopt));

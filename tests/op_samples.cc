@@ -836,6 +836,18 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("clamp_max", {"max", {R({2, 3}, 887)}, {{"max", S(0.2)}}});
   add("lgamma", {"positive", {Pos({2, 3}, 888)}, {}});
   add("digamma", {"positive", {Pos({2, 3}, 889)}, {}});
+  for (const std::string op : {"quantile", "nanquantile"}) {
+    add(op, {"q vector along dim 1",
+             {R({3, 5}, 890), *FromDoubles({0.2, 0.6}, {2}, DType::kFloat64)},
+             {{"dim", I(1)}}});
+    add(op, {"all, scalar q, keepdim",
+             {R({2, 3}, 891), WrapScalar(0.4)},
+             {{"keepdim", AttrValue(true)}}});
+  }
+  add("mode", {"dim 1", {I64({1, 2, 2, 3, 3, 4, 4, 1, 1, 0}, {2, 5})}, {}});
+  add("mode", {"float dim 0 keepdim",
+               {R({3, 2}, 892)},
+               {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

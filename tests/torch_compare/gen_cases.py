@@ -454,6 +454,12 @@ def _pointwise_call(op, args, a):
                               minlength=a.get("minlength", 0))
     if op in GENERATED_INPLACE:
         return getattr(x, op)(*args[1:], **a)
+    if op in ("quantile", "nanquantile"):
+        return getattr(torch, op)(x, args[1], dim=a.get("dim"), keepdim=a.get("keepdim", False),
+                                  interpolation=a.get("interpolation", "linear"))
+    if op == "mode":
+        r = torch.mode(x, a.get("dim", -1), a.get("keepdim", False))
+        return (r.values, r.indices)
     if op == "bernoulli":
         return torch.bernoulli(x, a["p"]) if "p" in a else torch.bernoulli(x)
     if op == "bernoulli_":
@@ -627,6 +633,21 @@ def build_pointwise_cases():
     case("digamma", "values", V([0.5, 1.0, 4.5, -1.5, 12.0, 10.0], f32), grad=False)
     case("digamma", "positive_f64", F([2, 3], f64, lo=0.5, hi=15.0))
     case("digamma", "negative_f64", F([4], f64, lo=-3.9, hi=-0.1))
+    case("quantile", "vector_q_dim1", F([3, 5]), V([0.2, 0.75], f32), dim=1)
+    case("quantile", "scalar_q_all", F([2, 3], f64), W(0.4))
+    case("quantile", "keepdim", F([2, 3]), V([0.5], f32), dim=0, keepdim=True)
+    for mode in ("lower", "higher", "midpoint", "nearest"):
+        case("quantile", mode, F([7]), V([0.1, 0.5, 0.66], f32), interpolation=mode)
+    case("quantile", "nan", V([1.0, float("nan"), 3.0], f32), W(0.5), grad=False)
+    case("quantile", "bad_q", F([3]), W(1.5))
+    case("quantile", "bad_mode", F([3]), W(0.5), interpolation="cubic")
+    case("quantile", "int_input", V([1, 2], i64), W(0.5))
+    case("nanquantile", "nan", V([[1.0, float("nan"), 3.0], [float("nan")] * 3], f32), W(0.5),
+         dim=1, grad=False)
+    case("nanquantile", "plain", F([4, 3]), V([0.3], f32), dim=0)
+    case("mode", "int", V([[1, 2, 2, 3, 3], [4, 4, 1, 1, 0]], i64))
+    case("mode", "float_keepdim", V([[5.0, 1.0, 5.0], [2.0, 2.0, 7.0]], f32), dim=1, keepdim=True)
+    case("mode", "dim0", F([3, 2]), dim=0)
     # in-place forms
     unary = {"acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "abs_",
              "ceil_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_",
