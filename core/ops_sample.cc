@@ -437,7 +437,7 @@ StatusOrTensor CartesianProd(const std::vector<Tensor>& ts) {
 }
 
 StatusOrTensor BlockDiag(const std::vector<Tensor>& ts) {
-  int64_t rows = 0, cols = 0;
+  int64_t cols = 0;
   std::vector<Tensor> mats;
   DType dt = ts[0].dtype();
   for (size_t k = 0; k < ts.size(); ++k) {
@@ -455,7 +455,6 @@ StatusOrTensor BlockDiag(const std::vector<Tensor>& ts) {
       TRY(m, Reshape(t, {1, -1}));
     }
     mats.push_back(m);
-    rows += m.size(0);
     cols += m.size(1);
     dt = PromoteTypes(dt, t.dtype());
   }
