@@ -290,6 +290,16 @@ StatusOrTensor ColumnStack(const std::vector<Tensor>& ts);
 absl::StatusOr<std::vector<Tensor>> BroadcastTensors(
     const std::vector<Tensor>& ts);
 StatusOrTensor Unflatten(const Tensor& t, int64_t dim, const DimList& sizes);
+// tensor_split into `sections` (the first len % sections one longer) or at
+// `indices` (slices, clamped as Python's): views.
+absl::StatusOr<std::vector<Tensor>> TensorSplit(const Tensor& t,
+                                                std::optional<int64_t> sections,
+                                                const DimList& indices,
+                                                int64_t dim);
+StatusOrTensor DiagEmbed(const Tensor& t, int64_t offset, int64_t dim1,
+                         int64_t dim2);
+StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim);
+StatusOrTensor Cdist(const Tensor& x1, const Tensor& x2, double p);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
                     DType dtype = kDefaultFloat);
 StatusOrTensor Randn(const Shape& shape, Generator& gen,

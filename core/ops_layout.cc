@@ -642,3 +642,105 @@ StatusOrTensor Unflatten(const Tensor& t, int64_t dim, const DimList& sizes) {
 }
 
 }  // namespace tensord
+
+// ---------------------------------------------------------------------------
+// tensor_split, diag_embed
+
+namespace tensord {
+
+absl::StatusOr<std::vector<Tensor>> TensorSplit(const Tensor& t,
+                                                std::optional<int64_t> sections,
+                                                const DimList& indices,
+                                                int64_t dim) {
+  if (t.dim() == 0) {
+    return absl::InvalidArgumentError(
+        "tensor_split expected at least a 1-dimensional tensor, but got a "
+        "tensor with 0 dims");
+  }
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
+  const int64_t len = t.size(d);
+  std::vector<std::pair<int64_t, int64_t>> bounds;  // [start, end)
+  if (sections.has_value()) {
+    const int64_t n = *sections;
+    if (n <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("number of sections must be larger than 0, got ", n));
+    }
+    if (n > (int64_t{1} << 16)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tensor_split: ", n,
+                       " sections are more than tensord returns "
+                       "(65536)"));
+    }
+    const int64_t base = len / n, extra = len % n;
+    int64_t start = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t size = base + (k < extra ? 1 : 0);
+      bounds.emplace_back(start, start + size);
+      start += size;
+    }
+  } else {
+    if (indices.size() >= (size_t{1} << 16)) {
+      return absl::InvalidArgumentError(
+          "tensor_split: too many indices (at most 65535)");
+    }
+    int64_t start = 0;
+    for (int64_t i : indices) {
+      bounds.emplace_back(start, i);
+      start = i;
+    }
+    bounds.emplace_back(start, len);
+  }
+  std::vector<Tensor> out;
+  for (const auto& [a, b] : bounds) {
+    // slice semantics: negative counts from the end, clamped
+    TENSORD_ASSIGN_OR_RETURN(Tensor p, Slice(t, d, a, b, 1));
+    out.push_back(p);
+  }
+  return out;
+}
+
+StatusOrTensor DiagEmbed(const Tensor& t, int64_t offset, int64_t dim1,
+                         int64_t dim2) {
+  const int64_t nd = t.dim() + 1;
+  TENSORD_ASSIGN_OR_RETURN(int64_t d1, WrapDim(dim1, nd));
+  TENSORD_ASSIGN_OR_RETURN(int64_t d2, WrapDim(dim2, nd));
+  if (d1 == d2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "diagonal dimensions cannot be identical ", dim1, ", ", dim2));
+  }
+  if (offset > (int64_t{1} << 40) || offset < -(int64_t{1} << 40)) {
+    return absl::InvalidArgumentError("diag_embed: offset is too large");
+  }
+  const int64_t n = t.dim() == 0 ? 1 : t.size(-1);
+  const int64_t side = n + (offset >= 0 ? offset : -offset);
+  Shape shape;
+  Shape rest(t.sizes().begin(),
+             t.dim() == 0 ? t.sizes().end() : t.sizes().end() - 1);
+  size_t r = 0;
+  for (int64_t k = 0; k < nd; ++k) {
+    shape.push_back(k == d1 || k == d2 ? side : rest[r++]);
+  }
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, Zeros(shape, t.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(Tensor region, Diagonal(out, offset, d1, d2));
+    CopyConvert(t, region);
+  }
+  if (auto node = RecordOp("DiagEmbedBackward0", {&t}, {&out})) {
+    node->set_backward(
+        [offset, d1, d2, shape = t.sizes()](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor v, Diagonal(g[0], offset, d1, d2));
+          TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(v));
+          TENSORD_ASSIGN_OR_RETURN(
+              c, Reshape(c, DimList(shape.begin(), shape.end())));
+          return GradList{c};
+        });
+  }
+  return out;
+}
+
+}  // namespace tensord

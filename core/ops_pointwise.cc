@@ -1088,3 +1088,142 @@ StatusOrTensor Digamma(const Tensor& a) {
 }
 
 }  // namespace tensord
+
+// ---------------------------------------------------------------------------
+// logcumsumexp (accumulated in double for float, as torch's acc_type), cdist
+
+namespace tensord {
+
+StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dim, std::max<int64_t>(t.dim(), 1)));
+  if (!IsFloating(t.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"logcumsumexp_out_cpu\" not implemented for '",
+                     DTypeShortName(t.dtype()), "'"));
+  }
+  Tensor out;
+  const int64_t len = t.dim() == 0 ? 1 : t.size(d);
+  int64_t inner = 1;
+  for (int64_t k = d + 1; k < t.dim(); ++k) inner *= t.size(k);
+  const int64_t outer = len == 0 ? 0 : t.numel() / (len * inner);
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(t.detach()));
+    TENSORD_ASSIGN_OR_RETURN(out, Empty(t.sizes(), t.dtype()));
+    TENSORD_DISPATCH_FLOATING(t.dtype(), T, {
+      const T* p = c.data<T>();
+      T* o = out.data<T>();
+      auto log_add_exp = [](double x, double y) {
+        const double lo = std::isnan(y) ? y : std::min(x, y);
+        const double hi = std::isnan(y) ? y : std::max(x, y);
+        if (lo != hi || std::isfinite(lo)) {
+          return std::log1p(std::exp(lo - hi)) + hi;
+        }
+        return x;
+      };
+      for (int64_t a = 0; a < outer; ++a) {
+        for (int64_t b = 0; b < inner; ++b) {
+          double acc = -std::numeric_limits<double>::infinity();
+          for (int64_t k = 0; k < len; ++k) {
+            const int64_t i = (a * len + k) * inner + b;
+            acc = log_add_exp(static_cast<double>(p[i]), acc);
+            o[i] = static_cast<T>(acc);
+          }
+        }
+      }
+    });
+  }
+  if (auto node = RecordOp("LogcumsumexpBackward0", {&t}, {&out})) {
+    const int sx = node->Save(t), so = node->Save(out, true);
+    node->set_backward(
+        [sx, so, len, inner, outer](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // grad_i = sum_{j >= i} g_j exp(x_i - out_j); every term is at most
+          // |g_j| (out_j >= x_i), so it is computed directly.
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
+          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(so));
+          TENSORD_ASSIGN_OR_RETURN(Tensor xd, To(x, DType::kFloat64));
+          TENSORD_ASSIGN_OR_RETURN(xd, Contiguous(xd));
+          TENSORD_ASSIGN_OR_RETURN(Tensor yd, To(y, DType::kFloat64));
+          TENSORD_ASSIGN_OR_RETURN(yd, Contiguous(yd));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(g[0], DType::kFloat64));
+          TENSORD_ASSIGN_OR_RETURN(gd, Contiguous(gd));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Zeros(x.sizes(), DType::kFloat64));
+          const double* xp = xd.data<double>();
+          const double* yp = yd.data<double>();
+          const double* gp = gd.data<double>();
+          double* rp = r.data<double>();
+          for (int64_t a = 0; a < outer; ++a) {
+            for (int64_t b = 0; b < inner; ++b) {
+              for (int64_t i = 0; i < len; ++i) {
+                const int64_t ii = (a * len + i) * inner + b;
+                double s = 0;
+                for (int64_t j = i; j < len; ++j) {
+                  const int64_t jj = (a * len + j) * inner + b;
+                  if (gp[jj] != 0) s += gp[jj] * std::exp(xp[ii] - yp[jj]);
+                }
+                rp[ii] = s;
+              }
+            }
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor rr, To(r, x.dtype()));
+          return GradList{rr};
+        });
+  }
+  return out;
+}
+
+StatusOrTensor Cdist(const Tensor& x1, const Tensor& x2, double p) {
+  if (x1.dim() < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cdist only supports at least 2D tensors, X1 got: ", x1.dim(), "D"));
+  }
+  if (x2.dim() < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cdist only supports at least 2D tensors, X2 got: ", x2.dim(), "D"));
+  }
+  if (x1.size(-1) != x2.size(-1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "X1 and X2 must have the same number of columns. X1: ", x1.size(-1),
+        " X2: ", x2.size(-1)));
+  }
+  if (!IsFloating(x1.dtype()) || !IsFloating(x2.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cdist only supports floating-point dtypes, X1 got: ",
+                     DTypeShortName(x1.dtype())));
+  }
+  if (!(p >= 0)) {
+    return absl::InvalidArgumentError(
+        "cdist only supports non-negative p values");
+  }
+  const int64_t r1 = x1.size(-2), r2 = x2.size(-2);
+  Tensor r;
+  if (p == 2 && (r1 > 25 || r2 > 25)) {
+    // torch's matrix-product form for large inputs (its values):
+    // sqrt(clamp_min(-2 x1 x2^T + |x1|^2 + |x2|^2, 0))
+    TENSORD_ASSIGN_OR_RETURN(Tensor s1, Mul(x1, x1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor n1, Sum(s1, {-1}, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor s2, Mul(x2, x2));
+    TENSORD_ASSIGN_OR_RETURN(Tensor n2, Sum(s2, {-1}, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor o1, OnesLike(n1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor o2, OnesLike(n2));
+    TENSORD_ASSIGN_OR_RETURN(Tensor m1,
+                             Mul(x1, WrapScalar(Scalar(int64_t{-2}))));
+    TENSORD_ASSIGN_OR_RETURN(Tensor a, Cat({m1, n1, o1}, -1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor b, Cat({x2, o2, n2}, -1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, -2, -1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor prod, Matmul(a, bt));
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Clamp(prod, Scalar(0.0), std::nullopt));
+    TENSORD_ASSIGN_OR_RETURN(r, Sqrt(c));
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(Tensor u1, Unsqueeze(x1, -2));
+    TENSORD_ASSIGN_OR_RETURN(Tensor u2, Unsqueeze(x2, -3));
+    TENSORD_ASSIGN_OR_RETURN(Tensor diff, Sub(u1, u2));
+    TENSORD_ASSIGN_OR_RETURN(r, Norm(diff, p, {-1}, false));
+  }
+  return Composite("CdistBackward0", r);
+}
+
+}  // namespace tensord

@@ -201,6 +201,39 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                             [](const Args& a, OpContext&) {
                               return Many(BroadcastTensors(a.all()));
                             }))));
+  t.push_back(Variable(
+      Def("tensor_split", {"self"}, {Req("sections", AT::kInt), Dim(0)}, true,
+          "sections pieces along dim, the first len % sections one longer",
+          [](const Args& a, OpContext&) {
+            return Many(TensorSplit(a[0], a.Int("sections"), {}, a.Int("dim")));
+          })));
+  t.push_back(Variable(
+      Def("tensor_split.indices", {"self"}, {Req("indices", AT::kInts), Dim(0)},
+          true, "the pieces between the indices along dim",
+          [](const Args& a, OpContext&) {
+            return Many(TensorSplit(a[0], std::nullopt, a.Ints("indices"),
+                                    a.Int("dim")));
+          })));
+  t.push_back(Def(
+      "diag_embed", {"self"},
+      {Opt("offset", AT::kInt, int64_t{0}), Opt("dim1", AT::kInt, int64_t{-2}),
+       Opt("dim2", AT::kInt, int64_t{-1})},
+      true, "matrices whose diagonals are the last dim of self",
+      [](const Args& a, OpContext&) {
+        return One(
+            DiagEmbed(a[0], a.Int("offset"), a.Int("dim1"), a.Int("dim2")));
+      }));
+  t.push_back(Def("logcumsumexp", {"self"}, {Req("dim", AT::kInt)}, true,
+                  "log of the running sum of exp along dim",
+                  [](const Args& a, OpContext&) {
+                    return One(Logcumsumexp(a[0], a.Int("dim")));
+                  }));
+  t.push_back(Def("cdist", {"self", "x2"},
+                  {Opt("p", AT::kFloat, 2.0), Opt("compute_mode", AT::kString)},
+                  true, "p-norm distances between the rows of self and x2",
+                  [](const Args& a, OpContext&) {
+                    return One(Cdist(a[0], a[1], a.Float("p")));
+                  }));
   t.push_back(Def(
       "narrow", {"self"},
       {Req("dim", AT::kInt), Req("start", AT::kInt), Req("length", AT::kInt)},

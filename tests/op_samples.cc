@@ -848,6 +848,16 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("mode", {"float dim 0 keepdim",
                {R({3, 2}, 892)},
                {{"dim", I(0)}, {"keepdim", AttrValue(true)}}});
+  add("tensor_split", {"3 of 7", {R({7, 2}, 893)}, {{"sections", I(3)}}});
+  add("tensor_split.indices", {"cuts along dim 1",
+                               {R({2, 6}, 894)},
+                               {{"indices", Ints({1, 4})}, {"dim", I(1)}}});
+  add("diag_embed", {"batch, offset", {R({2, 3}, 895)}, {{"offset", I(1)}}});
+  add("logcumsumexp", {"dim 1", {R({3, 4}, 896)}, {{"dim", I(1)}}});
+  add("cdist", {"p 2", {R({3, 2}, 897), R({4, 2}, 898)}, {}});
+  add("cdist", {"p 1.5 batched",
+                {R({2, 3, 2}, 899), R({2, 2, 2}, 900)},
+                {{"p", AttrValue(1.5)}}});
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

@@ -488,6 +488,10 @@ def tenant_cases(binary, bat):
             op("logspace", [], {"start": i(0), "end": i(1), "steps": i(2**62)}))
         run("bernoulli of p = 1.5 moves no generator", C.INVALID_ARGUMENT,
             op("bernoulli", [lit(h.f32([1.5], [1]))]))
+        run("m.tensor_split(2**62)", C.INVALID_ARGUMENT,
+            op("tensor_split", [m], {"sections": i(2**62)}))
+        run("v.diag_embed(offset=2**62)", C.INVALID_ARGUMENT,
+            op("diag_embed", [v], {"offset": i(2**62)}))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

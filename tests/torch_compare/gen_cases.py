@@ -457,6 +457,16 @@ def _pointwise_call(op, args, a):
     if op in ("quantile", "nanquantile"):
         return getattr(torch, op)(x, args[1], dim=a.get("dim"), keepdim=a.get("keepdim", False),
                                   interpolation=a.get("interpolation", "linear"))
+    if op == "tensor_split":
+        return torch.tensor_split(x, a["sections"], a.get("dim", 0))
+    if op == "tensor_split.indices":
+        return torch.tensor_split(x, a["indices"], a.get("dim", 0))
+    if op == "diag_embed":
+        return torch.diag_embed(x, a.get("offset", 0), a.get("dim1", -2), a.get("dim2", -1))
+    if op == "logcumsumexp":
+        return torch.logcumsumexp(x, a["dim"])
+    if op == "cdist":
+        return torch.cdist(x, args[1], p=a.get("p", 2.0))
     if op == "mode":
         r = torch.mode(x, a.get("dim", -1), a.get("keepdim", False))
         return (r.values, r.indices)
@@ -645,6 +655,21 @@ def build_pointwise_cases():
     case("nanquantile", "nan", V([[1.0, float("nan"), 3.0], [float("nan")] * 3], f32), W(0.5),
          dim=1, grad=False)
     case("nanquantile", "plain", F([4, 3]), V([0.3], f32), dim=0)
+    case("tensor_split", "sections", F([7, 2]), sections=3)
+    case("tensor_split", "more_than_len", F([2]), sections=4)
+    case("tensor_split", "zero", F([2]), sections=0)
+    case("tensor_split.indices", "cuts", F([2, 6]), indices=[1, 4], dim=1)
+    case("tensor_split.indices", "past_end", F([5]), indices=[-2, 9])
+    case("diag_embed", "offset", F([2, 3]), offset=1)
+    case("diag_embed", "dims", F([2, 3], f64), dim1=0, dim2=2)
+    case("logcumsumexp", "dim1", F([3, 4]), dim=1)
+    case("logcumsumexp", "f64_big", V([1e4, 1e4, -1e4], f64), dim=0)
+    case("logcumsumexp", "int", V([1, 2], i64), dim=0)
+    case("cdist", "p2", F([3, 2]), F([4, 2]))
+    case("cdist", "p2_mm", F([30, 3]), F([26, 3]))
+    case("cdist", "p1_batched", F([2, 3, 2], f64), F([2, 2, 2], f64), p=1.0)
+    case("cdist", "pinf", F([3, 2]), F([2, 2]), p=float("inf"))
+    case("cdist", "bad_cols", F([3, 2]), F([2, 3]))
     case("mode", "int", V([[1, 2, 2, 3, 3], [4, 4, 1, 1, 0]], i64))
     case("mode", "float_keepdim", V([[5.0, 1.0, 5.0], [2.0, 2.0, 7.0]], f32), dim=1, keepdim=True)
     case("mode", "dim0", F([3, 2]), dim=0)

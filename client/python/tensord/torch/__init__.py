@@ -204,6 +204,14 @@ def split(tensor, split_size_or_sections, dim=0):
     return _ops.call("split", (tensor, split_size_or_sections, dim), {})
 
 
+def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
+    """torch.tensor_split: n sections for an int, cut points for a list."""
+    if isinstance(indices_or_sections, (list, tuple)):
+        return _ops.call("tensor_split.indices",
+                         (input, list(indices_or_sections), dim), {})
+    return _ops.call("tensor_split", (input, indices_or_sections, dim), {})
+
+
 def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002
     if out is not None:
         raise TypeError("nonzero(): out= is not supported by tensord")

@@ -589,6 +589,10 @@ class Tensor:
     def argwhere(self):
         return self._op("nonzero")
 
+    def tensor_split(self, indices_or_sections, dim=0):
+        from . import tensor_split as _ts
+        return _ts(self, indices_or_sections, dim)
+
     def split(self, split_size, dim=0):
         from . import split as _split
         return _split(self, split_size, dim)
