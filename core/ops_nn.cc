@@ -1154,7 +1154,12 @@ StatusOrTensor OneHot(const Tensor& t, int64_t num_classes) {
       return absl::InvalidArgumentError(
           "Can not infer total number of classes from empty tensor.");
     }
-    num_classes = *std::max_element(v.begin(), v.end()) + 1;
+    const int64_t top = *std::max_element(v.begin(), v.end());
+    if (top == std::numeric_limits<int64_t>::max()) {
+      return absl::ResourceExhaustedError(
+          "one_hot: 2^63 classes are more than any session may hold");
+    }
+    num_classes = top + 1;
   }
   for (int64_t c : v) {
     if (c < 0) {

@@ -271,7 +271,13 @@ std::vector<int64_t> Tensor::ToInts() const {
   out.reserve(numel());
   TENSORD_DISPATCH_ALL(dtype(), T, {
     ForEachElement<T>(*this, [&](const T& e) {
-      out.push_back(static_cast<int64_t>(ToDouble(e)));
+      // Integers exactly (through double, INT64_MAX would round up and be
+      // out of range); floats as x86 converts them, never undefined.
+      if constexpr (std::is_integral_v<T>) {
+        out.push_back(static_cast<int64_t>(e));
+      } else {
+        out.push_back(FloatToInt<int64_t>(ToDouble(e)));
+      }
     });
   });
   return out;

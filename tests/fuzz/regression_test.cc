@@ -138,6 +138,17 @@ TEST(SplitRegressionTest, SizesSummingPastInt64AreRefused) {
   EXPECT_EQ(ok->size(), 2u);
 }
 
+// Found by execute: Tensor::ToInts went through double, and INT64_MAX
+// rounded to 2^63, outside int64 (one_hot of it).
+TEST(ToIntsRegressionTest, Int64ExtremesComeBackExactly) {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const int64_t min = std::numeric_limits<int64_t>::min();
+  Tensor t = *FromInts({max, min, 3}, {3}, DType::kInt64);
+  EXPECT_EQ(t.ToInts(), (std::vector<int64_t>{max, min, 3}));
+  Tensor f = *FromDoubles({1e30, -2.5, std::nan("")}, {3}, DType::kFloat64);
+  EXPECT_EQ(f.ToInts(), (std::vector<int64_t>{min, -2, min}));
+}
+
 // Found by execute: integer ops overflowed (signed overflow is undefined
 // behaviour in C++); like PyTorch's, they wrap around in two's complement.
 TEST(IntegerWrapRegressionTest, Int64OpsWrapAround) {

@@ -492,6 +492,8 @@ def tenant_cases(binary, bat):
             op("tensor_split", [m], {"sections": i(2**62)}))
         run("v.diag_embed(offset=2**62)", C.INVALID_ARGUMENT,
             op("diag_embed", [v], {"offset": i(2**62)}))
+        run("one_hot([2**63-1])", C.RESOURCE_EXHAUSTED,
+            op("one_hot", [i64([2**63 - 1], [1])]))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),
