@@ -742,6 +742,7 @@ std::vector<OpDef> BuildTable() {
                   {}));
   AddIndexingOps(t);
   AddMathOps(t);
+  AddLinalgOps(t);
   AddInplaceForms(t);  // last: in-place forms of ops of every family
   for (OpDef& d : t) {
     d.inplace |= !d.name.empty() && d.name.back() == '_';

@@ -498,6 +498,35 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
 StatusOrTensor Eigvals(const Tensor& a);
 
+// ---- decompositions and solvers (ops_decomp.cc) ----
+// Each takes float32/float64 matrices in the last two dims (batched) and
+// fails with PyTorch's message (a LinAlgError where torch raises one) on a
+// singular or non-positive-definite input. `name` is the op named in
+// messages (torch.inverse says "linalg.inv", torch.logdet "logdet").
+StatusOrTensor LinalgDet(const Tensor& a);
+// (sign, logabsdet)
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgSlogdet(
+    const Tensor& a, const char* name = "linalg.slogdet");
+// NaN where det < 0 (torch.logdet).
+StatusOrTensor Logdet(const Tensor& a);
+// (inverse, info): info[b] > 0 where matrix b is singular; with
+// check_errors, that is an error.
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgInvEx(
+    const Tensor& a, bool check_errors, const char* name = "linalg.inv_ex");
+StatusOrTensor LinalgInv(const Tensor& a, const char* name = "linalg.inv");
+// X with A X = B; B is a vector (batch) or a matrix (batch), batch dims
+// broadcast. left=false is not supported.
+StatusOrTensor LinalgSolve(const Tensor& a, const Tensor& b, bool left);
+// L (lower; L^T with upper) with A = L L^T, from A's lower triangle.
+// grad_fn names the node (torch.cholesky's differs from linalg's).
+StatusOrTensor LinalgCholesky(const Tensor& a, bool upper, const char* name,
+                              const char* grad_fn);
+// (Q, R) for mode "reduced", "complete" or "r" (Q empty).
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgQr(const Tensor& a,
+                                                   const std::string& mode);
+// {U, S, Vh} by gesdd.
+absl::StatusOr<std::vector<Tensor>> LinalgSvd(const Tensor& a,
+                                              bool full_matrices);
 // ---- torch.nn.functional (ops_nn.cc) ----
 // A loss's reduction: 'mean', 'sum' or 'none'.
 enum class Reduction { kMean, kSum, kNone };

@@ -394,6 +394,84 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("linalg.eig", {"3x3", {R({3, 3}, 126)}, {}});
   add("linalg.eigvals",
       {"rotation", {*FromDoubles({0, -1, 1, 0}, {2, 2}, DType::kFloat64)}, {}});
+  // ---- decompositions and solvers (ops_decomp.cc) ----
+  {
+    // Well-conditioned (diagonally dominant) and symmetric positive
+    // definite inputs; the SPD ones are halved because the test feeds
+    // leaf + leaf^T (cholesky reads one triangle).
+    auto dom = [&](const Shape& s, uint64_t seed) {
+      Tensor eye = *Eye(s.back(), std::nullopt, DType::kFloat64);
+      return *Add(R(s, seed), *Mul(eye, WrapScalar(3.0)));
+    };
+    auto spd_half = [&](const Shape& s, uint64_t seed) {
+      Tensor r = R(s, seed);
+      Tensor eye = *Eye(s.back(), std::nullopt, DType::kFloat64);
+      Tensor rr = *Matmul(r, *Transpose(r, -2, -1));
+      return *Mul(*Add(rr, eye), WrapScalar(0.5));
+    };
+    for (const std::string op : {"det", "linalg.det"}) {
+      add(op, {"3x3", {R({3, 3}, 900)}, {}});
+      add(op, {"batched", {R({2, 3, 3}, 901)}, {}});
+    }
+    for (const std::string op : {"slogdet", "linalg.slogdet"}) {
+      add(op, {"3x3", {R({3, 3}, 902)}, {}});
+      add(op, {"batched", {dom({2, 2, 2}, 903)}, {}});
+    }
+    add("logdet", {"positive det", {dom({3, 3}, 904)}, {}});
+    for (const std::string op : {"inverse", "linalg.inv"}) {
+      add(op, {"3x3", {dom({3, 3}, 905)}, {}});
+      add(op, {"batched", {dom({2, 2, 2}, 906)}, {}});
+    }
+    add("linalg.inv_ex", {"3x3", {dom({3, 3}, 907)}, {}});
+    add("linalg.solve", {"vector", {dom({3, 3}, 908), R({3}, 909)}, {}});
+    add("linalg.solve", {"matrix", {dom({3, 3}, 910), R({3, 2}, 911)}, {}});
+    add("linalg.solve",
+        {"broadcast batch", {dom({2, 3, 3}, 912), R({3, 2}, 913)}, {}});
+    add("linalg.solve",
+        {"batch of vectors", {dom({2, 3, 3}, 914), R({2, 3}, 915)}, {}});
+    for (const std::string op : {"linalg.cholesky", "cholesky"}) {
+      OpSample s{"spd", {spd_half({3, 3}, 916)}, {}};
+      s.symmetrize_input0 = true;
+      add(op, s);
+      OpSample u{
+          "upper", {spd_half({4, 4}, 917)}, {{"upper", AttrValue(true)}}};
+      u.symmetrize_input0 = true;
+      add(op, u);
+    }
+    add("linalg.qr", {"tall", {R({4, 3}, 918)}, {}});
+    add("linalg.qr", {"wide batched", {R({2, 3, 4}, 919)}, {}});
+    add("linalg.qr", {"complete square",
+                      {R({3, 3}, 920)},
+                      {{"mode", AttrValue(std::string("complete"))}}});
+    {
+      OpSample s{
+          "mode r", {R({4, 3}, 921)}, {{"mode", AttrValue(std::string("r"))}}};
+      s.check_grad = false;  // torch: Q is needed for the derivative
+      add("linalg.qr", s);
+    }
+    add("qr", {"tall", {R({4, 3}, 922)}, {}});
+    add("qr", {"some false", {R({3, 3}, 923)}, {{"some", AttrValue(false)}}});
+    {
+      // Squared outputs: invariant to the singular vectors' signs.
+      OpSample s{"tall reduced",
+                 {R({4, 3}, 924)},
+                 {{"full_matrices", AttrValue(false)}}};
+      s.square_outputs = true;
+      add("linalg.svd", s);
+      OpSample w{"wide batched reduced",
+                 {R({2, 2, 3}, 925)},
+                 {{"full_matrices", AttrValue(false)}}};
+      w.square_outputs = true;
+      add("linalg.svd", w);
+      OpSample f{"square full", {R({3, 3}, 926)}, {}};
+      f.square_outputs = true;
+      add("linalg.svd", f);
+      OpSample v{"tall", {R({4, 3}, 927)}, {}};
+      v.square_outputs = true;
+      add("svd", v);
+    }
+    add("linalg.svdvals", {"wide", {R({3, 4}, 928)}, {}});
+  }
   // ---- in place (the generic test applies them to clones) ----
   add("add_", {"broadcast", {R({2, 3}, 130), R({3}, 131)}, {}});
   add("sub_", {"alpha", {R({3}, 132), R({3}, 133)}, {{"alpha", S(0.5)}}});
