@@ -321,6 +321,50 @@ def tenant_cases(binary, bat):
                   h.node("linalg.solve", [h.out_ref(0), h.out_ref(1)],
                          ret=True)),
             small=True)
+        eq = lambda e: pb.AttrValue(s=e)  # noqa: E731
+        run("einsum broadcasting '...' to 2^40 elements", C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [v], {"size": ints([2**20, 1])}),
+                  h.node("expand", [v], {"size": ints([1, 2**20])}),
+                  h.node("einsum", [h.out_ref(0), h.out_ref(1)],
+                         {"equation": eq("i...,...j->ij")}, ret=True)))
+        run("einsum with a 64 KiB equation", C.INVALID_ARGUMENT,
+            nodes(h.node("einsum", [v], {"equation": eq("i" * 65536)},
+                         ret=True)))
+        run("einsum with '..' and a non-letter", C.INVALID_ARGUMENT,
+            nodes(h.node("einsum", [v], {"equation": eq("..i->i")},
+                         ret=True)))
+        run("einsum outer product of two 2^17 views in a 1 MiB session",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [v], {"size": ints([2**17])}),
+                  h.node("einsum", [h.out_ref(0), h.out_ref(0)],
+                         {"equation": eq("i,j->ij")}, ret=True)),
+            small=True)
+        run("matrix_power of a 2x2 matrix to -2^63", C.OK,
+            nodes(h.node("eye", [], {"n": i(2)}),
+                  h.node("matrix_power", [h.out_ref(0)], {"n": i(-2**63)},
+                         ret=True)))
+        run("kron whose sizes overflow int64", C.INVALID_ARGUMENT,
+            nodes(h.node("expand", [v], {"size": ints([2**32, 0])}),
+                  h.node("kron", [h.out_ref(0), h.out_ref(0)], ret=True)))
+        run("tensordot with dims 2^62", C.INVALID_ARGUMENT,
+            nodes(h.node("tensordot", [m, m], {"dims": i(2**62)}, ret=True)))
+        run("tensordot with a dim list of 2^63-1", C.INVALID_ARGUMENT,
+            nodes(h.node("tensordot", [m, m], {"dims_a": ints([2**63 - 1]),
+                                                "dims_b": ints([0])},
+                         ret=True)))
+        run("matrix_exp of an inf matrix gives NaN", C.OK,
+            nodes(h.node("matrix_exp", [lit(inf64)], ret=True)))
+        run("matrix_exp of a 1e300-norm matrix (squarings capped)", C.OK,
+            nodes(h.node("eye", [], {"n": i(2)}),
+                  h.node("mul", [h.out_ref(0), h.scalar_f(1e300)]),
+                  h.node("matrix_exp", [h.out_ref(1)], ret=True)))
+        run("linalg.cross of 2^31 broadcast vectors in a 1 MiB session",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("ones", [], {"size": ints([1, 3])}),
+                  h.node("expand", [h.out_ref(0)], {"size": ints([2**31, 3])}),
+                  h.node("linalg.cross", [h.out_ref(1), h.out_ref(0)],
+                         ret=True)),
+            small=True)
         run("linalg.det of an int matrix", C.INVALID_ARGUMENT,
             nodes(h.node("ones", [], {"size": ints([2, 2]),
                                       "dtype": pb.AttrValue(dtype=pb.DTYPE_INT64)}),

@@ -447,6 +447,40 @@ def _linalg_call(op, args, a):
     if op == "svd":
         r = torch.svd(x, some=a.get("some", True))
         return (r.U, r.S, r.V)
+    if op == "linalg.eigvalsh":
+        return torch.linalg.eigvalsh(x, UPLO=a.get("UPLO", "L"))
+    if op in ("linalg.pinv", "linalg.matrix_rank"):
+        return getattr(torch.linalg, op[7:])(x, **a)
+    if op == "pinverse":
+        return torch.pinverse(x, rcond=a.get("rcond", 1e-15))
+    if op in ("matrix_exp", "linalg.matrix_exp"):
+        return torch.linalg.matrix_exp(x)
+    if op == "linalg.matrix_norm":
+        return torch.linalg.matrix_norm(x, ord=a.get("ord", "fro"), dim=a.get("dim", (-2, -1)),
+                                        keepdim=a.get("keepdim", False))
+    if op == "linalg.vector_norm":
+        return torch.linalg.vector_norm(x, ord=a.get("ord", 2), dim=a.get("dim"),
+                                        keepdim=a.get("keepdim", False))
+    if op in ("matrix_power", "linalg.matrix_power"):
+        return torch.linalg.matrix_power(x, a["n"])
+    if op == "kron":
+        return torch.kron(args[0], args[1])
+    if op == "tensordot":
+        if "dims_a" in a or "dims_b" in a:
+            return torch.tensordot(args[0], args[1], dims=(a.get("dims_a", []), a.get("dims_b", [])))
+        return torch.tensordot(args[0], args[1], dims=a.get("dims", 2))
+    if op == "linalg.multi_dot":
+        return torch.linalg.multi_dot(list(args))
+    if op == "chain_matmul":
+        return torch.chain_matmul(*args)
+    if op == "cross":
+        return torch.cross(args[0], args[1], dim=a.get("dim"))
+    if op == "linalg.cross":
+        return torch.linalg.cross(args[0], args[1], dim=a.get("dim", -1))
+    if op == "linalg.vecdot":
+        return torch.linalg.vecdot(args[0], args[1], dim=a.get("dim", -1))
+    if op == "einsum":
+        return torch.einsum(a["equation"], *args)
     return NotImplemented
 
 
@@ -2607,6 +2641,100 @@ def build_linalg_cases():
     lc("linalg.qr", "nan", V([[nan, 1.0], [1.0, 1.0], [2.0, 0.0]], f32), grad=False)
     lc("linalg.svdvals", "wide", F([3, 4], f64))
     lc("linalg.svdvals", "batched_f32", F([2, 3, 3]))
+    # ---- built on the decompositions, and products ----
+    lc("linalg.eigvalsh", "lower", Sym(3), loss=["lin"])
+    lc("linalg.eigvalsh", "upper_f32", F([3, 3]), UPLO="U")
+    lc("linalg.eigvalsh", "bad_uplo", Sym(2), UPLO="X")
+    lc("linalg.pinv", "tall", F([4, 3], f64))
+    lc("linalg.pinv", "rank_deficient", V([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]], f64), grad=False)
+    lc("linalg.pinv", "batched_rtol", F([2, 2, 3]), rtol=1e-3)
+    lc("linalg.pinv", "atol", F([3, 3], f64), atol=0.5, grad=False)
+    lc("linalg.pinv", "int", V([[1, 2], [3, 4]], i64))
+    lc("pinverse", "wide", F([2, 4], f64))
+    lc("pinverse", "rcond", V([[1.0, 0.0], [0.0, 1e-8]], f64), rcond=1e-6, grad=False)
+    lc("linalg.matrix_rank", "full", F([3, 3]))
+    lc("linalg.matrix_rank", "rank1_batch", V([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 1.0]]], f64))
+    lc("linalg.matrix_rank", "atol", F([3, 4], f64), atol=1.0)
+    lc("linalg.matrix_rank", "tol", F([3, 3], f64), tol=0.5)
+    lc("linalg.matrix_rank", "vector", F([3]))
+    for op in ("matrix_exp", "linalg.matrix_exp"):
+        lc(op, "f32_3x3", F([3, 3]))
+        lc(op, "f64_batched_large", F([2, 3, 3], f64, -4.0, 4.0))
+        lc(op, "nilpotent", V([[0.0, 1.0], [0.0, 0.0]], f64))
+        lc(op, "nonsquare", F([2, 3]))
+        lc(op, "int", V([[1, 0], [0, 1]], i64))
+    lc("linalg.matrix_norm", "fro", F([3, 4]))
+    lc("linalg.matrix_norm", "nuc_batched", F([2, 3, 3], f64), ord="nuc")
+    lc("linalg.matrix_norm", "ord_inf", F([3, 4], f64), ord=math.inf)
+    lc("linalg.matrix_norm", "ord2_dims_keepdim", F([3, 2, 4], f64), ord=2, dim=[0, 2], keepdim=True)
+    lc("linalg.matrix_norm", "bad_ord", F([3, 3]), ord=3)
+    lc("linalg.matrix_norm", "vector", F([3]))
+    lc("linalg.vector_norm", "all", F([3, 4]))
+    lc("linalg.vector_norm", "ord1_dim", F([3, 4], f64), ord=1, dim=[1])
+    lc("linalg.vector_norm", "ord_inf_keepdim", F([3, 4], f64), ord=math.inf, dim=[0], keepdim=True)
+    lc("linalg.vector_norm", "ord0", F([5]), ord=0, grad=False)
+    for op in ("matrix_power", "linalg.matrix_power"):
+        lc(op, "n3", F([3, 3]), n=3)
+        lc(op, "n0", F([2, 2], f64), n=0)
+        lc(op, "n1", F([2, 2]), n=1)
+        lc(op, "n6_batched", F([2, 2, 2], f64, -1.0, 1.0), n=6)
+        lc(op, "neg2", Dom(3, f64), n=-2)
+        lc(op, "neg1", Dom(2), n=-1)
+        lc(op, "int_n3", V([[1, 2], [3, 4]], i64), n=3)
+        lc(op, "int_neg", V([[1, 2], [3, 4]], i64), n=-1)
+        lc(op, "nonsquare", F([2, 3]), n=2)
+        lc(op, "vector", F([3]), n=2)
+    lc("kron", "matrices", F([2, 3]), F([2, 2]))
+    lc("kron", "vector_matrix_f64", F([3], f64), F([2, 2], f64))
+    lc("kron", "int", V([[1, 2]], i64), V([[3], [4]], i64))
+    lc("tensordot", "dims2", F([2, 3, 4]), F([3, 4, 2]))
+    lc("tensordot", "lists", F([2, 3, 4], f64), F([4, 2, 3], f64), dims_a=[2, 0], dims_b=[0, 1])
+    lc("tensordot", "dims0", F([2]), F([3]), dims=0)
+    lc("tensordot", "mismatch", F([2, 3]), F([2, 3]), dims=1)
+    lc("linalg.multi_dot", "vector_ends", F([3]), F([3, 4]), F([4, 2]), F([2]))
+    lc("linalg.multi_dot", "matrices_f64", F([2, 3], f64), F([3, 3], f64), F([3, 2], f64))
+    lc("linalg.multi_dot", "one", F([2, 2]))
+    lc("linalg.multi_dot", "bad_middle", F([2, 2]), F([2]), F([2, 2]))
+    lc("linalg.multi_dot", "bad_shapes", F([2, 3]), F([2, 3]))
+    lc("chain_matmul", "three", F([2, 3]), F([3, 4]), F([4, 2]))
+    lc("cross", "default_dim", F([3, 2]), F([3, 2]))
+    lc("cross", "dim1_f64", F([2, 3], f64), F([2, 3], f64), dim=1)
+    lc("linalg.cross", "last", F([4, 3]), F([4, 3]))
+    lc("linalg.cross", "broadcast", F([1, 3], f64), F([4, 3], f64))
+    lc("linalg.cross", "bad_size", F([2, 2]), F([2, 2]))
+    lc("linalg.vecdot", "vectors", F([5]), F([5]))
+    lc("linalg.vecdot", "dim0_f64", F([3, 2], f64), F([3, 2], f64), dim=0)
+    lc("linalg.vecdot", "broadcast", F([2, 3]), F([3]))
+    ein = [
+        ("matmul", "ij,jk->ik", [[2, 3], [3, 4]]),
+        ("trace", "ii", [[3, 3]]),
+        ("sum_all", "ij->", [[2, 3]]),
+        ("transpose", "ij->ji", [[2, 3]]),
+        ("implicit_batched", "bij,bjk", [[2, 2, 3], [2, 3, 2]]),
+        ("implicit_order", "ba,ac", [[2, 3], [3, 4]]),
+        ("ellipsis", "...ij->...ji", [[2, 3, 4]]),
+        ("ellipsis_broadcast", "...ij,...jk->...ik", [[2, 1, 2, 3], [3, 3, 2]]),
+        ("ellipsis_implicit", "i...,i...", [[3, 2], [3, 2]]),
+        ("outer", "i,j->ij", [[3], [2]]),
+        ("dot", "i,i->", [[4], [4]]),
+        ("three", "ab,bc,cd->ad", [[2, 3], [3, 4], [4, 2]]),
+        ("bilinear", "bn,anm,bm->ba", [[2, 3], [4, 3, 2], [2, 2]]),
+        ("diag_sum", "iij->j", [[3, 3, 2]]),
+        ("diag_keep", "ii->i", [[3, 3]]),
+        ("broadcast_1", "ij,ij->j", [[1, 3], [2, 3]]),
+        ("upper_labels", "Ab,bC->AC", [[2, 3], [3, 2]]),
+        ("spaces", "i j , j k -> i k", [[2, 3], [3, 2]]),
+    ]
+    for desc, eq, shapes in ein:
+        lc("einsum", desc, *[F(s) for s in shapes], equation=eq)
+    lc("einsum", "f64_matmul", F([2, 3], f64), F([3, 2], f64), equation="ij,jk")
+    lc("einsum", "too_few_operands", F([2, 3]), equation="ij,jk->ik")
+    lc("einsum", "too_many_operands", F([2, 3]), F([3]), equation="ij->i")
+    lc("einsum", "wrong_rank", F([2, 3]), equation="ijk->i")
+    lc("einsum", "bad_char", F([2, 3]), equation="i1->i")
+    lc("einsum", "output_twice", F([2, 3]), equation="ij->ii")
+    lc("einsum", "output_unknown", F([2, 3]), equation="ij->k")
+    lc("einsum", "size_mismatch", F([2, 3]), F([4, 2]), equation="ij,jk->ik")
 
 
 def main():
