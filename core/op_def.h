@@ -155,6 +155,7 @@ inline absl::StatusOr<Generator*> Gen(OpContext& c) {
 // Family tables, appended to the main one (each in its table_*.cc).
 void AddIndexingOps(std::vector<OpDef>& t);  // table_indexing.cc
 void AddMathOps(std::vector<OpDef>& t);      // table_math.cc
+void AddLinalgOps(std::vector<OpDef>& t);    // table_linalg.cc
 void AddNnOps(std::vector<OpDef>& t);        // table_nn.cc
 void AddSampleOps(std::vector<OpDef>& t);    // table_sample.cc
 // x.exp_(), x.clamp_(0, 1), ...: the in-place form of each op of a list,

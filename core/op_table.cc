@@ -743,6 +743,7 @@ std::vector<OpDef> BuildTable() {
   AddIndexingOps(t);
   AddMathOps(t);
   AddSampleOps(t);
+  AddLinalgOps(t);
   AddInplaceForms(t);  // last: in-place forms of ops of every family
   for (OpDef& d : t) {
     d.inplace |= !d.name.empty() && d.name.back() == '_';

@@ -543,6 +543,67 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
 StatusOrTensor Eigvals(const Tensor& a);
 
+// ---- decompositions and solvers (ops_decomp.cc) ----
+// Each takes float32/float64 matrices in the last two dims (batched) and
+// fails with PyTorch's message (a LinAlgError where torch raises one) on a
+// singular or non-positive-definite input. `name` is the op named in
+// messages (torch.inverse says "linalg.inv", torch.logdet "logdet").
+StatusOrTensor LinalgDet(const Tensor& a);
+// (sign, logabsdet)
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgSlogdet(
+    const Tensor& a, const char* name = "linalg.slogdet");
+// NaN where det < 0 (torch.logdet).
+StatusOrTensor Logdet(const Tensor& a);
+// (inverse, info): info[b] > 0 where matrix b is singular; with
+// check_errors, that is an error.
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgInvEx(
+    const Tensor& a, bool check_errors, const char* name = "linalg.inv_ex");
+StatusOrTensor LinalgInv(const Tensor& a, const char* name = "linalg.inv");
+// X with A X = B; B is a vector (batch) or a matrix (batch), batch dims
+// broadcast. left=false is not supported.
+StatusOrTensor LinalgSolve(const Tensor& a, const Tensor& b, bool left);
+// L (lower; L^T with upper) with A = L L^T, from A's lower triangle.
+// grad_fn names the node (torch.cholesky's differs from linalg's).
+StatusOrTensor LinalgCholesky(const Tensor& a, bool upper, const char* name,
+                              const char* grad_fn);
+// (Q, R) for mode "reduced", "complete" or "r" (Q empty).
+absl::StatusOr<std::pair<Tensor, Tensor>> LinalgQr(const Tensor& a,
+                                                   const std::string& mode);
+// {U, S, Vh} by gesdd.
+absl::StatusOr<std::vector<Tensor>> LinalgSvd(const Tensor& a,
+                                              bool full_matrices);
+// Eigenvalues of a symmetric matrix from its "L" or "U" triangle.
+StatusOrTensor Eigvalsh(const Tensor& a, const std::string& uplo);
+// Pseudo-inverse through the SVD, singular values at most
+// max(atol, rtol * max(S)) dropped (rtol = eps * max(m, n) when neither is
+// given).
+StatusOrTensor LinalgPinv(const Tensor& a, std::optional<double> atol,
+                          std::optional<double> rtol);
+// The number of singular values above that tolerance (int64; no history).
+StatusOrTensor MatrixRank(const Tensor& a, std::optional<double> atol,
+                          std::optional<double> rtol);
+StatusOrTensor MatrixExp(const Tensor& a);
+
+// ---- products from matmul (ops_products.cc) ----
+// A^n (n < 0: of the inverse), by torch's binary decomposition of n.
+StatusOrTensor MatrixPower(const Tensor& a, int64_t n);
+StatusOrTensor Kron(const Tensor& a, const Tensor& b);
+// Contracts dims da of a with dims db of b (pairwise).
+StatusOrTensor Tensordot(const Tensor& a, const Tensor& b, DimList da,
+                         DimList db);
+// The last `dims` dims of a with the first of b.
+StatusOrTensor TensordotN(const Tensor& a, const Tensor& b, int64_t dims);
+// ts[0] @ ts[1] @ ...; linalg.multi_dot lets the ends be vectors,
+// chain_matmul (name "chain_matmul") takes matrices only.
+StatusOrTensor MultiDot(const std::vector<Tensor>& ts, const char* name);
+// The cross product along dim (unset: the first dim of size 3).
+StatusOrTensor LinalgCross(const Tensor& a, const Tensor& b,
+                           std::optional<int64_t> dim, const char* name);
+StatusOrTensor Vecdot(const Tensor& x, const Tensor& y, int64_t dim);
+// torch.einsum: letters, "...", implicit output; contracts left to right
+// through batched matmuls.
+StatusOrTensor Einsum(const std::string& equation,
+                      const std::vector<Tensor>& operands);
 // ---- torch.nn.functional (ops_nn.cc) ----
 // A loss's reduction: 'mean', 'sum' or 'none'.
 enum class Reduction { kMean, kSum, kNone };

@@ -394,6 +394,172 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("linalg.eig", {"3x3", {R({3, 3}, 126)}, {}});
   add("linalg.eigvals",
       {"rotation", {*FromDoubles({0, -1, 1, 0}, {2, 2}, DType::kFloat64)}, {}});
+  // ---- decompositions and solvers (ops_decomp.cc) ----
+  {
+    // Well-conditioned (diagonally dominant) and symmetric positive
+    // definite inputs; the SPD ones are halved because the test feeds
+    // leaf + leaf^T (cholesky reads one triangle).
+    auto dom = [&](const Shape& s, uint64_t seed) {
+      Tensor eye = *Eye(s.back(), std::nullopt, DType::kFloat64);
+      return *Add(R(s, seed), *Mul(eye, WrapScalar(3.0)));
+    };
+    auto spd_half = [&](const Shape& s, uint64_t seed) {
+      Tensor r = R(s, seed);
+      Tensor eye = *Eye(s.back(), std::nullopt, DType::kFloat64);
+      Tensor rr = *Matmul(r, *Transpose(r, -2, -1));
+      return *Mul(*Add(rr, eye), WrapScalar(0.5));
+    };
+    for (const std::string op : {"det", "linalg.det"}) {
+      add(op, {"3x3", {R({3, 3}, 900)}, {}});
+      add(op, {"batched", {R({2, 3, 3}, 901)}, {}});
+    }
+    for (const std::string op : {"slogdet", "linalg.slogdet"}) {
+      add(op, {"3x3", {R({3, 3}, 902)}, {}});
+      add(op, {"batched", {dom({2, 2, 2}, 903)}, {}});
+    }
+    add("logdet", {"positive det", {dom({3, 3}, 904)}, {}});
+    for (const std::string op : {"inverse", "linalg.inv"}) {
+      add(op, {"3x3", {dom({3, 3}, 905)}, {}});
+      add(op, {"batched", {dom({2, 2, 2}, 906)}, {}});
+    }
+    add("linalg.inv_ex", {"3x3", {dom({3, 3}, 907)}, {}});
+    add("linalg.solve", {"vector", {dom({3, 3}, 908), R({3}, 909)}, {}});
+    add("linalg.solve", {"matrix", {dom({3, 3}, 910), R({3, 2}, 911)}, {}});
+    add("linalg.solve",
+        {"broadcast batch", {dom({2, 3, 3}, 912), R({3, 2}, 913)}, {}});
+    add("linalg.solve",
+        {"batch of vectors", {dom({2, 3, 3}, 914), R({2, 3}, 915)}, {}});
+    for (const std::string op : {"linalg.cholesky", "cholesky"}) {
+      OpSample s{"spd", {spd_half({3, 3}, 916)}, {}};
+      s.symmetrize_input0 = true;
+      add(op, s);
+      OpSample u{
+          "upper", {spd_half({4, 4}, 917)}, {{"upper", AttrValue(true)}}};
+      u.symmetrize_input0 = true;
+      add(op, u);
+    }
+    add("linalg.qr", {"tall", {R({4, 3}, 918)}, {}});
+    add("linalg.qr", {"wide batched", {R({2, 3, 4}, 919)}, {}});
+    add("linalg.qr", {"complete square",
+                      {R({3, 3}, 920)},
+                      {{"mode", AttrValue(std::string("complete"))}}});
+    {
+      OpSample s{
+          "mode r", {R({4, 3}, 921)}, {{"mode", AttrValue(std::string("r"))}}};
+      s.check_grad = false;  // torch: Q is needed for the derivative
+      add("linalg.qr", s);
+    }
+    add("qr", {"tall", {R({4, 3}, 922)}, {}});
+    add("qr", {"some false", {R({3, 3}, 923)}, {{"some", AttrValue(false)}}});
+    {
+      // Squared outputs: invariant to the singular vectors' signs.
+      OpSample s{"tall reduced",
+                 {R({4, 3}, 924)},
+                 {{"full_matrices", AttrValue(false)}}};
+      s.square_outputs = true;
+      add("linalg.svd", s);
+      OpSample w{"wide batched reduced",
+                 {R({2, 2, 3}, 925)},
+                 {{"full_matrices", AttrValue(false)}}};
+      w.square_outputs = true;
+      add("linalg.svd", w);
+      OpSample f{"square full", {R({3, 3}, 926)}, {}};
+      f.square_outputs = true;
+      add("linalg.svd", f);
+      OpSample v{"tall", {R({4, 3}, 927)}, {}};
+      v.square_outputs = true;
+      add("svd", v);
+    }
+    add("linalg.svdvals", {"wide", {R({3, 4}, 928)}, {}});
+    {
+      OpSample s{"symmetric", {R({3, 3}, 929)}, {}};
+      s.symmetrize_input0 = true;
+      add("linalg.eigvalsh", s);
+      OpSample u{
+          "upper", {R({3, 3}, 930)}, {{"UPLO", AttrValue(std::string("U"))}}};
+      u.symmetrize_input0 = true;
+      add("linalg.eigvalsh", u);
+    }
+    add("linalg.pinv", {"tall", {R({4, 3}, 931)}, {}});
+    add("linalg.pinv", {"batched wide rtol",
+                        {R({2, 2, 3}, 932)},
+                        {{"rtol", AttrValue(1e-3)}}});
+    add("pinverse", {"wide", {R({3, 4}, 933)}, {}});
+    add("linalg.matrix_rank", {"full", {R({3, 3}, 934)}, {}});
+    add("linalg.matrix_rank",
+        {"rank 1 batch", {*Ones({2, 3, 3}, DType::kFloat64)}, {}});
+    add("linalg.matrix_rank",
+        {"atol", {R({3, 4}, 935)}, {{"atol", AttrValue(0.5)}}});
+    for (const std::string op : {"matrix_exp", "linalg.matrix_exp"}) {
+      add(op, {"3x3", {R({3, 3}, 936)}, {}});
+      add(op,
+          {"batched larger", {*Mul(R({2, 2, 2}, 937), WrapScalar(3.0))}, {}});
+    }
+    add("linalg.matrix_norm", {"fro", {R({3, 4}, 938)}, {}});
+    add("linalg.matrix_norm", {"nuc keepdim",
+                               {R({2, 3, 3}, 939)},
+                               {{"ord", AttrValue(std::string("nuc"))},
+                                {"keepdim", AttrValue(true)}}});
+    add("linalg.matrix_norm",
+        {"ord -2 dims",
+         {R({3, 2, 4}, 940)},
+         {{"ord", AttrValue(-2.0)}, {"dim", Ints({0, 2})}}});
+    add("linalg.vector_norm", {"all", {R({3, 4}, 941)}, {}});
+    add("linalg.vector_norm", {"ord 1 dim",
+                               {R({3, 4}, 942)},
+                               {{"ord", AttrValue(1.0)}, {"dim", Ints({1})}}});
+    add("linalg.vector_norm", {"ord 3 keepdim",
+                               {R({2, 3}, 943)},
+                               {{"ord", AttrValue(3.0)},
+                                {"dim", Ints({0})},
+                                {"keepdim", AttrValue(true)}}});
+    for (const std::string op : {"matrix_power", "linalg.matrix_power"}) {
+      add(op, {"n 3", {R({3, 3}, 944)}, {{"n", I(3)}}});
+      add(op, {"n 0", {R({2, 2}, 945)}, {{"n", I(0)}}});
+      add(op, {"n 1", {R({2, 2}, 946)}, {{"n", I(1)}}});
+      add(op, {"n -2", {dom({3, 3}, 947)}, {{"n", I(-2)}}});
+      add(op, {"batched n 5", {R({2, 2, 2}, 948)}, {{"n", I(5)}}});
+    }
+    add("kron", {"matrices", {R({2, 3}, 949), R({2, 2}, 950)}, {}});
+    add("kron", {"vector and matrix", {R({3}, 951), R({2, 2}, 952)}, {}});
+    add("tensordot", {"dims 2", {R({2, 3, 4}, 953), R({3, 4, 2}, 954)}, {}});
+    add("tensordot", {"dim lists",
+                      {R({2, 3, 4}, 955), R({4, 2, 3}, 956)},
+                      {{"dims_a", Ints({2, 0})}, {"dims_b", Ints({0, 1})}}});
+    add("tensordot", {"dims 0", {R({2}, 957), R({3}, 958)}, {{"dims", I(0)}}});
+    add("linalg.multi_dot",
+        {"vector ends",
+         {R({3}, 959), R({3, 4}, 960), R({4, 2}, 961), R({2}, 962)},
+         {}});
+    add("linalg.multi_dot",
+        {"two matrices", {R({2, 3}, 963), R({3, 2}, 964)}, {}});
+    add("chain_matmul",
+        {"three", {R({2, 3}, 965), R({3, 4}, 966), R({4, 2}, 967)}, {}});
+    add("cross", {"first dim of size 3", {R({3, 2}, 968), R({3, 2}, 969)}, {}});
+    add("cross", {"dim 1", {R({2, 3}, 970), R({2, 3}, 971)}, {{"dim", I(1)}}});
+    add("linalg.cross", {"broadcast", {R({1, 3}, 972), R({4, 3}, 973)}, {}});
+    add("linalg.vecdot", {"vectors", {R({5}, 974), R({5}, 975)}, {}});
+    add("linalg.vecdot",
+        {"batched dim 0", {R({3, 2}, 976), R({3, 2}, 977)}, {{"dim", I(0)}}});
+    auto eq = [](const char* e) {
+      return AttrMap{{"equation", AttrValue(std::string(e))}};
+    };
+    add("einsum",
+        {"matmul", {R({2, 3}, 978), R({3, 4}, 979)}, eq("ij,jk->ik")});
+    add("einsum", {"trace", {R({3, 3}, 980)}, eq("ii")});
+    add("einsum", {"batched implicit",
+                   {R({2, 2, 3}, 981), R({2, 3, 2}, 982)},
+                   eq("bij,bjk")});
+    add("einsum",
+        {"ellipsis transpose", {R({2, 3, 4}, 983)}, eq("...ij->...ji")});
+    add("einsum", {"outer", {R({3}, 984), R({2}, 985)}, eq("i,j->ij")});
+    add("einsum", {"three operands",
+                   {R({2, 3}, 986), R({3, 4}, 987), R({4, 2}, 988)},
+                   eq("ab,bc,cd->ad")});
+    add("einsum",
+        {"broadcast size 1", {R({1, 3}, 989), R({2, 3}, 990)}, eq("ij,ij->j")});
+    add("einsum", {"diagonal and sum", {R({3, 3, 2}, 991)}, eq("iij->j")});
+  }
   // ---- in place (the generic test applies them to clones) ----
   add("add_", {"broadcast", {R({2, 3}, 130), R({3}, 131)}, {}});
   add("sub_", {"alpha", {R({3}, 132), R({3}, 133)}, {{"alpha", S(0.5)}}});

@@ -267,6 +267,110 @@ def tenant_cases(binary, bat):
             nodes(h.node("linalg.eigh", [lit(nan32)], ret=True)),
             check=all_nan)
 
+        # The linear-algebra family (core/ops_decomp.cc): sizes past LAPACK's
+        # 32-bit integers, huge outputs, non-finite and singular matrices.
+        inf3 = pb.TensorData(dtype=pb.DTYPE_FLOAT64, shape=[3, 3],
+                             data=struct.pack("<9d", float("inf"), 1, 0, 1,
+                                              float("-inf"), 1, 0, 1, 1))
+        run("linalg.svd of an inf matrix (gesdd loops on it in torch)",
+            C.INVALID_ARGUMENT,
+            nodes(h.node("linalg.svd", [lit(inf3)], ret=True)),
+            message="non-finite values")
+        run("svd of a NaN matrix", C.INVALID_ARGUMENT,
+            nodes(h.node("svd", [lit(nan32)], ret=True)),
+            message="non-finite values")
+        for op in ("linalg.inv", "linalg.det", "linalg.slogdet",
+                   "linalg.cholesky", "linalg.qr"):
+            run("%s of a NaN matrix gives NaN (as PyTorch)" % op, C.OK,
+                nodes(h.node(op, [lit(nan32)], ret=True)))
+        run("linalg.solve with a NaN matrix", C.OK,
+            nodes(h.node("linalg.solve", [lit(nan32), lit(h.f32([1, 2], [2]))],
+                         ret=True)))
+        run("linalg.inv of a singular matrix", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 3])}),
+                  h.node("linalg.inv", [h.out_ref(0)], ret=True)),
+            message="the input matrix is singular")
+        run("linalg.cholesky of a batch with a non-PD matrix",
+            C.INVALID_ARGUMENT,
+            nodes(h.node("ones", [], {"size": ints([2, 2, 2])}),
+                  h.node("linalg.cholesky", [h.out_ref(0)], ret=True)),
+            message="(Batch element 0)")
+        run("linalg.qr of a [2^31 + 5, 0] view (past LAPACK's int)",
+            C.INVALID_ARGUMENT,
+            nodes(h.node("expand", [v], {"size": ints([2**31 + 5, 0])}),
+                  h.node("linalg.qr", [h.out_ref(0)], ret=True)),
+            message="not supported")
+        run("linalg.qr complete of a [3e6, 1] view (Q of 9e12 elements)",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [v], {"size": ints([3000000, 1])}),
+                  h.node("linalg.qr", [h.out_ref(0)],
+                         {"mode": pb.AttrValue(s="complete")}, ret=True)))
+        run("linalg.svd full of a [1e5, 1] view (U of 1e10 elements)",
+            C.INVALID_ARGUMENT,
+            nodes(h.node("expand", [v], {"size": ints([100000, 1])}),
+                  h.node("linalg.svd", [h.out_ref(0)], ret=True)))
+        run("linalg.det of a [4096, 64, 64] view in a 1 MiB session",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [x], {"size": ints([4096, 64, 64])}),
+                  h.node("linalg.det", [h.out_ref(0)], ret=True)),
+            small=True)
+        run("linalg.solve with B broadcast to 2^28 right-hand sides",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("eye", [], {"n": i(1)}),
+                  h.node("expand", [x], {"size": ints([2**28, 1, 1])}),
+                  h.node("linalg.solve", [h.out_ref(0), h.out_ref(1)],
+                         ret=True)),
+            small=True)
+        eq = lambda e: pb.AttrValue(s=e)  # noqa: E731
+        run("einsum broadcasting '...' to 2^40 elements", C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [v], {"size": ints([2**20, 1])}),
+                  h.node("expand", [v], {"size": ints([1, 2**20])}),
+                  h.node("einsum", [h.out_ref(0), h.out_ref(1)],
+                         {"equation": eq("i...,...j->ij")}, ret=True)))
+        run("einsum with a 64 KiB equation", C.INVALID_ARGUMENT,
+            nodes(h.node("einsum", [v], {"equation": eq("i" * 65536)},
+                         ret=True)))
+        run("einsum with '..' and a non-letter", C.INVALID_ARGUMENT,
+            nodes(h.node("einsum", [v], {"equation": eq("..i->i")},
+                         ret=True)))
+        run("einsum outer product of two 2^17 views in a 1 MiB session",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("expand", [v], {"size": ints([2**17])}),
+                  h.node("einsum", [h.out_ref(0), h.out_ref(0)],
+                         {"equation": eq("i,j->ij")}, ret=True)),
+            small=True)
+        run("matrix_power of a 2x2 matrix to -2^63", C.OK,
+            nodes(h.node("eye", [], {"n": i(2)}),
+                  h.node("matrix_power", [h.out_ref(0)], {"n": i(-2**63)},
+                         ret=True)))
+        run("kron whose sizes overflow int64", C.INVALID_ARGUMENT,
+            nodes(h.node("expand", [v], {"size": ints([2**32, 0])}),
+                  h.node("kron", [h.out_ref(0), h.out_ref(0)], ret=True)))
+        run("tensordot with dims 2^62", C.INVALID_ARGUMENT,
+            nodes(h.node("tensordot", [m, m], {"dims": i(2**62)}, ret=True)))
+        run("tensordot with a dim list of 2^63-1", C.INVALID_ARGUMENT,
+            nodes(h.node("tensordot", [m, m], {"dims_a": ints([2**63 - 1]),
+                                                "dims_b": ints([0])},
+                         ret=True)))
+        run("matrix_exp of an inf matrix gives NaN", C.OK,
+            nodes(h.node("matrix_exp", [lit(inf64)], ret=True)))
+        run("matrix_exp of a 1e300-norm matrix (squarings capped)", C.OK,
+            nodes(h.node("eye", [], {"n": i(2)}),
+                  h.node("mul", [h.out_ref(0), h.scalar_f(1e300)]),
+                  h.node("matrix_exp", [h.out_ref(1)], ret=True)))
+        run("linalg.cross of 2^31 broadcast vectors in a 1 MiB session",
+            C.RESOURCE_EXHAUSTED,
+            nodes(h.node("ones", [], {"size": ints([1, 3])}),
+                  h.node("expand", [h.out_ref(0)], {"size": ints([2**31, 3])}),
+                  h.node("linalg.cross", [h.out_ref(1), h.out_ref(0)],
+                         ret=True)),
+            small=True)
+        run("linalg.det of an int matrix", C.INVALID_ARGUMENT,
+            nodes(h.node("ones", [], {"size": ints([2, 2]),
+                                      "dtype": pb.AttrValue(dtype=pb.DTYPE_INT64)}),
+                  h.node("linalg.det", [h.out_ref(0)], ret=True)),
+            message="Expected a floating point or complex tensor")
+
         def one_zero(resp, sid):
             val = resp.results[1].values[0]
             return None if (list(val.shape) == [1] and

@@ -407,10 +407,81 @@ def torch_call(op, args, attrs):
     r = _index_sort_layout_call(op, args, a)
     if r is not NotImplemented:
         return r
+    r = _linalg_call(op, args, a)
+    if r is not NotImplemented:
+        return r
     r = _pointwise_call(op, args, a)
     if r is not NotImplemented:
         return r
     raise KeyError("no torch call for op " + op)
+
+
+def _linalg_call(op, args, a):
+    """The linear-algebra family (core/table_linalg.cc)."""
+    x = args[0] if args else None
+    if op in ("det", "inverse", "logdet"):
+        return getattr(torch, op)(x)
+    if op in ("linalg.det", "linalg.inv", "linalg.svdvals"):
+        return getattr(torch.linalg, op[7:])(x)
+    if op in ("slogdet", "linalg.slogdet"):
+        r = torch.slogdet(x) if op == "slogdet" else torch.linalg.slogdet(x)
+        return (r.sign, r.logabsdet)
+    if op == "linalg.inv_ex":
+        r = torch.linalg.inv_ex(x, check_errors=a.get("check_errors", False))
+        return (r.inverse, r.info)
+    if op == "linalg.solve":
+        return torch.linalg.solve(args[0], args[1], left=a.get("left", True))
+    if op == "linalg.cholesky":
+        return torch.linalg.cholesky(x, upper=a.get("upper", False))
+    if op == "cholesky":
+        return torch.cholesky(x, upper=a.get("upper", False))
+    if op == "linalg.qr":
+        r = torch.linalg.qr(x, mode=a.get("mode", "reduced"))
+        return (r.Q, r.R)
+    if op == "qr":
+        r = torch.qr(x, some=a.get("some", True))
+        return (r.Q, r.R)
+    if op == "linalg.svd":
+        r = torch.linalg.svd(x, full_matrices=a.get("full_matrices", True))
+        return (r.U, r.S, r.Vh)
+    if op == "svd":
+        r = torch.svd(x, some=a.get("some", True))
+        return (r.U, r.S, r.V)
+    if op == "linalg.eigvalsh":
+        return torch.linalg.eigvalsh(x, UPLO=a.get("UPLO", "L"))
+    if op in ("linalg.pinv", "linalg.matrix_rank"):
+        return getattr(torch.linalg, op[7:])(x, **a)
+    if op == "pinverse":
+        return torch.pinverse(x, rcond=a.get("rcond", 1e-15))
+    if op in ("matrix_exp", "linalg.matrix_exp"):
+        return torch.linalg.matrix_exp(x)
+    if op == "linalg.matrix_norm":
+        return torch.linalg.matrix_norm(x, ord=a.get("ord", "fro"), dim=a.get("dim", (-2, -1)),
+                                        keepdim=a.get("keepdim", False))
+    if op == "linalg.vector_norm":
+        return torch.linalg.vector_norm(x, ord=a.get("ord", 2), dim=a.get("dim"),
+                                        keepdim=a.get("keepdim", False))
+    if op in ("matrix_power", "linalg.matrix_power"):
+        return torch.linalg.matrix_power(x, a["n"])
+    if op == "kron":
+        return torch.kron(args[0], args[1])
+    if op == "tensordot":
+        if "dims_a" in a or "dims_b" in a:
+            return torch.tensordot(args[0], args[1], dims=(a.get("dims_a", []), a.get("dims_b", [])))
+        return torch.tensordot(args[0], args[1], dims=a.get("dims", 2))
+    if op == "linalg.multi_dot":
+        return torch.linalg.multi_dot(list(args))
+    if op == "chain_matmul":
+        return torch.chain_matmul(*args)
+    if op == "cross":
+        return torch.cross(args[0], args[1], dim=a.get("dim"))
+    if op == "linalg.cross":
+        return torch.linalg.cross(args[0], args[1], dim=a.get("dim", -1))
+    if op == "linalg.vecdot":
+        return torch.linalg.vecdot(args[0], args[1], dim=a.get("dim", -1))
+    if op == "einsum":
+        return torch.einsum(a["equation"], *args)
+    return NotImplemented
 
 
 # The in-place forms the table makes from out-of-place entries
@@ -2576,12 +2647,224 @@ def build_index_sort_layout_cases():
     case("new_full", "int_self", I([2]), size=[3], fill_value=2.5)
 
 
+def SPD(n, dtype=f64, batch=()):
+    """A symmetric positive-definite matrix (batch)."""
+    a = torch.randn(tuple(batch) + (n, n), generator=G, dtype=f64)
+    return (a @ a.transpose(-1, -2) + n * torch.eye(n, dtype=f64)).to(dtype)
+
+
+def Dom(n, dtype=f32, batch=()):
+    """A well-conditioned (diagonally dominant) matrix (batch)."""
+    return (F(tuple(batch) + (n, n), f64) + 4 * torch.eye(n, dtype=f64)).to(dtype)
+
+
+def build_linalg_cases():
+    """Determinants, inverses, solvers and decompositions
+    (core/ops_decomp.cc); errors must be torch's type and message."""
+    lc = nncase
+    nan, inf = float("nan"), float("inf")
+    singular = V([[1.0, 2.0], [2.0, 4.0]], f32)
+    for op in ("det", "linalg.det"):
+        lc(op, "f32_3x3", F([3, 3]))
+        lc(op, "f64_batched", F([2, 3, 3], f64))
+        lc(op, "perm", F([3, 3]), perm={0: [1, 0]})
+        lc(op, "singular", singular)
+        lc(op, "1x1", F([1, 1], f64))
+        lc(op, "0x0", F([0, 0]))
+        lc(op, "empty_batch", F([0, 2, 2]))
+        lc(op, "nan", V([[nan, 1.0], [1.0, 1.0]], f32), grad=False)
+        lc(op, "int", V([[1, 2], [3, 4]], i64))
+        lc(op, "vector", F([3]))
+        lc(op, "nonsquare", F([2, 3]))
+    for op in ("slogdet", "linalg.slogdet"):
+        lc(op, "f64_3x3", F([3, 3], f64))
+        lc(op, "batched_f32", Dom(3, f32, (2,)))
+        lc(op, "negative_det", V([[0.0, 1.0], [1.0, 0.0]], f64))
+        lc(op, "singular", singular)
+        lc(op, "vector", F([3]))
+    lc("logdet", "positive", Dom(3, f64))
+    lc("logdet", "negative_det_nan", V([[0.0, 1.0], [1.0, 0.0]], f32))
+    lc("logdet", "batched", Dom(2, f32, (3,)))
+    lc("logdet", "nonsquare", F([2, 3]))
+    for op in ("inverse", "linalg.inv"):
+        lc(op, "f32_3x3", Dom(3))
+        lc(op, "f64_batched", Dom(3, f64, (2,)))
+        lc(op, "perm", Dom(3), perm={0: [1, 0]})
+        lc(op, "singular", singular)
+        lc(op, "batch_singular", torch.stack([Dom(2), singular]))
+        lc(op, "0x0", F([0, 0]))
+        lc(op, "int", V([[1, 2], [3, 4]], i64))
+        lc(op, "vector", F([3]))
+        lc(op, "nonsquare", F([2, 3]))
+    lc("linalg.inv_ex", "ok", Dom(3))
+    lc("linalg.inv_ex", "singular_batch", torch.stack([Dom(2), singular]), grad=False)
+    lc("linalg.inv_ex", "check_errors", singular, check_errors=True)
+    lc("linalg.solve", "vector", Dom(3), F([3]))
+    lc("linalg.solve", "matrix_f64", Dom(3, f64), F([3, 2], f64))
+    lc("linalg.solve", "batch_broadcast", Dom(3, f32, (2,)), F([3, 2]))
+    lc("linalg.solve", "batch_vectors", Dom(3, f64, (2,)), F([2, 3], f64))
+    lc("linalg.solve", "b_batch_broadcast", Dom(2), F([4, 2, 1]))
+    lc("linalg.solve", "perm", Dom(3), F([2, 3]), perm={0: [1, 0], 1: [1, 0]})
+    lc("linalg.solve", "singular", singular, F([2]))
+    lc("linalg.solve", "batch_singular", torch.stack([Dom(2), singular]), F([2, 2]))
+    lc("linalg.solve", "bad_vector", Dom(2), F([3]))
+    lc("linalg.solve", "bad_matrix", Dom(2), F([3, 3]))
+    lc("linalg.solve", "dtype_mismatch", Dom(2), F([2], f64))
+    lc("linalg.solve", "nonsquare", F([2, 3]), F([2]))
+    for op in ("linalg.cholesky", "cholesky"):
+        lc(op, "f64_3x3", SPD(3))
+        lc(op, "f32_batched", SPD(3, f32, (2,)))
+        lc(op, "upper", SPD(4), upper=True)
+        lc(op, "not_pd", V([[1.0, 2.0], [2.0, 1.0]], f32))
+        lc(op, "batch_not_pd", torch.stack([SPD(2, f32), V([[1.0, 2.0], [2.0, 1.0]], f32)]))
+        lc(op, "0x0", F([0, 0]))
+        lc(op, "int", V([[1, 0], [0, 1]], i64))
+        lc(op, "vector", F([3]))
+        lc(op, "nonsquare", F([2, 3]))
+    lc("linalg.qr", "tall_f64", F([4, 3], f64))
+    lc("linalg.qr", "wide_f32", F([3, 5]))
+    lc("linalg.qr", "square_batched", F([2, 3, 3], f64))
+    lc("linalg.qr", "complete_tall", F([4, 2], f64), mode="complete", grad=False)
+    lc("linalg.qr", "complete_square", F([3, 3], f64), mode="complete")
+    lc("linalg.qr", "complete_tall_grad", F([4, 2], f64), mode="complete")
+    lc("linalg.qr", "r_only", F([4, 3]), mode="r", grad=False)
+    lc("linalg.qr", "r_grad", F([4, 3]), mode="r")
+    lc("linalg.qr", "perm", F([3, 4]), perm={0: [1, 0]})
+    lc("linalg.qr", "empty_complete", F([3, 0]), mode="complete")
+    lc("linalg.qr", "bad_mode", F([3, 2]), mode="foo")
+    lc("linalg.qr", "int", V([[1, 2], [3, 4]], i64))
+    lc("linalg.qr", "vector", F([3]))
+    lc("qr", "tall", F([4, 3], f64))
+    lc("qr", "some_false_square", F([3, 3], f64), some=False)
+    lc("linalg.svd", "tall_reduced_f64", F([4, 3], f64), full_matrices=False)
+    lc("linalg.svd", "wide_reduced_f32", F([2, 4]), full_matrices=False)
+    lc("linalg.svd", "square_full", F([3, 3], f64))
+    lc("linalg.svd", "tall_full", F([4, 2], f64))
+    lc("linalg.svd", "batched", F([2, 3, 2], f64), full_matrices=False)
+    lc("linalg.svd", "perm", F([3, 4], f64), perm={0: [1, 0]}, full_matrices=False)
+    lc("linalg.svd", "empty_full", F([0, 3]))
+    lc("linalg.svd", "nan", V([[nan, 1.0], [1.0, 1.0]], f32))
+    # (torch runs gesdd on infinities and can hang: tensord refuses them, see
+    # the README's known differences; tests/reliability/hostile.py checks it)
+    lc("linalg.svd", "int", V([[1, 2], [3, 4]], i64))
+    lc("linalg.svd", "vector", F([3]))
+    lc("svd", "tall_some", F([4, 3], f64))
+    lc("svd", "wide_f32", F([2, 3]))
+    lc("svd", "some_false_square", F([3, 3], f64), some=False)
+    # Non-finite inputs go through LAPACK as in torch (NaN out, no crash).
+    lc("linalg.inv", "nan", V([[nan, 1.0], [1.0, 1.0]], f32), grad=False)
+    lc("linalg.inv", "inf", V([[inf, 1.0], [1.0, 1.0]], f64), grad=False)
+    lc("linalg.solve", "nan", V([[1.0, nan], [1.0, 1.0]], f64), F([2], f64), grad=False)
+    lc("linalg.det", "inf", V([[inf, 1.0], [1.0, 1.0]], f64), grad=False)
+    lc("linalg.slogdet", "nan", V([[nan, 1.0], [1.0, 1.0]], f32), grad=False)
+    lc("linalg.cholesky", "nan", V([[nan, 1.0], [1.0, 1.0]], f32), grad=False)
+    lc("linalg.cholesky", "inf", V([[inf, 1.0], [1.0, 1.0]], f64), grad=False)
+    lc("linalg.qr", "nan", V([[nan, 1.0], [1.0, 1.0], [2.0, 0.0]], f32), grad=False)
+    lc("linalg.svdvals", "wide", F([3, 4], f64))
+    lc("linalg.svdvals", "batched_f32", F([2, 3, 3]))
+    # ---- built on the decompositions, and products ----
+    lc("linalg.eigvalsh", "lower", Sym(3), loss=["lin"])
+    lc("linalg.eigvalsh", "upper_f32", F([3, 3]), UPLO="U")
+    lc("linalg.eigvalsh", "bad_uplo", Sym(2), UPLO="X")
+    lc("linalg.pinv", "tall", F([4, 3], f64))
+    lc("linalg.pinv", "rank_deficient", V([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]], f64), grad=False)
+    lc("linalg.pinv", "batched_rtol", F([2, 2, 3]), rtol=1e-3)
+    lc("linalg.pinv", "atol", F([3, 3], f64), atol=0.5, grad=False)
+    lc("linalg.pinv", "int", V([[1, 2], [3, 4]], i64))
+    lc("pinverse", "wide", F([2, 4], f64))
+    lc("pinverse", "rcond", V([[1.0, 0.0], [0.0, 1e-8]], f64), rcond=1e-6, grad=False)
+    lc("linalg.matrix_rank", "full", F([3, 3]))
+    lc("linalg.matrix_rank", "rank1_batch", V([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 1.0]]], f64))
+    lc("linalg.matrix_rank", "atol", F([3, 4], f64), atol=1.0)
+    lc("linalg.matrix_rank", "tol", F([3, 3], f64), tol=0.5)
+    lc("linalg.matrix_rank", "vector", F([3]))
+    for op in ("matrix_exp", "linalg.matrix_exp"):
+        lc(op, "f32_3x3", F([3, 3]))
+        lc(op, "f64_batched_large", F([2, 3, 3], f64, -4.0, 4.0))
+        lc(op, "nilpotent", V([[0.0, 1.0], [0.0, 0.0]], f64))
+        lc(op, "nonsquare", F([2, 3]))
+        lc(op, "int", V([[1, 0], [0, 1]], i64))
+    lc("linalg.matrix_norm", "fro", F([3, 4]))
+    lc("linalg.matrix_norm", "nuc_batched", F([2, 3, 3], f64), ord="nuc")
+    lc("linalg.matrix_norm", "ord_inf", F([3, 4], f64), ord=math.inf)
+    lc("linalg.matrix_norm", "ord2_dims_keepdim", F([3, 2, 4], f64), ord=2, dim=[0, 2], keepdim=True)
+    lc("linalg.matrix_norm", "bad_ord", F([3, 3]), ord=3)
+    lc("linalg.matrix_norm", "vector", F([3]))
+    lc("linalg.vector_norm", "all", F([3, 4]))
+    lc("linalg.vector_norm", "ord1_dim", F([3, 4], f64), ord=1, dim=[1])
+    lc("linalg.vector_norm", "ord_inf_keepdim", F([3, 4], f64), ord=math.inf, dim=[0], keepdim=True)
+    lc("linalg.vector_norm", "ord0", F([5]), ord=0, grad=False)
+    for op in ("matrix_power", "linalg.matrix_power"):
+        lc(op, "n3", F([3, 3]), n=3)
+        lc(op, "n0", F([2, 2], f64), n=0)
+        lc(op, "n1", F([2, 2]), n=1)
+        lc(op, "n6_batched", F([2, 2, 2], f64, -1.0, 1.0), n=6)
+        lc(op, "neg2", Dom(3, f64), n=-2)
+        lc(op, "neg1", Dom(2), n=-1)
+        lc(op, "int_n3", V([[1, 2], [3, 4]], i64), n=3)
+        lc(op, "int_neg", V([[1, 2], [3, 4]], i64), n=-1)
+        lc(op, "nonsquare", F([2, 3]), n=2)
+        lc(op, "vector", F([3]), n=2)
+    lc("kron", "matrices", F([2, 3]), F([2, 2]))
+    lc("kron", "vector_matrix_f64", F([3], f64), F([2, 2], f64))
+    lc("kron", "int", V([[1, 2]], i64), V([[3], [4]], i64))
+    lc("tensordot", "dims2", F([2, 3, 4]), F([3, 4, 2]))
+    lc("tensordot", "lists", F([2, 3, 4], f64), F([4, 2, 3], f64), dims_a=[2, 0], dims_b=[0, 1])
+    lc("tensordot", "dims0", F([2]), F([3]), dims=0)
+    lc("tensordot", "mismatch", F([2, 3]), F([2, 3]), dims=1)
+    lc("linalg.multi_dot", "vector_ends", F([3]), F([3, 4]), F([4, 2]), F([2]))
+    lc("linalg.multi_dot", "matrices_f64", F([2, 3], f64), F([3, 3], f64), F([3, 2], f64))
+    lc("linalg.multi_dot", "one", F([2, 2]))
+    lc("linalg.multi_dot", "bad_middle", F([2, 2]), F([2]), F([2, 2]))
+    lc("linalg.multi_dot", "bad_shapes", F([2, 3]), F([2, 3]))
+    lc("chain_matmul", "three", F([2, 3]), F([3, 4]), F([4, 2]))
+    lc("cross", "default_dim", F([3, 2]), F([3, 2]))
+    lc("cross", "dim1_f64", F([2, 3], f64), F([2, 3], f64), dim=1)
+    lc("linalg.cross", "last", F([4, 3]), F([4, 3]))
+    lc("linalg.cross", "broadcast", F([1, 3], f64), F([4, 3], f64))
+    lc("linalg.cross", "bad_size", F([2, 2]), F([2, 2]))
+    lc("linalg.vecdot", "vectors", F([5]), F([5]))
+    lc("linalg.vecdot", "dim0_f64", F([3, 2], f64), F([3, 2], f64), dim=0)
+    lc("linalg.vecdot", "broadcast", F([2, 3]), F([3]))
+    ein = [
+        ("matmul", "ij,jk->ik", [[2, 3], [3, 4]]),
+        ("trace", "ii", [[3, 3]]),
+        ("sum_all", "ij->", [[2, 3]]),
+        ("transpose", "ij->ji", [[2, 3]]),
+        ("implicit_batched", "bij,bjk", [[2, 2, 3], [2, 3, 2]]),
+        ("implicit_order", "ba,ac", [[2, 3], [3, 4]]),
+        ("ellipsis", "...ij->...ji", [[2, 3, 4]]),
+        ("ellipsis_broadcast", "...ij,...jk->...ik", [[2, 1, 2, 3], [3, 3, 2]]),
+        ("ellipsis_implicit", "i...,i...", [[3, 2], [3, 2]]),
+        ("outer", "i,j->ij", [[3], [2]]),
+        ("dot", "i,i->", [[4], [4]]),
+        ("three", "ab,bc,cd->ad", [[2, 3], [3, 4], [4, 2]]),
+        ("bilinear", "bn,anm,bm->ba", [[2, 3], [4, 3, 2], [2, 2]]),
+        ("diag_sum", "iij->j", [[3, 3, 2]]),
+        ("diag_keep", "ii->i", [[3, 3]]),
+        ("broadcast_1", "ij,ij->j", [[1, 3], [2, 3]]),
+        ("upper_labels", "Ab,bC->AC", [[2, 3], [3, 2]]),
+        ("spaces", "i j , j k -> i k", [[2, 3], [3, 2]]),
+    ]
+    for desc, eq, shapes in ein:
+        lc("einsum", desc, *[F(s) for s in shapes], equation=eq)
+    lc("einsum", "f64_matmul", F([2, 3], f64), F([3, 2], f64), equation="ij,jk")
+    lc("einsum", "too_few_operands", F([2, 3]), equation="ij,jk->ik")
+    lc("einsum", "too_many_operands", F([2, 3]), F([3]), equation="ij->i")
+    lc("einsum", "wrong_rank", F([2, 3]), equation="ijk->i")
+    lc("einsum", "bad_char", F([2, 3]), equation="i1->i")
+    lc("einsum", "output_twice", F([2, 3]), equation="ij->ii")
+    lc("einsum", "output_unknown", F([2, 3]), equation="ij->k")
+    lc("einsum", "size_mismatch", F([2, 3]), F([4, 2]), equation="ij,jk->ik")
+
+
 def main():
     build_cases()
     build_more_cases()
     build_index_sort_layout_cases()
     build_pointwise_cases()
     build_nn_cases()
+    build_linalg_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

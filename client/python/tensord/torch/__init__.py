@@ -230,6 +230,31 @@ def broadcast_tensors(*tensors):
     return _ops.call("broadcast_tensors", (list(tensors),), {})
 
 
+def einsum(equation, *operands):
+    """torch.einsum(equation, *operands) or (equation, [operands])."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    return _ops.call("einsum", (list(operands),), {"equation": equation})
+
+
+def chain_matmul(*matrices):
+    return _ops.call("chain_matmul", (list(matrices),), {})
+
+
+def tensordot(a, b, dims=2, out=None):
+    """dims: an int (a's last dims with b's first) or two lists."""
+    if out is not None:
+        raise TypeError("tensordot(): out= is not supported by tensord")
+    if isinstance(dims, (list, tuple)):
+        if len(dims) != 2:
+            raise RuntimeError("tensordot expects dims to be a pair of lists")
+        da, db = dims
+        da = [da] if isinstance(da, _builtins.int) else list(da)
+        db = [db] if isinstance(db, _builtins.int) else list(db)
+        return _ops.call("tensordot", (a, b), {"dims_a": da, "dims_b": db})
+    return _ops.call("tensordot", (a, b), {"dims": dims})
+
+
 def _by_dim(name):
     """torch.NAME(x) over all elements, torch.NAME(x, dim) -> (values,
     indices): ops NAME and NAME.dim."""

@@ -5,7 +5,16 @@ import builtins
 
 # gRPC codes that mean the connection, not the computation, failed.
 _UNAVAILABLE, _DEADLINE, _PERMISSION, _UNAUTHENTICATED = 14, 4, 7, 16
+
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a singular or not positive-definite input
+    (torch._C._LinAlgError, a RuntimeError)."""
+
+
+_LinAlgError.__module__ = "torch._C"
 _CLASSES = {
+    "_LinAlgError": _LinAlgError,
     "RuntimeError": RuntimeError,
     "IndexError": IndexError,
     "TypeError": TypeError,

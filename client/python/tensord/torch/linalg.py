@@ -1,5 +1,7 @@
 """torch.linalg: the server's linalg.* ops."""
-from . import _ops
+from . import _errors, _ops
+
+LinAlgError = _errors._LinAlgError
 
 
 def __getattr__(name):
