@@ -583,6 +583,17 @@ StatusOrTensor LinalgPinv(const Tensor& a, std::optional<double> atol,
 StatusOrTensor MatrixRank(const Tensor& a, std::optional<double> atol,
                           std::optional<double> rtol);
 StatusOrTensor MatrixExp(const Tensor& a);
+// {solution, residuals (empty), rank, singular_values (empty)} as torch's
+// default driver (gelsy) returns them: the minimum-norm solution.
+absl::StatusOr<std::vector<Tensor>> LinalgLstsq(const Tensor& a,
+                                                const Tensor& b,
+                                                std::optional<double> rcond);
+// The condition number in the norm `p` (default: 2, through the SVD).
+StatusOrTensor LinalgCond(const Tensor& a, NormOrd p);
+// The first n columns of the product of the Householder reflectors
+// I - tau_i v_i v_i^T, v_i the columns of A below the diagonal (unit
+// diagonal).
+StatusOrTensor HouseholderProduct(const Tensor& a, const Tensor& tau);
 
 // ---- products from matmul (ops_products.cc) ----
 // A^n (n < 0: of the inverse), by torch's binary decomposition of n.

@@ -1152,3 +1152,161 @@ StatusOrTensor MatrixExp(const Tensor& a) {
 }
 
 }  // namespace tensord
+
+namespace tensord {
+
+absl::StatusOr<std::vector<Tensor>> LinalgLstsq(const Tensor& a,
+                                                const Tensor& b,
+                                                std::optional<double> rcond) {
+  if (a.dim() < 2) {
+    return absl::InvalidArgumentError(
+        "torch.linalg.lstsq: input must have at least 2 dimensions.");
+  }
+  TENSORD_RETURN_IF_ERROR(CheckMatrices(a, "torch.linalg.lstsq", false));
+  if (a.dtype() != b.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "torch.linalg.lstsq: Expected input and other to have the same "
+        "dtype, but got input's dtype ",
+        DTypeShortName(a.dtype()), " and other's dtype ",
+        DTypeShortName(b.dtype())));
+  }
+  const bool vector = b.dim() == a.dim() - 1;
+  Tensor bm = b;
+  if (vector) {
+    TENSORD_ASSIGN_OR_RETURN(bm, Unsqueeze(b, -1));
+  }
+  if (bm.dim() < 2 || bm.size(-2) != a.size(-2)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "torch.linalg.lstsq: input.size(-2) should match other.size(-2)"));
+  }
+  const int64_t m = a.size(-2), n = a.size(-1);
+  // gelsy's default: singular values below eps * max(m, n) of the largest
+  // are zero; the solution is the minimum-norm one, pinv(A) B.
+  const double r = rcond.value_or(
+      (a.dtype() == DType::kFloat32 ? Epsilon<float>() : Epsilon<double>()) *
+      static_cast<double>(std::max(m, n)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor pinv, LinalgPinv(a, std::nullopt, r));
+  TENSORD_ASSIGN_OR_RETURN(Tensor x, Matmul(pinv, bm));
+  if (vector) {
+    TENSORD_ASSIGN_OR_RETURN(x, Squeeze(x, -1));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor solution,
+                           Composite("LinalgLstsqBackward0", x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor rank, MatrixRank(a, std::nullopt, r));
+  TENSORD_ASSIGN_OR_RETURN(Tensor residuals, Empty({0}, a.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor sv, Empty({0}, a.dtype()));
+  return std::vector<Tensor>{solution, residuals, rank, sv};
+}
+
+StatusOrTensor LinalgCond(const Tensor& a, NormOrd p) {
+  if (p.kind == NormOrd::kDefault ||
+      (p.kind == NormOrd::kNumber && std::abs(p.p) == 2)) {
+    if (a.dim() < 2) {
+      return absl::InvalidArgumentError(
+          "linalg.cond: The input tensor must have at least 2 dimensions.");
+    }
+    TENSORD_RETURN_IF_ERROR(CheckMatrices(a, "linalg.cond", false));
+    TENSORD_ASSIGN_OR_RETURN(Tensor s, Svdvals(a));
+    TENSORD_ASSIGN_OR_RETURN(Tensor first, Narrow(s, -1, 0, 1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor last, Narrow(s, -1, s.size(-1) - 1, 1));
+    const bool neg = p.kind == NormOrd::kNumber && p.p < 0;
+    TENSORD_ASSIGN_OR_RETURN(Tensor q,
+                             neg ? Div(last, first) : Div(first, last));
+    return Squeeze(q, -1);
+  }
+  if (a.dim() < 2) {
+    return absl::InvalidArgumentError(
+        "linalg.cond: The input tensor must have at least 2 dimensions.");
+  }
+  {
+    std::string ord = p.kind == NormOrd::kFro   ? "fro"
+                      : p.kind == NormOrd::kNuc ? "nuc"
+                                                : absl::StrCat(p.p);
+    if (p.kind == NormOrd::kNumber && std::isinf(p.p)) {
+      ord = p.p > 0 ? "inf" : "-inf";
+    }
+    TENSORD_RETURN_IF_ERROR(
+        CheckMatrices(a, absl::StrCat("linalg.cond(ord=", ord, ")"), true));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor na, MatrixNorm(a, p, {-2, -1}, false));
+  TENSORD_ASSIGN_OR_RETURN(auto inv, LinalgInvEx(a, false, "linalg.cond"));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ni,
+                           MatrixNorm(inv.first, p, {-2, -1}, false));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Mul(na, ni));
+  // torch: inf where the matrix is singular.
+  Tensor singular;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(singular, Gt(inv.second, WrapScalar(int64_t{0})));
+  }
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor r,
+      Where(singular,
+            ScalarTensor(Scalar(std::numeric_limits<double>::infinity()),
+                         c.dtype()),
+            c));
+  return r;
+}
+
+StatusOrTensor HouseholderProduct(const Tensor& a, const Tensor& tau) {
+  const std::string name = "torch.linalg.householder_product";
+  if (a.dim() < 2) {
+    return absl::InvalidArgumentError(
+        name + ": input must have at least 2 dimensions.");
+  }
+  if (a.size(-2) < a.size(-1)) {
+    return absl::InvalidArgumentError(
+        name +
+        ": input.shape[-2] must be greater than or equal to input.shape[-1]");
+  }
+  if (a.size(-1) < tau.size(-1) || tau.dim() == 0) {
+    return absl::InvalidArgumentError(
+        name +
+        ": input.shape[-1] must be greater than or equal to tau.shape[-1]");
+  }
+  if (tau.dim() != a.dim() - 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name,
+        ": Expected tau to have one dimension less than input, but got "
+        "tau.ndim equal to ",
+        tau.dim(), " and input.ndim is equal to ", a.dim()));
+  }
+  TENSORD_RETURN_IF_ERROR(CheckMatrices(a, name, false));
+  if (a.dtype() != tau.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": tau dtype ", DTypeShortName(tau.dtype()),
+        " does not match input dtype ", DTypeShortName(a.dtype())));
+  }
+  const int64_t m = a.size(-2), n = a.size(-1), k = tau.size(-1);
+  // V: the reflectors' vectors (unit diagonal, A's strictly lower part).
+  TENSORD_ASSIGN_OR_RETURN(Tensor low, Tril(a, -1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor eye_mn, Eye(m, n, a.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor V, Add(low, eye_mn));
+  TENSORD_ASSIGN_OR_RETURN(Tensor eye_m, Eye(m, std::nullopt, a.dtype()));
+  Tensor q = eye_m;
+  for (int64_t i = 0; i < k; ++i) {
+    // Q <- Q (I - tau_i v_i v_i^T) = Q - tau_i (Q v_i) v_i^T
+    TENSORD_ASSIGN_OR_RETURN(Tensor v, Narrow(V, -1, i, 1));     // [.., m, 1]
+    TENSORD_ASSIGN_OR_RETURN(Tensor vt, Transpose(v, -2, -1));   // [.., 1, m]
+    TENSORD_ASSIGN_OR_RETURN(Tensor t0, Narrow(tau, -1, i, 1));  // [.., 1]
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, Unsqueeze(t0, -1));       // [.., 1, 1]
+    TENSORD_ASSIGN_OR_RETURN(Tensor qv, Matmul(q, v));           // [.., m, 1]
+    TENSORD_ASSIGN_OR_RETURN(Tensor qvt, Matmul(qv, vt));        // [.., m, m]
+    TENSORD_ASSIGN_OR_RETURN(Tensor upd, Mul(qvt, t));
+    TENSORD_ASSIGN_OR_RETURN(q, Sub(q, upd));
+  }
+  if (k == 0) {
+    DimList shape(a.sizes().begin(), a.sizes().end() - 2);
+    shape.push_back(m);
+    shape.push_back(m);
+    TENSORD_ASSIGN_OR_RETURN(Tensor z, Mul(a, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor zs, Sum(z));
+    TENSORD_ASSIGN_OR_RETURN(Tensor e, Expand(eye_m, shape));
+    TENSORD_ASSIGN_OR_RETURN(q, Add(e, zs));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor r, Narrow(q, -1, 0, n));
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Contiguous(r));
+  return Composite("LinalgHouseholderProductBackward0", out);
+}
+
+}  // namespace tensord

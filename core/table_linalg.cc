@@ -166,6 +166,32 @@ void AddLinalgOps(std::vector<OpDef>& t) {
         return One(LinalgVectorNorm(a[0], a.Float("ord"), a.Ints("dim"),
                                     a.Bool("keepdim")));
       }));
+  t.push_back(Def("linalg.lstsq", {"self", "b"},
+                  {Opt("rcond", AT::kFloat), Opt("driver", AT::kString)}, true,
+                  "least-squares solution (minimum norm), rank",
+                  [](const Args& a, OpContext&) -> Outs {
+                    if (a.Has("driver") && a.Str("driver") != "gelsy" &&
+                        a.Str("driver") != "gelsd" &&
+                        a.Str("driver") != "gelss" &&
+                        a.Str("driver") != "gels") {
+                      return absl::InvalidArgumentError(
+                          "torch.linalg.lstsq: parameter `driver` should be "
+                          "one of (gels, gelsy, gelsd, gelss)");
+                    }
+                    return LinalgLstsq(a[0], a[1], OptF(a, "rcond"));
+                  },
+                  {"solution", "residuals", "rank", "singular_values"}));
+  t.push_back(Def(
+      "linalg.cond", {"self"},
+      {Opt("p", AT::kOrd, std::monostate{}, "None, a number, 'fro' or 'nuc'")},
+      true, "condition number", [](const Args& a, OpContext&) {
+        return One(LinalgCond(a[0], a.Ord("p")));
+      }));
+  t.push_back(Def("linalg.householder_product", {"self", "tau"}, {}, true,
+                  "Q from Householder reflectors (geqrf's output)",
+                  [](const Args& a, OpContext&) {
+                    return One(HouseholderProduct(a[0], a[1]));
+                  }));
   // ---- products ----
   for (const char* name : {"matrix_power", "linalg.matrix_power"}) {
     t.push_back(Def(name, {"self"}, {Req("n", AT::kInt)}, true,

@@ -513,6 +513,18 @@ std::map<std::string, std::vector<OpSample>> Build() {
                                {{"ord", AttrValue(3.0)},
                                 {"dim", Ints({0})},
                                 {"keepdim", AttrValue(true)}}});
+    add("linalg.lstsq", {"tall", {R({4, 2}, 992), R({4, 3}, 993)}, {}});
+    add("linalg.lstsq",
+        {"vector rhs batched", {R({2, 3, 2}, 994), R({2, 3}, 995)}, {}});
+    add("linalg.cond", {"2-norm", {R({3, 3}, 996)}, {}});
+    add("linalg.cond",
+        {"fro", {dom({3, 3}, 997)}, {{"p", AttrValue(std::string("fro"))}}});
+    add("linalg.cond", {"-2 tall", {R({4, 2}, 998)}, {{"p", AttrValue(-2.0)}}});
+    add("linalg.householder_product",
+        {"tall", {R({4, 3}, 999), R({3}, 1001)}, {}});
+    add("linalg.householder_product", {"batched fewer reflectors",
+                                       {R({2, 3, 3}, 1002), R({2, 2}, 1003)},
+                                       {}});
     for (const std::string op : {"matrix_power", "linalg.matrix_power"}) {
       add(op, {"n 3", {R({3, 3}, 944)}, {{"n", I(3)}}});
       add(op, {"n 0", {R({2, 2}, 945)}, {{"n", I(0)}}});

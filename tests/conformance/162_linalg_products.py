@@ -1,7 +1,8 @@
 # Products and helpers built on matmul and the SVD, as attention, physics
 # and least-squares code uses them: einsum (explicit, implicit, '...',
 # traces), tensordot, kron, matrix_power, cross, multi_dot, vecdot,
-# pinv, matrix_rank, matrix_exp and the norms, with gradients.
+# pinv, matrix_rank, matrix_exp, the norms, lstsq, cond and
+# householder_product, with gradients.
 import torch
 
 q = torch.arange(12.0).reshape(2, 2, 3) / 10
@@ -38,3 +39,10 @@ R = torch.linalg.matrix_exp(torch.tensor([[0.0, -1.0], [1.0, 0.0]]))
 print(R)
 print(torch.linalg.matrix_norm(M), torch.linalg.matrix_norm(M, ord="nuc"))
 print(torch.linalg.vector_norm(M, ord=1, dim=1))
+sol = torch.linalg.lstsq(X, y.unsqueeze(1))
+print(sol.solution, sol.rank)
+print(torch.linalg.cond(M), torch.linalg.cond(M, "fro"))
+V = torch.tensor([[1.0, 0.0], [0.5, 1.0], [0.25, 0.5]], dtype=torch.float64)
+H = torch.linalg.householder_product(V, torch.tensor([1.2, 0.8],
+                                                     dtype=torch.float64))
+print(H[:, 0], H[1:, 1], H[0, 1].abs() < 1e-12)

@@ -481,6 +481,13 @@ def _linalg_call(op, args, a):
         return torch.linalg.vecdot(args[0], args[1], dim=a.get("dim", -1))
     if op == "einsum":
         return torch.einsum(a["equation"], *args)
+    if op == "linalg.lstsq":
+        r = torch.linalg.lstsq(args[0], args[1], rcond=a.get("rcond"), driver=a.get("driver"))
+        return (r.solution, r.residuals, r.rank, r.singular_values)
+    if op == "linalg.cond":
+        return torch.linalg.cond(x, a.get("p"))
+    if op == "linalg.householder_product":
+        return torch.linalg.householder_product(args[0], args[1])
     return NotImplemented
 
 
@@ -2848,6 +2855,35 @@ def build_linalg_cases():
     ]
     for desc, eq, shapes in ein:
         lc("einsum", desc, *[F(s) for s in shapes], equation=eq)
+    lc("linalg.lstsq", "tall_f64", F([4, 2], f64), F([4, 3], f64))
+    lc("linalg.lstsq", "square_f32", Dom(3), F([3, 2]))
+    # (torch 1.13 cannot differentiate a vector B: IndexError in backward)
+    lc("linalg.lstsq", "vector_rhs", F([4, 2], f64), F([4], f64), grad=False)
+    lc("linalg.lstsq", "batched", F([2, 4, 3], f64), F([2, 4, 1], f64))
+    lc("linalg.lstsq", "rank_deficient", torch.ones(3, 2, dtype=f64), F([3, 1], f64), grad=False)
+    lc("linalg.lstsq", "vector_a", F([3]), F([3]))
+    lc("linalg.lstsq", "row_mismatch", F([3, 2]), F([2, 2]))
+    lc("linalg.lstsq", "dtype_mismatch", F([3, 2]), F([3, 2], f64))
+    lc("linalg.lstsq", "bad_driver", F([3, 2]), F([3, 1]), driver="foo")
+    lc("linalg.cond", "default", F([3, 3], f64))
+    lc("linalg.cond", "p_minus2", F([3, 3]), p=-2)
+    lc("linalg.cond", "tall", F([4, 2], f64))
+    # (torch 1.13's backward of cond for 'fro' and inf fails: "modified by an
+    # inplace operation"; tensord differentiates them)
+    lc("linalg.cond", "fro", Dom(3, f64), p="fro", grad=False)
+    lc("linalg.cond", "nuc_f32", Dom(2), p="nuc")
+    lc("linalg.cond", "inf", Dom(3, f64), p=math.inf, grad=False)
+    lc("linalg.cond", "ord1_singular", V([[1.0, 2.0], [2.0, 4.0]], f64), p=1, grad=False)
+    lc("linalg.cond", "ord1_nonsquare", F([2, 3]), p=1)
+    lc("linalg.cond", "vector", F([3]))
+    lc("linalg.householder_product", "tall_f64", F([4, 3], f64), F([3], f64))
+    lc("linalg.householder_product", "fewer_tau", F([4, 3]), F([2]))
+    lc("linalg.householder_product", "batched", F([2, 3, 3], f64), F([2, 3], f64))
+    lc("linalg.householder_product", "from_geqrf", *torch.geqrf(F([4, 3], f64)))
+    lc("linalg.householder_product", "vector", F([3]), F([1]))
+    lc("linalg.householder_product", "wide", F([2, 3]), F([2]))
+    lc("linalg.householder_product", "too_many_tau", F([4, 2]), F([3]))
+    lc("linalg.householder_product", "tau_rank", F([4, 2]), F([2, 2]))
     lc("einsum", "f64_matmul", F([2, 3], f64), F([3, 2], f64), equation="ij,jk")
     lc("einsum", "too_few_operands", F([2, 3]), equation="ij,jk->ik")
     lc("einsum", "too_many_operands", F([2, 3]), F([3]), equation="ij->i")
