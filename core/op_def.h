@@ -156,6 +156,7 @@ inline absl::StatusOr<Generator*> Gen(OpContext& c) {
 void AddIndexingOps(std::vector<OpDef>& t);  // table_indexing.cc
 void AddMathOps(std::vector<OpDef>& t);      // table_math.cc
 void AddNnOps(std::vector<OpDef>& t);        // table_nn.cc
+void AddConvOps(std::vector<OpDef>& t);      // table_conv.cc
 // x.exp_(), x.clamp_(0, 1), ...: the in-place form of each op of a list,
 // from the op's own entry (table_math.cc).
 void AddInplaceForms(std::vector<OpDef>& t);

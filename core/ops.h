@@ -563,6 +563,20 @@ StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
                                 double eps);
 StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
                                 double eps, bool keepdim);
+
+// ---- convolution, pooling, normalization (ops_conv.cc) ----
+// conv1d (nd 1) / conv2d (nd 2) of [N,] C, *spatial input with weight
+// [O, C / groups, *kernel] (+ bias [O], undefined: none); stride, padding
+// and dilation have one value or nd.
+StatusOrTensor Conv(int64_t nd, const Tensor& input, const Tensor& weight,
+                    const Tensor& bias, const DimList& stride,
+                    const DimList& padding, const DimList& dilation,
+                    int64_t groups);
+// The same with padding "same" or "valid".
+StatusOrTensor ConvPaddingStr(int64_t nd, const Tensor& input,
+                              const Tensor& weight, const Tensor& bias,
+                              const DimList& stride, const std::string& padding,
+                              const DimList& dilation, int64_t groups);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

@@ -565,6 +565,33 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("mse_loss", {"size_average=False",
                    {R({4}, 534), R({4}, 535)},
                    {{"size_average", AttrValue(false)}}});
+  // ---- convolution, pooling, normalization (ops_conv.cc) ----
+  add("conv2d",
+      {"bias", {R({2, 3, 5, 5}, 900), R({4, 3, 3, 3}, 901), R({4}, 902)}, {}});
+  add("conv2d", {"stride, padding, dilation, no bias",
+                 {R({1, 2, 6, 5}, 903), R({3, 2, 2, 3}, 904)},
+                 {{"stride", Ints({2, 1})},
+                  {"padding", Ints({1, 2})},
+                  {"dilation", Ints({2, 1})}}});
+  add("conv2d", {"groups, unbatched",
+                 {R({4, 4, 4}, 905), R({6, 2, 2, 2}, 906), R({6}, 907)},
+                 {{"groups", I(2)}}});
+  add("conv2d", {"1x1", {R({2, 3, 3, 2}, 908), R({2, 3, 1, 1}, 909)}, {}});
+  add("conv2d.padding",
+      {"same, even kernel",
+       {R({1, 2, 4, 5}, 910), R({3, 2, 2, 3}, 911), R({3}, 912)},
+       {{"padding", str("same")}, {"dilation", Ints({1, 2})}}});
+  add("conv2d.padding",
+      {"valid", {R({1, 1, 4, 4}, 913), R({2, 1, 3, 3}, 914)}, {}});
+  add("conv1d", {"bias, stride",
+                 {R({2, 3, 7}, 915), R({4, 3, 3}, 916), R({4}, 917)},
+                 {{"stride", I(2)}, {"padding", I(1)}}});
+  add("conv1d", {"groups, dilation, unbatched",
+                 {R({4, 6}, 918), R({2, 2, 2}, 919)},
+                 {{"groups", I(2)}, {"dilation", I(2)}}});
+  add("conv1d.padding", {"same",
+                         {R({2, 2, 5}, 920), R({3, 2, 4}, 921), R({3}, 922)},
+                         {{"padding", str("same")}}});
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

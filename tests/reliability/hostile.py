@@ -475,6 +475,29 @@ def tenant_cases(binary, bat):
                          ret=True),
                   h.node("bitwise_right_shift", [i64([-8], [1]), i64([-2**63], [1])],
                          ret=True)))
+        # Convolution sizes from client integers: overflow-checked.
+        def conv(name, attrs, x=(1, 1, 4, 4), w=(1, 1, 3, 3)):
+            return nodes(h.node("zeros", [], {"size": ints(list(x))}),
+                         h.node("zeros", [], {"size": ints(list(w))}),
+                         h.node(name, [h.out_ref(0), h.out_ref(1)], attrs,
+                                ret=True))
+        run("conv2d with stride 2**63-1 (one output)", C.OK,
+            conv("conv2d", {"stride": ints([2**63 - 1])}))
+        run("conv2d with padding 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d", {"padding": ints([2**62])}), message="overflow")
+        run("conv2d with dilation 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d", {"dilation": ints([2**62, 1])}), message="overflow")
+        run("conv2d with padding -2**63", C.INVALID_ARGUMENT,
+            conv("conv2d", {"padding": ints([-2**63])}),
+            message="negative padding")
+        run("conv2d with groups 2**63-1", C.INVALID_ARGUMENT,
+            conv("conv2d", {"groups": i(2**63 - 1)}))
+        run("conv1d with padding 2**40 (2^41 outputs)", C.RESOURCE_EXHAUSTED,
+            conv("conv1d", {"padding": ints([2**40])}, (1, 1, 4), (1, 1, 3)))
+        run("conv2d.padding 'same' with dilation 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d.padding", {"padding": h.attr_s("same"),
+                                    "dilation": ints([2**62])}),
+            message="overflow")
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

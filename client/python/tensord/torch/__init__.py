@@ -234,6 +234,16 @@ median = _by_dim("median")
 nanmedian = _by_dim("nanmedian")
 
 
+def conv1d(*args, **kwargs):
+    from .nn import functional
+    return functional.conv1d(*args, **kwargs)
+
+
+def conv2d(*args, **kwargs):
+    from .nn import functional
+    return functional.conv2d(*args, **kwargs)
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 

@@ -38,6 +38,23 @@ def binary_cross_entropy_with_logits(input, target, weight=None,  # noqa: A002
     return _ops.call("binary_cross_entropy_with_logits", (input, target), kw)
 
 
+def _conv(name):
+    """conv1d/conv2d: a padding string ('same', 'valid') runs the table's
+    NAME.padding."""
+    def fn(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
+           dilation=1, groups=1):
+        op = name + ".padding" if isinstance(padding, str) else name
+        args = (input, weight) if bias is None else (input, weight, bias)
+        return _ops.call(op, args, {"stride": stride, "padding": padding,
+                                    "dilation": dilation, "groups": groups})
+    fn.__name__ = name
+    return fn
+
+
+conv1d = _conv("conv1d")
+conv2d = _conv("conv2d")
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).
