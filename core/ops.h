@@ -577,6 +577,25 @@ StatusOrTensor ConvPaddingStr(int64_t nd, const Tensor& input,
                               const Tensor& weight, const Tensor& bias,
                               const DimList& stride, const std::string& padding,
                               const DimList& dilation, int64_t groups);
+// max_pool2d of [N,] C, H, W input: (values, int64 indices into each
+// H * W plane); stride empty: kernel_size.
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxPool2d(
+    const Tensor& x, const DimList& kernel, const DimList& stride,
+    const DimList& padding, const DimList& dilation, bool ceil_mode);
+// max_pool1d of [N,] C, L input (max_pool2d of height 1).
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxPool1d(
+    const Tensor& x, const DimList& kernel, const DimList& stride,
+    const DimList& padding, const DimList& dilation, bool ceil_mode);
+StatusOrTensor AvgPool2d(const Tensor& x, const DimList& kernel,
+                         const DimList& stride, const DimList& padding,
+                         bool ceil_mode, bool count_include_pad,
+                         std::optional<int64_t> divisor_override);
+StatusOrTensor AvgPool1d(const Tensor& x, const DimList& kernel,
+                         const DimList& stride, const DimList& padding,
+                         bool ceil_mode, bool count_include_pad);
+StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size);
+absl::StatusOr<std::pair<Tensor, Tensor>> AdaptiveMaxPool2d(
+    const Tensor& x, const DimList& output_size);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

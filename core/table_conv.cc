@@ -48,6 +48,95 @@ void AddConvOps(std::vector<OpDef>& t) {
     conv_str.min_inputs = 2;
     t.push_back(conv_str);
   }
+  // ---- pooling ----
+  for (int64_t nd : {1, 2}) {
+    const std::string name = absl::StrCat("max_pool", nd, "d");
+    std::vector<AttrSpec> attrs = {
+        Req("kernel_size", AT::kInts, "window size"),
+        Opt("stride", AT::kInts, std::monostate{}, "None: kernel_size"),
+        Opt("padding", AT::kInts, IntsOf({0}), "implicit -inf on both sides"),
+        Opt("dilation", AT::kInts, IntsOf({1}), "spacing of window elements"),
+        Opt("ceil_mode", AT::kBool, false, "ceil for the output size")};
+    auto run = [nd](const Args& a) {
+      return nd == 1 ? MaxPool1d(a[0], a.Ints("kernel_size"), a.Ints("stride"),
+                                 a.Ints("padding"), a.Ints("dilation"),
+                                 a.Bool("ceil_mode"))
+                     : MaxPool2d(a[0], a.Ints("kernel_size"), a.Ints("stride"),
+                                 a.Ints("padding"), a.Ints("dilation"),
+                                 a.Bool("ceil_mode"));
+    };
+    t.push_back(Def(name, {"self"}, attrs, true,
+                    absl::StrCat("maximum over ", nd, "-d windows"),
+                    [run](const Args& a, OpContext&) -> Outs {
+                      TENSORD_ASSIGN_OR_RETURN(auto r, run(a));
+                      return std::vector<Tensor>{r.first};
+                    }));
+    t.push_back(Def(
+        name + "_with_indices", {"self"}, attrs, true,
+        absl::StrCat(name, " and the flat index of each maximum in its plane"),
+        [run, nd](const Args& a, OpContext&) -> Outs {
+          if (nd == 1 && a[0].dim() != 2 && a[0].dim() != 3) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "Expected 2 to 3 dimensions, but got ", a[0].dim(),
+                "-dimensional tensor for argument #1 'self' (while checking "
+                "arguments for max_pool1d)"));
+          }
+          return Two(run(a));
+        },
+        {"", ""}));
+  }
+  t.push_back(Def(
+      "avg_pool2d", {"self"},
+      {Req("kernel_size", AT::kInts, "window size"),
+       Opt("stride", AT::kInts, std::monostate{}, "None: kernel_size"),
+       Opt("padding", AT::kInts, IntsOf({0}), "implicit zeros on both sides"),
+       Opt("ceil_mode", AT::kBool, false, "ceil for the output size"),
+       Opt("count_include_pad", AT::kBool, true, "padding counts in the mean"),
+       Opt("divisor_override", AT::kInt, std::monostate{},
+           "divide by this instead")},
+      true, "mean over 2-d windows", [](const Args& a, OpContext&) {
+        return One(AvgPool2d(a[0], a.Ints("kernel_size"), a.Ints("stride"),
+                             a.Ints("padding"), a.Bool("ceil_mode"),
+                             a.Bool("count_include_pad"),
+                             a.OptInt("divisor_override")));
+      }));
+  t.push_back(Def(
+      "avg_pool1d", {"self"},
+      {Req("kernel_size", AT::kInts, "window size"),
+       Opt("stride", AT::kInts, std::monostate{}, "None: kernel_size"),
+       Opt("padding", AT::kInts, IntsOf({0}), "implicit zeros on both sides"),
+       Opt("ceil_mode", AT::kBool, false, "ceil for the output size"),
+       Opt("count_include_pad", AT::kBool, true, "padding counts in the mean")},
+      true, "mean over 1-d windows", [](const Args& a, OpContext&) {
+        return One(AvgPool1d(a[0], a.Ints("kernel_size"), a.Ints("stride"),
+                             a.Ints("padding"), a.Bool("ceil_mode"),
+                             a.Bool("count_include_pad")));
+      }));
+  t.push_back(Def("adaptive_avg_pool2d", {"self"},
+                  {Req("output_size", AT::kInts, "(H, W) of the result")}, true,
+                  "mean over windows that tile the input into output_size",
+                  [](const Args& a, OpContext&) {
+                    return One(AdaptiveAvgPool2d(a[0], a.Ints("output_size")));
+                  }));
+  {
+    std::vector<AttrSpec> attrs = {
+        Req("output_size", AT::kInts, "(H, W) of the result")};
+    t.push_back(Def("adaptive_max_pool2d", {"self"}, attrs, true,
+                    "maximum over windows that tile the input into output_size",
+                    [](const Args& a, OpContext&) -> Outs {
+                      TENSORD_ASSIGN_OR_RETURN(
+                          auto r,
+                          AdaptiveMaxPool2d(a[0], a.Ints("output_size")));
+                      return std::vector<Tensor>{r.first};
+                    }));
+    t.push_back(Def("adaptive_max_pool2d_with_indices", {"self"}, attrs, true,
+                    "adaptive_max_pool2d and the flat index of each maximum",
+                    [](const Args& a, OpContext&) {
+                      return Two(
+                          AdaptiveMaxPool2d(a[0], a.Ints("output_size")));
+                    },
+                    {"", ""}));
+  }
 }
 
 }  // namespace op_def

@@ -592,6 +592,55 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("conv1d.padding", {"same",
                          {R({2, 2, 5}, 920), R({3, 2, 4}, 921), R({3}, 922)},
                          {{"padding", str("same")}}});
+  for (const char* op : {"max_pool2d", "max_pool2d_with_indices"}) {
+    add(op, {"2x2", {R({2, 2, 4, 5}, 930)}, {{"kernel_size", I(2)}}});
+    add(op, {"stride, padding, dilation, ceil, unbatched",
+             {R({2, 6, 7}, 931)},
+             {{"kernel_size", Ints({3, 2})},
+              {"stride", Ints({2, 1})},
+              {"padding", Ints({1, 1})},
+              {"dilation", Ints({2, 1})},
+              {"ceil_mode", AttrValue(true)}}});
+  }
+  for (const char* op : {"max_pool1d", "max_pool1d_with_indices"}) {
+    add(op, {"3", {R({2, 2, 7}, 932)}, {{"kernel_size", I(3)}}});
+    add(op, {"stride, padding, unbatched",
+             {R({3, 6}, 933)},
+             {{"kernel_size", I(2)},
+              {"stride", I(1)},
+              {"padding", I(1)},
+              {"ceil_mode", AttrValue(true)}}});
+  }
+  add("avg_pool2d", {"2x2", {R({2, 2, 4, 5}, 934)}, {{"kernel_size", I(2)}}});
+  add("avg_pool2d", {"padding, ceil, exclude pad, unbatched",
+                     {R({2, 5, 6}, 935)},
+                     {{"kernel_size", Ints({3, 2})},
+                      {"stride", Ints({2, 2})},
+                      {"padding", Ints({1, 1})},
+                      {"ceil_mode", AttrValue(true)},
+                      {"count_include_pad", AttrValue(false)}}});
+  add("avg_pool2d",
+      {"divisor_override",
+       {R({1, 1, 4, 4}, 936)},
+       {{"kernel_size", I(3)}, {"stride", I(1)}, {"divisor_override", I(5)}}});
+  add("avg_pool1d", {"3", {R({2, 2, 7}, 937)}, {{"kernel_size", I(3)}}});
+  add("avg_pool1d", {"padding, unbatched",
+                     {R({3, 6}, 938)},
+                     {{"kernel_size", I(2)},
+                      {"padding", I(1)},
+                      {"count_include_pad", AttrValue(false)}}});
+  add("adaptive_avg_pool2d",
+      {"3x2 of 5x7", {R({2, 2, 5, 7}, 939)}, {{"output_size", Ints({3, 2})}}});
+  add("adaptive_avg_pool2d",
+      {"1x1, unbatched", {R({3, 4, 4}, 940)}, {{"output_size", I(1)}}});
+  for (const char* op :
+       {"adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"}) {
+    add(op, {"3x2 of 5x7",
+             {R({2, 2, 5, 7}, 941)},
+             {{"output_size", Ints({3, 2})}}});
+    add(op,
+        {"larger, unbatched", {R({2, 3, 2}, 942)}, {{"output_size", I(4)}}});
+  }
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

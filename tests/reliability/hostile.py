@@ -498,6 +498,39 @@ def tenant_cases(binary, bat):
             conv("conv2d.padding", {"padding": h.attr_s("same"),
                                     "dilation": ints([2**62])}),
             message="overflow")
+        # Pooling sizes from client integers: overflow-checked.
+        def pool(name, attrs, x=(1, 1, 4, 4)):
+            return nodes(h.node("zeros", [], {"size": ints(list(x))}),
+                         h.node(name, [h.out_ref(0)], attrs, ret=True))
+        run("max_pool2d with kernel_size 2**63-1", C.INVALID_ARGUMENT,
+            pool("max_pool2d", {"kernel_size": ints([2**63 - 1])}),
+            message="Output size is too small")
+        run("max_pool2d with stride 2**63-1 (one output)", C.OK,
+            pool("max_pool2d", {"kernel_size": ints([2]),
+                                "stride": ints([2**63 - 1])}))
+        run("max_pool2d with kernel 2**62, padding 2**61, dilation 4",
+            C.INVALID_ARGUMENT,
+            pool("max_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61]),
+                                "dilation": ints([4])}), message="overflow")
+        run("max_pool2d with kernel 2**62 and padding 2**61 (one output)", C.OK,
+            pool("max_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61])}))
+        run("avg_pool2d with kernel 2**62 and padding 2**61 (one output)", C.OK,
+            pool("avg_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61])}))
+        run("avg_pool2d with padding -2**63", C.INVALID_ARGUMENT,
+            pool("avg_pool2d", {"kernel_size": ints([2]),
+                                "padding": ints([-2**63])}))
+        run("max_pool1d with stride -2**63", C.INVALID_ARGUMENT,
+            pool("max_pool1d", {"kernel_size": ints([2]),
+                                "stride": ints([-2**63])}, (1, 4)))
+        run("adaptive_avg_pool2d to [2**62, 0] (empty)", C.OK,
+            pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 0])}))
+        run("adaptive_max_pool2d to [2**30, 2**30]", C.RESOURCE_EXHAUSTED,
+            pool("adaptive_max_pool2d", {"output_size": ints([2**30, 2**30])}))
+        run("adaptive_avg_pool2d to [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 2**62])}))
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

@@ -2465,6 +2465,12 @@ def _conv_call(op, args, a):
     name = op.split(".")[0]
     if name in ("conv1d", "conv2d"):
         return getattr(F, name)(*args, **a)
+    if op in ("max_pool1d_with_indices", "max_pool2d_with_indices",
+              "adaptive_max_pool2d_with_indices"):
+        return getattr(F, op.replace("_with_indices", ""))(*args, return_indices=True, **a)
+    if op in ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
+              "adaptive_max_pool2d"):
+        return getattr(F, op)(*args, **a)
     return NotImplemented
 
 
@@ -2505,6 +2511,88 @@ def build_conv_cases():
                stride=2)
         nncase(op + ".padding", "bad_string", F([1, 2] + sp), F([3, 2] + k), padding="full")
     nncase("conv2d", "large", F([4, 8, 12, 12]), F([16, 8, 3, 3]), F([16]), padding=1)
+
+    # ---- pooling ----
+    for op in ("max_pool2d", "max_pool2d_with_indices"):
+        nncase(op, "2x2", F([2, 3, 6, 7]), kernel_size=2)
+        nncase(op, "f64_stride", F([2, 2, 7, 7], f64), kernel_size=3, stride=2)
+        nncase(op, "pad_dil_ceil", F([1, 2, 9, 8]), kernel_size=[3, 2], stride=[2, 3],
+               padding=[1, 1], dilation=[2, 1], ceil_mode=True)
+        nncase(op, "ceil_edge", F([1, 1, 5, 5]), kernel_size=2, ceil_mode=True)
+        nncase(op, "unbatched", F([3, 5, 4]), kernel_size=2, stride=1)
+        nncase(op, "perm", F([5, 6, 2]), kernel_size=2, perm={0: [2, 0, 1]})
+        nncase(op, "ties", V([[[[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]]]], f32), kernel_size=2,
+               stride=1)
+        nncase(op, "nan_inf", V([[[[float("nan"), 1.0], [2.0, -math.inf]],
+                                  [[-math.inf, -math.inf], [-math.inf, -math.inf]]]], f32),
+               kernel_size=2, grad=False)
+        nncase(op, "empty_batch", F([0, 2, 4, 4]), kernel_size=2)
+        nncase(op, "2d_error", F([4, 4]), kernel_size=2)
+        nncase(op, "k0", F([1, 1, 4, 4]), kernel_size=0)
+        nncase(op, "s0", F([1, 1, 4, 4]), kernel_size=2, stride=0)
+        nncase(op, "pad_too_big", F([1, 1, 4, 4]), kernel_size=2, padding=2)
+        nncase(op, "neg_pad", F([1, 1, 4, 4]), kernel_size=2, padding=-1)
+        nncase(op, "dil0", F([1, 1, 4, 4]), kernel_size=2, dilation=0)
+        nncase(op, "too_small", F([1, 3, 4, 4]), kernel_size=5)
+        nncase(op, "kernel_3", F([1, 1, 4, 4]), kernel_size=[2, 2, 2])
+        nncase(op, "stride_3", F([1, 1, 4, 4]), kernel_size=2, stride=[2, 2, 2])
+        nncase(op, "padding_3", F([1, 1, 4, 4]), kernel_size=2, padding=[1, 1, 1])
+        nncase(op, "empty_channels", F([2, 0, 4, 4]), kernel_size=2)
+    for op in ("max_pool1d", "max_pool1d_with_indices"):
+        nncase(op, "3", F([2, 3, 8]), kernel_size=3)
+        nncase(op, "stride_pad_dil_ceil", F([2, 2, 9], f64), kernel_size=3, stride=2, padding=1,
+               dilation=2, ceil_mode=True)
+        nncase(op, "unbatched", F([3, 6]), kernel_size=2, stride=1)
+        nncase(op, "4d_error", F([1, 2, 3, 4]), kernel_size=2)
+        nncase(op, "too_small", F([2, 3]), kernel_size=4)
+        nncase(op, "pad_too_big", F([2, 6]), kernel_size=2, padding=2)
+        nncase(op, "kernel_2", F([2, 6]), kernel_size=[2, 2])
+        nncase(op, "stride_2", F([2, 6]), kernel_size=2, stride=[1, 1])
+        nncase(op, "dilation_2", F([2, 6]), kernel_size=2, dilation=[1, 1])
+    nncase("avg_pool2d", "2x2", F([2, 3, 6, 7]), kernel_size=2)
+    nncase("avg_pool2d", "f64_pad_include", F([2, 2, 7, 7], f64), kernel_size=3, stride=2,
+           padding=1)
+    nncase("avg_pool2d", "pad_exclude_ceil", F([1, 2, 8, 9]), kernel_size=[3, 2],
+           stride=[2, 3], padding=[1, 1], ceil_mode=True, count_include_pad=False)
+    nncase("avg_pool2d", "ceil_include", F([1, 1, 5, 5]), kernel_size=2, ceil_mode=True)
+    nncase("avg_pool2d", "ceil_pad_include", F([1, 1, 6, 6]), kernel_size=3, stride=2, padding=1,
+           ceil_mode=True)
+    nncase("avg_pool2d", "divisor_override", F([1, 2, 5, 5]), kernel_size=3, stride=1,
+           padding=1, divisor_override=4)
+    nncase("avg_pool2d", "unbatched", F([3, 5, 4]), kernel_size=2, stride=1)
+    nncase("avg_pool2d", "perm", F([5, 6, 2]), kernel_size=2, perm={0: [2, 0, 1]})
+    nncase("avg_pool2d", "empty_batch", F([0, 2, 4, 4]), kernel_size=2)
+    nncase("avg_pool2d", "2d_error", F([4, 4]), kernel_size=2)
+    nncase("avg_pool2d", "k0", F([1, 1, 4, 4]), kernel_size=0)
+    nncase("avg_pool2d", "pad_too_big", F([1, 1, 4, 4]), kernel_size=2, padding=2)
+    nncase("avg_pool2d", "too_small", F([1, 3, 4, 4]), kernel_size=5)
+    nncase("avg_pool2d", "divisor_zero", F([1, 1, 4, 4]), kernel_size=2, divisor_override=0)
+    nncase("avg_pool2d", "kernel_3", F([1, 1, 4, 4]), kernel_size=[2, 2, 2])
+    nncase("avg_pool2d", "stride_3", F([1, 1, 4, 4]), kernel_size=2, stride=[1, 1, 1])
+    nncase("avg_pool1d", "3", F([2, 3, 8]), kernel_size=3)
+    nncase("avg_pool1d", "pad_exclude_ceil", F([2, 2, 9], f64), kernel_size=3, stride=2,
+           padding=1, ceil_mode=True, count_include_pad=False)
+    nncase("avg_pool1d", "unbatched", F([3, 6]), kernel_size=2, stride=1)
+    nncase("avg_pool1d", "4d_error", F([1, 2, 3, 4]), kernel_size=2)
+    nncase("avg_pool1d", "too_small", F([2, 3]), kernel_size=4)
+    nncase("avg_pool1d", "stride_2", F([2, 6]), kernel_size=2, stride=[1, 1])
+    nncase("adaptive_avg_pool2d", "3x2_of_7x5", F([2, 3, 7, 5]), output_size=[3, 2])
+    nncase("adaptive_avg_pool2d", "f64_larger", F([1, 2, 3, 2], f64), output_size=[5, 4])
+    nncase("adaptive_avg_pool2d", "1x1_mean", F([2, 3, 4, 4]), output_size=1)
+    nncase("adaptive_avg_pool2d", "unbatched", F([3, 5, 4]), output_size=2)
+    nncase("adaptive_avg_pool2d", "zero", F([1, 2, 3, 3]), output_size=0)
+    nncase("adaptive_avg_pool2d", "2d_error", F([4, 4]), output_size=2)
+    nncase("adaptive_avg_pool2d", "negative", F([1, 1, 4, 4]), output_size=-1)
+    nncase("adaptive_avg_pool2d", "three", F([1, 1, 4, 4]), output_size=[1, 2, 3])
+    nncase("adaptive_avg_pool2d", "empty_dim", F([2, 3, 0, 4]), output_size=2)
+    for op in ("adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"):
+        nncase(op, "3x2_of_7x5", F([2, 3, 7, 5]), output_size=[3, 2])
+        nncase(op, "f64_larger", F([1, 2, 3, 2], f64), output_size=[5, 4])
+        nncase(op, "unbatched", F([3, 5, 4]), output_size=2)
+        nncase(op, "2d_error", F([4, 4]), output_size=2)
+        nncase(op, "three", F([1, 1, 4, 4]), output_size=[1, 2, 3])
+        nncase(op, "empty_dim", F([2, 3, 0, 4]), output_size=2)
+        nncase(op, "zero", F([1, 2, 3, 3]), output_size=0)
 
 
 def main():

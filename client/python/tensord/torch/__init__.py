@@ -244,6 +244,34 @@ def conv2d(*args, **kwargs):
     return functional.conv2d(*args, **kwargs)
 
 
+def max_pool1d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool1d(input, kernel_size, stride, padding,
+                                 dilation, ceil_mode)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool2d(input, kernel_size, stride, padding,
+                                 dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(),  # noqa: A002
+                            padding=0, dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool1d_with_indices(input, kernel_size, stride,
+                                              padding, dilation, ceil_mode)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               ceil_mode=False, count_include_pad=True):
+    from .nn import functional
+    return functional.avg_pool1d(input, kernel_size, stride, padding,
+                                 ceil_mode, count_include_pad)
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 

@@ -55,6 +55,64 @@ conv1d = _conv("conv1d")
 conv2d = _conv("conv2d")
 
 
+def _max_pool(name):
+    """max_pool1d/max_pool2d: return_indices=True runs NAME_with_indices."""
+    def fn(input, kernel_size, stride=None, padding=0,  # noqa: A002
+           dilation=1, ceil_mode=False, return_indices=False):
+        op = name + "_with_indices" if return_indices and \
+            not name.endswith("_with_indices") else name
+        return _ops.call(op, (input,), {
+            "kernel_size": kernel_size, "stride": stride or None,
+            "padding": padding, "dilation": dilation, "ceil_mode": ceil_mode})
+    fn.__name__ = name
+    return fn
+
+
+max_pool1d = _max_pool("max_pool1d")
+max_pool2d = _max_pool("max_pool2d")
+max_pool1d_with_indices = _max_pool("max_pool1d_with_indices")
+max_pool2d_with_indices = _max_pool("max_pool2d_with_indices")
+
+
+# (Positional ints would otherwise fill kernel_size as one list.)
+def avg_pool1d(input, kernel_size, stride=None, padding=0,  # noqa: A002
+               ceil_mode=False, count_include_pad=True):
+    return _ops.call("avg_pool1d", (input,), {
+        "kernel_size": kernel_size, "stride": stride or None,
+        "padding": padding, "ceil_mode": ceil_mode,
+        "count_include_pad": count_include_pad})
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0,  # noqa: A002
+               ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _ops.call("avg_pool2d", (input,), {
+        "kernel_size": kernel_size, "stride": stride or None,
+        "padding": padding, "ceil_mode": ceil_mode,
+        "count_include_pad": count_include_pad,
+        "divisor_override": divisor_override})
+
+
+def _output_size(input, output_size):  # noqa: A002
+    """An adaptive pool's output_size with None for "as the input"."""
+    if isinstance(output_size, (list, tuple)):
+        return [input.shape[input.dim() - len(output_size) + i]
+                if v is None else v for i, v in enumerate(output_size)]
+    return output_size
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    return _ops.call("adaptive_avg_pool2d", (input,),
+                     {"output_size": _output_size(input, output_size)})
+
+
+def adaptive_max_pool2d(input, output_size,  # noqa: A002
+                        return_indices=False):
+    op = "adaptive_max_pool2d" + ("_with_indices" if return_indices else "")
+    return _ops.call(op, (input,),
+                     {"output_size": _output_size(input, output_size)})
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).
