@@ -596,6 +596,28 @@ StatusOrTensor AvgPool1d(const Tensor& x, const DimList& kernel,
 StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size);
 absl::StatusOr<std::pair<Tensor, Tensor>> AdaptiveMaxPool2d(
     const Tensor& x, const DimList& output_size);
+// batch_norm over dim 1 (ops_norm.cc); running_mean/running_var (may be
+// undefined in training) are updated in place in training; weight/bias
+// undefined: none.
+StatusOrTensor BatchNorm(const Tensor& x, const Tensor& running_mean,
+                         const Tensor& running_var, const Tensor& weight,
+                         const Tensor& bias, bool training, double momentum,
+                         double eps);
+// layer_norm over the trailing dims `normalized_shape`.
+StatusOrTensor LayerNorm(const Tensor& x, const DimList& normalized_shape,
+                         const Tensor& weight, const Tensor& bias, double eps);
+// group_norm of [N, C, *] input in num_groups groups of channels.
+StatusOrTensor GroupNorm(const Tensor& x, int64_t num_groups,
+                         const Tensor& weight, const Tensor& bias, double eps);
+// x * bernoulli(1 - p) / (1 - p) in training (x itself when p is 0 or not
+// training), with torch's draws from `gen` (null: FAILED_PRECONDITION
+// when a draw is needed).
+StatusOrTensor Dropout(const Tensor& x, double p, bool training,
+                       Generator* gen);
+// Rows of weight ([num_embeddings, D]) at int64/int32 indices; no gradient
+// flows into row padding_idx.
+StatusOrTensor Embedding(const Tensor& indices, const Tensor& weight,
+                         std::optional<int64_t> padding_idx);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

@@ -137,6 +137,76 @@ void AddConvOps(std::vector<OpDef>& t) {
                     },
                     {"", ""}));
   }
+  // ---- normalization ----
+  {
+    OpDef bn = Def(
+        "batch_norm", {"self", "running_mean", "running_var", "weight", "bias"},
+        {Opt("training", AT::kBool, false, "batch statistics (else running)"),
+         Opt("momentum", AT::kFloat, 0.1, "weight of the new statistics"),
+         Opt("eps", AT::kFloat, 1e-05, "added to the variance")},
+        true,
+        "normalize over all dims but 1 (running statistics updated in place "
+        "in training), then weight * x + bias",
+        [](const Args& a, OpContext&) {
+          // (A client passes the number 0 for an absent tensor before a
+          // given one.)
+          auto opt = [&a](size_t i) {
+            Tensor t = a.OptInput(i);
+            return t.defined() && t.is_wrapped_number() ? Tensor() : t;
+          };
+          return One(BatchNorm(a[0], opt(1), opt(2), opt(3), opt(4),
+                               a.Bool("training"), a.Float("momentum"),
+                               a.Float("eps")));
+        });
+    bn.min_inputs = 1;
+    t.push_back(std::move(bn));
+    OpDef ln =
+        Def("layer_norm", {"self", "weight", "bias"},
+            {Req("normalized_shape", AT::kInts, "the trailing dims normalized"),
+             Opt("eps", AT::kFloat, 1e-05, "added to the variance")},
+            true, "normalize over the trailing dims, then weight * x + bias",
+            [](const Args& a, OpContext&) {
+              Tensor w = a.OptInput(1);
+              if (w.defined() && w.is_wrapped_number()) w = Tensor();
+              return One(LayerNorm(a[0], a.Ints("normalized_shape"), w,
+                                   a.OptInput(2), a.Float("eps")));
+            });
+    ln.min_inputs = 1;
+    ln.python_order = {"self", "normalized_shape", "weight", "bias", "eps"};
+    t.push_back(std::move(ln));
+    OpDef gn =
+        Def("group_norm", {"self", "weight", "bias"},
+            {Req("num_groups", AT::kInt, "groups of channels"),
+             Opt("eps", AT::kFloat, 1e-05, "added to the variance")},
+            true, "normalize each group of channels, then weight * x + bias",
+            [](const Args& a, OpContext&) {
+              Tensor w = a.OptInput(1);
+              if (w.defined() && w.is_wrapped_number()) w = Tensor();
+              return One(GroupNorm(a[0], a.Int("num_groups"), w, a.OptInput(2),
+                                   a.Float("eps")));
+            });
+    gn.min_inputs = 1;
+    gn.python_order = {"self", "num_groups", "weight", "bias", "eps"};
+    t.push_back(std::move(gn));
+  }
+  // ---- dropout, embedding ----
+  t.push_back(Def("dropout", {"self"},
+                  {Opt("p", AT::kFloat, 0.5, "probability of a zero"),
+                   Opt("training", AT::kBool, true, "False: self itself")},
+                  true,
+                  "zero each element with probability p, scale the rest by "
+                  "1 / (1 - p) (torch's draws after manual_seed)",
+                  [](const Args& a, OpContext& c) {
+                    return One(Dropout(a[0], a.Float("p"), a.Bool("training"),
+                                       c.generator));
+                  }));
+  t.push_back(Def("embedding", {"self", "weight"},
+                  {Opt("padding_idx", AT::kInt, std::monostate{},
+                       "a row that gets no gradient")},
+                  true, "rows of weight at the indices self",
+                  [](const Args& a, OpContext&) {
+                    return One(Embedding(a[0], a[1], a.OptInt("padding_idx")));
+                  }));
 }
 
 }  // namespace op_def

@@ -641,6 +641,34 @@ std::map<std::string, std::vector<OpSample>> Build() {
     add(op,
         {"larger, unbatched", {R({2, 3, 2}, 942)}, {{"output_size", I(4)}}});
   }
+  add("batch_norm", {"training, batch statistics",
+                     {R({4, 3, 2}, 950)},
+                     {{"training", AttrValue(true)}}});
+  // Running statistics are not differentiable: forward checks only.
+  add("batch_norm", no_grad_check({"eval, running stats, affine",
+                                   {R({3, 2, 2, 2}, 951), R({2}, 952),
+                                    Pos({2}, 953), R({2}, 954), R({2}, 955)},
+                                   {{"eps", AttrValue(1e-3)}}}));
+  add("layer_norm", {"last dim, affine",
+                     {R({3, 4}, 956), R({4}, 957), R({4}, 958)},
+                     {{"normalized_shape", I(4)}}});
+  add("layer_norm", {"two dims, no affine",
+                     {R({2, 3, 4}, 959)},
+                     {{"normalized_shape", Ints({3, 4})}}});
+  add("group_norm", {"2 groups, affine",
+                     {R({2, 4, 3}, 960), R({4}, 961), R({4}, 962)},
+                     {{"num_groups", I(2)}}});
+  add("group_norm",
+      {"1 group, 4-d", {R({2, 2, 2, 2}, 963)}, {{"num_groups", I(1)}}});
+  // Random masks: no numerical gradient (the draws differ per call).
+  add("dropout",
+      no_grad_check({"p 0.3", {R({4, 5}, 964)}, {{"p", AttrValue(0.3)}}}));
+  add("dropout", {"eval", {R({3, 2}, 965)}, {{"training", AttrValue(false)}}});
+  add("embedding", {"rows", {I64({1, 3, 3, 0}, {2, 2}), R({4, 3}, 966)}, {}});
+  // No gradient into the padding row, on purpose: forward checks only.
+  add("embedding", no_grad_check({"padding_idx",
+                                  {I64({2, 0, 2}, {3}), R({3, 2}, 967)},
+                                  {{"padding_idx", I(-1)}}}));
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

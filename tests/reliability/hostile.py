@@ -531,6 +531,27 @@ def tenant_cases(binary, bat):
             pool("adaptive_max_pool2d", {"output_size": ints([2**30, 2**30])}))
         run("adaptive_avg_pool2d to [2**62, 2**62]", C.INVALID_ARGUMENT,
             pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 2**62])}))
+        # Normalization, dropout and embedding: client integers and floats.
+        run("group_norm with num_groups -2**63", C.INVALID_ARGUMENT,
+            pool("group_norm", {"num_groups": i(-2**63)}, (2, 4, 3)),
+            message="divisible by num_groups")
+        run("group_norm with num_groups 0", C.INVALID_ARGUMENT,
+            pool("group_norm", {"num_groups": i(0)}, (2, 4, 3)))
+        run("layer_norm with normalized_shape [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("layer_norm", {"normalized_shape": ints([2**62, 2**62])},
+                 (2, 4)))
+        run("dropout with p = nan", C.INVALID_ARGUMENT,
+            pool("dropout", {"p": pb.AttrValue(f=float("nan"))}, (2, 4)),
+            message="between 0 and 1")
+        run("embedding at index 2**63-1", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 2])}),
+                  h.node("embedding", [i64([2**63 - 1], [1]), h.out_ref(0)], {},
+                         ret=True)), message="index out of range")
+        run("embedding with padding_idx -2**63", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 2])}),
+                  h.node("embedding", [i64([1], [1]), h.out_ref(0)],
+                         {"padding_idx": i(-2**63)}, ret=True)),
+            message="Padding_idx")
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

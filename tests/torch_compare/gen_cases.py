@@ -204,6 +204,9 @@ MATH_UNARY = {op for op, _, _ in MATH_UNARY_RANGES}
 def torch_call(op, args, attrs):
     a = attrs
     x = args[0] if args else None
+    r = _conv_call(op, args, a)
+    if r is not NotImplemented:
+        return r
     if op == "div" and "rounding_mode" in a:
         return torch.div(args[0], args[1], rounding_mode=a["rounding_mode"])
     if op in ("zeros", "ones", "rand", "randn"):
@@ -408,9 +411,6 @@ def torch_call(op, args, attrs):
     if r is not NotImplemented:
         return r
     r = _pointwise_call(op, args, a)
-    if r is not NotImplemented:
-        return r
-    r = _conv_call(op, args, a)
     if r is not NotImplemented:
         return r
     raise KeyError("no torch call for op " + op)
@@ -2469,8 +2469,22 @@ def _conv_call(op, args, a):
               "adaptive_max_pool2d_with_indices"):
         return getattr(F, op.replace("_with_indices", ""))(*args, return_indices=True, **a)
     if op in ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
-              "adaptive_max_pool2d"):
+              "adaptive_max_pool2d", "dropout"):
         return getattr(F, op)(*args, **a)
+    if op in ("batch_norm", "layer_norm", "group_norm"):
+        # Tensor inputs after the first: the op's optional ones, a 0-d
+        # placeholder (a number) standing for None.
+        names = {"batch_norm": ("running_mean", "running_var", "weight", "bias"),
+                 "layer_norm": ("weight", "bias"), "group_norm": ("weight", "bias")}[op]
+        kw = dict(a)
+        for n, t in zip(names, args[1:]):
+            kw[n] = None if not isinstance(t, torch.Tensor) else t
+        if op == "batch_norm":
+            kw.setdefault("running_mean", None)
+            kw.setdefault("running_var", None)
+        return getattr(F, op)(args[0], **kw)
+    if op == "embedding":
+        return F.embedding(args[0], args[1], **a)
     return NotImplemented
 
 
@@ -2593,6 +2607,63 @@ def build_conv_cases():
         nncase(op, "three", F([1, 1, 4, 4]), output_size=[1, 2, 3])
         nncase(op, "empty_dim", F([2, 3, 0, 4]), output_size=2)
         nncase(op, "zero", F([1, 2, 3, 3]), output_size=0)
+
+    # ---- normalization ----
+    rm, rv = F([3], f32, -1, 1), F([3], f32, 0.5, 2)
+    nncase("batch_norm", "train_no_stats", F([4, 3, 5]), training=True)
+    nncase("batch_norm", "train_affine_f64", F([4, 3, 2, 2], f64), W(0), W(0), F([3], f64),
+           F([3], f64), training=True, momentum=0.2, eps=1e-3)
+    nncase("batch_norm", "eval_stats_affine", F([4, 3, 5]), rm, rv, F([3]), F([3]),
+           nograd={1, 2})
+    nncase("batch_norm", "eval_stats", F([2, 3]), rm, rv, nograd={1, 2})
+    nncase("batch_norm", "2d_train", F([5, 3]), W(0), W(0), F([3]), training=True)
+    nncase("batch_norm", "perm", F([4, 5, 3]), W(0), W(0), F([4]), F([4]), training=True,
+           perm={0: [1, 0, 2]})
+    nncase("batch_norm", "one_value", F([1, 3]), training=True)
+    nncase("batch_norm", "eval_no_stats", F([2, 3]))
+    nncase("batch_norm", "stats_size", F([2, 3]), F([4]), F([4]), nograd={1, 2})
+    nncase("batch_norm", "weight_size", F([2, 3]), rm, rv, F([4]), nograd={1, 2})
+    nncase("batch_norm", "int_error", I([2, 3]), rm, rv, nograd={1, 2})
+    nncase("layer_norm", "last", F([3, 5]), normalized_shape=[5])
+    nncase("layer_norm", "two_affine", F([2, 3, 4]), F([3, 4]), F([3, 4]),
+           normalized_shape=[3, 4])
+    nncase("layer_norm", "f64_eps", F([4, 6], f64), F([6], f64), normalized_shape=[6], eps=0.1)
+    nncase("layer_norm", "bias_only", F([4, 6]), W(0), F([6]), normalized_shape=[6])
+    nncase("layer_norm", "perm", F([5, 4]), F([5]), F([5]), normalized_shape=[5],
+           perm={0: [1, 0]})
+    nncase("layer_norm", "bad_shape", F([3, 5]), normalized_shape=[4])
+    nncase("layer_norm", "bad_weight", F([3, 5]), F([4]), normalized_shape=[5])
+    nncase("layer_norm", "empty_shape", F([3, 5]), normalized_shape=[])
+    nncase("layer_norm", "int_error", I([3, 5]), normalized_shape=[5])
+    nncase("group_norm", "2_groups_affine", F([2, 4, 3]), F([4]), F([4]), num_groups=2)
+    nncase("group_norm", "4d_f64", F([3, 6, 2, 2], f64), num_groups=3, eps=1e-3)
+    nncase("group_norm", "2d", F([3, 4]), F([4]), num_groups=2)
+    nncase("group_norm", "bias_only", F([2, 4, 3]), W(0), F([4]), num_groups=1, grad=False)
+    nncase("group_norm", "not_divisible", F([2, 3, 4]), num_groups=2)
+    nncase("group_norm", "bad_weight", F([2, 4, 3]), F([3]), num_groups=2)
+    nncase("group_norm", "one_value", F([1, 2]), num_groups=2)
+    nncase("group_norm", "1d", F([4]), num_groups=1)
+    nncase("group_norm", "int_error", I([2, 4]), num_groups=2)
+    # ---- dropout ----
+    nncase("dropout", "p03", F([6, 7]), seed=3, p=0.3)
+    nncase("dropout", "default_f64", F([40], f64), seed=11)
+    nncase("dropout", "p09_perm", F([5, 4]), seed=5, p=0.9, perm={0: [1, 0]})
+    nncase("dropout", "eval", F([3, 4]), seed=1, training=False)
+    nncase("dropout", "p0", F([3, 4]), seed=1, p=0.0)
+    nncase("dropout", "p1", F([3, 4]), seed=1, p=1.0)
+    nncase("dropout", "p_too_big", F([3]), seed=1, p=1.5)
+    nncase("dropout", "p_negative", F([3]), seed=1, p=-0.1)
+    # ---- embedding ----
+    L = lambda v: V(v, i64)  # noqa: E731
+    nncase("embedding", "rows", L([[1, 4], [4, 0]]), F([5, 3]))
+    nncase("embedding", "padding_idx", L([1, 2, 1, 0]), F([3, 4], f64), padding_idx=1)
+    nncase("embedding", "neg_padding_idx", L([2, 0, 2]), F([3, 2]), padding_idx=-1)
+    nncase("embedding", "int32_indices", V([[2], [0]], i32), F([3, 2]))
+    nncase("embedding", "0d_index", V(2, i64), F([3, 2]))
+    nncase("embedding", "out_of_range", L([3]), F([3, 2]))
+    nncase("embedding", "negative_index", L([-1]), F([3, 2]))
+    nncase("embedding", "float_indices", V([1.0], f32), F([3, 2]))
+    nncase("embedding", "weight_1d", L([1]), F([3]))
 
 
 def main():

@@ -272,6 +272,13 @@ def avg_pool1d(input, kernel_size, stride=(), padding=0,  # noqa: A002
                                  ceil_mode, count_include_pad)
 
 
+def batch_norm(input, weight, bias, running_mean, running_var,  # noqa: A002
+               training, momentum, eps, cudnn_enabled=True):
+    from .nn import functional
+    return functional.batch_norm(input, running_mean, running_var, weight,
+                                 bias, training, momentum, eps)
+
+
 def t(input):  # noqa: A002
     return _ops.call("T", (input,), {})
 

@@ -113,6 +113,56 @@ def adaptive_max_pool2d(input, output_size,  # noqa: A002
                      {"output_size": _output_size(input, output_size)})
 
 
+def _tensors(names, values):
+    """Optional tensor inputs as keywords: an absent one before a given one
+    is passed as the number 0 (the op ignores it)."""
+    last = max([i for i, v in enumerate(values) if v is not None],
+               default=-1)
+    return {n: (0 if v is None else v)
+            for i, (n, v) in enumerate(zip(names, values)) if i <= last}
+
+
+def batch_norm(input, running_mean, running_var, weight=None,  # noqa: A002
+               bias=None, training=False, momentum=0.1, eps=1e-05):
+    kw = _tensors(("running_mean", "running_var", "weight", "bias"),
+                  (running_mean, running_var, weight, bias))
+    kw.update(training=training, momentum=momentum, eps=eps)
+    return _ops.call("batch_norm", (input,), kw)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None,  # noqa: A002
+               eps=1e-05):
+    kw = _tensors(("weight", "bias"), (weight, bias))
+    kw.update(normalized_shape=normalized_shape, eps=eps)
+    return _ops.call("layer_norm", (input,), kw)
+
+
+def group_norm(input, num_groups, weight=None, bias=None,  # noqa: A002
+               eps=1e-05):
+    kw = _tensors(("weight", "bias"), (weight, bias))
+    kw.update(num_groups=num_groups, eps=eps)
+    return _ops.call("group_norm", (input,), kw)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    if isinstance(p, (int, float)) and (p == 0 or not training) and \
+            0 <= p <= 1:
+        return input  # torch returns the input itself
+    out = _ops.call("dropout", (input,), {"p": p, "training": training})
+    if inplace and out is not input:
+        return input.copy_(out)
+    return out
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None,  # noqa: A002
+              norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise RuntimeError("tensord: embedding's max_norm, "
+                           "scale_grad_by_freq and sparse are not supported")
+    return _ops.call("embedding", (input, weight),
+                     {"padding_idx": padding_idx})
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).
