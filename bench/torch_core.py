@@ -91,6 +91,24 @@ def mlp():
     return step
 
 
+def cnn():
+    import torch.nn.functional as F
+    x = torch.rand(32, 3, 32, 32)
+    shapes = [((16, 3, 3, 3), 0.2), ((16,), 0.1), ((32, 16, 3, 3), 0.1),
+              ((32,), 0.1), ((10, 2048), 0.02), ((10,), 0.1)]
+    ps = [(torch.randn(*s) * k).requires_grad_() for s, k in shapes]
+    w1, b1, w2, b2, w3, b3 = ps
+
+    def step():
+        h = F.max_pool2d(torch.relu(F.conv2d(x, w1, b1, padding=1)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, w2, b2, padding=1)), 2)
+        loss = F.linear(h.reshape(32, 2048), w3, b3).sum()
+        loss.backward()
+        for p in ps:
+            p.grad = None
+    return step
+
+
 # name -> setup() returning the step to time; names match core_bench.cc.
 CASES = {
     "matmul_256": matmul(256),
@@ -105,6 +123,7 @@ CASES = {
     "cumsum_dim1_4096x4096": cumsum_dim(1),
     "dot_fwd_bwd_4": dot_fwd_bwd,
     "mlp3_fwd_bwd_1024_b64": mlp,
+    "cnn_fwd_bwd_b32": cnn,
 }
 
 
