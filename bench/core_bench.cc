@@ -219,6 +219,36 @@ void GatherDim1(benchmark::State& state) {
                           int64_t{sizeof(float)});
 }
 
+// A small CNN, batch 32 of 3x32x32: conv 3->16 (3x3, pad 1), relu,
+// max_pool 2, conv 16->32 (3x3, pad 1), relu, max_pool 2, linear 2048->10
+// (with bias), loss = sum(output); forward + backward, grads reset each
+// iteration.
+void Cnn(benchmark::State& state) {
+  const Tensor x = RandF({32, 3, 32, 32});
+  auto param = [&](const Shape& shape, double scale) {
+    Tensor r = Must(Randn(shape, Gen()), "randn");
+    Tensor s = Must(Mul(r, WrapScalar(Scalar(scale))), "scale");
+    (void)s.set_requires_grad(true);
+    return s;
+  };
+  std::vector<Tensor> p = {param({16, 3, 3, 3}, 0.2),  param({16}, 0.1),
+                           param({32, 16, 3, 3}, 0.1), param({32}, 0.1),
+                           param({10, 2048}, 0.02),    param({10}, 0.1)};
+  for (auto _ : state) {
+    BENCH_TRY(Tensor c1, Conv(2, x, p[0], p[1], {1}, {1}, {1}, 1));
+    BENCH_TRY(Tensor r1, Relu(c1));
+    BENCH_TRY(auto m1, MaxPool2d(r1, {2}, {}, {0}, {1}, false));
+    BENCH_TRY(Tensor c2, Conv(2, m1.first, p[2], p[3], {1}, {1}, {1}, 1));
+    BENCH_TRY(Tensor r2, Relu(c2));
+    BENCH_TRY(auto m2, MaxPool2d(r2, {2}, {}, {0}, {1}, false));
+    BENCH_TRY(Tensor flat, Reshape(m2.first, {32, 2048}));
+    BENCH_TRY(Tensor out, Linear(flat, p[4], p[5]));
+    BENCH_TRY(Tensor loss, Sum(out));
+    BENCH_TRY_STATUS(Backward(loss));
+    for (Tensor& t : p) t.set_grad(Tensor());
+  }
+}
+
 void Register(const std::string& name,
               std::function<void(benchmark::State&)> fn) {
   benchmark::RegisterBenchmark(name.c_str(),
@@ -247,6 +277,7 @@ void RegisterAll() {
   Register("sort_dim1_1024x1024", SortDim1);
   Register("index_select_2048_of_4096x1024", IndexSelectRows);
   Register("gather_dim1_1024x1024_512", GatherDim1);
+  Register("cnn_fwd_bwd_b32", Cnn);
 }
 
 }  // namespace

@@ -119,6 +119,24 @@ def gather_dim1():
     return lambda: torch.gather(a, 1, idx)
 
 
+def cnn():
+    import torch.nn.functional as F
+    x = torch.rand(32, 3, 32, 32)
+    shapes = [((16, 3, 3, 3), 0.2), ((16,), 0.1), ((32, 16, 3, 3), 0.1),
+              ((32,), 0.1), ((10, 2048), 0.02), ((10,), 0.1)]
+    ps = [(torch.randn(*s) * k).requires_grad_() for s, k in shapes]
+    w1, b1, w2, b2, w3, b3 = ps
+
+    def step():
+        h = F.max_pool2d(torch.relu(F.conv2d(x, w1, b1, padding=1)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, w2, b2, padding=1)), 2)
+        loss = F.linear(h.reshape(32, 2048), w3, b3).sum()
+        loss.backward()
+        for p in ps:
+            p.grad = None
+    return step
+
+
 # name -> setup() returning the step to time; names match core_bench.cc.
 CASES = {
     "matmul_256": matmul(256),
@@ -137,6 +155,7 @@ CASES = {
     "sort_dim1_1024x1024": sort_dim1,
     "index_select_2048_of_4096x1024": index_select_rows,
     "gather_dim1_1024x1024_512": gather_dim1,
+    "cnn_fwd_bwd_b32": cnn,
 }
 
 

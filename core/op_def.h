@@ -158,6 +158,7 @@ void AddMathOps(std::vector<OpDef>& t);      // table_math.cc
 void AddLinalgOps(std::vector<OpDef>& t);    // table_linalg.cc
 void AddNnOps(std::vector<OpDef>& t);        // table_nn.cc
 void AddSampleOps(std::vector<OpDef>& t);    // table_sample.cc
+void AddConvOps(std::vector<OpDef>& t);      // table_conv.cc
 // x.exp_(), x.clamp_(0, 1), ...: the in-place form of each op of a list,
 // from the op's own entry (table_math.cc).
 void AddInplaceForms(std::vector<OpDef>& t);

@@ -649,6 +649,7 @@ std::vector<OpDef> BuildTable() {
       [](const Args& a, OpContext&) { return One(CopyInplace(a[0], a[1])); }));
   // ---- nn functional ----
   AddNnOps(t);
+  AddConvOps(t);
   // ---- autograd ----
   {
     OpDef bw = Def(

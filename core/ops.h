@@ -680,6 +680,61 @@ StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
                                 double eps);
 StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
                                 double eps, bool keepdim);
+
+// ---- convolution, pooling, normalization (ops_conv.cc) ----
+// conv1d (nd 1) / conv2d (nd 2) of [N,] C, *spatial input with weight
+// [O, C / groups, *kernel] (+ bias [O], undefined: none); stride, padding
+// and dilation have one value or nd.
+StatusOrTensor Conv(int64_t nd, const Tensor& input, const Tensor& weight,
+                    const Tensor& bias, const DimList& stride,
+                    const DimList& padding, const DimList& dilation,
+                    int64_t groups);
+// The same with padding "same" or "valid".
+StatusOrTensor ConvPaddingStr(int64_t nd, const Tensor& input,
+                              const Tensor& weight, const Tensor& bias,
+                              const DimList& stride, const std::string& padding,
+                              const DimList& dilation, int64_t groups);
+// max_pool2d of [N,] C, H, W input: (values, int64 indices into each
+// H * W plane); stride empty: kernel_size.
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxPool2d(
+    const Tensor& x, const DimList& kernel, const DimList& stride,
+    const DimList& padding, const DimList& dilation, bool ceil_mode);
+// max_pool1d of [N,] C, L input (max_pool2d of height 1).
+absl::StatusOr<std::pair<Tensor, Tensor>> MaxPool1d(
+    const Tensor& x, const DimList& kernel, const DimList& stride,
+    const DimList& padding, const DimList& dilation, bool ceil_mode);
+StatusOrTensor AvgPool2d(const Tensor& x, const DimList& kernel,
+                         const DimList& stride, const DimList& padding,
+                         bool ceil_mode, bool count_include_pad,
+                         std::optional<int64_t> divisor_override);
+StatusOrTensor AvgPool1d(const Tensor& x, const DimList& kernel,
+                         const DimList& stride, const DimList& padding,
+                         bool ceil_mode, bool count_include_pad);
+StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size);
+absl::StatusOr<std::pair<Tensor, Tensor>> AdaptiveMaxPool2d(
+    const Tensor& x, const DimList& output_size);
+// batch_norm over dim 1 (ops_norm.cc); running_mean/running_var (may be
+// undefined in training) are updated in place in training; weight/bias
+// undefined: none.
+StatusOrTensor BatchNorm(const Tensor& x, const Tensor& running_mean,
+                         const Tensor& running_var, const Tensor& weight,
+                         const Tensor& bias, bool training, double momentum,
+                         double eps);
+// layer_norm over the trailing dims `normalized_shape`.
+StatusOrTensor LayerNorm(const Tensor& x, const DimList& normalized_shape,
+                         const Tensor& weight, const Tensor& bias, double eps);
+// group_norm of [N, C, *] input in num_groups groups of channels.
+StatusOrTensor GroupNorm(const Tensor& x, int64_t num_groups,
+                         const Tensor& weight, const Tensor& bias, double eps);
+// x * bernoulli(1 - p) / (1 - p) in training (x itself when p is 0 or not
+// training), with torch's draws from `gen` (null: FAILED_PRECONDITION
+// when a draw is needed).
+StatusOrTensor Dropout(const Tensor& x, double p, bool training,
+                       Generator* gen);
+// Rows of weight ([num_embeddings, D]) at int64/int32 indices; no gradient
+// flows into row padding_idx.
+StatusOrTensor Embedding(const Tensor& indices, const Tensor& weight,
+                         std::optional<int64_t> padding_idx);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

@@ -743,6 +743,110 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("mse_loss", {"size_average=False",
                    {R({4}, 534), R({4}, 535)},
                    {{"size_average", AttrValue(false)}}});
+  // ---- convolution, pooling, normalization (ops_conv.cc) ----
+  add("conv2d",
+      {"bias", {R({2, 3, 5, 5}, 900), R({4, 3, 3, 3}, 901), R({4}, 902)}, {}});
+  add("conv2d", {"stride, padding, dilation, no bias",
+                 {R({1, 2, 6, 5}, 903), R({3, 2, 2, 3}, 904)},
+                 {{"stride", Ints({2, 1})},
+                  {"padding", Ints({1, 2})},
+                  {"dilation", Ints({2, 1})}}});
+  add("conv2d", {"groups, unbatched",
+                 {R({4, 4, 4}, 905), R({6, 2, 2, 2}, 906), R({6}, 907)},
+                 {{"groups", I(2)}}});
+  add("conv2d", {"1x1", {R({2, 3, 3, 2}, 908), R({2, 3, 1, 1}, 909)}, {}});
+  add("conv2d.padding",
+      {"same, even kernel",
+       {R({1, 2, 4, 5}, 910), R({3, 2, 2, 3}, 911), R({3}, 912)},
+       {{"padding", str("same")}, {"dilation", Ints({1, 2})}}});
+  add("conv2d.padding",
+      {"valid", {R({1, 1, 4, 4}, 913), R({2, 1, 3, 3}, 914)}, {}});
+  add("conv1d", {"bias, stride",
+                 {R({2, 3, 7}, 915), R({4, 3, 3}, 916), R({4}, 917)},
+                 {{"stride", I(2)}, {"padding", I(1)}}});
+  add("conv1d", {"groups, dilation, unbatched",
+                 {R({4, 6}, 918), R({2, 2, 2}, 919)},
+                 {{"groups", I(2)}, {"dilation", I(2)}}});
+  add("conv1d.padding", {"same",
+                         {R({2, 2, 5}, 920), R({3, 2, 4}, 921), R({3}, 922)},
+                         {{"padding", str("same")}}});
+  for (const char* op : {"max_pool2d", "max_pool2d_with_indices"}) {
+    add(op, {"2x2", {R({2, 2, 4, 5}, 930)}, {{"kernel_size", I(2)}}});
+    add(op, {"stride, padding, dilation, ceil, unbatched",
+             {R({2, 6, 7}, 931)},
+             {{"kernel_size", Ints({3, 2})},
+              {"stride", Ints({2, 1})},
+              {"padding", Ints({1, 1})},
+              {"dilation", Ints({2, 1})},
+              {"ceil_mode", AttrValue(true)}}});
+  }
+  for (const char* op : {"max_pool1d", "max_pool1d_with_indices"}) {
+    add(op, {"3", {R({2, 2, 7}, 932)}, {{"kernel_size", I(3)}}});
+    add(op, {"stride, padding, unbatched",
+             {R({3, 6}, 933)},
+             {{"kernel_size", I(2)},
+              {"stride", I(1)},
+              {"padding", I(1)},
+              {"ceil_mode", AttrValue(true)}}});
+  }
+  add("avg_pool2d", {"2x2", {R({2, 2, 4, 5}, 934)}, {{"kernel_size", I(2)}}});
+  add("avg_pool2d", {"padding, ceil, exclude pad, unbatched",
+                     {R({2, 5, 6}, 935)},
+                     {{"kernel_size", Ints({3, 2})},
+                      {"stride", Ints({2, 2})},
+                      {"padding", Ints({1, 1})},
+                      {"ceil_mode", AttrValue(true)},
+                      {"count_include_pad", AttrValue(false)}}});
+  add("avg_pool2d",
+      {"divisor_override",
+       {R({1, 1, 4, 4}, 936)},
+       {{"kernel_size", I(3)}, {"stride", I(1)}, {"divisor_override", I(5)}}});
+  add("avg_pool1d", {"3", {R({2, 2, 7}, 937)}, {{"kernel_size", I(3)}}});
+  add("avg_pool1d", {"padding, unbatched",
+                     {R({3, 6}, 938)},
+                     {{"kernel_size", I(2)},
+                      {"padding", I(1)},
+                      {"count_include_pad", AttrValue(false)}}});
+  add("adaptive_avg_pool2d",
+      {"3x2 of 5x7", {R({2, 2, 5, 7}, 939)}, {{"output_size", Ints({3, 2})}}});
+  add("adaptive_avg_pool2d",
+      {"1x1, unbatched", {R({3, 4, 4}, 940)}, {{"output_size", I(1)}}});
+  for (const char* op :
+       {"adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"}) {
+    add(op, {"3x2 of 5x7",
+             {R({2, 2, 5, 7}, 941)},
+             {{"output_size", Ints({3, 2})}}});
+    add(op,
+        {"larger, unbatched", {R({2, 3, 2}, 942)}, {{"output_size", I(4)}}});
+  }
+  add("batch_norm", {"training, batch statistics",
+                     {R({4, 3, 2}, 950)},
+                     {{"training", AttrValue(true)}}});
+  // Running statistics are not differentiable: forward checks only.
+  add("batch_norm", no_grad_check({"eval, running stats, affine",
+                                   {R({3, 2, 2, 2}, 951), R({2}, 952),
+                                    Pos({2}, 953), R({2}, 954), R({2}, 955)},
+                                   {{"eps", AttrValue(1e-3)}}}));
+  add("layer_norm", {"last dim, affine",
+                     {R({3, 4}, 956), R({4}, 957), R({4}, 958)},
+                     {{"normalized_shape", I(4)}}});
+  add("layer_norm", {"two dims, no affine",
+                     {R({2, 3, 4}, 959)},
+                     {{"normalized_shape", Ints({3, 4})}}});
+  add("group_norm", {"2 groups, affine",
+                     {R({2, 4, 3}, 960), R({4}, 961), R({4}, 962)},
+                     {{"num_groups", I(2)}}});
+  add("group_norm",
+      {"1 group, 4-d", {R({2, 2, 2, 2}, 963)}, {{"num_groups", I(1)}}});
+  // Random masks: no numerical gradient (the draws differ per call).
+  add("dropout",
+      no_grad_check({"p 0.3", {R({4, 5}, 964)}, {{"p", AttrValue(0.3)}}}));
+  add("dropout", {"eval", {R({3, 2}, 965)}, {{"training", AttrValue(false)}}});
+  add("embedding", {"rows", {I64({1, 3, 3, 0}, {2, 2}), R({4, 3}, 966)}, {}});
+  // No gradient into the padding row, on purpose: forward checks only.
+  add("embedding", no_grad_check({"padding_idx",
+                                  {I64({2, 0, 2}, {3}), R({3, 2}, 967)},
+                                  {{"padding_idx", I(-1)}}}));
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

@@ -598,6 +598,83 @@ def tenant_cases(binary, bat):
             op("diag_embed", [v], {"offset": i(2**62)}))
         run("one_hot([2**63-1])", C.RESOURCE_EXHAUSTED,
             op("one_hot", [i64([2**63 - 1], [1])]))
+        # Convolution sizes from client integers: overflow-checked.
+        def conv(name, attrs, x=(1, 1, 4, 4), w=(1, 1, 3, 3)):
+            return nodes(h.node("zeros", [], {"size": ints(list(x))}),
+                         h.node("zeros", [], {"size": ints(list(w))}),
+                         h.node(name, [h.out_ref(0), h.out_ref(1)], attrs,
+                                ret=True))
+        run("conv2d with stride 2**63-1 (one output)", C.OK,
+            conv("conv2d", {"stride": ints([2**63 - 1])}))
+        run("conv2d with padding 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d", {"padding": ints([2**62])}), message="overflow")
+        run("conv2d with dilation 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d", {"dilation": ints([2**62, 1])}), message="overflow")
+        run("conv2d with padding -2**63", C.INVALID_ARGUMENT,
+            conv("conv2d", {"padding": ints([-2**63])}),
+            message="negative padding")
+        run("conv2d with groups 2**63-1", C.INVALID_ARGUMENT,
+            conv("conv2d", {"groups": i(2**63 - 1)}))
+        run("conv1d with padding 2**40 (2^41 outputs)", C.RESOURCE_EXHAUSTED,
+            conv("conv1d", {"padding": ints([2**40])}, (1, 1, 4), (1, 1, 3)))
+        run("conv2d.padding 'same' with dilation 2**62", C.INVALID_ARGUMENT,
+            conv("conv2d.padding", {"padding": h.attr_s("same"),
+                                    "dilation": ints([2**62])}),
+            message="overflow")
+        # Pooling sizes from client integers: overflow-checked.
+        def pool(name, attrs, x=(1, 1, 4, 4)):
+            return nodes(h.node("zeros", [], {"size": ints(list(x))}),
+                         h.node(name, [h.out_ref(0)], attrs, ret=True))
+        run("max_pool2d with kernel_size 2**63-1", C.INVALID_ARGUMENT,
+            pool("max_pool2d", {"kernel_size": ints([2**63 - 1])}),
+            message="Output size is too small")
+        run("max_pool2d with stride 2**63-1 (one output)", C.OK,
+            pool("max_pool2d", {"kernel_size": ints([2]),
+                                "stride": ints([2**63 - 1])}))
+        run("max_pool2d with kernel 2**62, padding 2**61, dilation 4",
+            C.INVALID_ARGUMENT,
+            pool("max_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61]),
+                                "dilation": ints([4])}), message="overflow")
+        run("max_pool2d with kernel 2**62 and padding 2**61 (one output)", C.OK,
+            pool("max_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61])}))
+        run("avg_pool2d with kernel 2**62 and padding 2**61 (one output)", C.OK,
+            pool("avg_pool2d", {"kernel_size": ints([2**62]),
+                                "padding": ints([2**61])}))
+        run("avg_pool2d with padding -2**63", C.INVALID_ARGUMENT,
+            pool("avg_pool2d", {"kernel_size": ints([2]),
+                                "padding": ints([-2**63])}))
+        run("max_pool1d with stride -2**63", C.INVALID_ARGUMENT,
+            pool("max_pool1d", {"kernel_size": ints([2]),
+                                "stride": ints([-2**63])}, (1, 4)))
+        run("adaptive_avg_pool2d to [2**62, 0] (empty)", C.OK,
+            pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 0])}))
+        run("adaptive_max_pool2d to [2**30, 2**30]", C.RESOURCE_EXHAUSTED,
+            pool("adaptive_max_pool2d", {"output_size": ints([2**30, 2**30])}))
+        run("adaptive_avg_pool2d to [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 2**62])}))
+        # Normalization, dropout and embedding: client integers and floats.
+        run("group_norm with num_groups -2**63", C.INVALID_ARGUMENT,
+            pool("group_norm", {"num_groups": i(-2**63)}, (2, 4, 3)),
+            message="divisible by num_groups")
+        run("group_norm with num_groups 0", C.INVALID_ARGUMENT,
+            pool("group_norm", {"num_groups": i(0)}, (2, 4, 3)))
+        run("layer_norm with normalized_shape [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("layer_norm", {"normalized_shape": ints([2**62, 2**62])},
+                 (2, 4)))
+        run("dropout with p = nan", C.INVALID_ARGUMENT,
+            pool("dropout", {"p": pb.AttrValue(f=float("nan"))}, (2, 4)),
+            message="between 0 and 1")
+        run("embedding at index 2**63-1", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 2])}),
+                  h.node("embedding", [i64([2**63 - 1], [1]), h.out_ref(0)], {},
+                         ret=True)), message="index out of range")
+        run("embedding with padding_idx -2**63", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 2])}),
+                  h.node("embedding", [i64([1], [1]), h.out_ref(0)],
+                         {"padding_idx": i(-2**63)}, ret=True)),
+            message="Padding_idx")
         run("A's session id with B's token", C.NOT_FOUND,
             lambda sid: b.call("GetSession",
                                pb.GetSessionRequest(session_id=victim),

@@ -204,6 +204,9 @@ MATH_UNARY = {op for op, _, _ in MATH_UNARY_RANGES}
 def torch_call(op, args, attrs):
     a = attrs
     x = args[0] if args else None
+    r = _conv_call(op, args, a)
+    if r is not NotImplemented:
+        return r
     if op == "div" and "rounding_mode" in a:
         return torch.div(args[0], args[1], rounding_mode=a["rounding_mode"])
     if op in ("zeros", "ones", "rand", "randn"):
@@ -2892,6 +2895,212 @@ def build_linalg_cases():
     lc("einsum", "output_twice", F([2, 3]), equation="ij->ii")
     lc("einsum", "output_unknown", F([2, 3]), equation="ij->k")
     lc("einsum", "size_mismatch", F([2, 3]), F([4, 2]), equation="ij,jk->ik")
+def _conv_call(op, args, a):
+    """torch.nn.functional's convolution / pooling / normalization part
+    (core/ops_conv.cc)."""
+    import torch.nn.functional as F
+    name = op.split(".")[0]
+    if name in ("conv1d", "conv2d"):
+        return getattr(F, name)(*args, **a)
+    if op in ("max_pool1d_with_indices", "max_pool2d_with_indices",
+              "adaptive_max_pool2d_with_indices"):
+        return getattr(F, op.replace("_with_indices", ""))(*args, return_indices=True, **a)
+    if op in ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
+              "adaptive_max_pool2d", "dropout"):
+        return getattr(F, op)(*args, **a)
+    if op in ("batch_norm", "layer_norm", "group_norm"):
+        # Tensor inputs after the first: the op's optional ones, a 0-d
+        # placeholder (a number) standing for None.
+        names = {"batch_norm": ("running_mean", "running_var", "weight", "bias"),
+                 "layer_norm": ("weight", "bias"), "group_norm": ("weight", "bias")}[op]
+        kw = dict(a)
+        for n, t in zip(names, args[1:]):
+            kw[n] = None if not isinstance(t, torch.Tensor) else t
+        if op == "batch_norm":
+            kw.setdefault("running_mean", None)
+            kw.setdefault("running_var", None)
+        return getattr(F, op)(args[0], **kw)
+    if op == "embedding":
+        return F.embedding(args[0], args[1], **a)
+    return NotImplemented
+
+
+def build_conv_cases():
+    """torch.nn.functional: convolution, pooling, normalization."""
+    # ---- conv2d, conv1d ----
+    for op, nd in (("conv2d", 2), ("conv1d", 1)):
+        sp = [6, 7][:nd] if nd == 2 else [9]
+        k = [3, 2][:nd] if nd == 2 else [3]
+        nncase(op, "bias", F([2, 3] + sp), F([4, 3] + k), F([4]))
+        nncase(op, "no_bias_f64", F([2, 3] + sp, f64), F([4, 3] + k, f64))
+        nncase(op, "stride_pad_dil", F([2, 2] + sp), F([3, 2] + k), F([3]), stride=2,
+               padding=1, dilation=2 if nd == 1 else [1, 2])
+        nncase(op, "groups", F([2, 4] + sp), F([6, 2] + k), F([6]), groups=2)
+        nncase(op, "depthwise", F([1, 3] + sp), F([3, 1] + k), groups=3)
+        nncase(op, "unbatched", F([3] + sp), F([2, 3] + k), F([2]))
+        nncase(op, "perm_input", F(sp[::-1] + [3, 2]), F([2, 3] + k),
+               perm={0: [nd + 1, nd] + list(range(nd - 1, -1, -1))})
+        nncase(op, "pointwise", F([2, 5] + sp), F([4, 5] + [1] * nd), F([4]))
+        nncase(op, "empty_batch", F([0, 3] + sp), F([4, 3] + k))
+        nncase(op, "channels_error", F([2, 5] + sp), F([4, 3] + k))
+        nncase(op, "kernel_too_big", F([1, 3] + [2] * nd), F([4, 3] + k))
+        nncase(op, "neg_padding", F([1, 3] + sp), F([4, 3] + k), padding=-1)
+        nncase(op, "zero_stride", F([1, 3] + sp), F([4, 3] + k), stride=0)
+        nncase(op, "zero_dilation", F([1, 3] + sp), F([4, 3] + k), dilation=0)
+        nncase(op, "zero_groups", F([1, 3] + sp), F([4, 3] + k), groups=0)
+        nncase(op, "groups_not_dividing", F([1, 6] + sp), F([3, 3] + k), groups=2)
+        nncase(op, "bias_size", F([1, 3] + sp), F([4, 3] + k), F([5]))
+        nncase(op, "dtype_mismatch", F([1, 3] + sp), F([4, 3] + k, f64))
+        nncase(op, "input_rank", F(sp), F([4, 3] + k))
+        nncase(op, "stride_list_length", F([1, 3] + sp), F([4, 3] + k), stride=[1, 1, 1])
+        nncase(op, "weight_rank", F([1, 3] + sp), F([4, 3] + k + [1]))
+        nncase(op + ".padding", "same", F([2, 3] + sp), F([4, 3] + k), F([4]), padding="same")
+        nncase(op + ".padding", "same_even_dilated", F([1, 2] + sp, f64), F([3, 2] + [4] * nd, f64),
+               padding="same", dilation=2)
+        nncase(op + ".padding", "valid", F([1, 2] + sp), F([3, 2] + k), padding="valid")
+        nncase(op + ".padding", "same_strided", F([1, 2] + sp), F([3, 2] + k), padding="same",
+               stride=2)
+        nncase(op + ".padding", "bad_string", F([1, 2] + sp), F([3, 2] + k), padding="full")
+    nncase("conv2d", "large_f64", F([4, 8, 12, 12], f64), F([16, 8, 3, 3], f64), F([16], f64), padding=1)
+
+    # ---- pooling ----
+    for op in ("max_pool2d", "max_pool2d_with_indices"):
+        nncase(op, "2x2", F([2, 3, 6, 7]), kernel_size=2)
+        nncase(op, "f64_stride", F([2, 2, 7, 7], f64), kernel_size=3, stride=2)
+        nncase(op, "pad_dil_ceil", F([1, 2, 9, 8]), kernel_size=[3, 2], stride=[2, 3],
+               padding=[1, 1], dilation=[2, 1], ceil_mode=True)
+        nncase(op, "ceil_edge", F([1, 1, 5, 5]), kernel_size=2, ceil_mode=True)
+        nncase(op, "unbatched", F([3, 5, 4]), kernel_size=2, stride=1)
+        nncase(op, "perm", F([5, 6, 2]), kernel_size=2, perm={0: [2, 0, 1]})
+        nncase(op, "ties", V([[[[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]]]], f32), kernel_size=2,
+               stride=1)
+        nncase(op, "nan_inf", V([[[[float("nan"), 1.0], [2.0, -math.inf]],
+                                  [[-math.inf, -math.inf], [-math.inf, -math.inf]]]], f32),
+               kernel_size=2, grad=False)
+        nncase(op, "empty_batch", F([0, 2, 4, 4]), kernel_size=2)
+        nncase(op, "2d_error", F([4, 4]), kernel_size=2)
+        nncase(op, "k0", F([1, 1, 4, 4]), kernel_size=0)
+        nncase(op, "s0", F([1, 1, 4, 4]), kernel_size=2, stride=0)
+        nncase(op, "pad_too_big", F([1, 1, 4, 4]), kernel_size=2, padding=2)
+        nncase(op, "neg_pad", F([1, 1, 4, 4]), kernel_size=2, padding=-1)
+        nncase(op, "dil0", F([1, 1, 4, 4]), kernel_size=2, dilation=0)
+        nncase(op, "too_small", F([1, 3, 4, 4]), kernel_size=5)
+        nncase(op, "kernel_3", F([1, 1, 4, 4]), kernel_size=[2, 2, 2])
+        nncase(op, "stride_3", F([1, 1, 4, 4]), kernel_size=2, stride=[2, 2, 2])
+        nncase(op, "padding_3", F([1, 1, 4, 4]), kernel_size=2, padding=[1, 1, 1])
+        nncase(op, "empty_channels", F([2, 0, 4, 4]), kernel_size=2)
+    for op in ("max_pool1d", "max_pool1d_with_indices"):
+        nncase(op, "3", F([2, 3, 8]), kernel_size=3)
+        nncase(op, "stride_pad_dil_ceil", F([2, 2, 9], f64), kernel_size=3, stride=2, padding=1,
+               dilation=2, ceil_mode=True)
+        nncase(op, "unbatched", F([3, 6]), kernel_size=2, stride=1)
+        nncase(op, "4d_error", F([1, 2, 3, 4]), kernel_size=2)
+        nncase(op, "too_small", F([2, 3]), kernel_size=4)
+        nncase(op, "pad_too_big", F([2, 6]), kernel_size=2, padding=2)
+        nncase(op, "kernel_2", F([2, 6]), kernel_size=[2, 2])
+        nncase(op, "stride_2", F([2, 6]), kernel_size=2, stride=[1, 1])
+        nncase(op, "dilation_2", F([2, 6]), kernel_size=2, dilation=[1, 1])
+    nncase("avg_pool2d", "2x2", F([2, 3, 6, 7]), kernel_size=2)
+    nncase("avg_pool2d", "f64_pad_include", F([2, 2, 7, 7], f64), kernel_size=3, stride=2,
+           padding=1)
+    nncase("avg_pool2d", "pad_exclude_ceil", F([1, 2, 8, 9]), kernel_size=[3, 2],
+           stride=[2, 3], padding=[1, 1], ceil_mode=True, count_include_pad=False)
+    nncase("avg_pool2d", "ceil_include", F([1, 1, 5, 5]), kernel_size=2, ceil_mode=True)
+    nncase("avg_pool2d", "ceil_pad_include", F([1, 1, 6, 6]), kernel_size=3, stride=2, padding=1,
+           ceil_mode=True)
+    nncase("avg_pool2d", "divisor_override", F([1, 2, 5, 5]), kernel_size=3, stride=1,
+           padding=1, divisor_override=4)
+    nncase("avg_pool2d", "unbatched", F([3, 5, 4]), kernel_size=2, stride=1)
+    nncase("avg_pool2d", "perm", F([5, 6, 2]), kernel_size=2, perm={0: [2, 0, 1]})
+    nncase("avg_pool2d", "empty_batch", F([0, 2, 4, 4]), kernel_size=2)
+    nncase("avg_pool2d", "2d_error", F([4, 4]), kernel_size=2)
+    nncase("avg_pool2d", "k0", F([1, 1, 4, 4]), kernel_size=0)
+    nncase("avg_pool2d", "pad_too_big", F([1, 1, 4, 4]), kernel_size=2, padding=2)
+    nncase("avg_pool2d", "too_small", F([1, 3, 4, 4]), kernel_size=5)
+    nncase("avg_pool2d", "divisor_zero", F([1, 1, 4, 4]), kernel_size=2, divisor_override=0)
+    nncase("avg_pool2d", "kernel_3", F([1, 1, 4, 4]), kernel_size=[2, 2, 2])
+    nncase("avg_pool2d", "stride_3", F([1, 1, 4, 4]), kernel_size=2, stride=[1, 1, 1])
+    nncase("avg_pool1d", "3", F([2, 3, 8]), kernel_size=3)
+    nncase("avg_pool1d", "pad_exclude_ceil", F([2, 2, 9], f64), kernel_size=3, stride=2,
+           padding=1, ceil_mode=True, count_include_pad=False)
+    nncase("avg_pool1d", "unbatched", F([3, 6]), kernel_size=2, stride=1)
+    nncase("avg_pool1d", "4d_error", F([1, 2, 3, 4]), kernel_size=2)
+    nncase("avg_pool1d", "too_small", F([2, 3]), kernel_size=4)
+    nncase("avg_pool1d", "stride_2", F([2, 6]), kernel_size=2, stride=[1, 1])
+    nncase("adaptive_avg_pool2d", "3x2_of_7x5", F([2, 3, 7, 5]), output_size=[3, 2])
+    nncase("adaptive_avg_pool2d", "f64_larger", F([1, 2, 3, 2], f64), output_size=[5, 4])
+    nncase("adaptive_avg_pool2d", "1x1_mean", F([2, 3, 4, 4]), output_size=1)
+    nncase("adaptive_avg_pool2d", "unbatched", F([3, 5, 4]), output_size=2)
+    nncase("adaptive_avg_pool2d", "zero", F([1, 2, 3, 3]), output_size=0)
+    nncase("adaptive_avg_pool2d", "2d_error", F([4, 4]), output_size=2)
+    nncase("adaptive_avg_pool2d", "negative", F([1, 1, 4, 4]), output_size=-1)
+    nncase("adaptive_avg_pool2d", "three", F([1, 1, 4, 4]), output_size=[1, 2, 3])
+    nncase("adaptive_avg_pool2d", "empty_dim", F([2, 3, 0, 4]), output_size=2)
+    for op in ("adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"):
+        nncase(op, "3x2_of_7x5", F([2, 3, 7, 5]), output_size=[3, 2])
+        nncase(op, "f64_larger", F([1, 2, 3, 2], f64), output_size=[5, 4])
+        nncase(op, "unbatched", F([3, 5, 4]), output_size=2)
+        nncase(op, "2d_error", F([4, 4]), output_size=2)
+        nncase(op, "three", F([1, 1, 4, 4]), output_size=[1, 2, 3])
+        nncase(op, "empty_dim", F([2, 3, 0, 4]), output_size=2)
+        nncase(op, "zero", F([1, 2, 3, 3]), output_size=0)
+
+    # ---- normalization ----
+    rm, rv = F([3], f32, -1, 1), F([3], f32, 0.5, 2)
+    nncase("batch_norm", "train_no_stats", F([4, 3, 5]), training=True)
+    nncase("batch_norm", "train_affine_f64", F([4, 3, 2, 2], f64), W(0), W(0), F([3], f64),
+           F([3], f64), training=True, momentum=0.2, eps=1e-3)
+    nncase("batch_norm", "eval_stats_affine", F([4, 3, 5]), rm, rv, F([3]), F([3]),
+           nograd={1, 2})
+    nncase("batch_norm", "eval_stats", F([2, 3]), rm, rv, nograd={1, 2})
+    nncase("batch_norm", "2d_train", F([5, 3]), W(0), W(0), F([3]), training=True)
+    nncase("batch_norm", "perm", F([4, 5, 3]), W(0), W(0), F([4]), F([4]), training=True,
+           perm={0: [1, 0, 2]})
+    nncase("batch_norm", "one_value", F([1, 3]), training=True)
+    nncase("batch_norm", "eval_no_stats", F([2, 3]))
+    nncase("batch_norm", "stats_size", F([2, 3]), F([4]), F([4]), nograd={1, 2})
+    nncase("batch_norm", "weight_size", F([2, 3]), rm, rv, F([4]), nograd={1, 2})
+    nncase("batch_norm", "int_error", I([2, 3]), rm, rv, nograd={1, 2})
+    nncase("layer_norm", "last", F([3, 5]), normalized_shape=[5])
+    nncase("layer_norm", "two_affine", F([2, 3, 4]), F([3, 4]), F([3, 4]),
+           normalized_shape=[3, 4])
+    nncase("layer_norm", "f64_eps", F([4, 6], f64), F([6], f64), normalized_shape=[6], eps=0.1)
+    nncase("layer_norm", "bias_only", F([4, 6]), W(0), F([6]), normalized_shape=[6])
+    nncase("layer_norm", "perm", F([5, 4]), F([5]), F([5]), normalized_shape=[5],
+           perm={0: [1, 0]})
+    nncase("layer_norm", "bad_shape", F([3, 5]), normalized_shape=[4])
+    nncase("layer_norm", "bad_weight", F([3, 5]), F([4]), normalized_shape=[5])
+    nncase("layer_norm", "empty_shape", F([3, 5]), normalized_shape=[])
+    nncase("layer_norm", "int_error", I([3, 5]), normalized_shape=[5])
+    nncase("group_norm", "2_groups_affine", F([2, 4, 3]), F([4]), F([4]), num_groups=2)
+    nncase("group_norm", "4d_f64", F([3, 6, 2, 2], f64), num_groups=3, eps=1e-3)
+    nncase("group_norm", "2d", F([3, 4]), F([4]), num_groups=2)
+    nncase("group_norm", "bias_only", F([2, 4, 3]), W(0), F([4]), num_groups=1, grad=False)
+    nncase("group_norm", "not_divisible", F([2, 3, 4]), num_groups=2)
+    nncase("group_norm", "bad_weight", F([2, 4, 3]), F([3]), num_groups=2)
+    nncase("group_norm", "one_value", F([1, 2]), num_groups=2)
+    nncase("group_norm", "1d", F([4]), num_groups=1)
+    nncase("group_norm", "int_error", I([2, 4]), num_groups=2)
+    # ---- dropout ----
+    nncase("dropout", "p03", F([6, 7]), seed=3, p=0.3)
+    nncase("dropout", "default_f64", F([40], f64), seed=11)
+    nncase("dropout", "p09_perm", F([5, 4]), seed=5, p=0.9, perm={0: [1, 0]})
+    nncase("dropout", "eval", F([3, 4]), seed=1, training=False)
+    nncase("dropout", "p0", F([3, 4]), seed=1, p=0.0)
+    nncase("dropout", "p1", F([3, 4]), seed=1, p=1.0)
+    nncase("dropout", "p_too_big", F([3]), seed=1, p=1.5)
+    nncase("dropout", "p_negative", F([3]), seed=1, p=-0.1)
+    # ---- embedding ----
+    L = lambda v: V(v, i64)  # noqa: E731
+    nncase("embedding", "rows", L([[1, 4], [4, 0]]), F([5, 3]))
+    nncase("embedding", "padding_idx", L([1, 2, 1, 0]), F([3, 4], f64), padding_idx=1)
+    nncase("embedding", "neg_padding_idx", L([2, 0, 2]), F([3, 2]), padding_idx=-1)
+    nncase("embedding", "int32_indices", V([[2], [0]], i32), F([3, 2]))
+    nncase("embedding", "0d_index", V(2, i64), F([3, 2]))
+    nncase("embedding", "out_of_range", L([3]), F([3, 2]))
+    nncase("embedding", "negative_index", L([-1]), F([3, 2]))
+    nncase("embedding", "float_indices", V([1.0], f32), F([3, 2]))
+    nncase("embedding", "weight_1d", L([1]), F([3]))
 
 
 def main():
@@ -2901,6 +3110,7 @@ def main():
     build_pointwise_cases()
     build_nn_cases()
     build_linalg_cases()
+    build_conv_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

@@ -318,6 +318,49 @@ def unique_consecutive(input, return_inverse=False,  # noqa: A002
 
 def argwhere(input):  # noqa: A002
     return _ops.call("nonzero", (input,), {})
+def conv1d(*args, **kwargs):
+    from .nn import functional
+    return functional.conv1d(*args, **kwargs)
+
+
+def conv2d(*args, **kwargs):
+    from .nn import functional
+    return functional.conv2d(*args, **kwargs)
+
+
+def max_pool1d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool1d(input, kernel_size, stride, padding,
+                                 dilation, ceil_mode)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool2d(input, kernel_size, stride, padding,
+                                 dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(),  # noqa: A002
+                            padding=0, dilation=1, ceil_mode=False):
+    from .nn import functional
+    return functional.max_pool1d_with_indices(input, kernel_size, stride,
+                                              padding, dilation, ceil_mode)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0,  # noqa: A002
+               ceil_mode=False, count_include_pad=True):
+    from .nn import functional
+    return functional.avg_pool1d(input, kernel_size, stride, padding,
+                                 ceil_mode, count_include_pad)
+
+
+def batch_norm(input, weight, bias, running_mean, running_var,  # noqa: A002
+               training, momentum, eps, cudnn_enabled=True):
+    from .nn import functional
+    return functional.batch_norm(input, running_mean, running_var, weight,
+                                 bias, training, momentum, eps)
 
 
 def t(input):  # noqa: A002
