@@ -142,6 +142,15 @@ std::vector<OpDef> BuildTable() {
                     return One(UniformInplace(a[0], a.Float("from"),
                                               a.Float("to"), *g));
                   }));
+  t.push_back(Def(
+      "random_", {"self"}, {Opt("from", AT::kInt), Opt("to", AT::kInt)}, false,
+      "fill self with integers from the session's generator: "
+      "random_() over the dtype's range, random_(to), "
+      "random_(from, to)",
+      [](const Args& a, OpContext& c) -> Outs {
+        TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+        return One(RandomInplace(a[0], a.OptInt("from"), a.OptInt("to"), *g));
+      }));
   for (const bool normal : {false, true}) {
     t.push_back(Def(normal ? "randn_like" : "rand_like", {"self"},
                     {DTypeAttr()}, false,

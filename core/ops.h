@@ -97,6 +97,11 @@ StatusOrTensor Normal(const Tensor& mean, const Tensor& std,
                       std::optional<DType> dtype);
 StatusOrTensor NormalInplace(const Tensor& self, double mean, double std,
                              Generator& gen);
+// torch's Tensor.random_: random_() over the dtype's whole range,
+// random_(to) and random_(from, to) over [from, to), random_(from) from
+// `from` to the dtype's top; draw for draw as torch.
+StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
+                             std::optional<int64_t> to, Generator& gen);
 StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
                               Generator& gen);
 // Geometry queries (an int64 1-d tensor of the strides, 0-d offset, 0-d

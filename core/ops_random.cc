@@ -215,6 +215,94 @@ StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
   });
 }
 
+StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
+                             std::optional<int64_t> to, Generator& gen) {
+  const DType dt = self.dtype();
+  if (dt == DType::kComplex64) {
+    return absl::InvalidArgumentError(
+        from || to ? "\"random_from_to_kernel_cpu\" not implemented for "
+                     "'ComplexFloat'"
+                   : "\"random_kernel_cpu\" not implemented for "
+                     "'ComplexFloat'");
+  }
+  // The largest value torch's random_ may give for the dtype: the top of an
+  // integer type, 2^digits for a floating one (every integer below it is
+  // exact), 1 for bool.
+  int64_t top = 0;
+  switch (dt) {
+    case DType::kBool:
+      top = 1;
+      break;
+    case DType::kInt32:
+      top = std::numeric_limits<int32_t>::max();
+      break;
+    case DType::kInt64:
+      top = std::numeric_limits<int64_t>::max();
+      break;
+    case DType::kFloat32:
+      top = int64_t{1} << 24;
+      break;
+    default:
+      top = int64_t{1} << 53;
+      break;
+  }
+  const bool full = !from && !to;
+  const int64_t lo = from.value_or(0);
+  if (to && lo >= *to) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("random_ expects 'from' to be less than 'to', but got "
+                     "from=",
+                     lo, " >= to_exclusive=", *to));
+  }
+  // (torch only warns for a floating type's range.)
+  if (!IsFloating(dt) &&
+      (lo < (dt == DType::kInt32   ? std::numeric_limits<int32_t>::min()
+             : dt == DType::kInt64 ? std::numeric_limits<int64_t>::min()
+                                   : (dt == DType::kBool ? 0 : -top)) ||
+       lo > top || (to && *to - 1 > top))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("random_ expects ", to ? "'from' and 'to - 1'" : "'from'",
+                     " to be within the range of ", DTypeName(dt)));
+  }
+  return Inplace(self, {}, [&]() -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(self.sizes(), dt));
+    gen.WillChange();
+    const int64_t n = out.numel();
+    // torch: random_() is draw % (top + 1) with 64-bit draws for int64 and
+    // double, 32-bit ones otherwise (bool keeps the low bit); random_(from,
+    // to) is from + draw % (to - from), 64-bit draws only when the range
+    // needs them; random_(from) runs to the top inclusive.
+    const uint64_t range = full ? 0
+                                : static_cast<uint64_t>(to ? *to : top) -
+                                      static_cast<uint64_t>(lo) + (to ? 0 : 1);
+    const bool wide = full ? (dt == DType::kInt64 || dt == DType::kFloat64)
+                           : range >= (uint64_t{1} << 32);
+    TENSORD_DISPATCH_ALL(dt, T, {
+      if constexpr (!std::is_same_v<T, complex64>) {
+        T* p = out.data<T>();
+        for (int64_t i = 0; i < n; ++i) {
+          const uint64_t draw =
+              wide ? gen.Next64() : static_cast<uint64_t>(gen.Next32());
+          uint64_t v = 0;
+          if (!full) {
+            v = draw % range + static_cast<uint64_t>(lo);
+          } else if (dt == DType::kBool) {
+            v = draw & 1;
+          } else {
+            v = draw % (static_cast<uint64_t>(top) + 1);
+          }
+          if constexpr (std::is_same_v<T, bool>) {
+            p[i] = v != 0;
+          } else {
+            p[i] = static_cast<T>(static_cast<int64_t>(v));
+          }
+        }
+      }
+    });
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Queries and comparisons with Python results
 

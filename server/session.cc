@@ -427,6 +427,25 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
   });
 }
 
+absl::StatusOr<Generator*> Session::GeneratorLocked(int32_t id) {
+  if (id < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("generator ", id, " does not exist (numbers are > 0)"));
+  }
+  if (auto it = generators_.find(id); it != generators_.end()) {
+    return &it->second;
+  }
+  if (generators_.size() >= kMaxGenerators) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "a session has at most ", kMaxGenerators, " torch.Generator objects"));
+  }
+  Generator* g = &generators_.try_emplace(id).first->second;
+  // A failed request leaves no generator behind.
+  RecordUndo([this, id]()
+                 ABSL_NO_THREAD_SAFETY_ANALYSIS { generators_.erase(id); });
+  return g;
+}
+
 absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
                                     v1::ExecuteResponse* out) {
   std::optional<NoGradGuard> no_grad;
@@ -496,6 +515,12 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
             absl::StrCat("attribute ", Quoted(k), ": ", v.status().message())));
       }
       attrs.emplace(k, *v);
+    }
+    ctx.generator = &generator_;
+    if (node.generator() != 0) {
+      auto g = GeneratorLocked(node.generator());
+      if (!g.ok()) return fail(g.status());
+      ctx.generator = *g;
     }
     auto outs = RunOp(node.op(), inputs, attrs, ctx);
     if (!outs.ok()) return fail(outs.status());
@@ -674,6 +699,12 @@ absl::Status Session::WriteSnapshot(std::ostream* stream) {
     header.set_next_handle(next_handle_);
     for (uint32_t w : generator_.state()) header.add_rng_state(w);
     header.set_rng_index(generator_.index());
+    for (const auto& [id, g] : generators_) {
+      v1::SnapshotGenerator* out = header.add_generators();
+      out->set_id(id);
+      for (uint32_t w : g.state()) out->add_rng_state(w);
+      out->set_rng_index(g.index());
+    }
     // Each storage once; each tensor once, with every handle and name it
     // has, as a view of its storage.
     std::vector<const Storage*> storages;
@@ -764,6 +795,16 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
                                 header.rng_state().end());
     if (!words.empty() && !s->generator_.SetState(words, header.rng_index())) {
       return absl::DataLossError("bad generator state");
+    }
+    if (header.generators_size() > static_cast<int>(kMaxGenerators)) {
+      return absl::DataLossError("too many generators");
+    }
+    for (const v1::SnapshotGenerator& sg : header.generators()) {
+      std::vector<uint32_t> w(sg.rng_state().begin(), sg.rng_state().end());
+      if (sg.id() <= 0 || s->generators_.count(sg.id()) ||
+          !s->generators_[sg.id()].SetState(w, sg.rng_index())) {
+        return absl::DataLossError("bad generator state");
+      }
     }
     if (header.session().created_unix_ms() > 0) {
       s->created_ms_ = header.session().created_unix_ms();

@@ -142,6 +142,10 @@ class Session {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Touch();
   void DescribeLocked(v1::Session* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The client's generator number `id` (> 0), made on first use.
+  absl::StatusOr<Generator*> GeneratorLocked(int32_t id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static constexpr size_t kMaxGenerators = 256;
   absl::StatusOr<Tensor> ResolveLocked(const v1::TensorRef& ref) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -190,6 +194,8 @@ class Session {
   std::map<std::string, Tensor> handles_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Tensor> names_ ABSL_GUARDED_BY(mu_);
   Generator generator_ ABSL_GUARDED_BY(mu_);
+  // The client's torch.Generator objects by number (OpNode.generator).
+  std::map<int32_t, Generator> generators_ ABSL_GUARDED_BY(mu_);
   int64_t next_handle_ ABSL_GUARDED_BY(mu_) = 1;
   NodeObserver node_observer_ ABSL_GUARDED_BY(mu_);
 };

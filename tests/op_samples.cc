@@ -214,6 +214,7 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("uniform_", {"-1..1",
                    {R({2, 3}, 47)},
                    {{"from", AttrValue(-1.0)}, {"to", AttrValue(1.0)}}});
+  add("random_", {"0..10", {R({2, 3}, 56)}, {{"from", I(0)}, {"to", I(10)}}});
   add("rand_like", {"matrix", {R({2, 3}, 48)}, {}});
   add("randn_like", {"matrix", {R({3, 2}, 49)}, {}});
   add("empty", {"2x3", {}, {{"size", Ints({2, 3})}}});

@@ -739,6 +739,35 @@ def tenant_cases(binary, bat):
                 h.node("sum", [v], {"dim": ints([5])})])
         run("a deferred value in an Execute that fails keeps nothing",
             C.INVALID_ARGUMENT, deferred_failure)
+
+        # torch.Generator objects (OpNode.generator): a bad number, too
+        # many, and one made and seeded by a request that then fails.
+        def gen_node(op, attrs, number, ret=False):
+            n = h.node(op, [], attrs, ret=ret)
+            n.generator = number
+            return n
+
+        def fresh_draw(sid, number):
+            r, code, d = ex(b, sid, [gen_node("rand", {"size": ints([4])},
+                                              number, ret=True)])
+            return r.results[0].values[0].data if code == C.OK else (code, d)
+
+        run("rand from generator -1", C.INVALID_ARGUMENT,
+            nodes(gen_node("rand", {"size": ints([4])}, -1)))
+        run("257 generators in one request", C.RESOURCE_EXHAUSTED,
+            nodes(*[gen_node("manual_seed", {"seed": i(k)}, k + 1)
+                    for k in range(257)]))
+
+        def failed_generator(sid):
+            resp = ex(b, sid, [
+                gen_node("manual_seed", {"seed": i(12345)}, 7),
+                h.node("sum", [v], {"dim": ints([5])})])
+            # Generator 7 was never made: its first draw is a fresh one's.
+            if fresh_draw(sid, 7) != fresh_draw(sid, 8):
+                return None, "generator 7 survived the failed request", ""
+            return resp
+        run("a generator seeded by a failed request is gone",
+            C.INVALID_ARGUMENT, failed_generator, unchanged=False)
     finally:
         a.close()
         b.close()

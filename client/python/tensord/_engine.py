@@ -72,8 +72,10 @@ class Engine:
         raise TypeError("expected a Tensor or a number, got %s" %
                         type(v).__name__)
 
-    def record(self, op, inputs, attrs, n_outputs, no_grad):
-        """Appends a node; returns its outputs as pending tensors."""
+    def record(self, op, inputs, attrs, n_outputs, no_grad, generator=0):
+        """Appends a node; returns its outputs as pending tensors.
+        `generator`: the number of the torch.Generator its draws come from
+        (0: the session's default generator)."""
         from .torch._tensor import Tensor
         if len(self.req) and self.req.no_grad != no_grad:
             self.flush()  # one grad mode per request
@@ -81,6 +83,8 @@ class Engine:
         if not len(self.req):
             self.req.no_grad = no_grad
         node = self.req.add(op, refs, attrs)
+        if generator:
+            self.req.set_generator(node, generator)
         if op == "backward":
             self.has_backward = True
         self.lines.append(_trace.current_line())
@@ -91,11 +95,11 @@ class Engine:
             outs.append(t)
         return outs
 
-    def record_variable(self, op, inputs, attrs, no_grad):
+    def record_variable(self, op, inputs, attrs, no_grad, generator=0):
         """Runs an op whose number of outputs the server decides (split,
         unbind, nonzero(as_tuple=True), ...): records it, runs the request
         and returns its outputs as resolved tensors."""
-        self.record(op, inputs, attrs, 0, no_grad)
+        self.record(op, inputs, attrs, 0, no_grad, generator)
         node = len(self.req) - 1
         self.req.set_keep(node, True)
         outs = []
@@ -120,7 +124,9 @@ class Engine:
 
     def update_from(self, node, target):
         """`target`'s info (and value, if asked) is read from output 0 of
-        `node` when the request runs (an in-place op, or a probe)."""
+        `node` when the request runs (an in-place op, or a probe). Until
+        then a value read earlier is stale."""
+        target._value = None
         self.updates.append((node, weakref.ref(target)))
 
     def probe(self, t, value=False, fresh=False):

@@ -24,6 +24,7 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from ._random import Generator, default_generator  # noqa: F401
 
 __version__ = "tensord"
 _default_dtype = float32
@@ -53,13 +54,16 @@ def numel(t):
 
 
 def manual_seed(seed):
-    if isinstance(seed, _builtins.bool) or not isinstance(seed,
-                                                          _builtins.int):
-        raise TypeError("manual_seed expected a long as the seed")
-    e = _session.current_session().engine
-    e.record("manual_seed", [], {"seed": seed}, 0, not is_grad_enabled())
-    e.statement_op_done()
-    return None
+    """Reseeds the session's default generator; returns it, as torch."""
+    return default_generator.manual_seed(seed)
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def seed():
+    return default_generator.seed()
 
 
 def _flatten(data, depth, shape, flat):

@@ -162,6 +162,10 @@ def call(op, args, kwargs, engine=None):
             raise TypeError(
                 "%s(): argument 'requires_grad' must be bool, not %s" %
                 (fname, _type_name(requires_grad)))
+    generator = 0
+    if "generator" in kwargs and "generator" not in attr_names:
+        from ._random import generator_number
+        generator = generator_number(fname, kwargs.pop("generator"), engine)
     for k in ("device", "layout", "pin_memory", "memory_format", "out"):
         if k in kwargs and k not in attr_names:
             v = kwargs.pop(k)
@@ -280,9 +284,10 @@ def call(op, args, kwargs, engine=None):
     if schema.get("variable_outputs"):
         # As many outputs as the server makes (split, unbind, ...).
         return tuple(engine.record_variable(op, inputs, wire,
-                                            not _grad.is_grad_enabled()))
+                                            not _grad.is_grad_enabled(),
+                                            generator))
     outs = engine.record(op, inputs, wire, len(outputs),
-                         not _grad.is_grad_enabled())
+                         not _grad.is_grad_enabled(), generator)
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
         result = inputs[0]
         engine.update_from(outs[0]._node, result)

@@ -571,6 +571,15 @@ class Tensor:
         raise RuntimeError("tensord: .imag of a complex tensor is not "
                            "supported")
 
+    def random_(self, *args, generator=None, **kwargs):
+        """random_(), random_(to), random_(from, to): as torch, whose
+        one-argument form is `to`."""
+        if len(args) == 1 and "to" not in kwargs and "from" not in kwargs:
+            kwargs["to"] = args[0]
+            args = ()
+        return _ops.call("random_", (self,) + tuple(args),
+                         dict(kwargs, generator=generator))
+
     def new_tensor(self, data, dtype=None, requires_grad=False):
         from . import tensor as _tensor_fn
         return _tensor_fn(data, dtype=dtype or self.dtype,

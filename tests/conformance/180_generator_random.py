@@ -1,0 +1,45 @@
+# torch.Generator objects, Tensor.random_ in every form, generator= on the
+# random ops: the same draws as PyTorch's CPU generator.
+import torch
+torch.manual_seed(0)
+w = torch.empty(3, 4)
+w.uniform_(-0.5, 0.5)
+print(torch.empty((), dtype=torch.int64).random_().item())
+x = torch.empty(2, 3)
+x.normal_()
+print(x)
+print(x.uniform_())  # the in-place result, not the value printed above
+for dt in [torch.float32, torch.float64, torch.int32, torch.int64, torch.bool]:
+    print(dt, torch.empty(4, dtype=dt).random_())
+    print(torch.empty(4, dtype=dt).random_(2))
+    if dt != torch.bool:
+        print(torch.empty(4, dtype=dt).random_(-3, 5))
+        print(torch.empty(3, dtype=dt).random_(1, 2**31 if dt != torch.int32 else 2**31-1))
+print(torch.empty(3, dtype=torch.int64).random_(5, 2**40))
+print(torch.empty(3, dtype=torch.int64).random_(-2**40, 2**40))
+g = torch.Generator()
+print(g.initial_seed())
+print(torch.randperm(8, generator=g))
+g.manual_seed(5)
+print(torch.randperm(8, generator=g))
+print(torch.rand(3, generator=g))
+print(torch.randn(3, generator=g))
+print(torch.rand(2))
+print(torch.randint(0, 10, (5,), generator=g))
+x = torch.empty(2, 3)
+x.normal_(generator=g)
+print(x)
+print(x.uniform_(generator=g))
+print(torch.initial_seed())
+torch.manual_seed(7)
+print(torch.initial_seed())
+print(torch.rand(2, generator=torch.default_generator))
+h = torch.Generator().manual_seed(3)
+print(torch.bernoulli(torch.full((6,), 0.5), generator=h))
+print(torch.multinomial(torch.ones(5), 3, generator=h))
+print(torch.normal(0., 1., (3,), generator=h))
+# A Generator's number is reused after it dies; the new one starts fresh.
+del g, h
+k = torch.Generator()
+print(k.initial_seed(), torch.randperm(6, generator=k))
+print(torch.empty(5).random_(10, generator=k))
