@@ -172,13 +172,14 @@ def bilinear(input1, input2, weight, bias=None):
     """y = x1^T A x2 + b over the last dims, written over matmul."""
     out_f, in1, in2 = weight.shape
     lead = tuple(input1.shape[:-1])
-    x1 = input1.reshape(-1, in1)
-    x2 = input2.reshape(-1, in2)
+    flat = len(lead) == 1
+    x1 = input1 if flat else input1.reshape(-1, in1)
+    x2 = input2 if flat else input2.reshape(-1, in2)
     w = weight.permute(1, 0, 2).reshape(in1, out_f * in2)
     y = ((x1 @ w).reshape(-1, out_f, in2) * x2.unsqueeze(1)).sum(-1)
     if bias is not None:
         y = y + bias
-    return y.reshape(lead + (out_f,))
+    return y if flat else y.reshape(lead + (out_f,))
 
 
 def _pair(v):
