@@ -264,6 +264,11 @@ class Tensor:
     def grad(self):
         e = self._engine
         known = e.knows_grad(self)
+        if known is None and e.has_backward:
+            # The request holds a backward: run it now, which also tells
+            # which leaves have a .grad (one round trip, not two).
+            e.flush()
+            known = e.knows_grad(self)
         if known is False:
             return None
         (g,) = e.record("grad", [self], {}, 1, not _grad.is_grad_enabled())

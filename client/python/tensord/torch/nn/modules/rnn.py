@@ -213,10 +213,12 @@ class RNNBase(Module):
         nd = 2 if self.bidirectional else 1
         batch = shape[0] if self.batch_first else shape[1]
         if states is None:
+            self._check(shape, [])
             z = zeros(self.num_layers * nd, batch, self.hidden_size,
                       dtype=input.dtype)
             states = [z, z] if lstm else [z]
-        self._check(shape, [tuple(s.shape) for s in states])
+        else:
+            self._check(shape, [tuple(s.shape) for s in states])
         x = input.transpose(0, 1) if self.batch_first else input
         steps = shape[1] if self.batch_first else shape[0]
         out, h_n, c_n = self._layers(x, steps, states[0],
