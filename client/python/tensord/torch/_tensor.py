@@ -456,6 +456,28 @@ class Tensor:
     def detach(self):
         return self._op("detach")
 
+    def detach_(self):
+        """In place: this Python object becomes the detached tensor (same
+        storage, no grad_fn, not requiring grad)."""
+        import weakref
+        e = self._engine
+        (d,) = e.record("detach", [self], {}, 1, not _grad.is_grad_enabled())
+        if self._handle:
+            # The old handle stays alive until the request that reads it
+            # has run; then it is released like any dropped tensor.
+            old = Tensor._pending(e, -1, 0)
+            old._handle = self._handle
+            e.holds.append(old)
+        e.pending = [x for x in e.pending if x[0]() is not self]
+        d._probe = True
+        e.holds.append(d)
+        self._node, self._out, self._handle = d._node, d._out, ""
+        self._info, self._info_epoch = None, -1
+        self._value, self._value_epoch = None, -1
+        e.pending.append((weakref.ref(self), self._node, self._out))
+        e.statement_op_done()
+        return self
+
     # ------------------------------------------------------ conversions
 
     def to(self, *args, **kwargs):
