@@ -40,7 +40,7 @@ def train_concise(wd):
                 print(epoch + 1,
                       f"{loss(net(train_X), train_y).mean().item():.4f}",
                       f"{loss(net(test_X), test_y).mean().item():.2f}")
-    print('w的L2范数：', f"{net[0].weight.norm().item():.4f}")
+    print('L2 norm of w:', f"{net[0].weight.norm().item():.4f}")
     print(trainer)
 
 
