@@ -287,6 +287,25 @@ class Tensor:
     def data(self):
         return self.detach()
 
+    @data.setter
+    def data(self, value):
+        """t.data = v: the values of v, without autograd. (PyTorch makes t
+        share v's storage; here v's values are copied in, which reads the
+        same unless v is changed later. `t.data *= 2` assigns t.data its
+        own alias back, which this leaves as it is.)"""
+        if not isinstance(value, Tensor):
+            raise TypeError("Variable data has to be a tensor, but got %s" %
+                            type(value).__name__)
+        if tuple(value.shape) != tuple(self.shape) or \
+                value.dtype != self.dtype:
+            raise RuntimeError(
+                "tensord: .data can only be assigned a tensor of the same "
+                "shape and dtype (got %s %s for %s %s)" % (
+                    tuple(value.shape), value.dtype, tuple(self.shape),
+                    self.dtype))
+        with _grad.no_grad():
+            _ops.call("copy_", (self, value), {}, self._engine)
+
     @property
     def T(self):  # noqa: N802 - torch's name
         return self._op("T")
