@@ -101,3 +101,15 @@ print(seen)
 print(net.get_submodule("1"), net.get_parameter("0.bias").shape)
 d = nn.Linear(2, 2).double()
 print(d.weight.dtype, d(torch.ones(1, 2, dtype=torch.float64)))
+
+# keeping the best model: copy.deepcopy copies parameters and buffers
+import copy
+torch.manual_seed(5)
+model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+best = copy.deepcopy(model)
+with torch.no_grad():
+    model[0].weight.add_(1)
+model(torch.randn(4, 2))
+print(best[0].weight)
+print(best[1].running_mean, model[1].running_mean)
+print(type(best[0].bias).__name__, best[0].bias.requires_grad)

@@ -475,6 +475,22 @@ class Tensor:
     def detach(self):
         return self._op("detach")
 
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: a new leaf with the same values (and the same
+        requires_grad), as torch copies leaves."""
+        if id(self) in memo:
+            return memo[id(self)]
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) "
+                "support the deepcopy protocol at the moment")
+        with _grad.no_grad():
+            new = self.clone()
+        if self.requires_grad:
+            new = new.requires_grad_(True)
+        memo[id(self)] = new
+        return new
+
     def detach_(self):
         """In place: this Python object becomes the detached tensor (same
         storage, no grad_fn, not requiring grad)."""

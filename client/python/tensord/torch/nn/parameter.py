@@ -36,6 +36,15 @@ class Parameter(Tensor):
 
     __str__ = __repr__
 
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        with _grad.no_grad():
+            data = self.clone()
+        result = type(self)(data, self.requires_grad)
+        memo[id(self)] = result
+        return result
+
     def __reduce_ex__(self, proto):
         raise TypeError("tensord: a Parameter cannot be pickled")
 
