@@ -124,9 +124,9 @@ class Engine:
 
     def update_from(self, node, target):
         """`target`'s info (and value, if asked) is read from output 0 of
-        `node` when the request runs (an in-place op, or a probe). Until
-        then a value read earlier is stale."""
-        target._value = None
+        `node` when the request runs (an in-place op, or a probe). A value
+        read before is stale from now on."""
+        target._value_epoch = -1
         self.updates.append((node, weakref.ref(target)))
 
     def probe(self, t, value=False, fresh=False):

@@ -23,6 +23,12 @@ def alias_torch():
                       ("torch.autograd", torch.autograd),
                       ("torch.return_types", torch.return_types)):
         sys.modules[name] = mod
+    # Every submodule loaded so far (torch.nn.init, torch.optim, ...), so
+    # `import torch.X.Y` finds the module tensord.torch already has.
+    prefix = torch.__name__ + "."
+    for name, mod in list(sys.modules.items()):
+        if name.startswith(prefix) and mod is not None:
+            sys.modules.setdefault("torch." + name[len(prefix):], mod)
 
 
 def error_line(exc, filename):

@@ -383,7 +383,8 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
                   "retain_grad", "requires_grad_", "manual_seed"}
 
 
-_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "return_types"}
+_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
+               "return_types"}
 
 
 def __getattr__(name):
@@ -399,6 +400,8 @@ def __getattr__(name):
 
 
 from . import autograd, distributions, linalg, nn  # noqa: E402,F401
+from . import optim  # noqa: E402,F401
+from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.

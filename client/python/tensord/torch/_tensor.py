@@ -264,6 +264,11 @@ class Tensor:
     def grad(self):
         e = self._engine
         known = e.knows_grad(self)
+        if known is None and e.has_backward:
+            # The request holds a backward: run it now, which also tells
+            # which leaves have a .grad (one round trip, not two).
+            e.flush()
+            known = e.knows_grad(self)
         if known is False:
             return None
         (g,) = e.record("grad", [self], {}, 1, not _grad.is_grad_enabled())
@@ -281,6 +286,25 @@ class Tensor:
     @property
     def data(self):
         return self.detach()
+
+    @data.setter
+    def data(self, value):
+        """t.data = v: the values of v, without autograd. (PyTorch makes t
+        share v's storage; here v's values are copied in, which reads the
+        same unless v is changed later. `t.data *= 2` assigns t.data its
+        own alias back, which this leaves as it is.)"""
+        if not isinstance(value, Tensor):
+            raise TypeError("Variable data has to be a tensor, but got %s" %
+                            type(value).__name__)
+        if tuple(value.shape) != tuple(self.shape) or \
+                value.dtype != self.dtype:
+            raise RuntimeError(
+                "tensord: .data can only be assigned a tensor of the same "
+                "shape and dtype (got %s %s for %s %s)" % (
+                    tuple(value.shape), value.dtype, tuple(self.shape),
+                    self.dtype))
+        with _grad.no_grad():
+            _ops.call("copy_", (self, value), {}, self._engine)
 
     @property
     def T(self):  # noqa: N802 - torch's name
@@ -450,6 +474,44 @@ class Tensor:
 
     def detach(self):
         return self._op("detach")
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: a new leaf with the same values (and the same
+        requires_grad), as torch copies leaves."""
+        if id(self) in memo:
+            return memo[id(self)]
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) "
+                "support the deepcopy protocol at the moment")
+        with _grad.no_grad():
+            new = self.clone()
+        if self.requires_grad:
+            new = new.requires_grad_(True)
+        memo[id(self)] = new
+        return new
+
+    def detach_(self):
+        """In place: this Python object becomes the detached tensor (same
+        storage, no grad_fn, not requiring grad)."""
+        import weakref
+        e = self._engine
+        (d,) = e.record("detach", [self], {}, 1, not _grad.is_grad_enabled())
+        if self._handle:
+            # The old handle stays alive until the request that reads it
+            # has run; then it is released like any dropped tensor.
+            old = Tensor._pending(e, -1, 0)
+            old._handle = self._handle
+            e.holds.append(old)
+        e.pending = [x for x in e.pending if x[0]() is not self]
+        d._probe = True
+        e.holds.append(d)
+        self._node, self._out, self._handle = d._node, d._out, ""
+        self._info, self._info_epoch = None, -1
+        self._value, self._value_epoch = None, -1
+        e.pending.append((weakref.ref(self), self._node, self._out))
+        e.statement_op_done()
+        return self
 
     # ------------------------------------------------------ conversions
 

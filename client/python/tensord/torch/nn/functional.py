@@ -163,6 +163,280 @@ def embedding(input, weight, padding_idx=None, max_norm=None,  # noqa: A002
                      {"padding_idx": padding_idx})
 
 
+def linear(input, weight, bias=None):  # noqa: A002
+    args = (input, weight) if bias is None else (input, weight, bias)
+    return _ops.call("linear", args, {})
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y = x1^T A x2 + b over the last dims, written over matmul."""
+    out_f, in1, in2 = weight.shape
+    lead = tuple(input1.shape[:-1])
+    flat = len(lead) == 1
+    x1 = input1 if flat else input1.reshape(-1, in1)
+    x2 = input2 if flat else input2.reshape(-1, in2)
+    w = weight.permute(1, 0, 2).reshape(in1, out_f * in2)
+    y = ((x1 @ w).reshape(-1, out_f, in2) * x2.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        y = y + bias
+    return y if flat else y.reshape(lead + (out_f,))
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v, v)
+
+
+def pad(input, pad, mode="constant", value=None):  # noqa: A002
+    """Constant padding (negative amounts crop), written over cat."""
+    from .. import cat, full
+    if mode != "constant":
+        raise NotImplementedError(
+            "tensord: F.pad supports mode='constant' only (got %r)" % mode)
+    if len(pad) % 2 != 0:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError("Padding length too large")
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.dim() - 1 - i
+        before, after = pad[2 * i], pad[2 * i + 1]
+        if before < 0:
+            out = out.narrow(dim, -before, out.shape[dim] + before)
+            before = 0
+        if after < 0:
+            out = out.narrow(dim, 0, out.shape[dim] + after)
+            after = 0
+        parts = []
+        for n in (before, after):
+            shape = list(out.shape)
+            shape[dim] = n
+            parts.append(full(shape, 0 if value is None else value,
+                              dtype=out.dtype) if n else None)
+        pieces = [p for p in (parts[0], out, parts[1]) if p is not None]
+        if len(pieces) > 1:
+            out = cat(pieces, dim)
+    return out
+
+
+def _dilate(x, dim, s):
+    """Puts s-1 zeros between neighbours along `dim` (of size n > 0)."""
+    from .. import stack, zeros_like
+    if s == 1:
+        return x
+    n = x.shape[dim]
+    z = zeros_like(x)
+    y = stack([x] + [z] * (s - 1), dim + 1)
+    shape = list(x.shape)
+    shape[dim] = n * s
+    return y.reshape(shape).narrow(dim, 0, (n - 1) * s + 1)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1,  # noqa: A002
+                     padding=0, output_padding=0, groups=1, dilation=1):
+    """The gradient of conv2d, written as conv2d over the input spread out
+    by the stride, with the kernel flipped and its channels swapped (the
+    server has no conv_transpose2d kernel)."""
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    oph, opw = _pair(output_padding)
+    dh, dw = _pair(dilation)
+    batched = input.dim() == 4
+    x = input if batched else input.unsqueeze(0)
+    cin, cout_g, kh, kw = weight.shape
+    x = _dilate(_dilate(x, 2, sh), 3, sw)
+    top, left = dh * (kh - 1) - ph, dw * (kw - 1) - pw
+    x = pad(x, (left, left + opw, top, top + oph))
+    w = weight.reshape(groups, cin // groups, cout_g, kh, kw).transpose(1, 2)
+    w = w.reshape(groups * cout_g, cin // groups, kh, kw).flip([2, 3])
+    out = conv2d(x, w, bias, 1, 0, (dh, dw), groups)
+    return out if batched else out.squeeze(0)
+
+
+def _weighted_loss(name):
+    def fn(input, target, weight=None, size_average=None,  # noqa: A002
+           ignore_index=-100, reduce=None, reduction="mean", **extra):
+        args = (input, target) if weight is None else (input, target, weight)
+        kw = {"size_average": size_average, "reduce": reduce,
+              "reduction": reduction}
+        if name != "binary_cross_entropy":
+            kw["ignore_index"] = ignore_index
+        kw.update(extra)
+        return _ops.call(name, args, kw)
+    fn.__name__ = name
+    return fn
+
+
+_cross_entropy = _weighted_loss("cross_entropy")
+nll_loss = _weighted_loss("nll_loss")
+
+
+def cross_entropy(input, target, weight=None, size_average=None,  # noqa: A002
+                  ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    return _cross_entropy(input, target, weight, size_average, ignore_index,
+                          reduce, reduction, label_smoothing=label_smoothing)
+
+
+def binary_cross_entropy(input, target, weight=None,  # noqa: A002
+                         size_average=None, reduce=None, reduction="mean"):
+    args = (input, target) if weight is None else (input, target, weight)
+    return _ops.call("binary_cross_entropy", args, {
+        "size_average": size_average, "reduce": reduce,
+        "reduction": reduction})
+
+
+def _pieces(t, sizes, dim):
+    """t.split(sizes, dim) recorded lazily (narrow views; the server's
+    split counts its outputs itself, which takes a round trip)."""
+    out, start = [], 0
+    for n in sizes:
+        out.append(t.narrow(dim, start, n))
+        start += n
+    return out
+
+
+def _chunks(t, n, dim):
+    """t.chunk(n, dim) for a size that n divides, lazily."""
+    size = t.shape[dim] // n
+    return _pieces(t, [size] * n, dim)
+
+
+def multi_head_attention_forward(
+        query, key, value, embed_dim_to_check, num_heads, in_proj_weight,
+        in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p,
+        out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
+        need_weights=True, attn_mask=None, use_separate_proj_weight=False,
+        q_proj_weight=None, k_proj_weight=None, v_proj_weight=None,
+        static_k=None, static_v=None, average_attn_weights=True):
+    """PyTorch 1.13's general (not fused) multi-head attention."""
+    import math
+    from .. import _dtypes, baddbmm, bmm, cat, zeros, zeros_like
+    if static_k is not None or static_v is not None:
+        raise NotImplementedError("tensord: static_k/static_v are not "
+                                  "supported")
+    is_batched = query.dim() == 3
+    if not is_batched:
+        query, key, value = (query.unsqueeze(1), key.unsqueeze(1),
+                             value.unsqueeze(1))
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    assert embed_dim == embed_dim_to_check, \
+        "was expecting embedding dimension of %s, but got %s" % (
+            embed_dim_to_check, embed_dim)
+    head_dim = embed_dim // num_heads
+    assert head_dim * num_heads == embed_dim, \
+        "embed_dim %s not divisible by num_heads %s" % (embed_dim, num_heads)
+    if not use_separate_proj_weight:
+        e = query.size(-1)
+        if key is value:
+            if query is key:
+                q, k, v = _pieces(linear(query, in_proj_weight,
+                                         in_proj_bias), [e, e, e], -1)
+            else:
+                w_q, w_kv = _pieces(in_proj_weight, [e, e * 2], 0)
+                b_q = b_kv = None
+                if in_proj_bias is not None:
+                    b_q, b_kv = _pieces(in_proj_bias, [e, e * 2], 0)
+                q = linear(query, w_q, b_q)
+                k, v = _pieces(linear(key, w_kv, b_kv), [e, e], -1)
+        else:
+            w_q, w_k, w_v = _chunks(in_proj_weight, 3, 0)
+            b_q = b_k = b_v = None
+            if in_proj_bias is not None:
+                b_q, b_k, b_v = _chunks(in_proj_bias, 3, 0)
+            q, k, v = (linear(query, w_q, b_q), linear(key, w_k, b_k),
+                       linear(value, w_v, b_v))
+    else:
+        b_q = b_k = b_v = None
+        if in_proj_bias is not None:
+            b_q, b_k, b_v = _chunks(in_proj_bias, 3, 0)
+        q, k, v = (linear(query, q_proj_weight, b_q),
+                   linear(key, k_proj_weight, b_k),
+                   linear(value, v_proj_weight, b_v))
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(
+                    "The shape of the 2D attn_mask is %s, but should be %s."
+                    % (attn_mask.shape, (tgt_len, src_len)))
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            want = (bsz * num_heads, tgt_len, src_len)
+            if tuple(attn_mask.shape) != want:
+                raise RuntimeError(
+                    "The shape of the 3D attn_mask is %s, but should be %s."
+                    % (attn_mask.shape, want))
+        else:
+            raise RuntimeError("attn_mask's dimension %s is not supported" %
+                               attn_mask.dim())
+    if bias_k is not None and bias_v is not None:
+        k = cat([k, bias_k.repeat(1, bsz, 1)])
+        v = cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    q = q.contiguous().view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.contiguous().view(k.shape[0], bsz * num_heads,
+                            head_dim).transpose(0, 1)
+    v = v.contiguous().view(v.shape[0], bsz * num_heads,
+                            head_dim).transpose(0, 1)
+    if add_zero_attn:
+        shape = (bsz * num_heads, 1, head_dim)
+        k = cat([k, zeros(shape, dtype=k.dtype)], dim=1)
+        v = cat([v, zeros(shape, dtype=v.dtype)], dim=1)
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    src_len = k.size(1)
+    if key_padding_mask is not None:
+        assert tuple(key_padding_mask.shape) == (bsz, src_len), \
+            "expecting key_padding_mask shape of %s, but got %s" % (
+                (bsz, src_len), key_padding_mask.shape)
+        key_padding_mask = key_padding_mask.view(bsz, 1, 1, src_len).expand(
+            -1, num_heads, -1, -1).reshape(bsz * num_heads, 1, src_len)
+        if attn_mask is None:
+            attn_mask = key_padding_mask
+        elif attn_mask.dtype == _dtypes.bool:
+            attn_mask = attn_mask.logical_or(key_padding_mask)
+        else:
+            attn_mask = attn_mask.masked_fill(key_padding_mask,
+                                              float("-inf"))
+    if attn_mask is not None and attn_mask.dtype == _dtypes.bool:
+        new_mask = zeros_like(attn_mask, dtype=q.dtype)
+        new_mask.masked_fill_(attn_mask, float("-inf"))
+        attn_mask = new_mask
+    if not training:
+        dropout_p = 0.0
+    e = q.shape[2]
+    q_scaled = q / math.sqrt(e)
+    if attn_mask is not None:
+        weights = baddbmm(attn_mask, q_scaled, k.transpose(-2, -1))
+    else:
+        weights = bmm(q_scaled, k.transpose(-2, -1))
+    weights = softmax(weights, dim=-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, p=dropout_p)
+    out = bmm(weights, v)
+    out = out.transpose(0, 1).contiguous().view(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias)
+    out = out.view(tgt_len, bsz, out.size(1))
+    if need_weights:
+        weights = weights.view(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.sum(dim=1) / num_heads
+        if not is_batched:
+            out = out.squeeze(1)
+            weights = weights.squeeze(0)
+        return out, weights
+    if not is_batched:
+        out = out.squeeze(1)
+    return out, None
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).

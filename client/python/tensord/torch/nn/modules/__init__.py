@@ -1,0 +1,23 @@
+"""torch.nn.modules: the layers."""
+from .module import Module  # noqa: F401
+from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .linear import (Bilinear, Identity, LazyLinear, Linear,  # noqa: F401
+                     NonDynamicallyQuantizableLinear)
+from .flatten import Flatten, Unflatten  # noqa: F401
+from .dropout import Dropout  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401
+from .pooling import (AdaptiveAvgPool2d, AdaptiveMaxPool2d,  # noqa: F401
+                      AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d)
+from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
+from .normalization import GroupNorm, LayerNorm  # noqa: F401
+from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid,  # noqa: F401
+                         Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
+                         LogSoftmax, Mish, MultiheadAttention, ReLU, ReLU6,
+                         Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign,
+                         Tanh)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss,  # noqa: F401
+                   HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
+from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase,  # noqa: F401
+                  RNNCell, RNNCellBase)

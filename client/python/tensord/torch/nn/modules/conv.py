@@ -1,0 +1,146 @@
+"""Conv1d, Conv2d, ConvTranspose2d (PyTorch 1.13's init and repr)."""
+import math
+
+from ... import empty
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+
+def _ntuple(n):
+    def parse(x):
+        if isinstance(x, (list, tuple)):
+            return tuple(x)
+        return (x,) * n
+    return parse
+
+
+_single = _ntuple(1)
+_pair = _ntuple(2)
+
+
+class _ConvNd(Module):
+    def __init__(self, in_channels, out_channels, kernel_size, stride,
+                 padding, dilation, transposed, output_padding, groups, bias,
+                 padding_mode, dtype=None):
+        super().__init__()
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    "Invalid padding string %r, should be one of %s" %
+                    (padding, {"valid", "same"}))
+            if padding == "same" and any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for "
+                                 "strided convolutions")
+        if padding_mode != "zeros":
+            raise NotImplementedError(
+                "tensord: padding_mode=%r is not supported (only 'zeros')" %
+                padding_mode)
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.transposed = transposed
+        self.output_padding = output_padding
+        self.groups = groups
+        self.padding_mode = padding_mode
+        if transposed:
+            shape = (in_channels, out_channels // groups) + kernel_size
+        else:
+            shape = (out_channels, in_channels // groups) + kernel_size
+        self.weight = Parameter(empty(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self):
+        s = "%s, %s, kernel_size=%s, stride=%s" % (
+            self.in_channels, self.out_channels, self.kernel_size,
+            self.stride)
+        if self.padding != (0,) * len(self.padding):
+            s += ", padding=%s" % (self.padding,)
+        if self.dilation != (1,) * len(self.dilation):
+            s += ", dilation=%s" % (self.dilation,)
+        if self.output_padding != (0,) * len(self.output_padding):
+            s += ", output_padding=%s" % (self.output_padding,)
+        if self.groups != 1:
+            s += ", groups=%s" % self.groups
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += ", padding_mode=%s" % self.padding_mode
+        return s
+
+
+class Conv1d(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(
+            in_channels, out_channels, _single(kernel_size), _single(stride),
+            padding if isinstance(padding, str) else _single(padding),
+            _single(dilation), False, _single(0), groups, bias, padding_mode,
+            dtype)
+
+    def forward(self, input):  # noqa: A002
+        return F.conv1d(input, self.weight, self.bias, self.stride,
+                        self.padding, self.dilation, self.groups)
+
+
+class Conv2d(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(
+            in_channels, out_channels, _pair(kernel_size), _pair(stride),
+            padding if isinstance(padding, str) else _pair(padding),
+            _pair(dilation), False, _pair(0), groups, bias, padding_mode,
+            dtype)
+
+    def forward(self, input):  # noqa: A002
+        return F.conv2d(input, self.weight, self.bias, self.stride,
+                        self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError('Only "zeros" padding mode is supported for '
+                             'ConvTranspose2d')
+        super().__init__(
+            in_channels, out_channels, _pair(kernel_size), _pair(stride),
+            _pair(padding), _pair(dilation), True, _pair(output_padding),
+            groups, bias, padding_mode, dtype)
+
+    def forward(self, input, output_size=None):  # noqa: A002
+        if output_size is not None:
+            raise NotImplementedError(
+                "tensord: ConvTranspose2d(output_size=...) is not supported")
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride,
+                                  self.padding, self.output_padding,
+                                  self.groups, self.dilation)
+
+
+for _c in (Conv1d, Conv2d, ConvTranspose2d):
+    _c.__module__ = "torch.nn.modules.conv"
