@@ -15,14 +15,15 @@ from . import _trace
 
 
 def alias_torch():
-    """Makes `import torch` (and its submodules) resolve to tensord.torch."""
+    """Makes `import torch` (and its submodules: torch.nn.functional,
+    torch.utils.data, ...) resolve to tensord.torch."""
     from . import torch
-    for name, mod in (("torch", torch), ("torch.nn", torch.nn),
-                      ("torch.nn.functional", torch.nn.functional),
-                      ("torch.linalg", torch.linalg),
-                      ("torch.autograd", torch.autograd),
-                      ("torch.return_types", torch.return_types)):
-        sys.modules[name] = mod
+    prefix = torch.__name__
+    for name, mod in list(sys.modules.items()):
+        if mod is not None and (name == prefix or (
+                name.startswith(prefix + ".") and
+                not name[len(prefix) + 1:].startswith("_"))):
+            sys.modules["torch" + name[len(prefix):]] = mod
 
 
 def error_line(exc, filename):

@@ -379,7 +379,8 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
                   "retain_grad", "requires_grad_", "manual_seed"}
 
 
-_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "return_types"}
+_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "return_types",
+               "serialization", "utils"}
 
 
 def __getattr__(name):
@@ -396,6 +397,7 @@ def __getattr__(name):
 
 from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
+from . import utils  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
 _sys.modules.setdefault(__name__ + ".return_types", return_types)
