@@ -397,7 +397,8 @@ def __getattr__(name):
 
 from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-from . import utils  # noqa: E402,F401
+from . import serialization, utils  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
 _sys.modules.setdefault(__name__ + ".return_types", return_types)
