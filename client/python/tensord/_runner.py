@@ -7,6 +7,9 @@ reported as `error: line N: Type: message` (N in the script, where PyTorch
 raises it) and the exit status is 1.
 """
 import builtins
+import importlib
+import importlib.abc
+import importlib.util
 import os
 import sys
 import traceback
@@ -15,20 +18,42 @@ from . import _trace
 
 
 def alias_torch():
-    """Makes `import torch` (and its submodules) resolve to tensord.torch."""
+    """Makes `import torch` (and its submodules: torch.nn.functional,
+    torch.utils.data, ...) resolve to tensord.torch."""
     from . import torch
-    for name, mod in (("torch", torch), ("torch.nn", torch.nn),
-                      ("torch.nn.functional", torch.nn.functional),
-                      ("torch.linalg", torch.linalg),
-                      ("torch.autograd", torch.autograd),
-                      ("torch.return_types", torch.return_types)):
-        sys.modules[name] = mod
-    # Every submodule loaded so far (torch.nn.init, torch.optim, ...), so
+    # tensord.torch and every public submodule loaded so far
+    # (torch.nn.init, torch.optim, torch.utils.data, ...), so
     # `import torch.X.Y` finds the module tensord.torch already has.
-    prefix = torch.__name__ + "."
+    prefix = torch.__name__
     for name, mod in list(sys.modules.items()):
-        if name.startswith(prefix) and mod is not None:
-            sys.modules.setdefault("torch." + name[len(prefix):], mod)
+        if mod is not None and (name == prefix or (
+                name.startswith(prefix + ".") and
+                not name[len(prefix) + 1:].startswith("_"))):
+            sys.modules["torch" + name[len(prefix):]] = mod
+    # Submodules not loaded yet (torch.optim.lr_scheduler, ...) resolve to
+    # the same tensord.torch module, never a second copy.
+    if not any(isinstance(f, _TorchAlias) for f in sys.meta_path):
+        sys.meta_path.insert(0, _TorchAlias())
+
+
+class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports `torch.X` as the module `tensord.torch.X`."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "torch" and not fullname.startswith("torch."):
+            return None
+        try:
+            mod = importlib.import_module("tensord." + fullname)
+        except ImportError:
+            return None
+        return importlib.util.spec_from_loader(fullname, self,
+                                               origin=mod.__name__)
+
+    def create_module(self, spec):
+        return sys.modules["tensord." + spec.name]
+
+    def exec_module(self, module):
+        pass
 
 
 def error_line(exc, filename):

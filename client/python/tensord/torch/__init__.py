@@ -384,7 +384,7 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
 
 
 _SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
-               "return_types"}
+               "return_types", "serialization", "utils"}
 
 
 def __getattr__(name):
@@ -403,6 +403,8 @@ from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
+from . import serialization, utils  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
 _sys.modules.setdefault(__name__ + ".return_types", return_types)
