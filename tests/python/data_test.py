@@ -83,7 +83,9 @@ class DataLoaderOnServerTest(unittest.TestCase):
         e.flush()
         self.assertEqual(len(batches), 4)
         self.assertEqual(ops["index_select"], 3 * 4)   # 3 tensors, 4 batches
-        self.assertEqual(ops["alias"], 4)               # the index uploads
+        # The 4 index uploads and the probe that reads the base-seed draw
+        # (random_ in place, then .item()).
+        self.assertEqual(ops["alias"], 5)
         for op in ("index", "index.advanced", "select", "stack"):
             self.assertEqual(ops[op], 0, op)
         # The base-seed draw, and one request for the batches: no values

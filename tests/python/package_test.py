@@ -299,6 +299,29 @@ class PackageTest(unittest.TestCase):
             server.stop()
 
 
+class ImportTest(unittest.TestCase):
+    def test_importing_every_module_asks_no_server(self):
+        """Importing tensord.torch and all its submodules makes no session
+        (tensorctl imports them before it connects; a module-level op
+        lookup once dialled the default address)."""
+        code = textwrap.dedent("""
+            import importlib, pkgutil, sys
+            from tensord import _session
+            def refuse():
+                raise SystemExit("current_session() called at import")
+            _session.current_session = refuse
+            import tensord.torch as torch
+            for m in pkgutil.walk_packages(torch.__path__, "tensord.torch."):
+                importlib.import_module(m.name)
+            print("imported", len(sys.modules) > 0)
+            """)
+        env = dict(os.environ, TENSORD_SERVER="127.0.0.1:1")
+        p = subprocess.run([sys.executable, "-c", code], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("imported True", p.stdout)
+
+
 class EvalTest(unittest.TestCase):
     """tensorctl eval's semantics (tensord._cli), ported from the retired
     script interpreter's tests: variables are session names, plain values

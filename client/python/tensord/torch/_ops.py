@@ -9,6 +9,7 @@ an in-place op the same Python object it was called on.
 """
 import builtins
 import collections
+import sys
 
 from .. import _session
 from . import _dtypes
@@ -321,3 +322,13 @@ def factory_requires_grad(t, flag):
                             not _grad.is_grad_enabled())
     t._engine.factory_grad_nodes.add(r._node)
     return r
+
+
+def torch_function(name):
+    """torch.NAME, looked up when called. The package's own modules use it
+    for table ops, so importing them asks the server nothing (the op table
+    comes from the session, which may not exist yet)."""
+    def fn(*args, **kwargs):
+        return getattr(sys.modules[__package__], name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn

@@ -1,6 +1,8 @@
 """Adagrad (lr decay, weight decay, initial accumulator, maximize)."""
-from .. import full_like
+from .._ops import torch_function
 from .optimizer import Optimizer, _no_grad_step
+
+full_like = torch_function("full_like")
 
 
 class Adagrad(Optimizer):

@@ -2,8 +2,11 @@
 single-tensor formulas, with the step count mirrored in Python."""
 import math
 
-from .. import maximum, zeros_like
+from .._ops import torch_function
 from .optimizer import Optimizer, _no_grad_step
+
+maximum = torch_function("maximum")
+zeros_like = torch_function("zeros_like")
 
 
 def _check(lr, betas, eps, weight_decay):

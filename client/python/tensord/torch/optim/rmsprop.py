@@ -1,6 +1,8 @@
 """RMSprop (centered, momentum, weight decay, maximize)."""
-from .. import zeros_like
+from .._ops import torch_function
 from .optimizer import Optimizer, _no_grad_step
+
+zeros_like = torch_function("zeros_like")
 
 
 class RMSprop(Optimizer):

@@ -1,7 +1,9 @@
 """SGD with momentum, dampening, Nesterov, weight decay and maximize
 (PyTorch 1.13's single-tensor formulas)."""
-from .. import clone
+from .._ops import torch_function
 from .optimizer import Optimizer, _no_grad_step, required
+
+clone = torch_function("clone")
 
 
 class SGD(Optimizer):

@@ -1,10 +1,12 @@
 """Activation modules (PyTorch 1.13's reprs) and MultiheadAttention."""
-from ... import empty
+from ..._ops import torch_function
 from .. import functional as F
 from ..init import constant_, xavier_normal_, xavier_uniform_
 from ..parameter import Parameter
 from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
+
+empty = torch_function("empty")
 
 
 def _inplace_only(name, fn):

@@ -1,10 +1,15 @@
 """BatchNorm1d/2d: running statistics updated by the server's batch_norm
 in training mode, num_batches_tracked, train/eval."""
-from ... import _dtypes, empty, ones, tensor, zeros
+from ... import _dtypes, tensor
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+
+empty = torch_function("empty")
+ones = torch_function("ones")
+zeros = torch_function("zeros")
 
 
 class _NormBase(Module):

@@ -1,11 +1,13 @@
 """Conv1d, Conv2d, ConvTranspose2d (PyTorch 1.13's init and repr)."""
 import math
 
-from ... import empty
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+
+empty = torch_function("empty")
 
 
 def _ntuple(n):

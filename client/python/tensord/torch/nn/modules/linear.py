@@ -1,11 +1,13 @@
 """Identity, Linear, Bilinear, LazyLinear (PyTorch 1.13's init and repr)."""
 import math
 
-from ... import empty
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .module import Module
+
+empty = torch_function("empty")
 
 
 class Identity(Module):

@@ -1,9 +1,11 @@
 """LayerNorm and GroupNorm."""
-from ... import empty
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+
+empty = torch_function("empty")
 
 
 class LayerNorm(Module):

@@ -10,11 +10,16 @@ and runs as one request.
 import math
 import numbers
 
-from ... import cat, empty, stack, zeros
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+
+cat = torch_function("cat")
+empty = torch_function("empty")
+stack = torch_function("stack")
+zeros = torch_function("zeros")
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 

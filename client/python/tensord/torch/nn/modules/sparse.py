@@ -1,9 +1,12 @@
 """Embedding."""
-from ... import _grad, empty
+from ... import _grad
+from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
+
+empty = torch_function("empty")
 
 
 class Embedding(Module):

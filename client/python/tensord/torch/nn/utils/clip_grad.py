@@ -4,8 +4,11 @@ scaled by clamp(max_norm / (total + 1e-6), max=1) in place. Nothing is
 read back: the returned norm is a tensor computed with the step."""
 import math
 
-from ... import _grad, stack, tensor
+from ... import _grad, tensor
+from ..._ops import torch_function
 from ..._tensor import Tensor
+
+stack = torch_function("stack")
 
 
 def _grads(parameters):

@@ -1,5 +1,8 @@
 """parameters_to_vector and vector_to_parameters."""
-from ... import _grad, cat
+from ... import _grad
+from ..._ops import torch_function
+
+cat = torch_function("cat")
 
 
 def parameters_to_vector(parameters):
