@@ -522,6 +522,8 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
       if (!g.ok()) return fail(g.status());
       ctx.generator = *g;
     }
+    std::optional<NoGradGuard> node_no_grad;
+    if (node.no_grad() && !request.no_grad()) node_no_grad.emplace();
     auto outs = RunOp(node.op(), inputs, attrs, ctx);
     if (!outs.ok()) return fail(outs.status());
     if (node.bind_size() > static_cast<int>(outs->size())) {

@@ -393,6 +393,7 @@ class Request {
   }
   void SetKeep(int node, bool keep) { Node(node)->set_keep(keep); }
   void SetGenerator(int node, int32_t id) { Node(node)->set_generator(id); }
+  void SetNodeNoGrad(int node, bool v) { Node(node)->set_no_grad(v); }
   void SetReturn(int node, bool ret, int64_t max_bytes) {
     Node(node)->set_return_value(ret);
     Node(node)->set_return_value_max_bytes(max_bytes);
@@ -665,6 +666,7 @@ void DefineModule(py::module_& m) {
            py::arg("attrs"), py::arg("keep") = false, py::arg("ret") = false)
       .def("set_keep", &Request::SetKeep)
       .def("set_generator", &Request::SetGenerator)
+      .def("set_node_no_grad", &Request::SetNodeNoGrad)
       .def("set_return", &Request::SetReturn, py::arg("node"),
            py::arg("ret") = true, py::arg("max_bytes") = 0)
       .def("bind", &Request::Bind)

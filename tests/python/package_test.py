@@ -90,7 +90,7 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         return out, s, path
 
-    def test_seed_walkthrough_is_one_round_trip_per_statement(self):
+    def test_seed_walkthrough_is_at_most_one_round_trip_per_statement(self):
         path = os.path.join(ROOT, "examples", "seed_walkthrough.py")
         with open(path) as f:
             source = f.read()
@@ -107,8 +107,13 @@ class PackageTest(unittest.TestCase):
             touches = "torch" in text or re.search(r"\b(x|y|z|u|A|sum_A)\b",
                                                    text)
             want = 1 if touches and not text.startswith("import") else 0
-            self.assertEqual(per_line.get(n, 0), want,
-                             "line %d: %s" % (n, text))
+            self.assertLessEqual(per_line.get(n, 0), want,
+                                 "line %d: %s" % (n, text))
+        # Each print of a tensor needs its value: at least one trip each.
+        prints = sum(1 for t in source.splitlines()
+                     if t.startswith("print(") and ("torch" in t or
+                                                    re.search(r"\b[xyzuA]", t)))
+        self.assertGreaterEqual(s.engine.round_trips, min(prints, 1))
         self.assertEqual(s.engine.round_trips, sum(per_line.values()))
 
     def test_the_python_language_works(self):
@@ -218,7 +223,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn("error: line 4: RuntimeError: shape '[2]' is invalid "
                       "for input of size 3", err)
 
-    def test_a_training_loop_costs_one_round_trip_per_tensor_statement(self):
+    def test_a_training_loop_without_reads_is_one_request(self):
         source = """
             import torch
             torch.manual_seed(0)
@@ -243,14 +248,11 @@ class PackageTest(unittest.TestCase):
         want = torch_output(source)
         if want is not None:
             self.assertEqual(out, want)
-        per_line = collections.Counter(t[1] for t in s.engine.trips if t)
-        # The loop body: one round trip per epoch for each statement that
-        # touches tensors (lines 11, 12, 14-17), none for the `with`.
-        lines = source.splitlines()
-        for line in (11, 12, 13, 14, 15, 16, 17):
-            want = 0 if "with" in lines[line - 1] else 30
-            self.assertEqual(per_line[line], want,
-                             "line %d: %s" % (line, lines[line - 1]))
+        # Nothing in the loop reads a value; only `w.grad` after a backward
+        # must know whether the grad exists. So each epoch (forward,
+        # backward, the no-grad update and zeroing: 6 tensor statements)
+        # is one round trip, not one per statement (180).
+        self.assertLessEqual(s.engine.round_trips, 30 + 4, s.engine.trips)
 
     def test_released_tensors_leave_the_session(self):
         s = tensord.connect(server=self.server.target)

@@ -226,13 +226,15 @@ def _run_in(ws, source, filename, echo, as_json=False):
                                                                 e.msg))
         return 1
     except BaseException as e:  # noqa: BLE001 - reported as Python would
-        _runner._safe_flush()
+        # Ops recorded before the error still run; if one fails, its error
+        # is the one PyTorch raises (it came first).
+        err = _runner._flush_error()
         sys.stdout.flush()
         if isinstance(e, KeyboardInterrupt):
             raise
-        if isinstance(e, SystemExit):
+        if isinstance(e, SystemExit) and err is None:
             return e.code if isinstance(e.code, int) else 1
-        _runner.report(e, filename)
+        _runner.report(err if err is not None else e, filename)
         return 1
     finally:
         ws.globals.pop("__tensorctl_echo__", None)

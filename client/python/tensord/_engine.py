@@ -38,6 +38,7 @@ class Engine:
         self.grad_epoch = 0
         self.grad_leaves = {}  # id -> weakref (tensors compare with ==)
         self.has_backward = False
+        self.backward_node = -1
         _trace.register(self)
 
     def _list_ops(self):
@@ -72,21 +73,25 @@ class Engine:
         raise TypeError("expected a Tensor or a number, got %s" %
                         type(v).__name__)
 
+    # Recorded ops are sent once this many are pending, whatever else.
+    MAX_PENDING = 4096
+
     def record(self, op, inputs, attrs, n_outputs, no_grad, generator=0):
         """Appends a node; returns its outputs as pending tensors.
         `generator`: the number of the torch.Generator its draws come from
         (0: the session's default generator)."""
         from .torch._tensor import Tensor
-        if len(self.req) and self.req.no_grad != no_grad:
-            self.flush()  # one grad mode per request
         refs = [x if isinstance(x, tuple) else self.ref(x) for x in inputs]
-        if not len(self.req):
-            self.req.no_grad = no_grad
         node = self.req.add(op, refs, attrs)
+        if no_grad:  # each node has its grad mode: one request mixes them
+            self.req.set_node_no_grad(node, True)
+        if len(self.req) >= self.MAX_PENDING and not self.busy:
+            self.flush()
         if generator:
             self.req.set_generator(node, generator)
         if op == "backward":
             self.has_backward = True
+            self.backward_node = node
         self.lines.append(_trace.current_line())
         outs = []
         for k in range(n_outputs):
@@ -145,11 +150,15 @@ class Engine:
                 self._prefetch(t)
             self.flush()
             return
+        # A value or fresh info read before is current only while no op
+        # is pending (a pending op may write the tensor through a view).
+        current = not len(self.req)
         if value:
-            if t._value is not None and t._value_epoch == self.epoch:
+            if t._value is not None and t._value_epoch == self.epoch and \
+                    current:
                 return
-        elif t._info is not None and (not fresh or
-                                      t._info_epoch == self.epoch):
+        elif t._info is not None and (not fresh or (
+                t._info_epoch == self.epoch and current)):
             return
         self._alias_probe(t, value)
         if value:
@@ -173,8 +182,7 @@ class Engine:
     def _alias_probe(self, t, value):
         """An alias node that reads `t` as it is at this point of the
         request; its info (and value) go to `t`."""
-        no_grad = self.req.no_grad if len(self.req) else False
-        (p,) = self.record("alias", [t], {}, 1, no_grad)
+        (p,) = self.record("alias", [t], {}, 1, False)
         p._probe = True
         if value:
             self.req.set_return(p._node, True)
@@ -275,6 +283,18 @@ class Engine:
             t._refresh(info, value, self.epoch)
             if info[0] and info[4] and info[5]:
                 self._track_leaf(t)
+        if had_backward:
+            # Infos read before the backward in this request have flags
+            # (has a .grad) from before it: not known as of now.
+            # (A probe after the backward, e.g. of a tracked leaf, is.)
+            after = {id(w()) for node, w in updates
+                     if node > self.backward_node and w() is not None}
+            stale = [t for t, node, _k in alive if node < self.backward_node]
+            stale += [w() for node, w in updates
+                      if node < self.backward_node and w() is not None]
+            for t in stale:
+                if id(t) not in after:
+                    t._info_epoch = self.epoch - 1
         del holds
 
     def _track_leaf(self, t):
@@ -301,8 +321,7 @@ class Engine:
 
     def bind_name(self, t, name):
         """Binds the session name `name` to `t` with the next request."""
-        no_grad = self.req.no_grad if len(self.req) else False
-        (p,) = self.record("alias", [t], {}, 1, no_grad)
+        (p,) = self.record("alias", [t], {}, 1, False)
         p._probe = True
         self.req.bind(p._node, 0, name)
         self.holds.append(p)

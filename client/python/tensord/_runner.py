@@ -92,7 +92,11 @@ def run_source(source, filename, globals_=None):
         exec(code, g)
         _trace.flush_all()
     except SystemExit as e:
-        _safe_flush()
+        err = _flush_error()
+        if err is not None:  # an op before sys.exit() failed
+            sys.stdout.flush()
+            report(err, filename)
+            return 1
         code = e.code
         if code is None:
             return 0
@@ -105,13 +109,24 @@ def run_source(source, filename, globals_=None):
                                                                 e.msg))
         return 1
     except BaseException as e:  # noqa: BLE001 - reported like Python
-        _safe_flush()
+        # Ops recorded before the error still run; if one fails, its error
+        # is the one PyTorch raises (it came first).
+        err = _flush_error()
         sys.stdout.flush()
-        report(e, filename)
+        report(err if err is not None else e, filename)
         return 1
     finally:
         sys.stdout.flush()
     return 0
+
+
+def _flush_error():
+    """Runs the pending ops; returns the error they raise, or None."""
+    try:
+        _trace.flush_all()
+    except Exception as e:  # noqa: BLE001
+        return e
+    return None
 
 
 def _safe_flush():

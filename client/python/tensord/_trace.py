@@ -1,19 +1,25 @@
-"""Statement boundaries for the lazy engine.
+"""When the lazy engine's recorded ops must run.
 
-Ops are recorded, not run, so that a statement costs one round trip. They
-must run before the next statement starts, so that an error raises where
-PyTorch raises it and output keeps PyTorch's order. A trace function
-(sys.settrace) sees each new line of the user's code and runs what the
-previous one recorded; library code (this package, the standard library,
-installed packages) is not traced.
+Ops are recorded, not run, and go to the server as one request when Python
+needs a value (print, item(), bool(), a shape), so a training step costs a
+round trip or two, not one per statement. The order of what a script shows
+is still PyTorch's:
 
-One case needs more: inside a `try` block, the line after the last
-statement of the block is outside it, so an error found there would escape
-the `except`. Ops recorded inside a `try` (or in a function called from
-one) therefore run at once (must_run_now). `with` blocks are left alone.
-An error raised from the trace function ends tracing (CPython's rule), which
-is fine for the uncaught errors it raises; interactive loops re-install it
-(install()).
+- Output: the script's sys.stdout and sys.stderr run the pending ops before
+  every write (install()), so an error found then raises before the text
+  that PyTorch would never have printed. An uncaught error is reported at
+  the line that recorded the failing op (the runner runs the pending ops
+  first, so an earlier op's error wins over a later Python one).
+- try blocks: an error must raise inside the block that catches it and not
+  inside one that does not. A trace function (sys.settrace; only the user's
+  code is traced, not this package, the standard library or installed
+  packages) runs the pending ops at each new line that is part of a try
+  statement (the `try:` line and the lines of its body), and ops recorded
+  inside a try (or in a function called from one) run at once
+  (must_run_now). An error raised from the trace function ends tracing
+  (CPython's rule), which is fine for the uncaught errors it raises;
+  interactive loops re-install it (install()).
+- A request is also sent when it reaches MAX_PENDING nodes.
 """
 import dis
 import os
@@ -31,6 +37,7 @@ _LIB_DIRS = tuple(
 _engines = weakref.WeakSet()
 _user_code = {}   # code object -> bool
 _try_ranges = {}  # code object -> [(start, end)] of try-block offsets
+_try_lines = {}   # code object -> lines where pending ops must run
 _installed = False
 _disabled = os.environ.get("TENSORD_NO_TRACE") == "1"
 
@@ -48,6 +55,10 @@ def install(force=False):
     _installed = True
     sys.settrace(_global_trace)
     threading.settrace(_global_trace)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _FlushingStream):
+            setattr(sys, name, _FlushingStream(stream))
     # Frames already running (the script that imported us) are traced too.
     f = sys._getframe(1)
     while f is not None:
@@ -84,9 +95,50 @@ def _global_trace(frame, event, arg):
 
 
 def _local_trace(frame, event, arg):
-    if event == "line" or event == "return":
+    if event == "line" and frame.f_lineno in _lines_of_try(frame.f_code):
         flush_all()
     return _local_trace
+
+
+class _FlushingStream:
+    """A text stream that runs the pending ops before each write."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        flush_all()
+        return self._stream.write(text)
+
+    def writelines(self, lines):
+        flush_all()
+        return self._stream.writelines(lines)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _lines_of_try(code):
+    """The lines of `code` that belong to a try statement with an except
+    clause: the `try:` line and every line of the protected body."""
+    r = _try_lines.get(code)
+    if r is None:
+        r = set()
+        ranges = _ranges(code)
+        if ranges:
+            last = None
+            for i in dis.get_instructions(code):
+                line = i.positions.lineno if i.positions else None
+                for start, end in ranges:
+                    if start <= i.offset < end:
+                        if line is not None:
+                            r.add(line)
+                        if last is not None:
+                            r.add(last)  # the `try:` line before the body
+                if line is not None:
+                    last = line
+        _try_lines[code] = r
+    return r
 
 
 def _user_frame(f):

@@ -193,8 +193,6 @@ class Tensor:
 
     @property
     def shape(self):
-        if self._node >= 0 and self._info is None:
-            return _dtypes.LazySize(self)
         return _dtypes.Size(self._i()[3])
 
     def size(self, dim=None):
