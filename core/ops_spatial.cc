@@ -229,13 +229,14 @@ absl::StatusOr<PadPlan> PlanPad(const Tensor& x, const DimList& pad,
     const int64_t d = nd - k + j, pi = 2 * (k - 1 - j);
     before[j] = pad[pi];
     after[j] = pad[pi + 1];
+    if (mode == PadMode::kCircular &&
+        (before[j] > x.size(d) || after[j] > x.size(d))) {
+      return absl::InvalidArgumentError(
+          "Padding value causes wrapping around more than once.");
+    }
     TENSORD_ASSIGN_OR_RETURN(p.out_shape[d],
                              PaddedSize(x.size(d), before[j], after[j]));
     if (mode == PadMode::kCircular) {
-      if (before[j] > x.size(d) || after[j] > x.size(d)) {
-        return absl::InvalidArgumentError(
-            "Padding value causes wrapping around more than once.");
-      }
       const int64_t core = x.size(d) + std::min<int64_t>(before[j], 0) +
                            std::min<int64_t>(after[j], 0);
       if (p.out_shape[d] < 0 || (core <= 0 && p.out_shape[d] > 0)) {
