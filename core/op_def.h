@@ -46,6 +46,9 @@ class Args {
   double Float(absl::string_view k) const {
     return std::get<double>(a_.find(k)->second);
   }
+  std::optional<double> OptFloat(absl::string_view k) const {
+    return Has(k) ? std::optional<double>(Float(k)) : std::nullopt;
+  }
   bool Bool(absl::string_view k) const {
     return std::get<bool>(a_.find(k)->second);
   }

@@ -686,6 +686,25 @@ StatusOrTensor CosineSimilarity(const Tensor& x1, const Tensor& x2, int64_t dim,
 StatusOrTensor PairwiseDistance(const Tensor& x1, const Tensor& x2, double p,
                                 double eps, bool keepdim);
 
+// ---- padding, resampling, im2col (ops_spatial.cc) ----
+// F.pad: `pad` holds (before, after) pairs from the last dim backwards
+// (negative amounts crop); mode "constant" (value, default 0, any number of
+// dims), "reflect", "replicate" or "circular" (the last 1-3 dims of a 2-5-d
+// input, torch 1.13's rules).
+StatusOrTensor Pad(const Tensor& x, const DimList& pad, const std::string& mode,
+                   std::optional<double> value);
+// upsample_nearest1d (nd 1) / upsample_nearest2d (nd 2) of [N, C,] *spatial
+// input to output_size (nd values); scales (nd entries, or empty): the scale
+// factors the caller gave (output index o reads floor(o / scale), else
+// floor(o * in / out)).
+StatusOrTensor UpsampleNearest(
+    int64_t nd, const Tensor& x, const DimList& output_size,
+    const std::vector<std::optional<double>>& scales);
+// upsample_bilinear2d of [N, C, H, W] input to output_size (2 values).
+StatusOrTensor UpsampleBilinear2d(
+    const Tensor& x, const DimList& output_size, bool align_corners,
+    const std::vector<std::optional<double>>& scales);
+
 // ---- convolution, pooling, normalization (ops_conv.cc) ----
 // conv1d (nd 1) / conv2d (nd 2) of [N,] C, *spatial input with weight
 // [O, C / groups, *kernel] (+ bias [O], undefined: none); stride, padding
@@ -699,6 +718,24 @@ StatusOrTensor ConvPaddingStr(int64_t nd, const Tensor& input,
                               const Tensor& weight, const Tensor& bias,
                               const DimList& stride, const std::string& padding,
                               const DimList& dilation, int64_t groups);
+// conv_transpose1d (nd 1) / conv_transpose2d (nd 2) of [N,] Cin, *spatial
+// input with weight [Cin, Cout / groups, *kernel] (+ bias [Cout]); the
+// gradient of conv with respect to its input (output_padding adds to the
+// far side of the output).
+StatusOrTensor ConvTranspose(int64_t nd, const Tensor& input,
+                             const Tensor& weight, const Tensor& bias,
+                             const DimList& stride, const DimList& padding,
+                             const DimList& output_padding, int64_t groups,
+                             const DimList& dilation);
+// F.unfold (im2col): [N,] C, H, W -> [N,] C * kh * kw, L sliding blocks.
+StatusOrTensor Unfold2d(const Tensor& x, const DimList& kernel_size,
+                        const DimList& dilation, const DimList& padding,
+                        const DimList& stride);
+// F.fold (col2im, the sum of overlapping blocks): [N,] C * kh * kw, L ->
+// [N,] C, output_size.
+StatusOrTensor Fold2d(const Tensor& x, const DimList& output_size,
+                      const DimList& kernel_size, const DimList& dilation,
+                      const DimList& padding, const DimList& stride);
 // max_pool2d of [N,] C, H, W input: (values, int64 indices into each
 // H * W plane); stride empty: kernel_size.
 absl::StatusOr<std::pair<Tensor, Tensor>> MaxPool2d(

@@ -1225,4 +1225,552 @@ absl::StatusOr<std::pair<Tensor, Tensor>> AdaptiveMaxPool2d(
   return std::make_pair(out, idx);
 }
 
+// ---------------------------------------------------------------------------
+// Transposed convolution: conv's input gradient as a forward (GEMM + col2im),
+// in the geometry of the convolution it transposes (whose input is this
+// op's output).
+
+namespace {
+
+// torch's slow_conv_transpose2d checks (a 1-d op is 2-d of height 1: its
+// messages name a height of 0 or 1).
+absl::Status ConvTransposeChecks(const Tensor& x, const Tensor& w,
+                                 const Tensor& bias, const DimList& stride,
+                                 const DimList& padding, const DimList& outpad,
+                                 const DimList& dilation, int64_t groups) {
+  for (int64_t p : padding) {
+    if (p < 0) {
+      return absl::InvalidArgumentError("negative padding is not supported");
+    }
+  }
+  for (int64_t p : outpad) {
+    if (p < 0) {
+      return absl::InvalidArgumentError(
+          "negative output_padding is not supported");
+    }
+  }
+  for (int64_t v : stride) {
+    if (v <= 0) {
+      return absl::InvalidArgumentError("non-positive stride is not supported");
+    }
+  }
+  if (groups <= 0) {
+    return absl::InvalidArgumentError("non-positive groups is not supported");
+  }
+  if (x.dim() != w.dim()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", w.dim(), "-dimensional input for ", w.dim(),
+        "-dimensional weight ", ShapeToString(w.sizes()), ", but got ", x.dim(),
+        "-dimensional input of size ", ShapeToString(x.sizes()), " instead"));
+  }
+  if (w.size(0) < groups) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Given groups=", groups, ", expected weight to be at least ", groups,
+        " at dimension 0, but got weight of size ", ShapeToString(w.sizes()),
+        " instead"));
+  }
+  if (w.size(0) % groups != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Given groups=", groups, ", expected weight to be divisible by ",
+        groups, " at dimension 0, but got weight of size [",
+        ShapeToString(w.sizes()), "] instead"));
+  }
+  if (x.size(1) != w.size(0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Given transposed=1, weight of size ", ShapeToString(w.sizes()),
+        ", expected input", ShapeToString(x.sizes()), " to have ", w.size(0),
+        " channels, but got ", x.size(1), " channels instead"));
+  }
+  int64_t cout;
+  if (!MulOk(w.size(1), groups, &cout)) return TooLarge("conv_transpose");
+  if (bias.defined() && (bias.dim() != 1 || bias.size(0) != cout)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Given transposed=1, weight of size ", ShapeToString(w.sizes()),
+        ", expected bias to be 1-dimensional with ", cout,
+        " elements, but got bias of size ", ShapeToString(bias.sizes()),
+        " instead"));
+  }
+  // The 2-d view of the parameters for the messages.
+  auto hw = [](const DimList& v, int64_t one) {
+    return v.size() == 1 ? std::make_pair(one, v[0])
+                         : std::make_pair(v[0], v[1]);
+  };
+  const auto d = hw(dilation, 1);
+  if (d.first <= 0 || d.second <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dilation should be greater than zero, but got "
+                     "dilation_height: ",
+                     d.first, ", dilation_width: ", d.second));
+  }
+  const auto op = hw(outpad, 0), st = hw(stride, 1);
+  if (!((op.second < st.second || op.second < d.second) &&
+        (op.first < st.first || op.first < d.first))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output padding must be smaller than either stride or dilation, but "
+        "got output_padding_height: ",
+        op.first, " output_padding_width: ", op.second,
+        " stride_height: ", st.first, " stride_width: ", st.second,
+        " dilation_height: ", d.first, " dilation_width: ", d.second));
+  }
+  return absl::OkStatus();
+}
+
+// (in - 1) * stride - 2 * pad + dil * (k - 1) + 1 + outpad, checked.
+absl::StatusOr<int64_t> TransposedSize(int64_t in, int64_t k, int64_t stride,
+                                       int64_t pad, int64_t dil,
+                                       int64_t outpad) {
+  int64_t a, b, out;
+  if (!MulOk(in - 1, stride, &a) || !MulOk(pad, 2, &b) ||
+      __builtin_sub_overflow(a, b, &out) || !MulOk(dil, k - 1, &b) ||
+      !AddOk(out, b, &out) || !AddOk(out, 1, &out) ||
+      !AddOk(out, outpad, &out)) {
+    return TooLarge("conv_transpose");
+  }
+  return out;
+}
+
+// The transposed convolution of batched x ([N, Cin, *spatial]).
+StatusOrTensor ConvTransposeCore(const Tensor& x, const Tensor& w,
+                                 const Tensor& bias, const DimList& stride,
+                                 const DimList& padding, const DimList& outpad,
+                                 const DimList& dilation, int64_t groups) {
+  TENSORD_RETURN_IF_ERROR(ConvTransposeChecks(x, w, bias, stride, padding,
+                                              outpad, dilation, groups));
+  const int64_t k = w.dim() - 2;
+  ConvGeom g;
+  g.N = x.size(0);
+  g.O = w.size(0);
+  g.C = w.size(1) * groups;
+  g.G = groups;
+  DimList outs(k);
+  for (int64_t i = 0; i < k; ++i) {
+    TENSORD_ASSIGN_OR_RETURN(
+        outs[i], TransposedSize(x.size(2 + i), w.size(2 + i), stride[i],
+                                padding[i], dilation[i], outpad[i]));
+  }
+  if (std::any_of(outs.begin(), outs.end(), [](int64_t o) { return o < 1; })) {
+    const int64_t ih = k == 2 ? x.size(2) : 1, oh = k == 2 ? outs[0] : 1;
+    return absl::InvalidArgumentError(
+        absl::StrCat("Given input size per channel: (", ih, " x ",
+                     x.size(1 + k), "). Calculated output size per channel: (",
+                     oh, " x ", outs[k - 1], "). Output size is too small"));
+  }
+  if (x.dtype() != w.dtype()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected scalar type ", DTypeShortName(x.dtype()),
+                     " but found ", DTypeShortName(w.dtype())));
+  }
+  if (bias.defined() && bias.dtype() != x.dtype()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected scalar type ", DTypeShortName(x.dtype()),
+                     " but found ", DTypeShortName(bias.dtype())));
+  }
+  if (!IsFloating(x.dtype())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"conv_transpose\" not implemented for '",
+                     DTypeShortName(x.dtype()), "' (tensord)"));
+  }
+  if (k == 2) {
+    g.H = outs[0];
+    g.OH = x.size(2);
+    g.kh = w.size(2);
+    g.sh = stride[0];
+    g.pt = padding[0];
+    g.dh = dilation[0];
+  } else {
+    g.H = g.OH = g.kh = 1;
+  }
+  g.W = outs[k - 1];
+  g.OW = x.size(1 + k);
+  g.kw = w.size(1 + k);
+  g.sw = stride[k - 1];
+  g.pl = padding[k - 1];
+  g.dw = dilation[k - 1];
+  Shape out_shape = {g.N, g.C};
+  for (int64_t o : outs) out_shape.push_back(o);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros(out_shape, x.dtype()));
+  int64_t col_elems;
+  if (!MulOk(g.K(), g.L(), &col_elems) ||
+      !MulOk(col_elems, BatchThreads(g), &col_elems)) {
+    return TooLarge("conv_transpose");
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, ContiguousOf(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor wc, ContiguousOf(w));
+  if (out.numel() > 0 && g.L() > 0) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor scratch, Empty({col_elems}, x.dtype()));
+    TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+      ConvBackwardInputKernel<T>(g, xc.data<T>(), wc.data<T>(), out.data<T>(),
+                                 scratch.data<T>());
+    });
+  }
+  if (bias.defined() && out.numel() > 0) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor bc, ContiguousOf(bias));
+    const int64_t plane = out.numel() / (g.N * g.C);
+    TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+      T* y = out.data<T>();
+      const T* b = bc.data<T>();
+      for (int64_t n = 0; n < g.N; ++n) {
+        for (int64_t c = 0; c < g.C; ++c) {
+          T* p = y + (n * g.C + c) * plane;
+          for (int64_t i = 0; i < plane; ++i) p[i] += b[c];
+        }
+      }
+    });
+  }
+  std::vector<const Tensor*> ins = {&x, &w};
+  if (bias.defined()) ins.push_back(&bias);
+  if (auto node = RecordOp("ConvolutionBackward0", ins, {&out})) {
+    const int x_slot = node->Save(xc), w_slot = node->Save(wc);
+    const bool has_bias = bias.defined();
+    node->set_backward([g, x_slot, w_slot, has_bias](
+                           Node& n,
+                           const GradList& gl) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor xs, n.Saved(x_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ws, n.Saved(w_slot));
+      GradList r(has_bias ? 3 : 2);
+      if (!gl[0].defined()) return r;
+      const DType dt = xs.dtype();
+      TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gl[0]));
+      if (gy.dtype() != dt) {
+        NoGradGuard ng;
+        TENSORD_ASSIGN_OR_RETURN(gy, To(gy, dt));
+      }
+      const auto& e = n.next_edges();
+      const int64_t K = g.K(), L = g.L();
+      const int64_t threads = BatchThreads(g);
+      if (e[0].fn) {
+        // The input's gradient: the convolution of gy with the weight.
+        TENSORD_ASSIGN_OR_RETURN(r[0], Empty(xs.sizes(), dt));
+        if (r[0].numel() > 0) {
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor scratch, Empty({g.Pointwise() ? 0 : threads * K * L}, dt));
+          TENSORD_DISPATCH_FLOATING(dt, T, {
+            ConvForwardKernel<T>(g, gy.data<T>(), ws.data<T>(), nullptr,
+                                 r[0].data<T>(), scratch.data<T>());
+          });
+        }
+      }
+      if (e[1].fn) {
+        TENSORD_ASSIGN_OR_RETURN(r[1], Empty(ws.sizes(), dt));
+        TENSORD_ASSIGN_OR_RETURN(
+            Tensor scratch,
+            Empty({threads * (K * L + g.Og() * K + g.O * K)}, dt));
+        TENSORD_DISPATCH_FLOATING(dt, T, {
+          ConvBackwardWeightKernel<T>(g, xs.data<T>(), gy.data<T>(),
+                                      r[1].data<T>(), scratch.data<T>());
+        });
+      }
+      if (has_bias && e[2].fn) {
+        NoGradGuard ng;
+        DimList dims = {0};
+        for (int64_t d = 2; d < gy.dim(); ++d) dims.push_back(d);
+        TENSORD_ASSIGN_OR_RETURN(r[2], Sum(gy, dims));
+      }
+      return r;
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor ConvTranspose(int64_t nd, const Tensor& input,
+                             const Tensor& weight, const Tensor& bias,
+                             const DimList& stride_in,
+                             const DimList& padding_in,
+                             const DimList& outpad_in, int64_t groups,
+                             const DimList& dilation_in) {
+  const int64_t batched = nd + 2;
+  if (input.dim() != batched && input.dim() != batched - 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", batched - 1, "D (unbatched) or ", batched,
+        "D (batched) input to conv_transpose", nd,
+        "d, but got input of size: ", ShapeToString(input.sizes())));
+  }
+  const bool unbatched = input.dim() == batched - 1;
+  Tensor x = input;
+  if (unbatched) {
+    TENSORD_ASSIGN_OR_RETURN(x, Unsqueeze(input, 0));
+  }
+  auto nominal = [nd](const DimList& v) {
+    return v.size() == 1 ? DimList(nd, v[0]) : v;
+  };
+  const int64_t k = std::max<int64_t>(weight.dim() - 2, 0);
+  if (k == 0 || k > 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", x.dim(), "-dimensional input for ", weight.dim(),
+        "-dimensional weight ", ShapeToString(weight.sizes()), ", but got ",
+        x.dim(), "-dimensional input of size ", ShapeToString(x.sizes()),
+        " instead"));
+  }
+  TENSORD_ASSIGN_OR_RETURN(DimList stride,
+                           ExpandParam("stride", nominal(stride_in), k));
+  TENSORD_ASSIGN_OR_RETURN(DimList padding,
+                           ExpandParam("padding", nominal(padding_in), k));
+  TENSORD_ASSIGN_OR_RETURN(
+      DimList outpad, ExpandParam("output_padding", nominal(outpad_in), k));
+  TENSORD_ASSIGN_OR_RETURN(DimList dilation,
+                           ExpandParam("dilation", nominal(dilation_in), k));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor out, ConvTransposeCore(x, weight, bias, stride, padding, outpad,
+                                    dilation, groups));
+  if (unbatched) return Squeeze(out, 0);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// F.unfold / F.fold: im2col and col2im of conv's engine as ops.
+
+namespace {
+
+// A parameter of two values (one value: both), or torch's message.
+absl::StatusOr<std::pair<int64_t, int64_t>> TwoOf(const char* name,
+                                                  const DimList& v) {
+  if (v.size() == 1) return std::make_pair(v[0], v[0]);
+  if (v.size() == 2) return std::make_pair(v[0], v[1]);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "It is expected ", name, " equals to 2, but got size ", v.size()));
+}
+
+struct BlockParams {
+  std::pair<int64_t, int64_t> k, d, p, s;
+};
+
+absl::StatusOr<BlockParams> BlockParamsOf(const DimList& kernel,
+                                          const DimList& dilation,
+                                          const DimList& padding,
+                                          const DimList& stride, bool fold) {
+  BlockParams b;
+  TENSORD_ASSIGN_OR_RETURN(b.k, TwoOf("kernel_size", kernel));
+  TENSORD_ASSIGN_OR_RETURN(b.d, TwoOf("dilation", dilation));
+  TENSORD_ASSIGN_OR_RETURN(b.p, TwoOf("padding", padding));
+  TENSORD_ASSIGN_OR_RETURN(b.s, TwoOf("stride", stride));
+  if (b.k.first <= 0 || b.k.second <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "kernel size should be greater than zero, but got kernel_height: ",
+        b.k.first, " kernel_width: ", b.k.second));
+  }
+  const absl::Status bad_stride = absl::InvalidArgumentError(
+      absl::StrCat("stride should be greater than zero, but got "
+                   "stride_height: ",
+                   b.s.first, " stride_width: ", b.s.second));
+  if (fold && (b.s.first <= 0 || b.s.second <= 0)) return bad_stride;
+  if (b.d.first <= 0 || b.d.second <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dilation should be greater than zero, but got dilation_height: ",
+        b.d.first, " dilation_width: ", b.d.second));
+  }
+  if (b.p.first < 0 || b.p.second < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "padding should be non-negative, but got pad_height: ", b.p.first,
+        " pad_width: ", b.p.second));
+  }
+  if (b.s.first <= 0 || b.s.second <= 0) return bad_stride;
+  return b;
+}
+
+// Sliding blocks along one dim: floor((in + 2 pad - dil (k - 1) - 1) /
+// stride) + 1, checked.
+absl::StatusOr<int64_t> Blocks(int64_t in, int64_t k, int64_t d, int64_t p,
+                               int64_t s) {
+  int64_t num, dk;
+  if (!MulOk(p, 2, &num) || !AddOk(in, num, &num) || !MulOk(d, k - 1, &dk) ||
+      !AddOk(dk, 1, &dk) || __builtin_sub_overflow(num, dk, &num)) {
+    return TooLarge("unfold/fold");
+  }
+  return FloorDiv(num, s) + 1;
+}
+
+ConvGeom BlockGeom(const BlockParams& b, int64_t n, int64_t c, int64_t h,
+                   int64_t w, int64_t bh, int64_t bw) {
+  ConvGeom g;
+  g.N = n;
+  g.C = c;
+  g.H = h;
+  g.W = w;
+  g.kh = b.k.first;
+  g.kw = b.k.second;
+  g.dh = b.d.first;
+  g.dw = b.d.second;
+  g.pt = b.p.first;
+  g.pl = b.p.second;
+  g.sh = b.s.first;
+  g.sw = b.s.second;
+  g.OH = bh;
+  g.OW = bw;
+  return g;
+}
+
+// cols [N, C * kh * kw, L] from x [N, C, H, W] (both contiguous).
+template <typename T>
+void Im2ColBatch(const ConvGeom& g, const T* x, T* cols) {
+  const int64_t in = g.C * g.H * g.W, out = g.K() * g.L();
+  ParallelFor(g.N, std::max<int64_t>(out, 1), [&](int64_t b, int64_t e) {
+    for (int64_t n = b; n < e; ++n) Im2Col(g, x + n * in, cols + n * out);
+  });
+}
+
+// x [N, C, H, W] (zeroed) += cols scattered back.
+template <typename T>
+void Col2ImBatch(const ConvGeom& g, const T* cols, T* x) {
+  const int64_t in = g.C * g.H * g.W, out = g.K() * g.L();
+  ParallelFor(g.N, std::max<int64_t>(out, 1), [&](int64_t b, int64_t e) {
+    for (int64_t n = b; n < e; ++n) Col2Im(g, cols + n * out, x + n * in);
+  });
+}
+
+// Runs im2col (to_cols) or col2im from `src` into a new tensor of `shape`.
+absl::StatusOr<Tensor> RunBlocks(const ConvGeom& g, bool to_cols,
+                                 const Tensor& src, const Shape& shape) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Zeros(shape, src.dtype()));
+  if (out.numel() == 0) return out;
+  TENSORD_ASSIGN_OR_RETURN(Tensor sc, ContiguousOf(src));
+  if (sc.dtype() != out.dtype()) {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(sc, To(sc, out.dtype()));
+  }
+  TENSORD_DISPATCH_FLOATING(out.dtype(), T, {
+    if (to_cols) {
+      Im2ColBatch<T>(g, sc.data<T>(), out.data<T>());
+    } else {
+      Col2ImBatch<T>(g, sc.data<T>(), out.data<T>());
+    }
+  });
+  return out;
+}
+
+// Records im2col / col2im, whose backward is the other one.
+void RecordBlocks(const char* name, const ConvGeom& g, bool to_cols,
+                  const Tensor& x, Tensor& out) {
+  if (auto node = RecordOp(name, {&x}, {&out})) {
+    const Shape in_shape = x.sizes();
+    node->set_backward(
+        [g, to_cols, in_shape](Node&,
+                               const GradList& gl) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx,
+                                   RunBlocks(g, !to_cols, gl[0], in_shape));
+          return GradList{gx};
+        });
+  }
+}
+
+}  // namespace
+
+StatusOrTensor Unfold2d(const Tensor& x, const DimList& kernel_size,
+                        const DimList& dilation, const DimList& padding,
+                        const DimList& stride) {
+  TENSORD_ASSIGN_OR_RETURN(
+      BlockParams b,
+      BlockParamsOf(kernel_size, dilation, padding, stride, false));
+  const int64_t nd = x.dim();
+  for (int64_t d : {1, 2}) {
+    if (d >= nd) {
+      if (nd == 0) {
+        return IndexError(absl::StrCat("Dimension specified as ", d,
+                                       " but tensor has no dimensions"));
+      }
+      return IndexError(
+          absl::StrCat("Dimension out of range (expected to be in range of [",
+                       -nd, ", ", nd - 1, "], but got ", d, ")"));
+    }
+  }
+  const bool valid = x.size(1) != 0 && x.size(2) != 0;
+  if (!((nd == 3 && x.size(0) != 0 && valid) ||
+        (nd == 4 && valid && x.size(3) != 0))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Expected 3D or 4D (batch mode) tensor with possibly 0 "
+                     "batch size and other non-zero dimensions for input, but "
+                     "got: ",
+                     ShapeToString(x.sizes())));
+  }
+  const int64_t h = x.size(nd - 2), w = x.size(nd - 1);
+  TENSORD_ASSIGN_OR_RETURN(
+      int64_t bh, Blocks(h, b.k.first, b.d.first, b.p.first, b.s.first));
+  TENSORD_ASSIGN_OR_RETURN(
+      int64_t bw, Blocks(w, b.k.second, b.d.second, b.p.second, b.s.second));
+  if (bh < 1 || bw < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Given input with spatial size (", h, ", ", h, "), kernel_size=(",
+        b.k.first, ", ", b.k.second, "), dilation=(", b.d.first, ", ",
+        b.d.second, "), padding=(", b.p.first, ", ", b.p.second,
+        "), calculated shape of the array of sliding blocks as (", bh, ", ", bw,
+        "), but its components must be at least one."));
+  }
+  if (!IsFloating(x.dtype())) return NotFloating("im2col", x.dtype());
+  const int64_t n = nd == 4 ? x.size(0) : 1, c = x.size(nd - 3);
+  const ConvGeom g = BlockGeom(b, n, c, h, w, bh, bw);
+  int64_t rows, cols;
+  if (!MulOk(c, b.k.first, &rows) || !MulOk(rows, b.k.second, &rows) ||
+      !MulOk(bh, bw, &cols)) {
+    return TooLarge("unfold");
+  }
+  Shape shape = {rows, cols};
+  if (nd == 4) shape.insert(shape.begin(), n);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, RunBlocks(g, true, x, shape));
+  RecordBlocks("Im2ColBackward0", g, true, x, out);
+  return out;
+}
+
+StatusOrTensor Fold2d(const Tensor& x, const DimList& output_size,
+                      const DimList& kernel_size, const DimList& dilation,
+                      const DimList& padding, const DimList& stride) {
+  TENSORD_ASSIGN_OR_RETURN(auto os, TwoOf("output_size", output_size));
+  TENSORD_ASSIGN_OR_RETURN(BlockParams b, BlockParamsOf(kernel_size, dilation,
+                                                        padding, stride, true));
+  const int64_t nd = x.dim();
+  if (!((nd == 2 && x.size(0) != 0 && x.size(1) != 0) ||
+        (nd == 3 && x.size(1) != 0 && x.size(2) != 0))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+        "batch size and non-zero dimensions for input, but got: ",
+        ShapeToString(x.sizes())));
+  }
+  const int64_t planes = x.size(nd - 2), length = x.size(nd - 1);
+  int64_t kk;
+  if (!MulOk(b.k.first, b.k.second, &kk)) return TooLarge("fold");
+  if (planes % kk != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected size of input's dimension 1 to be divisible by the product "
+        "of kernel_size, but got input.size(1)=",
+        planes, " and kernel_size=(", b.k.first, ", ", b.k.second, ")."));
+  }
+  TENSORD_ASSIGN_OR_RETURN(
+      int64_t bh, Blocks(os.first, b.k.first, b.d.first, b.p.first, b.s.first));
+  TENSORD_ASSIGN_OR_RETURN(int64_t bw, Blocks(os.second, b.k.second, b.d.second,
+                                              b.p.second, b.s.second));
+  int64_t nb;
+  if (!MulOk(bh, bw, &nb)) return TooLarge("fold");
+  const std::string given = absl::StrCat(
+      "Given output_size=(", os.first, ", ", os.second, "), kernel_size=(",
+      b.k.first, ", ", b.k.second, "), dilation=(", b.d.first, ", ", b.d.second,
+      "), padding=(", b.p.first, ", ", b.p.second, "), stride=(", b.s.first,
+      ", ", b.s.second, ")");
+  if (length != nb) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        given,
+        ", expected size of input's dimension 2 to match the calculated "
+        "number of sliding blocks ",
+        bh, " * ", bw, " = ", nb, ", but got input.size(2)=", length, "."));
+  }
+  if (bh < 1 || bw < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        given, ", calculated shape of the array of sliding blocks as (", bh,
+        ", ", bw, "), which is too small (non-positive)"));
+  }
+  if (os.first < 1 || os.second < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Expected output spatial size to be positive, but got: "
+                     "output_size=(",
+                     os.first, ", ", os.second, ")."));
+  }
+  if (!IsFloating(x.dtype())) return NotFloating("col2im", x.dtype());
+  const int64_t n = nd == 3 ? x.size(0) : 1, c = planes / kk;
+  const ConvGeom g = BlockGeom(b, n, c, os.first, os.second, bh, bw);
+  Shape shape = {c, os.first, os.second};
+  if (nd == 3) shape.insert(shape.begin(), n);
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, RunBlocks(g, false, x, shape));
+  RecordBlocks("Col2ImBackward0", g, false, x, out);
+  return out;
+}
+
 }  // namespace tensord

@@ -48,6 +48,106 @@ void AddConvOps(std::vector<OpDef>& t) {
     conv_str.min_inputs = 2;
     t.push_back(conv_str);
   }
+  // ---- conv_transpose1d, conv_transpose2d ----
+  for (int64_t nd : {1, 2}) {
+    OpDef ct = Def(
+        absl::StrCat("conv_transpose", nd, "d"), {"self", "weight", "bias"},
+        {Opt("stride", AT::kInts, IntsOf({1}), "one value or one per dim"),
+         Opt("padding", AT::kInts, IntsOf({0}),
+             "dilation * (kernel - 1) - padding zeros on both sides"),
+         Opt("output_padding", AT::kInts, IntsOf({0}),
+             "added to one side of the output"),
+         Opt("groups", AT::kInt, int64_t{1}, "input channel groups"),
+         Opt("dilation", AT::kInts, IntsOf({1}), "spacing of kernel elements")},
+        true,
+        absl::StrCat(nd, "-d transposed convolution (the gradient of conv", nd,
+                     "d) of self with weight, plus bias"),
+        [nd](const Args& a, OpContext&) {
+          return One(ConvTranspose(nd, a[0], a[1], a.OptInput(2),
+                                   a.Ints("stride"), a.Ints("padding"),
+                                   a.Ints("output_padding"), a.Int("groups"),
+                                   a.Ints("dilation")));
+        });
+    ct.min_inputs = 2;
+    t.push_back(ct);
+  }
+  // ---- F.interpolate's kernels ----
+  for (int64_t nd : {1, 2}) {
+    std::vector<AttrSpec> attrs = {
+        Req("output_size", AT::kInts, "spatial size of the result")};
+    if (nd == 1) {
+      attrs.push_back(Opt("scales", AT::kFloat, std::monostate{},
+                          "the scale factor given (None: in / out)"));
+    } else {
+      attrs.push_back(Opt("scales_h", AT::kFloat, std::monostate{},
+                          "the height's scale factor given"));
+      attrs.push_back(Opt("scales_w", AT::kFloat, std::monostate{},
+                          "the width's scale factor given"));
+    }
+    t.push_back(Def(absl::StrCat("upsample_nearest", nd, "d"), {"self"}, attrs,
+                    true, "nearest-neighbour resampling of the last dims",
+                    [nd](const Args& a, OpContext&) {
+                      std::vector<std::optional<double>> s;
+                      if (nd == 1) {
+                        s = {a.OptFloat("scales")};
+                      } else {
+                        s = {a.OptFloat("scales_h"), a.OptFloat("scales_w")};
+                      }
+                      return One(
+                          UpsampleNearest(nd, a[0], a.Ints("output_size"), s));
+                    }));
+  }
+  t.push_back(
+      Def("upsample_bilinear2d", {"self"},
+          {Req("output_size", AT::kInts, "(H, W) of the result"),
+           Req("align_corners", AT::kBool, "corner pixels' centres aligned"),
+           Opt("scales_h", AT::kFloat, std::monostate{},
+               "the height's scale factor given"),
+           Opt("scales_w", AT::kFloat, std::monostate{},
+               "the width's scale factor given")},
+          true, "bilinear resampling of the last two dims",
+          [](const Args& a, OpContext&) {
+            return One(UpsampleBilinear2d(
+                a[0], a.Ints("output_size"), a.Bool("align_corners"),
+                {a.OptFloat("scales_h"), a.OptFloat("scales_w")}));
+          }));
+  // ---- F.unfold, F.fold ----
+  t.push_back(
+      Def("im2col", {"self"},
+          {Req("kernel_size", AT::kInts, "block size"),
+           Opt("dilation", AT::kInts, IntsOf({1}), "spacing of block elements"),
+           Opt("padding", AT::kInts, IntsOf({0}), "zeros on both sides"),
+           Opt("stride", AT::kInts, IntsOf({1}), "step between blocks")},
+          true, "F.unfold: the sliding blocks of [N,] C, H, W as columns",
+          [](const Args& a, OpContext&) {
+            return One(Unfold2d(a[0], a.Ints("kernel_size"), a.Ints("dilation"),
+                                a.Ints("padding"), a.Ints("stride")));
+          }));
+  t.push_back(
+      Def("col2im", {"self"},
+          {Req("output_size", AT::kInts, "(H, W) of the result"),
+           Req("kernel_size", AT::kInts, "block size"),
+           Opt("dilation", AT::kInts, IntsOf({1}), "spacing of block elements"),
+           Opt("padding", AT::kInts, IntsOf({0}), "zeros on both sides"),
+           Opt("stride", AT::kInts, IntsOf({1}), "step between blocks")},
+          true, "F.fold: columns of blocks summed back into [N,] C, H, W",
+          [](const Args& a, OpContext&) {
+            return One(Fold2d(a[0], a.Ints("output_size"),
+                              a.Ints("kernel_size"), a.Ints("dilation"),
+                              a.Ints("padding"), a.Ints("stride")));
+          }));
+  // ---- padding ----
+  t.push_back(Def(
+      "pad", {"self"},
+      {Req("pad", AT::kInts, "(before, after) pairs from the last dim back"),
+       Opt("mode", AT::kString, std::string("constant"),
+           "constant, reflect, replicate or circular"),
+       Opt("value", AT::kFloat, std::monostate{}, "constant mode's fill")},
+      true, "pad (negative amounts crop) the last dims of self",
+      [](const Args& a, OpContext&) {
+        return One(
+            Pad(a[0], a.Ints("pad"), a.Str("mode"), a.OptFloat("value")));
+      }));
   // ---- pooling ----
   for (int64_t nd : {1, 2}) {
     const std::string name = absl::StrCat("max_pool", nd, "d");

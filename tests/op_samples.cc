@@ -771,6 +771,87 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("conv1d.padding", {"same",
                          {R({2, 2, 5}, 920), R({3, 2, 4}, 921), R({3}, 922)},
                          {{"padding", str("same")}}});
+  add("conv_transpose2d",
+      {"bias",
+       {R({2, 3, 4, 3}, 1500), R({3, 2, 3, 2}, 1501), R({2}, 1502)},
+       {}});
+  add("conv_transpose2d", {"stride, padding, output_padding, dilation",
+                           {R({1, 2, 3, 4}, 1503), R({2, 3, 2, 3}, 1504)},
+                           {{"stride", Ints({2, 3})},
+                            {"padding", Ints({1, 0})},
+                            {"output_padding", Ints({1, 2})},
+                            {"dilation", Ints({1, 2})}}});
+  add("conv_transpose2d",
+      {"groups, unbatched",
+       {R({4, 3, 3}, 1505), R({4, 2, 2, 2}, 1506), R({4}, 1507)},
+       {{"groups", I(2)}, {"stride", I(2)}}});
+  add("conv_transpose1d",
+      {"bias, stride, output_padding",
+       {R({2, 3, 5}, 1508), R({3, 2, 3}, 1509), R({2}, 1510)},
+       {{"stride", I(2)}, {"padding", I(1)}, {"output_padding", I(1)}}});
+  add("conv_transpose1d", {"groups, dilation, unbatched",
+                           {R({4, 6}, 1511), R({4, 1, 2}, 1512)},
+                           {{"groups", I(2)}, {"dilation", I(2)}}});
+  add("pad", {"constant, crop",
+              {R({2, 3, 4}, 1520)},
+              {{"pad", Ints({1, -1, 2, 0})}, {"value", AttrValue(0.5)}}});
+  add("pad", {"constant, 3 dims",
+              {R({2, 3, 2}, 1521)},
+              {{"pad", Ints({0, 1, 1, 0, 1, 1})}}});
+  add("pad", {"reflect 1d",
+              {R({2, 5}, 1522)},
+              {{"pad", Ints({2, 3})}, {"mode", str("reflect")}}});
+  add("pad", {"reflect 2d, crop",
+              {R({1, 2, 3, 4}, 1523)},
+              {{"pad", Ints({-1, 3, 2, 1})}, {"mode", str("reflect")}}});
+  add("pad", {"reflect 3d",
+              {R({2, 2, 3, 3}, 1524)},
+              {{"pad", Ints({1, 1, 2, 0, 1, 1})}, {"mode", str("reflect")}}});
+  add("pad", {"replicate 2d",
+              {R({2, 3, 4}, 1525)},
+              {{"pad", Ints({3, 1, 0, 4})}, {"mode", str("replicate")}}});
+  add("pad", {"replicate 1d, 3d",
+              {R({1, 2, 3}, 1526)},
+              {{"pad", Ints({4, 2})}, {"mode", str("replicate")}}});
+  add("pad", {"circular 2d, crop",
+              {R({1, 2, 3, 4}, 1527)},
+              {{"pad", Ints({2, -1, 3, 1})}, {"mode", str("circular")}}});
+  add("upsample_nearest1d",
+      {"x2.5",
+       {R({2, 2, 4}, 1530)},
+       {{"output_size", Ints({10})}, {"scales", AttrValue(2.5)}}});
+  add("upsample_nearest2d",
+      {"sizes", {R({1, 2, 3, 4}, 1531)}, {{"output_size", Ints({7, 8})}}});
+  add("upsample_nearest2d", {"down, scales",
+                             {R({2, 1, 5, 6}, 1532)},
+                             {{"output_size", Ints({3, 4})},
+                              {"scales_h", AttrValue(0.7)},
+                              {"scales_w", AttrValue(0.75)}}});
+  add("upsample_bilinear2d",
+      {"align_corners",
+       {R({1, 2, 3, 4}, 1533)},
+       {{"output_size", Ints({5, 7})}, {"align_corners", AttrValue(true)}}});
+  add("upsample_bilinear2d", {"half pixel, scales",
+                              {R({2, 1, 4, 3}, 1534)},
+                              {{"output_size", Ints({6, 7})},
+                               {"align_corners", AttrValue(false)},
+                               {"scales_h", AttrValue(1.5)}}});
+  add("im2col", {"2x2", {R({2, 2, 4, 5}, 1540)}, {{"kernel_size", I(2)}}});
+  add("im2col", {"dilation, padding, stride, unbatched",
+                 {R({2, 5, 4}, 1541)},
+                 {{"kernel_size", Ints({2, 3})},
+                  {"dilation", Ints({2, 1})},
+                  {"padding", I(1)},
+                  {"stride", Ints({1, 2})}}});
+  add("col2im", {"2x2",
+                 {R({2, 8, 12}, 1542)},
+                 {{"output_size", Ints({4, 5})}, {"kernel_size", I(2)}}});
+  add("col2im", {"padding, stride, unbatched",
+                 {R({6, 6}, 1543)},
+                 {{"output_size", Ints({4, 5})},
+                  {"kernel_size", Ints({3, 2})},
+                  {"padding", I(1)},
+                  {"stride", I(2)}}});
   for (const char* op : {"max_pool2d", "max_pool2d_with_indices"}) {
     add(op, {"2x2", {R({2, 2, 4, 5}, 930)}, {{"kernel_size", I(2)}}});
     add(op, {"stride, padding, dilation, ceil, unbatched",

@@ -654,6 +654,73 @@ def tenant_cases(binary, bat):
             pool("adaptive_max_pool2d", {"output_size": ints([2**30, 2**30])}))
         run("adaptive_avg_pool2d to [2**62, 2**62]", C.INVALID_ARGUMENT,
             pool("adaptive_avg_pool2d", {"output_size": ints([2**62, 2**62])}))
+        # Transposed convolution, padding, upsampling, unfold/fold: sizes
+        # from client integers, overflow-checked; maps and columns only for
+        # results that exist.
+        run("conv_transpose2d with stride 2**62", C.INVALID_ARGUMENT,
+            conv("conv_transpose2d", {"stride": ints([2**62])}),
+            message="overflow")
+        run("conv_transpose2d with padding 2**62", C.INVALID_ARGUMENT,
+            conv("conv_transpose2d", {"padding": ints([2**62])}),
+            message="overflow")
+        run("conv_transpose2d with dilation 2**62", C.INVALID_ARGUMENT,
+            conv("conv_transpose2d", {"dilation": ints([2**62])}),
+            message="overflow")
+        run("conv_transpose2d with output_padding -2**63", C.INVALID_ARGUMENT,
+            conv("conv_transpose2d", {"output_padding": ints([-2**63])}),
+            message="negative output_padding")
+        run("conv_transpose1d with stride 2**40 (2^41 outputs)",
+            C.RESOURCE_EXHAUSTED,
+            conv("conv_transpose1d", {"stride": ints([2**40])}, (1, 1, 4),
+                 (1, 1, 3)))
+        run("pad [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("pad", {"pad": ints([2**62, 2**62])}), message="overflow")
+        run("pad [-2**63, 0]", C.INVALID_ARGUMENT,
+            pool("pad", {"pad": ints([-2**63, 0])}))
+        run("pad [2**40, 0] (2^42 elements)", C.RESOURCE_EXHAUSTED,
+            pool("pad", {"pad": ints([2**40, 0])}))
+        run("pad of an empty tensor by [2**62, 0] (empty)", C.OK,
+            pool("pad", {"pad": ints([2**62, 0])}, (0, 4)))
+        run("replicate pad [2**40, 0]", C.RESOURCE_EXHAUSTED,
+            pool("pad", {"pad": ints([2**40, 0]),
+                         "mode": h.attr_s("replicate")}, (1, 1, 4)))
+        run("reflect pad [-2**63, 0]", C.INVALID_ARGUMENT,
+            pool("pad", {"pad": ints([-2**63, 0]),
+                         "mode": h.attr_s("reflect")}, (1, 1, 4)),
+            message="too small")
+        run("circular pad [2**63-1, 0]", C.INVALID_ARGUMENT,
+            pool("pad", {"pad": ints([2**63 - 1, 0]),
+                         "mode": h.attr_s("circular")}, (1, 1, 4)),
+            message="wrapping around")
+        run("upsample_nearest2d to [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("upsample_nearest2d", {"output_size": ints([2**62, 2**62])}))
+        run("upsample_bilinear2d to [2**30, 2**30]", C.RESOURCE_EXHAUSTED,
+            pool("upsample_bilinear2d", {"output_size": ints([2**30, 2**30]),
+                                         "align_corners": pb.AttrValue(b=False)}))
+        run("upsample_bilinear2d with scales 1e-300 (reads stay inside)", C.OK,
+            pool("upsample_bilinear2d", {"output_size": ints([8, 8]),
+                                         "align_corners": pb.AttrValue(b=False),
+                                         "scales_h": pb.AttrValue(f=1e-300),
+                                         "scales_w": pb.AttrValue(f=0.01)}))
+        run("upsample_nearest1d with scales 1e-300 (reads stay inside)", C.OK,
+            pool("upsample_nearest1d", {"output_size": ints([9]),
+                                        "scales": pb.AttrValue(f=1e-300)},
+                 (1, 2, 4)))
+        run("im2col with kernel_size 3 and dilation 2**62", C.INVALID_ARGUMENT,
+            pool("im2col", {"kernel_size": ints([3]),
+                            "dilation": ints([2**62])}),
+            message="overflow")
+        run("im2col with padding 2**40", C.INVALID_ARGUMENT,
+            pool("im2col", {"kernel_size": ints([1]),
+                            "padding": ints([2**40])}))
+        run("col2im to [2**62, 2**62]", C.INVALID_ARGUMENT,
+            pool("col2im", {"output_size": ints([2**62, 2**62]),
+                            "kernel_size": ints([1])}, (1, 1, 4)),
+            message="overflow")
+        run("col2im with kernel_size [2**32, 2**32]", C.INVALID_ARGUMENT,
+            pool("col2im", {"output_size": ints([4, 4]),
+                            "kernel_size": ints([2**32, 2**32])}, (1, 1, 4)),
+            message="overflow")
         # Normalization, dropout and embedding: client integers and floats.
         run("group_norm with num_groups -2**63", C.INVALID_ARGUMENT,
             pool("group_norm", {"num_groups": i(-2**63)}, (2, 4, 3)),

@@ -2926,6 +2926,22 @@ def _conv_call(op, args, a):
         return getattr(F, op)(args[0], **kw)
     if op == "embedding":
         return F.embedding(args[0], args[1], **a)
+    if op in ("conv_transpose1d", "conv_transpose2d"):
+        return getattr(F, op)(*args, **a)
+    if op == "pad":
+        return F.pad(args[0], **a)
+    if op == "im2col":
+        return F.unfold(args[0], **a)
+    if op == "col2im":
+        return F.fold(args[0], **a)
+    if op == "upsample_nearest1d":
+        return torch._C._nn.upsample_nearest1d(args[0], a["output_size"], a.get("scales"))
+    if op == "upsample_nearest2d":
+        return torch._C._nn.upsample_nearest2d(args[0], a["output_size"], a.get("scales_h"),
+                                               a.get("scales_w"))
+    if op == "upsample_bilinear2d":
+        return torch._C._nn.upsample_bilinear2d(args[0], a["output_size"], a["align_corners"],
+                                                a.get("scales_h"), a.get("scales_w"))
     return NotImplemented
 
 
@@ -3124,6 +3140,159 @@ def build_generator_cases():
          grad=False)
 
 
+def build_spatial_cases():
+    """conv_transpose1d/2d, F.pad, upsample (F.interpolate's kernels),
+    F.unfold / F.fold."""
+    # ---- conv_transpose2d, conv_transpose1d ----
+    for op, nd in (("conv_transpose2d", 2), ("conv_transpose1d", 1)):
+        sp = [4, 5] if nd == 2 else [6]
+        k = [3, 2] if nd == 2 else [3]
+        nncase(op, "bias", F([2, 3] + sp), F([3, 4] + k), F([4]))
+        nncase(op, "no_bias_f64", F([2, 3] + sp, f64), F([3, 2] + k, f64))
+        nncase(op, "stride_pad_outpad", F([2, 2] + sp), F([2, 3] + k), F([3]), stride=2,
+               padding=1, output_padding=1)
+        nncase(op, "dilation_outpad", F([1, 2] + sp, f64), F([2, 2] + k, f64), stride=2,
+               dilation=3, output_padding=2)
+        nncase(op, "groups", F([2, 4] + sp), F([4, 3] + k), F([6]), groups=2, stride=2)
+        nncase(op, "depthwise", F([1, 3] + sp), F([3, 1] + k), groups=3)
+        nncase(op, "unbatched", F([3] + sp), F([3, 2] + k), F([2]), stride=2)
+        nncase(op, "perm_input", F(sp[::-1] + [3, 2]), F([3, 2] + k),
+               perm={0: [nd + 1, nd] + list(range(nd - 1, -1, -1))})
+        nncase(op, "pointwise", F([2, 5] + sp), F([5, 4] + [1] * nd), F([4]))
+        nncase(op, "empty_batch", F([0, 3] + sp), F([3, 4] + k))
+        nncase(op, "channels_error", F([2, 5] + sp), F([3, 4] + k))
+        nncase(op, "bias_size", F([1, 3] + sp), F([3, 4] + k), F([3]))
+        nncase(op, "outpad_too_big", F([1, 3] + sp), F([3, 4] + k), output_padding=1)
+        nncase(op, "outpad_eq_stride", F([1, 3] + sp), F([3, 4] + k), stride=2, output_padding=2)
+        nncase(op, "neg_padding", F([1, 3] + sp), F([3, 4] + k), padding=-1)
+        nncase(op, "zero_stride", F([1, 3] + sp), F([3, 4] + k), stride=0)
+        nncase(op, "zero_groups", F([1, 3] + sp), F([3, 4] + k), groups=0)
+        nncase(op, "groups_not_dividing", F([1, 3] + sp), F([3, 4] + k), groups=2)
+        nncase(op, "too_small", F([1, 3] + sp), F([3, 4] + k), padding=4)
+        nncase(op, "dtype_mismatch", F([1, 3] + sp), F([3, 4] + k, f64))
+        nncase(op, "input_rank", F(sp), F([3, 4] + k))
+        nncase(op, "stride_list_length", F([1, 3] + sp), F([3, 4] + k), stride=[1, 1, 1])
+    nncase("conv_transpose2d", "zero_dilation", F([1, 3, 4, 5]), F([3, 4, 3, 2]), dilation=0)
+    nncase("conv_transpose2d", "large_f64", F([2, 8, 9, 9], f64), F([8, 6, 4, 4], f64),
+           F([6], f64), stride=2, padding=1)
+
+    # ---- pad ----
+    P = lambda *a, **k: nncase("pad", *a, **k)  # noqa: E731
+    P("constant_1d", F([2, 3]), pad=[1, 2])
+    P("constant_value", F([2, 3, 4]), pad=[2, 1, 0, 3], value=1.5)
+    P("constant_crop", F([2, 3, 4]), pad=[-1, 2, 1, -2])
+    P("constant_4dims", F([2, 2, 3, 2], f64), pad=[1, 0, 0, 1, 1, 1, 0, 2])
+    P("constant_int", I([2, 3]), pad=[1, 1], value=2.5)
+    P("constant_bool", B([2, 3]), pad=[1, 1, 1, 0], value=1.0)
+    P("constant_empty_pad", F([2, 3]), pad=[])
+    P("constant_to_empty", F([2, 4, 5]), pad=[-2, -3])
+    P("constant_perm", F([4, 3, 2]), pad=[1, 1, 2, 0], perm={0: [2, 1, 0]})
+    P("constant_odd", F([2, 3]), pad=[1])
+    P("constant_too_long", F([2, 3]), pad=[1, 1, 1, 1, 1, 1])
+    P("constant_crop_too_much", F([2, 4, 5]), pad=[-3, -3])
+    P("constant_crop_start", F([2, 4, 5]), pad=[-6, 1])
+    for mode in ("reflect", "replicate", "circular"):
+        P(mode + "_1d", F([2, 3, 6]), pad=[2, 3], mode=mode)
+        P(mode + "_2d", F([1, 2, 4, 5]), pad=[1, 3, 2, 1], mode=mode)
+        # (torch 1.13's circular pad reads uninitialized memory when one
+        # side of a dim crops and the other pads.)
+        P(mode + "_2d_f64_crop", F([2, 3, 4, 5], f64),
+          pad=[-1, -1, 1, 2] if mode == "circular" else [-1, 2, 3, -2], mode=mode)
+        P(mode + "_3d", F([1, 2, 3, 4, 4]), pad=[1, 2, 0, 1, 2, 1], mode=mode)
+        P(mode + "_perm", F([5, 4, 2, 1]), pad=[1, 2, 1, 1], mode=mode,
+          perm={0: [3, 2, 1, 0]})
+        P(mode + "_1d_input", F([5]), pad=[1, 1], mode=mode)
+        P(mode + "_value", F([1, 2, 5]), pad=[1, 1], mode=mode, value=1.0)
+        P(mode + "_value_0", F([1, 2, 5]), pad=[1, 1], mode=mode, value=0.0)
+        P(mode + "_crop_too_much", F([1, 4, 5]), pad=[-3, -3], mode=mode)
+        P(mode + "_5_pads", F([1, 2, 4, 5]), pad=[1, 1, 1, 1, 1, 1, 1, 1], mode=mode)
+        P(mode + "_ints", I([1, 2, 5]), pad=[1, 1], mode=mode)
+    for mode in ("reflect", "replicate"):
+        P(mode + "_unbatched_2d", F([2, 4, 5]), pad=[1, 2, 2, 1], mode=mode)
+        P(mode + "_unbatched_1d", F([3, 6]), pad=[2, 1], mode=mode)
+        P(mode + "_empty_batch", F([0, 4, 5]), pad=[1, 1], mode=mode)
+        P(mode + "_empty_channels", F([2, 0, 5]), pad=[1, 1], mode=mode)
+        P(mode + "_empty_plane_2d", F([2, 2, 0, 5]), pad=[1, 1, 1, 1], mode=mode)
+        P(mode + "_2d_ints", I([1, 2, 4, 5]), pad=[1, 1, 1, 1], mode=mode)
+    P("reflect_too_big", F([1, 4, 5]), pad=[5, 0], mode="reflect")
+    P("reflect_too_big_2d", F([1, 2, 4, 5]), pad=[1, 1, 4, 0], mode="reflect")
+    P("reflect_too_big_3d", F([1, 2, 3, 4, 5]), pad=[1, 1, 4, 0, 1, 1], mode="reflect")
+    P("reflect_edge", F([1, 4, 5]), pad=[4, 4], mode="reflect")
+    P("replicate_far", F([1, 2, 3]), pad=[7, 5], mode="replicate")
+    P("circular_full_wrap", F([1, 2, 4]), pad=[4, 4], mode="circular")
+    P("circular_wrap_twice", F([1, 2, 4]), pad=[5, 0], mode="circular")
+    P("circular_unbatched", F([2, 4]), pad=[1, 1], mode="circular")
+    P("circular_ints", I([1, 2, 4]), pad=[2, 1], mode="circular")
+    P("bad_mode", F([1, 2, 4]), pad=[1, 1], mode="wrap")
+
+    # ---- upsample_nearest1d/2d, upsample_bilinear2d ----
+    U = nncase
+    U("upsample_nearest1d", "x2", F([2, 3, 5]), output_size=[10])
+    U("upsample_nearest1d", "scale_2.5", F([2, 2, 4], f64), output_size=[10], scales=2.5)
+    U("upsample_nearest1d", "down", F([1, 2, 7]), output_size=[3])
+    U("upsample_nearest1d", "zero_out", F([1, 2, 7]), output_size=[0])
+    U("upsample_nearest1d", "ints", I([1, 2, 7]), output_size=[3])
+    U("upsample_nearest2d", "sizes", F([2, 3, 4, 5]), output_size=[7, 9])
+    U("upsample_nearest2d", "x2", F([1, 2, 3, 4], f64), output_size=[6, 8])
+    U("upsample_nearest2d", "scales", F([1, 2, 3, 4]), output_size=[4, 9], scales_h=1.5,
+      scales_w=2.3)
+    U("upsample_nearest2d", "down_scales", F([2, 1, 5, 6]), output_size=[3, 4], scales_h=0.7,
+      scales_w=0.75)
+    U("upsample_nearest2d", "perm", F([5, 4, 3, 2]), output_size=[8, 6],
+      perm={0: [3, 2, 1, 0]})
+    U("upsample_nearest2d", "empty_batch", F([0, 2, 3, 4]), output_size=[6, 8])
+    U("upsample_nearest2d", "empty_channels", F([2, 0, 3, 4]), output_size=[6, 8])
+    U("upsample_nearest2d", "neg_out", F([1, 2, 3, 4]), output_size=[6, -1])
+    for ac in (False, True):
+        tag = "_ac" if ac else ""
+        U("upsample_bilinear2d", "up" + tag, F([2, 3, 4, 5]), output_size=[7, 9],
+          align_corners=ac)
+        U("upsample_bilinear2d", "x2_f64" + tag, F([1, 2, 3, 4], f64), output_size=[6, 8],
+          align_corners=ac)
+        U("upsample_bilinear2d", "down" + tag, F([2, 2, 7, 6]), output_size=[3, 4],
+          align_corners=ac)
+        U("upsample_bilinear2d", "to_1" + tag, F([1, 2, 3, 4]), output_size=[1, 1],
+          align_corners=ac)
+        U("upsample_bilinear2d", "perm" + tag, F([5, 4, 3, 2]), output_size=[9, 5],
+          align_corners=ac, perm={0: [3, 2, 1, 0]})
+    U("upsample_bilinear2d", "scales", F([1, 2, 3, 4]), output_size=[4, 9], align_corners=False,
+      scales_h=1.5, scales_w=2.3)
+    U("upsample_bilinear2d", "scales_f64", F([1, 2, 5, 4], f64), output_size=[2, 10],
+      align_corners=False, scales_h=0.5, scales_w=2.5)
+    U("upsample_bilinear2d", "same_size", F([1, 2, 3, 4]), output_size=[3, 4], align_corners=False)
+    U("upsample_bilinear2d", "zero_out", F([1, 2, 3, 4]), output_size=[0, 4], align_corners=False)
+    U("upsample_bilinear2d", "ints", I([1, 2, 3, 4]), output_size=[6, 8], align_corners=False)
+
+    # ---- im2col (F.unfold), col2im (F.fold) ----
+    U("im2col", "2x2", F([2, 3, 5, 6]), kernel_size=2)
+    U("im2col", "params", F([2, 3, 5, 6], f64), kernel_size=[2, 3], dilation=[1, 2], padding=1,
+      stride=[2, 1])
+    U("im2col", "unbatched", F([3, 5, 6]), kernel_size=3, stride=2)
+    U("im2col", "perm", F([6, 5, 3, 2]), kernel_size=2, perm={0: [3, 2, 1, 0]})
+    U("im2col", "empty_batch", F([0, 3, 5, 6]), kernel_size=2)
+    U("im2col", "empty_channels", F([2, 0, 5, 6]), kernel_size=2)
+    U("im2col", "2d_input", F([5, 6]), kernel_size=2)
+    U("im2col", "too_big", F([2, 3, 5, 6]), kernel_size=7)
+    U("im2col", "k0", F([2, 3, 5, 6]), kernel_size=0)
+    U("im2col", "s0", F([2, 3, 5, 6]), kernel_size=2, stride=0)
+    U("im2col", "neg_pad", F([2, 3, 5, 6]), kernel_size=2, padding=-1)
+    U("im2col", "d0", F([2, 3, 5, 6]), kernel_size=2, dilation=0)
+    U("im2col", "kernel_3", F([2, 3, 5, 6]), kernel_size=[2, 2, 2])
+    U("col2im", "2x2", F([2, 12, 20]), output_size=[5, 6], kernel_size=2)
+    U("col2im", "params", F([2, 18, 12], f64), output_size=[5, 6], kernel_size=[2, 3],
+      dilation=[1, 2], padding=1, stride=[2, 1])
+    U("col2im", "unbatched", F([27, 6]), output_size=[5, 6], kernel_size=3, stride=2)
+    U("col2im", "perm", F([20, 12, 2]), output_size=[5, 6], kernel_size=2, perm={0: [2, 1, 0]})
+    U("col2im", "empty_batch", F([0, 12, 20]), output_size=[5, 6], kernel_size=2)
+    U("col2im", "wrong_blocks", F([2, 12, 20]), output_size=[6, 7], kernel_size=2, padding=1)
+    U("col2im", "not_divisible", F([2, 13, 20]), output_size=[5, 6], kernel_size=2)
+    U("col2im", "too_small", F([2, 12, 20]), output_size=[1, 1], kernel_size=2)
+    U("col2im", "1d_input", F([24]), output_size=[5, 6], kernel_size=2)
+    U("col2im", "k0", F([2, 12, 20]), output_size=[5, 6], kernel_size=0)
+    U("col2im", "s0", F([2, 12, 20]), output_size=[5, 6], kernel_size=2, stride=0)
+    U("col2im", "neg_pad", F([2, 12, 20]), output_size=[5, 6], kernel_size=2, padding=-1)
+
+
 def main():
     build_cases()
     build_more_cases()
@@ -3133,6 +3302,7 @@ def main():
     build_linalg_cases()
     build_conv_cases()
     build_generator_cases()
+    build_spatial_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

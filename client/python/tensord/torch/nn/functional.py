@@ -187,69 +187,160 @@ def _pair(v):
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
-    """Constant padding (negative amounts crop), written over cat."""
-    from .. import cat, full
-    if mode != "constant":
-        raise NotImplementedError(
-            "tensord: F.pad supports mode='constant' only (got %r)" % mode)
-    if len(pad) % 2 != 0:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) // 2 > input.dim():
-        raise RuntimeError("Padding length too large")
-    out = input
-    for i in range(len(pad) // 2):
-        dim = input.dim() - 1 - i
-        before, after = pad[2 * i], pad[2 * i + 1]
-        if before < 0:
-            out = out.narrow(dim, -before, out.shape[dim] + before)
-            before = 0
-        if after < 0:
-            out = out.narrow(dim, 0, out.shape[dim] + after)
-            after = 0
-        parts = []
-        for n in (before, after):
-            shape = list(out.shape)
-            shape[dim] = n
-            parts.append(full(shape, 0 if value is None else value,
-                              dtype=out.dtype) if n else None)
-        pieces = [p for p in (parts[0], out, parts[1]) if p is not None]
-        if len(pieces) > 1:
-            out = cat(pieces, dim)
+    return _ops.call("pad", (input,), {"pad": list(pad), "mode": mode,
+                                        "value": value})
+
+
+def _conv_transpose(name):
+    def fn(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
+           output_padding=0, groups=1, dilation=1):
+        args = (input, weight) if bias is None else (input, weight, bias)
+        return _ops.call(name, args, {
+            "stride": stride, "padding": padding,
+            "output_padding": output_padding, "groups": groups,
+            "dilation": dilation})
+    fn.__name__ = name
+    return fn
+
+
+conv_transpose1d = _conv_transpose("conv_transpose1d")
+conv_transpose2d = _conv_transpose("conv_transpose2d")
+
+
+def _two(**params):
+    """im2col/col2im's parameters: _pair'ed, then exactly two values each
+    (the table takes one value as both)."""
+    out = {}
+    for name, v in params.items():
+        v = _pair(v)
+        if len(v) != 2:
+            raise RuntimeError("It is expected %s equals to 2, but got size %d"
+                               % (name, len(v)))
+        out[name] = list(v)
     return out
 
 
-def _dilate(x, dim, s):
-    """Puts s-1 zeros between neighbours along `dim` (of size n > 0)."""
-    from .. import stack, zeros_like
-    if s == 1:
-        return x
-    n = x.shape[dim]
-    z = zeros_like(x)
-    y = stack([x] + [z] * (s - 1), dim + 1)
-    shape = list(x.shape)
-    shape[dim] = n * s
-    return y.reshape(shape).narrow(dim, 0, (n - 1) * s + 1)
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    return _ops.call("im2col", (input,), _two(
+        kernel_size=kernel_size, dilation=dilation, padding=padding,
+        stride=stride))
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1,  # noqa: A002
-                     padding=0, output_padding=0, groups=1, dilation=1):
-    """The gradient of conv2d, written as conv2d over the input spread out
-    by the stride, with the kernel flipped and its channels swapped (the
-    server has no conv_transpose2d kernel)."""
-    sh, sw = _pair(stride)
-    ph, pw = _pair(padding)
-    oph, opw = _pair(output_padding)
-    dh, dw = _pair(dilation)
-    batched = input.dim() == 4
-    x = input if batched else input.unsqueeze(0)
-    cin, cout_g, kh, kw = weight.shape
-    x = _dilate(_dilate(x, 2, sh), 3, sw)
-    top, left = dh * (kh - 1) - ph, dw * (kw - 1) - pw
-    x = pad(x, (left, left + opw, top, top + oph))
-    w = weight.reshape(groups, cin // groups, cout_g, kh, kw).transpose(1, 2)
-    w = w.reshape(groups * cout_g, cin // groups, kh, kw).flip([2, 3])
-    out = conv2d(x, w, bias, 1, 0, (dh, dw), groups)
-    return out if batched else out.squeeze(0)
+def fold(input, output_size, kernel_size, dilation=1, padding=0,  # noqa: A002
+         stride=1):
+    return _ops.call("col2im", (input,), _two(
+        output_size=output_size, kernel_size=kernel_size, dilation=dilation,
+        padding=padding, stride=stride))
+
+
+_INTERP_MODES = ("nearest | linear | bilinear | bicubic | trilinear | area | "
+                 "nearest-exact")
+
+
+def interpolate(input, size=None, scale_factor=None,  # noqa: A002
+                mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """torch 1.13's checks and sizes; modes nearest (3-d, 4-d input) and
+    bilinear (4-d) run the table's upsample kernels."""
+    import math
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the "
+                "interpolating modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial "
+                    "dimensions, but got input with spatial dimensions of "
+                    f"{list(input.shape[2:])} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) "
+                    "format and output size in (o1, o2, ...,oK) format.")
+            output_size = list(size)
+        else:
+            output_size = [size for _ in range(dim)]
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of "
+                    "spatial dimensions, but got input with spatial "
+                    f"dimensions of {list(input.shape[2:])} and scale_factor "
+                    f"of shape {scale_factor}. Please provide input tensor "
+                    "in (N, C, d1, d2, ...,dK) format and scale_factor in "
+                    "(s1, s2, ...,sK) format.")
+            scale_factors = [float(v) for v in scale_factor]
+        else:
+            scale_factors = [float(scale_factor) for _ in range(dim)]
+        output_size = [int(math.floor(float(input.size(i + 2)) *
+                                      scale_factors[i])) for i in range(dim)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an "
+                         "explicit size.")
+    if recompute_scale_factor:
+        scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic") and
+                          input.ndim == 4):
+        raise ValueError("Anti-alias option is only supported for bilinear "
+                         "and bicubic modes")
+    sc = scale_factors or [None] * max(dim, 0)
+    if input.dim() == 3 and mode == "nearest":
+        return _ops.call("upsample_nearest1d", (input,),
+                         {"output_size": output_size, "scales": sc[0]})
+    if input.dim() == 4 and mode == "nearest":
+        return _ops.call("upsample_nearest2d", (input,), {
+            "output_size": output_size, "scales_h": sc[0],
+            "scales_w": sc[1]})
+    if input.dim() == 4 and mode == "bilinear" and not antialias:
+        return _ops.call("upsample_bilinear2d", (input,), {
+            "output_size": output_size, "align_corners": align_corners,
+            "scales_h": sc[0], "scales_w": sc[1]})
+    if input.dim() == 3 and mode == "bilinear":
+        raise NotImplementedError("Got 3D input, but bilinear mode needs "
+                                  "4D input")
+    elif input.dim() == 4 and mode == "linear":
+        raise NotImplementedError("Got 4D input, but linear mode needs 3D "
+                                  "input")
+    elif input.dim() == 5 and mode in ("bilinear", "linear"):
+        raise NotImplementedError("Got 5D input, but %s mode needs %dD input"
+                                  % (mode, 4 if mode == "bilinear" else 3))
+    elif input.dim() not in (3, 4, 5):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+            "{}D) for the modes: {} (got {})".format(input.dim(),
+                                                     _INTERP_MODES, mode))
+    elif mode not in _INTERP_MODES.split(" | "):
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+            "{}D) for the modes: {} (got {})".format(input.dim(),
+                                                     _INTERP_MODES, mode))
+    raise NotImplementedError(
+        "tensord: F.interpolate supports mode 'nearest' (3-D, 4-D input) "
+        "and 'bilinear' (4-D) only (got mode %r for %dD input)" %
+        (mode, input.dim()))
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002
+             align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):  # noqa: A002
+    return interpolate(input, size, scale_factor, mode="bilinear",
+                       align_corners=True)
 
 
 def _weighted_loss(name):

@@ -6,7 +6,15 @@ from .linear import (Bilinear, Identity, LazyLinear, Linear,  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .dropout import Dropout  # noqa: F401
 from .sparse import Embedding  # noqa: F401
-from .conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401
+from .conv import (Conv1d, Conv2d, ConvTranspose1d,  # noqa: F401
+                   ConvTranspose2d)
+from .padding import (ConstantPad1d, ConstantPad2d,  # noqa: F401
+                      ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
+                      ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                      ReplicationPad3d, ZeroPad2d)
+from .upsampling import (Upsample, UpsamplingBilinear2d,  # noqa: F401
+                         UpsamplingNearest2d)
+from .fold import Fold, Unfold  # noqa: F401
 from .pooling import (AdaptiveAvgPool2d, AdaptiveMaxPool2d,  # noqa: F401
                       AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d)
 from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401

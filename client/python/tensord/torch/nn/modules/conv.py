@@ -1,4 +1,6 @@
-"""Conv1d, Conv2d, ConvTranspose2d (PyTorch 1.13's init and repr)."""
+"""Conv1d, Conv2d (padding_mode zeros, reflect, replicate, circular),
+ConvTranspose1d, ConvTranspose2d (output_size=) (PyTorch 1.13's init and
+repr)."""
 import math
 
 from ..._ops import torch_function
@@ -41,10 +43,11 @@ class _ConvNd(Module):
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for "
                                  "strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError(
-                "tensord: padding_mode=%r is not supported (only 'zeros')" %
-                padding_mode)
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in valid_padding_modes:
+            raise ValueError(
+                "padding_mode must be one of {}, but got padding_mode='{}'"
+                .format(valid_padding_modes, padding_mode))
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -55,6 +58,19 @@ class _ConvNd(Module):
         self.output_padding = output_padding
         self.groups = groups
         self.padding_mode = padding_mode
+        # F.pad's form of the padding (last dim first), for padding_mode.
+        if isinstance(padding, str):
+            self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
+            if padding == "same":
+                for d, k, i in zip(dilation, kernel_size,
+                                   range(len(kernel_size) - 1, -1, -1)):
+                    total = d * (k - 1)
+                    self._reversed_padding_repeated_twice[2 * i] = total // 2
+                    self._reversed_padding_repeated_twice[2 * i + 1] = \
+                        total - total // 2
+        else:
+            self._reversed_padding_repeated_twice = [
+                p for p in reversed(padding) for _ in range(2)]
         if transposed:
             shape = (in_channels, out_channels // groups) + kernel_size
         else:
@@ -104,6 +120,11 @@ class Conv1d(_ConvNd):
             dtype)
 
     def forward(self, input):  # noqa: A002
+        if self.padding_mode != "zeros":
+            return F.conv1d(F.pad(input, self._reversed_padding_repeated_twice,
+                                mode=self.padding_mode),
+                          self.weight, self.bias, self.stride, (0,) * 1,
+                          self.dilation, self.groups)
         return F.conv1d(input, self.weight, self.bias, self.stride,
                         self.padding, self.dilation, self.groups)
 
@@ -119,30 +140,96 @@ class Conv2d(_ConvNd):
             dtype)
 
     def forward(self, input):  # noqa: A002
+        if self.padding_mode != "zeros":
+            return F.conv2d(F.pad(input, self._reversed_padding_repeated_twice,
+                                mode=self.padding_mode),
+                          self.weight, self.bias, self.stride, (0,) * 2,
+                          self.dilation, self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride,
                         self.padding, self.dilation, self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
+class _ConvTransposeNd(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride,
+                 padding, dilation, transposed, output_padding, groups, bias,
+                 padding_mode, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError('Only "zeros" padding mode is supported for {}'
+                             .format(self.__class__.__name__))
+        super().__init__(in_channels, out_channels, kernel_size, stride,
+                         padding, dilation, transposed, output_padding,
+                         groups, bias, padding_mode, dtype)
+
+    def _output_padding(self, input, output_size, stride, padding,  # noqa: A002
+                        kernel_size, num_spatial_dims, dilation=None):
+        if output_size is None:
+            return tuple(self.output_padding)
+        has_batch_dim = input.dim() == num_spatial_dims + 2
+        num_non_spatial_dims = 2 if has_batch_dim else 1
+        output_size = list(output_size)
+        if len(output_size) == num_non_spatial_dims + num_spatial_dims:
+            output_size = output_size[num_non_spatial_dims:]
+        if len(output_size) != num_spatial_dims:
+            raise ValueError(
+                "ConvTranspose{}D: for {}D input, output_size must have {} or "
+                "{} elements (got {})".format(
+                    num_spatial_dims, input.dim(), num_spatial_dims,
+                    num_non_spatial_dims + num_spatial_dims,
+                    len(output_size)))
+        min_sizes, max_sizes = [], []
+        for d in range(num_spatial_dims):
+            dim_size = ((input.size(d + num_non_spatial_dims) - 1) * stride[d]
+                        - 2 * padding[d]
+                        + (dilation[d] if dilation is not None else 1)
+                        * (kernel_size[d] - 1) + 1)
+            min_sizes.append(dim_size)
+            max_sizes.append(min_sizes[d] + stride[d] - 1)
+        for i in range(len(output_size)):
+            if not min_sizes[i] <= output_size[i] <= max_sizes[i]:
+                raise ValueError(
+                    "requested an output size of {}, but valid sizes range "
+                    "from {} to {} (for an input of {})".format(
+                        output_size, min_sizes, max_sizes,
+                        input.size()[2:]))
+        return [output_size[d] - min_sizes[d]
+                for d in range(num_spatial_dims)]
+
+
+class ConvTranspose1d(_ConvTransposeNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1,
                  padding=0, output_padding=0, groups=1, bias=True,
                  dilation=1, padding_mode="zeros", device=None, dtype=None):
-        if padding_mode != "zeros":
-            raise ValueError('Only "zeros" padding mode is supported for '
-                             'ConvTranspose2d')
+        super().__init__(
+            in_channels, out_channels, _single(kernel_size), _single(stride),
+            _single(padding), _single(dilation), True,
+            _single(output_padding), groups, bias, padding_mode, dtype)
+
+    def forward(self, input, output_size=None):  # noqa: A002
+        output_padding = self._output_padding(
+            input, output_size, self.stride, self.padding, self.kernel_size,
+            1, self.dilation)
+        return F.conv_transpose1d(input, self.weight, self.bias, self.stride,
+                                  self.padding, output_padding, self.groups,
+                                  self.dilation)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
         super().__init__(
             in_channels, out_channels, _pair(kernel_size), _pair(stride),
             _pair(padding), _pair(dilation), True, _pair(output_padding),
             groups, bias, padding_mode, dtype)
 
     def forward(self, input, output_size=None):  # noqa: A002
-        if output_size is not None:
-            raise NotImplementedError(
-                "tensord: ConvTranspose2d(output_size=...) is not supported")
+        output_padding = self._output_padding(
+            input, output_size, self.stride, self.padding, self.kernel_size,
+            2, self.dilation)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride,
-                                  self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+                                  self.padding, output_padding, self.groups,
+                                  self.dilation)
 
 
-for _c in (Conv1d, Conv2d, ConvTranspose2d):
+for _c in (Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d):
     _c.__module__ = "torch.nn.modules.conv"
