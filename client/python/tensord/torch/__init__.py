@@ -85,14 +85,56 @@ def _flatten(data, depth, shape, flat):
     if depth != len(shape):
         raise ValueError("expected sequence of length %d at dim %d (got 0)"
                          % (shape[depth], depth))
-    if hasattr(data, "item") and not isinstance(
+    np_dtype = getattr(data, "dtype", None)
+    if np_dtype is not None and hasattr(data, "item"):
+        # a numpy scalar (np.float64 is a float, np.int64 is not an int):
+        # its dtype counts, as in torch (np.float64(2.5) -> float64)
+        dt = _np_dtype(np_dtype)
+        if dt is not None:
+            data = data.item()
+            flat.append(_NpScalar(data, dt))
+            return
+        data = data.item()
+    elif hasattr(data, "item") and not isinstance(
             data, (_builtins.bool, _builtins.int, _builtins.float,
                    _builtins.complex)):
-        data = data.item()  # a numpy scalar
+        data = data.item()
     if not isinstance(data, (_builtins.bool, _builtins.int, _builtins.float,
                              _builtins.complex)):
         raise TypeError("new(): invalid data type '%s'" % type(data).__name__)
     flat.append(data)
+
+
+class _NpScalar:
+    """A numpy scalar met by torch.tensor's data walk: value and dtype."""
+    __slots__ = ("value", "dtype")
+
+    def __init__(self, value, dtype):
+        self.value, self.dtype = value, dtype
+
+
+def _py_scalar_dtype(x):
+    if isinstance(x, _builtins.bool):
+        return bool
+    if isinstance(x, _builtins.int):
+        return int64
+    if isinstance(x, _builtins.float):
+        return _default_dtype
+    return complex64
+
+
+def _unwrap_np(flat):
+    """(flat values, dtype torch infers) when numpy scalars are among them,
+    else (flat, None)."""
+    if not any(isinstance(x, _NpScalar) for x in flat):
+        return flat, None
+    dt = None
+    values = []
+    for x in flat:
+        d = x.dtype if isinstance(x, _NpScalar) else _py_scalar_dtype(x)
+        dt = d if dt is None else promote_types(dt, d)
+        values.append(x.value if isinstance(x, _NpScalar) else x)
+    return values, dt
 
 
 def _infer_dtype(flat):
@@ -128,7 +170,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False,
         return _ops.factory_requires_grad(t, requires_grad)
     shape, flat = [], []
     _flatten(data, 0, shape, flat)
-    dt = dtype or _infer_dtype(flat)
+    flat, np_dt = _unwrap_np(flat)
+    dt = dtype or np_dt or _infer_dtype(flat)
     if not isinstance(dt, _dtypes.dtype):
         raise TypeError("tensor(): argument 'dtype' must be torch.dtype, not "
                         "%s" % type(dt).__name__)
@@ -169,9 +212,10 @@ def from_numpy(a):
             "can't convert np.ndarray of type %s. The only supported types "
             "are: float64, float32, complex64, int64, int32, and bool." %
             a.dtype)
+    shape = list(a.shape)  # (ascontiguousarray makes a 0-d array 1-d)
     a = np.ascontiguousarray(a)
     e = _session.current_session().engine
-    (t,) = e.record("alias", [("t", dt._wire, list(a.shape), a.tobytes())],
+    (t,) = e.record("alias", [("t", dt._wire, shape, a.tobytes())],
                     {}, 1, not is_grad_enabled())
     e.statement_op_done()
     return t
