@@ -31,3 +31,6 @@ from .extra import (GLU, AdaptiveAvgPool1d, AdaptiveMaxPool1d,  # noqa: F401
                     TripletMarginLoss)
 from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d,  # noqa: F401
                    LazyConv2d)
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)
