@@ -725,6 +725,10 @@ class Tensor:
         return _ops.call("div", (self, o), {}, self._engine)
 
     def __rtruediv__(self, o):
+        # torch's Tensor.__rdiv__: self.reciprocal() * other (a product,
+        # MulBackward0, whose rounding can differ from other / self's)
+        if isinstance(o, (int, float)) and not isinstance(o, bool):
+            return self.reciprocal() * o
         return _ops.call("div", (o, self), {}, self._engine)
 
     def __itruediv__(self, o):
