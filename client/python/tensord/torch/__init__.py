@@ -25,6 +25,93 @@ from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
 from ._random import Generator, default_generator  # noqa: F401
+from ._device import backends, cuda, device  # noqa: F401
+import math as _math
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+_num_threads = [1]
+
+
+def set_default_dtype(d):
+    if d != float32:
+        raise TypeError("tensord: the session's default dtype is float32; "
+                        "set_default_dtype(%s) is not supported" % (d,))
+
+
+def set_num_threads(n):
+    _num_threads[0] = _builtins.int(n)
+
+
+def get_num_threads():
+    return _num_threads[0]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    pass
+
+
+def are_deterministic_algorithms_enabled():
+    return False
+
+
+def is_inference_mode_enabled():
+    return False
+
+
+def _typed_tensor(dt, name):
+    def make(*args):
+        if len(args) == 1 and not isinstance(args[0], _builtins.int):
+            return tensor(args[0], dtype=dt)
+        if all(isinstance(a, _builtins.int) for a in args):
+            return __getattr__("zeros")(list(args), dtype=dt) if args \
+                else tensor([], dtype=dt)
+        raise TypeError("%s(): invalid arguments" % name)
+    make.__name__ = make.__qualname__ = name
+    return make
+
+
+FloatTensor = _typed_tensor(float32, "FloatTensor")
+DoubleTensor = _typed_tensor(float64, "DoubleTensor")
+LongTensor = _typed_tensor(int64, "LongTensor")
+IntTensor = _typed_tensor(int32, "IntTensor")
+BoolTensor = _typed_tensor(bool, "BoolTensor")
+
+
+def concat(tensors, dim=0):
+    return _ops.call("cat", (list(tensors), dim), {})
+
+
+def broadcast_shapes(*shapes):
+    out = []
+    for s in shapes:
+        s = (s,) if isinstance(s, _builtins.int) else tuple(s)
+        for i in range(1, len(s) + 1):
+            if len(out) < i:
+                out.insert(0, 1)
+            a, b = out[-i], s[-i]
+            if a == 1 or a == b:
+                out[-i] = b
+            elif b != 1:
+                raise RuntimeError(
+                    "Shape mismatch: objects cannot be broadcast to a single "
+                    "shape.  Mismatch is at dim %d" % (len(s) - i))
+    return Size(out)
+
+
+def _method_alias(name):
+    def fn(input, *args, **kwargs):  # noqa: A002
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
+           "vdot", "float_power", "is_nonzero", "is_signed", "is_same_size",
+           "ravel", "hsplit", "vsplit"):
+    globals()[_n] = _method_alias(_n)
 
 __version__ = "tensord"
 _default_dtype = float32
