@@ -26,6 +26,8 @@ from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
 from ._tensor import Tensor  # noqa: F401
 from ._random import Generator, default_generator  # noqa: F401
 from ._device import backends, cuda, device  # noqa: F401
+from ._device import _register as _register_device_modules
+_register_device_modules(__name__)
 import math as _math
 
 pi = _math.pi

@@ -118,3 +118,15 @@ def _backends_module():
 
 cuda = _cuda_module()
 backends = _backends_module()
+
+
+def _register(package):
+    """`import torch.cuda`, `import torch.backends.cudnn as cudnn`."""
+    import sys
+    sys.modules.setdefault(package + ".cuda", cuda)
+    sys.modules.setdefault(package + ".backends", backends)
+    for name in ("cudnn", "mps", "mkldnn", "mkl", "openmp", "cuda"):
+        sub = types.ModuleType(package + ".backends." + name)
+        sub.__dict__.update(vars(getattr(backends, name)))
+        setattr(backends, name, sub)
+        sys.modules.setdefault(package + ".backends." + name, sub)

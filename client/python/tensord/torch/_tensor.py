@@ -114,6 +114,19 @@ class _GradFn:
         return "<%s object at 0x%x>" % (self._name, id(self))
 
 
+_grad_fn_classes = {}
+
+
+def _grad_fn(name):
+    """A grad_fn object whose class is named as PyTorch's node class
+    (type(y.grad_fn).__name__ == 'AddmmBackward0')."""
+    cls = _grad_fn_classes.get(name)
+    if cls is None:
+        cls = type(name, (_GradFn,), {"__slots__": ()})
+        _grad_fn_classes[name] = cls
+    return cls(name)
+
+
 def _check_device(d):
     """to(device): the CPU (any spelling) is fine; CUDA is not built."""
     if d is None:
@@ -275,7 +288,7 @@ class Tensor:
     @property
     def grad_fn(self):
         name = self._i(fresh=True)[6]
-        return _GradFn(name) if name else None
+        return _grad_fn(name) if name else None
 
     @property
     def grad(self):
