@@ -24,6 +24,7 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from ._tensor import _check_device
 from ._random import Generator, default_generator  # noqa: F401
 from ._device import backends, cuda, device  # noqa: F401
 from ._device import _register as _register_device_modules
@@ -243,9 +244,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False,
            pin_memory=False):
     """A tensor from Python data (nested lists of numbers, a numpy array, a
     tensor), made in the current session."""
-    if device not in (None, "cpu"):
-        raise RuntimeError("tensord runs on the server's CPU; device=%r is "
-                           "not available" % (device,))
+    _check_device(device)
     if isinstance(data, Tensor):
         t = data.clone().detach()
         if dtype is not None:

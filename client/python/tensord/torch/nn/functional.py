@@ -672,5 +672,10 @@ def __getattr__(name):
 
     def fn(*args, **kwargs):
         return _ops.call(name, args, kwargs)
-    fn.__name__ = name
+    fn.__name__ = _BUILTIN_NAMES.get(name, name)
     return fn
+
+
+# F functions that are ATen builtins named otherwise (F.logsigmoid is
+# torch._C._nn.log_sigmoid)
+_BUILTIN_NAMES = {"logsigmoid": "log_sigmoid"}
