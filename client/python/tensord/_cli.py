@@ -252,8 +252,7 @@ def run(opts, path):
         if path == "-":
             source, filename = sys.stdin.read(), "<stdin>"
         else:
-            with open(path) as f:
-                source = f.read()
+            source = _runner.read_source(path)
             filename = path
             sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
         ws = Workspace(s, persistent=sid is not None)
@@ -410,6 +409,7 @@ def show(opts, name):
 
 def main(command, opts, args):
     """tensorctl's entry: command is run, eval or repl."""
+    _runner.utf8_stdio()
     try:
         if command == "run":
             if len(args) != 1:

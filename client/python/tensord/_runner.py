@@ -12,6 +12,7 @@ import importlib.abc
 import importlib.util
 import os
 import sys
+import tokenize
 import traceback
 
 from . import _trace
@@ -136,10 +137,38 @@ def _safe_flush():
         pass
 
 
+def read_source(path):
+    """A script's text as python3 reads it: UTF-8 unless a PEP 263 coding
+    line says otherwise, whatever the locale."""
+    with tokenize.open(path) as f:
+        return f.read()
+
+
+def utf8_stdio():
+    """tensorctl's embedded interpreter starts with an isolated pre-config:
+    it leaves LC_CTYPE as "C", so stdio and open() would be ASCII where
+    python3 (which sets the locale, and coerces a C locale to UTF-8) uses
+    UTF-8. Set the locale from the environment as python3 does, and make
+    ASCII stdio UTF-8 as python3 does for a C locale (PEP 538/540)."""
+    import locale
+    try:
+        locale.setlocale(locale.LC_CTYPE, "")
+    except locale.Error:
+        pass
+    for name in ("stdout", "stderr", "stdin"):
+        f = getattr(sys, name, None)
+        enc = getattr(f, "encoding", None) or ""
+        if enc.lower().replace("-", "_") in ("ascii", "ansi_x3.4_1968",
+                                               "us_ascii"):
+            try:
+                f.reconfigure(encoding="utf-8")
+            except (AttributeError, ValueError):
+                pass
+
+
 def run_file(path):
     if path == "-":
         return run_source(sys.stdin.read(), "<stdin>")
-    with open(path) as f:
-        source = f.read()
+    source = read_source(path)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     return run_source(source, path)

@@ -24,7 +24,97 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from ._tensor import _check_device
 from ._random import Generator, default_generator  # noqa: F401
+from ._device import backends, cuda, device  # noqa: F401
+from ._device import _register as _register_device_modules
+_register_device_modules(__name__)
+import math as _math
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+_num_threads = [1]
+
+
+def set_default_dtype(d):
+    if d != float32:
+        raise TypeError("tensord: the session's default dtype is float32; "
+                        "set_default_dtype(%s) is not supported" % (d,))
+
+
+def set_num_threads(n):
+    _num_threads[0] = _builtins.int(n)
+
+
+def get_num_threads():
+    return _num_threads[0]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    pass
+
+
+def are_deterministic_algorithms_enabled():
+    return False
+
+
+def is_inference_mode_enabled():
+    return False
+
+
+def _typed_tensor(dt, name):
+    def make(*args):
+        if len(args) == 1 and not isinstance(args[0], _builtins.int):
+            return tensor(args[0], dtype=dt)
+        if all(isinstance(a, _builtins.int) for a in args):
+            return __getattr__("zeros")(list(args), dtype=dt) if args \
+                else tensor([], dtype=dt)
+        raise TypeError("%s(): invalid arguments" % name)
+    make.__name__ = make.__qualname__ = name
+    return make
+
+
+FloatTensor = _typed_tensor(float32, "FloatTensor")
+DoubleTensor = _typed_tensor(float64, "DoubleTensor")
+LongTensor = _typed_tensor(int64, "LongTensor")
+IntTensor = _typed_tensor(int32, "IntTensor")
+BoolTensor = _typed_tensor(bool, "BoolTensor")
+
+
+def concat(tensors, dim=0):
+    return _ops.call("cat", (list(tensors), dim), {})
+
+
+def broadcast_shapes(*shapes):
+    out = []
+    for s in shapes:
+        s = (s,) if isinstance(s, _builtins.int) else tuple(s)
+        for i in range(1, len(s) + 1):
+            if len(out) < i:
+                out.insert(0, 1)
+            a, b = out[-i], s[-i]
+            if a == 1 or a == b:
+                out[-i] = b
+            elif b != 1:
+                raise RuntimeError(
+                    "Shape mismatch: objects cannot be broadcast to a single "
+                    "shape.  Mismatch is at dim %d" % (len(s) - i))
+    return Size(out)
+
+
+def _method_alias(name):
+    def fn(input, *args, **kwargs):  # noqa: A002
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
+           "vdot", "float_power", "is_nonzero", "is_signed", "is_same_size",
+           "ravel", "hsplit", "vsplit"):
+    globals()[_n] = _method_alias(_n)
 
 __version__ = "tensord"
 _default_dtype = float32
@@ -85,14 +175,56 @@ def _flatten(data, depth, shape, flat):
     if depth != len(shape):
         raise ValueError("expected sequence of length %d at dim %d (got 0)"
                          % (shape[depth], depth))
-    if hasattr(data, "item") and not isinstance(
+    np_dtype = getattr(data, "dtype", None)
+    if np_dtype is not None and hasattr(data, "item"):
+        # a numpy scalar (np.float64 is a float, np.int64 is not an int):
+        # its dtype counts, as in torch (np.float64(2.5) -> float64)
+        dt = _np_dtype(np_dtype)
+        if dt is not None:
+            data = data.item()
+            flat.append(_NpScalar(data, dt))
+            return
+        data = data.item()
+    elif hasattr(data, "item") and not isinstance(
             data, (_builtins.bool, _builtins.int, _builtins.float,
                    _builtins.complex)):
-        data = data.item()  # a numpy scalar
+        data = data.item()
     if not isinstance(data, (_builtins.bool, _builtins.int, _builtins.float,
                              _builtins.complex)):
         raise TypeError("new(): invalid data type '%s'" % type(data).__name__)
     flat.append(data)
+
+
+class _NpScalar:
+    """A numpy scalar met by torch.tensor's data walk: value and dtype."""
+    __slots__ = ("value", "dtype")
+
+    def __init__(self, value, dtype):
+        self.value, self.dtype = value, dtype
+
+
+def _py_scalar_dtype(x):
+    if isinstance(x, _builtins.bool):
+        return bool
+    if isinstance(x, _builtins.int):
+        return int64
+    if isinstance(x, _builtins.float):
+        return _default_dtype
+    return complex64
+
+
+def _unwrap_np(flat):
+    """(flat values, dtype torch infers) when numpy scalars are among them,
+    else (flat, None)."""
+    if not any(isinstance(x, _NpScalar) for x in flat):
+        return flat, None
+    dt = None
+    values = []
+    for x in flat:
+        d = x.dtype if isinstance(x, _NpScalar) else _py_scalar_dtype(x)
+        dt = d if dt is None else promote_types(dt, d)
+        values.append(x.value if isinstance(x, _NpScalar) else x)
+    return values, dt
 
 
 def _infer_dtype(flat):
@@ -112,9 +244,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False,
            pin_memory=False):
     """A tensor from Python data (nested lists of numbers, a numpy array, a
     tensor), made in the current session."""
-    if device not in (None, "cpu"):
-        raise RuntimeError("tensord runs on the server's CPU; device=%r is "
-                           "not available" % (device,))
+    _check_device(device)
     if isinstance(data, Tensor):
         t = data.clone().detach()
         if dtype is not None:
@@ -128,7 +258,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False,
         return _ops.factory_requires_grad(t, requires_grad)
     shape, flat = [], []
     _flatten(data, 0, shape, flat)
-    dt = dtype or _infer_dtype(flat)
+    flat, np_dt = _unwrap_np(flat)
+    dt = dtype or np_dt or _infer_dtype(flat)
     if not isinstance(dt, _dtypes.dtype):
         raise TypeError("tensor(): argument 'dtype' must be torch.dtype, not "
                         "%s" % type(dt).__name__)
@@ -169,9 +300,10 @@ def from_numpy(a):
             "can't convert np.ndarray of type %s. The only supported types "
             "are: float64, float32, complex64, int64, int32, and bool." %
             a.dtype)
+    shape = list(a.shape)  # (ascontiguousarray makes a 0-d array 1-d)
     a = np.ascontiguousarray(a)
     e = _session.current_session().engine
-    (t,) = e.record("alias", [("t", dt._wire, list(a.shape), a.tobytes())],
+    (t,) = e.record("alias", [("t", dt._wire, shape, a.tobytes())],
                     {}, 1, not is_grad_enabled())
     e.statement_op_done()
     return t

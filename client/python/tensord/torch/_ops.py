@@ -170,10 +170,9 @@ def call(op, args, kwargs, engine=None):
     for k in ("device", "layout", "pin_memory", "memory_format", "out"):
         if k in kwargs and k not in attr_names:
             v = kwargs.pop(k)
-            if k == "device" and v not in (None, "cpu"):
-                raise RuntimeError(
-                    "tensord runs on the server's CPU; device=%r is not "
-                    "available" % (v,))
+            if k == "device":
+                from ._tensor import _check_device
+                _check_device(v)
             if k == "out" and v is not None:
                 raise TypeError("%s(): out= is not supported by tensord" %
                                 fname)

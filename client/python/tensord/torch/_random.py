@@ -46,7 +46,10 @@ class Generator:
         self._initial_seed = DEFAULT_SEED
         self._seed_on_server(DEFAULT_SEED)
 
-    device = property(lambda self: "cpu")
+    @property
+    def device(self):
+        from ._device import CPU
+        return CPU
 
     def _seed_on_server(self, seed):
         self._engine.record("manual_seed", [], {"seed": _check_seed(seed)}, 0,

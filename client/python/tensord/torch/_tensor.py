@@ -114,6 +114,35 @@ class _GradFn:
         return "<%s object at 0x%x>" % (self._name, id(self))
 
 
+_grad_fn_classes = {}
+
+
+def _grad_fn(name):
+    """A grad_fn object whose class is named as PyTorch's node class
+    (type(y.grad_fn).__name__ == 'AddmmBackward0')."""
+    cls = _grad_fn_classes.get(name)
+    if cls is None:
+        cls = type(name, (_GradFn,), {"__slots__": ()})
+        _grad_fn_classes[name] = cls
+    return cls(name)
+
+
+def _check_device(d):
+    """to(device): the CPU (any spelling) is fine; CUDA is not built."""
+    if d is None:
+        return
+    from ._device import device
+    if isinstance(d, str):
+        d = device(d)
+    if isinstance(d, device):
+        if d.type == "cuda":
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        return
+    if isinstance(d, int) and not isinstance(d, bool):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    raise TypeError("to() received an invalid combination of arguments")
+
+
 class Tensor:
     __slots__ = ("_engine", "_node", "_out", "_handle", "_name", "_info",
                  "_info_epoch", "_value", "_value_epoch", "_probe", "_dead",
@@ -235,7 +264,8 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        from ._device import CPU
+        return CPU
 
     @property
     def is_cuda(self):
@@ -256,7 +286,7 @@ class Tensor:
     @property
     def grad_fn(self):
         name = self._i(fresh=True)[6]
-        return _GradFn(name) if name else None
+        return _grad_fn(name) if name else None
 
     @property
     def grad(self):
@@ -520,15 +550,102 @@ class Tensor:
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
-            elif a not in ("cpu", None) and not isinstance(a, str):
-                raise TypeError("to() received an invalid combination of "
-                                "arguments")
-        kwargs.pop("device", None)
+            else:
+                _check_device(a)
+        _check_device(kwargs.pop("device", None))
         kwargs.pop("non_blocking", None)
         kwargs.pop("copy", None)
         if dtype is None:
             return self
         return _ops.call("to", (self,), {"dtype": dtype}, self._engine)
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def get_device(self):
+        return -1
+
+    def is_pinned(self, device=None):
+        return False
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def is_meta(self):
+        return False
+
+    @property
+    def is_mps(self):
+        return False
+
+    def absolute(self):
+        return self.abs()
+
+    def absolute_(self):
+        return self.abs_()
+
+    def negative(self):
+        return self.neg()
+
+    def negative_(self):
+        return self.neg_()
+
+    def positive(self):
+        return self
+
+    def fix(self):
+        return self.trunc()
+
+    def fix_(self):
+        return self.trunc_()
+
+    def subtract(self, other, *, alpha=1):
+        return self.sub(other, alpha=alpha)
+
+    def subtract_(self, other, *, alpha=1):
+        return self.sub_(other, alpha=alpha)
+
+    def ger(self, vec2):
+        return self.outer(vec2)
+
+    def vdot(self, other):
+        return self.dot(other)
+
+    def float_power(self, exponent):
+        from . import float64
+        if isinstance(exponent, Tensor):
+            exponent = exponent.to(float64)
+        return self.to(float64).pow(exponent)
+
+    def is_nonzero(self):
+        if self.numel() == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is "
+                               "ambiguous")
+        if self.numel() > 1:
+            raise RuntimeError("Boolean value of Tensor with more than one "
+                               "value is ambiguous")
+        return bool(self.item())
+
+    def is_signed(self):
+        return self.dtype != _dtypes.bool
+
+    def is_same_size(self, other):
+        return tuple(self.shape) == tuple(other.shape)
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    def hsplit(self, sections):
+        return self.tensor_split(sections, 1 if self.dim() > 1 else 0)
+
+    def vsplit(self, sections):
+        return self.tensor_split(sections, 0)
 
     def float(self):
         return self.to(_dtypes.float32)
@@ -723,6 +840,10 @@ class Tensor:
         return _ops.call("div", (self, o), {}, self._engine)
 
     def __rtruediv__(self, o):
+        # torch's Tensor.__rdiv__: self.reciprocal() * other (a product,
+        # MulBackward0, whose rounding can differ from other / self's)
+        if isinstance(o, (int, float)) and not isinstance(o, bool):
+            return self.reciprocal() * o
         return _ops.call("div", (o, self), {}, self._engine)
 
     def __itruediv__(self, o):

@@ -50,3 +50,66 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
         len(inputs), not _grad.is_grad_enabled())
     engine.statement_op_done()
     return tuple(r if r._i()[0] else None for r in results)
+
+
+def _jacobian(func, inputs, create_graph=False, strict=False,
+              vectorize=False, strategy="reverse-mode"):
+    """torch.autograd.functional.jacobian, reverse mode, one
+    autograd.grad per output element (PyTorch's vectorize=False path)."""
+    from ._tensor import Tensor
+    from . import stack, zeros_like
+    if create_graph:
+        raise NotImplementedError(
+            "tensord: jacobian(create_graph=True) is not supported yet")
+    is_inputs_tuple = isinstance(inputs, tuple)
+    inputs = inputs if is_inputs_tuple else (inputs,)
+    with enable_grad():
+        inputs = tuple(i.detach().requires_grad_(True) for i in inputs)
+        outputs = func(*inputs)
+        is_outputs_tuple = isinstance(outputs, tuple)
+        outputs = outputs if is_outputs_tuple else (outputs,)
+        for o in outputs:
+            if not isinstance(o, Tensor):
+                raise TypeError("The outputs of the user-provided function "
+                                "given to jacobian must be either a Tensor "
+                                "or a tuple of Tensors but the given "
+                                "outputs of the user-provided function has "
+                                "an output of type %s." % type(o).__name__)
+        jacobian = []
+        for out in outputs:
+            jac_i = [[] for _ in inputs]
+            flat = out.reshape(-1)
+            for j in range(flat.numel()):
+                if out.requires_grad:
+                    vj = grad(flat[j], inputs, retain_graph=True,
+                              allow_unused=True)
+                else:
+                    vj = (None,) * len(inputs)
+                for el, (g, inp) in enumerate(zip(vj, inputs)):
+                    jac_i[el].append(zeros_like(inp) if g is None else g)
+            jacobian.append(tuple(
+                stack(jac_i_el, dim=0).view(tuple(out.size()) +
+                                            tuple(inputs[el].size()))
+                .detach()
+                for el, jac_i_el in enumerate(jac_i)))
+    if not is_outputs_tuple:
+        jacobian = jacobian[0]
+        return jacobian if is_inputs_tuple else jacobian[0]
+    if not is_inputs_tuple:
+        return tuple(j[0] for j in jacobian)
+    return tuple(jacobian)
+
+
+def _hessian(*args, **kwargs):
+    raise NotImplementedError(
+        "tensord: hessian needs create_graph=True, which is not supported "
+        "yet")
+
+
+import types as _types  # noqa: E402
+
+functional = _types.ModuleType("torch.autograd.functional")
+functional.jacobian = _jacobian
+functional.hessian = _hessian
+_sys_modules = __import__("sys").modules
+_sys_modules.setdefault(__name__ + ".functional", functional)

@@ -528,6 +528,211 @@ def multi_head_attention_forward(
     return out, None
 
 
+def prelu(input, weight):  # noqa: A002
+    """input > 0 ? input : weight * input, weight over the channel dim."""
+    from .. import where
+    w = weight
+    if weight.numel() != 1 and input.dim() >= 2:
+        w = weight.reshape([1, -1] + [1] * (input.dim() - 2))
+    return where(input > 0, input, w * input)
+
+
+def _feature_dropout(input, p, training, inplace, batched_dim):  # noqa: A002
+    """torch's feature_dropout: one bernoulli_(1 - p) draw per (N, C)
+    channel, scaled by 1 / (1 - p)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, "
+                         "but got {}".format(p))
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    unbatched = input.dim() == batched_dim - 1
+    x = input.unsqueeze(0) if unbatched else input
+    from .. import empty, zeros
+    sizes = [x.shape[0], x.shape[1]] + [1] * (x.dim() - 2)
+    if p == 1:
+        noise = zeros(sizes, dtype=x.dtype)
+    else:
+        noise = empty(sizes, dtype=x.dtype).bernoulli_(1 - p)
+        noise.div_(1 - p)
+    out = x.mul_(noise) if inplace else x * noise
+    if unbatched and not inplace:
+        out = out.squeeze(0)
+    return input if inplace else out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    if input.dim() not in (2, 3):
+        raise RuntimeError("dropout1d: Expected 2D or 3D input, but received"
+                           " a {}D input. Note that dropout1d exists to "
+                           "provide channel-wise dropout on inputs with 1 "
+                           "spatial dimension, a channel dimension, and an "
+                           "optional batch dimension (i.e. 2D or 3D "
+                           "inputs).".format(input.dim()))
+    return _feature_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    return _feature_dropout(input, p, training, inplace, 2)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    return _feature_dropout(input, p, training, inplace, 2)
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    from .. import where
+    return where(input.abs() > lambd, input, 0.0)
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    from .. import where
+    return where(input > lambd, input - lambd,
+                 where(input < -lambd, input + lambd, 0.0))
+
+
+def tanhshrink(input):  # noqa: A002
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002
+    from .. import where
+    out = where(input > threshold, input, value)
+    return input.copy_(out) if inplace else out
+
+
+def glu(input, dim=-1):  # noqa: A002
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving "
+                           "size must be even")
+    a, b = input.chunk(2, dim)
+    return a * b.sigmoid()
+
+
+def adaptive_avg_pool1d(input, output_size):  # noqa: A002
+    if isinstance(output_size, (list, tuple)):
+        output_size = output_size[0]
+    return adaptive_avg_pool2d(input.unsqueeze(-2),
+                               [1, output_size]).squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size,  # noqa: A002
+                        return_indices=False):
+    if isinstance(output_size, (list, tuple)):
+        output_size = output_size[0]
+    r = adaptive_max_pool2d(input.unsqueeze(-2), [1, output_size],
+                            return_indices)
+    if return_indices:
+        return r[0].squeeze(-2), r[1].squeeze(-2)
+    return r.squeeze(-2)
+
+
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError("{} is not a valid value for reduction".format(
+        reduction))
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        if size_average and reduce:
+            return "mean"
+        return "sum" if reduce else "none"
+    return reduction
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None,
+                        reduce=None, reduction="mean"):
+    loss = (-target * (input1 - input2) + margin).clamp_min_(0)
+    return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None,  # noqa: A002
+                     reduce=None, reduction="mean"):
+    loss = (-input * target).exp().log1p()
+    return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0,  # noqa: A002
+                         size_average=None, reduce=None, reduction="mean"):
+    from .. import where, zeros_like
+    zeros = zeros_like(input)
+    margin_clamp = (margin - input).clamp_min_(0)
+    output_margin = where(target != 1, margin_clamp, zeros)
+    output_self = where(target != -1, input, zeros)
+    return _reduce(output_margin + output_self,
+                   _reduction(size_average, reduce, reduction))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0,
+                          size_average=None, reduce=None, reduction="mean"):
+    from .. import where, zeros_like
+    d = input1.dim() - 1
+    prod_sum = (input1 * input2).sum(d)
+    mag_square1 = (input1 * input1).sum(d) + 1e-12
+    mag_square2 = (input2 * input2).sum(d) + 1e-12
+    denom = (mag_square1 * mag_square2).sqrt_()
+    cos = prod_sum / denom
+    zeros = zeros_like(cos)
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min_(0)
+    output = where(target == 1, pos, zeros) + where(target == -1, neg, zeros)
+    return _reduce(output, _reduction(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2,
+                        eps=1e-6, swap=False, size_average=None, reduce=None,
+                        reduction="mean"):
+    from .. import clamp_min, min as _min
+    dist_pos = __getattr__("pairwise_distance")(anchor, positive, p, eps)
+    dist_neg = __getattr__("pairwise_distance")(anchor, negative, p, eps)
+    if swap:
+        dist_swap = __getattr__("pairwise_distance")(positive, negative, p, eps)
+        dist_neg = _min(dist_neg, dist_swap)
+    loss = clamp_min(margin + dist_pos - dist_neg, 0)
+    return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False,  # noqa: A002
+                     size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    import math
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + \
+            0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None,  # noqa: A002
+                                size_average=None, reduce=None,
+                                reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = -(target * __getattr__("logsigmoid")(input) + (1 - target) * __getattr__("logsigmoid")(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    C = input.size(class_dim)  # noqa: N806
+    loss = loss.sum(dim=class_dim) / C
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(reduction + " is not valid")
+
+
 # Activations with torch's trailing `inplace=False`: the number of
 # positional arguments before it (input included). inplace=True runs the
 # table's in-place op (relu_, ...).
@@ -558,5 +763,10 @@ def __getattr__(name):
 
     def fn(*args, **kwargs):
         return _ops.call(name, args, kwargs)
-    fn.__name__ = name
+    fn.__name__ = _BUILTIN_NAMES.get(name, name)
     return fn
+
+
+# F functions that are ATen builtins named otherwise (F.logsigmoid is
+# torch._C._nn.log_sigmoid)
+_BUILTIN_NAMES = {"logsigmoid": "log_sigmoid"}

@@ -1,6 +1,7 @@
 """torch.nn.modules: the layers."""
 from .module import Module  # noqa: F401
-from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .container import (ModuleDict, ModuleList, ParameterDict,  # noqa: F401
+                        ParameterList, Sequential)
 from .linear import (Bilinear, Identity, LazyLinear, Linear,  # noqa: F401
                      NonDynamicallyQuantizableLinear)
 from .flatten import Flatten, Unflatten  # noqa: F401
@@ -29,3 +30,15 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss,  # noqa: F401
                    SmoothL1Loss)
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase,  # noqa: F401
                   RNNCell, RNNCellBase)
+from .extra import (GLU, AdaptiveAvgPool1d, AdaptiveMaxPool1d,  # noqa: F401
+                    CosineEmbeddingLoss, CosineSimilarity, Dropout1d,
+                    Dropout2d, Dropout3d, Hardshrink, HingeEmbeddingLoss,
+                    MarginRankingLoss, MultiLabelSoftMarginLoss,
+                    PairwiseDistance, PoissonNLLLoss, PReLU, Softmax2d,
+                    SoftMarginLoss, Softshrink, Tanhshrink, Threshold,
+                    TripletMarginLoss)
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d,  # noqa: F401
+                   LazyConv2d)
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)

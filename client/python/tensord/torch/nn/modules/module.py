@@ -382,11 +382,15 @@ class Module:
     def to(self, *args, **kwargs):
         from ... import _dtypes
         dtype = kwargs.get("dtype")
+        from ..._tensor import _check_device
         for a in args:
             if isinstance(a, _dtypes.dtype):
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
+            else:
+                _check_device(a)
+        _check_device(kwargs.get("device"))
         if dtype is not None and not (dtype.is_floating_point or
                                       dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or "
@@ -412,8 +416,7 @@ class Module:
         return self
 
     def cuda(self, device=None):
-        raise RuntimeError("tensord runs on the server's CPU; cuda() is not "
-                           "available")
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
