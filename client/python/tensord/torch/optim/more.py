@@ -4,9 +4,12 @@ float32 arithmetic, as its tensor is)."""
 import math
 import struct
 
-from .. import maximum, zeros_like
+from .._ops import torch_function
 from .adam import _check
 from .optimizer import Optimizer, _no_grad_step
+
+maximum = torch_function("maximum")
+zeros_like = torch_function("zeros_like")
 
 
 def _f32(x):

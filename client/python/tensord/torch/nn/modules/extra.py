@@ -1,12 +1,14 @@
 """PReLU, channel dropout, shrink/threshold activations, GLU, distances,
 1-d adaptive pooling and the margin/embedding losses (PyTorch 1.13's
 arguments and reprs)."""
-from ... import empty
+from ..._ops import torch_function
 from .. import functional as F
 from ..parameter import Parameter
 from .dropout import _DropoutNd
 from .loss import _Loss, _WeightedLoss
 from .module import Module
+
+empty = torch_function("empty")
 
 
 class PReLU(Module):

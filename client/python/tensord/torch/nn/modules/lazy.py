@@ -2,11 +2,16 @@
 from the first input, then the module becomes a Conv / BatchNorm
 (PyTorch's cls_to_become), its parameters drawn at that first call as
 PyTorch's forward pre-hook draws them."""
-from ... import _dtypes, empty, ones, tensor, zeros
+from ... import _dtypes, tensor
+from ..._ops import torch_function
 from ..parameter import Parameter, UninitializedParameter
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .conv import Conv1d, Conv2d
 from .module import Module
+
+empty = torch_function("empty")
+ones = torch_function("ones")
+zeros = torch_function("zeros")
 
 
 class _LazyMixin:
