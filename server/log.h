@@ -1,17 +1,37 @@
-// log.h — tensord's log: one line per event on stderr ("tensord: ...").
-// Lines never carry tensor data or tokens.
+// log.h — tensord's log on stderr: one line per event, as text
+// ("tensord: ...") or as JSON objects (--log_format=json), plus the access
+// log (one line per call, --access_log).
 //
 //   Log(absl::StrCat("restored ", n, " sessions"));
+//   LogAccess(record);
 //
-// Thread-safe (one write per line).
+// Lines never carry tensor data or tokens. Thread-safe: each line is one
+// write(2), so lines of concurrent calls never interleave.
 #ifndef TENSORD_SERVER_LOG_H_
 #define TENSORD_SERVER_LOG_H_
 
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "server/call.h"
+
 namespace tensord::server {
 
+enum class LogFormat { kText, kJson };
+
+// "text" or "json"; INVALID_ARGUMENT otherwise.
+absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
+// Set once at startup, before any thread logs.
+void SetLogFormat(LogFormat format);
+
 void Log(const std::string& message);
+
+// The access-log line of a finished call: time, method, code, duration,
+// session, request id, node count, bytes in and out, peer, transport.
+void LogAccess(const CallRecord& r);
+
+// `s` as a JSON string literal (quotes included), escaped.
+std::string JsonQuote(absl::string_view s);
 
 }  // namespace tensord::server
 
