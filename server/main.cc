@@ -56,7 +56,8 @@ ABSL_FLAG(int64_t, shutdown_grace, 10,
           "seconds in-flight calls get to finish on SIGTERM/SIGINT, after "
           "--drain_delay");
 ABSL_FLAG(int64_t, drain_delay, 5,
-          "seconds between SIGTERM/SIGINT and the shutdown: readiness "
+          "seconds between SIGTERM and the shutdown (SIGINT skips it): "
+          "readiness "
           "(gRPC health, /readyz) turns NOT_SERVING at once and new sessions "
           "are refused (UNAVAILABLE), while calls on existing sessions go on");
 ABSL_FLAG(std::string, http_listen, "",
@@ -242,7 +243,11 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   Log(absl::StrCat("received signal ", sig));
-  (*server)->Drain(absl::Seconds(absl::GetFlag(FLAGS_drain_delay)));
+  // SIGTERM is how orchestrators stop a replica: drain first. SIGINT is
+  // Ctrl-C at a terminal: stop at once, as before.
+  if (sig == SIGTERM) {
+    (*server)->Drain(absl::Seconds(absl::GetFlag(FLAGS_drain_delay)));
+  }
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace)));
   return 0;
 }
