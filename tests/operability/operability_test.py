@@ -104,7 +104,11 @@ def floats_json(data):
 
 
 def start(binary, args=(), env=None):
-    server = harness.Tensord(binary, list(args))
+    """A tensord; it stops without a drain unless `args` set one."""
+    args = list(args)
+    if not any(a.startswith("--drain_delay") for a in args):
+        args.append("--drain_delay=0")
+    server = harness.Tensord(binary, args)
     if env is not None:
         old = dict(os.environ)
         os.environ.update(env)
@@ -325,15 +329,10 @@ def check_http(binary):
         sid = doc["id"]
         # The seed's autograd example over HTTP/JSON.
         status, _, doc = rpc(port, "Execute", {"sessionId": sid, "nodes": [
-            {"op": "arange", "inputs": [{"scalar": {"f": 4.0}}],
+            {"op": "arange", "attrs": {"end": {"scalar": {"f": 4.0}}}},
+            {"op": "requires_grad_", "inputs": [{"node": {"node": 0}}],
              "bind": ["x"]},
-            {"op": "requires_grad_", "inputs": [{"name": "x"}]},
         ]}, alice)
-        if status != 200:
-            # Older op names: create x directly.
-            status, _, doc = rpc(port, "CreateTensor", {
-                "sessionId": sid, "data": f32_json([0, 1, 2, 3], [4]),
-                "requiresGrad": True, "name": "x"}, alice)
         check(status == 200, "x = arange(4.) with requires_grad (%s)" % doc)
         status, _, doc = rpc(port, "Execute", {"sessionId": sid, "nodes": [
             {"op": "dot", "inputs": [{"name": "x"}, {"name": "x"}]},
