@@ -18,6 +18,9 @@
 //   exec_add_4_x32     32 threads, each with its own connection and session,
 //                      doing exec_add_4 calls, vs 32 threads doing Pings
 //                      (mean time per call)
+//   exec_add_4_logging exec_add_4 against tensord with its access log (the
+//                      default) vs a second tensord with --access_log=false
+//                      (not an echo comparison: left out of the geomean)
 //
 // Sequential cases alternate blocks of both sides so drift in the machine's
 // load hits both alike. Each case also reports the server processes' CPU
@@ -221,11 +224,23 @@ void Spawn(Child& c, const std::vector<std::string>& argv) {
     }
   }
   if (!buf.empty()) std::fprintf(stderr, "%s", buf.c_str());
+  // Access-log lines (one per call) are read, as a log collector would,
+  // but not printed.
   c.drain = std::thread([fd = c.err_fd] {
     char tmp[4096];
     ssize_t n;
+    std::string pending;
     while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
-      (void)!write(2, tmp, static_cast<size_t>(n));
+      pending.append(tmp, static_cast<size_t>(n));
+      size_t start = 0, nl;
+      while ((nl = pending.find('\n', start)) != std::string::npos) {
+        const std::string_view line(pending.data() + start, nl + 1 - start);
+        if (line.find("tensord: access ") != 0) {
+          (void)!write(2, line.data(), line.size());
+        }
+        start = nl + 1;
+      }
+      pending.erase(0, start);
     }
   });
 }
@@ -750,7 +765,13 @@ int RunBench() {
          absl::StrCat("--echo_extras=", absl::GetFlag(FLAGS_echo_extras))});
   Spawn(td, {tensord_path, "--listen=127.0.0.1:0",
              absl::StrCat("--session_memory_limit=", session_limit),
-             "--shutdown_grace=2"});
+             "--shutdown_grace=2", "--drain_delay=0"});
+  // The same server without its access log, for exec_add_4_logging.
+  Child quiet("tensord-quiet");
+  if (Selected("exec_add_4_logging")) {
+    Spawn(quiet, {tensord_path, "--listen=127.0.0.1:0", "--access_log=false",
+                  "--shutdown_grace=2", "--drain_delay=0"});
+  }
   const int64_t rss_idle = RssKiB(td.pid);
   const std::string load_before = LoadAverage();
   Log(absl::StrCat("tensord pid ", td.pid, " port ", td.port, ", echo pid ",
@@ -791,6 +812,30 @@ int RunBench() {
     r.extra = absl::StrFormat(
         "\"ours_p90_s\": %.9g, \"ref_p90_s\": %.9g, \"calls\": %d",
         Percentile(s.ours, 0.9), Percentile(s.ref, 0.9), (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("exec_add_4_logging")) {
+    // What the access log (and the metrics) cost: exec_add_4 against the
+    // same binary with and without --access_log, in one interleaved run.
+    // (The metrics' counters are always on: a few relaxed atomic adds.)
+    Log("case exec_add_4_logging (sequential, p50)...");
+    auto quiet_stub = v1::TensorService::NewStub(Connect(quiet.port));
+    const std::string qsid = NewSession(*quiet_stub);
+    const std::string qa = CreateF32(*quiet_stub, qsid, av);
+    const std::string qb = CreateF32(*quiet_stub, qsid, bv);
+    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c4");
+    const v1::ExecuteRequest qreq = AddRequest(qsid, qa, qb, "c4");
+    Side so(td.pid), sq(quiet.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sq, [&] { Execute(*stub, sid, req, 1); },
+        [&] { Execute(*quiet_stub, qsid, qreq, 1); });
+    CaseResult r{"exec_add_4_logging", "p50 per call",
+                 "exec_add_4 with the access log (default)",
+                 "exec_add_4 with --access_log=false"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sq);
+    r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
     results.push_back(r);
   }
   if (Selected("exec_chain10_4")) {
@@ -958,6 +1003,7 @@ int RunBench() {
 
   Stop(td);
   Stop(echo);
+  if (quiet.pid > 0) Stop(quiet);
 
   // JSON for bench/remote_report.py.
   std::string out = "{\n  \"context\": {";

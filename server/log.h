@@ -5,8 +5,10 @@
 //   Log(absl::StrCat("restored ", n, " sessions"));
 //   LogAccess(record);
 //
-// Lines never carry tensor data or tokens. Thread-safe: each line is one
-// write(2), so lines of concurrent calls never interleave.
+// Lines never carry tensor data or tokens. Thread-safe: lines never
+// interleave (a write(2) carries whole lines). Event lines are written at
+// once; access lines are batched and written within 20 ms (FlushLog
+// writes them now; the server calls it when it stops).
 #ifndef TENSORD_SERVER_LOG_H_
 #define TENSORD_SERVER_LOG_H_
 
@@ -29,6 +31,8 @@ void Log(const std::string& message);
 // The access-log line of a finished call: time, method, code, duration,
 // session, request id, node count, bytes in and out, peer, transport.
 void LogAccess(const CallRecord& r);
+// Writes the access lines not yet written.
+void FlushLog();
 
 // `s` as a JSON string literal (quotes included), escaped.
 std::string JsonQuote(absl::string_view s);

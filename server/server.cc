@@ -291,6 +291,7 @@ void TensordServer::Shutdown(absl::Duration grace) {
     absl::Status st = Snapshot();
     if (st.ok()) Log("snapshots written");
   }
+  FlushLog();
   stopped_.Notify();
 }
 
