@@ -21,6 +21,9 @@
 //   exec_add_4_logging exec_add_4 against tensord with its access log (the
 //                      default) vs a second tensord with --access_log=false
 //                      (not an echo comparison: left out of the geomean)
+//   exec_add_4_http    exec_add_4 as HTTP/JSON (tensord's --http_listen, one
+//                      keep-alive connection) vs the same call over gRPC
+//                      (left out of the geomean too)
 //
 // Sequential cases alternate blocks of both sides so drift in the machine's
 // load hits both alike. Each case also reports the server processes' CPU
@@ -72,6 +75,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "echo.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "httplib.h"
 #include "tensord/v1/tensord.grpc.pb.h"
 
 ABSL_FLAG(std::string, tensord, "", "path of the tensord binary to run");
@@ -127,6 +132,7 @@ struct Child {
   std::string name;
   pid_t pid = -1;
   int port = 0;
+  int http_port = 0;  // tensord's "(http port N)", when it logs one
   int err_fd = -1;
   std::thread drain;  // forwards the child's stderr to ours
 };
@@ -220,6 +226,10 @@ void Spawn(Child& c, const std::vector<std::string>& argv) {
       const size_t at = line.find("(port ");
       if (at != std::string::npos && c.port == 0) {
         c.port = std::atoi(line.c_str() + at + 6);
+      }
+      const size_t http_at = line.find("(http port ");
+      if (http_at != std::string::npos) {
+        c.http_port = std::atoi(line.c_str() + http_at + 11);
       }
     }
   }
@@ -763,7 +773,7 @@ int RunBench() {
   Spawn(echo,
         {"/proc/self/exe", "--serve_echo", "--listen=127.0.0.1:0",
          absl::StrCat("--echo_extras=", absl::GetFlag(FLAGS_echo_extras))});
-  Spawn(td, {tensord_path, "--listen=127.0.0.1:0",
+  Spawn(td, {tensord_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
              absl::StrCat("--session_memory_limit=", session_limit),
              "--shutdown_grace=2", "--drain_delay=0"});
   // The same server without its access log, for exec_add_4_logging.
@@ -835,6 +845,41 @@ int RunBench() {
     r.ours_s = Percentile(s.ours, 0.5);
     r.ref_s = Percentile(s.ref, 0.5);
     r.SetCpu(so, sq);
+    r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("exec_add_4_http")) {
+    // The same Execute as HTTP/JSON (Connect unary, one keep-alive
+    // connection) against gRPC, on the same server.
+    Log("case exec_add_4_http (sequential, p50)...");
+    if (td.http_port == 0) Fail("tensord logged no http port");
+    httplib::Client http("127.0.0.1", td.http_port);
+    http.set_keep_alive(true);
+    http.set_tcp_nodelay(true);
+    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c5");
+    std::string body;
+    if (!google::protobuf::util::MessageToJsonString(req, &body).ok()) {
+      Fail("exec_add_4_http: cannot write the request as JSON");
+    }
+    const httplib::Headers headers = {{"x-tensord-session", sid}};
+    Side so(td.pid), sr(td.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sr,
+        [&] {
+          auto res = http.Post("/tensord.v1.TensorService/Execute", headers,
+                               body, "application/json");
+          if (!res || res->status != 200) {
+            Fail(absl::StrCat("exec_add_4_http: HTTP ", res ? res->status : -1,
+                              " ", res ? res->body : std::string()));
+          }
+        },
+        [&] { Execute(*stub, sid, req, 1); });
+    CaseResult r{"exec_add_4_http", "p50 per call",
+                 "Execute add(4, 4) as HTTP/JSON (curl's protocol)",
+                 "the same Execute over gRPC"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sr);
     r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
     results.push_back(r);
   }

@@ -238,6 +238,9 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
   httplib::Server& svr = *l->impl_->server;
   svr.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
   svr.set_tcp_nodelay(true);
+  // A client may reuse its connection for many calls (httplib's default
+  // closes it after 5).
+  svr.set_keep_alive_max_count(1000);
   svr.set_error_handler([max = config.max_body_bytes](const httplib::Request&,
                                                       httplib::Response& res) {
     if (res.status == 413) {  // httplib's answer to a body over the limit

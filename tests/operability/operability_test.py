@@ -4,7 +4,7 @@ parsed with prometheus_client, /healthz, /readyz, unary RPCs as HTTP/JSON
 through curl), the access log and request ids, and the drain on SIGTERM.
 
     operability_test.py CHECK TENSORD_BINARY
-    CHECK: flags | metrics | http | logs | drain
+    CHECK: flags | metrics | http | tls | logs | drain
 
 Prints one line per assertion and exits 1 on the first failure. Stubs come
 from run.sh; the process harness from tests/reliability/harness.py.
@@ -404,6 +404,40 @@ def check_http(binary):
         s.stop()
 
 
+def check_tls(binary):
+    """With --tls_cert the HTTP listener serves HTTPS with the same
+    certificate as gRPC, and plain HTTP is refused."""
+    d = tempfile.mkdtemp(prefix="tensord-tls-")
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert],
+                   check=True, capture_output=True, timeout=60)
+    s = start(binary, ["--http_listen=127.0.0.1:0", "--tls_cert=" + cert,
+                       "--tls_key=" + key])
+    try:
+        port = http_port(s)
+        url = "https://127.0.0.1:%d" % port
+        out = subprocess.run(
+            ["curl", "-sS", "--cacert", cert, "-X", "POST", "-H",
+             "Content-Type: application/json", "-d", "{}",
+             url + "/%s/CreateSession" % SERVICE],
+            capture_output=True, text=True, timeout=30)
+        check(out.returncode == 0 and len(json.loads(out.stdout)["id"]) == 32,
+              "HTTPS with the --tls_cert certificate (%s)" % out.stderr)
+        out = subprocess.run(["curl", "-sS", "--cacert", cert,
+                              url + "/metrics"], capture_output=True,
+                             text=True, timeout=30)
+        check("tensord_rpcs_total" in out.stdout, "/metrics over HTTPS")
+        out = subprocess.run(["curl", "-sS", "-o", "/dev/null",
+                              "http://127.0.0.1:%d/healthz" % port],
+                             capture_output=True, text=True, timeout=30)
+        check(out.returncode != 0, "plain HTTP is refused on a TLS listener")
+    finally:
+        s.stop()
+
+
 def check_logs(binary):
     d = tempfile.mkdtemp(prefix="tensord-logs-")
     tokens = os.path.join(d, "tokens")
@@ -535,7 +569,7 @@ def check_drain(binary):
 
 
 CHECKS = {"flags": check_flags, "metrics": check_metrics, "http": check_http,
-          "logs": check_logs, "drain": check_drain}
+          "tls": check_tls, "logs": check_logs, "drain": check_drain}
 
 
 def main():
