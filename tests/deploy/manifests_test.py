@@ -292,6 +292,24 @@ def check_compose(template_text):
     check(server_lines(env.get("TENSORD_UPSTREAM_SERVERS", "")) ==
           ["%s:%d" % (n, PORT) for n in names],
           "compose nginx upstreams: the three replicas, max_fails=0")
+    # The optional monitoring profile: Prometheus scrapes every replica's
+    # /metrics on the image's HTTP port, and publishes on loopback only.
+    prom = services.get("prometheus", {})
+    check(prom.get("profiles") == ["monitoring"],
+          "compose: Prometheus only with --profile monitoring")
+    conf_mount = [v.split(":") for v in prom.get("volumes", [])]
+    conf = {}
+    if conf_mount:
+        conf = yaml.safe_load(open(os.path.join(ROOT, "docker",
+                                                conf_mount[0][0])))
+    targets = [t for job in conf.get("scrape_configs", [])
+               for sc in job.get("static_configs", [])
+               for t in sc.get("targets", [])]
+    check(targets == ["tensord-%d:8080" % i for i in range(REPLICAS)],
+          "Prometheus scrapes each replica's /metrics on 8080 (%s)" % targets)
+    check(all(str(p).startswith("127.0.0.1:") for p in prom.get("ports", [])),
+          "Prometheus publishes on loopback only")
+    services = {n: s for n, s in services.items() if not s.get("profiles")}
     published = [(n, p) for n, s in services.items() for p in s.get("ports", [])]
     check(published == [("nginx", "%d:%d" % (PORT, PORT))],
           "compose: one published port, nginx's 50051 (%s)" % published)
