@@ -28,11 +28,12 @@ void WriteAll(const char* data, size_t size) {
 
 // The lines of stderr. Access-log lines are batched: a call appends its
 // line to a buffer (one short critical section, no system call), and a
-// writer thread writes the buffer every 20 ms, or at once when it holds
-// 64 KiB. Per-call write(2)s to a pipe cost tensord about 5% on a small
-// Execute (bench/remote_bench's exec_add_4_logging), mostly in waking the
-// reader. Event lines (Log) are written at once, after what is buffered,
-// so the order of lines is kept. A write carries whole lines only.
+// writer thread writes the buffer every 20 ms (a call writes it only when
+// it holds 1 MiB, past what 20 ms of calls add). Per-call write(2)s to a pipe
+// cost tensord about 5% on a small Execute (bench/remote_bench's
+// exec_add_4_logging), mostly in waking the reader. Event lines (Log) are
+// written at once, after what is buffered, so the order of lines is kept. A
+// write carries whole lines only.
 class LogWriter {
  public:
   LogWriter() : thread_([this] { Run(); }) {}
@@ -67,7 +68,7 @@ class LogWriter {
   }
 
  private:
-  static constexpr size_t kFlushBytes = 64 << 10;
+  static constexpr size_t kFlushBytes = 1 << 20;
 
   void FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     {
@@ -132,14 +133,48 @@ void AppendMillis(std::string* out, int64_t ns) {
   out->append(buf, static_cast<size_t>(n));
 }
 
-// A value a client chose (session id, peer), for the text format: printable
-// ASCII without spaces, or cut and replaced by '?'.
-std::string Clean(absl::string_view s) {
-  std::string out(s.substr(0, 128));
-  for (char& c : out) {
-    if (c <= ' ' || c > '~' || c == '"') c = '?';
+// Appends a value a client chose (session id, peer), for the text format:
+// printable ASCII without spaces, cut to 128 bytes, others shown as '?'.
+void AppendClean(std::string* out, absl::string_view s) {
+  if (s.empty()) {
+    out->push_back('-');
+    return;
   }
-  return out.empty() ? "-" : out;
+  for (char c : s.substr(0, 128)) {
+    out->push_back(c <= ' ' || c > '~' || c == '"' ? '?' : c);
+  }
+}
+
+// Appends `s` as a JSON string literal.
+void AppendJson(std::string* out, absl::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          // Bytes outside ASCII are escaped one by one, so any input gives
+          // valid JSON (a UTF-8 sequence shows as its bytes).
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
 }
 
 }  // namespace
@@ -156,34 +191,8 @@ void SetLogFormat(LogFormat format) { g_format = format; }
 void FlushLog() { Writer().Flush(); }
 
 std::string JsonQuote(absl::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c >= 0x7f) {
-          // Bytes outside ASCII are escaped one by one, so any input gives
-          // valid JSON (a UTF-8 sequence shows as its bytes).
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  AppendJson(&out, s);
   return out;
 }
 
@@ -213,21 +222,27 @@ void LogAccess(const CallRecord& r) {
                     ",\"method\":\"", method, "\",\"code\":\"", code,
                     "\",\"duration_ms\":");
     AppendMillis(&line, r.duration_ns);
-    absl::StrAppend(
-        &line, ",\"session\":", JsonQuote(r.session_id.substr(0, 128)),
-        ",\"request_id\":", JsonQuote(r.request_id), ",\"nodes\":", r.nodes,
-        ",\"bytes_in\":", r.bytes_in, ",\"bytes_out\":", r.bytes_out,
-        ",\"peer\":", JsonQuote(r.peer), ",\"transport\":\"", r.transport,
-        "\"}\n");
+    line += ",\"session\":";
+    AppendJson(&line, r.session_id.substr(0, 128));
+    line += ",\"request_id\":";
+    AppendJson(&line, r.request_id);
+    absl::StrAppend(&line, ",\"nodes\":", r.nodes, ",\"bytes_in\":", r.bytes_in,
+                    ",\"bytes_out\":", r.bytes_out, ",\"peer\":");
+    AppendJson(&line, r.peer);
+    absl::StrAppend(&line, ",\"transport\":\"", r.transport, "\"}\n");
   } else {
     line += "tensord: access time=";
     AppendNow(&line);
     absl::StrAppend(&line, " method=", method, " code=", code, " duration_ms=");
     AppendMillis(&line, r.duration_ns);
-    absl::StrAppend(&line, " session=", Clean(r.session_id),
-                    " request_id=", Clean(r.request_id), " nodes=", r.nodes,
-                    " bytes_in=", r.bytes_in, " bytes_out=", r.bytes_out,
-                    " peer=", Clean(r.peer), " transport=", r.transport, "\n");
+    line += " session=";
+    AppendClean(&line, r.session_id);
+    line += " request_id=";
+    AppendClean(&line, r.request_id);
+    absl::StrAppend(&line, " nodes=", r.nodes, " bytes_in=", r.bytes_in,
+                    " bytes_out=", r.bytes_out, " peer=");
+    AppendClean(&line, r.peer);
+    absl::StrAppend(&line, " transport=", r.transport, "\n");
   }
   Writer().Access(line);
 }

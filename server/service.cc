@@ -120,11 +120,14 @@ std::string NewRequestId() {
     std::random_device rd;
     return (static_cast<uint64_t>(rd()) << 32) ^ rd();
   }()};
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx",
-                static_cast<unsigned long long>(gen()),
-                static_cast<unsigned long long>(gen()));
-  return std::string(buf, 32);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t bits = gen();
+    for (int i = 0; i < 16; ++i, bits >>= 4)
+      id[half * 16 + i] = kHex[bits & 15];
+  }
+  return id;
 }
 
 // The session a call is about, for the access log.
