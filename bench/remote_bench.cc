@@ -18,6 +18,12 @@
 //   exec_add_4_x32     32 threads, each with its own connection and session,
 //                      doing exec_add_4 calls, vs 32 threads doing Pings
 //                      (mean time per call)
+//   exec_add_4_logging exec_add_4 against tensord with its access log (the
+//                      default) vs a second tensord with --access_log=false
+//                      (not an echo comparison: left out of the geomean)
+//   exec_add_4_http    exec_add_4 as HTTP/JSON (tensord's --http_listen, one
+//                      keep-alive connection) vs the same call over gRPC
+//                      (left out of the geomean too)
 //
 // Sequential cases alternate blocks of both sides so drift in the machine's
 // load hits both alike. Each case also reports the server processes' CPU
@@ -69,6 +75,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "echo.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "httplib.h"
 #include "tensord/v1/tensord.grpc.pb.h"
 
 ABSL_FLAG(std::string, tensord, "", "path of the tensord binary to run");
@@ -124,6 +132,7 @@ struct Child {
   std::string name;
   pid_t pid = -1;
   int port = 0;
+  int http_port = 0;  // tensord's "(http port N)", when it logs one
   int err_fd = -1;
   std::thread drain;  // forwards the child's stderr to ours
 };
@@ -218,14 +227,30 @@ void Spawn(Child& c, const std::vector<std::string>& argv) {
       if (at != std::string::npos && c.port == 0) {
         c.port = std::atoi(line.c_str() + at + 6);
       }
+      const size_t http_at = line.find("(http port ");
+      if (http_at != std::string::npos) {
+        c.http_port = std::atoi(line.c_str() + http_at + 11);
+      }
     }
   }
   if (!buf.empty()) std::fprintf(stderr, "%s", buf.c_str());
+  // Access-log lines (one per call) are read, as a log collector would,
+  // but not printed.
   c.drain = std::thread([fd = c.err_fd] {
     char tmp[4096];
     ssize_t n;
+    std::string pending;
     while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
-      (void)!write(2, tmp, static_cast<size_t>(n));
+      pending.append(tmp, static_cast<size_t>(n));
+      size_t start = 0, nl;
+      while ((nl = pending.find('\n', start)) != std::string::npos) {
+        const std::string_view line(pending.data() + start, nl + 1 - start);
+        if (line.find("tensord: access ") != 0) {
+          (void)!write(2, line.data(), line.size());
+        }
+        start = nl + 1;
+      }
+      pending.erase(0, start);
     }
   });
 }
@@ -748,9 +773,15 @@ int RunBench() {
   Spawn(echo,
         {"/proc/self/exe", "--serve_echo", "--listen=127.0.0.1:0",
          absl::StrCat("--echo_extras=", absl::GetFlag(FLAGS_echo_extras))});
-  Spawn(td, {tensord_path, "--listen=127.0.0.1:0",
+  Spawn(td, {tensord_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
              absl::StrCat("--session_memory_limit=", session_limit),
-             "--shutdown_grace=2"});
+             "--shutdown_grace=2", "--drain_delay=0"});
+  // The same server without its access log, for exec_add_4_logging.
+  Child quiet("tensord-quiet");
+  if (Selected("exec_add_4_logging")) {
+    Spawn(quiet, {tensord_path, "--listen=127.0.0.1:0", "--access_log=false",
+                  "--shutdown_grace=2", "--drain_delay=0"});
+  }
   const int64_t rss_idle = RssKiB(td.pid);
   const std::string load_before = LoadAverage();
   Log(absl::StrCat("tensord pid ", td.pid, " port ", td.port, ", echo pid ",
@@ -791,6 +822,65 @@ int RunBench() {
     r.extra = absl::StrFormat(
         "\"ours_p90_s\": %.9g, \"ref_p90_s\": %.9g, \"calls\": %d",
         Percentile(s.ours, 0.9), Percentile(s.ref, 0.9), (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("exec_add_4_logging")) {
+    // What the access log (and the metrics) cost: exec_add_4 against the
+    // same binary with and without --access_log, in one interleaved run.
+    // (The metrics' counters are always on: a few relaxed atomic adds.)
+    Log("case exec_add_4_logging (sequential, p50)...");
+    auto quiet_stub = v1::TensorService::NewStub(Connect(quiet.port));
+    const std::string qsid = NewSession(*quiet_stub);
+    const std::string qa = CreateF32(*quiet_stub, qsid, av);
+    const std::string qb = CreateF32(*quiet_stub, qsid, bv);
+    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c4");
+    const v1::ExecuteRequest qreq = AddRequest(qsid, qa, qb, "c4");
+    Side so(td.pid), sq(quiet.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sq, [&] { Execute(*stub, sid, req, 1); },
+        [&] { Execute(*quiet_stub, qsid, qreq, 1); });
+    CaseResult r{"exec_add_4_logging", "p50 per call",
+                 "exec_add_4 with the access log (default)",
+                 "exec_add_4 with --access_log=false"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sq);
+    r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
+    results.push_back(r);
+  }
+  if (Selected("exec_add_4_http")) {
+    // The same Execute as HTTP/JSON (Connect unary, one keep-alive
+    // connection) against gRPC, on the same server.
+    Log("case exec_add_4_http (sequential, p50)...");
+    if (td.http_port == 0) Fail("tensord logged no http port");
+    httplib::Client http("127.0.0.1", td.http_port);
+    http.set_keep_alive(true);
+    http.set_tcp_nodelay(true);
+    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c5");
+    std::string body;
+    if (!google::protobuf::util::MessageToJsonString(req, &body).ok()) {
+      Fail("exec_add_4_http: cannot write the request as JSON");
+    }
+    const httplib::Headers headers = {{"x-tensord-session", sid}};
+    Side so(td.pid), sr(td.pid);
+    Samples s = Interleaved(
+        seq_calls, rounds, so, sr,
+        [&] {
+          auto res = http.Post("/tensord.v1.TensorService/Execute", headers,
+                               body, "application/json");
+          if (!res || res->status != 200) {
+            Fail(absl::StrCat("exec_add_4_http: HTTP ", res ? res->status : -1,
+                              " ", res ? res->body : std::string()));
+          }
+        },
+        [&] { Execute(*stub, sid, req, 1); });
+    CaseResult r{"exec_add_4_http", "p50 per call",
+                 "Execute add(4, 4) as HTTP/JSON (curl's protocol)",
+                 "the same Execute over gRPC"};
+    r.ours_s = Percentile(s.ours, 0.5);
+    r.ref_s = Percentile(s.ref, 0.5);
+    r.SetCpu(so, sr);
+    r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
     results.push_back(r);
   }
   if (Selected("exec_chain10_4")) {
@@ -958,6 +1048,7 @@ int RunBench() {
 
   Stop(td);
   Stop(echo);
+  if (quiet.pid > 0) Stop(quiet);
 
   // JSON for bench/remote_report.py.
   std::string out = "{\n  \"context\": {";

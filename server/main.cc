@@ -3,14 +3,21 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <iostream>
 #include <limits>
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/internal/program_name.h"
+#include "absl/flags/internal/usage.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "server/flag_sources.h"
+#include "server/metrics.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -46,18 +53,92 @@ ABSL_FLAG(std::string, snapshot_dir, "",
           "seconds and on SIGTERM/SIGINT, restored at start");
 ABSL_FLAG(int64_t, snapshot_interval, 60, "seconds between snapshots");
 ABSL_FLAG(int64_t, shutdown_grace, 10,
-          "seconds in-flight calls get to finish on SIGTERM/SIGINT");
+          "seconds in-flight calls get to finish on SIGTERM/SIGINT, after "
+          "--drain_delay");
+ABSL_FLAG(int64_t, drain_delay, 5,
+          "seconds between SIGTERM and the shutdown (SIGINT skips it): "
+          "readiness "
+          "(gRPC health, /readyz) turns NOT_SERVING at once and new sessions "
+          "are refused (UNAVAILABLE), while calls on existing sessions go on");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT of the HTTP listener: GET /metrics (Prometheus), "
+          "/healthz, /readyz, and the unary RPCs as HTTP/JSON at POST "
+          "/tensord.v1.TensorService/METHOD (port 0 picks a free one; empty: "
+          "off). Uses --tls_cert/--tls_key when set");
+ABSL_FLAG(std::string, log_format, "text",
+          "log line format on stderr: text (\"tensord: ...\") or json (one "
+          "object per line)");
+ABSL_FLAG(bool, access_log, true,
+          "one log line per call: time, method, code, duration, session, "
+          "request id, node count, bytes in/out, peer (never a token or "
+          "tensor data)");
 ABSL_FLAG(std::string, replica_id, "",
           "name of this replica, reported in GetSession and the "
           "x-tensord-replica header, and prefix of its snapshot files, so "
           "replicas may share --snapshot_dir (default: tensord-HOSTNAME; "
           "letters, digits, '.', '_', '-')");
 
+namespace {
+
+// The flags --help lists and the environment sets: tensord's own, defined
+// in this file.
+bool IsOwnFlagFile(absl::string_view file) {
+  return absl::EndsWith(file, "server/main.cc");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "tensord: serves sessions of tensors with PyTorch semantics over gRPC.\n"
-      "Usage: tensord [--listen=HOST:PORT] [flags]");
-  absl::ParseCommandLine(argc, argv);
+      "serves sessions of tensors with PyTorch semantics over gRPC "
+      "(and, with --http_listen, HTTP/JSON).\n"
+      "Usage: tensord [--listen=HOST:PORT] [flags]\n\n"
+      "Every flag can also be set by the environment variable TENSORD_<FLAG> "
+      "(the flag's name in upper case, e.g. TENSORD_LISTEN=0.0.0.0:50051) "
+      "and in a flag file (--flagfile=FILE, one --flag=value per line).\n"
+      "Precedence, highest first: command line, --flagfile, environment, "
+      "default.");
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = IsOwnFlagFile;
+  usage.contains_helpshort_flags = IsOwnFlagFile;
+  usage.normalize_filename = [](absl::string_view file) {
+    const size_t at = file.rfind("server/main.cc");
+    return std::string(at == absl::string_view::npos ? file : file.substr(at));
+  };
+  usage.version_string = [] {
+    return absl::StrCat("tensord ", tensord::server::TensordVersion(), "\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
+  using tensord::server::Log;
+  if (absl::Status st =
+          tensord::server::ApplyEnvironment("TENSORD_", IsOwnFlagFile);
+      !st.ok()) {
+    Log(std::string(st.message()));
+    return 2;
+  }
+  // Flag files first, so that the command line overrides them.
+  std::vector<char*> args = tensord::server::FlagfilesFirst(argc, argv);
+  // --help lists tensord's flags and exits 0 (abseil's own --help exits 1).
+  for (size_t i = 1; i < args.size(); ++i) {
+    const absl::string_view a = args[i];
+    if (a == "--") break;
+    if (a == "--help" || a == "-help") {
+      absl::flags_internal::SetProgramInvocationName("tensord");
+      absl::flags_internal::FlagsHelp(
+          std::cout, "server/main.cc",
+          absl::flags_internal::HelpFormat::kHumanReadable,
+          absl::ProgramUsageMessage());
+      return 0;
+    }
+  }
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  auto log_format =
+      tensord::server::ParseLogFormat(absl::GetFlag(FLAGS_log_format));
+  if (!log_format.ok()) {
+    Log(std::string(log_format.status().message()));
+    return 2;
+  }
+  tensord::server::SetLogFormat(*log_format);
   // absl::Mutex's deadlock detector records every lock order in a global
   // graph (GraphCycles, about 1% of server time under load): a debugging
   // aid, off in production. The TSan build still checks the locking.
@@ -81,7 +162,6 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  using tensord::server::Log;
   // Every number is range-checked: a bad one is one line and exit 2.
   struct Range {
     const char* flag;
@@ -102,6 +182,7 @@ int main(int argc, char** argv) {
       {"snapshot_interval", absl::GetFlag(FLAGS_snapshot_interval), 1,
        int64_t{365} * 86400},
       {"shutdown_grace", absl::GetFlag(FLAGS_shutdown_grace), 0, 86400},
+      {"drain_delay", absl::GetFlag(FLAGS_drain_delay), 0, 86400},
   };
   for (const Range& r : ranges) {
     if (r.value < r.min || r.value > r.max) {
@@ -117,6 +198,8 @@ int main(int argc, char** argv) {
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  config.http_listen = absl::GetFlag(FLAGS_http_listen);
+  config.access_log = absl::GetFlag(FLAGS_access_log);
   if (!absl::GetFlag(FLAGS_tokens_file).empty()) {
     auto tokens =
         tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));
@@ -160,6 +243,11 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   Log(absl::StrCat("received signal ", sig));
+  // SIGTERM is how orchestrators stop a replica: drain first. SIGINT is
+  // Ctrl-C at a terminal: stop at once, as before.
+  if (sig == SIGTERM) {
+    (*server)->Drain(absl::Seconds(absl::GetFlag(FLAGS_drain_delay)));
+  }
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace)));
   return 0;
 }

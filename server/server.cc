@@ -22,7 +22,7 @@
 namespace tensord::server {
 namespace {
 
-constexpr char kServiceName[] = "tensord.v1.TensorService";
+constexpr const char* kServiceName = kTensorServiceName;
 // Health of the snapshot writer: NOT_SERVING while snapshots fail.
 constexpr char kSnapshotHealth[] = "tensord.snapshots";
 
@@ -114,12 +114,29 @@ ServerOptions SessionOptionsOf(const ServerConfig& config) {
   o.limits.max_message_bytes = config.max_message_bytes;
   return o;
 }
+
+ServiceOptions ServiceOptionsOf(const ServerConfig& config, Metrics* metrics) {
+  ServiceOptions o;
+  o.tokens = config.tokens;
+  o.metrics = metrics;
+  o.access_log = config.access_log;
+  return o;
+}
 }  // namespace
 
 TensordServer::TensordServer(const ServerConfig& config)
     : config_(config),
       sessions_(SessionOptionsOf(config)),
-      service_(&sessions_, config.tokens) {}
+      service_(&sessions_, ServiceOptionsOf(config, &metrics_)) {}
+
+std::string TensordServer::MetricsText() {
+  const SessionManager::Totals t = sessions_.GetTotals();
+  MetricGauges g;
+  g.sessions = t.sessions;
+  g.session_bytes = t.bytes;
+  g.graph_bytes = t.graph_bytes;
+  return metrics_.Render(g);
+}
 
 absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
     const ServerConfig& config) {
@@ -184,6 +201,28 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
         "cannot listen on ", config.listen,
         " (not an address of this machine, or the port is in use)"));
   }
+  if (!config.http_listen.empty()) {
+    HttpConfig http;
+    http.listen = config.http_listen;
+    http.max_body_bytes = config.max_message_bytes;
+    http.tls_cert_file = config.tls_cert_file;
+    http.tls_key_file = config.tls_key_file;
+    http.tls_client_ca_file = config.tls_client_ca_file;
+    HttpHooks hooks;
+    hooks.service = &s->service_;
+    TensordServer* self = s.get();
+    hooks.metrics = [self] { return self->MetricsText(); };
+    hooks.ready = [self] { return self->ready(); };
+    auto listener = HttpListener::Start(http, std::move(hooks));
+    if (!listener.ok()) {
+      s->server_->Shutdown();
+      s->server_.reset();
+      return listener.status();
+    }
+    s->http_ = std::move(*listener);
+    Log(absl::StrCat("http listening on ", config.http_listen, " (http port ",
+                     s->http_->port(), ")"));
+  }
   s->health_.Set(kServiceName, true);
   s->health_.Set(kSnapshotHealth, true);
   s->housekeeping_ = std::thread([p = s.get()] { p->Housekeeping(); });
@@ -197,6 +236,7 @@ void TensordServer::Housekeeping() {
   absl::Time next_snapshot = absl::Now() + config_.snapshot_interval;
   while (!stop_.WaitForNotificationWithTimeout(config_.expiry_interval)) {
     const int expired = sessions_.ExpireIdle(NowMs());
+    metrics_.SessionsExpired(expired);
     if (expired > 0) Log(absl::StrCat("expired ", expired, " idle sessions"));
     if (!config_.sessions.snapshot_dir.empty() &&
         absl::Now() >= next_snapshot) {
@@ -208,9 +248,24 @@ void TensordServer::Housekeeping() {
 
 absl::Status TensordServer::Snapshot() {
   absl::Status st = sessions_.SaveSnapshots();
+  metrics_.SnapshotDone(st.ok(), absl::Now());
   health_.Set(kSnapshotHealth, st.ok());
   if (!st.ok()) Log(absl::StrCat("snapshot failed: ", st.message()));
   return st;
+}
+
+void TensordServer::Drain(absl::Duration delay) {
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_) return;
+  }
+  ready_.store(false);
+  health_.Set("", false);
+  health_.Set(kServiceName, false);
+  sessions_.SetDraining(true);
+  Log(absl::StrCat("draining: not ready, no new sessions, for ",
+                   absl::FormatDuration(delay)));
+  absl::SleepFor(delay);
 }
 
 void TensordServer::Shutdown(absl::Duration grace) {
@@ -226,13 +281,17 @@ void TensordServer::Shutdown(absl::Duration grace) {
     return;
   }
   Log("shutting down: draining in-flight calls");
+  ready_.store(false);
   health_.Shutdown();  // ends Watch streams so the drain can finish
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoNanoseconds(grace));
+  const auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoNanoseconds(grace);
+  if (http_ != nullptr) http_->Stop();  // waits for its calls in flight
+  server_->Shutdown(deadline);
   if (!config_.sessions.snapshot_dir.empty()) {
     absl::Status st = Snapshot();
     if (st.ok()) Log("snapshots written");
   }
+  FlushLog();
   stopped_.Notify();
 }
 

@@ -1,6 +1,7 @@
 // server.h — a running tensord: the gRPC server with the TensorService, the
-// standard health service and reflection, idle-session expiry, periodic
-// snapshots, and an orderly shutdown.
+// standard health service and reflection, the optional HTTP listener
+// (metrics, health, HTTP/JSON), idle-session expiry, periodic snapshots,
+// and an orderly shutdown (drain, then stop).
 //
 //   ServerConfig config;
 //   config.listen = "127.0.0.1:0";  // any free port
@@ -12,6 +13,7 @@
 
 #include <grpcpp/server.h>
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -20,6 +22,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "server/health.h"
+#include "server/http.h"
 #include "server/log.h"
 #include "server/service.h"
 #include "server/session_manager.h"
@@ -36,6 +39,9 @@ struct ServerConfig {
   ServerOptions sessions;
   absl::Duration snapshot_interval = absl::Seconds(60);
   absl::Duration expiry_interval = absl::Seconds(1);
+  // HOST:PORT of the HTTP listener (metrics, health, HTTP/JSON); empty: off.
+  std::string http_listen;
+  bool access_log = false;  // one log line per call
 };
 
 // Reads a tokens file: one token per line; blank lines and lines starting
@@ -51,7 +57,21 @@ class TensordServer {
   ~TensordServer();
 
   int port() const { return port_; }
+  // The HTTP listener's port; 0 when it is off.
+  int http_port() const { return http_ == nullptr ? 0 : http_->port(); }
   SessionManager* sessions() { return &sessions_; }
+  Metrics* metrics() { return &metrics_; }
+  // The Prometheus text of /metrics.
+  std::string MetricsText();
+  // False from the start of a drain on: /readyz and the health service
+  // report NOT_SERVING.
+  bool ready() const { return ready_.load(); }
+
+  // The first step of a graceful stop: readiness turns NOT_SERVING (so
+  // balancers stop sending new work), new sessions are refused with
+  // UNAVAILABLE, and calls on existing sessions go on for `delay`. Then
+  // call Shutdown.
+  void Drain(absl::Duration delay);
 
   // Stops accepting calls, lets in-flight calls finish within `grace`, and
   // writes snapshots (if configured). Idempotent.
@@ -67,10 +87,13 @@ class TensordServer {
   void Housekeeping();
 
   ServerConfig config_;
+  Metrics metrics_;
   SessionManager sessions_;
   TensorServiceImpl service_;
   HealthService health_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HttpListener> http_;
+  std::atomic<bool> ready_{true};
   int port_ = 0;
   absl::Notification stop_;
   absl::Notification stopped_;

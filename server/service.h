@@ -1,76 +1,86 @@
-// service.h — the gRPC TensorService. Each method translates: it checks the
-// caller's token, finds the session, calls the Session (or the manager), and
-// converts the status once. No tensor logic lives here.
+// service.h — the TensorService, for gRPC and (through Serve*) the HTTP/JSON
+// listener. Each method translates: it checks the caller's token, finds the
+// session, calls the Session (or the manager), and converts the status
+// once. No tensor logic lives here. One wrapper (Invoke) gives every call
+// its request id, metrics and access-log line.
 #ifndef TENSORD_SERVER_SERVICE_H_
 #define TENSORD_SERVER_SERVICE_H_
 
 #include <set>
 #include <string>
 
+#include "server/call.h"
+#include "server/metrics.h"
 #include "server/session_manager.h"
 #include "tensord/v1/tensord.grpc.pb.h"
 
 namespace tensord::server {
 
+// How the service observes calls (all optional).
+struct ServiceOptions {
+  std::set<std::string> tokens;  // accepted bearer tokens; empty: no auth
+  Metrics* metrics = nullptr;    // counts every call when set
+  bool access_log = false;       // one log line per call
+};
+
 class TensorServiceImpl final : public v1::TensorService::Service {
  public:
-  // `tokens`: accepted bearer tokens; empty means no authentication.
-  TensorServiceImpl(SessionManager* sessions, std::set<std::string> tokens);
+  TensorServiceImpl(SessionManager* sessions, ServiceOptions options);
 
-  grpc::Status CreateSession(grpc::ServerContext* ctx,
-                             const v1::CreateSessionRequest* req,
-                             v1::Session* resp) override;
-  grpc::Status GetSession(grpc::ServerContext* ctx,
-                          const v1::GetSessionRequest* req,
-                          v1::Session* resp) override;
-  grpc::Status ListSessions(grpc::ServerContext* ctx,
-                            const v1::ListSessionsRequest* req,
-                            v1::ListSessionsResponse* resp) override;
-  grpc::Status CloseSession(grpc::ServerContext* ctx,
-                            const v1::CloseSessionRequest* req,
-                            v1::CloseSessionResponse* resp) override;
-  grpc::Status CreateTensor(grpc::ServerContext* ctx,
-                            const v1::CreateTensorRequest* req,
-                            v1::TensorInfo* resp) override;
+  // The gRPC methods: each wraps its ServerContext in a Call and runs
+  // Serve* below.
+#define TENSORD_DECLARE_GRPC_UNARY_(name, Req, Resp)              \
+  grpc::Status name(grpc::ServerContext* ctx, const v1::Req* req, \
+                    v1::Resp* resp) override;
+  TENSORD_UNARY_METHODS(TENSORD_DECLARE_GRPC_UNARY_)
+#undef TENSORD_DECLARE_GRPC_UNARY_
   grpc::Status UploadTensor(grpc::ServerContext* ctx,
                             grpc::ServerReader<v1::UploadTensorRequest>* reader,
                             v1::TensorInfo* resp) override;
-  grpc::Status FetchTensor(grpc::ServerContext* ctx,
-                           const v1::FetchTensorRequest* req,
-                           v1::FetchTensorResponse* resp) override;
   grpc::Status DownloadTensor(
       grpc::ServerContext* ctx, const v1::FetchTensorRequest* req,
       grpc::ServerWriter<v1::TensorChunk>* writer) override;
-  grpc::Status ReleaseTensor(grpc::ServerContext* ctx,
-                             const v1::ReleaseTensorRequest* req,
-                             v1::ReleaseTensorResponse* resp) override;
-  grpc::Status SetRequiresGrad(grpc::ServerContext* ctx,
-                               const v1::SetRequiresGradRequest* req,
-                               v1::TensorInfo* resp) override;
-  grpc::Status Detach(grpc::ServerContext* ctx, const v1::DetachRequest* req,
-                      v1::TensorInfo* resp) override;
-  grpc::Status ZeroGrad(grpc::ServerContext* ctx,
-                        const v1::ZeroGradRequest* req,
-                        v1::ZeroGradResponse* resp) override;
-  grpc::Status Backward(grpc::ServerContext* ctx,
-                        const v1::BackwardRequest* req,
-                        v1::BackwardResponse* resp) override;
-  grpc::Status Execute(grpc::ServerContext* ctx, const v1::ExecuteRequest* req,
-                       v1::ExecuteResponse* resp) override;
-  grpc::Status ListOps(grpc::ServerContext* ctx, const v1::ListOpsRequest* req,
-                       v1::ListOpsResponse* resp) override;
-  grpc::Status DescribeGraph(grpc::ServerContext* ctx,
-                             const v1::DescribeGraphRequest* req,
-                             v1::DescribeGraphResponse* resp) override;
+
+  // The unary methods for any transport (the HTTP/JSON listener): the
+  // caller's token, the session header and the request id come from
+  // `call`; the request id and replica go back through it. Metrics and
+  // the access log record the call. Thread-safe.
+#define TENSORD_DECLARE_SERVE_(name, Req, Resp) \
+  grpc::Status Serve##name(Call& call, const v1::Req& req, v1::Resp* resp);
+  TENSORD_UNARY_METHODS(TENSORD_DECLARE_SERVE_)
+#undef TENSORD_DECLARE_SERVE_
 
  private:
+  // The handlers proper, one per method.
+#define TENSORD_DECLARE_DO_(name, Req, Resp) \
+  grpc::Status Do##name(Call& call, const v1::Req& req, v1::Resp* resp);
+  TENSORD_UNARY_METHODS(TENSORD_DECLARE_DO_)
+#undef TENSORD_DECLARE_DO_
+  grpc::Status DoUploadTensor(
+      Call& call, grpc::ServerReader<v1::UploadTensorRequest>* reader,
+      v1::TensorInfo* resp, CallRecord* record);
+  grpc::Status DoDownloadTensor(Call& call, const v1::FetchTensorRequest& req,
+                                grpc::ServerWriter<v1::TensorChunk>* writer,
+                                CallRecord* record);
+
+  // Runs one unary handler with what every call gets: the request id, the
+  // replica header, metrics and the access log.
+  template <typename Req, typename Resp>
+  grpc::Status Invoke(Call& call, Method method, const Req& req, Resp* resp,
+                      grpc::Status (TensorServiceImpl::*handler)(Call&,
+                                                                 const Req&,
+                                                                 Resp*));
+  // The first and last steps of Invoke (streaming calls use them too).
+  void BeginCall(Call& call, CallRecord* record, std::string* request_id);
+  grpc::Status EndCall(Call& call, grpc::Status status, CallRecord* record);
+
   // The caller's owner fingerprint, or UNAUTHENTICATED.
-  absl::StatusOr<std::string> Caller(grpc::ServerContext* ctx) const;
-  absl::StatusOr<std::shared_ptr<Session>> Find(grpc::ServerContext* ctx,
+  absl::StatusOr<std::string> Caller(Call& call) const;
+  absl::StatusOr<std::shared_ptr<Session>> Find(Call& call,
                                                 const std::string& id);
 
   SessionManager* sessions_;
-  std::set<std::string> tokens_;
+  const ServiceOptions options_;
 };
 
 // The schema of every op of the core's table, as ListOps returns it.

@@ -123,6 +123,11 @@ v1::SessionOptions SessionManager::Normalize(
 absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
     const v1::SessionOptions& requested, const std::string& owner,
     const std::string& proposed_id) {
+  if (draining()) {
+    return absl::UnavailableError(
+        "the server is shutting down and takes no new sessions; retry (a "
+        "balancer sends the retry to another replica)");
+  }
   TENSORD_RETURN_IF_ERROR(CheckSessionOptions(requested));
   const v1::SessionOptions opts = Normalize(requested);
   absl::MutexLock lock(&mu_);
@@ -178,6 +183,17 @@ std::vector<std::shared_ptr<Session>> SessionManager::List(
     if (s->owner() == owner) out.push_back(s);
   }
   return out;
+}
+
+SessionManager::Totals SessionManager::GetTotals() {
+  absl::MutexLock lock(&mu_);
+  Totals t;
+  t.sessions = static_cast<int64_t>(sessions_.size());
+  for (const auto& [id, s] : sessions_) {
+    t.bytes += s->account()->bytes.load();
+    t.graph_bytes += s->account()->graph_bytes.load();
+  }
+  return t;
 }
 
 int64_t SessionManager::size() {

@@ -10,6 +10,7 @@
 #ifndef TENSORD_SERVER_SESSION_MANAGER_H_
 #define TENSORD_SERVER_SESSION_MANAGER_H_
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -64,6 +65,20 @@ class SessionManager {
   std::vector<std::shared_ptr<Session>> List(const std::string& owner);
   int64_t size();
 
+  // While draining (SIGTERM, --drain_delay), Create fails with UNAVAILABLE
+  // so that clients open their sessions on another replica; calls on
+  // existing sessions go on.
+  void SetDraining(bool draining) { draining_.store(draining); }
+  bool draining() const { return draining_.load(); }
+
+  // Sums over every session, for the metrics.
+  struct Totals {
+    int64_t sessions = 0;
+    int64_t bytes = 0;        // tensor data
+    int64_t graph_bytes = 0;  // autograd graph
+  };
+  Totals GetTotals();
+
   // Closes sessions idle past their TTL; returns how many. Also gives the
   // memory of small sessions freed since the last call back to the system
   // (see FreeSession in session_manager.cc): the server calls it every
@@ -98,6 +113,7 @@ class SessionManager {
   bool IsOwnSnapshotFile(const std::string& name) const;
 
   const ServerOptions options_;
+  std::atomic<bool> draining_{false};
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_
       ABSL_GUARDED_BY(mu_);

@@ -17,6 +17,11 @@ trap cleanup EXIT
 
 # The commands the README shows.
 "$CMAKE" --install "$BUILD_DIR" --prefix "$tmp/prefix" >"$tmp/install.log"
+# The wire contract is installed for other languages' code generators.
+for f in tensord/v1/tensord.proto grpc/health/v1/health.proto google/rpc/status.proto; do
+  [ -f "$tmp/prefix/share/tensord/proto/$f" ] ||
+    { echo "FAIL: $f is not installed under share/tensord/proto"; exit 1; }
+done
 "$CMAKE" -S "$CONSUMER_SRC" -B "$tmp/consumer" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" ||
   { cat "$tmp/configure.log"; exit 1; }

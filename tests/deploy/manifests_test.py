@@ -197,6 +197,25 @@ def check_k8s(docs, template_text):
     check(has_resources(c), "tensord: cpu/memory requests and limits")
     check(pod.get("securityContext", {}).get("runAsNonRoot") is True,
           "tensord: runAsNonRoot")
+    http = [a.split("=", 1)[1] for a in args if a.startswith("--http_listen=")]
+    http_port = int(http[0].rsplit(":", 1)[1]) if http else None
+    check(http_port is not None and any(
+        p.get("containerPort") == http_port and p.get("name") == "http"
+        for p in c.get("ports", [])),
+          "tensord: --http_listen with a container port named http")
+    notes = spec.get("template", {}).get("metadata", {}).get("annotations", {})
+    check(notes.get("prometheus.io/scrape") == "true" and
+          notes.get("prometheus.io/port") == str(http_port) and
+          notes.get("prometheus.io/path") == "/metrics",
+          "tensord pods: Prometheus scrape annotations for /metrics")
+    check(pod.get("enableServiceLinks") is False,
+          "tensord pods: no service-link variables (TENSORD_* sets flags)")
+    pdb = find(docs, "PodDisruptionBudget", "tensord")
+    check(pdb.get("spec", {}).get("selector", {}).get("matchLabels", {})
+          .items() <= labels.items() and
+          (pdb["spec"].get("maxUnavailable") == 1 or
+           pdb["spec"].get("minAvailable") == REPLICAS - 1),
+          "a PodDisruptionBudget keeps all but one replica up")
 
     for i in range(REPLICAS):
         svc = find(docs, "Service", "tensord-%d" % i)
@@ -273,6 +292,24 @@ def check_compose(template_text):
     check(server_lines(env.get("TENSORD_UPSTREAM_SERVERS", "")) ==
           ["%s:%d" % (n, PORT) for n in names],
           "compose nginx upstreams: the three replicas, max_fails=0")
+    # The optional monitoring profile: Prometheus scrapes every replica's
+    # /metrics on the image's HTTP port, and publishes on loopback only.
+    prom = services.get("prometheus", {})
+    check(prom.get("profiles") == ["monitoring"],
+          "compose: Prometheus only with --profile monitoring")
+    conf_mount = [v.split(":") for v in prom.get("volumes", [])]
+    conf = {}
+    if conf_mount:
+        conf = yaml.safe_load(open(os.path.join(ROOT, "docker",
+                                                conf_mount[0][0])))
+    targets = [t for job in conf.get("scrape_configs", [])
+               for sc in job.get("static_configs", [])
+               for t in sc.get("targets", [])]
+    check(targets == ["tensord-%d:8080" % i for i in range(REPLICAS)],
+          "Prometheus scrapes each replica's /metrics on 8080 (%s)" % targets)
+    check(all(str(p).startswith("127.0.0.1:") for p in prom.get("ports", [])),
+          "Prometheus publishes on loopback only")
+    services = {n: s for n, s in services.items() if not s.get("profiles")}
     published = [(n, p) for n, s in services.items() for p in s.get("ports", [])]
     check(published == [("nginx", "%d:%d" % (PORT, PORT))],
           "compose: one published port, nginx's 50051 (%s)" % published)
@@ -298,6 +335,12 @@ def check_dockerfile(k8s_container, k8s_pod):
           is not None, "Dockerfile: HEALTHCHECK through tensorctl health")
     check('"--listen=0.0.0.0:50051"' in text,
           "Dockerfile: tensord listens on 0.0.0.0:50051")
+    check('"--http_listen=0.0.0.0:8080"' in text and
+          re.search(r"^EXPOSE\s+8080\s*$", text, re.M) is not None,
+          "Dockerfile: the HTTP listener on 8080, exposed")
+    labels = re.findall(r"org\.opencontainers\.image\.(\w+)=", text)
+    check({"title", "description", "version"} <= set(labels),
+          "Dockerfile: OCI labels (%s)" % labels)
     check(os.access(os.path.join(ROOT, "docker", "runtime-packages.sh"),
                     os.X_OK), "docker/runtime-packages.sh is executable")
 
