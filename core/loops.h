@@ -16,6 +16,7 @@
 #include <omp.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "core/tensor.h"
@@ -46,11 +47,51 @@ inline int ThreadsFor(int64_t work) {
   return static_cast<int>(by_work < t ? by_work : t);
 }
 
+// One OpenMP team at a time for the whole process. Sessions run on gRPC's
+// threads; if each opened a team, K concurrent sessions would put 2K
+// threads on the cores (and OpenMP's waiting workers spin). A kernel that
+// finds another team running stays on its calling thread instead, so
+// concurrent sessions share the cores, and a kernel inside another's
+// parallel body never nests a team.
+class ParallelScope {
+ public:
+  // `want` threads if no other team runs now, else 1.
+  explicit ParallelScope(int want) {
+    if (want > 1) {
+      int expected = 0;
+      if (Active().compare_exchange_strong(expected, 1,
+                                           std::memory_order_acquire)) {
+        threads_ = want;
+        owns_ = true;
+      }
+    }
+  }
+  ~ParallelScope() {
+    if (owns_) Active().store(0, std::memory_order_release);
+  }
+  ParallelScope(const ParallelScope&) = delete;
+  ParallelScope& operator=(const ParallelScope&) = delete;
+  int threads() const { return threads_; }
+
+ private:
+  static std::atomic<int>& Active() {
+    static std::atomic<int> active{0};
+    return active;
+  }
+  int threads_ = 1;
+  bool owns_ = false;
+};
+
 // Calls f(begin, end) over [0, n) split across threads.
 template <typename F>
 void ParallelFor(int64_t n, int64_t work_per_item, F&& f) {
-  const int threads = ThreadsFor(n * work_per_item);
-  if (threads <= 1 || n < 2) {
+  if (n < 2) {
+    f(int64_t{0}, n);
+    return;
+  }
+  const ParallelScope scope(ThreadsFor(n * work_per_item));
+  const int threads = scope.threads();
+  if (threads <= 1) {
     f(int64_t{0}, n);
     return;
   }

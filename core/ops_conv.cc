@@ -157,7 +157,9 @@ int BatchThreads(const ConvGeom& g) {
 // own `per_thread` elements of scratch.
 template <typename T, typename F>
 void ForEachSample(const ConvGeom& g, T* scratch, int64_t per_thread, F&& f) {
-  const int threads = BatchThreads(g);
+  // (scratch holds BatchThreads(g) slices; the scope may grant fewer.)
+  const ParallelScope scope(BatchThreads(g));
+  const int threads = scope.threads();
   if (threads <= 1) {
     for (int64_t n = 0; n < g.N; ++n) f(n, scratch);
     return;
@@ -241,12 +243,18 @@ void ConvBackwardWeightKernel(const ConvGeom& g, const T* gy, const T* x, T* gw,
     std::lock_guard<std::mutex> lock(mu);
     for (int64_t i = 0; i < OK; ++i) gw[i] += acc[i];
   };
-  if (threads <= 1) {
-    run(0, 1);
+  // The partition into `threads` parts fixes the summation order; the
+  // parts run in parallel only if no other team is running.
+  const ParallelScope scope(threads);
+  if (scope.threads() < threads) {
+    for (int64_t id = 0; id < threads; ++id) run(id, threads);
     return;
   }
 #pragma omp parallel num_threads(threads)
-  run(omp_get_thread_num(), omp_get_num_threads());
+  for (int64_t id = omp_get_thread_num(); id < threads;
+       id += omp_get_num_threads()) {
+    run(id, threads);
+  }
 }
 
 absl::StatusOr<Tensor> ContiguousOf(const Tensor& t) {
