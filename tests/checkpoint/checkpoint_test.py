@@ -222,6 +222,43 @@ class _Evil:
         return (self.func, (self.arg,))
 
 
+# The model, data and steps both sides run (PyTorch with `import torch`,
+# tensord with the package as `torch`).
+TRAIN = """
+import sys
+import torch
+torch.manual_seed(0)
+X = torch.randn(32, 4)
+y = X.sum(1, keepdim=True) * 0.5 - 1
+model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(),
+                            torch.nn.Linear(8, 1))
+opt = torch.optim.Adam(model.parameters(), lr=0.05)
+sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+
+
+def step(n):
+    for _ in range(n):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(X), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        print("loss %.5f" % loss.item())
+
+
+def save(path):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
+                "sched": sched.state_dict()}, path)
+
+
+def resume(path):
+    ck = torch.load(path)
+    model.load_state_dict(ck["model"])
+    opt.load_state_dict(ck["opt"])
+    sched.load_state_dict(ck["sched"])
+"""
+
+
 class CheckpointTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -304,6 +341,43 @@ class CheckpointTest(unittest.TestCase):
         self.assertIn("weights_only ['i', 'w'] torch.float32 True", out)
         self.assertIn("records ['data.pkl', 'data/0',", out)
         self.assertIn("'version']", out)
+
+    def test_training_resumes_across_implementations(self):
+        """A model and its Adam state saved mid-training by one side train
+        on under the other to the losses the first side gets itself."""
+        def losses(text):
+            return [ln for ln in text.splitlines() if ln.startswith("loss")]
+
+        # PyTorch trains 5 steps and saves; then both sides resume from the
+        # file for 5 more steps.
+        first, again = self.path("torch_mid.pt"), self.path("unused.pt")
+        run_torch(TRAIN + "\nstep(5)\nsave(sys.argv[1])\n", first)
+        want = losses(run_torch(TRAIN + "\nresume(sys.argv[1])\nstep(5)\n",
+                                first))
+        self.assertEqual(len(want), 5)
+        got = losses(self.run_tensord(TRAIN + "\nresume(FILE)\nstep(5)\n",
+                                      first))
+        self.assertEqual(got, want)
+        # tensord trains 5 steps and saves; PyTorch resumes from that file
+        # to the losses tensord gets when it resumes.
+        mid = self.path("tensord_mid.pt")
+        self.run_tensord(TRAIN + "\nstep(5)\nsave(FILE)\n", mid)
+        want = losses(self.run_tensord(TRAIN + "\nresume(FILE)\nstep(5)\n",
+                                       mid))
+        got = losses(run_torch(TRAIN + "\nresume(sys.argv[1])\nstep(5)\n",
+                               mid))
+        self.assertEqual(len(want), 5)
+        self.assertEqual(got, want)
+        del again
+
+    def run_tensord(self, source, path):
+        """Runs `source` with `torch` the tensord package; its stdout."""
+        out = io.StringIO()
+        g = {"torch": self.torch, "FILE": path, "print":
+             lambda *a: out.write(" ".join(str(x) for x in a) + "\n")}
+        exec(compile(textwrap.dedent(source).replace("import torch\n", ""),
+                     "<train>", "exec"), g)
+        return out.getvalue()
 
     def test_roundtrip_through_bytes_keeps_identity(self):
         torch = self.torch
