@@ -1,5 +1,6 @@
-"""torch.nn.utils: gradient clipping and parameter vectors."""
+"""torch.nn.utils: gradient clipping, parameter vectors, pad_sequence."""
 from . import clip_grad  # noqa: F401
+from . import rnn  # noqa: F401
 from .clip_grad import (clip_grad_norm, clip_grad_norm_,  # noqa: F401
                         clip_grad_value_)
 from .convert_parameters import (parameters_to_vector,  # noqa: F401
