@@ -130,6 +130,34 @@ def batch_norm(input, running_mean, running_var, weight=None,  # noqa: A002
     return _ops.call("batch_norm", (input,), kw)
 
 
+def instance_norm(input, running_mean=None, running_var=None,  # noqa: A002
+                  weight=None, bias=None, use_input_stats=True, momentum=0.1,
+                  eps=1e-05):
+    """As ATen's: batch_norm over the input viewed as one sample of N*C
+    channels, the per-channel arguments repeated N times; running stats are
+    updated with the mean over the N copies."""
+    from .. import _grad
+    shape = tuple(input.shape)
+    if len(shape) < 3:
+        raise ValueError("Expected 2D (unbatched) or 3D (batched) input to "
+                         "instance_norm, but got input of size: %s" %
+                         list(shape))
+    b, c = shape[0], shape[1]
+    x = input.contiguous().view((1, b * c) + shape[2:])
+
+    def rep(t):
+        return None if t is None else t.repeat(b)
+    rm, rv = rep(running_mean), rep(running_var)
+    out = batch_norm(x, rm, rv, rep(weight), rep(bias),
+                     training=use_input_stats, momentum=momentum, eps=eps)
+    with _grad.no_grad():
+        if running_mean is not None:
+            running_mean.copy_(rm.view(b, c).mean(0))
+        if running_var is not None:
+            running_var.copy_(rv.view(b, c).mean(0))
+    return out.view_as(input)
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None,  # noqa: A002
                eps=1e-05):
     kw = _tensors(("weight", "bias"), (weight, bias))

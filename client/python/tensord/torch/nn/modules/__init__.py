@@ -19,6 +19,7 @@ from .fold import Fold, Unfold  # noqa: F401
 from .pooling import (AdaptiveAvgPool2d, AdaptiveMaxPool2d,  # noqa: F401
                       AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d)
 from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
+from .batchnorm import InstanceNorm1d, InstanceNorm2d  # noqa: F401
 from .normalization import GroupNorm, LayerNorm  # noqa: F401
 from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid,  # noqa: F401
                          Hardswish, Hardtanh, LeakyReLU, LogSigmoid,

@@ -109,3 +109,35 @@ class BatchNorm2d(_BatchNorm):
 
 BatchNorm1d.__module__ = BatchNorm2d.__module__ = \
     "torch.nn.modules.batchnorm"
+
+
+class _InstanceNorm(_NormBase):
+    """InstanceNorm1d/2d: no affine parameters and no running stats unless
+    asked (PyTorch's defaults)."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine,
+                         track_running_stats, device, dtype)
+
+    def forward(self, input):  # noqa: A002
+        if input.dim() not in (self._dims, self._dims + 1):
+            raise ValueError("expected %dD or %dD input (got %dD input)" % (
+                self._dims, self._dims + 1, input.dim()))
+        if input.dim() == self._dims:  # unbatched
+            return self._run(input.unsqueeze(0)).squeeze(0)
+        return self._run(input)
+
+    def _run(self, input):  # noqa: A002
+        return F.instance_norm(
+            input, self.running_mean, self.running_var, self.weight,
+            self.bias, self.training or not self.track_running_stats,
+            self.momentum, self.eps)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _dims = 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _dims = 3
