@@ -748,6 +748,12 @@ class Tensor:
         raise RuntimeError("tensord: .imag of a complex tensor is not "
                            "supported")
 
+    def register_hook(self, hook):
+        raise NotImplementedError(
+            "tensord: Tensor.register_hook is not supported yet (the "
+            "backward pass runs on the server); read .grad after backward, "
+            "or retain_grad() for a non-leaf")
+
     def random_(self, *args, generator=None, **kwargs):
         """random_(), random_(to), random_(from, to): as torch, whose
         one-argument form is `to`."""
