@@ -454,6 +454,23 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
   ctx.generator = &generator_;
   std::vector<std::vector<Tensor>> outputs;
   outputs.reserve(request.nodes_size());
+  // The last node that reads each node's outputs: after it runs, those
+  // outputs are dropped (unless bound, kept or returned, which hold their
+  // own references), so a long request of statements holds no more
+  // temporaries at once than the statements would one by one.
+  std::vector<int> last_use(request.nodes_size(), -1);
+  for (int i = 0; i < request.nodes_size(); ++i) {
+    for (const v1::ValueRef& v : request.nodes(i).inputs()) {
+      if (v.value_case() == v1::ValueRef::kNode) {
+        const int src = v.node().node();
+        if (src >= 0 && src < i) last_use[src] = i;
+      }
+    }
+  }
+  std::vector<std::vector<int>> frees_after(request.nodes_size());
+  for (int src = 0; src < request.nodes_size(); ++src) {
+    frees_after[last_use[src] < 0 ? src : last_use[src]].push_back(src);
+  }
   std::set<std::string> bound;  // names this request binds
   std::vector<Return> returns;
   for (int i = 0; i < request.nodes_size(); ++i) {
@@ -564,6 +581,7 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
     }
     if (node_observer_) node_observer_(i, *outs);
     outputs.push_back(*std::move(outs));
+    for (int src : frees_after[i]) outputs[src].clear();
   }
   // Limits are checked with what the request keeps: temporaries go first.
   outputs.clear();

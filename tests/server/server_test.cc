@@ -443,6 +443,41 @@ class RpcTest : public ::testing::Test {
 };
 TestServer* RpcTest::server_ = nullptr;
 
+// A request of many statements holds no more temporaries at once than the
+// statements would one by one: each node's outputs go once the last node
+// that reads them has run (clients batch statements into one Execute).
+TEST_F(RpcTest, ExecuteDropsTemporariesAfterTheirLastUse) {
+  v1::SessionOptions opts;
+  opts.set_memory_limit_bytes(1 << 20);  // 1 MiB
+  std::string sid;
+  ASSERT_RPC_OK(NewSession(stub(), &sid, opts));
+  // 40 steps of x = x * 1.0 on 256 KiB tensors (10 MiB of temporaries in
+  // all); then the sum, returned. With every temporary alive this is far
+  // over 1 MiB.
+  std::vector<v1::OpNode> nodes = {Op("zeros", {}, {{"size", AInts({65536})}})};
+  for (int i = 0; i < 40; ++i) {
+    nodes.push_back(
+        Op("mul", {Out(static_cast<int>(nodes.size()) - 1), SF(1.0)}));
+  }
+  nodes.push_back(Ret(Op("sum", {Out(static_cast<int>(nodes.size()) - 1)})));
+  v1::ExecuteResponse r;
+  ASSERT_RPC_OK(Exec(stub(), sid, nodes, &r));
+  EXPECT_EQ(r.results_size(), 42);
+  // An output read twice, far apart, is still there for its last reader.
+  v1::ExecuteResponse r2;
+  ASSERT_RPC_OK(Exec(
+      stub(), sid,
+      {Op("ones", {}, {{"size", AInts({4})}}), Op("mul", {Out(0), SF(2.0)}),
+       Op("mul", {Out(1), SF(2.0)}), Ret(Op("add", {Out(0), Out(2)}))},
+      &r2));
+  ASSERT_EQ(r2.results(3).values_size(), 1);
+  const std::string& bytes = r2.results(3).values(0).data();
+  ASSERT_EQ(bytes.size(), 16u);
+  float first;
+  std::memcpy(&first, bytes.data(), sizeof first);
+  EXPECT_EQ(first, 5.0f);
+}
+
 TEST_F(RpcTest, SessionLifecycle) {
   v1::SessionOptions opts;
   opts.set_idle_ttl_seconds(600);
