@@ -30,6 +30,8 @@ constexpr int64_t kMaxRatio = 1032;
 constexpr int64_t kMaxCentralDirectory = int64_t{64} << 20;
 constexpr int64_t kMaxNpyHeader = int64_t{1} << 20;
 constexpr int64_t kInputChunk = int64_t{256} << 10;
+// Fortran-order members are converted in memory up to this size.
+constexpr int64_t kMaxInMemory = int64_t{1} << 30;
 
 // A name from the archive for a one-line message: quoted, cut to 100
 // bytes, anything but printable ASCII as '?'.
@@ -247,7 +249,19 @@ class NpzReader : public TensorFileReader {
     whole_at_ = 0;
     swap_unit_ = 0;
     if (m.npy.fortran_order) {
-      // Converted to C order in memory (ParseNpy does it).
+      // Converted to C order in memory (ParseNpy does it), so bounded.
+      if (m.usize > kMaxInMemory) {
+        return BadFile(file_->path(),
+                       absl::StrCat("member ", Quote(m.name),
+                                    " is in Fortran "
+                                    "order and ",
+                                    m.usize,
+                                    " bytes; such "
+                                    "members are converted in memory, up to ",
+                                    kMaxInMemory,
+                                    " bytes (save it in C "
+                                    "order)"));
+      }
       std::string bytes;
       if (absl::Status st = stream_->Read(m.usize, &bytes); !st.ok()) {
         return st;

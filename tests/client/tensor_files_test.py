@@ -102,6 +102,14 @@ def npy(a):
     return f.getvalue()
 
 
+def _npy_header(descr, fortran, shape):
+    """The bytes before the data of a version 1.0 .npy file."""
+    d = "{'descr': '%s', 'fortran_order': %s, 'shape': %r, }" % (
+        descr, fortran, tuple(shape))
+    d += " " * (-(10 + len(d) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(d)) + d.encode()
+
+
 def st_raw(header, data=b"", n=None):
     text = header if isinstance(header, bytes) else json.dumps(header).encode()
     return struct.pack("<Q", len(text) if n is None else n) + text + data
@@ -128,6 +136,11 @@ def hostile_cases():
          "not valid JSON"),
         ("not-object.safetensors", st_raw(b"[1, 2]"),
          "not a JSON object"),
+        ("deep-nesting.safetensors",
+         st_raw(b"[" * 200000 + b"]" * 200000), "not a JSON object"),
+        ("deep-entry.safetensors",
+         st_raw(b'{"x": ' + b"[" * 200000 + b"]" * 200000 + b"}"),
+         "its entry is not an object"),
         ("out-of-range.safetensors",
          st_raw({"x": ok_entry, "y": {"dtype": "F32", "shape": [4],
                                       "data_offsets": [16, 32]}},
@@ -195,6 +208,12 @@ def hostile_cases():
     ]
     good = npy(X)
     big = npy(np.zeros(1000, dtype=np.float64))
+    # A Fortran-order member of 2 GiB (converting it would take 2 GiB of
+    # memory): valid DEFLATE whose header inflates, the rest padding.
+    fortran_header = _npy_header("<f8", True, (16384, 16384))
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    fortran_comp = c.compress(fortran_header) + c.flush(zlib.Z_SYNC_FLUSH) \
+        + b"\x00\x00\x00\xff\xff" * 440000  # empty stored blocks
     # DEFLATE data longer than the size both headers (and the .npy header)
     # say.
     c = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -245,6 +264,11 @@ def hostile_cases():
         ("u8-member.npz",
          zip_bytes([("u.npy", npy(np.zeros(3, np.uint8)), {})]),
          "unsupported dtype '|u1'"),
+        ("fortran-2gib.npz",
+         zip_bytes([("f.npy", b"", {
+             "method": 8, "compressed": fortran_comp,
+             "usize": len(fortran_header) + (1 << 31)})]),
+         "is in Fortran order and"),
         ("encrypted.npz", zip_bytes([("x.npy", good, {"flags": 1})]),
          "is encrypted"),
         ("method-bzip2.npz", zip_bytes([("x.npy", good, {"method": 12})]),
@@ -412,6 +436,36 @@ class TensorFilesTest(unittest.TestCase):
             self.get(["big"], dst2, "--prefix=again.")
             with open(dst2, "rb") as f:
                 self.assertEqual(f.read(), blob)
+
+    def test_progress_bar_on_a_terminal(self):
+        import pty
+        big = np.arange(3 << 20, dtype=np.float32)  # 12 MiB
+        src = self.path("bar.safetensors")
+        with open(src, "wb") as f:
+            f.write(ref_write({"bar": big}))
+        for args in (["put", src], ["get", "bar", "-o",
+                                    self.path("bar.npz")]):
+            master, slave = pty.openpty()
+            p = subprocess.Popen([TENSORCTL] + args + ["--session=" + self.sid],
+                                 env=self.server.env, stdout=slave,
+                                 stderr=slave)
+            os.close(slave)
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            os.close(master)
+            self.assertEqual(p.wait(60), 0, out)
+            text = out.decode(errors="replace")
+            self.assertIn("%s " % args[0], text)
+            self.assertIn("100%  12.0/12.0 MiB", text)
+        with np.load(self.path("bar.npz")) as z:
+            self.assertTrue(np.array_equal(z["bar"], big))
 
     def test_get_errors_leave_no_file(self):
         dst = self.path("never.safetensors")
