@@ -21,8 +21,17 @@ void ReleaseHandles(Session& session, const std::vector<std::string>& handles) {
       session.client()->Context(session.id()).get(), req, &resp);
 }
 
+// `st` with "what: " before its message (the server's part of it, without
+// Execute's "node N (op): " prefix), keeping its code and payloads.
 absl::Status Prefixed(absl::string_view what, const absl::Status& st) {
-  return absl::Status(st.code(), absl::StrCat(what, ": ", st.message()));
+  const std::string server = ErrorOf(st).message();
+  absl::Status out(
+      st.code(),
+      absl::StrCat(what, ": ", server.empty() ? st.message() : server));
+  st.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
 }
 
 std::string Describe(const v1::TensorRef& ref) {
@@ -120,7 +129,7 @@ absl::Status GetTensorFile(
       }
     }
     absl::StatusOr<v1::ExecuteResponse> resp = session.Execute(std::move(req));
-    if (!resp.ok()) return resp.status();
+    if (!resp.ok()) return Prefixed(path, resp.status());
     for (size_t i = 0; i < tensors.size(); ++i) {
       if (static_cast<int>(i) >= resp->results_size() ||
           resp->results(i).outputs_size() != 1) {

@@ -472,7 +472,7 @@ class TensorFilesTest(unittest.TestCase):
         rc, _, err = self.server.ctl("get", "nope", "-o", dst,
                                      "--session=" + self.sid)
         self.assertEqual(rc, 1)
-        self.assertIn("error:", err)
+        self.assertEqual(err, "error: %s: name 'nope' is not defined\n" % dst)
         self.assertFalse(os.path.exists(dst))
         self.assertEqual([f for f in os.listdir(self.dir) if ".tmp-" in f],
                          [])
