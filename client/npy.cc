@@ -362,7 +362,7 @@ absl::Status CheckTensorData(const v1::TensorData& data) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
+absl::StatusOr<int64_t> NpyDataOffset(absl::string_view file) {
   if (file.size() < kMagicLen + 2 ||
       file.substr(0, kMagicLen) != absl::string_view(kMagic, kMagicLen)) {
     return Invalid("it does not start with the magic \"\\x93NUMPY\"");
@@ -380,15 +380,23 @@ absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
   }
   const size_t start = kMagicLen + 2 + len_bytes;
   if (file.size() < start) return Invalid("the file ends inside its preamble");
-  const uint64_t header_len =
+  const int64_t header_len =
       LittleEndian(file.substr(kMagicLen + 2, len_bytes), len_bytes);
-  if (header_len > file.size() - start) {
-    return Invalid(absl::StrCat("the header length ", header_len,
+  return static_cast<int64_t>(start) + header_len;
+}
+
+absl::StatusOr<NpyHeader> ParseNpyHeader(absl::string_view file) {
+  absl::StatusOr<int64_t> offset = NpyDataOffset(file);
+  if (!offset.ok()) return offset.status();
+  const int len_bytes = file[6] == 1 ? 2 : 4;
+  const size_t start = kMagicLen + 2 + len_bytes;
+  if (static_cast<uint64_t>(*offset) > file.size()) {
+    return Invalid(absl::StrCat("the header length ", *offset - start,
                                 " runs past the end of the file (", file.size(),
                                 " bytes)"));
   }
   absl::StatusOr<Header> header =
-      HeaderParser(file.substr(start, header_len)).Parse();
+      HeaderParser(file.substr(start, *offset - start)).Parse();
   if (!header.ok()) return header.status();
 
   // The descr: a byte order and a type code.
@@ -408,15 +416,27 @@ absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
     return Invalid(
         absl::StrCat("dtype '", descr, "' has no byte order but needs one"));
   }
-  const bool big_endian = descr[0] == '>';
-
   absl::StatusOr<int64_t> need = ByteCount(header->shape, type->itemsize);
   if (!need.ok()) return Invalid(need.status().message());
-  absl::string_view data = file.substr(start + header_len);
-  if (static_cast<uint64_t>(*need) != data.size()) {
+  NpyHeader out;
+  out.dtype = type->dtype;
+  out.shape = header->shape;
+  out.fortran_order = header->fortran_order;
+  out.big_endian = descr[0] == '>' && type->swap_unit > 1;
+  out.data_offset = *offset;
+  out.data_bytes = *need;
+  return out;
+}
+
+absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
+  absl::StatusOr<NpyHeader> header = ParseNpyHeader(file);
+  if (!header.ok()) return header.status();
+  const NpyType* type = TypeOf(header->dtype);
+  absl::string_view data = file.substr(header->data_offset);
+  if (static_cast<uint64_t>(header->data_bytes) != data.size()) {
     return Invalid(absl::StrCat("the data has ", data.size(), " bytes; shape ",
-                                ShapeRepr(header->shape), " of '", descr,
-                                "' needs ", *need));
+                                ShapeRepr(header->shape), " of '", Descr(*type),
+                                "' needs ", header->data_bytes));
   }
 
   v1::TensorData out;
@@ -425,7 +445,7 @@ absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
   std::string bytes = header->fortran_order
                           ? FortranToC(data, header->shape, type->itemsize)
                           : std::string(data);
-  if (big_endian && type->swap_unit > 1) {
+  if (header->big_endian) {
     for (size_t i = 0; i < bytes.size(); i += type->swap_unit) {
       std::reverse(bytes.begin() + i, bytes.begin() + i + type->swap_unit);
     }
@@ -437,9 +457,9 @@ absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file) {
   return out;
 }
 
-std::string EncodeNpy(const v1::TensorData& data) {
-  const NpyType* type = TypeOf(data.dtype());
-  const std::vector<int64_t> shape(data.shape().begin(), data.shape().end());
+std::string EncodeNpyHeader(v1::DType dtype,
+                            const std::vector<int64_t>& shape) {
+  const NpyType* type = TypeOf(dtype);
   // As numpy.lib.format._write_array_header writes it: keys sorted, a
   // trailing ", ", room for the first dimension to grow, then padding.
   std::string dict = absl::StrCat(
@@ -463,6 +483,13 @@ std::string EncodeNpy(const v1::TensorData& data) {
   out += dict;
   out.append(pad, ' ');
   out.push_back('\n');
+  return out;
+}
+
+std::string EncodeNpy(const v1::TensorData& data) {
+  std::string out = EncodeNpyHeader(
+      data.dtype(),
+      std::vector<int64_t>(data.shape().begin(), data.shape().end()));
   out += data.data();
   return out;
 }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,6 +42,31 @@ absl::Status CheckTensorData(const v1::TensorData& data);
 // (the message names it and lists the supported ones), a bad shape, an
 // element count that overflows, or data whose length is not the shape's.
 absl::StatusOr<v1::TensorData> ParseNpy(absl::string_view file_bytes);
+
+// What a .npy header says: the array's dtype and shape, its layout, and
+// where its data starts.
+struct NpyHeader {
+  v1::DType dtype = v1::DTYPE_UNSPECIFIED;
+  std::vector<int64_t> shape;
+  bool fortran_order = false;
+  bool big_endian = false;
+  int64_t data_offset = 0;  // bytes of magic, version, length and header
+  int64_t data_bytes = 0;   // prod(shape) * itemsize
+};
+
+// The number of bytes before the data (magic, version, header length and
+// header) of a .npy file that starts with `prefix` (at least its first 12
+// bytes, or the whole file if shorter). INVALID_ARGUMENT as ParseNpy.
+absl::StatusOr<int64_t> NpyDataOffset(absl::string_view prefix);
+
+// The header of the .npy file that starts with `prefix` (at least
+// NpyDataOffset bytes; the data need not follow). INVALID_ARGUMENT as
+// ParseNpy, except that the data's length is not checked.
+absl::StatusOr<NpyHeader> ParseNpyHeader(absl::string_view prefix);
+
+// The bytes np.save writes before the data of an array of `dtype` and
+// `shape` (magic, version, header length, the padded header).
+std::string EncodeNpyHeader(v1::DType dtype, const std::vector<int64_t>& shape);
 
 // `data` as the bytes np.save would write for the same array.
 // Precondition: CheckTensorData(data) is OK (WriteNpyFile checks it).

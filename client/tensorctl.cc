@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/client.h"
+#include "client/file_transfer.h"
 #include "client/npy.h"
 #include "client/progress.h"
 #include "client/python/embed.h"
@@ -50,9 +51,15 @@ ABSL_FLAG(int64_t, memory_limit, 0, "session new: bytes it may hold");
 ABSL_FLAG(int64_t, seed, -1, "session new: random seed (torch.manual_seed)");
 ABSL_FLAG(double, timeout, 60, "seconds each call may take");
 ABSL_FLAG(std::string, o, "",
-          "get: write the tensor to this .npy file; graph: render to this "
-          ".png (or .svg/.pdf) file with Graphviz's dot");
+          "get: write the tensor(s) to this .npy, .safetensors or .npz file; "
+          "graph: render to this .png (or .svg/.pdf) file with Graphviz's "
+          "dot");
 ABSL_FLAG(bool, requires_grad, false, "put: the uploaded tensor requires grad");
+ABSL_FLAG(std::string, prefix, "",
+          "put/get of a .safetensors or .npz file: session names are this "
+          "prefix + the names in the file");
+ABSL_FLAG(bool, compressed, false,
+          "get -o FILE.npz: DEFLATE the members (np.savez_compressed)");
 
 namespace {
 
@@ -77,8 +84,13 @@ constexpr char kUsage[] =
     "  put NAME FILE.npy      upload a NumPy .npy file as tensor NAME of\n"
     "                         --session (--requires_grad); a progress bar\n"
     "                         on a terminal for large files\n"
+    "  put FILE.safetensors|FILE.npz [--prefix=P]\n"
+    "                         upload every tensor of the file as P + its\n"
+    "                         name (all or nothing)\n"
     "  get NAME [-o FILE.npy] print tensor NAME of --session, or save it as\n"
     "                         .npy (--output=json: dtype, shape and values)\n"
+    "  get NAME... -o FILE.safetensors|FILE.npz [--prefix=P] [--compressed]\n"
+    "                         write tensors P + NAME to one file as NAME\n"
     "  run FILE|-             run a PyTorch script (any Python; `import\n"
     "                         torch` is tensord's) in a fresh session, or\n"
     "                         in --session; prints what the script prints\n"
@@ -142,15 +154,28 @@ constexpr CommandHelp kCommandHelp[] = {
      "expression values; an error is reported and the session goes on.\n"
      "Ctrl-D leaves; the session is closed unless it came from --session.\n"},
     {"put",
-     "Usage: tensorctl put NAME FILE.npy --session=ID [--requires_grad]\n\n"
+     "Usage: tensorctl put NAME FILE.npy --session=ID [--requires_grad]\n"
+     "       tensorctl put FILE.safetensors|FILE.npz --session=ID\n"
+     "                     [--prefix=P] [--requires_grad]\n\n"
      "Uploads a NumPy .npy file (bool, int32, int64, float32, float64,\n"
-     "complex64; any size, streamed in 1 MiB chunks) as tensor NAME. A\n"
-     "progress bar shows on a terminal for files of 8 MiB or more.\n"},
+     "complex64; any size, streamed in 1 MiB chunks) as tensor NAME, or\n"
+     "every tensor of a safetensors file or an .npz archive (np.savez or\n"
+     "np.savez_compressed) as P + its name in the file, used as it is\n"
+     "('/' and '.' included; `get` takes such names, a script reaches only\n"
+     "names that are Python identifiers). All or nothing: the file is\n"
+     "checked first, and on any error no name of the session changes.\n"
+     "A progress bar shows on a terminal for 8 MiB or more.\n"},
     {"get",
-     "Usage: tensorctl get NAME --session=ID [-o FILE.npy] [--output=json]\n\n"
+     "Usage: tensorctl get NAME --session=ID [-o FILE.npy] [--output=json]\n"
+     "       tensorctl get NAME... -o FILE.safetensors|FILE.npz\n"
+     "                     --session=ID [--prefix=P] [--compressed]\n\n"
      "Prints tensor NAME as PyTorch prints it; with -o writes it as a .npy\n"
      "file (streamed, with a progress bar on a terminal); with\n"
-     "--output=json prints {\"name\", \"dtype\", \"shape\", \"data\"}.\n"},
+     "--output=json prints {\"name\", \"dtype\", \"shape\", \"data\"}.\n"
+     "With -o FILE.safetensors or FILE.npz, writes the session's tensors\n"
+     "P + NAME to one file under the names NAME (as the reference safetensors\n"
+     "writer, or np.savez; --compressed: np.savez_compressed). The file is\n"
+     "replaced only once complete.\n"},
     {"graph",
      "Usage: tensorctl graph NAME --session=ID [-o FILE.png|.svg|.pdf]\n\n"
      "The autograd graph behind tensor NAME as Graphviz DOT, or rendered to\n"
@@ -344,10 +369,41 @@ std::string SessionOrEmpty() {
   return FlagOrEnv(absl::GetFlag(FLAGS_session), "TENSORD_SESSION");
 }
 
+bool IsTensorFile(const std::string& path) {
+  return tensord::client::TensorFileFormatOf(path).ok();
+}
+
+// A progress bar made when the first call tells the total.
+tensord::client::ProgressFn BarProgress(
+    const std::string& label,
+    std::optional<tensord::client::ProgressBar>* bar) {
+  return [label, bar](int64_t done, int64_t total) {
+    if (!*bar) bar->emplace(label, total, stderr);
+    (*bar)->Update(done);
+  };
+}
+
+int PutFile(Client& client, const std::string& id, const std::string& path) {
+  auto session = client.Attach(id);
+  if (!session.ok()) return Fail(session.status());
+  std::optional<tensord::client::ProgressBar> bar;
+  auto put = tensord::client::PutTensorFile(
+      *session, path, absl::GetFlag(FLAGS_prefix),
+      BarProgress("put " + path, &bar), absl::GetFlag(FLAGS_requires_grad));
+  if (!put.ok()) return Fail(put.status());
+  if (bar) bar->Finish();
+  return 0;
+}
+
 int Put(Client& client, const std::vector<std::string>& args) {
   const std::string id = SessionOrEmpty();
+  if (args.size() == 1 && !id.empty() && IsTensorFile(args[0])) {
+    return PutFile(client, id, args[0]);
+  }
   if (args.size() != 2 || id.empty()) {
-    std::cerr << "usage: tensorctl put NAME FILE.npy --session=ID\n";
+    std::cerr << "usage: tensorctl put NAME FILE.npy --session=ID\n"
+                 "       tensorctl put FILE.safetensors|FILE.npz "
+                 "[--prefix=P] --session=ID\n";
     return 2;
   }
   auto data = tensord::client::ReadNpyFile(args[1]);
@@ -427,10 +483,37 @@ void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
 int Python(const std::string& command, const std::vector<std::string>& args,
            bool json);
 
+int GetFile(Client& client, const std::string& id,
+            const std::vector<std::string>& names, const std::string& path) {
+  auto session = client.Attach(id);
+  if (!session.ok()) return Fail(session.status());
+  const std::string prefix = absl::GetFlag(FLAGS_prefix);
+  std::vector<std::pair<std::string, tensord::v1::TensorRef>> tensors;
+  for (const std::string& n : names) {
+    tensord::v1::TensorRef ref;
+    ref.set_name(prefix + n);
+    tensors.emplace_back(n, ref);
+  }
+  tensord::client::TensorFileOptions options;
+  options.compressed = absl::GetFlag(FLAGS_compressed);
+  std::optional<tensord::client::ProgressBar> bar;
+  absl::Status st = tensord::client::GetTensorFile(
+      *session, tensors, path, options, BarProgress("get " + path, &bar));
+  if (!st.ok()) return Fail(st);
+  if (bar) bar->Finish();
+  return 0;
+}
+
 int Get(Client& client, const std::vector<std::string>& args, bool json) {
   const std::string id = SessionOrEmpty();
+  const std::string file = absl::GetFlag(FLAGS_o);
+  if (!args.empty() && !id.empty() && IsTensorFile(file)) {
+    return GetFile(client, id, args, file);
+  }
   if (args.size() != 1 || id.empty()) {
-    std::cerr << "usage: tensorctl get NAME [-o FILE.npy] --session=ID\n";
+    std::cerr << "usage: tensorctl get NAME [-o FILE.npy] --session=ID\n"
+                 "       tensorctl get NAME... -o FILE.safetensors|FILE.npz "
+                 "--session=ID\n";
     return 2;
   }
   auto session = client.Attach(id);

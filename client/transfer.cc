@@ -10,8 +10,34 @@ namespace tensord::client {
 absl::Status UploadNamed(Session& session, const std::string& name,
                          const v1::TensorData& data, ProgressFn progress) {
   if (absl::Status st = CheckTensorData(data); !st.ok()) return st;
-  const std::string& bytes = data.data();
-  const int64_t total = static_cast<int64_t>(bytes.size());
+  absl::string_view rest = data.data();
+  absl::StatusOr<v1::TensorInfo> info = UploadNamedFrom(
+      session, name, data.dtype(),
+      std::vector<int64_t>(data.shape().begin(), data.shape().end()),
+      [&rest](int64_t max) -> absl::StatusOr<absl::string_view> {
+        absl::string_view out = rest.substr(0, max);
+        rest.remove_prefix(out.size());
+        return out;
+      },
+      std::move(progress));
+  return info.status();
+}
+
+absl::StatusOr<v1::TensorInfo> UploadNamedFrom(
+    Session& session, const std::string& name, v1::DType dtype,
+    const std::vector<int64_t>& shape, ChunkSource source, ProgressFn progress,
+    bool requires_grad) {
+  int64_t total = ItemSize(dtype);
+  if (total == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported dtype ", v1::DType_Name(dtype)));
+  }
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(total, d, &total)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "upload of '", name, "': a negative or overflowing shape"));
+    }
+  }
   std::unique_ptr<grpc::ClientContext> ctx =
       session.client()->Context(session.id());
   v1::TensorInfo info;
@@ -20,21 +46,42 @@ absl::Status UploadNamed(Session& session, const std::string& name,
   // The first message is the header and carries the first chunk.
   v1::UploadTensorRequest msg;
   msg.set_session_id(session.id());
-  msg.set_dtype(data.dtype());
-  *msg.mutable_shape() = data.shape();
+  msg.set_dtype(dtype);
+  for (int64_t d : shape) msg.add_shape(d);
   msg.set_name(name);
+  msg.set_requires_grad(requires_grad);
   int64_t sent = 0;
+  absl::Status failed;
   do {
-    const int64_t n = std::min(kTransferChunkBytes, total - sent);
-    msg.set_chunk(bytes.data() + sent, n);
+    absl::StatusOr<absl::string_view> chunk =
+        source(std::min(kTransferChunkBytes, total - sent));
+    if (chunk.ok() && chunk->empty() && sent < total) {
+      chunk = absl::DataLossError(absl::StrCat("upload of '", name,
+                                               "': the data ended after ", sent,
+                                               " of ", total, " bytes"));
+    }
+    if (chunk.ok() && static_cast<int64_t>(chunk->size()) > total - sent) {
+      chunk = absl::InternalError(absl::StrCat(
+          "upload of '", name, "': the source gave more bytes than asked"));
+    }
+    if (!chunk.ok()) {
+      // Never the last byte: the server binds nothing.
+      failed = chunk.status();
+      ctx->TryCancel();
+      break;
+    }
+    msg.set_chunk(chunk->data(), chunk->size());
     // A failed write means the server ended the call; Finish says why.
     if (!writer->Write(msg)) break;
-    sent += n;
+    sent += static_cast<int64_t>(chunk->size());
     if (progress) progress(sent, total);
     msg.Clear();
   } while (sent < total);
-  writer->WritesDone();
-  return FromGrpc(writer->Finish());
+  if (failed.ok()) writer->WritesDone();
+  absl::Status st = FromGrpc(writer->Finish());
+  if (!failed.ok()) return failed;
+  if (!st.ok()) return st;
+  return info;
 }
 
 absl::StatusOr<v1::TensorData> DownloadNamed(Session& session,
@@ -45,9 +92,8 @@ absl::StatusOr<v1::TensorData> DownloadNamed(Session& session,
   return Download(session, ref, std::move(progress));
 }
 
-absl::StatusOr<v1::TensorData> Download(Session& session,
-                                        const v1::TensorRef& ref,
-                                        ProgressFn progress) {
+absl::Status DownloadTo(Session& session, const v1::TensorRef& ref,
+                        const ChunkSink& sink, ProgressFn progress) {
   const std::string name =
       ref.ref_case() == v1::TensorRef::kName ? ref.name() : ref.handle();
   v1::FetchTensorRequest req;
@@ -59,38 +105,46 @@ absl::StatusOr<v1::TensorData> Download(Session& session,
   std::unique_ptr<grpc::ClientReader<v1::TensorChunk>> reader =
       session.client()->stub()->DownloadTensor(ctx.get(), req);
 
-  v1::TensorData out;
+  // Stops the stream with `st` (the server's status is not wanted).
+  auto stop = [&](absl::Status st) {
+    ctx->TryCancel();
+    reader->Finish();
+    return st;
+  };
   v1::TensorChunk msg;
   int64_t total = -1;  // known from the first message
+  int64_t got = 0;
   while (reader->Read(&msg)) {
     if (total < 0) {
       const v1::TensorInfo& info = msg.info();
-      out.set_dtype(info.dtype());
-      *out.mutable_shape() = info.shape();
       total = ItemSize(info.dtype());
       bool bad = !info.defined() || total == 0;
       for (int64_t d : info.shape()) {
         bad = bad || d < 0 || __builtin_mul_overflow(total, d, &total);
       }
       if (bad) {
-        ctx->TryCancel();
-        reader->Finish();
-        return absl::DataLossError(absl::StrCat(
-            "download of '", name, "': the server sent no usable header"));
+        return stop(absl::DataLossError(absl::StrCat(
+            "download of '", name, "': the server sent no usable header")));
       }
-      // Reserve up front, but never more than a bad header could cost.
-      out.mutable_data()->reserve(std::min<int64_t>(total, int64_t{1} << 30));
+      if (sink.header) {
+        if (absl::Status st = sink.header(info, total); !st.ok()) {
+          return stop(st);
+        }
+      }
       if (progress) progress(0, total);
     }
-    out.mutable_data()->append(msg.chunk());
-    if (static_cast<int64_t>(out.data().size()) > total) {
-      ctx->TryCancel();
-      reader->Finish();
-      return absl::DataLossError(
-          absl::StrCat("download of '", name, "': more bytes than its shape"));
+    got += static_cast<int64_t>(msg.chunk().size());
+    if (got > total) {
+      return stop(absl::DataLossError(
+          absl::StrCat("download of '", name, "': more bytes than its shape")));
     }
-    if (progress && !msg.chunk().empty()) {
-      progress(static_cast<int64_t>(out.data().size()), total);
+    if (!msg.chunk().empty()) {
+      if (sink.chunk) {
+        if (absl::Status st = sink.chunk(msg.chunk()); !st.ok()) {
+          return stop(st);
+        }
+      }
+      if (progress) progress(got, total);
     }
   }
   if (absl::Status st = FromGrpc(reader->Finish()); !st.ok()) return st;
@@ -98,10 +152,32 @@ absl::StatusOr<v1::TensorData> Download(Session& session,
     return absl::DataLossError(absl::StrCat(
         "download of '", name, "': the stream ended before its header"));
   }
-  if (static_cast<int64_t>(out.data().size()) != total) {
+  if (got != total) {
     return absl::DataLossError(absl::StrCat("download of '", name, "': got ",
-                                            out.data().size(), " of ", total,
-                                            " bytes"));
+                                            got, " of ", total, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::TensorData> Download(Session& session,
+                                        const v1::TensorRef& ref,
+                                        ProgressFn progress) {
+  v1::TensorData out;
+  ChunkSink sink;
+  sink.header = [&out](const v1::TensorInfo& info, int64_t total) {
+    out.set_dtype(info.dtype());
+    *out.mutable_shape() = info.shape();
+    // Reserve up front, but never more than a bad header could cost.
+    out.mutable_data()->reserve(std::min<int64_t>(total, int64_t{1} << 30));
+    return absl::OkStatus();
+  };
+  sink.chunk = [&out](absl::string_view bytes) {
+    out.mutable_data()->append(bytes.data(), bytes.size());
+    return absl::OkStatus();
+  };
+  if (absl::Status st = DownloadTo(session, ref, sink, std::move(progress));
+      !st.ok()) {
+    return st;
   }
   return out;
 }

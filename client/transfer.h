@@ -21,10 +21,13 @@
 #define TENSORD_CLIENT_TRANSFER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "client/client.h"
 #include "client/progress.h"
 #include "tensord/v1/tensord.pb.h"
@@ -40,6 +43,38 @@ inline constexpr int64_t kTransferChunkBytes = int64_t{1} << 20;
 // after each chunk with the bytes sent so far and the total.
 absl::Status UploadNamed(Session& session, const std::string& name,
                          const v1::TensorData& data, ProgressFn progress = {});
+
+// Produces a tensor's bytes in order for UploadNamedFrom: up to `max_bytes`
+// of the next bytes (the view stays valid until the next call). An error
+// stops the upload; so does an empty view before the tensor's last byte.
+using ChunkSource =
+    std::function<absl::StatusOr<absl::string_view>(int64_t max_bytes)>;
+
+// As UploadNamed, with the bytes from `source`, which is asked for one chunk
+// at a time, so a tensor never needs to be in memory whole. If the source
+// fails, the call is cancelled before the last byte is sent (the server
+// binds nothing) and its error is returned; DATA_LOSS if it ends early.
+// `requires_grad` sets the new tensor's flag. `name` may be empty (a
+// handle only). Returns the new tensor's info: its handle, which the
+// caller releases when it no longer needs it (the name, if any, holds the
+// tensor too).
+absl::StatusOr<v1::TensorInfo> UploadNamedFrom(
+    Session& session, const std::string& name, v1::DType dtype,
+    const std::vector<int64_t>& shape, ChunkSource source,
+    ProgressFn progress = {}, bool requires_grad = false);
+
+// Receives a download for DownloadTo: `header` once (the tensor's info,
+// before any byte; an error cancels the download), then `chunk` for each
+// piece of its bytes in order (an error cancels it too).
+struct ChunkSink {
+  std::function<absl::Status(const v1::TensorInfo& info, int64_t total)> header;
+  std::function<absl::Status(absl::string_view bytes)> chunk;
+};
+
+// Streams the tensor `ref` names into `sink`; nothing is held in memory
+// but one chunk. Errors as Download's, or the first error of the sink.
+absl::Status DownloadTo(Session& session, const v1::TensorRef& ref,
+                        const ChunkSink& sink, ProgressFn progress = {});
 
 // The value of the tensor bound to `name` in `session` (NOT_FOUND if
 // none). `progress` (may be empty) is called once the header arrives (with

@@ -4,13 +4,16 @@
 
 #include <complex>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
+#include "client/file_transfer.h"
 #include "client/transfer.h"
 #include "core/dtype.h"
 #include "core/print_format.h"
@@ -599,6 +602,42 @@ class PySession {
     Check(client::UploadNamed(session_, name, d));
   }
 
+  // Uploads every tensor of a .safetensors or .npz file as prefix + its
+  // name, all or nothing: ([(name in the file, session name)], metadata).
+  py::tuple PutFile(const std::string& path, const std::string& prefix) {
+    absl::StatusOr<client::PutFileResult> r;
+    {
+      py::gil_scoped_release nogil;
+      r = client::PutTensorFile(session_, path, prefix);
+    }
+    client::PutFileResult v = Check(std::move(r));
+    return py::make_tuple(v.names, v.metadata);
+  }
+
+  // Writes tensors [(name in the file, "h" or "n", handle or name)] to a
+  // .safetensors or .npz file, streamed.
+  void GetFile(
+      const std::string& path,
+      const std::vector<std::tuple<std::string, std::string, std::string>>&
+          tensors,
+      const std::map<std::string, std::string>& metadata, bool compressed) {
+    std::vector<std::pair<std::string, v1::TensorRef>> refs;
+    for (const auto& [name, kind, ref] : tensors) {
+      v1::TensorRef r;
+      if (kind == "h") {
+        r.set_handle(ref);
+      } else {
+        r.set_name(ref);
+      }
+      refs.emplace_back(name, std::move(r));
+    }
+    client::TensorFileOptions options;
+    options.compressed = compressed;
+    options.metadata = metadata;
+    py::gil_scoped_release nogil;
+    Check(client::GetTensorFile(session_, refs, path, options));
+  }
+
   // Zeroes (or sets to None) the .grad of a tensor by handle or name.
   void ZeroGrad(const std::string& kind, const std::string& ref,
                 bool set_to_none) {
@@ -700,6 +739,9 @@ void DefineModule(py::module_& m) {
       .def("download", &PySession::Download, py::arg("kind"), py::arg("ref"),
            py::arg("grad") = false)
       .def("upload", &PySession::Upload)
+      .def("put_file", &PySession::PutFile, py::arg("path"), py::arg("prefix"))
+      .def("get_file", &PySession::GetFile, py::arg("path"), py::arg("tensors"),
+           py::arg("metadata"), py::arg("compressed"))
       .def("zero_grad", &PySession::ZeroGrad)
       .def("release", &PySession::Release);
 }

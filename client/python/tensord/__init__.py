@@ -12,6 +12,10 @@ or, with an explicit server and session:
         torch = s.torch
         ...
 
+Files: tensord.save_file/load_file (safetensors, as safetensors.torch;
+also tensord.safetensors) and tensord.savez/savez_compressed/load_npz (.npz,
+as numpy; also tensord.npz), streamed through the C++ client.
+
 Tensors live in a session on the server; operations are recorded and sent
 as one Execute per statement (sooner when Python needs a value), so an
 error is raised at the statement where PyTorch raises it.
@@ -27,5 +31,9 @@ except ImportError:  # pragma: no cover - tensorctl embeds _C itself
     _sys.modules[__name__ + "._C"] = _C
 
 from ._session import Session, connect, current_session  # noqa: E402,F401
+from .safetensors import load_file, save_file  # noqa: E402,F401
+from .npz import savez, savez_compressed  # noqa: E402,F401
+from .npz import load as load_npz  # noqa: E402,F401
 
-__all__ = ["Session", "connect", "current_session"]
+__all__ = ["Session", "connect", "current_session", "save_file",
+           "load_file", "savez", "savez_compressed", "load_npz"]
