@@ -21,6 +21,20 @@ void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
              const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
              int64_t ldc);
 
+// Column-major (Fortran) c[m x n] = alpha * op(a) @ op(b) + beta * c, made
+// the way PyTorch 1.13's at::native::cpublas::gemm makes it: the same
+// leading-dimension normalisation, then the reference BLAS interface
+// (sgemm_/dgemm_, which on Debian is OpenBLAS) with exactly those arguments.
+// Same library, same arguments, same OpenBLAS thread count (both read it
+// from the environment) give bit-identical results, which no other kernel
+// (oneDNN, a tuned loop) can promise: OpenBLAS's kernels block k and sum in
+// their own order. beta == 0 ignores c's old contents (even NaN).
+// Thread-safe.
+template <typename T>
+void TorchGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+               T alpha, const T* a, int64_t lda, const T* b, int64_t ldb,
+               T beta, T* c, int64_t ldc);
+
 // Which library GemmF32 uses for large products: "onednn" or "openblas"
 // (TENSORD_GEMM=openblas in the environment selects OpenBLAS).
 const char* GemmF32Kernel();
