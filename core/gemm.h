@@ -35,6 +35,14 @@ void TorchGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
                T alpha, const T* a, int64_t lda, const T* b, int64_t ldb,
                T beta, T* c, int64_t ldc);
 
+// Column-major y[rows of op(a)] = alpha * op(a) @ x + beta * y for a [m x n]
+// with leading dim lda, as torch 1.13's cpublas gemv calls sgemv_/dgemv_
+// (beta == 0 ignores y's old contents). Thread-safe.
+template <typename T>
+void TorchGemv(bool trans, int64_t m, int64_t n, T alpha, const T* a,
+               int64_t lda, const T* x, int64_t incx, T beta, T* y,
+               int64_t incy);
+
 // Which library GemmF32 uses for large products: "onednn" or "openblas"
 // (TENSORD_GEMM=openblas in the environment selects OpenBLAS).
 const char* GemmF32Kernel();

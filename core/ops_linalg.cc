@@ -387,7 +387,35 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
   }
   TENSORD_RETURN_IF_ERROR(SameDType(a, v));
   Tensor out;
-  {
+  if ((a.dtype() == DType::kFloat32 || a.dtype() == DType::kFloat64) &&
+      a.numel() > 0) {
+    // torch 1.13's addmv: gemv 'n' on a column-major matrix, 't' on a
+    // row-major one (or a contiguous copy).
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, Empty({a.size(0)}, a.dtype()));
+    const int64_t m = a.size(0), n = a.size(1);
+    const Shape& st = a.strides();
+    auto lda_ok = [](int64_t rows, int64_t cols, int64_t lda) {
+      return cols == 1 || lda >= std::max<int64_t>(1, rows);
+    };
+    Tensor mat = a;
+    bool trans = true;
+    int64_t lda;
+    if (st[0] == 1 && lda_ok(m, n, st[1])) {
+      trans = false;
+      lda = st[1];
+    } else if (st[1] == 1 && lda_ok(n, m, st[0])) {
+      lda = st[0];
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(mat, Clone(a));
+      lda = mat.strides()[0];
+    }
+    TENSORD_DISPATCH_FLOATING(a.dtype(), F, {
+      TorchGemv<F>(trans, trans ? n : m, trans ? m : n, F(1), mat.data<F>(),
+                   lda, v.data<F>(), v.strides()[0], F(0), out.data<F>(),
+                   out.strides()[0]);
+    });
+  } else {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor vm, Unsqueeze(v, 1));
     TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(a, vm));
@@ -610,40 +638,41 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
     return Squeeze(r, 0);
   }
   TENSORD_RETURN_IF_ERROR(SameDType(a, b));
-  // torch 1.13 folds [..., n, k] @ [k, m] into one mm over the rows (and so
-  // rounds as that mm does) ...
-  if (da >= 3 && db <= 2 && a.size(-1) == b.size(0)) {
-    Tensor b2 = b;
-    if (db == 1) {
-      TENSORD_ASSIGN_OR_RETURN(b2, Unsqueeze(b, 1));
+  // torch 1.13 folds [..., n, k] @ [k, m] (or [k]) into one mm (mv) over
+  // the rows, and so rounds as that mm does; [n, k] @ [..., k, m] likewise
+  // as (b^T folded) @ a^T, transposed back. Not a [B, n, k] that is a
+  // transposed batch (permute(0, 2, 1)) against a matrix: that is bmm.
+  auto should_fold = [](const Tensor& t, int64_t other_dim) {
+    if (t.dim() < 3 || other_dim > 2) return false;
+    return !(t.dim() == 3 && other_dim == 2 && t.strides()[2] != 1 &&
+             t.strides()[0] == t.size(1) * t.size(2));
+  };
+  const bool fold_a = should_fold(a, db), fold_b = should_fold(b, da);
+  if ((fold_a && a.size(-1) == b.size(0)) ||
+      (fold_b && b.size(-2) == a.size(-1))) {
+    const bool transpose = db > da;
+    Tensor t1 = a, t2 = b;
+    if (transpose) {
+      TENSORD_ASSIGN_OR_RETURN(t1, Transpose(b, -1, -2));
+      if (da == 2) {
+        TENSORD_ASSIGN_OR_RETURN(t2, T(a));
+      } else {
+        t2 = a;
+      }
     }
-    TENSORD_ASSIGN_OR_RETURN(Tensor ac, Contiguous(a));
-    TENSORD_ASSIGN_OR_RETURN(Tensor flat, View(ac, {-1, a.size(-1)}));
-    TENSORD_ASSIGN_OR_RETURN(Tensor prod, Mm(flat, b2));
-    DimList out_shape(a.sizes().begin(), a.sizes().end() - 1);
-    if (db == 2) out_shape.push_back(b.size(1));
-    return Reshape(prod, out_shape);
-  }
-  // ... and computes [n, k] @ [..., k, m] as (b^T @ a^T)^T.
-  if (da <= 2 && db >= 3 && a.size(-1) == b.size(-2)) {
-    const int64_t n = da == 2 ? a.size(0) : 1, k = a.size(-1);
-    TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, -1, -2));
-    Tensor at;
-    if (da == 2) {
-      TENSORD_ASSIGN_OR_RETURN(at, T(a));
+    DimList out_shape(t1.sizes().begin(), t1.sizes().end() - 1);
+    TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(t1, {-1, t1.size(-1)}));
+    Tensor prod;
+    if (t2.dim() == 1) {
+      TENSORD_ASSIGN_OR_RETURN(prod, Mv(flat, t2));
     } else {
-      TENSORD_ASSIGN_OR_RETURN(Tensor a2, Reshape(a, {n, k}));
-      TENSORD_ASSIGN_OR_RETURN(at, T(a2));
+      TENSORD_ASSIGN_OR_RETURN(prod, Mm(flat, t2));
+      out_shape.push_back(t2.size(1));
     }
-    TENSORD_ASSIGN_OR_RETURN(Tensor rt, Matmul(bt, at));
-    if (da == 2) {
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, Transpose(rt, -1, -2));
-      return Contiguous(r);
-    }
-    DimList shape(b.sizes().begin(), b.sizes().end() - 2);
-    shape.push_back(b.size(-1));
-    TENSORD_ASSIGN_OR_RETURN(Tensor r, Reshape(rt, shape));
-    return Contiguous(r);
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Reshape(prod, out_shape));
+    if (!transpose || t2.dim() == 1) return out;
+    TENSORD_ASSIGN_OR_RETURN(Tensor outt, Transpose(out, -1, -2));
+    return Contiguous(outt);
   }
   // Batched: treat 1-D operands as matrices, broadcast the batch dims, run
   // one batched product, and restore the shape.

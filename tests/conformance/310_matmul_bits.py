@@ -25,6 +25,10 @@ print(torch.baddbmm(mk(3), mk(2, 3, 5, s=0.9), mk(2, 5, 3, s=0.3), beta=0.5, alp
 print(torch.addmm(mk(20), mk(64, 300, s=0.21), mk(300, 20, s=0.43))[7].tolist())
 print(torch.matmul(mk(2, 4, 6, 7), mk(2, 4, 7, 5, s=0.2))[1, 2].tolist())
 print((mk(300, 400, s=0.057) @ mk(400, 200, s=0.093))[5, :8].tolist())
+print(torch.matmul(mk(3, 40, 50, s=0.11), mk(50, s=0.7))[2, :6].tolist())
+print(torch.matmul(mk(50, s=0.3), mk(2, 50, 9, s=0.31))[1].tolist())
+print((mk(3, 50, 40, s=0.23).permute(0, 2, 1) @ mk(50, 30, s=0.19))[2, 3, :6].tolist())
+print(torch.mv(mk(40, 300, s=0.021), mk(300, s=0.017))[:6].tolist())
 print((mk(300, 400, s=0.057, o=0.1).t().contiguous().t() @ mk(200, 400, s=0.093).t())[5, :8].tolist())
 print(torch.mm(mk(10, 600, s=0.031).double(), mk(600, 7, s=0.047).double())[3].tolist())
 # a few Linear training steps (no bias: its grad is a sum, not a product;
