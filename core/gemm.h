@@ -1,11 +1,19 @@
-// gemm.h — the float32 matrix multiply behind mm/matmul.
+// gemm.h — the matrix multiplies behind mm/matmul/linear/bmm and conv.
 //
-// Products of any real size go to oneDNN's sgemm, which JIT-compiles
-// kernels for the CPU it runs on (AVX-512, AVX2, ...), so one binary is both
-// portable and tuned. It runs on the process's OpenMP pool, the same pool as
-// tensord's own kernels, so the GEMM and the elementwise ops never fight over
-// the cores. Tiny products go to OpenBLAS (no setup cost, one thread).
+// TorchGemm and TorchGemv are what mm, addmm, linear, bmm, baddbmm, mv and
+// matmul use for float32/float64: the reference BLAS interface (OpenBLAS on
+// Debian) called with exactly the arguments PyTorch 1.13 passes, so results
+// are bit-identical to torch's, not just close. OpenBLAS picks its kernels
+// and thread count (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else the CPU
+// count) the same way in both processes; a different thread count changes
+// the rounding of products above ~262144 multiply-adds.
 //
+// GemmF32 is the fast, not torch-exact float32 GEMM that convolution uses:
+// oneDNN's sgemm, which JIT-compiles kernels for the CPU it runs on
+// (AVX-512, AVX2, ...) and runs on the process's OpenMP pool. Tiny products
+// go to OpenBLAS (no setup cost, one thread).
+//
+//   TorchGemm<float>(false, false, m, n, k, 1.f, a, m, b, k, 0.f, c, m);
 //   GemmF32(false, false, m, n, k, a, k, b, n, c, n);  // c = a @ b
 #ifndef TENSORD_CORE_GEMM_H_
 #define TENSORD_CORE_GEMM_H_
