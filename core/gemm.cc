@@ -3,12 +3,46 @@
 #include <cblas.h>
 #include <dnnl.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
+// The reference (Fortran) BLAS interface, which torch calls.
+extern "C" {
+void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
+            const int* k, const float* alpha, const float* a, const int* lda,
+            const float* b, const int* ldb, const float* beta, float* c,
+            const int* ldc);
+void dgemm_(const char* transa, const char* transb, const int* m, const int* n,
+            const int* k, const double* alpha, const double* a, const int* lda,
+            const double* b, const int* ldb, const double* beta, double* c,
+            const int* ldc);
+void sgemv_(const char* trans, const int* m, const int* n, const float* alpha,
+            const float* a, const int* lda, const float* x, const int* incx,
+            const float* beta, float* y, const int* incy);
+void dgemv_(const char* trans, const int* m, const int* n, const double* alpha,
+            const double* a, const int* lda, const double* x, const int* incx,
+            const double* beta, double* y, const int* incy);
+}
+
 namespace tensord {
 namespace {
+
+void BlasGemm(const char* ta, const char* tb, const int* m, const int* n,
+              const int* k, const float* alpha, const float* a, const int* lda,
+              const float* b, const int* ldb, const float* beta, float* c,
+              const int* ldc) {
+  sgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void BlasGemm(const char* ta, const char* tb, const int* m, const int* n,
+              const int* k, const double* alpha, const double* a,
+              const int* lda, const double* b, const int* ldb,
+              const double* beta, double* c, const int* ldc) {
+  dgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 
 bool UseOneDnn() {
   static const bool use = [] {
@@ -21,6 +55,18 @@ bool UseOneDnn() {
 // Below this many multiply-adds a product is too small to be worth
 // threads or JIT dispatch.
 constexpr int64_t kSmallGemm = 32 * 32 * 32;
+
+void BlasGemv(const char* t, const int* m, const int* n, const float* alpha,
+              const float* a, const int* lda, const float* x, const int* incx,
+              const float* beta, float* y, const int* incy) {
+  sgemv_(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+
+void BlasGemv(const char* t, const int* m, const int* n, const double* alpha,
+              const double* a, const int* lda, const double* x, const int* incx,
+              const double* beta, double* y, const int* incy) {
+  dgemv_(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
 
 }  // namespace
 
@@ -54,5 +100,91 @@ void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
               trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b,
               ldb, 0.0f, c, ldc);
 }
+
+template <typename T>
+void TorchGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+               T alpha, const T* a, int64_t lda, const T* b, int64_t ldb,
+               T beta, T* c, int64_t ldc) {
+  // torch's normalize_last_dims: a dimension of 1 makes its stride moot,
+  // and BLAS wants it at least the rows.
+  if (n == 1) ldc = m;
+  if (trans_a) {
+    if (m == 1) lda = k;
+  } else if (k == 1) {
+    lda = m;
+  }
+  if (trans_b) {
+    if (k == 1) ldb = n;
+  } else if (n == 1) {
+    ldb = k;
+  }
+  const bool fits = m <= INT_MAX && n <= INT_MAX && k <= INT_MAX &&
+                    lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX &&
+                    lda >= std::max<int64_t>(1, trans_a ? k : m) &&
+                    ldb >= std::max<int64_t>(1, trans_b ? n : k) &&
+                    ldc >= std::max<int64_t>(1, m);
+  if (fits) {
+    const char ta = trans_a ? 'T' : 'N', tb = trans_b ? 'T' : 'N';
+    const int mi = static_cast<int>(m), ni = static_cast<int>(n),
+              ki = static_cast<int>(k), ldai = static_cast<int>(lda),
+              ldbi = static_cast<int>(ldb), ldci = static_cast<int>(ldc);
+    BlasGemm(&ta, &tb, &mi, &ni, &ki, &alpha, a, &ldai, b, &ldbi, &beta, c,
+             &ldci);
+    return;
+  }
+  // Beyond BLAS's int arguments (torch falls back to its own loops too).
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = 0; i < m; ++i) {
+      T acc = T(0);
+      for (int64_t p = 0; p < k; ++p) {
+        acc += (trans_a ? a[i * lda + p] : a[p * lda + i]) *
+               (trans_b ? b[p * ldb + j] : b[j * ldb + p]);
+      }
+      T& out = c[j * ldc + i];
+      out = beta == T(0) ? alpha * acc : beta * out + alpha * acc;
+    }
+  }
+}
+
+template void TorchGemm<float>(bool, bool, int64_t, int64_t, int64_t, float,
+                               const float*, int64_t, const float*, int64_t,
+                               float, float*, int64_t);
+template void TorchGemm<double>(bool, bool, int64_t, int64_t, int64_t, double,
+                                const double*, int64_t, const double*, int64_t,
+                                double, double*, int64_t);
+
+template <typename T>
+void TorchGemv(bool trans, int64_t m, int64_t n, T alpha, const T* a,
+               int64_t lda, const T* x, int64_t incx, T beta, T* y,
+               int64_t incy) {
+  if (n == 1) lda = m;
+  const int64_t ny = trans ? n : m;
+  if (beta == T(0)) std::fill_n(y, ny == 0 ? 0 : 1 + (ny - 1) * incy, T(0));
+  if (m <= INT_MAX && n <= INT_MAX && lda <= INT_MAX && incx > 0 &&
+      incx <= INT_MAX && incy > 0 && incy <= INT_MAX &&
+      lda >= std::max<int64_t>(1, m)) {
+    const char t = trans ? 'T' : 'N';
+    const int mi = static_cast<int>(m), ni = static_cast<int>(n),
+              ldai = static_cast<int>(lda), incxi = static_cast<int>(incx),
+              incyi = static_cast<int>(incy);
+    BlasGemv(&t, &mi, &ni, &alpha, a, &ldai, x, &incxi, &beta, y, &incyi);
+    return;
+  }
+  for (int64_t i = 0; i < ny; ++i) {
+    T acc = T(0);
+    const int64_t len = trans ? m : n;
+    for (int64_t p = 0; p < len; ++p) {
+      acc += (trans ? a[i * lda + p] : a[p * lda + i]) * x[p * incx];
+    }
+    y[i * incy] = beta == T(0) ? alpha * acc : beta * y[i * incy] + alpha * acc;
+  }
+}
+
+template void TorchGemv<float>(bool, int64_t, int64_t, float, const float*,
+                               int64_t, const float*, int64_t, float, float*,
+                               int64_t);
+template void TorchGemv<double>(bool, int64_t, int64_t, double, const double*,
+                                int64_t, const double*, int64_t, double,
+                                double*, int64_t);
 
 }  // namespace tensord

@@ -91,6 +91,19 @@ absl::StatusOr<Tensor> NotDifferentiable(const char* node_name,
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);
 
+// addmm for float32/float64 operands of one dtype, rounded as torch 1.13
+// rounds it: the expanded input is copied into the result and BLAS adds the
+// product onto it with beta (ops_linalg.cc).
+absl::StatusOr<Tensor> AddmmBlas(const Tensor& input, const Tensor& m1,
+                                 const Tensor& m2, const Scalar& beta,
+                                 const Scalar& alpha);
+
+// baddbmm for float32/float64 operands of one dtype, as torch 1.13 rounds
+// it (ops_linalg.cc).
+absl::StatusOr<Tensor> BaddbmmFloat(const Tensor& input, const Tensor& b1,
+                                    const Tensor& b2, const Scalar& beta,
+                                    const Scalar& alpha);
+
 }  // namespace tensord
 
 #endif  // TENSORD_CORE_OPS_INTERNAL_H_

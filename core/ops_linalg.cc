@@ -127,10 +127,99 @@ absl::Status CheckMmShapes(const Tensor& a, const Tensor& b) {
   return absl::OkStatus();
 }
 
+// result = beta * result + alpha * (m1 @ m2) for float32/float64, made the
+// way torch 1.13's addmm_impl_cpu_ makes it, so the BLAS call is the same:
+// a row-major result is computed as its column-major transpose (operands
+// swapped); each operand goes to BLAS as 'N' or 'T' by its strides, or as a
+// contiguous copy. result already holds the addend when beta != 0.
+template <typename T>
+absl::Status TorchAddmm(const Tensor& result, Tensor m1, Tensor m2, T beta,
+                        T alpha) {
+  const Shape& rs = result.sizes();
+  const Shape& rst = result.strides();
+  bool tc;
+  if (rst[0] == 1 && (rs[1] == 1 || rst[1] >= std::max<int64_t>(1, rs[0]))) {
+    tc = false;
+  } else if (rst[1] == 1 &&
+             (rs[0] == 1 || rst[0] >= std::max<int64_t>(1, rs[1]))) {
+    std::swap(m1, m2);
+    tc = true;
+  } else {
+    return absl::InternalError("addmm: result is neither row nor column major");
+  }
+  const int64_t m = rs[tc ? 1 : 0], n = rs[tc ? 0 : 1];
+  const int64_t k = m1.size(tc ? 0 : 1);
+  const int r = tc ? 1 : 0, q = tc ? 0 : 1;  // BLAS's row and column dims
+  NoGradGuard g;
+  auto cast = [&](Tensor& t, int64_t rows, int64_t cols, bool* trans) {
+    const Shape& st = t.strides();
+    if (st[r] == 1 && st[q] >= std::max<int64_t>(1, rows)) {
+      *trans = false;
+    } else if (st[q] == 1 && st[r] >= std::max<int64_t>(1, cols)) {
+      *trans = true;
+    } else {
+      *trans = !tc;
+      TENSORD_ASSIGN_OR_RETURN(t, Clone(t));
+    }
+    return absl::OkStatus();
+  };
+  bool ta, tb;
+  TENSORD_RETURN_IF_ERROR(cast(m1, m, k, &ta));
+  TENSORD_RETURN_IF_ERROR(cast(m2, k, n, &tb));
+  const int64_t lda = m1.strides()[ta == tc ? 1 : 0];
+  const int64_t ldb = m2.strides()[tb == tc ? 1 : 0];
+  const int64_t ldc = rst[tc ? 0 : 1];
+  TorchGemm<T>(ta, tb, m, n, k, alpha, m1.data<T>(), lda, m2.data<T>(), ldb,
+               beta, result.data<T>(), ldc);
+  return absl::OkStatus();
+}
+
+// c = a @ b as torch's mm computes it (c is a fresh or sliced row-major
+// matrix).
+absl::Status MmInto(const Tensor& a, const Tensor& b, const Tensor& c) {
+  if (c.numel() == 0) return absl::OkStatus();
+  if (a.size(1) == 0) {
+    std::memset(c.raw_data(), 0, c.nbytes());
+    return absl::OkStatus();
+  }
+  if (c.dtype() == DType::kFloat32) return TorchAddmm<float>(c, a, b, 0, 1);
+  if (c.dtype() == DType::kFloat64) return TorchAddmm<double>(c, a, b, 0, 1);
+  return Gemm(a, b, c);
+}
+
 absl::StatusOr<Tensor> MmForward(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor c, Empty({a.size(0), b.size(1)}, a.dtype()));
-  TENSORD_RETURN_IF_ERROR(Gemm(a, b, c));
+  TENSORD_RETURN_IF_ERROR(MmInto(a, b, c));
   return c;
+}
+
+// torch's mm_mat1_backward / mm_mat2_backward: the grad of mat1 (mat2) of
+// mat1 @ mat2, computed column-major when that input was column-major, as
+// torch does (it changes which BLAS call runs, hence the rounding).
+bool ColumnMajor(const Shape& sizes, const Shape& strides) {
+  return strides[0] == 1 && strides[1] == sizes[0];
+}
+
+absl::StatusOr<Tensor> MmMat1Backward(const Tensor& grad, const Tensor& mat2,
+                                      bool mat1_column_major) {
+  if (mat1_column_major) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor gt, T(grad));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(mat2, gt));
+    return T(r);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor m2t, T(mat2));
+  return MmForward(grad, m2t);
+}
+
+absl::StatusOr<Tensor> MmMat2Backward(const Tensor& grad, const Tensor& mat1,
+                                      bool mat2_column_major) {
+  if (mat2_column_major) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor gt, T(grad));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(gt, mat1));
+    return T(r);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor m1t, T(mat1));
+  return MmForward(m1t, grad);
 }
 
 }  // namespace
@@ -202,22 +291,86 @@ StatusOrTensor Mm(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MmForward(a, b));
   if (auto node = RecordOp("MmBackward0", {&a, &b}, {&out})) {
     node->ints = {b.requires_grad() ? node->Save(a) : -1,
-                  a.requires_grad() ? node->Save(b) : -1};
+                  a.requires_grad() ? node->Save(b) : -1,
+                  ColumnMajor(a.sizes(), a.strides()),
+                  ColumnMajor(b.sizes(), b.strides())};
     node->set_backward(
         [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
           if (n.ints[1] >= 0) {  // da = g @ b^T
             TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-            TENSORD_ASSIGN_OR_RETURN(Tensor bt, T(b));
-            TENSORD_ASSIGN_OR_RETURN(r[0], MmForward(g[0], bt));
+            TENSORD_ASSIGN_OR_RETURN(r[0], MmMat1Backward(g[0], b, n.ints[2]));
           }
           if (n.ints[0] >= 0) {  // db = a^T @ g
             TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-            TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
-            TENSORD_ASSIGN_OR_RETURN(r[1], MmForward(at, g[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[1], MmMat2Backward(g[0], a, n.ints[3]));
           }
           return r;
         });
+  }
+  return out;
+}
+
+StatusOrTensor AddmmBlas(const Tensor& input, const Tensor& m1,
+                         const Tensor& m2, const Scalar& beta,
+                         const Scalar& alpha) {
+  TENSORD_RETURN_IF_ERROR(CheckMmShapes(m1, m2));
+  const double beta_d = beta.to_double(), alpha_d = alpha.to_double();
+  Tensor out;
+  {
+    // torch: result = expand(input).copy(), then BLAS with beta on it.
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(Tensor e,
+                             Expand(input.detach(), {m1.size(0), m2.size(1)}));
+    if (beta_d != 0) {
+      TENSORD_ASSIGN_OR_RETURN(out, Clone(e));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(out,
+                               Empty({m1.size(0), m2.size(1)}, m1.dtype()));
+    }
+    if (out.numel() > 0) {
+      if (m1.size(1) == 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor z, beta_d == 0
+                                               ? ZerosLike(out)
+                                               : Mul(out, WrapScalar(beta)));
+        out = z;
+      } else if (m1.dtype() == DType::kFloat32) {
+        TENSORD_RETURN_IF_ERROR(TorchAddmm<float>(out, m1, m2,
+                                                  static_cast<float>(beta_d),
+                                                  static_cast<float>(alpha_d)));
+      } else {
+        TENSORD_RETURN_IF_ERROR(
+            TorchAddmm<double>(out, m1, m2, beta_d, alpha_d));
+      }
+    }
+  }
+  if (auto node = RecordOp("AddmmBackward0", {&input, &m1, &m2}, {&out})) {
+    node->ints = {m2.requires_grad() ? node->Save(m1) : -1,
+                  m1.requires_grad() ? node->Save(m2) : -1,
+                  ColumnMajor(m1.sizes(), m1.strides()),
+                  ColumnMajor(m2.sizes(), m2.strides())};
+    node->set_backward([beta, alpha](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      // torch's maybe_multiply: a factor of 1 leaves the gradient alone.
+      auto scale = [](const Tensor& t, const Scalar& s) -> StatusOrTensor {
+        if (s.to_double() == 1) return t;
+        return Mul(t, WrapScalar(s));
+      };
+      GradList r(3);
+      TENSORD_ASSIGN_OR_RETURN(r[0], scale(g[0], beta));
+      if (n.ints[1] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor m2, n.Saved(n.ints[1]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor d, MmMat1Backward(g[0], m2, n.ints[2]));
+        TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
+      }
+      if (n.ints[0] >= 0) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor m1, n.Saved(n.ints[0]));
+        TENSORD_ASSIGN_OR_RETURN(Tensor d, MmMat2Backward(g[0], m1, n.ints[3]));
+        TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
+      }
+      return r;
+    });
   }
   return out;
 }
@@ -234,7 +387,35 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
   }
   TENSORD_RETURN_IF_ERROR(SameDType(a, v));
   Tensor out;
-  {
+  if ((a.dtype() == DType::kFloat32 || a.dtype() == DType::kFloat64) &&
+      a.numel() > 0) {
+    // torch 1.13's addmv: gemv 'n' on a column-major matrix, 't' on a
+    // row-major one (or a contiguous copy).
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, Empty({a.size(0)}, a.dtype()));
+    const int64_t m = a.size(0), n = a.size(1);
+    const Shape& st = a.strides();
+    auto lda_ok = [](int64_t rows, int64_t cols, int64_t lda) {
+      return cols == 1 || lda >= std::max<int64_t>(1, rows);
+    };
+    Tensor mat = a;
+    bool trans = true;
+    int64_t lda;
+    if (st[0] == 1 && lda_ok(m, n, st[1])) {
+      trans = false;
+      lda = st[1];
+    } else if (st[1] == 1 && lda_ok(n, m, st[0])) {
+      lda = st[0];
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(mat, Clone(a));
+      lda = mat.strides()[0];
+    }
+    TENSORD_DISPATCH_FLOATING(a.dtype(), F, {
+      TorchGemv<F>(trans, trans ? n : m, trans ? m : n, F(1), mat.data<F>(),
+                   lda, v.data<F>(), v.strides()[0], F(0), out.data<F>(),
+                   out.strides()[0]);
+    });
+  } else {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor vm, Unsqueeze(v, 1));
     TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(a, vm));
@@ -279,11 +460,84 @@ StatusOrTensor Outer(const Tensor& a, const Tensor& b) {
 
 namespace {
 
+// torch 1.13's bmm/baddbmm for products of fewer than 400 multiply-adds
+// per matrix: a plain loop in the element type, summing in k order onto
+// beta * out (bmm: onto 0). The product is (alpha * a) * b, as torch writes
+// it.
+template <typename T>
+void SmallBaddbmm(const Tensor& out, const Tensor& a, const Tensor& b, T beta,
+                  T alpha, bool is_bmm) {
+  const int64_t batch = a.size(0), rows = a.size(1), cols = b.size(2),
+                inner = a.size(2);
+  const Shape &sa = a.strides(), &sb = b.strides(), &so = out.strides();
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  T* po = out.data<T>();
+  for (int64_t x = 0; x < batch; ++x) {
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < cols; ++j) {
+        T& r = po[x * so[0] + i * so[1] + j * so[2]];
+        const T* ra = pa + x * sa[0] + i * sa[1];
+        const T* cb = pb + x * sb[0] + j * sb[2];
+        if (is_bmm) {
+          r = 0;
+          for (int64_t p = 0; p < inner; ++p)
+            r += ra[p * sa[2]] * cb[p * sb[1]];
+        } else {
+          r *= beta;
+          for (int64_t p = 0; p < inner; ++p) {
+            r += alpha * ra[p * sa[2]] * cb[p * sb[1]];
+          }
+        }
+      }
+    }
+  }
+}
+
+// out (contiguous [B, n, m], holding the addend unless is_bmm) = beta * out
+// + alpha * a @ b for a [B, n, k] and b [B, k, m] (any strides), as torch
+// 1.13's bmm_out_or_baddbmm_: the small loop, else one BLAS product per
+// batch entry.
+template <typename T>
+absl::Status TorchBaddbmm(const Tensor& out, const Tensor& a, const Tensor& b,
+                          T beta, T alpha, bool is_bmm) {
+  const int64_t k = a.size(2);
+  if (out.numel() == 0) return absl::OkStatus();
+  if (k == 0) {
+    T* po = out.data<T>();
+    for (int64_t i = 0; i < out.numel(); ++i) {
+      po[i] = (is_bmm || beta == T(0)) ? T(0) : po[i] * beta;
+    }
+    return absl::OkStatus();
+  }
+  if (k * a.size(1) * b.size(2) < 400) {
+    SmallBaddbmm<T>(out, a, b, beta, alpha, is_bmm);
+    return absl::OkStatus();
+  }
+  NoGradGuard g;
+  for (int64_t i = 0; i < a.size(0); ++i) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor ai, Select(a, 0, i));
+    TENSORD_ASSIGN_OR_RETURN(Tensor bi, Select(b, 0, i));
+    TENSORD_ASSIGN_OR_RETURN(Tensor oi, Select(out, 0, i));
+    TENSORD_RETURN_IF_ERROR(
+        TorchAddmm<T>(oi, ai, bi, is_bmm ? T(0) : beta, is_bmm ? T(1) : alpha));
+  }
+  return absl::OkStatus();
+}
+
 // Batched product of a [B, n, k] and b [B, k, m] (any strides) into [B, n, m].
 absl::StatusOr<Tensor> BmmForward(const Tensor& a, const Tensor& b) {
   const int64_t batch = a.size(0);
   TENSORD_ASSIGN_OR_RETURN(Tensor out,
                            Empty({batch, a.size(1), b.size(2)}, a.dtype()));
+  if (a.dtype() == DType::kFloat32) {
+    TENSORD_RETURN_IF_ERROR(TorchBaddbmm<float>(out, a, b, 0, 1, true));
+    return out;
+  }
+  if (a.dtype() == DType::kFloat64) {
+    TENSORD_RETURN_IF_ERROR(TorchBaddbmm<double>(out, a, b, 0, 1, true));
+    return out;
+  }
   for (int64_t i = 0; i < batch; ++i) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor ai, Select(a, 0, i));
@@ -320,6 +574,54 @@ StatusOrTensor BmmKernel(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
+StatusOrTensor BaddbmmFloat(const Tensor& input, const Tensor& b1,
+                            const Tensor& b2, const Scalar& beta,
+                            const Scalar& alpha) {
+  Tensor out;
+  {
+    // torch: result = expand(input).copy(), then the product added onto it.
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(
+        Tensor e, Expand(input.detach(), {b1.size(0), b1.size(1), b2.size(2)}));
+    TENSORD_ASSIGN_OR_RETURN(out, Clone(e));
+    if (out.dtype() == DType::kFloat32) {
+      TENSORD_RETURN_IF_ERROR(
+          TorchBaddbmm<float>(out, b1, b2, static_cast<float>(beta.to_double()),
+                              static_cast<float>(alpha.to_double()), false));
+    } else {
+      TENSORD_RETURN_IF_ERROR(TorchBaddbmm<double>(
+          out, b1, b2, beta.to_double(), alpha.to_double(), false));
+    }
+  }
+  if (auto node = RecordOp("BaddbmmBackward0", {&input, &b1, &b2}, {&out})) {
+    node->ints = {b2.requires_grad() ? node->Save(b1) : -1,
+                  b1.requires_grad() ? node->Save(b2) : -1};
+    node->set_backward(
+        [beta, alpha](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          auto scale = [](const Tensor& t, const Scalar& s) -> StatusOrTensor {
+            if (s.to_double() == 1) return t;  // torch's maybe_multiply
+            return Mul(t, WrapScalar(s));
+          };
+          GradList r(3);
+          TENSORD_ASSIGN_OR_RETURN(r[0], scale(g[0], beta));
+          if (n.ints[1] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b2, n.Saved(n.ints[1]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor b2t, Transpose(b2, 1, 2));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmForward(g[0], b2t));
+            TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
+          }
+          if (n.ints[0] >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b1, n.Saved(n.ints[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor b1t, Transpose(b1, 1, 2));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmForward(b1t, g[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
+          }
+          return r;
+        });
+  }
+  return out;
+}
+
 StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
   const int64_t da = a.dim(), db = b.dim();
   if (da == 0 || db == 0) {
@@ -336,6 +638,42 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
     return Squeeze(r, 0);
   }
   TENSORD_RETURN_IF_ERROR(SameDType(a, b));
+  // torch 1.13 folds [..., n, k] @ [k, m] (or [k]) into one mm (mv) over
+  // the rows, and so rounds as that mm does; [n, k] @ [..., k, m] likewise
+  // as (b^T folded) @ a^T, transposed back. Not a [B, n, k] that is a
+  // transposed batch (permute(0, 2, 1)) against a matrix: that is bmm.
+  auto should_fold = [](const Tensor& t, int64_t other_dim) {
+    if (t.dim() < 3 || other_dim > 2) return false;
+    return !(t.dim() == 3 && other_dim == 2 && t.strides()[2] != 1 &&
+             t.strides()[0] == t.size(1) * t.size(2));
+  };
+  const bool fold_a = should_fold(a, db), fold_b = should_fold(b, da);
+  if ((fold_a && a.size(-1) == b.size(0)) ||
+      (fold_b && b.size(-2) == a.size(-1))) {
+    const bool transpose = db > da;
+    Tensor t1 = a, t2 = b;
+    if (transpose) {
+      TENSORD_ASSIGN_OR_RETURN(t1, Transpose(b, -1, -2));
+      if (da == 2) {
+        TENSORD_ASSIGN_OR_RETURN(t2, T(a));
+      } else {
+        t2 = a;
+      }
+    }
+    DimList out_shape(t1.sizes().begin(), t1.sizes().end() - 1);
+    TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(t1, {-1, t1.size(-1)}));
+    Tensor prod;
+    if (t2.dim() == 1) {
+      TENSORD_ASSIGN_OR_RETURN(prod, Mv(flat, t2));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(prod, Mm(flat, t2));
+      out_shape.push_back(t2.size(1));
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Reshape(prod, out_shape));
+    if (!transpose || t2.dim() == 1) return out;
+    TENSORD_ASSIGN_OR_RETURN(Tensor outt, Transpose(out, -1, -2));
+    return Contiguous(outt);
+  }
   // Batched: treat 1-D operands as matrices, broadcast the batch dims, run
   // one batched product, and restore the shape.
   Tensor a3 = a, b3 = b;
@@ -370,8 +708,11 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
   eb.push_back(m);
   TENSORD_ASSIGN_OR_RETURN(Tensor ax, Expand(a3, ea));
   TENSORD_ASSIGN_OR_RETURN(Tensor bx, Expand(b3, eb));
-  TENSORD_ASSIGN_OR_RETURN(Tensor af, Reshape(ax, {nb, n, k}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor bf, Reshape(bx, {nb, k, m}));
+  // As torch: expand, make contiguous, view as one batch of matrices.
+  TENSORD_ASSIGN_OR_RETURN(Tensor axc, Contiguous(ax));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bxc, Contiguous(bx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor af, View(axc, {nb, n, k}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bf, View(bxc, {nb, k, m}));
   TENSORD_ASSIGN_OR_RETURN(Tensor prod, BmmKernel(af, bf));
   DimList out_shape(batch.begin(), batch.end());
   if (da > 1) out_shape.push_back(n);

@@ -1215,6 +1215,20 @@ StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
         input.size(-1), " and ", wt.size(0), "x", wt.size(1), ")"));
   }
   const bool fold3 = input.dim() == 3 && input.is_contiguous();
+  const bool float_mm =
+      (input.dtype() == DType::kFloat32 || input.dtype() == DType::kFloat64) &&
+      weight.dtype() == input.dtype() && bias.defined() &&
+      bias.dtype() == input.dtype() && wt.dim() == 2;
+  if (float_mm && (input.dim() == 2 || fold3)) {
+    // torch: addmm(bias, input, weight.t()), the bias added by BLAS (over
+    // the [B * N, K] view of a contiguous 3-D input).
+    if (input.dim() == 2) return Addmm(bias, input, wt, 1, 1);
+    TENSORD_ASSIGN_OR_RETURN(
+        Tensor flat,
+        View(input, {input.size(0) * input.size(1), input.size(2)}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Addmm(bias, flat, wt, 1, 1));
+    return View(r, {input.size(0), input.size(1), r.size(1)});
+  }
   Tensor out;
   if (fold3 && bias.defined() && wt.dim() == 2) {
     // torch: addmm over the [B * N, K] view.

@@ -930,6 +930,12 @@ StatusOrTensor Addmm(const Tensor& input, const Tensor& m1, const Tensor& m2,
         absl::StrCat(m1.dim() != 2 ? "mat1" : "mat2", " must be a matrix, got ",
                      m1.dim() != 2 ? m1.dim() : m2.dim(), "-D tensor"));
   }
+  const DType dt = m1.dtype();
+  if ((dt == DType::kFloat32 || dt == DType::kFloat64) && m2.dtype() == dt &&
+      input.dtype() == dt && alpha.dtype() != DType::kComplex64 &&
+      beta.dtype() != DType::kComplex64) {
+    return AddmmBlas(input, m1, m2, beta, alpha);  // as torch rounds it
+  }
   TRY(Tensor p, Mm(m1, m2));
   return Fused(input, p, beta, alpha, "AddmmBackward0");
 }
@@ -952,6 +958,13 @@ StatusOrTensor Addr(const Tensor& input, const Tensor& v1, const Tensor& v2,
 
 StatusOrTensor Baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2,
                        const Scalar& beta, const Scalar& alpha) {
+  const DType dt = b1.dtype();
+  if ((dt == DType::kFloat32 || dt == DType::kFloat64) && b2.dtype() == dt &&
+      input.dtype() == dt && b1.dim() == 3 && b2.dim() == 3 &&
+      b1.size(0) == b2.size(0) && b1.size(2) == b2.size(1) &&
+      alpha.dtype() != DType::kComplex64 && beta.dtype() != DType::kComplex64) {
+    return BaddbmmFloat(input, b1, b2, beta, alpha);  // as torch rounds it
+  }
   TRY(Tensor p, Bmm(b1, b2));
   return Fused(input, p, beta, alpha, "BaddbmmBackward0");
 }
