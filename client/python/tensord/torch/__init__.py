@@ -24,6 +24,8 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from . import _tensor_str  # noqa: F401
+from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
 from ._tensor import _check_device
 from ._random import Generator, default_generator  # noqa: F401
 from ._device import backends, cuda, device  # noqa: F401
