@@ -518,7 +518,7 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
 
 
 _SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
-               "return_types", "serialization", "utils"}
+               "return_types", "serialization", "special", "utils"}
 
 
 def __getattr__(name):
@@ -537,7 +537,7 @@ from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-from . import serialization, utils  # noqa: E402,F401
+from . import serialization, special, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
