@@ -430,6 +430,7 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Unary("atanh", &Atanh, "inverse hyperbolic tangent"));
   t.push_back(Unary("erf", &Erf, "the error function"));
   t.push_back(Unary("erfc", &Erfc, "1 - erf(self)"));
+  t.push_back(Unary("erfinv", &Erfinv, "the inverse error function"));
   t.push_back(Unary("rsqrt", &Rsqrt, "1 / sqrt(self)"));
   t.push_back(Unary("reciprocal", &Reciprocal, "1 / self"));
   t.push_back(Unary("floor", &Floor, "round down (integers unchanged)"));

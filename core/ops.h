@@ -432,6 +432,7 @@ StatusOrTensor Acosh(const Tensor& a);
 StatusOrTensor Atanh(const Tensor& a);
 StatusOrTensor Erf(const Tensor& a);
 StatusOrTensor Erfc(const Tensor& a);
+StatusOrTensor Erfinv(const Tensor& a);  // torch's calc_erfinv
 StatusOrTensor Rsqrt(const Tensor& a);
 StatusOrTensor Reciprocal(const Tensor& a);
 StatusOrTensor Floor(const Tensor& a);

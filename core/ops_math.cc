@@ -3,6 +3,7 @@
 // float predicates (isnan, isinf, isfinite, signbit), each with its
 // derivative a few lines below its forward, as in ops_elementwise.cc.
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "core/autograd.h"
@@ -197,6 +198,55 @@ TENSORD_FLOAT_UNARY(Erfc, "erfc", "ErfcBackward0", std::erfc(v), {
   TENSORD_ASSIGN_OR_RETURN(Tensor nx2, Neg(x2));
   TENSORD_ASSIGN_OR_RETURN(Tensor e, Exp(nx2));
   TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(e, *S(-M_2_SQRTPI)));
+  (void)out;
+  return Mul(g, d);
+})
+// torch's calc_erfinv (ATen/native/Math.h): a rational first guess
+// (Pavlis's MATLAB erfinv) and two Newton steps, in the element's type. The
+// polynomials are fused multiply-adds as in torch's AVX2 kernel (compiled
+// with -mfma, so GCC contracts them); the last bit depends on it.
+template <typename T>
+T CalcErfinv(T y) {
+  constexpr T kA[4] = {T(0.886226899), T(-1.645349621), T(0.914624893),
+                       T(-0.140543331)};
+  constexpr T kB[4] = {T(-2.118377725), T(1.442710462), T(-0.329097515),
+                       T(0.012229801)};
+  constexpr T kC[4] = {T(-1.970840454), T(-1.624906493), T(3.429567803),
+                       T(1.641345311)};
+  constexpr T kD[2] = {T(3.543889200), T(1.637067800)};
+  const T y_abs = std::abs(y);
+  if (y_abs > T(1.0)) return std::numeric_limits<T>::quiet_NaN();
+  if (y_abs == T(1.0)) {
+    return std::copysign(std::numeric_limits<T>::infinity(), y);
+  }
+  T x;
+  if (y_abs <= T(0.7)) {
+    const T z = y * y;
+    const T num =
+        std::fma(std::fma(std::fma(kA[3], z, kA[2]), z, kA[1]), z, kA[0]);
+    const T dem = std::fma(
+        std::fma(std::fma(std::fma(kB[3], z, kB[2]), z, kB[1]), z, kB[0]), z,
+        T(1.0));
+    x = y * num / dem;
+  } else {
+    const T z = std::sqrt(-std::log((T(1.0) - y_abs) / T(2.0)));
+    const T num =
+        std::fma(std::fma(std::fma(kC[3], z, kC[2]), z, kC[1]), z, kC[0]);
+    const T dem = std::fma(std::fma(kD[1], z, kD[0]), z, T(1.0));
+    x = std::copysign(num, y) / dem;
+  }
+  const T two_over_sqrt_pi = T(2.0) / static_cast<T>(std::sqrt(M_PI));
+  x = x - (std::erf(x) - y) / (two_over_sqrt_pi * std::exp(-x * x));
+  x = x - (std::erf(x) - y) / (two_over_sqrt_pi * std::exp(-x * x));
+  return x;
+}
+
+TENSORD_FLOAT_UNARY(Erfinv, "erfinv", "ErfinvBackward0", CalcErfinv(v), {
+  // 0.5 sqrt(pi) exp(erfinv(x)^2)
+  TENSORD_ASSIGN_OR_RETURN(Tensor e, Erfinv(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e2, Mul(e, e));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ex, Exp(e2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(ex, *S(0.5 * std::sqrt(M_PI))));
   (void)out;
   return Mul(g, d);
 })

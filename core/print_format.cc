@@ -1,5 +1,5 @@
 // print_format.cc — port of torch/_tensor_str.py (PyTorch 1.13) for dense CPU
-// tensors with the default print options.
+// tensors, under torch's print options (PRINT_OPTS).
 //
 // Python names are kept in the comments so each piece can be checked against
 // the original: _Formatter, _scalar_str/_val_formatter, _vector_str,
@@ -16,12 +16,6 @@
 
 namespace tensord {
 namespace {
-
-// PRINT_OPTS defaults (set_printoptions(profile="default")).
-constexpr int kPrecision = 4;
-constexpr int64_t kThreshold = 1000;
-constexpr int64_t kEdgeItems = 3;
-constexpr int kLineWidth = 80;
 
 // The prefix of a plain tensor's repr; its length is the base indent.
 constexpr char kPrefix[] = "tensor(";
@@ -40,13 +34,11 @@ constexpr int64_t kEllipsis = -1;
 std::string PyFormatFloat(double v, int precision, bool scientific) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-  // Wide enough for "%.4f" of the largest double (309 digits + fraction).
-  char buf[400];
-  if (scientific) {
-    std::snprintf(buf, sizeof(buf), "%.*e", precision, v);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%.*f", precision, v);
-  }
+  const char* format = scientific ? "%.*e" : "%.*f";
+  const int n = std::snprintf(nullptr, 0, format, precision, v);
+  std::string buf(static_cast<size_t>(n) + 1, '\0');
+  std::snprintf(buf.data(), buf.size(), format, precision, v);
+  buf.resize(static_cast<size_t>(n));
   return buf;
 }
 
@@ -86,8 +78,19 @@ std::string PyTuple(const PrintShape& shape) {
 class Formatter {
  public:
   // _Formatter.__init__ for a floating tensor holding `values`.
-  static Formatter ForFloating(const std::vector<double>& values) {
+  static Formatter ForFloating(const std::vector<double>& values,
+                               const PrintOptions& options) {
+    Formatter f = Measure(values, options.precision);
+    // `if PRINT_OPTS.sci_mode is not None: self.sci_mode = ...` runs after
+    // the widths were measured in the automatically chosen mode.
+    if (options.sci_mode.has_value()) f.sci_mode_ = *options.sci_mode;
+    return f;
+  }
+
+  // The body of _Formatter.__init__ before the sci_mode override.
+  static Formatter Measure(const std::vector<double>& values, int precision) {
     Formatter f;
+    f.precision_ = precision;
     std::vector<double> nonzero_finite;
     for (double v : values) {
       if (std::isfinite(v) && v != 0) nonzero_finite.push_back(v);
@@ -114,15 +117,15 @@ class Formatter {
       for (double v : nonzero_finite) {
         const int len =
             f.sci_mode_
-                ? static_cast<int>(PyFormatFloat(v, kPrecision, true).size())
+                ? static_cast<int>(PyFormatFloat(v, f.precision_, true).size())
                 : static_cast<int>(PyFormatFloat(v, 0, false).size()) + 1;
         f.max_width_ = std::max(f.max_width_, len);
       }
     } else {
       f.sci_mode_ = wide_range || min_abs < 1.0e-4;
       for (double v : nonzero_finite) {
-        const int len =
-            static_cast<int>(PyFormatFloat(v, kPrecision, f.sci_mode_).size());
+        const int len = static_cast<int>(
+            PyFormatFloat(v, f.precision_, f.sci_mode_).size());
         f.max_width_ = std::max(f.max_width_, len);
       }
     }
@@ -148,12 +151,12 @@ class Formatter {
   std::string FormatFloating(double v) const {
     std::string ret;
     if (sci_mode_) {
-      ret = PyFormatFloat(v, kPrecision, true);
+      ret = PyFormatFloat(v, precision_, true);
     } else if (int_mode_) {
       ret = PyFormatFloat(v, 0, false);
       if (!std::isinf(v) && !std::isnan(v)) ret += ".";
     } else {
-      ret = PyFormatFloat(v, kPrecision, false);
+      ret = PyFormatFloat(v, precision_, false);
     }
     return PadLeft(ret, max_width_);
   }
@@ -164,6 +167,7 @@ class Formatter {
   }
 
  private:
+  int precision_ = 4;
   bool is_bool_ = false;
   bool int_mode_ = true;
   bool sci_mode_ = false;
@@ -177,12 +181,27 @@ class Formatter {
 // The row indices of a dimension of `size` that are printed, with kEllipsis
 // where "..." goes (the `summarize and self.size(0) > 2 * edgeitems` test
 // shared by _vector_str, _tensor_str_with_formatter and get_summarized_data).
-std::vector<int64_t> ShownRows(int64_t size, bool summarize) {
+// A last dim (`vector`) takes Python slices self[:e] and self[-e:] (so
+// edgeitems 0 shows the whole row after "..."); outer dims take
+// range(0, e) and range(len - e, len).
+std::vector<int64_t> ShownRows(int64_t size, bool summarize, int64_t edge,
+                               bool vector) {
   std::vector<int64_t> rows;
-  if (summarize && size > 2 * kEdgeItems) {
-    for (int64_t i = 0; i < kEdgeItems; ++i) rows.push_back(i);
+  if (summarize && size > 2 * edge) {
+    int64_t head_end = std::max<int64_t>(0, edge);
+    int64_t tail_begin = size - edge;
+    if (vector) {
+      // self[:e] and self[-e:], with Python's clamping of slice bounds.
+      head_end =
+          edge >= 0 ? std::min(edge, size) : std::max<int64_t>(0, size + edge);
+      tail_begin =
+          edge > 0 ? std::max<int64_t>(0, size - edge) : std::min(-edge, size);
+    } else if (edge <= 0) {
+      tail_begin = size;
+    }
+    for (int64_t i = 0; i < head_end; ++i) rows.push_back(i);
     rows.push_back(kEllipsis);
-    for (int64_t i = size - kEdgeItems; i < size; ++i) rows.push_back(i);
+    for (int64_t i = tail_begin; i < size; ++i) rows.push_back(i);
   } else {
     for (int64_t i = 0; i < size; ++i) rows.push_back(i);
   }
@@ -207,16 +226,17 @@ int64_t NumElements(const PrintShape& shape) {
 // get_summarized_data: appends the flat indices of the elements the formatter
 // sees (all of them unless summarizing) for the sub-tensor at `dim`.
 void CollectShown(const PrintShape& shape, const PrintShape& strides,
-                  size_t dim, int64_t offset, bool summarize,
+                  size_t dim, int64_t offset, bool summarize, int64_t edge,
                   std::vector<int64_t>* out) {
   if (dim == shape.size()) {
     out->push_back(offset);
     return;
   }
-  for (int64_t i : ShownRows(shape[dim], summarize)) {
+  for (int64_t i :
+       ShownRows(shape[dim], summarize, edge, dim + 1 == shape.size())) {
     if (i == kEllipsis) continue;
     CollectShown(shape, strides, dim + 1, offset + i * strides[dim], summarize,
-                 out);
+                 edge, out);
   }
 }
 
@@ -226,8 +246,9 @@ void CollectShown(const PrintShape& shape, const PrintShape& strides,
 
 class BodyPrinter {
  public:
-  BodyPrinter(const PrintData& d, bool summarize)
+  BodyPrinter(const PrintData& d, bool summarize, const PrintOptions& options)
       : d_(d),
+        options_(options),
         strides_(RowMajorStrides(d.shape)),
         summarize_(summarize),
         complex_(IsComplex(d.dtype)),
@@ -243,7 +264,8 @@ class BodyPrinter {
     if (dims_left == 1) return VectorStr(dim, offset, indent);
 
     std::vector<std::string> slices;
-    for (int64_t i : ShownRows(d_.shape[dim], summarize_)) {
+    for (int64_t i :
+         ShownRows(d_.shape[dim], summarize_, options_.edgeitems, false)) {
       slices.push_back(
           i == kEllipsis
               ? "..."
@@ -259,12 +281,13 @@ class BodyPrinter {
   // parts) from the summarized data, as _tensor_str does.
   void InitFormatters() {
     std::vector<int64_t> shown;
-    CollectShown(d_.shape, strides_, 0, 0, summarize_, &shown);
+    CollectShown(d_.shape, strides_, 0, 0, summarize_, options_.edgeitems,
+                 &shown);
     if (complex_) {
-      formatter1_ = Formatter::ForFloating(Gather(d_.real, shown));
-      formatter2_ = Formatter::ForFloating(Gather(d_.imag, shown));
+      formatter1_ = Formatter::ForFloating(Gather(d_.real, shown), options_);
+      formatter2_ = Formatter::ForFloating(Gather(d_.imag, shown), options_);
     } else if (floating_) {
-      formatter1_ = Formatter::ForFloating(Gather(d_.real, shown));
+      formatter1_ = Formatter::ForFloating(Gather(d_.real, shown), options_);
     } else {
       formatter1_ = Formatter::ForIntegral(Gather(d_.ints, shown),
                                            d_.dtype == DType::kBool);
@@ -310,12 +333,14 @@ class BodyPrinter {
     int element_length = formatter1_.width() + 2;
     // width for imag_formatter + an extra j for complex
     if (complex_) element_length += formatter2_.width() + 1;
-    const double per_line =
-        std::floor(static_cast<double>(kLineWidth - indent) / element_length);
-    const int elements_per_line = std::max(1, static_cast<int>(per_line));
+    const double per_line = std::floor(
+        static_cast<double>(options_.linewidth - indent) / element_length);
+    const size_t elements_per_line =
+        per_line < 1 ? 1 : static_cast<size_t>(per_line);
 
     std::vector<std::string> data;
-    for (int64_t i : ShownRows(d_.shape[dim], summarize_)) {
+    for (int64_t i :
+         ShownRows(d_.shape[dim], summarize_, options_.edgeitems, true)) {
       data.push_back(i == kEllipsis ? " ..."
                                     : ElementStr(offset + i * strides_[dim]));
     }
@@ -330,6 +355,7 @@ class BodyPrinter {
   }
 
   const PrintData& d_;
+  const PrintOptions& options_;
   const PrintShape strides_;
   const bool summarize_;
   const bool complex_;
@@ -339,14 +365,17 @@ class BodyPrinter {
 };
 
 // _tensor_str (the caller handles numel() == 0).
-std::string BodyStr(const PrintData& d, int indent) {
-  const bool summarize = NumElements(d.shape) > kThreshold;
-  return BodyPrinter(d, summarize).TensorStr(0, 0, indent);
+std::string BodyStr(const PrintData& d, int indent,
+                    const PrintOptions& options) {
+  const bool summarize =
+      static_cast<double>(NumElements(d.shape)) > options.threshold;
+  return BodyPrinter(d, summarize, options).TensorStr(0, 0, indent);
 }
 
 // _add_suffixes with force_newline=False (dense tensors).
 std::string AddSuffixes(const std::string& tensor_str,
-                        const std::vector<std::string>& suffixes, int indent) {
+                        const std::vector<std::string>& suffixes, int indent,
+                        int64_t linewidth) {
   std::string out = tensor_str;
   const size_t newline = tensor_str.rfind('\n');
   // Python's rfind returns -1 when there is no newline.
@@ -355,7 +384,7 @@ std::string AddSuffixes(const std::string& tensor_str,
   int64_t last_line_len = static_cast<int64_t>(tensor_str.size()) - rfind + 1;
   for (const std::string& suffix : suffixes) {
     const int64_t suffix_len = static_cast<int64_t>(suffix.size());
-    if (last_line_len + suffix_len + 2 > kLineWidth) {
+    if (last_line_len + suffix_len + 2 > linewidth) {
       out += ",\n" + std::string(indent, ' ') + suffix;
       last_line_len = indent + suffix_len;
     } else {
@@ -385,7 +414,8 @@ std::string FormatDType(DType t) {
 
 // _str_intern for a plain dense CPU tensor.
 std::string FormatPrintData(const PrintData& d,
-                            const std::vector<std::string>& extra_suffixes) {
+                            const std::vector<std::string>& extra_suffixes,
+                            const PrintOptions& options) {
   if (!IsConsistent(d)) return "tensor(<invalid print data>)";
   std::vector<std::string> suffixes;
   std::string tensor_str;
@@ -403,10 +433,11 @@ std::string FormatPrintData(const PrintData& d,
         d.dtype == DType::kFloat32 || d.dtype == DType::kComplex64 ||
         d.dtype == DType::kInt64 || d.dtype == DType::kBool;
     if (!has_default_dtype) suffixes.push_back("dtype=" + FormatDType(d.dtype));
-    tensor_str = BodyStr(d, kIndent);
+    tensor_str = BodyStr(d, kIndent, options);
   }
   suffixes.insert(suffixes.end(), extra_suffixes.begin(), extra_suffixes.end());
-  return AddSuffixes(kPrefix + tensor_str, suffixes, kIndent);
+  return AddSuffixes(kPrefix + tensor_str, suffixes, kIndent,
+                     options.linewidth);
 }
 
 }  // namespace tensord

@@ -2,9 +2,8 @@
 // from plain row-major values. No dependency on the core's Tensor, so the
 // client (tensorctl) prints fetched values with the same code the core uses.
 //
-// The algorithm is a line-by-line port of torch/_tensor_str.py with the
-// default print options (precision 4, threshold 1000, edgeitems 3,
-// linewidth 80, sci_mode chosen automatically).
+// The algorithm is a line-by-line port of torch/_tensor_str.py; PrintOptions
+// are torch's PRINT_OPTS (torch.set_printoptions), the defaults by default.
 //
 //   PrintData d{DType::kFloat32, PrintShape{4}, {0, 4, 8, 12}, {}, {}};
 //   FormatPrintData(d, {});
@@ -15,6 +14,7 @@
 #define TENSORD_CORE_PRINT_FORMAT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,10 +35,20 @@ struct PrintData {
   std::vector<int64_t> ints;  // bool/int32/int64 values
 };
 
+// torch._tensor_str.PRINT_OPTS (profile "default" unless set otherwise).
+struct PrintOptions {
+  int precision = 4;        // digits after the point; must be >= 0
+  double threshold = 1000;  // summarize when numel > threshold (may be inf)
+  int64_t edgeitems = 3;    // rows shown at each end of a summarized dim
+  int64_t linewidth = 80;   // characters per line before wrapping
+  std::optional<bool> sci_mode;  // nullopt: chosen from the values
+};
+
 // Formats like torch's str(): suffixes are extra "key=value" strings appended
 // after the dtype suffix (e.g. "requires_grad=True", "grad_fn=<MulBackward0>").
 std::string FormatPrintData(const PrintData& d,
-                            const std::vector<std::string>& extra_suffixes);
+                            const std::vector<std::string>& extra_suffixes,
+                            const PrintOptions& options = PrintOptions());
 
 // "torch.float32" etc.
 std::string FormatDType(DType t);

@@ -379,8 +379,9 @@ void AddInplaceForms(std::vector<OpDef>& t) {
       "relu", "floor", "ceil", "trunc", "round", "frac", "sign", "sgn",
       "reciprocal", "rsqrt", "log2", "log10", "log1p", "expm1", "exp2", "tan",
       "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf",
-      "erfc", "square", "sinc", "deg2rad", "rad2deg", "logit", "nan_to_num",
-      "clamp", "clip", "clamp_min", "clamp_max", "lgamma", "digamma",
+      "erfc", "erfinv", "square", "sinc", "deg2rad", "rad2deg", "logit",
+      "nan_to_num", "clamp", "clip", "clamp_min", "clamp_max", "lgamma",
+      "digamma",
       // binary
       "pow", "remainder", "fmod", "floor_divide", "atan2", "hypot", "copysign",
       "xlogy", "lerp", "addcmul", "addcdiv", "true_divide", "bitwise_and",

@@ -540,5 +540,36 @@ TEST(FormatPrintDataTest, ThreeDimInt) {
             "         [ 5,  6]]])");
 }
 
+// torch: set_printoptions(precision=2, sci_mode=True);
+// str(torch.tensor([1.0, 2.5, -3.0]))
+TEST(FormatPrintDataTest, PrecisionAndForcedScientific) {
+  const PrintData d = Floats(DType::kFloat32, Shape{3}, {1.0, 2.5, -3.0});
+  PrintOptions o;
+  o.precision = 2;
+  o.sci_mode = true;
+  EXPECT_EQ(FormatPrintData(d, {}, o),
+            "tensor([1.00e+00, 2.50e+00, -3.00e+00])");
+}
+
+// torch: set_printoptions(precision=2, threshold=5, edgeitems=2,
+// linewidth=20, sci_mode=False); str(torch.tensor([1e-6, 1.0, 2, ..., 9]))
+// (the width is measured in the scientific notation chosen automatically)
+TEST(FormatPrintDataTest, SummarizedWrappedWithoutScientific) {
+  const PrintData d =
+      Floats(DType::kFloat32, Shape{10}, {1e-6, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  PrintOptions o;
+  o.precision = 2;
+  o.threshold = 5;
+  o.edgeitems = 2;
+  o.linewidth = 20;
+  o.sci_mode = false;
+  EXPECT_EQ(FormatPrintData(d, {}, o),
+            "tensor([    0.00,\n"
+            "            1.00,\n"
+            "         ...,\n"
+            "            8.00,\n"
+            "            9.00])");
+}
+
 }  // namespace
 }  // namespace tensord

@@ -91,18 +91,19 @@ std::map<std::string, std::vector<OpSample>> Build() {
   };
   const std::vector<
       std::pair<const char*, std::function<Tensor(const Shape&, uint64_t)>>>
-      math = {{"log2", in(0.5, 2)},    {"log10", in(0.5, 2)},
-              {"log1p", in(-0.5, 2)},  {"expm1", in(-1, 1)},
-              {"exp2", in(-1, 1)},     {"tan", in(-1, 1)},
-              {"asin", in(-0.8, 0.8)}, {"acos", in(-0.8, 0.8)},
-              {"atan", in(-2, 2)},     {"sinh", in(-1, 1)},
-              {"cosh", in(-1, 1)},     {"asinh", in(-2, 2)},
-              {"acosh", in(1.2, 3)},   {"atanh", in(-0.8, 0.8)},
-              {"erf", in(-1.5, 1.5)},  {"erfc", in(-1.5, 1.5)},
-              {"rsqrt", in(0.5, 2)},   {"reciprocal", in(0.5, 2)},
-              {"floor", in(-3, 3)},    {"ceil", in(-3, 3)},
-              {"trunc", in(-3, 3)},    {"round", in(-3, 3)},
-              {"frac", in(-3, 3)},     {"sign", in(-1, 1)}};
+      math = {{"log2", in(0.5, 2)},     {"log10", in(0.5, 2)},
+              {"log1p", in(-0.5, 2)},   {"expm1", in(-1, 1)},
+              {"exp2", in(-1, 1)},      {"tan", in(-1, 1)},
+              {"asin", in(-0.8, 0.8)},  {"acos", in(-0.8, 0.8)},
+              {"atan", in(-2, 2)},      {"sinh", in(-1, 1)},
+              {"cosh", in(-1, 1)},      {"asinh", in(-2, 2)},
+              {"acosh", in(1.2, 3)},    {"atanh", in(-0.8, 0.8)},
+              {"erf", in(-1.5, 1.5)},   {"erfc", in(-1.5, 1.5)},
+              {"rsqrt", in(0.5, 2)},    {"reciprocal", in(0.5, 2)},
+              {"floor", in(-3, 3)},     {"ceil", in(-3, 3)},
+              {"trunc", in(-3, 3)},     {"round", in(-3, 3)},
+              {"frac", in(-3, 3)},      {"sign", in(-1, 1)},
+              {"erfinv", in(-0.9, 0.9)}};
   uint64_t seed = 400;
   for (const auto& [op, gen] : math) {
     add(op, {"matrix", {gen({2, 3}, seed++)}, {}});

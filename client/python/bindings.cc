@@ -201,7 +201,14 @@ py::bytes Pack(int wire, const py::sequence& values) {
 // format: one implementation for the server, tensorctl and Python).
 std::string Format(int wire, const std::vector<int64_t>& shape,
                    const py::bytes& data,
-                   const std::vector<std::string>& suffixes) {
+                   const std::vector<std::string>& suffixes, int precision,
+                   double threshold, int64_t edgeitems, int64_t linewidth,
+                   std::optional<bool> sci_mode) {
+  // Python's "{:.-1f}".format(x) in _Formatter.
+  if (precision < 0)
+    throw py::value_error("Format specifier missing precision");
+  const PrintOptions options{precision, threshold, edgeitems, linewidth,
+                             sci_mode};
   const DType dt = NeedDType(wire);
   std::string_view bytes = data;
   PrintData d{dt, PrintShape(shape.begin(), shape.end()), {}, {}, {}};
@@ -246,7 +253,7 @@ std::string Format(int wire, const std::vector<int64_t>& shape,
       }
     }
   }
-  return FormatPrintData(d, suffixes);
+  return FormatPrintData(d, suffixes, options);
 }
 
 // ------------------------------------------------------------- messages
@@ -697,7 +704,10 @@ void DefineModule(py::module_& m) {
   m.def("pack", &Pack, "raw tensor bytes of flat Python numbers");
   m.def("format", &Format, py::arg("dtype"), py::arg("shape"), py::arg("data"),
         py::arg("suffixes") = std::vector<std::string>(),
-        "torch's str() of a tensor value");
+        py::arg("precision") = 4, py::arg("threshold") = 1000.0,
+        py::arg("edgeitems") = 3, py::arg("linewidth") = 80,
+        py::arg("sci_mode") = py::none(),
+        "torch's str() of a tensor value under torch's print options");
 
   py::class_<Request>(m, "Request")
       .def(py::init<>())

@@ -24,6 +24,8 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from . import _tensor_str  # noqa: F401
+from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
 from ._tensor import _check_device
 from ._random import Generator, default_generator  # noqa: F401
 from ._device import backends, cuda, device  # noqa: F401
@@ -516,7 +518,7 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
 
 
 _SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
-               "return_types", "serialization", "utils"}
+               "return_types", "serialization", "special", "utils"}
 
 
 def __getattr__(name):
@@ -535,7 +537,7 @@ from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-from . import serialization, utils  # noqa: E402,F401
+from . import serialization, special, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.

@@ -13,6 +13,7 @@ from .. import _C
 from . import _dtypes
 from . import _grad
 from . import _ops
+from . import _tensor_str
 
 _INDEX_KINDS = (builtins.int, slice, type(None), type(Ellipsis))
 
@@ -388,7 +389,8 @@ class Tensor:
             suffixes.append("grad_fn=<%s>" % info[6])
         elif info[4]:
             suffixes.append("requires_grad=True")
-        return _C.format(dtype, list(shape), data, suffixes)
+        return _C.format(dtype, list(shape), data, suffixes,
+                         **_tensor_str.format_options(shape))
 
     __str__ = __repr__
 

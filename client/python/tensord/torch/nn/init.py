@@ -1,6 +1,7 @@
 """torch.nn.init: in-place initialisers, drawing from the session's RNG in
 PyTorch's order (so a seeded model gets PyTorch's weights)."""
 import math
+import warnings
 
 from .. import _grad
 
@@ -57,6 +58,27 @@ def uniform_(tensor, a=0., b=1.):
 def normal_(tensor, mean=0., std=1.):
     with _grad.no_grad():
         return tensor.normal_(mean, std)
+
+
+def trunc_normal_(tensor, mean=0., std=1., a=-2., b=2.):
+    """torch 1.13's draw: uniform_ over [2l-1, 2u-1], erfinv_, mul_, add_,
+    clamp_ (l, u the normal CDF at a and b)."""
+    def norm_cdf(x):
+        return (1. + math.erf(x / math.sqrt(2.))) / 2.
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in "
+                      "nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    with _grad.no_grad():
+        lo = norm_cdf((a - mean) / std)
+        up = norm_cdf((b - mean) / std)
+        tensor.uniform_(2 * lo - 1, 2 * up - 1)
+        tensor.erfinv_()
+        tensor.mul_(std * math.sqrt(2.))
+        tensor.add_(mean)
+        tensor.clamp_(min=a, max=b)
+        return tensor
 
 
 def constant_(tensor, val):

@@ -1,0 +1,71 @@
+# torch.set_printoptions: precision, sci_mode, threshold/edgeitems
+# summarization, linewidth wrapping and the three profiles, as notebooks and
+# debugging sessions use them; the defaults come back with profile="default".
+import torch
+
+x = torch.linspace(-1, 1, 7) * 3.14159
+small = torch.tensor([1e-5, 2.5e-3, 1.0])
+big = torch.arange(2000.).reshape(40, 50)
+ints = torch.arange(30)
+print(x)
+print(torch._tensor_str.PRINT_OPTS.precision)
+
+torch.set_printoptions(precision=2)
+print(x)
+print(small)
+print(torch.tensor(2.5))
+print(torch.tensor([[1.5, -2.25], [1e3, 4.0]], dtype=torch.float64))
+torch.set_printoptions(precision=8)
+print(torch.tensor([1 / 3, 2 / 3], dtype=torch.float64))
+print(torch.tensor([1 / 3]))
+
+torch.set_printoptions(precision=4, sci_mode=False)
+print(small)
+print(torch.tensor([1e10, 1.0]))
+print(torch.tensor([1.0, 2.0, 3.0]))
+torch.set_printoptions(sci_mode=True)
+print(x)
+print(torch.tensor([1.0, 2.0, 3.0]))
+print(torch.tensor([1, 2, 3]))
+print(torch.tensor([1 + 2j, -0.5j]))
+torch.set_printoptions(sci_mode=None)
+print(small)
+
+torch.set_printoptions(threshold=10)
+print(ints)
+print(torch.arange(10))
+print(big)
+torch.set_printoptions(threshold=10, edgeitems=1)
+print(ints)
+print(big)
+print(torch.arange(24.).reshape(2, 3, 4))
+torch.set_printoptions(edgeitems=5, threshold=20)
+print(torch.arange(60).reshape(3, 20))
+
+torch.set_printoptions(profile="default")
+torch.set_printoptions(linewidth=40)
+print(torch.arange(30.) / 7)
+print(torch.arange(20).reshape(2, 10))
+w = (torch.arange(12.) / 3).requires_grad_()
+print(w)
+print((w * 2).reshape(3, 4))
+torch.set_printoptions(linewidth=200)
+print(torch.arange(60.) / 11)
+
+torch.set_printoptions(profile="short")
+print(x)
+print(big)
+print(torch.rand(3, 3) * 0 + 0.123456)
+torch.set_printoptions(profile="full")
+print(torch.arange(1200)[1100:].reshape(4, 25))
+print(len(str(torch.arange(1500))))
+torch.set_printoptions(profile="default")
+print(big)
+print(x)
+opts = torch._tensor_str.PRINT_OPTS
+print(opts.precision, opts.threshold, opts.edgeitems, opts.linewidth,
+      opts.sci_mode)
+p = torch.nn.Parameter(torch.tensor([0.123456789]))
+torch.set_printoptions(precision=6)
+print(p)
+torch.set_printoptions(profile="default")
