@@ -90,13 +90,26 @@ def main():
     for name, path in (("tensorctl", "client/tensorctl"),
                        ("tensord", "server/tensord")):
         os.symlink(os.path.join(build, path), os.path.join(bin_dir, name))
-    # What the blocks use: a script, a NumPy file.
+    # What the blocks use: a script, NumPy files, a safetensors file.
     with open(os.path.join(tmp, "script.py"), "w") as f:
         f.write("import torch\nprint(torch.arange(3.0) * 2)\n")
     subprocess.run(["/usr/bin/python3", "-c",
                     "import numpy; numpy.save('data.npy', "
-                    "numpy.arange(6, dtype=numpy.float32).reshape(2, 3))"],
+                    "numpy.arange(6, dtype=numpy.float32).reshape(2, 3))\n"
+                    "numpy.savez('arrays.npz', u=numpy.ones(3))"],
                    cwd=tmp, check=True)
+    # model.safetensors with tensors w and b (the format: header length,
+    # JSON header, little-endian data).
+    import json
+    import struct
+    header = json.dumps({
+        "b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+        "w": {"dtype": "F32", "shape": [2, 2], "data_offsets": [8, 24]}},
+        separators=(",", ":")).encode()
+    header += b" " * (-len(header) % 8)
+    with open(os.path.join(tmp, "model.safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header +
+                struct.pack("<6f", 0.5, -0.5, 1, 2, 3, 4))
     # A tensord for the blocks that expect one at TENSORD_SERVER.
     port = free_port()
     server = subprocess.Popen(
@@ -122,7 +135,9 @@ def main():
             script = re.sub(r"(?<![\w/])build/", build + "/", script)
             for p, q in ports.items():
                 script = script.replace("127.0.0.1:" + p, "127.0.0.1:%d" % q)
-            env = dict(os.environ, PATH=bin_dir + ":" + os.environ["PATH"],
+            # Debian's python3 (with numpy) is the `python3` of the blocks.
+            env = dict(os.environ, PATH=bin_dir + ":/usr/bin:" +
+                       os.environ["PATH"],
                        TENSORD_SERVER="127.0.0.1:%d" % port,
                        TENSORD_DRAIN_DELAY="0",
                        PYTHONPATH=os.path.join(build, "python"))
