@@ -97,8 +97,49 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
+  args.SetServiceConfigJSON(RetryServiceConfig());
   auto channel = grpc::CreateCustomChannel(options.target, creds, args);
   return std::unique_ptr<Client>(new Client(std::move(options), channel));
+}
+
+std::string RetryServiceConfig() {
+  // The calls that are safe to repeat: reads, idempotent updates, Execute
+  // (which always carries a request id the session remembers, so a retry
+  // is applied once) and CreateSession (which proposes its id: a retry
+  // gets the session the first attempt made). CreateTensor, UploadTensor,
+  // Detach, Backward, ReleaseTensor and CloseSession are not retried: their
+  // UNAVAILABLE reaches the caller, once.
+  static constexpr const char* kMethods[] = {
+      "CreateSession", "GetSession",     "ListSessions", "ListOps",
+      "FetchTensor",   "DownloadTensor", "ZeroGrad",     "SetRequiresGrad",
+      "DescribeGraph", "Execute"};
+  std::string names;
+  for (const char* m : kMethods) {
+    absl::StrAppend(&names, names.empty() ? "" : ",",
+                    "{\"service\":\"tensord.v1.TensorService\",\"method\":\"",
+                    m, "\"}");
+  }
+  // A move of a session between replicas answers UNAVAILABLE at most for
+  // the moment of the handoff; five attempts over a second or two ride it
+  // out (gRPC caps maxAttempts at 5).
+  return absl::StrCat(
+      "{\"methodConfig\":[{\"name\":[", names,
+      "],\"retryPolicy\":{\"maxAttempts\":5,\"initialBackoff\":\"0.1s\","
+      "\"maxBackoff\":\"1s\",\"backoffMultiplier\":2,"
+      "\"retryableStatusCodes\":[\"UNAVAILABLE\"]}}]}");
+}
+
+std::string NewRequestId() {
+  // Unique, not secret: a per-thread generator seeded from the OS.
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t bits = gen();
+    for (int i = 0; i < 16; ++i, bits >>= 4)
+      id[half * 16 + i] = kHex[bits & 15];
+  }
+  return id;
 }
 
 std::string ProposeSessionId() {
@@ -249,6 +290,9 @@ absl::Status Session::Close() {
 absl::StatusOr<v1::ExecuteResponse> Session::Execute(
     v1::ExecuteRequest request) {
   request.set_session_id(id_);
+  // gRPC's retry policy may send it again (RetryServiceConfig): the
+  // session applies a request id once.
+  if (request.request_id().empty()) request.set_request_id(NewRequestId());
   v1::ExecuteResponse resp;
   absl::Status st = FromGrpc(
       client_->stub()->Execute(client_->Context(id_).get(), request, &resp));

@@ -46,6 +46,12 @@ struct ClientOptions {
 class Session;
 class Tensor;
 
+// The channel's service config: gRPC's retry policy (UNAVAILABLE, five
+// attempts with backoff) for the calls that are safe to repeat.
+std::string RetryServiceConfig();
+// A fresh id for ExecuteRequest.request_id (32 hex digits).
+std::string NewRequestId();
+
 class Client {
  public:
   static absl::StatusOr<std::unique_ptr<Client>> Connect(ClientOptions options);

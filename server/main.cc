@@ -51,7 +51,19 @@ ABSL_FLAG(std::string, tokens_file, "",
 ABSL_FLAG(std::string, snapshot_dir, "",
           "directory for session snapshots: written every --snapshot_interval "
           "seconds and on SIGTERM/SIGINT, restored at start");
-ABSL_FLAG(int64_t, snapshot_interval, 60, "seconds between snapshots");
+ABSL_FLAG(int64_t, snapshot_interval, 60,
+          "seconds between snapshots (to --snapshot_dir or --session_store; "
+          "with a store only sessions that changed are written)");
+ABSL_FLAG(std::string, session_store, "",
+          "redis://[:PASSWORD@]HOST[:PORT] of a Redis server that all "
+          "replicas share (elastic scale-out): any replica serves any "
+          "session, taking it over from the replica that holds it, and "
+          "SIGTERM hands every session over before exit. Excludes "
+          "--snapshot_dir");
+ABSL_FLAG(int64_t, failover_timeout, 10,
+          "with --session_store: seconds after which the sessions of a "
+          "replica that died (stopped renewing its leases) are taken over "
+          "by others, from their last snapshot");
 ABSL_FLAG(int64_t, shutdown_grace, 10,
           "seconds in-flight calls get to finish on SIGTERM/SIGINT, after "
           "--drain_delay");
@@ -183,6 +195,7 @@ int main(int argc, char** argv) {
        int64_t{365} * 86400},
       {"shutdown_grace", absl::GetFlag(FLAGS_shutdown_grace), 0, 86400},
       {"drain_delay", absl::GetFlag(FLAGS_drain_delay), 0, 86400},
+      {"failover_timeout", absl::GetFlag(FLAGS_failover_timeout), 1, 3600},
   };
   for (const Range& r : ranges) {
     if (r.value < r.min || r.value > r.max) {
@@ -219,6 +232,8 @@ int main(int argc, char** argv) {
   config.sessions.snapshot_dir = absl::GetFlag(FLAGS_snapshot_dir);
   config.snapshot_interval =
       absl::Seconds(absl::GetFlag(FLAGS_snapshot_interval));
+  config.session_store = absl::GetFlag(FLAGS_session_store);
+  config.sessions.lease_ms = absl::GetFlag(FLAGS_failover_timeout) * 1000;
   std::string replica = absl::GetFlag(FLAGS_replica_id);
   if (replica.empty()) {
     char host[256] = {0};

@@ -109,9 +109,11 @@ absl::StatusOr<std::set<std::string>> ReadTokensFile(const std::string& path) {
 
 namespace {
 // The sessions' limits include the message size (for deferring values).
-ServerOptions SessionOptionsOf(const ServerConfig& config) {
+ServerOptions SessionOptionsOf(const ServerConfig& config,
+                               SessionStore* store) {
   ServerOptions o = config.sessions;
   o.limits.max_message_bytes = config.max_message_bytes;
+  o.store = store;
   return o;
 }
 
@@ -124,9 +126,11 @@ ServiceOptions ServiceOptionsOf(const ServerConfig& config, Metrics* metrics) {
 }
 }  // namespace
 
-TensordServer::TensordServer(const ServerConfig& config)
+TensordServer::TensordServer(const ServerConfig& config,
+                             std::unique_ptr<SessionStore> store)
     : config_(config),
-      sessions_(SessionOptionsOf(config)),
+      store_(std::move(store)),
+      sessions_(SessionOptionsOf(config, store_.get())),
       service_(&sessions_, ServiceOptionsOf(config, &metrics_)) {}
 
 std::string TensordServer::MetricsText() {
@@ -140,10 +144,27 @@ std::string TensordServer::MetricsText() {
 
 absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
     const ServerConfig& config) {
-  std::unique_ptr<TensordServer> s(new TensordServer(config));
   // Everything that can be wrong with the configuration is found before
   // sessions are restored or a port is bound.
   TENSORD_RETURN_IF_ERROR(CheckListenAddress(config.listen));
+  std::unique_ptr<SessionStore> store;
+  if (!config.session_store.empty()) {
+    if (!config.sessions.snapshot_dir.empty()) {
+      return absl::InvalidArgumentError(
+          "--session_store and --snapshot_dir exclude each other (with a "
+          "store, snapshots go to the store)");
+    }
+    absl::StatusOr<std::unique_ptr<SessionStore>> connected =
+        SessionStore::Connect(config.session_store);
+    if (!connected.ok()) {
+      return connected.status().code() == absl::StatusCode::kInvalidArgument
+                 ? connected.status()
+                 : absl::UnavailableError(absl::StrCat(
+                       "--session_store: ", connected.status().message()));
+    }
+    store = *std::move(connected);
+  }
+  std::unique_ptr<TensordServer> s(new TensordServer(config, std::move(store)));
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
@@ -226,19 +247,45 @@ absl::StatusOr<std::unique_ptr<TensordServer>> TensordServer::Start(
   s->health_.Set(kServiceName, true);
   s->health_.Set(kSnapshotHealth, true);
   s->housekeeping_ = std::thread([p = s.get()] { p->Housekeeping(); });
+  if (s->store_ != nullptr) {
+    s->handoffs_ = std::thread([p = s.get()] { p->Handoffs(); });
+    Log(absl::StrCat("sessions live in the store ",
+                     s->store_->display_address(), " (lease token ",
+                     s->sessions_.token(), ", failover after ",
+                     config.sessions.lease_ms / 1000, " s)"));
+  }
   Log(absl::StrCat("listening on ", config.listen, " (port ", s->port_, ")",
                    config.tokens.empty() ? "" : ", tokens required",
                    creds == nullptr ? "" : ""));
   return s;
 }
 
+void TensordServer::Handoffs() {
+  while (!stop_.HasBeenNotified()) sessions_.ServeHandoffs(absl::Seconds(1));
+}
+
 void TensordServer::Housekeeping() {
   absl::Time next_snapshot = absl::Now() + config_.snapshot_interval;
-  while (!stop_.WaitForNotificationWithTimeout(config_.expiry_interval)) {
+  // Leases are renewed four times per lease: one lost renewal (a slow
+  // store) does not cost a session.
+  const absl::Duration renew_every =
+      absl::Milliseconds(config_.sessions.lease_ms) / 4;
+  const absl::Duration tick =
+      store_ == nullptr ? config_.expiry_interval
+                        : std::min(config_.expiry_interval, renew_every);
+  absl::Time next_renew = absl::Now() + renew_every;
+  absl::Time next_expiry = absl::Now() + config_.expiry_interval;
+  while (!stop_.WaitForNotificationWithTimeout(tick)) {
+    if (store_ != nullptr && absl::Now() >= next_renew) {
+      next_renew = absl::Now() + renew_every;
+      sessions_.RenewLeases();
+    }
+    if (absl::Now() < next_expiry) continue;
+    next_expiry = absl::Now() + config_.expiry_interval;
     const int expired = sessions_.ExpireIdle(NowMs());
     metrics_.SessionsExpired(expired);
     if (expired > 0) Log(absl::StrCat("expired ", expired, " idle sessions"));
-    if (!config_.sessions.snapshot_dir.empty() &&
+    if ((!config_.sessions.snapshot_dir.empty() || store_ != nullptr) &&
         absl::Now() >= next_snapshot) {
       (void)Snapshot();
       next_snapshot = absl::Now() + config_.snapshot_interval;
@@ -277,6 +324,7 @@ void TensordServer::Shutdown(absl::Duration grace) {
   stop_.Notify();
   if (housekeeping_.joinable()) housekeeping_.join();
   if (server_ == nullptr) {  // Start failed: nothing ran, nothing to save
+    if (handoffs_.joinable()) handoffs_.join();
     stopped_.Notify();
     return;
   }
@@ -291,6 +339,13 @@ void TensordServer::Shutdown(absl::Duration grace) {
     absl::Status st = Snapshot();
     if (st.ok()) Log("snapshots written");
   }
+  if (store_ != nullptr) {
+    // Every session to the store, lease given up: the replicas the
+    // balancer now sends them to take them over at once.
+    const int n = sessions_.HandOffAll();
+    Log(absl::StrCat("handed ", n, " sessions over to the store"));
+  }
+  if (handoffs_.joinable()) handoffs_.join();
   FlushLog();
   stopped_.Notify();
 }

@@ -42,6 +42,9 @@ struct ServerConfig {
   // HOST:PORT of the HTTP listener (metrics, health, HTTP/JSON); empty: off.
   std::string http_listen;
   bool access_log = false;  // one log line per call
+  // redis://HOST:PORT of the shared session store (elastic scale-out);
+  // empty: sessions live in this process (and --snapshot_dir).
+  std::string session_store;
 };
 
 // Reads a tokens file: one token per line; blank lines and lines starting
@@ -83,10 +86,13 @@ class TensordServer {
   absl::Status Snapshot();
 
  private:
-  explicit TensordServer(const ServerConfig& config);
+  TensordServer(const ServerConfig& config,
+                std::unique_ptr<SessionStore> store);
   void Housekeeping();
+  void Handoffs();
 
   ServerConfig config_;
+  std::unique_ptr<SessionStore> store_;
   Metrics metrics_;
   SessionManager sessions_;
   TensorServiceImpl service_;
@@ -98,6 +104,7 @@ class TensordServer {
   absl::Notification stop_;
   absl::Notification stopped_;
   std::thread housekeeping_;
+  std::thread handoffs_;  // with a store: serves other replicas' requests
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

@@ -256,8 +256,8 @@ absl::StatusOr<std::string> TensorServiceImpl::Caller(Call& call) const {
   return TokenFingerprint(token);
 }
 
-absl::StatusOr<std::shared_ptr<Session>> TensorServiceImpl::Find(
-    Call& call, const std::string& id) {
+absl::StatusOr<SessionRef> TensorServiceImpl::Find(Call& call,
+                                                   const std::string& id) {
   TENSORD_ASSIGN_OR_RETURN(std::string owner, Caller(call));
   return sessions_->Get(id, owner);
 }

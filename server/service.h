@@ -76,8 +76,7 @@ class TensorServiceImpl final : public v1::TensorService::Service {
 
   // The caller's owner fingerprint, or UNAUTHENTICATED.
   absl::StatusOr<std::string> Caller(Call& call) const;
-  absl::StatusOr<std::shared_ptr<Session>> Find(Call& call,
-                                                const std::string& id);
+  absl::StatusOr<SessionRef> Find(Call& call, const std::string& id);
 
   SessionManager* sessions_;
   const ServiceOptions options_;

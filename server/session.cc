@@ -412,9 +412,29 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
         absl::StrCat("Execute has ", request.nodes_size(),
                      " nodes; the limit is ", limits_.max_execute_nodes));
   }
+  if (request.request_id().size() > 128) {
+    return absl::InvalidArgumentError(
+        "request_id is longer than 128 characters");
+  }
   return Guarded([&]() -> absl::Status {
     ChargeTo charge(account_);
     absl::MutexLock lock(&mu_);
+    if (!request.request_id().empty()) {
+      for (const Remembered& r : remembered_) {
+        if (r.request_id != request.request_id()) continue;
+        // A retry of a request that ran: its first response, not a rerun.
+        if (!r.kept) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "Execute request ", Quoted(r.request_id),
+              " was applied already; its response was too large to keep, "
+              "so fetch the tensors it made by name"));
+        }
+        if (!response->ParseFromString(r.response)) {
+          return absl::InternalError("a remembered response is unreadable");
+        }
+        return absl::OkStatus();
+      }
+    }
     v1::ExecuteResponse out;
     // The one rollback mechanism: every change below (tensors, grads,
     // graphs, bindings, the handle counter, the generator) records its
@@ -422,9 +442,30 @@ absl::Status Session::Execute(const v1::ExecuteRequest& request,
     Transaction txn;
     TENSORD_RETURN_IF_ERROR(ExecuteLocked(request, &out));
     txn.Commit();
+    if (!request.request_id().empty())
+      RememberLocked(request.request_id(), out);
     *response = std::move(out);
     return absl::OkStatus();
   });
+}
+
+void Session::RememberLocked(const std::string& request_id,
+                             const v1::ExecuteResponse& response) {
+  Remembered r;
+  r.request_id = request_id;
+  const int64_t size = static_cast<int64_t>(response.ByteSizeLong());
+  if (size <= kRememberedBytes / 4) {
+    r.kept = response.SerializeToString(&r.response);
+    if (!r.kept) r.response.clear();
+  }
+  remembered_bytes_ += static_cast<int64_t>(r.response.size());
+  remembered_.push_back(std::move(r));
+  while (remembered_.size() > kRememberedRequests ||
+         remembered_bytes_ > kRememberedBytes) {
+    remembered_bytes_ -=
+        static_cast<int64_t>(remembered_.front().response.size());
+    remembered_.pop_front();
+  }
 }
 
 absl::StatusOr<Generator*> Session::GeneratorLocked(int32_t id) {
@@ -725,6 +766,12 @@ absl::Status Session::WriteSnapshot(std::ostream* stream) {
       for (uint32_t w : g.state()) out->add_rng_state(w);
       out->set_rng_index(g.index());
     }
+    for (const Remembered& r : remembered_) {
+      v1::SnapshotRequest* out = header.add_requests();
+      out->set_request_id(r.request_id);
+      out->set_response(r.response);
+      out->set_kept(r.kept);
+    }
     // Each storage once; each tensor once, with every handle and name it
     // has, as a view of its storage.
     std::vector<const Storage*> storages;
@@ -825,6 +872,20 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
           !s->generators_[sg.id()].SetState(w, sg.rng_index())) {
         return absl::DataLossError("bad generator state");
       }
+    }
+    if (header.requests_size() > static_cast<int>(kRememberedRequests)) {
+      return absl::DataLossError("too many remembered requests");
+    }
+    for (const v1::SnapshotRequest& sr : header.requests()) {
+      Remembered r;
+      r.request_id = sr.request_id();
+      r.kept = sr.kept();
+      if (r.kept) r.response = sr.response();
+      s->remembered_bytes_ += static_cast<int64_t>(r.response.size());
+      s->remembered_.push_back(std::move(r));
+    }
+    if (s->remembered_bytes_ > kRememberedBytes) {
+      return absl::DataLossError("remembered responses too large");
     }
     if (header.session().created_unix_ms() > 0) {
       s->created_ms_ = header.session().created_unix_ms();

@@ -13,6 +13,7 @@
 #define TENSORD_SERVER_SESSION_H_
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <istream>
 #include <map>
@@ -135,6 +136,33 @@ class Session {
   // fail until it frees some).
   absl::Status CheckLimits();
 
+  // For the SessionManager's elastic scale-out (a shared session store).
+  // Calls hold the gate shared while they run (SessionRef); moving the
+  // session away (a handoff, a close, a lost lease) holds it exclusively,
+  // so it waits for the calls in flight, and marks the session moved:
+  // calls that reach it afterwards fail with UNAVAILABLE and are retried
+  // where it went.
+  absl::Mutex& gate() ABSL_LOCK_RETURNED(gate_) { return gate_; }
+  bool moved() const { return moved_.load(); }
+  void set_moved() { moved_.store(true); }
+  // Until when (ms since the epoch) this replica's lease on the session
+  // holds for sure; 0 without a store.
+  int64_t lease_until_ms() const { return lease_until_ms_.load(); }
+  void set_lease_until_ms(int64_t ms) { lease_until_ms_.store(ms); }
+  // Calls finished on the session; a snapshot pass writes the session
+  // again only when it changed.
+  uint64_t calls_done() const { return calls_done_.load(); }
+  void CallDone() { calls_done_.fetch_add(1); }
+  std::atomic<uint64_t> stored_calls{~uint64_t{0}};
+
+  // Executes a client retries carry the request id they had (ExecuteRequest
+  // .request_id): the last kRememberedRequests successful ones are
+  // remembered with their responses (up to kRememberedBytes in all; larger
+  // responses only as "done"), in snapshots too, so a retry is applied
+  // once even after the session moved.
+  static constexpr size_t kRememberedRequests = 64;
+  static constexpr int64_t kRememberedBytes = 1 << 20;
+
  private:
   absl::Status RestoreLocked(SnapshotReader& reader)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -180,6 +208,9 @@ class Session {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status DescribeGraphImpl(const v1::TensorRef& ref,
                                  v1::DescribeGraphResponse* response);
+  void RememberLocked(const std::string& request_id,
+                      const v1::ExecuteResponse& response)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string id_;
   const std::string owner_;
@@ -198,6 +229,19 @@ class Session {
   std::map<int32_t, Generator> generators_ ABSL_GUARDED_BY(mu_);
   int64_t next_handle_ ABSL_GUARDED_BY(mu_) = 1;
   NodeObserver node_observer_ ABSL_GUARDED_BY(mu_);
+  // Remembered Execute requests, oldest first (see kRememberedRequests).
+  struct Remembered {
+    std::string request_id;
+    std::string response;  // serialized ExecuteResponse
+    bool kept = false;     // false: too large to keep; only "done" is known
+  };
+  std::deque<Remembered> remembered_ ABSL_GUARDED_BY(mu_);
+  int64_t remembered_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+
+  absl::Mutex gate_;
+  std::atomic<bool> moved_{false};
+  std::atomic<int64_t> lease_until_ms_{0};
+  std::atomic<uint64_t> calls_done_{0};
 };
 
 // OK for a session option set a client may ask for; INVALID_ARGUMENT for

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -103,7 +104,8 @@ std::string TokenFingerprint(const std::string& token) {
 }
 
 SessionManager::SessionManager(ServerOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)),
+      token_(absl::StrCat(options_.replica_id, "/", NewSessionId())) {}
 
 v1::SessionOptions SessionManager::Normalize(
     const v1::SessionOptions& requested) const {
@@ -130,38 +132,286 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Create(
   }
   TENSORD_RETURN_IF_ERROR(CheckSessionOptions(requested));
   const v1::SessionOptions opts = Normalize(requested);
+  const bool proposed = IsSessionId(proposed_id);
+  if (options_.store != nullptr) {
+    if (proposed) {
+      absl::StatusOr<std::shared_ptr<Session>> s =
+          CreateInStore(opts, owner, proposed_id);
+      if (s.ok() || s.status().code() != absl::StatusCode::kAlreadyExists) {
+        return s;
+      }
+      // The id exists: a retry of this very call (whose reply was lost)
+      // gets its session back; anything else a fresh id.
+      absl::StatusOr<SessionRef> existing = Get(proposed_id, owner);
+      if (existing.ok()) {
+        std::shared_ptr<Session> same;
+        absl::MutexLock lock(&mu_);
+        auto it = sessions_.find(proposed_id);
+        if (it != sessions_.end()) same = it->second;
+        if (same != nullptr) return same;
+      } else if (existing.status().code() == absl::StatusCode::kUnavailable) {
+        return existing.status();
+      }
+    }
+    for (int attempt = 0;; ++attempt) {
+      absl::StatusOr<std::shared_ptr<Session>> s =
+          CreateInStore(opts, owner, NewSessionId());
+      if (s.ok() || s.status().code() != absl::StatusCode::kAlreadyExists ||
+          attempt == 3) {
+        return s;
+      }
+    }
+  }
   absl::MutexLock lock(&mu_);
+  if (proposed) {
+    auto it = sessions_.find(proposed_id);
+    // A retry of this call (its reply lost) gets its session back.
+    if (it != sessions_.end() && it->second->owner() == owner) {
+      return it->second;
+    }
+  }
   if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
     return absl::ResourceExhaustedError(
         absl::StrCat("the server holds its maximum of ", options_.max_sessions,
                      " sessions; close one or try later"));
   }
-  // A proposed id that is taken (a client reusing one, or a collision) is
-  // not an error: the caller gets a fresh id and reads it from the reply.
-  std::string id = IsSessionId(proposed_id) && !sessions_.count(proposed_id)
-                       ? proposed_id
-                       : NewSessionId();
+  // A proposed id that is taken (by another owner, or a collision) is not
+  // an error: the caller gets a fresh id and reads it from the reply.
+  std::string id =
+      proposed && !sessions_.count(proposed_id) ? proposed_id : NewSessionId();
   std::shared_ptr<Session> s = Shared(std::make_unique<Session>(
       id, owner, opts, options_.limits, options_.replica_id));
   sessions_[id] = s;
   return s;
 }
 
-absl::StatusOr<std::shared_ptr<Session>> SessionManager::Get(
-    const std::string& id, const std::string& owner) {
+int64_t SessionManager::KeepMs(const Session& s) const {
+  // Past its idle TTL a session is gone anyway; the store forgets it an
+  // hour later (its holder deletes it at expiry; this covers a holder that
+  // died with no client coming back).
+  Session& session = const_cast<Session&>(s);
+  v1::Session d;
+  session.Describe(&d);
+  return d.options().idle_ttl_seconds() * 1000 + 3600 * 1000;
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionManager::CreateInStore(
+    const v1::SessionOptions& opts, const std::string& owner,
+    const std::string& id) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the server holds its maximum of ", options_.max_sessions,
+          " sessions; close one or try later"));
+    }
+    if (sessions_.count(id) || adopting_.count(id)) {
+      return absl::AlreadyExistsError("session id taken");
+    }
+  }
+  std::shared_ptr<Session> s = Shared(std::make_unique<Session>(
+      id, owner, opts, options_.limits, options_.replica_id));
+  std::ostringstream bytes;
+  TENSORD_RETURN_IF_ERROR(s->WriteSnapshot(&bytes));
+  const int64_t t0 = NowMs();
+  TENSORD_ASSIGN_OR_RETURN(
+      bool created, options_.store->Create(id, owner, token_, options_.lease_ms,
+                                           bytes.str(), KeepMs(*s)));
+  if (!created) return absl::AlreadyExistsError("session id taken");
+  s->set_lease_until_ms(t0 + options_.lease_ms);
+  s->stored_calls.store(s->calls_done());
   absl::MutexLock lock(&mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end() || it->second->owner() != owner) {
+  sessions_[id] = s;
+  return s;
+}
+
+absl::StatusOr<SessionRef> SessionManager::Get(const std::string& id,
+                                               const std::string& owner) {
+  auto not_found = [&] {
+    return absl::NotFoundError(
+        absl::StrCat("session ", Quoted(id), " not found"));
+  };
+  std::shared_ptr<Session> s;
+  {
+    absl::MutexLock lock(&mu_);
+    for (;;) {
+      auto it = sessions_.find(id);
+      if (it != sessions_.end()) {
+        s = it->second;
+        break;
+      }
+      if (options_.store == nullptr || !IsSessionId(id)) return not_found();
+      if (!adopting_.count(id)) {
+        adopting_.insert(id);
+        break;
+      }
+      // Another call is taking it over: wait for that one.
+      adopted_.WaitWithTimeout(&mu_, absl::Milliseconds(100));
+    }
+  }
+  if (s == nullptr) {
+    absl::StatusOr<std::shared_ptr<Session>> taken = Adopt(id, owner);
+    {
+      absl::MutexLock lock(&mu_);
+      adopting_.erase(id);
+      if (taken.ok()) sessions_[id] = *taken;
+    }
+    adopted_.SignalAll();
+    TENSORD_RETURN_IF_ERROR(taken.status());
+    s = *std::move(taken);
+  }
+  if (s->owner() != owner) return not_found();
+  s->gate().ReaderLock();
+  SessionRef ref(s);
+  if (s->moved()) {
+    return absl::UnavailableError(absl::StrCat(
+        "session ", id,
+        " moved to another replica while this call waited; retry"));
+  }
+  if (options_.store != nullptr && NowMs() >= s->lease_until_ms()) {
+    return absl::UnavailableError(
+        absl::StrCat("this replica could not renew its lease on session ", id,
+                     " (the session store ", options_.store->display_address(),
+                     " is out of reach); retry"));
+  }
+  return ref;
+}
+
+absl::StatusOr<std::shared_ptr<Session>> SessionManager::Adopt(
+    const std::string& id, const std::string& owner) {
+  if (draining()) {
+    return absl::UnavailableError(
+        "the server is shutting down and takes no sessions over; retry");
+  }
+  SessionStore& store = *options_.store;
+  // Another tenant's call (or a made-up id) never moves a session.
+  TENSORD_ASSIGN_OR_RETURN(std::optional<std::string> stored_owner,
+                           store.Owner(id));
+  if (!stored_owner || *stored_owner != owner) {
     return absl::NotFoundError(
         absl::StrCat("session ", Quoted(id), " not found"));
   }
-  return it->second;
+  // A holder that is alive hands over in milliseconds; one that died lets
+  // its lease run out within lease_ms.
+  const absl::Time deadline =
+      absl::Now() + absl::Milliseconds(options_.lease_ms) + absl::Seconds(2);
+  std::string asked;
+  absl::Duration pause = absl::Milliseconds(5);
+  for (;;) {
+    const int64_t t0 = NowMs();
+    TENSORD_ASSIGN_OR_RETURN(bool mine,
+                             store.Acquire(id, token_, options_.lease_ms));
+    if (mine) {
+      absl::StatusOr<std::optional<std::string>> bytes = store.Get(id);
+      absl::StatusOr<std::unique_ptr<Session>> loaded =
+          !bytes.ok() ? absl::StatusOr<std::unique_ptr<Session>>(bytes.status())
+          : !*bytes
+              ? absl::NotFoundError(
+                    absl::StrCat("session ", Quoted(id), " not found"))
+              : [&] {
+                  std::istringstream in(**bytes);
+                  return Session::ReadSnapshot(
+                      &in, (*bytes)->size(), id, options_.limits,
+                      options_.replica_id, [this](const v1::SessionOptions& o) {
+                        return Normalize(o);
+                      });
+                }();
+      if (loaded.ok() && (*loaded)->owner() != owner) {
+        loaded = absl::NotFoundError(
+            absl::StrCat("session ", Quoted(id), " not found"));
+      }
+      if (loaded.ok()) {
+        absl::MutexLock lock(&mu_);
+        if (static_cast<int64_t>(sessions_.size()) >= options_.max_sessions) {
+          loaded = absl::UnavailableError(absl::StrCat(
+              "this replica holds its maximum of ", options_.max_sessions,
+              " sessions and cannot take session ", id, " over; retry"));
+        }
+      }
+      if (!loaded.ok()) {
+        (void)store.Release(id, token_);
+        if (loaded.status().code() == absl::StatusCode::kDataLoss) {
+          Log(absl::StrCat("session ", id, " in the store is unreadable (",
+                           loaded.status().message(), ")"));
+        }
+        return loaded.status();
+      }
+      std::shared_ptr<Session> s = Shared(*std::move(loaded));
+      s->set_lease_until_ms(t0 + options_.lease_ms);
+      s->stored_calls.store(s->calls_done());
+      Log(absl::StrCat("took session ", id, " over",
+                       asked.empty() ? "" : " from ", asked));
+      return s;
+    }
+    TENSORD_ASSIGN_OR_RETURN(std::string holder, store.Holder(id));
+    if (!holder.empty() && holder != token_ && holder != asked) {
+      TENSORD_RETURN_IF_ERROR(store.AskHandoff(holder, id));
+      asked = holder;
+    }
+    if (absl::Now() >= deadline) {
+      return absl::UnavailableError(
+          absl::StrCat("session ", id, " is held by replica ",
+                       holder.substr(0, holder.rfind('/')),
+                       ", which did not hand it over in time; retry"));
+    }
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(100));
+  }
+}
+
+absl::StatusOr<bool> SessionManager::PutSession(Session& s) {
+  const uint64_t done = s.calls_done();
+  std::ostringstream bytes;
+  TENSORD_RETURN_IF_ERROR(s.WriteSnapshot(&bytes));
+  TENSORD_ASSIGN_OR_RETURN(
+      bool held, options_.store->Put(s.id(), token_, bytes.str(), KeepMs(s)));
+  if (held) s.stored_calls.store(done);
+  return held;
+}
+
+absl::Status SessionManager::Evict(const std::shared_ptr<Session>& s, bool save,
+                                   bool remove_from_store) {
+  SessionStore* store = options_.store;
+  absl::Status st;
+  {
+    absl::WriterMutexLock gate(&s->gate());  // waits for calls in flight
+    if (s->moved()) return absl::OkStatus();
+    if (store != nullptr && save) {
+      absl::StatusOr<bool> held = PutSession(*s);
+      // Not written: the session stays here (a later handoff or the
+      // drain tries again), unless its lease is gone anyway.
+      if (!held.ok()) return held.status();
+    }
+    if (store != nullptr && remove_from_store) {
+      absl::StatusOr<bool> deleted = store->Delete(s->id(), token_);
+      if (!deleted.ok()) return deleted.status();
+    }
+    s->set_moved();
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = sessions_.find(s->id());
+    if (it != sessions_.end() && it->second == s) sessions_.erase(it);
+  }
+  if (store != nullptr && !remove_from_store) {
+    st = store->Release(s->id(), token_);
+  }
+  return st;
 }
 
 absl::Status SessionManager::Close(const std::string& id,
                                    const std::string& owner) {
   std::shared_ptr<Session> victim;  // freed outside the lock
-  {
+  if (options_.store != nullptr) {
+    // Closed wherever it is: taken over first if held elsewhere.
+    {
+      absl::StatusOr<SessionRef> ref = Get(id, owner);
+      if (!ref.ok()) return ref.status();
+    }  // (its gate is free again before Evict takes it)
+    absl::MutexLock lock(&mu_);
+    auto it = sessions_.find(id);
+    if (it != sessions_.end()) victim = it->second;
+  } else {
     absl::MutexLock lock(&mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end() || it->second->owner() != owner) {
@@ -170,6 +420,14 @@ absl::Status SessionManager::Close(const std::string& id,
     }
     victim = std::move(it->second);
     sessions_.erase(it);
+  }
+  if (options_.store != nullptr) {
+    if (victim == nullptr) {
+      return absl::UnavailableError(absl::StrCat(
+          "session ", id, " moved to another replica; retry the close"));
+    }
+    TENSORD_RETURN_IF_ERROR(Evict(victim, /*save=*/false,
+                                  /*remove_from_store=*/true));
   }
   victim.reset();  // freed here unless a call still holds it (FreeSession)
   return absl::OkStatus();
@@ -207,21 +465,129 @@ int SessionManager::ExpireIdle(int64_t now_ms) {
     absl::MutexLock lock(&mu_);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (it->second->Expired(now_ms)) {
-        expired.push_back(std::move(it->second));
-        it = sessions_.erase(it);
-      } else {
-        ++it;
+        expired.push_back(it->second);
+        if (options_.store == nullptr) {
+          it = sessions_.erase(it);
+          continue;
+        }
       }
+      ++it;
     }
   }
-  const int n = static_cast<int>(expired.size());
+  int n = static_cast<int>(expired.size());
+  if (options_.store != nullptr) {
+    for (const auto& s : expired) {
+      // Ended in the store too; if that fails, it is tried again next time.
+      if (!Evict(s, /*save=*/false, /*remove_from_store=*/true).ok()) --n;
+    }
+  }
   expired.clear();  // see FreeSession
   if (g_give_back_pending.exchange(false)) GiveBackMemory();
   return n;
 }
 
+void SessionManager::RenewLeases() {
+  if (options_.store == nullptr) return;
+  std::vector<std::shared_ptr<Session>> all;
+  std::vector<std::string> ids;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : sessions_) {
+      all.push_back(s);
+      ids.push_back(id);
+    }
+  }
+  if (ids.empty()) return;
+  const int64_t t0 = NowMs();
+  absl::StatusOr<std::vector<bool>> held =
+      options_.store->Renew(ids, token_, options_.lease_ms);
+  if (!held.ok()) {
+    // The leases run out on their own: calls fail with UNAVAILABLE until
+    // the store is back, and no other replica can take the sessions before
+    // that either.
+    Log(absl::StrCat("cannot renew session leases: ", held.status().message()));
+    return;
+  }
+  for (size_t i = 0; i < all.size(); ++i) {
+    if ((*held)[i]) {
+      all[i]->set_lease_until_ms(t0 + options_.lease_ms);
+      continue;
+    }
+    Log(absl::StrCat("lost the lease on session ", ids[i],
+                     " (another replica took it over); dropped here"));
+    (void)Evict(all[i], /*save=*/false, /*remove_from_store=*/false);
+  }
+}
+
+void SessionManager::ServeHandoffs(absl::Duration wait) {
+  if (options_.store == nullptr) return;
+  absl::StatusOr<std::vector<std::string>> ids =
+      options_.store->NextHandoffs(token_, wait);
+  if (!ids.ok()) {
+    Log(absl::StrCat("cannot read handoff requests: ", ids.status().message()));
+    absl::SleepFor(wait);
+    return;
+  }
+  for (const std::string& id : *ids) {
+    std::shared_ptr<Session> s;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = sessions_.find(id);
+      if (it != sessions_.end()) s = it->second;
+    }
+    if (s == nullptr) continue;  // not here (any more)
+    absl::Status st = Evict(s, /*save=*/true, /*remove_from_store=*/false);
+    if (st.ok()) {
+      Log(absl::StrCat("handed session ", id, " over"));
+    } else {
+      Log(absl::StrCat("cannot hand session ", id, " over: ", st.message()));
+    }
+  }
+}
+
+int SessionManager::HandOffAll() {
+  if (options_.store == nullptr) return 0;
+  std::vector<std::shared_ptr<Session>> all;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, s] : sessions_) all.push_back(s);
+  }
+  int n = 0;
+  for (const auto& s : all) {
+    absl::Status st = Evict(s, /*save=*/true, /*remove_from_store=*/false);
+    if (st.ok()) {
+      ++n;
+    } else {
+      Log(absl::StrCat("cannot hand session ", s->id(), " over (", st.message(),
+                       "); it comes back from its last snapshot"));
+    }
+  }
+  return n;
+}
+
 absl::Status SessionManager::SaveSnapshots() {
   namespace fs = std::filesystem;
+  if (options_.store != nullptr) {
+    std::vector<std::shared_ptr<Session>> all;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, s] : sessions_) all.push_back(s);
+    }
+    absl::Status first_error;
+    for (const auto& s : all) {
+      if (s->stored_calls.load() == s->calls_done()) continue;  // unchanged
+      // Shared: calls go on; a move waits (and writes a newer state after).
+      absl::ReaderMutexLock gate(&s->gate());
+      if (s->moved()) continue;
+      absl::StatusOr<bool> held = PutSession(*s);
+      if (!held.ok()) {
+        Log(absl::StrCat("snapshot of session ", s->id(), " failed (",
+                         held.status().message(), ")"));
+        if (first_error.ok()) first_error = held.status();
+      }
+    }
+    return first_error;
+  }
   if (options_.snapshot_dir.empty()) return absl::OkStatus();
   std::error_code ec;
   fs::create_directories(options_.snapshot_dir, ec);

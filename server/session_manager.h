@@ -14,11 +14,13 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "server/session.h"
+#include "server/session_store.h"
 
 namespace tensord::server {
 
@@ -28,6 +30,45 @@ struct ServerOptions {
   SessionLimits limits;
   std::string replica_id = "tensord-0";
   std::string snapshot_dir;  // empty: no snapshots
+  // Set: sessions live in this shared store (elastic scale-out; see
+  // server/session_store.h). Any replica serves any session: one it does
+  // not hold is taken over from its holder, or from its last snapshot when
+  // the holder died. Not owned.
+  SessionStore* store = nullptr;
+  // The lease on a session (--failover_timeout): a replica that dies stops
+  // renewing, and its sessions are taken over at most this long after.
+  int64_t lease_ms = 10000;
+};
+
+// A session as a call uses it: keeps it alive and holds its gate (shared)
+// until the call ends, so that a move of the session waits for the call.
+class SessionRef {
+ public:
+  SessionRef() = default;
+  // `s` with its gate already held shared.
+  explicit SessionRef(std::shared_ptr<Session> s) : s_(std::move(s)) {}
+  SessionRef(SessionRef&& o) noexcept : s_(std::move(o.s_)) {}
+  SessionRef& operator=(SessionRef&& o) noexcept {
+    if (this != &o) {
+      Done();
+      s_ = std::move(o.s_);
+    }
+    return *this;
+  }
+  ~SessionRef() { Done(); }
+  Session* operator->() const { return s_.get(); }
+  Session& operator*() const { return *s_; }
+  Session* get() const { return s_.get(); }
+  const std::shared_ptr<Session>& shared() const { return s_; }
+
+ private:
+  void Done() {
+    if (s_ == nullptr) return;
+    s_->CallDone();
+    s_->gate().ReaderUnlock();
+    s_.reset();
+  }
+  std::shared_ptr<Session> s_;
 };
 
 // True for a session id as this server makes them: 32 lowercase hex digits
@@ -59,8 +100,12 @@ class SessionManager {
       const v1::SessionOptions& options, const std::string& owner,
       const std::string& proposed_id = "");
   // NOT_FOUND if there is no such session or it belongs to another owner.
-  absl::StatusOr<std::shared_ptr<Session>> Get(const std::string& id,
-                                               const std::string& owner);
+  // With a store, a session held elsewhere is taken over first (its holder
+  // hands it over, or its lease runs out); UNAVAILABLE, to be retried, when
+  // that does not happen within lease_ms and a bit, or when the session
+  // moved away while the call waited.
+  absl::StatusOr<SessionRef> Get(const std::string& id,
+                                 const std::string& owner);
   absl::Status Close(const std::string& id, const std::string& owner);
   std::vector<std::shared_ptr<Session>> List(const std::string& owner);
   int64_t size();
@@ -102,6 +147,21 @@ class SessionManager {
   // can be written; INVALID_ARGUMENT with a one-line reason otherwise.
   absl::Status CheckSnapshotDir() const;
 
+  // With a store (each a no-op without one):
+  // Extends this replica's leases; a session whose lease was lost (the
+  // store was out of reach for longer than lease_ms, and another replica
+  // took the session over) is dropped here. The server calls it every
+  // lease_ms / 4.
+  void RenewLeases();
+  // Serves the handoff requests of other replicas for up to `wait`.
+  void ServeHandoffs(absl::Duration wait);
+  // Writes every session to the store and gives up its lease (the drain's
+  // last step: nothing is lost when a replica is scaled away). Returns how
+  // many sessions were handed off.
+  int HandOffAll();
+  // This replica's lease token: its replica id and a per-process nonce.
+  const std::string& token() const { return token_; }
+
   // The options a session gets: TTL and memory limit filled in from, and
   // bounded by, the server's.
   v1::SessionOptions Normalize(const v1::SessionOptions& requested) const;
@@ -112,11 +172,30 @@ class SessionManager {
   std::string SnapshotFileName(const std::string& id) const;
   bool IsOwnSnapshotFile(const std::string& name) const;
 
+  absl::StatusOr<std::shared_ptr<Session>> Adopt(const std::string& id,
+                                                 const std::string& owner);
+  absl::StatusOr<std::shared_ptr<Session>> CreateInStore(
+      const v1::SessionOptions& opts, const std::string& owner,
+      const std::string& id);
+  // Writes `s` to the store (under its gate, shared or exclusive, held by
+  // the caller). False if this replica no longer holds its lease.
+  absl::StatusOr<bool> PutSession(Session& s);
+  // Moves `s` out of this replica: waits for its calls, writes it to the
+  // store (when `save`), marks it moved, drops it and gives up the lease.
+  // With `remove_from_store` the session ends (close, expiry) instead.
+  absl::Status Evict(const std::shared_ptr<Session>& s, bool save,
+                     bool remove_from_store);
+  int64_t KeepMs(const Session& s) const;
+
   const ServerOptions options_;
+  const std::string token_;
   std::atomic<bool> draining_{false};
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_
       ABSL_GUARDED_BY(mu_);
+  // Ids being taken over from the store right now (one taker per id).
+  std::set<std::string> adopting_ ABSL_GUARDED_BY(mu_);
+  absl::CondVar adopted_;
 };
 
 }  // namespace tensord::server

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Scale-out on loopback: three tensord replicas behind Debian's nginx.
+"""Scale-out on loopback: three tensord replicas behind Debian's nginx,
+sharing a session store (Debian's redis-server).
 
 The topology of docker/compose.yaml without containers: three `tensord`
-processes (replica ids tensord-0..2, one shared --snapshot_dir, snapshots
-every second) and nginx with docker/nginx/tensord.conf.template, all on
-127.0.0.1. Checks, in order:
+processes (replica ids tensord-0..2, one --session_store, snapshots every
+second, --failover_timeout=4) and nginx with
+docker/nginx/tensord.conf.template, all on 127.0.0.1. Checks, in order:
 
   1. `tensorctl health` through nginx;
   2. 30 sessions from 10 concurrent Python clients (stubs generated from the
@@ -14,18 +15,15 @@ every second) and nginx with docker/nginx/tensord.conf.template, all on
      proposed in x-tensord-session;
   3. every response of a session names the same replica (x-tensord-replica),
      GetSession agrees, and the sessions spread over all three replicas;
-  4. once a snapshot has been written after the last change, one replica is
-     SIGKILLed: its sessions fail with UNAVAILABLE and nginx's message, the
-     others go on (new autograd steps, same replica), and calls without a
-     session header (health) still succeed;
-  5. the replica restarts on the same address and snapshot directory: its
-     sessions are served again, by it, with their values and gradients, and
-     autograd goes on in them;
+  4. once a snapshot pass ran after the last change, one replica is
+     SIGKILLed: its sessions are served by the others within the failover
+     timeout, with their values and gradients; the others go on, on their
+     own replicas, and calls without a session header still succeed;
+  5. the replica restarts on the same address: the hash sends its sessions
+     back, they are handed over to it, and autograd goes on in them;
   6. SIGTERM stops every replica with exit status 0.
 
-The guarantee shown: after a crash (SIGKILL) a replica's sessions come back
-as of its last completed snapshot (at most --snapshot_interval old); a
-SIGTERM writes a final snapshot, so nothing is lost then.
+(elastic_test.py scales the replicas up and down under load.)
 
 With --tls (ctest scaleout_tls) it runs the README's TLS-and-tokens setup
 instead: nginx terminates TLS (same template, `ssl` on the listen), the
@@ -60,8 +58,8 @@ PY_SESSIONS = 30
 CTL_SESSIONS = 6
 CLIENTS = 10
 SNAPSHOT_INTERVAL = 1  # seconds
+FAILOVER_TIMEOUT = 4  # seconds (tensord's default is 10)
 RPC_TIMEOUT = 10.0
-UNAVAILABLE_TEXT = "tensord replica unavailable"
 
 
 class TestFailure(Exception):
@@ -86,24 +84,70 @@ def wait_for(predicate, timeout, what):
 # ------------------------------------------------------------- processes
 
 
-class Replica:
-    """One tensord process; restartable on the same port."""
+class Redis:
+    """Debian's redis-server on a free loopback port, nothing persisted:
+    the session store the replicas share (tensord --session_store)."""
 
-    def __init__(self, binary, replica_id, snapshot_dir, log_dir,
-                 extra_flags=()):
+    def __init__(self, binary, workdir):
+        self.binary, self.workdir = binary, workdir
+        self.proc, self.port = None, None
+
+    def start(self):
+        os.makedirs(self.workdir, exist_ok=True)
+        for _ in range(3):  # the port picked may be taken meanwhile
+            self.port = free_port()
+            log = open(os.path.join(self.workdir, "redis.log"), "wb")
+            self.proc = subprocess.Popen(
+                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                 "--save", "", "--appendonly", "no", "--dir", self.workdir],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+
+            def up():
+                if self.proc.poll() is not None:
+                    return True
+                try:
+                    socket.create_connection(("127.0.0.1", self.port),
+                                             timeout=0.2).close()
+                    return True
+                except OSError:
+                    return False
+            wait_for(up, 10, "redis-server to listen")
+            if self.proc.poll() is None:
+                return
+        raise TestFailure("redis-server did not start")
+
+    def url(self):
+        return "redis://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Replica:
+    """One tensord process; restartable on the same port. The replicas
+    share the session store `store` (a redis:// URL)."""
+
+    def __init__(self, binary, replica_id, store, log_dir,
+                 extra_flags=(), failover_timeout=FAILOVER_TIMEOUT):
         self.binary, self.id = binary, replica_id
-        self.snapshot_dir, self.log_dir = snapshot_dir, log_dir
+        self.store, self.log_dir = store, log_dir
         self.extra_flags = list(extra_flags)
+        self.failover_timeout = failover_timeout
         self.port, self.proc, self.starts = 0, None, 0
 
     def start(self):
         self.starts += 1
         log = os.path.join(self.log_dir, "%s.%d.log" % (self.id, self.starts))
+        self.log = log
         with open(log, "wb") as f:
             self.proc = subprocess.Popen(
                 [self.binary, "--listen=127.0.0.1:%d" % self.port,
                  "--replica_id=" + self.id,
-                 "--snapshot_dir=" + self.snapshot_dir,
+                 "--session_store=" + self.store,
+                 "--failover_timeout=%d" % self.failover_timeout,
+                 "--drain_delay=1",
                  "--snapshot_interval=%d" % SNAPSHOT_INTERVAL]
                 + self.extra_flags,
                 stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT)
@@ -213,6 +257,21 @@ http {
         raise TestFailure("nginx did not start:\n" +
                           open(os.path.join(self.prefix, "stderr.log")).read()
                           + open(os.path.join(self.prefix, "error.log")).read())
+
+    def reload(self, upstream_ports):
+        """A new upstream list, as an operator or a re-resolving nginx
+        changes it: the config is rewritten and the master reloads it
+        (SIGHUP; old workers finish their calls)."""
+        servers = " ".join("server 127.0.0.1:%d max_fails=0;" % p
+                           for p in upstream_ports)
+        conf = os.path.join(self.prefix, "tensord.conf")
+        with open(conf, "w") as f:
+            f.write(render_template(self.template, servers,
+                                    "127.0.0.1:%d" % self.port))
+        self.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)  # the new workers are up; old ones wind down
+        if self.proc.poll() is not None:
+            raise TestFailure("nginx exited on reload")
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -367,9 +426,10 @@ def run(args, tmp):
     from tensord.v1 import tensord_pb2 as pb
     from tensord.v1 import tensord_pb2_grpc as pb_grpc
 
-    snapshots = os.path.join(tmp, "snapshots")
-    os.makedirs(snapshots)
-    replicas = {r: Replica(args.tensord, r, snapshots, tmp) for r in REPLICAS}
+    redis = Redis(args.redis, os.path.join(tmp, "redis"))
+    redis.start()
+    replicas = {r: Replica(args.tensord, r, redis.url(), tmp)
+                for r in REPLICAS}
     nginx = Nginx(args.nginx, args.template, os.path.join(tmp, "nginx"))
     try:
         for r in replicas.values():
@@ -421,74 +481,68 @@ def run(args, tmp):
         check(all(counts.values()),
               "sessions spread over all three replicas: %s" % counts)
 
-        # 4. Wait for a snapshot taken after the last change, then SIGKILL.
+        # 4. Wait for a snapshot pass after the last change, then SIGKILL.
         victim = max(REPLICAS, key=lambda r: counts[r])
-        last_change = time.time()
-        files = [os.path.join(snapshots, "%s.%s.session" % (victim, s.id))
-                 for s in where[victim]]
-        files += [os.path.join(snapshots, "%s.%s.session" % (victim, sid))
-                  for sid, r in ctl if r == victim]
-        wait_for(lambda: all(os.path.exists(f) and
-                             os.path.getmtime(f) > last_change + 0.5
-                             for f in files),
-                 10, "a snapshot of %s after the last change" % victim)
+        time.sleep(2.5 * SNAPSHOT_INTERVAL)
         replicas[victim].kill()
+        killed_at = time.monotonic()
         print("SIGKILLed %s (%d Python, %d tensorctl sessions)" % (
             victim, counts[victim], sum(r == victim for _, r in ctl)),
             flush=True)
 
         def after_kill(s):
             if s.replicas[0] == victim:
-                try:
-                    s.fetch("x", grad=True)
-                except grpc.RpcError as e:
-                    return (e.code(), e.details())
-                return ("OK", "a dead replica's session answered")
+                # Blocks while another replica waits for the dead one's
+                # lease to run out, then answers from the last snapshot.
+                s.expect_grad([4 * v for v in s.x], "after the failover")
+                return ("moved", s.replica(), time.monotonic() - killed_at)
             s.more_autograd()
-            return ("OK", s.replica())
+            return ("OK", s.replica(), 0.0)
         with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
             outcomes = list(pool.map(after_kill, sessions))
-        for s, (code, detail) in zip(sessions, outcomes):
+        longest = 0.0
+        for s, (what, replica, took) in zip(sessions, outcomes):
             if s.replicas[0] == victim:
-                if code != grpc.StatusCode.UNAVAILABLE or \
-                        UNAVAILABLE_TEXT not in (detail or ""):
-                    raise TestFailure("session %d on the killed replica: %s %r"
-                                      % (s.k, code, detail))
-            elif code != "OK" or detail != s.replicas[0]:
-                raise TestFailure("session %d on %s: %s %r" % (
-                    s.k, s.replicas[0], code, detail))
-        check(True, "the killed replica's %d sessions fail with UNAVAILABLE "
-              "('%s ...'); the other %d go on, on their replicas" % (
-                  counts[victim], UNAVAILABLE_TEXT,
-                  PY_SESSIONS - counts[victim]))
+                if replica == victim or replica not in REPLICAS:
+                    raise TestFailure("session %d of the killed replica is "
+                                      "on %r" % (s.k, replica))
+                longest = max(longest, took)
+            elif replica != s.replicas[0]:
+                raise TestFailure("session %d moved from %s to %s though its "
+                                  "replica lives" % (s.k, s.replicas[0],
+                                                     replica))
+        check(longest <= FAILOVER_TIMEOUT + 3,
+              "the killed replica's %d sessions came back on the others with "
+              "x and x.grad of the last snapshot within %.1f s "
+              "(--failover_timeout=%d); the other %d went on, on their "
+              "replicas" % (counts[victim], longest, FAILOVER_TIMEOUT,
+                            PY_SESSIONS - counts[victim]))
         for sid, r in ctl:
             rc, out, err = tensorctl(args.tensorctl, front, "eval",
                                      "--session=" + sid, "x.grad")
-            if r == victim:
-                ok = rc != 0 and UNAVAILABLE_TEXT in err
-            else:
-                ok = rc == 0 and CTL_GRAD_4X in out
-            if not ok:
-                raise TestFailure("tensorctl eval x.grad in %s on %s after "
-                                  "the kill: rc=%d out=%r err=%r" % (
+            if rc != 0 or CTL_GRAD_4X not in out:
+                raise TestFailure("tensorctl eval x.grad in %s (was on %s) "
+                                  "after the kill: rc=%d out=%r err=%r" % (
                                       sid, r, rc, out, err))
-        check(True, "tensorctl eval: 'error: %s ...' on the killed "
-              "replica's sessions, values on the others" % UNAVAILABLE_TEXT)
+        check(True, "tensorctl eval: every session answers with its values "
+              "after the kill")
         healthy = [tensorctl(args.tensorctl, front, "health")[0] == 0
                    for _ in range(6)]
         check(all(healthy), "calls without a session (tensorctl health, "
               "6 times) move on to live replicas")
 
-        # 5. Restart on the same address and snapshot directory.
+        # 5. Restart on the same address: the hash sends its sessions back,
+        # and they are handed over to it by the replicas that took them.
         replicas[victim].start()
         for s in where[victim]:
             if s.fetch("x") != s.x:
-                raise TestFailure("session %d: x not restored" % s.k)
+                raise TestFailure("session %d: x lost" % s.k)
             s.expect_grad([4 * v for v in s.x], "after the restart")
             s.more_autograd()
-            if s.replica() != victim or set(s.replicas) != {victim}:
-                raise TestFailure("session %d moved: %s" % (s.k, s.replicas))
-        check(True, "%s restarted: its %d sessions are back on it with x and "
+            if s.replica() != victim:
+                raise TestFailure("session %d did not come back to %s: %s"
+                                  % (s.k, victim, s.replicas[-3:]))
+        check(True, "%s restarted: its %d sessions came back to it with x and "
               "x.grad, and autograd goes on" % (victim, counts[victim]))
         for sid, r in ctl:
             rc, out, err = tensorctl(
@@ -513,6 +567,7 @@ def run(args, tmp):
     finally:
         statuses = {r.id: r.stop() for r in replicas.values()}
         nginx.stop()
+        redis.stop()
     check(all(v == 0 for v in statuses.values()),
           "SIGTERM stops every replica with status 0: %s" % statuses)
 
@@ -531,8 +586,9 @@ def run_tls(args, tmp):
     tokens = os.path.join(tmp, "tokens")
     with open(tokens, "w") as f:
         f.write("alpha-token-7f3a\nbeta-token-91c2\n")
-    snapshots = os.path.join(tmp, "snapshots")
-    replicas = [Replica(args.tensord, r, snapshots, tmp,
+    redis = Redis(args.redis, os.path.join(tmp, "redis"))
+    redis.start()
+    replicas = [Replica(args.tensord, r, redis.url(), tmp,
                         ["--tokens_file=" + tokens]) for r in REPLICAS]
     nginx = Nginx(args.nginx, args.template, os.path.join(tmp, "nginx"))
     try:
@@ -583,6 +639,7 @@ def run_tls(args, tmp):
     finally:
         statuses = {r.id: r.stop() for r in replicas}
         nginx.stop()
+        redis.stop()
     check(all(v == 0 for v in statuses.values()),
           "SIGTERM stops every replica with status 0: %s" % statuses)
 
@@ -593,6 +650,7 @@ def main():
     ap.add_argument("--tensorctl", required=True)
     ap.add_argument("--nginx", required=True)
     ap.add_argument("--template", required=True)
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
     ap.add_argument("--gen_dir", required=True)
     ap.add_argument("--tls", action="store_true",
                     help="run the TLS-and-tokens variant instead")

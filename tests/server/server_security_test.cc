@@ -654,6 +654,20 @@ TEST_F(AuthTest, OtherTokensSessionIsIndistinguishableFromNonexistent) {
   EXPECT_EQ(
       GetSession(stub_.get(), theirs.resp.id(), "alpha").status.error_code(),
       grpc::StatusCode::NOT_FOUND);
+  // Nor get it by proposing its id to CreateSession (a retry of the same
+  // owner gets its session back; another owner gets a fresh id).
+  {
+    v1::Session s;
+    grpc::Status st = stub_->CreateSession(Ctx(theirs.resp.id(), "alpha").get(),
+                                           v1::CreateSessionRequest(), &s);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_NE(s.id(), theirs.resp.id());
+    EXPECT_TRUE(CloseSession(stub_.get(), s.id(), "alpha").ok());
+    st = stub_->CreateSession(Ctx(theirs.resp.id(), "beta").get(),
+                              v1::CreateSessionRequest(), &s);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(s.id(), theirs.resp.id());
+  }
   // The owner can close it; then it is gone for the owner too.
   EXPECT_TRUE(CloseSession(stub_.get(), id, "alpha").ok());
   EXPECT_EQ(GetSession(stub_.get(), id, "alpha").status.error_code(),
@@ -910,7 +924,7 @@ TEST(ExpiryTest, IdleSessionsExpireAndAreFreedBusyOnesStay) {
   {
     auto s = server->server()->sessions()->Get(idle.resp.id(), "");
     ASSERT_TRUE(s.ok()) << s.status();
-    idle_weak = *s;
+    idle_weak = s->shared();
   }
   ASSERT_FALSE(idle_weak.expired());
 

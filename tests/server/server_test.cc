@@ -626,12 +626,15 @@ TEST_F(RpcTest, CreateSessionAdoptsProposedId) {
   v1::Session got;
   ASSERT_RPC_OK(GetSession(stub(), proposed, &got));
 
-  // Taken: a fresh id, and the existing session is untouched.
-  std::string other;
-  ASSERT_RPC_OK(create(proposed, &other));
-  EXPECT_NE(other, proposed);
-  EXPECT_EQ(other.size(), 32u);
-  ASSERT_RPC_OK(CloseSession(stub(), other));
+  // Taken by the same owner: a retry of a CreateSession whose reply was
+  // lost gets that session back, not a second one.
+  v1::TensorInfo info;
+  ASSERT_RPC_OK(Create(stub(), proposed, F32({1}, {1}), false, "kept", &info));
+  std::string again;
+  ASSERT_RPC_OK(create(proposed, &again));
+  EXPECT_EQ(again, proposed);
+  ASSERT_RPC_OK(GetSession(stub(), proposed, &got));
+  EXPECT_EQ(got.name_count(), 1) << "the existing session is untouched";
 
   const std::vector<std::string> bad_ids = {
       "0123456789ABCDEF0123456789ABCDEF", "0123", "../../etc/passwd",
