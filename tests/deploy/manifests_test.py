@@ -9,17 +9,19 @@ and the rule that a kustomization reads files only below its own folder),
 and, when kubectl is installed, with `kubectl kustomize` too (the two must
 agree; kubectl's output is checked). Then checks:
 
-  * the kinds: StatefulSet, its headless Service, one Service per replica,
-    the nginx Deployment and front Service, the ConfigMap;
+  * the kinds: StatefulSet, its headless Service, one Service per possible
+    replica (8), the HorizontalPodAutoscaler, the store (Redis StatefulSet
+    and Service), the nginx Deployment and front Service, the ConfigMap;
   * the ConfigMap holds docker/nginx/tensord.conf.template byte for byte,
     and the nginx pods mount it where the nginx image renders templates;
-  * replica ids come from the pod name; a volume for snapshots; gRPC
-    liveness/readiness probes on 50051; requests and limits everywhere;
+  * replica ids come from the pod name; every replica uses the store (no
+    volume of its own); gRPC liveness/readiness probes on 50051; requests
+    and limits everywhere;
   * the template has what the issue asks for (hash on the session header,
     consistent; client_max_body_size 0; long gRPC timeouts; http2; 502/503/
     504 as grpc-status 14) and exactly the placeholders its users fill;
-  * docker/compose.yaml: three replicas with their ids, one snapshot
-    volume, nginx with the same template and one published port;
+  * docker/compose.yaml: three replicas with their ids and the store,
+    nginx with the same template and one published port;
   * docker/Dockerfile: two bookworm stages, bootstrap + build, non-root
     user (the uid the StatefulSet runs as), EXPOSE/HEALTHCHECK/listen.
 Exit status: 0 pass, 1 failure, 77 skipped (no PyYAML).
@@ -41,7 +43,9 @@ ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
 TEMPLATE = os.path.join(ROOT, "docker", "nginx", "tensord.conf.template")
 PLACEHOLDERS = {"TENSORD_UPSTREAM_SERVERS", "TENSORD_LISTEN"}
 REPLICAS = 3
+MAX_REPLICAS = 8  # per-replica Services and nginx server lines
 PORT = 50051
+STORE = "redis://tensord-store:6379"
 
 failures = []
 
@@ -185,12 +189,32 @@ def check_k8s(docs, template_text):
           env.get("POD_NAME", {}).get("valueFrom", {}).get("fieldRef", {})
           .get("fieldPath") == "metadata.name",
           "tensord: --replica_id is the pod name")
-    claims = [v["metadata"]["name"] for v in spec.get("volumeClaimTemplates", [])]
-    mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}
-    snap = [a.split("=", 1)[1] for a in args if a.startswith("--snapshot_dir=")]
-    check(len(claims) == 1 and claims[0] in mounts and snap and
-          snap[0].startswith(mounts[claims[0]]),
-          "tensord: --snapshot_dir on the volume claim %s" % claims)
+    check("--session_store=" + STORE in args and
+          not any(a.startswith("--snapshot_dir=") for a in args),
+          "tensord: the replicas share the session store %s" % STORE)
+    check(not spec.get("volumeClaimTemplates") and not c.get("volumeMounts"),
+          "tensord: no volume of its own (the store holds the sessions)")
+    store = find(docs, "StatefulSet", "tensord-store")
+    sc = ((store.get("spec", {}).get("template", {}).get("spec", {})
+           .get("containers")) or [{}])[0]
+    store_svc = find(docs, "Service", "tensord-store")
+    check(str(sc.get("image", "")).startswith("redis:") and
+          "--appendonly" in sc.get("args", []) and
+          any(p.get("port") == 6379 for p in
+              store_svc.get("spec", {}).get("ports", [])) and
+          store.get("spec", {}).get("volumeClaimTemplates"),
+          "the store: Redis with an append-only file on a volume, Service "
+          "tensord-store:6379")
+    check(has_resources(sc) and bool(sc.get("readinessProbe")),
+          "the store: requests, limits and a readiness probe")
+    hpa = find(docs, "HorizontalPodAutoscaler", "tensord")
+    hs = hpa.get("spec", {})
+    check(hs.get("scaleTargetRef", {}).get("kind") == "StatefulSet" and
+          hs.get("scaleTargetRef", {}).get("name") == "tensord" and
+          hs.get("maxReplicas") == MAX_REPLICAS and
+          2 <= hs.get("minReplicas", 0) <= REPLICAS,
+          "an HPA scales the StatefulSet on CPU up to the %d replicas nginx "
+          "knows" % MAX_REPLICAS)
     check(any(p.get("containerPort") == PORT for p in c.get("ports", [])),
           "tensord: container port 50051")
     check(grpc_probe(c, "livenessProbe") and grpc_probe(c, "readinessProbe"),
@@ -218,7 +242,7 @@ def check_k8s(docs, template_text):
            pdb["spec"].get("minAvailable") == REPLICAS - 1),
           "a PodDisruptionBudget keeps all but one replica up")
 
-    for i in range(REPLICAS):
+    for i in range(MAX_REPLICAS):
         svc = find(docs, "Service", "tensord-%d" % i)
         sel = svc.get("spec", {}).get("selector", {})
         check(sel.get("statefulset.kubernetes.io/pod-name") == "tensord-%d" % i,
@@ -242,8 +266,9 @@ def check_k8s(docs, template_text):
     check(nenv.get("NGINX_ENVSUBST_FILTER") == "^TENSORD_",
           "nginx's envsubst is limited to TENSORD_*")
     check(server_lines(nenv.get("TENSORD_UPSTREAM_SERVERS", "")) ==
-          ["tensord-%d:%d" % (i, PORT) for i in range(REPLICAS)],
-          "nginx upstreams: one per replica Service, max_fails=0")
+          ["tensord-%d:%d" % (i, PORT) for i in range(MAX_REPLICAS)],
+          "nginx upstreams: one per replica Service (%d), max_fails=0"
+          % MAX_REPLICAS)
     check(nenv.get("TENSORD_LISTEN") == str(PORT) and
           any(p.get("containerPort") == PORT for p in n.get("ports", [])),
           "nginx listens on 50051")
@@ -269,15 +294,21 @@ def check_compose(template_text):
         cmd = s.get("command", [])
         check("--replica_id=%s" % name in cmd, "compose %s: --replica_id=%s"
               % (name, name))
-        check(any(a.startswith("--snapshot_dir=") for a in cmd),
-              "compose %s: --snapshot_dir" % name)
+        check("--session_store=redis://store:6379" in cmd,
+              "compose %s: --session_store=redis://store:6379" % name)
         volumes |= {v.split(":")[0] for v in s.get("volumes", [])}
         build = s.get("build", {})
         check(os.path.isfile(os.path.join(ROOT, "docker", build.get("context", "?"),
                                           build.get("dockerfile", "?"))),
               "compose %s builds docker/Dockerfile" % name)
-    check(len(volumes) == 1 and volumes <= set(comp.get("volumes", {})),
-          "compose: the replicas share one snapshot volume %s" % sorted(volumes))
+    check(not volumes, "compose: the replicas keep nothing on volumes %s"
+          % sorted(volumes))
+    store = services.get("store", {})
+    check(str(store.get("image", "")).startswith("redis:") and
+          "--appendonly" in store.get("command", []) and
+          any(v.split(":")[0] in comp.get("volumes", {})
+              for v in store.get("volumes", [])),
+          "compose: the store is Redis with an append-only file on a volume")
     ng = services.get("nginx", {})
     mounts = [v.split(":") for v in ng.get("volumes", [])]
     check(any(os.path.realpath(os.path.join(ROOT, "docker", m[0])) ==
