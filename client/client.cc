@@ -34,6 +34,23 @@ absl::Status FromGrpc(const grpc::Status& s) {
   return out;
 }
 
+absl::Status FromGrpcNotRetried(const grpc::Status& s,
+                                absl::string_view method) {
+  absl::Status out = FromGrpc(s);
+  if (out.code() != absl::StatusCode::kUnavailable) return out;
+  // The one error a caller sees for a call whose fate is unknown (a
+  // replica went away mid-call): it was not retried, because running it
+  // twice would not be the same as once.
+  absl::Status unknown(
+      out.code(), absl::StrCat(out.message(), " (", method,
+                               " was not retried: the server may or may not "
+                               "have applied it; check before repeating it)"));
+  out.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    unknown.SetPayload(url, payload);
+  });
+  return unknown;
+}
+
 v1::ErrorDetail ErrorOf(const absl::Status& s) {
   v1::ErrorDetail detail;
   auto p = s.GetPayload(kDetailPayload);
@@ -121,12 +138,14 @@ std::string RetryServiceConfig() {
   }
   // A move of a session between replicas answers UNAVAILABLE at most for
   // the moment of the handoff; five attempts over a second or two ride it
-  // out (gRPC caps maxAttempts at 5).
+  // out (gRPC caps maxAttempts at 5). CANCELLED too: a call that reaches a
+  // replica in the instant its gRPC server stops is cancelled by gRPC
+  // before tensord sees it (a cancel of our own is never retried).
   return absl::StrCat(
       "{\"methodConfig\":[{\"name\":[", names,
       "],\"retryPolicy\":{\"maxAttempts\":5,\"initialBackoff\":\"0.1s\","
       "\"maxBackoff\":\"1s\",\"backoffMultiplier\":2,"
-      "\"retryableStatusCodes\":[\"UNAVAILABLE\"]}}]}");
+      "\"retryableStatusCodes\":[\"UNAVAILABLE\",\"CANCELLED\"]}}]}");
 }
 
 std::string NewRequestId() {
@@ -210,7 +229,9 @@ absl::Status Client::CloseSession(const std::string& session_id) {
   v1::CloseSessionRequest req;
   req.set_session_id(session_id);
   v1::CloseSessionResponse resp;
-  return FromGrpc(stub_->CloseSession(Context(session_id).get(), req, &resp));
+  return FromGrpcNotRetried(
+      stub_->CloseSession(Context(session_id).get(), req, &resp),
+      "CloseSession");
 }
 
 absl::StatusOr<v1::ListOpsResponse> Client::ListOps() {
@@ -334,8 +355,10 @@ absl::Status Session::FetchDeferred(const v1::ExecuteRequest& request,
   }
   if (release.tensors_size() > 0) {
     v1::ReleaseTensorResponse ignored;
-    absl::Status released = FromGrpc(client_->stub()->ReleaseTensor(
-        client_->Context(id_).get(), release, &ignored));
+    absl::Status released =
+        FromGrpcNotRetried(client_->stub()->ReleaseTensor(
+                               client_->Context(id_).get(), release, &ignored),
+                           "ReleaseTensor");
     if (status.ok()) status = released;
   }
   return status;
@@ -350,8 +373,9 @@ absl::StatusOr<Tensor> Session::FromData(const v1::TensorData& data,
   req.set_requires_grad(requires_grad);
   req.set_name(name);
   v1::TensorInfo info;
-  absl::Status st = FromGrpc(
-      client_->stub()->CreateTensor(client_->Context(id_).get(), req, &info));
+  absl::Status st = FromGrpcNotRetried(
+      client_->stub()->CreateTensor(client_->Context(id_).get(), req, &info),
+      "CreateTensor");
   if (!st.ok()) return st;
   return Tensor(this, info.handle(), info);
 }

@@ -86,6 +86,11 @@ std::string ProposeSessionId();
 // grpc::Status -> absl::Status, keeping code and message, and the server's
 // v1::ErrorDetail (if it sent one) as a payload for ErrorOf.
 absl::Status FromGrpc(const grpc::Status& s);
+// FromGrpc for a call the client does not retry (CreateTensor,
+// UploadTensor, ReleaseTensor, CloseSession): an UNAVAILABLE says that
+// `method` was not retried and may or may not have been applied.
+absl::Status FromGrpcNotRetried(const grpc::Status& s,
+                                absl::string_view method);
 
 // The structure of an error the client library returned: what the server
 // said in its v1::ErrorDetail, or for errors without one (the connection,

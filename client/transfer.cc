@@ -78,7 +78,7 @@ absl::StatusOr<v1::TensorInfo> UploadNamedFrom(
     msg.Clear();
   } while (sent < total);
   if (failed.ok()) writer->WritesDone();
-  absl::Status st = FromGrpc(writer->Finish());
+  absl::Status st = FromGrpcNotRetried(writer->Finish(), "UploadTensor");
   if (!failed.ok()) return failed;
   if (!st.ok()) return st;
   return info;

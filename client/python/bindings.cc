@@ -669,8 +669,10 @@ class PySession {
     for (const std::string& h : handles) req.add_tensors()->set_handle(h);
     v1::ReleaseTensorResponse resp;
     py::gil_scoped_release nogil;
-    Check(client::FromGrpc(session_.client()->stub()->ReleaseTensor(
-        session_.client()->Context(session_.id()).get(), req, &resp)));
+    Check(client::FromGrpcNotRetried(
+        session_.client()->stub()->ReleaseTensor(
+            session_.client()->Context(session_.id()).get(), req, &resp),
+        "ReleaseTensor"));
   }
 
  private:

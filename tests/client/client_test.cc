@@ -45,6 +45,28 @@ TEST_F(ClientTest, ComparisonOperators) {
   EXPECT_EQ((a < bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(ClientTest, CallsNotRetriedSayTheirFateIsUnknown) {
+  auto s = client_->NewSession();
+  ASSERT_TRUE(s.ok()) << s.status();
+  TensorOr x = s->FromVector<float>({1, 2}, {2});
+  ASSERT_TRUE(x.ok()) << x.status();
+  server_.Shutdown();  // the replica goes away mid-session
+  TensorOr made = s->FromVector<float>({3}, {1});
+  ASSERT_EQ(made.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(made.status().message().find(
+                "CreateTensor was not retried: the server may or may not "
+                "have applied it"),
+            absl::string_view::npos)
+      << made.status();
+  // Execute carries a request id and is retried (here in vain): its error
+  // is the plain UNAVAILABLE.
+  TensorOr sum = x + x;
+  ASSERT_EQ(sum.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(sum.status().message().find("not retried"), absl::string_view::npos)
+      << sum.status();
+  s->Close().IgnoreError();
+}
+
 TEST_F(ClientTest, SeedWalkthroughAutograd) {
   auto s = client_->NewSession();
   ASSERT_TRUE(s.ok()) << s.status();

@@ -53,26 +53,30 @@ class RedisServer {
     for (int attempt = 0; attempt < 3 && store_ == nullptr; ++attempt) {
       port_ = FreePort();
       const std::string port = std::to_string(port_);
-      const char* argv[] = {kRedis,   "--port", port.c_str(), "--bind",
-                            "127.0.0.1", "--save", "",         "--appendonly",
-                            "no",      nullptr};
-      if (posix_spawn(&pid_, kRedis, nullptr, nullptr,
-                      const_cast<char**>(argv), environ) != 0) {
+      const char* argv[] = {kRedis,      "--port", port.c_str(), "--bind",
+                            "127.0.0.1", "--save", "",           "--appendonly",
+                            "no",        nullptr};
+      if (posix_spawn(&pid_, kRedis, nullptr, nullptr, const_cast<char**>(argv),
+                      environ) != 0) {
         ADD_FAILURE() << "cannot run " << kRedis
                       << " (script/bootstrap installs redis-server)";
         return;
       }
       for (int i = 0; i < 100 && store_ == nullptr; ++i) {
         auto s = SessionStore::Connect(url());
-        if (s.ok()) store_ = std::move(*s);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (s.ok())
+          store_ = std::move(*s);
+        else
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       if (store_ == nullptr) Stop();
     }
     EXPECT_NE(store_, nullptr) << "redis-server did not start";
   }
   ~RedisServer() { Stop(); }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "redis://127.0.0.1:" + std::to_string(port_);
+  }
   SessionStore& store() { return *store_; }
 
  private:
@@ -131,8 +135,8 @@ TEST(SessionStoreTest, LeasesFenceEveryWrite) {
 TEST(SessionStoreTest, BadAddressesAreClearErrors) {
   auto bad = SessionStore::Connect("redis://host:notaport");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  auto none = SessionStore::Connect("redis://127.0.0.1:" +
-                                    std::to_string(FreePort()));
+  auto none =
+      SessionStore::Connect("redis://127.0.0.1:" + std::to_string(FreePort()));
   EXPECT_EQ(none.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(none.status().message()), HasSubstr("unreachable"));
 }
@@ -183,8 +187,8 @@ absl::StatusOr<float> Step(v1::TensorService::Stub* stub,
     if (it != ctx->GetServerInitialMetadata().end())
       *replica = std::string(it->second.data(), it->second.size());
   }
-  if (!st.ok()) return absl::Status(absl::StatusCode(st.error_code()),
-                                    st.error_message());
+  if (!st.ok())
+    return absl::Status(absl::StatusCode(st.error_code()), st.error_message());
   return AsFloats(resp.results(0).values(0))[0];
 }
 
