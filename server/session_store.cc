@@ -128,16 +128,15 @@ absl::StatusOr<std::unique_ptr<SessionStore::Conn>> SessionStore::Dial(
   c->ctx = redisConnectWithTimeout(host_.c_str(), port_,
                                    absl::ToTimeval(absl::Seconds(2)));
   if (c->ctx == nullptr || c->ctx->err) {
-    return absl::UnavailableError(absl::StrCat(
-        "session store ", display_, " unreachable: ",
-        c->ctx == nullptr ? "out of memory" : c->ctx->errstr));
+    return absl::UnavailableError(
+        absl::StrCat("session store ", display_, " unreachable: ",
+                     c->ctx == nullptr ? "out of memory" : c->ctx->errstr));
   }
   redisSetTimeout(c->ctx, absl::ToTimeval(io_timeout));
   if (!password_.empty()) {
     const char* argv[] = {"AUTH", password_.c_str()};
     const size_t lens[] = {4, password_.size()};
-    auto* r =
-        static_cast<redisReply*>(redisCommandArgv(c->ctx, 2, argv, lens));
+    auto* r = static_cast<redisReply*>(redisCommandArgv(c->ctx, 2, argv, lens));
     const bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
     const std::string why = r == nullptr ? c->ctx->errstr
                             : r->type == REDIS_REPLY_ERROR
@@ -212,8 +211,8 @@ absl::StatusOr<SessionStore::Reply> SessionStore::Run(
     const std::string why(r->str, r->len);
     freeReplyObject(r);
     Give(std::move(c));
-    return absl::UnavailableError(
-        absl::StrCat("session store ", display_, ": ", why, " (", args[0], ")"));
+    return absl::UnavailableError(absl::StrCat("session store ", display_, ": ",
+                                               why, " (", args[0], ")"));
   }
   Reply out = convert(r);
   freeReplyObject(r);
@@ -221,12 +220,9 @@ absl::StatusOr<SessionStore::Reply> SessionStore::Run(
   return out;
 }
 
-absl::StatusOr<bool> SessionStore::Create(const std::string& id,
-                                          const std::string& owner,
-                                          const std::string& token,
-                                          int64_t lease_ms,
-                                          const std::string& snapshot,
-                                          int64_t keep_ms) {
+absl::StatusOr<bool> SessionStore::Create(
+    const std::string& id, const std::string& owner, const std::string& token,
+    int64_t lease_ms, const std::string& snapshot, int64_t keep_ms) {
   TENSORD_ASSIGN_OR_RETURN(
       Reply r, Run({"EVAL", kCreateScript, "3", LeaseKey(id), SnapKey(id),
                     OwnerKey(id), token, absl::StrCat(lease_ms), snapshot,
@@ -257,11 +253,10 @@ absl::StatusOr<std::vector<bool>> SessionStore::Renew(
   const std::string ms = absl::StrCat(lease_ms);
   for (const std::string& id : ids) {
     const std::string key = LeaseKey(id);
-    const char* argv[] = {"EVAL", kRenewScript, "1", key.c_str(),
-                          token.c_str(), ms.c_str()};
-    const size_t lens[] = {4,          sizeof(kRenewScript) - 1,
-                           1,          key.size(),
-                           token.size(), ms.size()};
+    const char* argv[] = {"EVAL",      kRenewScript,  "1",
+                          key.c_str(), token.c_str(), ms.c_str()};
+    const size_t lens[] = {
+        4, sizeof(kRenewScript) - 1, 1, key.size(), token.size(), ms.size()};
     if (redisAppendCommandArgv(c->ctx, 6, argv, lens) != REDIS_OK) {
       return absl::UnavailableError(
           absl::StrCat("session store ", display_, ": ", c->ctx->errstr));
@@ -313,9 +308,8 @@ absl::StatusOr<std::optional<std::string>> SessionStore::Get(
 absl::StatusOr<bool> SessionStore::Delete(const std::string& id,
                                           const std::string& token) {
   TENSORD_ASSIGN_OR_RETURN(
-      Reply r,
-      Run({"EVAL", kDeleteScript, "3", LeaseKey(id), SnapKey(id), OwnerKey(id),
-           token}));
+      Reply r, Run({"EVAL", kDeleteScript, "3", LeaseKey(id), SnapKey(id),
+                    OwnerKey(id), token}));
   return r.kind == Reply::kInt && r.integer == 1;
 }
 

@@ -61,9 +61,8 @@ class SessionStore {
   // its owner (a token fingerprint), only if no session with that id exists
   // (leased or stored). False if one does.
   absl::StatusOr<bool> Create(const std::string& id, const std::string& owner,
-                              const std::string& token,
-                              int64_t lease_ms, const std::string& snapshot,
-                              int64_t keep_ms);
+                              const std::string& token, int64_t lease_ms,
+                              const std::string& snapshot, int64_t keep_ms);
   // Takes the lease if nobody holds it. False if someone does.
   absl::StatusOr<bool> Acquire(const std::string& id, const std::string& token,
                                int64_t lease_ms);
