@@ -1,11 +1,13 @@
 #include "server/session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "core/autograd.h"
@@ -799,6 +801,7 @@ absl::Status Session::WriteSnapshot(std::ostream* stream) {
         view(t, st->mutable_view());
         if (t.grad().defined()) view(t.grad(), st->mutable_grad_view());
         st->set_requires_grad(t.requires_grad());
+        if (t.grad_fn() != nullptr) st->set_grad_fn(t.grad_fn_name());
         entries.push_back(t);
       }
       return header.mutable_tensors(it->second);
@@ -895,6 +898,39 @@ absl::StatusOr<std::unique_ptr<Session>> Session::ReadSnapshot(
   });
 }
 
+namespace {
+
+// The grad_fn a restored non-leaf gets in place of its graph.
+absl::StatusOr<std::shared_ptr<Node>> LostGraphNode(const std::string& name,
+                                                    const Tensor& t) {
+  const bool well_formed =
+      !name.empty() && name.size() <= 64 &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+  if (!well_formed || !IsDifferentiable(t.dtype())) {
+    return absl::DataLossError("a tensor with a malformed grad_fn");
+  }
+  try {
+    std::shared_ptr<Node> node = MakeNode<Node>(name, std::vector<Edge>());
+    node->output_shapes = {t.sizes()};
+    node->output_dtypes = {t.dtype()};
+    node->set_backward(
+        [name](Node&, const GradList&) -> absl::StatusOr<GradList> {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the autograd graph of this tensor (", name,
+              ") was lost when its session was restored from a snapshot (a "
+              "replica restart, or a move to another replica); compute it "
+              "again from its inputs before calling backward"));
+        });
+    return node;
+  } catch (const MemoryLimitError& e) {
+    return absl::ResourceExhaustedError(e.what());
+  }
+}
+
+}  // namespace
+
 absl::Status Session::RestoreLocked(SnapshotReader& reader) {
   const v1::SessionSnapshot& header = reader.header();
   std::vector<std::shared_ptr<Storage>> storages;
@@ -954,9 +990,16 @@ absl::Status Session::RestoreLocked(SnapshotReader& reader) {
       }
       t.impl()->view_base = values[b].impl_ptr();
     }
-    // Graphs do not survive: a tensor that required grad comes back as a
-    // leaf that requires grad.
-    if (st.requires_grad() && IsDifferentiable(t.dtype())) {
+    // Graphs do not survive. A leaf that required grad comes back as one;
+    // a tensor an op made comes back with a stand-in grad_fn of the same
+    // name whose backward says the graph is gone (a backward through it
+    // must not quietly treat it as a leaf).
+    if (!st.grad_fn().empty()) {
+      TENSORD_ASSIGN_OR_RETURN(std::shared_ptr<Node> lost,
+                               LostGraphNode(st.grad_fn(), t));
+      t.impl()->grad_fn = std::move(lost);
+      t.impl()->output_nr = 0;
+    } else if (st.requires_grad() && IsDifferentiable(t.dtype())) {
       TENSORD_RETURN_IF_ERROR(t.set_requires_grad(true));
     }
     if (st.has_grad_view()) {

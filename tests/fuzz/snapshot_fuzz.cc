@@ -47,8 +47,8 @@ std::string Canonical(tensord::server::Session& s) {
   if (!reader.ok())
     Die("own snapshot unreadable: " + reader.status().ToString());
   SessionSnapshot header = (*reader)->header();
-  // Time stamps move; graphs come back as leaves, so what they held
-  // (graph bytes, and data bytes only a graph saved) does not.
+  // Time stamps move; graphs do not come back (only their names), so what
+  // they held (graph bytes, and data bytes only a graph saved) does not.
   header.mutable_session()->clear_last_used_unix_ms();
   header.mutable_session()->clear_graph_bytes();
   header.mutable_session()->clear_bytes();

@@ -860,8 +860,7 @@ def populated(client, n):
 
 def kept_state(client, sid, names):
     """What a snapshot keeps: counts, name bytes, and each named tensor's
-    value, grad and requires_grad (graphs come back as leaves, so grad_fn,
-    versions, graph bytes and the data bytes of tensors only a graph saved
+    value, grad and requires_grad (graphs do not come back, so versions, graph bytes and the data bytes of tensors only a graph saved
     are not compared)."""
     r, code, _ = client.call("GetSession", pb.GetSessionRequest(session_id=sid),
                              sid)

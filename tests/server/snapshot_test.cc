@@ -113,6 +113,47 @@ TEST(SnapshotFileTest, ViewsComeBackSharingTheirStorage) {
   ASSERT_TRUE(again.ok()) << again.status();
 }
 
+// A tensor an op made keeps its grad_fn's name, and a backward through it
+// says the graph is gone, instead of treating it as a leaf (which would
+// leave x.grad silently unchanged); leaves stay leaves, and a fresh forward
+// pass works.
+TEST(SnapshotFileTest, LostGraphsSayWhatHappened) {
+  auto s = std::make_unique<Session>(kId, "owner", v1::SessionOptions(),
+                                     SessionLimits(), "r");
+  ASSERT_TRUE(s->CreateTensor(F32({1, 2}, {2}), true, "x").ok());
+  v1::ExecuteRequest r;
+  Node(r, "mul", {NameRef("x"), FloatRef(3.0)}, "y");
+  v1::ExecuteResponse out;
+  ASSERT_TRUE(s->Execute(r, &out).ok());
+  auto back = Read(Bytes(*s));
+  ASSERT_TRUE(back.ok()) << back.status();
+  v1::TensorInfo y, x;
+  ASSERT_TRUE((*back)->Fetch(TRefName("y"), false, &y).ok());
+  EXPECT_EQ(y.grad_fn(), "MulBackward0");
+  EXPECT_FALSE(y.is_leaf());
+  EXPECT_TRUE(y.requires_grad());
+  ASSERT_TRUE((*back)->Fetch(TRefName("x"), false, &x).ok());
+  EXPECT_TRUE(x.is_leaf());
+  EXPECT_TRUE(x.requires_grad());
+  v1::ExecuteRequest b;
+  Node(b, "sum", {NameRef("y")}, "");
+  Node(b, "backward", {NodeRef(0)}, "");
+  absl::Status st = (*back)->Execute(b, &out);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("(MulBackward0) was lost"));
+  v1::TensorInfo xg;
+  ASSERT_TRUE((*back)->Fetch(TRefName("x"), true, &xg).ok());
+  EXPECT_FALSE(xg.defined()) << "x.grad untouched by the failed backward";
+  v1::ExecuteRequest again;
+  Node(again, "mul", {NameRef("x"), FloatRef(3.0)}, "");
+  Node(again, "sum", {NodeRef(0)}, "");
+  Node(again, "backward", {NodeRef(1)}, "");
+  ASSERT_TRUE((*back)->Execute(again, &out).ok());
+  absl::StatusOr<Tensor> grad = (*back)->Fetch(TRefName("x"), true, &xg);
+  ASSERT_TRUE(grad.ok()) << grad.status();
+  EXPECT_EQ(grad->ToDoubles(), std::vector<double>({3, 3}));
+}
+
 // Found by the execute fuzzer's snapshot oracle: restore applied the wire's
 // rank limit (what a client may send) to views ops made (up to rank 16),
 // so such a session's snapshot did not restore.
