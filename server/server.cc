@@ -118,7 +118,7 @@ ServerOptions SessionOptionsOf(const ServerConfig& config) {
 ServiceOptions ServiceOptionsOf(const ServerConfig& config, Metrics* metrics) {
   ServiceOptions o;
   o.tokens = config.tokens;
-  o.metrics = metrics;
+  o.metrics = config.metrics ? metrics : nullptr;
   o.access_log = config.access_log;
   return o;
 }
@@ -126,6 +126,7 @@ ServiceOptions ServiceOptionsOf(const ServerConfig& config, Metrics* metrics) {
 
 TensordServer::TensordServer(const ServerConfig& config)
     : config_(config),
+      metrics_(config.metrics),
       sessions_(SessionOptionsOf(config)),
       service_(&sessions_, ServiceOptionsOf(config, &metrics_)) {}
 

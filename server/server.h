@@ -42,6 +42,9 @@ struct ServerConfig {
   // HOST:PORT of the HTTP listener (metrics, health, HTTP/JSON); empty: off.
   std::string http_listen;
   bool access_log = false;  // one log line per call
+  // Per-call metrics (calls, durations, Execute nodes on /metrics); off,
+  // a call does no metric work at all.
+  bool metrics = true;
 };
 
 // Reads a tokens file: one token per line; blank lines and lines starting
