@@ -18,16 +18,20 @@
 //   exec_add_4_x32     32 threads, each with its own connection and session,
 //                      doing exec_add_4 calls, vs 32 threads doing Pings
 //                      (mean time per call)
-//   exec_add_4_logging exec_add_4 against tensord with its access log (the
-//                      default) vs a second tensord with --access_log=false
-//                      (not an echo comparison: left out of the geomean)
+//   exec_add_4_metrics_log  exec_add_4 against a tensord with per-call
+//                      metrics and the access log (the defaults) vs one with
+//                      --metrics=false --access_log=false, both otherwise
+//                      alike (--http_listen too) and started for this case;
+//                      --obs_reps interleaved runs, each giving a p50 ratio,
+//                      reported as their range (not an echo comparison:
+//                      left out of the geomean)
 //   exec_add_4_http    exec_add_4 as HTTP/JSON (tensord's --http_listen, one
 //                      keep-alive connection) vs the same call over gRPC
 //                      (left out of the geomean too)
 //
 // Sequential cases alternate blocks of both sides so drift in the machine's
 // load hits both alike. Each case also reports the server processes' CPU
-// time per call (/proc/PID/stat, summed over the timed blocks), which is
+// time per call (the process CPU clock, summed over the timed blocks), which is
 // steadier than latency on a busy machine. Then it reads tensord's VmRSS
 // (/proc/PID/status): idle, after the cases, and over --mem_cycles cycles of
 // create session / upload a 1 GiB tensor / close session.
@@ -46,9 +50,13 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -96,6 +104,12 @@ ABSL_FLAG(int, threads, 32,
 ABSL_FLAG(int, conc_calls, 150, "calls per thread per concurrent round");
 ABSL_FLAG(int, conc_rounds, 5, "rounds of the concurrent case per side");
 ABSL_FLAG(int, big_reps, 9, "timed 64 MiB round trips per side");
+ABSL_FLAG(bool, obs_pin, true,
+          "exec_add_4_metrics_log: run both servers and the client thread on "
+          "one CPU (false: where the scheduler puts them)");
+ABSL_FLAG(int, obs_reps, 3,
+          "repetitions of exec_add_4_metrics_log (each --seq_calls calls "
+          "per side); the report gives the range of their ratios");
 ABSL_FLAG(std::string, cases, "",
           "comma-separated case names to run; empty: all (for "
           "profiling one case; the report then lists the others missing)");
@@ -176,9 +190,20 @@ void Check(const grpc::Status& st, const std::string& what) {
   }
 }
 
+// How a child runs, for a comparison of two servers that must differ in
+// nothing but their flags: the same address layout (ASLR off; with it, two
+// processes of one binary differ by up to 20% in CPU per call on this
+// kind of host, a placement of code and data in the caches that stays for
+// the process's life) and, when cpu >= 0, that one CPU only.
+struct SpawnOptions {
+  bool fixed_layout = false;
+  int cpu = -1;
+};
+
 // Starts argv[0] with stderr on a pipe and waits (30 s at most) for its
 // "(port N)" log line.
-void Spawn(Child& c, const std::vector<std::string>& argv) {
+void Spawn(Child& c, const std::vector<std::string>& argv,
+           SpawnOptions options = {}) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) Fail("pipe2 failed");
   std::vector<char*> args;
@@ -192,6 +217,16 @@ void Spawn(Child& c, const std::vector<std::string>& argv) {
     // Only async-signal-safe calls until exec.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
+    if (options.fixed_layout) {
+      personality(static_cast<unsigned long>(personality(0xffffffff)) |
+                  ADDR_NO_RANDOMIZE);
+    }
+    if (options.cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(options.cpu, &set);
+      sched_setaffinity(0, sizeof(set), &set);
+    }
     dup2(fds[1], 2);
     execv(args[0], args.data());
     const char msg[] = "remote_bench: exec failed\n";
@@ -234,14 +269,14 @@ void Spawn(Child& c, const std::vector<std::string>& argv) {
     }
   }
   if (!buf.empty()) std::fprintf(stderr, "%s", buf.c_str());
-  // Access-log lines (one per call) are read, as a log collector would,
-  // but not printed.
+  // Access-log lines (one per call) are read, as a log collector would
+  // (a pipe's worth at a time), but not printed.
   c.drain = std::thread([fd = c.err_fd] {
-    char tmp[4096];
+    std::vector<char> tmp(64 << 10);
     ssize_t n;
     std::string pending;
-    while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
-      pending.append(tmp, static_cast<size_t>(n));
+    while ((n = read(fd, tmp.data(), tmp.size())) > 0) {
+      pending.append(tmp.data(), static_cast<size_t>(n));
       size_t start = 0, nl;
       while ((nl = pending.find('\n', start)) != std::string::npos) {
         const std::string_view line(pending.data() + start, nl + 1 - start);
@@ -609,9 +644,14 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 // CPU seconds (user + system) a process has used so far, its finished
-// threads included; clock-tick resolution, so only sums over many calls mean
-// much.
+// threads included: the kernel's process CPU clock (nanoseconds), or
+// /proc/PID/stat (clock ticks) where that clock cannot be read.
 double ProcCpuSeconds(pid_t pid) {
+  clockid_t clock;
+  timespec ts;
+  if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0) {
+    return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+  }
   std::ifstream f(absl::StrCat("/proc/", pid, "/stat"));
   std::string stat((std::istreambuf_iterator<char>(f)),
                    std::istreambuf_iterator<char>());
@@ -776,11 +816,31 @@ int RunBench() {
   Spawn(td, {tensord_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
              absl::StrCat("--session_memory_limit=", session_limit),
              "--shutdown_grace=2", "--drain_delay=0"});
-  // The same server without its access log, for exec_add_4_logging.
-  Child quiet("tensord-quiet");
-  if (Selected("exec_add_4_logging")) {
-    Spawn(quiet, {tensord_path, "--listen=127.0.0.1:0", "--access_log=false",
-                  "--shutdown_grace=2", "--drain_delay=0"});
+  // For exec_add_4_metrics_log: two servers alike but for per-call
+  // metrics and the access log (on by default, off in the second).
+  // Both have one address layout and share one CPU with this case's client
+  // thread (the last CPU this process may use), so neither the layout nor
+  // the scheduler's placement passes for a cost.
+  Child observed("tensord-observed"), unobserved("tensord-unobserved");
+  int obs_cpu = -1;
+  if (Selected("exec_add_4_metrics_log")) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (absl::GetFlag(FLAGS_obs_pin) &&
+        sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
+      for (int i = 0; i < CPU_SETSIZE; ++i) {
+        if (CPU_ISSET(i, &allowed)) obs_cpu = i;
+      }
+    }
+    const SpawnOptions fixed{/*fixed_layout=*/true, obs_cpu};
+    const std::vector<std::string> common = {
+        tensord_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+        "--shutdown_grace=2", "--drain_delay=0"};
+    Spawn(observed, common, fixed);
+    std::vector<std::string> off = common;
+    off.push_back("--metrics=false");
+    off.push_back("--access_log=false");
+    Spawn(unobserved, off, fixed);
   }
   const int64_t rss_idle = RssKiB(td.pid);
   const std::string load_before = LoadAverage();
@@ -824,28 +884,84 @@ int RunBench() {
         Percentile(s.ours, 0.9), Percentile(s.ref, 0.9), (int)s.ours.size());
     results.push_back(r);
   }
-  if (Selected("exec_add_4_logging")) {
-    // What the access log (and the metrics) cost: exec_add_4 against the
-    // same binary with and without --access_log, in one interleaved run.
-    // (The metrics' counters are always on: a few relaxed atomic adds.)
-    Log("case exec_add_4_logging (sequential, p50)...");
-    auto quiet_stub = v1::TensorService::NewStub(Connect(quiet.port));
-    const std::string qsid = NewSession(*quiet_stub);
-    const std::string qa = CreateF32(*quiet_stub, qsid, av);
-    const std::string qb = CreateF32(*quiet_stub, qsid, bv);
-    const v1::ExecuteRequest req = AddRequest(sid, ha, hb, "c4");
-    const v1::ExecuteRequest qreq = AddRequest(qsid, qa, qb, "c4");
-    Side so(td.pid), sq(quiet.pid);
-    Samples s = Interleaved(
-        seq_calls, rounds, so, sq, [&] { Execute(*stub, sid, req, 1); },
-        [&] { Execute(*quiet_stub, qsid, qreq, 1); });
-    CaseResult r{"exec_add_4_logging", "p50 per call",
-                 "exec_add_4 with the access log (default)",
-                 "exec_add_4 with --access_log=false"};
-    r.ours_s = Percentile(s.ours, 0.5);
-    r.ref_s = Percentile(s.ref, 0.5);
-    r.SetCpu(so, sq);
-    r.extra = absl::StrFormat("\"calls\": %d", (int)s.ours.size());
+  if (Selected("exec_add_4_metrics_log")) {
+    // What per-call metrics and the access log cost: exec_add_4 against
+    // the same binary with both on (the defaults) and both off, in
+    // interleaved blocks, --obs_reps times (neighbours share the host:
+    // the range shows how much one run can be trusted).
+    Log(
+        absl::StrCat("case exec_add_4_metrics_log (sequential, p50, range "
+                     "over reps; ",
+                     obs_cpu >= 0 ? absl::StrCat("all on cpu ", obs_cpu)
+                                  : std::string("not pinned"),
+                     ")..."));
+    // This thread joins the servers' CPU for the case (the threads that
+    // read the servers' logs stay where they are: a log collector's work
+    // is not tensord's).
+    cpu_set_t before;
+    const bool pinned =
+        obs_cpu >= 0 &&
+        pthread_getaffinity_np(pthread_self(), sizeof(before), &before) == 0;
+    if (pinned) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(obs_cpu, &one);
+      pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+    }
+    auto on_stub = v1::TensorService::NewStub(Connect(observed.port));
+    auto off_stub = v1::TensorService::NewStub(Connect(unobserved.port));
+    const std::string on_sid = NewSession(*on_stub);
+    const std::string off_sid = NewSession(*off_stub);
+    const v1::ExecuteRequest on_req =
+        AddRequest(on_sid, CreateF32(*on_stub, on_sid, av),
+                   CreateF32(*on_stub, on_sid, bv), "c4");
+    const v1::ExecuteRequest off_req =
+        AddRequest(off_sid, CreateF32(*off_stub, off_sid, av),
+                   CreateF32(*off_stub, off_sid, bv), "c4");
+    Side son(observed.pid), soff(unobserved.pid);
+    std::vector<double> on_p50, off_p50, ratios, cpu_ratios;
+    const int reps = std::max(1, absl::GetFlag(FLAGS_obs_reps));
+    for (int i = 0; i < reps; ++i) {
+      Side rep_on(observed.pid), rep_off(unobserved.pid);
+      Samples s = Interleaved(
+          seq_calls, rounds, rep_on, rep_off,
+          [&] { Execute(*on_stub, on_sid, on_req, 1); },
+          [&] { Execute(*off_stub, off_sid, off_req, 1); });
+      on_p50.push_back(Percentile(s.ours, 0.5));
+      off_p50.push_back(Percentile(s.ref, 0.5));
+      ratios.push_back(on_p50.back() / off_p50.back());
+      cpu_ratios.push_back(rep_on.CpuPerOp() / rep_off.CpuPerOp());
+      Log(absl::StrFormat(
+          "  rep %d: p50 on %.1f us, off %.1f us, ratio %.3f; server cpu "
+          "on %.1f us, off %.1f us, ratio %.3f",
+          i + 1, on_p50.back() * 1e6, off_p50.back() * 1e6, ratios.back(),
+          rep_on.CpuPerOp() * 1e6, rep_off.CpuPerOp() * 1e6,
+          cpu_ratios.back()));
+      son.server_cpu_s += rep_on.server_cpu_s;
+      son.ops += rep_on.ops;
+      soff.server_cpu_s += rep_off.server_cpu_s;
+      soff.ops += rep_off.ops;
+    }
+    CloseSession(*on_stub, on_sid);
+    CloseSession(*off_stub, off_sid);
+    if (pinned) pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
+    CaseResult r{"exec_add_4_metrics_log", "p50 per call",
+                 "exec_add_4 with per-call metrics and the access log "
+                 "(the defaults)",
+                 "exec_add_4 with --metrics=false --access_log=false"};
+    // The medians over the repetitions; "ratios" has each one's ratio.
+    r.ours_s = Percentile(on_p50, 0.5);
+    r.ref_s = Percentile(off_p50, 0.5);
+    r.SetCpu(son, soff);
+    auto join = [](const std::vector<double>& v) {
+      return absl::StrJoin(v, ", ", [](std::string* out, double x) {
+        absl::StrAppend(out, Num(x));
+      });
+    };
+    r.extra = absl::StrFormat(
+        "\"calls\": %d, \"reps\": %d, \"cpu\": %d, \"ratios\": [%s], "
+        "\"server_cpu_ratios\": [%s]",
+        seq_calls, reps, obs_cpu, join(ratios), join(cpu_ratios));
     results.push_back(r);
   }
   if (Selected("exec_add_4_http")) {
@@ -1048,7 +1164,8 @@ int RunBench() {
 
   Stop(td);
   Stop(echo);
-  if (quiet.pid > 0) Stop(quiet);
+  if (observed.pid > 0) Stop(observed);
+  if (unobserved.pid > 0) Stop(unobserved);
 
   // JSON for bench/remote_report.py.
   std::string out = "{\n  \"context\": {";

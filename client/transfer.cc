@@ -9,10 +9,14 @@ namespace tensord::client {
 
 absl::Status UploadNamed(Session& session, const std::string& name,
                          const v1::TensorData& data, ProgressFn progress) {
+  if (name.empty()) {
+    return absl::InvalidArgumentError("UploadNamed needs a name");
+  }
   if (absl::Status st = CheckTensorData(data); !st.ok()) return st;
   absl::string_view rest = data.data();
+  // Uploaded under a handle only, so that no name changes yet.
   absl::StatusOr<v1::TensorInfo> info = UploadNamedFrom(
-      session, name, data.dtype(),
+      session, "", data.dtype(),
       std::vector<int64_t>(data.shape().begin(), data.shape().end()),
       [&rest](int64_t max) -> absl::StatusOr<absl::string_view> {
         absl::string_view out = rest.substr(0, max);
@@ -20,7 +24,34 @@ absl::Status UploadNamed(Session& session, const std::string& name,
         return out;
       },
       std::move(progress));
-  return info.status();
+  if (!info.ok()) return info.status();
+  // One all-or-nothing step binds the name and drops the handle: the
+  // session gains the name and no handle (an upload used to leave its
+  // handle behind, holding the tensor after the name moved on).
+  v1::ExecuteRequest req;
+  v1::OpNode* node = req.add_nodes();
+  node->set_op("alias");
+  node->add_inputs()->set_handle(info->handle());
+  node->add_bind(name);
+  req.add_release()->set_handle(info->handle());
+  absl::StatusOr<v1::ExecuteResponse> bound = session.Execute(std::move(req));
+  if (bound.ok()) return absl::OkStatus();
+  // Best effort: the handle goes too, so the session is as it was.
+  v1::ReleaseTensorRequest release;
+  release.set_session_id(session.id());
+  release.add_tensors()->set_handle(info->handle());
+  v1::ReleaseTensorResponse released;
+  (void)session.client()->stub()->ReleaseTensor(
+      session.client()->Context(session.id()).get(), release, &released);
+  // The server's message without Execute's "node 0 (alias): ", which would
+  // name a step the caller never asked for; code and payloads are kept.
+  const absl::Status& st = bound.status();
+  const std::string server = ErrorOf(st).message();
+  absl::Status out(st.code(), server.empty() ? st.message() : server);
+  st.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
 }
 
 absl::StatusOr<v1::TensorInfo> UploadNamedFrom(

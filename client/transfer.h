@@ -38,9 +38,12 @@ namespace tensord::client {
 inline constexpr int64_t kTransferChunkBytes = int64_t{1} << 20;
 
 // Uploads `data` and binds it to `name` in `session` (replacing what the
-// name held), without requires_grad. INVALID_ARGUMENT before anything is
-// sent if CheckTensorData(data) fails. `progress` (may be empty) is called
-// after each chunk with the bytes sent so far and the total.
+// name held), without requires_grad. The session gains the name and no
+// handle; on any error it is left as it was (the name keeps its value).
+// INVALID_ARGUMENT before anything is sent if `name` is empty or
+// CheckTensorData(data) fails. Two round trips: the upload, then one
+// Execute that binds the name. `progress` (may be empty) is called after
+// each chunk with the bytes sent so far and the total.
 absl::Status UploadNamed(Session& session, const std::string& name,
                          const v1::TensorData& data, ProgressFn progress = {});
 

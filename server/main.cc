@@ -84,6 +84,11 @@ ABSL_FLAG(bool, access_log, true,
           "one log line per call: time, method, code, duration, session, "
           "request id, node count, bytes in/out, peer (never a token or "
           "tensor data)");
+ABSL_FLAG(bool, metrics, true,
+          "per-call metrics on /metrics (tensord_rpcs_total, "
+          "tensord_rpc_duration_seconds, tensord_execute_nodes); false skips "
+          "their work on every call and leaves them out of /metrics (the "
+          "gauges and process metrics stay)");
 ABSL_FLAG(std::string, replica_id, "",
           "name of this replica, reported in GetSession and the "
           "x-tensord-replica header, and prefix of its snapshot files, so "
@@ -213,6 +218,7 @@ int main(int argc, char** argv) {
   config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   config.http_listen = absl::GetFlag(FLAGS_http_listen);
   config.access_log = absl::GetFlag(FLAGS_access_log);
+  config.metrics = absl::GetFlag(FLAGS_metrics);
   if (!absl::GetFlag(FLAGS_tokens_file).empty()) {
     auto tokens =
         tensord::server::ReadTokensFile(absl::GetFlag(FLAGS_tokens_file));

@@ -80,7 +80,7 @@ int64_t ResidentBytes() {
 
 const char* TensordVersion() { return TENSORD_VERSION; }
 
-Metrics::Metrics() = default;
+Metrics::Metrics(bool per_call) : per_call_(per_call) {}
 
 void Metrics::RecordCall(const CallRecord& r) {
   const int m = static_cast<int>(r.method);
@@ -111,10 +111,16 @@ void Metrics::SnapshotDone(bool ok, absl::Time when) {
 }
 
 std::string Metrics::Render(const MetricGauges& g) const {
-  constexpr auto kRelaxed = std::memory_order_relaxed;
   std::string out;
   out.reserve(16 << 10);
+  if (per_call_) RenderPerCall(&out);
+  RenderRest(g, &out);
+  return out;
+}
 
+void Metrics::RenderPerCall(std::string* out_ptr) const {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  std::string& out = *out_ptr;
   Header(&out, "tensord_rpcs_total", "counter",
          "Calls of the TensorService by method and gRPC status code (gRPC "
          "and HTTP/JSON alike).");
@@ -161,7 +167,11 @@ std::string Metrics::Render(const MetricGauges& g) const {
   }
   absl::StrAppend(&out, "tensord_execute_nodes_sum ", nodes_.sum.load(kRelaxed),
                   "\n", "tensord_execute_nodes_count ", cumulative, "\n");
+}
 
+void Metrics::RenderRest(const MetricGauges& g, std::string* out_ptr) const {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  std::string& out = *out_ptr;
   Header(&out, "tensord_sessions", "gauge", "Sessions the server holds.");
   absl::StrAppend(&out, "tensord_sessions ", g.sessions, "\n");
   Header(&out, "tensord_session_bytes", "gauge",
@@ -199,7 +209,6 @@ std::string Metrics::Render(const MetricGauges& g) const {
   Header(&out, "process_cpu_seconds_total", "counter",
          "Total user and system CPU time spent in seconds.");
   absl::StrAppend(&out, "process_cpu_seconds_total ", Num(cpu), "\n");
-  return out;
 }
 
 }  // namespace tensord::server

@@ -7,7 +7,9 @@
 //
 // Recording is lock-free and allocation-free (relaxed atomics), so it runs
 // on every call; Render reads the atomics, the process's /proc files and
-// the gauges the caller passes. Thread-safe.
+// the gauges the caller passes. Without per-call metrics (tensord
+// --metrics=false) the service records nothing and Render leaves out the
+// per-call families (calls, durations, Execute nodes). Thread-safe.
 #ifndef TENSORD_SERVER_METRICS_H_
 #define TENSORD_SERVER_METRICS_H_
 
@@ -33,11 +35,13 @@ const char* TensordVersion();
 
 class Metrics {
  public:
-  Metrics();
+  // `per_call`: whether calls are recorded (RecordCall) and shown.
+  explicit Metrics(bool per_call = true);
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // Counts the call, its duration, and (Execute) its node count.
+  // Counts the call, its duration, and (Execute) its node count. The
+  // service does not call it when per-call metrics are off.
   void RecordCall(const CallRecord& r);
   void SessionsExpired(int n) {
     sessions_expired_.fetch_add(n, std::memory_order_relaxed);
@@ -58,12 +62,16 @@ class Metrics {
 
  private:
   static constexpr int kCodes = 17;
+  const bool per_call_;
   template <size_t N>
   struct Histogram {
     std::atomic<uint64_t> buckets[N + 1] = {};  // the last one is +Inf
     std::atomic<uint64_t> count{0};
     std::atomic<uint64_t> sum{0};  // nanoseconds, or nodes
   };
+
+  void RenderPerCall(std::string* out) const;
+  void RenderRest(const MetricGauges& gauges, std::string* out) const;
 
   std::atomic<uint64_t> calls_[kMethodCount][kCodes] = {};
   Histogram<kDurationBuckets.size()> durations_[kMethodCount];

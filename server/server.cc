@@ -120,7 +120,7 @@ ServerOptions SessionOptionsOf(const ServerConfig& config,
 ServiceOptions ServiceOptionsOf(const ServerConfig& config, Metrics* metrics) {
   ServiceOptions o;
   o.tokens = config.tokens;
-  o.metrics = metrics;
+  o.metrics = config.metrics ? metrics : nullptr;
   o.access_log = config.access_log;
   return o;
 }
@@ -130,6 +130,7 @@ TensordServer::TensordServer(const ServerConfig& config,
                              std::unique_ptr<SessionStore> store)
     : config_(config),
       store_(std::move(store)),
+      metrics_(config.metrics),
       sessions_(SessionOptionsOf(config, store_.get())),
       service_(&sessions_, ServiceOptionsOf(config, &metrics_)) {}
 

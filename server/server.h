@@ -45,6 +45,9 @@ struct ServerConfig {
   // redis://HOST:PORT of the shared session store (elastic scale-out);
   // empty: sessions live in this process (and --snapshot_dir).
   std::string session_store;
+  // Per-call metrics (calls, durations, Execute nodes on /metrics); off,
+  // a call does no metric work at all.
+  bool metrics = true;
 };
 
 // Reads a tokens file: one token per line; blank lines and lines starting

@@ -195,7 +195,8 @@ TensorServiceImpl::TensorServiceImpl(SessionManager* sessions,
 
 void TensorServiceImpl::BeginCall(Call& call, CallRecord* record,
                                   std::string* request_id) {
-  record->duration_ns = absl::GetCurrentTimeNanos();  // the start, for now
+  // The start, for now (only metrics and the access log want the time).
+  if (Observed()) record->duration_ns = absl::GetCurrentTimeNanos();
   const absl::string_view given = call.Metadata("x-request-id");
   *request_id = IsRequestId(given) ? std::string(given) : NewRequestId();
   call.AddResponseMetadata("x-request-id", *request_id);
@@ -207,7 +208,9 @@ void TensorServiceImpl::BeginCall(Call& call, CallRecord* record,
 
 grpc::Status TensorServiceImpl::EndCall(Call& call, grpc::Status status,
                                         CallRecord* record) {
-  record->duration_ns = absl::GetCurrentTimeNanos() - record->duration_ns;
+  if (Observed()) {
+    record->duration_ns = absl::GetCurrentTimeNanos() - record->duration_ns;
+  }
   record->code = static_cast<int>(status.error_code());
   if (options_.metrics != nullptr) options_.metrics->RecordCall(*record);
   if (options_.access_log) {

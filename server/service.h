@@ -73,6 +73,10 @@ class TensorServiceImpl final : public v1::TensorService::Service {
   // The first and last steps of Invoke (streaming calls use them too).
   void BeginCall(Call& call, CallRecord* record, std::string* request_id);
   grpc::Status EndCall(Call& call, grpc::Status status, CallRecord* record);
+  // Whether a call's record goes anywhere (metrics or the access log).
+  bool Observed() const {
+    return options_.metrics != nullptr || options_.access_log;
+  }
 
   // The caller's owner fingerprint, or UNAUTHENTICATED.
   absl::StatusOr<std::string> Caller(Call& call) const;

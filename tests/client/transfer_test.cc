@@ -1,5 +1,7 @@
 // UploadNamed / DownloadNamed against an in-process server: every dtype,
-// 0-d and empty tensors, a 64 MiB round trip with progress, and errors.
+// 0-d and empty tensors, a 64 MiB round trip with progress, errors, and
+// what an upload leaves in the session (its name and nothing else; nothing
+// at all when it fails).
 #include "client/transfer.h"
 
 #include <complex>
@@ -37,6 +39,17 @@ class TransferTest : public ::testing::Test {
     auto s = client_->NewSession();
     ASSERT_TRUE(s.ok()) << s.status();
     session_ = std::make_unique<Session>(std::move(*s));
+  }
+  // GetSession of `session`, without the time of its last call.
+  v1::Session Info(const Session& session) {
+    v1::GetSessionRequest req;
+    req.set_session_id(session.id());
+    v1::Session out;
+    grpc::Status st = client_->stub()->GetSession(
+        client_->Context(session.id()).get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.clear_last_used_unix_ms();
+    return out;
   }
   TestServer server_;
   std::unique_ptr<Client> client_;
@@ -100,6 +113,96 @@ TEST_F(TransferTest, SixtyFourMiBRoundTripWithProgress) {
   ASSERT_EQ(down.size(), 65u);  // the header, then 64 chunks
   EXPECT_EQ(down.front(), std::make_pair(int64_t{0}, n * 4));
   EXPECT_EQ(down.back(), std::make_pair(n * 4, n * 4));
+}
+
+// An upload binds its name and keeps no handle: tensorctl put and the
+// Python package's upload used to leave one handle per call, which held
+// the tensor after its name was released or rebound.
+TEST_F(TransferTest, UploadNamedLeavesOnlyItsName) {
+  ASSERT_EQ(Info(*session_).tensor_count(), 0);
+  ASSERT_TRUE(UploadNamed(*session_, "w",
+                          Make<float>(v1::DTYPE_FLOAT32, {1, 2, 3}, {3}))
+                  .ok());
+  v1::Session s = Info(*session_);
+  EXPECT_EQ(s.tensor_count(), 0);
+  EXPECT_EQ(s.name_count(), 1);
+  EXPECT_EQ(s.bytes(), 12);
+  // Rebinding the name frees the old value: no handle keeps it.
+  ASSERT_TRUE(UploadNamed(*session_, "w",
+                          Make<float>(v1::DTYPE_FLOAT32, {4, 5, 6, 7}, {4}))
+                  .ok());
+  ASSERT_TRUE(
+      UploadNamed(*session_, "b", Make<double>(v1::DTYPE_FLOAT64, {1}, {1}))
+          .ok());
+  s = Info(*session_);
+  EXPECT_EQ(s.tensor_count(), 0);
+  EXPECT_EQ(s.name_count(), 2);
+  EXPECT_EQ(s.bytes(), 16 + 8);
+  // Released by name, the tensors are gone.
+  v1::ReleaseTensorRequest rel;
+  rel.set_session_id(session_->id());
+  rel.add_tensors()->set_name("w");
+  rel.add_tensors()->set_name("b");
+  v1::ReleaseTensorResponse rel_resp;
+  ASSERT_TRUE(client_->stub()
+                  ->ReleaseTensor(client_->Context(session_->id()).get(), rel,
+                                  &rel_resp)
+                  .ok());
+  s = Info(*session_);
+  EXPECT_EQ(s.tensor_count(), 0);
+  EXPECT_EQ(s.name_count(), 0);
+  EXPECT_EQ(s.bytes(), 0);
+  EXPECT_EQ(s.name_bytes(), 0);
+}
+
+// A failed upload leaves the session as it was: counts, bytes, and the
+// value the name held.
+TEST_F(TransferTest, FailedUploadNamedChangesNothing) {
+  v1::SessionOptions options;
+  options.set_memory_limit_bytes(1 << 20);
+  absl::StatusOr<Session> small = client_->NewSession(options);
+  ASSERT_TRUE(small.ok()) << small.status();
+  const v1::TensorData w = Make<float>(v1::DTYPE_FLOAT32, {1, 2, 3}, {3});
+  ASSERT_TRUE(UploadNamed(*small, "w", w).ok());
+  const v1::Session before = Info(*small);
+  ASSERT_EQ(before.tensor_count(), 0);
+  ASSERT_EQ(before.name_count(), 1);
+
+  std::vector<float> two_mib((2 << 20) / 4, 1.0f);
+  struct Case {
+    const char* what;
+    std::string name;
+    v1::TensorData data;
+    absl::StatusCode code;
+  };
+  const Case cases[] = {
+      {"data that does not match its shape", "w",
+       Make<float>(v1::DTYPE_FLOAT32, {1, 2}, {3}),
+       absl::StatusCode::kInvalidArgument},
+      {"more than the session's memory limit", "w",
+       Make<float>(v1::DTYPE_FLOAT32, two_mib,
+                   {static_cast<int64_t>(two_mib.size())}),
+       absl::StatusCode::kResourceExhausted},
+      {"a name longer than the server takes", std::string(2000, 'n'),
+       Make<float>(v1::DTYPE_FLOAT32, {9}, {1}),
+       absl::StatusCode::kInvalidArgument},
+      {"no name", "", Make<float>(v1::DTYPE_FLOAT32, {9}, {1}),
+       absl::StatusCode::kInvalidArgument},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    absl::Status st = UploadNamed(*small, c.name, c.data);
+    EXPECT_EQ(st.code(), c.code) << st;
+    // The server's own words, not the step that binds the name.
+    EXPECT_EQ(st.message().find("alias"), absl::string_view::npos) << st;
+    const v1::Session after = Info(*small);
+    EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString())
+        << "before: " << before.ShortDebugString()
+        << "\nafter: " << after.ShortDebugString();
+    absl::StatusOr<v1::TensorData> back = DownloadNamed(*small, "w");
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->SerializeAsString(), w.SerializeAsString());
+  }
 }
 
 TEST_F(TransferTest, Errors) {

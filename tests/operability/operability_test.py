@@ -300,6 +300,31 @@ def check_metrics(binary):
               "process start time is near now (%s)" % start_time)
     finally:
         s.stop()
+    # --metrics=false: no per-call families; the gauges and process
+    # metrics stay, and calls still work.
+    s = start(binary, ["--http_listen=127.0.0.1:0", "--metrics=false"])
+    try:
+        port = http_port(s)
+        c = harness.Client(s.target())
+        sid = c.new_session()
+        _, code, _ = harness.create(c, sid, harness.f32([1, 2], [2]), name="x")
+        check(code == grpc.StatusCode.OK, "CreateTensor with --metrics=false")
+        status, _, data = curl(port, "/metrics")
+        check(status == 200, "/metrics answers 200 with --metrics=false")
+        fams = {f.name: f for f in
+                text_string_to_metric_families(data.decode())}
+        per_call = {"tensord_rpcs", "tensord_rpc_duration_seconds",
+                    "tensord_execute_nodes"}
+        check(not per_call & set(fams),
+              "--metrics=false leaves out the per-call metrics (%s)" %
+              sorted(per_call & set(fams)))
+        check({"tensord_sessions", "tensord_session_bytes",
+               "process_resident_memory_bytes"} <= set(fams),
+              "--metrics=false keeps the gauges and process metrics")
+        check(next(smp.value for smp in fams["tensord_sessions"].samples)
+              == 1, "tensord_sessions is 1 with --metrics=false")
+    finally:
+        s.stop()
 
 
 def check_http(binary):
