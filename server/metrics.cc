@@ -180,6 +180,25 @@ void Metrics::RenderRest(const MetricGauges& g, std::string* out_ptr) const {
   Header(&out, "tensord_graph_bytes", "gauge",
          "Bytes of autograd graph held, summed over sessions.");
   absl::StrAppend(&out, "tensord_graph_bytes ", g.graph_bytes, "\n");
+  if (g.store) {
+    Header(&out, "tensord_session_takeovers_total", "counter",
+           "Sessions this replica took over through the session store: "
+           "from=\"replica\" handed over by a live holder, from=\"snapshot\" "
+           "loaded from the last snapshot after the holder's lease ran out.");
+    absl::StrAppend(&out, "tensord_session_takeovers_total{from=\"replica\"} ",
+                    g.takeovers_from_replica, "\n");
+    absl::StrAppend(&out, "tensord_session_takeovers_total{from=\"snapshot\"} ",
+                    g.takeovers_from_snapshot, "\n");
+    Header(&out, "tensord_session_handoffs_total", "counter",
+           "Sessions this replica handed over (asked by another replica, "
+           "or on SIGTERM).");
+    absl::StrAppend(&out, "tensord_session_handoffs_total ", g.handoffs, "\n");
+    Header(&out, "tensord_session_leases_lost_total", "counter",
+           "Sessions dropped because their lease could not be renewed in "
+           "time (the store was out of reach).");
+    absl::StrAppend(&out, "tensord_session_leases_lost_total ", g.leases_lost,
+                    "\n");
+  }
   Header(&out, "tensord_sessions_expired_total", "counter",
          "Sessions closed because they were idle past their TTL.");
   absl::StrAppend(&out, "tensord_sessions_expired_total ",

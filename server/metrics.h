@@ -28,6 +28,13 @@ struct MetricGauges {
   int64_t sessions = 0;
   int64_t session_bytes = 0;
   int64_t graph_bytes = 0;
+  // With a session store (counters, kept by the SessionManager):
+  bool store = false;
+  int64_t takeovers_from_replica = 0;  // handed over by a live holder
+  int64_t takeovers_from_snapshot =
+      0;                 // loaded after the holder's lease ran out
+  int64_t handoffs = 0;  // given up to another replica or the drain
+  int64_t leases_lost = 0;
 };
 
 // The version string of this build ("0.1.0").

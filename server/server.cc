@@ -140,6 +140,11 @@ std::string TensordServer::MetricsText() {
   g.sessions = t.sessions;
   g.session_bytes = t.bytes;
   g.graph_bytes = t.graph_bytes;
+  g.store = store_ != nullptr;
+  g.takeovers_from_replica = t.takeovers_from_replica;
+  g.takeovers_from_snapshot = t.takeovers_from_snapshot;
+  g.handoffs = t.handoffs;
+  g.leases_lost = t.leases_lost;
   return metrics_.Render(g);
 }
 

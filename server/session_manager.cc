@@ -338,9 +338,15 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Adopt(
       }
       std::shared_ptr<Session> s = Shared(*std::move(loaded));
       s->set_lease_until_ms(t0 + options_.lease_ms);
+      const bool handed_over = store.TakeHandedOver(id).value_or(false);
       s->stored_calls.store(s->calls_done());
+      // Handed over by a holder we asked, or loaded from the last
+      // snapshot (the holder's lease ran out, or there was none).
+      (handed_over ? takeovers_from_replica_ : takeovers_from_snapshot_)
+          .fetch_add(1);
       Log(absl::StrCat("took session ", id, " over",
-                       asked.empty() ? "" : " from ", asked));
+                       handed_over ? absl::StrCat(" from ", asked)
+                                   : " from its last snapshot"));
       return s;
     }
     TENSORD_ASSIGN_OR_RETURN(std::string holder, store.Holder(id));
@@ -395,6 +401,7 @@ absl::Status SessionManager::Evict(const std::shared_ptr<Session>& s, bool save,
   }
   if (store != nullptr && !remove_from_store) {
     st = store->Release(s->id(), token_);
+    if (save) handoffs_.fetch_add(1);
   }
   return st;
 }
@@ -451,6 +458,10 @@ SessionManager::Totals SessionManager::GetTotals() {
     t.bytes += s->account()->bytes.load();
     t.graph_bytes += s->account()->graph_bytes.load();
   }
+  t.takeovers_from_replica = takeovers_from_replica_.load();
+  t.takeovers_from_snapshot = takeovers_from_snapshot_.load();
+  t.handoffs = handoffs_.load();
+  t.leases_lost = leases_lost_.load();
   return t;
 }
 
@@ -513,6 +524,7 @@ void SessionManager::RenewLeases() {
       all[i]->set_lease_until_ms(t0 + options_.lease_ms);
       continue;
     }
+    leases_lost_.fetch_add(1);
     Log(absl::StrCat("lost the lease on session ", ids[i],
                      " (another replica took it over); dropped here"));
     (void)Evict(all[i], /*save=*/false, /*remove_from_store=*/false);

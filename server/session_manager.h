@@ -121,6 +121,12 @@ class SessionManager {
     int64_t sessions = 0;
     int64_t bytes = 0;        // tensor data
     int64_t graph_bytes = 0;  // autograd graph
+    // With a store: sessions taken over (from a live holder, or from the
+    // last snapshot), handed over, and dropped for a lost lease.
+    int64_t takeovers_from_replica = 0;
+    int64_t takeovers_from_snapshot = 0;
+    int64_t handoffs = 0;
+    int64_t leases_lost = 0;
   };
   Totals GetTotals();
 
@@ -189,6 +195,10 @@ class SessionManager {
 
   const ServerOptions options_;
   const std::string token_;
+  std::atomic<int64_t> takeovers_from_replica_{0};
+  std::atomic<int64_t> takeovers_from_snapshot_{0};
+  std::atomic<int64_t> handoffs_{0};
+  std::atomic<int64_t> leases_lost_{0};
   std::atomic<bool> draining_{false};
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_

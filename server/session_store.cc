@@ -23,6 +23,9 @@ std::string SnapKey(const std::string& id) {
 std::string OwnerKey(const std::string& id) {
   return absl::StrCat("tensord:{", id, "}:owner");
 }
+std::string HandedKey(const std::string& id) {
+  return absl::StrCat("tensord:{", id, "}:handed");
+}
 std::string HandoffKey(const std::string& token) {
   return absl::StrCat("tensord:handoff:", token);
 }
@@ -46,6 +49,7 @@ return 0
 )lua";
 constexpr char kReleaseScript[] = R"lua(
 if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', 60000)
   return redis.call('DEL', KEYS[1])
 end
 return 0
@@ -62,7 +66,7 @@ constexpr char kDeleteScript[] = R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 return 1
 )lua";
 
@@ -278,7 +282,13 @@ absl::StatusOr<std::vector<bool>> SessionStore::Renew(
 
 absl::Status SessionStore::Release(const std::string& id,
                                    const std::string& token) {
-  return Run({"EVAL", kReleaseScript, "1", LeaseKey(id), token}).status();
+  return Run({"EVAL", kReleaseScript, "2", LeaseKey(id), HandedKey(id), token})
+      .status();
+}
+
+absl::StatusOr<bool> SessionStore::TakeHandedOver(const std::string& id) {
+  TENSORD_ASSIGN_OR_RETURN(Reply r, Run({"GETDEL", HandedKey(id)}));
+  return r.kind == Reply::kString;
 }
 
 absl::StatusOr<bool> SessionStore::Put(const std::string& id,
@@ -308,8 +318,8 @@ absl::StatusOr<std::optional<std::string>> SessionStore::Get(
 absl::StatusOr<bool> SessionStore::Delete(const std::string& id,
                                           const std::string& token) {
   TENSORD_ASSIGN_OR_RETURN(
-      Reply r, Run({"EVAL", kDeleteScript, "3", LeaseKey(id), SnapKey(id),
-                    OwnerKey(id), token}));
+      Reply r, Run({"EVAL", kDeleteScript, "4", LeaseKey(id), SnapKey(id),
+                    OwnerKey(id), HandedKey(id), token}));
   return r.kind == Reply::kInt && r.integer == 1;
 }
 

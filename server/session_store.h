@@ -22,6 +22,7 @@
 //   tensord:{ID}:lease   the holder's token, with the lease TTL
 //   tensord:{ID}:snap    the snapshot (server/snapshot_file.h format)
 //   tensord:{ID}:owner   the owner's token fingerprint ("" without tokens)
+//   tensord:{ID}:handed  set for a minute when a holder gives the lease up
 //   tensord:handoff:TOKEN  session ids other replicas ask TOKEN to give up
 //
 // Thread-safe: calls take a connection from a small pool (hiredis contexts
@@ -73,8 +74,12 @@ class SessionStore {
   absl::StatusOr<std::vector<bool>> Renew(const std::vector<std::string>& ids,
                                           const std::string& token,
                                           int64_t lease_ms);
-  // Gives the lease up if `token` holds it.
+  // Gives the lease up if `token` holds it, and marks the session handed
+  // over (for a minute).
   absl::Status Release(const std::string& id, const std::string& token);
+  // Whether the last holder gave the lease up (rather than letting it run
+  // out); clears the mark.
+  absl::StatusOr<bool> TakeHandedOver(const std::string& id);
 
   // Writes the snapshot if `token` holds the lease; false if it does not.
   // The snapshot key lives `keep_ms` (refreshed by every write), so the

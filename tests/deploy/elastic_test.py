@@ -386,6 +386,11 @@ def run(args, tmp):
                   FAILOVER_TIMEOUT, lost_total, worst_lost))
         check(True, "the %d sessions on %s saw no error and no retry" % (
             CLIENTS - len(on_victim), survivor))
+        from_snapshot = replicas[survivor].metric(
+            'tensord_session_takeovers_total{from="snapshot"}')
+        check(from_snapshot == len(on_victim),
+              "%s's /metrics: %d sessions taken over from their last "
+              "snapshot" % (survivor, from_snapshot))
         figs = [c.figures() for c in clients]
         print("FIGURES kill: sessions moved %d, calls retried %d, longest "
               "stall %.2f s" % (len(on_victim),

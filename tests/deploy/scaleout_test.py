@@ -147,7 +147,7 @@ class Replica:
                  "--replica_id=" + self.id,
                  "--session_store=" + self.store,
                  "--failover_timeout=%d" % self.failover_timeout,
-                 "--drain_delay=1",
+                 "--drain_delay=1", "--http_listen=127.0.0.1:0",
                  "--snapshot_interval=%d" % SNAPSHOT_INTERVAL]
                 + self.extra_flags,
                 stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT)
@@ -157,11 +157,26 @@ class Replica:
             if self.proc.poll() is not None:
                 raise TestFailure("%s exited with %d:\n%s" % (
                     self.id, self.proc.returncode, open(log).read()))
-            m = pattern.search(open(log).read())
+            text = open(log).read()
+            m = pattern.search(text)
             if m:
                 self.port = int(m.group(1))
+                h = re.search(r"\(http port (\d+)\)", text)
+                self.http_port = int(h.group(1)) if h else None
             return m is not None
         wait_for(listening, 15, "%s to listen" % self.id)
+
+    def metric(self, name):
+        """The value of one sample on /metrics (e.g.
+        'tensord_session_handoffs_total')."""
+        import urllib.request
+        text = urllib.request.urlopen(
+            "http://127.0.0.1:%d/metrics" % self.http_port, timeout=10
+        ).read().decode()
+        for line in text.splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+        raise TestFailure("no %s on /metrics" % name)
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)

@@ -231,6 +231,19 @@ TEST(ElasticSessionsTest, HandoffCarriesStateAndRememberedRequests) {
       << "the remembered responses moved with the session";
   EXPECT_EQ(*Step(sa.get(), sid, "req-3", nullptr, &replica), 3.0f);
   EXPECT_EQ(replica, "a");
+  // /metrics counts the moves: one each way, both handed over by a live
+  // holder.
+  const std::string ma = r.a().server()->MetricsText();
+  const std::string mb = r.b().server()->MetricsText();
+  for (const std::string* m : {&ma, &mb}) {
+    EXPECT_THAT(
+        *m, HasSubstr("tensord_session_takeovers_total{from=\"replica\"} 1\n"));
+    EXPECT_THAT(
+        *m,
+        HasSubstr("tensord_session_takeovers_total{from=\"snapshot\"} 0\n"));
+    EXPECT_THAT(*m, HasSubstr("tensord_session_handoffs_total 1\n"));
+    EXPECT_THAT(*m, HasSubstr("tensord_session_leases_lost_total 0\n"));
+  }
   EXPECT_EQ(r.a().server()->sessions()->size(), 1);
   EXPECT_EQ(r.b().server()->sessions()->size(), 0) << "ownership never split";
   // A retried CreateSession (same proposed id) gets the same session.
