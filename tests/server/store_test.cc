@@ -74,6 +74,7 @@ class RedisServer {
     EXPECT_NE(store_, nullptr) << "redis-server did not start";
   }
   ~RedisServer() { Stop(); }
+  void Kill() { Stop(); }
   std::string url() const {
     return "redis://127.0.0.1:" + std::to_string(port_);
   }
@@ -307,6 +308,35 @@ TEST(ElasticSessionsTest, OtherTenantsAndMadeUpIdsMoveNothing) {
   auto ctx4 = Ctx(sid, "alpha");
   EXPECT_EQ(sa->GetSession(ctx4.get(), g, &out).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(ElasticSessionsTest, AStoreOutOfReachGivesClearErrorsNotSplitSessions) {
+  RedisServer redis;
+  Replicas r(redis.url());
+  const std::string sid = NewSessionOn(r.a());
+  auto sa = r.a().Stub();
+  ASSERT_EQ(*Step(sa.get(), sid, "s1"), 1.0f);
+  redis.Kill();
+  // Another replica cannot take anything over without the store.
+  auto sb = r.b().Stub();
+  grpc::StatusCode code;
+  EXPECT_FALSE(Step(sb.get(), sid, "s2", &code).ok());
+  EXPECT_EQ(code, grpc::StatusCode::UNAVAILABLE);
+  // The holder goes on until its lease (2 s here) could have run out, then
+  // refuses: by then another replica could hold the session.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  absl::StatusOr<float> late = Step(sa.get(), sid, "s3", &code);
+  EXPECT_EQ(code, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(std::string(late.status().message()),
+              HasSubstr("could not renew its lease"));
+  // New sessions cannot be made either; nothing crashed.
+  v1::Session out;
+  auto ctx = Ctx("");
+  EXPECT_EQ(sb->CreateSession(ctx.get(), v1::CreateSessionRequest(), &out)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(r.a().server()->sessions()->size(), 1);
+  EXPECT_EQ(r.b().server()->sessions()->size(), 0);
 }
 
 TEST(ElasticSessionsTest, StoreAndSnapshotDirExcludeEachOther) {
