@@ -350,6 +350,13 @@ absl::StatusOr<std::shared_ptr<Session>> SessionManager::Adopt(
       return s;
     }
     TENSORD_ASSIGN_OR_RETURN(std::string holder, store.Holder(id));
+    if (holder == token_) {
+      // This replica holds it: a CreateSession of the same id is putting
+      // it in place right now.
+      absl::MutexLock lock(&mu_);
+      auto it = sessions_.find(id);
+      if (it != sessions_.end()) return it->second;
+    }
     if (!holder.empty() && holder != token_ && holder != asked) {
       TENSORD_RETURN_IF_ERROR(store.AskHandoff(holder, id));
       asked = holder;

@@ -13,11 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "server/server.h"
 #include "server/session_store.h"
 #include "tests/server/test_util.h"
@@ -254,6 +257,51 @@ TEST(ElasticSessionsTest, HandoffCarriesStateAndRememberedRequests) {
       sb->CreateSession(ctx.get(), v1::CreateSessionRequest(), &again).ok());
   EXPECT_EQ(again.id(), sid);
   EXPECT_EQ(*Step(sb.get(), sid, "req-4"), 4.0f);
+}
+
+// Concurrent calls on one session through both replicas at once: the
+// session ping-pongs between them, and every step is applied exactly once
+// (two holders at a time would each apply some on their own copy, and the
+// count would come out short).
+TEST(ElasticSessionsTest, OwnershipIsNeverSplitUnderConcurrentCalls) {
+  RedisServer redis;
+  Replicas r(redis.url());
+  const std::string sid = NewSessionOn(r.a());
+  constexpr int kThreads = 6, kSteps = 40;
+  std::atomic<int> applied{0}, unavailable{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = (t % 2 == 0 ? r.a() : r.b()).Stub();
+      for (int i = 0; i < kSteps; ++i) {
+        const std::string id = absl::StrCat("t", t, "-", i);
+        for (;;) {  // retried with the same id, as the client library does
+          grpc::StatusCode code;
+          absl::StatusOr<float> v = Step(stub.get(), sid, id, &code);
+          if (v.ok()) {
+            ++applied;
+            break;
+          }
+          if (code != grpc::StatusCode::UNAVAILABLE) {
+            ++other;
+            break;
+          }
+          ++unavailable;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(other.load(), 0);
+  ASSERT_EQ(applied.load(), kThreads * kSteps);
+  auto sa = r.a().Stub();
+  EXPECT_EQ(*Step(sa.get(), sid, "final"), float(kThreads * kSteps + 1))
+      << "every step applied exactly once";
+  EXPECT_EQ(
+      r.a().server()->sessions()->size() + r.b().server()->sessions()->size(),
+      1);
+  std::printf("%d steps through two replicas, %d UNAVAILABLE retried\n",
+              applied.load(), unavailable.load());
 }
 
 TEST(ElasticSessionsTest, DrainHandsEverySessionOver) {
