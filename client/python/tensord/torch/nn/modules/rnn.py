@@ -14,6 +14,7 @@ from ..._ops import torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 cat = torch_function("cat")
@@ -236,7 +237,117 @@ class RNNBase(Module):
             c_n = c_n.squeeze(1) if c_n is not None else None
         return out, ((h_n, c_n) if lstm else h_n)
 
+    def _packed_direction(self, xw, bs, h_full, c_full, w_hh, b_hh,
+                          reverse):
+        """One direction of one layer over packed steps, as ATen's
+        PackedLayer / ReversedPackedLayer: the state shrinks (or, backwards,
+        grows) with the batch sizes. Returns (output data, h, c)."""
+        mode, hidden = self.mode, self.hidden_size
+        lstm = c_full is not None
+        ys = []
+        if not reverse:
+            h, c = h_full, c_full
+            done_h, done_c = [], []
+            offset, last = 0, bs[0]
+            for b in bs:
+                step = xw.narrow(0, offset, b)
+                offset += b
+                dec = last - b
+                if dec > 0:
+                    done_h.append(h.narrow(0, last - dec, dec))
+                    h = h.narrow(0, 0, last - dec)
+                    if lstm:
+                        done_c.append(c.narrow(0, last - dec, dec))
+                        c = c.narrow(0, 0, last - dec)
+                last = b
+                h, c = _cell(mode, step, h, c, w_hh, b_hh, hidden)
+                ys.append(h)
+            done_h.append(h)
+            h = cat(done_h[::-1], 0)
+            if lstm:
+                done_c.append(c)
+                c = cat(done_c[::-1], 0)
+            return cat(ys, 0), h, c
+        offset = sum(bs)
+        last = bs[-1]
+        h = h_full.narrow(0, 0, last)
+        c = c_full.narrow(0, 0, last) if lstm else None
+        for i in range(len(bs) - 1, -1, -1):
+            b = bs[i]
+            inc = b - last
+            if inc > 0:
+                h = cat([h, h_full.narrow(0, last, inc)], 0)
+                if lstm:
+                    c = cat([c, c_full.narrow(0, last, inc)], 0)
+            step = xw.narrow(0, offset - b, b)
+            offset -= b
+            last = b
+            h, c = _cell(mode, step, h, c, w_hh, b_hh, hidden)
+            ys.append(h)
+        return cat(ys[::-1], 0), h, c
+
+    def _packed_layers(self, data, bs, h0, c0):
+        nd = 2 if self.bidirectional else 1
+        final_h, final_c = [], []
+        layer_input = data
+        for layer in range(self.num_layers):
+            outs = []
+            for direction in range(nd):
+                idx = layer * nd + direction
+                names = self._all_weights[idx]
+                w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
+                b_ih = getattr(self, names[2]) if self.bias else None
+                b_hh = getattr(self, names[3]) if self.bias else None
+                xw = F.linear(layer_input, w_ih, b_ih)
+                out, h, c = self._packed_direction(
+                    xw, bs, h0[idx], c0[idx] if c0 is not None else None,
+                    w_hh, b_hh, direction == 1)
+                outs.append(out)
+                final_h.append(h)
+                final_c.append(c)
+            layer_output = outs[0] if nd == 1 else cat(outs, -1)
+            if self.dropout != 0 and self.training and \
+                    layer < self.num_layers - 1:
+                layer_output = F.dropout(layer_output, self.dropout, True)
+            layer_input = layer_output
+        h_n = stack(final_h, 0)
+        c_n = stack(final_c, 0) if c0 is not None else None
+        return layer_input, h_n, c_n
+
+    def _run_packed(self, packed, hx):
+        lstm = self.mode == "LSTM"
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        bs = [int(b) for b in batch_sizes.tolist()]
+        max_batch = bs[0]
+        nd = 2 if self.bidirectional else 1
+        if data.dim() != 2:
+            raise RuntimeError("input must have 2 dimensions, got %d" %
+                               data.dim())
+        shape = (max_batch, 0, data.shape[-1]) if self.batch_first else \
+            (0, max_batch, data.shape[-1])
+        if hx is None:
+            self._check(shape, [])
+            z = zeros(self.num_layers * nd, max_batch, self.hidden_size,
+                      dtype=data.dtype)
+            states = [z, z] if lstm else [z]
+        else:
+            states = list(hx) if lstm else [hx]
+            if sorted_indices is not None:
+                states = [s.index_select(1, sorted_indices) for s in states]
+            self._check(shape, [tuple(s.shape) for s in states])
+        out, h_n, c_n = self._packed_layers(data, bs, states[0],
+                                            states[1] if lstm else None)
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+            if c_n is not None:
+                c_n = c_n.index_select(1, unsorted_indices)
+        out = PackedSequence(out, batch_sizes, sorted_indices,
+                             unsorted_indices)
+        return out, ((h_n, c_n) if lstm else h_n)
+
     def forward(self, input, hx=None):  # noqa: A002
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx)
         return self._run(input, hx)
 
 
