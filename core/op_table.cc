@@ -730,6 +730,22 @@ std::vector<OpDef> BuildTable() {
                     return std::vector<Tensor>{};
                   },
                   {}));
+  t.push_back(Def("get_rng_state", {}, {}, false,
+                  "the generator's state: torch's 5056 bytes, one int64 "
+                  "element each (torch.get_rng_state, Generator.get_state)",
+                  [](const Args&, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    return One(GetRngState(*g));
+                  }));
+  t.push_back(Def("set_rng_state", {"new_state"}, {}, false,
+                  "put the generator in a state get_rng_state returned "
+                  "(torch.set_rng_state, Generator.set_state)",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    TENSORD_RETURN_IF_ERROR(SetRngState(*g, a[0]));
+                    return std::vector<Tensor>{};
+                  },
+                  {}));
   t.push_back(Def("detach", {"self"}, {}, false,
                   "the same data without history (shares storage)",
                   [](const Args& a, OpContext&) -> Outs {
