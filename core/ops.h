@@ -386,6 +386,15 @@ StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim);
 StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1);
 StatusOrTensor T(const Tensor& t);  // .T: reverses all dims
 StatusOrTensor Permute(const Tensor& t, const DimList& dims);
+// In-place view ops (ops_view_inplace.cc): self's new geometry as a new
+// tensor that shares self's storage and version counter (bumped) and takes
+// over its autograd state; the caller puts it in self's place
+// (OpDef::replaces_self). Errors as the out-of-place forms, and autograd's
+// in-place errors (a leaf that requires grad).
+StatusOrTensor TransposeInplace(const Tensor& self, int64_t dim0, int64_t dim1);
+StatusOrTensor TInplace(const Tensor& self);  // at most 2 dims
+StatusOrTensor UnsqueezeInplace(const Tensor& self, int64_t dim);
+StatusOrTensor SqueezeInplace(const Tensor& self, std::optional<int64_t> dim);
 StatusOrTensor Expand(const Tensor& t, const DimList& sizes);  // -1 keeps
 StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim = 0);
 StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim = 0);

@@ -1274,6 +1274,17 @@ std::map<std::string, std::vector<OpSample>> Build() {
     Generator seeded(5);
     add("set_rng_state", {"a seeded state", {*GetRngState(seeded)}, {}});
   }
+  // ---- in-place view ops (ops_view_inplace.cc) ----
+  add("t_", {"matrix", {R({2, 3}, 1627)}, {}});
+  add("transpose_",
+      {"dims 0 and 2", {R({2, 3, 2}, 1628)}, {{"dim0", I(0)}, {"dim1", I(2)}}});
+  add("swapdims_",
+      {"matrix", {R({2, 3}, 1629)}, {{"dim0", I(0)}, {"dim1", I(1)}}});
+  add("swapaxes_",
+      {"matrix", {R({3, 2}, 1630)}, {{"axis0", I(1)}, {"axis1", I(0)}}});
+  add("unsqueeze_", {"dim 1", {R({2, 3}, 1631)}, {{"dim", I(1)}}});
+  add("squeeze_", {"all", {R({1, 3, 1}, 1632)}, {}});
+  add("squeeze_", {"dim", {R({3, 1}, 1633)}, {{"dim", I(-1)}}});
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

@@ -3393,14 +3393,17 @@ def _scatter_stats_call(op, args, a):
         return torch.corrcoef(x)
     if op == "get_rng_state":
         return torch.get_rng_state().to(torch.int64)
+    if op in ("t_", "unsqueeze_", "squeeze_", "transpose_", "swapdims_",
+              "swapaxes_"):
+        return getattr(x, op)(**a)
     return NotImplemented
 
 
 def build_scatter_stats_cases():
     """select/slice/diagonal_scatter, masked_scatter, put, fill_diagonal_,
-    isin, cov, corrcoef and get_rng_state (after every other family, so
-    adding them shifts no other case's data). Their errors must be torch's
-    type and message."""
+    isin, cov, corrcoef, get_rng_state and the in-place view ops (after
+    every other family, so adding them shifts no other case's data). Their
+    errors must be torch's type and message."""
     first = len(CASES)
     case("select_scatter", "dim0", F([3, 4]), F([4]), dim=0, index=1)
     case("select_scatter", "neg_dim_index", F([2, 3, 4], f64), F([2, 3], f64), dim=-1,
@@ -3476,6 +3479,20 @@ def build_scatter_stats_cases():
     case("corrcoef", "3d_error", F([2, 2, 2]))
     case("get_rng_state", "default_seed", seed=67280421310721, cmp=["exact"])
     case("get_rng_state", "seed_7", seed=7, cmp=["exact"])
+    case("t_", "matrix", F([2, 3]))
+    case("t_", "vector", F([3]))
+    case("t_", "3d_error", F([2, 3, 4]))
+    case("transpose_", "dims", F([2, 3, 4]), dim0=0, dim1=2)
+    case("transpose_", "dim_error", F([2, 3]), dim0=0, dim1=2)
+    case("swapdims_", "matrix", F([2, 3], f64), dim0=1, dim1=0)
+    case("swapaxes_", "matrix", F([3, 2]), axis0=0, axis1=-1)
+    case("unsqueeze_", "middle", F([2, 3]), dim=1)
+    case("unsqueeze_", "end", F([2, 3]), dim=-1)
+    case("unsqueeze_", "dim_error", F([2, 3]), dim=3)
+    case("squeeze_", "all", F([1, 3, 1]))
+    case("squeeze_", "dim", F([3, 1, 2]), dim=1)
+    case("squeeze_", "dim_not_one", F([3, 2]), dim=0)
+    case("squeeze_", "dim_error", F([3, 2]), dim=2)
     for c in CASES[first:]:
         c.msg = True
 

@@ -299,6 +299,9 @@ def call(op, args, kwargs, engine=None):
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
         result = inputs[0]
         engine.update_from(outs[0]._node, result)
+        if schema.get("replaces_self"):
+            # x.t_(): x's shape and strides change; known from the result.
+            result._info, result._info_epoch = None, -1
         outs[0]._probe = True
         engine.holds.append(outs[0])
     elif not outputs:
