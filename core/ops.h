@@ -173,7 +173,9 @@ StatusOrTensor SliceScatter(const Tensor& self, const Tensor& src, int64_t dim,
 StatusOrTensor DiagonalScatter(const Tensor& self, const Tensor& src,
                                int64_t offset, int64_t dim1, int64_t dim2);
 // self (broadcast with mask) with source's leading elements, in order,
-// where mask is True; the in-place form does not broadcast self.
+// where mask is True; the in-place form does not broadcast self. The
+// in-place forms of masked_scatter and put refuse an expanded self (torch's
+// internal-overlap error).
 StatusOrTensor MaskedScatter(const Tensor& self, const Tensor& mask,
                              const Tensor& source);
 StatusOrTensor MaskedScatterInplace(const Tensor& self, const Tensor& mask,
@@ -361,7 +363,8 @@ StatusOrTensor Cdist(const Tensor& x1, const Tensor& x2, double p);
 // no uint8). SetRngState takes such a tensor (or torch's legacy 5048
 // bytes) and puts the generator in that state: TypeError for a floating,
 // complex or bool tensor or a value outside 0..255, INVALID_ARGUMENT for
-// another size or an impossible state; the generator is unchanged then.
+// a non-contiguous tensor, another size or an impossible state; the
+// generator is unchanged then.
 StatusOrTensor GetRngState(const Generator& gen);
 absl::Status SetRngState(Generator& gen, const Tensor& state);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,

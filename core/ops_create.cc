@@ -302,6 +302,9 @@ absl::Status SetRngState(Generator& gen, const Tensor& state) {
   if (IsDifferentiable(state.dtype()) || state.dtype() == DType::kBool) {
     return TypeError("RNG state must be a torch.ByteTensor");
   }
+  if (!state.is_contiguous()) {
+    return absl::InvalidArgumentError("RNG state must be contiguous");
+  }
   const int64_t n = state.numel();
   if (n != kRngStateBytes && n != kRngStateLegacyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -94,6 +94,20 @@ StatusOrTensor DiagonalView(const Tensor& t, int64_t row, int64_t size) {
   return out;
 }
 
+// torch's refusal to write in place into a tensor whose elements share
+// memory (a stride of 0 over more than one element: an expanded tensor).
+absl::Status CheckNoInternalOverlap(const Tensor& t) {
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.size(d) > 1 && t.strides()[d] == 0) {
+      return absl::InvalidArgumentError(
+          "unsupported operation: more than one element of the written-to "
+          "tensor refers to a single memory location. Please clone() the "
+          "tensor before performing the operation.");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOrTensor SelectScatter(const Tensor& self, const Tensor& src, int64_t dim,
@@ -227,6 +241,7 @@ StatusOrTensor MaskedScatterInplace(const Tensor& self, const Tensor& mask,
                        ".  Tensor sizes: ", ShapeToString(mask.sizes())));
     }
   }
+  TENSORD_RETURN_IF_ERROR(CheckNoInternalOverlap(self));
   return Inplace(self, {&mask, &source},
                  [&] { return MaskedScatter(self, mask, source); });
 }
@@ -300,6 +315,7 @@ StatusOrTensor Put(const Tensor& self, const Tensor& index,
 
 StatusOrTensor PutInplace(const Tensor& self, const Tensor& index,
                           const Tensor& source, bool accumulate) {
+  TENSORD_RETURN_IF_ERROR(CheckNoInternalOverlap(self));
   return Inplace(self, {&index, &source},
                  [&] { return Put(self, index, source, accumulate); });
 }

@@ -89,6 +89,10 @@ StatusOrTensor Cov(const Tensor& self, int64_t correction,
     return absl::InvalidArgumentError(
         "cov(): bool dtype is not supported for input");
   }
+  if (IsComplex(self.dtype())) {
+    return absl::UnimplementedError(
+        "cov(): complex input is not supported by tensord");
+  }
   Tensor in = self;
   if (self.dim() < 2) {
     TENSORD_ASSIGN_OR_RETURN(in, View(self, {1, -1}));

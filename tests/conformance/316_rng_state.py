@@ -54,6 +54,7 @@ print(torch.equal(out1, out2))
 for f in [lambda: torch.set_rng_state(torch.zeros(5056)),
           lambda: g.set_state(torch.zeros(5056)),
           lambda: torch.set_rng_state(s[:10]),
+          lambda: torch.set_rng_state(torch.stack([s, s], 1)[:, 0]),
           lambda: g.set_state(s[:100])]:
     try:
         f()
