@@ -226,6 +226,38 @@ std::vector<OpDef> BuildTable() {
                     return One(Transpose(a[0], a.Int("dim0"), a.Int("dim1")));
                   }));
   t.push_back(Unary("T", &T, "reverse all dims (.T)"));
+  {
+    // In-place view ops: the result replaces self (OpDef::replaces_self).
+    auto replacing = [](OpDef d) {
+      d.replaces_self = true;
+      return d;
+    };
+    t.push_back(replacing(Def(
+        "t_", {"self"}, {}, true, "transpose a matrix in place (its geometry)",
+        [](const Args& a, OpContext&) { return One(TInplace(a[0])); })));
+    for (const char* name : {"transpose_", "swapdims_", "swapaxes_"}) {
+      const bool axes = std::string(name) == "swapaxes_";
+      const std::string d0 = axes ? "axis0" : "dim0";
+      const std::string d1 = axes ? "axis1" : "dim1";
+      t.push_back(replacing(
+          Def(name, {"self"}, {Req(d0, AT::kInt), Req(d1, AT::kInt)}, true,
+              "swap two dims in place (self's geometry)",
+              [d0, d1](const Args& a, OpContext&) {
+                return One(TransposeInplace(a[0], a.Int(d0), a.Int(d1)));
+              })));
+    }
+    t.push_back(replacing(
+        Def("unsqueeze_", {"self"}, {Req("dim", AT::kInt)}, true,
+            "insert a size-1 dim in place", [](const Args& a, OpContext&) {
+              return One(UnsqueezeInplace(a[0], a.Int("dim")));
+            })));
+    t.push_back(
+        replacing(Def("squeeze_", {"self"}, {Opt("dim", AT::kInt)}, true,
+                      "remove size-1 dims (all, or `dim`) in place",
+                      [](const Args& a, OpContext&) {
+                        return One(SqueezeInplace(a[0], a.OptInt("dim")));
+                      })));
+  }
   t.push_back(Def("permute", {"self"}, {Req("dims", AT::kInts)}, true,
                   "reorder dims (a view)", [](const Args& a, OpContext&) {
                     return One(Permute(a[0], a.Ints("dims")));
@@ -727,6 +759,22 @@ std::vector<OpDef> BuildTable() {
                   [](const Args& a, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
                     g->ManualSeed(static_cast<uint64_t>(a.Int("seed")));
+                    return std::vector<Tensor>{};
+                  },
+                  {}));
+  t.push_back(Def("get_rng_state", {}, {}, false,
+                  "the generator's state: torch's 5056 bytes, one int64 "
+                  "element each (torch.get_rng_state, Generator.get_state)",
+                  [](const Args&, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    return One(GetRngState(*g));
+                  }));
+  t.push_back(Def("set_rng_state", {"new_state"}, {}, false,
+                  "put the generator in a state get_rng_state returned "
+                  "(torch.set_rng_state, Generator.set_state)",
+                  [](const Args& a, OpContext& c) -> Outs {
+                    TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+                    TENSORD_RETURN_IF_ERROR(SetRngState(*g, a[0]));
                     return std::vector<Tensor>{};
                   },
                   {}));

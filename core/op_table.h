@@ -70,6 +70,10 @@ struct OpDef {
   std::vector<std::string> outputs;  // names of the outputs
   bool differentiable = true;
   bool inplace = false;  // modifies inputs[0] and returns it
+  // An in-place view op (t_, squeeze_, ...): its result, a new tensor with
+  // inputs[0]'s new geometry, takes inputs[0]'s place wherever the caller
+  // refers to it (the server rebinds its handles and names).
+  bool replaces_self = false;
   // What a Python front end makes of the one output: the tensor, or a
   // Python value (item() of a 0-d result: allclose, equal; a tuple of a 1-d
   // result: stride). The output is a tensor either way.

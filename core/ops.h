@@ -78,9 +78,21 @@ class Generator {
     has_next_normal_ = false;
     return true;
   }
+  // The seed of the last ManualSeed (torch's initial_seed), and the cached
+  // second draw of Normal() if there is one; set as a whole by SetState.
+  uint64_t seed() const { return seed_; }
+  bool has_next_normal() const { return has_next_normal_; }
+  double next_normal() const { return next_normal_; }
+  void SetSeedAndNormal(uint64_t seed, bool valid, double value) {
+    WillChange();
+    seed_ = seed;
+    has_next_normal_ = valid;
+    next_normal_ = valid ? value : 0;
+  }
 
  private:
   uint32_t mt_[624];
+  uint64_t seed_ = 0;
   int index_ = 624;
   bool has_next_normal_ = false;
   double next_normal_ = 0;
@@ -148,6 +160,47 @@ StatusOrTensor TakeAlongDim(const Tensor& self, const Tensor& indices,
 // [nnz, dim] int64 coordinates; NonzeroTuple: one int64 vector per dim.
 StatusOrTensor Nonzero(const Tensor& self);
 absl::StatusOr<std::vector<Tensor>> NonzeroTuple(const Tensor& self);
+
+// ---- writing into parts of a tensor (ops_scatter.cc) ----
+// self with src in place of self.select(dim, index) / self[start:end:step]
+// along dim / self.diagonal(offset, dim1, dim2): a new tensor of self's
+// dtype (src is converted); src must have the part's shape.
+StatusOrTensor SelectScatter(const Tensor& self, const Tensor& src, int64_t dim,
+                             int64_t index);
+StatusOrTensor SliceScatter(const Tensor& self, const Tensor& src, int64_t dim,
+                            std::optional<int64_t> start,
+                            std::optional<int64_t> end, int64_t step);
+StatusOrTensor DiagonalScatter(const Tensor& self, const Tensor& src,
+                               int64_t offset, int64_t dim1, int64_t dim2);
+// self (broadcast with mask) with source's leading elements, in order,
+// where mask is True; the in-place form does not broadcast self. The
+// in-place forms of masked_scatter and put refuse an expanded self (torch's
+// internal-overlap error).
+StatusOrTensor MaskedScatter(const Tensor& self, const Tensor& mask,
+                             const Tensor& source);
+StatusOrTensor MaskedScatterInplace(const Tensor& self, const Tensor& mask,
+                                    const Tensor& source);
+// self with source written (or, with accumulate, added) at the flat
+// positions of index (int64, negative from the end).
+StatusOrTensor Put(const Tensor& self, const Tensor& index,
+                   const Tensor& source, bool accumulate);
+StatusOrTensor PutInplace(const Tensor& self, const Tensor& index,
+                          const Tensor& source, bool accumulate);
+// torch's fill_diagonal_: self (2-d, or n-d with equal sizes) with value on
+// the main diagonal (wrapping below it for tall matrices with `wrap`).
+StatusOrTensor FillDiagonalInplace(const Tensor& self, const Scalar& value,
+                                   bool wrap);
+
+// ---- membership and covariance (ops_stats.cc) ----
+// Whether each element of `elements` is in `test_elements` (bool, elements'
+// shape; negated with `invert`).
+StatusOrTensor Isin(const Tensor& elements, const Tensor& test_elements,
+                    bool assume_unique, bool invert);
+// torch.cov: self is [variables, observations] (or one variable); weights
+// undefined when not given.
+StatusOrTensor Cov(const Tensor& self, int64_t correction,
+                   const Tensor& fweights, const Tensor& aweights);
+StatusOrTensor Corrcoef(const Tensor& self);
 
 // ---- sorting (ops_sort.cc) ----
 absl::StatusOr<std::pair<Tensor, Tensor>> Sort(const Tensor& self, int64_t dim,
@@ -305,6 +358,15 @@ StatusOrTensor DiagEmbed(const Tensor& t, int64_t offset, int64_t dim1,
                          int64_t dim2);
 StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim);
 StatusOrTensor Cdist(const Tensor& x1, const Tensor& x2, double p);
+// torch.get_rng_state / Generator.get_state: the generator's state as
+// torch lays it out (5056 bytes, one int64 element per byte: tensord has
+// no uint8). SetRngState takes such a tensor (or torch's legacy 5048
+// bytes) and puts the generator in that state: TypeError for a floating,
+// complex or bool tensor or a value outside 0..255, INVALID_ARGUMENT for
+// a non-contiguous tensor, another size or an impossible state; the
+// generator is unchanged then.
+StatusOrTensor GetRngState(const Generator& gen);
+absl::Status SetRngState(Generator& gen, const Tensor& state);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
                     DType dtype = kDefaultFloat);
 StatusOrTensor Randn(const Shape& shape, Generator& gen,
@@ -327,6 +389,15 @@ StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim);
 StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1);
 StatusOrTensor T(const Tensor& t);  // .T: reverses all dims
 StatusOrTensor Permute(const Tensor& t, const DimList& dims);
+// In-place view ops (ops_view_inplace.cc): self's new geometry as a new
+// tensor that shares self's storage and version counter (bumped) and takes
+// over its autograd state; the caller puts it in self's place
+// (OpDef::replaces_self). Errors as the out-of-place forms, and autograd's
+// in-place errors (a leaf that requires grad).
+StatusOrTensor TransposeInplace(const Tensor& self, int64_t dim0, int64_t dim1);
+StatusOrTensor TInplace(const Tensor& self);  // at most 2 dims
+StatusOrTensor UnsqueezeInplace(const Tensor& self, int64_t dim);
+StatusOrTensor SqueezeInplace(const Tensor& self, std::optional<int64_t> dim);
 StatusOrTensor Expand(const Tensor& t, const DimList& sizes);  // -1 keeps
 StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim = 0);
 StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim = 0);

@@ -1,7 +1,10 @@
 // Creation ops and the random generator.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/errors.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
@@ -193,6 +196,7 @@ void Generator::WillChange() {
 
 void Generator::ManualSeed(uint64_t seed) {
   WillChange();
+  seed_ = seed;
   mt_[0] = static_cast<uint32_t>(seed & 0xffffffff);
   for (int i = 1; i < 624; ++i) {
     mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) +
@@ -248,6 +252,94 @@ double Generator::Normal() {
   next_normal_ = r * std::sin(theta);
   has_next_normal_ = true;
   return r * std::cos(theta);
+}
+
+// torch's CPUGeneratorImplState, byte for byte (little-endian): the seed
+// (u64), left and seeded (i32), next (u64), the 624 words (as u64),
+// normal_x, normal_y, normal_rho (f64), normal_is_valid (i32, padded to 8),
+// the float normal sample (f32) and its flag (bool, padded to 8).
+namespace {
+constexpr int64_t kRngStateBytes = 5056;
+constexpr int64_t kRngStateLegacyBytes = 5048;
+constexpr int64_t kRngWordsAt = 24;
+constexpr int64_t kRngNormalYAt = 5024;
+constexpr int64_t kRngNormalValidAt = 5040;
+
+void PutLe(std::vector<int64_t>& b, int64_t at, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i)
+    b[at + i] = static_cast<int64_t>((v >> (8 * i)) & 0xff);
+}
+uint64_t GetLe(const std::vector<int64_t>& b, int64_t at, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
+  return v;
+}
+}  // namespace
+
+StatusOrTensor GetRngState(const Generator& gen) {
+  std::vector<int64_t> b(kRngStateBytes, 0);
+  // torch's mt19937 draws word `next` after decrementing `left`; it
+  // regenerates the words when `left` reaches 0 (left 1: before the first
+  // draw after seeding, or after all 624).
+  const int index = gen.index();
+  PutLe(b, 0, gen.seed(), 8);
+  PutLe(b, 8, static_cast<uint64_t>(625 - index), 4);
+  PutLe(b, 12, 1, 4);
+  PutLe(b, 16, static_cast<uint64_t>(index == 624 ? 0 : index), 8);
+  const std::vector<uint32_t> words = gen.state();
+  for (int i = 0; i < 624; ++i) PutLe(b, kRngWordsAt + 8 * i, words[i], 8);
+  if (gen.has_next_normal()) {
+    uint64_t bits;
+    const double y = gen.next_normal();
+    std::memcpy(&bits, &y, sizeof bits);
+    PutLe(b, kRngNormalYAt, bits, 8);
+    PutLe(b, kRngNormalValidAt, 1, 4);
+  }
+  return FromInts(b, {kRngStateBytes}, DType::kInt64);
+}
+
+absl::Status SetRngState(Generator& gen, const Tensor& state) {
+  if (IsDifferentiable(state.dtype()) || state.dtype() == DType::kBool) {
+    return TypeError("RNG state must be a torch.ByteTensor");
+  }
+  if (!state.is_contiguous()) {
+    return absl::InvalidArgumentError("RNG state must be contiguous");
+  }
+  const int64_t n = state.numel();
+  if (n != kRngStateBytes && n != kRngStateLegacyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected either a CPUGeneratorImplStateLegacy of size ",
+        kRngStateLegacyBytes, " or a CPUGeneratorImplState of size ",
+        kRngStateBytes, " but found the input RNG state size to be ", n));
+  }
+  const std::vector<int64_t> b = state.ToInts();
+  for (int64_t v : b) {
+    if (v < 0 || v > 255) {
+      return TypeError(
+          "RNG state must be a torch.ByteTensor (tensord: an integer tensor "
+          "of values 0 to 255)");
+    }
+  }
+  const uint64_t left = GetLe(b, 8, 4);
+  const uint64_t seeded = GetLe(b, 12, 4);
+  const uint64_t next = GetLe(b, 16, 8);
+  if (seeded != 1 || left == 0 || left > 624 || next > 624) {
+    return absl::InvalidArgumentError("Invalid mt19937 state");
+  }
+  std::vector<uint32_t> words(624);
+  for (int i = 0; i < 624; ++i) {
+    words[i] = static_cast<uint32_t>(GetLe(b, kRngWordsAt + 8 * i, 8));
+  }
+  const int index =
+      left == 1 ? 624 : static_cast<int>(std::min<uint64_t>(next, 623));
+  const uint64_t bits = GetLe(b, kRngNormalYAt, 8);
+  double y;
+  std::memcpy(&y, &bits, sizeof y);
+  if (!gen.SetState(words, index)) {
+    return absl::InvalidArgumentError("Invalid mt19937 state");
+  }
+  gen.SetSeedAndNormal(GetLe(b, 0, 8), GetLe(b, kRngNormalValidAt, 4) != 0, y);
+  return absl::OkStatus();
 }
 
 StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {

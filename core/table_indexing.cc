@@ -114,6 +114,72 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                   "in-place masked_fill", [](const Args& a, OpContext&) {
                     return One(MaskedFillInplace(a[0], a[1], a[2]));
                   }));
+  // ---- write into a part (ops_scatter.cc) ----
+  t.push_back(
+      Def("select_scatter", {"self", "src"},
+          {Req("dim", AT::kInt), Req("index", AT::kInt)}, true,
+          "self with src in place of self.select(dim, index)",
+          [](const Args& a, OpContext&) {
+            return One(SelectScatter(a[0], a[1], a.Int("dim"), a.Int("index")));
+          }));
+  t.push_back(
+      Def("slice_scatter", {"self", "src"},
+          {Dim(0), Opt("start", AT::kInt), Opt("end", AT::kInt),
+           Opt("step", AT::kInt, int64_t{1})},
+          true, "self with src in place of self[start:end:step] along dim",
+          [](const Args& a, OpContext&) {
+            return One(SliceScatter(a[0], a[1], a.Int("dim"), a.OptInt("start"),
+                                    a.OptInt("end"), a.Int("step")));
+          }));
+  t.push_back(Def(
+      "diagonal_scatter", {"self", "src"},
+      {Opt("offset", AT::kInt, int64_t{0}), Opt("dim1", AT::kInt, int64_t{0}),
+       Opt("dim2", AT::kInt, int64_t{1})},
+      true, "self with src in place of self.diagonal(offset, dim1, dim2)",
+      [](const Args& a, OpContext&) {
+        return One(DiagonalScatter(a[0], a[1], a.Int("offset"), a.Int("dim1"),
+                                   a.Int("dim2")));
+      }));
+  t.push_back(Def("masked_scatter", {"self", "mask", "source"}, {}, true,
+                  "self with source's leading elements where mask is True",
+                  [](const Args& a, OpContext&) {
+                    return One(MaskedScatter(a[0], a[1], a[2]));
+                  }));
+  t.push_back(Def("masked_scatter_", {"self", "mask", "source"}, {}, true,
+                  "in-place masked_scatter", [](const Args& a, OpContext&) {
+                    return One(MaskedScatterInplace(a[0], a[1], a[2]));
+                  }));
+  t.push_back(Def("put", {"self", "index", "source"},
+                  {Opt("accumulate", AT::kBool, false)}, true,
+                  "self with source at the flat positions index (added with "
+                  "accumulate)",
+                  [](const Args& a, OpContext&) {
+                    return One(Put(a[0], a[1], a[2], a.Bool("accumulate")));
+                  }));
+  t.push_back(Def("put_", {"self", "index", "source"},
+                  {Opt("accumulate", AT::kBool, false)}, true, "in-place put",
+                  [](const Args& a, OpContext&) {
+                    return One(
+                        PutInplace(a[0], a[1], a[2], a.Bool("accumulate")));
+                  }));
+  t.push_back(
+      Def("fill_diagonal_", {"self"},
+          {Req("fill_value", AT::kScalar), Opt("wrap", AT::kBool, false)}, true,
+          "fill_value on the main diagonal (wrapping below it in tall "
+          "matrices with wrap), in place",
+          [](const Args& a, OpContext&) {
+            return One(
+                FillDiagonalInplace(a[0], a.Num("fill_value"), a.Bool("wrap")));
+          }));
+  t.push_back(Def(
+      "isin", {"elements", "test_elements"},
+      {Opt("assume_unique", AT::kBool, false), Opt("invert", AT::kBool, false)},
+      false,
+      "whether each element is one of test_elements (bool; "
+      "negated with invert)",
+      [](const Args& a, OpContext&) {
+        return One(Isin(a[0], a[1], a.Bool("assume_unique"), a.Bool("invert")));
+      }));
   t.push_back(Def(
       "masked_select", {"self", "mask"}, {}, true,
       "the elements where mask is True, as a vector",

@@ -28,6 +28,27 @@ std::optional<double> OptF(const Args& a, absl::string_view k) {
 }  // namespace
 
 void AddLinalgOps(std::vector<OpDef>& t) {
+  {
+    // The weights are keyword-only in torch; a client passes the number 0
+    // for absent fweights before given aweights.
+    OpDef cov = Def(
+        "cov", {"self", "fweights", "aweights"},
+        {Opt("correction", AT::kInt, int64_t{1})}, true,
+        "covariance of the rows (variables) over the columns (observations)",
+        [](const Args& a, OpContext&) {
+          auto opt = [&a](size_t i) {
+            Tensor t = a.OptInput(i);
+            return t.defined() && t.is_wrapped_number() ? Tensor() : t;
+          };
+          return One(Cov(a[0], a.Int("correction"), opt(1), opt(2)));
+        });
+    cov.min_inputs = 1;
+    t.push_back(std::move(cov));
+  }
+  t.push_back(
+      Def("corrcoef", {"self"}, {}, true,
+          "Pearson correlation coefficients of the rows (variables)",
+          [](const Args& a, OpContext&) { return One(Corrcoef(a[0])); }));
   for (const char* name : {"det", "linalg.det"}) {
     t.push_back(
         Def(name, {"self"}, {}, true, "determinant (LU, getrf)",

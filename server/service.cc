@@ -186,6 +186,7 @@ void FillOpSchemas(v1::ListOpsResponse* out) {
                                         : v1::PYTHON_RESULT_TENSOR);
     for (const std::string& n : d.python_order) s->add_python_order(n);
     s->set_variable_outputs(d.variable_outputs);
+    s->set_replaces_self(d.replaces_self);
   }
 }
 

@@ -115,6 +115,16 @@ void Session::BindLocked(std::map<std::string, Tensor>& map,
   }
 }
 
+void Session::ReplaceLocked(const Tensor& old, const Tensor& replacement) {
+  for (auto* map : {&handles_, &names_}) {
+    std::vector<std::string> keys;
+    for (const auto& [k, t] : *map) {
+      if (t.is_same(old)) keys.push_back(k);
+    }
+    for (const std::string& k : keys) BindLocked(*map, k, replacement);
+  }
+}
+
 absl::Status Session::UnbindLocked(std::map<std::string, Tensor>& map,
                                    const std::string& key) {
   auto it = map.find(key);
@@ -586,6 +596,19 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
     if (node.no_grad() && !request.no_grad()) node_no_grad.emplace();
     auto outs = RunOp(node.op(), inputs, attrs, ctx);
     if (!outs.ok()) return fail(outs.status());
+    if (const OpDef* def = FindOp(node.op());
+        def != nullptr && def->replaces_self && !inputs.empty() &&
+        !outs->empty() && (*outs)[0].defined() &&
+        !(*outs)[0].is_same(inputs[0])) {
+      // x.t_(): the result takes x's place, for the session and for the
+      // later nodes of this request.
+      ReplaceLocked(inputs[0], (*outs)[0]);
+      for (std::vector<Tensor>& earlier : outputs) {
+        for (Tensor& t : earlier) {
+          if (t.defined() && t.is_same(inputs[0])) t = (*outs)[0];
+        }
+      }
+    }
     if (node.bind_size() > static_cast<int>(outs->size())) {
       return fail(absl::InvalidArgumentError(
           absl::StrCat("binds ", node.bind_size(), " names but the op has ",

@@ -183,6 +183,10 @@ class Session {
   std::string NewHandleLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void BindLocked(std::map<std::string, Tensor>& map, const std::string& key,
                   Tensor t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Binds every handle and name of `old` to `replacement` (an in-place
+  // view op's result: OpDef::replaces_self).
+  void ReplaceLocked(const Tensor& old, const Tensor& replacement)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // NOT_FOUND if `key` is not bound.
   absl::Status UnbindLocked(std::map<std::string, Tensor>& map,
                             const std::string& key)

@@ -1223,6 +1223,68 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("cdist", {"p 1.5 batched",
                 {R({2, 3, 2}, 899), R({2, 2, 2}, 900)},
                 {{"p", AttrValue(1.5)}}});
+  // ---- writing into parts (ops_scatter.cc), isin, cov, corrcoef ----
+  add("select_scatter", {"dim 1, last",
+                         {R({3, 4}, 1600), R({3}, 1601)},
+                         {{"dim", I(1)}, {"index", I(-1)}}});
+  add("slice_scatter",
+      {"dim 1 step 2",
+       {R({3, 4}, 1602), R({3, 2}, 1603)},
+       {{"dim", I(1)}, {"start", I(0)}, {"end", I(4)}, {"step", I(2)}}});
+  add("slice_scatter", {"defaults", {R({2, 3}, 1604), R({2, 3}, 1605)}, {}});
+  add("diagonal_scatter",
+      {"offset 1", {R({3, 4}, 1606), R({3}, 1607)}, {{"offset", I(1)}}});
+  add("diagonal_scatter", {"dims 0 and 2",
+                           {R({2, 3, 2}, 1608), R({3, 2}, 1609)},
+                           {{"dim1", I(0)}, {"dim2", I(2)}}});
+  for (const std::string op : {"masked_scatter", "masked_scatter_"}) {
+    add(op, {"mask, spare source",
+             {R({2, 3}, 1610), Bools({1, 0, 1, 0, 1, 1}, {2, 3}), R({5}, 1611)},
+             {}});
+  }
+  add("masked_scatter",
+      {"self broadcast to the mask",
+       {R({3}, 1612), Bools({1, 0, 1, 0, 1, 1}, {2, 3}), R({2, 3}, 1613)},
+       {}});
+  for (const std::string op : {"put", "put_"}) {
+    add(op, {"distinct places",
+             {R({2, 3}, 1614), I64({5, 0, -2}, {3}), R({3}, 1615)},
+             {}});
+    add(op, {"accumulate repeats",
+             {R({2, 3}, 1616), I64({1, 1, 4, 1}, {2, 2}), R({2, 2}, 1617)},
+             {{"accumulate", AttrValue(true)}}});
+  }
+  add("fill_diagonal_", {"tall, wrap",
+                         {R({7, 3}, 1618)},
+                         {{"fill_value", S(2.5)}, {"wrap", AttrValue(true)}}});
+  add("fill_diagonal_",
+      {"cube", {R({2, 2, 2}, 1619)}, {{"fill_value", S(int64_t{1})}}});
+  add("isin", {"ints", {I64({1, 2, 3, 4}, {2, 2}), I64({2, 4, 9}, {3})}, {}});
+  add("isin", {"floats, invert",
+               {R({5}, 1620), R({3}, 1621)},
+               {{"invert", AttrValue(true)}}});
+  add("cov", {"rows", {R({3, 5}, 1622)}, {}});
+  add("cov", {"weights, correction 0",
+              {R({2, 4}, 1623), I64({1, 2, 1, 3}, {4}), Pos({4}, 1624)},
+              {{"correction", I(0)}}});
+  add("cov", {"one variable", {R({6}, 1625)}, {}});
+  add("corrcoef", {"rows", {R({3, 5}, 1626)}, {}});
+  add("get_rng_state", {"default generator", {}, {}});
+  {
+    Generator seeded(5);
+    add("set_rng_state", {"a seeded state", {*GetRngState(seeded)}, {}});
+  }
+  // ---- in-place view ops (ops_view_inplace.cc) ----
+  add("t_", {"matrix", {R({2, 3}, 1627)}, {}});
+  add("transpose_",
+      {"dims 0 and 2", {R({2, 3, 2}, 1628)}, {{"dim0", I(0)}, {"dim1", I(2)}}});
+  add("swapdims_",
+      {"matrix", {R({2, 3}, 1629)}, {{"dim0", I(0)}, {"dim1", I(1)}}});
+  add("swapaxes_",
+      {"matrix", {R({3, 2}, 1630)}, {{"axis0", I(1)}, {"axis1", I(0)}}});
+  add("unsqueeze_", {"dim 1", {R({2, 3}, 1631)}, {{"dim", I(1)}}});
+  add("squeeze_", {"all", {R({1, 3, 1}, 1632)}, {}});
+  add("squeeze_", {"dim", {R({3, 1}, 1633)}, {{"dim", I(-1)}}});
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

@@ -376,6 +376,7 @@ py::list OpSchemas(const v1::ListOpsResponse& ops) {
     for (const std::string& n : s.python_order()) order.append(n);
     d["python_order"] = order;
     d["variable_outputs"] = s.variable_outputs();
+    d["replaces_self"] = s.replaces_self();
     d["doc"] = s.doc();
     out.append(d);
   }

@@ -877,6 +877,50 @@ TEST_F(RpcTest, ExecuteResults) {
   EXPECT_EQ(Floats(stub(), sid_, "x"), F({2, 3, 4, 5}));
 }
 
+// An in-place view op (x.t_()) makes a new tensor with x's new geometry;
+// the session puts it where x was: x's names and handles, and later nodes
+// of the same request that read x. A failed request puts x back.
+TEST_F(RpcTest, InplaceViewOpReplacesItsInputEverywhere) {
+  ASSERT_RPC_OK(
+      Create(stub(), sid_, F32({1, 2, 3, 4, 5, 6}, {2, 3}), false, "x"));
+  v1::ExecuteResponse kept;
+  ASSERT_RPC_OK(Exec(stub(), sid_, {Keep(Op("alias", {N("x")}))}, &kept));
+  const std::string h = kept.results(0).outputs(0).handle();
+  ASSERT_FALSE(h.empty());
+  auto shape_of = [&](const v1::ValueRef& ref) {
+    v1::ExecuteResponse r;
+    EXPECT_TRUE(Exec(stub(), sid_, {Op("alias", {ref})}, &r).ok());
+    const auto& s = r.results(0).outputs(0).shape();
+    return std::vector<int64_t>(s.begin(), s.end());
+  };
+
+  v1::ExecuteResponse r;
+  ASSERT_RPC_OK(Exec(
+      stub(), sid_, {Op("t_", {N("x")}), Ret(Op("contiguous", {N("x")}))}, &r));
+  EXPECT_THAT(r.results(0).outputs(0).shape(), ::testing::ElementsAre(3, 2));
+  EXPECT_EQ(AsFloats(r.results(1).values(0)), F({1, 4, 2, 5, 3, 6}));
+  EXPECT_EQ(shape_of(N("x")), std::vector<int64_t>({3, 2}));
+  EXPECT_EQ(shape_of(H(h)), std::vector<int64_t>({3, 2}));
+
+  // A node's output replaced for the later nodes of the request.
+  ASSERT_RPC_OK(Exec(stub(), sid_,
+                     {Op("mul", {N("x"), SF(2)}),
+                      Op("unsqueeze_", {Out(0)}, {{"dim", AInt(0)}}),
+                      Ret(Op("alias", {Out(0)}))},
+                     &r));
+  EXPECT_THAT(r.results(2).values(0).shape(), ::testing::ElementsAre(1, 3, 2));
+
+  // A failing request leaves x (name and handle) as it was.
+  const grpc::Status s =
+      Exec(stub(), sid_,
+           {Op("t_", {N("x")}), Op("squeeze_", {H(h)}),
+            Op("add", {N("x"), Lit(F32({1, 2, 3, 4}, {4}))})});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(shape_of(N("x")), std::vector<int64_t>({3, 2}));
+  EXPECT_EQ(shape_of(H(h)), std::vector<int64_t>({3, 2}));
+  EXPECT_EQ(Floats(stub(), sid_, "x"), F({1, 4, 2, 5, 3, 6}));
+}
+
 // Execute's release list: handles and names dropped with the nodes, all or
 // nothing; a name the request rebinds stays bound to its new tensor.
 TEST_F(RpcTest, ExecuteReleases) {

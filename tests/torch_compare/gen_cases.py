@@ -93,7 +93,7 @@ SCALAR_ATTRS = {
     "add": {"alpha"}, "sub": {"alpha"}, "add_": {"alpha"}, "sub_": {"alpha"},
     "clamp": {"min", "max"}, "full": {"fill_value"}, "fill_": {"value"},
     "arange": {"start", "end", "step"}, "linspace": {"start", "end"},
-    "full_like": {"fill_value"},
+    "full_like": {"fill_value"}, "fill_diagonal_": {"fill_value"},
 }
 
 # randn matches torch exactly only for float64, for float32 with fewer than
@@ -121,6 +121,8 @@ EXCLUDED["alias"] = ("not a torch computation: returns its input itself "
                      "(op_generic_test checks that)")
 EXCLUDED["manual_seed"] = ("reseeds the generator; the conformance scripts "
                            "compare torch.manual_seed + rand/randn with torch")
+EXCLUDED["set_rng_state"] = ("sets the generator and returns nothing; conformance "
+                             "313 compares draws after set_rng_state with torch's")
 
 
 class W:
@@ -208,6 +210,9 @@ def torch_call(op, args, attrs):
     if r is not NotImplemented:
         return r
     r = _misc_call(op, args, a)
+    if r is not NotImplemented:
+        return r
+    r = _scatter_stats_call(op, args, a)
     if r is not NotImplemented:
         return r
     if op == "div" and "rounding_mode" in a:
@@ -3360,6 +3365,138 @@ def build_misc_cases():
     case("erfinv_", "i64_error", V([0, 1], i64), grad=False)
 
 
+def _scatter_stats_call(op, args, a):
+    """The ops of build_scatter_stats_cases."""
+    x = args[0] if args else None
+    if op == "select_scatter":
+        return torch.select_scatter(x, args[1], a["dim"], a["index"])
+    if op == "slice_scatter":
+        # torch 1.13 mishandles an omitted end: pass every argument.
+        size = x.shape[a.get("dim", 0)]
+        return torch.slice_scatter(x, args[1], a.get("dim", 0), a.get("start", 0),
+                                   a.get("end", size), a.get("step", 1))
+    if op == "diagonal_scatter":
+        return torch.diagonal_scatter(x, args[1], a.get("offset", 0), a.get("dim1", 0),
+                                      a.get("dim2", 1))
+    if op in ("masked_scatter", "masked_scatter_", "put", "put_"):
+        return getattr(x, op)(args[1], args[2], **a)
+    if op == "fill_diagonal_":
+        return x.fill_diagonal_(a["fill_value"], a.get("wrap", False))
+    if op == "isin":
+        return torch.isin(x, args[1], **a)
+    if op == "cov":
+        w = [None if not isinstance(t, torch.Tensor) else t for t in args[1:]]
+        w += [None] * (2 - len(w))
+        return torch.cov(x, correction=a.get("correction", 1), fweights=w[0],
+                         aweights=w[1])
+    if op == "corrcoef":
+        return torch.corrcoef(x)
+    if op == "get_rng_state":
+        return torch.get_rng_state().to(torch.int64)
+    if op in ("t_", "unsqueeze_", "squeeze_", "transpose_", "swapdims_",
+              "swapaxes_"):
+        return getattr(x, op)(**a)
+    return NotImplemented
+
+
+def build_scatter_stats_cases():
+    """select/slice/diagonal_scatter, masked_scatter, put, fill_diagonal_,
+    isin, cov, corrcoef, get_rng_state and the in-place view ops (after
+    every other family, so adding them shifts no other case's data). Their
+    errors must be torch's type and message."""
+    first = len(CASES)
+    case("select_scatter", "dim0", F([3, 4]), F([4]), dim=0, index=1)
+    case("select_scatter", "neg_dim_index", F([2, 3, 4], f64), F([2, 3], f64), dim=-1,
+         index=-2)
+    case("select_scatter", "src_f64_into_f32", F([3, 2]), F([2], f64), dim=0, index=2)
+    case("select_scatter", "int_src", F([2, 3]), I([3]), dim=0, index=0)
+    case("select_scatter", "perm", F([4, 3]), F([3]), dim=1, index=0, perm={0: [1, 0]})
+    case("select_scatter", "shape_error", F([3, 4]), F([3]), dim=0, index=1)
+    case("select_scatter", "index_error", F([3, 4]), F([4]), dim=0, index=3)
+    case("select_scatter", "dim_error", F([3, 4]), F([4]), dim=2, index=0)
+    case("slice_scatter", "step2", F([3, 4]), F([3, 2]), dim=1, start=0, end=4, step=2)
+    case("slice_scatter", "negative_start", F([3, 4]), F([3, 1]), dim=1, start=-1, end=4)
+    case("slice_scatter", "rows", F([4, 2], f64), F([2, 2], f64), dim=0, start=1, end=3)
+    case("slice_scatter", "shape_error", F([3, 4]), F([3, 3]), dim=1, start=0, end=4, step=2)
+    case("slice_scatter", "step_error", F([3, 4]), F([3, 1]), dim=1, start=0, end=4, step=0)
+    case("diagonal_scatter", "main", F([3, 4]), F([3]))
+    case("diagonal_scatter", "offset_neg", F([3, 4]), F([2]), offset=-1)
+    case("diagonal_scatter", "dims", F([2, 3, 4], f64), F([3, 2], f64), dim1=0, dim2=2)
+    case("diagonal_scatter", "shape_error", F([3, 4]), F([4]))
+    case("diagonal_scatter", "same_dims", F([3, 4]), F([3]), dim1=1, dim2=1)
+    for op in ("masked_scatter", "masked_scatter_"):
+        case(op, "mask", F([2, 3]), B([2, 3]), F([6]))
+        case(op, "broadcast_mask", F([2, 3]), V([True, False, True], bl), F([2, 4]))
+        case(op, "short_source", F([2, 3]), V([[True] * 3] * 2, bl), F([2]))
+        case(op, "dtype_error", F([2, 3]), B([2, 3]), I([6]))
+        case(op, "mask_shape_error", F([2, 3]), V([True, False], bl), F([6]))
+    case("masked_scatter", "broadcast_self", F([3]), B([2, 3]), F([6], f64).float())
+    case("masked_scatter_", "self_rank_error", F([3]), B([2, 3]), F([6]))
+    for op in ("put", "put_"):
+        case(op, "distinct", F([2, 3]), V([5, 0, -2], i64), F([3]))
+        case(op, "accumulate", F([2, 3], f64), V([[1, 1], [4, 1]], i64), F([2, 2], f64),
+             accumulate=True)
+        case(op, "int", I([2, 3]), V([0, 4], i64), I([2]), accumulate=True)
+        case(op, "out_of_range", F([2, 3]), V([0, 6], i64), F([2]))
+        case(op, "count_error", F([2, 3]), V([0, 1], i64), F([3]))
+        case(op, "int32_index", F([2, 3]), V([0, 1], i32), F([2]))
+        case(op, "dtype_error", F([2, 3]), V([0, 1], i64), I([2]))
+    case("fill_diagonal_", "tall", F([5, 3]), fill_value=2.0)
+    case("fill_diagonal_", "tall_wrap", F([7, 3]), fill_value=-1.5, wrap=True)
+    case("fill_diagonal_", "wide_wrap", F([3, 5], f64), fill_value=2, wrap=True)
+    case("fill_diagonal_", "cube", F([3, 3, 3]), fill_value=0.5)
+    case("fill_diagonal_", "int", I([3, 3]), fill_value=2.7)
+    case("fill_diagonal_", "unequal_error", F([2, 3, 2]), fill_value=1.0)
+    case("fill_diagonal_", "1d_error", F([3]), fill_value=1.0)
+    case("isin", "ints", I([3, 4], lo=0, hi=8), I([4], lo=0, hi=8))
+    case("isin", "invert", I([6], lo=0, hi=5), I([3], lo=0, hi=5), invert=True)
+    case("isin", "float_vs_int", V([1.0, 2.5, 3.0, float("nan")], f32), V([2, 3], i64))
+    case("isin", "int_vs_float", V([1, 2, 3], i64), V([2.0, 3.5], f64))
+    case("isin", "scalar_elements", W(2), V([2, 3], i64))
+    case("isin", "scalar_test", V([2, 3], i64), W(3))
+    case("isin", "empty_test", V([1, 2], i64), V([], i64), assume_unique=True)
+    case("isin", "bool_error", V([True], bl), V([True], bl))
+    case("cov", "rows", F([3, 5]))
+    case("cov", "f64_correction0", F([2, 4], f64), correction=0)
+    case("cov", "vector", F([6]))
+    case("cov", "int", I([2, 5]))
+    case("cov", "fweights", F([2, 4]), V([1, 2, 0, 3], i64))
+    case("cov", "aweights", F([2, 4]), W(0), F([4], lo=0.1, hi=2.0), nograd={2})
+    case("cov", "both_correction2", F([2, 5], f64), V([1, 2, 1, 3, 1], i64),
+         F([5], f64, lo=0.1, hi=2.0), correction=2)
+    case("cov", "aweights_f64_promotes", F([2, 3]), W(0), F([3], f64, lo=0.5, hi=1.5))
+    case("cov", "dof_zero", F([2, 1]))
+    case("cov", "3d_error", F([2, 2, 2]))
+    case("cov", "bool_error", B([2, 2]))
+    case("cov", "fweights_float_error", F([2, 3]), F([3]))
+    case("cov", "fweights_negative_error", F([2, 3]), V([1, -1, 1], i64))
+    case("cov", "aweights_count_error", F([2, 3]), W(0), F([2], lo=0.1, hi=1.0))
+    case("cov", "weights_zero_error", F([2, 3]), V([0, 0, 0], i64))
+    case("corrcoef", "rows", F([3, 6]))
+    case("corrcoef", "f64", F([2, 5], f64))
+    case("corrcoef", "vector", F([4]))
+    case("corrcoef", "int", I([2, 5]))
+    case("corrcoef", "3d_error", F([2, 2, 2]))
+    case("get_rng_state", "default_seed", seed=67280421310721, cmp=["exact"])
+    case("get_rng_state", "seed_7", seed=7, cmp=["exact"])
+    case("t_", "matrix", F([2, 3]))
+    case("t_", "vector", F([3]))
+    case("t_", "3d_error", F([2, 3, 4]))
+    case("transpose_", "dims", F([2, 3, 4]), dim0=0, dim1=2)
+    case("transpose_", "dim_error", F([2, 3]), dim0=0, dim1=2)
+    case("swapdims_", "matrix", F([2, 3], f64), dim0=1, dim1=0)
+    case("swapaxes_", "matrix", F([3, 2]), axis0=0, axis1=-1)
+    case("unsqueeze_", "middle", F([2, 3]), dim=1)
+    case("unsqueeze_", "end", F([2, 3]), dim=-1)
+    case("unsqueeze_", "dim_error", F([2, 3]), dim=3)
+    case("squeeze_", "all", F([1, 3, 1]))
+    case("squeeze_", "dim", F([3, 1, 2]), dim=1)
+    case("squeeze_", "dim_not_one", F([3, 2]), dim=0)
+    case("squeeze_", "dim_error", F([3, 2]), dim=2)
+    for c in CASES[first:]:
+        c.msg = True
+
+
 def main():
     build_cases()
     build_more_cases()
@@ -3372,6 +3509,7 @@ def main():
     build_spatial_cases()
     build_matmul_bits_cases()
     build_misc_cases()
+    build_scatter_stats_cases()
     lines = []
     w = lines.append
     w("# torch_compare cases, generated by gen_cases.py with torch %s" % torch.__version__)

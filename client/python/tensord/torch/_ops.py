@@ -215,6 +215,12 @@ def call(op, args, kwargs, engine=None):
                 if required:
                     raise TypeError("%s() missing required argument '%s'" % (
                         fname, "input" if in_name == "self" else in_name))
+                if any(kwargs.get(n) is not None
+                       for n in schema["inputs"][i + 1:]):
+                    # An absent input before a given one goes as the
+                    # number 0, which such ops take for "absent".
+                    inputs.append(0)
+                    continue
                 break
             if not isinstance(v, (Tensor, builtins.bool, builtins.int,
                                   builtins.float)):
@@ -224,6 +230,8 @@ def call(op, args, kwargs, engine=None):
             inputs.append(v)
 
     for in_name in schema["inputs"]:
+        if in_name in kwargs and kwargs[in_name] is None:
+            del kwargs[in_name]  # an optional input given as None
         if in_name in kwargs:
             raise TypeError("%s(): tensord takes '%s' only together with the "
                             "inputs before it (%s)" % (
@@ -291,6 +299,9 @@ def call(op, args, kwargs, engine=None):
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
         result = inputs[0]
         engine.update_from(outs[0]._node, result)
+        if schema.get("replaces_self"):
+            # x.t_(): x's shape and strides change; known from the result.
+            result._info, result._info_epoch = None, -1
         outs[0]._probe = True
         engine.holds.append(outs[0])
     elif not outputs:

@@ -72,11 +72,24 @@ class Generator:
         return self._initial_seed
 
     def get_state(self):
-        raise RuntimeError("tensord: Generator.get_state() is not supported "
-                           "(the state lives on the server); reseed with "
-                           "manual_seed() instead")
+        """The state as torch lays it out: 5056 bytes (int64 elements:
+        tensord has no uint8)."""
+        e = self._engine
+        (state,) = e.record("get_rng_state", [], {}, 1,
+                            not _grad.is_grad_enabled(), self._number)
+        e.statement_op_done()
+        return state
 
-    set_state = get_state
+    def set_state(self, new_state):
+        from ._tensor import Tensor
+        if not isinstance(new_state, Tensor):
+            raise TypeError("expected a torch.ByteTensor, but got %s" %
+                            type(new_state).__name__)
+        e = self._engine
+        e.record("set_rng_state", [new_state], {}, 0,
+                 not _grad.is_grad_enabled(), self._number)
+        e.statement_op_done()
+        return self
 
     def __del__(self):
         try:
