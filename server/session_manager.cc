@@ -268,7 +268,11 @@ absl::StatusOr<SessionRef> SessionManager::Get(const std::string& id,
         "session ", id,
         " moved to another replica while this call waited; retry"));
   }
-  if (options_.store != nullptr && NowMs() >= s->lease_until_ms()) {
+  // Refused once half the lease is gone unrenewed (renewals come every
+  // quarter): a call admitted now ends, in all but very long calls, before
+  // another replica could take the session.
+  if (options_.store != nullptr &&
+      NowMs() >= s->lease_until_ms() - options_.lease_ms / 2) {
     return absl::UnavailableError(
         absl::StrCat("this replica could not renew its lease on session ", id,
                      " (the session store ", options_.store->display_address(),
@@ -388,18 +392,30 @@ absl::Status SessionManager::Evict(const std::shared_ptr<Session>& s, bool save,
   absl::Status st;
   {
     absl::WriterMutexLock gate(&s->gate());  // waits for calls in flight
-    if (s->moved()) return absl::OkStatus();
+    if (s->moved()) {
+      // Gone already: handed over meanwhile (a close must then follow it).
+      return remove_from_store ? absl::AbortedError("the session moved")
+                               : absl::OkStatus();
+    }
     if (store != nullptr && save) {
       absl::StatusOr<bool> held = PutSession(*s);
       // Not written: the session stays here (a later handoff or the
       // drain tries again), unless its lease is gone anyway.
       if (!held.ok()) return held.status();
     }
+    bool lost = false;
     if (store != nullptr && remove_from_store) {
       absl::StatusOr<bool> deleted = store->Delete(s->id(), token_);
       if (!deleted.ok()) return deleted.status();
+      lost = !*deleted;  // another replica holds it now
     }
     s->set_moved();
+    if (lost) {
+      absl::MutexLock lock(&mu_);
+      auto it = sessions_.find(s->id());
+      if (it != sessions_.end() && it->second == s) sessions_.erase(it);
+      return absl::AbortedError("the session moved");
+    }
   }
   {
     absl::MutexLock lock(&mu_);
@@ -417,14 +433,22 @@ absl::Status SessionManager::Close(const std::string& id,
                                    const std::string& owner) {
   std::shared_ptr<Session> victim;  // freed outside the lock
   if (options_.store != nullptr) {
-    // Closed wherever it is: taken over first if held elsewhere.
-    {
-      absl::StatusOr<SessionRef> ref = Get(id, owner);
-      if (!ref.ok()) return ref.status();
-    }  // (its gate is free again before Evict takes it)
-    absl::MutexLock lock(&mu_);
-    auto it = sessions_.find(id);
-    if (it != sessions_.end()) victim = it->second;
+    // Closed wherever it is: taken over first if held elsewhere. If it
+    // moves away between the takeover and the close (another replica asked
+    // for it), it is followed, a few times.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      {
+        absl::StatusOr<SessionRef> ref = Get(id, owner);
+        if (!ref.ok()) return ref.status();
+        victim = ref->shared();
+      }  // (its gate is free again before Evict takes it)
+      absl::Status st = Evict(victim, /*save=*/false,
+                              /*remove_from_store=*/true);
+      victim.reset();  // freed here unless a call still holds it
+      if (st.code() != absl::StatusCode::kAborted) return st;
+    }
+    return absl::UnavailableError(absl::StrCat(
+        "session ", id, " kept moving between replicas; retry the close"));
   } else {
     absl::MutexLock lock(&mu_);
     auto it = sessions_.find(id);
@@ -434,14 +458,6 @@ absl::Status SessionManager::Close(const std::string& id,
     }
     victim = std::move(it->second);
     sessions_.erase(it);
-  }
-  if (options_.store != nullptr) {
-    if (victim == nullptr) {
-      return absl::UnavailableError(absl::StrCat(
-          "session ", id, " moved to another replica; retry the close"));
-    }
-    TENSORD_RETURN_IF_ERROR(Evict(victim, /*save=*/false,
-                                  /*remove_from_store=*/true));
   }
   victim.reset();  // freed here unless a call still holds it (FreeSession)
   return absl::OkStatus();
@@ -534,7 +550,13 @@ void SessionManager::RenewLeases() {
     leases_lost_.fetch_add(1);
     Log(absl::StrCat("lost the lease on session ", ids[i],
                      " (another replica took it over); dropped here"));
-    (void)Evict(all[i], /*save=*/false, /*remove_from_store=*/false);
+    // Not Evict: that would wait for this session's calls in flight and
+    // hold up the next renewal of every other session. Calls that reach it
+    // from now on see it moved.
+    all[i]->set_moved();
+    absl::MutexLock lock(&mu_);
+    auto it = sessions_.find(ids[i]);
+    if (it != sessions_.end() && it->second == all[i]) sessions_.erase(it);
   }
 }
 
