@@ -2,15 +2,16 @@
 // Debian's libabsl was not built to report. Linked into every executable of
 // a -DTENSORD_SANITIZE=thread build only (CMakeLists.txt).
 //
-// absl::Mutex and absl::Notification work with atomics and futexes inside
-// libabsl_synchronization.so, which is not instrumented, so without help
-// TSan sees no happens-before edge between an Unlock on one thread and the
-// next Lock on another and reports every field an ABSL_GUARDED_BY mutex
-// protects as a race. This file defines the out-of-line members the project
-// and gRPC call; the executable's definitions take precedence over the
-// shared library's (ELF interposition), call the library's own through
-// dlsym(RTLD_NEXT), and tell TSan about the edge: __tsan_release(mu) before
-// a mutex is given up, __tsan_acquire(mu) once it is held.
+// absl::Mutex, absl::CondVar and absl::Notification work with atomics and
+// futexes inside libabsl_synchronization.so, which is not instrumented, so
+// without help TSan sees no happens-before edge between an Unlock on one
+// thread and the next Lock on another and reports every field an
+// ABSL_GUARDED_BY mutex protects as a race. This file defines the
+// out-of-line members the project and gRPC call; the executable's
+// definitions take precedence over the shared library's (ELF
+// interposition), call the library's own through dlsym(RTLD_NEXT), and tell
+// TSan about the edge: __tsan_release(mu) before a mutex is given up,
+// __tsan_acquire(mu) once it is held.
 //
 // Readers are annotated like writers (an edge from every unlock to every
 // later lock): that can hide a race between two readers, never invent one.
@@ -120,6 +121,38 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   const bool met = real(this, cond, timeout);
   __tsan_acquire(this);
   return met;
+}
+
+// A CondVar wait gives `mu` up and takes it again inside libabsl
+// (Mutex::UnlockSlow and its internal relock, not the Lock/Unlock above),
+// so TSan would see neither edge: what other threads wrote under `mu`
+// while this one waited would look unsynchronized to it. The wait is
+// annotated as an unlock followed by a lock. (WaitWithTimeout calls
+// WaitWithDeadline through the library's PLT, which lands here too: the
+// annotations then repeat, which adds no edge that is not there.)
+void CondVar::Wait(Mutex* mu) {
+  TENSORD_REAL("7CondVar4WaitEPNS0_5MutexE", void, CondVar*, Mutex*);
+  __tsan_release(mu);
+  real(this, mu);
+  __tsan_acquire(mu);
+}
+
+bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
+  TENSORD_REAL("7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE", bool,
+               CondVar*, Mutex*, absl::Duration);
+  __tsan_release(mu);
+  const bool timed_out = real(this, mu, timeout);
+  __tsan_acquire(mu);
+  return timed_out;
+}
+
+bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
+  TENSORD_REAL("7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE", bool,
+               CondVar*, Mutex*, absl::Time);
+  __tsan_release(mu);
+  const bool timed_out = real(this, mu, deadline);
+  __tsan_acquire(mu);
+  return timed_out;
 }
 
 void Notification::Notify() {
