@@ -148,34 +148,32 @@ class RNNBase(Module):
                     if len(hx_shapes) == 2 else "Expected hidden size {}, got {}"
                 raise RuntimeError(msg.format(want, list(s)))
 
-    def _layers(self, x, steps, h0, c0):
-        """x: (T, B, I) time-major with T = steps; h0/c0: (L*D, B, H).
+    def _stack(self, x, h0, c0, direction):
+        """The layers and directions over `x` (time-major, padded or
+        packed data): each direction's input projection for the whole
+        layer first (F.linear), then `direction(xw, h, c, w_hh, b_hh,
+        reverse)` -> (output, h, c) steps through it; directions are joined
+        on the last dim, with dropout between layers. h0/c0: (L*D, B, H).
         Returns (output, h_n, c_n)."""
-        mode, hidden = self.mode, self.hidden_size
         nd = 2 if self.bidirectional else 1
         final_h, final_c = [], []
         layer_input = x
         for layer in range(self.num_layers):
             outs = []
-            for direction in range(nd):
-                idx = layer * nd + direction
+            for d in range(nd):
+                idx = layer * nd + d
                 names = self._all_weights[idx]
                 w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
                 b_ih = getattr(self, names[2]) if self.bias else None
                 b_hh = getattr(self, names[3]) if self.bias else None
                 xw = F.linear(layer_input, w_ih, b_ih)
-                h = h0[idx]
-                c = c0[idx] if c0 is not None else None
-                order = range(steps) if direction == 0 else \
-                    range(steps - 1, -1, -1)
-                ys = [None] * steps
-                for t in order:
-                    h, c = _cell(mode, xw[t], h, c, w_hh, b_hh, hidden)
-                    ys[t] = h
-                outs.append(stack(ys, 0))
+                out, h, c = direction(
+                    xw, h0[idx], c0[idx] if c0 is not None else None, w_hh,
+                    b_hh, d == 1)
+                outs.append(out)
                 final_h.append(h)
                 final_c.append(c)
-            layer_output = outs[0] if nd == 1 else cat(outs, 2)
+            layer_output = outs[0] if nd == 1 else cat(outs, -1)
             if self.dropout != 0 and self.training and \
                     layer < self.num_layers - 1:
                 layer_output = F.dropout(layer_output, self.dropout, True)
@@ -183,6 +181,19 @@ class RNNBase(Module):
         h_n = stack(final_h, 0)
         c_n = stack(final_c, 0) if c0 is not None else None
         return layer_input, h_n, c_n
+
+    def _layers(self, x, steps, h0, c0):
+        """x: (T, B, I) time-major with T = steps."""
+        mode, hidden = self.mode, self.hidden_size
+
+        def direction(xw, h, c, w_hh, b_hh, reverse):
+            order = range(steps - 1, -1, -1) if reverse else range(steps)
+            ys = [None] * steps
+            for t in order:
+                h, c = _cell(mode, xw[t], h, c, w_hh, b_hh, hidden)
+                ys[t] = h
+            return stack(ys, 0), h, c
+        return self._stack(x, h0, c0, direction)
 
     def _run(self, input, hx):  # noqa: A002
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode,
@@ -287,32 +298,10 @@ class RNNBase(Module):
         return cat(ys[::-1], 0), h, c
 
     def _packed_layers(self, data, bs, h0, c0):
-        nd = 2 if self.bidirectional else 1
-        final_h, final_c = [], []
-        layer_input = data
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(nd):
-                idx = layer * nd + direction
-                names = self._all_weights[idx]
-                w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
-                b_ih = getattr(self, names[2]) if self.bias else None
-                b_hh = getattr(self, names[3]) if self.bias else None
-                xw = F.linear(layer_input, w_ih, b_ih)
-                out, h, c = self._packed_direction(
-                    xw, bs, h0[idx], c0[idx] if c0 is not None else None,
-                    w_hh, b_hh, direction == 1)
-                outs.append(out)
-                final_h.append(h)
-                final_c.append(c)
-            layer_output = outs[0] if nd == 1 else cat(outs, -1)
-            if self.dropout != 0 and self.training and \
-                    layer < self.num_layers - 1:
-                layer_output = F.dropout(layer_output, self.dropout, True)
-            layer_input = layer_output
-        h_n = stack(final_h, 0)
-        c_n = stack(final_c, 0) if c0 is not None else None
-        return layer_input, h_n, c_n
+        return self._stack(
+            data, h0, c0,
+            lambda xw, h, c, w_hh, b_hh, reverse: self._packed_direction(
+                xw, bs, h, c, w_hh, b_hh, reverse))
 
     def _run_packed(self, packed, hx):
         lstm = self.mode == "LSTM"
