@@ -152,6 +152,35 @@ TEST(SnapshotFileTest, LostGraphsSayWhatHappened) {
   absl::StatusOr<Tensor> grad = (*back)->Fetch(TRefName("x"), true, &xg);
   ASSERT_TRUE(grad.ok()) << grad.status();
   EXPECT_EQ(grad->ToDoubles(), std::vector<double>({3, 3}));
+  // A crafted grad_fn name (not an identifier of at most 64 characters)
+  // makes the snapshot DATA_LOSS.
+  for (const std::string& bad :
+       {std::string("Mul Backward"), std::string(65, 'a'), std::string("x\n"),
+        std::string("\xff")}) {
+    std::stringstream in(Bytes(*s));
+    auto reader = server::SnapshotReader::Open(&in, Bytes(*s).size());
+    ASSERT_TRUE(reader.ok());
+    v1::SessionSnapshot header = (*reader)->header();
+    bool set = false;
+    for (auto& t : *header.mutable_tensors()) {
+      if (!t.grad_fn().empty()) {
+        t.set_grad_fn(bad);
+        set = true;
+      }
+    }
+    ASSERT_TRUE(set);
+    std::stringstream out;
+    server::SnapshotWriter writer(&out);
+    ASSERT_TRUE(writer.WriteHeader(header).ok());
+    for (int64_t n : header.storage_bytes()) {
+      std::string data(static_cast<size_t>(n), '\0');
+      ASSERT_TRUE((*reader)->ReadBytes(data.data(), data.size()).ok());
+      ASSERT_TRUE(writer.WriteBytes(data.data(), data.size()).ok());
+    }
+    ASSERT_TRUE(writer.Finish().ok());
+    auto crafted = Read(out.str());
+    EXPECT_EQ(crafted.status().code(), absl::StatusCode::kDataLoss);
+  }
 }
 
 // Found by the execute fuzzer's snapshot oracle: restore applied the wire's

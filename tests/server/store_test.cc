@@ -387,6 +387,38 @@ TEST(ElasticSessionsTest, AStoreOutOfReachGivesClearErrorsNotSplitSessions) {
   EXPECT_EQ(r.b().server()->sessions()->size(), 0);
 }
 
+TEST(ElasticSessionsTest, HostileIdsAreRefusedAndChangeNothing) {
+  RedisServer redis;
+  Replicas r(redis.url());
+  const std::string sid = NewSessionOn(r.a());
+  auto sb = r.b().Stub();
+  ASSERT_EQ(*Step(sb.get(), sid, "ok-1"), 1.0f);
+  // A request id over 128 characters: INVALID_ARGUMENT, nothing applied.
+  grpc::StatusCode code;
+  EXPECT_FALSE(Step(sb.get(), sid, std::string(129, 'r'), &code).ok());
+  EXPECT_EQ(code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(*Step(sb.get(), sid, "ok-2"), 2.0f) << "the bad request ran";
+  // Session ids that are not 32 lowercase hex digits never reach the
+  // store (no lease taken, no key written) and are NOT_FOUND.
+  for (const std::string& bad :
+       {std::string("../../etc/passwd"), std::string(32, 'F'),
+        std::string(33, 'a'), std::string(), std::string(4096, '0'),
+        std::string("tensord:{x}:lease")}) {
+    SCOPED_TRACE(bad.substr(0, 40));
+    v1::GetSessionRequest g;
+    g.set_session_id(bad);
+    v1::Session out;
+    auto ctx = Ctx(sid);  // routed as a real session would be
+    EXPECT_EQ(sb->GetSession(ctx.get(), g, &out).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(*redis.store().Holder(bad), "");
+    EXPECT_FALSE(redis.store().Get(bad)->has_value());
+  }
+  EXPECT_THAT(*redis.store().Holder(sid), HasSubstr("b/"));
+  EXPECT_EQ(r.a().server()->sessions()->size(), 0);
+  EXPECT_EQ(r.b().server()->sessions()->size(), 1);
+}
+
 TEST(ElasticSessionsTest, StoreAndSnapshotDirExcludeEachOther) {
   server::ServerConfig c;
   c.listen = "127.0.0.1:0";
