@@ -13,6 +13,9 @@ namespace tensord {
 namespace {
 
 thread_local bool t_grad_enabled = true;
+// True while a create_graph pass runs a twice-differentiable node's
+// backward: saved tensors are unpacked with their history.
+thread_local bool t_unpack_with_history = false;
 
 // Iterative destruction of node chains: a Node's destructor hands its edges
 // to this queue instead of destroying them recursively, so freeing a chain
@@ -69,7 +72,10 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output)
       saved_version_(t.version()),
       defined_(true),
       output_nr_(t.impl()->output_nr),
-      is_output_(is_output) {}
+      is_output_(is_output) {
+  grad_fn_ = t.impl()->grad_fn;
+  leaf_requires_grad_ = t.impl()->grad_fn == nullptr && t.impl()->requires_grad;
+}
 
 absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
   if (released_) {
@@ -100,6 +106,17 @@ absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
         " instead. Hint: enable anomaly detection to find the operation that "
         "failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True)."));
+  }
+  if (t_unpack_with_history) {
+    if (std::shared_ptr<Node> fn = grad_fn_.lock()) {
+      Tensor r = data_.detach();  // same data, now with the saved history
+      r.impl()->grad_fn = std::move(fn);
+      r.impl()->output_nr = output_nr_;
+      return r;
+    }
+    if (leaf_requires_grad_) {
+      if (auto orig = original_.lock()) return Tensor(std::move(orig));
+    }
   }
   return data_;
 }
@@ -135,8 +152,8 @@ absl::StatusOr<GradList> Node::Apply(const GradList& grad_outputs) {
   return fn_(*this, grad_outputs);
 }
 
-AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf)
-    : Node("AccumulateGrad", {}), leaf_(std::move(leaf)) {}
+AccumulateGrad::AccumulateGrad(const std::shared_ptr<TensorImpl>& leaf)
+    : Node("AccumulateGrad", {}), leaf_(leaf) {}
 
 absl::StatusOr<GradList> AccumulateGrad::Apply(const GradList&) {
   // The engine commits leaf gradients itself once the whole pass succeeded.
@@ -187,6 +204,40 @@ std::shared_ptr<Node> RecordOp(const std::string& name,
     ++nr;
   }
   return node;
+}
+
+std::string BackwardOfName(const std::string& name) {
+  size_t end = name.size();
+  while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9') --end;
+  return absl::StrCat(name.substr(0, end), "Backward0");
+}
+
+absl::StatusOr<Tensor> LinearInGrad(
+    const Node& n, const Tensor& g,
+    const std::function<absl::StatusOr<Tensor>(const Tensor&)>& backward,
+    const std::function<absl::StatusOr<Tensor>(const Tensor&)>& transpose,
+    bool transpose_differentiable) {
+  const bool record = GradEnabled() && g.defined() && g.requires_grad();
+  Tensor r;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(r, backward(g));
+  }
+  if (!record || !IsDifferentiable(r.dtype())) return r;
+  auto node = MakeNode<Node>(BackwardOfName(n.name()),
+                             std::vector<Edge>{GradientEdge(g)});
+  node->output_shapes = {r.sizes()};
+  node->output_dtypes = {r.dtype()};
+  node->twice_differentiable = transpose_differentiable;
+  node->set_backward(
+      [transpose](Node&, const GradList& gg) -> absl::StatusOr<GradList> {
+        TENSORD_ASSIGN_OR_RETURN(Tensor t, transpose(gg[0]));
+        return GradList{t};
+      });
+  Tensor out = r.detach();
+  out.impl()->grad_fn = std::move(node);
+  out.impl()->output_nr = 0;
+  return out;
 }
 
 absl::Status CheckInplace(const Tensor& t) {
@@ -245,13 +296,14 @@ struct Capture {
 
 absl::Status RunBackward(const std::vector<Tensor>& roots,
                          const std::vector<Tensor>& gradients,
-                         bool retain_graph, Capture* capture);
+                         bool retain_graph, bool create_graph,
+                         Capture* capture);
 }  // namespace
 
 absl::Status Backward(const Tensor& root, const Tensor& gradient,
-                      bool retain_graph) {
+                      bool retain_graph, bool create_graph) {
   try {
-    return RunBackward({root}, {gradient}, retain_graph, nullptr);
+    return RunBackward({root}, {gradient}, retain_graph, create_graph, nullptr);
   } catch (const std::bad_alloc& e) {
     // Out of memory (or over a session's account): the pass fails and,
     // since gradients are committed only at its end, changes nothing.
@@ -262,7 +314,8 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient,
 absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
                                          const std::vector<Tensor>& inputs,
                                          const std::vector<Tensor>& gradients,
-                                         bool retain_graph, bool allow_unused) {
+                                         bool retain_graph, bool allow_unused,
+                                         bool create_graph) {
   if (outputs.empty()) {
     return absl::InvalidArgumentError("grad requires at least one output");
   }
@@ -289,7 +342,7 @@ absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
   grads.resize(outputs.size());
   try {
     TENSORD_RETURN_IF_ERROR(
-        RunBackward(outputs, grads, retain_graph, &capture));
+        RunBackward(outputs, grads, retain_graph, create_graph, &capture));
   } catch (const std::bad_alloc& e) {
     return absl::ResourceExhaustedError(absl::StrCat("grad(): ", e.what()));
   }
@@ -342,10 +395,86 @@ absl::StatusOr<Tensor> RootGradient(const Tensor& root,
   return grad;
 }
 
+// Restores grad mode and saved-tensor unpacking on scope exit.
+class ModeScope {
+ public:
+  ModeScope(bool grad, bool history)
+      : grad_(t_grad_enabled), history_(t_unpack_with_history) {
+    t_grad_enabled = grad;
+    t_unpack_with_history = history;
+  }
+  ~ModeScope() {
+    t_grad_enabled = grad_;
+    t_unpack_with_history = history_;
+  }
+  ModeScope(const ModeScope&) = delete;
+  ModeScope& operator=(const ModeScope&) = delete;
+
+ private:
+  bool grad_, history_;
+};
+
+// Runs `n`'s backward in a create_graph pass. A twice-differentiable node
+// runs with grad mode on and saved tensors unpacked with their history, so
+// its ops are recorded. Any other node runs as in a plain pass; if its
+// results depend on something that requires grad (the incoming gradients or
+// the node's inputs), they get a node whose backward fails, so that
+// differentiating them again is an error and never a silently wrong zero.
+absl::StatusOr<GradList> ApplyCreatingGraph(Node& n, const GradList& grads) {
+  if (n.twice_differentiable.value_or(TwiceDifferentiable(n.name()))) {
+    ModeScope scope(/*grad=*/true, /*history=*/true);
+    return n.Apply(grads);
+  }
+  GradList out;
+  {
+    ModeScope scope(/*grad=*/false, /*history=*/false);
+    TENSORD_ASSIGN_OR_RETURN(out, n.Apply(grads));
+  }
+  std::vector<Edge> edges;
+  bool any = false;
+  for (const Tensor& g : grads) {
+    edges.push_back(GradientEdge(g));
+    any = any || edges.back().fn != nullptr;
+  }
+  for (const Edge& e : n.next_edges()) {
+    edges.push_back(e);
+    any = any || e.fn != nullptr;
+  }
+  if (!any) return out;
+  const std::string name = BackwardOfName(n.name());
+  auto node =
+      MakeNode<Node>(name, std::move(edges), static_cast<int>(out.size()));
+  node->set_backward(
+      [inner = n.name()](Node& self,
+                         const GradList&) -> absl::StatusOr<GradList> {
+        return absl::UnimplementedError(absl::StrCat(
+            "derivative for ", self.name(),
+            " is not implemented: tensord cannot "
+            "differentiate the backward of ",
+            inner,
+            " again yet (a gradient computed with create_graph=True passed "
+            "through it)"));
+      });
+  for (size_t i = 0; i < out.size(); ++i) {
+    node->output_shapes.push_back(out[i].defined() ? out[i].sizes() : Shape{});
+    node->output_dtypes.push_back(out[i].defined() ? out[i].dtype()
+                                                   : DType::kFloat32);
+    if (!out[i].defined() || !IsDifferentiable(out[i].dtype())) continue;
+    Tensor r = out[i].detach();  // never relabel a tensor someone else holds
+    r.impl()->grad_fn = node;
+    r.impl()->output_nr = static_cast<int>(i);
+    out[i] = std::move(r);
+  }
+  return out;
+}
+
 absl::Status RunBackward(const std::vector<Tensor>& roots,
                          const std::vector<Tensor>& gradients,
-                         bool retain_graph, Capture* capture) {
-  NoGradGuard no_grad;
+                         bool retain_graph, bool create_graph,
+                         Capture* capture) {
+  // A create_graph pass records what it computes (the engine's own sums,
+  // casts and accumulations included); a plain one records nothing.
+  ModeScope mode(/*grad=*/create_graph, /*history=*/false);
   std::unordered_map<Node*, NodeState> state;
   std::vector<Node*> stack;
   std::vector<std::pair<Edge, Tensor>> starts;
@@ -405,8 +534,10 @@ absl::Status RunBackward(const std::vector<Tensor>& roots,
     NodeState& st = state[n];
     if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) {
       captured(n, st.inputs);
-      if (capture == nullptr && !st.inputs.empty() && st.inputs[0].defined()) {
-        leaf_grads.emplace_back(acc->leaf(), std::move(st.inputs[0]));
+      std::shared_ptr<TensorImpl> leaf = acc->leaf();
+      if (capture == nullptr && leaf && !st.inputs.empty() &&
+          st.inputs[0].defined()) {
+        leaf_grads.emplace_back(std::move(leaf), std::move(st.inputs[0]));
       }
       continue;
     }
@@ -433,7 +564,12 @@ absl::Status RunBackward(const std::vector<Tensor>& roots,
         leaf_grads.emplace_back(t, st.inputs[nr]);
       }
     }
-    TENSORD_ASSIGN_OR_RETURN(GradList in_grads, n->Apply(st.inputs));
+    GradList in_grads;
+    if (create_graph) {
+      TENSORD_ASSIGN_OR_RETURN(in_grads, ApplyCreatingGraph(*n, st.inputs));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(in_grads, n->Apply(st.inputs));
+    }
     if (in_grads.size() != n->next_edges().size()) {
       return absl::InternalError(
           absl::StrCat(n->name(), " returned ", in_grads.size(),
@@ -484,11 +620,21 @@ absl::Status RunBackward(const std::vector<Tensor>& roots,
       TENSORD_ASSIGN_OR_RETURN(incoming, SumToShape(incoming, leaf.sizes()));
     }
     if (!cur.defined()) {
-      if (IsPrivateDense(incoming)) {
+      if (create_graph && incoming.requires_grad()) {
+        // torch's clone_obey_contract under grad mode: empty + copy_, so
+        // the new .grad's grad_fn is CopyBackwards.
+        TENSORD_ASSIGN_OR_RETURN(Tensor fresh,
+                                 Empty(incoming.sizes(), incoming.dtype()));
+        TENSORD_ASSIGN_OR_RETURN(impl->grad, CopyInplace(fresh, incoming));
+      } else if (IsPrivateDense(incoming)) {
         impl->grad = std::move(incoming);  // nobody else sees it: take it
       } else {
         TENSORD_ASSIGN_OR_RETURN(impl->grad, Clone(incoming));
       }
+    } else if (create_graph) {
+      // PyTorch's AccumulateGrad under grad mode: a new .grad = old + new,
+      // with history (the old one is left as it was).
+      TENSORD_ASSIGN_OR_RETURN(impl->grad, Add(cur, incoming));
     } else {
       TENSORD_ASSIGN_OR_RETURN(Tensor ignored, AddInplace(cur, incoming));
       (void)ignored;

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,12 @@ class SavedTensor {
 
  private:
   Tensor data_;
-  std::weak_ptr<TensorImpl> original_;  // for the error message only
+  std::weak_ptr<TensorImpl> original_;  // error messages; create_graph
+  // The saved tensor's history when it was saved, so that a backward with
+  // create_graph can differentiate through the saved value (weak: the node's
+  // own edges or the node itself keep it alive while it can be used).
+  std::weak_ptr<Node> grad_fn_;
+  bool leaf_requires_grad_ = false;
   std::shared_ptr<VersionCounter> counter_;
   int64_t saved_version_ = 0;
   bool defined_ = false;
@@ -93,6 +99,12 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<int64_t> ints;
   Shape shape_a, shape_b;
   std::vector<double> doubles;
+  // Whether create_graph can record this node's backward: when unset, as
+  // TwiceDifferentiable(name()) says. Set false for a node that cannot be
+  // recorded faithfully although its name can (e.g. it saved a copy without
+  // history), true for one that can although its name cannot (a composite's
+  // identity node).
+  std::optional<bool> twice_differentiable;
   // Non-leaf outputs whose .grad is kept (retain_grad), by output number.
   std::vector<std::pair<std::weak_ptr<TensorImpl>, int>> retained;
 
@@ -116,12 +128,16 @@ class Node : public std::enable_shared_from_this<Node> {
 // Accumulates the incoming gradient into a leaf's .grad.
 class AccumulateGrad : public Node {
  public:
-  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  explicit AccumulateGrad(const std::shared_ptr<TensorImpl>& leaf);
   absl::StatusOr<GradList> Apply(const GradList& grad_outputs) override;
-  const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
+  // The leaf, or null once nothing else holds it. Weak, so that a .grad
+  // made with create_graph (whose graph reaches this node) does not keep
+  // its own leaf alive in a cycle: a gradient for a tensor nobody can see
+  // any more is dropped.
+  std::shared_ptr<TensorImpl> leaf() const { return leaf_.lock(); }
 
  private:
-  std::shared_ptr<TensorImpl> leaf_;
+  std::weak_ptr<TensorImpl> leaf_;
 };
 
 // ---- grad mode ----
@@ -179,8 +195,24 @@ std::shared_ptr<Node> RecordOp(const std::string& name,
 // .grad. Errors: FAILED_PRECONDITION for a root that does not require grad,
 // a freed graph or a saved tensor modified in place; INVALID_ARGUMENT for a
 // missing gradient of a non-scalar root or a gradient of the wrong shape.
+//
+// With `create_graph` the pass itself is recorded: the gradients it computes
+// have history (saved tensors are unpacked with theirs), so they can be
+// differentiated again (higher-order gradients). A node whose backward is
+// not built from differentiable ops (see TwiceDifferentiable) still runs,
+// but its results get a node whose own backward fails with UNIMPLEMENTED:
+// a second derivative is right or an error, never silently incomplete.
 absl::Status Backward(const Tensor& root, const Tensor& gradient = Tensor(),
-                      bool retain_graph = false);
+                      bool retain_graph = false, bool create_graph = false);
+
+// True if the backward of nodes named `node_name` (e.g. "MulBackward0") is
+// made of differentiable ops, so create_graph records it faithfully
+// (core/double_backward.cc; gradgradchecked by tests/op_generic_test.cc).
+bool TwiceDifferentiable(const std::string& node_name);
+// PyTorch's name for the backward of a backward:
+// "SiluBackward0" -> "SiluBackwardBackward0".
+std::string BackwardOfName(const std::string& name);
+const std::vector<std::string>& TwiceDifferentiableNodes();
 
 // torch.autograd.grad: the gradients of `outputs` (seeded with
 // `gradients`, one per output, or empty for one-element outputs) with
@@ -191,7 +223,23 @@ absl::Status Backward(const Tensor& root, const Tensor& gradient = Tensor(),
 absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
                                          const std::vector<Tensor>& inputs,
                                          const std::vector<Tensor>& gradients,
-                                         bool retain_graph, bool allow_unused);
+                                         bool retain_graph, bool allow_unused,
+                                         bool create_graph = false);
+
+// The backward of a node whose input gradient is a linear map B of the
+// incoming gradient g, with B not depending differentiably on the inputs
+// (views, slicing, indexing, pooling's scatter: B is fixed by shapes and
+// indices). `backward` computes B(g) without recording. In a create_graph
+// pass, if g requires grad, the result gets a node whose backward is
+// `transpose` (B's transpose, which is the forward map itself, e.g. select
+// for select's backward), so the gradient can be differentiated again; and
+// again, if `transpose` is made of differentiable ops (say so with
+// `transpose_differentiable`).
+absl::StatusOr<Tensor> LinearInGrad(
+    const Node& n, const Tensor& g,
+    const std::function<absl::StatusOr<Tensor>(const Tensor&)>& backward,
+    const std::function<absl::StatusOr<Tensor>(const Tensor&)>& transpose,
+    bool transpose_differentiable = true);
 
 // Checks whether an in-place change of `t` is allowed by autograd
 // (PyTorch's leaf and leaf-view errors).

@@ -696,12 +696,16 @@ std::vector<OpDef> BuildTable() {
   {
     OpDef bw = Def(
         "backward", {"self", "gradient"},
-        {Opt("retain_graph", AT::kBool, false)}, false,
+        {Opt("retain_graph", AT::kBool, false),
+         Opt("create_graph", AT::kBool, false,
+             "record the pass, so the gradients can be differentiated again")},
+        false,
         "accumulate gradients of self into the leaves (gradient required "
         "unless self has one element)",
         [](const Args& a, OpContext&) -> Outs {
           const Tensor grad = a.all().size() > 1 ? a[1] : Tensor();
-          TENSORD_RETURN_IF_ERROR(Backward(a[0], grad, a.Bool("retain_graph")));
+          TENSORD_RETURN_IF_ERROR(Backward(a[0], grad, a.Bool("retain_graph"),
+                                           a.Bool("create_graph")));
           return std::vector<Tensor>{};
         },
         {});
@@ -716,7 +720,9 @@ std::vector<OpDef> BuildTable() {
              "then (optionally) one gradient per output"),
          Req("n_inputs", AT::kInt, "how many inputs follow the outputs"),
          Opt("retain_graph", AT::kBool, false),
-         Opt("allow_unused", AT::kBool, false)},
+         Opt("allow_unused", AT::kBool, false),
+         Opt("create_graph", AT::kBool, false,
+             "record the pass, so the gradients can be differentiated again")},
         false,
         "torch.autograd.grad: the gradients of the outputs with respect to "
         "the inputs (one result per input; None when unused), leaving .grad "
@@ -737,7 +743,7 @@ std::vector<OpDef> BuildTable() {
           std::vector<Tensor> ins(all.begin() + no, all.begin() + no + ni);
           std::vector<Tensor> grads(all.begin() + no + ni, all.end());
           return Grad(outs, ins, grads, a.Bool("retain_graph"),
-                      a.Bool("allow_unused"));
+                      a.Bool("allow_unused"), a.Bool("create_graph"));
         },
         {"grads"});
     g.variadic = true;

@@ -534,7 +534,7 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
     node->ints = {node->Save(a), node->Save(b),
                   b.requires_grad() ? node->Save(out, true) : -1};
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [scalar_exp](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
           TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
           TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
@@ -543,9 +543,19 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
           TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
           TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(p, b));
           TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mul(g[0], t));
-          TENSORD_ASSIGN_OR_RETURN(Tensor bz, Eq(b, WrapScalar(0.0)));
-          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
-          TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
+          if (scalar_exp) {
+            // torch's pow_backward for a number: zeros for 0, else the
+            // product (grad_fn MulBackward0 with create_graph).
+            if (b.item().to_double() == 0.0) {
+              TENSORD_ASSIGN_OR_RETURN(r[0], ZerosLike(ga));
+            } else {
+              r[0] = ga;
+            }
+          } else {
+            TENSORD_ASSIGN_OR_RETURN(Tensor bz, Eq(b, WrapScalar(0.0)));
+            TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
+            TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
+          }
           if (n.ints[2] >= 0) {
             // db = g * a^b * log(a), zero where a == 0 and b >= 0.
             TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(n.ints[2]));
@@ -875,7 +885,8 @@ StatusOrTensor Sigmoid(const Tensor& a) {
 namespace {
 // relu's derivative in one pass: g where the result is positive, else 0.
 StatusOrTensor ReluBackward(const Tensor& g, const Tensor& r) {
-  if (g.dtype() != r.dtype() || g.sizes() != r.sizes()) {
+  // Recorded (create_graph) or mixed: g where r > 0, in differentiable ops.
+  if (GradEnabled() || g.dtype() != r.dtype() || g.sizes() != r.sizes()) {
     TENSORD_ASSIGN_OR_RETURN(Tensor mask, Gt(r, WrapScalar(0.0)));
     TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
     return Where(mask, g, zero);

@@ -206,11 +206,18 @@ StatusOrTensor Gather(const Tensor& self, int64_t dim, const Tensor& index) {
     node->set_backward(
         [slot, d, shape = self.sizes(), dt = self.dtype()](
             Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
           TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
-          TENSORD_RETURN_IF_ERROR(ScatterInto(z, d, idx, gc, true));
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor z,
+              LinearInGrad(
+                  n, g[0],
+                  [&](const Tensor& gi) -> StatusOrTensor {
+                    TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+                    TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(gi, dt));
+                    TENSORD_RETURN_IF_ERROR(ScatterInto(z, d, idx, gc, true));
+                    return z;
+                  },
+                  [idx, d](const Tensor& gg) { return Gather(gg, d, idx); }));
           return GradList{z};
         });
   }
@@ -372,12 +379,19 @@ StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
     node->set_backward(
         [slot, d, shape = self.sizes(), dt = self.dtype()](
             Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
           TENSORD_ASSIGN_OR_RETURN(Tensor i, nd.Saved(slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
-          TENSORD_RETURN_IF_ERROR(
-              IndexPutAdvanced(z, AtDim(d), {i}, gc, /*accumulate=*/true));
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor z,
+              LinearInGrad(
+                  nd, g[0],
+                  [&](const Tensor& gi) -> StatusOrTensor {
+                    TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+                    TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(gi, dt));
+                    TENSORD_RETURN_IF_ERROR(IndexPutAdvanced(
+                        z, AtDim(d), {i}, gc, /*accumulate=*/true));
+                    return z;
+                  },
+                  [i, d](const Tensor& gg) { return IndexSelect(gg, d, i); }));
           return GradList{z};
         });
   }

@@ -204,22 +204,22 @@ absl::StatusOr<Tensor> MmMat1Backward(const Tensor& grad, const Tensor& mat2,
                                       bool mat1_column_major) {
   if (mat1_column_major) {
     TENSORD_ASSIGN_OR_RETURN(Tensor gt, T(grad));
-    TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(mat2, gt));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Mm(mat2, gt));
     return T(r);
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor m2t, T(mat2));
-  return MmForward(grad, m2t);
+  return Mm(grad, m2t);
 }
 
 absl::StatusOr<Tensor> MmMat2Backward(const Tensor& grad, const Tensor& mat1,
                                       bool mat2_column_major) {
   if (mat2_column_major) {
     TENSORD_ASSIGN_OR_RETURN(Tensor gt, T(grad));
-    TENSORD_ASSIGN_OR_RETURN(Tensor r, MmForward(gt, mat1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor r, Mm(gt, mat1));
     return T(r);
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor m1t, T(mat1));
-  return MmForward(m1t, grad);
+  return Mm(m1t, grad);
 }
 
 }  // namespace
@@ -559,12 +559,12 @@ StatusOrTensor BmmKernel(const Tensor& a, const Tensor& b) {
           if (n.ints[1] >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
             TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, 1, 2));
-            TENSORD_ASSIGN_OR_RETURN(r[0], BmmForward(g[0], bt));
+            TENSORD_ASSIGN_OR_RETURN(r[0], BmmKernel(g[0], bt));
           }
           if (n.ints[0] >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
             TENSORD_ASSIGN_OR_RETURN(Tensor at, Transpose(a, 1, 2));
-            TENSORD_ASSIGN_OR_RETURN(r[1], BmmForward(at, g[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[1], BmmKernel(at, g[0]));
           }
           return r;
         });
@@ -607,13 +607,13 @@ StatusOrTensor BaddbmmFloat(const Tensor& input, const Tensor& b1,
           if (n.ints[1] >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor b2, n.Saved(n.ints[1]));
             TENSORD_ASSIGN_OR_RETURN(Tensor b2t, Transpose(b2, 1, 2));
-            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmForward(g[0], b2t));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmKernel(g[0], b2t));
             TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
           }
           if (n.ints[0] >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor b1, n.Saved(n.ints[0]));
             TENSORD_ASSIGN_OR_RETURN(Tensor b1t, Transpose(b1, 1, 2));
-            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmForward(b1t, g[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmKernel(b1t, g[0]));
             TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
           }
           return r;

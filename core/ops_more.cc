@@ -22,6 +22,7 @@ StatusOrTensor Composite(const char* name, const Tensor& out) {
       MakeView(out, out.sizes(), out.strides(), out.storage_offset()));
   alias.impl()->view_base = nullptr;
   if (auto node = RecordOp(name, {&out}, {&alias})) {
+    node->twice_differentiable = true;  // the identity
     node->set_backward(
         [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
           return GradList{g[0]};

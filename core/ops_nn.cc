@@ -155,9 +155,32 @@ StatusOrTensor SoftmaxImpl(const Tensor& input, int64_t dim,
                            {&x}, {&out})) {
     const int y_slot = node->Save(out, true);
     node->set_backward(
-        [y_slot, geom, log](Node& n,
-                            const GradList& g) -> absl::StatusOr<GradList> {
+        [y_slot, geom, log, d](Node& n,
+                               const GradList& g) -> absl::StatusOr<GradList> {
           TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(y_slot));
+          if (GradEnabled()) {
+            // Recorded (create_graph): the same formula in differentiable
+            // ops. softmax: y * (g - sum(g * y)); log_softmax:
+            // g - exp(y) * sum(g).
+            // The sums in double, as the kernel's.
+            const DType dt = y.dtype();
+            TENSORD_ASSIGN_OR_RETURN(Tensor g64, To(g[0], DType::kFloat64));
+            if (log) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor s64, Sum(g64, {d}, true));
+              TENSORD_ASSIGN_OR_RETURN(Tensor s, To(s64, dt));
+              TENSORD_ASSIGN_OR_RETURN(Tensor p, Exp(y));
+              TENSORD_ASSIGN_OR_RETURN(Tensor ps, Mul(p, s));
+              TENSORD_ASSIGN_OR_RETURN(Tensor gx, Sub(g[0], ps));
+              return GradList{gx};
+            }
+            TENSORD_ASSIGN_OR_RETURN(Tensor y64, To(y, DType::kFloat64));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gy, Mul(g64, y64));
+            TENSORD_ASSIGN_OR_RETURN(Tensor s64, Sum(gy, {d}, true));
+            TENSORD_ASSIGN_OR_RETURN(Tensor s, To(s64, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor c, Sub(g[0], s));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(y, c));
+            return GradList{gx};
+          }
           TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousAs(g[0], y.dtype()));
           TENSORD_ASSIGN_OR_RETURN(Tensor yc, ContiguousAs(y, y.dtype()));
           TENSORD_ASSIGN_OR_RETURN(Tensor gx, Empty(y.sizes(), y.dtype()));
@@ -374,25 +397,39 @@ StatusOrTensor NllLoss(const Tensor& input, const Tensor& target,
             TENSORD_ASSIGN_OR_RETURN(w, n.Saved(w_slot));
           }
           const DType dt = total.dtype();
-          TENSORD_ASSIGN_OR_RETURN(Tensor gc, ContiguousAs(g[0], dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            const int64_t* pt = t.data<int64_t>();
-            const T* pw = w.defined() ? w.data<T>() : nullptr;
-            const T* pg = gc.data<T>();
-            T* px = gx.data<T>();
-            T scale = reduction == Reduction::kNone ? T(1) : pg[0];
-            if (reduction == Reduction::kMean) scale /= total.data<T>()[0];
-            for (int64_t i = 0; i < s.N; ++i) {
-              for (int64_t k = 0; k < s.K; ++k) {
-                const int64_t c = pt[i * s.K + k];
-                if (c == ignore_index || c < 0 || c >= s.C) continue;
-                const T gv =
-                    reduction == Reduction::kNone ? pg[i * s.K + k] : scale;
-                px[(i * s.C + c) * s.K + k] = -gv * (pw ? pw[c] : T(1));
+          // The loss is linear in the input: the backward's transpose is the
+          // loss itself (in the kernel's output shape).
+          auto transpose =
+              [t, w, reduction, ignore_index,
+               shape = g[0].sizes()](const Tensor& gg) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor r, NllLoss(gg, t, w, reduction, ignore_index));
+            return Reshape(r, DimList(shape.begin(), shape.end()));
+          };
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gc, ContiguousAs(gin, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              const int64_t* pt = t.data<int64_t>();
+              const T* pw = w.defined() ? w.data<T>() : nullptr;
+              const T* pg = gc.data<T>();
+              T* px = gx.data<T>();
+              T scale = reduction == Reduction::kNone ? T(1) : pg[0];
+              if (reduction == Reduction::kMean) scale /= total.data<T>()[0];
+              for (int64_t i = 0; i < s.N; ++i) {
+                for (int64_t k = 0; k < s.K; ++k) {
+                  const int64_t c = pt[i * s.K + k];
+                  if (c == ignore_index || c < 0 || c >= s.C) continue;
+                  const T gv =
+                      reduction == Reduction::kNone ? pg[i * s.K + k] : scale;
+                  px[(i * s.C + c) * s.K + k] = -gv * (pw ? pw[c] : T(1));
+                }
               }
-            }
-          });
+            });
+            return gx;
+          };
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx,
+                                   LinearInGrad(n, g[0], backward, transpose));
           return GradList{gx};
         });
   }
@@ -581,13 +618,19 @@ void MapKernel(const Tensor& x, Tensor& out, F f) {
                 });
 }
 
+// No second derivative given: df is piecewise constant (relu-like), so the
+// recorded g * df(x) is all there is to differentiate.
+struct ConstantDerivative {};
+
 // One elementwise activation: its forward f(x), its derivative df(x) (so
 // that the input's gradient is g * df(x)), torch's kernel name (for the
-// error on other dtypes) and grad_fn name.
-template <typename Fwd, typename Deriv>
+// error on other dtypes) and grad_fn name. With create_graph, df(x) gets a
+// node of its own whose backward is gg * d2f(x) (d2f: the second
+// derivative), so the gradient can be differentiated once more.
+template <typename Fwd, typename Deriv, typename Second = ConstantDerivative>
 StatusOrTensor Activation(const Tensor& x, const char* kernel,
                           const char* grad_fn, Fwd f, Deriv df,
-                          bool for_inplace = false) {
+                          bool for_inplace = false, Second d2f = {}) {
   if (!IsFloating(x.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", kernel, "\" not implemented for '",
@@ -603,14 +646,32 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
       TENSORD_ASSIGN_OR_RETURN(saved, Clone(x.detach()));
     }
     const int x_slot = node->Save(saved);
-    node->set_backward(
-        [x_slot, df](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor d, Empty(x.sizes(), x.dtype()));
-          TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, d, df); });
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(g[0], d));
-          return GradList{gx};
-        });
+    // The saved copy has no history: differentiating twice would miss x.
+    if (for_inplace) node->twice_differentiable = false;
+    node->set_backward([x_slot, df, d2f, name = std::string(grad_fn)](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor d, Empty(x.sizes(), x.dtype()));
+      TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, d, df); });
+      if constexpr (!std::is_same_v<Second, ConstantDerivative>) {
+        if (auto dn = RecordOp(BackwardOfName(name), {&x}, {&d})) {
+          const int slot = dn->Save(x);
+          dn->set_backward([slot, d2f](
+                               Node& m,
+                               const GradList& gg) -> absl::StatusOr<GradList> {
+            TENSORD_ASSIGN_OR_RETURN(Tensor x, m.Saved(slot));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d2, Empty(x.sizes(), x.dtype()));
+            TENSORD_DISPATCH_FLOATING(x.dtype(), T,
+                                      { MapKernel<T>(x, d2, d2f); });
+            TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(gg[0], d2));
+            return GradList{r};
+          });
+        }
+      }
+      TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(g[0], d));
+      return GradList{gx};
+    });
   }
   return out;
 }
@@ -658,7 +719,15 @@ StatusOrTensor EluImpl(const Tensor& x, double alpha, double scale,
                                           std::exp(v * T(input_scale)))
                          : T(scale);
       },
-      for_inplace);
+      for_inplace,
+      [=](auto v) {
+        using T = decltype(v);
+        // torch's elu_double_backward: strictly below zero.
+        return v < T(0)
+                   ? static_cast<T>(T(input_scale) * T(input_scale) * T(alpha) *
+                                    T(scale) * std::exp(v * T(input_scale)))
+                   : T(0);
+      });
 }
 
 StatusOrTensor HardtanhImpl(const Tensor& x, double lo, double hi,
@@ -753,6 +822,18 @@ StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate) {
           const T dr = left * (T(1) - th * th) * T(kBeta) *
                        (T(1) + T(3) * T(kKappa) * x2);
           return static_cast<T>(dl + dr);
+        },
+        false,
+        [](auto v) {
+          using T = decltype(v);
+          // u = beta (x + kappa x^3); d = (1 + th)/2 + x (1 - th^2) u' / 2
+          const T x2 = v * v;
+          const T th = std::tanh(T(kBeta) * (v + T(kKappa) * x2 * v));
+          const T sech2 = T(1) - th * th;
+          const T u1 = T(kBeta) * (T(1) + T(3) * T(kKappa) * x2);
+          const T u2 = T(6) * T(kBeta) * T(kKappa) * v;
+          return static_cast<T>(sech2 * u1 + T(0.5) * v * sech2 *
+                                                 (u2 - T(2) * th * u1 * u1));
         });
   }
   // torch's float32 kernel takes its vector erf for two or more elements.
@@ -770,6 +851,13 @@ StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate) {
         const T pdf =
             T(M_2_SQRTPI * M_SQRT1_2 * 0.5) * std::exp(v * v * T(-0.5));
         return static_cast<T>(cdf + v * pdf);
+      },
+      false,
+      [](auto v) {
+        using T = decltype(v);
+        const T pdf =
+            T(M_2_SQRTPI * M_SQRT1_2 * 0.5) * std::exp(v * v * T(-0.5));
+        return static_cast<T>(pdf * (T(2) - v * v));
       });
 }
 
@@ -785,7 +873,12 @@ StatusOrTensor Silu(const Tensor& x, bool for_inplace) {
         const T s = T(1) / (T(1) + std::exp(-v));
         return static_cast<T>(s * (T(1) + v * (T(1) - s)));
       },
-      for_inplace);
+      for_inplace,
+      [](auto v) {
+        using T = decltype(v);
+        const T s = T(1) / (T(1) + std::exp(-v));
+        return static_cast<T>(s * (T(1) - s) * (T(2) + v * (T(1) - T(2) * s)));
+      });
 }
 
 StatusOrTensor Mish(const Tensor& x, bool for_inplace) {
@@ -819,6 +912,13 @@ StatusOrTensor Softplus(const Tensor& x, double beta, double threshold) {
         if (v * T(beta) > T(threshold)) return T(1);
         const T z = std::exp(v * T(beta));
         return static_cast<T>(z / (z + T(1)));
+      },
+      false,
+      [=](auto v) {
+        using T = decltype(v);
+        if (v * T(beta) > T(threshold)) return T(0);
+        const T s = T(1) / (T(1) + std::exp(-v * T(beta)));
+        return static_cast<T>(T(beta) * s * (T(1) - s));
       });
 }
 
@@ -861,7 +961,11 @@ StatusOrTensor Hardswish(const Tensor& x, bool for_inplace) {
         if (v <= T(3)) return static_cast<T>(v / T(3) + T(0.5));
         return T(1);
       },
-      for_inplace);
+      for_inplace,
+      [](auto v) {
+        using T = decltype(v);
+        return (v > T(-3) && v < T(3)) ? static_cast<T>(T(1) / T(3)) : T(0);
+      });
 }
 
 StatusOrTensor LogSigmoid(const Tensor& x) {
@@ -877,6 +981,12 @@ StatusOrTensor LogSigmoid(const Tensor& x) {
         const T z = std::exp(-std::abs(v));
         return v < T(0) ? static_cast<T>(T(1) - z / (T(1) + z))
                         : static_cast<T>(z / (T(1) + z));
+      },
+      false,
+      [](auto v) {
+        using T = decltype(v);
+        const T s = T(1) / (T(1) + std::exp(-v));
+        return static_cast<T>(-s * (T(1) - s));
       });
 }
 

@@ -416,11 +416,21 @@ StatusOrTensor Diagonal(const Tensor& t, int64_t offset, int64_t dim1,
   if (auto node = RecordOp("DiagonalBackward0", {&t}, {&out})) {
     node->set_backward(
         [in_shape = t.sizes(), dt = t.dtype(), offset, d1, d2](
-            Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor region, Diagonal(z, offset, d1, d2));
-          CopyConvert(g[0], region);
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor z, LinearInGrad(
+                            n, g[0],
+                            [&](const Tensor& gi) -> StatusOrTensor {
+                              TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                                       Zeros(in_shape, dt));
+                              TENSORD_ASSIGN_OR_RETURN(
+                                  Tensor region, Diagonal(z, offset, d1, d2));
+                              CopyConvert(gi, region);
+                              return z;
+                            },
+                            [offset, d1, d2](const Tensor& gg) {
+                              return Diagonal(gg, offset, d1, d2);
+                            }));
           return GradList{z};
         });
   }

@@ -752,13 +752,18 @@ StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ScanForward<SumOp>(t, t.dim() ? d : 0));
   if (auto node = RecordOp("CumsumBackward0", {&t}, {&out})) {
     node->ints = {d};
-    node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          // The gradient is the reverse cumulative sum of g.
-          if (g[0].dim() == 0) return GradList{g[0]};
-          TENSORD_ASSIGN_OR_RETURN(Tensor r, ReverseCumsum(g[0], n.ints[0]));
-          return GradList{r};
-        });
+    node->set_backward([](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
+      // The gradient is the reverse cumulative sum of g.
+      if (g[0].dim() == 0) return GradList{g[0]};
+      const int64_t d = n.ints[0];
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor r,
+          LinearInGrad(
+              n, g[0], [d](const Tensor& gi) { return ReverseCumsum(gi, d); },
+              [d](const Tensor& gg) { return Cumsum(gg, d); }));
+      return GradList{r};
+    });
   }
   return out;
 }

@@ -501,11 +501,17 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
     node->set_backward(
         [dt = t.dtype()](Node& n,
                          const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
+          // By value: the create_graph node keeps it past this call.
+          auto region = [d = n.ints[0], i = n.ints[1]](const Tensor& z) {
+            return Select(z, d, i);
+          };
           TENSORD_ASSIGN_OR_RETURN(
-              Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
-                return Select(z, n.ints[0], n.ints[1]);
-              }));
+              Tensor r, LinearInGrad(
+                            n, g[0],
+                            [&](const Tensor& gi) {
+                              return ScatterBack(n.shape_a, dt, gi, region);
+                            },
+                            region));
           return GradList{r};
         });
   }
@@ -544,11 +550,18 @@ StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
     node->set_backward(
         [dt = t.dtype()](Node& n,
                          const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
+          // By value: the create_graph node keeps it past this call.
+          auto region = [d = n.ints[0], b = n.ints[1], e = n.ints[2],
+                         step = n.ints[3]](const Tensor& z) {
+            return Slice(z, d, b, e, step);
+          };
           TENSORD_ASSIGN_OR_RETURN(
-              Tensor r, ScatterBack(n.shape_a, dt, g[0], [&](const Tensor& z) {
-                return Slice(z, n.ints[0], n.ints[1], n.ints[2], n.ints[3]);
-              }));
+              Tensor r, LinearInGrad(
+                            n, g[0],
+                            [&](const Tensor& gi) {
+                              return ScatterBack(n.shape_a, dt, gi, region);
+                            },
+                            region));
           return GradList{r};
         });
   }

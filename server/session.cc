@@ -739,7 +739,7 @@ absl::Status Session::DescribeGraphImpl(const v1::TensorRef& ref,
       std::string label = n->name();
       if (auto* acc = dynamic_cast<const AccumulateGrad*>(n)) {
         label = absl::StrCat("AccumulateGrad\\n",
-                             ShapeToString(acc->leaf()->sizes()));
+                             ShapeToString(acc->output_shapes[0]));
       }
       absl::StrAppend(&dot, "  n", ids[n], " [label=\"", label, "\"];\n");
       for (const Edge& e : n->next_edges()) {

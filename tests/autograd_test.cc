@@ -437,3 +437,84 @@ TEST(GradTest, UnusedAndNonRequiringInputs) {
 
 }  // namespace
 }  // namespace tensord
+
+namespace tensord {
+namespace {
+
+// create_graph records the backward pass: the gradient has history and can
+// be differentiated again (d/dx 3x^2 = 6x).
+TEST(CreateGraphTest, GradOfGrad) {
+  Tensor x = Leaf({1, 2, 3});
+  Tensor y = Ok(Sum(Ok(Pow(x, WrapScalar(3.0)))));
+  auto g = Ok(Grad({y}, {x}, {}, true, false, /*create_graph=*/true));
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(Str(g[0]), "tensor([ 3., 12., 27.], grad_fn=<MulBackward0>)");
+  auto gg = Ok(Grad({Ok(Sum(g[0]))}, {x}, {}, false, false));
+  EXPECT_EQ(Str(gg[0]), "tensor([ 6., 12., 18.])");
+  // Without create_graph the gradient is a constant.
+  auto plain = Ok(Grad({y}, {x}, {}, true, false));
+  EXPECT_FALSE(plain[0].requires_grad());
+}
+
+// backward(create_graph) leaves a .grad with history (torch's
+// CopyBackwards), and the leaf does not keep itself alive through it: the
+// accumulator holds the leaf weakly, so dropping everything frees it all.
+TEST(CreateGraphTest, BackwardGradHasHistoryAndNoCycle) {
+  auto account = std::make_shared<MemoryAccount>();
+  {
+    ChargeTo charge(account);
+    Tensor x = Leaf({1, 2, 3});
+    Tensor y = Ok(Sum(Ok(Mul(Ok(Sin(x)), x))));
+    ASSERT_TRUE(Backward(y, Tensor(), true, /*create_graph=*/true).ok());
+    ASSERT_TRUE(x.grad().defined());
+    ASSERT_TRUE(x.grad().impl()->grad_fn != nullptr);
+    EXPECT_EQ(x.grad().impl()->grad_fn->name(), "CopyBackwards");
+    // (retain_graph: this pass goes through y's graph too.)
+    auto gg = Ok(Grad({Ok(Sum(x.grad()))}, {x}, {}, true, false));
+    // d/dx (cos x * x + sin x) = 2 cos x - x sin x
+    std::vector<double> v = gg[0].ToDoubles();
+    for (int i = 0; i < 3; ++i) {
+      const double xi = i + 1;
+      EXPECT_NEAR(v[i], 2 * std::cos(xi) - xi * std::sin(xi), 1e-5);
+    }
+    // A second create_graph backward accumulates out of place, with history.
+    Tensor old = x.grad();
+    ASSERT_TRUE(Backward(y, Tensor(), true, /*create_graph=*/true).ok());
+    EXPECT_NE(x.grad().impl(), old.impl());
+    EXPECT_EQ(x.grad().impl()->grad_fn->name(), "AddBackward0");
+    EXPECT_GT(account->graph_bytes.load(), 0);
+  }
+  EXPECT_EQ(account->graph_bytes.load(), 0) << "a reference cycle survived";
+  EXPECT_EQ(account->bytes.load(), 0) << "a reference cycle survived";
+}
+
+// A node whose backward tensord cannot record gives its results a node that
+// fails: the second derivative is an UNIMPLEMENTED error naming it, never a
+// silently wrong zero, and the failed pass changes no .grad.
+TEST(CreateGraphTest, UnsupportedSecondDerivativeIsAnError) {
+  Tensor x = Ok(
+      FromDoubles({1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 1, 3, 3}, DType::kFloat32));
+  ASSERT_TRUE(x.set_requires_grad(true).ok());
+  Tensor w = Ok(FromDoubles({1, -1, 2, 0.5}, {1, 1, 2, 2}, DType::kFloat32));
+  ASSERT_TRUE(w.set_requires_grad(true).ok());
+  Tensor y =
+      Ok(Sum(Ok(Pow(Ok(Conv(2, x, w, Tensor(), {1, 1}, {0, 0}, {1, 1}, 1)),
+                    WrapScalar(2.0)))));
+  auto g = Ok(Grad({y}, {x}, {}, true, false, /*create_graph=*/true));
+  ASSERT_TRUE(g[0].requires_grad());
+  EXPECT_EQ(g[0].impl()->grad_fn->name(), "ConvolutionBackwardBackward0");
+  absl::Status s = Backward(Ok(Sum(g[0])));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(
+      std::string(s.message()),
+      ::testing::HasSubstr("derivative for ConvolutionBackwardBackward0 "
+                           "is not implemented"));
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_FALSE(w.grad().defined());
+  // First derivatives through it are still right.
+  auto plain = Ok(Grad({y}, {w}, {}, true, false));
+  EXPECT_TRUE(plain[0].defined());
+}
+
+}  // namespace
+}  // namespace tensord

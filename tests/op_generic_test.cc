@@ -5,7 +5,10 @@
 #include <cmath>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/op_table.h"
 #include "core/ops_internal.h"
 #include "gtest/gtest.h"
@@ -111,8 +114,11 @@ Prepared Prepare(const OpDef& op, const OpSample& s, DType dtype, bool grad,
 }
 
 // sum_k sum(w_k * out_k) (or w_k * out_k^2) over floating outputs.
-absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs,
-                            const OpSample& s) {
+// `quadratic` adds sum(w'_k * out_k^2), so that the gradient reaching the op's
+// backward depends on the inputs too (a linear op's backward that dropped
+// the incoming gradient's history shows in the second derivative).
+absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs, const OpSample& s,
+                            bool quadratic = false) {
   Tensor loss;
   for (size_t k = 0; k < outs.size(); ++k) {
     if (!outs[k].defined() || !IsFloating(outs[k].dtype())) continue;
@@ -126,6 +132,12 @@ absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs,
     auto term = Sum(*Mul(o, w));
     if (!term.ok()) return term.status();
     loss = loss.defined() ? *Add(loss, *term) : *term;
+    if (quadratic) {
+      Tensor w2 = RandomTensor(o.sizes(), 3000 + k);
+      auto sq = Sum(*Mul(*Mul(o, o), w2));
+      if (!sq.ok()) return sq.status();
+      loss = *Add(loss, *sq);
+    }
   }
   return loss;
 }
@@ -245,6 +257,180 @@ TEST_P(OpGenericTest, NumericalGradient) {
     }
   }
   EXPECT_GT(checked, 0) << "differentiable op with no gradient-checked input";
+}
+
+// The defined leaves of `p` (those a gradient is taken for).
+std::vector<Tensor> DefinedLeaves(const Prepared& p) {
+  std::vector<Tensor> out;
+  for (const Tensor& l : p.leaves) {
+    if (l.defined()) out.push_back(l);
+  }
+  return out;
+}
+
+// Weights for the second loss: one per leaf, fixed per leaf position.
+Tensor SecondWeights(const Tensor& leaf, size_t i) {
+  return RandomTensor(leaf.sizes(), 2000 + i);
+}
+
+// sum_i sum(v_i * d loss / d leaf_i) at the leaves `values` (first-order,
+// nothing recorded): the function whose gradient gradgradcheck compares.
+double EvalGradDot(const OpDef& op, const OpSample& s,
+                   const std::vector<Tensor>& values) {
+  OpSample copy = s;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i].defined()) copy.inputs[i] = values[i];
+  }
+  Prepared p = Prepare(op, copy, DType::kFloat64, true);
+  OpContext ctx;
+  Generator gen(5);
+  ctx.generator = &gen;
+  auto outs = RunOp(op.name, p.inputs, s.attrs, ctx);
+  EXPECT_TRUE(outs.ok()) << outs.status();
+  if (!outs.ok()) return NAN;
+  auto loss = Loss(*outs, s, /*quadratic=*/true);
+  EXPECT_TRUE(loss.ok()) << loss.status();
+  if (!loss.ok()) return NAN;
+  std::vector<Tensor> leaves = DefinedLeaves(p);
+  auto grads = Grad({*loss}, leaves, {}, false, /*allow_unused=*/true);
+  EXPECT_TRUE(grads.ok()) << grads.status();
+  if (!grads.ok()) return NAN;
+  double total = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < p.leaves.size(); ++i) {
+    if (!p.leaves[i].defined()) continue;
+    const Tensor& g = (*grads)[k++];
+    if (!g.defined()) continue;
+    std::vector<double> gv = g.ToDoubles();
+    std::vector<double> wv = SecondWeights(p.leaves[i], i).ToDoubles();
+    for (size_t e = 0; e < gv.size(); ++e) total += gv[e] * wv[e];
+  }
+  return total;
+}
+
+// The names of the nodes in `t`'s graph, for failure messages.
+std::string GraphNodeNames(const Tensor& t) {
+  std::set<std::string> names;
+  std::set<const Node*> seen;
+  std::vector<const Node*> stack;
+  if (Edge e = GradientEdge(t); e.fn) stack.push_back(e.fn.get());
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (!seen.insert(n).second) continue;
+    names.insert(n->name());
+    for (const Edge& e : n->next_edges()) {
+      if (e.fn) stack.push_back(e.fn.get());
+    }
+  }
+  return absl::StrJoin(names, " ");
+}
+
+// gradgradcheck: a backward recorded with create_graph is differentiated
+// again and compared with finite differences of the first-order gradient.
+// The second derivative must be right, or (for a backward tensord cannot
+// record yet) an UNIMPLEMENTED error: never silently wrong. A gradient
+// without history is checked too: then the numerical one must be zero.
+TEST_P(OpGenericTest, SecondDerivative) {
+  const OpDef* op = FindOp(GetParam());
+  ASSERT_NE(op, nullptr);
+  if (!op->differentiable) return;
+  for (const OpSample& s : OpSamples().at(op->name)) {
+    SCOPED_TRACE(absl::StrCat(op->name, " / ", s.label));
+    if (!s.check_grad) continue;
+    Prepared p = Prepare(*op, s, DType::kFloat64, true);
+    std::vector<Tensor> leaves = DefinedLeaves(p);
+    if (leaves.empty()) continue;
+    OpContext ctx;
+    Generator gen(5);
+    ctx.generator = &gen;
+    auto outs = RunOp(op->name, p.inputs, s.attrs, ctx);
+    ASSERT_TRUE(outs.ok()) << outs.status();
+    auto loss = Loss(*outs, s, /*quadratic=*/true);
+    ASSERT_TRUE(loss.ok()) << loss.status();
+    if (!loss->defined() || !loss->requires_grad()) continue;
+    SCOPED_TRACE(absl::StrCat("graph: ", GraphNodeNames(*loss)));
+    auto grads = Grad({*loss}, leaves, {}, true, true, /*create_graph=*/true);
+    ASSERT_TRUE(grads.ok()) << grads.status();
+    Tensor second;
+    for (size_t i = 0, k = 0; i < p.leaves.size(); ++i) {
+      if (!p.leaves[i].defined()) continue;
+      const Tensor& g = (*grads)[k++];
+      if (!g.defined() || !g.requires_grad()) continue;
+      Tensor term = Unwrap(Sum(Unwrap(Mul(g, SecondWeights(p.leaves[i], i)))));
+      second = second.defined() ? Unwrap(Add(second, term)) : term;
+    }
+    std::vector<Tensor> analytic(leaves.size());
+    if (second.defined()) {
+      auto hv = Grad({second}, leaves, {}, false, /*allow_unused=*/true);
+      if (!hv.ok()) {
+        EXPECT_EQ(hv.status().code(), absl::StatusCode::kUnimplemented)
+            << hv.status();
+        EXPECT_TRUE(
+            absl::StrContains(hv.status().message(), "is not implemented"))
+            << hv.status();
+        continue;
+      }
+      analytic = *hv;
+    }
+    for (size_t i = 0, k = 0; i < p.leaves.size(); ++i) {
+      if (!p.leaves[i].defined()) continue;
+      const Tensor& a = analytic[k++];
+      std::vector<double> base = p.leaves[i].ToDoubles();
+      std::vector<double> av =
+          a.defined() ? a.ToDoubles() : std::vector<double>(base.size(), 0.0);
+      ASSERT_EQ(av.size(), base.size());
+      const double eps = s.grad_eps;
+      for (size_t e = 0; e < base.size(); ++e) {
+        std::vector<Tensor> plus(p.leaves.size()), minus(p.leaves.size());
+        for (size_t j = 0; j < p.leaves.size(); ++j) {
+          if (!p.leaves[j].defined()) continue;
+          plus[j] = p.leaves[j].detach();
+          minus[j] = p.leaves[j].detach();
+        }
+        std::vector<double> vp = base, vm = base;
+        vp[e] += eps;
+        vm[e] -= eps;
+        plus[i] = *FromDoubles(vp, p.leaves[i].sizes(), DType::kFloat64);
+        minus[i] = *FromDoubles(vm, p.leaves[i].sizes(), DType::kFloat64);
+        const double numeric =
+            (EvalGradDot(*op, s, plus) - EvalGradDot(*op, s, minus)) /
+            (2 * eps);
+        EXPECT_NEAR(av[e], numeric, 1e-4 + 1e-4 * std::abs(numeric))
+            << "input " << i << " element " << e
+            << (second.defined() ? "" : " (the gradient had no history)");
+      }
+    }
+  }
+}
+
+// Every node create_graph records (TwiceDifferentiableNodes) is in the graph
+// of some sample, so SecondDerivative has checked it.
+TEST(OpTableTest, EveryTwiceDifferentiableNodeIsGradgradchecked) {
+  std::set<std::string> seen;
+  for (const OpDef& op : OpTable()) {
+    if (!op.differentiable) continue;
+    for (const OpSample& s : OpSamples().at(op.name)) {
+      if (!s.check_grad) continue;
+      Prepared p = Prepare(op, s, DType::kFloat64, true);
+      OpContext ctx;
+      Generator gen(5);
+      ctx.generator = &gen;
+      auto outs = RunOp(op.name, p.inputs, s.attrs, ctx);
+      if (!outs.ok()) continue;
+      for (const Tensor& o : *outs) {
+        if (!o.defined() || !o.requires_grad()) continue;
+        for (absl::string_view n : absl::StrSplit(GraphNodeNames(o), ' ')) {
+          seen.insert(std::string(n));
+        }
+      }
+    }
+  }
+  for (const std::string& n : TwiceDifferentiableNodes()) {
+    EXPECT_TRUE(seen.count(n))
+        << n << " is listed as twice differentiable but no op sample "
+        << "records it, so no gradgradcheck covers it";
+  }
 }
 
 TEST_P(OpGenericTest, Float32AgreesWithFloat64) {

@@ -488,12 +488,16 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False,
                  inputs=None):
-        if create_graph:
+        if inputs is not None:
             raise NotImplementedError(
-                "tensord: backward(create_graph=True) is not supported yet")
+                "tensord: backward(inputs=...) is not supported yet; use "
+                "torch.autograd.grad(outputs, inputs)")
+        if retain_graph is None:
+            retain_graph = create_graph
         args = (self,) if gradient is None else (self, gradient)
         _ops.call("backward", args,
-                  {"retain_graph": builtins.bool(retain_graph)}, self._engine)
+                  {"retain_graph": builtins.bool(retain_graph),
+                   "create_graph": builtins.bool(create_graph)}, self._engine)
 
     def requires_grad_(self, requires_grad=True):
         return _ops.call("requires_grad_", (self,),

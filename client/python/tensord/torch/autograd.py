@@ -23,9 +23,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
     alone."""
     from ._tensor import Tensor
     from . import _grad
-    if create_graph or is_grads_batched:
+    if is_grads_batched:
         raise NotImplementedError(
-            "tensord: autograd.grad(create_graph=True) is not supported yet")
+            "tensord: autograd.grad(is_grads_batched=True) is not supported "
+            "yet")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:
@@ -46,10 +47,163 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
         "autograd.grad", outputs + inputs + grads,
         {"n_outputs": len(outputs), "n_inputs": len(inputs),
          "retain_graph": bool(retain_graph),
-         "allow_unused": bool(allow_unused)},
+         "allow_unused": bool(allow_unused),
+         "create_graph": bool(create_graph)},
         len(inputs), not _grad.is_grad_enabled())
     engine.statement_op_done()
     return tuple(r if r._i()[0] else None for r in results)
+
+
+def _grad_preprocess(inputs, create_graph, need_graph):
+    """PyTorch's: inputs that keep their history under create_graph (so a
+    hessian's inner jacobian stays connected), fresh leaves otherwise."""
+    res = []
+    for inp in inputs:
+        if create_graph and inp.requires_grad:
+            res.append(inp.view_as(inp))
+        else:
+            res.append(inp.detach().requires_grad_(need_graph))
+    return tuple(res)
+
+
+def _as_tuple(x, arg_name, fn_name):
+    from ._tensor import Tensor
+    if isinstance(x, tuple):
+        is_tuple = True
+    elif isinstance(x, list):
+        is_tuple, x = True, tuple(x)
+    else:
+        is_tuple, x = False, (x,)
+    for i, el in enumerate(x):
+        if not isinstance(el, Tensor):
+            if is_tuple:
+                raise TypeError(
+                    "The {} given to {} must be either a Tensor or a tuple "
+                    "of Tensors but the value at index {} has type {}."
+                    .format(arg_name, fn_name, i, type(el)))
+            raise TypeError(
+                "The {} given to {} must be either a Tensor or a tuple of "
+                "Tensors but the given {} has type {}."
+                .format(arg_name, fn_name, arg_name, type(el)))
+    return is_tuple, x
+
+
+def _tuple_postprocess(res, to_unpack):
+    if isinstance(to_unpack, tuple):
+        if not to_unpack[1]:
+            res = tuple(el[0] for el in res)
+        if not to_unpack[0]:
+            res = res[0]
+    elif not to_unpack:
+        res = res[0]
+    return res
+
+
+def _grad_postprocess(inputs, create_graph):
+    if create_graph:
+        return inputs
+    return tuple(i.detach() if i is not None else None for i in inputs)
+
+
+def _check_requires_grad(inputs, input_type, strict):
+    if not strict:
+        return
+    for i, inp in enumerate(inputs):
+        if inp is None or not inp.requires_grad:
+            raise RuntimeError(
+                "The {} of the user-provided function is independent of "
+                "input {}. This is not allowed in strict mode."
+                .format(input_type, i))
+
+
+def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph=False,
+                   retain_graph=None):
+    """grad over the outputs that require grad (None for the others)."""
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    new_outputs, new_grads = [], []
+    for out, g in zip(outputs, grad_outputs):
+        if out is not None and out.requires_grad:
+            new_outputs.append(out)
+            new_grads.append(g)
+    if not new_outputs:
+        return (None,) * len(inputs)
+    return grad(new_outputs, inputs, new_grads, retain_graph=retain_graph,
+                create_graph=create_graph, allow_unused=True)
+
+
+def _fill_zeros(grads, refs):
+    from . import zeros_like
+    return tuple(zeros_like(r) if g is None else g
+                 for g, r in zip(grads, refs))
+
+
+def _vjp(func, inputs, v=None, create_graph=False, strict=False):
+    """torch.autograd.functional.vjp: (func(inputs), v^T J)."""
+    from ._tensor import Tensor
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
+        inputs = _grad_preprocess(inputs, create_graph, True)
+        outputs = func(*inputs)
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "vjp")
+        if v is not None:
+            _, v = _as_tuple(v, "v", "vjp")
+            v = _grad_preprocess(v, create_graph, False)
+            if len(v) != len(outputs):
+                raise RuntimeError(
+                    "v is a tuple of invalid length: should be {} but got {}."
+                    .format(len(outputs), len(v)))
+        else:
+            if len(outputs) != 1 or outputs[0].nelement() != 1:
+                raise RuntimeError(
+                    "The vector v can only be None if the user-provided "
+                    "function returns a single Tensor with a single element.")
+        grad_res = _autograd_grad(outputs, inputs, v,
+                                  create_graph=create_graph)
+        _check_requires_grad(grad_res, "grad_inputs", strict)
+        vjp = _fill_zeros(grad_res, inputs)
+    outputs = _grad_postprocess(outputs, create_graph)
+    vjp = _grad_postprocess(vjp, create_graph)
+    return (_tuple_postprocess(outputs, is_outputs_tuple),
+            _tuple_postprocess(vjp, is_inputs_tuple))
+
+
+def _jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """torch.autograd.functional.jvp: (func(inputs), J v), by the double
+    backward trick (differentiating v^T J with respect to v)."""
+    from . import zeros_like
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
+        inputs = _grad_preprocess(inputs, create_graph, True)
+        if v is not None:
+            _, v = _as_tuple(v, "v", "jvp")
+            v = _grad_preprocess(v, create_graph, False)
+            if len(v) != len(inputs):
+                raise RuntimeError(
+                    "v is a tuple of invalid length: should be {} but got {}."
+                    .format(len(inputs), len(v)))
+        else:
+            if len(inputs) != 1 or inputs[0].nelement() != 1:
+                raise RuntimeError(
+                    "The vector v can only be None if the input to the "
+                    "user-provided function is a single Tensor with a single "
+                    "element.")
+        outputs = func(*inputs)
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "jvp")
+        grad_outputs = tuple(zeros_like(out).requires_grad_(True)
+                             for out in outputs)
+        grad_inputs = _autograd_grad(outputs, inputs, grad_outputs,
+                                     create_graph=True)
+        _check_requires_grad(grad_inputs, "grad_inputs", strict)
+        grad_res = _autograd_grad(grad_inputs, grad_outputs, v,
+                                  create_graph=create_graph)
+        jvp = _fill_zeros(grad_res, outputs)
+    outputs = _grad_postprocess(outputs, create_graph)
+    jvp = _grad_postprocess(jvp, create_graph)
+    return (_tuple_postprocess(outputs, is_outputs_tuple),
+            _tuple_postprocess(jvp, is_outputs_tuple))
 
 
 def _jacobian(func, inputs, create_graph=False, strict=False,
@@ -58,13 +212,15 @@ def _jacobian(func, inputs, create_graph=False, strict=False,
     autograd.grad per output element (PyTorch's vectorize=False path)."""
     from ._tensor import Tensor
     from . import stack, zeros_like
-    if create_graph:
+    if vectorize:
         raise NotImplementedError(
-            "tensord: jacobian(create_graph=True) is not supported yet")
-    is_inputs_tuple = isinstance(inputs, tuple)
-    inputs = inputs if is_inputs_tuple else (inputs,)
+            "tensord: jacobian(vectorize=True) is not supported yet")
+    if strategy != "reverse-mode":
+        raise NotImplementedError(
+            "tensord: jacobian(strategy='forward-mode') is not supported yet")
     with enable_grad():
-        inputs = tuple(i.detach().requires_grad_(True) for i in inputs)
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
+        inputs = _grad_preprocess(inputs, create_graph, True)
         outputs = func(*inputs)
         is_outputs_tuple = isinstance(outputs, tuple)
         outputs = outputs if is_outputs_tuple else (outputs,)
@@ -76,34 +232,143 @@ def _jacobian(func, inputs, create_graph=False, strict=False,
                                 "outputs of the user-provided function has "
                                 "an output of type %s." % type(o).__name__)
         jacobian = []
-        for out in outputs:
+        for i, out in enumerate(outputs):
             jac_i = [[] for _ in inputs]
             flat = out.reshape(-1)
             for j in range(flat.numel()):
                 if out.requires_grad:
                     vj = grad(flat[j], inputs, retain_graph=True,
-                              allow_unused=True)
+                              create_graph=create_graph, allow_unused=True)
                 else:
                     vj = (None,) * len(inputs)
                 for el, (g, inp) in enumerate(zip(vj, inputs)):
-                    jac_i[el].append(zeros_like(inp) if g is None else g)
+                    if g is None:
+                        if strict and create_graph and not inp.requires_grad:
+                            raise RuntimeError(
+                                "The jacobian of the user-provided function "
+                                "is independent of input {}. This is not "
+                                "allowed in strict mode when create_graph="
+                                "True.".format(i))
+                        g = zeros_like(inp)
+                    jac_i[el].append(g)
             jacobian.append(tuple(
                 stack(jac_i_el, dim=0).view(tuple(out.size()) +
                                             tuple(inputs[el].size()))
-                .detach()
                 for el, jac_i_el in enumerate(jac_i)))
-    if not is_outputs_tuple:
-        jacobian = jacobian[0]
-        return jacobian if is_inputs_tuple else jacobian[0]
-    if not is_inputs_tuple:
-        return tuple(j[0] for j in jacobian)
-    return tuple(jacobian)
+        jacobian = tuple(tuple(_grad_postprocess(j, create_graph))
+                         for j in jacobian)
+    return _tuple_postprocess(tuple(jacobian),
+                              (is_outputs_tuple, is_inputs_tuple))
 
 
-def _hessian(*args, **kwargs):
-    raise NotImplementedError(
-        "tensord: hessian needs create_graph=True, which is not supported "
-        "yet")
+def _hessian(func, inputs, create_graph=False, strict=False,
+             vectorize=False, outer_jacobian_strategy="reverse-mode"):
+    """torch.autograd.functional.hessian: the jacobian of the jacobian of a
+    function with one output element."""
+    from ._tensor import Tensor
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
+
+    def ensure_single_output_function(*inp):
+        out = func(*inp)
+        is_out_tuple, t_out = _as_tuple(
+            out, "outputs of the user-provided function", "hessian")
+        if is_out_tuple or not isinstance(out, Tensor):
+            raise RuntimeError("The function given to hessian should return "
+                               "a single Tensor")
+        if out.nelement() != 1:
+            raise RuntimeError("The Tensor returned by the function given to "
+                               "hessian should contain a single element")
+        return out.squeeze()
+
+    def jac_func(*inp):
+        jac = _jacobian(ensure_single_output_function, inp,
+                        create_graph=True)
+        return jac
+
+    res = _jacobian(jac_func, inputs, create_graph=create_graph,
+                    strict=strict, vectorize=vectorize,
+                    strategy=outer_jacobian_strategy)
+    return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))
+
+
+def _vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """torch.autograd.functional.vhp: (func(inputs), v^T H)."""
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
+        inputs = _grad_preprocess(inputs, create_graph, True)
+        if v is not None:
+            _, v = _as_tuple(v, "v", "vhp")
+            v = _grad_preprocess(v, create_graph, False)
+            if len(v) != len(inputs):
+                raise RuntimeError(
+                    "v is a tuple of invalid length: should be {} but got {}."
+                    .format(len(inputs), len(v)))
+        elif len(inputs) != 1 or inputs[0].nelement() != 1:
+            raise RuntimeError(
+                "The vector v can only be None if the input to the "
+                "user-provided function is a single Tensor with a single "
+                "element.")
+        outputs = func(*inputs)
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "vhp")
+        if is_outputs_tuple:
+            raise RuntimeError("The function given to vhp should return a "
+                               "single Tensor")
+        if outputs[0].nelement() != 1:
+            raise RuntimeError("The Tensor returned by the function given to "
+                               "vhp should contain a single element")
+        jac = _autograd_grad(outputs, inputs, create_graph=True)
+        _check_requires_grad(jac, "jacobian", strict)
+        grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
+        vhp = _fill_zeros(grad_res, inputs)
+    outputs = _grad_postprocess(outputs, create_graph)
+    vhp = _grad_postprocess(vhp, create_graph)
+    return (_tuple_postprocess(outputs, is_outputs_tuple),
+            _tuple_postprocess(vhp, is_inputs_tuple))
+
+
+def _hvp(func, inputs, v=None, create_graph=False, strict=False):
+    """torch.autograd.functional.hvp: (func(inputs), H v), by PyTorch's
+    double backward trick."""
+    from . import zeros_like
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
+        inputs = _grad_preprocess(inputs, create_graph, True)
+        if v is not None:
+            _, v = _as_tuple(v, "v", "hvp")
+            v = _grad_preprocess(v, create_graph, False)
+            if len(v) != len(inputs):
+                raise RuntimeError(
+                    "v is a tuple of invalid length: should be {} but got {}."
+                    .format(len(inputs), len(v)))
+        elif len(inputs) != 1 or inputs[0].nelement() != 1:
+            raise RuntimeError(
+                "The vector v can only be None if the input to the "
+                "user-provided function is a single Tensor with a single "
+                "element.")
+        outputs = func(*inputs)
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", "hvp")
+        if is_outputs_tuple:
+            raise RuntimeError("The function given to hvp should return a "
+                               "single Tensor")
+        if outputs[0].nelement() != 1:
+            raise RuntimeError("The Tensor returned by the function given to "
+                               "hvp should contain a single element")
+        jac = _autograd_grad(outputs, inputs, create_graph=True)
+        _check_requires_grad(jac, "jacobian", strict)
+        grad_jac = tuple(zeros_like(inp).requires_grad_(True)
+                         for inp in inputs)
+        double_back = _autograd_grad(jac, inputs, grad_jac,
+                                     create_graph=True)
+        _check_requires_grad(jac, "hessian", strict)
+        grad_res = _autograd_grad(double_back, grad_jac, v,
+                                  create_graph=create_graph)
+        hvp = _fill_zeros(grad_res, inputs)
+    outputs = _grad_postprocess(outputs, create_graph)
+    hvp = _grad_postprocess(hvp, create_graph)
+    return (_tuple_postprocess(outputs, is_outputs_tuple),
+            _tuple_postprocess(hvp, is_inputs_tuple))
 
 
 import types as _types  # noqa: E402
@@ -111,5 +376,9 @@ import types as _types  # noqa: E402
 functional = _types.ModuleType("torch.autograd.functional")
 functional.jacobian = _jacobian
 functional.hessian = _hessian
+functional.vjp = _vjp
+functional.jvp = _jvp
+functional.vhp = _vhp
+functional.hvp = _hvp
 _sys_modules = __import__("sys").modules
 _sys_modules.setdefault(__name__ + ".functional", functional)
