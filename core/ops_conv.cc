@@ -262,6 +262,108 @@ absl::StatusOr<Tensor> ContiguousOf(const Tensor& t) {
   return Contiguous(t);
 }
 
+// The three products of one convolution geometry: y = conv(x, w) (no
+// bias), its input gradient from gy and w, its weight gradient from gy and
+// x. Nothing is recorded. They make the forward's backward and, with
+// create_graph, its double backward.
+absl::StatusOr<Tensor> ConvRawForward(const ConvGeom& g, const Tensor& x,
+                                      const Tensor& w, const Shape& y_shape) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, ContiguousOf(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor wc, ContiguousOf(w));
+  TENSORD_ASSIGN_OR_RETURN(Tensor y, Empty(y_shape, x.dtype()));
+  if (y.numel() == 0) return y;
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor scratch,
+      Empty({g.Pointwise() ? 0 : BatchThreads(g) * g.K() * g.L()}, x.dtype()));
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+    ConvForwardKernel<T>(g, xc.data<T>(), wc.data<T>(), nullptr, y.data<T>(),
+                         scratch.data<T>());
+  });
+  return y;
+}
+
+absl::StatusOr<Tensor> ConvRawGradInput(const ConvGeom& g, const Tensor& gy,
+                                        const Tensor& w, const Shape& x_shape) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor gyc, ContiguousOf(gy));
+  TENSORD_ASSIGN_OR_RETURN(Tensor wc, ContiguousOf(w));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(x_shape, w.dtype()));
+  if (gx.numel() == 0 || g.L() == 0) return gx;
+  TENSORD_ASSIGN_OR_RETURN(Tensor scratch,
+                           Empty({BatchThreads(g) * g.K() * g.L()}, w.dtype()));
+  TENSORD_DISPATCH_FLOATING(w.dtype(), T, {
+    ConvBackwardInputKernel<T>(g, gyc.data<T>(), wc.data<T>(), gx.data<T>(),
+                               scratch.data<T>());
+  });
+  return gx;
+}
+
+absl::StatusOr<Tensor> ConvRawGradWeight(const ConvGeom& g, const Tensor& gy,
+                                         const Tensor& x,
+                                         const Shape& w_shape) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor gyc, ContiguousOf(gy));
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, ContiguousOf(x));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gw, Empty(w_shape, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor scratch,
+      Empty({BatchThreads(g) * (g.K() * g.L() + g.Og() * g.K() + g.O * g.K())},
+            x.dtype()));
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+    ConvBackwardWeightKernel<T>(g, gyc.data<T>(), xc.data<T>(), gw.data<T>(),
+                                scratch.data<T>());
+  });
+  return gw;
+}
+
+// With create_graph: the convolution's backward results r (input, weight and
+// bias gradients, from gy, x and w) get a node for the second derivative.
+// The convolution is bilinear, so each term is one of its three products:
+// d gy = conv(ggx, w) + conv(x, ggw) + ggb, d x = grad_input(gy, ggw),
+// d w = grad_weight(gy, ggx). (Not differentiable a third time.)
+absl::Status RecordConvDoubleBackward(const ConvGeom& g, const Tensor& gy,
+                                      const Tensor& x, const Tensor& w,
+                                      GradList& r) {
+  std::vector<Edge> edges = {GradientEdge(gy), GradientEdge(x),
+                             GradientEdge(w)};
+  if (!edges[0].fn && !edges[1].fn && !edges[2].fn) return absl::OkStatus();
+  auto node = MakeNode<Node>("ConvolutionBackwardBackward0", std::move(edges),
+                             static_cast<int>(r.size()));
+  node->output_shapes = {x.sizes(), w.sizes()};
+  if (r.size() > 2) node->output_shapes.push_back({w.size(0)});
+  node->output_dtypes.assign(r.size(), x.dtype());
+  node->set_backward([g, gy = gy.detach(), x = x.detach(), w = w.detach()](
+                         Node&,
+                         const GradList& gg) -> absl::StatusOr<GradList> {
+    NoGradGuard ng;
+    const Tensor& ggx = gg[0];
+    const Tensor& ggw = gg[1];
+    TENSORD_ASSIGN_OR_RETURN(Tensor dgy, ConvRawForward(g, ggx, w, gy.sizes()));
+    TENSORD_ASSIGN_OR_RETURN(Tensor t, ConvRawForward(g, x, ggw, gy.sizes()));
+    TENSORD_ASSIGN_OR_RETURN(dgy, Add(dgy, t));
+    if (gg.size() > 2 && gg[2].defined()) {
+      DimList bshape(gy.dim(), 1);
+      bshape[1] = gy.size(1);
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, Reshape(gg[2], bshape));
+      TENSORD_ASSIGN_OR_RETURN(dgy, Add(dgy, b));
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor dx,
+                             ConvRawGradInput(g, gy, ggw, x.sizes()));
+    TENSORD_ASSIGN_OR_RETURN(Tensor dw,
+                             ConvRawGradWeight(g, gy, ggx, w.sizes()));
+    return GradList{dgy, dx, dw};
+  });
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (!r[i].defined()) continue;
+    Tensor o = r[i].detach();
+    o.impl()->grad_fn = node;
+    o.impl()->output_nr = static_cast<int>(i);
+    r[i] = std::move(o);
+  }
+  return absl::OkStatus();
+}
+
 std::string TypeWord(DType d) {
   return absl::StrCat("torch.", DTypeShortName(d), "Tensor");
 }
@@ -476,27 +578,12 @@ StatusOrTensor ConvCore(const Tensor& x, const Tensor& w, const Tensor& bias,
         TENSORD_ASSIGN_OR_RETURN(gy, To(gy, dt));
       }
       const auto& e = n.next_edges();
-      const int64_t K = g.K(), L = g.L();
-      const int64_t threads = BatchThreads(g);
       if (e[0].fn) {
-        TENSORD_ASSIGN_OR_RETURN(r[0], Zeros(xs.sizes(), dt));
-        TENSORD_ASSIGN_OR_RETURN(Tensor scratch, Empty({threads * K * L}, dt));
-        if (r[0].numel() > 0 && L > 0) {
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            ConvBackwardInputKernel<T>(g, gy.data<T>(), ws.data<T>(),
-                                       r[0].data<T>(), scratch.data<T>());
-          });
-        }
+        TENSORD_ASSIGN_OR_RETURN(r[0], ConvRawGradInput(g, gy, ws, xs.sizes()));
       }
       if (e[1].fn) {
-        TENSORD_ASSIGN_OR_RETURN(r[1], Empty(ws.sizes(), dt));
-        TENSORD_ASSIGN_OR_RETURN(
-            Tensor scratch,
-            Empty({threads * (K * L + g.Og() * K + g.O * K)}, dt));
-        TENSORD_DISPATCH_FLOATING(dt, T, {
-          ConvBackwardWeightKernel<T>(g, gy.data<T>(), xs.data<T>(),
-                                      r[1].data<T>(), scratch.data<T>());
-        });
+        TENSORD_ASSIGN_OR_RETURN(r[1],
+                                 ConvRawGradWeight(g, gy, xs, ws.sizes()));
       }
       if (has_bias && e[2].fn) {
         NoGradGuard ng;
@@ -504,8 +591,14 @@ StatusOrTensor ConvCore(const Tensor& x, const Tensor& w, const Tensor& bias,
         for (int64_t d = 2; d < gy.dim(); ++d) dims.push_back(d);
         TENSORD_ASSIGN_OR_RETURN(r[2], Sum(gy, dims));
       }
+      if (GradEnabled()) {  // create_graph
+        TENSORD_RETURN_IF_ERROR(RecordConvDoubleBackward(g, gl[0], xs, ws, r));
+      }
       return r;
     });
+    // The backward is recorded by RecordConvDoubleBackward (the transposed
+    // convolution's node, of the same name, is not).
+    node->twice_differentiable = true;
   }
   return out;
 }
@@ -898,7 +991,8 @@ void RecordIndexedPool(const char* name, const Tensor& x, Tensor& out,
     const int i_slot = node->Save(idx);
     const Shape in_shape = x.sizes();
     const DType dt = x.dtype();
-    node->set_backward([i_slot, in_shape, g, dt, adaptive](
+    node->set_backward([i_slot, in_shape, g, dt, adaptive,
+                        out_shape = out.sizes()](
                            Node& n,
                            const GradList& gl) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor ix, n.Saved(i_slot));
@@ -912,12 +1006,24 @@ void RecordIndexedPool(const char* name, const Tensor& x, Tensor& out,
               " being empty"));
         }
       }
-      TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gl[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-      TENSORD_DISPATCH_FLOATING(dt, T, {
-        IndexedPoolBackward<T>(g.P, g.H * g.W, g.OH * g.OW, gy.data<T>(),
-                               ix.data<int64_t>(), gx.data<T>());
-      });
+      auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gin));
+        TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+        TENSORD_DISPATCH_FLOATING(dt, T, {
+          IndexedPoolBackward<T>(g.P, g.H * g.W, g.OH * g.OW, gy.data<T>(),
+                                 ix.data<int64_t>(), gx.data<T>());
+        });
+        return gx;
+      };
+      // The transpose picks the maxima's positions out of gg.
+      auto transpose = [ix, g, out_shape](const Tensor& gg) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(gg, {g.P, g.H * g.W}));
+        TENSORD_ASSIGN_OR_RETURN(Tensor pos, Reshape(ix, {g.P, g.OH * g.OW}));
+        TENSORD_ASSIGN_OR_RETURN(Tensor picked, Gather(flat, 1, pos));
+        return Reshape(picked, DimList(out_shape.begin(), out_shape.end()));
+      };
+      TENSORD_ASSIGN_OR_RETURN(Tensor gx,
+                               LinearInGrad(n, gl[0], backward, transpose));
       return GradList{gx};
     });
   }
@@ -1088,14 +1194,31 @@ StatusOrTensor AvgPool2d(const Tensor& x, const DimList& kernel,
     const Shape in_shape = x.sizes();
     const DType dt = x.dtype();
     node->set_backward(
-        [g, in_shape, dt, count_include_pad, divisor_override](
-            Node&, const GradList& gl) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gl[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            AvgPoolBackwardKernel<T>(g, count_include_pad, divisor_override,
-                                     gy.data<T>(), gx.data<T>());
-          });
+        [g, in_shape, dt, count_include_pad, divisor_override,
+         out_shape = out.sizes()](
+            Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gin));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              AvgPoolBackwardKernel<T>(g, count_include_pad, divisor_override,
+                                       gy.data<T>(), gx.data<T>());
+            });
+            return gx;
+          };
+          // The pool is linear: its transpose is the pool itself.
+          auto transpose = [=](const Tensor& gg) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor ggc, ContiguousOf(gg));
+            TENSORD_ASSIGN_OR_RETURN(Tensor y, Empty(out_shape, dt));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              AvgPoolKernel<T>(g, count_include_pad, divisor_override,
+                               ggc.data<T>(), y.data<T>());
+            });
+            return y;
+          };
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gx, LinearInGrad(n, gl[0], backward, transpose,
+                                      /*transpose_differentiable=*/false));
           return GradList{gx};
         });
   }
@@ -1190,8 +1313,8 @@ StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size) {
   if (auto node = RecordOp("AdaptiveAvgPool2DBackward0", {&x}, {&out})) {
     const Shape in_shape = x.sizes();
     const DType dt = x.dtype();
-    node->set_backward([g, in_shape, dt](
-                           Node&,
+    node->set_backward([g, in_shape, dt, out_shape = out.sizes()](
+                           Node& n,
                            const GradList& gl) -> absl::StatusOr<GradList> {
       for (int64_t d = 1; d < gl[0].dim(); ++d) {
         if (gl[0].size(d) == 0) {
@@ -1203,11 +1326,26 @@ StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size) {
               " being empty"));
         }
       }
-      TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gl[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-      TENSORD_DISPATCH_FLOATING(dt, T, {
-        AdaptiveAvgBackwardKernel<T>(g, gy.data<T>(), gx.data<T>());
-      });
+      auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gin));
+        TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+        TENSORD_DISPATCH_FLOATING(dt, T, {
+          AdaptiveAvgBackwardKernel<T>(g, gy.data<T>(), gx.data<T>());
+        });
+        return gx;
+      };
+      // The pool is linear: its transpose is the pool itself.
+      auto transpose = [g, dt, out_shape](const Tensor& gg) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor ggc, ContiguousOf(gg));
+        TENSORD_ASSIGN_OR_RETURN(Tensor y, Empty(out_shape, dt));
+        TENSORD_DISPATCH_FLOATING(dt, T, {
+          AdaptivePoolKernel<T>(g, false, ggc.data<T>(), y.data<T>(), nullptr);
+        });
+        return y;
+      };
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor gx, LinearInGrad(n, gl[0], backward, transpose,
+                                  /*transpose_differentiable=*/false));
       return GradList{gx};
     });
   }

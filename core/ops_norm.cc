@@ -351,28 +351,45 @@ StatusOrTensor Embedding(const Tensor& indices, const Tensor& weight,
     const Shape w_shape = weight.sizes();
     const DType dt = weight.dtype();
     node->set_backward(
-        [i_slot, w_shape, dt, pad](
+        [i_slot, w_shape, dt, pad, out_shape = out.sizes()](
             Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
           TENSORD_ASSIGN_OR_RETURN(Tensor ix, nd.Saved(i_slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gw, Zeros(w_shape, dt));
-          Tensor gy;
-          {
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(g[0], dt));
-            TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gd));
-          }
-          const int64_t cols = w_shape[1], count = ix.numel();
-          const int64_t* p = ix.data<int64_t>();
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            const T* pg = gy.data<T>();
-            T* pw = gw.data<T>();
-            for (int64_t i = 0; i < count; ++i) {
-              if (p[i] == pad) continue;
-              for (int64_t j = 0; j < cols; ++j) {
-                pw[p[i] * cols + j] += pg[i * cols + j];
-              }
+          // The transpose looks the rows up again (padding_idx rows zero).
+          auto transpose = [ix, pad,
+                            out_shape](const Tensor& gg) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(ix, {-1}));
+            TENSORD_ASSIGN_OR_RETURN(Tensor rows, IndexSelect(gg, 0, flat));
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor r,
+                Reshape(rows, DimList(out_shape.begin(), out_shape.end())));
+            TENSORD_ASSIGN_OR_RETURN(Tensor keep, Ne(ix, WrapScalar(pad)));
+            TENSORD_ASSIGN_OR_RETURN(Tensor keep2, Unsqueeze(keep, -1));
+            return Mul(r, keep2);
+          };
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gw, Zeros(w_shape, dt));
+            Tensor gy;
+            {
+              NoGradGuard ng;
+              TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(gin, dt));
+              TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gd));
             }
-          });
+            const int64_t cols = w_shape[1], count = ix.numel();
+            const int64_t* p = ix.data<int64_t>();
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              const T* pg = gy.data<T>();
+              T* pw = gw.data<T>();
+              for (int64_t i = 0; i < count; ++i) {
+                if (p[i] == pad) continue;
+                for (int64_t j = 0; j < cols; ++j) {
+                  pw[p[i] * cols + j] += pg[i * cols + j];
+                }
+              }
+            });
+            return gw;
+          };
+          TENSORD_ASSIGN_OR_RETURN(Tensor gw,
+                                   LinearInGrad(nd, g[0], backward, transpose));
           return GradList{gw};
         });
   }

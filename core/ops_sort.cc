@@ -87,15 +87,26 @@ void RecordIndexed(const char* name, const Tensor& self, Tensor& values,
     node->set_backward(
         [slot, dim, squeezed, shape = self.sizes(), dt = self.dtype()](
             Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
           TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(g[0], dt));
-          if (squeezed) {
-            TENSORD_ASSIGN_OR_RETURN(gc, Unsqueeze(gc, dim));
-          }
-          TENSORD_ASSIGN_OR_RETURN(gc, Contiguous(gc));
-          TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, dim, idx, gc));
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gc, To(gin, dt));
+            if (squeezed) {
+              TENSORD_ASSIGN_OR_RETURN(gc, Unsqueeze(gc, dim));
+            }
+            TENSORD_ASSIGN_OR_RETURN(gc, Contiguous(gc));
+            TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, dim, idx, gc));
+            return z;
+          };
+          // The transpose picks the same elements out of gg.
+          auto transpose = [idx, dim,
+                            squeezed](const Tensor& gg) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor r, Gather(gg, dim, idx));
+            if (squeezed) return Squeeze(r, dim);
+            return r;
+          };
+          TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                   LinearInGrad(n, g[0], backward, transpose));
           return GradList{z};
         });
   }
