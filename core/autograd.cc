@@ -240,6 +240,36 @@ absl::StatusOr<Tensor> LinearInGrad(
   return out;
 }
 
+absl::StatusOr<GradList> LinearInGradMulti(
+    const Node& n, const Tensor& g, GradList results,
+    const std::function<absl::StatusOr<Tensor>(const GradList&)>& transpose) {
+  if (!GradEnabled() || !g.defined() || !g.requires_grad()) return results;
+  auto node = MakeNode<Node>(BackwardOfName(n.name()),
+                             std::vector<Edge>{GradientEdge(g)},
+                             static_cast<int>(results.size()));
+  for (const Tensor& r : results) {
+    node->output_shapes.push_back(r.defined() ? r.sizes() : Shape{});
+    node->output_dtypes.push_back(r.defined() ? r.dtype() : g.dtype());
+  }
+  node->twice_differentiable = false;
+  node->set_backward(
+      [transpose](Node&, const GradList& gg) -> absl::StatusOr<GradList> {
+        NoGradGuard ng;
+        TENSORD_ASSIGN_OR_RETURN(Tensor t, transpose(gg));
+        return GradList{t};
+      });
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].defined() || !IsDifferentiable(results[i].dtype())) {
+      continue;
+    }
+    Tensor out = results[i].detach();
+    out.impl()->grad_fn = node;
+    out.impl()->output_nr = static_cast<int>(i);
+    results[i] = std::move(out);
+  }
+  return results;
+}
+
 absl::Status CheckInplace(const Tensor& t) {
   if (!GradEnabled()) return absl::OkStatus();
   if (t.is_leaf() && t.impl()->requires_grad) {

@@ -241,6 +241,13 @@ absl::StatusOr<Tensor> LinearInGrad(
     const std::function<absl::StatusOr<Tensor>(const Tensor&)>& transpose,
     bool transpose_differentiable = true);
 
+// LinearInGrad for a backward with several results, all linear in g:
+// `results` (computed without recording) get one node whose backward maps
+// their gradients to g's by `transpose` (raw: not differentiable again).
+absl::StatusOr<GradList> LinearInGradMulti(
+    const Node& n, const Tensor& g, GradList results,
+    const std::function<absl::StatusOr<Tensor>(const GradList&)>& transpose);
+
 // Checks whether an in-place change of `t` is allowed by autograd
 // (PyTorch's leaf and leaf-view errors).
 absl::Status CheckInplace(const Tensor& t);

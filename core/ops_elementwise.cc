@@ -1070,16 +1070,31 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   copy_slices->output_shapes = {base.sizes()};
   copy_slices->output_dtypes = {base.dtype()};
   copy_slices->set_backward(
-      [sizes, strides, offset](Node&,
+      [sizes, strides, offset](Node& n,
                                const GradList& g) -> absl::StatusOr<GradList> {
-        TENSORD_ASSIGN_OR_RETURN(Tensor rest, Clone(g[0]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor region,
-                                 RegionOf(rest, sizes, strides, offset));
-        TENSORD_ASSIGN_OR_RETURN(Tensor inside, Clone(region));
-        TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(region));
-        CopyConvert(zero, region);
-        return GradList{rest, inside};
+        GradList r(2);
+        {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(r[0], Clone(g[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                   RegionOf(r[0], sizes, strides, offset));
+          TENSORD_ASSIGN_OR_RETURN(r[1], Clone(region));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(region));
+          CopyConvert(zero, region);
+        }
+        // With create_graph: the transpose puts the inside gradient back
+        // into the region of the rest's.
+        return LinearInGradMulti(
+            n, g[0], std::move(r),
+            [sizes, strides, offset](const GradList& gg) -> StatusOrTensor {
+              TENSORD_ASSIGN_OR_RETURN(Tensor out, Clone(gg[0]));
+              TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                       RegionOf(out, sizes, strides, offset));
+              CopyConvert(gg[1], region);
+              return out;
+            });
       });
+  copy_slices->twice_differentiable = true;
   base_impl->grad_fn = copy_slices;
   base_impl->output_nr = 0;
   // self now reads its values out of the new base.
@@ -1089,13 +1104,26 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   as_strided->output_dtypes = {self.dtype()};
   as_strided->set_backward(
       [base_sizes = base.sizes(), dt = base.dtype(), sizes, strides, offset](
-          Node&, const GradList& g) -> absl::StatusOr<GradList> {
-        TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(base_sizes, dt));
-        TENSORD_ASSIGN_OR_RETURN(Tensor region,
-                                 RegionOf(z, sizes, strides, offset));
-        CopyConvert(g[0], region);
-        return GradList{z};
+          Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        Tensor z;
+        {
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(z, Zeros(base_sizes, dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                   RegionOf(z, sizes, strides, offset));
+          CopyConvert(g[0], region);
+        }
+        // With create_graph: the transpose reads the region back.
+        return LinearInGradMulti(
+            n, g[0], GradList{z},
+            [sizes, strides, offset](const GradList& gg) -> StatusOrTensor {
+              TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(gg[0]));
+              TENSORD_ASSIGN_OR_RETURN(Tensor region,
+                                       RegionOf(c, sizes, strides, offset));
+              return Clone(region);
+            });
       });
+  as_strided->twice_differentiable = true;
   self.impl()->grad_fn = as_strided;
   self.impl()->output_nr = 0;
   return absl::OkStatus();

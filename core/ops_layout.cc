@@ -34,12 +34,18 @@ StatusOrTensor NamedNarrow(const Tensor& t, int64_t d, int64_t start,
     out.impl()->multi_view_fn = name;
     node->set_backward(
         [shape = t.sizes(), dt = t.dtype(), d, start, len](
-            Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-          TENSORD_ASSIGN_OR_RETURN(Tensor region,
-                                   Slice(z, d, start, start + len, 1));
-          CopyConvert(g[0], region);
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          auto region = [d, start, len](const Tensor& z) {
+            return Slice(z, d, start, start + len, 1);
+          };
+          auto backward = [&](const Tensor& gi) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor r, region(z));
+            CopyConvert(gi, r);
+            return z;
+          };
+          TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                   LinearInGrad(n, g[0], backward, region));
           return GradList{z};
         });
   }
@@ -171,11 +177,16 @@ absl::StatusOr<std::vector<Tensor>> Unbind(const Tensor& t, int64_t dim) {
       p.impl()->multi_view_fn = "UnbindBackward0";
       node->set_backward(
           [shape = t.sizes(), dt = t.dtype(), d, i](
-              Node&, const GradList& g) -> absl::StatusOr<GradList> {
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-            TENSORD_ASSIGN_OR_RETURN(Tensor region, Select(z, d, i));
-            CopyConvert(g[0], region);
+              Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+            auto region = [d, i](const Tensor& z) { return Select(z, d, i); };
+            auto backward = [&](const Tensor& gi) -> StatusOrTensor {
+              TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
+              TENSORD_ASSIGN_OR_RETURN(Tensor r, region(z));
+              CopyConvert(gi, r);
+              return z;
+            };
+            TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                     LinearInGrad(n, g[0], backward, region));
             return GradList{z};
           });
     }

@@ -408,22 +408,36 @@ StatusOrTensor Pad(const Tensor& x, const DimList& pad, const std::string& mode,
   if (auto node = RecordOp(BackwardName(m, k), {&x}, {&out})) {
     const DType dt = x.dtype();
     node->set_backward(
-        [plan, dt](Node&, const GradList& gl) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(plan.in_shape, dt));
-          if (plan.maps.empty()) return GradList{gx};
-          Tensor gy;
-          {
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gl[0]));
+        [plan, dt](Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(plan.in_shape, dt));
+            if (plan.maps.empty()) return gx;
+            TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));
             if (gy.dtype() != dt) {
               TENSORD_ASSIGN_OR_RETURN(gy, To(gy, dt));
             }
-          }
-          TENSORD_DISPATCH_ALL(dt, T, {
-            if constexpr (!std::is_same_v<T, bool>) {
-              PadBackward<T>(plan, gy.data<T>(), gx.data<T>());
-            }
-          });
+            TENSORD_DISPATCH_ALL(dt, T, {
+              if constexpr (!std::is_same_v<T, bool>) {
+                PadBackward<T>(plan, gy.data<T>(), gx.data<T>());
+              }
+            });
+            return gx;
+          };
+          // The transpose pads gg the same way (with zeros).
+          auto transpose = [plan, dt](const Tensor& gg) -> StatusOrTensor {
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor ggc, Contiguous(gg));
+            TENSORD_ASSIGN_OR_RETURN(Tensor y, Empty(plan.out_shape, dt));
+            if (y.numel() == 0) return y;
+            TENSORD_DISPATCH_ALL(dt, T, {
+              PadForward<T>(plan, ggc.data<T>(), y.data<T>(),
+                            CastValue<T>(0.0));
+            });
+            return y;
+          };
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gx, LinearInGrad(n, gl[0], backward, transpose,
+                                      /*transpose_differentiable=*/false));
           return GradList{gx};
         });
   }

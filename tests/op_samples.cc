@@ -814,6 +814,9 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("pad", {"replicate 1d, 3d",
               {R({1, 2, 3}, 1526)},
               {{"pad", Ints({4, 2})}, {"mode", str("replicate")}}});
+  add("pad", {"replicate 3d",
+              {R({1, 2, 2, 3, 2}, 1528)},
+              {{"pad", Ints({1, 0, 2, 1, 0, 1})}, {"mode", str("replicate")}}});
   add("pad", {"circular 2d, crop",
               {R({1, 2, 3, 4}, 1527)},
               {{"pad", Ints({2, -1, 3, 1})}, {"mode", str("circular")}}});
