@@ -482,11 +482,14 @@ absl::Status Tensor::Backward(bool retain_graph) const {
   return Backward(Tensor(), retain_graph);
 }
 
-absl::Status Tensor::Backward(const Tensor& gradient, bool retain_graph) const {
+absl::Status Tensor::Backward(const Tensor& gradient, bool retain_graph,
+                              bool create_graph) const {
   std::vector<v1::ValueRef> inputs = {Ref()};
   if (gradient.defined()) inputs.push_back(gradient.Ref());
   return session_
-      ->Op("backward", inputs, {{"retain_graph", BoolAttr(retain_graph)}})
+      ->Op("backward", inputs,
+           {{"retain_graph", BoolAttr(retain_graph)},
+            {"create_graph", BoolAttr(create_graph)}})
       .status();
 }
 

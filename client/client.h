@@ -210,9 +210,12 @@ class Tensor {
   absl::StatusOr<Tensor> Reshape(const std::vector<int64_t>& shape) const;
   absl::StatusOr<Tensor> Detach() const;
   // backward() for a one-element tensor, backward(gradient) otherwise.
+  // With create_graph the pass is recorded: .grad keeps history and can be
+  // differentiated again (Session::Op("autograd.grad", ...) likewise takes
+  // create_graph).
   absl::Status Backward(bool retain_graph = false) const;
-  absl::Status Backward(const Tensor& gradient,
-                        bool retain_graph = false) const;
+  absl::Status Backward(const Tensor& gradient, bool retain_graph = false,
+                        bool create_graph = false) const;
   // .grad; NOT_FOUND if none has been computed.
   absl::StatusOr<Tensor> Grad() const;
   absl::Status ZeroGrad() const;

@@ -104,6 +104,47 @@ TEST_F(ClientTest, SeedWalkthroughAutograd) {
   EXPECT_EQ(*x->Grad()->ToVector<float>(), *u->ToVector<float>());
 }
 
+v1::AttrValue IntValue(int64_t v) {
+  v1::AttrValue a;
+  a.set_i(v);
+  return a;
+}
+
+// Higher-order gradients over the wire: backward(create_graph) leaves a
+// .grad with history, and autograd.grad of it gives the second derivative.
+TEST_F(ClientTest, CreateGraphGivesSecondDerivatives) {
+  auto s = client_->NewSession();
+  ASSERT_TRUE(s.ok()) << s.status();
+  TensorOr x = s->FromVector<float>({1, 2, 3}, {3}, /*requires_grad=*/true);
+  ASSERT_TRUE(x.ok()) << x.status();
+  TensorOr y = (x * x * x)->Sum();
+  ASSERT_TRUE(y.ok()) << y.status();
+  ASSERT_TRUE(y->Backward(Tensor(), /*retain_graph=*/true,
+                          /*create_graph=*/true)
+                  .ok());
+  TensorOr g = x->Grad();
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(*g->ToVector<float>(), (std::vector<float>{3, 12, 27}));
+  EXPECT_EQ(g->grad_fn(), "CopyBackwards");
+  TensorOr gs = g->Sum();
+  ASSERT_TRUE(gs.ok()) << gs.status();
+  auto gg = s->Op("autograd.grad", {gs->Ref(), x->Ref()},
+                  {{"n_outputs", IntValue(1)}, {"n_inputs", IntValue(1)}});
+  ASSERT_TRUE(gg.ok()) << gg.status();
+  ASSERT_EQ(gg->size(), 1u);
+  EXPECT_EQ(*(*gg)[0].ToVector<float>(), (std::vector<float>{6, 12, 18}));
+  // Without create_graph the .grad is a constant: differentiating it again
+  // is the precondition error, and the session is unchanged by it.
+  TensorOr z = s->FromVector<float>({1, 2}, {2}, /*requires_grad=*/true);
+  ASSERT_TRUE((z * z)->Sum()->Backward().ok());
+  TensorOr zg = z->Grad()->Sum();
+  auto bad = s->Op("autograd.grad", {zg->Ref(), z->Ref()},
+                   {{"n_outputs", IntValue(1)}, {"n_inputs", IntValue(1)}});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition)
+      << bad.status();
+  EXPECT_EQ(*z->Grad()->ToVector<float>(), (std::vector<float>{2, 4}));
+}
+
 TEST_F(ClientTest, ErrorsPropagateThroughOperators) {
   auto s = client_->NewSession();
   ASSERT_TRUE(s.ok());
