@@ -116,6 +116,29 @@ class PackageTest(unittest.TestCase):
         self.assertGreaterEqual(s.engine.round_trips, min(prints, 1))
         self.assertEqual(s.engine.round_trips, sum(per_line.values()))
 
+    def test_a_hook_changing_a_non_leaf_gradient_is_refused(self):
+        # The backward runs on the server: a hook may look at any gradient
+        # and change a leaf's, but changing a non-leaf's (which would change
+        # the gradients behind it) is a clear NotImplementedError that
+        # leaves .grad untouched.
+        out, _s, _p = self.run_ok("""
+            import torch
+            x = torch.tensor([1.0, 2.0], requires_grad=True)
+            h = x * 3
+            h.register_hook(lambda g: g * 0)
+            try:
+                (h * h).sum().backward()
+            except NotImplementedError as e:
+                print("refused:", "non-leaf" in str(e) or "leaf" in str(e))
+            print(x.grad)
+            handle = x.register_hook(lambda g: g * 2)
+            handle.remove()
+            y = torch.tensor([1.0, 2.0], requires_grad=True)
+            (y * y).sum().backward()
+            print(y.grad)
+        """)
+        self.assertEqual(out, "refused: True\nNone\ntensor([2., 4.])\n")
+
     def test_the_python_language_works(self):
         source = """
             import math

@@ -494,10 +494,14 @@ class Tensor:
                 "torch.autograd.grad(outputs, inputs)")
         if retain_graph is None:
             retain_graph = create_graph
+        from . import _hooks
+        fixups = _hooks.run_before([self], [gradient], self._engine,
+                                   retain_graph)
         args = (self,) if gradient is None else (self, gradient)
         _ops.call("backward", args,
                   {"retain_graph": builtins.bool(retain_graph),
                    "create_graph": builtins.bool(create_graph)}, self._engine)
+        _hooks.run_after(fixups)
 
     def requires_grad_(self, requires_grad=True):
         return _ops.call("requires_grad_", (self,),
@@ -755,10 +759,8 @@ class Tensor:
                            "supported")
 
     def register_hook(self, hook):
-        raise NotImplementedError(
-            "tensord: Tensor.register_hook is not supported yet (the "
-            "backward pass runs on the server); read .grad after backward, "
-            "or retain_grad() for a non-leaf")
+        from . import _hooks
+        return _hooks.register(self, hook)
 
     def random_(self, *args, generator=None, **kwargs):
         """random_(), random_(to), random_(from, to): as torch, whose

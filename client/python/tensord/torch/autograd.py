@@ -43,6 +43,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
     if retain_graph is None:
         retain_graph = create_graph
     engine = outputs[0]._engine
+    from . import _hooks
+    _hooks.run_before(outputs, grads or None, engine, retain_graph,
+                      for_grad=True)
     results = engine.record(
         "autograd.grad", outputs + inputs + grads,
         {"n_outputs": len(outputs), "n_inputs": len(inputs),
