@@ -142,6 +142,10 @@ class Engine:
             raise RuntimeError(
                 "this tensor was made by a statement that failed: %s" % t._dead)
         if t._node >= 0:
+            # The info that comes back is as of the op that made t: with
+            # later ops pending (say an in-place op on a view of t), fresh
+            # info needs one more probe after them.
+            stale = fresh and t._node < len(self.req) - 1
             if value and t._node == len(self.req) - 1:
                 self.req.set_return(t._node, True)
             elif value:
@@ -149,6 +153,9 @@ class Engine:
             if value:
                 self._prefetch(t)
             self.flush()
+            if stale:
+                self._alias_probe(t, False)
+                self.flush()
             return
         # A value or fresh info read before is current only while no op
         # is pending (a pending op may write the tensor through a view).
