@@ -1791,10 +1791,19 @@ void RecordBlocks(const char* name, const ConvGeom& g, bool to_cols,
   if (auto node = RecordOp(name, {&x}, {&out})) {
     const Shape in_shape = x.sizes();
     node->set_backward(
-        [g, to_cols, in_shape](Node&,
-                               const GradList& gl) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx,
-                                   RunBlocks(g, !to_cols, gl[0], in_shape));
+        [g, to_cols, in_shape, out_shape = out.sizes()](
+            Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
+          // unfold and fold are each other's transposes.
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gx, LinearInGrad(
+                             n, gl[0],
+                             [&](const Tensor& gi) {
+                               return RunBlocks(g, !to_cols, gi, in_shape);
+                             },
+                             [g, to_cols, out_shape](const Tensor& gg) {
+                               return RunBlocks(g, to_cols, gg, out_shape);
+                             },
+                             /*transpose_differentiable=*/false));
           return GradList{gx};
         });
   }

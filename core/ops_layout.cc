@@ -740,16 +740,21 @@ StatusOrTensor DiagEmbed(const Tensor& t, int64_t offset, int64_t dim1,
     CopyConvert(t, region);
   }
   if (auto node = RecordOp("DiagEmbedBackward0", {&t}, {&out})) {
-    node->set_backward(
-        [offset, d1, d2, shape = t.sizes()](
-            Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
-          TENSORD_ASSIGN_OR_RETURN(Tensor v, Diagonal(g[0], offset, d1, d2));
-          TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(v));
-          TENSORD_ASSIGN_OR_RETURN(
-              c, Reshape(c, DimList(shape.begin(), shape.end())));
-          return GradList{c};
-        });
+    node->set_backward([offset, d1, d2, shape = t.sizes()](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      auto backward = [&](const Tensor& gi) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor v, Diagonal(gi, offset, d1, d2));
+        TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(v));
+        return Reshape(c, DimList(shape.begin(), shape.end()));
+      };
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor c,
+          LinearInGrad(n, g[0], backward, [offset, d1, d2](const Tensor& gg) {
+            return DiagEmbed(gg, offset, d1, d2);
+          }));
+      return GradList{c};
+    });
   }
   return out;
 }

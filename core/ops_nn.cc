@@ -646,8 +646,11 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
       TENSORD_ASSIGN_OR_RETURN(saved, Clone(x.detach()));
     }
     const int x_slot = node->Save(saved);
-    // The saved copy has no history: differentiating twice would miss x.
-    if (for_inplace) node->twice_differentiable = false;
+    // The saved copy has no history: differentiating twice would miss x
+    // (unless df is piecewise constant, so that nothing depends on x).
+    if (for_inplace && !std::is_same_v<Second, ConstantDerivative>) {
+      node->twice_differentiable = false;
+    }
     node->set_backward([x_slot, df, d2f, name = std::string(grad_fn)](
                            Node& n,
                            const GradList& g) -> absl::StatusOr<GradList> {

@@ -446,15 +446,27 @@ StatusOrTensor Diag(const Tensor& t, int64_t diagonal) {
       TENSORD_ASSIGN_OR_RETURN(d, Clone(v));
     }
     if (auto node = RecordOp("DiagBackward0", {&t}, {&d})) {
-      node->set_backward([in_shape = t.sizes(), dt = t.dtype(), diagonal](
-                             Node&,
-                             const GradList& g) -> absl::StatusOr<GradList> {
-        NoGradGuard ng;
-        TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(in_shape, dt));
-        TENSORD_ASSIGN_OR_RETURN(Tensor region, Diagonal(z, diagonal, 0, 1));
-        CopyConvert(g[0], region);
-        return GradList{z};
-      });
+      node->set_backward(
+          [in_shape = t.sizes(), dt = t.dtype(), diagonal](
+              Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor z, LinearInGrad(
+                              n, g[0],
+                              [&](const Tensor& gi) -> StatusOrTensor {
+                                TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                                         Zeros(in_shape, dt));
+                                TENSORD_ASSIGN_OR_RETURN(
+                                    Tensor region, Diagonal(z, diagonal, 0, 1));
+                                CopyConvert(gi, region);
+                                return z;
+                              },
+                              [diagonal](const Tensor& gg) -> StatusOrTensor {
+                                TENSORD_ASSIGN_OR_RETURN(
+                                    Tensor v, Diagonal(gg, diagonal, 0, 1));
+                                return Clone(v);
+                              }));
+            return GradList{z};
+          });
     }
     return d;
   }
@@ -477,10 +489,16 @@ StatusOrTensor Diag(const Tensor& t, int64_t diagonal) {
   }
   if (auto node = RecordOp("DiagBackward0", {&t}, {&out})) {
     node->set_backward(
-        [k](Node&, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
-          TENSORD_ASSIGN_OR_RETURN(Tensor v, Diagonal(g[0], k, 0, 1));
-          TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(v));
+        [k](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor c, LinearInGrad(
+                            n, g[0],
+                            [k](const Tensor& gi) -> StatusOrTensor {
+                              TENSORD_ASSIGN_OR_RETURN(Tensor v,
+                                                       Diagonal(gi, k, 0, 1));
+                              return Clone(v);
+                            },
+                            [k](const Tensor& gg) { return Diag(gg, k); }));
           return GradList{c};
         });
   }

@@ -219,7 +219,7 @@ StatusOrTensor Median(const Tensor& self, bool ignore_nan) {
     const int sx = node->Save(self), so = node->Save(out, true);
     node->set_backward(
         [sx, so](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
+          // In ops (recorded with create_graph); the mask has no gradient.
           TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
           TENSORD_ASSIGN_OR_RETURN(Tensor r, n.Saved(so));
           TENSORD_ASSIGN_OR_RETURN(Tensor rn, IsNan(r));

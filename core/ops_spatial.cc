@@ -684,21 +684,34 @@ StatusOrTensor UpsampleNearest(
     const Shape in_shape = x.sizes();
     const DType dt = x.dtype();
     node->set_backward(
-        [g, mh, mw, in_shape, dt](
-            Node&, const GradList& gl) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-          if (mh.empty()) return GradList{gx};
-          Tensor gy;
-          {
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gl[0]));
+        [g, mh, mw, in_shape, dt, out_shape = out.sizes()](
+            Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+            if (mh.empty()) return gx;
+            TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));
             if (gy.dtype() != dt) {
               TENSORD_ASSIGN_OR_RETURN(gy, To(gy, dt));
             }
-          }
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            NearestBackward<T>(g, mh, mw, gy.data<T>(), gx.data<T>());
-          });
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              NearestBackward<T>(g, mh, mw, gy.data<T>(), gx.data<T>());
+            });
+            return gx;
+          };
+          // The upsampling is linear: its transpose is itself.
+          auto transpose = [=](const Tensor& gg) -> StatusOrTensor {
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor y, Zeros(out_shape, dt));
+            if (mh.empty()) return y;
+            TENSORD_ASSIGN_OR_RETURN(Tensor ggc, Contiguous(gg));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              NearestForward<T>(g, mh, mw, ggc.data<T>(), y.data<T>());
+            });
+            return y;
+          };
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gx, LinearInGrad(n, gl[0], backward, transpose,
+                                      /*transpose_differentiable=*/false));
           return GradList{gx};
         });
   }
@@ -731,23 +744,39 @@ StatusOrTensor UpsampleBilinear2d(
     const Shape in_shape = x.sizes();
     const DType dt = x.dtype();
     node->set_backward(
-        [g, sh, sw, align_corners, in_shape, dt, empty](
-            Node&, const GradList& gl) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
-          if (empty) return GradList{gx};
-          Tensor gy;
-          {
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gl[0]));
+        [g, sh, sw, align_corners, in_shape, dt, empty,
+         out_shape = out.sizes()](
+            Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
+          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
+            if (empty) return gx;
+            TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));
             if (gy.dtype() != dt) {
               TENSORD_ASSIGN_OR_RETURN(gy, To(gy, dt));
             }
-          }
-          TENSORD_DISPATCH_FLOATING(dt, T, {
-            BilinearBackward<T>(g, LinearMap<T>(g.H, g.OH, align_corners, sh),
-                                LinearMap<T>(g.W, g.OW, align_corners, sw),
-                                gy.data<T>(), gx.data<T>());
-          });
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              BilinearBackward<T>(g, LinearMap<T>(g.H, g.OH, align_corners, sh),
+                                  LinearMap<T>(g.W, g.OW, align_corners, sw),
+                                  gy.data<T>(), gx.data<T>());
+            });
+            return gx;
+          };
+          // The interpolation is linear: its transpose is itself.
+          auto transpose = [=](const Tensor& gg) -> StatusOrTensor {
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor y, Zeros(out_shape, dt));
+            if (empty) return y;
+            TENSORD_ASSIGN_OR_RETURN(Tensor ggc, Contiguous(gg));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              BilinearForward<T>(g, LinearMap<T>(g.H, g.OH, align_corners, sh),
+                                 LinearMap<T>(g.W, g.OW, align_corners, sw),
+                                 ggc.data<T>(), y.data<T>());
+            });
+            return y;
+          };
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gx, LinearInGrad(n, gl[0], backward, transpose,
+                                      /*transpose_differentiable=*/false));
           return GradList{gx};
         });
   }
