@@ -251,6 +251,13 @@ std::vector<OpDef> BuildTable() {
             "insert a size-1 dim in place", [](const Args& a, OpContext&) {
               return One(UnsqueezeInplace(a[0], a.Int("dim")));
             })));
+    t.push_back(replacing(
+        Def("resize_", {"self"}, {Req("size", AT::kInts)}, false,
+            "resize self in place (contiguous, over its storage; grown storage "
+            "is zero-filled beyond the old bytes)",
+            [](const Args& a, OpContext&) {
+              return One(ResizeInplace(a[0], a.Ints("size")));
+            })));
     t.push_back(
         replacing(Def("squeeze_", {"self"}, {Opt("dim", AT::kInt)}, true,
                       "remove size-1 dims (all, or `dim`) in place",

@@ -398,6 +398,10 @@ StatusOrTensor TransposeInplace(const Tensor& self, int64_t dim0, int64_t dim1);
 StatusOrTensor TInplace(const Tensor& self);  // at most 2 dims
 StatusOrTensor UnsqueezeInplace(const Tensor& self, int64_t dim);
 StatusOrTensor SqueezeInplace(const Tensor& self, std::optional<int64_t> dim);
+// x.resize_(*size): self with a contiguous geometry of `size` over its
+// storage, in self's place; storage that is too small is replaced by a
+// larger one holding the old bytes and zeros (never other data).
+StatusOrTensor ResizeInplace(const Tensor& self, const DimList& size);
 StatusOrTensor Expand(const Tensor& t, const DimList& sizes);  // -1 keeps
 StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim = 0);
 StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim = 0);

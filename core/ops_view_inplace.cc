@@ -1,14 +1,16 @@
 // In-place view ops: t_, transpose_ (swapdims_, swapaxes_), unsqueeze_,
-// squeeze_. A tensor's geometry is fixed when it is made (tensor.h), so
-// each returns a new tensor with self's new geometry that shares self's
-// storage, version counter (bumped, as torch's) and view base, and takes
+// squeeze_, and resize_. A tensor's geometry is fixed when it is made
+// (tensor.h), so each returns a new tensor with self's new geometry that shares
+// self's storage, version counter (bumped, as torch's) and view base, and takes
 // over self's autograd state; the op's OpDef says `replaces_self`, so the
 // session puts the result where self was (its handles and names).
 //
 //   x = arange(6).reshape(2, 3)  // then x.t_(): x is [3, 2], strides (1, 3)
+#include <cstring>
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/autograd.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
@@ -104,6 +106,62 @@ StatusOrTensor SqueezeInplace(const Tensor& self, std::optional<int64_t> dim) {
   return ViewInplace(
       self, "SqueezeBackward3", [d](const Tensor& t) { return Squeeze(t, d); },
       back);
+}
+
+StatusOrTensor ResizeInplace(const Tensor& self, const DimList& size) {
+  if (self.requires_grad()) {
+    return absl::FailedPreconditionError(
+        "cannot resize variables that require grad");
+  }
+  Shape sizes;
+  int64_t numel = 1;
+  for (int64_t s : size) {
+    if (s < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Trying to create tensor with negative dimension ", s,
+                       ": [", absl::StrJoin(size, ", "), "]"));
+    }
+    if (__builtin_mul_overflow(numel, s, &numel)) {
+      return absl::InvalidArgumentError("resize_(): the size is too large");
+    }
+    sizes.push_back(s);
+  }
+  const int64_t item = ItemSize(self.dtype());
+  int64_t needed = 0;  // bytes from the storage's start
+  if (numel > 0 &&
+      (__builtin_add_overflow(numel, self.storage_offset(), &needed) ||
+       __builtin_mul_overflow(needed, item, &needed))) {
+    return absl::InvalidArgumentError("resize_(): the size is too large");
+  }
+  const Shape strides = ContiguousStrides(sizes);
+  Tensor out;
+  if (needed <= static_cast<int64_t>(self.storage()->nbytes())) {
+    // Fits: self's storage with contiguous strides (a view stays a view).
+    TENSORD_ASSIGN_OR_RETURN(
+        out, MakeView(self, sizes, strides, self.storage_offset()));
+    out.impl()->view_base = self.impl()->view_base;
+  } else {
+    // Grows: new storage holding the old bytes, the rest zeros (torch
+    // leaves them uninitialized; here nothing of other data can show).
+    // Unlike torch, other views of the old storage keep the old one.
+    TENSORD_ASSIGN_OR_RETURN(Tensor flat, Zeros({needed / item}, self.dtype()));
+    std::memcpy(flat.raw_data(), self.storage()->data(),
+                self.storage()->nbytes());
+    TENSORD_ASSIGN_OR_RETURN(
+        out, MakeView(flat, sizes, strides, self.storage_offset()));
+    out.impl()->view_base = nullptr;
+    out.impl()->version = self.impl()->version;
+  }
+  TensorImpl* o = out.impl();
+  const TensorImpl* s = self.impl();
+  o->retains_grad = s->retains_grad;
+  o->grad = s->grad;
+  if (Transaction* txn = Transaction::Current()) {
+    txn->OnRollback(
+        [counter = s->version, v = self.version()] { counter->version = v; });
+  }
+  out.bump_version();
+  return out;
 }
 
 }  // namespace tensord

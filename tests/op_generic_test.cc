@@ -497,8 +497,10 @@ TEST_P(OpGenericTest, NonContiguousInputsGiveSameResult) {
     c1.generator = &g1;
     c2.generator = &g2;
     // The geometry queries answer about the layout itself.
+    // (resize_ reads the storage in memory order, as torch's: a strided
+    // input gives other values.)
     static const std::set<std::string> kLayoutQueries = {
-        "stride", "is_contiguous", "storage_offset"};
+        "stride", "is_contiguous", "storage_offset", "resize_"};
     if (kLayoutQueries.count(op->name)) continue;
     Prepared a = Prepare(*op, s, DType::kFloat64, false, false);
     Prepared b = Prepare(*op, s, DType::kFloat64, false, true);

@@ -1286,6 +1286,9 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("swapaxes_",
       {"matrix", {R({3, 2}, 1630)}, {{"axis0", I(1)}, {"axis1", I(0)}}});
   add("unsqueeze_", {"dim 1", {R({2, 3}, 1631)}, {{"dim", I(1)}}});
+  add("resize_", {"shrink", {R({2, 3}, 1634)}, {{"size", Ints({2, 2})}}});
+  add("resize_", {"grow", {R({2, 3}, 1635)}, {{"size", Ints({3, 3})}}});
+  add("resize_", {"to 0-dim", {R({4}, 1636)}, {{"size", Ints({})}}});
   add("squeeze_", {"all", {R({1, 3, 1}, 1632)}, {}});
   add("squeeze_", {"dim", {R({3, 1}, 1633)}, {{"dim", I(-1)}}});
   // In-place forms made from the table (AddInplaceForms): the samples of

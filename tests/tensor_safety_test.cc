@@ -235,6 +235,13 @@ std::vector<OpCase> HostileOps() {
        "should not contain infs or NaNs"},
       {"sum_keepdim_none", op("sum", {two}, none_keepdim), kInvalid,
        "argument 'keepdim' must be bool, not None"},
+      {"resize_overflow",
+       op("resize_", {two}, Ints("size", {5944900932268923563, 4099})),
+       kInvalid, "too large"},
+      {"resize_negative", op("resize_", {two}, Ints("size", {3, -1})), kInvalid,
+       "negative dimension"},
+      {"resize_2_40", op("resize_", {two}, Ints("size", {int64_t{1} << 40})),
+       kExhausted, "limit"},
       {"add_alpha_none",
        op("add", {two, two}, {{"alpha", AttrValue(std::monostate{})}}),
        kInvalid, "argument 'alpha'"},
@@ -265,6 +272,31 @@ TEST(HostileOpTest, SliceWithTheLargestStepIsOneElement) {
   ASSERT_TRUE(u.ok()) << u.status();
   absl::StatusOr<Tensor> r = Reshape(*again, {1, 1});
   ASSERT_TRUE(r.ok()) << r.status();
+}
+
+// resize_ that grows its storage shows the old bytes and zeros, never
+// what the allocator's cache held before (here: freed 0x7f bytes), and a
+// shrink reads only its own storage.
+TEST(HostileOpTest, ResizeShowsNoStaleMemory) {
+  constexpr int64_t kElems = 64 * 1024;  // 256 KiB: a cached block size
+  {
+    Tensor dirty = *Full({kElems}, Scalar(int64_t{0x7f7f7f7f}), DType::kInt32);
+  }
+  // Too small for the cache: the grown storage is the size just freed.
+  Tensor t = *Full({4}, Scalar(int64_t{1}), DType::kInt32);
+  OpContext ctx;
+  auto grown = RunOp("resize_", {t}, Ints("size", {kElems}), ctx);
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  const Tensor& g = (*grown)[0];
+  ASSERT_EQ(g.numel(), kElems);
+  const int32_t* p = g.data<int32_t>();
+  for (int64_t i = 0; i < kElems; ++i) {
+    ASSERT_EQ(p[i], i < 4 ? 1 : 0) << "element " << i;
+  }
+  EXPECT_EQ(static_cast<int64_t>(g.storage()->nbytes()), kElems * 4);
+  auto shrunk = RunOp("resize_", {g}, Ints("size", {3}), ctx);
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status();
+  EXPECT_EQ((*shrunk)[0].storage(), g.storage());
 }
 
 TEST(HostileOpTest, EighOfNaNIsNaNAsInTorch) {
