@@ -374,6 +374,130 @@ def _hvp(func, inputs, v=None, create_graph=False, strict=False):
             _tuple_postprocess(hvp, is_inputs_tuple))
 
 
+class GradcheckError(RuntimeError):
+    """What gradcheck raises when the gradients disagree."""
+
+
+def _differentiable_outputs(x):
+    from ._tensor import Tensor
+    outs = x if isinstance(x, (tuple, list)) else (x,)
+    return tuple(o for o in outs if isinstance(o, Tensor) and
+                 o.dtype.is_floating_point)
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+              raise_exception=True, check_undefined_grad=True,
+              check_grad_dtypes=False, check_batched_grad=False,
+              check_batched_forward_grad=False, check_forward_ad=False,
+              check_backward_ad=True, fast_mode=False, nondet_tol=0.0):
+    """torch.autograd.gradcheck (its slow mode): the Jacobian from
+    backward against central finite differences, for every output and
+    every input that requires grad; True, or GradcheckError."""
+    from ._tensor import Tensor
+    from . import stack, zeros, allclose
+    if check_forward_ad or check_batched_grad or check_batched_forward_grad:
+        raise NotImplementedError(
+            "tensord: gradcheck checks backward mode only")
+    tupled = inputs if isinstance(inputs, tuple) else (
+        tuple(inputs) if isinstance(inputs, list) else (inputs,))
+    diff = [k for k, t in enumerate(tupled)
+            if isinstance(t, Tensor) and t.requires_grad]
+    if not diff:
+        raise ValueError("gradcheck expects at least one input tensor to "
+                         "require gradient, but none of the them have "
+                         "requires_grad=True.")
+    with enable_grad():
+        outputs = _differentiable_outputs(func(*tupled))
+    diff_inputs = [tupled[k] for k in diff]
+    for o_nr, out in enumerate(outputs):
+        flat_out = out.reshape(-1)
+        n_out = flat_out.numel()
+        # Analytical: one backward per output element.
+        rows = []
+        for i in range(n_out):
+            if out.requires_grad:
+                gs = grad(flat_out[i], diff_inputs, retain_graph=True,
+                          allow_unused=True)
+            else:
+                gs = (None,) * len(diff_inputs)
+            rows.append([zeros(x.numel(), dtype=x.dtype) if g is None
+                         else g.reshape(-1) for g, x in zip(gs, diff_inputs)])
+        for j, k in enumerate(diff):
+            x = tupled[k]
+            analytical = stack([r[j] for r in rows], 0) if rows else \
+                zeros(0, x.numel(), dtype=x.dtype)
+            cols = []
+            base = x.detach()
+            for e in range(x.numel()):
+                with no_grad():
+                    step = zeros(x.numel(), dtype=x.dtype)
+                    step[e] = eps
+                    step = step.reshape(x.shape)
+                    xp, xm = base + step, base - step
+                args = list(tupled)
+                args[k] = xp
+                plus = _differentiable_outputs(func(*args))[o_nr].detach()
+                args[k] = xm
+                minus = _differentiable_outputs(func(*args))[o_nr].detach()
+                with no_grad():
+                    cols.append(((plus - minus) / (2 * eps)).reshape(-1))
+            numerical = stack(cols, 1) if cols else \
+                zeros(n_out, 0, dtype=x.dtype)
+            if not allclose(analytical, numerical.to(analytical.dtype),
+                            rtol, atol):
+                msg = ("Jacobian mismatch for output %d with respect to "
+                       "input %d,\nnumerical:%s\nanalytical:%s\n"
+                       % (o_nr, k, numerical, analytical))
+                if raise_exception:
+                    raise GradcheckError(msg)
+                return False
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5,
+                  rtol=1e-3, gen_non_contig_grad_outputs=False,
+                  raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False,
+                  check_batched_grad=False, check_fwd_over_rev=False,
+                  check_rev_over_rev=True, fast_mode=False):
+    """torch.autograd.gradgradcheck: gradcheck of the function that maps
+    (inputs, grad_outputs) to the gradients made with create_graph."""
+    from ._tensor import Tensor
+    from . import rand
+    tupled = inputs if isinstance(inputs, tuple) else (
+        tuple(inputs) if isinstance(inputs, list) else (inputs,))
+    if grad_outputs is None:
+        # PyTorch's make_tensor(low=-1, high=1): the same draws.
+        with enable_grad():
+            outs = _differentiable_outputs(func(*tupled))
+        made = []
+        for o in outs:
+            r = rand(o.shape, dtype=o.dtype)
+            made.append((1 * r + -1 * (1 - r)).requires_grad_(True))
+        grad_outputs = tuple(made)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    else:
+        grad_outputs = tuple(grad_outputs)
+    n = len(grad_outputs)
+    diff_in = set(i for i, x in enumerate(tupled)
+                  if isinstance(x, Tensor) and x.requires_grad)
+    diff_go = set(i for i, x in enumerate(grad_outputs) if x.requires_grad)
+
+    def new_func(*args):
+        ins = tuple(x.requires_grad_() if i in diff_in else x
+                    for i, x in enumerate(args[:-n]))
+        outs = _differentiable_outputs(func(*ins))
+        gos = tuple(x.requires_grad_() if i in diff_go else x
+                    for i, x in enumerate(args[-n:]))
+        d = tuple(x for i, x in enumerate(ins) if i in diff_in)
+        gi = grad(outs, d, gos, create_graph=True, allow_unused=True)
+        return tuple(g for g in gi if g is not None)
+
+    return gradcheck(new_func, tupled + grad_outputs, eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception)
+
+
 import types as _types  # noqa: E402
 
 functional = _types.ModuleType("torch.autograd.functional")
