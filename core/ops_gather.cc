@@ -259,25 +259,47 @@ StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
                         src_shape = src.sizes()](
                            Node& n,
                            const GradList& g) -> absl::StatusOr<GradList> {
-      NoGradGuard ng;
       TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(slot));
-      TENSORD_ASSIGN_OR_RETURN(Tensor gs, Clone(g[0]));
-      if (!add) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(idx.sizes(), gs.dtype()));
-        TENSORD_RETURN_IF_ERROR(ScatterInto(gs, d, idx, zero, false));
+      // Both results are linear in g: with create_graph, the transpose
+      // masks gg_self as g was masked and scatter-adds gg_src back.
+      auto transpose = [idx, d, add](const GradList& gg) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor r, Clone(gg[0]));
+        if (!add) {
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(idx.sizes(), r.dtype()));
+          TENSORD_RETURN_IF_ERROR(ScatterInto(r, d, idx, zero, false));
+        }
+        if (gg.size() > 1) {
+          TENSORD_ASSIGN_OR_RETURN(Tensor src, To(gg[1], r.dtype()));
+          TENSORD_ASSIGN_OR_RETURN(src, Contiguous(src));
+          TENSORD_RETURN_IF_ERROR(ScatterInto(r, d, idx, src, true));
+        }
+        return r;
+      };
+      GradList r;
+      {
+        NoGradGuard ng;
+        TENSORD_ASSIGN_OR_RETURN(Tensor gs, Clone(g[0]));
+        if (!add) {
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(idx.sizes(), gs.dtype()));
+          TENSORD_RETURN_IF_ERROR(ScatterInto(gs, d, idx, zero, false));
+        }
+        r.push_back(gs);
+        if (!value_form) {
+          if (idx.sizes() != src_shape) {
+            // PyTorch's derivative is grad.gather(dim, index), of index's
+            // shape; its engine refuses that for a larger src, and so do we.
+            return absl::InvalidArgumentError(
+                absl::StrCat("Function ", name,
+                             " returned an invalid gradient at index 1 - got ",
+                             ShapeToString(idx.sizes()),
+                             " but expected shape compatible with ",
+                             ShapeToString(src_shape)));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor gsrc, GatherRaw(g[0], d, idx));
+          r.push_back(gsrc);
+        }
       }
-      if (value_form) return GradList{gs};
-      if (idx.sizes() != src_shape) {
-        // PyTorch's derivative is grad.gather(dim, index), of index's shape;
-        // its engine refuses that for a larger src, and so do we.
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Function ", name,
-            " returned an invalid gradient at index 1 - got ",
-            ShapeToString(idx.sizes()), " but expected shape compatible with ",
-            ShapeToString(src_shape)));
-      }
-      TENSORD_ASSIGN_OR_RETURN(Tensor gsrc, GatherRaw(g[0], d, idx));
-      return GradList{gs, gsrc};
+      return LinearInGradMulti(n, g[0], std::move(r), transpose);
     });
   }
   return out;

@@ -10,7 +10,6 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "core/autograd.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
@@ -115,14 +114,12 @@ StatusOrTensor ResizeInplace(const Tensor& self, const DimList& size) {
   }
   Shape sizes;
   int64_t numel = 1;
+  // torch 1.13 multiplies the sizes as unsigned: a negative one is its
+  // overflow error.
+  constexpr char kOverflow[] = "numel: integer multiplication overflow";
   for (int64_t s : size) {
-    if (s < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Trying to create tensor with negative dimension ", s,
-                       ": [", absl::StrJoin(size, ", "), "]"));
-    }
-    if (__builtin_mul_overflow(numel, s, &numel)) {
-      return absl::InvalidArgumentError("resize_(): the size is too large");
+    if (s < 0 || __builtin_mul_overflow(numel, s, &numel)) {
+      return absl::InvalidArgumentError(kOverflow);
     }
     sizes.push_back(s);
   }
@@ -131,7 +128,7 @@ StatusOrTensor ResizeInplace(const Tensor& self, const DimList& size) {
   if (numel > 0 &&
       (__builtin_add_overflow(numel, self.storage_offset(), &needed) ||
        __builtin_mul_overflow(needed, item, &needed))) {
-    return absl::InvalidArgumentError("resize_(): the size is too large");
+    return absl::InvalidArgumentError(kOverflow);
   }
   const Shape strides = ContiguousStrides(sizes);
   Tensor out;

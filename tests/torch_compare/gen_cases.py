@@ -3394,7 +3394,7 @@ def _scatter_stats_call(op, args, a):
     if op == "get_rng_state":
         return torch.get_rng_state().to(torch.int64)
     if op in ("t_", "unsqueeze_", "squeeze_", "transpose_", "swapdims_",
-              "swapaxes_"):
+              "swapaxes_", "resize_"):
         return getattr(x, op)(**a)
     return NotImplemented
 
@@ -3493,6 +3493,12 @@ def build_scatter_stats_cases():
     case("squeeze_", "dim", F([3, 1, 2]), dim=1)
     case("squeeze_", "dim_not_one", F([3, 2]), dim=0)
     case("squeeze_", "dim_error", F([3, 2]), dim=2)
+    # (A grow leaves torch's new elements uninitialized: shrinks only.)
+    case("resize_", "shrink", F([2, 3]), grad=False, size=[2, 2])
+    case("resize_", "same_numel", F([2, 3], f64), grad=False, size=[3, 2])
+    case("resize_", "to_0dim", F([4]), grad=False, size=[])
+    case("resize_", "negative_error", F([4]), grad=False, size=[2, -1])
+    case("resize_", "requires_grad_error", F([4]), size=[2])
     for c in CASES[first:]:
         c.msg = True
 
