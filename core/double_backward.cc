@@ -97,6 +97,7 @@ const std::vector<std::string>& TwiceDifferentiableNodes() {
         "HypotBackward0",
         "Im2ColBackward0",
         "IndexBackward0",
+        "IndexPutBackward0",
         "IndexSelectBackward0",
         "KthvalueBackward0",
         "LeakyReluBackward0",

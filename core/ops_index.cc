@@ -466,26 +466,50 @@ absl::Status IndexPutAdvanced(const Tensor& t,
         if (auto node =
                 RecordOp("IndexPutBackward0", {&self, &value}, {&out})) {
           SavedAdvanced saved = SaveIndex(*node, a);
-          node->set_backward(
-              [saved, accumulate, sizes = self.sizes(), vshape = value.sizes(),
-               vdtype = value.dtype()](
-                  Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-                NoGradGuard ng;
-                TENSORD_ASSIGN_OR_RETURN(Tensor gs, Contiguous(g[0]));
-                TENSORD_ASSIGN_OR_RETURN(Tensor gself, Clone(gs));
-                TENSORD_ASSIGN_OR_RETURN(Advanced r, Restore(n, saved, sizes));
-                TENSORD_ASSIGN_OR_RETURN(Tensor gv, GatherPositions(r, gs));
-                if (!accumulate) {
-                  TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(gv));
-                  TENSORD_RETURN_IF_ERROR(
-                      ScatterPositions(r, gself, zero, false));
-                }
-                TENSORD_ASSIGN_OR_RETURN(gv, SumToShape(gv, vshape));
-                if (gv.dtype() != vdtype && IsDifferentiable(vdtype)) {
-                  TENSORD_ASSIGN_OR_RETURN(gv, To(gv, vdtype));
-                }
-                return GradList{gself, gv};
-              });
+          node->set_backward([saved, accumulate, sizes = self.sizes(),
+                              vshape = value.sizes(), vdtype = value.dtype()](
+                                 Node& n, const GradList& g)
+                                 -> absl::StatusOr<GradList> {
+            GradList out;
+            Shape picked;
+            TENSORD_ASSIGN_OR_RETURN(Advanced r, Restore(n, saved, sizes));
+            {
+              NoGradGuard ng;
+              TENSORD_ASSIGN_OR_RETURN(Tensor gs, Contiguous(g[0]));
+              TENSORD_ASSIGN_OR_RETURN(Tensor gself, Clone(gs));
+              TENSORD_ASSIGN_OR_RETURN(Tensor gv, GatherPositions(r, gs));
+              picked = gv.sizes();
+              if (!accumulate) {
+                TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(gv));
+                TENSORD_RETURN_IF_ERROR(
+                    ScatterPositions(r, gself, zero, false));
+              }
+              TENSORD_ASSIGN_OR_RETURN(gv, SumToShape(gv, vshape));
+              if (gv.dtype() != vdtype && IsDifferentiable(vdtype)) {
+                TENSORD_ASSIGN_OR_RETURN(gv, To(gv, vdtype));
+              }
+              out = {gself, gv};
+            }
+            // Both are linear in g: the transpose masks gg_self as g
+            // was masked and adds gg_value (broadcast) at the positions.
+            auto transpose = [r, accumulate,
+                              picked](const GradList& gg) -> StatusOrTensor {
+              TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(gg[0]));
+              TENSORD_ASSIGN_OR_RETURN(Tensor res, Clone(c));
+              if (!accumulate) {
+                TENSORD_ASSIGN_OR_RETURN(Tensor zero,
+                                         Zeros(picked, res.dtype()));
+                TENSORD_RETURN_IF_ERROR(ScatterPositions(r, res, zero, false));
+              }
+              TENSORD_ASSIGN_OR_RETURN(Tensor v, To(gg[1], res.dtype()));
+              TENSORD_ASSIGN_OR_RETURN(
+                  v, Expand(v, DimList(picked.begin(), picked.end())));
+              TENSORD_ASSIGN_OR_RETURN(v, Contiguous(v));
+              TENSORD_RETURN_IF_ERROR(ScatterPositions(r, res, v, true));
+              return res;
+            };
+            return LinearInGradMulti(n, g[0], std::move(out), transpose);
+          });
         }
         return out;
       }));
