@@ -132,6 +132,7 @@ const std::vector<std::string>& TwiceDifferentiableNodes() {
         "MinBackward0",
         "MinBackward1",
         "MinimumBackward0",
+        "MishBackward0",
         "MmBackward0",
         "ModeBackward0",
         "MseLossBackward0",

@@ -897,7 +897,15 @@ StatusOrTensor Mish(const Tensor& x, bool for_inplace) {
         const T t = std::tanh(std::log1p(std::exp(v)));
         return static_cast<T>(t + v * s * (T(1) - t * t));
       },
-      for_inplace);
+      for_inplace,
+      [](auto v) {
+        using T = decltype(v);
+        // d = t + x s (1 - t^2), t = tanh(softplus x), t' = (1 - t^2) s
+        const T s = T(1) / (T(1) + std::exp(-v));
+        const T t = std::tanh(std::log1p(std::exp(v)));
+        const T u = T(1) - t * t;
+        return static_cast<T>(u * s * (T(2) + v * ((T(1) - s) - T(2) * t * s)));
+      });
 }
 
 StatusOrTensor Softplus(const Tensor& x, double beta, double threshold) {
