@@ -322,25 +322,39 @@ absl::StatusOr<Tensor> ConvRawGradWeight(const ConvGeom& g, const Tensor& gy,
 // The convolution is bilinear, so each term is one of its three products:
 // d gy = conv(ggx, w) + conv(x, ggw) + ggb, d x = grad_input(gy, ggw),
 // d w = grad_weight(gy, ggx). (Not differentiable a third time.)
+// `transposed`: the transposed convolution of the same geometry, whose
+// forward is the input gradient: d gy = grad_input(ggx, w) +
+// grad_input(x, ggw) + ggb, d x = conv(gy, ggw), d w = grad_weight(ggx, gy).
 absl::Status RecordConvDoubleBackward(const ConvGeom& g, const Tensor& gy,
                                       const Tensor& x, const Tensor& w,
-                                      GradList& r) {
+                                      GradList& r, bool transposed = false) {
   std::vector<Edge> edges = {GradientEdge(gy), GradientEdge(x),
                              GradientEdge(w)};
   if (!edges[0].fn && !edges[1].fn && !edges[2].fn) return absl::OkStatus();
   auto node = MakeNode<Node>("ConvolutionBackwardBackward0", std::move(edges),
                              static_cast<int>(r.size()));
   node->output_shapes = {x.sizes(), w.sizes()};
-  if (r.size() > 2) node->output_shapes.push_back({w.size(0)});
+  if (r.size() > 2) node->output_shapes.push_back({gy.size(1)});
   node->output_dtypes.assign(r.size(), x.dtype());
-  node->set_backward([g, gy = gy.detach(), x = x.detach(), w = w.detach()](
+  node->set_backward([g, gy = gy.detach(), x = x.detach(), w = w.detach(),
+                      transposed](
                          Node&,
                          const GradList& gg) -> absl::StatusOr<GradList> {
     NoGradGuard ng;
     const Tensor& ggx = gg[0];
     const Tensor& ggw = gg[1];
-    TENSORD_ASSIGN_OR_RETURN(Tensor dgy, ConvRawForward(g, ggx, w, gy.sizes()));
-    TENSORD_ASSIGN_OR_RETURN(Tensor t, ConvRawForward(g, x, ggw, gy.sizes()));
+    Tensor dgy, t, dx, dw;
+    if (transposed) {
+      TENSORD_ASSIGN_OR_RETURN(dgy, ConvRawGradInput(g, ggx, w, gy.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(t, ConvRawGradInput(g, x, ggw, gy.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(dx, ConvRawForward(g, gy, ggw, x.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(dw, ConvRawGradWeight(g, ggx, gy, w.sizes()));
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(dgy, ConvRawForward(g, ggx, w, gy.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(t, ConvRawForward(g, x, ggw, gy.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(dx, ConvRawGradInput(g, gy, ggw, x.sizes()));
+      TENSORD_ASSIGN_OR_RETURN(dw, ConvRawGradWeight(g, gy, ggx, w.sizes()));
+    }
     TENSORD_ASSIGN_OR_RETURN(dgy, Add(dgy, t));
     if (gg.size() > 2 && gg[2].defined()) {
       DimList bshape(gy.dim(), 1);
@@ -348,10 +362,6 @@ absl::Status RecordConvDoubleBackward(const ConvGeom& g, const Tensor& gy,
       TENSORD_ASSIGN_OR_RETURN(Tensor b, Reshape(gg[2], bshape));
       TENSORD_ASSIGN_OR_RETURN(dgy, Add(dgy, b));
     }
-    TENSORD_ASSIGN_OR_RETURN(Tensor dx,
-                             ConvRawGradInput(g, gy, ggw, x.sizes()));
-    TENSORD_ASSIGN_OR_RETURN(Tensor dw,
-                             ConvRawGradWeight(g, gy, ggx, w.sizes()));
     return GradList{dgy, dx, dw};
   });
   for (size_t i = 0; i < r.size(); ++i) {
@@ -1612,8 +1622,13 @@ StatusOrTensor ConvTransposeCore(const Tensor& x, const Tensor& w,
         for (int64_t d = 2; d < gy.dim(); ++d) dims.push_back(d);
         TENSORD_ASSIGN_OR_RETURN(r[2], Sum(gy, dims));
       }
+      if (GradEnabled()) {  // create_graph
+        TENSORD_RETURN_IF_ERROR(
+            RecordConvDoubleBackward(g, gl[0], xs, ws, r, /*transposed=*/true));
+      }
       return r;
     });
+    node->twice_differentiable = true;
   }
   return out;
 }
