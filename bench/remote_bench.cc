@@ -44,23 +44,20 @@
 // on stderr. Both servers are killed at the end and on any failure (and get
 // SIGKILL from the kernel should this process die: PR_SET_PDEATHSIG).
 //
+// The server processes and the echo server are in remote_bench_servers.cc,
+// the client calls in remote_bench_client.cc (shared: remote_bench.h).
+//
 //   remote_bench --tensord=build/server/tensord > remote.json
-#include <fcntl.h>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include "bench/remote_bench.h"
+
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/personality.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -70,7 +67,6 @@
 #include <functional>
 #include <latch>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -117,14 +113,8 @@ ABSL_FLAG(int, mem_cycles, 10, "create/fill/close cycles of the RSS check");
 ABSL_FLAG(int64_t, mem_fill_elements, int64_t{256} << 20,
           "float32 elements of the RSS check's tensor (256Mi: 1 GiB)");
 
+namespace remote_bench {
 namespace {
-
-namespace v1 = tensord::v1;
-namespace eb = tensord::bench;
-using Clock = std::chrono::steady_clock;
-
-constexpr int64_t kMiB = int64_t{1} << 20;
-constexpr char kSessionHeader[] = "x-tensord-session";
 
 double Seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -137,501 +127,6 @@ bool Selected(const std::string& name) {
     if (c == name) return true;
   }
   return false;
-}
-
-// ------------------------------------------------------------ child processes
-
-struct Child {
-  explicit Child(std::string n) : name(std::move(n)) {}
-  std::string name;
-  pid_t pid = -1;
-  int port = 0;
-  int http_port = 0;  // tensord's "(http port N)", when it logs one
-  int err_fd = -1;
-  std::thread drain;  // forwards the child's stderr to ours
-};
-
-// Pids for the failure paths (a signal handler reads them).
-constexpr int kMaxChildren = 4;
-std::atomic<pid_t> g_children[kMaxChildren];
-std::atomic<bool> g_failing{false};
-
-void KillChildrenNow() {
-  for (auto& c : g_children) {
-    const pid_t pid = c.exchange(0);
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-}
-
-void OnSignal(int sig) {
-  KillChildrenNow();
-  _exit(128 + sig);
-}
-
-// Setup and call failures end the run: report, kill the servers, exit 1.
-[[noreturn]] void Fail(const std::string& what) {
-  if (!g_failing.exchange(true)) {
-    std::fprintf(stderr, "remote_bench: %s\n", what.c_str());
-    std::fflush(stderr);
-    KillChildrenNow();
-    std::_Exit(1);
-  }
-  // Another thread is already failing; wait for it to end the process.
-  for (;;) pause();
-}
-
-void Check(const grpc::Status& st, const std::string& what) {
-  if (!st.ok()) {
-    Fail(absl::StrCat(what, ": ", static_cast<int>(st.error_code()), " ",
-                      st.error_message()));
-  }
-}
-
-// How a child runs, for a comparison of two servers that must differ in
-// nothing but their flags: the same address layout (ASLR off; with it, two
-// processes of one binary differ by up to 20% in CPU per call on this
-// kind of host, a placement of code and data in the caches that stays for
-// the process's life) and, when cpu >= 0, that one CPU only.
-struct SpawnOptions {
-  bool fixed_layout = false;
-  int cpu = -1;
-};
-
-// Starts argv[0] with stderr on a pipe and waits (30 s at most) for its
-// "(port N)" log line.
-void Spawn(Child& c, const std::vector<std::string>& argv,
-           SpawnOptions options = {}) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) Fail("pipe2 failed");
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) Fail("fork failed");
-  if (pid == 0) {
-    // Only async-signal-safe calls until exec.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    if (options.fixed_layout) {
-      personality(static_cast<unsigned long>(personality(0xffffffff)) |
-                  ADDR_NO_RANDOMIZE);
-    }
-    if (options.cpu >= 0) {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(options.cpu, &set);
-      sched_setaffinity(0, sizeof(set), &set);
-    }
-    dup2(fds[1], 2);
-    execv(args[0], args.data());
-    const char msg[] = "remote_bench: exec failed\n";
-    (void)!write(2, msg, sizeof(msg) - 1);
-    _exit(127);
-  }
-  close(fds[1]);
-  c.pid = pid;
-  c.err_fd = fds[0];
-  for (auto& slot : g_children) {
-    pid_t empty = 0;
-    if (slot.compare_exchange_strong(empty, pid)) break;
-  }
-  std::string buf;
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  while (c.port == 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - Clock::now())
-                          .count();
-    if (left <= 0) Fail(c.name + " did not log its port within 30 s");
-    pollfd p{c.err_fd, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-    char tmp[4096];
-    const ssize_t n = read(c.err_fd, tmp, sizeof(tmp));
-    if (n <= 0) Fail(c.name + " exited before it logged its port");
-    buf.append(tmp, n);
-    size_t nl;
-    while ((nl = buf.find('\n')) != std::string::npos) {
-      const std::string line = buf.substr(0, nl);
-      buf.erase(0, nl + 1);
-      std::fprintf(stderr, "%s\n", line.c_str());
-      const size_t at = line.find("(port ");
-      if (at != std::string::npos && c.port == 0) {
-        c.port = std::atoi(line.c_str() + at + 6);
-      }
-      const size_t http_at = line.find("(http port ");
-      if (http_at != std::string::npos) {
-        c.http_port = std::atoi(line.c_str() + http_at + 11);
-      }
-    }
-  }
-  if (!buf.empty()) std::fprintf(stderr, "%s", buf.c_str());
-  // Access-log lines (one per call) are read, as a log collector would
-  // (a pipe's worth at a time), but not printed.
-  c.drain = std::thread([fd = c.err_fd] {
-    std::vector<char> tmp(64 << 10);
-    ssize_t n;
-    std::string pending;
-    while ((n = read(fd, tmp.data(), tmp.size())) > 0) {
-      pending.append(tmp.data(), static_cast<size_t>(n));
-      size_t start = 0, nl;
-      while ((nl = pending.find('\n', start)) != std::string::npos) {
-        const std::string_view line(pending.data() + start, nl + 1 - start);
-        if (line.find("tensord: access ") != 0) {
-          (void)!write(2, line.data(), line.size());
-        }
-        start = nl + 1;
-      }
-      pending.erase(0, start);
-    }
-  });
-}
-
-// SIGTERM (the servers drain and exit), SIGKILL after 10 s.
-void Stop(Child& c) {
-  if (c.pid <= 0) return;
-  for (auto& slot : g_children) {
-    pid_t mine = c.pid;
-    slot.compare_exchange_strong(mine, 0);
-  }
-  kill(c.pid, SIGTERM);
-  int status = 0;
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (waitpid(c.pid, &status, WNOHANG) == 0) {
-    if (Clock::now() > deadline) {
-      std::fprintf(stderr, "remote_bench: %s ignored SIGTERM; killing it\n",
-                   c.name.c_str());
-      kill(c.pid, SIGKILL);
-      waitpid(c.pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  c.pid = -1;
-  if (c.drain.joinable()) c.drain.join();
-  close(c.err_fd);
-}
-
-// VmRSS of a process in KiB.
-int64_t RssKiB(pid_t pid) {
-  std::ifstream f(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-  }
-  Fail(absl::StrCat("no VmRSS for pid ", pid));
-}
-
-// ----------------------------------------------------------------- echo server
-
-class EchoService final : public eb::Echo::Service {
- public:
-  grpc::Status Ping(grpc::ServerContext*, const eb::EchoEmpty*,
-                    eb::EchoEmpty*) override {
-    return grpc::Status::OK;
-  }
-
-  grpc::Status Upload(grpc::ServerContext*,
-                      grpc::ServerReader<eb::EchoChunk>* reader,
-                      eb::EchoUploadReply* reply) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    data_.clear();  // keeps its capacity: like a server reusing a buffer
-    eb::EchoChunk chunk;
-    while (reader->Read(&chunk)) data_.append(chunk.data());
-    reply->set_bytes(static_cast<int64_t>(data_.size()));
-    return grpc::Status::OK;
-  }
-
-  grpc::Status Download(grpc::ServerContext*,
-                        const eb::EchoDownloadRequest* req,
-                        grpc::ServerWriter<eb::EchoChunk>* writer) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    const int64_t step = req->chunk_bytes() > 0 ? req->chunk_bytes() : kMiB;
-    const int64_t total = static_cast<int64_t>(data_.size());
-    eb::EchoChunk msg;
-    for (int64_t off = 0; off < total; off += step) {
-      msg.set_data(data_.data() + off, std::min(step, total - off));
-      if (!writer->Write(msg)) return grpc::Status::CANCELLED;
-    }
-    return grpc::Status::OK;
-  }
-
- private:
-  std::mutex mu_;
-  std::string data_;
-};
-
-int ServeEcho() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  EchoService service;
-  for (absl::string_view extra : absl::StrSplit(
-           absl::GetFlag(FLAGS_echo_extras), ',', absl::SkipEmpty())) {
-    if (extra == "health") {
-      grpc::EnableDefaultHealthCheckService(true);
-    } else if (extra == "reflection") {
-      grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-    } else {
-      std::fprintf(stderr, "remote_bench echo: unknown extra '%s'\n",
-                   std::string(extra).c_str());
-      return 2;
-    }
-  }
-  grpc::ServerBuilder builder;
-  int port = 0;
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  // As tensord's defaults (--max_message_size).
-  builder.SetMaxReceiveMessageSize(64 << 20);
-  builder.SetMaxSendMessageSize(64 << 20);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) {
-    std::fprintf(stderr, "remote_bench echo: cannot listen on %s\n",
-                 listen.c_str());
-    return 1;
-  }
-  std::fprintf(stderr, "remote_bench echo: listening on %s (port %d)\n",
-               listen.c_str(), port);
-  std::fflush(stderr);
-  int sig = 0;
-  sigwait(&signals, &sig);
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  return 0;
-}
-
-// --------------------------------------------------------------------- clients
-
-// Its own connection: channels made with equal arguments would otherwise
-// share one (a global subchannel pool).
-std::shared_ptr<grpc::Channel> Connect(int port) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);
-  args.SetMaxSendMessageSize(-1);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto ch = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                      grpc::InsecureChannelCredentials(), args);
-  if (!ch->WaitForConnected(std::chrono::system_clock::now() +
-                            std::chrono::seconds(10))) {
-    Fail(absl::StrCat("cannot connect to 127.0.0.1:", port));
-  }
-  return ch;
-}
-
-// Both sides' calls carry the same deadline; tensord's also the session.
-void Prepare(grpc::ClientContext& ctx, const std::string& session) {
-  if (!session.empty()) ctx.AddMetadata(kSessionHeader, session);
-  ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::seconds(120));
-}
-
-using Stub = v1::TensorService::Stub;
-using EchoStub = eb::Echo::Stub;
-
-std::string NewSession(Stub& stub) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, "");
-  v1::CreateSessionRequest req;
-  v1::Session s;
-  Check(stub.CreateSession(&ctx, req, &s), "CreateSession");
-  return s.id();
-}
-
-void CloseSession(Stub& stub, const std::string& id) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, id);
-  v1::CloseSessionRequest req;
-  req.set_session_id(id);
-  v1::CloseSessionResponse resp;
-  Check(stub.CloseSession(&ctx, req, &resp), "CloseSession");
-}
-
-std::string CreateF32(Stub& stub, const std::string& session,
-                      const std::vector<float>& v) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::CreateTensorRequest req;
-  req.set_session_id(session);
-  req.mutable_data()->set_dtype(v1::DTYPE_FLOAT32);
-  req.mutable_data()->add_shape(static_cast<int64_t>(v.size()));
-  req.mutable_data()->set_data(
-      std::string(reinterpret_cast<const char*>(v.data()), v.size() * 4));
-  v1::TensorInfo info;
-  Check(stub.CreateTensor(&ctx, req, &info), "CreateTensor");
-  return info.handle();
-}
-
-std::vector<float> FetchF32(Stub& stub, const std::string& session,
-                            const std::string& name) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::FetchTensorRequest req;
-  req.set_session_id(session);
-  req.mutable_tensor()->set_name(name);
-  v1::FetchTensorResponse resp;
-  Check(stub.FetchTensor(&ctx, req, &resp), "FetchTensor " + name);
-  std::vector<float> out(resp.data().data().size() / 4);
-  std::memcpy(out.data(), resp.data().data().data(), out.size() * 4);
-  return out;
-}
-
-v1::ValueRef HandleRef(const std::string& h) {
-  v1::ValueRef r;
-  r.set_handle(h);
-  return r;
-}
-
-// c = a + b, bound to `bind`.
-v1::ExecuteRequest AddRequest(const std::string& session, const std::string& a,
-                              const std::string& b, const std::string& bind) {
-  v1::ExecuteRequest req;
-  req.set_session_id(session);
-  v1::OpNode* n = req.add_nodes();
-  n->set_op("add");
-  *n->add_inputs() = HandleRef(a);
-  *n->add_inputs() = HandleRef(b);
-  n->add_bind(bind);
-  return req;
-}
-
-// 10 chained elementwise ops: x0 = a + b, then alternately x * b and x + a;
-// the last bound to `bind`.
-constexpr int kChain = 10;
-v1::ExecuteRequest ChainRequest(const std::string& session,
-                                const std::string& a, const std::string& b,
-                                const std::string& bind) {
-  static const char* kOps[] = {"mul", "add"};
-  v1::ExecuteRequest req;
-  req.set_session_id(session);
-  for (int i = 0; i < kChain; ++i) {
-    v1::OpNode* n = req.add_nodes();
-    if (i == 0) {
-      n->set_op("add");
-      *n->add_inputs() = HandleRef(a);
-      *n->add_inputs() = HandleRef(b);
-    } else {
-      n->set_op(kOps[i % 2 == 1 ? 0 : 1]);
-      v1::NodeOutput* prev = n->add_inputs()->mutable_node();
-      prev->set_node(i - 1);
-      prev->set_output(0);
-      *n->add_inputs() = HandleRef(i % 2 == 1 ? b : a);
-    }
-    if (i == kChain - 1) n->add_bind(bind);
-  }
-  return req;
-}
-
-void Execute(Stub& stub, const std::string& session,
-             const v1::ExecuteRequest& req, int want_results) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::ExecuteResponse resp;
-  Check(stub.Execute(&ctx, req, &resp), "Execute");
-  if (resp.results_size() != want_results) {
-    Fail(absl::StrCat("Execute returned ", resp.results_size(),
-                      " results, expected ", want_results));
-  }
-}
-
-void Ping(EchoStub& stub) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, "");
-  eb::EchoEmpty req, resp;
-  Check(stub.Ping(&ctx, req, &resp), "Echo.Ping");
-}
-
-// Uploads `total` bytes of float32 data, 1 MiB per message, repeating
-// `pattern` (a whole number of MiB, or exactly `total` bytes long).
-std::string Upload(Stub& stub, const std::string& session, const char* src,
-                   size_t src_bytes, int64_t total) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::TensorInfo info;
-  auto writer = stub.UploadTensor(&ctx, &info);
-  v1::UploadTensorRequest msg;
-  msg.set_session_id(session);
-  msg.set_dtype(v1::DTYPE_FLOAT32);
-  msg.add_shape(total / 4);
-  for (int64_t off = 0; off < total; off += kMiB) {
-    const int64_t n = std::min(kMiB, total - off);
-    msg.set_chunk(src + (off % static_cast<int64_t>(src_bytes)), n);
-    if (!writer->Write(msg)) break;  // Finish says why
-    if (off == 0) msg.Clear();  // the header goes in the first message only
-  }
-  writer->WritesDone();
-  Check(writer->Finish(), "UploadTensor");
-  return info.handle();
-}
-
-int64_t Download(Stub& stub, const std::string& session,
-                 const std::string& handle, char* dst, int64_t cap) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::FetchTensorRequest req;
-  req.set_session_id(session);
-  req.mutable_tensor()->set_handle(handle);
-  req.set_chunk_bytes(kMiB);
-  auto reader = stub.DownloadTensor(&ctx, req);
-  v1::TensorChunk chunk;
-  int64_t got = 0;
-  while (reader->Read(&chunk)) {
-    const int64_t n = static_cast<int64_t>(chunk.chunk().size());
-    if (got + n > cap) Fail("DownloadTensor sent too many bytes");
-    std::memcpy(dst + got, chunk.chunk().data(), n);
-    got += n;
-  }
-  Check(reader->Finish(), "DownloadTensor");
-  return got;
-}
-
-void Release(Stub& stub, const std::string& session,
-             const std::string& handle) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, session);
-  v1::ReleaseTensorRequest req;
-  req.set_session_id(session);
-  req.add_tensors()->set_handle(handle);
-  v1::ReleaseTensorResponse resp;
-  Check(stub.ReleaseTensor(&ctx, req, &resp), "ReleaseTensor");
-}
-
-void EchoUpload(EchoStub& stub, const char* src, int64_t total) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, "");
-  eb::EchoUploadReply reply;
-  auto writer = stub.Upload(&ctx, &reply);
-  eb::EchoChunk msg;
-  for (int64_t off = 0; off < total; off += kMiB) {
-    msg.set_data(src + off, std::min(kMiB, total - off));
-    if (!writer->Write(msg)) break;
-  }
-  writer->WritesDone();
-  Check(writer->Finish(), "Echo.Upload");
-  if (reply.bytes() != total) Fail("Echo.Upload kept the wrong byte count");
-}
-
-int64_t EchoDownload(EchoStub& stub, char* dst, int64_t cap) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, "");
-  eb::EchoDownloadRequest req;
-  req.set_chunk_bytes(kMiB);
-  auto reader = stub.Download(&ctx, req);
-  eb::EchoChunk chunk;
-  int64_t got = 0;
-  while (reader->Read(&chunk)) {
-    const int64_t n = static_cast<int64_t>(chunk.data().size());
-    if (got + n > cap) Fail("Echo.Download sent too many bytes");
-    std::memcpy(dst + got, chunk.data().data(), n);
-    got += n;
-  }
-  Check(reader->Finish(), "Echo.Download");
-  return got;
 }
 
 // ------------------------------------------------------------------- timing
@@ -1201,12 +696,13 @@ int RunBench() {
 }
 
 }  // namespace
+}  // namespace remote_bench
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "tensord over loopback gRPC vs bare gRPC echo services.\n"
       "Usage: remote_bench --tensord=PATH > remote.json");
   absl::ParseCommandLine(argc, argv);
-  if (absl::GetFlag(FLAGS_serve_echo)) return ServeEcho();
-  return RunBench();
+  if (absl::GetFlag(FLAGS_serve_echo)) return remote_bench::ServeEcho();
+  return remote_bench::RunBench();
 }

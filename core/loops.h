@@ -176,6 +176,37 @@ inline Shape BroadcastStrides(const Tensor& t, const Shape& shape) {
   return out;
 }
 
+// Applies `f` over the broadcast of a and b (both already of type T) into
+// `out` (fresh, contiguous, of type O).
+template <typename T, typename O, typename F>
+void RunBinary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  const Shape& shape = out.sizes();
+  std::array<Shape, 3> strides = {out.strides(), BroadcastStrides(a, shape),
+                                  BroadcastStrides(b, shape)};
+  O* po = out.data<O>();
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  ForEachRow<3>(shape, strides,
+                [&](const std::array<int64_t, 3>& off, int64_t n,
+                    const std::array<int64_t, 3>& s) {
+                  O* o = po + off[0];
+                  const T* x = pa + off[1];
+                  const T* y = pb + off[2];
+                  if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                  } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+                    const T yv = *y;
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                  } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+                    const T xv = *x;
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                  } else {
+                    for (int64_t i = 0; i < n; ++i)
+                      o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+                  }
+                });
+}
+
 }  // namespace tensord
 
 #endif  // TENSORD_CORE_LOOPS_H_

@@ -4,12 +4,15 @@
 #define TENSORD_CORE_OPS_INTERNAL_H_
 
 #include <functional>
+#include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/ops.h"
+#include "core/status_macros.h"
 #include "core/tensor.h"
 
 namespace tensord {
@@ -57,6 +60,10 @@ inline T WrapNeg(T a) {
   }
 }
 
+// True for complex64, the one complex element type.
+template <typename T>
+inline constexpr bool kIsComplex = std::is_same_v<T, complex64>;
+
 // Copies src into dst elementwise (src broadcast to dst's shape), converting
 // dtypes. No autograd, no version bump.
 void CopyConvert(const Tensor& src, const Tensor& dst);
@@ -103,6 +110,52 @@ absl::StatusOr<Tensor> AddmmBlas(const Tensor& input, const Tensor& m1,
 absl::StatusOr<Tensor> BaddbmmFloat(const Tensor& input, const Tensor& b1,
                                     const Tensor& b2, const Scalar& beta,
                                     const Scalar& alpha);
+
+// ---- Matrix helpers of the LAPACK-backed ops (ops_decomp.cc and
+// ops_decomp_derived.cc) ----
+
+// The checks torch makes of a matrix input (in its order), plus the limits
+// of LAPACK's 32-bit integers (ops_decomp.cc).
+absl::Status CheckMatrices(const Tensor& a, const std::string& name,
+                           bool square);
+
+// A fresh contiguous copy of `t` (no history).
+inline absl::StatusOr<Tensor> Fresh(const Tensor& t) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(t.sizes(), t.dtype()));
+  CopyConvert(t, out);
+  return out;
+}
+
+// The number of matrices in `a` (0 when they are empty).
+inline int64_t BatchCount(const Tensor& a) {
+  const int64_t m = a.size(-2), n = a.size(-1);
+  return m * n == 0 ? 0 : a.numel() / (m * n);
+}
+
+// a's batch dims: all but the last two.
+inline Shape BatchShape(const Tensor& a) {
+  return Shape(a.sizes().begin(), a.sizes().end() - 2);
+}
+
+// Each matrix of `t` transposed (a view).
+inline absl::StatusOr<Tensor> Mt(const Tensor& t) {
+  return Transpose(t, -2, -1);
+}
+
+// Identity matrices of a's batch shape and dtype: [..., n, n].
+inline absl::StatusOr<Tensor> BatchEye(const Tensor& a, int64_t n) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor eye, Eye(n, std::nullopt, a.dtype()));
+  DimList shape(a.sizes().begin(), a.sizes().end() - 2);
+  shape.push_back(n);
+  shape.push_back(n);
+  return Expand(eye, shape);
+}
+
+// The machine epsilon of T.
+template <typename T>
+inline T Epsilon() {
+  return std::numeric_limits<T>::epsilon();
+}
 
 }  // namespace tensord
 

@@ -1,0 +1,282 @@
+// Unary elementwise ops: neg, sign, abs, exp, log, sqrt, sin, cos, tanh,
+// sigmoid and relu, with their derivatives (each next to its forward); the
+// kernels run through ForEachRow (loops.h).
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/loops.h"
+#include "core/ops.h"
+#include "core/ops_internal.h"
+#include "core/status_macros.h"
+
+namespace tensord {
+
+// ---------------------------------------------------------------------------
+// unary kernels
+
+namespace {
+
+// Applies f elementwise from `in` (type I, any strides) into a fresh
+// contiguous tensor of dtype `out_dtype` (C++ type O).
+template <typename I, typename O, typename F>
+StatusOrTensor RunUnary(const Tensor& in, DType out_dtype, F f) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), out_dtype));
+  std::array<Shape, 2> strides = {out.strides(), in.strides()};
+  O* po = out.data<O>();
+  const I* pi = in.data<I>();
+  ForEachRow<2>(in.sizes(), strides,
+                [&](const std::array<int64_t, 2>& off, int64_t n,
+                    const std::array<int64_t, 2>& s) {
+                  O* o = po + off[0];
+                  const I* x = pi + off[1];
+                  if (s[0] == 1 && s[1] == 1) {
+                    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+                  } else {
+                    for (int64_t i = 0; i < n; ++i)
+                      o[i * s[0]] = f(x[i * s[1]]);
+                  }
+                });
+  return out;
+}
+
+enum class Un {
+  kNeg,
+  kAbs,
+  kExp,
+  kLog,
+  kSqrt,
+  kSin,
+  kCos,
+  kTanh,
+  kSigmoid,
+  kRelu
+};
+
+// Ops whose integer inputs are computed in the default float dtype.
+bool PromotesIntToFloat(Un op) {
+  return op == Un::kExp || op == Un::kLog || op == Un::kSqrt ||
+         op == Un::kSin || op == Un::kCos || op == Un::kTanh ||
+         op == Un::kSigmoid;
+}
+
+absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
+  Tensor x = a;
+  if (PromotesIntToFloat(op) && !IsDifferentiable(a.dtype())) {
+    TENSORD_ASSIGN_OR_RETURN(x, To(a, kDefaultFloat));
+  }
+  const DType dt = x.dtype();
+  if (op == Un::kNeg && dt == DType::kBool) {
+    return absl::InvalidArgumentError(
+        "Negation, the `-` operator, on a bool tensor is not supported. If you "
+        "are trying to invert a mask, use the `~` or `logical_not()` operator "
+        "instead.");
+  }
+  if (dt == DType::kBool && op == Un::kAbs) {
+    return absl::InvalidArgumentError("\"abs_cpu\" not implemented for 'Bool'");
+  }
+  if (dt == DType::kBool && op == Un::kRelu) {
+    return absl::InvalidArgumentError("Boolean inputs not supported for relu");
+  }
+  if (IsComplex(dt) && (op == Un::kSigmoid || op == Un::kRelu)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(op == Un::kRelu ? "relu" : "sigmoid",
+                     " is not supported for complex tensors"));
+  }
+  StatusOrTensor out = Tensor();
+  if (op == Un::kAbs && IsComplex(dt)) {
+    return RunUnary<complex64, float>(x, DType::kFloat32,
+                                      [](complex64 v) { return std::abs(v); });
+  }
+  TENSORD_DISPATCH_ALL(dt, T, {
+    switch (op) {
+      case Un::kNeg:
+        if constexpr (!std::is_same_v<T, bool>)
+          out = RunUnary<T, T>(x, dt, [](T v) { return WrapNeg(v); });
+        break;
+      case Un::kAbs:
+        if constexpr (std::is_same_v<T, bool>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v; });
+        } else if constexpr (!kIsComplex<T>) {
+          out = RunUnary<T, T>(x, dt,
+                               [](T v) { return v < T(0) ? WrapNeg(v) : v; });
+        }
+        break;
+      case Un::kRelu:
+        if constexpr (std::is_same_v<T, bool>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v; });
+        } else if constexpr (!kIsComplex<T>) {
+          out = RunUnary<T, T>(x, dt, [](T v) { return v < T(0) ? T(0) : v; });
+        }
+        break;
+      default:
+        if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
+          switch (op) {
+            case Un::kExp:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::exp(v); });
+              break;
+            case Un::kLog:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::log(v); });
+              break;
+            case Un::kSqrt:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::sqrt(v); });
+              break;
+            case Un::kSin:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::sin(v); });
+              break;
+            case Un::kCos:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::cos(v); });
+              break;
+            case Un::kTanh:
+              out = RunUnary<T, T>(x, dt, [](T v) { return std::tanh(v); });
+              break;
+            case Un::kSigmoid:
+              if constexpr (!kIsComplex<T>) {
+                out = RunUnary<T, T>(
+                    x, dt, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+              }
+              break;
+            default:
+              break;
+          }
+        }
+        break;
+    }
+  });
+  return out;
+}
+
+// Records a unary node: grad_in = g * deriv, where deriv is computed from
+// the saved input or output by `deriv`.
+template <typename DerivFn>
+StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a,
+                       bool save_output, DerivFn deriv) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(op, a));
+  }
+  if (auto node = RecordOp(name, {&a}, {&out})) {
+    node->ints = {save_output ? node->Save(out, true) : node->Save(a)};
+    node->set_backward(
+        [deriv](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(n.ints[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
+          return GradList{gi};
+        });
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOrTensor Neg(const Tensor& a) {
+  Tensor out;
+  {
+    NoGradGuard g;
+    TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(Un::kNeg, a));
+  }
+  if (auto node = RecordOp("NegBackward0", {&a}, {&out})) {
+    node->set_backward(
+        [](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Neg(g[0]));
+          return GradList{r};
+        });
+  }
+  return out;
+}
+
+absl::StatusOr<Tensor> SignOf(const Tensor& x) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor pos, Gt(x, WrapScalar(0.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor neg, Lt(x, WrapScalar(0.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor posf, To(pos, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor negf, To(neg, x.dtype()));
+  return Sub(posf, negf);
+}
+
+StatusOrTensor Abs(const Tensor& a) {
+  return UnaryOp(Un::kAbs, "AbsBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
+                   return Mul(g, sign);
+                 });
+}
+
+StatusOrTensor Exp(const Tensor& a) {
+  return UnaryOp(Un::kExp, "ExpBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) { return Mul(g, r); });
+}
+
+StatusOrTensor Log(const Tensor& a) {
+  return UnaryOp(Un::kLog, "LogBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) { return Div(g, x); });
+}
+
+StatusOrTensor Sqrt(const Tensor& a) {
+  return UnaryOp(Un::kSqrt, "SqrtBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor two_r,
+                                            Mul(r, WrapScalar(2.0)));
+                   return Div(g, two_r);
+                 });
+}
+
+StatusOrTensor Sin(const Tensor& a) {
+  return UnaryOp(Un::kSin, "SinBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor c, Cos(x));
+                   return Mul(g, c);
+                 });
+}
+
+StatusOrTensor Cos(const Tensor& a) {
+  return UnaryOp(Un::kCos, "CosBackward0", a, false,
+                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor s, Sin(x));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor ns, Neg(s));
+                   return Mul(g, ns);
+                 });
+}
+
+StatusOrTensor Tanh(const Tensor& a) {
+  return UnaryOp(Un::kTanh, "TanhBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
+                   return Mul(g, d);
+                 });
+}
+
+StatusOrTensor Sigmoid(const Tensor& a) {
+  return UnaryOp(Un::kSigmoid, "SigmoidBackward0", a, true,
+                 [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   TENSORD_ASSIGN_OR_RETURN(Tensor one_minus,
+                                            Sub(WrapScalar(1.0), r));
+                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(r, one_minus));
+                   return Mul(g, d);
+                 });
+}
+
+namespace {
+// relu's derivative in one pass: g where the result is positive, else 0.
+StatusOrTensor ReluBackward(const Tensor& g, const Tensor& r) {
+  // Recorded (create_graph) or mixed: g where r > 0, in differentiable ops.
+  if (GradEnabled() || g.dtype() != r.dtype() || g.sizes() != r.sizes()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor mask, Gt(r, WrapScalar(0.0)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g));
+    return Where(mask, g, zero);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(g.sizes(), g.dtype()));
+  TENSORD_DISPATCH_REAL(g.dtype(), T, {
+    RunBinary<T, T>(g, r, out,
+                    [](T gv, T rv) { return rv > T(0) ? gv : T(0); });
+  });
+  return out;
+}
+}  // namespace
+
+StatusOrTensor Relu(const Tensor& a) {
+  return UnaryOp(Un::kRelu, "ReluBackward0", a, true, ReluBackward);
+}
+
+}  // namespace tensord
