@@ -3,6 +3,8 @@
 #ifndef TENSORD_CORE_OPS_INTERNAL_H_
 #define TENSORD_CORE_OPS_INTERNAL_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -11,6 +13,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "core/ops.h"
 #include "core/status_macros.h"
 #include "core/tensor.h"
@@ -155,6 +159,104 @@ inline absl::StatusOr<Tensor> BatchEye(const Tensor& a, int64_t n) {
 template <typename T>
 inline T Epsilon() {
   return std::numeric_limits<T>::epsilon();
+}
+
+// ---- Helpers of the convolution, pooling and fold ops (ops_conv.cc,
+// ops_pool.cc and ops_fold.cc) ----
+
+// Contiguous(t) without history (ops_conv.cc).
+absl::StatusOr<Tensor> ContiguousOf(const Tensor& t);
+
+// The error for sizes computed from client arguments that overflow int64.
+inline absl::Status TooLarge(absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, ": the computed sizes overflow int64"));
+}
+
+// a + b, a * b, checked.
+inline bool AddOk(int64_t a, int64_t b, int64_t* r) {
+  return !__builtin_add_overflow(a, b, r);
+}
+inline bool MulOk(int64_t a, int64_t b, int64_t* r) {
+  return !__builtin_mul_overflow(a, b, r);
+}
+
+// Division rounding toward negative infinity.
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// The error for an op that takes only floating inputs.
+inline absl::Status NotFloating(const char* op, DType dt) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", op, "\" not implemented for '", DTypeShortName(dt), "'"));
+}
+
+// The geometry of a grouped 2-d convolution (1-d: H = kh = 1).
+struct ConvGeom {
+  int64_t N = 0, C = 0, H = 0, W = 0;  // input
+  int64_t O = 0, G = 1, kh = 1, kw = 1;
+  int64_t sh = 1, sw = 1, pt = 0, pl = 0, dh = 1, dw = 1;
+  int64_t OH = 0, OW = 0;
+  int64_t Cg() const { return C / G; }
+  int64_t Og() const { return O / G; }
+  int64_t K() const { return Cg() * kh * kw; }  // rows of a column matrix
+  int64_t L() const { return OH * OW; }         // its columns
+  // A 1x1 kernel over the whole input: the input is its own column matrix.
+  bool Pointwise() const {
+    return kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 &&
+           OH == H && OW == W;
+  }
+};
+
+// col[K, L] from x[Cg, H, W] (one sample, one group).
+template <typename T>
+void Im2Col(const ConvGeom& g, const T* x, T* col) {
+  const int64_t L = g.L();
+  for (int64_t c = 0; c < g.Cg(); ++c) {
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        T* row = col + ((c * g.kh + ki) * g.kw + kj) * L;
+        for (int64_t oh = 0; oh < g.OH; ++oh) {
+          const int64_t ih = oh * g.sh - g.pt + ki * g.dh;
+          T* r = row + oh * g.OW;
+          if (ih < 0 || ih >= g.H) {
+            std::fill(r, r + g.OW, T(0));
+            continue;
+          }
+          const T* xr = x + (c * g.H + ih) * g.W;
+          for (int64_t ow = 0; ow < g.OW; ++ow) {
+            const int64_t iw = ow * g.sw - g.pl + kj * g.dw;
+            r[ow] = (iw >= 0 && iw < g.W) ? xr[iw] : T(0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// x[Cg, H, W] += col[K, L] scattered back (the adjoint of Im2Col).
+template <typename T>
+void Col2Im(const ConvGeom& g, const T* col, T* x) {
+  const int64_t L = g.L();
+  for (int64_t c = 0; c < g.Cg(); ++c) {
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        const T* row = col + ((c * g.kh + ki) * g.kw + kj) * L;
+        for (int64_t oh = 0; oh < g.OH; ++oh) {
+          const int64_t ih = oh * g.sh - g.pt + ki * g.dh;
+          if (ih < 0 || ih >= g.H) continue;
+          const T* r = row + oh * g.OW;
+          T* xr = x + (c * g.H + ih) * g.W;
+          for (int64_t ow = 0; ow < g.OW; ++ow) {
+            const int64_t iw = ow * g.sw - g.pl + kj * g.dw;
+            if (iw >= 0 && iw < g.W) xr[iw] += r[ow];
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace tensord
