@@ -294,13 +294,14 @@ def _hessian(func, inputs, create_graph=False, strict=False,
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))
 
 
-def _vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """torch.autograd.functional.vhp: (func(inputs), v^T H)."""
+def _hessian_product(name, func, inputs, v, create_graph, strict, product):
+    """vhp and hvp: checks as PyTorch's, then product(jac, inputs, v) (the
+    gradients of the Jacobian that make v^T H or H v)."""
     with enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
         inputs = _grad_preprocess(inputs, create_graph, True)
         if v is not None:
-            _, v = _as_tuple(v, "v", "vhp")
+            _, v = _as_tuple(v, "v", name)
             v = _grad_preprocess(v, create_graph, False)
             if len(v) != len(inputs):
                 raise RuntimeError(
@@ -313,65 +314,45 @@ def _vhp(func, inputs, v=None, create_graph=False, strict=False):
                 "element.")
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(
-            outputs, "outputs of the user-provided function", "vhp")
+            outputs, "outputs of the user-provided function", name)
         if is_outputs_tuple:
-            raise RuntimeError("The function given to vhp should return a "
-                               "single Tensor")
+            raise RuntimeError("The function given to %s should return a "
+                               "single Tensor" % name)
         if outputs[0].nelement() != 1:
             raise RuntimeError("The Tensor returned by the function given to "
-                               "vhp should contain a single element")
+                               "%s should contain a single element" % name)
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict)
-        grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
-        vhp = _fill_zeros(grad_res, inputs)
+        res = _fill_zeros(product(jac, inputs, v), inputs)
     outputs = _grad_postprocess(outputs, create_graph)
-    vhp = _grad_postprocess(vhp, create_graph)
+    res = _grad_postprocess(res, create_graph)
     return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(vhp, is_inputs_tuple))
+            _tuple_postprocess(res, is_inputs_tuple))
+
+
+def _vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """torch.autograd.functional.vhp: (func(inputs), v^T H)."""
+    def product(jac, inputs, v):
+        return _autograd_grad(jac, inputs, v, create_graph=create_graph)
+    return _hessian_product("vhp", func, inputs, v, create_graph, strict,
+                            product)
 
 
 def _hvp(func, inputs, v=None, create_graph=False, strict=False):
     """torch.autograd.functional.hvp: (func(inputs), H v), by PyTorch's
     double backward trick."""
     from . import zeros_like
-    with enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-        inputs = _grad_preprocess(inputs, create_graph, True)
-        if v is not None:
-            _, v = _as_tuple(v, "v", "hvp")
-            v = _grad_preprocess(v, create_graph, False)
-            if len(v) != len(inputs):
-                raise RuntimeError(
-                    "v is a tuple of invalid length: should be {} but got {}."
-                    .format(len(inputs), len(v)))
-        elif len(inputs) != 1 or inputs[0].nelement() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the "
-                "user-provided function is a single Tensor with a single "
-                "element.")
-        outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(
-            outputs, "outputs of the user-provided function", "hvp")
-        if is_outputs_tuple:
-            raise RuntimeError("The function given to hvp should return a "
-                               "single Tensor")
-        if outputs[0].nelement() != 1:
-            raise RuntimeError("The Tensor returned by the function given to "
-                               "hvp should contain a single element")
-        jac = _autograd_grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+
+    def product(jac, inputs, v):
         grad_jac = tuple(zeros_like(inp).requires_grad_(True)
                          for inp in inputs)
         double_back = _autograd_grad(jac, inputs, grad_jac,
                                      create_graph=True)
         _check_requires_grad(jac, "hessian", strict)
-        grad_res = _autograd_grad(double_back, grad_jac, v,
-                                  create_graph=create_graph)
-        hvp = _fill_zeros(grad_res, inputs)
-    outputs = _grad_postprocess(outputs, create_graph)
-    hvp = _grad_postprocess(hvp, create_graph)
-    return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(hvp, is_inputs_tuple))
+        return _autograd_grad(double_back, grad_jac, v,
+                              create_graph=create_graph)
+    return _hessian_product("hvp", func, inputs, v, create_graph, strict,
+                            product)
 
 
 class GradcheckError(RuntimeError):
