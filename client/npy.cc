@@ -38,7 +38,7 @@ constexpr char NpyKind() {
     return 'b';
   } else if constexpr (IsComplexType<T>::value) {
     return 'c';
-  } else if constexpr (std::is_floating_point_v<T>) {
+  } else if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, Half>) {
     return 'f';
   } else if constexpr (std::is_signed_v<T>) {
     return 'i';
@@ -48,7 +48,7 @@ constexpr char NpyKind() {
 }
 
 const std::vector<NpyType>& NpyTypes() {
-  static const auto* types = new std::vector<NpyType>{
+  static auto* types = new std::vector<NpyType>{
 #define TENSORD_NPY_TYPE(e, T, n, s, w)                                 \
   NpyType{v1::w, absl::StrCat(std::string(1, NpyKind<T>()), sizeof(T)), \
           static_cast<int64_t>(sizeof(T)),                              \
@@ -57,6 +57,9 @@ const std::vector<NpyType>& NpyTypes() {
       TENSORD_FORALL_DTYPES(TENSORD_NPY_TYPE)
 #undef TENSORD_NPY_TYPE
   };
+  // numpy has no bfloat16.
+  std::erase_if(*types,
+                [](const NpyType& t) { return t.dtype == v1::DTYPE_BFLOAT16; });
   return *types;
 }
 
@@ -340,18 +343,27 @@ absl::Status WithPath(const std::string& path, const absl::Status& st) {
 }  // namespace
 
 int64_t ItemSize(v1::DType dtype) {
-  const NpyType* t = TypeOf(dtype);
-  return t == nullptr ? 0 : t->itemsize;
+  switch (dtype) {
+#define TENSORD_WIRE_SIZE(e, T, n, s, w) \
+  case v1::w:                            \
+    return static_cast<int64_t>(sizeof(T));
+    TENSORD_FORALL_DTYPES(TENSORD_WIRE_SIZE)
+#undef TENSORD_WIRE_SIZE
+    default:
+      return 0;
+  }
 }
 
+bool NpyHasDType(v1::DType dtype) { return TypeOf(dtype) != nullptr; }
+
 absl::Status CheckTensorData(const v1::TensorData& data) {
-  const NpyType* t = TypeOf(data.dtype());
-  if (t == nullptr) {
+  const int64_t itemsize = ItemSize(data.dtype());
+  if (itemsize == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported dtype ", v1::DType_Name(data.dtype())));
   }
   std::vector<int64_t> shape(data.shape().begin(), data.shape().end());
-  absl::StatusOr<int64_t> need = ByteCount(shape, t->itemsize);
+  absl::StatusOr<int64_t> need = ByteCount(shape, itemsize);
   if (!need.ok()) return need.status();
   if (static_cast<int64_t>(data.data().size()) != *need) {
     return absl::InvalidArgumentError(
@@ -513,6 +525,11 @@ absl::StatusOr<v1::TensorData> ReadNpyFile(const std::string& path) {
 absl::Status WriteNpyFile(const std::string& path, const v1::TensorData& data) {
   if (absl::Status st = CheckTensorData(data); !st.ok()) {
     return WithPath(path, st);
+  }
+  if (!NpyHasDType(data.dtype())) {
+    return WithPath(path, absl::InvalidArgumentError(absl::StrCat(
+                              ".npy has no ", v1::DType_Name(data.dtype()),
+                              "; convert it first (e.g. .float())")));
   }
   const std::string bytes = EncodeNpy(data);
   std::FILE* f = std::fopen(path.c_str(), "wb");

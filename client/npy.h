@@ -31,6 +31,10 @@ namespace tensord::client {
 // unknown.
 int64_t ItemSize(v1::DType dtype);
 
+// Whether numpy (and so .npy and .npz) has this dtype: all of ours but
+// bfloat16.
+bool NpyHasDType(v1::DType dtype);
+
 // OK if `data` has a known dtype, no negative dimension, and exactly
 // prod(shape) * ItemSize(dtype) bytes (INVALID_ARGUMENT otherwise, saying
 // which).

@@ -868,6 +868,13 @@ absl::StatusOr<std::unique_ptr<TensorFileReader>> OpenNpz(
 absl::StatusOr<std::unique_ptr<TensorFileWriter>> CreateNpz(
     const std::string& path, std::vector<FileTensor> tensors,
     const TensorFileOptions& options) {
+  for (const FileTensor& t : tensors) {
+    if (!NpyHasDType(t.dtype)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": .npz has no ", v1::DType_Name(t.dtype), " (tensor ", t.name,
+          "); convert it first (e.g. .float())"));
+    }
+  }
   absl::StatusOr<std::unique_ptr<OutFile>> out = OutFile::Create(path);
   if (!out.ok()) return out.status();
   return std::unique_ptr<TensorFileWriter>(

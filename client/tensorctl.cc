@@ -36,6 +36,7 @@
 #include "client/progress.h"
 #include "client/python/embed.h"
 #include "client/transfer.h"
+#include "core/dtype.h"
 
 ABSL_FLAG(std::string, server, "",
           "tensord address HOST:PORT (default: $TENSORD_SERVER, else "
@@ -446,6 +447,25 @@ void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
         break;
       case tensord::v1::DTYPE_INT32:
         absl::StrAppend(out, load(int32_t{}));
+        break;
+      case tensord::v1::DTYPE_INT8:
+        absl::StrAppend(out, load(int8_t{}));
+        break;
+      case tensord::v1::DTYPE_UINT8:
+        absl::StrAppend(out, load(uint8_t{}));
+        break;
+      case tensord::v1::DTYPE_INT16:
+        absl::StrAppend(out, load(int16_t{}));
+        break;
+      case tensord::v1::DTYPE_FLOAT16:
+        std::snprintf(buf, sizeof(buf), "%.9g",
+                      static_cast<float>(load(tensord::Half{})));
+        *out += buf;
+        break;
+      case tensord::v1::DTYPE_BFLOAT16:
+        std::snprintf(buf, sizeof(buf), "%.9g",
+                      static_cast<float>(load(tensord::BFloat16{})));
+        *out += buf;
         break;
       case tensord::v1::DTYPE_INT64:
         absl::StrAppend(out, load(int64_t{}));

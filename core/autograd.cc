@@ -169,7 +169,7 @@ Edge GradientEdge(const Tensor& t) {
   if (!acc) {
     acc = MakeNode<AccumulateGrad>(t.impl_ptr());
     acc->output_shapes = {t.sizes()};
-    acc->output_dtypes = {t.dtype()};
+    acc->output_dtypes = {GradDType(t.dtype())};
     impl->grad_accumulator = acc;
   }
   return {acc, 0};
@@ -195,7 +195,7 @@ std::shared_ptr<Node> RecordOp(const std::string& name,
   int nr = 0;
   for (Tensor* out : outputs) {
     node->output_shapes.push_back(out->sizes());
-    node->output_dtypes.push_back(out->dtype());
+    node->output_dtypes.push_back(GradDType(out->dtype()));
     // Only floating outputs carry gradient (argmax-like outputs do not).
     if (IsDifferentiable(out->dtype())) {
       out->impl()->grad_fn = node;
@@ -227,7 +227,7 @@ absl::StatusOr<Tensor> LinearInGrad(
   auto node = MakeNode<Node>(BackwardOfName(n.name()),
                              std::vector<Edge>{GradientEdge(g)});
   node->output_shapes = {r.sizes()};
-  node->output_dtypes = {r.dtype()};
+  node->output_dtypes = {GradDType(r.dtype())};
   node->twice_differentiable = transpose_differentiable;
   node->set_backward(
       [transpose](Node&, const GradList& gg) -> absl::StatusOr<GradList> {
@@ -249,7 +249,8 @@ absl::StatusOr<GradList> LinearInGradMulti(
                              static_cast<int>(results.size()));
   for (const Tensor& r : results) {
     node->output_shapes.push_back(r.defined() ? r.sizes() : Shape{});
-    node->output_dtypes.push_back(r.defined() ? r.dtype() : g.dtype());
+    node->output_dtypes.push_back(
+        GradDType(r.defined() ? r.dtype() : g.dtype()));
   }
   node->twice_differentiable = false;
   node->set_backward(
@@ -402,7 +403,8 @@ absl::StatusOr<Tensor> RootGradient(const Tensor& root,
       return absl::InvalidArgumentError(
           "grad can be implicitly created only for scalar outputs");
     }
-    TENSORD_ASSIGN_OR_RETURN(grad, OnesLike(root));
+    TENSORD_ASSIGN_OR_RETURN(
+        grad, Full(root.sizes(), Scalar(1.0), GradDType(root.dtype())));
   } else {
     if (grad.sizes() != root.sizes()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -418,8 +420,8 @@ absl::StatusOr<Tensor> RootGradient(const Tensor& root,
           DTypeName(grad.dtype()), " and output[0] has a dtype of torch.",
           DTypeName(root.dtype()), "."));
     }
-    if (grad.dtype() != root.dtype()) {
-      TENSORD_ASSIGN_OR_RETURN(grad, To(grad, root.dtype()));
+    if (grad.dtype() != GradDType(root.dtype())) {
+      TENSORD_ASSIGN_OR_RETURN(grad, To(grad, GradDType(root.dtype())));
     }
   }
   return grad;
@@ -487,7 +489,7 @@ absl::StatusOr<GradList> ApplyCreatingGraph(Node& n, const GradList& grads) {
       });
   for (size_t i = 0; i < out.size(); ++i) {
     node->output_shapes.push_back(out[i].defined() ? out[i].sizes() : Shape{});
-    node->output_dtypes.push_back(out[i].defined() ? out[i].dtype()
+    node->output_dtypes.push_back(out[i].defined() ? GradDType(out[i].dtype())
                                                    : DType::kFloat32);
     if (!out[i].defined() || !IsDifferentiable(out[i].dtype())) continue;
     Tensor r = out[i].detach();  // never relabel a tensor someone else holds
@@ -648,6 +650,22 @@ absl::Status RunBackward(const std::vector<Tensor>& roots,
     Tensor incoming = g;
     if (incoming.sizes() != leaf.sizes()) {
       TENSORD_ASSIGN_OR_RETURN(incoming, SumToShape(incoming, leaf.sizes()));
+    }
+    if (IsStorageOnly(leaf.dtype())) {
+      // The engine's gradients are float32 (int32): .grad has the leaf's
+      // dtype, and a sum is computed in float32 and rounded, as PyTorch's
+      // CPU kernels do.
+      if (cur.defined()) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor wide, To(cur, incoming.dtype()));
+        TENSORD_ASSIGN_OR_RETURN(Tensor sum, Add(wide, incoming));
+        if (create_graph) {
+          TENSORD_ASSIGN_OR_RETURN(impl->grad, To(sum, leaf.dtype()));
+        } else {
+          CopyConvert(sum, cur);
+        }
+        continue;
+      }
+      TENSORD_ASSIGN_OR_RETURN(incoming, To(incoming, leaf.dtype()));
     }
     if (!cur.defined()) {
       if (create_graph && incoming.requires_grad()) {

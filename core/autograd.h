@@ -61,7 +61,14 @@ class SavedTensor {
   bool is_output_ = false;
 };
 
-using GradList = std::vector<Tensor>;  // undefined entries mean "zero"
+using GradList = std::vector<Tensor>;
+
+// The dtype gradients of a tensor of dtype t flow in through the engine:
+// float32 for float16 and bfloat16 (whose ops compute in float32), t for
+// the rest. A leaf's .grad has the leaf's own dtype.
+constexpr DType GradDType(DType t) {
+  return ComputeDType(t);
+}  // undefined entries mean "zero"
 
 class Node : public std::enable_shared_from_this<Node> {
  public:
@@ -77,6 +84,9 @@ class Node : public std::enable_shared_from_this<Node> {
   Node& operator=(const Node&) = delete;
 
   const std::string& name() const { return name_; }
+  // Renames the node; only for a node that stands for another op (the
+  // cast that rounds a float16 result, named after the op that made it).
+  void set_name(std::string name) { name_ = std::move(name); }
   const std::vector<Edge>& next_edges() const { return next_; }
   int num_outputs() const { return num_outputs_; }
   int num_inputs() const { return static_cast<int>(next_.size()); }

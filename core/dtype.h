@@ -22,18 +22,65 @@ namespace tensord {
 
 using complex64 = std::complex<float>;
 
+// IEEE binary16 and bfloat16 as 16-bit storage. The core computes nothing
+// in them: RunOp (op_table.cc) runs every op on float32 copies and rounds
+// the results back, which is what PyTorch's CPU kernels do for these types
+// (they compute in float and round each output). Conversions round to
+// nearest even, as c10::Half and c10::BFloat16 do; from double they go
+// through float, as PyTorch's do.
+struct Half {
+  uint16_t bits = 0;
+  Half() = default;
+  explicit Half(float f) {
+    _Float16 h = static_cast<_Float16>(f);
+    __builtin_memcpy(&bits, &h, 2);
+  }
+  explicit operator float() const {
+    _Float16 h;
+    __builtin_memcpy(&h, &bits, 2);
+    return static_cast<float>(h);
+  }
+};
+struct BFloat16 {
+  uint16_t bits = 0;
+  BFloat16() = default;
+  explicit BFloat16(float f) {
+    uint32_t u;
+    __builtin_memcpy(&u, &f, 4);
+    if (f != f) {
+      bits = 0x7FC0;  // the quiet NaN PyTorch makes
+    } else {
+      bits = static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+    }
+  }
+  explicit operator float() const {
+    uint32_t u = static_cast<uint32_t>(bits) << 16;
+    float f;
+    __builtin_memcpy(&f, &u, 4);
+    return f;
+  }
+};
+template <typename T>
+inline constexpr bool kIsReduced =
+    std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+
 // V(enum name, C++ type, torch name, short name used in legacy type
 //   strings, the wire's enum name in tensord.v1 (proto/tensord/v1))
 // The last column is for code that sees the generated protobuf (the
 // server, the client, the Python package); the core ignores it. The wire
 // enum's numbers are the proto's; nothing else lists the dtypes.
-#define TENSORD_FORALL_DTYPES(V)                          \
-  V(kBool, bool, "bool", "Bool", DTYPE_BOOL)              \
-  V(kInt32, int32_t, "int32", "Int", DTYPE_INT32)         \
-  V(kInt64, int64_t, "int64", "Long", DTYPE_INT64)        \
-  V(kFloat32, float, "float32", "Float", DTYPE_FLOAT32)   \
-  V(kFloat64, double, "float64", "Double", DTYPE_FLOAT64) \
-  V(kComplex64, complex64, "complex64", "ComplexFloat", DTYPE_COMPLEX64)
+#define TENSORD_FORALL_DTYPES(V)                                         \
+  V(kBool, bool, "bool", "Bool", DTYPE_BOOL)                             \
+  V(kInt32, int32_t, "int32", "Int", DTYPE_INT32)                        \
+  V(kInt64, int64_t, "int64", "Long", DTYPE_INT64)                       \
+  V(kFloat32, float, "float32", "Float", DTYPE_FLOAT32)                  \
+  V(kFloat64, double, "float64", "Double", DTYPE_FLOAT64)                \
+  V(kComplex64, complex64, "complex64", "ComplexFloat", DTYPE_COMPLEX64) \
+  V(kFloat16, Half, "float16", "Half", DTYPE_FLOAT16)                    \
+  V(kBFloat16, BFloat16, "bfloat16", "BFloat16", DTYPE_BFLOAT16)         \
+  V(kInt8, int8_t, "int8", "Char", DTYPE_INT8)                           \
+  V(kUInt8, uint8_t, "uint8", "Byte", DTYPE_UINT8)                       \
+  V(kInt16, int16_t, "int16", "Short", DTYPE_INT16)
 
 enum class DType : int8_t {
 #define TENSORD_DTYPE_ENUM(e, T, n, s, w) e,
@@ -41,7 +88,7 @@ enum class DType : int8_t {
 #undef TENSORD_DTYPE_ENUM
 };
 
-inline constexpr int kNumDTypes = 6;
+inline constexpr int kNumDTypes = 11;
 
 template <typename T>
 struct DTypeOf;
@@ -108,12 +155,29 @@ constexpr I FloatToInt(F v) {
 bool ParseDType(absl::string_view name, DType* out);
 
 constexpr bool IsFloating(DType t) {
-  return t == DType::kFloat32 || t == DType::kFloat64;
+  return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16 ||
+         t == DType::kBFloat16;
 }
 constexpr bool IsComplex(DType t) { return t == DType::kComplex64; }
 constexpr bool IsIntegral(DType t, bool include_bool) {
-  return t == DType::kInt32 || t == DType::kInt64 ||
+  return t == DType::kInt32 || t == DType::kInt64 || t == DType::kInt8 ||
+         t == DType::kUInt8 || t == DType::kInt16 ||
          (include_bool && t == DType::kBool);
+}
+
+// The storage-only dtypes: float16, bfloat16, int8, uint8 and int16. No
+// kernel sees them; RunOp computes in ComputeDType(t) and rounds back.
+constexpr bool IsStorageOnly(DType t) {
+  return t == DType::kFloat16 || t == DType::kBFloat16 || t == DType::kInt8 ||
+         t == DType::kUInt8 || t == DType::kInt16;
+}
+// float32 for the 16-bit floats, int32 for the small integers (whose
+// wrap-around then agrees: integer arithmetic modulo 2^32 truncated to 8
+// or 16 bits is arithmetic modulo 2^8 or 2^16); t itself otherwise.
+constexpr DType ComputeDType(DType t) {
+  return t == DType::kFloat16 || t == DType::kBFloat16 ? DType::kFloat32
+         : IsStorageOnly(t)                            ? DType::kInt32
+                                                       : t;
 }
 // Floating or complex: the dtypes that can require grad.
 constexpr bool IsDifferentiable(DType t) {
@@ -137,6 +201,12 @@ constexpr DType PromoteTypes(DType a, DType b) {
     DType hi = ca > cb ? a : b;
     return hi;
   }
+  // The two pairs whose common type is wider than both.
+  auto pair = [&](DType x, DType y) {
+    return (a == x && b == y) || (a == y && b == x);
+  };
+  if (pair(DType::kFloat16, DType::kBFloat16)) return DType::kFloat32;
+  if (pair(DType::kInt8, DType::kUInt8)) return DType::kInt16;
   return ItemSize(a) >= ItemSize(b) ? a : b;
 }
 
@@ -153,10 +223,11 @@ struct TypeTag {
   using type = T;
 };
 
-// Calls f(TypeTag<T>{}) with the C++ type T of `t`. The one switch over
-// dtypes, generated from the list.
+// Calls f(TypeTag<T>{}) with the C++ type T of `t`, for every dtype: the
+// one switch over dtypes, generated from the list. For code that converts
+// and moves values (copies, printing, the wire), not for kernels.
 template <typename F>
-void DispatchAll(DType t, F&& f) {
+void DispatchStorage(DType t, F&& f) {
   switch (t) {
 #define TENSORD_DISPATCH_CASE(e, CT, n, s, w) \
   case DType::e:                              \
@@ -164,6 +235,58 @@ void DispatchAll(DType t, F&& f) {
     break;
     TENSORD_FORALL_DTYPES(TENSORD_DISPATCH_CASE)
 #undef TENSORD_DISPATCH_CASE
+  }
+}
+
+// Thrown when a storage-only dtype reaches a kernel: a bug (RunOp converts
+// them first), which RunOp turns into INTERNAL for that one op.
+void ThrowStorageOnly(DType t);
+
+// DispatchStorage for the compute dtypes: kernels are instantiated for
+// these six only.
+template <typename F>
+void DispatchAll(DType t, F&& f) {
+  if (IsStorageOnly(t)) ThrowStorageOnly(t);
+  DispatchStorage(t, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (!kIsReduced<T> && !std::is_same_v<T, int8_t> &&
+                  !std::is_same_v<T, uint8_t> && !std::is_same_v<T, int16_t>) {
+      f(tag);
+    }
+  });
+}
+
+// Converts between any two element types as PyTorch does on x86: through
+// float for the 16-bit floats, the real part of complex values, floats to
+// integers truncated toward zero through int32 for the small integers (as
+// the hardware does it; never undefined behaviour), integers wrapping.
+template <typename To, typename From>
+inline To ConvertValue(From v) {
+  if constexpr (std::is_same_v<To, From>) {
+    return v;
+  } else if constexpr (kIsReduced<From>) {
+    return ConvertValue<To>(static_cast<float>(v));
+  } else if constexpr (std::is_same_v<From, complex64>) {
+    if constexpr (std::is_same_v<To, bool>) {
+      return v != complex64(0.f, 0.f);
+    } else {
+      return ConvertValue<To>(v.real());
+    }
+  } else if constexpr (std::is_same_v<To, complex64>) {
+    return complex64(static_cast<float>(v), 0.f);
+  } else if constexpr (kIsReduced<To>) {
+    return To(static_cast<float>(v));
+  } else if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else if constexpr (std::is_integral_v<To> &&
+                       std::is_floating_point_v<From>) {
+    if constexpr (sizeof(To) < 4) {
+      return static_cast<To>(FloatToInt<int32_t>(v));  // wraps, defined
+    } else {
+      return FloatToInt<To>(v);  // NaN, inf, 1e30: defined
+    }
+  } else {
+    return static_cast<To>(v);
   }
 }
 

@@ -11,16 +11,6 @@ namespace tensord {
 // ===========================================================================
 namespace {
 
-void AppendValue(bool v, PrintData* d) { d->ints.push_back(v ? 1 : 0); }
-void AppendValue(int32_t v, PrintData* d) { d->ints.push_back(v); }
-void AppendValue(int64_t v, PrintData* d) { d->ints.push_back(v); }
-void AppendValue(float v, PrintData* d) { d->real.push_back(v); }
-void AppendValue(double v, PrintData* d) { d->real.push_back(v); }
-void AppendValue(complex64 v, PrintData* d) {
-  d->real.push_back(v.real());
-  d->imag.push_back(v.imag());
-}
-
 // Calls fn(element) for every element of t in row-major order, following
 // t's strides (in elements) from t.raw_data().
 template <typename T, typename Fn>
@@ -53,8 +43,9 @@ PrintData ReadPrintData(const Tensor& t) {
   PrintData d;
   d.dtype = t.dtype();
   d.shape = t.sizes();
-  TENSORD_DISPATCH_ALL(t.dtype(), T, {
-    ForEachStrided<T>(t, [&d](const T& v) { AppendValue(v, &d); });
+  DispatchStorage(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    ForEachStrided<T>(t, [&d](const T& v) { AppendPrintValue(v, &d); });
   });
   return d;
 }

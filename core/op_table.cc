@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/op_def.h"
 #include "core/status_macros.h"
+#include "core/storage_dtypes.h"
 
 namespace tensord {
 
@@ -776,8 +777,8 @@ std::vector<OpDef> BuildTable() {
                   },
                   {}));
   t.push_back(Def("get_rng_state", {}, {}, false,
-                  "the generator's state: torch's 5056 bytes, one int64 "
-                  "element each (torch.get_rng_state, Generator.get_state)",
+                  "the generator's state: torch's 5056 bytes as a uint8 tensor "
+                  "(torch.get_rng_state, Generator.get_state)",
                   [](const Args&, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
                     return One(GetRngState(*g));
@@ -982,6 +983,9 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     full.emplace(s.name, std::move(c));
   }
   try {
+    if (NeedsComputeDTypes(*op, inputs, full)) {
+      return RunInComputeDTypes(*op, inputs, std::move(full), ctx);
+    }
     return op->fn(inputs, full, ctx);
   } catch (const std::bad_alloc& e) {
     // Allocation failures (a session's quota, or the machine's memory)

@@ -256,7 +256,7 @@ absl::Status RecordConvDoubleBackward(const ConvGeom& g, const Tensor& gy,
                              static_cast<int>(r.size()));
   node->output_shapes = {x.sizes(), w.sizes()};
   if (r.size() > 2) node->output_shapes.push_back({gy.size(1)});
-  node->output_dtypes.assign(r.size(), x.dtype());
+  node->output_dtypes.assign(r.size(), GradDType(x.dtype()));
   node->set_backward([g, gy = gy.detach(), x = x.detach(), w = w.detach(),
                       transposed](
                          Node&,

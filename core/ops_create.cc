@@ -295,7 +295,7 @@ StatusOrTensor GetRngState(const Generator& gen) {
     PutLe(b, kRngNormalYAt, bits, 8);
     PutLe(b, kRngNormalValidAt, 1, 4);
   }
-  return FromInts(b, {kRngStateBytes}, DType::kInt64);
+  return FromInts(b, {kRngStateBytes}, DType::kUInt8);
 }
 
 absl::Status SetRngState(Generator& gen, const Tensor& state) {

@@ -16,40 +16,14 @@ namespace tensord {
 // ---------------------------------------------------------------------------
 // dtype conversion and promotion
 
-namespace {
-
-template <typename To, typename From>
-inline To Convert(From v) {
-  if constexpr (std::is_same_v<To, From>) {
-    return v;
-  } else if constexpr (std::is_same_v<From, complex64>) {
-    if constexpr (std::is_same_v<To, bool>) {
-      return v != complex64(0.f, 0.f);
-    } else if constexpr (std::is_integral_v<To>) {
-      return FloatToInt<To>(v.real());  // NaN, inf, 1e30: defined
-    } else {
-      return static_cast<To>(v.real());
-    }
-  } else if constexpr (std::is_same_v<To, complex64>) {
-    return complex64(static_cast<float>(v), 0.f);
-  } else if constexpr (std::is_same_v<To, bool>) {
-    return v != From(0);
-  } else if constexpr (std::is_integral_v<To> &&
-                       std::is_floating_point_v<From>) {
-    return FloatToInt<To>(v);  // NaN, inf, 1e30: defined
-  } else {
-    return static_cast<To>(v);
-  }
-}
-
-}  // namespace
-
 // Copies src (any strides) into dst (same shape, any strides), converting.
 void CopyConvert(const Tensor& src, const Tensor& dst) {
   const Shape& shape = dst.sizes();
   std::array<Shape, 2> strides = {dst.strides(), BroadcastStrides(src, shape)};
-  TENSORD_DISPATCH_ALL(dst.dtype(), O, {
-    TENSORD_DISPATCH_ALL(src.dtype(), I, {
+  DispatchStorage(dst.dtype(), [&](auto otag) {
+    using O = typename decltype(otag)::type;
+    DispatchStorage(src.dtype(), [&](auto itag) {
+      using I = typename decltype(itag)::type;
       O* out = dst.data<O>();
       const I* in = src.data<I>();
       ForEachRow<2>(shape, strides,
@@ -64,11 +38,11 @@ void CopyConvert(const Tensor& src, const Tensor& dst) {
                                       n * sizeof(O));
                         } else {
                           for (int64_t i = 0; i < n; ++i)
-                            o[i] = Convert<O>(x[i]);
+                            o[i] = ConvertValue<O>(x[i]);
                         }
                       } else {
                         for (int64_t i = 0; i < n; ++i)
-                          o[i * step[0]] = Convert<O>(x[i * step[1]]);
+                          o[i * step[0]] = ConvertValue<O>(x[i * step[1]]);
                       }
                     });
     });

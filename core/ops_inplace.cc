@@ -83,7 +83,7 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
       "CopySlices",
       std::vector<Edge>{GradientEdge(base), GradientEdge(result)});
   copy_slices->output_shapes = {base.sizes()};
-  copy_slices->output_dtypes = {base.dtype()};
+  copy_slices->output_dtypes = {GradDType(base.dtype())};
   copy_slices->set_backward(
       [sizes, strides, offset](Node& n,
                                const GradList& g) -> absl::StatusOr<GradList> {
@@ -116,7 +116,7 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   auto as_strided = MakeNode<Node>("AsStridedBackward0",
                                    std::vector<Edge>{Edge{copy_slices, 0}});
   as_strided->output_shapes = {sizes};
-  as_strided->output_dtypes = {self.dtype()};
+  as_strided->output_dtypes = {GradDType(self.dtype())};
   as_strided->set_backward(
       [base_sizes = base.sizes(), dt = base.dtype(), sizes, strides, offset](
           Node& n, const GradList& g) -> absl::StatusOr<GradList> {

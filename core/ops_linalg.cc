@@ -103,6 +103,8 @@ absl::Status Gemm(const Tensor& a, const Tensor& b, const Tensor& c) {
     case DType::kBool:
       return absl::InvalidArgumentError(
           "\"addmm_impl_cpu_\" not implemented for 'Bool'");
+    default:
+      ThrowStorageOnly(c.dtype());  // RunOp computes them in float32/int32
   }
   return absl::OkStatus();
 }

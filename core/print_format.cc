@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -407,6 +408,22 @@ bool IsConsistent(const PrintData& d) {
 }
 
 }  // namespace
+
+PrintData PrintDataFromBytes(DType dt, PrintShape shape,
+                             std::string_view bytes) {
+  PrintData d{dt, std::move(shape), {}, {}, {}};
+  DispatchStorage(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const size_t n = bytes.size() / sizeof(T);
+    for (size_t i = 0; i < n; ++i) {
+      T v;
+      std::memcpy(static_cast<void*>(&v), bytes.data() + i * sizeof(T),
+                  sizeof(T));
+      AppendPrintValue(v, &d);
+    }
+  });
+  return d;
+}
 
 std::string FormatDType(DType t) {
   return "torch." + std::string(DTypeName(t));

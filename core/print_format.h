@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -34,6 +36,27 @@ struct PrintData {
   std::vector<double> imag;   // complex64 only
   std::vector<int64_t> ints;  // bool/int32/int64 values
 };
+
+// Appends one element of any dtype to d (16-bit floats as their float
+// values, integers of every width to ints).
+template <typename T>
+void AppendPrintValue(const T& v, PrintData* d) {
+  if constexpr (std::is_same_v<T, complex64>) {
+    d->real.push_back(v.real());
+    d->imag.push_back(v.imag());
+  } else if constexpr (kIsReduced<T>) {
+    d->real.push_back(static_cast<float>(v));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    d->real.push_back(v);
+  } else {
+    d->ints.push_back(static_cast<int64_t>(v));
+  }
+}
+
+// The PrintData of raw little-endian row-major bytes of dtype dt (the
+// wire's layout); bytes.size() must be numel * ItemSize(dt).
+PrintData PrintDataFromBytes(DType dt, PrintShape shape,
+                             std::string_view bytes);
 
 // torch._tensor_str.PRINT_OPTS (profile "default" unless set otherwise).
 struct PrintOptions {

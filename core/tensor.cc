@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -233,6 +234,8 @@ template <typename T>
 double ToDouble(T v) {
   if constexpr (std::is_same_v<T, complex64>) {
     return v.real();
+  } else if constexpr (kIsReduced<T>) {
+    return static_cast<float>(v);
   } else {
     return static_cast<double>(v);
   }
@@ -241,7 +244,8 @@ double ToDouble(T v) {
 
 Scalar Tensor::item() const {
   Scalar out(0.0);
-  TENSORD_DISPATCH_ALL(dtype(), T, {
+  DispatchStorage(dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T v{};
     ForEachElement<T>(*this, [&](const T& e) { v = e; });
     if constexpr (std::is_same_v<T, complex64>) {
@@ -251,7 +255,7 @@ Scalar Tensor::item() const {
     } else if constexpr (std::is_integral_v<T>) {
       out = Scalar(static_cast<int64_t>(v));
     } else {
-      out = Scalar(static_cast<double>(v));
+      out = Scalar(ConvertValue<double>(v));
     }
   });
   return out;
@@ -260,7 +264,8 @@ Scalar Tensor::item() const {
 std::vector<double> Tensor::ToDoubles() const {
   std::vector<double> out;
   out.reserve(numel());
-  TENSORD_DISPATCH_ALL(dtype(), T, {
+  DispatchStorage(dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
     ForEachElement<T>(*this, [&](const T& e) { out.push_back(ToDouble(e)); });
   });
   return out;
@@ -269,7 +274,8 @@ std::vector<double> Tensor::ToDoubles() const {
 std::vector<int64_t> Tensor::ToInts() const {
   std::vector<int64_t> out;
   out.reserve(numel());
-  TENSORD_DISPATCH_ALL(dtype(), T, {
+  DispatchStorage(dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
     ForEachElement<T>(*this, [&](const T& e) {
       // Integers exactly (through double, INT64_MAX would round up and be
       // out of range); floats as x86 converts them, never undefined.
@@ -492,7 +498,8 @@ Tensor EmptyOrThrow(const Shape& sizes, DType dtype) {
 
 Tensor ScalarTensor(const Scalar& s, DType dtype) {
   Tensor t = EmptyOrThrow({}, dtype);
-  TENSORD_DISPATCH_ALL(dtype, T, {
+  DispatchStorage(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, complex64>) {
       *t.data<T>() = s.to_complex();
     } else if constexpr (std::is_same_v<T, bool>) {
@@ -500,7 +507,7 @@ Tensor ScalarTensor(const Scalar& s, DType dtype) {
     } else if constexpr (std::is_integral_v<T>) {
       *t.data<T>() = static_cast<T>(s.to_int());
     } else {
-      *t.data<T>() = static_cast<T>(s.to_double());
+      *t.data<T>() = ConvertValue<T>(s.to_double());
     }
   });
   return t;
@@ -522,14 +529,11 @@ absl::StatusOr<Tensor> FromDoubles(const std::vector<double>& values,
                      " values, got ", values.size()));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dtype));
-  TENSORD_DISPATCH_ALL(dtype, T, {
+  DispatchStorage(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T* p = t.data<T>();
     for (size_t i = 0; i < values.size(); ++i) {
-      if constexpr (std::is_same_v<T, bool>) {
-        p[i] = values[i] != 0;
-      } else {
-        p[i] = static_cast<T>(values[i]);
-      }
+      p[i] = ConvertValue<T>(values[i]);
     }
   });
   return t;
@@ -545,16 +549,11 @@ absl::StatusOr<Tensor> FromInts(const std::vector<int64_t>& values,
                      " values, got ", values.size()));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor t, Empty(shape, dtype));
-  TENSORD_DISPATCH_ALL(dtype, T, {
+  DispatchStorage(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
     T* p = t.data<T>();
     for (size_t i = 0; i < values.size(); ++i) {
-      if constexpr (std::is_same_v<T, bool>) {
-        p[i] = values[i] != 0;
-      } else if constexpr (std::is_same_v<T, complex64>) {
-        p[i] = complex64(static_cast<float>(values[i]), 0.f);
-      } else {
-        p[i] = static_cast<T>(values[i]);
-      }
+      p[i] = ConvertValue<T>(values[i]);
     }
   });
   return t;
@@ -588,7 +587,8 @@ std::string ToBytes(const Tensor& t) {
     return out;
   }
   char* dst = out.data();
-  TENSORD_DISPATCH_ALL(t.dtype(), T, {
+  DispatchStorage(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
     ForEachElement<T>(t, [&](const T& e) {
       std::memcpy(dst, &e, sizeof(T));
       dst += sizeof(T);
@@ -605,6 +605,12 @@ std::string FormatSize(const Shape& s) {
   return absl::StrCat("torch.Size(", ShapeToString(s), ")");
 }
 
+void ThrowStorageOnly(DType t) {
+  throw std::logic_error(absl::StrCat("a kernel was given ", DTypeName(t),
+                                      ", which is computed in ",
+                                      DTypeName(ComputeDType(t))));
+}
+
 bool ParseDType(absl::string_view name, DType* out) {
   if (name.substr(0, 6) == "torch.") name.remove_prefix(6);
   struct Alias {
@@ -617,7 +623,10 @@ bool ParseDType(absl::string_view name, DType* out) {
       {"long", DType::kInt64},       {"float32", DType::kFloat32},
       {"float", DType::kFloat32},    {"float64", DType::kFloat64},
       {"double", DType::kFloat64},   {"complex64", DType::kComplex64},
-      {"cfloat", DType::kComplex64},
+      {"cfloat", DType::kComplex64}, {"float16", DType::kFloat16},
+      {"half", DType::kFloat16},     {"bfloat16", DType::kBFloat16},
+      {"int8", DType::kInt8},        {"uint8", DType::kUInt8},
+      {"int16", DType::kInt16},      {"short", DType::kInt16},
   };
   for (const Alias& a : kAliases) {
     if (a.name == name) {

@@ -523,6 +523,109 @@ TEST_P(OpGenericTest, NonContiguousInputsGiveSameResult) {
   }
 }
 
+// float16 and bfloat16 compute in float32 and round each result (RunOp,
+// core/storage_dtypes.cc). The oracle: the op on float16 inputs gives
+// exactly the float32 op on the same (rounded) values, rounded; outputs of
+// other dtypes (indices, masks) are equal; an output aliases an input in
+// float16 exactly when it does in float32 (a view stays a view); and an
+// in-place op leaves its input with the rounded float32 values.
+TEST_P(OpGenericTest, Float16AndBFloat16RoundTheFloat32Result) {
+  const OpDef* op = FindOp(GetParam());
+  ASSERT_NE(op, nullptr);
+  // Autograd control ops take graphs, not values (autograd_test covers
+  // float16 gradients).
+  static const std::set<std::string> kGraphOps = {
+      "backward", "autograd.grad", "grad", "retain_grad", "requires_grad_"};
+  if (kGraphOps.count(op->name)) return;
+  auto shares = [](const Tensor& a, const Tensor& b) {
+    return a.defined() && b.defined() && a.storage() == b.storage();
+  };
+  // einsum returns a view for a pure permutation ('ij->ji') in float32; on
+  // float16 it computes in float32 and so returns a copy (README, known
+  // limitations).
+  const bool check_aliasing = op->name != "einsum";
+  for (DType reduced : {DType::kFloat16, DType::kBFloat16}) {
+    for (const OpSample& s : OpSamples().at(op->name)) {
+      SCOPED_TRACE(
+          absl::StrCat(op->name, " / ", s.label, " / ", DTypeName(reduced)));
+      Prepared p = Prepare(*op, s, DType::kFloat32, false);
+      // An explicit result dtype (softmax(dtype=float32), to(float32)) is
+      // kept: the result is the float32 one, unrounded.
+      std::optional<DType> explicit_dtype;
+      if (auto it = s.attrs.find("dtype"); it != s.attrs.end()) {
+        if (const DType* d = std::get_if<DType>(&it->second)) {
+          explicit_dtype = *d;
+        }
+      }
+      std::vector<Tensor> in16, in32;
+      bool has_float_input = false;
+      for (const Tensor& t : p.inputs) {
+        if (t.defined() && t.dtype() == DType::kFloat32 &&
+            !t.is_wrapped_number()) {
+          NoGradGuard ng;
+          Tensor h = Unwrap(To(t.detach(), reduced));
+          in16.push_back(h);
+          in32.push_back(Unwrap(To(h, DType::kFloat32)));
+          has_float_input = true;
+        } else {
+          in16.push_back(t);
+          in32.push_back(t);
+        }
+      }
+      OpContext c16, c32;
+      Generator g16(5), g32(5);
+      c16.generator = &g16;
+      c32.generator = &g32;
+      auto o32 = RunOp(op->name, in32, s.attrs, c32);
+      auto o16 = RunOp(op->name, in16, s.attrs, c16);
+      if (!o32.ok()) {
+        EXPECT_FALSE(o16.ok()) << "float32 failed with " << o32.status();
+        continue;
+      }
+      ASSERT_TRUE(o16.ok()) << o16.status();
+      ASSERT_EQ(o16->size(), o32->size());
+      for (size_t k = 0; k < o32->size(); ++k) {
+        const Tensor& a = (*o32)[k];
+        const Tensor& b = (*o16)[k];
+        ASSERT_EQ(a.defined(), b.defined());
+        if (!a.defined()) continue;
+        EXPECT_EQ(a.sizes(), b.sizes()) << "output " << k;
+        const bool rounded =
+            a.dtype() == DType::kFloat32 && has_float_input && !explicit_dtype;
+        EXPECT_EQ(b.dtype(), rounded ? reduced : a.dtype()) << "output " << k;
+        for (size_t j = 0; j < in32.size(); ++j) {
+          if (!check_aliasing || explicit_dtype) break;
+          EXPECT_EQ(shares(a, in32[j]), shares(b, in16[j]))
+              << "output " << k << " and input " << j;
+        }
+        NoGradGuard ng;
+        Tensor want = rounded ? Unwrap(To(a.detach(), reduced)) : a.detach();
+        std::vector<double> va = want.ToDoubles(), vb = b.ToDoubles();
+        ASSERT_EQ(va.size(), vb.size());
+        for (size_t e = 0; e < va.size(); ++e) {
+          if (std::isnan(va[e])) {
+            EXPECT_TRUE(std::isnan(vb[e])) << "output " << k;
+          } else {
+            EXPECT_EQ(va[e], vb[e]) << "output " << k << " element " << e;
+          }
+        }
+      }
+      if (op->inplace && !in16.empty() && in16[0].dtype() == reduced) {
+        NoGradGuard ng;
+        std::vector<double> va =
+            Unwrap(To(in32[0].detach(), reduced)).ToDoubles();
+        std::vector<double> vb = in16[0].ToDoubles();
+        ASSERT_EQ(va.size(), vb.size());
+        for (size_t e = 0; e < va.size(); ++e) {
+          if (!std::isnan(va[e])) {
+            EXPECT_EQ(va[e], vb[e]) << "self " << e;
+          }
+        }
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllOps, OpGenericTest, ::testing::ValuesIn(OpNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string n = info.param;

@@ -69,10 +69,11 @@ DType NeedDType(int wire) {
 // (name, wire enum, itemsize, floating, complex, signed) for each dtype.
 py::list DTypes() {
   py::list out;
-#define TENSORD_PY_DTYPE(e, T, n, s, w)                                \
-  out.append(py::make_tuple(n, static_cast<int>(v1::w), sizeof(T),     \
-                            IsFloating(DType::e), IsComplex(DType::e), \
-                            !std::is_same_v<T, bool>, s));
+#define TENSORD_PY_DTYPE(e, T, n, s, w)                            \
+  out.append(py::make_tuple(                                       \
+      n, static_cast<int>(v1::w), sizeof(T), IsFloating(DType::e), \
+      IsComplex(DType::e),                                         \
+      IsFloating(DType::e) || IsComplex(DType::e) || std::is_signed_v<T>, s));
   TENSORD_FORALL_DTYPES(TENSORD_PY_DTYPE)
 #undef TENSORD_PY_DTYPE
   return out;
@@ -89,44 +90,23 @@ py::list Unpack(int wire, const py::bytes& data) {
   const size_t n = bytes.size() / item;
   py::list out(n);
   const char* p = bytes.data();
-  for (size_t i = 0; i < n; ++i, p += item) {
-    switch (dt) {
-      case DType::kBool:
-        out[i] = py::bool_(*p != 0);
-        break;
-      case DType::kInt32: {
-        int32_t v;
-        std::memcpy(&v, p, 4);
-        out[i] = py::int_(v);
-        break;
-      }
-      case DType::kInt64: {
-        int64_t v;
-        std::memcpy(&v, p, 8);
-        out[i] = py::int_(v);
-        break;
-      }
-      case DType::kFloat32: {
-        float v;
-        std::memcpy(&v, p, 4);
-        out[i] = py::float_(v);
-        break;
-      }
-      case DType::kFloat64: {
-        double v;
-        std::memcpy(&v, p, 8);
-        out[i] = py::float_(v);
-        break;
-      }
-      case DType::kComplex64: {
-        float v[2];
-        std::memcpy(v, p, 8);
+  DispatchStorage(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for (size_t i = 0; i < n; ++i, p += item) {
+      T v;
+      std::memcpy(static_cast<void*>(&v), p, sizeof(T));
+      if constexpr (std::is_same_v<T, bool>) {
+        out[i] = py::bool_(v);
+      } else if constexpr (std::is_same_v<T, complex64>) {
         out[i] = py::reinterpret_steal<py::object>(
-            PyComplex_FromDoubles(v[0], v[1]));
-        break;
+            PyComplex_FromDoubles(v.real(), v.imag()));
+      } else if constexpr (std::is_integral_v<T>) {
+        out[i] = py::int_(static_cast<int64_t>(v));
+      } else {
+        out[i] = py::float_(ConvertValue<double>(v));
       }
     }
-  }
+  });
   return out;
 }
 
@@ -137,63 +117,39 @@ py::bytes Pack(int wire, const py::sequence& values) {
   const size_t n = py::len(values);
   std::string out(n * ItemSize(dt), '\0');
   char* p = out.data();
-  for (size_t i = 0; i < n; ++i) {
-    py::handle v = values[i];
-    switch (dt) {
-      case DType::kBool: {
-        const bool b = PyObject_IsTrue(v.ptr()) == 1;
-        *p++ = b ? 1 : 0;
-        break;
-      }
-      case DType::kInt32:
-      case DType::kInt64: {
-        int64_t x;
+  DispatchStorage(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for (size_t i = 0; i < n; ++i, p += sizeof(T)) {
+      py::handle v = values[i];
+      T x;
+      if constexpr (std::is_same_v<T, bool>) {
+        x = PyObject_IsTrue(v.ptr()) == 1;
+      } else if constexpr (std::is_same_v<T, complex64>) {
+        const Py_complex c = PyComplex_AsCComplex(v.ptr());
+        if (c.real == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+        x = complex64(static_cast<float>(c.real), static_cast<float>(c.imag));
+      } else if constexpr (std::is_integral_v<T>) {
+        int64_t k;
         if (PyFloat_Check(v.ptr())) {
-          x = FloatToInt<int64_t>(PyFloat_AsDouble(v.ptr()));
+          k = FloatToInt<int64_t>(PyFloat_AsDouble(v.ptr()));
         } else {
           int overflow = 0;
-          x = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+          k = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
           if (overflow != 0) {
             throw py::type_error(
                 "Overflow when unpacking long");  // torch's words
           }
-          if (x == -1 && PyErr_Occurred()) throw py::error_already_set();
+          if (k == -1 && PyErr_Occurred()) throw py::error_already_set();
         }
-        if (dt == DType::kInt32) {
-          const int32_t y = static_cast<int32_t>(x);
-          std::memcpy(p, &y, 4);
-          p += 4;
-        } else {
-          std::memcpy(p, &x, 8);
-          p += 8;
-        }
-        break;
-      }
-      case DType::kFloat32:
-      case DType::kFloat64: {
+        x = static_cast<T>(k);  // wraps, as torch's narrowing does
+      } else {
         const double d = PyFloat_AsDouble(v.ptr());
         if (d == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-        if (dt == DType::kFloat32) {
-          const float f = static_cast<float>(d);
-          std::memcpy(p, &f, 4);
-          p += 4;
-        } else {
-          std::memcpy(p, &d, 8);
-          p += 8;
-        }
-        break;
+        x = ConvertValue<T>(d);
       }
-      case DType::kComplex64: {
-        const Py_complex c = PyComplex_AsCComplex(v.ptr());
-        if (c.real == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-        const float f[2] = {static_cast<float>(c.real),
-                            static_cast<float>(c.imag)};
-        std::memcpy(p, f, 8);
-        p += 8;
-        break;
-      }
+      std::memcpy(p, static_cast<const void*>(&x), sizeof(T));
     }
-  }
+  });
   return py::bytes(out);
 }
 
@@ -210,49 +166,11 @@ std::string Format(int wire, const std::vector<int64_t>& shape,
   const PrintOptions options{precision, threshold, edgeitems, linewidth,
                              sci_mode};
   const DType dt = NeedDType(wire);
-  std::string_view bytes = data;
-  PrintData d{dt, PrintShape(shape.begin(), shape.end()), {}, {}, {}};
-  const size_t item = static_cast<size_t>(ItemSize(dt));
-  const size_t n = bytes.size() / item;
-  const char* p = bytes.data();
-  for (size_t i = 0; i < n; ++i, p += item) {
-    switch (dt) {
-      case DType::kBool:
-        d.ints.push_back(*p != 0);
-        break;
-      case DType::kInt32: {
-        int32_t v;
-        std::memcpy(&v, p, 4);
-        d.ints.push_back(v);
-        break;
-      }
-      case DType::kInt64: {
-        int64_t v;
-        std::memcpy(&v, p, 8);
-        d.ints.push_back(v);
-        break;
-      }
-      case DType::kFloat32: {
-        float v;
-        std::memcpy(&v, p, 4);
-        d.real.push_back(v);
-        break;
-      }
-      case DType::kFloat64: {
-        double v;
-        std::memcpy(&v, p, 8);
-        d.real.push_back(v);
-        break;
-      }
-      case DType::kComplex64: {
-        float v[2];
-        std::memcpy(v, p, 8);
-        d.real.push_back(v[0]);
-        d.imag.push_back(v[1]);
-        break;
-      }
-    }
-  }
+  const std::string_view bytes = data;
+  if (bytes.size() % static_cast<size_t>(ItemSize(dt)) != 0)
+    throw py::value_error("tensor bytes are not whole elements");
+  const PrintData d =
+      PrintDataFromBytes(dt, PrintShape(shape.begin(), shape.end()), bytes);
   return FormatPrintData(d, suffixes, options);
 }
 

@@ -131,7 +131,12 @@ ck = {
               "i64": torch.tensor([-2 ** 62, 5]), "b": torch.tensor([True,
               False, True]), "c": torch.tensor([1 + 2j, -0.5j],
               dtype=torch.complex64), "empty": torch.zeros(0, 3),
-              "grad": torch.ones(2, requires_grad=True)},
+              "grad": torch.ones(2, requires_grad=True),
+              "f16": torch.tensor([0.1, -65504.0, 3.0]).half(),
+              "bf16": torch.tensor([0.1, 3e38]).bfloat16(),
+              "u8": torch.tensor([0, 200, 255], dtype=torch.uint8),
+              "i8": torch.tensor([-128, 127], dtype=torch.int8),
+              "i16": torch.tensor([-300, 300], dtype=torch.int16)},
 }
 torch.save(ck, sys.argv[1])
 ''' + DESCRIBE + '''
@@ -322,6 +327,11 @@ class CheckpointTest(unittest.TestCase):
         state["ids"] = torch.tensor([3, -1], dtype=torch.int32)
         state["f64"] = torch.rand(2, 2, dtype=torch.float64)
         state["c"] = torch.tensor([1.5, 2.0]).to(torch.complex64)
+        state["f16"] = torch.tensor([0.1, 2.5]).half()
+        state["bf16"] = torch.tensor([0.1, -7.0]).bfloat16()
+        state["u8"] = torch.tensor([1, 255], dtype=torch.uint8)
+        state["i8"] = torch.tensor([-5, 100], dtype=torch.int8)
+        state["i16"] = torch.tensor([-30000, 7], dtype=torch.int16)
         state["empty"] = torch.zeros(0, 2)
         shared = torch.linspace(-1, 1, 4, requires_grad=True)
         ck = {"model": state,
@@ -493,8 +503,8 @@ class CheckpointTest(unittest.TestCase):
             load(arch(tensor_pickle(offset=2 ** 62, size=(1,))))
         with self.assertRaisesRegex(pickle.UnpicklingError, "bad tensor"):
             load(arch(tensor_pickle(size=(2,), stride=(-1,))))
-        with self.assertRaisesRegex(pickle.UnpicklingError, "float16"):
-            load(arch(tensor_pickle(storage="HalfStorage", numel=8)))
+        with self.assertRaisesRegex(pickle.UnpicklingError, "complex128"):
+            load(arch(tensor_pickle(storage="ComplexDoubleStorage", numel=8)))
         with self.assertRaisesRegex(RuntimeError, "failed locating file "
                                     "data/0"):
             load(io.BytesIO(zip_with({"data.pkl": tensor_pickle(),

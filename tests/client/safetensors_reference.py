@@ -13,9 +13,10 @@ ST_ORDER = ["BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2",
             "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64"]
 ST_OF = {"bool": "BOOL", "int32": "I32", "int64": "I64", "float32": "F32",
          "float64": "F64", "complex64": "C64", "float16": "F16",
-         "uint8": "U8", "int8": "I8", "int16": "I16"}
+         "uint8": "U8", "int8": "I8", "int16": "I16", "uint16": "U16"}
 NP_OF = {v: k for k, v in ST_OF.items()}
-DTYPES = ["bool", "int32", "int64", "float32", "float64", "complex64"]
+DTYPES = ["bool", "int32", "int64", "float32", "float64", "complex64",
+          "float16", "uint8", "int8", "int16"]
 SHAPES = [(), (0,), (2, 0, 3), (3,), (2, 3), (1, 1, 1, 4)]
 
 

@@ -70,6 +70,12 @@ std::unique_ptr<server::Session> NewFuzzSession() {
                   {std::numeric_limits<float>::quiet_NaN(), inf, -inf, 3e38f},
                   {4}),
       false, "odd");
+  // The storage-only dtypes (computed in float32/int32): 1, inf and -inf
+  // as float16 bits; uint8 and int8 at their limits.
+  add(Data<uint16_t>(v1::DTYPE_FLOAT16, {0x3C00, 0x7C00, 0xFC00}, {3}), true,
+      "h");
+  add(Data<uint8_t>(v1::DTYPE_UINT8, {0, 200, 255}, {3}), false, "u8");
+  add(Data<int8_t>(v1::DTYPE_INT8, {-128, 127}, {2}), false, "i8");
   v1::ExecuteRequest mul;
   v1::OpNode* node = mul.add_nodes();
   node->set_op("mul");

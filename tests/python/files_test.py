@@ -151,8 +151,8 @@ class FilesTest(unittest.TestCase):
         keep.tolist()  # in the session now, before the snapshot
         desc = self.session._conn.describe(self.session.id)
         bad = {
-            "f16.safetensors": (ref_write({"h": np.zeros(2, np.float16)}),
-                                "tensor 'h' has dtype F16"),
+            "u16.safetensors": (ref_write({"h": np.zeros(2, np.uint16)}),
+                                "tensor 'h' has dtype U16"),
             "trunc.safetensors": (ref_write({"x": np.zeros(4)})[:-3],
                                   "run past the end of the data"),
             "crc.npz": (None, "CRC-32 mismatch"),

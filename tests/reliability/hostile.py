@@ -180,7 +180,11 @@ def tenant_cases(binary, bat):
                             size = {pb.DTYPE_BOOL: 1, pb.DTYPE_INT32: 4,
                                     pb.DTYPE_INT64: 8, pb.DTYPE_FLOAT32: 4,
                                     pb.DTYPE_FLOAT64: 8,
-                                    pb.DTYPE_COMPLEX64: 8}[v.dtype]
+                                    pb.DTYPE_COMPLEX64: 8,
+                                    pb.DTYPE_FLOAT16: 2,
+                                    pb.DTYPE_BFLOAT16: 2, pb.DTYPE_INT8: 1,
+                                    pb.DTYPE_UINT8: 1,
+                                    pb.DTYPE_INT16: 2}[v.dtype]
                             if len(v.data) != n * size:
                                 problems.append("value of %d bytes for %d "
                                                 "elements" % (len(v.data), n))

@@ -3392,7 +3392,7 @@ def _scatter_stats_call(op, args, a):
     if op == "corrcoef":
         return torch.corrcoef(x)
     if op == "get_rng_state":
-        return torch.get_rng_state().to(torch.int64)
+        return torch.get_rng_state()
     if op in ("t_", "unsqueeze_", "squeeze_", "transpose_", "swapdims_",
               "swapaxes_", "resize_"):
         return getattr(x, op)(**a)

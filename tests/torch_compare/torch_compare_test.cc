@@ -108,17 +108,19 @@ struct CaseFile {
 };
 
 bool IsFloatName(absl::string_view d) {
-  return d == "float32" || d == "float64";
+  DType t;
+  return ParseDType(d, &t) && IsFloating(t);
 }
 bool IsComplexName(absl::string_view d) {
   return d == "complex64" || d == "complex128";
 }
 bool IsIntName(absl::string_view d) {
-  return d == "int32" || d == "int64" || d == "bool";
+  DType t;
+  return ParseDType(d, &t) && IsIntegral(t, /*include_bool=*/true);
 }
-// The coarse float precision of a dtype name: 32-bit or 64-bit.
+// The coarse float precision of a dtype name: 32-bit (or less) or 64-bit.
 bool IsSinglePrecision(absl::string_view d) {
-  return d == "float32" || d == "complex64";
+  return d != "float64" && d != "complex128";
 }
 
 bool ParseDouble(absl::string_view s, double* out) {
@@ -484,34 +486,21 @@ Values ReadValues(const Tensor& t) {
     auto r = Contiguous(t.detach());
     c = r.ok() ? *r : t;
   }
-  const int64_t n = c.numel();
-  switch (c.dtype()) {
-    case DType::kBool:
-      v.integral = true;
-      for (int64_t i = 0; i < n; ++i)
-        v.ints.push_back(c.data<bool>()[i] ? 1 : 0);
-      break;
-    case DType::kInt32:
-      v.integral = true;
-      for (int64_t i = 0; i < n; ++i) v.ints.push_back(c.data<int32_t>()[i]);
-      break;
-    case DType::kInt64:
-      v.integral = true;
-      for (int64_t i = 0; i < n; ++i) v.ints.push_back(c.data<int64_t>()[i]);
-      break;
-    case DType::kFloat32:
-      for (int64_t i = 0; i < n; ++i) v.re.push_back(c.data<float>()[i]);
-      break;
-    case DType::kFloat64:
-      for (int64_t i = 0; i < n; ++i) v.re.push_back(c.data<double>()[i]);
-      break;
-    case DType::kComplex64:
-      for (int64_t i = 0; i < n; ++i) {
-        v.re.push_back(c.data<complex64>()[i].real());
-        v.im.push_back(c.data<complex64>()[i].imag());
+  DispatchStorage(c.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* p = c.data<T>();
+    for (int64_t i = 0; i < c.numel(); ++i) {
+      if constexpr (std::is_same_v<T, complex64>) {
+        v.re.push_back(p[i].real());
+        v.im.push_back(p[i].imag());
+      } else if constexpr (std::is_integral_v<T>) {
+        v.integral = true;
+        v.ints.push_back(static_cast<int64_t>(p[i]));
+      } else {
+        v.re.push_back(ConvertValue<double>(p[i]));
       }
-      break;
-  }
+    }
+  });
   return v;
 }
 

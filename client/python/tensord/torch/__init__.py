@@ -18,7 +18,8 @@ from . import _dtypes
 from . import _grad
 from . import _ops
 from ._dtypes import (Size, bool, cfloat, complex64, double, dtype,  # noqa
-                      float, float32, float64, int, int32, int64, long)
+                      float, float32, float64, int, int32, int64, long,
+                      float16, half, bfloat16, int8, uint8, int16, short)
 from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
                       result_type)
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
@@ -83,6 +84,11 @@ DoubleTensor = _typed_tensor(float64, "DoubleTensor")
 LongTensor = _typed_tensor(int64, "LongTensor")
 IntTensor = _typed_tensor(int32, "IntTensor")
 BoolTensor = _typed_tensor(bool, "BoolTensor")
+HalfTensor = _typed_tensor(float16, "HalfTensor")
+BFloat16Tensor = _typed_tensor(bfloat16, "BFloat16Tensor")
+ByteTensor = _typed_tensor(uint8, "ByteTensor")
+CharTensor = _typed_tensor(int8, "CharTensor")
+ShortTensor = _typed_tensor(int16, "ShortTensor")
 
 
 def concat(tensors, dim=0):
@@ -285,7 +291,8 @@ def _C():
 
 def _np_dtype(np_dtype):
     return {"bool": bool, "int32": int32, "int64": int64, "float32": float32,
-            "float64": float64, "complex64": complex64}.get(str(np_dtype))
+            "float64": float64, "complex64": complex64, "float16": float16,
+            "int8": int8, "uint8": uint8, "int16": int16}.get(str(np_dtype))
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -300,7 +307,8 @@ def from_numpy(a):
     if dt is None:
         raise TypeError(
             "can't convert np.ndarray of type %s. The only supported types "
-            "are: float64, float32, complex64, int64, int32, and bool." %
+            "are: float64, float32, float16, complex64, int64, int32, int16, "
+            "int8, uint8, and bool." %
             a.dtype)
     shape = list(a.shape)  # (ascontiguousarray makes a 0-d array 1-d)
     a = np.ascontiguousarray(a)

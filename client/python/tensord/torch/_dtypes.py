@@ -49,7 +49,14 @@ int64 = _BY_NAME["int64"]
 float32 = _BY_NAME["float32"]
 float64 = _BY_NAME["float64"]
 complex64 = _BY_NAME["complex64"]
+float16 = _BY_NAME["float16"]
+bfloat16 = _BY_NAME["bfloat16"]
+int8 = _BY_NAME["int8"]
+uint8 = _BY_NAME["uint8"]
+int16 = _BY_NAME["int16"]
 # torch's aliases
+half = float16
+short = int16
 int = int32  # noqa: A001
 long = int64
 float = float32  # noqa: A001
@@ -59,7 +66,9 @@ cfloat = complex64
 ALIASES = {"bool": bool, "int32": int32, "int": int32, "int64": int64,
            "long": int64, "float32": float32, "float": float32,
            "float64": float64, "double": float64, "complex64": complex64,
-           "cfloat": complex64}
+           "cfloat": complex64, "float16": float16, "half": float16,
+           "bfloat16": bfloat16, "int8": int8, "uint8": uint8,
+           "int16": int16, "short": int16}
 
 
 class Size(tuple):
@@ -186,6 +195,10 @@ def promote_types(type1, type2):
         return hi
     if c1 == 3 or type1 is type2:
         return type1
+    if {type1, type2} == {float16, bfloat16}:
+        return float32
+    if {type1, type2} == {int8, uint8}:
+        return int16
     return type1 if type1.itemsize >= type2.itemsize else type2
 
 
@@ -254,6 +267,9 @@ class finfo:
                     1.1754943508222875e-38, 1e-06),
         "float64": (64, 2.220446049250313e-16, 1.7976931348623157e+308,
                     2.2250738585072014e-308, 1e-15),
+        "float16": (16, 0.0009765625, 65504.0, 6.103515625e-05, 0.001),
+        "bfloat16": (16, 0.0078125, 3.3895313892515355e+38,
+                     1.1754943508222875e-38, 0.01),
     }
 
     def __init__(self, type=None):  # noqa: A002 - torch's name
@@ -285,8 +301,11 @@ class iinfo:
             raise TypeError("torch.iinfo() requires an integer input type. "
                             "Use torch.finfo to handle 'torch.iinfo'")
         self.bits = type.itemsize * 8
-        self.max = (1 << (self.bits - 1)) - 1
-        self.min = -(1 << (self.bits - 1))
+        if type.is_signed:
+            self.max = (1 << (self.bits - 1)) - 1
+            self.min = -(1 << (self.bits - 1))
+        else:
+            self.max, self.min = (1 << self.bits) - 1, 0
         self.dtype = type.name
 
     def __repr__(self):

@@ -351,6 +351,12 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             return "torch.%sTensor" % self.dtype._short
+        if isinstance(dtype, str):
+            name = dtype
+            for d in _dtypes.BY_WIRE.values():
+                if name in ("torch.%sTensor" % d._short, "%sTensor" % d._short):
+                    return self.to(d)
+            raise ValueError("invalid type: '%s'" % name)
         return self.to(dtype)
 
     # ---------------------------------------------------------- values
@@ -372,9 +378,14 @@ class Tensor:
     def numpy(self):
         import numpy as np
         dtype, shape, data = self._v()
+        name = _dtypes.BY_WIRE[dtype].name
+        if name == "bfloat16":
+            raise TypeError("Got unsupported ScalarType BFloat16")
         np_type = {"bool": np.bool_, "int32": np.int32, "int64": np.int64,
                    "float32": np.float32, "float64": np.float64,
-                   "complex64": np.complex64}[_dtypes.BY_WIRE[dtype].name]
+                   "complex64": np.complex64, "float16": np.float16,
+                   "int8": np.int8, "uint8": np.uint8,
+                   "int16": np.int16}[name]
         return np.frombuffer(data, dtype=np_type).reshape(shape).copy()
 
     def __array__(self, dtype=None):
@@ -674,6 +685,21 @@ class Tensor:
 
     def cfloat(self):
         return self.to(_dtypes.complex64)
+
+    def half(self):
+        return self.to(_dtypes.float16)
+
+    def bfloat16(self):
+        return self.to(_dtypes.bfloat16)
+
+    def byte(self):
+        return self.to(_dtypes.uint8)
+
+    def char(self):
+        return self.to(_dtypes.int8)
+
+    def short(self):
+        return self.to(_dtypes.int16)
 
     def type_as(self, other):
         return self.to(other.dtype)
