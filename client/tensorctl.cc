@@ -431,64 +431,53 @@ int Put(Client& client, const std::vector<std::string>& args) {
   return 0;
 }
 
+// The core dtype of a wire dtype (nullopt: unspecified or unknown).
+std::optional<tensord::DType> CoreDType(tensord::v1::DType wire) {
+  switch (wire) {
+#define TENSORD_CTL_DTYPE(e, T, n, s, w) \
+  case tensord::v1::w:                   \
+    return tensord::DType::e;
+    TENSORD_FORALL_DTYPES(TENSORD_CTL_DTYPE)
+#undef TENSORD_CTL_DTYPE
+    default:
+      return std::nullopt;
+  }
+}
+
 // JSON of a tensor's values: nested arrays of numbers or booleans.
 void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
                 std::string* out) {
   if (dim == d.shape_size()) {
-    const std::string& b = d.data();
-    auto load = [&](auto v) {
-      std::memcpy(&v, b.data() + *k * sizeof(v), sizeof(v));
-      return v;
-    };
-    char buf[64];
-    switch (d.dtype()) {
-      case tensord::v1::DTYPE_BOOL:
-        *out += b[*k] ? "true" : "false";
-        break;
-      case tensord::v1::DTYPE_INT32:
-        absl::StrAppend(out, load(int32_t{}));
-        break;
-      case tensord::v1::DTYPE_INT8:
-        absl::StrAppend(out, load(int8_t{}));
-        break;
-      case tensord::v1::DTYPE_UINT8:
-        absl::StrAppend(out, load(uint8_t{}));
-        break;
-      case tensord::v1::DTYPE_INT16:
-        absl::StrAppend(out, load(int16_t{}));
-        break;
-      case tensord::v1::DTYPE_FLOAT16:
-        std::snprintf(buf, sizeof(buf), "%.9g",
-                      static_cast<float>(load(tensord::Half{})));
-        *out += buf;
-        break;
-      case tensord::v1::DTYPE_BFLOAT16:
-        std::snprintf(buf, sizeof(buf), "%.9g",
-                      static_cast<float>(load(tensord::BFloat16{})));
-        *out += buf;
-        break;
-      case tensord::v1::DTYPE_INT64:
-        absl::StrAppend(out, load(int64_t{}));
-        break;
-      case tensord::v1::DTYPE_FLOAT32:
-        std::snprintf(buf, sizeof(buf), "%.9g", load(float{}));
-        *out += buf;
-        break;
-      case tensord::v1::DTYPE_FLOAT64:
-        std::snprintf(buf, sizeof(buf), "%.17g", load(double{}));
-        *out += buf;
-        break;
-      case tensord::v1::DTYPE_COMPLEX64: {
-        float re, im;
-        std::memcpy(&re, b.data() + *k * 8, 4);
-        std::memcpy(&im, b.data() + *k * 8 + 4, 4);
-        std::snprintf(buf, sizeof(buf), "[%.9g, %.9g]", re, im);
-        *out += buf;
-        break;
-      }
-      default:
-        *out += "null";
+    const std::optional<tensord::DType> dt = CoreDType(d.dtype());
+    if (!dt) {
+      *out += "null";
+      ++*k;
+      return;
     }
+    const char* p = d.data().data();
+    tensord::DispatchStorage(*dt, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      char buf[64];
+      if constexpr (std::is_same_v<T, bool>) {
+        *out += p[*k] != 0 ? "true" : "false";
+        return;
+      } else {
+        T v;
+        std::memcpy(static_cast<void*>(&v), p + *k * sizeof(T), sizeof(T));
+        if constexpr (std::is_same_v<T, tensord::complex64>) {
+          std::snprintf(buf, sizeof(buf), "[%.9g, %.9g]", v.real(), v.imag());
+        } else if constexpr (std::is_integral_v<T>) {
+          std::snprintf(buf, sizeof(buf), "%lld",
+                        static_cast<long long>(v));  // NOLINT(runtime/int)
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::snprintf(buf, sizeof(buf), "%.17g", v);
+        } else {
+          std::snprintf(buf, sizeof(buf), "%.9g",
+                        static_cast<double>(static_cast<float>(v)));
+        }
+        *out += buf;
+      }
+    });
     ++*k;
     return;
   }

@@ -29,18 +29,62 @@ namespace {
 // op_generic_test checks that every op whose result aliases its input is
 // here.
 bool RunsNatively(const OpDef& op) {
-  static const auto* kNative = new std::set<std::string, std::less<>>{
-      "T", "alias", "atleast_1d", "atleast_2d", "atleast_3d",
-      "autograd.grad", "backward", "broadcast_tensors", "broadcast_to",
-      "chunk", "clone", "contiguous", "copy_", "detach", "diagonal",
-      "expand", "flatten", "grad", "index", "is_contiguous", "movedim",
-      "moveaxis", "narrow", "permute", "requires_grad_", "reshape",
-      "retain_grad", "select", "slice", "split", "split_with_sizes",
-      "squeeze", "squeeze_", "storage_offset", "stride", "swapaxes",
-      "swapaxes_", "swapdims", "swapdims_", "t_", "tensor_split",
-      "tensor_split.indices", "to", "transpose", "transpose_", "unbind",
-      "unflatten", "unsqueeze", "unsqueeze_", "view", "resize_", "meshgrid",
-      "get_rng_state", "set_rng_state", "manual_seed"};
+  static const auto* kNative =
+      new std::set<std::string, std::less<>>{"T",
+                                             "alias",
+                                             "atleast_1d",
+                                             "atleast_2d",
+                                             "atleast_3d",
+                                             "autograd.grad",
+                                             "backward",
+                                             "broadcast_tensors",
+                                             "broadcast_to",
+                                             "chunk",
+                                             "clone",
+                                             "contiguous",
+                                             "copy_",
+                                             "detach",
+                                             "diagonal",
+                                             "expand",
+                                             "flatten",
+                                             "grad",
+                                             "index",
+                                             "is_contiguous",
+                                             "movedim",
+                                             "moveaxis",
+                                             "narrow",
+                                             "permute",
+                                             "requires_grad_",
+                                             "reshape",
+                                             "retain_grad",
+                                             "select",
+                                             "slice",
+                                             "split",
+                                             "split_with_sizes",
+                                             "squeeze",
+                                             "squeeze_",
+                                             "storage_offset",
+                                             "stride",
+                                             "swapaxes",
+                                             "swapaxes_",
+                                             "swapdims",
+                                             "swapdims_",
+                                             "t_",
+                                             "tensor_split",
+                                             "tensor_split.indices",
+                                             "to",
+                                             "transpose",
+                                             "transpose_",
+                                             "unbind",
+                                             "unflatten",
+                                             "unsqueeze",
+                                             "unsqueeze_",
+                                             "view",
+                                             "resize_",
+                                             "meshgrid",
+                                             "get_rng_state",
+                                             "set_rng_state",
+                                             "manual_seed"};
   return kNative->count(op.name) > 0;
 }
 
@@ -110,8 +154,8 @@ absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
       }
     }
   }
-  const bool inplace = op.inplace && !op.replaces_self && !inputs.empty() &&
-                       inputs[0].defined();
+  const bool inplace =
+      op.inplace && !op.replaces_self && !inputs.empty() && inputs[0].defined();
   if (inplace) {
     if (IsStorageOnly(inputs[0].dtype())) target = inputs[0].dtype();
   } else if (!explicit_dtype) {
@@ -131,10 +175,10 @@ absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
   // infinities become the largest finite values of the caller's dtype.
   if (target && (op.name == "nan_to_num" || op.name == "nan_to_num_") &&
       (*target == DType::kFloat16 || *target == DType::kBFloat16)) {
-    const double max = *target == DType::kFloat16 ? 65504.0
-                                                  : 3.3895313892515355e+38;
-    for (const auto& [key, value] : {std::pair{"posinf", max},
-                                     std::pair{"neginf", -max}}) {
+    const double max =
+        *target == DType::kFloat16 ? 65504.0 : 3.3895313892515355e+38;
+    for (const auto& [key, value] :
+         {std::pair{"posinf", max}, std::pair{"neginf", -max}}) {
       auto it = attrs.find(key);
       if (it != attrs.end() &&
           std::holds_alternative<std::monostate>(it->second)) {

@@ -23,7 +23,8 @@ Tensor Make(std::vector<double> v, DType dt) {
   return Ok(FromDoubles(v, {static_cast<int64_t>(v.size())}, dt));
 }
 
-Tensor RunOne(const std::string& op, std::vector<Tensor> in, AttrMap attrs = {}) {
+Tensor RunOne(const std::string& op, std::vector<Tensor> in,
+              AttrMap attrs = {}) {
   OpContext ctx;
   auto out = RunOp(op, in, attrs, ctx);
   EXPECT_TRUE(out.ok()) << op << ": " << out.status();
@@ -89,7 +90,8 @@ TEST(StorageDTypesTest, IndexInputsDoNotPromote) {
   Tensor g = RunOne("index_select", {u, idx}, {{"dim", int64_t{0}}});
   EXPECT_EQ(g.dtype(), DType::kUInt8);
   EXPECT_EQ(g.ToInts(), (std::vector<int64_t>{7, 5}));
-  Tensor adv = RunOne("index.advanced", {u, idx}, {{"index", std::string("@")}});
+  Tensor adv =
+      RunOne("index.advanced", {u, idx}, {{"index", std::string("@")}});
   EXPECT_EQ(adv.dtype(), DType::kUInt8);
 }
 
@@ -103,8 +105,9 @@ TEST(StorageDTypesTest, ErrorsNameTheCallersDType) {
 }
 
 TEST(StorageDTypesTest, ExplicitDTypeCreatesAndAnotherKeepsItsOwn) {
-  Tensor z = RunOne("zeros", {}, {{"size", std::vector<int64_t>{3}},
-                               {"dtype", DType::kFloat16}});
+  Tensor z =
+      RunOne("zeros", {},
+             {{"size", std::vector<int64_t>{3}}, {"dtype", DType::kFloat16}});
   EXPECT_EQ(z.dtype(), DType::kFloat16);
   const Tensor h = Make({1.5, 2.25}, DType::kFloat16);
   Tensor s = RunOne("sum", {h}, {{"dtype", DType::kFloat64}});
@@ -136,10 +139,10 @@ TEST(StorageDTypesTest, GradientsOfAFloat16LeafAreFloat16) {
 TEST(StorageDTypesTest, InPlaceOpsWriteThroughViews) {
   Tensor x = Make({1, 2, 3}, DType::kFloat16);
   OpContext ctx;
-  auto v = RunOp("narrow", {x},
-                 {{"dim", int64_t{0}}, {"start", int64_t{1}},
-                  {"length", int64_t{2}}},
-                 ctx);
+  auto v = RunOp(
+      "narrow", {x},
+      {{"dim", int64_t{0}}, {"start", int64_t{1}}, {"length", int64_t{2}}},
+      ctx);
   ASSERT_TRUE(v.ok()) << v.status();
   const int64_t before = x.version();
   Tensor r = RunOne("mul_", {(*v)[0], WrapScalar(Scalar(2.0))});
