@@ -210,9 +210,22 @@ constexpr DType PromoteTypes(DType a, DType b) {
   return ItemSize(a) >= ItemSize(b) ? a : b;
 }
 
-// The dtype used for results of ops that produce floats from integers
-// (true division, exp, mean, ...): torch's default dtype.
-inline constexpr DType kDefaultFloat = DType::kFloat32;
+// torch.get_default_dtype() for the op being run: the dtype of floats made
+// without a dtype (zeros, rand, tensors of Python floats) and of float
+// results of integer inputs (true division, exp, mean, ...). float32
+// unless a DefaultFloatGuard says otherwise (the server sets one per node
+// from OpNode.default_dtype, float32 or float64). Per thread.
+DType DefaultFloat();
+class DefaultFloatGuard {
+ public:
+  explicit DefaultFloatGuard(DType t);
+  ~DefaultFloatGuard();
+  DefaultFloatGuard(const DefaultFloatGuard&) = delete;
+  DefaultFloatGuard& operator=(const DefaultFloatGuard&) = delete;
+
+ private:
+  DType prev_;
+};
 
 }  // namespace tensord
 

@@ -46,12 +46,12 @@ std::vector<OpDef> BuildTable() {
   t.push_back(Def("zeros", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "tensor of zeros", [](const Args& a, OpContext&) {
                     return One(Zeros(a.ShapeOf("size"),
-                                     a.DTypeOr("dtype", kDefaultFloat)));
+                                     a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(Def("ones", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "tensor of ones", [](const Args& a, OpContext&) {
                     return One(Ones(a.ShapeOf("size"),
-                                    a.DTypeOr("dtype", kDefaultFloat)));
+                                    a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(
       Def("full", {},
@@ -80,21 +80,21 @@ std::vector<OpDef> BuildTable() {
                   {Req("n", AT::kInt), Opt("m", AT::kInt), DTypeAttr()}, false,
                   "identity matrix", [](const Args& a, OpContext&) {
                     return One(Eye(a.Int("n"), a.OptInt("m"),
-                                   a.DTypeOr("dtype", kDefaultFloat)));
+                                   a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(Def("rand", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "uniform [0, 1) from the session's generator",
                   [](const Args& a, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
                     return One(Rand(a.ShapeOf("size"), *g,
-                                    a.DTypeOr("dtype", kDefaultFloat)));
+                                    a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(Def("randn", {}, {Req("size", AT::kInts), DTypeAttr()}, false,
                   "standard normal from the session's generator",
                   [](const Args& a, OpContext& c) -> Outs {
                     TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
                     return One(Randn(a.ShapeOf("size"), *g,
-                                     a.DTypeOr("dtype", kDefaultFloat)));
+                                     a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(Def("randint", {},
                   {Opt("low", AT::kInt, int64_t{0}), Req("high", AT::kInt),
@@ -169,7 +169,7 @@ std::vector<OpDef> BuildTable() {
                   "out uninitialised)",
                   [](const Args& a, OpContext&) {
                     return One(Zeros(a.ShapeOf("size"),
-                                     a.DTypeOr("dtype", kDefaultFloat)));
+                                     a.DTypeOr("dtype", DefaultFloat())));
                   }));
   t.push_back(Def("empty_like", {"self"}, {DTypeAttr()}, false,
                   "a new tensor shaped like self (zero-filled here)",

@@ -29,8 +29,8 @@ using StatusOrTensor = absl::StatusOr<Tensor>;
 using DimList = std::vector<int64_t>;
 
 // ---- creation ----
-StatusOrTensor Zeros(const Shape& shape, DType dtype = kDefaultFloat);
-StatusOrTensor Ones(const Shape& shape, DType dtype = kDefaultFloat);
+StatusOrTensor Zeros(const Shape& shape, DType dtype = DType::kFloat32);
+StatusOrTensor Ones(const Shape& shape, DType dtype = DType::kFloat32);
 StatusOrTensor Full(const Shape& shape, const Scalar& value,
                     std::optional<DType> dtype = std::nullopt);
 // dtype defaults to int64 when all of start/end/step are integral, else
@@ -41,7 +41,7 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
 StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
                         std::optional<DType> dtype = std::nullopt);
 StatusOrTensor Eye(int64_t n, std::optional<int64_t> m = std::nullopt,
-                   DType dtype = kDefaultFloat);
+                   DType dtype = DType::kFloat32);
 StatusOrTensor ZerosLike(const Tensor& t,
                          std::optional<DType> dtype = std::nullopt);
 StatusOrTensor OnesLike(const Tensor& t,
@@ -368,9 +368,9 @@ StatusOrTensor Cdist(const Tensor& x1, const Tensor& x2, double p);
 StatusOrTensor GetRngState(const Generator& gen);
 absl::Status SetRngState(Generator& gen, const Tensor& state);
 StatusOrTensor Rand(const Shape& shape, Generator& gen,
-                    DType dtype = kDefaultFloat);
+                    DType dtype = DType::kFloat32);
 StatusOrTensor Randn(const Shape& shape, Generator& gen,
-                     DType dtype = kDefaultFloat);
+                     DType dtype = DType::kFloat32);
 
 // ---- dtype ----
 // Converts (a copy unless already of `dtype`, as torch's .to()).

@@ -16,7 +16,7 @@ StatusOrTensor Full(const Shape& shape, const Scalar& value,
                     std::optional<DType> dtype) {
   TENSORD_RETURN_IF_ERROR(CheckShape(shape).status());
   const DType dt = dtype ? *dtype
-                         : (value.dtype() == DType::kFloat64 ? kDefaultFloat
+                         : (value.dtype() == DType::kFloat64 ? DefaultFloat()
                                                              : value.dtype());
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dt));
   CopyConvert(ScalarTensor(value, dt), out);
@@ -70,7 +70,7 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
                       const Scalar& step, std::optional<DType> dtype) {
   const bool all_int =
       start.is_integral() && end.is_integral() && step.is_integral();
-  const DType dt = dtype ? *dtype : (all_int ? DType::kInt64 : kDefaultFloat);
+  const DType dt = dtype ? *dtype : (all_int ? DType::kInt64 : DefaultFloat());
   if (!all_int && IsIntegral(dt, false)) {
     // torch computes integer ranges in int64: the bounds and step are
     // truncated first (so a step of 0.5 becomes 0).
@@ -132,7 +132,7 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
                         std::optional<DType> dtype) {
   if (steps < 0)
     return absl::InvalidArgumentError("number of steps must be non-negative");
-  const DType dt = dtype.value_or(kDefaultFloat);
+  const DType dt = dtype.value_or(DefaultFloat());
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({steps}, dt));
   const double s = start.to_double(), e = end.to_double();
   const double step =

@@ -86,13 +86,13 @@ DType ResultType(const std::vector<const Tensor*>& ts) {
       if (!lo_wrapped) return lo;
       // Wrapped numbers alone: ints are int64, floats default dtype.
       DType t = *lo;
-      if (t == DType::kFloat64) return kDefaultFloat;
+      if (t == DType::kFloat64) return DefaultFloat();
       return t;
     }
     if (!lo) return hi;
     if (Category(*lo) > Category(*hi)) {
       DType l = *lo;
-      if (lo_wrapped && l == DType::kFloat64) l = kDefaultFloat;
+      if (lo_wrapped && l == DType::kFloat64) l = DefaultFloat();
       if (lo_wrapped && l == DType::kInt64 && Category(*hi) == 0)
         l = DType::kInt64;
       return PromoteTypes(*hi, l) == l ? l : PromoteTypes(*hi, l);
@@ -101,7 +101,7 @@ DType ResultType(const std::vector<const Tensor*>& ts) {
   };
   std::optional<DType> r = combine(dim_t, zero_t, false);
   r = combine(r, wrapped_t, true);
-  return r.value_or(kDefaultFloat);
+  return r.value_or(DefaultFloat());
 }
 
 absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
@@ -319,7 +319,7 @@ absl::StatusOr<Tensor> BinaryForward(
     std::optional<DType> compute_override = {}) {
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
   DType ct = compute_override ? *compute_override : ResultType({&a, &b});
-  if (op == Bin::kDiv && !IsDifferentiable(ct)) ct = kDefaultFloat;
+  if (op == Bin::kDiv && !IsDifferentiable(ct)) ct = DefaultFloat();
   if ((op == Bin::kAdd || op == Bin::kSub) && IsIntegral(ct, true) &&
       alpha.is_floating()) {
     return absl::InvalidArgumentError(

@@ -28,7 +28,7 @@ StatusOrTensor FloatMap(const Tensor& a, const char* torch_name,
   }
   Tensor x = a;
   if (!IsFloating(x.dtype())) {
-    TENSORD_ASSIGN_OR_RETURN(x, To(a, kDefaultFloat));
+    TENSORD_ASSIGN_OR_RETURN(x, To(a, DefaultFloat()));
   }
   TENSORD_ASSIGN_OR_RETURN(x, Contiguous(x));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));

@@ -190,7 +190,7 @@ StatusOrTensor Amin(const Tensor& t, const DimList& dims, bool keepdim) {
 StatusOrTensor Logsumexp(const Tensor& t, const DimList& dims, bool keepdim) {
   Tensor x = t;
   if (!IsDifferentiable(x.dtype())) {
-    TENSORD_ASSIGN_OR_RETURN(x, To(t, kDefaultFloat));
+    TENSORD_ASSIGN_OR_RETURN(x, To(t, DefaultFloat()));
   }
   // m is a constant for the gradient (it cancels): softmax, as torch's.
   Tensor m;

@@ -36,7 +36,7 @@ absl::StatusOr<FloatPair> Broadcast2(const Tensor& a, const Tensor& b,
     return absl::InvalidArgumentError(
         absl::StrCat("\"", name, "_cpu\" not implemented for 'ComplexFloat'"));
   }
-  if (float_result && !IsFloating(dt)) dt = kDefaultFloat;
+  if (float_result && !IsFloating(dt)) dt = DefaultFloat();
   NoGradGuard ng;
   TENSORD_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(a.sizes(), b.sizes()));
   const DimList ds(shape.begin(), shape.end());
@@ -338,7 +338,7 @@ StatusOrTensor Addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2,
 StatusOrTensor Logit(const Tensor& x, std::optional<double> eps) {
   Tensor z = x;
   if (!IsFloating(x.dtype())) {
-    TRY(z, To(x, kDefaultFloat));
+    TRY(z, To(x, DefaultFloat()));
   }
   if (eps.has_value()) {
     TRY(z, Clamp(z, Scalar(*eps), Scalar(1.0 - *eps)));
@@ -397,7 +397,7 @@ StatusOrTensor Sinc(const Tensor& x) {
     NoGradGuard ng;
     Tensor z = x.detach();
     if (!IsFloating(z.dtype())) {
-      TRY(z, To(z, kDefaultFloat));
+      TRY(z, To(z, DefaultFloat()));
     }
     TRY(z, Contiguous(z));
     TRY(out, Empty(z.sizes(), z.dtype()));
@@ -440,7 +440,7 @@ StatusOrTensor Sinc(const Tensor& x) {
 StatusOrTensor Deg2rad(const Tensor& x) {
   Tensor z = x;
   if (!IsFloating(x.dtype()) && !IsComplex(x.dtype())) {
-    TRY(z, To(x, kDefaultFloat));
+    TRY(z, To(x, DefaultFloat()));
   }
   TRY(Tensor r, Mul(z, WrapScalar(M_PI / 180.0)));
   return Composite("Deg2RadBackward0", r);
@@ -449,7 +449,7 @@ StatusOrTensor Deg2rad(const Tensor& x) {
 StatusOrTensor Rad2deg(const Tensor& x) {
   Tensor z = x;
   if (!IsFloating(x.dtype()) && !IsComplex(x.dtype())) {
-    TRY(z, To(x, kDefaultFloat));
+    TRY(z, To(x, DefaultFloat()));
   }
   TRY(Tensor r, Mul(z, WrapScalar(180.0 / M_PI)));
   return Composite("Rad2DegBackward0", r);
@@ -524,8 +524,8 @@ StatusOrTensor DivMode(const Tensor& a, const Tensor& b,
     node->set_backward(
         [sa = a.sizes(), sb = b.sizes(), da = a.dtype(), db = b.dtype()](
             Node&, const GradList&) -> absl::StatusOr<GradList> {
-          TRY(Tensor ga, Zeros(sa, IsDifferentiable(da) ? da : kDefaultFloat));
-          TRY(Tensor gb, Zeros(sb, IsDifferentiable(db) ? db : kDefaultFloat));
+          TRY(Tensor ga, Zeros(sa, IsDifferentiable(da) ? da : DefaultFloat()));
+          TRY(Tensor gb, Zeros(sb, IsDifferentiable(db) ? db : DefaultFloat()));
           return GradList{ga, gb};
         });
   }
@@ -645,7 +645,7 @@ StatusOrTensor GammaMap(const Tensor& a, Gamma which) {
   NoGradGuard ng;
   Tensor x = a.detach();
   if (!IsFloating(x.dtype())) {
-    TENSORD_ASSIGN_OR_RETURN(x, To(x, kDefaultFloat));
+    TENSORD_ASSIGN_OR_RETURN(x, To(x, DefaultFloat()));
   }
   TENSORD_ASSIGN_OR_RETURN(x, Contiguous(x));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));

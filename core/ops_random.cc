@@ -131,7 +131,7 @@ StatusOrTensor Normal(const Tensor& mean, const Tensor& std,
           "normal() with a number mean and std needs a size");
     }
     return NormalFill(*size, mean.item().to_double(), std.item().to_double(),
-                      gen, dtype.value_or(kDefaultFloat));
+                      gen, dtype.value_or(DefaultFloat()));
   }
   if (size) {
     return absl::InvalidArgumentError(
@@ -148,7 +148,7 @@ StatusOrTensor Normal(const Tensor& mean, const Tensor& std,
   }
   const DType dt = dtype.value_or(ResultType({&mean, &std}) == DType::kFloat64
                                       ? DType::kFloat64
-                                      : kDefaultFloat);
+                                      : DefaultFloat());
   if (!mean_number && std_number) {
     // torch: output.normal_(0, std) then output.add_(mean).
     TENSORD_ASSIGN_OR_RETURN(

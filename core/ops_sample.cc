@@ -196,7 +196,7 @@ StatusOrTensor Logspace(const Scalar& start, const Scalar& end, int64_t steps,
   if (steps < 0) {
     return absl::InvalidArgumentError("number of steps must be non-negative");
   }
-  const DType dt = dtype.value_or(kDefaultFloat);
+  const DType dt = dtype.value_or(DefaultFloat());
   if (IsComplex(dt)) {
     return absl::InvalidArgumentError(
         "tensord: logspace of complex dtype is not supported");

@@ -62,7 +62,7 @@ bool PromotesIntToFloat(Un op) {
 absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
   Tensor x = a;
   if (PromotesIntToFloat(op) && !IsDifferentiable(a.dtype())) {
-    TENSORD_ASSIGN_OR_RETURN(x, To(a, kDefaultFloat));
+    TENSORD_ASSIGN_OR_RETURN(x, To(a, DefaultFloat()));
   }
   const DType dt = x.dtype();
   if (op == Un::kNeg && dt == DType::kBool) {

@@ -439,16 +439,20 @@ std::string FormatPrintData(const PrintData& d,
   if (NumElements(d.shape) == 0) {
     // Explicitly print the shape if it is not (0,), to match NumPy behavior.
     if (d.shape.size() != 1) suffixes.push_back("size=" + PyTuple(d.shape));
-    // An empty tensor shows any dtype other than the default float32.
-    if (d.dtype != kDefaultFloat) {
+    // An empty tensor shows any dtype other than the default.
+    if (d.dtype != options.default_dtype) {
       suffixes.push_back("dtype=" + FormatDType(d.dtype));
     }
     tensor_str = "[]";
   } else {
-    // has_default_dtype: float32, complex64, int64 or bool.
-    const bool has_default_dtype =
-        d.dtype == DType::kFloat32 || d.dtype == DType::kComplex64 ||
-        d.dtype == DType::kInt64 || d.dtype == DType::kBool;
+    // has_default_dtype: the default, its complex counterpart (complex64
+    // for float32; complex128, which tensord lacks, for float64), int64 or
+    // bool.
+    const bool has_default_dtype = d.dtype == options.default_dtype ||
+                                   (d.dtype == DType::kComplex64 &&
+                                    options.default_dtype == DType::kFloat32) ||
+                                   d.dtype == DType::kInt64 ||
+                                   d.dtype == DType::kBool;
     if (!has_default_dtype) suffixes.push_back("dtype=" + FormatDType(d.dtype));
     tensor_str = BodyStr(d, kIndent, options);
   }

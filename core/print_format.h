@@ -65,6 +65,8 @@ struct PrintOptions {
   int64_t edgeitems = 3;    // rows shown at each end of a summarized dim
   int64_t linewidth = 80;   // characters per line before wrapping
   std::optional<bool> sci_mode;  // nullopt: chosen from the values
+  // torch.get_default_dtype(), which is not shown (float32 or float64).
+  DType default_dtype = DType::kFloat32;
 };
 
 // Formats like torch's str(): suffixes are extra "key=value" strings appended

@@ -605,6 +605,16 @@ std::string FormatSize(const Shape& s) {
   return absl::StrCat("torch.Size(", ShapeToString(s), ")");
 }
 
+namespace {
+thread_local DType t_default_float = DType::kFloat32;
+}  // namespace
+
+DType DefaultFloat() { return t_default_float; }
+DefaultFloatGuard::DefaultFloatGuard(DType t) : prev_(t_default_float) {
+  t_default_float = t;
+}
+DefaultFloatGuard::~DefaultFloatGuard() { t_default_float = prev_; }
+
 void ThrowStorageOnly(DType t) {
   throw std::logic_error(absl::StrCat("a kernel was given ", DTypeName(t),
                                       ", which is computed in ",

@@ -594,6 +594,23 @@ absl::Status Session::ExecuteLocked(const v1::ExecuteRequest& request,
     }
     std::optional<NoGradGuard> node_no_grad;
     if (node.no_grad() && !request.no_grad()) node_no_grad.emplace();
+    DType default_float = DType::kFloat32;
+    switch (node.default_dtype()) {
+      case v1::DTYPE_UNSPECIFIED:
+      case v1::DTYPE_FLOAT32:
+        break;
+      case v1::DTYPE_FLOAT64:
+        default_float = DType::kFloat64;
+        break;
+      default: {
+        const std::string name = v1::DType_Name(node.default_dtype());
+        return fail(absl::InvalidArgumentError(absl::StrCat(
+            "default_dtype must be float32 or float64, not ",
+            name.empty() ? absl::StrCat(static_cast<int>(node.default_dtype()))
+                         : name)));
+      }
+    }
+    DefaultFloatGuard default_float_guard(default_float);
     auto outs = RunOp(node.op(), inputs, attrs, ctx);
     if (!outs.ok()) return fail(outs.status());
     if (const OpDef* def = FindOp(node.op());

@@ -157,5 +157,27 @@ TEST(StorageDTypesTest, InPlaceOpsWriteThroughViews) {
   EXPECT_EQ(leaf.ToDoubles(), (std::vector<double>{1, 2}));
 }
 
+TEST(DefaultDTypeTest, TheGuardSetsWhatFloatsAreMadeIn) {
+  const Tensor ints = Make({1, 2}, DType::kInt64);
+  {
+    DefaultFloatGuard f64(DType::kFloat64);
+    EXPECT_EQ(DefaultFloat(), DType::kFloat64);
+    EXPECT_EQ(RunOne("zeros", {}, {{"size", std::vector<int64_t>{2}}}).dtype(),
+              DType::kFloat64);
+    Tensor half = RunOne("div", {ints, WrapScalar(Scalar(int64_t{2}))});
+    EXPECT_EQ(half.dtype(), DType::kFloat64);
+    EXPECT_EQ(RunOne("mul", {ints, WrapScalar(Scalar(2.5))}).dtype(),
+              DType::kFloat64);
+    // A float32 tensor stays float32 (a Python float does not promote it).
+    EXPECT_EQ(
+        RunOne("mul", {Make({1}, DType::kFloat32), WrapScalar(Scalar(2.5))})
+            .dtype(),
+        DType::kFloat32);
+  }
+  EXPECT_EQ(DefaultFloat(), DType::kFloat32);
+  EXPECT_EQ(RunOne("zeros", {}, {{"size", std::vector<int64_t>{2}}}).dtype(),
+            DType::kFloat32);
+}
+
 }  // namespace
 }  // namespace tensord

@@ -159,12 +159,12 @@ std::string Format(int wire, const std::vector<int64_t>& shape,
                    const py::bytes& data,
                    const std::vector<std::string>& suffixes, int precision,
                    double threshold, int64_t edgeitems, int64_t linewidth,
-                   std::optional<bool> sci_mode) {
+                   std::optional<bool> sci_mode, int default_dtype) {
   // Python's "{:.-1f}".format(x) in _Formatter.
   if (precision < 0)
     throw py::value_error("Format specifier missing precision");
-  const PrintOptions options{precision, threshold, edgeitems, linewidth,
-                             sci_mode};
+  const PrintOptions options{precision, threshold, edgeitems,
+                             linewidth, sci_mode,  NeedDType(default_dtype)};
   const DType dt = NeedDType(wire);
   const std::string_view bytes = data;
   if (bytes.size() % static_cast<size_t>(ItemSize(dt)) != 0)
@@ -323,6 +323,9 @@ class Request {
   void SetKeep(int node, bool keep) { Node(node)->set_keep(keep); }
   void SetGenerator(int node, int32_t id) { Node(node)->set_generator(id); }
   void SetNodeNoGrad(int node, bool v) { Node(node)->set_no_grad(v); }
+  void SetNodeDefaultDType(int node, int wire) {
+    Node(node)->set_default_dtype(static_cast<v1::DType>(wire));
+  }
   void SetReturn(int node, bool ret, int64_t max_bytes) {
     Node(node)->set_return_value(ret);
     Node(node)->set_return_value_max_bytes(max_bytes);
@@ -628,6 +631,7 @@ void DefineModule(py::module_& m) {
         py::arg("precision") = 4, py::arg("threshold") = 1000.0,
         py::arg("edgeitems") = 3, py::arg("linewidth") = 80,
         py::arg("sci_mode") = py::none(),
+        py::arg("default_dtype") = static_cast<int>(v1::DTYPE_FLOAT32),
         "torch's str() of a tensor value under torch's print options");
 
   py::class_<Request>(m, "Request")
@@ -637,6 +641,7 @@ void DefineModule(py::module_& m) {
       .def("set_keep", &Request::SetKeep)
       .def("set_generator", &Request::SetGenerator)
       .def("set_node_no_grad", &Request::SetNodeNoGrad)
+      .def("set_node_default_dtype", &Request::SetNodeDefaultDType)
       .def("set_return", &Request::SetReturn, py::arg("node"),
            py::arg("ret") = true, py::arg("max_bytes") = 0)
       .def("bind", &Request::Bind)

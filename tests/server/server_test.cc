@@ -1450,6 +1450,14 @@ std::vector<BadRequest> BadRequests() {
                "unknown dtype", CreateCall(Raw(99, {1}, 4))});
   t.push_back({"CreateTensorUnspecifiedDtype", Code::INVALID_ARGUMENT, "",
                CreateCall(Raw(v1::DTYPE_UNSPECIFIED, {1}, 4))});
+  for (int bad : {static_cast<int>(v1::DTYPE_INT64),
+                  static_cast<int>(v1::DTYPE_FLOAT16), 77}) {
+    v1::OpNode zeros = Op("zeros", {}, {{"size", AInts({2})}});
+    zeros.set_default_dtype(static_cast<v1::DType>(bad));
+    t.push_back({absl::StrCat("DefaultDtype", bad), Code::INVALID_ARGUMENT,
+                 "default_dtype must be float32 or float64",
+                 ExecCall({Bind(Op("neg", {N("x")}), {"fresh"}), zeros})});
+  }
   t.push_back({"LiteralUnknownDtype", Code::INVALID_ARGUMENT, "",
                ExecCall({Op("neg", {Lit(Raw(-5, {1}, 4))})})});
   t.push_back({"UploadUnknownDtype", Code::INVALID_ARGUMENT, "",

@@ -81,10 +81,14 @@ class Engine:
         `generator`: the number of the torch.Generator its draws come from
         (0: the session's default generator)."""
         from .torch._tensor import Tensor
+        from .torch import _dtypes
         refs = [x if isinstance(x, tuple) else self.ref(x) for x in inputs]
         node = self.req.add(op, refs, attrs)
         if no_grad:  # each node has its grad mode: one request mixes them
             self.req.set_node_no_grad(node, True)
+        default = _dtypes.default_dtype()
+        if default is not _dtypes.float32:  # and its default dtype
+            self.req.set_node_default_dtype(node, default._wire)
         if len(self.req) >= self.MAX_PENDING and not self.busy:
             self.flush()
         if generator:

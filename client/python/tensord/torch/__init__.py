@@ -42,9 +42,16 @@ _num_threads = [1]
 
 
 def set_default_dtype(d):
-    if d != float32:
-        raise TypeError("tensord: the session's default dtype is float32; "
-                        "set_default_dtype(%s) is not supported" % (d,))
+    """torch.set_default_dtype: float32 or float64 (tensord has no
+    complex128 for float64's complex counterpart, and no float16 default)."""
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the "
+                        "default type")
+    if d not in (float32, float64):
+        raise TypeError("tensord: set_default_dtype(%s) is not supported; "
+                        "the default dtype can be torch.float32 or "
+                        "torch.float64" % (d,))
+    _dtypes._default[0] = d
 
 
 def set_num_threads(n):
@@ -125,11 +132,8 @@ for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
     globals()[_n] = _method_alias(_n)
 
 __version__ = "tensord"
-_default_dtype = float32
-
-
 def get_default_dtype():
-    return _default_dtype
+    return _dtypes.default_dtype()
 
 
 def is_tensor(obj):
@@ -217,7 +221,7 @@ def _py_scalar_dtype(x):
     if isinstance(x, _builtins.int):
         return int64
     if isinstance(x, _builtins.float):
-        return _default_dtype
+        return _dtypes.default_dtype()
     return complex64
 
 
@@ -238,11 +242,11 @@ def _unwrap_np(flat):
 def _infer_dtype(flat):
     kinds = {type(x) for x in flat}
     if not kinds:
-        return _default_dtype
+        return _dtypes.default_dtype()
     if _builtins.complex in kinds:
         return complex64
     if _builtins.float in kinds:
-        return _default_dtype
+        return _dtypes.default_dtype()
     if kinds and kinds <= {_builtins.bool}:
         return bool
     return int64

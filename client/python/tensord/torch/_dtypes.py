@@ -63,6 +63,16 @@ float = float32  # noqa: A001
 double = float64
 cfloat = complex64
 
+# torch.get_default_dtype(): float32 or float64 (set_default_dtype). Each
+# recorded op carries it (OpNode.default_dtype), so the server makes floats
+# in it; printing leaves it out.
+_default = [None]
+
+
+def default_dtype():
+    return _default[0] or float32
+
+
 ALIASES = {"bool": bool, "int32": int32, "int": int32, "int64": int64,
            "long": int64, "float32": float32, "float": float32,
            "float64": float64, "double": float64, "complex64": complex64,

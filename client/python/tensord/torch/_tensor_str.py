@@ -10,6 +10,8 @@ process too); every str(tensor) passes them to the core's print format.
 """
 import math as _math
 
+from . import _dtypes
+
 
 class __PrinterOptions(object):
     precision = 4
@@ -78,4 +80,5 @@ def format_options(shape):
             "edgeitems": int(PRINT_OPTS.edgeitems),
             "linewidth": int(PRINT_OPTS.linewidth),
             "sci_mode": (None if PRINT_OPTS.sci_mode is None
-                         else bool(PRINT_OPTS.sci_mode))}
+                         else bool(PRINT_OPTS.sci_mode)),
+            "default_dtype": _dtypes.default_dtype()._wire}
