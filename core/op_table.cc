@@ -982,6 +982,7 @@ absl::StatusOr<std::vector<Tensor>> RunOp(absl::string_view name,
     TENSORD_ASSIGN_OR_RETURN(AttrValue c, Coerce(*op, s, v));
     full.emplace(s.name, std::move(c));
   }
+  TENSORD_RETURN_IF_ERROR(CheckScalarsFit(*op, inputs, full));
   try {
     if (NeedsComputeDTypes(*op, inputs, full)) {
       return RunInComputeDTypes(*op, inputs, std::move(full), ctx);

@@ -10,6 +10,9 @@
 // tensors themselves, so views still alias their base.
 #include "core/storage_dtypes.h"
 
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -187,6 +190,24 @@ absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
     }
   }
 
+  // Integer Scalar arguments (clamp's bounds, fill values) become values
+  // of the small integer dtype first, as PyTorch converts them: uint8
+  // clamp_min(-5) clamps at 251.
+  if (target && IsIntegral(*target, false)) {
+    for (auto& [key, value] : attrs) {
+      Scalar* s = std::get_if<Scalar>(&value);
+      if (s == nullptr || s->dtype() != DType::kInt64) continue;
+      int64_t wrapped = s->to_int();
+      DispatchStorage(*target, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (std::is_integral_v<T>) {
+          wrapped = static_cast<int64_t>(static_cast<T>(wrapped));
+        }
+      });
+      *s = Scalar(wrapped);
+    }
+  }
+
   // The compute dtype of each storage-only dtype present, for error
   // messages: a kernel's "Float" means the caller's "Half" when nothing
   // else was float32.
@@ -253,6 +274,143 @@ absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
     }
   }
   return outs;
+}
+
+namespace {
+
+// The C++ type c10 names in "value cannot be converted to type X".
+const char* CTypeName(DType t) {
+  switch (t) {
+    case DType::kUInt8:
+      return "uint8_t";
+    case DType::kInt8:
+      return "int8_t";
+    case DType::kInt16:
+      return "int16_t";
+    case DType::kInt32:
+      return "int";
+    case DType::kInt64:
+      return "int64_t";
+    case DType::kFloat16:
+      return "at::Half";
+    case DType::kBFloat16:
+      return "at::BFloat16";
+    case DType::kFloat32:
+      return "float";
+    case DType::kFloat64:
+      return "double";
+    case DType::kBool:
+      return "bool";
+    case DType::kComplex64:
+      return "c10::complex<float>";
+  }
+  return "?";
+}
+
+// (lowest, max) of a real dtype.
+std::pair<double, double> Range(DType t) {
+  std::pair<double, double> r{0, 0};
+  DispatchStorage(t, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_same_v<T, Half>) {
+      r = {-65504.0, 65504.0};
+    } else if constexpr (std::is_same_v<T, BFloat16>) {
+      r = {-3.3895313892515355e+38, 3.3895313892515355e+38};
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      r = {static_cast<double>(std::numeric_limits<T>::lowest()),
+           static_cast<double>(std::numeric_limits<T>::max())};
+    }
+  });
+  return r;
+}
+
+}  // namespace
+
+bool ScalarOverflows(const Scalar& s, DType t) {
+  if (t == DType::kBool || IsComplex(t) || IsComplex(s.dtype())) return false;
+  const auto [lowest, max] = Range(t);
+  if (s.dtype() == DType::kBool) return false;
+  if (IsFloating(t)) {
+    const double d = s.to_double();
+    if (std::isinf(d) || std::isnan(d)) return false;
+    return d < lowest || d > max;
+  }
+  if (s.dtype() == DType::kInt64) {
+    const int64_t v = s.to_int();
+    if (t == DType::kInt64) return false;
+    if (t == DType::kUInt8) {
+      return v > static_cast<int64_t>(max) ||
+             (v < 0 && -static_cast<double>(v) > max);
+    }
+    return v < static_cast<int64_t>(lowest) || v > static_cast<int64_t>(max);
+  }
+  const double d = s.to_double();  // a float into an integer dtype
+  return d < lowest || d > max;
+}
+
+absl::Status CheckScalarsFit(const OpDef& op, const std::vector<Tensor>& inputs,
+                             const AttrMap& attrs) {
+  // The ops whose Scalar arguments PyTorch converts to the result's dtype
+  // with c10::checked_convert, and where the numbers are.
+  struct Rule {
+    const char* op;
+    std::vector<const char*> attrs;   // Scalar attributes
+    std::vector<const char*> inputs;  // inputs that may be wrapped numbers
+  };
+  static const auto* kRules = new std::vector<Rule>{
+      {"fill_", {"value"}, {}},          {"full", {"fill_value"}, {}},
+      {"full_like", {"fill_value"}, {}}, {"new_full", {"fill_value"}, {}},
+      {"clamp", {"min", "max"}, {}},     {"clamp_", {"min", "max"}, {}},
+      {"clamp_min", {"min"}, {}},        {"clamp_max", {"max"}, {}},
+      {"index_fill", {}, {"value"}},     {"index_fill_", {}, {"value"}},
+      {"masked_fill", {}, {"value"}},    {"masked_fill_", {}, {"value"}},
+      {"scatter", {}, {"src"}},          {"scatter_", {}, {"src"}},
+      {"index_put_", {}, {"value"}},     {"where", {}, {"self", "other"}},
+  };
+  const Rule* rule = nullptr;
+  for (const Rule& r : *kRules) {
+    if (op.name == r.op) rule = &r;
+  }
+  if (rule == nullptr) return absl::OkStatus();
+  // The dtype the numbers become: dtype= when given, else self's (for
+  // where, the tensor operand's).
+  std::optional<DType> to;
+  if (auto it = attrs.find("dtype"); it != attrs.end()) {
+    if (const DType* d = std::get_if<DType>(&it->second)) to = *d;
+  }
+  if (!to) {
+    for (size_t i = 0; i < inputs.size() && i < op.inputs.size(); ++i) {
+      if (op.name == std::string("where") && i == 0) continue;
+      if (inputs[i].defined() && !inputs[i].is_wrapped_number() &&
+          (op.inputs[i] == "self" || op.name == std::string("where"))) {
+        to = inputs[i].dtype();
+        break;
+      }
+    }
+  }
+  if (!to) return absl::OkStatus();  // full(): the number's own dtype
+  auto check = [&](const Scalar& s) -> absl::Status {
+    if (!ScalarOverflows(s, *to)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("value cannot be converted to type ", CTypeName(*to),
+                     " without overflow"));
+  };
+  for (const char* name : rule->attrs) {
+    auto it = attrs.find(name);
+    if (it == attrs.end()) continue;
+    if (const Scalar* s = std::get_if<Scalar>(&it->second)) {
+      TENSORD_RETURN_IF_ERROR(check(*s));
+    }
+  }
+  for (const char* name : rule->inputs) {
+    for (size_t i = 0; i < inputs.size() && i < op.inputs.size(); ++i) {
+      if (op.inputs[i] == name && inputs[i].defined() &&
+          inputs[i].is_wrapped_number()) {
+        TENSORD_RETURN_IF_ERROR(check(inputs[i].item()));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace tensord

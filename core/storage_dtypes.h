@@ -25,6 +25,19 @@ absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
     const OpDef& op, const std::vector<Tensor>& inputs, AttrMap attrs,
     OpContext& ctx);
 
+// PyTorch's checked conversion of a Python number to a tensor's dtype
+// (fill_, full, masked_fill, index_fill, clamp, ...): OK, or "value cannot
+// be converted to type uint8_t without overflow" when the op's Scalar
+// arguments or wrapped-number inputs do not fit the dtype they become.
+absl::Status CheckScalarsFit(const OpDef& op, const std::vector<Tensor>& inputs,
+                             const AttrMap& attrs);
+
+// Whether PyTorch's c10::overflows says `s` does not fit `t` (integers:
+// the range, with negative values allowed into unsigned types down to
+// -max; floats: the finite range, infinities and NaN fit; bool and
+// complex: always fit).
+bool ScalarOverflows(const Scalar& s, DType t);
+
 }  // namespace tensord
 
 #endif  // TENSORD_CORE_STORAGE_DTYPES_H_

@@ -1,6 +1,8 @@
 // float16, bfloat16, int8, uint8 and int16: conversions as PyTorch makes
 // them on x86, promotion, wrap-around, gradients and in-place ops through
 // RunOp (core/storage_dtypes.cc). Expected values are PyTorch 1.13's.
+#include "core/storage_dtypes.h"
+
 #include <cmath>
 #include <limits>
 
@@ -155,6 +157,38 @@ TEST(StorageDTypesTest, InPlaceOpsWriteThroughViews) {
   auto bad = RunOp("add_", {leaf, WrapScalar(Scalar(1.0))}, {}, ctx);
   EXPECT_FALSE(bad.ok());
   EXPECT_EQ(leaf.ToDoubles(), (std::vector<double>{1, 2}));
+}
+
+TEST(ScalarRangeTest, OverflowIsCheckedAsPyTorchChecksIt) {
+  // c10::overflows: integers by range (uint8 takes negatives down to
+  // -255), floats by finite range (inf and NaN fit), bool never.
+  EXPECT_TRUE(ScalarOverflows(Scalar(int64_t{300}), DType::kUInt8));
+  EXPECT_FALSE(ScalarOverflows(Scalar(int64_t{-255}), DType::kUInt8));
+  EXPECT_TRUE(ScalarOverflows(Scalar(int64_t{-256}), DType::kUInt8));
+  EXPECT_TRUE(ScalarOverflows(Scalar(-1.0), DType::kUInt8));
+  EXPECT_TRUE(ScalarOverflows(Scalar(int64_t{-129}), DType::kInt8));
+  EXPECT_FALSE(ScalarOverflows(Scalar(int64_t{300}), DType::kInt16));
+  EXPECT_TRUE(ScalarOverflows(Scalar(int64_t{1} << 40), DType::kInt32));
+  EXPECT_FALSE(ScalarOverflows(Scalar(int64_t{1} << 40), DType::kInt64));
+  EXPECT_TRUE(ScalarOverflows(Scalar(1e39), DType::kInt64));
+  EXPECT_TRUE(ScalarOverflows(Scalar(1e6), DType::kFloat16));
+  EXPECT_FALSE(ScalarOverflows(Scalar(1e6), DType::kBFloat16));
+  EXPECT_TRUE(ScalarOverflows(Scalar(1e39), DType::kFloat32));
+  EXPECT_FALSE(ScalarOverflows(Scalar(INFINITY), DType::kFloat16));
+  EXPECT_FALSE(ScalarOverflows(Scalar(1e39), DType::kBool));
+}
+
+TEST(ScalarRangeTest, FillRefusesAndLeavesTheTensorAlone) {
+  const Tensor u = Make({1, 2}, DType::kUInt8);
+  OpContext ctx;
+  auto r = RunOp("fill_", {u}, {{"value", Scalar(int64_t{300})}}, ctx);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "value cannot be converted to type uint8_t without overflow");
+  EXPECT_EQ(u.ToInts(), (std::vector<int64_t>{1, 2}));
+  // An integer bound becomes a uint8 value first: -5 is 251.
+  EXPECT_EQ(RunOne("clamp_min", {u}, {{"min", Scalar(int64_t{-5})}}).ToInts(),
+            (std::vector<int64_t>{251, 251}));
 }
 
 TEST(DefaultDTypeTest, TheGuardSetsWhatFloatsAreMadeIn) {

@@ -4,9 +4,11 @@
 
 #include <complex>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -140,6 +142,21 @@ py::bytes Pack(int wire, const py::sequence& values) {
                 "Overflow when unpacking long");  // torch's words
           }
           if (k == -1 && PyErr_Occurred()) throw py::error_already_set();
+        }
+        // torch.tensor's checked conversion: the range, and for uint8
+        // negative values down to -255 (they wrap).
+        constexpr int64_t lo = std::numeric_limits<T>::lowest();
+        constexpr int64_t hi = std::numeric_limits<T>::max();
+        const bool from_float = PyFloat_Check(v.ptr());
+        const bool overflow =
+            from_float ? (PyFloat_AsDouble(v.ptr()) < static_cast<double>(lo) ||
+                          PyFloat_AsDouble(v.ptr()) > static_cast<double>(hi))
+            : std::is_unsigned_v<T> ? (k > hi || (k < 0 && k < -hi))
+                                    : (k < lo || k > hi);
+        if (sizeof(T) < 8 && overflow) {
+          throw std::runtime_error(
+              absl::StrCat("value cannot be converted to type ", DTypeName(dt),
+                           " without overflow"));
         }
         x = static_cast<T>(k);  // wraps, as torch's narrowing does
       } else {

@@ -654,7 +654,7 @@ class Tensor:
         return bool(self.item())
 
     def is_signed(self):
-        return self.dtype != _dtypes.bool
+        return self.dtype.is_signed
 
     def is_same_size(self, other):
         return tuple(self.shape) == tuple(other.shape)

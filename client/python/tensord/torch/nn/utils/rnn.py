@@ -71,6 +71,9 @@ class PackedSequence(PackedSequence_):
     def float(self):
         return self._with_data(self.data.float())
 
+    def half(self):
+        return self._with_data(self.data.half())
+
     def long(self):
         return self._with_data(self.data.long())
 
