@@ -98,6 +98,8 @@ class Node : public std::enable_shared_from_this<Node> {
   void ReleaseSaved();
   bool released() const { return released_; }
 
+  // Sets the backward function. It captures by value the small attributes
+  // it needs (dims, sizes, scalars, the slots of its saved tensors).
   void set_backward(BackwardFn fn) { fn_ = std::move(fn); }
   // Maps output grads to one grad per next edge.
   virtual absl::StatusOr<GradList> Apply(const GradList& grad_outputs);
@@ -105,10 +107,6 @@ class Node : public std::enable_shared_from_this<Node> {
   // Shapes and dtypes of the outputs, for making zero grads and checking.
   std::vector<Shape> output_shapes;
   std::vector<DType> output_dtypes;
-  // Small attributes the backward needs (dims, sizes, scalars).
-  std::vector<int64_t> ints;
-  Shape shape_a, shape_b;
-  std::vector<double> doubles;
   // Whether create_graph can record this node's backward: when unset, as
   // TwiceDifferentiable(name()) says. Set false for a node that cannot be
   // recorded faithfully although its name can (e.g. it saved a copy without

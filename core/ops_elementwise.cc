@@ -370,12 +370,12 @@ StatusOrTensor Add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
     TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kAdd, a, b, alpha));
   }
   if (auto node = RecordOp("AddBackward0", {&a, &b}, {&out})) {
-    node->doubles = {alpha.to_double()};
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [alpha = alpha.to_double()](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
           Tensor gb = g[0];
-          if (n.doubles[0] != 1.0) {
-            TENSORD_ASSIGN_OR_RETURN(gb, Mul(g[0], WrapScalar(n.doubles[0])));
+          if (alpha != 1.0) {
+            TENSORD_ASSIGN_OR_RETURN(gb, Mul(g[0], WrapScalar(alpha)));
           }
           return GradList{g[0], gb};
         });
@@ -393,12 +393,12 @@ StatusOrTensor Sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const bool rsub = a.is_wrapped_number() && !b.is_wrapped_number();
   if (auto node =
           RecordOp(rsub ? "RsubBackward1" : "SubBackward0", {&a, &b}, {&out})) {
-    node->doubles = {alpha.to_double()};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], WrapScalar(-n.doubles[0])));
-      return GradList{g[0], gb};
-    });
+    node->set_backward(
+        [alpha = alpha.to_double()](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], WrapScalar(-alpha)));
+          return GradList{g[0], gb};
+        });
   }
   return out;
 }
@@ -412,16 +412,18 @@ StatusOrTensor Mul(const Tensor& a, const Tensor& b) {
   if (auto node = RecordOp("MulBackward0", {&a, &b}, {&out})) {
     // Save only what the derivative needs: b for da, a for db.
     const bool need_a = b.requires_grad(), need_b = a.requires_grad();
-    node->ints = {need_a ? node->Save(a) : -1, need_b ? node->Save(b) : -1};
+    const int a_slot = need_a ? node->Save(a) : -1;
+    const int b_slot = need_b ? node->Save(b) : -1;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          if (n.ints[1] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          if (b_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
             TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
           }
-          if (n.ints[0] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          if (a_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
           }
           return r;
@@ -443,14 +445,16 @@ StatusOrTensor Div(const Tensor& a, const Tensor& b) {
     TENSORD_ASSIGN_OR_RETURN(out, BinaryForward(Bin::kDiv, a, b, Scalar(1.0)));
   }
   if (auto node = RecordOp("DivBackward0", {&a, &b}, {&out})) {
-    node->ints = {b.requires_grad() ? node->Save(a) : -1, node->Save(b)};
+    const int a_slot = b.requires_grad() ? node->Save(a) : -1;
+    const int b_slot = node->Save(b);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
           TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
-          if (n.ints[0] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          if (a_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             // d(a/b)/db = -a / b^2
             TENSORD_ASSIGN_OR_RETURN(Tensor bb, Mul(b, b));
             TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, bb));
@@ -472,13 +476,15 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
   const bool scalar_exp = b.is_wrapped_number();
   if (auto node = RecordOp(scalar_exp ? "PowBackward0" : "PowBackward1",
                            {&a, &b}, {&out})) {
-    node->ints = {node->Save(a), node->Save(b),
-                  b.requires_grad() ? node->Save(out, true) : -1};
+    const int a_slot = node->Save(a);
+    const int b_slot = node->Save(b);
+    const int out_slot = b.requires_grad() ? node->Save(out, true) : -1;
     node->set_backward(
-        [scalar_exp](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [scalar_exp, a_slot, b_slot, out_slot](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
           // da = g * b * a^(b-1), zero where b == 0.
           TENSORD_ASSIGN_OR_RETURN(Tensor bm1, Sub(b, WrapScalar(1.0)));
           TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
@@ -497,9 +503,9 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
             TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(ga));
             TENSORD_ASSIGN_OR_RETURN(r[0], Where(bz, zero, ga));
           }
-          if (n.ints[2] >= 0) {
+          if (out_slot >= 0) {
             // db = g * a^b * log(a), zero where a == 0 and b >= 0.
-            TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(n.ints[2]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(out_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor la, Log(a));
             TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(result, la));
             TENSORD_ASSIGN_OR_RETURN(Tensor gb, Mul(g[0], t2));
@@ -525,19 +531,22 @@ StatusOrTensor MaxMinBinary(Bin op, const Tensor& a, const Tensor& b) {
   if (auto node =
           RecordOp(op == Bin::kMax ? "MaximumBackward0" : "MinimumBackward0",
                    {&a, &b}, {&out})) {
-    node->ints = {node->Save(a), node->Save(b), op == Bin::kMax ? 1 : 0};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+    const int a_slot = node->Save(a);
+    const int b_slot = node->Save(b);
+    const bool is_max = op == Bin::kMax;
+    node->set_backward([a_slot, b_slot, is_max](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
       // torch: the gradient goes to the selected input, ties split it
       // evenly, and where a NaN was propagated both inputs get it.
       TENSORD_ASSIGN_OR_RETURN(Tensor tie, Eq(a, b));
       TENSORD_ASSIGN_OR_RETURN(Tensor half, Mul(g[0], WrapScalar(0.5)));
       TENSORD_ASSIGN_OR_RETURN(Tensor shared, Where(tie, half, g[0]));
       TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor a_loses, n.ints[2] ? Lt(a, b) : Gt(a, b));
-      TENSORD_ASSIGN_OR_RETURN(Tensor b_loses, n.ints[2] ? Gt(a, b) : Lt(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor a_loses, is_max ? Lt(a, b) : Gt(a, b));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b_loses, is_max ? Gt(a, b) : Lt(a, b));
       TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(a_loses, zero, shared));
       TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(b_loses, zero, shared));
       return GradList{ga, gb};
@@ -603,24 +612,26 @@ StatusOrTensor Clamp(const Tensor& a, std::optional<Scalar> min,
     }
   }
   if (auto node = RecordOp("ClampBackward1", {&a}, {&out})) {
-    node->ints = {node->Save(a), min.has_value(), max.has_value()};
-    node->doubles = {min ? min->to_double() : 0.0,
-                     max ? max->to_double() : 0.0};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-      Tensor grad = g[0];
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(grad));
-      if (n.ints[1]) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor ok, Ge(x, WrapScalar(n.doubles[0])));
-        TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
-      }
-      if (n.ints[2]) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor ok, Le(x, WrapScalar(n.doubles[1])));
-        TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
-      }
-      return GradList{grad};
-    });
+    const int x_slot = node->Save(a);
+    std::optional<double> lo, hi;
+    if (min) lo = min->to_double();
+    if (max) hi = max->to_double();
+    node->set_backward(
+        [x_slot, lo, hi](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          Tensor grad = g[0];
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(grad));
+          if (lo) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor ok, Ge(x, WrapScalar(*lo)));
+            TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
+          }
+          if (hi) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor ok, Le(x, WrapScalar(*hi)));
+            TENSORD_ASSIGN_OR_RETURN(grad, Where(ok, grad, zero));
+          }
+          return GradList{grad};
+        });
   }
   return out;
 }
@@ -661,10 +672,10 @@ StatusOrTensor Where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     });
   }
   if (auto node = RecordOp("WhereBackward0", {&a, &b}, {&out})) {
-    node->ints = {node->Save(cond)};
+    const int cond_slot = node->Save(cond);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor c, n.Saved(n.ints[0]));
+        [cond_slot](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor c, n.Saved(cond_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor zero, ZerosLike(g[0]));
           TENSORD_ASSIGN_OR_RETURN(Tensor ga, Where(c, g[0], zero));
           TENSORD_ASSIGN_OR_RETURN(Tensor gb, Where(c, zero, g[0]));

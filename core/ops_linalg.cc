@@ -268,17 +268,18 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
     }
   });
   if (auto node = RecordOp("DotBackward0", {&a, &b}, {&out})) {
-    node->ints = {b.requires_grad() ? node->Save(a) : -1,
-                  a.requires_grad() ? node->Save(b) : -1};
+    const int a_slot = b.requires_grad() ? node->Save(a) : -1;
+    const int b_slot = a.requires_grad() ? node->Save(b) : -1;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          if (n.ints[1] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          if (b_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
             TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
           }
-          if (n.ints[0] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          if (a_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
           }
           return r;
@@ -292,23 +293,24 @@ StatusOrTensor Mm(const Tensor& a, const Tensor& b) {
   TENSORD_RETURN_IF_ERROR(SameDType(a, b));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MmForward(a, b));
   if (auto node = RecordOp("MmBackward0", {&a, &b}, {&out})) {
-    node->ints = {b.requires_grad() ? node->Save(a) : -1,
-                  a.requires_grad() ? node->Save(b) : -1,
-                  ColumnMajor(a.sizes(), a.strides()),
-                  ColumnMajor(b.sizes(), b.strides())};
-    node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          GradList r(2);
-          if (n.ints[1] >= 0) {  // da = g @ b^T
-            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
-            TENSORD_ASSIGN_OR_RETURN(r[0], MmMat1Backward(g[0], b, n.ints[2]));
-          }
-          if (n.ints[0] >= 0) {  // db = a^T @ g
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-            TENSORD_ASSIGN_OR_RETURN(r[1], MmMat2Backward(g[0], a, n.ints[3]));
-          }
-          return r;
-        });
+    const int a_slot = b.requires_grad() ? node->Save(a) : -1;
+    const int b_slot = a.requires_grad() ? node->Save(b) : -1;
+    const bool a_column_major = ColumnMajor(a.sizes(), a.strides());
+    const bool b_column_major = ColumnMajor(b.sizes(), b.strides());
+    node->set_backward([a_slot, b_slot, a_column_major, b_column_major](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      GradList r(2);
+      if (b_slot >= 0) {  // da = g @ b^T
+        TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
+        TENSORD_ASSIGN_OR_RETURN(r[0], MmMat1Backward(g[0], b, a_column_major));
+      }
+      if (a_slot >= 0) {  // db = a^T @ g
+        TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
+        TENSORD_ASSIGN_OR_RETURN(r[1], MmMat2Backward(g[0], a, b_column_major));
+      }
+      return r;
+    });
   }
   return out;
 }
@@ -347,32 +349,34 @@ StatusOrTensor AddmmBlas(const Tensor& input, const Tensor& m1,
     }
   }
   if (auto node = RecordOp("AddmmBackward0", {&input, &m1, &m2}, {&out})) {
-    node->ints = {m2.requires_grad() ? node->Save(m1) : -1,
-                  m1.requires_grad() ? node->Save(m2) : -1,
-                  ColumnMajor(m1.sizes(), m1.strides()),
-                  ColumnMajor(m2.sizes(), m2.strides())};
-    node->set_backward([beta, alpha](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      // torch's maybe_multiply: a factor of 1 leaves the gradient alone.
-      auto scale = [](const Tensor& t, const Scalar& s) -> StatusOrTensor {
-        if (s.to_double() == 1) return t;
-        return Mul(t, WrapScalar(s));
-      };
-      GradList r(3);
-      TENSORD_ASSIGN_OR_RETURN(r[0], scale(g[0], beta));
-      if (n.ints[1] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor m2, n.Saved(n.ints[1]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor d, MmMat1Backward(g[0], m2, n.ints[2]));
-        TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
-      }
-      if (n.ints[0] >= 0) {
-        TENSORD_ASSIGN_OR_RETURN(Tensor m1, n.Saved(n.ints[0]));
-        TENSORD_ASSIGN_OR_RETURN(Tensor d, MmMat2Backward(g[0], m1, n.ints[3]));
-        TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
-      }
-      return r;
-    });
+    const int m1_slot = m2.requires_grad() ? node->Save(m1) : -1;
+    const int m2_slot = m1.requires_grad() ? node->Save(m2) : -1;
+    const bool m1_column_major = ColumnMajor(m1.sizes(), m1.strides());
+    const bool m2_column_major = ColumnMajor(m2.sizes(), m2.strides());
+    node->set_backward(
+        [beta, alpha, m1_slot, m2_slot, m1_column_major, m2_column_major](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          // torch's maybe_multiply: a factor of 1 leaves the gradient alone.
+          auto scale = [](const Tensor& t, const Scalar& s) -> StatusOrTensor {
+            if (s.to_double() == 1) return t;
+            return Mul(t, WrapScalar(s));
+          };
+          GradList r(3);
+          TENSORD_ASSIGN_OR_RETURN(r[0], scale(g[0], beta));
+          if (m2_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor m2, n.Saved(m2_slot));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d,
+                                     MmMat1Backward(g[0], m2, m1_column_major));
+            TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
+          }
+          if (m1_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor m1, n.Saved(m1_slot));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d,
+                                     MmMat2Backward(g[0], m1, m2_column_major));
+            TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -426,17 +430,18 @@ StatusOrTensor Mv(const Tensor& a, const Tensor& v) {
     out.impl()->view_base = nullptr;
   }
   if (auto node = RecordOp("MvBackward0", {&a, &v}, {&out})) {
-    node->ints = {v.requires_grad() ? node->Save(a) : -1,
-                  a.requires_grad() ? node->Save(v) : -1};
+    const int a_slot = v.requires_grad() ? node->Save(a) : -1;
+    const int v_slot = a.requires_grad() ? node->Save(v) : -1;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, v_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          if (n.ints[1] >= 0) {  // da = outer(g, v)
-            TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
+          if (v_slot >= 0) {  // da = outer(g, v)
+            TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(v_slot));
             TENSORD_ASSIGN_OR_RETURN(r[0], Outer(g[0], v));
           }
-          if (n.ints[0] >= 0) {  // dv = a^T @ g
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          if (a_slot >= 0) {  // dv = a^T @ g
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor at, T(a));
             TENSORD_ASSIGN_OR_RETURN(r[1], Mv(at, g[0]));
           }
@@ -553,18 +558,19 @@ absl::StatusOr<Tensor> BmmForward(const Tensor& a, const Tensor& b) {
 StatusOrTensor BmmKernel(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, BmmForward(a, b));
   if (auto node = RecordOp("BmmBackward0", {&a, &b}, {&out})) {
-    node->ints = {b.requires_grad() ? node->Save(a) : -1,
-                  a.requires_grad() ? node->Save(b) : -1};
+    const int a_slot = b.requires_grad() ? node->Save(a) : -1;
+    const int b_slot = a.requires_grad() ? node->Save(b) : -1;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           GradList r(2);
-          if (n.ints[1] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          if (b_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor bt, Transpose(b, 1, 2));
             TENSORD_ASSIGN_OR_RETURN(r[0], BmmKernel(g[0], bt));
           }
-          if (n.ints[0] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
+          if (a_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor at, Transpose(a, 1, 2));
             TENSORD_ASSIGN_OR_RETURN(r[1], BmmKernel(at, g[0]));
           }
@@ -596,24 +602,25 @@ StatusOrTensor BaddbmmFloat(const Tensor& input, const Tensor& b1,
     }
   }
   if (auto node = RecordOp("BaddbmmBackward0", {&input, &b1, &b2}, {&out})) {
-    node->ints = {b2.requires_grad() ? node->Save(b1) : -1,
-                  b1.requires_grad() ? node->Save(b2) : -1};
+    const int b1_slot = b2.requires_grad() ? node->Save(b1) : -1;
+    const int b2_slot = b1.requires_grad() ? node->Save(b2) : -1;
     node->set_backward(
-        [beta, alpha](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [beta, alpha, b1_slot, b2_slot](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           auto scale = [](const Tensor& t, const Scalar& s) -> StatusOrTensor {
             if (s.to_double() == 1) return t;  // torch's maybe_multiply
             return Mul(t, WrapScalar(s));
           };
           GradList r(3);
           TENSORD_ASSIGN_OR_RETURN(r[0], scale(g[0], beta));
-          if (n.ints[1] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor b2, n.Saved(n.ints[1]));
+          if (b2_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b2, n.Saved(b2_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor b2t, Transpose(b2, 1, 2));
             TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmKernel(g[0], b2t));
             TENSORD_ASSIGN_OR_RETURN(r[1], scale(d, alpha));
           }
-          if (n.ints[0] >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor b1, n.Saved(n.ints[0]));
+          if (b1_slot >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor b1, n.Saved(b1_slot));
             TENSORD_ASSIGN_OR_RETURN(Tensor b1t, Transpose(b1, 1, 2));
             TENSORD_ASSIGN_OR_RETURN(Tensor d, BmmKernel(b1t, g[0]));
             TENSORD_ASSIGN_OR_RETURN(r[2], scale(d, alpha));
@@ -813,13 +820,15 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
     }
   }
   if (auto node = RecordOp("LinalgEighBackward0", {&a}, {&vals, &vecs})) {
-    node->ints = {node->Save(vals, true), node->Save(vecs, true)};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
+    const int vals_slot = node->Save(vals, true);
+    const int vecs_slot = node->Save(vecs, true);
+    node->set_backward([vals_slot, vecs_slot](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
       // gA = V (P ./ E + diag(gL)) V^T with P the skew-symmetric part of
       // V^T gV and E_ij = L_j - L_i (torch's linalg_eig_backward, hermitian).
-      TENSORD_ASSIGN_OR_RETURN(Tensor L, n.Saved(n.ints[0]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor V, n.Saved(n.ints[1]));
+      TENSORD_ASSIGN_OR_RETURN(Tensor L, n.Saved(vals_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor V, n.Saved(vecs_slot));
       TENSORD_ASSIGN_OR_RETURN(Tensor Vt, Transpose(V, -2, -1));
       TENSORD_ASSIGN_OR_RETURN(Tensor VtgV, Matmul(Vt, g[1]));
       TENSORD_ASSIGN_OR_RETURN(Tensor VtgVt, Transpose(VtgV, -2, -1));
@@ -1006,12 +1015,14 @@ StatusOrTensor Svdvals(const Tensor& a) {
     }
   }
   if (auto node = RecordOp("LinalgSvdBackward0", {&a}, {&s})) {
-    node->ints = {node->Save(u), node->Save(vt)};
+    const int u_slot = node->Save(u);
+    const int vt_slot = node->Save(vt);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [u_slot, vt_slot](Node& n,
+                          const GradList& g) -> absl::StatusOr<GradList> {
           // d sigma_i = u_i^T dA v_i, so gA = U diag(gS) V^T.
-          TENSORD_ASSIGN_OR_RETURN(Tensor u, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor vt, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor u, n.Saved(u_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor vt, n.Saved(vt_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor gs, Unsqueeze(g[0], -2));
           TENSORD_ASSIGN_OR_RETURN(Tensor us, Mul(u, gs));
           TENSORD_ASSIGN_OR_RETURN(Tensor ga, Matmul(us, vt));

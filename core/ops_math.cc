@@ -56,12 +56,13 @@ StatusOrTensor WithGrad(const char* name, const Tensor& a,
     TENSORD_ASSIGN_OR_RETURN(out, forward());
   }
   if (auto node = RecordOp(name, {&a}, {&out})) {
-    node->ints = {node->Save(a), node->Save(out, true)};
+    const int x_slot = node->Save(a);
+    const int out_slot = node->Save(out, true);
     node->set_backward(
-        [deriv = std::move(deriv)](
+        [deriv = std::move(deriv), x_slot, out_slot](
             Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(out_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], x, out));
           return GradList{gi};
         });

@@ -144,13 +144,13 @@ StatusOrTensor AmaxAmin(const Tensor& t, const DimList& dims, bool keepdim,
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ExtremeValues(t, dims, keepdim, is_max));
   if (auto node =
           RecordOp(is_max ? "AmaxBackward0" : "AminBackward0", {&t}, {&out})) {
-    node->ints = {node->Save(t), node->Save(out, true)};
-    node->ints.insert(node->ints.end(), dims.begin(), dims.end());
+    const int x_slot = node->Save(t);
+    const int out_slot = node->Save(out, true);
     node->set_backward(
-        [keepdim](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(n.ints[1]));
-          const DimList dims(n.ints.begin() + 2, n.ints.end());
+        [keepdim, x_slot, out_slot, dims](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor out, n.Saved(out_slot));
           const DimList ds = AllDims(x, dims);
           Tensor gk = g[0], ok = out;
           if (!keepdim && x.dim() > 0) {
@@ -362,12 +362,14 @@ StatusOrTensor IntBinForward(IntBin op, const Tensor& a, const Tensor& b) {
 StatusOrTensor Remainder(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, IntBinForward(IntBin::kRemainder, a, b));
   if (auto node = RecordOp("RemainderBackward0", {&a, &b}, {&out})) {
-    node->ints = {node->Save(a), node->Save(b)};
+    const int a_slot = node->Save(a);
+    const int b_slot = node->Save(b);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           // d/da = 1, d/db = -floor(a / b)
-          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
           TENSORD_ASSIGN_OR_RETURN(Tensor fq, Floor(q));
           TENSORD_ASSIGN_OR_RETURN(Tensor nfq, Neg(fq));
@@ -381,12 +383,14 @@ StatusOrTensor Remainder(const Tensor& a, const Tensor& b) {
 StatusOrTensor Fmod(const Tensor& a, const Tensor& b) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, IntBinForward(IntBin::kFmod, a, b));
   if (auto node = RecordOp("FmodBackward1", {&a, &b}, {&out})) {
-    node->ints = {node->Save(a), node->Save(b)};
+    const int a_slot = node->Save(a);
+    const int b_slot = node->Save(b);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [a_slot, b_slot](Node& n,
+                         const GradList& g) -> absl::StatusOr<GradList> {
           // d/da = 1, d/db = -trunc(a / b)
-          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, b));
           TENSORD_ASSIGN_OR_RETURN(Tensor tq, Trunc(q));
           TENSORD_ASSIGN_OR_RETURN(Tensor ntq, Neg(tq));

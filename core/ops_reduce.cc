@@ -225,12 +225,13 @@ absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
   return out;
 }
 
-// Gradient of a reduction broadcast back to the input's shape.
-absl::StatusOr<Tensor> ExpandBack(const Tensor& g, const Node& n) {
-  // shape_a: input shape; shape_b: output shape with keepdim.
+// Gradient of a reduction broadcast back to the input's shape `in_shape`;
+// `keep_shape` is the output shape with keepdim.
+absl::StatusOr<Tensor> ExpandBack(const Tensor& g, const Shape& in_shape,
+                                  const Shape& keep_shape) {
   TENSORD_ASSIGN_OR_RETURN(
-      Tensor r, Reshape(g, DimList(n.shape_b.begin(), n.shape_b.end())));
-  return Expand(r, DimList(n.shape_a.begin(), n.shape_a.end()));
+      Tensor r, Reshape(g, DimList(keep_shape.begin(), keep_shape.end())));
+  return Expand(r, DimList(in_shape.begin(), in_shape.end()));
 }
 
 DType SumDType(DType t) { return IsIntegral(t, true) ? DType::kInt64 : t; }
@@ -257,11 +258,11 @@ StatusOrTensor Sum(const Tensor& t, const DimList& dims, bool keepdim) {
   }
   if (auto node = RecordOp(dims.empty() ? "SumBackward0" : "SumBackward1", {&t},
                            {&out})) {
-    node->shape_a = t.sizes();
-    node->shape_b = rd.out_keep;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(g[0], n));
+        [in_shape = t.sizes(), keep_shape = rd.out_keep](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor r,
+                                   ExpandBack(g[0], in_shape, keep_shape));
           return GradList{r};
         });
   }
@@ -285,13 +286,12 @@ StatusOrTensor Mean(const Tensor& t, const DimList& dims, bool keepdim) {
   }
   if (auto node = RecordOp(dims.empty() ? "MeanBackward0" : "MeanBackward1",
                            {&t}, {&out})) {
-    node->shape_a = t.sizes();
-    node->shape_b = rd.out_keep;
-    node->doubles = {static_cast<double>(rd.count)};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor d, Div(g[0], WrapScalar(n.doubles[0])));
-      TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(d, n));
+    node->set_backward([in_shape = t.sizes(), keep_shape = rd.out_keep,
+                        count = static_cast<double>(rd.count)](
+                           Node&,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor d, Div(g[0], WrapScalar(count)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, ExpandBack(d, in_shape, keep_shape));
       return GradList{r};
     });
   }
@@ -347,28 +347,27 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
   }
   if (auto node =
           RecordOp(dim ? "ProdBackward1" : "ProdBackward0", {&t}, {&out})) {
-    node->shape_a = t.sizes();
-    node->shape_b = rd.out_keep;
-    node->ints = {node->Save(t), dim ? *dim : 0, dim.has_value()};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
+    const int x_slot = node->Save(t);
+    node->set_backward([in_shape = t.sizes(), keep_shape = rd.out_keep, x_slot,
+                        dim](Node& n,
+                             const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
       // Move the reduced dim last, compute products of the others per row,
       // and move it back.
       const int64_t nd = x.dim();
-      const int64_t d = n.ints[2] ? *WrapDim(n.ints[1], nd) : 0;
+      const int64_t d = dim ? *WrapDim(*dim, nd) : 0;
       Tensor xm = x;
       DimList perm(nd);
       std::iota(perm.begin(), perm.end(), 0);
-      if (n.ints[2] && nd > 0) {
+      if (dim && nd > 0) {
         perm.erase(perm.begin() + d);
         perm.push_back(d);
       }
-      if (n.ints[2] && nd > 0) {
+      if (dim && nd > 0) {
         TENSORD_ASSIGN_OR_RETURN(xm, Permute(x, perm));
       }
       TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(xm));
-      const int64_t len = n.ints[2] ? (nd ? x.size(d) : 1) : x.numel();
+      const int64_t len = dim ? (nd ? x.size(d) : 1) : x.numel();
       const int64_t rows = len ? x.numel() / len : 0;
       TENSORD_ASSIGN_OR_RETURN(Tensor others, Empty(xc.sizes(), xc.dtype()));
       TENSORD_DISPATCH_ALL(xc.dtype(), T, {
@@ -377,12 +376,13 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
           ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
         }
       });
-      if (n.ints[2] && nd > 0) {
+      if (dim && nd > 0) {
         DimList inv(nd);
         for (int64_t i = 0; i < nd; ++i) inv[perm[i]] = i;
         TENSORD_ASSIGN_OR_RETURN(others, Permute(others, inv));
       }
-      TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ge,
+                               ExpandBack(g[0], in_shape, keep_shape));
       TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
       return GradList{r};
     });
@@ -461,29 +461,28 @@ absl::StatusOr<std::pair<Tensor, Tensor>> MaxMinDim(const Tensor& t,
   if (auto node = RecordOp(is_max ? "MaxBackward0" : "MinBackward0", {&t},
                            {&values, &indices})) {
     TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
-    node->shape_a = t.sizes();
-    node->ints = {node->Save(indices, true), d, keepdim};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(n.ints[0]));
+    const int idx_slot = node->Save(indices, true);
+    node->set_backward([in_shape = t.sizes(), idx_slot, d, keepdim](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(idx_slot));
       Tensor grad = g[0];
-      const int64_t d = n.ints[1];
-      const int64_t nd = static_cast<int64_t>(n.shape_a.size());
-      if (!n.ints[2] && nd > 0) {
+      const int64_t nd = static_cast<int64_t>(in_shape.size());
+      if (!keepdim && nd > 0) {
         TENSORD_ASSIGN_OR_RETURN(idx, Unsqueeze(idx, d));
         TENSORD_ASSIGN_OR_RETURN(grad, Unsqueeze(grad, d));
       }
       if (nd == 0) return GradList{grad};
       // mask[..., i, ...] = (i == index): the gradient goes to the argmax.
       TENSORD_ASSIGN_OR_RETURN(Tensor ar,
-                               Arange(0, n.shape_a[d], 1, DType::kInt64));
+                               Arange(0, in_shape[d], 1, DType::kInt64));
       DimList view_shape(nd, 1);
-      view_shape[d] = n.shape_a[d];
+      view_shape[d] = in_shape[d];
       TENSORD_ASSIGN_OR_RETURN(ar, Reshape(ar, view_shape));
       TENSORD_ASSIGN_OR_RETURN(Tensor mask, Eq(ar, idx));
       TENSORD_ASSIGN_OR_RETURN(
-          Tensor ge, Expand(grad, DimList(n.shape_a.begin(), n.shape_a.end())));
-      TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(n.shape_a, grad.dtype()));
+          Tensor ge, Expand(grad, DimList(in_shape.begin(), in_shape.end())));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros(in_shape, grad.dtype()));
       TENSORD_ASSIGN_OR_RETURN(Tensor r, Where(mask, ge, zero));
       return GradList{r};
     });
@@ -511,12 +510,14 @@ StatusOrTensor MaxMinAll(const Tensor& t, bool is_max) {
   }
   if (auto node =
           RecordOp(is_max ? "MaxBackward1" : "MinBackward1", {&t}, {&out})) {
-    node->ints = {node->Save(t), node->Save(out, true)};
+    const int x_slot = node->Save(t);
+    const int out_slot = node->Save(out, true);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [x_slot, out_slot](Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
           // The gradient is shared evenly by all elements equal to the result.
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(n.ints[1]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor v, n.Saved(out_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor mask, Eq(x, v));
           TENSORD_ASSIGN_OR_RETURN(Tensor cnt, Sum(mask));
           TENSORD_ASSIGN_OR_RETURN(Tensor share, Div(g[0], cnt));
@@ -751,12 +752,10 @@ StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ScanForward<SumOp>(t, t.dim() ? d : 0));
   if (auto node = RecordOp("CumsumBackward0", {&t}, {&out})) {
-    node->ints = {d};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
+    node->set_backward([d](Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
       // The gradient is the reverse cumulative sum of g.
       if (g[0].dim() == 0) return GradList{g[0]};
-      const int64_t d = n.ints[0];
       TENSORD_ASSIGN_OR_RETURN(
           Tensor r,
           LinearInGrad(
@@ -772,13 +771,14 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d, WrapDim(dim, t.dim()));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, ScanForward<ProdOp>(t, t.dim() ? d : 0));
   if (auto node = RecordOp("CumprodBackward0", {&t}, {&out})) {
-    node->ints = {d, node->Save(t), node->Save(out, true)};
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[1]));
-      TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(n.ints[2]));
+    const int x_slot = node->Save(t);
+    const int out_slot = node->Save(out, true);
+    node->set_backward([d, x_slot, out_slot](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(out_slot));
       if (x.dim() == 0) return GradList{g[0]};
-      const int64_t d = n.ints[0];
       const int64_t nd = x.dim();
       DimList perm(nd);
       std::iota(perm.begin(), perm.end(), 0);
@@ -864,17 +864,17 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
     }
   }
   if (auto node = RecordOp(name, {&t}, {&out})) {
-    node->shape_a = t.sizes();
-    node->shape_b = rd.out_keep;
-    node->doubles = {p};
-    node->ints = {node->Save(t), node->Save(out, true)};
+    const int x_slot = node->Save(t);
+    const int out_slot = node->Save(out, true);
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(n.ints[0]));
-          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(n.ints[1]));
-          const double p = n.doubles[0];
-          TENSORD_ASSIGN_OR_RETURN(Tensor ge, ExpandBack(g[0], n));
-          TENSORD_ASSIGN_OR_RETURN(Tensor ye, ExpandBack(y, n));
+        [in_shape = t.sizes(), keep_shape = rd.out_keep, p, x_slot, out_slot](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(out_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ge,
+                                   ExpandBack(g[0], in_shape, keep_shape));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ye,
+                                   ExpandBack(y, in_shape, keep_shape));
           Tensor scale;
           if (p == 0.0) {
             return GradList{Tensor()};  // torch: no gradient flows
@@ -885,10 +885,10 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
             TENSORD_ASSIGN_OR_RETURN(Tensor a, Abs(x));
             TENSORD_ASSIGN_OR_RETURN(Tensor hit, Eq(a, ye));
             TENSORD_ASSIGN_OR_RETURN(Tensor hitf, To(hit, x.dtype()));
-            TENSORD_ASSIGN_OR_RETURN(Tensor cnt0, SumToShape(hitf, n.shape_b));
+            TENSORD_ASSIGN_OR_RETURN(Tensor cnt0, SumToShape(hitf, keep_shape));
             TENSORD_ASSIGN_OR_RETURN(
                 Tensor cnt,
-                Expand(cnt0, DimList(n.shape_a.begin(), n.shape_a.end())));
+                Expand(cnt0, DimList(in_shape.begin(), in_shape.end())));
             TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
             TENSORD_ASSIGN_OR_RETURN(Tensor s1, Mul(sign, hitf));
             TENSORD_ASSIGN_OR_RETURN(scale, Div(s1, cnt));

@@ -114,15 +114,22 @@ std::optional<Shape> ViewStrides(const Shape& old_sz, const Shape& old_st,
 void RecordView(const char* name, const Tensor& in, Tensor& out,
                 Node::BackwardFn fn) {
   if (auto node = RecordOp(name, {&in}, {&out})) {
-    node->shape_a = in.sizes();
     node->set_backward(std::move(fn));
   }
 }
 
-absl::StatusOr<GradList> ReshapeBack(Node& n, const GradList& g) {
-  TENSORD_ASSIGN_OR_RETURN(
-      Tensor r, Reshape(g[0], DimList(n.shape_a.begin(), n.shape_a.end())));
-  return GradList{r};
+// Records a view node whose backward reshapes the gradient back to the
+// shape of `in`.
+void RecordReshapeView(const char* name, const Tensor& in, Tensor& out) {
+  if (auto node = RecordOp(name, {&in}, {&out})) {
+    node->set_backward([in_shape = in.sizes()](
+                           Node&,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor r, Reshape(g[0], DimList(in_shape.begin(), in_shape.end())));
+      return GradList{r};
+    });
+  }
 }
 
 }  // namespace
@@ -138,7 +145,7 @@ StatusOrTensor View(const Tensor& t, const DimList& shape) {
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out,
                            MakeView(t, sz, *st, t.storage_offset()));
-  RecordView("ViewBackward0", t, out, ReshapeBack);
+  RecordReshapeView("ViewBackward0", t, out);
   return out;
 }
 
@@ -147,14 +154,14 @@ StatusOrTensor Reshape(const Tensor& t, const DimList& shape) {
   if (auto st = ViewStrides(t.sizes(), t.strides(), sz)) {
     TENSORD_ASSIGN_OR_RETURN(Tensor out,
                              MakeView(t, sz, *st, t.storage_offset()));
-    RecordView("ReshapeAliasBackward0", t, out, ReshapeBack);
+    RecordReshapeView("ReshapeAliasBackward0", t, out);
     return out;
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor c, Clone(t));
   TENSORD_ASSIGN_OR_RETURN(Tensor out,
                            MakeView(c, sz, ContiguousStrides(sz), 0));
   out.impl()->view_base = nullptr;  // the clone is private: not a view
-  RecordView("UnsafeViewBackward0", c, out, ReshapeBack);
+  RecordReshapeView("UnsafeViewBackward0", c, out);
   return out;
 }
 
@@ -185,7 +192,7 @@ StatusOrTensor Squeeze(const Tensor& t) {
     }
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
-  RecordView("SqueezeBackward0", t, out, ReshapeBack);
+  RecordReshapeView("SqueezeBackward0", t, out);
   return out;
 }
 
@@ -197,7 +204,7 @@ StatusOrTensor Squeeze(const Tensor& t, int64_t dim) {
     st.erase(st.begin() + d);
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
-  RecordView("SqueezeBackward1", t, out, ReshapeBack);
+  RecordReshapeView("SqueezeBackward1", t, out);
   return out;
 }
 
@@ -210,7 +217,7 @@ StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim) {
   sz.insert(sz.begin() + d, 1);
   st.insert(st.begin() + d, stride);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
-  RecordView("UnsqueezeBackward0", t, out, ReshapeBack);
+  RecordReshapeView("UnsqueezeBackward0", t, out);
   return out;
 }
 
@@ -239,12 +246,11 @@ StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims,
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
   if (auto node = RecordOp(name, {&t}, {&out})) {
-    node->ints = wrapped;
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          DimList inv(n.ints.size());
-          for (size_t i = 0; i < n.ints.size(); ++i)
-            inv[n.ints[i]] = static_cast<int64_t>(i);
+        [wrapped](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          DimList inv(wrapped.size());
+          for (size_t i = 0; i < wrapped.size(); ++i)
+            inv[wrapped[i]] = static_cast<int64_t>(i);
           TENSORD_ASSIGN_OR_RETURN(Tensor r, Permute(g[0], inv));
           return GradList{r};
         });
@@ -399,25 +405,23 @@ StatusOrTensor Cat(const std::vector<Tensor>& ts, int64_t dim) {
     pos += t->size(d);
   }
   if (auto node = RecordOp("CatBackward0", all, {&out})) {
-    node->ints = lens;
-    node->ints.push_back(d);
-    node->set_backward([](Node& n,
-                          const GradList& g) -> absl::StatusOr<GradList> {
-      const int64_t d = n.ints.back();
-      GradList r;
-      int64_t p = 0;
-      for (size_t i = 0; i + 1 < n.ints.size(); ++i) {
-        if (n.ints[i] < 0) {  // a skipped empty input gets an empty grad
-          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros({0}, g[0].dtype()));
-          r.push_back(z);
-          continue;
-        }
-        TENSORD_ASSIGN_OR_RETURN(Tensor s, Slice(g[0], d, p, p + n.ints[i], 1));
-        r.push_back(s);
-        p += n.ints[i];
-      }
-      return r;
-    });
+    node->set_backward(
+        [lens, d](Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          GradList r;
+          int64_t p = 0;
+          for (size_t i = 0; i < lens.size(); ++i) {
+            if (lens[i] < 0) {  // a skipped empty input gets an empty grad
+              TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros({0}, g[0].dtype()));
+              r.push_back(z);
+              continue;
+            }
+            TENSORD_ASSIGN_OR_RETURN(Tensor s,
+                                     Slice(g[0], d, p, p + lens[i], 1));
+            r.push_back(s);
+            p += lens[i];
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -450,12 +454,12 @@ StatusOrTensor Stack(const std::vector<Tensor>& ts, int64_t dim) {
   std::vector<const Tensor*> ptrs;
   for (const Tensor& t : ts) ptrs.push_back(&t);
   if (auto node = RecordOp("StackBackward0", ptrs, {&out})) {
-    node->ints = {d, static_cast<int64_t>(ts.size())};
     node->set_backward(
-        [](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+        [d, count = static_cast<int64_t>(ts.size())](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
           GradList r;
-          for (int64_t i = 0; i < n.ints[1]; ++i) {
-            TENSORD_ASSIGN_OR_RETURN(Tensor s, Select(g[0], n.ints[0], i));
+          for (int64_t i = 0; i < count; ++i) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor s, Select(g[0], d, i));
             r.push_back(s);
           }
           return r;
@@ -496,24 +500,20 @@ StatusOrTensor Select(const Tensor& t, int64_t dim, int64_t index) {
   st.erase(st.begin() + d);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, off));
   if (auto node = RecordOp("SelectBackward0", {&t}, {&out})) {
-    node->shape_a = t.sizes();
-    node->ints = {d, index};
-    node->set_backward(
-        [dt = t.dtype()](Node& n,
-                         const GradList& g) -> absl::StatusOr<GradList> {
-          // By value: the create_graph node keeps it past this call.
-          auto region = [d = n.ints[0], i = n.ints[1]](const Tensor& z) {
-            return Select(z, d, i);
-          };
-          TENSORD_ASSIGN_OR_RETURN(
-              Tensor r, LinearInGrad(
-                            n, g[0],
-                            [&](const Tensor& gi) {
-                              return ScatterBack(n.shape_a, dt, gi, region);
-                            },
-                            region));
-          return GradList{r};
-        });
+    node->set_backward([dt = t.dtype(), in_shape = t.sizes(), d, index](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      // By value: the create_graph node keeps it past this call.
+      auto region = [d, index](const Tensor& z) { return Select(z, d, index); };
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, LinearInGrad(
+                                             n, g[0],
+                                             [&](const Tensor& gi) {
+                                               return ScatterBack(in_shape, dt,
+                                                                  gi, region);
+                                             },
+                                             region));
+      return GradList{r};
+    });
   }
   return out;
 }
@@ -545,21 +545,18 @@ StatusOrTensor Slice(const Tensor& t, int64_t dim, std::optional<int64_t> start,
   st[d] = MulOrNone(st[d], step).value_or(st[d]);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, off));
   if (auto node = RecordOp("SliceBackward0", {&t}, {&out})) {
-    node->shape_a = t.sizes();
-    node->ints = {d, b, e, step};
     node->set_backward(
-        [dt = t.dtype()](Node& n,
-                         const GradList& g) -> absl::StatusOr<GradList> {
+        [dt = t.dtype(), in_shape = t.sizes(), d, b, e, step](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           // By value: the create_graph node keeps it past this call.
-          auto region = [d = n.ints[0], b = n.ints[1], e = n.ints[2],
-                         step = n.ints[3]](const Tensor& z) {
+          auto region = [d, b, e, step](const Tensor& z) {
             return Slice(z, d, b, e, step);
           };
           TENSORD_ASSIGN_OR_RETURN(
               Tensor r, LinearInGrad(
                             n, g[0],
                             [&](const Tensor& gi) {
-                              return ScatterBack(n.shape_a, dt, gi, region);
+                              return ScatterBack(in_shape, dt, gi, region);
                             },
                             region));
           return GradList{r};

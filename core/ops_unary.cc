@@ -156,10 +156,10 @@ StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a,
     TENSORD_ASSIGN_OR_RETURN(out, UnaryForward(op, a));
   }
   if (auto node = RecordOp(name, {&a}, {&out})) {
-    node->ints = {save_output ? node->Save(out, true) : node->Save(a)};
+    const int slot = save_output ? node->Save(out, true) : node->Save(a);
     node->set_backward(
-        [deriv](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(n.ints[0]));
+        [deriv, slot](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
           return GradList{gi};
         });
