@@ -129,17 +129,15 @@ std::string ReplaceWord(absl::string_view msg, absl::string_view from,
 
 bool NeedsComputeDTypes(const OpDef& op, const std::vector<Tensor>& inputs,
                         const AttrMap& attrs) {
-  if (RunsNatively(op)) return false;
+  bool storage = false;
   for (const Tensor& t : inputs) {
-    if (t.defined() && IsStorageOnly(t.dtype())) return true;
+    storage = storage || (t.defined() && IsStorageOnly(t.dtype()));
   }
-  auto it = attrs.find("dtype");
-  if (it != attrs.end()) {
-    if (const DType* d = std::get_if<DType>(&it->second)) {
-      return IsStorageOnly(*d);
-    }
+  if (auto it = attrs.find("dtype"); !storage && it != attrs.end()) {
+    const DType* d = std::get_if<DType>(&it->second);
+    storage = d != nullptr && IsStorageOnly(*d);
   }
-  return false;
+  return storage && !RunsNatively(op);
 }
 
 absl::StatusOr<std::vector<Tensor>> RunInComputeDTypes(
