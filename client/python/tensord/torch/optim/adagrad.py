@@ -37,17 +37,9 @@ class Adagrad(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, lr_decay = group["lr"], group["lr_decay"]
-            wd, eps = group["weight_decay"], group["eps"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
+            eps = group["eps"]
+            for p, grad, state in self._grads(group):
                 step = self._step_value(state["step"])
-                if group["maximize"]:
-                    grad = -grad
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 clr = lr / (1 + (step - 1) * lr_decay)
                 state["sum"].addcmul_(grad, grad, value=1)
                 std = state["sum"].sqrt().add_(eps)

@@ -47,27 +47,20 @@ class Adam(Optimizer):
             beta1, beta2 = group["betas"]
             lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
             amsgrad = group["amsgrad"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = self._new_step_tensor()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = zeros_like(p)
-                if group["maximize"]:
-                    grad = -grad
+
+            def init(state, p, amsgrad=amsgrad):
+                state["step"] = self._new_step_tensor()
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = zeros_like(p)
+            # Adam adds weight_decay * p to the gradient; AdamW decays p.
+            for p, grad, state in self._grads(group, init,
+                                              l2=not self._decoupled):
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                step = self._step_value(state["step"])
                 if self._decoupled:
-                    step = self._step_value(state["step"])
                     p.mul_(1 - lr * wd)
-                else:
-                    step = self._step_value(state["step"])
-                    if wd != 0:
-                        grad = grad.add(p, alpha=wd)
                 exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
                 bias_correction1 = 1 - beta1 ** step

@@ -37,21 +37,13 @@ class Adadelta(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, rho, eps = group["lr"], group["rho"], group["eps"]
-            wd = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = 0
-                    state["square_avg"] = zeros_like(p)
-                    state["acc_delta"] = zeros_like(p)
+
+            def init(state, p):
+                state["step"] = 0
+                state["square_avg"] = zeros_like(p)
+                state["acc_delta"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
                 state["step"] += 1
-                if group["maximize"]:
-                    grad = -grad
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 square_avg, acc_delta = state["square_avg"], \
                     state["acc_delta"]
                 square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
@@ -76,22 +68,15 @@ class Adamax(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = self._new_step_tensor()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_inf"] = zeros_like(p)
-                if group["maximize"]:
-                    grad = -grad
+            lr, eps = group["lr"], group["eps"]
+
+            def init(state, p):
+                state["step"] = self._new_step_tensor()
+                state["exp_avg"] = zeros_like(p)
+                state["exp_inf"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
                 exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
                 step = self._step_value(state["step"])
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
                 exp_inf.mul_(beta2)
                 exp_inf.copy_(maximum(exp_inf, grad.abs().add_(eps)))
@@ -119,24 +104,19 @@ class NAdam(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+            lr, eps = group["lr"], group["eps"]
             md = group["momentum_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = self._new_step_tensor()
-                    state["mu_product"] = tensor(1.)
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
+
+            def init(state, p):
+                state["step"] = self._new_step_tensor()
+                state["mu_product"] = tensor(1.)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 mu_t = state["mu_product"]
                 step = self._step_value(state["step"])
                 bias_correction2 = 1 - beta2 ** step
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 mu = beta1 * (1. - 0.5 * (0.96 ** (step * md)))
                 mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * md)))
                 prod = self._mu_products.get(id(mu_t))
@@ -169,22 +149,17 @@ class RAdam(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = self._new_step_tensor()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
+            lr, eps = group["lr"], group["eps"]
+
+            def init(state, p):
+                state["step"] = self._new_step_tensor()
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 step = self._step_value(state["step"])
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad,
                                                 value=1 - beta2)

@@ -130,6 +130,26 @@ class Optimizer:
         with _grad.enable_grad():
             return closure()
 
+    def _grads(self, group, init=None, l2=True):
+        """(param, gradient, state) for each parameter of `group` that has
+        a gradient, as PyTorch's single-tensor steps prepare them: the
+        state filled by init(state, param) on first use, the gradient
+        negated under maximize=True, then (with l2) weight_decay * param
+        added to it."""
+        wd = group.get("weight_decay", 0) if l2 else 0
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = self.state[p]
+            if init is not None and len(state) == 0:
+                init(state, p)
+            if group.get("maximize", False):
+                grad = -grad
+            if wd != 0:
+                grad = grad.add(p, alpha=wd)
+            yield p, grad, state
+
     # ---------------------------------------------------- step counters
 
     def _step_value(self, step_t):

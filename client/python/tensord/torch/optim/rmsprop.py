@@ -31,24 +31,17 @@ class RMSprop(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-            wd, momentum = group["weight_decay"], group["momentum"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = 0
-                    state["square_avg"] = zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = zeros_like(p)
+            momentum = group["momentum"]
+
+            def init(state, p, momentum=momentum, group=group):
+                state["step"] = 0
+                state["square_avg"] = zeros_like(p)
+                if momentum > 0:
+                    state["momentum_buffer"] = zeros_like(p)
+                if group["centered"]:
+                    state["grad_avg"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
                 state["step"] += 1
-                if group["maximize"]:
-                    grad = -grad
-                if wd != 0:
-                    grad = grad.add(p, alpha=wd)
                 square_avg = state["square_avg"]
                 square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
                 if group["centered"]:

@@ -30,16 +30,9 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            wd, momentum = group["weight_decay"], group["momentum"]
-            dampening, lr = group["dampening"], group["lr"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                d_p = grad if not group["maximize"] else -grad
-                if wd != 0:
-                    d_p = d_p.add(p, alpha=wd)
+            momentum, dampening = group["momentum"], group["dampening"]
+            lr = group["lr"]
+            for p, d_p, state in self._grads(group):
                 buf = state.get("momentum_buffer")
                 if momentum != 0:
                     if buf is None:
