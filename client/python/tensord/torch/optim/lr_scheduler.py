@@ -1,9 +1,8 @@
-"""Learning-rate schedulers: StepLR, MultiStepLR, ExponentialLR,
-CosineAnnealingLR, LambdaLR (PyTorch 1.13's recursive formulas, so the
-printed rates match to the last digit); the others (MultiplicativeLR,
-ConstantLR, LinearLR, SequentialLR, PolynomialLR, ChainedScheduler,
-ReduceLROnPlateau, CyclicLR, CosineAnnealingWarmRestarts, OneCycleLR) are
-PyTorch 1.13's code, docstrings left out."""
+"""Learning-rate schedulers of torch.optim.lr_scheduler, written for
+tensord against PyTorch 1.13's observable behaviour: the same arguments,
+errors, warnings and state_dict() contents, and the same floating-point
+formulas in the same order (recursive in step(), closed form when step()
+is given an epoch), so every rate matches PyTorch's to the last bit."""
 import collections
 import functools
 import math
@@ -227,197 +226,270 @@ class CosineAnnealingLR(_LRScheduler):
                 for base_lr in self.base_lrs]
 
 
-# --- PyTorch 1.13's code, docstrings left out ------------------------------
+# --- helpers shared by the schedulers below ---------------------------------
+
+_GET_LR_HINT = ("To get the last learning rate computed by the scheduler, "
+                "please use `get_last_lr()`.")
+
+
+def _hint_outside_step(sched):
+    """get_lr() is meant for step(); called from outside, point the caller
+    at get_last_lr() instead."""
+    if not sched._get_lr_called_within_step:
+        warnings.warn(_GET_LR_HINT, UserWarning)
+
+
+def _group_lrs(optimizer):
+    return [group["lr"] for group in optimizer.param_groups]
+
+
+def _times(optimizer, factor):
+    """Every group's current rate multiplied by one factor."""
+    return [group["lr"] * factor for group in optimizer.param_groups]
+
+
+def _one_per_group(optimizer, name, value):
+    """A list or tuple must have one entry per group; anything else is
+    repeated for every group."""
+    count = len(optimizer.param_groups)
+    if not isinstance(value, (list, tuple)):
+        return [value] * count
+    if len(value) != count:
+        raise ValueError("expected {} values for {}, got {}".format(
+            count, name, len(value)))
+    return value
+
+
+def _check_optimizer(optimizer):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError("{} is not an Optimizer".format(
+            type(optimizer).__name__))
+
+
+def _state_with_children(self):
+    """state_dict() of a scheduler made of schedulers: its own fields plus
+    each child's state_dict() in order."""
+    state = {k: v for k, v in self.__dict__.items()
+             if k not in ("optimizer", "_schedulers")}
+    state["_schedulers"] = [child.state_dict()
+                            for child in self._schedulers]
+    return state
+
+
+def _load_with_children(self, state_dict):
+    children = state_dict.pop("_schedulers")
+    self.__dict__.update(state_dict)
+    # put the entry back (it now comes last), the caller's dict is theirs
+    state_dict["_schedulers"] = children
+    for i, child_state in enumerate(children):
+        self._schedulers[i].load_state_dict(child_state)
+
 
 class MultiplicativeLR(_LRScheduler):
-
     def __init__(self, optimizer, lr_lambda, last_epoch=-1, verbose=False):
         self.optimizer = optimizer
-        if not isinstance(lr_lambda, list) and (not isinstance(lr_lambda, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError('Expected {} lr_lambdas, but got {}'.format(len(optimizer.param_groups), len(lr_lambda)))
+        count = len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != count:
+                raise ValueError("Expected {} lr_lambdas, but got {}".format(
+                    count, len(lr_lambda)))
             self.lr_lambdas = list(lr_lambda)
-        super(MultiplicativeLR, self).__init__(optimizer, last_epoch, verbose)
+        else:
+            self.lr_lambdas = [lr_lambda] * count
+        super().__init__(optimizer, last_epoch, verbose)
 
     def state_dict(self):
-        state_dict = {key: value for key, value in self.__dict__.items() if key not in ('optimizer', 'lr_lambdas')}
-        state_dict['lr_lambdas'] = [None] * len(self.lr_lambdas)
-        for idx, fn in enumerate(self.lr_lambdas):
-            if not isinstance(fn, types.FunctionType):
-                state_dict['lr_lambdas'][idx] = fn.__dict__.copy()
-        return state_dict
+        # plain functions are not saved; callable objects keep their fields
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [
+            None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+            for fn in self.lr_lambdas]
+        return state
 
     def load_state_dict(self, state_dict):
-        lr_lambdas = state_dict.pop('lr_lambdas')
+        saved = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
-        state_dict['lr_lambdas'] = lr_lambdas
-        for idx, fn in enumerate(lr_lambdas):
-            if fn is not None:
-                self.lr_lambdas[idx].__dict__.update(fn)
+        state_dict["lr_lambdas"] = saved
+        for i, fields in enumerate(saved):
+            if fields is not None:
+                self.lr_lambdas[i].__dict__.update(fields)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
-        if self.last_epoch > 0:
-            return [group['lr'] * lmbda(self.last_epoch) for lmbda, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
-        else:
-            return [group['lr'] for group in self.optimizer.param_groups]
+        _hint_outside_step(self)
+        if self.last_epoch <= 0:
+            return _group_lrs(self.optimizer)
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in zip(self.lr_lambdas,
+                                     self.optimizer.param_groups)]
+
 
 class ConstantLR(_LRScheduler):
-
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1, verbose=False):
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5,
+                 last_epoch=-1, verbose=False):
         if factor > 1.0 or factor < 0:
-            raise ValueError('Constant multiplicative factor expected to be between 0 and 1.')
+            raise ValueError("Constant multiplicative factor expected to be "
+                             "between 0 and 1.")
         self.factor = factor
         self.total_iters = total_iters
-        super(ConstantLR, self).__init__(optimizer, last_epoch, verbose)
+        super().__init__(optimizer, last_epoch, verbose)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
+        _hint_outside_step(self)
+        # scaled down on the first step, scaled back at total_iters
         if self.last_epoch == 0:
-            return [group['lr'] * self.factor for group in self.optimizer.param_groups]
-        if self.last_epoch > self.total_iters or self.last_epoch != self.total_iters:
-            return [group['lr'] for group in self.optimizer.param_groups]
+            return _times(self.optimizer, self.factor)
         if self.last_epoch == self.total_iters:
-            return [group['lr'] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+            return _times(self.optimizer, 1.0 / self.factor)
+        return _group_lrs(self.optimizer)
 
     def _get_closed_form_lr(self):
-        return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)) for base_lr in self.base_lrs]
+        done = self.last_epoch >= self.total_iters
+        return [base_lr * (self.factor + done * (1 - self.factor))
+                for base_lr in self.base_lrs]
+
 
 class LinearLR(_LRScheduler):
-
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1, verbose=False):
+    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0,
+                 total_iters=5, last_epoch=-1, verbose=False):
         if start_factor > 1.0 or start_factor < 0:
-            raise ValueError('Starting multiplicative factor expected to be between 0 and 1.')
+            raise ValueError("Starting multiplicative factor expected to be "
+                             "between 0 and 1.")
         if end_factor > 1.0 or end_factor < 0:
-            raise ValueError('Ending multiplicative factor expected to be between 0 and 1.')
+            raise ValueError("Ending multiplicative factor expected to be "
+                             "between 0 and 1.")
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
-        super(LinearLR, self).__init__(optimizer, last_epoch, verbose)
+        super().__init__(optimizer, last_epoch, verbose)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
+        _hint_outside_step(self)
         if self.last_epoch == 0:
-            return [group['lr'] * self.start_factor for group in self.optimizer.param_groups]
+            return _times(self.optimizer, self.start_factor)
         if self.last_epoch > self.total_iters:
-            return [group['lr'] for group in self.optimizer.param_groups]
-        return [group['lr'] * (1.0 + (self.end_factor - self.start_factor) / (self.total_iters * self.start_factor + (self.last_epoch - 1) * (self.end_factor - self.start_factor))) for group in self.optimizer.param_groups]
+            return _group_lrs(self.optimizer)
+        # ratio of this step's factor to the previous step's
+        slope = self.end_factor - self.start_factor
+        previous = (self.total_iters * self.start_factor +
+                    (self.last_epoch - 1) * slope)
+        return _times(self.optimizer, 1.0 + slope / previous)
 
     def _get_closed_form_lr(self):
-        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * min(self.total_iters, self.last_epoch) / self.total_iters) for base_lr in self.base_lrs]
+        slope = self.end_factor - self.start_factor
+        steps = min(self.total_iters, self.last_epoch)
+        return [base_lr * (self.start_factor +
+                           slope * steps / self.total_iters)
+                for base_lr in self.base_lrs]
+
 
 class SequentialLR(_LRScheduler):
-
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1, verbose=False):
-        for scheduler_idx in range(len(schedulers)):
-            if schedulers[scheduler_idx].optimizer != optimizer:
-                raise ValueError(f'Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index {scheduler_idx} to be different than the optimizer passed in.')
-            if schedulers[scheduler_idx].optimizer != schedulers[0].optimizer:
-                raise ValueError(f'Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index {0} and {scheduler_idx} to be different.')
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1,
+                 verbose=False):
+        for i, child in enumerate(schedulers):
+            if child.optimizer != optimizer:
+                raise ValueError(
+                    "Sequential Schedulers expects all schedulers to belong "
+                    "to the same optimizer, but got schedulers at index {} "
+                    "to be different than the optimizer passed in.".format(
+                        i))
+            if child.optimizer != schedulers[0].optimizer:
+                raise ValueError(
+                    "Sequential Schedulers expects all schedulers to belong "
+                    "to the same optimizer, but got schedulers at index 0 "
+                    "and {} to be different.".format(i))
         if len(milestones) != len(schedulers) - 1:
-            raise ValueError('Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers {} and the number of milestones to be equal to {}'.format(len(schedulers), len(milestones)))
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided "
+                "to be one more than the number of milestone points, but got "
+                "number of schedulers {} and the number of milestones to be "
+                "equal to {}".format(len(schedulers), len(milestones)))
         self._schedulers = schedulers
         self._milestones = milestones
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
-        for group in self.optimizer.param_groups:
-            group['lr'] = group['initial_lr']
-        for scheduler in self._schedulers:
-            scheduler.last_epoch -= 1
-        self._schedulers[0]._initial_step()
+        # every child already took its first step in its constructor: undo
+        # that, then let only the first one start the schedule
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for child in schedulers:
+            child.last_epoch -= 1
+        schedulers[0]._initial_step()
         self._last_lr = schedulers[0].get_last_lr()
 
     def step(self):
         self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler.step(0)
+        which = bisect_right(self._milestones, self.last_epoch)
+        child = self._schedulers[which]
+        if which > 0 and self._milestones[which - 1] == self.last_epoch:
+            child.step(0)  # a child restarts from its own epoch 0
         else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
+            child.step()
+        self._last_lr = child.get_last_lr()
 
-    def state_dict(self):
-        state_dict = {key: value for key, value in self.__dict__.items() if key not in ('optimizer', '_schedulers')}
-        state_dict['_schedulers'] = [None] * len(self._schedulers)
-        for idx, s in enumerate(self._schedulers):
-            state_dict['_schedulers'][idx] = s.state_dict()
-        return state_dict
+    state_dict = _state_with_children
+    load_state_dict = _load_with_children
 
-    def load_state_dict(self, state_dict):
-        _schedulers = state_dict.pop('_schedulers')
-        self.__dict__.update(state_dict)
-        state_dict['_schedulers'] = _schedulers
-        for idx, s in enumerate(_schedulers):
-            self._schedulers[idx].load_state_dict(s)
 
 class PolynomialLR(_LRScheduler):
-
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1, verbose=False):
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1,
+                 verbose=False):
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch, verbose)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
+        _hint_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch > self.total_iters:
-            return [group['lr'] for group in self.optimizer.param_groups]
-        decay_factor = ((1.0 - self.last_epoch / self.total_iters) / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
-        return [group['lr'] * decay_factor for group in self.optimizer.param_groups]
+            return _group_lrs(self.optimizer)
+        now = 1.0 - self.last_epoch / self.total_iters
+        before = 1.0 - (self.last_epoch - 1) / self.total_iters
+        return _times(self.optimizer, (now / before) ** self.power)
 
     def _get_closed_form_lr(self):
-        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power for base_lr in self.base_lrs]
+        left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base_lr * left ** self.power for base_lr in self.base_lrs]
+
 
 class ChainedScheduler(_LRScheduler):
-
     def __init__(self, schedulers):
-        for scheduler_idx in range(1, len(schedulers)):
-            if schedulers[scheduler_idx].optimizer != schedulers[0].optimizer:
-                raise ValueError('ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index {} and {} to be different'.format(0, scheduler_idx))
+        first = schedulers[0].optimizer
+        for i in range(1, len(schedulers)):
+            if schedulers[i].optimizer != first:
+                raise ValueError(
+                    "ChainedScheduler expects all schedulers to belong to "
+                    "the same optimizer, but got schedulers at index 0 and "
+                    "{} to be different".format(i))
         self._schedulers = list(schedulers)
-        self.optimizer = schedulers[0].optimizer
-        self._last_lr = [group['lr'] for group in self._schedulers[-1].optimizer.param_groups]
+        self.optimizer = first
+        self._last_lr = _group_lrs(self._schedulers[-1].optimizer)
 
     def step(self):
-        for scheduler in self._schedulers:
-            scheduler.step()
-        self._last_lr = [group['lr'] for group in self._schedulers[-1].optimizer.param_groups]
+        for child in self._schedulers:
+            child.step()
+        self._last_lr = _group_lrs(self._schedulers[-1].optimizer)
 
-    def state_dict(self):
-        state_dict = {key: value for key, value in self.__dict__.items() if key not in ('optimizer', '_schedulers')}
-        state_dict['_schedulers'] = [None] * len(self._schedulers)
-        for idx, s in enumerate(self._schedulers):
-            state_dict['_schedulers'][idx] = s.state_dict()
-        return state_dict
+    state_dict = _state_with_children
+    load_state_dict = _load_with_children
 
-    def load_state_dict(self, state_dict):
-        _schedulers = state_dict.pop('_schedulers')
-        self.__dict__.update(state_dict)
-        state_dict['_schedulers'] = _schedulers
-        for idx, s in enumerate(_schedulers):
-            self._schedulers[idx].load_state_dict(s)
 
-class ReduceLROnPlateau(object):
-
-    def __init__(self, optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08, verbose=False):
+class ReduceLROnPlateau:
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10,
+                 threshold=1e-4, threshold_mode="rel", cooldown=0, min_lr=0,
+                 eps=1e-8, verbose=False):
         if factor >= 1.0:
-            raise ValueError('Factor should be < 1.0.')
+            raise ValueError("Factor should be < 1.0.")
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError('{} is not an Optimizer'.format(type(optimizer).__name__))
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
-        if isinstance(min_lr, list) or isinstance(min_lr, tuple):
-            if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError('expected {} min_lrs, got {}'.format(len(optimizer.param_groups), len(min_lr)))
+        count = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != count:
+                raise ValueError("expected {} min_lrs, got {}".format(
+                    count, len(min_lr)))
             self.min_lrs = list(min_lr)
         else:
-            self.min_lrs = [min_lr] * len(optimizer.param_groups)
+            self.min_lrs = [min_lr] * count
         self.patience = patience
         self.verbose = verbose
         self.cooldown = cooldown
@@ -425,12 +497,13 @@ class ReduceLROnPlateau(object):
         self.mode = mode
         self.threshold = threshold
         self.threshold_mode = threshold_mode
+        # the same fields, in the same order, as PyTorch's state_dict()
         self.best = None
         self.num_bad_epochs = None
         self.mode_worse = None
         self.eps = eps
         self.last_epoch = 0
-        self._init_is_better(mode=mode, threshold=threshold, threshold_mode=threshold_mode)
+        self._init_is_better(mode, threshold, threshold_mode)
         self._reset()
 
     def _reset(self):
@@ -439,132 +512,133 @@ class ReduceLROnPlateau(object):
         self.num_bad_epochs = 0
 
     def step(self, metrics, epoch=None):
-        current = float(metrics)
+        value = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning)
         self.last_epoch = epoch
-        if self.is_better(current, self.best):
-            self.best = current
+        if self.is_better(value, self.best):
+            self.best = value
             self.num_bad_epochs = 0
         else:
             self.num_bad_epochs += 1
-        if self.in_cooldown:
+        if self.in_cooldown:  # bad epochs do not count while cooling down
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
             self._reduce_lr(epoch)
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
-        self._last_lr = [group['lr'] for group in self.optimizer.param_groups]
+        self._last_lr = _group_lrs(self.optimizer)
 
     def _reduce_lr(self, epoch):
-        for i, param_group in enumerate(self.optimizer.param_groups):
-            old_lr = float(param_group['lr'])
-            new_lr = max(old_lr * self.factor, self.min_lrs[i])
-            if old_lr - new_lr > self.eps:
-                param_group['lr'] = new_lr
+        for i, group in enumerate(self.optimizer.param_groups):
+            old = float(group["lr"])
+            new = max(old * self.factor, self.min_lrs[i])
+            if old - new > self.eps:  # smaller changes are not applied
+                group["lr"] = new
                 if self.verbose:
-                    epoch_str = ('%.2f' if isinstance(epoch, float) else '%.5d') % epoch
-                    print('Epoch {}: reducing learning rate of group {} to {:.4e}.'.format(epoch_str, i, new_lr))
+                    shown = ("%.2f" if isinstance(epoch, float) else
+                             "%.5d") % epoch
+                    print("Epoch {}: reducing learning rate of group {} to "
+                          "{:.4e}.".format(shown, i, new))
 
     @property
     def in_cooldown(self):
         return self.cooldown_counter > 0
 
     def is_better(self, a, best):
-        if self.mode == 'min' and self.threshold_mode == 'rel':
-            rel_epsilon = 1.0 - self.threshold
-            return a < best * rel_epsilon
-        elif self.mode == 'min' and self.threshold_mode == 'abs':
+        minimising = self.mode == "min"
+        relative = self.threshold_mode == "rel"
+        if minimising and relative:
+            return a < best * (1.0 - self.threshold)
+        if minimising and self.threshold_mode == "abs":
             return a < best - self.threshold
-        elif self.mode == 'max' and self.threshold_mode == 'rel':
-            rel_epsilon = self.threshold + 1.0
-            return a > best * rel_epsilon
-        else:
-            return a > best + self.threshold
+        if self.mode == "max" and relative:
+            return a > best * (self.threshold + 1.0)
+        return a > best + self.threshold
 
     def _init_is_better(self, mode, threshold, threshold_mode):
-        if mode not in {'min', 'max'}:
-            raise ValueError('mode ' + mode + ' is unknown!')
-        if threshold_mode not in {'rel', 'abs'}:
-            raise ValueError('threshold mode ' + threshold_mode + ' is unknown!')
-        if mode == 'min':
-            self.mode_worse = inf
-        else:
-            self.mode_worse = -inf
+        if mode not in {"min", "max"}:
+            raise ValueError("mode " + mode + " is unknown!")
+        if threshold_mode not in {"rel", "abs"}:
+            raise ValueError("threshold mode " + threshold_mode +
+                             " is unknown!")
+        self.mode_worse = inf if mode == "min" else -inf
         self.mode = mode
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
     def state_dict(self):
-        return {key: value for key, value in self.__dict__.items() if key != 'optimizer'}
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
-        self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
+        self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+_CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+
 
 class CyclicLR(_LRScheduler):
+    # built-in modes: the scale method's name and what it is a function of
+    _MODES = {
+        "triangular": ("_triangular_scale_fn", "cycle"),
+        "triangular2": ("_triangular2_scale_fn", "cycle"),
+        "exp_range": ("_exp_range_scale_fn", "iterations"),
+    }
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1, verbose=False):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError('{} is not an Optimizer'.format(type(optimizer).__name__))
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000,
+                 step_size_down=None, mode="triangular", gamma=1.0,
+                 scale_fn=None, scale_mode="cycle", cycle_momentum=True,
+                 base_momentum=0.8, max_momentum=0.9, last_epoch=-1,
+                 verbose=False):
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
-        base_lrs = self._format_param('base_lr', optimizer, base_lr)
+        base_lrs = _one_per_group(optimizer, "base_lr", base_lr)
         if last_epoch == -1:
-            for lr, group in zip(base_lrs, optimizer.param_groups):
-                group['lr'] = lr
-        self.max_lrs = self._format_param('max_lr', optimizer, max_lr)
-        step_size_up = float(step_size_up)
-        step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
-        self.total_size = step_size_up + step_size_down
-        self.step_ratio = step_size_up / self.total_size
-        if mode not in ['triangular', 'triangular2', 'exp_range'] and scale_fn is None:
-            raise ValueError('mode is invalid and scale_fn is None')
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                group["lr"] = lr
+        self.max_lrs = _one_per_group(optimizer, "max_lr", max_lr)
+        up = float(step_size_up)
+        down = up if step_size_down is None else float(step_size_down)
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if mode not in _CYCLIC_MODES and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
         self.mode = mode
         self.gamma = gamma
         if scale_fn is None:
+            method, kind = self._MODES[mode]
             self._scale_fn_custom = None
-            if self.mode == 'triangular':
-                self._scale_fn_ref = weakref.WeakMethod(self._triangular_scale_fn)
-                self.scale_mode = 'cycle'
-            elif self.mode == 'triangular2':
-                self._scale_fn_ref = weakref.WeakMethod(self._triangular2_scale_fn)
-                self.scale_mode = 'cycle'
-            elif self.mode == 'exp_range':
-                self._scale_fn_ref = weakref.WeakMethod(self._exp_range_scale_fn)
-                self.scale_mode = 'iterations'
+            # a weak reference, so the scheduler is not its own referent
+            self._scale_fn_ref = weakref.WeakMethod(getattr(self, method))
+            self.scale_mode = kind
         else:
             self._scale_fn_custom = scale_fn
             self._scale_fn_ref = None
             self.scale_mode = scale_mode
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if 'momentum' not in optimizer.defaults:
-                raise ValueError('optimizer must support momentum with `cycle_momentum` option enabled')
-            base_momentums = self._format_param('base_momentum', optimizer, base_momentum)
+            if "momentum" not in optimizer.defaults:
+                raise ValueError("optimizer must support momentum with "
+                                 "`cycle_momentum` option enabled")
+            lows = _one_per_group(optimizer, "base_momentum", base_momentum)
             if last_epoch == -1:
-                for momentum, group in zip(base_momentums, optimizer.param_groups):
-                    group['momentum'] = momentum
-            self.base_momentums = [group['momentum'] for group in optimizer.param_groups]
-            self.max_momentums = self._format_param('max_momentum', optimizer, max_momentum)
-        super(CyclicLR, self).__init__(optimizer, last_epoch, verbose)
+                for group, momentum in zip(optimizer.param_groups, lows):
+                    group["momentum"] = momentum
+            self.base_momentums = [group["momentum"]
+                                   for group in optimizer.param_groups]
+            self.max_momentums = _one_per_group(optimizer, "max_momentum",
+                                                max_momentum)
+        super().__init__(optimizer, last_epoch, verbose)
         self.base_lrs = base_lrs
-
-    def _format_param(self, name, optimizer, param):
-        if isinstance(param, (list, tuple)):
-            if len(param) != len(optimizer.param_groups):
-                raise ValueError('expected {} values for {}, got {}'.format(len(optimizer.param_groups), name, len(param)))
-            return param
-        else:
-            return [param] * len(optimizer.param_groups)
 
     def scale_fn(self, x):
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
-        else:
-            return self._scale_fn_ref()(x)
+        return self._scale_fn_ref()(x)
 
     def _triangular_scale_fn(self, x):
         return 1.0
@@ -576,53 +650,68 @@ class CyclicLR(_LRScheduler):
         return self.gamma ** x
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
+        _hint_outside_step(self)
         cycle = math.floor(1 + self.last_epoch / self.total_size)
-        x = 1.0 + self.last_epoch / self.total_size - cycle
-        if x <= self.step_ratio:
-            scale_factor = x / self.step_ratio
+        # where we are in this cycle, 0..1, and how far up the ramp
+        where = 1.0 + self.last_epoch / self.total_size - cycle
+        if where <= self.step_ratio:
+            height = where / self.step_ratio
         else:
-            scale_factor = (x - 1) / (self.step_ratio - 1)
-        lrs = []
-        for base_lr, max_lr in zip(self.base_lrs, self.max_lrs):
-            base_height = (max_lr - base_lr) * scale_factor
-            if self.scale_mode == 'cycle':
-                lr = base_lr + base_height * self.scale_fn(cycle)
-            else:
-                lr = base_lr + base_height * self.scale_fn(self.last_epoch)
-            lrs.append(lr)
+            height = (where - 1) / (self.step_ratio - 1)
+        scale_at = cycle if self.scale_mode == "cycle" else self.last_epoch
+        lrs = [low + (high - low) * height * self.scale_fn(scale_at)
+               for low, high in zip(self.base_lrs, self.max_lrs)]
         if self.cycle_momentum:
-            momentums = []
-            for base_momentum, max_momentum in zip(self.base_momentums, self.max_momentums):
-                base_height = (max_momentum - base_momentum) * scale_factor
-                if self.scale_mode == 'cycle':
-                    momentum = max_momentum - base_height * self.scale_fn(cycle)
-                else:
-                    momentum = max_momentum - base_height * self.scale_fn(self.last_epoch)
-                momentums.append(momentum)
-            for param_group, momentum in zip(self.optimizer.param_groups, momentums):
-                param_group['momentum'] = momentum
+            # momentum moves opposite to the rate
+            momentums = [high - (high - low) * height * self.scale_fn(scale_at)
+                         for low, high in zip(self.base_momentums,
+                                              self.max_momentums)]
+            for group, momentum in zip(self.optimizer.param_groups,
+                                       momentums):
+                group["momentum"] = momentum
         return lrs
 
-class CosineAnnealingWarmRestarts(_LRScheduler):
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1, verbose=False):
+class CosineAnnealingWarmRestarts(_LRScheduler):
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0,  # noqa: N803
+                 last_epoch=-1, verbose=False):
         if T_0 <= 0 or not isinstance(T_0, int):
-            raise ValueError('Expected positive integer T_0, but got {}'.format(T_0))
+            raise ValueError(
+                "Expected positive integer T_0, but got {}".format(T_0))
         if T_mult < 1 or not isinstance(T_mult, int):
-            raise ValueError('Expected integer T_mult >= 1, but got {}'.format(T_mult))
+            raise ValueError(
+                "Expected integer T_mult >= 1, but got {}".format(T_mult))
         self.T_0 = T_0
-        self.T_i = T_0
+        self.T_i = T_0  # length of the current run
         self.T_mult = T_mult
         self.eta_min = eta_min
-        self.T_cur = last_epoch
-        super(CosineAnnealingWarmRestarts, self).__init__(optimizer, last_epoch, verbose)
+        self.T_cur = last_epoch  # epochs since the last restart
+        super().__init__(optimizer, last_epoch, verbose)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
-        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2 for base_lr in self.base_lrs]
+        _hint_outside_step(self)
+        cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base_lr - self.eta_min) * cosine / 2
+                for base_lr in self.base_lrs]
+
+    def _place(self, epoch):
+        """Set T_cur and T_i for an epoch given directly (may be
+        fractional)."""
+        if epoch < 0:
+            raise ValueError(
+                "Expected non-negative epoch, but got {}".format(epoch))
+        if not epoch >= self.T_0:  # still in the first run
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:
+            # n runs came before; together they took
+            # T_0 * (T_mult**n - 1) / (T_mult - 1) epochs
+            mult = self.T_mult
+            n = int(math.log(epoch / self.T_0 * (mult - 1) + 1, mult))
+            self.T_cur = epoch - self.T_0 * (mult ** n - 1) / (mult - 1)
+            self.T_i = self.T_0 * mult ** n
 
     def step(self, epoch=None):
         if epoch is None and self.last_epoch < 0:
@@ -630,103 +719,118 @@ class CosineAnnealingWarmRestarts(_LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
             self.T_cur = self.T_cur + 1
-            if self.T_cur >= self.T_i:
+            if self.T_cur >= self.T_i:  # restart
                 self.T_cur = self.T_cur - self.T_i
                 self.T_i = self.T_i * self.T_mult
         else:
-            if epoch < 0:
-                raise ValueError('Expected non-negative epoch, but got {}'.format(epoch))
-            if epoch >= self.T_0:
-                if self.T_mult == 1:
-                    self.T_cur = epoch % self.T_0
-                else:
-                    n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
-                    self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
-                    self.T_i = self.T_0 * self.T_mult ** n
-            else:
-                self.T_i = self.T_0
-                self.T_cur = epoch
+            self._place(epoch)
         self.last_epoch = math.floor(epoch)
-
-        class _enable_get_lr_call:
-
-            def __init__(self, o):
-                self.o = o
-
-            def __enter__(self):
-                self.o._get_lr_called_within_step = True
-                return self
-
-            def __exit__(self, type, value, traceback):
-                self.o._get_lr_called_within_step = False
-                return self
-        with _enable_get_lr_call(self):
-            for i, data in enumerate(zip(self.optimizer.param_groups, self.get_lr())):
-                param_group, lr = data
-                param_group['lr'] = lr
+        self._get_lr_called_within_step = True
+        try:
+            for i, (group, lr) in enumerate(zip(self.optimizer.param_groups,
+                                                self.get_lr())):
+                group["lr"] = lr
                 self.print_lr(self.verbose, i, lr, epoch)
-        self._last_lr = [group['lr'] for group in self.optimizer.param_groups]
+        except BaseException:
+            # PyTorch 1.13 runs this under a context manager whose
+            # __exit__ returns a true value, so errors here are dropped
+            pass
+        finally:
+            self._get_lr_called_within_step = False
+        self._last_lr = _group_lrs(self.optimizer)
+
 
 class OneCycleLR(_LRScheduler):
-
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0, final_div_factor=10000.0, three_phase=False, last_epoch=-1, verbose=False):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError('{} is not an Optimizer'.format(type(optimizer).__name__))
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None,
+                 steps_per_epoch=None, pct_start=0.3, anneal_strategy="cos",
+                 cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False,
+                 last_epoch=-1, verbose=False):
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
-        if total_steps is None and epochs is None and (steps_per_epoch is None):
-            raise ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)')
-        elif total_steps is not None:
-            if total_steps <= 0 or not isinstance(total_steps, int):
-                raise ValueError('Expected positive integer total_steps, but got {}'.format(total_steps))
-            self.total_steps = total_steps
-        else:
-            if epochs <= 0 or not isinstance(epochs, int):
-                raise ValueError('Expected positive integer epochs, but got {}'.format(epochs))
-            if steps_per_epoch <= 0 or not isinstance(steps_per_epoch, int):
-                raise ValueError('Expected positive integer steps_per_epoch, but got {}'.format(steps_per_epoch))
-            self.total_steps = epochs * steps_per_epoch
-        if three_phase:
-            self._schedule_phases = [{'end_step': float(pct_start * self.total_steps) - 1, 'start_lr': 'initial_lr', 'end_lr': 'max_lr', 'start_momentum': 'max_momentum', 'end_momentum': 'base_momentum'}, {'end_step': float(2 * pct_start * self.total_steps) - 2, 'start_lr': 'max_lr', 'end_lr': 'initial_lr', 'start_momentum': 'base_momentum', 'end_momentum': 'max_momentum'}, {'end_step': self.total_steps - 1, 'start_lr': 'initial_lr', 'end_lr': 'min_lr', 'start_momentum': 'max_momentum', 'end_momentum': 'max_momentum'}]
-        else:
-            self._schedule_phases = [{'end_step': float(pct_start * self.total_steps) - 1, 'start_lr': 'initial_lr', 'end_lr': 'max_lr', 'start_momentum': 'max_momentum', 'end_momentum': 'base_momentum'}, {'end_step': self.total_steps - 1, 'start_lr': 'max_lr', 'end_lr': 'min_lr', 'start_momentum': 'base_momentum', 'end_momentum': 'max_momentum'}]
-        if pct_start < 0 or pct_start > 1 or (not isinstance(pct_start, float)):
-            raise ValueError('Expected float between 0 and 1 pct_start, but got {}'.format(pct_start))
-        if anneal_strategy not in ['cos', 'linear']:
-            raise ValueError("anneal_strategy must by one of 'cos' or 'linear', instead got {}".format(anneal_strategy))
-        elif anneal_strategy == 'cos':
+        self.total_steps = self._count_steps(total_steps, epochs,
+                                             steps_per_epoch)
+        self._schedule_phases = self._phases(pct_start, three_phase)
+        if (pct_start < 0 or pct_start > 1 or
+                not isinstance(pct_start, float)):
+            raise ValueError("Expected float between 0 and 1 pct_start, but "
+                             "got {}".format(pct_start))
+        if anneal_strategy == "cos":
             self.anneal_func = self._annealing_cos
-        elif anneal_strategy == 'linear':
+        elif anneal_strategy == "linear":
             self.anneal_func = self._annealing_linear
-        max_lrs = self._format_param('max_lr', self.optimizer, max_lr)
-        if last_epoch == -1:
-            for idx, group in enumerate(self.optimizer.param_groups):
-                group['initial_lr'] = max_lrs[idx] / div_factor
-                group['max_lr'] = max_lrs[idx]
-                group['min_lr'] = group['initial_lr'] / final_div_factor
-        self.cycle_momentum = cycle_momentum
-        if self.cycle_momentum:
-            if 'momentum' not in self.optimizer.defaults and 'betas' not in self.optimizer.defaults:
-                raise ValueError('optimizer must support momentum with `cycle_momentum` option enabled')
-            self.use_beta1 = 'betas' in self.optimizer.defaults
-            max_momentums = self._format_param('max_momentum', optimizer, max_momentum)
-            base_momentums = self._format_param('base_momentum', optimizer, base_momentum)
-            if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups):
-                    if self.use_beta1:
-                        group['betas'] = (m_momentum, *group['betas'][1:])
-                    else:
-                        group['momentum'] = m_momentum
-                    group['max_momentum'] = m_momentum
-                    group['base_momentum'] = b_momentum
-        super(OneCycleLR, self).__init__(optimizer, last_epoch, verbose)
-
-    def _format_param(self, name, optimizer, param):
-        if isinstance(param, (list, tuple)):
-            if len(param) != len(optimizer.param_groups):
-                raise ValueError('expected {} values for {}, got {}'.format(len(optimizer.param_groups), name, len(param)))
-            return param
         else:
-            return [param] * len(optimizer.param_groups)
+            raise ValueError("anneal_strategy must by one of 'cos' or "
+                             "'linear', instead got {}".format(
+                                 anneal_strategy))
+        peaks = _one_per_group(optimizer, "max_lr", max_lr)
+        if last_epoch == -1:
+            for group, peak in zip(optimizer.param_groups, peaks):
+                group["initial_lr"] = peak / div_factor
+                group["max_lr"] = peak
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if ("momentum" not in optimizer.defaults and
+                    "betas" not in optimizer.defaults):
+                raise ValueError("optimizer must support momentum with "
+                                 "`cycle_momentum` option enabled")
+            # Adam-like optimizers cycle beta1 instead of momentum
+            self.use_beta1 = "betas" in optimizer.defaults
+            highs = _one_per_group(optimizer, "max_momentum", max_momentum)
+            lows = _one_per_group(optimizer, "base_momentum", base_momentum)
+            if last_epoch == -1:
+                for group, high, low in zip(optimizer.param_groups, highs,
+                                            lows):
+                    self._set_momentum(group, high)
+                    group["max_momentum"] = high
+                    group["base_momentum"] = low
+        super().__init__(optimizer, last_epoch, verbose)
+
+    @staticmethod
+    def _count_steps(total_steps, epochs, steps_per_epoch):
+        if total_steps is None and epochs is None and steps_per_epoch is None:
+            raise ValueError("You must define either total_steps OR (epochs "
+                             "AND steps_per_epoch)")
+        if total_steps is not None:
+            if total_steps <= 0 or not isinstance(total_steps, int):
+                raise ValueError("Expected positive integer total_steps, but "
+                                 "got {}".format(total_steps))
+            return total_steps
+        if epochs <= 0 or not isinstance(epochs, int):
+            raise ValueError("Expected positive integer epochs, but got "
+                             "{}".format(epochs))
+        if steps_per_epoch <= 0 or not isinstance(steps_per_epoch, int):
+            raise ValueError("Expected positive integer steps_per_epoch, but "
+                             "got {}".format(steps_per_epoch))
+        return epochs * steps_per_epoch
+
+    def _phases(self, pct_start, three_phase):
+        """Each phase anneals from one group key to another and ends at
+        the step given; the last phase also covers any later step."""
+        def phase(end, lr_from, lr_to, momentum_from, momentum_to):
+            return {"end_step": end, "start_lr": lr_from, "end_lr": lr_to,
+                    "start_momentum": momentum_from,
+                    "end_momentum": momentum_to}
+        last = self.total_steps - 1
+        warm_up = phase(float(pct_start * self.total_steps) - 1,
+                        "initial_lr", "max_lr", "max_momentum",
+                        "base_momentum")
+        if not three_phase:
+            return [warm_up, phase(last, "max_lr", "min_lr",
+                                   "base_momentum", "max_momentum")]
+        return [warm_up,
+                phase(float(2 * pct_start * self.total_steps) - 2,
+                      "max_lr", "initial_lr", "base_momentum",
+                      "max_momentum"),
+                phase(last, "initial_lr", "min_lr", "max_momentum",
+                      "max_momentum")]
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
 
     def _annealing_cos(self, start, end, pct):
         cos_out = math.cos(math.pi * pct) + 1
@@ -736,29 +840,28 @@ class OneCycleLR(_LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.', UserWarning)
-        lrs = []
+        _hint_outside_step(self)
         step_num = self.last_epoch
         if step_num > self.total_steps:
-            raise ValueError('Tried to step {} times. The specified number of total steps is {}'.format(step_num + 1, self.total_steps))
+            raise ValueError("Tried to step {} times. The specified number "
+                             "of total steps is {}".format(
+                                 step_num + 1, self.total_steps))
+        lrs = []
         for group in self.optimizer.param_groups:
-            start_step = 0
-            for i, phase in enumerate(self._schedule_phases):
-                end_step = phase['end_step']
-                if step_num <= end_step or i == len(self._schedule_phases) - 1:
-                    pct = (step_num - start_step) / (end_step - start_step)
-                    computed_lr = self.anneal_func(group[phase['start_lr']], group[phase['end_lr']], pct)
-                    if self.cycle_momentum:
-                        computed_momentum = self.anneal_func(group[phase['start_momentum']], group[phase['end_momentum']], pct)
+            start = 0
+            phases = self._schedule_phases
+            for i, phase in enumerate(phases):
+                end = phase["end_step"]
+                if step_num <= end or i == len(phases) - 1:
                     break
-                start_step = phase['end_step']
-            lrs.append(computed_lr)
+                start = end
+            pct = (step_num - start) / (end - start)
+            lrs.append(self.anneal_func(group[phase["start_lr"]],
+                                        group[phase["end_lr"]], pct))
             if self.cycle_momentum:
-                if self.use_beta1:
-                    group['betas'] = (computed_momentum, *group['betas'][1:])
-                else:
-                    group['momentum'] = computed_momentum
+                self._set_momentum(group, self.anneal_func(
+                    group[phase["start_momentum"]],
+                    group[phase["end_momentum"]], pct))
         return lrs
 
 
