@@ -22,6 +22,21 @@ EPOCH_DEPRECATION_WARNING = (
     "Please open an issue if you are unable to replicate your use case: "
     "https://github.com/pytorch/pytorch/issues/new/choose."
 )
+_STEP_REPLACED_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate "
+    "scheduler initialization. Please, make sure to call `optimizer.step()` "
+    "before `lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html"
+    "#how-to-adjust-learning-rate"
+)
+_STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In "
+    "PyTorch 1.1.0 and later, you should call them in the opposite order: "
+    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+    "will result in PyTorch skipping the first value of the learning rate "
+    "schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
 
 from .optimizer import Optimizer
 
@@ -91,7 +106,18 @@ class _LRScheduler:
                 print("Epoch {}: adjusting learning rate of group {} to "
                       "{:.4e}.".format(epoch_str, group, lr))
 
+    def _check_step_order(self):
+        """On the first step() after the constructor's: warn when the
+        optimizer has not stepped yet, or when its step() was replaced
+        after we wrapped it (then we cannot tell)."""
+        if not hasattr(self.optimizer.step, "_with_counter"):
+            warnings.warn(_STEP_REPLACED_WARNING, UserWarning)
+        elif self.optimizer._step_count < 1:
+            warnings.warn(_STEP_ORDER_WARNING, UserWarning)
+
     def step(self, epoch=None):
+        if self._step_count == 1:
+            self._check_step_order()
         self._step_count += 1
         self._get_lr_called_within_step = True
         try:
@@ -99,6 +125,7 @@ class _LRScheduler:
                 self.last_epoch += 1
                 values = self.get_lr()
             else:
+                warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning)
                 self.last_epoch = epoch
                 if hasattr(self, "_get_closed_form_lr"):
                     values = self._get_closed_form_lr()
