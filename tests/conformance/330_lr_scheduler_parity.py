@@ -3,11 +3,8 @@ settings and the edge cases) stepped 2-45 times, printing each
 get_last_lr() and momentum or betas by repr, the state_dict() before
 and after load_state_dict(), every warning and every error's class and
 message. Its output under PyTorch and under tensord must be
-byte-identical (about a second):
-    bash tests/conformance/run_conformance.sh build/server/tensord \\
-        tests/python/tensord_python.sh /usr/bin/python3 \\
-        tests/python/lr_scheduler_parity.py
-with TENSORD_PYTHONPATH=build/python in the environment.
+byte-identical (about a second); ctest runs it through tensorctl and
+through the package, as every conformance script.
 """
 import warnings
 
