@@ -52,6 +52,7 @@ void ReleaseNodeTree(std::vector<Edge>&& edges) {
 
 Node::~Node() {
   ReleaseNodeTree(std::move(next_));
+  ReleaseNodeTree(std::move(kept_));
   if (charged_bytes_ != 0) ChargeGraphBytes(account_.get(), -charged_bytes_);
 }
 
@@ -119,6 +120,12 @@ absl::StatusOr<Tensor> SavedTensor::Unpack(const Node& owner) const {
     }
   }
   return data_;
+}
+
+void Node::KeepHistory(const Tensor& t) {
+  if (t.defined() && t.impl()->grad_fn) {
+    kept_.push_back({t.impl()->grad_fn, t.impl()->output_nr});
+  }
 }
 
 int Node::Save(const Tensor& t, bool is_output) {

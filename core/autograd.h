@@ -97,6 +97,11 @@ class Node : public std::enable_shared_from_this<Node> {
   const std::vector<SavedTensor>& saved() const { return saved_; }
   void ReleaseSaved();
   bool released() const { return released_; }
+  // Keeps `t`'s history alive as long as this node, for a saved tensor
+  // that is neither an input nor an output (a saved tensor holds its
+  // history weakly): the copy an in-place op saves of its input, so that
+  // create_graph can differentiate through it.
+  void KeepHistory(const Tensor& t);
 
   // Sets the backward function. It captures by value the small attributes
   // it needs (dims, sizes, scalars, the slots of its saved tensors).
@@ -127,6 +132,7 @@ class Node : public std::enable_shared_from_this<Node> {
   int64_t charged_bytes_ = 0;
   std::string name_;
   std::vector<Edge> next_;
+  std::vector<Edge> kept_;  // KeepHistory
   int num_outputs_;
   std::vector<SavedTensor> saved_;
   bool released_ = false;

@@ -234,6 +234,8 @@ StatusOrTensor NanToNum(const Tensor& x, std::optional<double> nan,
 StatusOrTensor Sinc(const Tensor& x);
 StatusOrTensor Lgamma(const Tensor& x);
 StatusOrTensor Digamma(const Tensor& x);
+// polygamma(n, x): the n-th derivative of digamma (n >= 0).
+StatusOrTensor Polygamma(int64_t n, const Tensor& x);
 StatusOrTensor Deg2rad(const Tensor& x);
 StatusOrTensor Rad2deg(const Tensor& x);
 StatusOrTensor Sgn(const Tensor& x);

@@ -56,18 +56,14 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
   TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, out, f); });
   if (auto node = RecordOp(grad_fn, {&x}, {&out})) {
-    // An in-place op overwrites x: its backward keeps a copy.
+    // An in-place op overwrites x: its backward keeps a copy, recorded
+    // as torch's clone of self is, so that a second derivative reaches x.
     Tensor saved = x;
     if (for_inplace) {
-      NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(saved, Clone(x.detach()));
+      TENSORD_ASSIGN_OR_RETURN(saved, Clone(x));
+      node->KeepHistory(saved);
     }
     const int x_slot = node->Save(saved);
-    // The saved copy has no history: differentiating twice would miss x
-    // (unless df is piecewise constant, so that nothing depends on x).
-    if (for_inplace && !std::is_same_v<Second, ConstantDerivative>) {
-      node->twice_differentiable = false;
-    }
     node->set_backward([x_slot, df, d2f, name = std::string(grad_fn)](
                            Node& n,
                            const GradList& g) -> absl::StatusOr<GradList> {

@@ -635,9 +635,71 @@ T TrigammaValue(T x) {
   return sign * result;
 }
 
-enum class Gamma { kLgamma, kDigamma, kTrigamma };
+// The Hurwitz zeta function sum_{k>=0} (q + k)^-s for s > 1, by
+// Euler-Maclaurin summation: terms up to q + k > 9 (at least nine), the
+// integral of the tail and its Bernoulli corrections. q may be negative
+// (the integer s of polygamma keeps every power real); a pole at q = 0,
+// -1, ... is +inf.
+template <typename T>
+T HurwitzZeta(T s, T q) {
+  if (s == 1) return std::numeric_limits<T>::infinity();
+  if (s < 1) return std::numeric_limits<T>::quiet_NaN();
+  if (q <= 0) {
+    if (q == std::floor(q)) return std::numeric_limits<T>::infinity();
+    if (s != std::floor(s)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  constexpr T kEps = static_cast<T>(1.11022302462515654042e-16);
+  // (2j)! / B_2j for j = 1..12.
+  static const T kFactOverBernoulli[] = {
+      12.0,
+      -720.0,
+      30240.0,
+      -1209600.0,
+      47900160.0,
+      -1.8924375803183791606e9,
+      7.47242496e10,
+      -2.950130727918164224e12,
+      1.1646782814350067249e14,
+      -4.5979787224074726105e15,
+      1.8152105401943546773e17,
+      -7.1661652561756670113e18};
+  T sum = std::pow(q, -s), a = q, term = 0;
+  for (int i = 0; i < 9 || a <= 9; ++i) {
+    a += 1;
+    term = std::pow(a, -s);
+    sum += term;
+    if (std::fabs(term / sum) < kEps) return sum;
+  }
+  const T w = a;
+  sum += term * w / (s - 1) - T(0.5) * term;
+  T rising = 1, k = 0;
+  for (T c : kFactOverBernoulli) {
+    rising *= s + k;
+    term /= w;
+    const T t = rising * term / c;
+    sum += t;
+    if (std::fabs(t / sum) < kEps) break;
+    k += 1;
+    rising *= s + k;
+    term /= w;
+    k += 1;
+  }
+  return sum;
+}
 
-StatusOrTensor GammaMap(const Tensor& a, Gamma which) {
+// polygamma(n, x) for n >= 2: (-1)^(n+1) n! zeta(n + 1, x) as torch's
+// kernel computes it: zeta in T, n! as exp(lgamma(n + 1)) in double.
+template <typename T>
+T PolygammaValue(int64_t n, T x) {
+  const double sign = n % 2 ? 1.0 : -1.0;
+  const T zeta = static_cast<T>(HurwitzZeta<double>(
+      static_cast<double>(n + 1), static_cast<double>(x)));
+  return static_cast<T>(sign * std::exp(std::lgamma(n + 1.0)) * zeta);
+}
+
+enum class Gamma { kLgamma, kDigamma, kTrigamma, kPolygamma };
+
+StatusOrTensor GammaMap(const Tensor& a, Gamma which, int64_t n = 0) {
   if (IsComplex(a.dtype())) {
     return absl::InvalidArgumentError(
         "\"lgamma\" not implemented for 'ComplexFloat'");
@@ -653,9 +715,10 @@ StatusOrTensor GammaMap(const Tensor& a, Gamma which) {
     const T* p = x.data<T>();
     T* o = out.data<T>();
     for (int64_t i = 0; i < x.numel(); ++i) {
-      o[i] = which == Gamma::kLgamma    ? std::lgamma(p[i])
-             : which == Gamma::kDigamma ? DigammaValue<T>(p[i])
-                                        : TrigammaValue<T>(p[i]);
+      o[i] = which == Gamma::kLgamma     ? std::lgamma(p[i])
+             : which == Gamma::kDigamma  ? DigammaValue<T>(p[i])
+             : which == Gamma::kTrigamma ? TrigammaValue<T>(p[i])
+                                         : PolygammaValue<T>(n, p[i]);
     }
   });
   return out;
@@ -685,7 +748,29 @@ StatusOrTensor Digamma(const Tensor& a) {
     node->set_backward(
         [sa](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sa));
-          TENSORD_ASSIGN_OR_RETURN(Tensor d, GammaMap(x, Gamma::kTrigamma));
+          TENSORD_ASSIGN_OR_RETURN(Tensor d, Polygamma(1, x));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(g[0], d));
+          return GradList{r};
+        });
+  }
+  return out;
+}
+
+StatusOrTensor Polygamma(int64_t n, const Tensor& a) {
+  if (n < 0) {
+    return absl::InvalidArgumentError(
+        "polygamma(n, x) does not support negative n.");
+  }
+  if (n == 0) return Digamma(a);
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor out,
+      GammaMap(a, n == 1 ? Gamma::kTrigamma : Gamma::kPolygamma, n));
+  if (auto node = RecordOp("PolygammaBackward0", {&a}, {&out})) {
+    const int sa = node->Save(a);
+    node->set_backward(
+        [sa, n](Node& self, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, self.Saved(sa));
+          TENSORD_ASSIGN_OR_RETURN(Tensor d, Polygamma(n + 1, x));
           TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(g[0], d));
           return GradList{r};
         });

@@ -322,6 +322,26 @@ void ProdOthers(const T* x, T* out, int64_t rows, int64_t n) {
   });
 }
 
+// ProdOthers from differentiable ops along dim d of x (x.dim() >= 1), for
+// create_graph: the exclusive cumulative products from the left times
+// those from the right.
+absl::StatusOr<Tensor> ProdOthersOps(const Tensor& x, int64_t d) {
+  const int64_t n = x.size(d);
+  if (n == 0) return OnesLike(x);
+  Shape one = x.sizes();
+  one[d] = 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(one, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor head, Narrow(x, d, 0, n - 1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor left, Cat({ones, head}, d));
+  TENSORD_ASSIGN_OR_RETURN(left, Cumprod(left, d));
+  TENSORD_ASSIGN_OR_RETURN(Tensor tail, Narrow(x, d, 1, n - 1));
+  TENSORD_ASSIGN_OR_RETURN(tail, Flip(tail, {d}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor right, Cat({ones, tail}, d));
+  TENSORD_ASSIGN_OR_RETURN(right, Cumprod(right, d));
+  TENSORD_ASSIGN_OR_RETURN(right, Flip(right, {d}));
+  return Mul(left, right);
+}
+
 }  // namespace
 
 StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
@@ -352,6 +372,24 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
                         dim](Node& n,
                              const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+      if (GradEnabled() && IsFloating(x.dtype())) {
+        // create_graph: the products of the others from differentiable ops.
+        Tensor others;
+        if (x.dim() == 0) {
+          TENSORD_ASSIGN_OR_RETURN(others, OnesLike(x));
+        } else if (dim) {
+          TENSORD_ASSIGN_OR_RETURN(const int64_t d, WrapDim(*dim, x.dim()));
+          TENSORD_ASSIGN_OR_RETURN(others, ProdOthersOps(x, d));
+        } else {
+          TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(x, {-1}));
+          TENSORD_ASSIGN_OR_RETURN(Tensor o, ProdOthersOps(flat, 0));
+          TENSORD_ASSIGN_OR_RETURN(others, Reshape(o, DimList(x.sizes().begin(), x.sizes().end())));
+        }
+        TENSORD_ASSIGN_OR_RETURN(Tensor ge,
+                                 ExpandBack(g[0], in_shape, keep_shape));
+        TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(ge, others));
+        return GradList{r};
+      }
       // Move the reduced dim last, compute products of the others per row,
       // and move it back.
       const int64_t nd = x.dim();
@@ -746,6 +784,42 @@ absl::StatusOr<Tensor> ReverseCumsum(const Tensor& g, int64_t d) {
   return out;
 }
 
+// cumprod's gradient from differentiable ops, for create_graph (zeros
+// allowed, no division): along d,
+//   dx_j = E_j * sum_{i >= j} g_i * prod_{j < k <= i} x_k,
+// with E_j the product of the x_k before j. The inner products are the
+// cumulative products of an [n, n] matrix per row (x_k where k > j, else 1).
+absl::StatusOr<Tensor> CumprodGradOps(const Tensor& x0, const Tensor& g0,
+                                      int64_t d) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor x, Movedim(x0, {d}, {-1}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor g, Movedim(g0, {d}, {-1}));
+  const int64_t n = x.size(-1);
+  if (n == 0) return ZerosLike(x0);
+  const int64_t last = x.dim() - 1;
+  Tensor upper, upper_eq;  // [n, n]: k > j, and i >= j
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones({n, n}, DType::kBool));
+    TENSORD_ASSIGN_OR_RETURN(upper, Triu(ones, 1));
+    TENSORD_ASSIGN_OR_RETURN(upper_eq, Triu(ones, 0));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor xr, Unsqueeze(x, -2));  // [..., 1, n]
+  TENSORD_ASSIGN_OR_RETURN(Tensor m, Where(upper, xr, WrapScalar(1.0)));
+  TENSORD_ASSIGN_OR_RETURN(m, Cumprod(m, -1));  // [..., j, i]
+  TENSORD_ASSIGN_OR_RETURN(Tensor gr, Unsqueeze(g, -2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor terms, Mul(gr, m));
+  TENSORD_ASSIGN_OR_RETURN(terms, Where(upper_eq, terms, WrapScalar(0.0)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor sums, Sum(terms, {-1}));
+  Shape one = x.sizes();
+  one[last] = 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(one, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor head, Narrow(x, last, 0, n - 1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e, Cat({ones, head}, last));
+  TENSORD_ASSIGN_OR_RETURN(e, Cumprod(e, last));
+  TENSORD_ASSIGN_OR_RETURN(Tensor dx, Mul(e, sums));
+  return Movedim(dx, {-1}, {d});
+}
+
 }  // namespace
 
 StatusOrTensor Cumsum(const Tensor& t, int64_t dim) {
@@ -779,6 +853,10 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
       TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
       TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(out_slot));
       if (x.dim() == 0) return GradList{g[0]};
+      if (GradEnabled() && IsFloating(x.dtype())) {
+        TENSORD_ASSIGN_OR_RETURN(Tensor r, CumprodGradOps(x, g[0], d));
+        return GradList{r};
+      }
       const int64_t nd = x.dim();
       DimList perm(nd);
       std::iota(perm.begin(), perm.end(), 0);

@@ -202,13 +202,21 @@ absl::StatusOr<std::pair<Tensor, Tensor>> CumExtreme(const Tensor& t,
     node->set_backward(
         [si, d, shape = t.sizes(), dt = t.dtype()](
             Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          NoGradGuard ng;
           TRY(Tensor idx, n.Saved(si));
-          TRY(Tensor z, Zeros(shape, dt));
-          TRY(Tensor gc, To(g[0], dt));
-          TRY(gc, Contiguous(gc));
-          TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, d, idx, gc));
-          return GradList{z};
+          // Linear in g: the values' gradients added at their indices; its
+          // transpose gathers them back.
+          TRY(Tensor r,
+              LinearInGrad(
+                  n, g[0],
+                  [&](const Tensor& gi) -> absl::StatusOr<Tensor> {
+                    TRY(Tensor z, Zeros(shape, dt));
+                    TRY(Tensor gc, To(gi, dt));
+                    TRY(gc, Contiguous(gc));
+                    TENSORD_RETURN_IF_ERROR(ScatterAddRaw(z, d, idx, gc));
+                    return z;
+                  },
+                  [d, idx](const Tensor& gg) { return Gather(gg, d, idx); }));
+          return GradList{r};
         });
   }
   return std::make_pair(values, indices);
@@ -433,6 +441,49 @@ StatusOrTensor Baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2,
 // logcumsumexp (accumulated in double for float, as torch's acc_type), cdist
 
 namespace tensord {
+namespace {
+
+// logcumsumexp's gradient from differentiable ops, for create_graph (torch's
+// formula): the sum over j >= i of g_j exp(x_i - out_j), split by the sign
+// of g_j so that each part is a reversed logcumsumexp of log |g_j| - out_j.
+absl::StatusOr<Tensor> LogcumsumexpGradOps(const Tensor& x, const Tensor& y,
+                                           const Tensor& g, int64_t d) {
+  if (x.dim() == 0) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor diff, Sub(x, y));
+    TENSORD_ASSIGN_OR_RETURN(Tensor e, Exp(diff));
+    return Mul(g, e);
+  }
+  const Tensor lowest =
+      WrapScalar(x.dtype() == DType::kFloat32
+                     ? static_cast<double>(std::numeric_limits<float>::lowest())
+                     : std::numeric_limits<double>::lowest());
+  TENSORD_ASSIGN_OR_RETURN(Tensor ga, Abs(g));
+  TENSORD_ASSIGN_OR_RETURN(Tensor log_abs, Log(ga));
+  Tensor out;
+  for (const bool positive : {true, false}) {
+    Tensor take;
+    {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(take, positive ? Gt(g, WrapScalar(0.0))
+                                              : Lt(g, WrapScalar(0.0)));
+    }
+    TENSORD_ASSIGN_OR_RETURN(Tensor lg, Where(take, log_abs, lowest));
+    TENSORD_ASSIGN_OR_RETURN(Tensor v, Sub(lg, y));
+    TENSORD_ASSIGN_OR_RETURN(Tensor vf, Flip(v, {d}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor c, Logcumsumexp(vf, d));
+    TENSORD_ASSIGN_OR_RETURN(Tensor rev, Flip(c, {d}));
+    TENSORD_ASSIGN_OR_RETURN(Tensor sx, Add(rev, x));
+    TENSORD_ASSIGN_OR_RETURN(Tensor part, Exp(sx));
+    if (positive) {
+      out = part;
+    } else {
+      TENSORD_ASSIGN_OR_RETURN(out, Sub(out, part));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d,
@@ -477,13 +528,19 @@ StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim) {
   if (auto node = RecordOp("LogcumsumexpBackward0", {&t}, {&out})) {
     const int sx = node->Save(t), so = node->Save(out, true);
     node->set_backward(
-        [sx, so, len, inner, outer](
+        [sx, so, len, inner, outer, d](
             Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           // grad_i = sum_{j >= i} g_j exp(x_i - out_j); every term is at most
           // |g_j| (out_j >= x_i), so it is computed directly.
-          NoGradGuard ng;
           TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
           TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(so));
+          if (GradEnabled()) {
+            // create_graph: the same sum from differentiable ops.
+            TENSORD_ASSIGN_OR_RETURN(Tensor r,
+                                     LogcumsumexpGradOps(x, y, g[0], d));
+            return GradList{r};
+          }
+          NoGradGuard ng;
           TENSORD_ASSIGN_OR_RETURN(Tensor xd, To(x, DType::kFloat64));
           TENSORD_ASSIGN_OR_RETURN(xd, Contiguous(xd));
           TENSORD_ASSIGN_OR_RETURN(Tensor yd, To(y, DType::kFloat64));

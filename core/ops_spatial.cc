@@ -406,6 +406,8 @@ StatusOrTensor Pad(const Tensor& x, const DimList& pad, const std::string& mode,
     });
   }
   if (auto node = RecordOp(BackwardName(m, k), {&x}, {&out})) {
+    // Linear in g (below), so recordable whatever torch names the node.
+    node->twice_differentiable = true;
     const DType dt = x.dtype();
     node->set_backward(
         [plan, dt](Node& n, const GradList& gl) -> absl::StatusOr<GradList> {

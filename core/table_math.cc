@@ -229,6 +229,12 @@ void AddMathOps(std::vector<OpDef>& t) {
   t.push_back(Unary("sinc", &Sinc, "sin(pi x) / (pi x), 1 at 0"));
   t.push_back(Unary("lgamma", &Lgamma, "log |gamma(x)|"));
   t.push_back(Unary("digamma", &Digamma, "d/dx lgamma(x)"));
+  t.push_back(Order(Def("polygamma", {"self"}, {Req("n", AT::kInt)}, true,
+                        "the n-th derivative of digamma",
+                        [](const Args& a, OpContext&) {
+                          return One(Polygamma(a.Int("n"), a[0]));
+                        }),
+                    {"n", "self"}));
   t.push_back(Unary("deg2rad", &Deg2rad, "degrees to radians"));
   t.push_back(Unary("rad2deg", &Rad2deg, "radians to degrees"));
   t.push_back(Unary("sgn", &Sgn, "sign (x / |x| for complex)"));
@@ -381,7 +387,7 @@ void AddInplaceForms(std::vector<OpDef>& t) {
       "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf",
       "erfc", "erfinv", "square", "sinc", "deg2rad", "rad2deg", "logit",
       "nan_to_num", "clamp", "clip", "clamp_min", "clamp_max", "lgamma",
-      "digamma",
+      "digamma", "polygamma",
       // binary
       "pow", "remainder", "fmod", "floor_divide", "atan2", "hypot", "copysign",
       "xlogy", "lerp", "addcmul", "addcdiv", "true_divide", "bitwise_and",

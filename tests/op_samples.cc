@@ -1204,6 +1204,10 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("clamp_max", {"max", {R({2, 3}, 887)}, {{"max", S(0.2)}}});
   add("lgamma", {"positive", {Pos({2, 3}, 888)}, {}});
   add("digamma", {"positive", {Pos({2, 3}, 889)}, {}});
+  for (int64_t n : {1, 2, 3}) {
+    add("polygamma", {absl::StrCat("n ", n), {Pos({2, 3}, 1889 + n)},
+                      {{"n", I(n)}}});
+  }
   for (const std::string op : {"quantile", "nanquantile"}) {
     add(op, {"q vector along dim 1",
              {R({3, 5}, 890), *FromDoubles({0.2, 0.6}, {2}, DType::kFloat64)},

@@ -521,7 +521,7 @@ GENERATED_INPLACE = [
     "rad2deg_", "reciprocal_", "relu_", "remainder_", "round_", "rsqrt_",
     "sgn_", "sigmoid_", "sign_", "sin_", "sinc_", "sinh_", "sqrt_",
     "square_", "tan_", "tanh_", "true_divide_", "trunc_", "xlogy_",
-    "clamp_min_", "clamp_max_", "lgamma_", "digamma_"]
+    "clamp_min_", "clamp_max_", "lgamma_", "digamma_", "polygamma_"]
 
 
 def _pointwise_call(op, args, a):
@@ -547,6 +547,8 @@ def _pointwise_call(op, args, a):
                               minlength=a.get("minlength", 0))
     if op in GENERATED_INPLACE:
         return getattr(x, op)(*args[1:], **a)
+    if op == "polygamma":
+        return torch.polygamma(a["n"], x)
     if op in ("quantile", "nanquantile"):
         return getattr(torch, op)(x, args[1], dim=a.get("dim"), keepdim=a.get("keepdim", False),
                                   interpolation=a.get("interpolation", "linear"))
@@ -736,6 +738,11 @@ def build_pointwise_cases():
     case("digamma", "values", V([0.5, 1.0, 4.5, -1.5, 12.0, 10.0], f32), grad=False)
     case("digamma", "positive_f64", F([2, 3], f64, lo=0.5, hi=15.0))
     case("digamma", "negative_f64", F([4], f64, lo=-3.9, hi=-0.1))
+    for n in (1, 2, 3, 5):
+        case("polygamma", "n%d" % n, F([2, 3], f64, lo=0.3, hi=12.0), n=n)
+    case("polygamma", "n2_f32", F([4], lo=0.5, hi=4.0), n=2)
+    case("polygamma", "negative_x", V([-1.5, -0.25, -2.0, 0.0, 1.0], f64), n=2, grad=False)
+    case("polygamma", "negative_n", F([2]), n=-1)
     case("quantile", "vector_q_dim1", F([3, 5]), V([0.2, 0.75], f32), dim=1)
     case("quantile", "scalar_q_all", F([2, 3], f64), W(0.4))
     case("quantile", "keepdim", F([2, 3]), V([0.5], f32), dim=0, keepdim=True)
@@ -819,6 +826,8 @@ def build_pointwise_cases():
             case(op, "tensor", F([2, 3], lo=0.5, hi=2.0), F([3]))
         elif op in ("xlogy_",):
             case(op, "positive", F([2, 3]), F([3], lo=0.5, hi=2.0))
+        elif op == "polygamma_":
+            case(op, "n1", F([2, 3], lo=0.5, hi=3.0), n=1)
         elif op == "floor_divide_":
             case(op, "float", F([3]), F([3], lo=0.5, hi=2.0), grad=False)
         else:

@@ -217,6 +217,22 @@ class Tensor:
         return self._value
 
     def _op(self, op, *args, **kwargs):
+        schema = self._engine.schemas.get(op)
+        order = schema.get("python_order") if schema else None
+        if order and order[0] != "self" and "self" in order:
+            # torch.polygamma(n, x) but x.polygamma(n): the receiver is
+            # self, the positionals fill the other names in order.
+            rest = [n for n in order if n != "self"]
+            if len(args) > len(rest):
+                raise TypeError("%s() takes %d positional arguments but %d "
+                                "were given" % (op, len(rest), len(args)))
+            kwargs = dict(kwargs, self=self)
+            for name, v in zip(rest, args):
+                if name in kwargs:
+                    raise TypeError("%s() got multiple values for argument "
+                                    "'%s'" % (op, name))
+                kwargs[name] = v
+            return _ops.call(op, (), kwargs, self._engine)
         return _ops.call(op, (self,) + args, kwargs, self._engine)
 
     # -------------------------------------------------------- attributes
@@ -843,7 +859,7 @@ class Tensor:
                 "'Tensor' object has no attribute '%s'" % name)
 
         def method(*args, **kwargs):
-            return _ops.call(name, (self,) + args, kwargs, self._engine)
+            return self._op(name, *args, **kwargs)
         method.__name__ = name
         return method
 
