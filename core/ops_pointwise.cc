@@ -650,19 +650,18 @@ T HurwitzZeta(T s, T q) {
   }
   constexpr T kEps = static_cast<T>(1.11022302462515654042e-16);
   // (2j)! / B_2j for j = 1..12.
-  static const T kFactOverBernoulli[] = {
-      12.0,
-      -720.0,
-      30240.0,
-      -1209600.0,
-      47900160.0,
-      -1.8924375803183791606e9,
-      7.47242496e10,
-      -2.950130727918164224e12,
-      1.1646782814350067249e14,
-      -4.5979787224074726105e15,
-      1.8152105401943546773e17,
-      -7.1661652561756670113e18};
+  static const T kFactOverBernoulli[] = {12.0,
+                                         -720.0,
+                                         30240.0,
+                                         -1209600.0,
+                                         47900160.0,
+                                         -1.8924375803183791606e9,
+                                         7.47242496e10,
+                                         -2.950130727918164224e12,
+                                         1.1646782814350067249e14,
+                                         -4.5979787224074726105e15,
+                                         1.8152105401943546773e17,
+                                         -7.1661652561756670113e18};
   T sum = std::pow(q, -s), a = q, term = 0;
   for (int i = 0; i < 9 || a <= 9; ++i) {
     a += 1;
@@ -692,8 +691,8 @@ T HurwitzZeta(T s, T q) {
 template <typename T>
 T PolygammaValue(int64_t n, T x) {
   const double sign = n % 2 ? 1.0 : -1.0;
-  const T zeta = static_cast<T>(HurwitzZeta<double>(
-      static_cast<double>(n + 1), static_cast<double>(x)));
+  const T zeta = static_cast<T>(
+      HurwitzZeta<double>(static_cast<double>(n + 1), static_cast<double>(x)));
   return static_cast<T>(sign * std::exp(std::lgamma(n + 1.0)) * zeta);
 }
 

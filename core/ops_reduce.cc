@@ -383,7 +383,8 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
         } else {
           TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(x, {-1}));
           TENSORD_ASSIGN_OR_RETURN(Tensor o, ProdOthersOps(flat, 0));
-          TENSORD_ASSIGN_OR_RETURN(others, Reshape(o, DimList(x.sizes().begin(), x.sizes().end())));
+          TENSORD_ASSIGN_OR_RETURN(
+              others, Reshape(o, DimList(x.sizes().begin(), x.sizes().end())));
         }
         TENSORD_ASSIGN_OR_RETURN(Tensor ge,
                                  ExpandBack(g[0], in_shape, keep_shape));

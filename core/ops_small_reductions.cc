@@ -464,8 +464,8 @@ absl::StatusOr<Tensor> LogcumsumexpGradOps(const Tensor& x, const Tensor& y,
     Tensor take;
     {
       NoGradGuard ng;
-      TENSORD_ASSIGN_OR_RETURN(take, positive ? Gt(g, WrapScalar(0.0))
-                                              : Lt(g, WrapScalar(0.0)));
+      TENSORD_ASSIGN_OR_RETURN(
+          take, positive ? Gt(g, WrapScalar(0.0)) : Lt(g, WrapScalar(0.0)));
     }
     TENSORD_ASSIGN_OR_RETURN(Tensor lg, Where(take, log_abs, lowest));
     TENSORD_ASSIGN_OR_RETURN(Tensor v, Sub(lg, y));
@@ -527,47 +527,46 @@ StatusOrTensor Logcumsumexp(const Tensor& t, int64_t dim) {
   }
   if (auto node = RecordOp("LogcumsumexpBackward0", {&t}, {&out})) {
     const int sx = node->Save(t), so = node->Save(out, true);
-    node->set_backward(
-        [sx, so, len, inner, outer, d](
-            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          // grad_i = sum_{j >= i} g_j exp(x_i - out_j); every term is at most
-          // |g_j| (out_j >= x_i), so it is computed directly.
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
-          TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(so));
-          if (GradEnabled()) {
-            // create_graph: the same sum from differentiable ops.
-            TENSORD_ASSIGN_OR_RETURN(Tensor r,
-                                     LogcumsumexpGradOps(x, y, g[0], d));
-            return GradList{r};
-          }
-          NoGradGuard ng;
-          TENSORD_ASSIGN_OR_RETURN(Tensor xd, To(x, DType::kFloat64));
-          TENSORD_ASSIGN_OR_RETURN(xd, Contiguous(xd));
-          TENSORD_ASSIGN_OR_RETURN(Tensor yd, To(y, DType::kFloat64));
-          TENSORD_ASSIGN_OR_RETURN(yd, Contiguous(yd));
-          TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(g[0], DType::kFloat64));
-          TENSORD_ASSIGN_OR_RETURN(gd, Contiguous(gd));
-          TENSORD_ASSIGN_OR_RETURN(Tensor r, Zeros(x.sizes(), DType::kFloat64));
-          const double* xp = xd.data<double>();
-          const double* yp = yd.data<double>();
-          const double* gp = gd.data<double>();
-          double* rp = r.data<double>();
-          for (int64_t a = 0; a < outer; ++a) {
-            for (int64_t b = 0; b < inner; ++b) {
-              for (int64_t i = 0; i < len; ++i) {
-                const int64_t ii = (a * len + i) * inner + b;
-                double s = 0;
-                for (int64_t j = i; j < len; ++j) {
-                  const int64_t jj = (a * len + j) * inner + b;
-                  if (gp[jj] != 0) s += gp[jj] * std::exp(xp[ii] - yp[jj]);
-                }
-                rp[ii] = s;
-              }
+    node->set_backward([sx, so, len, inner, outer, d](
+                           Node& n,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      // grad_i = sum_{j >= i} g_j exp(x_i - out_j); every term is at most
+      // |g_j| (out_j >= x_i), so it is computed directly.
+      TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(sx));
+      TENSORD_ASSIGN_OR_RETURN(Tensor y, n.Saved(so));
+      if (GradEnabled()) {
+        // create_graph: the same sum from differentiable ops.
+        TENSORD_ASSIGN_OR_RETURN(Tensor r, LogcumsumexpGradOps(x, y, g[0], d));
+        return GradList{r};
+      }
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(Tensor xd, To(x, DType::kFloat64));
+      TENSORD_ASSIGN_OR_RETURN(xd, Contiguous(xd));
+      TENSORD_ASSIGN_OR_RETURN(Tensor yd, To(y, DType::kFloat64));
+      TENSORD_ASSIGN_OR_RETURN(yd, Contiguous(yd));
+      TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(g[0], DType::kFloat64));
+      TENSORD_ASSIGN_OR_RETURN(gd, Contiguous(gd));
+      TENSORD_ASSIGN_OR_RETURN(Tensor r, Zeros(x.sizes(), DType::kFloat64));
+      const double* xp = xd.data<double>();
+      const double* yp = yd.data<double>();
+      const double* gp = gd.data<double>();
+      double* rp = r.data<double>();
+      for (int64_t a = 0; a < outer; ++a) {
+        for (int64_t b = 0; b < inner; ++b) {
+          for (int64_t i = 0; i < len; ++i) {
+            const int64_t ii = (a * len + i) * inner + b;
+            double s = 0;
+            for (int64_t j = i; j < len; ++j) {
+              const int64_t jj = (a * len + j) * inner + b;
+              if (gp[jj] != 0) s += gp[jj] * std::exp(xp[ii] - yp[jj]);
             }
+            rp[ii] = s;
           }
-          TENSORD_ASSIGN_OR_RETURN(Tensor rr, To(r, x.dtype()));
-          return GradList{rr};
-        });
+        }
+      }
+      TENSORD_ASSIGN_OR_RETURN(Tensor rr, To(r, x.dtype()));
+      return GradList{rr};
+    });
   }
   return out;
 }

@@ -1205,8 +1205,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("lgamma", {"positive", {Pos({2, 3}, 888)}, {}});
   add("digamma", {"positive", {Pos({2, 3}, 889)}, {}});
   for (int64_t n : {1, 2, 3}) {
-    add("polygamma", {absl::StrCat("n ", n), {Pos({2, 3}, 1889 + n)},
-                      {{"n", I(n)}}});
+    add("polygamma",
+        {absl::StrCat("n ", n), {Pos({2, 3}, 1889 + n)}, {{"n", I(n)}}});
   }
   for (const std::string op : {"quantile", "nanquantile"}) {
     add(op, {"q vector along dim 1",
