@@ -3,6 +3,11 @@
 // (svd). Each op copies its input into a fresh buffer, so strided inputs
 // give the same bits as contiguous ones, checks every size that reaches
 // LAPACK's 32-bit integers, and records a derivative made of other ops.
+// Those derivatives are twice differentiable (core/double_backward.cc): in
+// a create_graph pass (grad mode on inside the backward) they solve with
+// LinalgSolve on the saved input or outputs instead of LAPACK on the saved
+// factors, so the gradient can be differentiated again; a plain backward
+// keeps the raw solves and their bits.
 // The ops built on them (eigvalsh, pinv, matrix_rank, matrix_exp, lstsq,
 // cond, householder_product) are in ops_decomp_derived.cc.
 #include <complex>
@@ -240,6 +245,85 @@ absl::StatusOr<Tensor> ScaleDiag(const Tensor& x, double s) {
   return Add(x, de);
 }
 
+// A^-1 B or A^-T B for a derivative. In a create_graph pass (grad mode on
+// in a backward, saved tensors unpacked with their history) through
+// LinalgSolve, which records its own derivative, so the result can be
+// differentiated again; otherwise SolveRaw (the plain backward's bits).
+absl::StatusOr<Tensor> SolveForBackward(const Tensor& a, const Tensor& b,
+                                        bool transpose_a) {
+  if (!GradEnabled()) return SolveRaw(a, b, transpose_a);
+  Tensor m = a;
+  if (transpose_a) {
+    TENSORD_ASSIGN_OR_RETURN(m, Mt(a));
+  }
+  return LinalgSolve(m, b, /*left=*/true);
+}
+
+// The gradient g A^-T of a function of A (g: A's batch shape) through
+// differentiable ops, for a create_graph pass: solve(A^T, g I).
+absl::StatusOr<Tensor> ScaledInverseTranspose(const Tensor& A,
+                                              const Tensor& g) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor g1, Unsqueeze(g, -1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor g2, Unsqueeze(g1, -1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor eye, BatchEye(A, A.size(-1)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor rhs, Mul(eye, g2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor At, Mt(A));
+  return LinalgSolve(At, rhs, /*left=*/true);
+}
+
+// The product of the last dim of p (size >= 1) by halving, from
+// differentiable ops only (narrow, mul, cat), so a create_graph pass can
+// differentiate it again.
+absl::StatusOr<Tensor> ProdLastDim(Tensor p) {
+  while (p.size(-1) > 1) {
+    const int64_t k = p.size(-1), h = k / 2;
+    TENSORD_ASSIGN_OR_RETURN(Tensor lo, Narrow(p, -1, 0, h));
+    TENSORD_ASSIGN_OR_RETURN(Tensor hi, Narrow(p, -1, h, h));
+    TENSORD_ASSIGN_OR_RETURN(Tensor prod, Mul(lo, hi));
+    if (k % 2 != 0) {
+      TENSORD_ASSIGN_OR_RETURN(Tensor last, Narrow(p, -1, 2 * h, 1));
+      TENSORD_ASSIGN_OR_RETURN(prod, Cat({prod, last}, -1));
+    }
+    p = prod;
+  }
+  return Squeeze(p, -1);
+}
+
+// The gradient of det at a (possibly) singular A for a create_graph pass,
+// as torch computes it: with A = U diag(S) Vh, det A = det U det Vh prod S,
+// so gA = U diag(g det U det Vh prod_{j != i} S_j) Vh, with no division.
+absl::StatusOr<Tensor> DetBackwardSvd(const Tensor& A, const Tensor& g) {
+  TENSORD_ASSIGN_OR_RETURN(std::vector<Tensor> usv, LinalgSvd(A, false));
+  const Tensor &U = usv[0], &S = usv[1], &Vh = usv[2];
+  Tensor sign;
+  {
+    // det U det Vh is +-1, locally constant: no derivative.
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor du, LinalgDet(U));
+    TENSORD_ASSIGN_OR_RETURN(Tensor dv, LinalgDet(Vh));
+    TENSORD_ASSIGN_OR_RETURN(sign, Mul(du, dv));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor alpha, Mul(g, sign));
+  // P_ij = S_j off the diagonal, 1 on it; its row products are the
+  // products of the other singular values.
+  const int64_t k = S.size(-1);
+  Tensor eye, off;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(eye, Eye(k, std::nullopt, S.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(off, Sub(WrapScalar(1.0), eye));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor Sr, Unsqueeze(S, -2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor p0, Mul(Sr, off));
+  TENSORD_ASSIGN_OR_RETURN(Tensor p, Add(p0, eye));
+  TENSORD_ASSIGN_OR_RETURN(Tensor others, ProdLastDim(p));  // [..., k]
+  TENSORD_ASSIGN_OR_RETURN(Tensor a1, Unsqueeze(alpha, -1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor D, Mul(others, a1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor Dr, Unsqueeze(D, -2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ud, Mul(U, Dr));
+  return Matmul(ud, Vh);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -267,9 +351,9 @@ StatusOrTensor LinalgDet(const Tensor& a) {
   });
   if (auto node = RecordOp("LinalgDetBackward0", {&a}, {&det})) {
     const int lu_slot = node->Save(f.lu), piv_slot = node->Save(f.piv),
-              det_slot = node->Save(det, true);
+              det_slot = node->Save(det, true), a_slot = node->Save(a);
     node->set_backward(
-        [lu_slot, piv_slot, det_slot](
+        [lu_slot, piv_slot, det_slot, a_slot](
             Node& self, const GradList& g) -> absl::StatusOr<GradList> {
           // torch: det * A^-T from the LU factors, with zero pivots moved to
           // eps (a singular A gets the gradient of a nearby invertible one).
@@ -277,6 +361,30 @@ StatusOrTensor LinalgDet(const Tensor& a) {
           TENSORD_ASSIGN_OR_RETURN(Tensor lu0, self.Saved(lu_slot));
           // torch leaves the gradient of an empty input undefined (None).
           if (lu0.numel() == 0) return GradList{Tensor()};
+          if (GradEnabled()) {
+            // create_graph: from differentiable ops on A and det (saved
+            // with history). det * solve(A^T, g I); a singular A (a zero
+            // pivot) takes torch's SVD formula instead.
+            TENSORD_ASSIGN_OR_RETURN(Tensor A, self.Saved(a_slot));
+            bool singular = false;
+            const int64_t n = lu0.size(-1);
+            TENSORD_DISPATCH_FLOATING(lu0.dtype(), T, {
+              const T* p = lu0.data<T>();
+              for (int64_t b = 0, c = BatchCount(lu0); b < c; ++b) {
+                for (int64_t i = 0; i < n; ++i) {
+                  singular = singular || p[b * n * n + i * n + i] == T(0);
+                }
+              }
+            });
+            if (singular) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor ga, DetBackwardSvd(A, g[0]));
+              return GradList{ga};
+            }
+            TENSORD_ASSIGN_OR_RETURN(Tensor det, self.Saved(det_slot));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(det, g[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor ga, ScaledInverseTranspose(A, d));
+            return GradList{ga};
+          }
           TENSORD_ASSIGN_OR_RETURN(lf.piv, self.Saved(piv_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor det, self.Saved(det_slot));
           TENSORD_ASSIGN_OR_RETURN(lf.lu, Fresh(lu0));
@@ -331,22 +439,31 @@ absl::StatusOr<std::pair<Tensor, Tensor>> LinalgSlogdet(const Tensor& a,
     }
   });
   if (auto node = RecordOp("LinalgSlogdetBackward0", {&a}, {&sign, &logabs})) {
-    const int lu_slot = node->Save(f.lu), piv_slot = node->Save(f.piv);
-    node->set_backward(
-        [lu_slot, piv_slot](Node& self,
-                            const GradList& g) -> absl::StatusOr<GradList> {
-          // Real input: sign has no derivative; g_logabsdet * A^-T.
-          if (!g[1].defined()) return GradList{Tensor()};
-          LuFactors lf;
-          TENSORD_ASSIGN_OR_RETURN(lf.lu, self.Saved(lu_slot));
-          TENSORD_ASSIGN_OR_RETURN(lf.piv, self.Saved(piv_slot));
-          TENSORD_ASSIGN_OR_RETURN(Tensor d1, Unsqueeze(g[1], -1));
-          TENSORD_ASSIGN_OR_RETURN(Tensor d2, Unsqueeze(d1, -1));
-          TENSORD_ASSIGN_OR_RETURN(Tensor eye, BatchEye(lf.lu, lf.lu.size(-1)));
-          TENSORD_ASSIGN_OR_RETURN(Tensor rhs, Mul(eye, d2));
-          TENSORD_ASSIGN_OR_RETURN(Tensor ga, LuSolve(lf, rhs, true));
+    const int lu_slot = node->Save(f.lu), piv_slot = node->Save(f.piv),
+              a_slot = node->Save(a);
+    node->set_backward([lu_slot, piv_slot, a_slot](
+                           Node& self,
+                           const GradList& g) -> absl::StatusOr<GradList> {
+      // Real input: sign has no derivative; g_logabsdet * A^-T.
+      if (!g[1].defined()) return GradList{Tensor()};
+      if (GradEnabled()) {
+        // create_graph: solve(A^T, g I) on A saved with its history.
+        TENSORD_ASSIGN_OR_RETURN(Tensor A, self.Saved(a_slot));
+        if (A.size(-1) > 0) {
+          TENSORD_ASSIGN_OR_RETURN(Tensor ga, ScaledInverseTranspose(A, g[1]));
           return GradList{ga};
-        });
+        }
+      }
+      LuFactors lf;
+      TENSORD_ASSIGN_OR_RETURN(lf.lu, self.Saved(lu_slot));
+      TENSORD_ASSIGN_OR_RETURN(lf.piv, self.Saved(piv_slot));
+      TENSORD_ASSIGN_OR_RETURN(Tensor d1, Unsqueeze(g[1], -1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor d2, Unsqueeze(d1, -1));
+      TENSORD_ASSIGN_OR_RETURN(Tensor eye, BatchEye(lf.lu, lf.lu.size(-1)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor rhs, Mul(eye, d2));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ga, LuSolve(lf, rhs, true));
+      return GradList{ga};
+    });
   }
   return std::make_pair(sign, logabs);
 }
@@ -475,22 +592,31 @@ StatusOrTensor LinalgSolve(const Tensor& a, const Tensor& b, bool left) {
   }
   if (auto node = RecordOp("LinalgSolveExBackward0", {&a, &b}, {&x})) {
     const int lu_slot = node->Save(f.lu), piv_slot = node->Save(f.piv),
-              x_slot = node->Save(x, true);
+              x_slot = node->Save(x, true), a_slot = node->Save(a);
     const bool need_a = a.requires_grad();
     node->set_backward(
-        [lu_slot, piv_slot, x_slot, vector, need_a](
+        [lu_slot, piv_slot, x_slot, a_slot, vector, need_a](
             Node& self, const GradList& g) -> absl::StatusOr<GradList> {
           // gB = A^-T g; gA = -gB X^T.
-          LuFactors lf;
-          TENSORD_ASSIGN_OR_RETURN(lf.lu, self.Saved(lu_slot));
-          TENSORD_ASSIGN_OR_RETURN(lf.piv, self.Saved(piv_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor x, self.Saved(x_slot));
           Tensor gx = g[0];
           if (vector) {
             TENSORD_ASSIGN_OR_RETURN(gx, Unsqueeze(gx, -1));
             TENSORD_ASSIGN_OR_RETURN(x, Unsqueeze(x, -1));
           }
-          TENSORD_ASSIGN_OR_RETURN(Tensor gb, LuSolve(lf, gx, true));
+          Tensor gb;
+          if (GradEnabled()) {
+            // create_graph: solve(A^T, g) on A saved with its history (the
+            // LU factors have none).
+            TENSORD_ASSIGN_OR_RETURN(Tensor A, self.Saved(a_slot));
+            TENSORD_ASSIGN_OR_RETURN(Tensor At, Mt(A));
+            TENSORD_ASSIGN_OR_RETURN(gb, LinalgSolve(At, gx, /*left=*/true));
+          } else {
+            LuFactors lf;
+            TENSORD_ASSIGN_OR_RETURN(lf.lu, self.Saved(lu_slot));
+            TENSORD_ASSIGN_OR_RETURN(lf.piv, self.Saved(piv_slot));
+            TENSORD_ASSIGN_OR_RETURN(gb, LuSolve(lf, gx, true));
+          }
           GradList r(2);
           if (need_a) {
             TENSORD_ASSIGN_OR_RETURN(Tensor xt, Mt(x));
@@ -541,30 +667,31 @@ StatusOrTensor LinalgCholesky(const Tensor& a, bool upper, const char* name,
   }
   if (auto node = RecordOp(grad_fn, {&a}, {&l})) {
     const int l_slot = node->Save(l, true);
-    node->set_backward([l_slot, upper](
-                           Node& self,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      // gA = L^-T Phi L^-1, Phi = (tril(L^T gL) + its strict lower part
-      // transposed) / 2.
-      TENSORD_ASSIGN_OR_RETURN(Tensor L, self.Saved(l_slot));
-      Tensor gl = g[0];
-      if (upper) {
-        TENSORD_ASSIGN_OR_RETURN(L, Mt(L));
-        TENSORD_ASSIGN_OR_RETURN(gl, Mt(gl));
-      }
-      TENSORD_ASSIGN_OR_RETURN(Tensor lt, Mt(L));
-      TENSORD_ASSIGN_OR_RETURN(Tensor m0, Matmul(lt, gl));
-      TENSORD_ASSIGN_OR_RETURN(Tensor phi0, Tril(m0, 0));
-      TENSORD_ASSIGN_OR_RETURN(Tensor low, Tril(phi0, -1));
-      TENSORD_ASSIGN_OR_RETURN(Tensor lowt, Mt(low));
-      TENSORD_ASSIGN_OR_RETURN(Tensor phi1, Add(phi0, lowt));
-      TENSORD_ASSIGN_OR_RETURN(Tensor phi, Mul(phi1, WrapScalar(0.5)));
-      TENSORD_ASSIGN_OR_RETURN(Tensor z, SolveRaw(L, phi, true));  // L^-T Phi
-      TENSORD_ASSIGN_OR_RETURN(Tensor zt, Mt(z));
-      TENSORD_ASSIGN_OR_RETURN(Tensor wt, SolveRaw(L, zt, true));
-      TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mt(wt));  // Z L^-1
-      return GradList{ga};
-    });
+    node->set_backward(
+        [l_slot, upper](Node& self,
+                        const GradList& g) -> absl::StatusOr<GradList> {
+          // gA = L^-T Phi L^-1, Phi = (tril(L^T gL) + its strict lower part
+          // transposed) / 2.
+          TENSORD_ASSIGN_OR_RETURN(Tensor L, self.Saved(l_slot));
+          Tensor gl = g[0];
+          if (upper) {
+            TENSORD_ASSIGN_OR_RETURN(L, Mt(L));
+            TENSORD_ASSIGN_OR_RETURN(gl, Mt(gl));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor lt, Mt(L));
+          TENSORD_ASSIGN_OR_RETURN(Tensor m0, Matmul(lt, gl));
+          TENSORD_ASSIGN_OR_RETURN(Tensor phi0, Tril(m0, 0));
+          TENSORD_ASSIGN_OR_RETURN(Tensor low, Tril(phi0, -1));
+          TENSORD_ASSIGN_OR_RETURN(Tensor lowt, Mt(low));
+          TENSORD_ASSIGN_OR_RETURN(Tensor phi1, Add(phi0, lowt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor phi, Mul(phi1, WrapScalar(0.5)));
+          TENSORD_ASSIGN_OR_RETURN(Tensor z,
+                                   SolveForBackward(L, phi, true));  // L^-T Phi
+          TENSORD_ASSIGN_OR_RETURN(Tensor zt, Mt(z));
+          TENSORD_ASSIGN_OR_RETURN(Tensor wt, SolveForBackward(L, zt, true));
+          TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mt(wt));  // Z L^-1
+          return GradList{ga};
+        });
   }
   return l;
 }
@@ -700,7 +827,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> LinalgQr(const Tensor& a,
         }
         // X R^T = ga  <=>  R X^T = ga^T
         TENSORD_ASSIGN_OR_RETURN(Tensor gat, Mt(ga));
-        TENSORD_ASSIGN_OR_RETURN(Tensor xt, SolveRaw(R, gat, false));
+        TENSORD_ASSIGN_OR_RETURN(Tensor xt, SolveForBackward(R, gat, false));
         TENSORD_ASSIGN_OR_RETURN(Tensor x, Mt(xt));
         return GradList{x};
       }
@@ -713,7 +840,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> LinalgQr(const Tensor& a,
       TENSORD_ASSIGN_OR_RETURN(Tensor ga0, Matmul(Q, skew));
       TENSORD_ASSIGN_OR_RETURN(Tensor r1, Narrow(R, -1, 0, m));
       TENSORD_ASSIGN_OR_RETURN(Tensor gat, Mt(ga0));
-      TENSORD_ASSIGN_OR_RETURN(Tensor xt, SolveRaw(r1, gat, false));
+      TENSORD_ASSIGN_OR_RETURN(Tensor xt, SolveForBackward(r1, gat, false));
       TENSORD_ASSIGN_OR_RETURN(Tensor x, Mt(xt));
       Shape zs = x.sizes();
       zs.back() = n - m;

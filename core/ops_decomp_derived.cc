@@ -198,7 +198,15 @@ StatusOrTensor MatrixExp(const Tensor& a) {
           TENSORD_ASSIGN_OR_RETURN(Tensor top, Cat({At, g[0]}, -1));
           TENSORD_ASSIGN_OR_RETURN(Tensor bottom, Cat({z, At}, -1));
           TENSORD_ASSIGN_OR_RETURN(Tensor block, Cat({top, bottom}, -2));
-          TENSORD_ASSIGN_OR_RETURN(Tensor e, MatrixExpRaw(block));
+          // In a create_graph pass (A saved with its history) through
+          // MatrixExp, which records this same derivative, as torch does;
+          // the same values as MatrixExpRaw either way.
+          Tensor e;
+          if (GradEnabled()) {
+            TENSORD_ASSIGN_OR_RETURN(e, MatrixExp(block));
+          } else {
+            TENSORD_ASSIGN_OR_RETURN(e, MatrixExpRaw(block));
+          }
           TENSORD_ASSIGN_OR_RETURN(Tensor r0, Narrow(e, -2, 0, n));
           TENSORD_ASSIGN_OR_RETURN(Tensor r, Narrow(r0, -1, n, n));
           return GradList{r};

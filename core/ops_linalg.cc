@@ -979,6 +979,15 @@ StatusOrTensor Svdvals(const Tensor& a) {
       CheckFinite(a,
                   "linalg.svd: The algorithm failed to converge because the "
                   "input matrix contained non-finite values."));
+  if (GradEnabled() && a.requires_grad() &&
+      (a.dtype() == DType::kFloat32 || a.dtype() == DType::kFloat64)) {
+    // Differentiable: through the reduced SVD's node (torch's grad_fn,
+    // LinalgSvdBackward0), whose U and Vh are saved with their history, so
+    // a create_graph pass can differentiate the gradient again. The same
+    // gesdd call (jobz 'S' on A column-major) as below, so the same values.
+    TENSORD_ASSIGN_OR_RETURN(std::vector<Tensor> usv, LinalgSvd(a, false));
+    return usv[1];
+  }
   const int64_t m = a.size(-2), n = a.size(-1), k = std::min(m, n);
   const int64_t batch = (m > 0 && n > 0) ? a.numel() / (m * n) : 0;
   Shape sshape(a.sizes().begin(), a.sizes().end() - 2);
@@ -1015,6 +1024,9 @@ StatusOrTensor Svdvals(const Tensor& a) {
     }
   }
   if (auto node = RecordOp("LinalgSvdBackward0", {&a}, {&s})) {
+    // (Not reached for float32 and float64, which take LinalgSvd above.)
+    // u and vt have no history: create_graph cannot record this backward.
+    node->twice_differentiable = false;
     const int u_slot = node->Save(u);
     const int vt_slot = node->Save(vt);
     node->set_backward(

@@ -509,5 +509,26 @@ TEST(CreateGraphTest, UnsupportedSecondDerivativeIsAnError) {
   EXPECT_FALSE(plain[0].requires_grad());
 }
 
+// det at a singular matrix with create_graph: torch's SVD formula (no
+// inverse), so the gradient is the cofactor matrix and its derivative is
+// exact (det is a polynomial; the values are python3-torch 1.13's).
+TEST(CreateGraphTest, DetOfSingularMatrix) {
+  Tensor a =
+      Ok(FromDoubles({1, 2, 3, 2, 1, -1, 3, 3, 2}, {3, 3}, DType::kFloat64));
+  ASSERT_TRUE(a.set_requires_grad(true).ok());
+  Tensor y = Ok(LinalgDet(a));
+  auto g = Ok(Grad({y}, {a}, {}, true, false, /*create_graph=*/true));
+  ASSERT_TRUE(g[0].requires_grad());
+  const std::vector<double> cof = {5, -7, 3, 5, -7, 3, -5, 7, -3};
+  std::vector<double> gv = g[0].ToDoubles();
+  for (int i = 0; i < 9; ++i) EXPECT_NEAR(gv[i], cof[i], 1e-12) << i;
+  Tensor w =
+      Ok(FromDoubles({0, 1, 2, 3, 4, 5, 6, 7, 8}, {3, 3}, DType::kFloat64));
+  auto gg = Ok(Grad({Ok(Sum(Ok(Mul(g[0], w))))}, {a}, {}, false, false));
+  const std::vector<double> want = {8, -13, 5, 9, -16, 8, -5, 8, -4};
+  std::vector<double> v = gg[0].ToDoubles();
+  for (int i = 0; i < 9; ++i) EXPECT_NEAR(v[i], want[i], 1e-12) << i;
+}
+
 }  // namespace
 }  // namespace tensord
