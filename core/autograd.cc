@@ -235,12 +235,25 @@ absl::StatusOr<Tensor> LinearInGrad(
                              std::vector<Edge>{GradientEdge(g)});
   node->output_shapes = {r.sizes()};
   node->output_dtypes = {GradDType(r.dtype())};
-  node->twice_differentiable = transpose_differentiable;
-  node->set_backward(
-      [transpose](Node&, const GradList& gg) -> absl::StatusOr<GradList> {
-        TENSORD_ASSIGN_OR_RETURN(Tensor t, transpose(gg[0]));
-        return GradList{t};
-      });
+  node->twice_differentiable = true;  // either way, below
+  if (transpose_differentiable) {
+    node->set_backward(
+        [transpose](Node&, const GradList& gg) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor t, transpose(gg[0]));
+          return GradList{t};
+        });
+  } else {
+    // A raw transpose is linear in gg too, with `backward` as its own
+    // transpose: record it the same way, so that every order of derivative
+    // alternates between the two maps.
+    node->set_backward(
+        [backward, transpose](Node& self,
+                              const GradList& gg) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor t, LinearInGrad(self, gg[0], transpose, backward, false));
+          return GradList{t};
+        });
+  }
   Tensor out = r.detach();
   out.impl()->grad_fn = std::move(node);
   out.impl()->output_nr = 0;

@@ -247,8 +247,11 @@ absl::StatusOr<std::vector<Tensor>> Grad(const std::vector<Tensor>& outputs,
 // pass, if g requires grad, the result gets a node whose backward is
 // `transpose` (B's transpose, which is the forward map itself, e.g. select
 // for select's backward), so the gradient can be differentiated again; and
-// again, if `transpose` is made of differentiable ops (say so with
-// `transpose_differentiable`).
+// again: if `transpose` is made of differentiable ops (say so with
+// `transpose_differentiable`) they are recorded, otherwise its result is
+// recorded with `backward` as its transpose, and so on for every order. So
+// with `transpose_differentiable` false the recorded nodes keep both maps:
+// they must capture what they use by value.
 absl::StatusOr<Tensor> LinearInGrad(
     const Node& n, const Tensor& g,
     const std::function<absl::StatusOr<Tensor>(const Tensor&)>& backward,

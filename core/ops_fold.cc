@@ -143,7 +143,7 @@ void RecordBlocks(const char* name, const ConvGeom& g, bool to_cols,
           TENSORD_ASSIGN_OR_RETURN(
               Tensor gx, LinearInGrad(
                              n, gl[0],
-                             [&](const Tensor& gi) {
+                             [g, to_cols, in_shape](const Tensor& gi) {
                                return RunBlocks(g, !to_cols, gi, in_shape);
                              },
                              [g, to_cols, out_shape](const Tensor& gg) {

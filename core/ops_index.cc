@@ -407,22 +407,23 @@ StatusOrTensor IndexAdvanced(const Tensor& t,
   }
   if (auto node = RecordOp("IndexBackward0", {&a.view}, {&out})) {
     SavedAdvanced saved = SaveIndex(*node, a);
-    node->set_backward([saved, sizes = a.view.sizes()](
-                           Node& n,
-                           const GradList& g) -> absl::StatusOr<GradList> {
-      TENSORD_ASSIGN_OR_RETURN(Advanced r, Restore(n, saved, sizes));
-      TENSORD_ASSIGN_OR_RETURN(
-          Tensor gi,
-          LinearInGrad(
-              n, g[0],
-              [&](const Tensor& gx) { return ScatterAddInto(r, sizes, gx); },
-              [r](const Tensor& gg) -> StatusOrTensor {
-                NoGradGuard ng;
-                return GatherPositions(r, gg);
-              },
-              /*transpose_differentiable=*/false));
-      return GradList{gi};
-    });
+    node->set_backward(
+        [saved, sizes = a.view.sizes()](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Advanced r, Restore(n, saved, sizes));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gi,
+                                   LinearInGrad(
+                                       n, g[0],
+                                       [r, sizes](const Tensor& gx) {
+                                         return ScatterAddInto(r, sizes, gx);
+                                       },
+                                       [r](const Tensor& gg) -> StatusOrTensor {
+                                         NoGradGuard ng;
+                                         return GatherPositions(r, gg);
+                                       },
+                                       /*transpose_differentiable=*/false));
+          return GradList{gi};
+        });
   }
   return out;
 }

@@ -514,7 +514,7 @@ StatusOrTensor AvgPool2d(const Tensor& x, const DimList& kernel,
         [g, in_shape, dt, count_include_pad, divisor_override,
          out_shape = out.sizes()](
             Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
-          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+          auto backward = [=](const Tensor& gin) -> StatusOrTensor {
             TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gin));
             TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
             TENSORD_DISPATCH_FLOATING(dt, T, {
@@ -643,7 +643,7 @@ StatusOrTensor AdaptiveAvgPool2d(const Tensor& x, const DimList& output_size) {
               " being empty"));
         }
       }
-      auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+      auto backward = [=](const Tensor& gin) -> StatusOrTensor {
         TENSORD_ASSIGN_OR_RETURN(Tensor gy, ContiguousOf(gin));
         TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
         TENSORD_DISPATCH_FLOATING(dt, T, {

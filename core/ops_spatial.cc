@@ -411,7 +411,7 @@ StatusOrTensor Pad(const Tensor& x, const DimList& pad, const std::string& mode,
     const DType dt = x.dtype();
     node->set_backward(
         [plan, dt](Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
-          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+          auto backward = [=](const Tensor& gin) -> StatusOrTensor {
             TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(plan.in_shape, dt));
             if (plan.maps.empty()) return gx;
             TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));
@@ -688,7 +688,7 @@ StatusOrTensor UpsampleNearest(
     node->set_backward(
         [g, mh, mw, in_shape, dt, out_shape = out.sizes()](
             Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
-          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+          auto backward = [=](const Tensor& gin) -> StatusOrTensor {
             TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
             if (mh.empty()) return gx;
             TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));
@@ -749,7 +749,7 @@ StatusOrTensor UpsampleBilinear2d(
         [g, sh, sw, align_corners, in_shape, dt, empty,
          out_shape = out.sizes()](
             Node& n, const GradList& gl) -> absl::StatusOr<GradList> {
-          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
+          auto backward = [=](const Tensor& gin) -> StatusOrTensor {
             TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(in_shape, dt));
             if (empty) return gx;
             TENSORD_ASSIGN_OR_RETURN(Tensor gy, Contiguous(gin));

@@ -489,27 +489,44 @@ TEST(CreateGraphTest, BackwardGradHasHistoryAndNoCycle) {
 }
 
 // A node whose backward tensord cannot record gives its results a node that
-// fails: differentiating through it is an UNIMPLEMENTED error, never a
-// silently wrong zero. Every op's first backward can be recorded now; the
-// transpose of a reflection pad's backward (a third derivative) cannot.
+// fails: differentiating through it is an UNIMPLEMENTED error naming it,
+// never a silently wrong zero, and the failed pass changes no .grad. (Every
+// op's backward records today; the test marks one node as not recordable.)
 TEST(CreateGraphTest, UnsupportedSecondDerivativeIsAnError) {
-  Tensor x = Ok(Reshape(Leaf({1, 2, 3, 4}), {1, 4}));
-  auto cube = [](const Tensor& t) { return Ok(Pow(t, WrapScalar(3.0))); };
-  Tensor y = Ok(Sum(cube(Ok(Pad(x, {2, 1}, "reflect", std::nullopt)))));
-  auto g1 = Ok(Grad({y}, {x}, {}, true, false, /*create_graph=*/true));
-  auto g2 = Ok(Grad({Ok(Sum(cube(g1[0])))}, {x}, {}, true, false, true));
-  ASSERT_TRUE(g2[0].requires_grad());
-  Tensor z = Ok(Sum(g2[0]));
-  auto s = Grad({z}, {x}, {}, true, false);
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(std::string(s.status().message()),
-              ::testing::HasSubstr(" is not implemented: tensord cannot "
-                                   "differentiate the backward of"));
+  Tensor x = Leaf({1, 2, 3, 4});
+  Tensor e = Ok(Exp(x));
+  e.impl()->grad_fn->twice_differentiable = false;
+  Tensor y = Ok(Sum(e));
+  auto g = Ok(Grad({y}, {x}, {}, true, false, /*create_graph=*/true));
+  ASSERT_TRUE(g[0].requires_grad());
+  EXPECT_EQ(g[0].impl()->grad_fn->name(), "ExpBackwardBackward0");
+  absl::Status s = Backward(Ok(Sum(g[0])));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("derivative for ExpBackwardBackward0 "
+                                   "is not implemented"));
+  EXPECT_FALSE(x.grad().defined());
   // First derivatives through it are still right.
   auto plain = Ok(Grad({y}, {x}, {}, true, false));
   EXPECT_TRUE(plain[0].defined());
   EXPECT_FALSE(plain[0].requires_grad());
+}
+
+// Backwards linear in the incoming gradient whose transpose is a kernel
+// (padding, pooling, interpolation, indexing) alternate the two maps, so
+// every order of derivative records: the third derivative of
+// sum(reflection_pad(x)^3) equals the direct one, 6 * (times x_i appears).
+TEST(CreateGraphTest, ThirdDerivativeThroughReflectionPad) {
+  Tensor x = Ok(Reshape(Leaf({1, 2, 3, 4}), {1, 4}));
+  auto cube = [](const Tensor& t) { return Ok(Pow(t, WrapScalar(3.0))); };
+  Tensor y = Ok(Sum(cube(Ok(Pad(x, {2, 1}, "reflect", std::nullopt)))));
+  auto g1 = Ok(Grad({y}, {x}, {}, true, false, /*create_graph=*/true));
+  auto g2 = Ok(Grad({Ok(Sum(g1[0]))}, {x}, {}, true, false, true));
+  auto g3 = Ok(Grad({Ok(Sum(g2[0]))}, {x}, {}, true, false));
+  // reflect pad (2, 1) of [1 2 3 4]: [3 2 1 2 3 4 3]; counts 1, 2, 3, 1.
+  const std::vector<double> want = {6, 12, 18, 6};
+  Tensor g = Ok(To(g3[0], DType::kFloat64));
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(g.data<double>()[i], want[i]) << i;
 }
 
 // det at a singular matrix with create_graph: torch's SVD formula (no

@@ -31,6 +31,8 @@ def main():
             source = f.read()
         # Each script starts from the state a fresh interpreter has.
         torch.set_grad_enabled(True)
+        torch.set_printoptions(profile="default")  # also sci_mode=None
+        torch.set_default_dtype(torch.float32)
         stdout, saved = io.StringIO(), sys.stdout
         err, rc = "", 0
         sys.stdout = stdout
