@@ -21,6 +21,14 @@
 
 namespace tensord {
 
+// Sums `in` (float or double; sizes and strides in elements) into `out`
+// (out_numel elements; out_strides per input dim, 0 where reduced) in
+// PyTorch's order of additions, so the result has PyTorch's rounding
+// (core/cascade_sum.cc).
+template <typename T>
+void CascadeSum(const T* in, const Shape& sizes, const Shape& in_strides,
+                const Shape& out_strides, T* out, int64_t out_numel);
+
 // Integer + - * and negation that wrap around in two's complement, as
 // PyTorch's integer tensors do (INT64_MAX + 1 == INT64_MIN), where C++'s
 // signed overflow is undefined behaviour: computed in the unsigned type.

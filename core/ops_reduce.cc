@@ -181,6 +181,18 @@ absl::StatusOr<Tensor> ReduceKernel(const Tensor& x, const ReduceDims& rd) {
     for (int64_t i = 0; i < kept; ++i) po[i] = Op::Identity();
     return out;
   }
+  if constexpr (std::is_same_v<Op, SumOp<float>> ||
+                std::is_same_v<Op, SumOp<double>>) {
+    // PyTorch's order of additions (so its rounding).
+    Shape os(x.dim());
+    int64_t s = 1;
+    for (int64_t d = x.dim() - 1; d >= 0; --d) {
+      os[d] = rd.reduced[d] ? 0 : s;
+      s *= rd.out_keep[d];
+    }
+    CascadeSum<T>(x.data<T>(), x.sizes(), x.strides(), os, po, kept);
+    return out;
+  }
   if (kept == 1) {
     NoGradGuard g;
     TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(x));
