@@ -128,6 +128,46 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
   return out;
 }
 
+namespace {
+
+// torch's linspace kernel (AVX2 build): the first half counts up from
+// start, the second down from end, in the element type (double for
+// integers), with start + i * step fused. Contiguous output goes two
+// 32-byte vectors at a time: each vector takes its base from its first
+// index (from the start or the end, by that index) and adds k * step (a
+// rounded product) to it; the elements after the last pair of vectors are
+// formed one by one.
+template <typename T>
+void LinspaceFill(T* p, double s, double e, int64_t steps) {
+  using S = std::conditional_t<std::is_integral_v<T>, double, T>;
+  const T ts = static_cast<T>(s), te = static_cast<T>(e);
+  const S step =
+      (static_cast<S>(te) - static_cast<S>(ts)) / static_cast<S>(steps - 1);
+  const int64_t half = steps / 2;
+  auto at = [&](int64_t i) -> S {
+    return i < half ? std::fma(step, static_cast<S>(i), static_cast<S>(ts))
+                    : std::fma(-step, static_cast<S>(steps - i - 1),
+                               static_cast<S>(te));
+  };
+  constexpr int64_t V = 32 / sizeof(T);
+  auto vec = [&](int64_t i) {
+    const T base = static_cast<T>(at(i));
+    p[i] = base;
+    for (int64_t k = 1; k < V; ++k) {
+      const S ks = static_cast<S>(k) * step;  // rounded, then added
+      p[i + k] = static_cast<T>(static_cast<S>(base) + ks);
+    }
+  };
+  int64_t i = 0;
+  for (; i + 2 * V <= steps; i += 2 * V) {
+    vec(i);
+    vec(i + V);
+  }
+  for (; i < steps; ++i) p[i] = static_cast<T>(at(i));
+}
+
+}  // namespace
+
 StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
                         std::optional<DType> dtype) {
   if (steps < 0)
@@ -135,31 +175,25 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
   const DType dt = dtype.value_or(DefaultFloat());
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty({steps}, dt));
   const double s = start.to_double(), e = end.to_double();
-  const double step =
-      steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0.0;
-  const int64_t half = steps / 2;
+  if (steps == 0) return out;
   TENSORD_DISPATCH_ALL(dt, T, {
     T* p = out.data<T>();
-    for (int64_t i = 0; i < steps; ++i) {
-      // torch fills the first half from the start and the second from the end.
-      const double v = i < half ? s + step * static_cast<double>(i)
-                                : e - step * static_cast<double>(steps - i - 1);
-      if constexpr (std::is_same_v<T, bool>) {
-        p[i] = v != 0;
-      } else if constexpr (std::is_same_v<T, complex64>) {
-        p[i] = complex64(static_cast<float>(v), 0.f);
-      } else if constexpr (std::is_same_v<T, float>) {
-        // torch's float32 linspace: a float step, and each value formed
-        // with one rounding (a fused multiply-add).
-        const float fs = static_cast<float>(s), fe = static_cast<float>(e);
-        const float fstep =
-            steps > 1 ? (fe - fs) / static_cast<float>(steps - 1) : 0.f;
-        p[i] = i < half
-                   ? std::fma(fstep, static_cast<float>(i), fs)
-                   : std::fma(-fstep, static_cast<float>(steps - i - 1), fe);
-      } else {
-        p[i] = static_cast<T>(v);
+    if constexpr (std::is_same_v<T, bool>) {
+      const double step = steps > 1 ? (e - s) / (steps - 1) : 0.0;
+      for (int64_t i = 0; i < steps; ++i) {
+        p[i] = (i < steps / 2 ? s + step * i : e - step * (steps - i - 1)) != 0;
       }
+    } else if constexpr (std::is_same_v<T, complex64>) {
+      const double step = steps > 1 ? (e - s) / (steps - 1) : 0.0;
+      for (int64_t i = 0; i < steps; ++i) {
+        const double v =
+            i < steps / 2 ? s + step * i : e - step * (steps - i - 1);
+        p[i] = complex64(static_cast<float>(v), 0.f);
+      }
+    } else if (steps == 1) {
+      p[0] = static_cast<T>(s);  // torch: fill with start
+    } else {
+      LinspaceFill<T>(p, s, e, steps);
     }
   });
   return out;
