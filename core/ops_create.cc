@@ -401,6 +401,121 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
   return out;
 }
 
+namespace {
+
+float FromBits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof(f));
+  return f;
+}
+uint32_t ToBits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof(u));
+  return u;
+}
+
+// One lane of the Cephes-style log that torch's AVX2 normal kernel uses
+// (avx_mathfun.h's log256_ps), with the multiply-adds that Debian's build
+// of torch 1.13 fuses (read from its machine code) fused here too.
+float AvxLog(float x) {
+  if (!(x > 0.f)) return std::numeric_limits<float>::quiet_NaN();
+  x = std::max(x, FromBits(0x00800000u));
+  const int32_t ex = static_cast<int32_t>(ToBits(x) >> 23);
+  x = FromBits((ToBits(x) & 0x807FFFFFu) | ToBits(0.5f));
+  float e = static_cast<float>(ex - 0x7f) + 1.f;
+  const bool m = x < FromBits(0x3f3504f3u);  // sqrt(1/2)
+  const float tmp = m ? x : 0.f;
+  x = x - 1.f;
+  e = e - (m ? 1.f : 0.f);
+  x = x + tmp;
+  const float z = x * x;
+  static const uint32_t kP[] = {0x3d9021bb, 0xbdebd1b8, 0x3def251a,
+                                0xbdfe5d4f, 0x3e11e9bf, 0xbe2aae50,
+                                0x3e4cceac, 0xbe7ffffc, 0x3eaaaaaa};
+  float y = FromBits(kP[0]);
+  for (int k = 1; k < 9; ++k) y = std::fma(y, x, FromBits(kP[k]));
+  y = y * x;
+  const float t = e * FromBits(0xb95e8083u);  // q1
+  y = std::fma(y, z, t);
+  y = std::fma(z, -0.5f, y);
+  x = x + y;
+  return std::fma(e, FromBits(0x3f318000u), x);  // q2
+}
+
+// One lane of avx_mathfun.h's sincos256_ps, fused as torch's build fuses.
+void AvxSinCos(float x, float* sin_out, float* cos_out) {
+  uint32_t sign_sin = ToBits(x) & 0x80000000u;
+  x = FromBits(ToBits(x) & 0x7FFFFFFFu);
+  float y = x * FromBits(0x3fa2f983u);  // 4 / pi
+  int32_t j = static_cast<int32_t>(y);
+  j = (j + 1) & ~1;
+  y = static_cast<float>(j);
+  const uint32_t swap_sin = static_cast<uint32_t>(j & 4) << 29;
+  const bool poly = (j & 2) == 0;
+  x = std::fma(y, FromBits(0xbf490000u), x);
+  x = std::fma(y, FromBits(0xb97da000u), x);
+  x = std::fma(y, FromBits(0xb3222169u), x);
+  const uint32_t sign_cos = static_cast<uint32_t>(~(j - 2) & 4) << 29;
+  sign_sin ^= swap_sin;
+  const float z = x * x;
+  float yc = std::fma(FromBits(0x37ccf5ceu), z, FromBits(0xbab6061au));
+  yc = std::fma(yc, z, FromBits(0x3d2aaaa5u));
+  const float tmp = z * 0.5f;
+  yc = yc * z;
+  yc = std::fma(yc, z, -tmp);
+  yc = yc + 1.f;
+  float ys = std::fma(FromBits(0xb94ca1f9u), z, FromBits(0x3c08839eu));
+  ys = std::fma(ys, z, FromBits(0xbe2aaaa3u));
+  ys = ys * z;
+  ys = std::fma(ys, x, x);
+  const float ysin2 = poly ? ys : 0.f;
+  const float ysin1 = poly ? 0.f : yc;
+  ys = ys - ysin2;
+  yc = yc - ysin1;
+  *sin_out = FromBits(ToBits(ysin1 + ysin2) ^ sign_sin);
+  *cos_out = FromBits(ToBits(yc + ys) ^ sign_cos);
+}
+
+// torch's normal_fill_16_AVX2 on d[0..16): Box-Muller on 8 pairs of
+// uniforms, then * std + mean (fused).
+void NormalBlock16(float* d, float mean, float std) {
+  const float two_pi = static_cast<float>(2.0 * M_PI);
+  for (int j = 0; j < 8; ++j) {
+    const float u1 = 1.f - d[j];
+    const float u2 = d[j + 8];
+    const float theta = two_pi * u2;
+    const float radius = std::sqrt(-2.f * AvxLog(u1));
+    float sn, cs;
+    AvxSinCos(theta, &sn, &cs);
+    d[j] = std::fma(radius * cs, std, mean);
+    d[j + 8] = std::fma(radius * sn, std, mean);
+  }
+}
+
+}  // namespace
+
+void NormalFloat32(float* p, int64_t n, Generator& gen, double mean,
+                   double std) {
+  gen.WillChange();
+  const float fm = static_cast<float>(mean), fs = static_cast<float>(std);
+  if (n < 16) {
+    for (int64_t i = 0; i < n; ++i) {
+      p[i] = static_cast<float>(std::fma(gen.Normal(), std, mean));
+    }
+    return;
+  }
+  // torch's vectorized path: uniforms first, Box-Muller on blocks of 16;
+  // a ragged tail redoes the last 16 from fresh uniforms.
+  for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(gen.UniformFloat());
+  for (int64_t i = 0; i + 16 <= n; i += 16) NormalBlock16(p + i, fm, fs);
+  if (n % 16 != 0) {
+    float* tail = p + n - 16;
+    for (int j = 0; j < 16; ++j)
+      tail[j] = static_cast<float>(gen.UniformFloat());
+    NormalBlock16(tail, fm, fs);
+  }
+}
+
 std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype) {
   gen.WillChange();
   std::vector<double> v(static_cast<size_t>(n) * (IsComplex(dtype) ? 2 : 1));
@@ -440,6 +555,16 @@ StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  if (dtype == DType::kFloat32) {
+    NormalFloat32(out.data<float>(), n, gen, 0.0, 1.0);
+    return out;
+  }
+  if (dtype == DType::kComplex64) {
+    // torch: a float32 normal of the 2n real values, std 1/sqrt(2).
+    NormalFloat32(reinterpret_cast<float*>(out.data<complex64>()), 2 * n, gen,
+                  0.0, M_SQRT1_2);
+    return out;
+  }
   const std::vector<double> v = StandardNormals(n, gen, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
     if constexpr (std::is_same_v<T, complex64>) {

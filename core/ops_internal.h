@@ -93,6 +93,10 @@ absl::StatusOr<Tensor> Inplace(
 // n standard normal draws as torch's normal kernel makes them for a tensor
 // of n elements of `dtype` (2n for complex), in double.
 std::vector<double> StandardNormals(int64_t n, Generator& gen, DType dtype);
+// n float32 normal draws * std + mean into p, as torch's float32 kernel
+// draws them (its AVX2 Box-Muller for n >= 16, bit for bit).
+void NormalFloat32(float* p, int64_t n, Generator& gen, double mean,
+                   double std);
 
 // out[..., index[i], ...] += src[i] along dim (scatter_add_ without checks
 // on shapes, autograd or versions; every index is checked). out and src

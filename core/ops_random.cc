@@ -104,13 +104,13 @@ StatusOrTensor NormalFill(const Shape& shape, double mean, double std,
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  if (dtype == DType::kFloat32) {
+    NormalFloat32(out.data<float>(), n, gen, mean, std);
+    return out;
+  }
   const std::vector<double> v = StandardNormals(n, gen, dtype);
   // torch's kernels compute draw * std + mean as one fused multiply-add.
-  if (dtype == DType::kFloat32) {
-    float* p = out.data<float>();
-    for (int64_t i = 0; i < n; ++i)
-      p[i] = static_cast<float>(std::fma(v[i], std, mean));
-  } else {
+  {
     double* p = out.data<double>();
     for (int64_t i = 0; i < n; ++i) p[i] = std::fma(v[i], std, mean);
   }

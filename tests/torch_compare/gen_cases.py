@@ -54,9 +54,6 @@ given) or, for an `alias`, the already prepared earlier input; for input 0 of
 an in-place op with `clone 1` and requires_grad, a clone of the leaf; then
 the permutation (`perm`) if any. Gradients are those of the leaves.
 
-randn is left out (see EXCLUDED); `gen_cases.py --include-randn` adds its
-cases for diagnosis.
-
 `cmp` says how an output is compared:
     tol            dtype, shape, values (exact for ints/bools, rtol/atol for
                    floats)
@@ -96,22 +93,9 @@ SCALAR_ATTRS = {
     "full_like": {"fill_value"}, "fill_diagonal_": {"fill_value"},
 }
 
-# randn matches torch exactly only for float64, for float32 with fewer than
-# 16 elements and for complex64 with fewer than 8 elements: torch's float32
-# path for >= 16 values runs Box-Muller in float with SLEEF's AVX2 log/sin/cos
-# (tensord computes in double, so the last bits differ), and torch's complex64
-# randn is a float32 randn of 2n values (tensord draws complex normals one at
-# a time). So randn is left out of the suite; `--include-randn` adds its cases
-# for diagnosis.
-INCLUDE_RANDN = "--include-randn" in sys.argv[1:]
-
 # Ops that are intentionally not in the suite, with the reason (the test's
 # coverage check accepts them).
-EXCLUDED = {} if INCLUDE_RANDN else {
-    "randn": "float32 randn with >= 16 elements differs from torch in the last bits "
-             "(torch: float Box-Muller with SLEEF AVX2; tensord: double) and complex64 "
-             "randn with >= 8 elements differs entirely",
-}
+EXCLUDED = {}
 # The autograd ops of the table are not tensor computations; autograd_test
 # covers them against torch's behaviour and messages.
 for _op in ("backward", "grad", "autograd.grad", "detach", "requires_grad_",
@@ -982,8 +966,6 @@ def case(op, desc, *inputs, seed=None, grad=True, clone=True, loss=None, cmp=Non
     0; loss/cmp: per output; perm: {input index: dims} to pass permuted
     (non-contiguous) views; gout: {output index: upstream gradient} instead
     of a random one."""
-    if op == "randn" and not INCLUDE_RANDN:
-        return
     CASES.append(Case(desc, op, inputs, attrs, seed, grad, clone, loss, cmp, perm, nograd, gout))
 
 
