@@ -148,8 +148,19 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
 
 StatusOrTensor Inplace(const Tensor& self,
                        const std::vector<const Tensor*>& others,
-                       const std::function<StatusOrTensor()>& compute) {
+                       const std::function<StatusOrTensor()>& compute,
+                       bool same_value_everywhere) {
   TENSORD_RETURN_IF_ERROR(CheckInplace(self));
+  // torch's assert_no_internal_overlap: an expanded tensor would take the
+  // last of several values written to one element.
+  for (int64_t d = 0; d < self.dim() && !same_value_everywhere; ++d) {
+    if (self.size(d) > 1 && self.strides()[d] == 0) {
+      return absl::InvalidArgumentError(
+          "unsupported operation: more than one element of the written-to "
+          "tensor refers to a single memory location. Please clone() the "
+          "tensor before performing the operation.");
+    }
+  }
   for (const Tensor* o : others) {
     TENSORD_RETURN_IF_ERROR(CheckNoPartialOverlap(self, *o));
   }
@@ -295,14 +306,16 @@ StatusOrTensor DivInplace(const Tensor& self, const Tensor& other) {
 }
 
 StatusOrTensor FillInplace(const Tensor& self, const Scalar& value) {
-  return Inplace(self, {},
-                 [&] { return Constant(self, value, "FillBackward0"); });
+  return Inplace(
+      self, {}, [&] { return Constant(self, value, "FillBackward0"); },
+      /*same_value_everywhere=*/true);
 }
 
 StatusOrTensor ZeroInplace(const Tensor& self) {
-  return Inplace(self, {}, [&] {
-    return Constant(self, Scalar(int64_t{0}), "ZeroBackward0");
-  });
+  return Inplace(
+      self, {},
+      [&] { return Constant(self, Scalar(int64_t{0}), "ZeroBackward0"); },
+      /*same_value_everywhere=*/true);
 }
 
 StatusOrTensor CopyInplace(const Tensor& self, const Tensor& src) {

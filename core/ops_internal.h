@@ -85,10 +85,13 @@ void CopyConvert(const Tensor& src, const Tensor& dst);
 // that autograd allows the change, writes the value into self, bumps its
 // version, records the undo in the current Transaction and rebases self's
 // history (CopySlices on the base when self is a view). `others` are the
-// op's other inputs (checked for partial overlap with self).
+// op's other inputs (checked for partial overlap with self). An expanded
+// self (a stride 0 over several elements) is refused as torch refuses it,
+// unless `same_value_everywhere` (fill_, zero_: every write is the same).
 absl::StatusOr<Tensor> Inplace(
     const Tensor& self, const std::vector<const Tensor*>& others,
-    const std::function<absl::StatusOr<Tensor>()>& compute);
+    const std::function<absl::StatusOr<Tensor>()>& compute,
+    bool same_value_everywhere = false);
 
 // n standard normal draws as torch's normal kernel makes them for a tensor
 // of n elements of `dtype` (2n for complex), in double.
