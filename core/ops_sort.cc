@@ -112,6 +112,73 @@ void RecordIndexed(const char* name, const Tensor& self, Tensor& values,
   }
 }
 
+// torch's CPU topk per row (TopKImpl.h): (value, index) pairs in the
+// accumulate type, std::partial_sort when k * 64 <= n, else std::nth_element
+// for the k-th and std::sort of the ones before it, NaN largest. The same
+// standard algorithms on the same sequence pick the same index among equal
+// values as torch does. Returns contiguous values and indices with dim's
+// size k.
+absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
+                                                  int64_t dim, bool largest) {
+  if (t.dtype() == DType::kComplex64 || t.dtype() == DType::kBool) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"topk_cpu\" not implemented for '", DTypeShortName(t.dtype()), "'"));
+  }
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(t.detach()));
+  Shape out_shape = t.sizes();
+  if (t.dim() > 0) out_shape[dim] = k;
+  TENSORD_ASSIGN_OR_RETURN(Tensor values, Empty(out_shape, t.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor indices, Empty(out_shape, DType::kInt64));
+  const int64_t len = t.dim() == 0 ? 1 : t.size(dim);
+  if (k == 0 || t.numel() == 0) return std::make_pair(values, indices);
+  int64_t inner = 1;
+  for (int64_t d = dim + 1; d < t.dim(); ++d) inner *= t.size(d);
+  const int64_t outer = t.numel() / (len * inner);
+  int64_t* ip = indices.data<int64_t>();
+  TENSORD_DISPATCH_REAL(t.dtype(), T, {
+    using Acc =
+        std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+    using Elem = std::pair<Acc, int64_t>;
+    const T* xp = c.data<T>();
+    T* vp = values.data<T>();
+    std::vector<Elem> q(len);
+    auto gt = [](const Elem& x, const Elem& y) {
+      return (IsNaN(x.first) && !IsNaN(y.first)) || x.first > y.first;
+    };
+    auto lt = [](const Elem& x, const Elem& y) {
+      return (!IsNaN(x.first) && IsNaN(y.first)) || x.first < y.first;
+    };
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t in = 0; in < inner; ++in) {
+        const int64_t base = o * len * inner + in;
+        for (int64_t j = 0; j < len; ++j) {
+          q[j] = Elem(static_cast<Acc>(xp[base + j * inner]), j);
+        }
+        if (k * 64 <= len) {
+          if (largest) {
+            std::partial_sort(q.begin(), q.begin() + k, q.end(), gt);
+          } else {
+            std::partial_sort(q.begin(), q.begin() + k, q.end(), lt);
+          }
+        } else if (largest) {
+          std::nth_element(q.begin(), q.begin() + k - 1, q.end(), gt);
+          std::sort(q.begin(), q.begin() + k - 1, gt);
+        } else {
+          std::nth_element(q.begin(), q.begin() + k - 1, q.end(), lt);
+          std::sort(q.begin(), q.begin() + k - 1, lt);
+        }
+        const int64_t obase = o * k * inner + in;
+        for (int64_t j = 0; j < k; ++j) {
+          vp[obase + j * inner] = static_cast<T>(q[j].first);
+          ip[obase + j * inner] = q[j].second;
+        }
+      }
+    }
+  });
+  return std::make_pair(values, indices);
+}
+
 }  // namespace
 
 absl::StatusOr<std::pair<Tensor, Tensor>> Sort(const Tensor& self, int64_t dim,
@@ -138,15 +205,8 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Topk(const Tensor& self, int64_t k,
   if (k < 0 || k > len) {
     return absl::InvalidArgumentError("selected index k out of range");
   }
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, largest));
+  TENSORD_ASSIGN_OR_RETURN(auto r, TopkRaw(self, k, d, largest));
   Tensor v = r.first, i = r.second;
-  if (self.dim() > 0) {
-    NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(Tensor vs, Slice(v, d, 0, k, 1));
-    TENSORD_ASSIGN_OR_RETURN(v, Contiguous(vs));
-    TENSORD_ASSIGN_OR_RETURN(Tensor is, Slice(i, d, 0, k, 1));
-    TENSORD_ASSIGN_OR_RETURN(i, Contiguous(is));
-  }
   RecordIndexed("TopkBackward0", self, v, i, d);
   return std::make_pair(v, i);
 }
