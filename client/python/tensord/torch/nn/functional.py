@@ -1,6 +1,8 @@
 """torch.nn.functional: activations, softmax, losses and friends, all ops
 of the server's table. Only where torch's Python signature has arguments
 the table does not (inplace=, _stacklevel=) is there a wrapper."""
+import math
+
 from .. import _ops
 
 
@@ -270,7 +272,6 @@ def interpolate(input, size=None, scale_factor=None,  # noqa: A002
                 recompute_scale_factor=None, antialias=False):
     """torch 1.13's checks and sizes; modes nearest (3-d, 4-d input) and
     bilinear (4-d) run the table's upsample kernels."""
-    import math
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError(
@@ -428,7 +429,6 @@ def multi_head_attention_forward(
         q_proj_weight=None, k_proj_weight=None, v_proj_weight=None,
         static_k=None, static_v=None, average_attn_weights=True):
     """PyTorch 1.13's general (not fused) multi-head attention."""
-    import math
     from .. import _dtypes, baddbmm, bmm, cat, zeros, zeros_like
     if static_k is not None or static_v is not None:
         raise NotImplementedError("tensord: static_k/static_v are not "
@@ -687,6 +687,31 @@ def soft_margin_loss(input, target, size_average=None,  # noqa: A002
     return _reduce(loss, _reduction(size_average, reduce, reduction))
 
 
+def gaussian_nll_loss(input, target, var, full=False,  # noqa: A002
+                      eps=1e-6, reduction="mean"):
+    """The negative log likelihood of target under normals of mean input
+    and variance var (clamped to eps), torch 1.13's checks and errors."""
+    from .. import any as _any, log
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape)[:-1] == tuple(var.shape):
+            var = var.unsqueeze(-1)  # one variance per row
+        elif not (tuple(input.shape)[:-1] == tuple(var.shape)[:-1] and
+                  var.size(-1) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if _any(var < 0):
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    from .. import _grad
+    with _grad.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (log(var) + (input - target) ** 2 / var)
+    if full:
+        loss += 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
 def hinge_embedding_loss(input, target, margin=1.0,  # noqa: A002
                          size_average=None, reduce=None, reduction="mean"):
     from .. import where, zeros_like
@@ -730,7 +755,6 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2,
 def poisson_nll_loss(input, target, log_input=True, full=False,  # noqa: A002
                      size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
-    import math
     if log_input:
         loss = input.exp() - target * input
     else:

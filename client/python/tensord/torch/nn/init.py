@@ -135,6 +135,31 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity))
 
 
+def orthogonal_(tensor, gain=1):
+    """A (semi) orthogonal matrix from the QR factorization of a normal
+    draw, signs fixed by R's diagonal, as torch draws it."""
+    if tensor.ndimension() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are "
+                         "supported")
+    if tensor.numel() == 0:
+        return tensor
+    from .. import linalg
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    flattened = tensor.new_empty((rows, cols)).normal_(0, 1)
+    if rows < cols:
+        flattened.t_()
+    q, r = linalg.qr(flattened)
+    ph = r.diagonal(0).sign()
+    q *= ph
+    if rows < cols:
+        q.t_()
+    with _grad.no_grad():
+        tensor.view_as(q).copy_(q)
+        tensor.mul_(gain)
+    return tensor
+
+
 def _no_underscore(name, fn):
     def deprecated(*args, **kwargs):
         return fn(*args, **kwargs)
@@ -149,3 +174,4 @@ xavier_uniform = _no_underscore("xavier_uniform", xavier_uniform_)
 xavier_normal = _no_underscore("xavier_normal", xavier_normal_)
 kaiming_uniform = _no_underscore("kaiming_uniform", kaiming_uniform_)
 kaiming_normal = _no_underscore("kaiming_normal", kaiming_normal_)
+orthogonal = _no_underscore("orthogonal", orthogonal_)

@@ -27,8 +27,8 @@ from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid,  # noqa: F401
                          Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign,
                          Tanh)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss,  # noqa: F401
-                   HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
-                   SmoothL1Loss)
+                   GaussianNLLLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
+                   NLLLoss, SmoothL1Loss)
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase,  # noqa: F401
                   RNNCell, RNNCellBase)
 from .extra import (GLU, AdaptiveAvgPool1d, AdaptiveMaxPool1d,  # noqa: F401
