@@ -645,6 +645,18 @@ StatusOrTensor LinalgInv(const Tensor& a, const char* name = "linalg.inv");
 // X with A X = B; B is a vector (batch) or a matrix (batch), batch dims
 // broadcast. left=false is not supported.
 StatusOrTensor LinalgSolve(const Tensor& a, const Tensor& b, bool left);
+// X with A X = B (left) or X A = B for triangular A (only its triangle is
+// read), torch.linalg.solve_triangular.
+StatusOrTensor LinalgSolveTriangular(const Tensor& a, const Tensor& b,
+                                     bool upper, bool left, bool unitriangular);
+// torch.triangular_solve(b, A, ...): (solution, a copy of A).
+absl::StatusOr<std::pair<Tensor, Tensor>> TriangularSolve(const Tensor& b,
+                                                          const Tensor& a,
+                                                          bool upper,
+                                                          bool transpose,
+                                                          bool unitriangular);
+// torch.cholesky_solve(b, L, upper): X with (L L^T) X = b.
+StatusOrTensor CholeskySolve(const Tensor& b, const Tensor& l, bool upper);
 // L (lower; L^T with upper) with A = L L^T, from A's lower triangle.
 // grad_fn names the node (torch.cholesky's differs from linalg's).
 StatusOrTensor LinalgCholesky(const Tensor& a, bool upper, const char* name,

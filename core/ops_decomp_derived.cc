@@ -51,6 +51,85 @@ absl::StatusOr<Tensor> Tolerance(const Tensor& s, int64_t m, int64_t n,
 
 }  // namespace
 
+StatusOrTensor LinalgSolveTriangular(const Tensor& a, const Tensor& b,
+                                     bool upper, bool left,
+                                     bool unitriangular) {
+  TENSORD_RETURN_IF_ERROR(CheckMatrices(a, "linalg.solve_triangular", true));
+  if (b.dim() < 2) {
+    return absl::InvalidArgumentError(
+        "linalg.solve_triangular: The input tensor B must have at least 2 "
+        "dimensions.");
+  }
+  if (b.dtype() != a.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "linalg.solve_triangular: Expected A and B to have the same dtype, "
+        "but found A of type ",
+        DTypeShortName(a.dtype()), " and B of type ", DTypeShortName(b.dtype()),
+        " instead."));
+  }
+  const int64_t n = a.size(-1);
+  // Only A's triangle is read (a unit diagonal is not read either); the
+  // solve is LAPACK's LU solve of that triangular matrix.
+  TENSORD_ASSIGN_OR_RETURN(Tensor tri, upper ? Triu(a, unitriangular ? 1 : 0)
+                                             : Tril(a, unitriangular ? -1 : 0));
+  if (unitriangular) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor eye, BatchEye(a, n));
+    TENSORD_ASSIGN_OR_RETURN(tri, Add(tri, eye));
+  }
+  // B as a batch of matrices (never linalg.solve's batch of vectors).
+  Tensor bm = b;
+  while (bm.dim() < tri.dim()) {
+    TENSORD_ASSIGN_OR_RETURN(bm, Unsqueeze(bm, 0));
+  }
+  Tensor x;
+  if (left) {
+    TENSORD_ASSIGN_OR_RETURN(x, LinalgSolve(tri, bm, true));
+  } else {  // X A = B: A^T X^T = B^T
+    TENSORD_ASSIGN_OR_RETURN(Tensor at, Mt(tri));
+    TENSORD_ASSIGN_OR_RETURN(Tensor bt, Mt(bm));
+    TENSORD_ASSIGN_OR_RETURN(Tensor xt, LinalgSolve(at, bt, true));
+    TENSORD_ASSIGN_OR_RETURN(x, Mt(xt));
+  }
+  return Composite("LinalgSolveTriangularBackward0", x);
+}
+
+absl::StatusOr<std::pair<Tensor, Tensor>> TriangularSolve(const Tensor& b,
+                                                          const Tensor& a,
+                                                          bool upper,
+                                                          bool transpose,
+                                                          bool unitriangular) {
+  Tensor coef;
+  { TENSORD_ASSIGN_OR_RETURN(coef, Clone(a)); }
+  Tensor tri = a;
+  bool up = upper;
+  if (transpose) {
+    TENSORD_ASSIGN_OR_RETURN(tri, Mt(a));
+    up = !upper;
+  }
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor x, LinalgSolveTriangular(tri, b, up, true, unitriangular));
+  TENSORD_ASSIGN_OR_RETURN(x, Composite("TriangularSolveBackward0", x));
+  return std::make_pair(x, coef);
+}
+
+StatusOrTensor CholeskySolve(const Tensor& b, const Tensor& l, bool upper) {
+  if (b.dim() < 2 || l.dim() < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("b should have at least 2 dimensions, but has ", b.dim(),
+                     " dimensions instead"));
+  }
+  // A = L L^T (or U^T U) from the whole factor, as torch's derivative
+  // takes it (so the gradient reaches every entry of L, as torch's does).
+  TENSORD_ASSIGN_OR_RETURN(Tensor lt, Mt(l));
+  TENSORD_ASSIGN_OR_RETURN(Tensor a, upper ? Matmul(lt, l) : Matmul(l, lt));
+  Tensor bm = b;
+  while (bm.dim() < a.dim()) {
+    TENSORD_ASSIGN_OR_RETURN(bm, Unsqueeze(bm, 0));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor x, LinalgSolve(a, bm, true));
+  return Composite("CholeskySolveBackward0", x);
+}
+
 StatusOrTensor LinalgPinv(const Tensor& a, std::optional<double> atol,
                           std::optional<double> rtol) {
   if (a.dim() < 2 || !IsFloating(a.dtype())) {

@@ -81,6 +81,32 @@ void AddLinalgOps(std::vector<OpDef>& t) {
                   [](const Args& a, OpContext&) {
                     return One(LinalgSolve(a[0], a[1], a.Bool("left")));
                   }));
+  t.push_back(Def("linalg.solve_triangular", {"A", "B"},
+                  {Req("upper", AT::kBool), Opt("left", AT::kBool, true),
+                   Opt("unitriangular", AT::kBool, false)},
+                  true, "X with A X = B (or X A = B) for triangular A",
+                  [](const Args& a, OpContext&) {
+                    return One(LinalgSolveTriangular(
+                        a[0], a[1], a.Bool("upper"), a.Bool("left"),
+                        a.Bool("unitriangular")));
+                  }));
+  t.push_back(
+      Def("triangular_solve", {"self", "A"},
+          {Opt("upper", AT::kBool, true), Opt("transpose", AT::kBool, false),
+           Opt("unitriangular", AT::kBool, false)},
+          true, "(X with A X = self, a copy of A), A triangular",
+          [](const Args& a, OpContext&) {
+            return Two(TriangularSolve(a[0], a[1], a.Bool("upper"),
+                                       a.Bool("transpose"),
+                                       a.Bool("unitriangular")));
+          },
+          {"solution", "cloned_coefficient"}));
+  t.push_back(Def("cholesky_solve", {"self", "input2"},
+                  {Opt("upper", AT::kBool, false)}, true,
+                  "X with (L L^T) X = self, L = input2 a Cholesky factor",
+                  [](const Args& a, OpContext&) {
+                    return One(CholeskySolve(a[0], a[1], a.Bool("upper")));
+                  }));
   t.push_back(Def("linalg.cholesky", {"self"}, {Opt("upper", AT::kBool, false)},
                   true, "Cholesky factor of a positive-definite matrix (potrf)",
                   [](const Args& a, OpContext&) {

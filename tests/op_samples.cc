@@ -431,6 +431,24 @@ std::map<std::string, std::vector<OpSample>> Build() {
         {"broadcast batch", {dom({2, 3, 3}, 912), R({3, 2}, 913)}, {}});
     add("linalg.solve",
         {"batch of vectors", {dom({2, 3, 3}, 914), R({2, 3}, 915)}, {}});
+    add("linalg.solve_triangular", {"upper",
+                                    {dom({3, 3}, 1916), R({3, 2}, 1917)},
+                                    {{"upper", AttrValue(true)}}});
+    add("linalg.solve_triangular", {"lower right unit",
+                                    {R({2, 3, 3}, 1918), R({2, 4, 3}, 1919)},
+                                    {{"upper", AttrValue(false)},
+                                     {"left", AttrValue(false)},
+                                     {"unitriangular", AttrValue(true)}}});
+    add("triangular_solve",
+        {"upper", {R({3, 2}, 1920), dom({3, 3}, 1921)}, {}});
+    add("triangular_solve",
+        {"transpose lower",
+         {R({2, 3, 1}, 1922), dom({2, 3, 3}, 1923)},
+         {{"upper", AttrValue(false)}, {"transpose", AttrValue(true)}}});
+    add("cholesky_solve", {"lower", {R({3, 2}, 1924), dom({3, 3}, 1925)}, {}});
+    add("cholesky_solve", {"upper batched",
+                           {R({2, 3, 2}, 1926), dom({2, 3, 3}, 1927)},
+                           {{"upper", AttrValue(true)}}});
     for (const std::string op : {"linalg.cholesky", "cholesky"}) {
       OpSample s{"spd", {spd_half({3, 3}, 916)}, {}};
       s.symmetrize_input0 = true;
