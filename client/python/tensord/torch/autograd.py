@@ -490,3 +490,81 @@ functional.vhp = _vhp
 functional.hvp = _hvp
 _sys_modules = __import__("sys").modules
 _sys_modules.setdefault(__name__ + ".functional", functional)
+
+
+# ---- anomaly detection and the legacy Variable ----
+
+_anomaly = [False]
+
+
+def is_anomaly_enabled():
+    return _anomaly[0]
+
+
+class detect_anomaly:
+    """Context manager (or decorator) that turns anomaly detection on, as
+    torch's does. tensord's backward already names the failing operation
+    in its errors; the flag is kept so that code reading it works."""
+
+    def __init__(self, check_nan=True):
+        import warnings
+        self.prev = _anomaly[0]
+        self.check_nan = check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will "
+                      "increase the runtime and should only be enabled for "
+                      "debugging.", stacklevel=2)
+
+    def __enter__(self):
+        _anomaly[0] = True
+
+    def __exit__(self, *exc):
+        _anomaly[0] = self.prev
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(self.check_nan):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class set_detect_anomaly:
+    """Sets anomaly detection on or off (as a call or a context manager)."""
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = _anomaly[0]
+        _anomaly[0] = bool(mode)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _anomaly[0] = self.prev
+        return False
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        from ._tensor import Tensor
+        return isinstance(other, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """The pre-0.4 Variable: Variable(t, requires_grad=...) is a tensor over
+    t's data, and every tensor is an instance of Variable (as in torch)."""
+
+    def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if volatile:
+            import warnings
+            warnings.warn("volatile was removed and now has no effect. Use "
+                          "`with torch.no_grad():` instead.", stacklevel=2)
+        if data is None:
+            from . import tensor
+            data = tensor([])
+        t = data.detach()
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
