@@ -6,7 +6,8 @@
 //   tensorctl session list
 //   tensorctl session close ID
 //   tensorctl graph NAME --session=ID
-//   tensorctl run FILE|-        a script in a fresh session (or --session)
+//   tensorctl run FILE|- [ARGS...]  a script in a fresh session (or
+//                                  --session); ARGS are its sys.argv[1:]
 //   tensorctl eval STMT         against --session; variables persist
 //   tensorctl repl              interactive
 //
@@ -26,6 +27,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -92,9 +94,10 @@ constexpr char kUsage[] =
     "                         .npy (--output=json: dtype, shape and values)\n"
     "  get NAME... -o FILE.safetensors|FILE.npz [--prefix=P] [--compressed]\n"
     "                         write tensors P + NAME to one file as NAME\n"
-    "  run FILE|-             run a PyTorch script (any Python; `import\n"
+    "  run FILE|- [ARGS...]   run a PyTorch script (any Python; `import\n"
     "                         torch` is tensord's) in a fresh session, or\n"
-    "                         in --session; prints what the script prints\n"
+    "                         in --session; prints what the script prints;\n"
+    "                         ARGS are the script's sys.argv[1:]\n"
     "  eval STMT...           run statements in --session and echo values;\n"
     "                         variables holding tensors persist as session\n"
     "                         names, so later evals see them\n"
@@ -131,14 +134,18 @@ constexpr CommandHelp kCommandHelp[] = {
      "for its TTL); use it with --session or $TENSORD_SESSION. list shows\n"
      "the sessions of this token with their tensor counts and bytes.\n"},
     {"run",
-     "Usage: tensorctl run FILE|- [--session=ID] [--seed=N]\n\n"
+     "Usage: tensorctl run FILE|- [ARGS...]   (flags such as --session=ID\n"
+     "       and --seed=N go before FILE)\n\n"
      "Runs a PyTorch script on CPython, embedded in tensorctl: the whole\n"
      "language, with `import torch` resolving to tensord's (the tensord\n"
      "Python package; PyTorch need not be installed). It prints what it\n"
      "prints under PyTorch. Tensors live in a fresh session, closed at the\n"
      "end, or in --session (kept). A statement that touches tensors is one\n"
      "Execute round trip. On an uncaught error the script stops, stderr\n"
-     "gets `error: line N: Type: message` and the exit code is 1.\n"},
+     "gets `error: line N: Type: message` and the exit code is 1.\n"
+     "ARGS go to the script untouched: sys.argv is [FILE, ARGS...], as\n"
+     "under `python3 FILE ARGS...` (argparse works), and sys.exit() exits\n"
+     "as Python does.\n"},
     {"eval",
      "Usage: tensorctl eval STMT... --session=ID\n\n"
      "Runs the statements in the session and echoes the value of each\n"
@@ -581,8 +588,39 @@ int Python(const std::string& command, const std::vector<std::string>& args,
 
 }  // namespace
 
+// The index just past `run FILE` in argv (argc if there is none): what
+// follows the script's path are its own arguments (its sys.argv[1:]), which
+// tensorctl neither parses nor rejects, as `python3 FILE ARGS...`.
+int ScriptArgsStart(int argc, char** argv) {
+  int positional = 0;
+  bool run = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") return argc;  // absl: the rest are positional
+    if (a.size() > 1 && a[0] == '-') {
+      if (a.find('=') != std::string::npos) continue;
+      std::string name = a.substr(a[1] == '-' ? 2 : 1);
+      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+      // --flag VALUE for a flag that takes one (not --tls, --notls).
+      if (flag != nullptr && !flag->IsOfType<bool>()) ++i;
+      continue;
+    }
+    if (positional == 0) {
+      run = a == "run";
+    } else if (run) {
+      return i + 1;
+    }
+    ++positional;
+  }
+  return argc;
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // tensorctl [flags] run FILE ARGS...: only what precedes ARGS is ours.
+  const int script_args = ScriptArgsStart(argc, argv);
+  const std::vector<std::string> extra(argv + script_args, argv + argc);
+  argc = script_args;
   // COMMAND --help: that command's help (absl's --help is the general one).
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -637,7 +675,9 @@ int main(int argc, char** argv) {
   if (cmd == "put") return Put(**client, rest);
   if (cmd == "get") return Get(**client, rest, json);
   if (cmd == "run" || cmd == "eval" || cmd == "repl") {
-    return Python(cmd, rest, json);
+    std::vector<std::string> python_args = rest;
+    python_args.insert(python_args.end(), extra.begin(), extra.end());
+    return Python(cmd, python_args, json);
   }
   std::cerr << "unknown command '" << cmd << "'\n\n" << kUsage << "\n";
   return 2;

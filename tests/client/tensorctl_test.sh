@@ -82,6 +82,20 @@ else
   echo "ok: run-error"
 fi
 check run-missing-file 2 "cannot read" -- "$TENSORCTL" run "$tmp/none.py"
+# run FILE ARGS...: the script's sys.argv is [FILE, ARGS...] (tensorctl's
+# flags go before FILE); sys.exit exits as python3 does.
+printf 'import sys, argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int)\np.add_argument("-v", action="store_true")\nprint(sys.argv[1:], p.parse_known_args()[0])\n' >"$tmp/args.py"
+check run-args 0 "['--epochs', '3', '-v', '--seed=2'] Namespace(epochs=3, v=True)" -- \
+  "$TENSORCTL" --seed=1 run "$tmp/args.py" --epochs 3 -v --seed=2
+check run-args-stdin 0 "['-', 'a', '--help']" -- sh -c "echo 'import sys; print(sys.argv)' | \"$TENSORCTL\" run - a --help"
+for code in "" "None" "0"; do
+  printf 'import sys\nsys.exit(%s)\n' "$code" >"$tmp/exit.py"
+  check "run-exit($code)" 0 "" -- "$TENSORCTL" run "$tmp/exit.py"
+done
+check run-exit-3 3 "" -- sh -c "echo 'import sys; sys.exit(3)' | \"$TENSORCTL\" run -"
+check run-exit-message 1 "bye" -- sh -c "echo 'import sys; sys.exit(\"bye\")' | \"$TENSORCTL\" run -"
+check run-quit 0 "" -- sh -c "echo 'quit()' | \"$TENSORCTL\" run -"
+check run-exit 0 "" -- sh -c "echo 'exit()' | \"$TENSORCTL\" run -"
 
 # put/get: .npy round trip through the session (numpy writes and reads).
 if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then

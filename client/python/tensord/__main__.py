@@ -1,7 +1,9 @@
-"""python3 -m tensord [--server HOST:PORT] [--token T] [--session ID] run FILE|-
+"""python3 -m tensord [--server HOST:PORT] [--token T] [--session ID]
+    run FILE|- [ARGS...]
 
 Runs a PyTorch script with `import torch` resolving to tensord.torch, in a
-fresh session (or --session), and reports an uncaught error as
+fresh session (or --session), with sys.argv [FILE, ARGS...] as
+`python3 FILE ARGS...` has it, and reports an uncaught error as
 `error: line N: Type: message` (exit 1), as `tensorctl run` does.
 """
 import argparse
@@ -19,6 +21,8 @@ def main(argv=None):
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a PyTorch script")
     run.add_argument("file")
+    # Everything after FILE is the script's (its sys.argv[1:]).
+    run.add_argument("args", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
     from . import _session
     try:
@@ -31,7 +35,7 @@ def main(argv=None):
     _session.set_default_session(session)
     from . import _runner
     try:
-        return _runner.run_file(args.file)
+        return _runner.run_file(args.file, args.args)
     finally:
         session.close()
 

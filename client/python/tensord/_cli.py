@@ -1,6 +1,8 @@
 """tensorctl's run, eval and repl, on the CPython tensorctl embeds.
 
-    tensorctl run FILE|-     the script in a fresh session (or --session)
+    tensorctl run FILE|- [ARGS...]
+                             the script in a fresh session (or --session),
+                             with sys.argv [FILE, ARGS...]
     tensorctl eval STMT...   statements in --session; expression values are
                              echoed; variables persist between evals
     tensorctl repl           Python's interactive console on a session
@@ -233,7 +235,7 @@ def _run_in(ws, source, filename, echo, as_json=False):
         if isinstance(e, KeyboardInterrupt):
             raise
         if isinstance(e, SystemExit) and err is None:
-            return e.code if isinstance(e.code, int) else 1
+            return _runner.exit_status(e)
         _runner.report(err if err is not None else e, filename)
         return 1
     finally:
@@ -241,10 +243,12 @@ def _run_in(ws, source, filename, echo, as_json=False):
         sys.stdout.flush()
 
 
-def run(opts, path):
+def run(opts, path, args=()):
+    """Runs the script `path` (- for stdin) with sys.argv [path, *args]."""
     if path != "-" and not os.path.isfile(path):
         sys.stderr.write("error: cannot read %s\n" % path)
         return 2
+    _runner.script_argv(path, args)
     sid = opts.get("session") or None
     s = _connect(opts, sid)
     _session.set_default_session(s)
@@ -412,10 +416,10 @@ def main(command, opts, args):
     _runner.utf8_stdio()
     try:
         if command == "run":
-            if len(args) != 1:
-                sys.stderr.write("usage: tensorctl run FILE|-\n")
+            if not args:
+                sys.stderr.write("usage: tensorctl run FILE|- [ARGS...]\n")
                 return 2
-            return run(opts, args[0])
+            return run(opts, args[0], args[1:])
         if command == "eval":
             return eval_(opts, args, opts.get("json", False))
         if command == "repl":

@@ -98,13 +98,7 @@ def run_source(source, filename, globals_=None):
             sys.stdout.flush()
             report(err, filename)
             return 1
-        code = e.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        sys.stderr.write("%s\n" % code)
-        return 1
+        return exit_status(e)
     except SyntaxError as e:
         sys.stderr.write("error: line %s: SyntaxError: %s\n" % (e.lineno,
                                                                 e.msg))
@@ -119,6 +113,25 @@ def run_source(source, filename, globals_=None):
     finally:
         sys.stdout.flush()
     return 0
+
+
+def exit_status(e):
+    """The exit status of SystemExit `e`, as python3 exits with it: None is
+    0, an int is itself, anything else is printed to stderr and is 1."""
+    sys.stdout.flush()
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xff
+    sys.stderr.write("%s\n" % (code,))
+    sys.stderr.flush()
+    return 1
+
+
+def script_argv(path, args=()):
+    """sys.argv as `python3 PATH ARGS...` sets it."""
+    sys.argv = [path] + list(args)
 
 
 def _flush_error():
@@ -159,14 +172,16 @@ def utf8_stdio():
         f = getattr(sys, name, None)
         enc = getattr(f, "encoding", None) or ""
         if enc.lower().replace("-", "_") in ("ascii", "ansi_x3.4_1968",
-                                               "us_ascii"):
+                                             "us_ascii"):
             try:
                 f.reconfigure(encoding="utf-8")
             except (AttributeError, ValueError):
                 pass
 
 
-def run_file(path):
+def run_file(path, args=()):
+    """Runs the script `path` (- for stdin) with sys.argv [path, *args]."""
+    script_argv(path, args)
     if path == "-":
         return run_source(sys.stdin.read(), "<stdin>")
     source = read_source(path)
