@@ -25,6 +25,7 @@ from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
 from ._grad import (enable_grad, inference_mode, is_grad_enabled,  # noqa
                     no_grad, set_grad_enabled)
 from ._tensor import Tensor  # noqa: F401
+from . import _tensor as _tensor_mod
 from . import _tensor_str  # noqa: F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
 from ._tensor import _check_device
@@ -62,40 +63,44 @@ def get_num_threads():
     return _num_threads[0]
 
 
+# torch.use_deterministic_algorithms: tensord's ops are deterministic
+# either way; the setting is kept for the functions that report it.
+_deterministic = [False, False]
+
+
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    pass
+    if not isinstance(mode, _builtins.bool):
+        raise TypeError("_set_deterministic_algorithms(): argument 'mode' "
+                        "(position 1) must be bool, not %s" %
+                        type(mode).__name__)
+    _deterministic[:] = [mode, _builtins.bool(warn_only)]
 
 
 def are_deterministic_algorithms_enabled():
-    return False
+    return _deterministic[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic[1]
 
 
 def is_inference_mode_enabled():
     return False
 
 
-def _typed_tensor(dt, name):
-    def make(*args):
-        if len(args) == 1 and not isinstance(args[0], _builtins.int):
-            return tensor(args[0], dtype=dt)
-        if all(isinstance(a, _builtins.int) for a in args):
-            return __getattr__("zeros")(list(args), dtype=dt) if args \
-                else tensor([], dtype=dt)
-        raise TypeError("%s(): invalid arguments" % name)
-    make.__name__ = make.__qualname__ = name
-    return make
-
-
-FloatTensor = _typed_tensor(float32, "FloatTensor")
-DoubleTensor = _typed_tensor(float64, "DoubleTensor")
-LongTensor = _typed_tensor(int64, "LongTensor")
-IntTensor = _typed_tensor(int32, "IntTensor")
-BoolTensor = _typed_tensor(bool, "BoolTensor")
-HalfTensor = _typed_tensor(float16, "HalfTensor")
-BFloat16Tensor = _typed_tensor(bfloat16, "BFloat16Tensor")
-ByteTensor = _typed_tensor(uint8, "ByteTensor")
-CharTensor = _typed_tensor(int8, "CharTensor")
-ShortTensor = _typed_tensor(int16, "ShortTensor")
+# torch.FloatTensor, ...: legacy constructors (torch.LongTensor([1, 2]),
+# torch.FloatTensor(2, 3)) and types for isinstance and x.type(...).
+_legacy_type = _tensor_mod.legacy_type
+FloatTensor = _legacy_type(float32, "FloatTensor")
+DoubleTensor = _legacy_type(float64, "DoubleTensor")
+LongTensor = _legacy_type(int64, "LongTensor")
+IntTensor = _legacy_type(int32, "IntTensor")
+BoolTensor = _legacy_type(bool, "BoolTensor")
+HalfTensor = _legacy_type(float16, "HalfTensor")
+BFloat16Tensor = _legacy_type(bfloat16, "BFloat16Tensor")
+ByteTensor = _legacy_type(uint8, "ByteTensor")
+CharTensor = _legacy_type(int8, "CharTensor")
+ShortTensor = _legacy_type(int16, "ShortTensor")
 
 
 def concat(tensors, dim=0):

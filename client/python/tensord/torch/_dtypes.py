@@ -31,6 +31,30 @@ class dtype:
         return float32 if self is complex64 else self
 
 
+# type(torch.float32) prints <class 'torch.dtype'>, as under PyTorch.
+dtype.__module__ = "torch"
+
+# c10's names of a dtype in error messages: its ScalarType (Float) and its
+# C++ type (float).
+SCALAR_TYPE_NAMES = {
+    "bool": ("Bool", "bool"), "int32": ("Int", "int"),
+    "int64": ("Long", "long int"), "float32": ("Float", "float"),
+    "float64": ("Double", "double"),
+    "complex64": ("ComplexFloat", "c10::complex<float>"),
+    "float16": ("Half", "c10::Half"),
+    "bfloat16": ("BFloat16", "c10::BFloat16"),
+    "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"),
+    "int16": ("Short", "short int")}
+
+
+def scalar_type_name(d):
+    return SCALAR_TYPE_NAMES[d.name][0]
+
+
+def cpp_name(d):
+    return SCALAR_TYPE_NAMES[d.name][1]
+
+
 _BY_NAME = {}
 BY_WIRE = {}
 for _t in _C.dtypes():

@@ -33,6 +33,8 @@ def _type_name(v):
         return "NoneType"
     if isinstance(v, Tensor):
         return "Tensor"
+    if type(v).__module__ == "numpy":
+        return "numpy." + type(v).__name__  # numpy.ndarray
     return type(v).__name__
 
 
@@ -102,6 +104,7 @@ def _attr_value(fname, spec, v):
             return builtins.float(v)
         raise bad()
     if atype == _SCALAR:
+        v = unnumpy(v)
         if isinstance(v, (builtins.bool, builtins.int, builtins.float)):
             return v
         from ._tensor import Tensor
@@ -130,9 +133,27 @@ def _attr_value(fname, spec, v):
     raise bad()
 
 
+def unnumpy(v):
+    """A NumPy scalar as the Python number torch reads it as (np.int64 an
+    int, np.float32 a float, np.bool_ a float as torch's argument parser
+    has it); anything else as it is."""
+    if type(v).__module__ != "numpy":
+        return v
+    np = sys.modules["numpy"]
+    if isinstance(v, (np.bool_, np.floating)):
+        return builtins.float(v)
+    if isinstance(v, np.integer):
+        return builtins.int(v)
+    if isinstance(v, np.complexfloating):
+        return builtins.complex(v)
+    return v
+
+
 def call(op, args, kwargs, engine=None):
     """Runs (records) op `op` with Python's arguments; see the module doc."""
     from ._tensor import Tensor
+    args = [unnumpy(v) for v in args]
+    kwargs = {k: unnumpy(v) for k, v in kwargs.items()}
     engine = engine or engine_of(args, kwargs)
     schema = engine.schemas.get(op)
     if schema is None:

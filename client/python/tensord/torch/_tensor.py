@@ -15,6 +15,7 @@ from . import _grad
 from . import _ops
 from . import _tensor_str
 
+_MISSING = object()
 _INDEX_KINDS = (builtins.int, slice, type(None), type(Ellipsis))
 
 
@@ -201,9 +202,17 @@ class Tensor:
         except Exception:  # noqa: BLE001 - interpreter shutting down
             pass
 
+    def __new__(cls, *args, **kwargs):
+        """torch.Tensor(...), the legacy constructor: torch.Tensor([1, 2])
+        (data in the default dtype), torch.Tensor(2, 3) (uninitialized of
+        that shape), torch.Tensor() (empty)."""
+        if cls is not Tensor:
+            raise TypeError("tensord: make tensors with torch.tensor(...) "
+                            "or a factory such as torch.zeros(...)")
+        return legacy_new(None, "Tensor", args, kwargs)
+
     def __init__(self, *args, **kwargs):
-        raise TypeError("tensord: make tensors with torch.tensor(...) or a "
-                        "factory such as torch.zeros(...)")
+        pass
 
     def _i(self, fresh=False):
         """The tensor's info (defined, handle, dtype, shape, requires_grad,
@@ -364,9 +373,11 @@ class Tensor:
     def is_complex(self):
         return self.dtype.is_complex
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
             return "torch.%sTensor" % self.dtype._short
+        if isinstance(dtype, LegacyType):  # x.type(torch.LongTensor)
+            return self.to(dtype.dtype)
         if isinstance(dtype, str):
             name = dtype
             for d in _dtypes.BY_WIRE.values():
@@ -393,6 +404,9 @@ class Tensor:
 
     def numpy(self):
         import numpy as np
+        if self.requires_grad and _grad.is_grad_enabled():
+            raise RuntimeError("Can't call numpy() on Tensor that requires "
+                               "grad. Use tensor.detach().numpy() instead.")
         dtype, shape, data = self._v()
         name = _dtypes.BY_WIRE[dtype].name
         if name == "bfloat16":
@@ -846,6 +860,16 @@ class Tensor:
     def type_as(self, other):
         return self._op("to", other.dtype)
 
+    def where(self, condition, other=_MISSING):
+        """x.where(condition, y) is torch.where(condition, x, y)."""
+        if other is _MISSING:
+            raise TypeError('where() missing 1 required positional '
+                            'arguments: "other"')
+        if not isinstance(other, Tensor):
+            raise TypeError("where(): argument 'other' (position 2) must be "
+                            "Tensor, not %s" % _ops._type_name(other))
+        return _ops.call("where", (condition, self, other), {}, self._engine)
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(
@@ -898,6 +922,7 @@ class Tensor:
     def __rtruediv__(self, o):
         # torch's Tensor.__rdiv__: self.reciprocal() * other (a product,
         # MulBackward0, whose rounding can differ from other / self's)
+        o = _ops.unnumpy(o)
         if isinstance(o, (int, float)) and not isinstance(o, bool):
             return self.reciprocal() * o
         return _ops.call("div", (o, self), {}, self._engine)
@@ -960,12 +985,14 @@ class Tensor:
         return self._op("abs")
 
     def __eq__(self, o):
+        o = _ops.unnumpy(o)
         if not isinstance(o, (Tensor, builtins.bool, builtins.int,
                               builtins.float)):
             return NotImplemented
         return _ops.call("eq", (self, o), {}, self._engine)
 
     def __ne__(self, o):
+        o = _ops.unnumpy(o)
         if not isinstance(o, (Tensor, builtins.bool, builtins.int,
                               builtins.float)):
             return NotImplemented
@@ -983,7 +1010,129 @@ class Tensor:
     def __ge__(self, o):
         return _ops.call("ge", (self, o), {}, self._engine)
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """The result of a NumPy ufunc on a tensor and an array (x +
+        np.ones(2)): a tensor, as torch's __array_wrap__ makes it (a bool
+        result as uint8)."""
+        from . import from_numpy
+        if array.dtype == bool:
+            array = array.astype("uint8")
+        return from_numpy(array)
+
+
+def _defer_to_ndarray(method):
+    """A binary operator that leaves a NumPy array operand to NumPy, as
+    torch's do: x + np.ones(2) is NumPy's sum (in NumPy's dtype), wrapped
+    as a tensor; x < np.ones(2) is a TypeError."""
+    def op(self, o):
+        if type(o).__module__ == "numpy" and type(o).__name__ == "ndarray":
+            return NotImplemented
+        return method(self, o)
+    op.__name__ = op.__qualname__ = method.__name__
+    return op
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+              "matmul", "and", "or", "xor", "lshift", "rshift"):
+    for _form in ("__%s__", "__r%s__", "__i%s__"):
+        _m = Tensor.__dict__.get(_form % _name)
+        if _m is not None:
+            setattr(Tensor, _form % _name, _defer_to_ndarray(_m))
+for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
+    setattr(Tensor, "__%s__" % _name,
+            _defer_to_ndarray(Tensor.__dict__["__%s__" % _name]))
 
 # type(x) prints <class 'torch.Tensor'>, as under PyTorch: scripts that show
 # types print the same thing.
 Tensor.__module__ = "torch"
+
+
+class LegacyType(type):
+    """The type of torch.FloatTensor, torch.LongTensor, ...: calling one
+    makes a tensor of its dtype (as torch.Tensor(...) does in the default
+    dtype), and isinstance(x, torch.FloatTensor) is x's dtype being
+    float32."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype
+
+    def __subclasscheck__(cls, sub):
+        return sub is cls
+
+    def __call__(cls, *args, **kwargs):
+        return legacy_new(cls.dtype, cls.__name__, args, kwargs)
+
+
+LegacyType.__name__ = LegacyType.__qualname__ = "tensortype"
+LegacyType.__module__ = "torch"
+
+
+def legacy_type(dt, name):
+    return LegacyType(name, (), {"dtype": dt, "__module__": "torch",
+                                 "__slots__": ()})
+
+
+def legacy_new(dt, name, args, kwargs):
+    """torch.Tensor(...) (dt None: the default dtype) and
+    torch.FloatTensor(...) etc.: () is empty, ints or a torch.Size a shape
+    (uninitialized), a tensor itself, else data as torch.tensor takes it."""
+    from . import tensor, empty
+    bad = [k for k in kwargs if k != "device"]
+    if bad:
+        raise TypeError(
+            "new() received an invalid combination of arguments - got (%s),"
+            " but expected one of:\n"
+            " * (*, torch.device device)\n"
+            "      didn't match because some of the keywords were incorrect:"
+            " %s\n"
+            " * (torch.Storage storage)\n"
+            " * (Tensor other)\n"
+            " * (tuple of ints size, *, torch.device device)\n"
+            " * (object data, *, torch.device device)\n" % (
+                ", ".join([_parser_type(a) for a in args] +
+                          ["%s=%s" % (k, _parser_type(v))
+                           for k, v in kwargs.items()]), ", ".join(bad)))
+    _check_device(kwargs.get("device"))
+    typed = dt is not None
+    dt = dt or _dtypes.default_dtype()
+    if not args:
+        return empty(0, dtype=dt)
+    if len(args) == 1 and isinstance(args[0], _dtypes.Size):
+        return empty(list(args[0]), dtype=dt)
+    args = [_ops.unnumpy(a) for a in args]
+    if all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool)
+           for a in args):
+        return empty(list(args), dtype=dt)
+    if len(args) > 1:
+        raise TypeError("new() received an invalid combination of arguments"
+                        " - got (%s)" % ", ".join(type(a).__name__
+                                                  for a in args))
+    data = args[0]
+    if isinstance(data, Tensor):
+        if typed and data.dtype is not dt:
+            raise TypeError("expected %s (got %s)" % (
+                _options_text(dt), _options_text(data.dtype)))
+        return data.detach()
+    if isinstance(data, (builtins.bool, builtins.int, builtins.float,
+                         builtins.complex, str)):
+        raise TypeError("new(): data must be a sequence (got %s)" %
+                        type(data).__name__)
+    return tensor(data, dtype=dt)
+
+
+def _parser_type(v):
+    """A value's type as torch's argument parser names it in errors."""
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, _dtypes.dtype):
+        return "torch.dtype"
+    t = type(v)
+    return t.__name__ if t.__module__ == "builtins" else "%s.%s" % (
+        t.__module__, t.__name__)
+
+
+def _options_text(dt):
+    """c10's TensorOptions as printed in a legacy constructor's error."""
+    return ("TensorOptions(dtype=%s, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))" % _dtypes.cpp_name(dt))
