@@ -176,6 +176,11 @@ def call(op, args, kwargs, engine=None):
         args = []
     attr_specs = schema["attrs"]
     attr_names = [a[0] for a in attr_specs]
+    if "out" in kwargs and "out" not in attr_names:
+        out = kwargs.pop("out")
+        if out is not None:
+            return _call_out(op, fname, attr_names, args, kwargs, out,
+                             engine, len(schema["outputs"]))
 
     requires_grad = None
     if "requires_grad" not in attr_names and "requires_grad" in kwargs:
@@ -188,15 +193,12 @@ def call(op, args, kwargs, engine=None):
     if "generator" in kwargs and "generator" not in attr_names:
         from ._random import generator_number
         generator = generator_number(fname, kwargs.pop("generator"), engine)
-    for k in ("device", "layout", "pin_memory", "memory_format", "out"):
+    for k in ("device", "layout", "pin_memory", "memory_format"):
         if k in kwargs and k not in attr_names:
             v = kwargs.pop(k)
             if k == "device":
                 from ._tensor import _check_device
                 _check_device(v)
-            if k == "out" and v is not None:
-                raise TypeError("%s(): out= is not supported by tensord" %
-                                fname)
 
     inputs = []
     pos = 0
@@ -342,6 +344,108 @@ def call(op, args, kwargs, engine=None):
             return result.item()
         return tuple(result.tolist())
     return result
+
+
+# Ops whose out= must have the result's dtype (no cast).
+_EXACT_OUT_DTYPE = {"matmul", "mm", "bmm", "mv", "dot", "vdot", "addmm",
+                    "addmv", "addbmm", "baddbmm", "addr", "outer", "ger"}
+_RESIZE_WARNING = (
+    "An output with one or more elements was resized since it had shape "
+    "[%s], which does not match the required output shape [%s]. This "
+    "behavior is deprecated, and in a future PyTorch release outputs will "
+    "not be resized unless they have zero elements. You can explicitly "
+    "reuse an out tensor t by resizing it, inplace, to zero elements with "
+    "t.resize_(0). (Triggered internally at  "
+    "./aten/src/ATen/native/Resize.cpp:17.)")
+
+
+def _tensors_in(values):
+    from ._tensor import Tensor
+    for v in values:
+        if isinstance(v, Tensor):
+            yield v
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                if isinstance(x, Tensor):
+                    yield x
+
+
+def _user_stacklevel():
+    """warnings.warn's stacklevel, from its caller, of the first frame
+    outside this package: the user's line, where torch's warning points."""
+    pkg = __file__.rsplit("/", 2)[0] + "/"
+    f, level = sys._getframe(1), 1
+    while f is not None and f.f_code.co_filename.startswith(pkg):
+        f, level = f.f_back, level + 1
+    return level
+
+
+def _call_out(op, fname, attr_names, args, kwargs, out, engine, n_out):
+    """op(..., out=out) as torch runs it: the result, cast to out's dtype
+    where torch casts, copied into out (resized to the result's shape);
+    out itself is returned."""
+    from ._tensor import Tensor
+    if n_out > 1:
+        outs = tuple(out) if isinstance(out, (tuple, list)) else ()
+        if len(outs) != n_out or not all(isinstance(o, Tensor)
+                                         for o in outs):
+            raise TypeError("%s(): argument 'out' must be tuple of %d "
+                            "Tensors" % (fname, n_out))
+    elif not isinstance(out, Tensor):
+        raise TypeError("%s(): argument 'out' must be Tensor, not %s" %
+                        (fname, _type_name(out)))
+    else:
+        outs = (out,)
+    if _grad.is_grad_enabled() and any(
+            t.requires_grad for t in list(outs) + list(
+                _tensors_in(list(args) + list(kwargs.values())))):
+        raise RuntimeError(
+            "%s(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad." %
+            fname)
+    if "dtype" in attr_names and kwargs.get("dtype") is None and \
+            len(outs) == 1 and not any(
+                isinstance(v, _dtypes.dtype) for v in args):
+        # Factories and reductions (zeros, randn, sum, cumsum) make out's
+        # dtype.
+        kwargs = dict(kwargs, dtype=outs[0].dtype)
+    result = call(op, args, kwargs, engine)
+    results = result if isinstance(result, tuple) else (result,)
+    for r, o in zip(results, outs):
+        rd, od = r.dtype, o.dtype
+        if rd is not od:
+            if op in _EXACT_OUT_DTYPE:
+                raise RuntimeError(
+                    "Expected out tensor to have dtype %s, but got %s "
+                    "instead" % (_dtypes.cpp_name(rd), _dtypes.cpp_name(od)))
+            if not _dtypes.can_cast(rd, od):
+                if fname == "cat":
+                    raise RuntimeError(
+                        "torch.cat(): input types can't be cast to the "
+                        "desired output type %s" %
+                        _dtypes.scalar_type_name(od))
+                raise RuntimeError(
+                    "result type %s can't be cast to the desired output "
+                    "type %s" % (_dtypes.scalar_type_name(rd),
+                                 _dtypes.scalar_type_name(od)))
+    for r, o in zip(results, outs):
+        shape, oshape = tuple(r.shape), tuple(o.shape)
+        with _grad.no_grad():
+            if shape != oshape:
+                if o.numel() != 0 and next(_tensors_in(
+                        list(args) + list(kwargs.values())), None) is not None:
+                    # (factories resize out silently)
+                    import warnings
+                    warnings.warn(_RESIZE_WARNING % (
+                        ", ".join(map(str, oshape)),
+                        ", ".join(map(str, shape))), UserWarning,
+                        stacklevel=_user_stacklevel())
+                o.resize_(list(shape))
+            o.copy_(r)
+    if isinstance(out, tuple) and isinstance(result, tuple) and \
+            hasattr(result, "_fields"):
+        return return_type(op + "_out", result._fields)(*outs)
+    return out
 
 
 def factory_requires_grad(t, flag):
