@@ -25,7 +25,7 @@ def alias_torch():
     # tensord.torch and every public submodule loaded so far
     # (torch.nn.init, torch.optim, torch.utils.data, ...), so
     # `import torch.X.Y` finds the module tensord.torch already has.
-    prefix = torch.__name__
+    prefix = torch.__spec__.name  # (its __name__ is "torch")
     for name, mod in list(sys.modules.items()):
         if mod is not None and (name == prefix or (
                 name.startswith(prefix + ".") and

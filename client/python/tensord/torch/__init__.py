@@ -136,7 +136,77 @@ for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
            "ravel", "hsplit", "vsplit"):
     globals()[_n] = _method_alias(_n)
 
-__version__ = "tensord"
+
+class _Version(str):
+    """torch.__version__: the string "tensord", which orders against a
+    version string or tuple as the TorchVersion of the PyTorch tensord
+    follows, 1.13.0a0 (Debian's 1.13), does: `torch.__version__ >= "1.10"`
+    and `torch.__version__ < (2, 0)` hold, `>= (1, 13)` does not (a
+    pre-release)."""
+    _KEY = ((1, 13), (0, 0, 0))  # 1.13.0a0, as _key gives it
+
+    @staticmethod
+    def _key(v):
+        """(release, pre) of a version string or tuple, or None."""
+        if isinstance(v, str):
+            v = v.strip().lower().lstrip("v").split("+")[0]
+            parts, pre = [], (1,)
+            for i, p in enumerate(v.split(".")):
+                digits = p[:len(p) - len(p.lstrip("0123456789"))]
+                if not digits:
+                    return None
+                parts.append(_builtins.int(digits))
+                rest = p[len(digits):]
+                if rest:
+                    for tag, rank in (("rc", 2), ("a", 0), ("b", 1)):
+                        if rest.startswith(tag) and \
+                                rest[len(tag):].isdigit():
+                            pre = (0, rank, _builtins.int(rest[len(tag):]))
+                            break
+                    else:
+                        return None
+                    if i != len(v.split(".")) - 1:
+                        return None
+            release = tuple(parts)
+        elif isinstance(v, (tuple, list)):
+            try:
+                release, pre = tuple(_builtins.int(x) for x in v), (1,)
+            except (TypeError, ValueError):
+                return None
+        else:
+            return None
+        while release and release[-1] == 0:
+            release = release[:-1]
+        return release, pre
+
+    def _cmp(self, other, op, fallback):
+        k = self._key(other)
+        if k is None:  # not a version: as TorchVersion, compare strings
+            return fallback("1.13.0a0", other)
+        return op(self._KEY, k)
+
+    def __lt__(self, o):
+        return self._cmp(o, lambda a, b: a < b, str.__lt__)
+
+    def __le__(self, o):
+        return self._cmp(o, lambda a, b: a <= b, str.__le__)
+
+    def __gt__(self, o):
+        return self._cmp(o, lambda a, b: a > b, str.__gt__)
+
+    def __ge__(self, o):
+        return self._cmp(o, lambda a, b: a >= b, str.__ge__)
+
+    __eq__ = str.__eq__
+    __ne__ = str.__ne__
+    __hash__ = str.__hash__
+
+
+_Version.__module__ = "torch.torch_version"
+_Version.__name__ = _Version.__qualname__ = "TorchVersion"
+__version__ = _Version("tensord")
+
+
 def get_default_dtype():
     return _dtypes.default_dtype()
 
@@ -559,3 +629,7 @@ from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
 _sys.modules.setdefault(__name__ + ".return_types", return_types)
+
+# torch.__name__ is 'torch', as under PyTorch (the import system knows this
+# module by its spec, tensord.torch).
+__name__ = "torch"  # noqa: A001

@@ -133,7 +133,18 @@ class Size(tuple):
         return Size(r) if isinstance(i, slice) else r
 
     def __add__(self, other):
+        if not isinstance(other, tuple):
+            return tuple.__add__(self, other)  # tuple's TypeError
         return Size(tuple(self) + tuple(other))
+
+    def __mul__(self, n):
+        r = tuple.__mul__(self, n)
+        return r if r is NotImplemented else Size(r)
+
+    __rmul__ = __mul__
+
+
+Size.__module__ = "torch"
 
 
 class LazySize:
@@ -345,3 +356,6 @@ class iinfo:
     def __repr__(self):
         return "iinfo(min=%g, max=%g, dtype=%s)" % (self.min, self.max,
                                                      self.dtype)
+
+
+finfo.__module__ = iinfo.__module__ = "torch"

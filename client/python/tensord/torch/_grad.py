@@ -71,3 +71,8 @@ class set_grad_enabled(_Mode):  # noqa: N801
 class inference_mode(no_grad):  # noqa: N801
     def __init__(self, mode=True):
         self._enabled = not mode
+
+
+# type(torch.no_grad()) prints torch's class path.
+for _c in (no_grad, enable_grad, set_grad_enabled, inference_mode):
+    _c.__module__ = "torch.autograd.grad_mode"

@@ -121,6 +121,11 @@ class _DefaultGenerator(Generator):
         e.statement_op_done()
 
 
+# type(g) prints <class 'torch._C.Generator'>, as under PyTorch (for
+# torch.default_generator too).
+Generator.__module__ = _DefaultGenerator.__module__ = "torch._C"
+_DefaultGenerator.__name__ = _DefaultGenerator.__qualname__ = "Generator"
+
 default_generator = _DefaultGenerator()
 
 
