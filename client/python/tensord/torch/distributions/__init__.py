@@ -55,8 +55,27 @@ def logits_to_probs(logits, is_binary=False):
     return torch.softmax(logits, dim=-1)
 
 
+class _lazy:
+    """torch's lazy_property: computed on first use, then kept in the
+    instance's __dict__ (where __repr__ finds it)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        v = self.fn(obj)
+        obj.__dict__[self.fn.__name__] = v
+        return v
+
+
 class Distribution:
     has_rsample = False
+    # The parameters, in torch's arg_constraints order, that __repr__
+    # shows (those the instance holds).
+    _params = ()
 
     def __init__(self, batch_shape=(), event_shape=()):
         torch = _torch()
@@ -89,11 +108,22 @@ class Distribution:
         return self.variance.sqrt()
 
     def __repr__(self):
-        return self.__class__.__name__ + "()"
+        """Name(param: value, ...), as torch's Distribution.__repr__: each
+        parameter the instance holds, formatted if it has one element (a
+        0-dim one as its number), else its size."""
+        names = getattr(self, "arg_constraints", None) or self._params
+        parts = []
+        for p in names:
+            if p in self.__dict__:
+                v = self.__dict__[p]
+                parts.append("%s: %s" % (p, format(v) if v.numel() == 1
+                                         else v.size()))
+        return self.__class__.__name__ + "(" + ", ".join(parts) + ")"
 
 
 class Normal(Distribution):
     has_rsample = True
+    _params = ("loc", "scale")
 
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale = broadcast_all(loc, scale)
@@ -143,15 +173,10 @@ class Normal(Distribution):
         torch = _torch()
         return 0.5 + 0.5 * math.log(2 * math.pi) + torch.log(self.scale)
 
-    def __repr__(self):
-        return "Normal(loc: %s, scale: %s)" % (self.loc.size(),
-                                                self.scale.size()) \
-            if self.loc.dim() else "Normal(loc: %s, scale: %s)" % (
-                self.loc, self.scale)
-
 
 class Uniform(Distribution):
     has_rsample = True
+    _params = ("low", "high")
 
     def __init__(self, low, high, validate_args=None):
         self.low, self.high = broadcast_all(low, high)
@@ -183,26 +208,27 @@ class Uniform(Distribution):
 
 
 class Bernoulli(Distribution):
+    _params = ("probs", "logits")
+
     def __init__(self, probs=None, logits=None, validate_args=None):
-        torch = _torch()
         if (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, "
                              "but not both.")
         if probs is not None:
             (self.probs,) = broadcast_all(probs)
-            self._logits = None
+            param = self.probs
         else:
-            (self._logits_value,) = broadcast_all(logits)
-            self.probs = logits_to_probs(self._logits_value, is_binary=True)
-        self._from_logits = logits is not None
-        super().__init__(self.probs.shape)
-        del torch
+            (self.logits,) = broadcast_all(logits)
+            param = self.logits
+        super().__init__(param.shape)
 
-    @property
+    @_lazy
     def logits(self):
-        if self._from_logits:
-            return self._logits_value
         return probs_to_logits(self.probs, is_binary=True)
+
+    @_lazy
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self):
@@ -231,6 +257,8 @@ class Bernoulli(Distribution):
 
 
 class Categorical(Distribution):
+    _params = ("probs", "logits")
+
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
             raise ValueError("Either `probs` or `logits` must be specified, "
@@ -240,23 +268,23 @@ class Categorical(Distribution):
                 raise ValueError("`probs` parameter must be at least "
                                  "one-dimensional.")
             self.probs = probs / probs.sum(-1, keepdim=True)
-            self._logits_value = None
+            self._param = self.probs
         else:
             if logits.dim() < 1:
                 raise ValueError("`logits` parameter must be at least "
                                  "one-dimensional.")
-            self._logits_value = logits - logits.logsumexp(dim=-1,
-                                                           keepdim=True)
-            self.probs = logits_to_probs(self._logits_value)
-        self._param = self.probs
-        self._num_events = self.probs.size()[-1]
-        super().__init__(self.probs.size()[:-1])
+            self.logits = logits - logits.logsumexp(dim=-1, keepdim=True)
+            self._param = self.logits
+        self._num_events = self._param.size()[-1]
+        super().__init__(self._param.size()[:-1])
 
-    @property
+    @_lazy
     def logits(self):
-        if self._logits_value is not None:
-            return self._logits_value
         return probs_to_logits(self.probs)
+
+    @_lazy
+    def probs(self):
+        return logits_to_probs(self.logits)
 
     @property
     def param_shape(self):
