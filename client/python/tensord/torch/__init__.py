@@ -63,6 +63,38 @@ def get_num_threads():
     return _num_threads[0]
 
 
+_interop_threads = [1]
+
+
+def set_num_interop_threads(n):
+    _interop_threads[0] = _builtins.int(n)
+
+
+def get_num_interop_threads():
+    return _interop_threads[0]
+
+
+_matmul_precision = ["highest"]
+
+
+def set_float32_matmul_precision(precision):
+    """Kept for the code that sets it: tensord's float32 matmul is always
+    computed in full float32 ("highest")."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError("Invalid argument passed to "
+                           "set_float32_matmul_precision: " + str(precision))
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]
+
+
+def is_anomaly_enabled():
+    from .autograd import _is_anomaly_enabled
+    return _is_anomaly_enabled()
+
+
 # torch.use_deterministic_algorithms: tensord's ops are deterministic
 # either way; the setting is kept for the functions that report it.
 _deterministic = [False, False]

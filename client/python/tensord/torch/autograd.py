@@ -497,7 +497,7 @@ _sys_modules.setdefault(__name__ + ".functional", functional)
 _anomaly = [False]
 
 
-def is_anomaly_enabled():
+def _is_anomaly_enabled():  # torch.is_anomaly_enabled()
     return _anomaly[0]
 
 
