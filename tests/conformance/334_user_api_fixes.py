@@ -124,7 +124,7 @@ print(type(torch.float32), type(torch.Size([1])), type(x),
 print(type(torch.no_grad()), type(torch.enable_grad()),
       type(torch.set_grad_enabled(True)), type(torch.inference_mode()))
 print(type(torch.device("cpu")), type(torch.finfo()),
-      type(torch.iinfo(torch.int32)), torch.__name__)
+      type(torch.iinfo(torch.int32)))
 print(isinstance(torch.__version__, str), type(torch.__version__))
 print(torch.__version__ >= "1.10", torch.__version__ > "1.9.1",
       torch.__version__ < "2.0", torch.__version__ < (2, 0),

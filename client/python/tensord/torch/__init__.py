@@ -662,6 +662,6 @@ from .serialization import load, save  # noqa: E402,F401
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.
 _sys.modules.setdefault(__name__ + ".return_types", return_types)
 
-# torch.__name__ is 'torch', as under PyTorch (the import system knows this
-# module by its spec, tensord.torch).
-__name__ = "torch"  # noqa: A001
+# torch.__name__ stays 'tensord.torch': the import system resolves the
+# package's lazy relative imports (from . import _hooks) by __name__, and a
+# process that has PyTorch too would look for them in PyTorch.
