@@ -402,6 +402,31 @@ class Tensor:
         dtype, shape, data = self._v()
         return _nest(_C.unpack(dtype, data), list(shape))
 
+    def apply_(self, callable):  # noqa: A002 - torch's name
+        """Replaces each element by callable(element), computed in Python
+        (as torch's apply_ runs the callable per element on the CPU)."""
+        from . import tensor
+        dtype, shape, data = self._v()
+        values = [callable(v) for v in _C.unpack(dtype, data)]
+        new = tensor(values, dtype=self.dtype).reshape(tuple(shape))
+        with _grad.no_grad():
+            self.copy_(new)
+        return self
+
+    def map_(self, tensor, callable):  # noqa: A002 - torch's names
+        """self[i] = callable(self[i], tensor[i]), tensor broadcast to
+        self's shape."""
+        from . import tensor as make
+        other = tensor.expand_as(self).contiguous()
+        dtype, shape, data = self._v()
+        odtype, _, odata = other._v()
+        values = [callable(a, b) for a, b in
+                  zip(_C.unpack(dtype, data), _C.unpack(odtype, odata))]
+        new = make(values, dtype=self.dtype).reshape(tuple(shape))
+        with _grad.no_grad():
+            self.copy_(new)
+        return self
+
     def numpy(self):
         import numpy as np
         if self.requires_grad and _grad.is_grad_enabled():
