@@ -334,22 +334,25 @@ void ProdOthers(const T* x, T* out, int64_t rows, int64_t n) {
   });
 }
 
+// The exclusive cumulative product along dim d (x.size(d) >= 1), from
+// differentiable ops: [1, x_0, x_0 x_1, ...].
+absl::StatusOr<Tensor> ExclusiveCumprod(const Tensor& x, int64_t d) {
+  Shape one = x.sizes();
+  one[d] = 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(one, x.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor head, Narrow(x, d, 0, x.size(d) - 1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e, Cat({ones, head}, d));
+  return Cumprod(e, d);
+}
+
 // ProdOthers from differentiable ops along dim d of x (x.dim() >= 1), for
 // create_graph: the exclusive cumulative products from the left times
 // those from the right.
 absl::StatusOr<Tensor> ProdOthersOps(const Tensor& x, int64_t d) {
-  const int64_t n = x.size(d);
-  if (n == 0) return OnesLike(x);
-  Shape one = x.sizes();
-  one[d] = 1;
-  TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(one, x.dtype()));
-  TENSORD_ASSIGN_OR_RETURN(Tensor head, Narrow(x, d, 0, n - 1));
-  TENSORD_ASSIGN_OR_RETURN(Tensor left, Cat({ones, head}, d));
-  TENSORD_ASSIGN_OR_RETURN(left, Cumprod(left, d));
-  TENSORD_ASSIGN_OR_RETURN(Tensor tail, Narrow(x, d, 1, n - 1));
-  TENSORD_ASSIGN_OR_RETURN(tail, Flip(tail, {d}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor right, Cat({ones, tail}, d));
-  TENSORD_ASSIGN_OR_RETURN(right, Cumprod(right, d));
+  if (x.size(d) == 0) return OnesLike(x);
+  TENSORD_ASSIGN_OR_RETURN(Tensor left, ExclusiveCumprod(x, d));
+  TENSORD_ASSIGN_OR_RETURN(Tensor flipped, Flip(x, {d}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor right, ExclusiveCumprod(flipped, d));
   TENSORD_ASSIGN_OR_RETURN(right, Flip(right, {d}));
   return Mul(left, right);
 }
@@ -823,12 +826,7 @@ absl::StatusOr<Tensor> CumprodGradOps(const Tensor& x0, const Tensor& g0,
   TENSORD_ASSIGN_OR_RETURN(Tensor terms, Mul(gr, m));
   TENSORD_ASSIGN_OR_RETURN(terms, Where(upper_eq, terms, WrapScalar(0.0)));
   TENSORD_ASSIGN_OR_RETURN(Tensor sums, Sum(terms, {-1}));
-  Shape one = x.sizes();
-  one[last] = 1;
-  TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(one, x.dtype()));
-  TENSORD_ASSIGN_OR_RETURN(Tensor head, Narrow(x, last, 0, n - 1));
-  TENSORD_ASSIGN_OR_RETURN(Tensor e, Cat({ones, head}, last));
-  TENSORD_ASSIGN_OR_RETURN(e, Cumprod(e, last));
+  TENSORD_ASSIGN_OR_RETURN(Tensor e, ExclusiveCumprod(x, last));
   TENSORD_ASSIGN_OR_RETURN(Tensor dx, Mul(e, sums));
   return Movedim(dx, {-1}, {d});
 }
