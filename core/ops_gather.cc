@@ -9,6 +9,7 @@
 // advanced indexing (ops_index.cc) with PyTorch's own checks and messages
 // in front and torch's grad_fn name on the result (Composite).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -109,34 +110,75 @@ Shape SizesAtLeast1(const Tensor& t) {
   return t.dim() == 0 ? Shape{1} : t.sizes();
 }
 
-// Calls f(self_offset, index_position_offset, src_offset) for every element
-// of index, after checking its value against self's dim. self's offset is
-// in self's strides, src's in src's (or 0 without src).
+// Calls f(element_offset) for every element of `index`, in row-major
+// order, one innermost row at a time.
+template <typename F>
+void ForEachIndexRow(const Tensor& index, F&& f) {
+  const Shape isz = SizesAtLeast1(index);
+  const Shape ist = StridesAtLeast1(index);
+  const int64_t nd = static_cast<int64_t>(isz.size());
+  const int64_t inner = isz[nd - 1];
+  const int64_t rows = NumelOf(isz) / inner;
+  const Shape outer(isz.begin(), isz.end() - 1);
+  MultiOdometer<1> it(outer, {Shape(ist.begin(), ist.end() - 1)});
+  for (int64_t r = 0; r < rows; ++r, it.Next()) f(it[0], inner, ist[nd - 1]);
+}
+
+// The first index value outside [0, limit), in index's row-major order, as
+// the error torch gives; OK if there is none.
+absl::Status FirstBadIndex(const Tensor& index, int64_t dim, int64_t limit) {
+  const int64_t* ip = index.data<int64_t>();
+  int64_t bad = 0;
+  bool found = false;
+  ForEachIndexRow(index, [&](int64_t off, int64_t n, int64_t step) {
+    for (int64_t i = 0; i < n && !found; ++i) {
+      const int64_t v = ip[off + i * step];
+      if (v < 0 || v >= limit) {
+        bad = v;
+        found = true;
+      }
+    }
+  });
+  if (!found) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("index ", bad, " is out of bounds for dimension ", dim,
+                   " with size ", limit));
+}
+
+// Calls f(self_offset, src_offset) for every element of index, in index's
+// row-major order, after checking every index value against self's dim.
+// self's offset is in `out_strides`, src's in src's strides (0 without
+// src). Serial: scatter's writes may collide, and the last one wins.
 template <typename F>
 absl::Status ForEachScatter(const Tensor& self, int64_t dim,
                             const Tensor& index, const Tensor* src,
                             const Shape& out_strides, F&& f) {
   if (index.numel() == 0) return absl::OkStatus();
-  const Shape isz = SizesAtLeast1(index);
   const int64_t limit = self.dim() == 0 ? 1 : self.size(dim);
+  // Every caller writes into a tensor of its own (a fresh result, a clone,
+  // zeros), but checking first keeps even that tensor untouched.
+  TENSORD_RETURN_IF_ERROR(FirstBadIndex(index, dim, limit));
+  const Shape isz = SizesAtLeast1(index);
   Shape self_st = out_strides.empty() ? Shape{1} : out_strides;
   const int64_t dim_stride = self_st[dim];
   self_st[dim] = 0;
   const Shape src_st =
       src != nullptr ? StridesAtLeast1(*src) : Shape(isz.size(), 0);
   const int64_t* ip = index.data<int64_t>();
-  MultiOdometer<3> it(isz, {StridesAtLeast1(index), self_st, src_st});
-  const int64_t n = NumelOf(isz);
-  // Every caller writes into a tensor of its own (a fresh result, a clone,
-  // zeros), so an index found out of range midway leaves no visible state.
-  for (int64_t e = 0; e < n; ++e, it.Next()) {
-    const int64_t v = ip[it[0]];
-    if (v < 0 || v >= limit) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("index ", v, " is out of bounds for dimension ", dim,
-                       " with size ", limit));
+  const int64_t nd = static_cast<int64_t>(isz.size());
+  const int64_t inner = isz[nd - 1];
+  const Shape ist = StridesAtLeast1(index);
+  const int64_t is = ist[nd - 1], ss = self_st[nd - 1], xs = src_st[nd - 1];
+  const int64_t rows = NumelOf(isz) / inner;
+  const Shape outer(isz.begin(), isz.end() - 1);
+  MultiOdometer<3> it(outer, {Shape(ist.begin(), ist.end() - 1),
+                              Shape(self_st.begin(), self_st.end() - 1),
+                              Shape(src_st.begin(), src_st.end() - 1)});
+  for (int64_t r = 0; r < rows; ++r, it.Next()) {
+    const int64_t io = it[0], so = it[1], xo = it[2];
+    for (int64_t i = 0; i < inner; ++i) {
+      f(so + i * ss + ip[io + i * is] * dim_stride, xo + i * xs);
     }
-    f(it[1] + v * dim_stride, it[2]);
   }
   return absl::OkStatus();
 }
@@ -169,19 +211,55 @@ absl::Status ScatterInto(const Tensor& out, int64_t dim, const Tensor& index,
   return st;
 }
 
-// index as int64 and contiguous-or-not; checked by the caller.
+// index as int64 and contiguous-or-not; checked by the caller. The rows
+// of the result are independent, so they run in parallel.
 StatusOrTensor GatherRaw(const Tensor& self, int64_t dim, const Tensor& index) {
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(index.sizes(), self.dtype()));
-  absl::Status st;
+  if (index.numel() == 0) return out;
+  const int64_t limit = self.dim() == 0 ? 1 : self.size(dim);
+  const Shape isz = SizesAtLeast1(index);
+  Shape self_st = StridesAtLeast1(self);
+  const int64_t dim_stride = self_st[dim];
+  self_st[dim] = 0;
+  const int64_t* ip = index.data<int64_t>();
+  std::atomic<bool> bad{false};
   TENSORD_DISPATCH_ALL(self.dtype(), T, {
     const T* s = self.data<T>();
     T* o = out.data<T>();
-    int64_t pos = 0;
-    // out is contiguous in index's row-major order.
-    st = ForEachScatter(self, dim, index, nullptr, self.strides(),
-                        [&](int64_t so, int64_t) { o[pos++] = s[so]; });
+    ForEachRow<3>(
+        isz, {StridesAtLeast1(out), StridesAtLeast1(index), self_st},
+        [&](const std::array<int64_t, 3>& off, int64_t n,
+            const std::array<int64_t, 3>& step) {
+          T* op = o + off[0];
+          const int64_t* xp = ip + off[1];
+          const T* sp = s + off[2];
+          bool row_bad = false;
+          if (step[0] == 1 && step[1] == 1 && step[2] == 0) {
+            // Gathering along the innermost dim: one row of self.
+            for (int64_t i = 0; i < n; ++i) {
+              const int64_t v = xp[i];
+              const bool ok =
+                  static_cast<uint64_t>(v) < static_cast<uint64_t>(limit);
+              row_bad |= !ok;
+              op[i] = sp[(ok ? v : 0) * dim_stride];
+            }
+            if (row_bad) bad.store(true, std::memory_order_relaxed);
+            return;
+          }
+          for (int64_t i = 0; i < n; ++i) {
+            const int64_t v = xp[i * step[1]];
+            // Never read outside self's dim; the error comes
+            // after the loop.
+            if (static_cast<uint64_t>(v) >= static_cast<uint64_t>(limit)) {
+              row_bad = true;
+              continue;
+            }
+            op[i * step[0]] = sp[i * step[2] + v * dim_stride];
+          }
+          if (row_bad) bad.store(true, std::memory_order_relaxed);
+        });
   });
-  TENSORD_RETURN_IF_ERROR(st);
+  if (bad.load()) return FirstBadIndex(index, dim, limit);
   return out;
 }
 

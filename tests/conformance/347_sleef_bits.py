@@ -1,0 +1,105 @@
+"""Transcendental functions, softmax and the losses bit for bit: torch's
+AVX2 kernels compute exp, log, tanh, sin, erf, ... with SLEEF on every
+element, log_softmax/softmax add in its lane order (shuffle-tree
+horizontal sum), nll_loss in an 8-level cascade, and fuse add(alpha),
+addcmul and lerp into one FMA. Every value is printed to the last bit
+(a hash of the full list, and a few elements), float32 and float64."""
+import torch
+
+
+def bits(t):
+    v = [float(x) for x in t.detach().flatten().tolist()]
+    return hash(tuple(v)) % 1000003, v[:2]
+
+
+torch.manual_seed(0)
+names = ["exp", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan",
+         "asin", "acos", "atan", "tanh", "erf", "erfc", "lgamma", "sigmoid"]
+for dt in (torch.float32, torch.float64):
+    for name in names:
+        x = torch.randn(1000, dtype=dt) * 2
+        if name in ("log", "log2", "log10", "lgamma"):
+            x = x.abs() + 0.01
+        if name == "log1p":
+            x = x.abs()
+        if name in ("asin", "acos"):
+            x = torch.rand(1000, dtype=dt) * 1.8 - 0.9
+        print(dt, name, bits(getattr(torch, name)(x)),
+              bits(getattr(torch, name)(x[:37])))
+    print(dt, "sinh/cosh", bits(torch.sinh(x[:9].double())),
+          bits(torch.cosh(x[:9].double())))
+
+for dt in (torch.float32, torch.float64):
+    for n in (3, 8, 15, 37, 100):
+        for rows in (1, 5, 64):
+            x = torch.randn(rows, n, dtype=dt, requires_grad=True)
+            t = torch.randint(0, n, (rows,))
+            w = torch.randn(rows, n, dtype=dt)
+            loss = torch.nn.functional.cross_entropy(x, t)
+            loss.backward()
+            g_ce = x.grad.clone()
+            x.grad = None
+            sm = torch.softmax(x, 1)
+            (sm * w).sum().backward()
+            g_sm = x.grad.clone()
+            x.grad = None
+            lsm = torch.log_softmax(x, 1)
+            (lsm * w).sum().backward()
+            print(dt, n, rows, loss.item(), bits(g_ce), bits(sm), bits(g_sm),
+                  bits(lsm), bits(x.grad))
+    x = torch.randn(6, 10, dtype=dt).log_softmax(1)
+    t = torch.tensor([1, 2, -100, 4, 5, 9])
+    wt = torch.rand(10, dtype=dt)
+    print(torch.nn.functional.nll_loss(x, t).item(),
+          torch.nn.functional.nll_loss(x, t, weight=wt).item(),
+          torch.nn.functional.nll_loss(x, t, reduction="sum").item())
+
+for n in (3, 37, 1000):
+    a, b, c = torch.randn(n), torch.randn(n), torch.rand(n) + 0.1
+    print(n, bits(a.add(b, alpha=0.1)), bits(a.sub(b, alpha=0.3)),
+          bits(a.addcmul(b, c, value=0.001)), bits(a.lerp(b, 0.3)),
+          bits(a.lerp(b, 0.7)), bits(a.double().add(b.double(), alpha=-0.01)))
+
+# A model trained with SGD (momentum, weight decay) and Adam: every loss
+# printed in full.
+torch.manual_seed(1)
+X = torch.randn(64, 20)
+y = torch.randint(0, 5, (64,))
+for opt_name in ("SGD", "Adam", "AdamW"):
+    torch.manual_seed(2)
+    net = torch.nn.Sequential(torch.nn.Linear(20, 32), torch.nn.Tanh(),
+                              torch.nn.Linear(32, 5))
+    if opt_name == "SGD":
+        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9,
+                              weight_decay=1e-3)
+    else:
+        opt = getattr(torch.optim, opt_name)(net.parameters(), lr=0.01)
+    for step in range(5):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(X), y)
+        loss.backward()
+        opt.step()
+        print(opt_name, step, loss.item())
+    print(opt_name, bits(net[0].weight))
+
+# Batch norm (1-d and 2-d, float32 and float64): outputs, running statistics
+# and gradients over three training steps, then eval mode with a backward
+# (of a contiguous gradient: torch takes another path for an expanded one).
+for dt in (torch.float32, torch.float64):
+    for shape, bn in (((16, 12), torch.nn.BatchNorm1d(12)),
+                      ((6, 5, 7, 9), torch.nn.BatchNorm2d(5))):
+        bn = bn.to(dt)
+        for step in range(3):
+            x = (torch.randn(*shape, dtype=dt) * (step + 1) + step)
+            x.requires_grad_(True)
+            y = bn(x)
+            y.backward(torch.randn(*shape, dtype=dt))
+            print(dt, shape, step, bits(y), bits(x.grad), bits(bn.weight.grad),
+                  bits(bn.bias.grad), bits(bn.running_mean),
+                  bits(bn.running_var))
+            bn.zero_grad()
+        bn.eval()
+        x = torch.randn(*shape, dtype=dt, requires_grad=True)
+        y = bn(x)
+        y.backward(torch.randn(*shape, dtype=dt))
+        print(dt, shape, "eval", bits(y), bits(x.grad), bits(bn.weight.grad))
