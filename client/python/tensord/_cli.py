@@ -257,8 +257,10 @@ def run(opts, path, args=()):
             source, filename = sys.stdin.read(), "<stdin>"
         else:
             source = _runner.read_source(path)
-            filename = path
-            sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+            # python3 runs a script under its absolute path (__file__, and
+            # the file name warnings and tracebacks print).
+            filename = os.path.abspath(path)
+            sys.path.insert(0, os.path.dirname(filename))
         ws = Workspace(s, persistent=sid is not None)
         ws.globals["__file__"] = filename
         if sid:

@@ -85,6 +85,10 @@ def run_source(source, filename, globals_=None):
     """Runs `source`; returns 0, or 1 after reporting an uncaught error."""
     alias_torch()
     _trace.install(force=True)
+    if os.path.isfile(filename):
+        # python3 runs a script under its absolute path (__file__, the
+        # file name warnings and tracebacks print).
+        filename = os.path.abspath(filename)
     g = globals_ if globals_ is not None else {
         "__name__": "__main__", "__file__": filename,
         "__builtins__": builtins}
