@@ -240,7 +240,12 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
             RunBinary<T, T>(a, b, out, [](T x, T y) { return WrapAdd(x, y); });
           } else {
             RunBinary<T, T>(a, b, out, [al](T x, T y) {
-              return WrapAdd(x, WrapMul(al, y));
+              // torch fuses x + alpha * y into one FMA (float and double).
+              if constexpr (std::is_floating_point_v<T>) {
+                return std::fma(al, y, x);
+              } else {
+                return WrapAdd(x, WrapMul(al, y));
+              }
             });
           }
         }
@@ -253,8 +258,19 @@ absl::Status BinaryKernel(Bin op, const Tensor& a, const Tensor& b,
               "supported. Use the `^` or `logical_xor()` operator instead.");
         } else {
           const T al = AlphaAs<T>(alpha);
-          RunBinary<T, T>(
-              a, b, out, [al](T x, T y) { return WrapSub(x, WrapMul(al, y)); });
+          if constexpr (std::is_floating_point_v<T>) {
+            // torch computes x - alpha * y as x + (-alpha) * y, fused.
+            if (al == T(1)) {
+              RunBinary<T, T>(a, b, out, [](T x, T y) { return x - y; });
+            } else {
+              RunBinary<T, T>(a, b, out,
+                              [al](T x, T y) { return std::fma(-al, y, x); });
+            }
+          } else {
+            RunBinary<T, T>(a, b, out, [al](T x, T y) {
+              return WrapSub(x, WrapMul(al, y));
+            });
+          }
         }
         break;
       }

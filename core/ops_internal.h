@@ -114,6 +114,12 @@ absl::StatusOr<Tensor> NotDifferentiable(const char* node_name,
                                          const std::vector<const Tensor*>& ins,
                                          Tensor out, std::string message);
 
+// fma(a, b, c) elementwise over the broadcast of the three, computed in
+// the floating dtype `dt` with one rounding, as torch's AVX2 kernels fuse
+// a multiply and an add. No autograd (ops_pointwise.cc).
+absl::StatusOr<Tensor> FusedMulAddRaw(const Tensor& a, const Tensor& b,
+                                      const Tensor& c, DType dt);
+
 // sign(x) in x's dtype: 1, -1 or 0. No autograd.
 absl::StatusOr<Tensor> SignOf(const Tensor& x);
 

@@ -4,12 +4,15 @@
 // derivative a few lines below its forward, as in ops_elementwise.cc.
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/autograd.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 namespace {
@@ -17,9 +20,24 @@ namespace {
 using Deriv = std::function<StatusOrTensor(const Tensor& g, const Tensor& x,
                                            const Tensor& out)>;
 
+// The functions torch computes with SLEEF (vec_math.h), by torch name.
+const VecFn* SleefFor(std::string_view torch_name) {
+  static const std::pair<std::string_view, VecFn> kTable[] = {
+      {"log2", VecFn::kLog2},   {"log10", VecFn::kLog10},
+      {"log1p", VecFn::kLog1p}, {"expm1", VecFn::kExpm1},
+      {"tan", VecFn::kTan},     {"asin", VecFn::kAsin},
+      {"acos", VecFn::kAcos},   {"atan", VecFn::kAtan},
+      {"sinh", VecFn::kSinh},   {"cosh", VecFn::kCosh},
+      {"erf", VecFn::kErf},     {"erfc", VecFn::kErfc}};
+  for (const auto& [name, fn] : kTable) {
+    if (name == torch_name) return &fn;
+  }
+  return nullptr;
+}
+
 // `f` of each element of `a` (integers are computed in the default float
 // dtype, as torch does; complex is refused): a contiguous result of
-// x's floating dtype.
+// x's floating dtype. Where torch uses SLEEF, so do we (vec_math.h).
 StatusOrTensor FloatMap(const Tensor& a, const char* torch_name,
                         float (*f32)(float), double (*f64)(double)) {
   if (IsComplex(a.dtype())) {
@@ -33,6 +51,14 @@ StatusOrTensor FloatMap(const Tensor& a, const char* torch_name,
   TENSORD_ASSIGN_OR_RETURN(x, Contiguous(x));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
   const int64_t n = x.numel();
+  const VecFn* vf = SleefFor(torch_name);
+  if (vf != nullptr) {
+    const bool done =
+        x.dtype() == DType::kFloat32
+            ? VecMap(*vf, x.data<float>(), 1, out.data<float>(), 1, n)
+            : VecMap(*vf, x.data<double>(), 1, out.data<double>(), 1, n);
+    if (done) return out;
+  }
   if (x.dtype() == DType::kFloat32) {
     const float* in = x.data<float>();
     float* o = out.data<float>();

@@ -22,6 +22,7 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 
@@ -71,19 +72,49 @@ void ForEachSlice(const SliceGeom& g, F&& f) {
               });
 }
 
+template <typename T>
+T SliceMax(const T* xs, int64_t n, int64_t st) {
+  T m = -std::numeric_limits<T>::infinity();
+  for (int64_t k = 0; k < n; ++k) {
+    const T v = xs[k * st];
+    if (v > m || std::isnan(v)) m = v;
+    if (std::isnan(v)) break;
+  }
+  return m;
+}
+
 // softmax (log = false) or log_softmax of contiguous x along a slice
-// geometry into y (same dtype, contiguous).
+// geometry into y (same dtype, contiguous). Along the last dim it computes
+// as torch's _vec_(log_)softmax_lastdim: exp and log from SLEEF
+// (vec_math.h), sums in torch's lane order, so the bits are torch's.
 template <typename T>
 void SoftmaxKernel(const T* x, T* y, const SliceGeom& g, bool log) {
+  if (g.inner == 1 && g.n > 0) {
+    constexpr int L = kTorchLanes<T>;
+    ForEachSlice(g, [&](int64_t off, int64_t) {
+      const T* xs = x + off;
+      T* ys = y + off;
+      const T m = SliceMax(xs, g.n, 1);
+      for (int64_t k = 0; k < g.n; ++k) ys[k] = xs[k] - m;
+      if (!VecMap(VecFn::kExp, ys, 1, ys, 1, g.n)) {
+        for (int64_t k = 0; k < g.n; ++k) ys[k] = std::exp(ys[k]);
+      }
+      const T sum = TorchLaneSum<T, L>(ys, g.n);
+      if (log) {
+        T ls;
+        if (!VecMapOne(VecFn::kLog, sum, &ls)) ls = std::log(sum);
+        for (int64_t k = 0; k < g.n; ++k) ys[k] = xs[k] - m - ls;
+      } else {
+        const T inv = T(1) / sum;
+        for (int64_t k = 0; k < g.n; ++k) ys[k] *= inv;
+      }
+    });
+    return;
+  }
   ForEachSlice(g, [&](int64_t off, int64_t st) {
     const T* xs = x + off;
     T* ys = y + off;
-    T m = -std::numeric_limits<T>::infinity();
-    for (int64_t k = 0; k < g.n; ++k) {
-      const T v = xs[k * st];
-      if (v > m || std::isnan(v)) m = v;
-      if (std::isnan(v)) break;
-    }
+    const T m = SliceMax(xs, g.n, st);
     double sum = 0;
     if (log) {
       for (int64_t k = 0; k < g.n; ++k) sum += std::exp(xs[k * st] - m);
@@ -102,9 +133,30 @@ void SoftmaxKernel(const T* x, T* y, const SliceGeom& g, bool log) {
 }
 
 // softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g).
+// Along the last dim as torch's _vec_host_softmax_backward_lastdim.
 template <typename T>
 void SoftmaxBackwardKernel(const T* gy, const T* y, T* gx, const SliceGeom& g,
                            bool log) {
+  if (g.inner == 1 && g.n > 0) {
+    constexpr int L = kTorchLanes<T>;
+    ForEachSlice(g, [&](int64_t off, int64_t) {
+      const T* gs = gy + off;
+      const T* ys = y + off;
+      T* out = gx + off;
+      if (log) {
+        const T s = TorchLaneSum<T, L>(gs, g.n);
+        if (!VecMap(VecFn::kExp, ys, 1, out, 1, g.n)) {
+          for (int64_t k = 0; k < g.n; ++k) out[k] = std::exp(ys[k]);
+        }
+        // g - exp(y) * s, fused as torch's build fuses it.
+        for (int64_t k = 0; k < g.n; ++k) out[k] = std::fma(-out[k], s, gs[k]);
+      } else {
+        const T s = TorchLaneDot<T, L>(gs, ys, g.n);
+        for (int64_t k = 0; k < g.n; ++k) out[k] = (gs[k] - s) * ys[k];
+      }
+    });
+    return;
+  }
   ForEachSlice(g, [&](int64_t off, int64_t st) {
     const T* gs = gy + off;
     const T* ys = y + off;
@@ -221,36 +273,62 @@ StatusOrTensor Softmin(const Tensor& x, int64_t dim,
 namespace {
 
 // nll_loss over input [N, C, K] (contiguous) and target [N, K]: output [N,
-// K] for kNone, else one value; total weight of the counted targets.
+// K] for kNone, else one value; total weight of the counted targets. The
+// reductions add as torch's nll_loss(2d)_forward_out_frame: an 8-level
+// cascade in T over the linear index, the levels then summed in order; the
+// total weight without `w` is the exact count.
 template <typename T>
 absl::Status NllForward(const T* x, const int64_t* t, const T* w, int64_t N,
                         int64_t C, int64_t K, int64_t ignore_index,
                         Reduction red, T* out, T* total_weight) {
-  double loss = 0, total = 0;
+  constexpr int kLevels = 8;
+  T loss[kLevels] = {}, weight[kLevels] = {};
+  int64_t ceil_log2 = 0;
+  while ((int64_t{1} << ceil_log2) < N * K) ++ceil_log2;
+  const int64_t power = std::max<int64_t>(4, ceil_log2 / kLevels);
+  const int64_t mask0 = (int64_t{1} << power) - 1;
+  int64_t ignored = 0;
   for (int64_t i = 0; i < N; ++i) {
     for (int64_t k = 0; k < K; ++k) {
       const int64_t c = t[i * K + k];
       if (c == ignore_index) {
         if (red == Reduction::kNone) out[i * K + k] = T(0);
+        ++ignored;
         continue;
       }
       if (c < 0 || c >= C) {
         return IndexError(absl::StrCat("Target ", c, " is out of bounds."));
       }
-      const T wc = w ? w[c] : T(1);
-      const T v = -x[(i * C + c) * K + k] * wc;
+      const T data = x[(i * C + c) * K + k];
       if (red == Reduction::kNone) {
-        out[i * K + k] = v;
+        out[i * K + k] = -data * (w ? w[c] : T(1));
+        continue;
+      }
+      if (w) {
+        loss[0] -= data * w[c];
+        weight[0] += w[c];
       } else {
-        loss += v;
-        total += wc;
+        loss[0] -= data;
+      }
+      const int64_t idx = i * K + k;
+      for (int j = 0; j + 1 < kLevels; ++j) {
+        if ((idx & (mask0 << (j * power))) != 0) break;
+        weight[j + 1] += weight[j];
+        loss[j + 1] += loss[j];
+        weight[j] = 0;
+        loss[j] = 0;
       }
     }
   }
-  if (red == Reduction::kSum) out[0] = static_cast<T>(loss);
-  if (red == Reduction::kMean)
-    out[0] = static_cast<T>(loss) / static_cast<T>(total);
-  *total_weight = static_cast<T>(total);
+  T total = T(0), sum = T(0);
+  for (int j = 0; j < kLevels; ++j) {
+    total += weight[j];
+    sum += loss[j];
+  }
+  if (!w && red != Reduction::kNone) total = static_cast<T>(N * K - ignored);
+  if (red == Reduction::kSum) out[0] = sum;
+  if (red == Reduction::kMean) out[0] = sum / total;
+  *total_weight = total;
   return absl::OkStatus();
 }
 

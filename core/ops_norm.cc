@@ -23,6 +23,7 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 namespace {
@@ -75,6 +76,394 @@ std::string PySize(const Tensor& x) {
   return absl::StrCat("torch.Size(", ShapeToString(x.sizes()), ")");
 }
 
+// ---------------------------------------------------------------------------
+// batch_norm as torch 1.13 computes it on contiguous float/double input
+// (Normalization.cpp and cpu/batch_norm_kernel.cpp, AVX2 build): the same
+// sums in the same order and types, the same fused multiply-adds, so
+// outputs, running statistics and gradients are torch's bits.
+
+// x seen as [nb, C, image].
+struct BnGeom {
+  int64_t nb = 1, C = 1, image = 1;
+  int64_t n() const { return nb * image; }
+};
+
+// Rows [begin, end) of each of torch's threads in at::parallel_for(0, rows,
+// grain 1).
+template <typename F>
+void TorchThreadRows(int64_t rows, F&& f) {
+  const int64_t used = std::min(TorchThreads(), rows);
+  if (used <= 0) return;
+  const int64_t chunk = (rows + used - 1) / used;
+  for (int64_t t = 0; t < used; ++t) {
+    f(t, t * chunk, std::min(rows, (t + 1) * chunk));
+  }
+}
+
+// Per-channel mean and sum of squared deviations (batch_norm_cpu_collect_
+// stats): sums in double; [N, C] input (image 1) goes through per-thread
+// buffers in T as torch's channels-last path.
+template <typename T>
+void BnCollectStats(const T* x, const BnGeom& g, T* mean, T* var_sum) {
+  const int64_t C = g.C, image = g.image, N = g.n();
+  if (image != 1) {
+    ParallelFor(C, N, [&](int64_t cb, int64_t ce) {
+      for (int64_t c = cb; c < ce; ++c) {
+        double sum = 0;
+        for (int64_t b = 0; b < g.nb; ++b) {
+          const T* p = x + (b * C + c) * image;
+          for (int64_t i = 0; i < image; ++i) sum += p[i];
+        }
+        const T m = static_cast<T>(sum / static_cast<double>(N));
+        mean[c] = m;
+        double vs = 0;
+        for (int64_t b = 0; b < g.nb; ++b) {
+          const T* p = x + (b * C + c) * image;
+          for (int64_t i = 0; i < image; ++i) {
+            const T d = p[i] - m;
+            const T sq = d * d;
+            vs += sq;
+          }
+        }
+        var_sum[c] = static_cast<T>(vs);
+      }
+    });
+    return;
+  }
+  const int64_t threads = TorchThreads();
+  std::vector<T> buf(static_cast<size_t>(threads * C), T(0));
+  TorchThreadRows(g.nb, [&](int64_t t, int64_t rb, int64_t re) {
+    T* acc = buf.data() + t * C;
+    for (int64_t r = rb; r < re; ++r) {
+      for (int64_t c = 0; c < C; ++c) acc[c] = x[r * C + c] + acc[c];
+    }
+  });
+  for (int64_t c = 0; c < C; ++c) {
+    double sum = 0;
+    for (int64_t t = 0; t < threads; ++t) sum += buf[t * C + c];
+    mean[c] = static_cast<T>(sum / static_cast<double>(N));
+  }
+  std::fill(buf.begin(), buf.end(), T(0));
+  TorchThreadRows(g.nb, [&](int64_t t, int64_t rb, int64_t re) {
+    T* acc = buf.data() + t * C;
+    for (int64_t r = rb; r < re; ++r) {
+      for (int64_t c = 0; c < C; ++c) {
+        const T d = x[r * C + c] - mean[c];
+        acc[c] = std::fma(d, d, acc[c]);
+      }
+    }
+  });
+  for (int64_t c = 0; c < C; ++c) {
+    double vs = 0;
+    for (int64_t t = 0; t < threads; ++t) vs += buf[t * C + c];
+    var_sum[c] = static_cast<T>(vs);
+  }
+}
+
+// y = x * alpha[c] + beta[c], fused, with alpha = invstd * w and
+// beta = b - mean * alpha.
+template <typename T>
+void BnTransform(const T* x, const BnGeom& g, const T* mean, const T* invstd,
+                 const T* w, const T* b, T* y) {
+  const int64_t C = g.C, image = g.image;
+  std::vector<T> alpha(C), beta(C);
+  for (int64_t c = 0; c < C; ++c) {
+    alpha[c] = invstd[c] * (w ? w[c] : T(1));
+    beta[c] = std::fma(-mean[c], alpha[c], b ? b[c] : T(0));
+  }
+  ParallelFor(g.nb * C, image, [&](int64_t rb, int64_t re) {
+    for (int64_t r = rb; r < re; ++r) {
+      const int64_t c = r % C;
+      const T* p = x + r * image;
+      T* q = y + r * image;
+      for (int64_t i = 0; i < image; ++i)
+        q[i] = std::fma(p[i], alpha[c], beta[c]);
+    }
+  });
+}
+
+// native_batch_norm_backward's kernel: grad_input (if gx), grad_weight (if
+// gw), grad_bias (if gb). mean/invstd are the saved statistics in training,
+// else running_mean and 1 / sqrt(running_var + eps) (computed in double).
+template <typename T>
+void BnBackward(const T* x, const T* dy, const BnGeom& g, const T* mean,
+                const T* invstd, const T* w, bool train, T* gx, T* gw, T* gb) {
+  constexpr int L = kTorchLanes<T>;
+  const int64_t C = g.C, image = g.image, N = g.n();
+  if (image != 1) {
+    ParallelFor(C, N, [&](int64_t cb, int64_t ce) {
+      std::vector<T> dev(static_cast<size_t>(image));
+      for (int64_t c = cb; c < ce; ++c) {
+        const T wc = w ? w[c] : T(1);
+        const T m = mean[c], is = invstd[c];
+        double sum = 0, dotp = 0;
+        for (int64_t b = 0; b < g.nb; ++b) {
+          const T* xp = x + (b * C + c) * image;
+          const T* dp = dy + (b * C + c) * image;
+          sum += TorchLaneSum<T, L>(dp, image);
+          for (int64_t i = 0; i < image; ++i) dev[i] = xp[i] - m;
+          dotp += TorchLaneDot<T, L>(dev.data(), dp, image);
+        }
+        if (gx != nullptr) {
+          const T k = static_cast<T>(dotp) * is * is / static_cast<T>(N);
+          const T gm = static_cast<T>(sum / static_cast<double>(N));
+          for (int64_t b = 0; b < g.nb; ++b) {
+            const T* xp = x + (b * C + c) * image;
+            const T* dp = dy + (b * C + c) * image;
+            T* op = gx + (b * C + c) * image;
+            for (int64_t i = 0; i < image; ++i) {
+              op[i] = train ? std::fma(-(xp[i] - m), k, dp[i] - gm) * is * wc
+                            : dp[i] * is * wc;
+            }
+          }
+        }
+        if (gw != nullptr) gw[c] = static_cast<T>(dotp * is);
+        if (gb != nullptr) gb[c] = static_cast<T>(sum);
+      }
+    });
+    return;
+  }
+  const int64_t threads = TorchThreads();
+  std::vector<T> sums(static_cast<size_t>(threads * C), T(0));
+  std::vector<T> dots(static_cast<size_t>(threads * C), T(0));
+  TorchThreadRows(g.nb, [&](int64_t t, int64_t rb, int64_t re) {
+    T* sp = sums.data() + t * C;
+    T* dp = dots.data() + t * C;
+    for (int64_t r = rb; r < re; ++r) {
+      for (int64_t c = 0; c < C; ++c) {
+        const T d = dy[r * C + c];
+        sp[c] = sp[c] + d;
+        dp[c] = std::fma(x[r * C + c] - mean[c], d, dp[c]);
+      }
+    }
+  });
+  std::vector<T> sum(C), dotp(C);
+  for (int64_t c = 0; c < C; ++c) {
+    double s = 0, d = 0;
+    for (int64_t t = 0; t < threads; ++t) s += sums[t * C + c];
+    for (int64_t t = 0; t < threads; ++t) d += dots[t * C + c];
+    sum[c] = static_cast<T>(s);
+    dotp[c] = static_cast<T>(d);
+  }
+  if (gx != nullptr) {
+    const T n = static_cast<T>(N);
+    for (int64_t r = 0; r < g.nb; ++r) {
+      for (int64_t c = 0; c < C; ++c) {
+        const T wc = w ? w[c] : T(1);
+        const T is = invstd[c];
+        const T d = dy[r * C + c];
+        if (train) {
+          const T k = dotp[c] * is * is / n;
+          const T gm = sum[c] / n;
+          gx[r * C + c] =
+              std::fma(-(x[r * C + c] - mean[c]), k, d - gm) * is * wc;
+        } else {
+          gx[r * C + c] = d * is * wc;
+        }
+      }
+    }
+  }
+  for (int64_t c = 0; c < C; ++c) {
+    if (gw != nullptr) gw[c] = dotp[c] * invstd[c];
+    if (gb != nullptr) gb[c] = sum[c];
+  }
+}
+
+// The gradients of batch_norm from differentiable ops, for a create_graph
+// pass (the kernel's values are not recorded). Training: mean and invstd
+// are functions of x; eval: the running statistics are constants.
+absl::StatusOr<GradList> BnBackwardOps(const Tensor& g, const Tensor& x,
+                                       const Tensor& w, const Tensor& stat_mean,
+                                       const Tensor& stat_invstd, bool train,
+                                       double eps) {
+  DimList dims = {0};
+  for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);
+  const DimList cs = ChannelShape(x);
+  Tensor mean, invstd;
+  if (train) {
+    TENSORD_ASSIGN_OR_RETURN(mean, Mean(x, dims, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor var, Var(x, dims, 0, true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor ve, Add(var, WrapScalar(eps)));
+    TENSORD_ASSIGN_OR_RETURN(invstd, Rsqrt(ve));
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(mean, Reshape(stat_mean, cs));
+    TENSORD_ASSIGN_OR_RETURN(invstd, Reshape(stat_invstd, cs));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, Sub(x, mean));
+  TENSORD_ASSIGN_OR_RETURN(Tensor xhat, Mul(xc, invstd));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gb_k, Sum(g, dims, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gxh, Mul(g, xhat));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gw_k, Sum(gxh, dims, true));
+  Tensor scale = invstd;
+  if (w.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor wv, Reshape(w, cs));
+    TENSORD_ASSIGN_OR_RETURN(scale, Mul(invstd, wv));
+  }
+  Tensor inner = g;
+  if (train) {
+    const double n = static_cast<double>(x.numel() / x.size(1));
+    TENSORD_ASSIGN_OR_RETURN(Tensor mb, Div(gb_k, WrapScalar(n)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor mw, Div(gw_k, WrapScalar(n)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor t1, Sub(g, mb));
+    TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(xhat, mw));
+    TENSORD_ASSIGN_OR_RETURN(inner, Sub(t1, t2));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(inner, scale));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gw, Reshape(gw_k, {x.size(1)}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gb, Reshape(gb_k, {x.size(1)}));
+  return GradList{gx, gw, gb};
+}
+
+// batch_norm on contiguous float/double input with torch's kernels (see
+// BnCollectStats ... BnBackward): forward, running statistics and, in a
+// plain backward, the gradients are torch's bits.
+StatusOrTensor BatchNormExact(const Tensor& x, const Tensor& running_mean,
+                              const Tensor& running_var, const Tensor& weight,
+                              const Tensor& bias, bool training,
+                              double momentum, double eps) {
+  const DType dt = x.dtype();
+  const int64_t C = x.size(1);
+  const BnGeom geom{x.size(0), C, x.numel() / (x.size(0) * C)};
+  const int64_t n = geom.n();
+  Tensor out, stat_mean, stat_invstd;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, Empty(x.sizes(), dt));
+    TENSORD_ASSIGN_OR_RETURN(stat_mean, Empty({C}, dt));
+    TENSORD_ASSIGN_OR_RETURN(stat_invstd, Empty({C}, dt));
+    Tensor w, b, rm, rv;
+    if (weight.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(w, Contiguous(weight.detach()));
+    }
+    if (bias.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(b, Contiguous(bias.detach()));
+    }
+    if (running_mean.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(rm, Contiguous(running_mean.detach()));
+      TENSORD_ASSIGN_OR_RETURN(rm, Clone(rm));
+    }
+    if (running_var.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(rv, Contiguous(running_var.detach()));
+      TENSORD_ASSIGN_OR_RETURN(rv, Clone(rv));
+    }
+    TENSORD_DISPATCH_FLOATING(dt, T, {
+      T* sm = stat_mean.data<T>();
+      T* si = stat_invstd.data<T>();
+      if (training) {
+        std::vector<T> var_sum(C);
+        BnCollectStats<T>(x.data<T>(), geom, sm, var_sum.data());
+        for (int64_t c = 0; c < C; ++c) {
+          // Normalization.cpp: var in T, InvStd in double.
+          const T var = var_sum[c] / static_cast<T>(n);
+          si[c] = (var == 0 && eps == 0)
+                      ? T(0)
+                      : static_cast<T>(
+                            1.0 / std::sqrt(static_cast<double>(var) + eps));
+          // The running averages in T: the mean's two products added, the
+          // variance's fused for float (measured against torch 1.13).
+          const T mom = static_cast<T>(momentum);
+          const T keep = static_cast<T>(1 - momentum);
+          if (rm.defined()) {
+            T* r = rm.data<T>();
+            const T a = mom * sm[c];
+            const T b = keep * r[c];
+            r[c] = a + b;
+          }
+          if (rv.defined()) {
+            T* r = rv.data<T>();
+            const T unbiased = var_sum[c] / static_cast<T>(n - 1);
+            if constexpr (sizeof(T) == 4) {
+              r[c] = std::fma(mom, unbiased, keep * r[c]);
+            } else {
+              const T a = mom * unbiased;
+              const T b = keep * r[c];
+              r[c] = a + b;
+            }
+          }
+        }
+      } else {
+        const T* r_m = rm.data<T>();
+        const T* r_v = rv.data<T>();
+        for (int64_t c = 0; c < C; ++c) {
+          sm[c] = r_m[c];
+          si[c] = T(1) / std::sqrt(r_v[c] + static_cast<T>(eps));
+        }
+      }
+      BnTransform<T>(x.data<T>(), geom, sm, si,
+                     w.defined() ? w.data<T>() : nullptr,
+                     b.defined() ? b.data<T>() : nullptr, out.data<T>());
+    });
+    if (training && rm.defined()) {
+      TENSORD_RETURN_IF_ERROR(CopyInplace(running_mean, rm).status());
+    }
+    if (training && rv.defined()) {
+      TENSORD_RETURN_IF_ERROR(CopyInplace(running_var, rv).status());
+    }
+    if (!training) {
+      // The backward's invstd in eval mode: 1 / sqrt(running_var + eps) in
+      // double, as torch's backward kernel computes it.
+      TENSORD_DISPATCH_FLOATING(dt, T, {
+        const T* r_v = rv.data<T>();
+        T* si = stat_invstd.data<T>();
+        for (int64_t c = 0; c < C; ++c) {
+          si[c] = static_cast<T>(1.0 /
+                                 std::sqrt(static_cast<double>(r_v[c]) + eps));
+        }
+      });
+    }
+  }
+  std::vector<const Tensor*> ins = {&x};
+  if (weight.defined()) ins.push_back(&weight);
+  if (bias.defined()) ins.push_back(&bias);
+  if (auto node = RecordOp("NativeBatchNormBackward0", ins, {&out})) {
+    const int xs = node->Save(x);
+    const int ws = weight.defined() ? node->Save(weight) : -1;
+    const int ms = node->Save(stat_mean);
+    const int is = node->Save(stat_invstd);
+    const bool has_b = bias.defined();
+    node->set_backward(
+        [xs, ws, ms, is, has_b, training, eps, geom](
+            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(xs));
+          Tensor w;
+          if (ws >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(w, nd.Saved(ws));
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor sm, nd.Saved(ms));
+          TENSORD_ASSIGN_OR_RETURN(Tensor si, nd.Saved(is));
+          GradList all;
+          if (GradEnabled()) {
+            TENSORD_ASSIGN_OR_RETURN(
+                all, BnBackwardOps(g[0], x, w, sm, si, training, eps));
+          } else {
+            const DType dt = x.dtype();
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor g0, To(g[0], dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g0));
+            TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
+            Tensor wc;
+            if (w.defined()) {
+              TENSORD_ASSIGN_OR_RETURN(wc, Contiguous(w.detach()));
+            }
+            TENSORD_ASSIGN_OR_RETURN(Tensor gx, Empty(x.sizes(), dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gw, Empty({geom.C}, dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gb, Empty({geom.C}, dt));
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              BnBackward<T>(xc.data<T>(), dy.data<T>(), geom, sm.data<T>(),
+                            si.data<T>(), wc.defined() ? wc.data<T>() : nullptr,
+                            training, gx.data<T>(), gw.data<T>(), gb.data<T>());
+            });
+            all = GradList{gx, gw, gb};
+          }
+          GradList res = {all[0]};
+          if (ws >= 0) res.push_back(all[1]);
+          if (has_b) res.push_back(all[2]);
+          return res;
+        });
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOrTensor BatchNorm(const Tensor& x, const Tensor& running_mean,
@@ -119,6 +508,11 @@ StatusOrTensor BatchNorm(const Tensor& x, const Tensor& running_mean,
               : "mixed dtype (CPU): expect input to have scalar type of "
                 "BFloat16");
     }
+  }
+  if (x.dim() >= 2 && x.numel() > 0 && x.is_contiguous() &&
+      (x.dtype() == DType::kFloat32 || x.dtype() == DType::kFloat64)) {
+    return BatchNormExact(x, running_mean, running_var, weight, bias, training,
+                          momentum, eps);
   }
   DimList dims = {0};
   for (int64_t d = 2; d < x.dim(); ++d) dims.push_back(d);

@@ -16,9 +16,11 @@
 #include "absl/strings/str_cat.h"
 #include "core/autograd.h"
 #include "core/errors.h"
+#include "core/loops.h"
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 namespace {
@@ -264,22 +266,65 @@ StatusOrTensor Heaviside(const Tensor& x, const Tensor& values) {
                            "derivative for aten::heaviside is not implemented");
 }
 
+// fma(a, b, c) elementwise over the broadcast of the three (all of the
+// floating dtype `dt`), without recording: the one rounding torch's AVX2
+// kernels give where they fuse a multiply and an add.
+StatusOrTensor FusedMulAddRaw(const Tensor& a, const Tensor& b, const Tensor& c,
+                              DType dt) {
+  NoGradGuard ng;
+  TRY(Shape s1, BroadcastShapes(a.sizes(), b.sizes()));
+  TRY(Shape shape, BroadcastShapes(s1, c.sizes()));
+  TRY(Tensor ca, To(a, dt));
+  TRY(Tensor cb, To(b, dt));
+  TRY(Tensor cc, To(c, dt));
+  TRY(Tensor out, Empty(shape, dt));
+  std::array<Shape, 4> strides = {out.strides(), BroadcastStrides(ca, shape),
+                                  BroadcastStrides(cb, shape),
+                                  BroadcastStrides(cc, shape)};
+  TENSORD_DISPATCH_FLOATING(dt, T, {
+    T* po = out.data<T>();
+    const T* pa = ca.data<T>();
+    const T* pb = cb.data<T>();
+    const T* pc = cc.data<T>();
+    ForEachRow<4>(shape, strides,
+                  [&](const std::array<int64_t, 4>& off, int64_t n,
+                      const std::array<int64_t, 4>& st) {
+                    for (int64_t i = 0; i < n; ++i) {
+                      po[off[0] + i * st[0]] = std::fma(pa[off[1] + i * st[1]],
+                                                        pb[off[2] + i * st[2]],
+                                                        pc[off[3] + i * st[3]]);
+                    }
+                  });
+  });
+  return out;
+}
+
 StatusOrTensor Lerp(const Tensor& start, const Tensor& end,
                     const Tensor& weight) {
-  // torch: w < 0.5 ? s + w * (e - s) : e - (e - s) * (1 - w)
+  // torch: |w| < 0.5 ? s + w * (e - s) : e - (e - s) * (1 - w)
   const bool scalar = weight.is_wrapped_number();
   Tensor out;
   {
     NoGradGuard ng;
-    TRY(Tensor w, To(weight, ResultType({&start, &end})));
+    const DType rt = ResultType({&start, &end});
+    TRY(Tensor w, To(weight, rt));
     TRY(Tensor d, Sub(end, start));
-    TRY(Tensor lo0, Mul(w, d));
-    TRY(Tensor lo, Add(start, lo0));
     TRY(Tensor omw, Sub(WrapScalar(1.0), w));
-    TRY(Tensor hi0, Mul(d, omw));
-    TRY(Tensor hi, Sub(end, hi0));
-    TRY(Tensor small, Lt(w, WrapScalar(0.5)));
-    TRY(out, Where(small, lo, hi));
+    TRY(Tensor aw, Abs(w));
+    TRY(Tensor small, Lt(aw, WrapScalar(0.5)));
+    if (rt == DType::kFloat32 || rt == DType::kFloat64) {
+      // Fused as torch's kernel: fma(w, d, start) or fma(-d, 1 - w, end).
+      TRY(Tensor lo, FusedMulAddRaw(w, d, start, rt));
+      TRY(Tensor nd, Neg(d));
+      TRY(Tensor hi, FusedMulAddRaw(nd, omw, end, rt));
+      TRY(out, Where(small, lo, hi));
+    } else {
+      TRY(Tensor lo0, Mul(w, d));
+      TRY(Tensor lo, Add(start, lo0));
+      TRY(Tensor hi0, Mul(d, omw));
+      TRY(Tensor hi, Sub(end, hi0));
+      TRY(out, Where(small, lo, hi));
+    }
     if (out.dtype() != start.dtype()) {
       TRY(out, To(out, start.dtype()));
     }
@@ -310,6 +355,15 @@ StatusOrTensor Lerp(const Tensor& start, const Tensor& end,
 
 StatusOrTensor Addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2,
                        const Scalar& value) {
+  // torch computes self + (value * t1) * t2 with the last multiply and the
+  // add fused; an optimizer step (no grad) takes that path here too.
+  const DType rt = ResultType({&self, &t1, &t2});
+  if ((rt == DType::kFloat32 || rt == DType::kFloat64) &&
+      !AnyRequiresGrad({&self, &t1, &t2}) && self.dtype() == rt) {
+    NoGradGuard ng;
+    TRY(Tensor p, Mul(WrapScalar(value), t1));
+    return FusedMulAddRaw(p, t2, self, rt);
+  }
   TRY(Tensor p, Mul(WrapScalar(value), t1));
   TRY(Tensor q, Mul(p, t2));
   TRY(Tensor r, Add(self, q));
@@ -713,6 +767,11 @@ StatusOrTensor GammaMap(const Tensor& a, Gamma which, int64_t n = 0) {
   TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
     const T* p = x.data<T>();
     T* o = out.data<T>();
+    // torch's lgamma is SLEEF's (vec_math.h).
+    if (which == Gamma::kLgamma &&
+        VecMap(VecFn::kLgamma, p, 1, o, 1, x.numel())) {
+      return;
+    }
     for (int64_t i = 0; i < x.numel(); ++i) {
       o[i] = which == Gamma::kLgamma     ? std::lgamma(p[i])
              : which == Gamma::kDigamma  ? DigammaValue<T>(p[i])

@@ -907,6 +907,45 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
 
 namespace {
 
+// The 2-norm of each contiguous row as torch's norm kernel computes it when
+// it reduces the last dim (binary_kernel_reduce_lastdim, AVX2): squares
+// fused into vector-lane accumulators (8 floats, 4 doubles), the lanes
+// added in order, the rest of the row added unfused, then the sqrt.
+template <typename T>
+void NormTwoRows(const T* x, int64_t rows, int64_t len, T* out) {
+  constexpr int L = sizeof(T) == 4 ? 8 : 4;
+  ParallelFor(rows, len, [&](int64_t rb, int64_t re) {
+    for (int64_t r = rb; r < re; ++r) {
+      const T* row = x + r * len;
+      T acc[L] = {};
+      int64_t d = 0;
+      for (; d < len - len % L; d += L) {
+        for (int j = 0; j < L; ++j) {
+          acc[j] = std::fma(row[d + j], row[d + j], acc[j]);
+        }
+      }
+      T b = acc[0];
+      for (int j = 1; j < L; ++j) b = b + acc[j];
+      for (; d < len; ++d) {
+        const T sq = row[d] * row[d];
+        b += sq;
+      }
+      out[r] = std::sqrt(b);
+    }
+  });
+}
+
+// True if the reduced dims of `rd` are the trailing dims of t (each output
+// reduces one contiguous run when t is contiguous).
+bool ReducesTrailingDims(const ReduceDims& rd) {
+  bool seen_reduced = false;
+  for (bool r : rd.reduced) {
+    if (r) seen_reduced = true;
+    if (!r && seen_reduced) return false;
+  }
+  return seen_reduced;
+}
+
 StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
                         bool keepdim, const char* name, const char* fn_name) {
   if (!IsDifferentiable(t.dtype())) {
@@ -938,6 +977,14 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
       }
     } else if (p == 1.0) {
       TENSORD_ASSIGN_OR_RETURN(out, Sum(a, dims, keepdim));
+    } else if (p == 2.0 && t.is_contiguous() && t.numel() > 0 &&
+               (t.dtype() == DType::kFloat32 || t.dtype() == DType::kFloat64) &&
+               ReducesTrailingDims(rd)) {
+      TENSORD_ASSIGN_OR_RETURN(out, Empty(rd.out, t.dtype()));
+      const int64_t len = rd.count;
+      TENSORD_DISPATCH_FLOATING(t.dtype(), T, {
+        NormTwoRows<T>(t.data<T>(), t.numel() / len, len, out.data<T>());
+      });
     } else if (p == 2.0) {
       TENSORD_ASSIGN_OR_RETURN(Tensor sq, Mul(a, a));
       TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(sq, dims, keepdim));

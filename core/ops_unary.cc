@@ -1,6 +1,7 @@
 // Unary elementwise ops: neg, sign, abs, exp, log, sqrt, sin, cos, tanh,
 // sigmoid and relu, with their derivatives (each next to its forward); the
 // kernels run through ForEachRow (loops.h).
+#include <atomic>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,7 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 
@@ -37,6 +39,60 @@ StatusOrTensor RunUnary(const Tensor& in, DType out_dtype, F f) {
                   }
                 });
   return out;
+}
+
+// fn of each element as torch computes it: SLEEF for float and double
+// (vec_math.h), `f` otherwise or where SLEEF is not used.
+template <typename T, typename F>
+StatusOrTensor RunVec(const Tensor& in, DType out_dtype, VecFn fn, F f) {
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), out_dtype));
+    std::array<Shape, 2> strides = {out.strides(), in.strides()};
+    T* po = out.data<T>();
+    const T* pi = in.data<T>();
+    std::atomic<bool> ok{true};
+    ForEachRow<2>(in.sizes(), strides,
+                  [&](const std::array<int64_t, 2>& off, int64_t n,
+                      const std::array<int64_t, 2>& s) {
+                    if (!VecMap(fn, pi + off[1], s[1], po + off[0], s[0], n)) {
+                      ok.store(false, std::memory_order_relaxed);
+                    }
+                  });
+    if (ok.load()) return out;
+  }
+  return RunUnary<T, T>(in, out_dtype, f);
+}
+
+// 1 / (1 + exp(-x)) as torch's sigmoid kernel computes it: its vector
+// formula takes SLEEF's exp, its scalar one (a chunk's last elements)
+// glibc's; vec_math.h's TorchVecRanges says which element takes which.
+// Only a contiguous tensor is one run in torch's order; other layouts use
+// the vector formula throughout.
+template <typename T>
+StatusOrTensor Sigmoid(const Tensor& in, DType dt) {
+  const auto scalar = [](T v) { return T(1) / (T(1) + std::exp(-v)); };
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(in));
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), dt));
+    T* o = out.data<T>();
+    const T* x = xc.data<T>();
+    const int64_t n = out.numel();
+    const int64_t block = in.is_contiguous() ? 64 / sizeof(T) : 1;
+    TorchVecRanges(
+        n, block,
+        [&](int64_t b, int64_t e) {
+          for (int64_t i = b; i < e; ++i) o[i] = T(0) - x[i];
+          if (!VecMap(VecFn::kExp, o + b, 1, o + b, 1, e - b)) {
+            for (int64_t i = b; i < e; ++i) o[i] = std::exp(o[i]);
+          }
+          for (int64_t i = b; i < e; ++i) o[i] = T(1) / (o[i] + T(1));
+        },
+        [&](int64_t b, int64_t e) {
+          for (int64_t i = b; i < e; ++i) o[i] = scalar(x[i]);
+        });
+    return out;
+  }
+  return RunUnary<T, T>(in, dt, scalar);
 }
 
 enum class Un {
@@ -112,27 +168,31 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
         if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
           switch (op) {
             case Un::kExp:
-              out = RunUnary<T, T>(x, dt, [](T v) { return std::exp(v); });
+              out = RunVec<T>(x, dt, VecFn::kExp,
+                              [](T v) { return std::exp(v); });
               break;
             case Un::kLog:
-              out = RunUnary<T, T>(x, dt, [](T v) { return std::log(v); });
+              out = RunVec<T>(x, dt, VecFn::kLog,
+                              [](T v) { return std::log(v); });
               break;
             case Un::kSqrt:
               out = RunUnary<T, T>(x, dt, [](T v) { return std::sqrt(v); });
               break;
             case Un::kSin:
-              out = RunUnary<T, T>(x, dt, [](T v) { return std::sin(v); });
+              out = RunVec<T>(x, dt, VecFn::kSin,
+                              [](T v) { return std::sin(v); });
               break;
             case Un::kCos:
-              out = RunUnary<T, T>(x, dt, [](T v) { return std::cos(v); });
+              out = RunVec<T>(x, dt, VecFn::kCos,
+                              [](T v) { return std::cos(v); });
               break;
             case Un::kTanh:
-              out = RunUnary<T, T>(x, dt, [](T v) { return std::tanh(v); });
+              out = RunVec<T>(x, dt, VecFn::kTanh,
+                              [](T v) { return std::tanh(v); });
               break;
             case Un::kSigmoid:
               if constexpr (!kIsComplex<T>) {
-                out = RunUnary<T, T>(
-                    x, dt, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+                out = Sigmoid<T>(x, dt);
               }
               break;
             default:
@@ -241,6 +301,15 @@ StatusOrTensor Cos(const Tensor& a) {
 StatusOrTensor Tanh(const Tensor& a) {
   return UnaryOp(Un::kTanh, "TanhBackward0", a, true,
                  [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
+                   const DType dt = r.dtype();
+                   if (!GradEnabled() && g.dtype() == dt &&
+                       (dt == DType::kFloat32 || dt == DType::kFloat64)) {
+                     // torch's g * (1 - r * r), the inner part fused.
+                     TENSORD_ASSIGN_OR_RETURN(Tensor nr, Neg(r));
+                     TENSORD_ASSIGN_OR_RETURN(
+                         Tensor d, FusedMulAddRaw(nr, r, WrapScalar(1.0), dt));
+                     return Mul(g, d);
+                   }
                    TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
                    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
                    return Mul(g, d);
@@ -252,8 +321,9 @@ StatusOrTensor Sigmoid(const Tensor& a) {
                  [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
                    TENSORD_ASSIGN_OR_RETURN(Tensor one_minus,
                                             Sub(WrapScalar(1.0), r));
-                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(r, one_minus));
-                   return Mul(g, d);
+                   // (g * (1 - r)) * r, in torch's order.
+                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Mul(g, one_minus));
+                   return Mul(d, r);
                  });
 }
 

@@ -4,8 +4,8 @@ namespace tensord {
 namespace vec_math_avx2 {
 bool MapFloat(VecFn fn, const float* in, int64_t si, float* out, int64_t so,
               int64_t n);
-bool MapDouble(VecFn fn, const double* in, int64_t si, double* out,
-               int64_t so, int64_t n);
+bool MapDouble(VecFn fn, const double* in, int64_t si, double* out, int64_t so,
+               int64_t n);
 }  // namespace vec_math_avx2
 
 namespace {

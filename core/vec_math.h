@@ -13,8 +13,8 @@
 #define TENSORD_CORE_VEC_MATH_H_
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
-#include <thread>
 
 namespace tensord {
 
@@ -53,6 +53,66 @@ bool VecMap(VecFn fn, const double* in, int64_t si, double* out, int64_t so,
 bool VecMapOne(VecFn fn, float in, float* out);
 bool VecMapOne(VecFn fn, double in, double* out);
 
+// The threads torch's at::parallel_for splits work over, which decides
+// where its chunks (and so the vector tails and per-thread partial sums)
+// fall: Debian's PyTorch 1.13 runs one intra-op thread by default
+// (torch.get_num_threads() is 1 on a 2-CPU machine), so one.
+inline int64_t TorchThreads() { return 1; }
+
+// torch's vec::reduce_all with +: for n below the vector width L, the
+// elements in order; else L lane accumulators (lane j adds elements j,
+// j + L, ...), then the lanes: float's 8 by torch's shuffle tree (AVX2
+// VecReduceAllSIMD), double's 4 in order.
+template <typename T, int L>
+T TorchLaneSum(const T* v, int64_t n) {
+  if (n < L) {
+    T acc = v[0];
+    for (int64_t k = 1; k < n; ++k) acc += v[k];
+    return acc;
+  }
+  T acc[L];
+  for (int j = 0; j < L; ++j) acc[j] = v[j];
+  int64_t d = L;
+  for (; d < n - n % L; d += L) {
+    for (int j = 0; j < L; ++j) acc[j] += v[d + j];
+  }
+  for (int64_t j = 0; d + j < n; ++j) acc[j] += v[d + j];
+  if constexpr (L == 8) {
+    // Vectorized<float>'s horizontal add: halves, then quarters, then pairs.
+    T h[4];
+    for (int j = 0; j < 4; ++j) h[j] = acc[j] + acc[j + 4];
+    return (h[0] + h[2]) + (h[1] + h[3]);
+  } else {
+    T r = acc[0];
+    for (int j = 1; j < L; ++j) r += acc[j];
+    return r;
+  }
+}
+
+// torch's vec::map2_reduce_all(x * y, +) as its AVX2 build computes it: the
+// products of the first vector, then each further product fused into its
+// lane's accumulator; below the vector width, the products in order.
+template <typename T, int L>
+T TorchLaneDot(const T* a, const T* b, int64_t n) {
+  if (n < L) {
+    T acc = a[0] * b[0];
+    for (int64_t k = 1; k < n; ++k) acc += a[k] * b[k];
+    return acc;
+  }
+  T acc[L];
+  for (int j = 0; j < L; ++j) acc[j] = a[j] * b[j];
+  for (int64_t d = L; d < n; d += L) {
+    for (int64_t j = 0; j < L && d + j < n; ++j) {
+      acc[j] = std::fma(a[d + j], b[d + j], acc[j]);
+    }
+  }
+  return TorchLaneSum<T, L>(acc, L);
+}
+
+// PyTorch's AVX2 vector width for T (Vectorized<float> 8, <double> 4).
+template <typename T>
+constexpr int kTorchLanes = sizeof(T) == 4 ? 8 : 4;
+
 // How torch's cpu_kernel_vec walks a contiguous run of n elements, for the
 // kernels whose vector and scalar formulas round differently (sigmoid's
 // vector exp is SLEEF's, its scalar one glibc's): at::parallel_for splits
@@ -65,9 +125,7 @@ void TorchVecRanges(int64_t n, int64_t block, V&& vec, S&& scalar) {
   constexpr int64_t kGrain = 32768;
   int64_t chunks = 1;
   if (n >= kGrain) {
-    const int64_t threads =
-        std::max<int64_t>(1, std::thread::hardware_concurrency());
-    chunks = std::min(threads, (n + kGrain - 1) / kGrain);
+    chunks = std::min(TorchThreads(), (n + kGrain - 1) / kGrain);
   }
   const int64_t size = (n + chunks - 1) / chunks;
   for (int64_t b = 0; b < n; b += size) {

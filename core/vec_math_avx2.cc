@@ -19,16 +19,16 @@ using D4 = decltype(&Sleef_expd4_u10);
 // Vectorized<float>/<double> (AVX2) call.
 constexpr int kCount = static_cast<int>(VecFn::kLgamma) + 1;
 const F8 kFloat[kCount] = {
-    Sleef_expf8_u10,   Sleef_expm1f8_u10, Sleef_logf8_u10,   Sleef_log2f8_u10,
-    Sleef_log10f8_u10, Sleef_log1pf8_u10, Sleef_sinf8_u10,   Sleef_cosf8_u10,
-    Sleef_tanf8_u10,   Sleef_asinf8_u10,  Sleef_acosf8_u10,  Sleef_atanf8_u10,
-    nullptr,           nullptr,           Sleef_tanhf8_u10,  Sleef_erff8_u10,
+    Sleef_expf8_u10,   Sleef_expm1f8_u10, Sleef_logf8_u10,  Sleef_log2f8_u10,
+    Sleef_log10f8_u10, Sleef_log1pf8_u10, Sleef_sinf8_u10,  Sleef_cosf8_u10,
+    Sleef_tanf8_u10,   Sleef_asinf8_u10,  Sleef_acosf8_u10, Sleef_atanf8_u10,
+    nullptr,           nullptr,           Sleef_tanhf8_u10, Sleef_erff8_u10,
     Sleef_erfcf8_u15,  Sleef_lgammaf8_u10};
 const D4 kDouble[kCount] = {
-    Sleef_expd4_u10,   Sleef_expm1d4_u10, Sleef_logd4_u10,   Sleef_log2d4_u10,
-    Sleef_log10d4_u10, Sleef_log1pd4_u10, Sleef_sind4_u10,   Sleef_cosd4_u10,
-    Sleef_tand4_u10,   Sleef_asind4_u10,  Sleef_acosd4_u10,  Sleef_atand4_u10,
-    Sleef_sinhd4_u10,  Sleef_coshd4_u10,  Sleef_tanhd4_u10,  Sleef_erfd4_u10,
+    Sleef_expd4_u10,   Sleef_expm1d4_u10, Sleef_logd4_u10,  Sleef_log2d4_u10,
+    Sleef_log10d4_u10, Sleef_log1pd4_u10, Sleef_sind4_u10,  Sleef_cosd4_u10,
+    Sleef_tand4_u10,   Sleef_asind4_u10,  Sleef_acosd4_u10, Sleef_atand4_u10,
+    Sleef_sinhd4_u10,  Sleef_coshd4_u10,  Sleef_tanhd4_u10, Sleef_erfd4_u10,
     Sleef_erfcd4_u15,  Sleef_lgammad4_u10};
 
 // Lanes are independent, so a strided or short run goes through a buffer.
@@ -62,14 +62,13 @@ bool MapFloat(VecFn fn, const float* in, int64_t si, float* out, int64_t so,
   return true;
 }
 
-bool MapDouble(VecFn fn, const double* in, int64_t si, double* out,
-               int64_t so, int64_t n) {
+bool MapDouble(VecFn fn, const double* in, int64_t si, double* out, int64_t so,
+               int64_t n) {
   const D4 f = kDouble[static_cast<int>(fn)];
   if (f == nullptr) return false;
   Map<double, __m256d, 4>(
       f, [](const double* p) { return _mm256_loadu_pd(p); },
-      [](double* p, __m256d v) { _mm256_storeu_pd(p, v); }, in, si, out, so,
-      n);
+      [](double* p, __m256d v) { _mm256_storeu_pd(p, v); }, in, si, out, so, n);
   return true;
 }
 
