@@ -15,6 +15,7 @@
 #include "core/ops.h"
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 
@@ -39,22 +40,64 @@ void MapKernel(const Tensor& x, Tensor& out, F f) {
 // recorded g * df(x) is all there is to differentiate.
 struct ConstantDerivative {};
 
+// An activation's formulas as torch's cpu_kernel_vec computes them: its
+// vector formula (vec, SLEEF's functions) over the 16-float (8-double)
+// blocks of a contiguous run and its scalar one (glibc's) over the tail
+// (TorchVecRanges), forward fwd(x, vec) and backward bwd(dy, x, vec).
+// NoExact: the activation has no such kernel yet.
+struct NoExact {};
+
+template <typename T, typename F>
+void TorchBlocks(int64_t n, F&& f) {
+  TorchVecRanges(
+      n, 64 / sizeof(T),
+      [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) f(i, true);
+      },
+      [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) f(i, false);
+      });
+}
+
+// exp(v) as torch's vector formula (vec: SLEEF) or scalar one computes it.
+template <typename T>
+T TorchExp(T v, bool vec) {
+  T r;
+  if (vec && VecMapOne(VecFn::kExp, v, &r)) return r;
+  return std::exp(v);
+}
+
 // One elementwise activation: its forward f(x), its derivative df(x) (so
 // that the input's gradient is g * df(x)), torch's kernel name (for the
 // error on other dtypes) and grad_fn name. With create_graph, df(x) gets a
 // node of its own whose backward is gg * d2f(x) (d2f: the second
 // derivative), so the gradient can be differentiated once more.
-template <typename Fwd, typename Deriv, typename Second = ConstantDerivative>
+template <typename Fwd, typename Deriv, typename Second = ConstantDerivative,
+          typename Exact = NoExact>
 StatusOrTensor Activation(const Tensor& x, const char* kernel,
                           const char* grad_fn, Fwd f, Deriv df,
-                          bool for_inplace = false, Second d2f = {}) {
+                          bool for_inplace = false, Second d2f = {},
+                          Exact ex = {}) {
   if (!IsFloating(x.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", kernel, "\" not implemented for '",
                      DTypeShortName(x.dtype()), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
-  TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, out, f); });
+  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+    bool done = false;
+    if constexpr (!std::is_same_v<Exact, NoExact>) {
+      if (Exact::template kHandles<T> && x.is_contiguous()) {
+        const T* px = x.data<T>();
+        T* po = out.data<T>();
+        TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
+          po[i] = ex.fwd(px[i], vec);
+        });
+        done = true;
+      }
+    }
+    if (!done) MapKernel<T>(x, out, f);
+  });
   if (auto node = RecordOp(grad_fn, {&x}, {&out})) {
     // An in-place op overwrites x: its backward keeps a copy, recorded
     // as torch's clone of self is, so that a second derivative reaches x.
@@ -64,10 +107,27 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
       node->KeepHistory(saved);
     }
     const int x_slot = node->Save(saved);
-    node->set_backward([x_slot, df, d2f, name = std::string(grad_fn)](
+    node->set_backward([x_slot, df, d2f, ex, name = std::string(grad_fn)](
                            Node& n,
                            const GradList& g) -> absl::StatusOr<GradList> {
       TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(x_slot));
+      if constexpr (!std::is_same_v<Exact, NoExact>) {
+        // A plain backward runs torch's backward kernel on dy and x.
+        if (!GradEnabled() && x.is_contiguous() && g[0].dtype() == x.dtype() &&
+            Exact::IsFor(x.dtype())) {
+          TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g[0]));
+          TENSORD_ASSIGN_OR_RETURN(Tensor gx, Empty(x.sizes(), x.dtype()));
+          TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
+            const T* px = x.data<T>();
+            const T* pd = dy.data<T>();
+            T* po = gx.data<T>();
+            TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
+              po[i] = ex.bwd(pd[i], px[i], vec);
+            });
+          });
+          return GradList{gx};
+        }
+      }
       TENSORD_ASSIGN_OR_RETURN(Tensor d, Empty(x.sizes(), x.dtype()));
       TENSORD_DISPATCH_FLOATING(x.dtype(), T, { MapKernel<T>(x, d, df); });
       if constexpr (!std::is_same_v<Second, ConstantDerivative>) {
@@ -113,6 +173,54 @@ T GeluErf(T v, bool vec) {
   }
   return std::erf(v);
 }
+
+// torch 1.13's gelu kernel (erf form) on contiguous float64 input:
+// x * 0.5 * (1 + erf(x / sqrt 2)) with SLEEF's erf in the vector blocks and
+// glibc's in the tail; the backward dy * (cdf + x * pdf) with that sum
+// fused. (float32 keeps GeluErf: its vector erf is not matched yet.)
+struct GeluExact {
+  template <typename T>
+  static constexpr bool kHandles = std::is_same_v<T, double>;
+  static bool IsFor(DType dt) { return dt == DType::kFloat64; }
+  template <typename T>
+  static T Erf(T v, bool vec) {
+    T r;
+    if (vec && VecMapOne(VecFn::kErf, v, &r)) return r;
+    return std::erf(v);
+  }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    return v * T(0.5) * (T(1) + Erf(v * T(M_SQRT1_2), vec));
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T cdf = T(0.5) * (T(1) + Erf(v * T(M_SQRT1_2), vec));
+    const T pdf =
+        T(M_2_SQRTPI * M_SQRT1_2 * 0.5) * TorchExp(v * v * T(-0.5), vec);
+    if (!vec) {
+      const T xp = v * pdf;  // the scalar tail's sum is not fused
+      return dy * (cdf + xp);
+    }
+    return dy * std::fma(v, pdf, cdf);
+  }
+};
+
+// torch 1.13's silu kernel: x / (1 + exp(-x)); backward
+// dy * s * (1 + x * (1 - s)) with the inner multiply-add fused.
+struct SiluExact {
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    return v / (T(1) + TorchExp(-v, vec));
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T sg = T(1) / (T(1) + TorchExp(-v, vec));
+    return dy * sg * std::fma(v, T(1) - sg, T(1));
+  }
+};
 
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
@@ -274,7 +382,8 @@ StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate) {
         const T pdf =
             T(M_2_SQRTPI * M_SQRT1_2 * 0.5) * std::exp(v * v * T(-0.5));
         return static_cast<T>(pdf * (T(2) - v * v));
-      });
+      },
+      GeluExact{});
 }
 
 StatusOrTensor Silu(const Tensor& x, bool for_inplace) {
@@ -294,7 +403,8 @@ StatusOrTensor Silu(const Tensor& x, bool for_inplace) {
         using T = decltype(v);
         const T s = T(1) / (T(1) + std::exp(-v));
         return static_cast<T>(s * (T(1) - s) * (T(2) + v * (T(1) - T(2) * s)));
-      });
+      },
+      SiluExact{});
 }
 
 StatusOrTensor Mish(const Tensor& x, bool for_inplace) {

@@ -51,6 +51,35 @@ absl::StatusOr<int64_t> ReducedCount(const Tensor& t, const DimList& dims) {
   return n;
 }
 
+// torch's var/std over all elements of a CPU float/double tensor
+// (std_var_all_cpu): the float mean read as a double, then the squared
+// deviations summed in double in memory order, divided, square-rooted for
+// std, rounded once to the dtype. Writes that into `out` (the composite's
+// result, which has one element) for a contiguous real tensor; anything
+// else keeps the composite's value.
+absl::Status StdVarAllExact(const Tensor& t, double correction, bool take_sqrt,
+                            const Tensor& out) {
+  if ((t.dtype() != DType::kFloat32 && t.dtype() != DType::kFloat64) ||
+      !t.is_contiguous() || t.numel() == 0 || out.numel() != 1) {
+    return absl::OkStatus();
+  }
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor m, Mean(t.detach(), {}, false));
+  TENSORD_DISPATCH_FLOATING(t.dtype(), T, {
+    const double mean = static_cast<double>(*m.data<T>());
+    const T* p = t.data<T>();
+    double sum = 0.0;
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      const double dx = static_cast<double>(p[i]) - mean;
+      sum += dx * dx;
+    }
+    const double var =
+        sum / std::max(0.0, static_cast<double>(t.numel()) - correction);
+    *out.data<T>() = static_cast<T>(take_sqrt ? std::sqrt(var) : var);
+  });
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOrTensor Var(const Tensor& t, const DimList& dims, double correction,
@@ -60,15 +89,60 @@ StatusOrTensor Var(const Tensor& t, const DimList& dims, double correction,
         "std and var only support floating point and complex dtypes");
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, ReducedCount(t, dims));
-  TENSORD_ASSIGN_OR_RETURN(Tensor mean, Mean(t, dims, /*keepdim=*/true));
-  TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(t, mean));
-  TENSORD_ASSIGN_OR_RETURN(Tensor d2, Mul(d, d));
-  TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(d2, dims, keepdim));
-  // n - correction <= 0 gives inf or nan, as in torch.
-  TENSORD_ASSIGN_OR_RETURN(
-      Tensor v,
-      Div(s, WrapScalar(std::max(0.0, static_cast<double>(n) - correction))));
-  return Composite("VarBackward0", v);
+  const double dof = static_cast<double>(n) - correction;
+  Tensor v;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor mean, Mean(t, dims, /*keepdim=*/true));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(t, mean));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d2, Mul(d, d));
+    TENSORD_ASSIGN_OR_RETURN(Tensor s, Sum(d2, dims, keepdim));
+    // n - correction <= 0 gives inf or nan, as in torch.
+    TENSORD_ASSIGN_OR_RETURN(v, Div(s, WrapScalar(std::max(0.0, dof))));
+    if (n == t.numel()) {
+      TENSORD_RETURN_IF_ERROR(StdVarAllExact(t, correction, false, v));
+    }
+  }
+  if (auto node = RecordOp("VarBackward0", {&t}, {&v})) {
+    const int slot = node->Save(t);
+    // The grad's shape with the reduced dims kept (as 1).
+    Shape keep_shape = t.sizes();
+    const DimList all = AllDims(t, dims);
+    for (int64_t d : all) {
+      TENSORD_ASSIGN_OR_RETURN(int64_t w, WrapDim(d, t.dim()));
+      keep_shape[w] = 1;
+    }
+    node->set_backward(
+        [slot, dims, dof, keep_shape](
+            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
+          // torch's var_backward: (2 / dof) * grad * (self - mean), in that
+          // order; for dof <= 0, grad * (self == mean ? nan : inf).
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(slot));
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor gk,
+              Reshape(g[0], DimList(keep_shape.begin(), keep_shape.end())));
+          TENSORD_ASSIGN_OR_RETURN(Tensor mean, Mean(x, dims, true));
+          if (dof <= 0) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor eq, Eq(x, mean));
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor nan,
+                Full({}, Scalar(std::numeric_limits<double>::quiet_NaN()),
+                     x.dtype()));
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor inf,
+                Full({}, Scalar(std::numeric_limits<double>::infinity()),
+                     x.dtype()));
+            TENSORD_ASSIGN_OR_RETURN(Tensor w, Where(eq, nan, inf));
+            TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(gk, w));
+            return GradList{r};
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor a, Mul(WrapScalar(2.0 / dof), gk));
+          TENSORD_ASSIGN_OR_RETURN(Tensor c, Sub(x, mean));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Mul(a, c));
+          return GradList{r};
+        });
+  }
+  return v;
 }
 
 StatusOrTensor Std(const Tensor& t, const DimList& dims, double correction,
@@ -76,6 +150,12 @@ StatusOrTensor Std(const Tensor& t, const DimList& dims, double correction,
   Tensor v;
   { TENSORD_ASSIGN_OR_RETURN(v, Var(t, dims, correction, keepdim)); }
   TENSORD_ASSIGN_OR_RETURN(Tensor s, Sqrt(v));
+  TENSORD_ASSIGN_OR_RETURN(int64_t n, ReducedCount(t, dims));
+  if (n == t.numel() && IsFloating(t.dtype())) {
+    // torch rounds sqrt(var) once from double; sqrt's saved result (this
+    // storage) then holds torch's value too.
+    TENSORD_RETURN_IF_ERROR(StdVarAllExact(t, correction, true, s));
+  }
   return Composite("StdBackward0", s);
 }
 

@@ -103,3 +103,32 @@ for dt in (torch.float32, torch.float64):
         y = bn(x)
         y.backward(torch.randn(*shape, dtype=dt))
         print(dt, shape, "eval", bits(y), bits(x.grad), bits(bn.weight.grad))
+
+# var/std over all elements: torch's double-precision pass over the float
+# mean (std_var_all_cpu), and std's gradient from that result.
+for dt in (torch.float32, torch.float64):
+    for n in (3, 37, 1000, 40000):
+        x = torch.randn(n, dtype=dt) * 3 + 1
+        print(dt, n, x.var().item(), x.std().item(),
+              x.var(unbiased=False).item(), x.std(dim=0).item())
+    x = torch.randn(6, 7, dtype=dt, requires_grad=True)
+    s = x.std()
+    s.backward()
+    print(s.item(), bits(x.grad))
+
+# silu (float32, float64) and gelu (float64): torch's vector formula with
+# SLEEF's exp/erf in 16-float (8-double) blocks, glibc's in the tail, and
+# their backward kernels.
+for dt in (torch.float32, torch.float64):
+    for n in (5, 37, 1000):
+        x = torch.randn(n, dtype=dt, requires_grad=True)
+        g = torch.randn(n, dtype=dt)
+        y = torch.nn.functional.silu(x)
+        y.backward(g)
+        line = [bits(y), bits(x.grad)]
+        if dt == torch.float64:
+            x.grad = None
+            y = torch.nn.functional.gelu(x)
+            y.backward(g)
+            line += [bits(y), bits(x.grad)]
+        print(dt, n, line)
