@@ -1,4 +1,5 @@
 // tensord: the tensor computation server. See --help for its flags.
+#include <dlfcn.h>
 #include <malloc.h>
 #include <signal.h>
 
@@ -26,6 +27,13 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(int, threads, 0,
           "maximum threads serving calls (0: gRPC's default, about one per "
           "core)");
+ABSL_FLAG(int, blas_threads, 0,
+          "OpenBLAS threads per BLAS call (the matrix products PyTorch makes "
+          "through BLAS); 0: OpenBLAS's own default (one per core), as under "
+          "PyTorch, whose product bits depend on it. 1 serves concurrent "
+          "sessions much faster (OpenBLAS's idle workers spin after each "
+          "parallel call) but some products then differ from PyTorch's in "
+          "the last bits");
 ABSL_FLAG(int64_t, max_sessions, 1000, "sessions the server holds at most");
 ABSL_FLAG(int64_t, session_memory_limit, int64_t{4} << 30,
           "bytes of tensor data one session may hold (a session may ask for "
@@ -186,6 +194,7 @@ int main(int argc, char** argv) {
   };
   const Range ranges[] = {
       {"threads", absl::GetFlag(FLAGS_threads), 0, 4096},
+      {"blas_threads", absl::GetFlag(FLAGS_blas_threads), 0, 1024},
       {"max_sessions", absl::GetFlag(FLAGS_max_sessions), 1, int64_t{1} << 40},
       {"session_memory_limit", absl::GetFlag(FLAGS_session_memory_limit), 1,
        std::numeric_limits<int64_t>::max()},
@@ -208,6 +217,13 @@ int main(int argc, char** argv) {
                        ", ", r.max, "]"));
       return 2;
     }
+  }
+  // OpenBLAS (when it is the BLAS the loader found) reads its thread count
+  // at load time; set the flag's instead.
+  if (auto* set_threads = reinterpret_cast<void (*)(int)>(
+          dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+      set_threads != nullptr && absl::GetFlag(FLAGS_blas_threads) > 0) {
+    set_threads(absl::GetFlag(FLAGS_blas_threads));
   }
   tensord::server::ServerConfig config;
   config.listen = absl::GetFlag(FLAGS_listen);
