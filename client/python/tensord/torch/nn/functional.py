@@ -2,6 +2,7 @@
 of the server's table. Only where torch's Python signature has arguments
 the table does not (inplace=, _stacklevel=) is there a wrapper."""
 import math
+import warnings
 
 from .. import _ops
 
@@ -14,12 +15,46 @@ def tanh(input):  # noqa: A002
     return _ops.call("tanh", (input,), {})
 
 
+def _get_softmax_dim(name, ndim, stacklevel):
+    """torch's choice of dim when none is given, with its deprecation
+    warning pointing at the caller's line (stacklevel as torch counts)."""
+    warnings.warn(
+        "Implicit dimension choice for {} has been deprecated. "
+        "Change the call to include dim=X as an argument.".format(name),
+        stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
 def _softmax_like(name):
     def fn(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+        if dim is None and hasattr(input, "dim"):
+            dim = _get_softmax_dim(name, input.dim(), _stacklevel)
         return _ops.call(name, (input,), {"dim": dim, "dtype": dtype})
     fn.__name__ = name
     return fn
 
+
+def _size_checked(name):
+    """A loss that warns, as torch's does, when target and input differ in
+    size (they broadcast), pointing at the caller's line."""
+    def fn(input, target, *args, **kwargs):  # noqa: A002
+        if callable(getattr(input, "size", None)) and \
+                callable(getattr(target, "size", None)) and \
+                target.size() != input.size():
+            warnings.warn(
+                "Using a target size ({}) that is different to the input "
+                "size ({}). This will likely lead to incorrect results due "
+                "to broadcasting. Please ensure they have the same size."
+                .format(target.size(), input.size()), stacklevel=2)
+        return _ops.call(name, (input, target) + args, kwargs)
+    fn.__name__ = name
+    return fn
+
+
+mse_loss = _size_checked("mse_loss")
+l1_loss = _size_checked("l1_loss")
+smooth_l1_loss = _size_checked("smooth_l1_loss")
+huber_loss = _size_checked("huber_loss")
 
 softmax = _softmax_like("softmax")
 log_softmax = _softmax_like("log_softmax")
