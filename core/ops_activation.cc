@@ -222,6 +222,33 @@ struct SiluExact {
   }
 };
 
+// torch 1.13's elu kernel (elu, selu, celu): x <= 0 ? (exp(x * input_scale)
+// - 1) * alpha * scale : x * scale, the coefficients rounded to T first;
+// backward (from the input) dy * input_scale * negcoef * exp(x *
+// input_scale) or dy * scale, multiplied left to right.
+struct EluExact {
+  double alpha, scale, input_scale;
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    const T negcoef = T(alpha) * T(scale);
+    if (v <= T(0)) {
+      return (TorchExp(v * T(input_scale), vec) - T(1)) * negcoef;
+    }
+    return v * T(scale);
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T negcoef = T(alpha) * T(scale);
+    if (v <= T(0)) {
+      return dy * T(input_scale) * negcoef * TorchExp(v * T(input_scale), vec);
+    }
+    return dy * T(scale);
+  }
+};
+
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
@@ -251,7 +278,8 @@ StatusOrTensor EluImpl(const Tensor& x, double alpha, double scale,
                    ? static_cast<T>(T(input_scale) * T(input_scale) * T(alpha) *
                                     T(scale) * std::exp(v * T(input_scale)))
                    : T(0);
-      });
+      },
+      EluExact{alpha, scale, input_scale});
 }
 
 StatusOrTensor HardtanhImpl(const Tensor& x, double lo, double hi,

@@ -236,12 +236,15 @@ StatusOrTensor GatherRaw(const Tensor& self, int64_t dim, const Tensor& index) {
           bool row_bad = false;
           if (step[0] == 1 && step[1] == 1 && step[2] == 0) {
             // Gathering along the innermost dim: one row of self.
+            // A bad index reads nothing (not even element 0: self's dim
+            // may be empty).
             for (int64_t i = 0; i < n; ++i) {
               const int64_t v = xp[i];
-              const bool ok =
-                  static_cast<uint64_t>(v) < static_cast<uint64_t>(limit);
-              row_bad |= !ok;
-              op[i] = sp[(ok ? v : 0) * dim_stride];
+              if (static_cast<uint64_t>(v) >= static_cast<uint64_t>(limit)) {
+                row_bad = true;
+                continue;
+              }
+              op[i] = sp[v * dim_stride];
             }
             if (row_bad) bad.store(true, std::memory_order_relaxed);
             return;

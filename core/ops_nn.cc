@@ -869,8 +869,61 @@ StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
         "result type Float can't be cast to the desired output type ",
         DTypeShortName(rt)));
   }
-  // max_val = max(-x, 0); loss = (1 - t) * x + L * (log(exp(-max_val) +
-  // exp(-x - max_val)) + max_val), L = 1 + (pos_weight - 1) * t.
+  // torch's forward computes in this order, and its backward for the
+  // input is (sigmoid(x) - t) * grad [* weight] [/ numel] (with
+  // pos_weight: ((pw * t + 1 - t) * sigmoid(x) - pw * t) * grad): run
+  // that as a node of its own when only the input needs a gradient.
+  if (AnyRequiresGrad({&input}) && !AnyRequiresGrad({&target})) {
+    Tensor r;
+    {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(
+          r, BinaryCrossEntropyWithLogits(input.detach(), target.detach(),
+                                          weight, pos_weight, reduction));
+    }
+    if (auto node =
+            RecordOp("BinaryCrossEntropyWithLogitsBackward0", {&input}, {&r})) {
+      const int xs = node->Save(input), ts = node->Save(target);
+      const int ws = weight.defined() ? node->Save(weight) : -1;
+      const int ps = pos_weight.defined() ? node->Save(pos_weight) : -1;
+      node->set_backward(
+          [xs, ts, ws, ps, reduction](
+              Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+            TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(xs));
+            TENSORD_ASSIGN_OR_RETURN(Tensor t, n.Saved(ts));
+            TENSORD_ASSIGN_OR_RETURN(Tensor sg, Sigmoid(x));
+            Tensor gi;
+            if (ps >= 0) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor pw, n.Saved(ps));
+              TENSORD_ASSIGN_OR_RETURN(Tensor pt, Mul(pw, t));
+              TENSORD_ASSIGN_OR_RETURN(Tensor a, Add(pt, WrapScalar(1.0)));
+              TENSORD_ASSIGN_OR_RETURN(Tensor b, Sub(a, t));
+              TENSORD_ASSIGN_OR_RETURN(Tensor c, Mul(b, sg));
+              TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(c, pt));
+              TENSORD_ASSIGN_OR_RETURN(gi, Mul(d, g[0]));
+            } else {
+              TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(sg, t));
+              TENSORD_ASSIGN_OR_RETURN(gi, Mul(d, g[0]));
+            }
+            if (ws >= 0) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor w, n.Saved(ws));
+              TENSORD_ASSIGN_OR_RETURN(gi, Mul(gi, w));
+            }
+            if (reduction == Reduction::kMean) {
+              TENSORD_ASSIGN_OR_RETURN(
+                  gi, Div(gi, WrapScalar(static_cast<double>(x.numel()))));
+            }
+            if (gi.sizes() != x.sizes()) {
+              TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, x.sizes()));
+            }
+            return GradList{gi};
+          });
+    }
+    return r;
+  }
+  // max_val = max(-x, 0); loss = (1 - t) * x + max_val + log(exp(-max_val)
+  // + exp(-x - max_val)), or with L = 1 + (pos_weight - 1) * t,
+  // (1 - t) * x + L * (log(...) + max_val), added in torch's order.
   TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
   TENSORD_ASSIGN_OR_RETURN(Tensor mv, Clamp(nx, Scalar(0.0), std::nullopt));
   TENSORD_ASSIGN_OR_RETURN(Tensor nmv, Neg(mv));
@@ -879,16 +932,20 @@ StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
   TENSORD_ASSIGN_OR_RETURN(Tensor e2, Exp(nxm));
   TENSORD_ASSIGN_OR_RETURN(Tensor se, Add(e1, e2));
   TENSORD_ASSIGN_OR_RETURN(Tensor lse, Log(se));
-  TENSORD_ASSIGN_OR_RETURN(Tensor sp, Add(lse, mv));
   TENSORD_ASSIGN_OR_RETURN(Tensor omt, Sub(WrapScalar(1.0), target));
   TENSORD_ASSIGN_OR_RETURN(Tensor lin, Mul(omt, input));
+  Tensor l;
   if (pos_weight.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor sp, Add(lse, mv));
     TENSORD_ASSIGN_OR_RETURN(Tensor pm1, Sub(pos_weight, WrapScalar(1.0)));
     TENSORD_ASSIGN_OR_RETURN(Tensor pt, Mul(pm1, target));
     TENSORD_ASSIGN_OR_RETURN(Tensor lw, Add(pt, WrapScalar(1.0)));
     TENSORD_ASSIGN_OR_RETURN(sp, Mul(lw, sp));
+    TENSORD_ASSIGN_OR_RETURN(l, Add(lin, sp));
+  } else {
+    TENSORD_ASSIGN_OR_RETURN(Tensor lm, Add(lin, mv));
+    TENSORD_ASSIGN_OR_RETURN(l, Add(lm, lse));
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor l, Add(lin, sp));
   if (weight.defined()) {
     TENSORD_ASSIGN_OR_RETURN(l, Mul(l, weight));
   }

@@ -132,3 +132,39 @@ for dt in (torch.float32, torch.float64):
             y.backward(g)
             line += [bits(y), bits(x.grad)]
         print(dt, n, line)
+
+# binary_cross_entropy_with_logits: torch's order of additions forward and
+# its (sigmoid(x) - t) * grad backward, with weight, pos_weight and every
+# reduction.
+for dt in (torch.float32, torch.float64):
+    for n in (5, 37, 1000):
+        x = (torch.randn(n, dtype=dt) * 3).requires_grad_()
+        t = torch.rand(n, dtype=dt)
+        w = torch.rand(n, dtype=dt)
+        pw = torch.rand(n, dtype=dt) + 0.5
+        out = []
+        for kw in ({}, {"weight": w}, {"pos_weight": pw},
+                   {"reduction": "sum"}, {"reduction": "none"}):
+            x.grad = None
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                x, t, **kw)
+            (loss.sum() if loss.dim() else loss).backward()
+            out.append((bits(loss), bits(x.grad)))
+        print(dt, n, out)
+
+# elu, selu and celu: torch's exp(x * input_scale) - 1 with SLEEF in the
+# vector blocks, and its backward from the input.
+for dt in (torch.float32, torch.float64):
+    for n in (5, 37, 1000):
+        x = (torch.randn(n, dtype=dt) * 2).requires_grad_()
+        g = torch.randn(n, dtype=dt)
+        out = []
+        for fn in (torch.nn.functional.elu,
+                   lambda v: torch.nn.functional.elu(v, alpha=0.3),
+                   torch.nn.functional.selu,
+                   lambda v: torch.nn.functional.celu(v, alpha=2.0)):
+            x.grad = None
+            y = fn(x)
+            y.backward(g)
+            out.append((bits(y), bits(x.grad)))
+        print(dt, n, out)

@@ -532,6 +532,13 @@ def tenant_cases(binary, bat):
                 C.INVALID_ARGUMENT, op("gather", [m, i64([0, big], [1, 2])],
                                        {"dim": i(1)}),
                 message="out of bounds")
+        # gather from a dim of size 0 with a non-empty index: every index is
+        # out of bounds and nothing of the (empty) source may be read.
+        run("zeros(3, 0).gather(1, [[0, 0]] * 3)", C.INVALID_ARGUMENT,
+            nodes(h.node("zeros", [], {"size": ints([3, 0])}),
+                  h.node("gather", [h.out_ref(0), i64([0] * 6, [3, 2])],
+                         {"dim": i(1)}, ret=True)),
+            message="out of bounds for dimension 1 with size 0")
         run("m.scatter_(1, [[2**62]], v) writes nothing", C.INVALID_ARGUMENT,
             op("scatter_", [m, i64([0, 2**62], [1, 2]), lit(h.f32([7, 8], [1, 2]))],
                {"dim": i(1)}, ret=False))
