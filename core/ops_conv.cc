@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/autograd.h"
+#include "core/conv_dnnl.h"
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/loops.h"
@@ -194,6 +195,12 @@ absl::StatusOr<Tensor> ConvRawForward(const ConvGeom& g, const Tensor& x,
   TENSORD_ASSIGN_OR_RETURN(Tensor wc, ContiguousOf(w));
   TENSORD_ASSIGN_OR_RETURN(Tensor y, Empty(y_shape, x.dtype()));
   if (y.numel() == 0) return y;
+  if (x.dtype() == DType::kFloat32 && ConvUsesDnnl(g) &&
+      DnnlConvForward(g, xc.data<float>(), wc.data<float>(), nullptr,
+                      y.data<float>())
+          .ok()) {
+    return y;
+  }
   TENSORD_ASSIGN_OR_RETURN(
       Tensor scratch,
       Empty({g.Pointwise() ? 0 : BatchThreads(g) * g.K() * g.L()}, x.dtype()));
@@ -211,6 +218,12 @@ absl::StatusOr<Tensor> ConvRawGradInput(const ConvGeom& g, const Tensor& gy,
   TENSORD_ASSIGN_OR_RETURN(Tensor wc, ContiguousOf(w));
   TENSORD_ASSIGN_OR_RETURN(Tensor gx, Zeros(x_shape, w.dtype()));
   if (gx.numel() == 0 || g.L() == 0) return gx;
+  if (w.dtype() == DType::kFloat32 && ConvUsesDnnl(g) &&
+      DnnlConvBackwardData(g, gyc.data<float>(), wc.data<float>(),
+                           gx.data<float>())
+          .ok()) {
+    return gx;
+  }
   TENSORD_ASSIGN_OR_RETURN(Tensor scratch,
                            Empty({BatchThreads(g) * g.K() * g.L()}, w.dtype()));
   TENSORD_DISPATCH_FLOATING(w.dtype(), T, {
@@ -227,6 +240,12 @@ absl::StatusOr<Tensor> ConvRawGradWeight(const ConvGeom& g, const Tensor& gy,
   TENSORD_ASSIGN_OR_RETURN(Tensor gyc, ContiguousOf(gy));
   TENSORD_ASSIGN_OR_RETURN(Tensor xc, ContiguousOf(x));
   TENSORD_ASSIGN_OR_RETURN(Tensor gw, Empty(w_shape, x.dtype()));
+  if (x.dtype() == DType::kFloat32 && ConvUsesDnnl(g) &&
+      DnnlConvBackwardWeights(g, xc.data<float>(), gyc.data<float>(),
+                              gw.data<float>(), nullptr)
+          .ok()) {
+    return gw;
+  }
   TENSORD_ASSIGN_OR_RETURN(
       Tensor scratch,
       Empty({BatchThreads(g) * (g.K() * g.L() + g.Og() * g.K() + g.O * g.K())},
@@ -466,6 +485,8 @@ StatusOrTensor ConvCore(const Tensor& x, const Tensor& w, const Tensor& bias,
   g.pl = pads_before[k - 1];
   g.dw = dilation[k - 1];
   g.OW = outs[k - 1];
+  g.pb = k == 2 ? pads_after[0] : 0;
+  g.pr = pads_after[k - 1];
   Shape out_shape = {g.N, g.O};
   for (int64_t o : outs) out_shape.push_back(o);
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(out_shape, x.dtype()));
@@ -481,7 +502,14 @@ StatusOrTensor ConvCore(const Tensor& x, const Tensor& w, const Tensor& bias,
   if (bias.defined()) {
     TENSORD_ASSIGN_OR_RETURN(bc, ContiguousOf(bias));
   }
-  if (out.numel() > 0) {
+  bool done = out.numel() == 0;
+  if (!done && x.dtype() == DType::kFloat32 && ConvUsesDnnl(g)) {
+    done = DnnlConvForward(g, xc.data<float>(), wc.data<float>(),
+                           bc.defined() ? bc.data<float>() : nullptr,
+                           out.data<float>())
+               .ok();
+  }
+  if (!done) {
     TENSORD_ASSIGN_OR_RETURN(Tensor scratch,
                              Empty({g.Pointwise() ? 0 : col_elems}, x.dtype()));
     TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
@@ -512,11 +540,30 @@ StatusOrTensor ConvCore(const Tensor& x, const Tensor& w, const Tensor& bias,
       if (e[0].fn) {
         TENSORD_ASSIGN_OR_RETURN(r[0], ConvRawGradInput(g, gy, ws, xs.sizes()));
       }
-      if (e[1].fn) {
+      const bool want_bias = has_bias && e[2].fn;
+      bool bias_done = false;
+      if (dt == DType::kFloat32 && (e[1].fn || want_bias) && ConvUsesDnnl(g)) {
+        // torch's mkldnn backward: one primitive gives both gradients.
+        NoGradGuard ng;
+        TENSORD_ASSIGN_OR_RETURN(Tensor gw, Empty(ws.sizes(), dt));
+        Tensor gb;
+        if (want_bias) {
+          TENSORD_ASSIGN_OR_RETURN(gb, Empty({g.O}, dt));
+        }
+        if (DnnlConvBackwardWeights(g, xs.data<float>(), gy.data<float>(),
+                                    gw.data<float>(),
+                                    want_bias ? gb.data<float>() : nullptr)
+                .ok()) {
+          if (e[1].fn) r[1] = gw;
+          if (want_bias) r[2] = gb;
+          bias_done = true;
+        }
+      }
+      if (e[1].fn && !r[1].defined()) {
         TENSORD_ASSIGN_OR_RETURN(r[1],
                                  ConvRawGradWeight(g, gy, xs, ws.sizes()));
       }
-      if (has_bias && e[2].fn) {
+      if (want_bias && !bias_done) {
         NoGradGuard ng;
         DimList dims = {0};
         for (int64_t d = 2; d < gy.dim(); ++d) dims.push_back(d);

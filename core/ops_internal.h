@@ -219,6 +219,9 @@ struct ConvGeom {
   int64_t N = 0, C = 0, H = 0, W = 0;  // input
   int64_t O = 0, G = 1, kh = 1, kw = 1;
   int64_t sh = 1, sw = 1, pt = 0, pl = 0, dh = 1, dw = 1;
+  // Padding after (bottom, right); -1 where the caller leaves it implicit
+  // (only ConvUsesDnnl needs it).
+  int64_t pb = -1, pr = -1;
   int64_t OH = 0, OW = 0;
   int64_t Cg() const { return C / G; }
   int64_t Og() const { return O / G; }

@@ -717,11 +717,11 @@ StatusOrTensor Matmul(const Tensor& a, const Tensor& b) {
   eb.push_back(m);
   TENSORD_ASSIGN_OR_RETURN(Tensor ax, Expand(a3, ea));
   TENSORD_ASSIGN_OR_RETURN(Tensor bx, Expand(b3, eb));
-  // As torch: expand, make contiguous, view as one batch of matrices.
-  TENSORD_ASSIGN_OR_RETURN(Tensor axc, Contiguous(ax));
-  TENSORD_ASSIGN_OR_RETURN(Tensor bxc, Contiguous(bx));
-  TENSORD_ASSIGN_OR_RETURN(Tensor af, View(axc, {nb, n, k}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor bf, View(bxc, {nb, k, m}));
+  // As torch: expand, then reshape to one batch of matrices (a view when
+  // the strides allow: a transposed batch stays transposed, and so goes to
+  // BLAS as 'T', which rounds differently from a copy).
+  TENSORD_ASSIGN_OR_RETURN(Tensor af, Reshape(ax, {nb, n, k}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bf, Reshape(bx, {nb, k, m}));
   TENSORD_ASSIGN_OR_RETURN(Tensor prod, BmmKernel(af, bf));
   DimList out_shape(batch.begin(), batch.end());
   if (da > 1) out_shape.push_back(n);

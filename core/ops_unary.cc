@@ -298,21 +298,58 @@ StatusOrTensor Cos(const Tensor& a) {
                  });
 }
 
+namespace {
+
+// torch's tanh_backward(grad, result): grad * (1 - result * result), the
+// inner part fused into one rounding. With grad mode on (create_graph) it
+// is recorded as torch records it (TanhBackwardBackward0, whose own
+// derivative is torch's formula), so second derivatives round alike too.
+StatusOrTensor TanhBackward(const Tensor& g, const Tensor& r) {
+  const DType dt = r.dtype();
+  if (g.dtype() != dt || (dt != DType::kFloat32 && dt != DType::kFloat64)) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
+    return Mul(g, d);
+  }
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor nr, Neg(r));
+    TENSORD_ASSIGN_OR_RETURN(Tensor d,
+                             FusedMulAddRaw(nr, r, WrapScalar(1.0), dt));
+    TENSORD_ASSIGN_OR_RETURN(out, Mul(g, d));
+  }
+  if (auto node = RecordOp("TanhBackwardBackward0", {&g, &r}, {&out})) {
+    const int g_slot = node->Save(g), r_slot = node->Save(r);
+    node->set_backward(
+        [g_slot, r_slot](Node& n,
+                         const GradList& gl) -> absl::StatusOr<GradList> {
+          GradList res(2);
+          if (!gl[0].defined()) return res;
+          TENSORD_ASSIGN_OR_RETURN(Tensor gs, n.Saved(g_slot));
+          TENSORD_ASSIGN_OR_RETURN(Tensor rs, n.Saved(r_slot));
+          const auto& e = n.next_edges();
+          if (e[0].fn) {
+            TENSORD_ASSIGN_OR_RETURN(res[0], TanhBackward(gl[0], rs));
+          }
+          if (e[1].fn) {  // grad * (-2 * result * grad_output)
+            TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(rs, WrapScalar(-2.0)));
+            TENSORD_ASSIGN_OR_RETURN(t, Mul(t, gs));
+            TENSORD_ASSIGN_OR_RETURN(res[1], Mul(gl[0], t));
+          }
+          return res;
+        });
+    node->twice_differentiable = true;
+  }
+  return out;
+}
+
+}  // namespace
+
 StatusOrTensor Tanh(const Tensor& a) {
   return UnaryOp(Un::kTanh, "TanhBackward0", a, true,
                  [](const Tensor& g, const Tensor& r) -> StatusOrTensor {
-                   const DType dt = r.dtype();
-                   if (!GradEnabled() && g.dtype() == dt &&
-                       (dt == DType::kFloat32 || dt == DType::kFloat64)) {
-                     // torch's g * (1 - r * r), the inner part fused.
-                     TENSORD_ASSIGN_OR_RETURN(Tensor nr, Neg(r));
-                     TENSORD_ASSIGN_OR_RETURN(
-                         Tensor d, FusedMulAddRaw(nr, r, WrapScalar(1.0), dt));
-                     return Mul(g, d);
-                   }
-                   TENSORD_ASSIGN_OR_RETURN(Tensor r2, Mul(r, r));
-                   TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(WrapScalar(1.0), r2));
-                   return Mul(g, d);
+                   return TanhBackward(g, r);
                  });
 }
 
