@@ -111,9 +111,10 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const Descs& d,
 }
 
 template <typename F>
-absl::Status Guarded(const char* what, F&& f) {
+absl::Status Guarded(const char* what, F&& f, bool one_thread = true) {
   try {
-    OneThread one;
+    std::optional<OneThread> one;
+    if (one_thread) one.emplace();
     f();
     return absl::OkStatus();
   } catch (const dnnl::error& e) {
@@ -225,6 +226,58 @@ absl::Status DnnlConvBackwardWeights(const ConvGeom& g, const float* x,
     if (diff_bias) diff_bias->Finish(s);
     s.wait();
   });
+}
+
+namespace {
+
+dnnl::eltwise_forward::primitive_desc GeluPd(const memory::desc& md) {
+  return dnnl::eltwise_forward::primitive_desc(
+      dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training,
+                                  dnnl::algorithm::eltwise_gelu_erf, md, 0.f,
+                                  0.f),
+      Engine());
+}
+
+}  // namespace
+
+// Elementwise: the thread split does not change a value.
+absl::Status DnnlGeluErf(const float* x, float* y, int64_t n) {
+  return Guarded(
+      "gelu",
+      [&] {
+        const memory::desc md({n}, kF32, tag::a);
+        const auto pd = GeluPd(md);
+        dnnl::stream s(Engine());
+        memory src(md, Engine(), const_cast<float*>(x));
+        memory dst(md, Engine(), y);
+        dnnl::eltwise_forward(pd).execute(
+            s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+        s.wait();
+      },
+      /*one_thread=*/false);
+}
+
+absl::Status DnnlGeluErfBackward(const float* x, const float* dy, float* dx,
+                                 int64_t n) {
+  return Guarded(
+      "gelu backward",
+      [&] {
+        const memory::desc md({n}, kF32, tag::a);
+        const auto hint = GeluPd(md);
+        dnnl::eltwise_backward::primitive_desc pd(
+            dnnl::eltwise_backward::desc(dnnl::algorithm::eltwise_gelu_erf, md,
+                                         md, 0.f, 0.f),
+            Engine(), hint);
+        dnnl::stream s(Engine());
+        memory src(md, Engine(), const_cast<float*>(x));
+        memory diff_dst(md, Engine(), const_cast<float*>(dy));
+        memory diff_src(md, Engine(), dx);
+        dnnl::eltwise_backward(pd).execute(s, {{DNNL_ARG_SRC, src},
+                                               {DNNL_ARG_DIFF_DST, diff_dst},
+                                               {DNNL_ARG_DIFF_SRC, diff_src}});
+        s.wait();
+      },
+      /*one_thread=*/false);
 }
 
 }  // namespace tensord

@@ -1,9 +1,12 @@
-// float32 convolutions through oneDNN's convolution primitives, set up as
-// torch 1.13 sets them up for its mkldnn backend (ideep): every memory format
-// left to oneDNN ("any"), direct algorithm, forward_training, the bias
-// gradient computed by the weight-gradient primitive. With the same oneDNN
-// library on the same CPU this picks torch's implementation and so its
-// summation order: a LeNet trains to torch's bits.
+// oneDNN primitives run as torch 1.13 runs them through its mkldnn backend
+// (ideep), so that with the same oneDNN library on the same CPU the same
+// implementation computes the same bits.
+//
+// float32 convolutions: every memory format left to oneDNN ("any"), direct
+// algorithm, forward_training, the bias gradient computed by the
+// weight-gradient primitive: a LeNet trains to torch's bits.
+// gelu (erf form) of a contiguous float32 tensor of two or more elements:
+// torch's gelu and its backward call oneDNN's eltwise_gelu_erf.
 #ifndef TENSORD_CORE_CONV_DNNL_H_
 #define TENSORD_CORE_CONV_DNNL_H_
 
@@ -27,6 +30,11 @@ absl::Status DnnlConvBackwardData(const ConvGeom& g, const float* gy,
                                   const float* w, float* gx);
 absl::Status DnnlConvBackwardWeights(const ConvGeom& g, const float* x,
                                      const float* gy, float* gw, float* gb);
+
+// gelu(x) and its gradient dy * gelu'(x) over n contiguous floats.
+absl::Status DnnlGeluErf(const float* x, float* y, int64_t n);
+absl::Status DnnlGeluErfBackward(const float* x, const float* dy, float* dx,
+                                 int64_t n);
 
 }  // namespace tensord
 

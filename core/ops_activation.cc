@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/autograd.h"
+#include "core/conv_dnnl.h"
 #include "core/errors.h"
 #include "core/loops.h"
 #include "core/ops.h"
@@ -46,6 +47,19 @@ struct ConstantDerivative {};
 // (TorchVecRanges), forward fwd(x, vec) and backward bwd(dy, x, vec).
 // NoExact: the activation has no such kernel yet.
 struct NoExact {};
+
+// An Exact may compute a whole contiguous tensor at once (a library kernel
+// torch calls); false: it does not, and fwd/bwd run per element.
+struct ExactBase {
+  template <typename T>
+  bool FwdBulk(const T*, T*, int64_t) const {
+    return false;
+  }
+  template <typename T>
+  bool BwdBulk(const T*, const T*, T*, int64_t) const {
+    return false;
+  }
+};
 
 template <typename T, typename F>
 void TorchBlocks(int64_t n, F&& f) {
@@ -90,9 +104,11 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
       if (Exact::template kHandles<T> && x.is_contiguous()) {
         const T* px = x.data<T>();
         T* po = out.data<T>();
-        TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
-          po[i] = ex.fwd(px[i], vec);
-        });
+        if (!ex.FwdBulk(px, po, x.numel())) {
+          TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
+            po[i] = ex.fwd(px[i], vec);
+          });
+        }
         done = true;
       }
     }
@@ -121,9 +137,11 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
             const T* px = x.data<T>();
             const T* pd = dy.data<T>();
             T* po = gx.data<T>();
-            TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
-              po[i] = ex.bwd(pd[i], px[i], vec);
-            });
+            if (!ex.BwdBulk(pd, px, po, x.numel())) {
+              TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
+                po[i] = ex.bwd(pd[i], px[i], vec);
+              });
+            }
           });
           return GradList{gx};
         }
@@ -174,14 +192,29 @@ T GeluErf(T v, bool vec) {
   return std::erf(v);
 }
 
-// torch 1.13's gelu kernel (erf form) on contiguous float64 input:
-// x * 0.5 * (1 + erf(x / sqrt 2)) with SLEEF's erf in the vector blocks and
-// glibc's in the tail; the backward dy * (cdf + x * pdf) with that sum
-// fused. (float32 keeps GeluErf: its vector erf is not matched yet.)
-struct GeluExact {
+// torch 1.13's gelu (erf form) on contiguous input. float32 of two or more
+// elements: oneDNN's eltwise_gelu_erf, which torch calls (its mkldnn path).
+// float64: x * 0.5 * (1 + erf(x / sqrt 2)) with SLEEF's erf in the vector
+// blocks and glibc's in the tail; the backward dy * (cdf + x * pdf) with
+// that sum fused. (A single float: glibc's erf, as torch's own kernel.)
+struct GeluExact : ExactBase {
   template <typename T>
-  static constexpr bool kHandles = std::is_same_v<T, double>;
-  static bool IsFor(DType dt) { return dt == DType::kFloat64; }
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  bool FwdBulk(const T* x, T* y, int64_t n) const {
+    if constexpr (std::is_same_v<T, float>) {
+      return n > 1 && DnnlGeluErf(x, y, n).ok();
+    }
+    return false;
+  }
+  template <typename T>
+  bool BwdBulk(const T* dy, const T* x, T* dx, int64_t n) const {
+    if constexpr (std::is_same_v<T, float>) {
+      return n > 1 && DnnlGeluErfBackward(x, dy, dx, n).ok();
+    }
+    return false;
+  }
   template <typename T>
   static T Erf(T v, bool vec) {
     T r;
@@ -207,7 +240,7 @@ struct GeluExact {
 
 // torch 1.13's silu kernel: x / (1 + exp(-x)); backward
 // dy * s * (1 + x * (1 - s)) with the inner multiply-add fused.
-struct SiluExact {
+struct SiluExact : ExactBase {
   template <typename T>
   static constexpr bool kHandles = true;
   static bool IsFor(DType) { return true; }
@@ -226,7 +259,7 @@ struct SiluExact {
 // - 1) * alpha * scale : x * scale, the coefficients rounded to T first;
 // backward (from the input) dy * input_scale * negcoef * exp(x *
 // input_scale) or dy * scale, multiplied left to right.
-struct EluExact {
+struct EluExact : ExactBase {
   double alpha, scale, input_scale;
   template <typename T>
   static constexpr bool kHandles = true;
@@ -279,7 +312,7 @@ StatusOrTensor EluImpl(const Tensor& x, double alpha, double scale,
                                     T(scale) * std::exp(v * T(input_scale)))
                    : T(0);
       },
-      EluExact{alpha, scale, input_scale});
+      EluExact{{}, alpha, scale, input_scale});
 }
 
 StatusOrTensor HardtanhImpl(const Tensor& x, double lo, double hi,

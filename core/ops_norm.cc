@@ -464,6 +464,300 @@ StatusOrTensor BatchNormExact(const Tensor& x, const Tensor& running_mean,
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// layer_norm as torch 1.13's LayerNormKernelImplInternal and
+// LayerNormBackwardKernelImplInternal compute it, lane by lane (torch's AVX2
+// vectors: 8 floats, 4 doubles): Welford moments per lane in chunks of 16
+// vectors, combined in a cascade, then the lanes and the tail; the
+// multiply-adds its build fuses (the affine transform, the gradient
+// accumulations), and none in the moments. Measured against torch 1.13 for
+// row lengths 1 to 4097, with and without weight and bias.
+
+// Row moments (mean and biased variance) as torch's RowwiseMoments.
+template <typename T>
+void LnMoments(const T* X, int64_t N, T* mean, T* var) {
+  constexpr int L = kTorchLanes<T>;
+  constexpr int64_t kChunk = 16;
+  const int64_t n = N / L;
+  const int64_t m = (n + kChunk - 1) / kChunk;
+  const int64_t depth =
+      m <= 2 ? 1 : 64 - __builtin_clzll(static_cast<uint64_t>(m - 1));
+  std::vector<int64_t> c0(depth, 0);
+  std::vector<T> c1(depth * L, T(0)), c2(depth * L, T(0));
+  // AddMomentsVec: fold (m0_add, m1_add, m2_add) into (m0, m1, m2).
+  auto fold = [](int64_t m0_add, const T* m1_add, const T* m2_add, int64_t& m0,
+                 T* m1, T* m2) {
+    const int64_t nn = m0 + m0_add;
+    const T c = nn == 0 ? T(0) : static_cast<T>(m0_add) / static_cast<T>(nn);
+    const T fm0 = static_cast<T>(m0);
+    for (int j = 0; j < L; ++j) {
+      const T delta = m1_add[j] - m1[j];
+      m1[j] = m1[j] + c * delta;
+      m2[j] = m2[j] + (m2_add[j] + ((delta * delta) * c) * fm0);
+    }
+    m0 = nn;
+  };
+  for (int64_t i = 0; i < m; ++i) {
+    const T* xp = X + i * kChunk * L;
+    const int64_t m0 = std::min<int64_t>(kChunk, n - i * kChunk);
+    T m1v[L] = {}, m2v[L] = {};
+    for (int64_t k = 0; k < m0; ++k) {
+      const T ck = T(1) / static_cast<T>(k + 1);
+      for (int j = 0; j < L; ++j) {
+        const T x = xp[k * L + j];
+        const T delta = x - m1v[j];
+        m1v[j] = m1v[j] + delta * ck;
+        m2v[j] = m2v[j] + delta * (x - m1v[j]);
+      }
+    }
+    fold(m0, m1v, m2v, c0[0], &c1[0], &c2[0]);
+    int64_t mask = i + 1;
+    for (int64_t d = 1; d < depth && (mask & 1) == 0; ++d) {
+      fold(c0[d - 1], &c1[(d - 1) * L], &c2[(d - 1) * L], c0[d], &c1[d * L],
+           &c2[d * L]);
+      c0[d - 1] = 0;
+      std::fill(&c1[(d - 1) * L], &c1[d * L], T(0));
+      std::fill(&c2[(d - 1) * L], &c2[d * L], T(0));
+      mask >>= 1;
+    }
+  }
+  for (int64_t d = 1; d < depth; ++d) {
+    fold(c0[d], &c1[d * L], &c2[d * L], c0[0], &c1[0], &c2[0]);
+  }
+  int64_t m0 = 0;
+  T m1 = 0, m2 = 0;
+  for (int64_t i = n * L; i < N; ++i) {
+    const T delta = X[i] - m1;
+    ++m0;
+    m1 = m1 + delta / static_cast<T>(m0);
+    m2 = m2 + delta * (X[i] - m1);
+  }
+  for (int j = 0; j < L; ++j) {  // AddMoments of each lane
+    const int64_t nn = m0 + n;
+    const T c = nn == 0 ? T(0) : static_cast<T>(n) / static_cast<T>(nn);
+    const T delta = c1[j] - m1;
+    m1 = m1 + c * delta;
+    m2 = m2 + (c2[j] + ((delta * delta) * c) * static_cast<T>(m0));
+    m0 = nn;
+  }
+  *mean = m1;
+  *var = m2 / static_cast<T>(N);
+}
+
+// torch's map2/map3_reduce_all of a * b (* c) with +: the first vector's
+// products, then each product fused into its lane; below the vector width
+// the products added in order.
+template <typename T>
+T LnDot(const T* a, const T* b, const T* c, int64_t n) {
+  constexpr int L = kTorchLanes<T>;
+  auto prod = [&](int64_t i) { return c ? (a[i] * b[i]) * c[i] : a[i] * b[i]; };
+  if (n < L) {
+    T acc = prod(0);
+    for (int64_t k = 1; k < n; ++k) acc = acc + prod(k);
+    return acc;
+  }
+  T acc[L];
+  for (int j = 0; j < L; ++j) acc[j] = prod(j);
+  for (int64_t d = L; d < n; d += L) {
+    for (int64_t j = 0; j < L && d + j < n; ++j) {
+      const int64_t i = d + j;
+      acc[j] = c ? std::fma(a[i] * b[i], c[i], acc[j])
+                 : std::fma(a[i], b[i], acc[j]);
+    }
+  }
+  return TorchLaneSum<T, L>(acc, L);
+}
+
+// x [M, N] -> y, mean [M], rstd [M]; g, b may be null.
+template <typename T>
+void LnForward(const T* x, const T* g, const T* b, int64_t M, int64_t N, T eps,
+               T* y, T* mean, T* rstd) {
+  ParallelFor(M, N, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const T* xr = x + i * N;
+      T* yr = y + i * N;
+      T mu, var;
+      LnMoments<T>(xr, N, &mu, &var);
+      const T rs = T(1) / std::sqrt(var + eps);
+      const T bias = -rs * mu;
+      for (int64_t j = 0; j < N; ++j) {
+        yr[j] = std::fma(std::fma(xr[j], rs, bias), g ? g[j] : T(1),
+                         b ? b[j] : T(0));
+      }
+      mean[i] = mu;
+      rstd[i] = rs;
+    }
+  });
+}
+
+// The gradients from dy [M, N]; dx, dg, db may each be null.
+template <typename T>
+void LnBackward(const T* dy, const T* x, const T* mean, const T* rstd,
+                const T* g, int64_t M, int64_t N, T* dx, T* dg, T* db) {
+  const T scale = T(1) / static_cast<T>(N);
+  if (dg) std::fill(dg, dg + N, T(0));
+  if (db) std::fill(db, db + N, T(0));
+  for (int64_t i = 0; i < M; ++i) {
+    const T* dyr = dy + i * N;
+    const T* xr = x + i * N;
+    const T a = rstd[i], mu = mean[i];
+    if (dg) {
+      const T b = -a * mu;
+      for (int64_t j = 0; j < N; ++j) {
+        dg[j] = std::fma(dyr[j], std::fma(a, xr[j], b), dg[j]);
+      }
+    }
+    if (db) {
+      for (int64_t j = 0; j < N; ++j) db[j] = db[j] + dyr[j];
+    }
+    if (dx) {
+      const T ds = LnDot<T>(dyr, xr, g, N);
+      const T dbs = g ? LnDot<T>(dyr, g, nullptr, N)
+                      : TorchLaneSum<T, kTorchLanes<T>>(dyr, N);
+      const T b = std::fma(dbs, mu, -ds) * a * a * a * scale;
+      const T c = std::fma(-b, mu, -((dbs * a) * scale));
+      T* dxr = dx + i * N;
+      for (int64_t j = 0; j < N; ++j) {
+        const T ady = g ? (a * dyr[j]) * g[j] : a * dyr[j];
+        dxr[j] = std::fma(b, xr[j], ady) + c;
+      }
+    }
+  }
+  // torch's second pass adds the per-thread buffers to 0.
+  if (dg) {
+    for (int64_t j = 0; j < N; ++j) dg[j] = T(0) + dg[j];
+  }
+  if (db) {
+    for (int64_t j = 0; j < N; ++j) db[j] = T(0) + db[j];
+  }
+}
+
+// The gradients of layer_norm from differentiable ops, for a create_graph
+// pass: mean and rstd as functions of x over the last k dims.
+absl::StatusOr<GradList> LnBackwardOps(const Tensor& g, const Tensor& x,
+                                       const Tensor& w, int64_t k, double eps) {
+  DimList dims, lead;
+  for (int64_t d = x.dim() - k; d < x.dim(); ++d) dims.push_back(d);
+  for (int64_t d = 0; d < x.dim() - k; ++d) lead.push_back(d);
+  TENSORD_ASSIGN_OR_RETURN(Tensor mean, Mean(x, dims, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor var, Var(x, dims, 0, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ve, Add(var, WrapScalar(eps)));
+  TENSORD_ASSIGN_OR_RETURN(Tensor rstd, Rsqrt(ve));
+  TENSORD_ASSIGN_OR_RETURN(Tensor xc, Sub(x, mean));
+  TENSORD_ASSIGN_OR_RETURN(Tensor xhat, Mul(xc, rstd));
+  Tensor gg = g;
+  if (w.defined()) {
+    TENSORD_ASSIGN_OR_RETURN(gg, Mul(g, w));
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor m1, Mean(gg, dims, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor ggx, Mul(gg, xhat));
+  TENSORD_ASSIGN_OR_RETURN(Tensor m2, Mean(ggx, dims, true));
+  TENSORD_ASSIGN_OR_RETURN(Tensor t1, Sub(gg, m1));
+  TENSORD_ASSIGN_OR_RETURN(Tensor t2, Mul(xhat, m2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor inner, Sub(t1, t2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gx, Mul(inner, rstd));
+  TENSORD_ASSIGN_OR_RETURN(Tensor gxh, Mul(g, xhat));
+  Tensor gw = gxh, gb = g;
+  if (!lead.empty()) {
+    TENSORD_ASSIGN_OR_RETURN(gw, Sum(gxh, lead, false));
+    TENSORD_ASSIGN_OR_RETURN(gb, Sum(g, lead, false));
+  }
+  return GradList{gx, gw, gb};
+}
+
+// layer_norm of float/double input (weight and bias, where given, of the
+// same dtype) with torch's kernels: forward and a plain backward are
+// torch's bits.
+StatusOrTensor LayerNormExact(const Tensor& x, int64_t k, const Tensor& weight,
+                              const Tensor& bias, double eps) {
+  const DType dt = x.dtype();
+  int64_t N = 1;
+  for (int64_t d = x.dim() - k; d < x.dim(); ++d) N *= x.size(d);
+  const int64_t M = x.numel() / N;
+  Tensor out, mean, rstd;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
+    Tensor w, b;
+    if (weight.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(w, Contiguous(weight.detach()));
+    }
+    if (bias.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(b, Contiguous(bias.detach()));
+    }
+    TENSORD_ASSIGN_OR_RETURN(out, Empty(x.sizes(), dt));
+    TENSORD_ASSIGN_OR_RETURN(mean, Empty({M}, dt));
+    TENSORD_ASSIGN_OR_RETURN(rstd, Empty({M}, dt));
+    TENSORD_DISPATCH_FLOATING(dt, T, {
+      LnForward<T>(xc.data<T>(), w.defined() ? w.data<T>() : nullptr,
+                   b.defined() ? b.data<T>() : nullptr, M, N,
+                   static_cast<T>(eps), out.data<T>(), mean.data<T>(),
+                   rstd.data<T>());
+    });
+  }
+  std::vector<const Tensor*> ins = {&x};
+  if (weight.defined()) ins.push_back(&weight);
+  if (bias.defined()) ins.push_back(&bias);
+  if (auto node = RecordOp("NativeLayerNormBackward0", ins, {&out})) {
+    const int xs = node->Save(x);
+    const int ws = weight.defined() ? node->Save(weight) : -1;
+    const int ms = node->Save(mean);
+    const int rs = node->Save(rstd);
+    const bool has_b = bias.defined();
+    node->set_backward(
+        [xs, ws, ms, rs, has_b, k, M, N, eps](
+            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(xs));
+          Tensor w;
+          if (ws >= 0) {
+            TENSORD_ASSIGN_OR_RETURN(w, nd.Saved(ws));
+          }
+          GradList all;
+          if (GradEnabled()) {
+            TENSORD_ASSIGN_OR_RETURN(all, LnBackwardOps(g[0], x, w, k, eps));
+          } else {
+            TENSORD_ASSIGN_OR_RETURN(Tensor sm, nd.Saved(ms));
+            TENSORD_ASSIGN_OR_RETURN(Tensor sr, nd.Saved(rs));
+            const DType dt = x.dtype();
+            const auto& e = nd.next_edges();
+            const bool want_w = ws >= 0 && e[1].fn;
+            const bool want_b = has_b && e[ws >= 0 ? 2 : 1].fn;
+            NoGradGuard ng;
+            TENSORD_ASSIGN_OR_RETURN(Tensor g0, To(g[0], dt));
+            TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g0));
+            TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
+            Tensor wc, gx, gw, gb;
+            if (w.defined()) {
+              TENSORD_ASSIGN_OR_RETURN(wc, Contiguous(w.detach()));
+            }
+            if (e[0].fn) {
+              TENSORD_ASSIGN_OR_RETURN(gx, Empty(x.sizes(), dt));
+            }
+            if (want_w) {
+              TENSORD_ASSIGN_OR_RETURN(gw, Empty(w.sizes(), dt));
+            }
+            if (want_b) {
+              TENSORD_ASSIGN_OR_RETURN(
+                  gb, Empty(Shape(x.sizes().end() - k, x.sizes().end()), dt));
+            }
+            TENSORD_DISPATCH_FLOATING(dt, T, {
+              LnBackward<T>(dy.data<T>(), xc.data<T>(), sm.data<T>(),
+                            sr.data<T>(), wc.defined() ? wc.data<T>() : nullptr,
+                            M, N, gx.defined() ? gx.data<T>() : nullptr,
+                            gw.defined() ? gw.data<T>() : nullptr,
+                            gb.defined() ? gb.data<T>() : nullptr);
+            });
+            all = GradList{gx, gw, gb};
+          }
+          GradList res = {all[0]};
+          if (ws >= 0) res.push_back(all[1]);
+          if (has_b) res.push_back(all[2]);
+          return res;
+        });
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOrTensor BatchNorm(const Tensor& x, const Tensor& running_mean,
@@ -583,6 +877,12 @@ StatusOrTensor LayerNorm(const Tensor& x, const DimList& normalized_shape,
   }
   if (!IsFloating(x.dtype())) {
     return NotImplementedFor("LayerNormKernelImpl", x.dtype());
+  }
+  const DType dt = x.dtype();
+  if (x.numel() > 0 && (dt == DType::kFloat32 || dt == DType::kFloat64) &&
+      (!weight.defined() || weight.dtype() == dt) &&
+      (!bias.defined() || bias.dtype() == dt)) {
+    return LayerNormExact(x, k, weight, bias, eps);
   }
   DimList dims;
   for (int64_t d = x.dim() - k; d < x.dim(); ++d) dims.push_back(d);
