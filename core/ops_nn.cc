@@ -72,6 +72,31 @@ void ForEachSlice(const SliceGeom& g, F&& f) {
               });
 }
 
+// Calls f(offset of element 0 of the slice, vec) for every slice of a
+// geometry with inner > 1, as torch's non-last-dim softmax kernels walk
+// them: per outer row, the inner positions in blocks of one vector (vec)
+// and those after the last whole block one by one (!vec).
+template <typename T, typename F>
+void ForEachColumnT(const SliceGeom& g, F&& f) {
+  constexpr int64_t L = kTorchLanes<T>;
+  const int64_t whole = g.inner - g.inner % L;
+  ParallelFor(g.outer * g.inner, std::max<int64_t>(g.n, 1),
+              [&](int64_t b, int64_t e) {
+                for (int64_t s = b; s < e; ++s) {
+                  const int64_t o = s / g.inner, i = s % g.inner;
+                  f(o * g.n * g.inner + i, i < whole);
+                }
+              });
+}
+
+// exp(v) as torch's vector (SLEEF) or scalar (glibc) code computes it.
+template <typename T>
+T TorchExpOf(T v, bool vec) {
+  T r;
+  if (vec && VecMapOne(VecFn::kExp, v, &r)) return r;
+  return std::exp(v);
+}
+
 template <typename T>
 T SliceMax(const T* xs, int64_t n, int64_t st) {
   T m = -std::numeric_limits<T>::infinity();
@@ -111,23 +136,30 @@ void SoftmaxKernel(const T* x, T* y, const SliceGeom& g, bool log) {
     });
     return;
   }
-  ForEachSlice(g, [&](int64_t off, int64_t st) {
+  // Another dim: torch's _vec_softmax / _vec_log_softmax, which walk each
+  // outer row's inner positions in blocks of one vector (L columns, each
+  // column a slice) and the rest one column at a time. A block's exp and
+  // log are SLEEF's; a tail column's exp is glibc's (log_softmax's log
+  // stays SLEEF's); sums in T, in slice order.
+  ForEachColumnT<T>(g, [&](int64_t off, bool vec) {
+    const int64_t st = g.inner;
     const T* xs = x + off;
     T* ys = y + off;
     const T m = SliceMax(xs, g.n, st);
-    double sum = 0;
+    T sum = 0;
     if (log) {
-      for (int64_t k = 0; k < g.n; ++k) sum += std::exp(xs[k * st] - m);
-      const T ls = static_cast<T>(std::log(sum));
+      for (int64_t k = 0; k < g.n; ++k)
+        sum = sum + TorchExpOf(xs[k * st] - m, vec);
+      T ls;
+      if (!VecMapOne(VecFn::kLog, sum, &ls)) ls = std::log(sum);
       for (int64_t k = 0; k < g.n; ++k) ys[k * st] = (xs[k * st] - m) - ls;
     } else {
       for (int64_t k = 0; k < g.n; ++k) {
-        const T e = std::exp(xs[k * st] - m);
+        const T e = TorchExpOf(xs[k * st] - m, vec);
         ys[k * st] = e;
-        sum += e;
+        sum = sum + e;
       }
-      const T inv = T(1) / static_cast<T>(sum);
-      for (int64_t k = 0; k < g.n; ++k) ys[k * st] *= inv;
+      for (int64_t k = 0; k < g.n; ++k) ys[k * st] = ys[k * st] / sum;
     }
   });
 }
@@ -157,22 +189,26 @@ void SoftmaxBackwardKernel(const T* gy, const T* y, T* gx, const SliceGeom& g,
     });
     return;
   }
-  ForEachSlice(g, [&](int64_t off, int64_t st) {
+  // Another dim, as torch's non-last-dim backward: per column, the sum in T
+  // (softmax's products fused into it), then softmax y * (g - s) or
+  // log_softmax g - exp(y) * s fused (exp: SLEEF's in a vector block,
+  // glibc's in the tail).
+  ForEachColumnT<T>(g, [&](int64_t off, bool vec) {
+    const int64_t st = g.inner;
     const T* gs = gy + off;
     const T* ys = y + off;
     T* out = gx + off;
-    double dot = 0;
+    T s = 0;
     if (log) {
-      for (int64_t k = 0; k < g.n; ++k) dot += gs[k * st];
-      const T s = static_cast<T>(dot);
-      for (int64_t k = 0; k < g.n; ++k)
-        out[k * st] = gs[k * st] - std::exp(ys[k * st]) * s;
+      for (int64_t k = 0; k < g.n; ++k) s = s + gs[k * st];
+      for (int64_t k = 0; k < g.n; ++k) {
+        out[k * st] = std::fma(-TorchExpOf(ys[k * st], vec), s, gs[k * st]);
+      }
     } else {
-      for (int64_t k = 0; k < g.n; ++k)
-        dot += static_cast<double>(gs[k * st]) * ys[k * st];
-      const T s = static_cast<T>(dot);
-      for (int64_t k = 0; k < g.n; ++k)
+      for (int64_t k = 0; k < g.n; ++k) s = std::fma(gs[k * st], ys[k * st], s);
+      for (int64_t k = 0; k < g.n; ++k) {
         out[k * st] = ys[k * st] * (gs[k * st] - s);
+      }
     }
   });
 }
