@@ -81,6 +81,26 @@ T TorchExp(T v, bool vec) {
   return std::exp(v);
 }
 
+// fn(v) as torch's vector formula (vec: SLEEF) or scalar one (glibc).
+template <typename T>
+T TorchFn(VecFn fn, T v, bool vec, T (*scalar)(T)) {
+  T r;
+  if (vec && VecMapOne(fn, v, &r)) return r;
+  return scalar(v);
+}
+template <typename T>
+T Log1pOf(T v) {
+  return std::log1p(v);
+}
+template <typename T>
+T TanhOf(T v) {
+  return std::tanh(v);
+}
+template <typename T>
+T LogOf(T v) {
+  return std::log(v);
+}
+
 // One elementwise activation: its forward f(x), its derivative df(x) (so
 // that the input's gradient is g * df(x)), torch's kernel name (for the
 // error on other dtypes) and grad_fn name. With create_graph, df(x) gets a
@@ -468,6 +488,32 @@ StatusOrTensor Silu(const Tensor& x, bool for_inplace) {
       SiluExact{});
 }
 
+// torch 1.13's mish kernel: x * tanh(log1p(exp(x))) (SLEEF in the vector
+// blocks); backward dy * (t + x * s * (1 - t * t)), its multiply-adds
+// fused (in the scalar tail too).
+struct MishExact : ExactBase {
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  static T Tsp(T v, bool vec) {
+    return TorchFn<T>(
+        VecFn::kTanh,
+        TorchFn<T>(VecFn::kLog1p, TorchExp(v, vec), vec, Log1pOf<T>), vec,
+        TanhOf<T>);
+  }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    return v * Tsp(v, vec);
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T sg = T(1) / (T(1) + TorchExp(-v, vec));
+    const T t = Tsp(v, vec);
+    return dy * std::fma(v * sg, std::fma(-t, t, T(1)), t);
+  }
+};
+
 StatusOrTensor Mish(const Tensor& x, bool for_inplace) {
   return Activation(
       x, "mish_cpu", "MishBackward0",
@@ -489,8 +535,32 @@ StatusOrTensor Mish(const Tensor& x, bool for_inplace) {
         const T t = std::tanh(std::log1p(std::exp(v)));
         const T u = T(1) - t * t;
         return static_cast<T>(u * s * (T(2) + v * ((T(1) - s) - T(2) * t * s)));
-      });
+      },
+      MishExact{});
 }
+
+// torch 1.13's softplus kernel: x * beta > threshold ? x :
+// log1p(exp(x * beta)) / beta (SLEEF in the vector blocks); backward
+// dy * z / (z + 1), z = exp(x * beta), multiplied left to right.
+struct SoftplusExact : ExactBase {
+  double beta, threshold;
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    const T b = static_cast<T>(beta);
+    if (v * b > static_cast<T>(threshold)) return v;
+    return TorchFn<T>(VecFn::kLog1p, TorchExp(v * b, vec), vec, Log1pOf<T>) / b;
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T b = static_cast<T>(beta);
+    const T z = TorchExp(v * b, vec);
+    if (v * b > static_cast<T>(threshold)) return dy;
+    return dy * z / (z + T(1));
+  }
+};
 
 StatusOrTensor Softplus(const Tensor& x, double beta, double threshold) {
   return Activation(
@@ -514,7 +584,8 @@ StatusOrTensor Softplus(const Tensor& x, double beta, double threshold) {
         if (v * T(beta) > T(threshold)) return T(0);
         const T s = T(1) / (T(1) + std::exp(-v * T(beta)));
         return static_cast<T>(T(beta) * s * (T(1) - s));
-      });
+      },
+      SoftplusExact{{}, beta, threshold});
 }
 
 StatusOrTensor Softsign(const Tensor& x) {
@@ -563,6 +634,30 @@ StatusOrTensor Hardswish(const Tensor& x, bool for_inplace) {
       });
 }
 
+// torch 1.13's log_sigmoid kernel, which runs every element (the tail as
+// a partial vector) through SLEEF: buffer = exp(-|x|), y = min(x, 0) -
+// log1p(buffer); backward (md - sign * buffer / (1 + buffer)) * dy with
+// md, sign = 1, 1 for x < 0 else 0, -1.
+struct LogSigmoidExact : ExactBase {
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  T fwd(T v, bool) const {
+    const T b = TorchExp(-std::abs(v), true);
+    const T mn = std::isnan(v) ? v : std::min(v, T(0));
+    return mn - TorchFn<T>(VecFn::kLog1p, b, true, Log1pOf<T>);
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool) const {
+    const T b = TorchExp(-std::abs(v), true);
+    const bool neg = v < T(0);
+    const T md = neg ? T(1) : T(0);
+    const T sign = neg ? T(1) : T(-1);
+    return (md - sign * (b / (T(1) + b))) * dy;
+  }
+};
+
 StatusOrTensor LogSigmoid(const Tensor& x) {
   return Activation(
       x, "log_sigmoid_cpu", "LogSigmoidBackward0",
@@ -582,7 +677,8 @@ StatusOrTensor LogSigmoid(const Tensor& x) {
         using T = decltype(v);
         const T s = T(1) / (T(1) + std::exp(-v));
         return static_cast<T>(-s * (T(1) - s));
-      });
+      },
+      LogSigmoidExact{});
 }
 
 StatusOrTensor ReluInplace(const Tensor& self) {

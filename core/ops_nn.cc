@@ -866,12 +866,76 @@ StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
           "all elements of input should be between 0 and 1");
     }
   }
-  // (t - 1) * max(log1p(-x), -100) - t * max(log(x), -100), as torch's
-  // kernel.
+  // torch's backward for the input: grad * (x - t) / max((1 - x) * x,
+  // 1e-12) [* weight] [/ numel]; a node of its own when only the input
+  // needs a gradient (else the composite below differentiates).
+  if (AnyRequiresGrad({&input}) && !AnyRequiresGrad({&target})) {
+    Tensor r;
+    {
+      NoGradGuard ng;
+      TENSORD_ASSIGN_OR_RETURN(
+          r, BinaryCrossEntropy(input.detach(), target.detach(), weight,
+                                reduction));
+    }
+    if (auto node = RecordOp("BinaryCrossEntropyBackward0", {&input}, {&r})) {
+      const int xs = node->Save(input), ts = node->Save(target);
+      const int ws = w.defined() ? node->Save(w) : -1;
+      node->set_backward(
+          [xs, ts, ws, reduction](
+              Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+            TENSORD_ASSIGN_OR_RETURN(Tensor x, n.Saved(xs));
+            TENSORD_ASSIGN_OR_RETURN(Tensor t, n.Saved(ts));
+            TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(x, t));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gi, Mul(g[0], d));
+            TENSORD_ASSIGN_OR_RETURN(Tensor omx, Sub(WrapScalar(1.0), x));
+            TENSORD_ASSIGN_OR_RETURN(Tensor p, Mul(omx, x));
+            TENSORD_ASSIGN_OR_RETURN(
+                Tensor den, Maximum(p, ScalarTensor(Scalar(1e-12), x.dtype())));
+            TENSORD_ASSIGN_OR_RETURN(gi, Div(gi, den));
+            if (ws >= 0) {
+              TENSORD_ASSIGN_OR_RETURN(Tensor wt, n.Saved(ws));
+              TENSORD_ASSIGN_OR_RETURN(gi, Mul(gi, wt));
+            }
+            if (reduction == Reduction::kMean) {
+              TENSORD_ASSIGN_OR_RETURN(
+                  gi, Div(gi, WrapScalar(static_cast<double>(x.numel()))));
+            }
+            if (gi.sizes() != x.sizes()) {
+              TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, x.sizes()));
+            }
+            return GradList{gi};
+          });
+    }
+    return r;
+  }
+  // (t - 1) * max(log(1 - x), -100) - t * max(log(x), -100), as torch's
+  // kernel: with glibc's log (torch's loop is not vectorized)
+  // when nothing is differentiated, else from differentiable ops.
+  if (!AnyRequiresGrad({&input, &target}) &&
+      (input.dtype() == DType::kFloat32 || input.dtype() == DType::kFloat64)) {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(input));
+    TENSORD_ASSIGN_OR_RETURN(Tensor tc, Contiguous(target));
+    TENSORD_ASSIGN_OR_RETURN(Tensor l, Empty(input.sizes(), input.dtype()));
+    TENSORD_DISPATCH_FLOATING(input.dtype(), T, {
+      const T* px = xc.data<T>();
+      const T* pt = tc.data<T>();
+      T* pl = l.data<T>();
+      for (int64_t i = 0; i < l.numel(); ++i) {
+        const T a = std::max(static_cast<T>(std::log(T(1) - px[i])), T(-100));
+        const T b = std::max(static_cast<T>(std::log(px[i])), T(-100));
+        pl[i] = (pt[i] - T(1)) * a - pt[i] * b;
+      }
+    });
+    if (w.defined()) {
+      TENSORD_ASSIGN_OR_RETURN(l, Mul(l, w));
+    }
+    return Reduce(l, reduction);
+  }
   const Tensor floor = ScalarTensor(Scalar(-100.0), input.dtype());
-  TENSORD_ASSIGN_OR_RETURN(Tensor nx, Neg(input));
-  TENSORD_ASSIGN_OR_RETURN(Tensor l1p, Log1p(nx));
-  TENSORD_ASSIGN_OR_RETURN(Tensor log1mx, Maximum(l1p, floor));
+  TENSORD_ASSIGN_OR_RETURN(Tensor omx, Sub(WrapScalar(1.0), input));
+  TENSORD_ASSIGN_OR_RETURN(Tensor l1m, Log(omx));
+  TENSORD_ASSIGN_OR_RETURN(Tensor log1mx, Maximum(l1m, floor));
   TENSORD_ASSIGN_OR_RETURN(Tensor lx, Log(input));
   TENSORD_ASSIGN_OR_RETURN(Tensor logx, Maximum(lx, floor));
   TENSORD_ASSIGN_OR_RETURN(Tensor tm1, Sub(target, WrapScalar(1.0)));

@@ -274,7 +274,8 @@ void AdaptivePoolKernel(const PoolGeom& g, bool max, const T* x, T* y,
           for (int64_t ih = h0; ih < h1; ++ih) {
             for (int64_t iw = w0; iw < w1; ++iw) sum += xp[ih * g.W + iw];
           }
-          y[o] = sum / static_cast<T>((h1 - h0) * (w1 - w0));
+          // torch: sum / kh / kw, two roundings.
+          y[o] = sum / static_cast<T>(h1 - h0) / static_cast<T>(w1 - w0);
         }
       }
     }
@@ -291,8 +292,8 @@ void AdaptiveAvgBackwardKernel(const PoolGeom& g, const T* gy, T* gx) {
       for (int64_t ow = 0; ow < g.OW; ++ow) {
         const int64_t w0 = AdaptiveStart(ow, g.OW, g.W);
         const int64_t w1 = AdaptiveEnd(ow, g.OW, g.W);
-        const T v = gy[(p * g.OH + oh) * g.OW + ow] /
-                    static_cast<T>((h1 - h0) * (w1 - w0));
+        const T v = gy[(p * g.OH + oh) * g.OW + ow] / static_cast<T>(h1 - h0) /
+                    static_cast<T>(w1 - w0);
         for (int64_t ih = h0; ih < h1; ++ih) {
           for (int64_t iw = w0; iw < w1; ++iw) gp[ih * g.W + iw] += v;
         }
