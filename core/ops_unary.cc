@@ -66,8 +66,10 @@ StatusOrTensor RunVec(const Tensor& in, DType out_dtype, VecFn fn, F f) {
 // 1 / (1 + exp(-x)) as torch's sigmoid kernel computes it: its vector
 // formula takes SLEEF's exp, its scalar one (a chunk's last elements)
 // glibc's; vec_math.h's TorchVecRanges says which element takes which.
-// Only a contiguous tensor is one run in torch's order; other layouts use
-// the vector formula throughout.
+// A contiguous tensor is one run in torch's order; a tensor whose last
+// dims are contiguous (a narrowed slice, an LSTM gate) is walked one run
+// of those dims at a time, each with its vectors and scalar tail; other
+// layouts use the vector formula throughout.
 template <typename T>
 StatusOrTensor Sigmoid(const Tensor& in, DType dt) {
   const auto scalar = [](T v) { return T(1) / (T(1) + std::exp(-v)); };
@@ -77,19 +79,34 @@ StatusOrTensor Sigmoid(const Tensor& in, DType dt) {
     T* o = out.data<T>();
     const T* x = xc.data<T>();
     const int64_t n = out.numel();
-    const int64_t block = in.is_contiguous() ? 64 / sizeof(T) : 1;
-    TorchVecRanges(
-        n, block,
-        [&](int64_t b, int64_t e) {
-          for (int64_t i = b; i < e; ++i) o[i] = T(0) - x[i];
-          if (!VecMap(VecFn::kExp, o + b, 1, o + b, 1, e - b)) {
-            for (int64_t i = b; i < e; ++i) o[i] = std::exp(o[i]);
-          }
-          for (int64_t i = b; i < e; ++i) o[i] = T(1) / (o[i] + T(1));
-        },
-        [&](int64_t b, int64_t e) {
-          for (int64_t i = b; i < e; ++i) o[i] = scalar(x[i]);
-        });
+    // The extent of the trailing dims that are contiguous in `in`, which
+    // torch's iterator coalesces into its inner loop.
+    int64_t run = 1;
+    for (int64_t d = in.dim() - 1, expect = 1; d >= 0; --d) {
+      if (in.size(d) == 1) continue;
+      if (in.strides()[d] != expect) break;
+      run *= in.size(d);
+      expect *= in.size(d);
+    }
+    const bool rows = !in.is_contiguous() && run > 1 && n > 0 && n % run == 0;
+    const int64_t block = in.is_contiguous() || rows ? 64 / sizeof(T) : 1;
+    const int64_t row = rows ? run : n;
+    for (int64_t r0 = 0; r0 < n; r0 += std::max<int64_t>(row, 1)) {
+      TorchVecRanges(
+          row, block,
+          [&](int64_t b, int64_t e) {
+            b += r0;
+            e += r0;
+            for (int64_t i = b; i < e; ++i) o[i] = T(0) - x[i];
+            if (!VecMap(VecFn::kExp, o + b, 1, o + b, 1, e - b)) {
+              for (int64_t i = b; i < e; ++i) o[i] = std::exp(o[i]);
+            }
+            for (int64_t i = b; i < e; ++i) o[i] = T(1) / (o[i] + T(1));
+          },
+          [&](int64_t b, int64_t e) {
+            for (int64_t i = b + r0; i < e + r0; ++i) o[i] = scalar(x[i]);
+          });
+    }
     return out;
   }
   return RunUnary<T, T>(in, dt, scalar);

@@ -45,8 +45,12 @@ def _cell(mode, xw, h, c, w_hh, b_hh, hidden):
         o = _gate(gates, 3, hidden).sigmoid()
         c = f * c + i * g
         return o * c.tanh(), c
-    r = (_gate(gh, 0, hidden) + _gate(xw, 0, hidden)).sigmoid()
-    z = (_gate(gh, 1, hidden) + _gate(xw, 1, hidden)).sigmoid()
+    # ATen adds the input's r and z gates into the hidden projection's and
+    # takes sigmoid_ of each [B, H] chunk in place: a run of H per row
+    # (sigmoid's vector blocks and scalar tail restart at each row).
+    rz = gh.narrow(1, 0, 2 * hidden) + xw.narrow(1, 0, 2 * hidden)
+    r = rz.narrow(1, 0, hidden).sigmoid()
+    z = rz.narrow(1, hidden, hidden).sigmoid()
     n = (_gate(xw, 2, hidden) + _gate(gh, 2, hidden) * r).tanh()
     return (h - n) * z + n, None
 
