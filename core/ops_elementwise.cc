@@ -471,11 +471,12 @@ StatusOrTensor Div(const Tensor& a, const Tensor& b) {
           TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
           if (a_slot >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
-            // d(a/b)/db = -a / b^2
-            TENSORD_ASSIGN_OR_RETURN(Tensor bb, Mul(b, b));
-            TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(a, bb));
-            TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(g[0], q));
-            TENSORD_ASSIGN_OR_RETURN(r[1], Neg(t));
+            // d(a/b)/db = -a / b^2, as torch's div_tensor_other_backward:
+            // -grad * ((a / b) / b).
+            TENSORD_ASSIGN_OR_RETURN(Tensor ab, Div(a, b));
+            TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(ab, b));
+            TENSORD_ASSIGN_OR_RETURN(Tensor ng, Neg(g[0]));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Mul(ng, q));
           }
           return r;
         });
