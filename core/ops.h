@@ -51,7 +51,11 @@ StatusOrTensor OnesLike(const Tensor& t,
 // Rand() gives the same numbers as torch.rand after the same manual_seed.
 class Generator {
  public:
-  explicit Generator(uint64_t seed = 67280421310721ULL) { ManualSeed(seed); }
+  // A new generator records no undo: it did not exist before (whoever
+  // makes one inside a Transaction undoes its creation; an undo that
+  // restored it would run after that and write freed memory; ASan found
+  // that).
+  explicit Generator(uint64_t seed = 67280421310721ULL) { Seed(seed); }
   // Called before the state changes (by ManualSeed, SetState, Rand and
   // Randn): inside a Transaction, the first call of that transaction
   // records how to restore the state (2.5 KB), so a failed group of ops
@@ -91,6 +95,8 @@ class Generator {
   }
 
  private:
+  // ManualSeed without the undo record.
+  void Seed(uint64_t seed);
   uint32_t mt_[624];
   uint64_t seed_ = 0;
   int index_ = 624;

@@ -230,6 +230,10 @@ void Generator::WillChange() {
 
 void Generator::ManualSeed(uint64_t seed) {
   WillChange();
+  Seed(seed);
+}
+
+void Generator::Seed(uint64_t seed) {
   seed_ = seed;
   mt_[0] = static_cast<uint32_t>(seed & 0xffffffff);
   for (int i = 1; i < 624; ++i) {

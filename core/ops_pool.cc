@@ -101,12 +101,30 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Pair(const char* op,
   return absl::InvalidArgumentError(absl::StrCat(op, ": ", what));
 }
 
+// Work per plane for the thread decision: output positions times the
+// in-range part of a window, saturated (a client's kernel of 2^62 must not
+// overflow it; UBSan found that) and capped, so that planes * work cannot
+// overflow either.
+int64_t PlaneWork(const PoolGeom& g) {
+  constexpr int64_t kCap = int64_t{1} << 24;
+  int64_t work = 1;
+  for (int64_t f : {g.OH, g.OW, std::min(g.kh, g.H), std::min(g.kw, g.W)}) {
+    if (!MulOk(work, std::max<int64_t>(f, 1), &work) || work > kCap) {
+      return kCap;
+    }
+  }
+  return work;
+}
+
+// f(p) for every plane p, when there is any output position: the kernels
+// walk output rows, and an empty output of 2^62 rows must not be walked
+// (ASan's unoptimized loops took minutes over one).
 template <typename F>
 void ForPlanes(const PoolGeom& g, F&& f) {
-  ParallelFor(g.P, std::max<int64_t>(g.OH * g.OW * g.kh * g.kw, 1),
-              [&](int64_t b, int64_t e) {
-                for (int64_t p = b; p < e; ++p) f(p);
-              });
+  if (g.OH <= 0 || g.OW <= 0) return;
+  ParallelFor(g.P, PlaneWork(g), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; ++p) f(p);
+  });
 }
 
 // First in-range index of a window starting at `i0` with step `d`.

@@ -35,6 +35,10 @@ struct PadPlan {
   // maps[j][o]: the input index along padded dim j (0 = outermost padded
   // dim) read by output index o, -1 for the constant.
   std::vector<std::vector<int64_t>> maps;
+  // The maps' bytes, reserved from the session before they are built (a
+  // client's pad of 2^40 is refused, not allocated) and held while the
+  // plan lives.
+  Tensor reserve;
   int64_t Padded() const { return static_cast<int64_t>(maps.size()); }
   // Elements of the unpadded leading dims.
   int64_t Outer() const {
@@ -262,6 +266,11 @@ absl::StatusOr<PadPlan> PlanPad(const Tensor& x, const DimList& pad,
     }
   }
   if (empty) return p;
+  int64_t entries = 0;
+  for (int64_t j = 0; j < k; ++j) {
+    if (!AddOk(entries, p.out_shape[nd - k + j], &entries)) return Overflow();
+  }
+  TENSORD_ASSIGN_OR_RETURN(p.reserve, Empty({entries}, DType::kInt64));
   p.maps.resize(k);
   for (int64_t j = 0; j < k; ++j) {
     const int64_t d = nd - k + j, in = x.size(d), n = p.out_shape[d];
