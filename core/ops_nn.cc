@@ -826,6 +826,25 @@ StatusOrTensor HuberLoss(const Tensor& input, const Tensor& target,
   return Composite("HuberLossBackward0", r);
 }
 
+// The end of binary_cross_entropy(_with_logits)'s input gradient as torch
+// computes it: gi [* weight (saved in slot ws, if any)] [/ numel], summed
+// to the input's shape.
+absl::StatusOr<GradList> BceGradTail(Node& n, Tensor gi, int ws,
+                                     Reduction reduction, const Tensor& x) {
+  if (ws >= 0) {
+    TENSORD_ASSIGN_OR_RETURN(Tensor w, n.Saved(ws));
+    TENSORD_ASSIGN_OR_RETURN(gi, Mul(gi, w));
+  }
+  if (reduction == Reduction::kMean) {
+    TENSORD_ASSIGN_OR_RETURN(
+        gi, Div(gi, WrapScalar(static_cast<double>(x.numel()))));
+  }
+  if (gi.sizes() != x.sizes()) {
+    TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, x.sizes()));
+  }
+  return GradList{gi};
+}
+
 StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
                                   const Tensor& weight, Reduction reduction) {
   if (target.sizes() != input.sizes()) {
@@ -892,18 +911,7 @@ StatusOrTensor BinaryCrossEntropy(const Tensor& input, const Tensor& target,
             TENSORD_ASSIGN_OR_RETURN(
                 Tensor den, Maximum(p, ScalarTensor(Scalar(1e-12), x.dtype())));
             TENSORD_ASSIGN_OR_RETURN(gi, Div(gi, den));
-            if (ws >= 0) {
-              TENSORD_ASSIGN_OR_RETURN(Tensor wt, n.Saved(ws));
-              TENSORD_ASSIGN_OR_RETURN(gi, Mul(gi, wt));
-            }
-            if (reduction == Reduction::kMean) {
-              TENSORD_ASSIGN_OR_RETURN(
-                  gi, Div(gi, WrapScalar(static_cast<double>(x.numel()))));
-            }
-            if (gi.sizes() != x.sizes()) {
-              TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, x.sizes()));
-            }
-            return GradList{gi};
+            return BceGradTail(n, gi, ws, reduction, x);
           });
     }
     return r;
@@ -1005,18 +1013,7 @@ StatusOrTensor BinaryCrossEntropyWithLogits(const Tensor& input,
               TENSORD_ASSIGN_OR_RETURN(Tensor d, Sub(sg, t));
               TENSORD_ASSIGN_OR_RETURN(gi, Mul(d, g[0]));
             }
-            if (ws >= 0) {
-              TENSORD_ASSIGN_OR_RETURN(Tensor w, n.Saved(ws));
-              TENSORD_ASSIGN_OR_RETURN(gi, Mul(gi, w));
-            }
-            if (reduction == Reduction::kMean) {
-              TENSORD_ASSIGN_OR_RETURN(
-                  gi, Div(gi, WrapScalar(static_cast<double>(x.numel()))));
-            }
-            if (gi.sizes() != x.sizes()) {
-              TENSORD_ASSIGN_OR_RETURN(gi, SumToShape(gi, x.sizes()));
-            }
-            return GradList{gi};
+            return BceGradTail(n, gi, ws, reduction, x);
           });
     }
     return r;
