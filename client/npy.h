@@ -4,8 +4,9 @@
 //   if (!x.ok()) return x.status();  // INVALID_ARGUMENT names file and flaw
 //   absl::Status st = WriteNpyFile("y.npy", *x);  // np.load reads it back
 //
-// Supported dtypes, one per wire dtype: '|b1' (bool), '<i4', '<i8', '<f4',
-// '<f8' and '<c8' (complex64); the big-endian '>' forms are read and
+// Supported dtypes, one per wire dtype but bfloat16: '|b1' (bool), '<i4',
+// '<i8', '<f4', '<f8', '<c8' (complex64), '<f2', '|i1', '|u1', '<i2' and
+// '<c16' (complex128); the big-endian '>' forms are read and
 // byte-swapped. Versions 1.0, 2.0 and 3.0 are read; fortran_order True is
 // read and converted to C order. Files are written as numpy writes them:
 // version 1.0 (2.0 if the header would not fit), C order, little-endian,
@@ -27,7 +28,8 @@
 
 namespace tensord::client {
 
-// Bytes of one element of `dtype` (complex64: 8); 0 if unspecified or
+// Bytes of one element of `dtype` (complex64: 8, complex128: 16); 0 if
+// unspecified or
 // unknown.
 int64_t ItemSize(v1::DType dtype);
 

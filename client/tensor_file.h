@@ -14,11 +14,12 @@
 //   TENSORD_RETURN_IF_ERROR(out->Finish());  // renames the file into place
 //
 // The format comes from the file name: ".safetensors" or ".npz" (case as
-// written). Supported dtypes are tensord's: bool, int32, int64, float32,
-// float64 and complex64 (safetensors BOOL, I32, I64, F32, F64, C64; npz
-// members of numpy's '|b1', '<i4', '<i8', '<f4', '<f8', '<c8' and their
-// big-endian forms). A file holding another dtype (F16, BF16, U8, int8,
-// complex128, ...) is refused with an error naming the tensor and dtype.
+// written). Supported dtypes are tensord's: safetensors BOOL, U8, I8, I16,
+// I32, I64, F16, BF16, F32, F64 and C64 (the format has no complex128);
+// npz members of every numpy dtype tensord has (all but bfloat16: '|b1',
+// '<i4', '<i8', '<f4', '<f8', '<c8', '<f2', '|i1', '|u1', '<i2', '<c16'
+// and their big-endian forms). A file holding another dtype (U16, U32,
+// '<u4', ...) is refused with an error naming the tensor and dtype.
 //
 // Reading validates everything before anything is returned: safetensors'
 // header length against the file, its JSON (nlohmann's parser: well-formed

@@ -473,6 +473,8 @@ void JsonValues(const tensord::v1::TensorData& d, int dim, int64_t* k,
         std::memcpy(static_cast<void*>(&v), p + *k * sizeof(T), sizeof(T));
         if constexpr (std::is_same_v<T, tensord::complex64>) {
           std::snprintf(buf, sizeof(buf), "[%.9g, %.9g]", v.real(), v.imag());
+        } else if constexpr (std::is_same_v<T, tensord::complex128>) {
+          std::snprintf(buf, sizeof(buf), "[%.17g, %.17g]", v.real(), v.imag());
         } else if constexpr (std::is_integral_v<T>) {
           std::snprintf(buf, sizeof(buf), "%lld",
                         static_cast<long long>(v));  // NOLINT(runtime/int)

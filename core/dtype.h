@@ -21,6 +21,7 @@
 namespace tensord {
 
 using complex64 = std::complex<float>;
+using complex128 = std::complex<double>;
 
 // IEEE binary16 and bfloat16 as 16-bit storage. The core computes nothing
 // in them: RunOp (op_table.cc) runs every op on float32 copies and rounds
@@ -60,6 +61,10 @@ struct BFloat16 {
     return f;
   }
 };
+// True for complex64 and complex128.
+template <typename T>
+inline constexpr bool kIsComplex =
+    std::is_same_v<T, complex64> || std::is_same_v<T, complex128>;
 template <typename T>
 inline constexpr bool kIsReduced =
     std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
@@ -80,7 +85,8 @@ inline constexpr bool kIsReduced =
   V(kBFloat16, BFloat16, "bfloat16", "BFloat16", DTYPE_BFLOAT16)         \
   V(kInt8, int8_t, "int8", "Char", DTYPE_INT8)                           \
   V(kUInt8, uint8_t, "uint8", "Byte", DTYPE_UINT8)                       \
-  V(kInt16, int16_t, "int16", "Short", DTYPE_INT16)
+  V(kInt16, int16_t, "int16", "Short", DTYPE_INT16)                      \
+  V(kComplex128, complex128, "complex128", "ComplexDouble", DTYPE_COMPLEX128)
 
 enum class DType : int8_t {
 #define TENSORD_DTYPE_ENUM(e, T, n, s, w) e,
@@ -88,7 +94,7 @@ enum class DType : int8_t {
 #undef TENSORD_DTYPE_ENUM
 };
 
-inline constexpr int kNumDTypes = 11;
+inline constexpr int kNumDTypes = 12;
 
 template <typename T>
 struct DTypeOf;
@@ -158,7 +164,22 @@ constexpr bool IsFloating(DType t) {
   return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16 ||
          t == DType::kBFloat16;
 }
-constexpr bool IsComplex(DType t) { return t == DType::kComplex64; }
+constexpr bool IsComplex(DType t) {
+  return t == DType::kComplex64 || t == DType::kComplex128;
+}
+// The real dtype of a complex one's parts (float32 for complex64, float64
+// for complex128); t itself for the others.
+constexpr DType ToRealDType(DType t) {
+  return t == DType::kComplex64    ? DType::kFloat32
+         : t == DType::kComplex128 ? DType::kFloat64
+                                   : t;
+}
+// The complex dtype whose parts are t (float64 -> complex128, float32 and
+// the 16-bit floats -> complex64); t itself if already complex.
+constexpr DType ToComplexDType(DType t) {
+  return t == DType::kFloat64 || t == DType::kComplex128 ? DType::kComplex128
+                                                         : DType::kComplex64;
+}
 constexpr bool IsIntegral(DType t, bool include_bool) {
   return t == DType::kInt32 || t == DType::kInt64 || t == DType::kInt8 ||
          t == DType::kUInt8 || t == DType::kInt16 ||
@@ -192,13 +213,17 @@ constexpr int Category(DType t) {
                                 : 3;
 }
 
-// PyTorch's promote_types for two dtypes (complex128 does not exist here, so
-// complex64 with float64 stays complex64).
+// PyTorch's promote_types for two dtypes. A complex dtype with a float
+// dtype wider than its parts widens (complex64 with float64 is complex128).
 constexpr DType PromoteTypes(DType a, DType b) {
   if (a == b) return a;
   const int ca = Category(a), cb = Category(b);
   if (ca != cb) {
     DType hi = ca > cb ? a : b;
+    DType lo = ca > cb ? b : a;
+    if (hi == DType::kComplex64 && lo == DType::kFloat64) {
+      return DType::kComplex128;
+    }
     return hi;
   }
   // The two pairs whose common type is wider than both.
@@ -279,14 +304,18 @@ inline To ConvertValue(From v) {
     return v;
   } else if constexpr (kIsReduced<From>) {
     return ConvertValue<To>(static_cast<float>(v));
-  } else if constexpr (std::is_same_v<From, complex64>) {
+  } else if constexpr (kIsComplex<From>) {
     if constexpr (std::is_same_v<To, bool>) {
-      return v != complex64(0.f, 0.f);
+      return v != From(0, 0);
+    } else if constexpr (kIsComplex<To>) {
+      using R = typename To::value_type;
+      return To(static_cast<R>(v.real()), static_cast<R>(v.imag()));
     } else {
       return ConvertValue<To>(v.real());
     }
-  } else if constexpr (std::is_same_v<To, complex64>) {
-    return complex64(static_cast<float>(v), 0.f);
+  } else if constexpr (kIsComplex<To>) {
+    using R = typename To::value_type;
+    return To(static_cast<R>(v), R(0));
   } else if constexpr (kIsReduced<To>) {
     return To(static_cast<float>(v));
   } else if constexpr (std::is_same_v<To, bool>) {
@@ -315,12 +344,12 @@ inline To ConvertValue(From v) {
   })
 
 // Real (non-complex) dtypes only; BODY does not run for complex.
-#define TENSORD_DISPATCH_REAL(DTYPE, T, ...)                  \
-  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) {    \
-    using T = typename decltype(tensord_tag_)::type;          \
-    if constexpr (!std::is_same_v<T, ::tensord::complex64>) { \
-      __VA_ARGS__;                                            \
-    }                                                         \
+#define TENSORD_DISPATCH_REAL(DTYPE, T, ...)               \
+  ::tensord::DispatchAll((DTYPE), [&](auto tensord_tag_) { \
+    using T = typename decltype(tensord_tag_)::type;       \
+    if constexpr (!::tensord::kIsComplex<T>) {             \
+      __VA_ARGS__;                                         \
+    }                                                      \
   })
 
 // float32 and float64 only.

@@ -881,8 +881,7 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
     case AttrType::kFloat:
       if (auto* d = std::get_if<double>(&v)) return *d;
       if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-      if (auto* s = std::get_if<Scalar>(&v);
-          s && s->dtype() != DType::kComplex64) {
+      if (auto* s = std::get_if<Scalar>(&v); s && !IsComplex(s->dtype())) {
         return s->to_double();
       }
       return bad(kind(v));
@@ -915,8 +914,7 @@ absl::StatusOr<AttrValue> Coerce(const OpDef& op, const AttrSpec& spec,
       }
       if (auto* d = std::get_if<double>(&v)) return *d;
       if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-      if (auto* sc = std::get_if<Scalar>(&v);
-          sc && sc->dtype() != DType::kComplex64) {
+      if (auto* sc = std::get_if<Scalar>(&v); sc && !IsComplex(sc->dtype())) {
         return sc->to_double();
       }
       return bad(kind(v));

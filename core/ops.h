@@ -245,6 +245,17 @@ StatusOrTensor Polygamma(int64_t n, const Tensor& x);
 StatusOrTensor Deg2rad(const Tensor& x);
 StatusOrTensor Rad2deg(const Tensor& x);
 StatusOrTensor Sgn(const Tensor& x);
+// Complex numbers (ops_complex.cc). real, imag, conj, view_as_real and
+// view_as_complex return new tensors, not views; real and conj of a real
+// tensor return it.
+StatusOrTensor Complex(const Tensor& re, const Tensor& im);
+StatusOrTensor Polar(const Tensor& abs, const Tensor& angle);
+StatusOrTensor Real(const Tensor& x);
+StatusOrTensor Imag(const Tensor& x);
+StatusOrTensor Conj(const Tensor& x);
+StatusOrTensor Angle(const Tensor& x);
+StatusOrTensor ViewAsReal(const Tensor& x);     // [..., 2] of the parts
+StatusOrTensor ViewAsComplex(const Tensor& x);  // from [..., 2]
 StatusOrTensor Square(const Tensor& x);
 StatusOrTensor IsPosInf(const Tensor& x);
 StatusOrTensor IsNegInf(const Tensor& x);
@@ -627,8 +638,9 @@ StatusOrTensor LinalgNorm(const Tensor& t, NormOrd ord,
 StatusOrTensor Svdvals(const Tensor& a);
 // (eigenvalues ascending, eigenvectors as columns); uses the lower triangle.
 absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a);
-// General eigendecomposition of a real or complex64 matrix: complex64
-// results (also for float64 input: there is no complex128); forward only.
+// General eigendecomposition of a real or complex matrix: complex64 (complex128
+// for float64 and complex128 input) results (also for float64 input: there is
+// no complex128); forward only.
 absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a);
 StatusOrTensor Eigvals(const Tensor& a);
 

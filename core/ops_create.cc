@@ -110,9 +110,8 @@ StatusOrTensor Arange(const Scalar& start, const Scalar& end,
     for (int64_t i = 0; i < n; ++i) {
       if constexpr (std::is_same_v<T, bool>) {
         p[i] = (s + st * static_cast<double>(i)) != 0;
-      } else if constexpr (std::is_same_v<T, complex64>) {
-        p[i] =
-            complex64(static_cast<float>(s + st * static_cast<double>(i)), 0.f);
+      } else if constexpr (kIsComplex<T>) {
+        p[i] = ConvertValue<T>(s + st * static_cast<double>(i));
       } else if constexpr (std::is_integral_v<T>) {
         // start + step * i lies in [start, end), but step * i alone may not
         // fit int64.
@@ -183,12 +182,12 @@ StatusOrTensor Linspace(const Scalar& start, const Scalar& end, int64_t steps,
       for (int64_t i = 0; i < steps; ++i) {
         p[i] = (i < steps / 2 ? s + step * i : e - step * (steps - i - 1)) != 0;
       }
-    } else if constexpr (std::is_same_v<T, complex64>) {
+    } else if constexpr (kIsComplex<T>) {
       const double step = steps > 1 ? (e - s) / (steps - 1) : 0.0;
       for (int64_t i = 0; i < steps; ++i) {
         const double v =
             i < steps / 2 ? s + step * i : e - step * (steps - i - 1);
-        p[i] = complex64(static_cast<float>(v), 0.f);
+        p[i] = ConvertValue<T>(v);
       }
     } else if (steps == 1) {
       p[0] = static_cast<T>(s);  // torch: fill with start
@@ -395,6 +394,12 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
   } else if (dtype == DType::kFloat64) {
     double* p = out.data<double>();
     for (int64_t i = 0; i < n; ++i) p[i] = gen.UniformDouble();
+  } else if (dtype == DType::kComplex128) {
+    complex128* p = out.data<complex128>();
+    for (int64_t i = 0; i < n; ++i) {
+      const double re = gen.UniformDouble();
+      p[i] = complex128(re, gen.UniformDouble());
+    }
   } else {
     complex64* p = out.data<complex64>();
     for (int64_t i = 0; i < n; ++i) {
@@ -569,15 +574,20 @@ StatusOrTensor Randn(const Shape& shape, Generator& gen, DType dtype) {
                   0.0, M_SQRT1_2);
     return out;
   }
+  if (dtype == DType::kComplex128) {
+    // torch: a float64 normal of the 2n real values with std 1 / sqrt(2)
+    // computed as a division (one ulp below M_SQRT1_2).
+    const std::vector<double> v = StandardNormals(2 * n, gen, DType::kFloat64);
+    const double sd = 1.0 / std::sqrt(2.0);
+    complex128* p = out.data<complex128>();
+    for (int64_t i = 0; i < n; ++i) {
+      p[i] = complex128(v[2 * i] * sd, v[2 * i + 1] * sd);
+    }
+    return out;
+  }
   const std::vector<double> v = StandardNormals(n, gen, dtype);
   TENSORD_DISPATCH_ALL(dtype, T, {
-    if constexpr (std::is_same_v<T, complex64>) {
-      // torch scales complex normals by 1/sqrt(2) per component.
-      for (int64_t i = 0; i < n; ++i) {
-        out.data<T>()[i] = T(static_cast<float>(v[2 * i] * M_SQRT1_2),
-                             static_cast<float>(v[2 * i + 1] * M_SQRT1_2));
-      }
-    } else if constexpr (std::is_floating_point_v<T>) {
+    if constexpr (std::is_floating_point_v<T>) {
       for (int64_t i = 0; i < n; ++i) out.data<T>()[i] = static_cast<T>(v[i]);
     }
   });

@@ -1,6 +1,7 @@
 // Elementwise ops: type promotion, broadcasting, the binary kernels,
 // clamp and where, and their derivatives (each next to its forward). The
 // unary kernels are in ops_unary.cc, the in-place ops in ops_inplace.cc.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -10,6 +11,7 @@
 #include "core/ops_internal.h"
 #include "core/status_macros.h"
 #include "core/transaction.h"
+#include "core/vec_math.h"
 
 namespace tensord {
 
@@ -84,15 +86,20 @@ DType ResultType(const std::vector<const Tensor*>& ts) {
     if (!hi) {
       if (!lo) return std::nullopt;
       if (!lo_wrapped) return lo;
-      // Wrapped numbers alone: ints are int64, floats default dtype.
+      // Wrapped numbers alone: ints are int64, floats the default dtype,
+      // complex numbers its complex counterpart.
       DType t = *lo;
       if (t == DType::kFloat64) return DefaultFloat();
+      if (t == DType::kComplex128) return ToComplexDType(DefaultFloat());
       return t;
     }
     if (!lo) return hi;
     if (Category(*lo) > Category(*hi)) {
       DType l = *lo;
       if (lo_wrapped && l == DType::kFloat64) l = DefaultFloat();
+      if (lo_wrapped && l == DType::kComplex128) {
+        l = ToComplexDType(DefaultFloat());
+      }
       if (lo_wrapped && l == DType::kInt64 && Category(*hi) == 0)
         l = DType::kInt64;
       return PromoteTypes(*hi, l) == l ? l : PromoteTypes(*hi, l);
@@ -174,7 +181,7 @@ T AlphaAs(const Scalar& alpha) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(alpha.to_int());
   } else if constexpr (kIsComplex<T>) {
-    return alpha.to_complex();
+    return ConvertValue<T>(alpha.to_complex());
   } else {
     return static_cast<T>(alpha.to_double());
   }
@@ -187,6 +194,58 @@ inline bool Less(T a, T b) {
   } else {
     return a < b;
   }
+}
+
+// x ** e for float32/float64 x and a Python number e, as PyTorch 1.13's
+// pow_tensor_scalar kernel computes it: multiplies for 2, 3 and -2, sqrt,
+// 1/sqrt and 1/x for 0.5, -0.5 and -1, and otherwise SLEEF's pow on whole
+// blocks of 16 floats (8 doubles) of each inner loop and std::pow in double
+// on the rest. (-2's scalar tail divides in double, as torch's does.) An
+// inner loop is the whole tensor when x is contiguous, else its rows: the
+// trailing dims that are contiguous together. out is contiguous and of x's
+// shape and dtype.
+absl::Status PowNumberKernel(const Tensor& x, double e, const Tensor& out) {
+  int64_t run = out.numel();
+  if (!x.is_contiguous() && x.dim() > 0 && x.strides().back() == 1) {
+    run = x.sizes().back();
+    for (int64_t d = x.dim() - 2; d >= 0; --d) {
+      if (x.strides()[d] != x.sizes()[d + 1] * x.strides()[d + 1]) break;
+      run *= x.sizes()[d];
+    }
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(x));
+  const int64_t n = out.numel();
+  if (n == 0) return absl::OkStatus();
+  TENSORD_DISPATCH_FLOATING(out.dtype(), T, {
+    constexpr int64_t kBlock = std::is_same_v<T, float> ? 16 : 8;
+    for (int64_t start = 0; start < n; start += run) {
+      const T* p = c.data<T>() + start;
+      T* o = out.data<T>() + start;
+      const int64_t m = std::min(run, n - start);
+      const int64_t whole = m - m % kBlock;
+      if (e == 2.0) {
+        for (int64_t i = 0; i < m; ++i) o[i] = p[i] * p[i];
+      } else if (e == 3.0) {
+        for (int64_t i = 0; i < m; ++i) o[i] = p[i] * p[i] * p[i];
+      } else if (e == -2.0) {
+        for (int64_t i = 0; i < whole; ++i) o[i] = T(1) / (p[i] * p[i]);
+        for (int64_t i = whole; i < m; ++i) {
+          o[i] = static_cast<T>(1.0 / static_cast<double>(p[i] * p[i]));
+        }
+      } else if (e == 0.5) {
+        for (int64_t i = 0; i < m; ++i) o[i] = std::sqrt(p[i]);
+      } else if (e == -0.5) {
+        for (int64_t i = 0; i < m; ++i) o[i] = T(1) / std::sqrt(p[i]);
+      } else if (e == -1.0) {
+        for (int64_t i = 0; i < m; ++i) o[i] = T(1) / p[i];
+      } else if (!VecPowScalar(p, e, o, m)) {
+        for (int64_t i = 0; i < m; ++i) {
+          o[i] = static_cast<T>(std::pow(static_cast<double>(p[i]), e));
+        }
+      }
+    }
+  });
+  return absl::OkStatus();
 }
 
 // Computes op(a, b) in dtype `compute`, writing `out` (its dtype is either
@@ -373,6 +432,11 @@ absl::StatusOr<Tensor> BinaryForward(
   TENSORD_RETURN_IF_ERROR(CheckShape(shape).status());
   TENSORD_ASSIGN_OR_RETURN(Tensor out,
                            Empty(shape, IsComparison(op) ? DType::kBool : ct));
+  if (op == Bin::kPow && b.is_wrapped_number() &&
+      (ct == DType::kFloat32 || ct == DType::kFloat64)) {
+    TENSORD_RETURN_IF_ERROR(PowNumberKernel(ca, b.item().to_double(), out));
+    return out;
+  }
   TENSORD_RETURN_IF_ERROR(BinaryKernel(op, ca, cb, out, alpha));
   return out;
 }
@@ -502,8 +566,16 @@ StatusOrTensor Pow(const Tensor& a, const Tensor& b) {
           GradList r(2);
           TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
           TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
-          // da = g * b * a^(b-1), zero where b == 0.
-          TENSORD_ASSIGN_OR_RETURN(Tensor bm1, Sub(b, WrapScalar(1.0)));
+          // da = g * b * a^(b-1), zero where b == 0. For a number b,
+          // b - 1 stays a number (torch's pow_backward: a.pow(b - 1)).
+          Tensor bm1;
+          if (scalar_exp) {
+            const Scalar s = b.item();
+            bm1 = WrapScalar(s.is_integral() ? Scalar(s.to_int() - 1)
+                                             : Scalar(s.to_double() - 1.0));
+          } else {
+            TENSORD_ASSIGN_OR_RETURN(bm1, Sub(b, WrapScalar(1.0)));
+          }
           TENSORD_ASSIGN_OR_RETURN(Tensor p, Pow(a, bm1));
           TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(p, b));
           TENSORD_ASSIGN_OR_RETURN(Tensor ga, Mul(g[0], t));

@@ -72,10 +72,6 @@ inline T WrapNeg(T a) {
   }
 }
 
-// True for complex64, the one complex element type.
-template <typename T>
-inline constexpr bool kIsComplex = std::is_same_v<T, complex64>;
-
 // Copies src into dst elementwise (src broadcast to dst's shape), converting
 // dtypes. No autograd, no version bump.
 void CopyConvert(const Tensor& src, const Tensor& dst);

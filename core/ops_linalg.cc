@@ -94,6 +94,13 @@ absl::Status Gemm(const Tensor& a, const Tensor& b, const Tensor& c) {
                   ma.ld, mb.data, mb.ld, &zero, c.raw_data(), n);
       break;
     }
+    case DType::kComplex128: {
+      const complex128 one(1.0, 0.0), zero(0.0, 0.0);
+      cblas_zgemm(CblasRowMajor, ma.trans ? CblasTrans : CblasNoTrans,
+                  mb.trans ? CblasTrans : CblasNoTrans, m, n, k, &one, ma.data,
+                  ma.ld, mb.data, mb.ld, &zero, c.raw_data(), n);
+      break;
+    }
     case DType::kInt32:
       NaiveGemm<int32_t>(ma, mb, c.data<int32_t>(), m, n, k);
       break;
@@ -765,7 +772,7 @@ absl::Status CheckFinite(const Tensor& a, const std::string& message) {
   TENSORD_DISPATCH_ALL(c.dtype(), T, {
     const T* p = c.data<T>();
     for (int64_t i = 0, n = c.numel(); i < n && finite; ++i) {
-      if constexpr (std::is_same_v<T, complex64>) {
+      if constexpr (kIsComplex<T>) {
         finite = std::isfinite(p[i].real()) && std::isfinite(p[i].imag());
       } else if constexpr (std::is_floating_point_v<T>) {
         finite = std::isfinite(p[i]);
@@ -857,33 +864,37 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eigh(const Tensor& a) {
 
 namespace {
 
-// eig of complex64 matrices, computed in double precision (zgeev).
+// eig of complex matrices, computed in double precision (zgeev); the
+// results have a's dtype.
 absl::StatusOr<std::pair<Tensor, Tensor>> EigComplex(const Tensor& a) {
   using zd = std::complex<double>;
   const int64_t n = a.size(-1);
   const int64_t batch = n ? a.numel() / (n * n) : 0;
-  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(a));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c0, Contiguous(a));
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, To(c0, DType::kComplex128));
   Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
-  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, DType::kComplex64));
-  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), DType::kComplex64));
-  std::vector<zd> m(n * n), w(n), vr(n * n);
+  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, DType::kComplex128));
+  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), DType::kComplex128));
+  std::vector<zd> m(n * n);
   for (int64_t b = 0; b < batch; ++b) {
-    const complex64* src = c.data<complex64>() + b * n * n;
-    for (int64_t i = 0; i < n * n; ++i) m[i] = zd(src[i].real(), src[i].imag());
+    const zd* src = c.data<zd>() + b * n * n;
+    std::copy(src, src + n * n, m.begin());
     lapack_int info = LAPACKE_zgeev(
         LAPACK_ROW_MAJOR, 'N', 'V', n,
         reinterpret_cast<lapack_complex_double*>(m.data()), n,
-        reinterpret_cast<lapack_complex_double*>(w.data()), nullptr, 1,
-        reinterpret_cast<lapack_complex_double*>(vr.data()), n);
+        reinterpret_cast<lapack_complex_double*>(vals.data<zd>() + b * n),
+        nullptr, 1,
+        reinterpret_cast<lapack_complex_double*>(vecs.data<zd>() + b * n * n),
+        n);
     if (info != 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "linalg.eig: The algorithm failed to converge (error code: ", info,
           ")."));
     }
-    complex64* ov = vals.data<complex64>() + b * n;
-    complex64* oV = vecs.data<complex64>() + b * n * n;
-    for (int64_t j = 0; j < n; ++j) ov[j] = complex64(w[j]);
-    for (int64_t i = 0; i < n * n; ++i) oV[i] = complex64(vr[i]);
+  }
+  if (a.dtype() != DType::kComplex128) {
+    TENSORD_ASSIGN_OR_RETURN(vals, To(vals, a.dtype()));
+    TENSORD_ASSIGN_OR_RETURN(vecs, To(vecs, a.dtype()));
   }
   if (auto node = RecordOp("LinalgEigBackward0", {&a}, {&vals, &vecs})) {
     node->set_backward([](Node&, const GradList&) -> absl::StatusOr<GradList> {
@@ -892,6 +903,31 @@ absl::StatusOr<std::pair<Tensor, Tensor>> EigComplex(const Tensor& a) {
     });
   }
   return std::make_pair(vals, vecs);
+}
+
+// Real eig (dgeev) written as complex C: complex64 for float32 input (as
+// torch's), complex128 for float64.
+template <typename C>
+void StoreRealEig(const std::vector<double>& wr, const std::vector<double>& wi,
+                  const std::vector<double>& vr, int64_t n, C* ov, C* oV) {
+  using R = typename C::value_type;
+  for (int64_t j = 0; j < n; ++j) {
+    ov[j] = C(static_cast<R>(wr[j]), static_cast<R>(wi[j]));
+    if (wi[j] != 0 && j + 1 < n) {
+      // Conjugate pair: columns j and j+1 hold the real and imaginary parts.
+      ov[j + 1] = C(static_cast<R>(wr[j + 1]), static_cast<R>(wi[j + 1]));
+      for (int64_t i = 0; i < n; ++i) {
+        const double re = vr[i * n + j], im = vr[i * n + j + 1];
+        oV[i * n + j] = C(static_cast<R>(re), static_cast<R>(im));
+        oV[i * n + j + 1] = C(static_cast<R>(re), static_cast<R>(-im));
+      }
+      ++j;
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        oV[i * n + j] = C(static_cast<R>(vr[i * n + j]), R(0));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -906,8 +942,9 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
   TENSORD_ASSIGN_OR_RETURN(Tensor work0, To(a, DType::kFloat64));
   TENSORD_ASSIGN_OR_RETURN(Tensor work, Clone(work0));
   Shape vshape(a.sizes().begin(), a.sizes().end() - 1);
-  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, DType::kComplex64));
-  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), DType::kComplex64));
+  const DType ct = ToComplexDType(a.dtype());
+  TENSORD_ASSIGN_OR_RETURN(Tensor vals, Empty(vshape, ct));
+  TENSORD_ASSIGN_OR_RETURN(Tensor vecs, Empty(a.sizes(), ct));
   std::vector<double> wr(n), wi(n), vr(n * n);
   for (int64_t b = 0; b < batch; ++b) {
     double* m = work.data<double>() + b * n * n;
@@ -919,27 +956,12 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Eig(const Tensor& a) {
           "linalg.eig: The algorithm failed to converge (error code: ", info,
           ")."));
     }
-    complex64* ov = vals.data<complex64>() + b * n;
-    complex64* oV = vecs.data<complex64>() + b * n * n;
-    for (int64_t j = 0; j < n; ++j) {
-      ov[j] = complex64(static_cast<float>(wr[j]), static_cast<float>(wi[j]));
-      if (wi[j] != 0 && j + 1 < n) {
-        // Conjugate pair: columns j and j+1 hold the real and imaginary parts.
-        ov[j + 1] = complex64(static_cast<float>(wr[j + 1]),
-                              static_cast<float>(wi[j + 1]));
-        for (int64_t i = 0; i < n; ++i) {
-          const double re = vr[i * n + j], im = vr[i * n + j + 1];
-          oV[i * n + j] =
-              complex64(static_cast<float>(re), static_cast<float>(im));
-          oV[i * n + j + 1] =
-              complex64(static_cast<float>(re), static_cast<float>(-im));
-        }
-        ++j;
-      } else {
-        for (int64_t i = 0; i < n; ++i) {
-          oV[i * n + j] = complex64(static_cast<float>(vr[i * n + j]), 0.f);
-        }
-      }
+    if (ct == DType::kComplex128) {
+      StoreRealEig(wr, wi, vr, n, vals.data<complex128>() + b * n,
+                   vecs.data<complex128>() + b * n * n);
+    } else {
+      StoreRealEig(wr, wi, vr, n, vals.data<complex64>() + b * n,
+                   vecs.data<complex64>() + b * n * n);
     }
   }
   // Forward only: the graph is recorded (so grad_fn prints as in torch) but

@@ -41,8 +41,9 @@ const VecFn* SleefFor(std::string_view torch_name) {
 StatusOrTensor FloatMap(const Tensor& a, const char* torch_name,
                         float (*f32)(float), double (*f64)(double)) {
   if (IsComplex(a.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", torch_name, "\" not implemented for 'ComplexFloat'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", torch_name, "\" not implemented for '",
+                     DTypeShortName(a.dtype()), "'"));
   }
   Tensor x = a;
   if (!IsFloating(x.dtype())) {
@@ -301,8 +302,9 @@ namespace {
 template <typename F>
 StatusOrTensor SameTypeMap(const Tensor& a, const char* torch_name, F f) {
   if (IsComplex(a.dtype())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", torch_name, "\" not implemented for 'ComplexFloat'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", torch_name, "\" not implemented for '",
+                     DTypeShortName(a.dtype()), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(Tensor x, Contiguous(a));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
@@ -451,7 +453,7 @@ StatusOrTensor Predicate(const Tensor& a, P pred) {
 
 template <typename T>
 bool IsNanValue(T v) {
-  if constexpr (std::is_same_v<T, complex64>) {
+  if constexpr (kIsComplex<T>) {
     return std::isnan(v.real()) || std::isnan(v.imag());
   } else if constexpr (std::is_floating_point_v<T>) {
     return std::isnan(v);
@@ -462,7 +464,7 @@ bool IsNanValue(T v) {
 
 template <typename T>
 bool IsInfValue(T v) {
-  if constexpr (std::is_same_v<T, complex64>) {
+  if constexpr (kIsComplex<T>) {
     return std::isinf(v.real()) || std::isinf(v.imag());
   } else if constexpr (std::is_floating_point_v<T>) {
     return std::isinf(v);

@@ -372,8 +372,9 @@ const char* IntBinName(IntBin op) {
 StatusOrTensor IntBinForward(IntBin op, const Tensor& a, const Tensor& b) {
   const DType dt = ResultType({&a, &b});
   if (IsComplex(dt)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", IntBinName(op), "_cpu\" not implemented for 'ComplexFloat'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", IntBinName(op), "_cpu\" not implemented for '",
+                     DTypeShortName(dt), "'"));
   }
   const bool bitwise =
       op == IntBin::kAnd || op == IntBin::kOr || op == IntBin::kXor;

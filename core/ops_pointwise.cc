@@ -35,8 +35,8 @@ absl::StatusOr<FloatPair> Broadcast2(const Tensor& a, const Tensor& b,
                                      const char* name, bool float_result) {
   DType dt = ResultType({&a, &b});
   if (IsComplex(dt)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", name, "_cpu\" not implemented for 'ComplexFloat'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", name, "_cpu\" not implemented for '", DTypeShortName(dt), "'"));
   }
   if (float_result && !IsFloating(dt)) dt = DefaultFloat();
   NoGradGuard ng;
@@ -443,8 +443,8 @@ StatusOrTensor NanToNum(const Tensor& x, std::optional<double> nan,
 
 StatusOrTensor Sinc(const Tensor& x) {
   if (IsComplex(x.dtype())) {
-    return absl::InvalidArgumentError(
-        "\"sinc_cpu\" not implemented for 'ComplexFloat'");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"sinc_cpu\" not implemented for '", DTypeShortName(x.dtype()), "'"));
   }
   Tensor out;
   {
@@ -754,8 +754,8 @@ enum class Gamma { kLgamma, kDigamma, kTrigamma, kPolygamma };
 
 StatusOrTensor GammaMap(const Tensor& a, Gamma which, int64_t n = 0) {
   if (IsComplex(a.dtype())) {
-    return absl::InvalidArgumentError(
-        "\"lgamma\" not implemented for 'ComplexFloat'");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"lgamma\" not implemented for '", DTypeShortName(a.dtype()), "'"));
   }
   NoGradGuard ng;
   Tensor x = a.detach();

@@ -29,9 +29,10 @@ StatusOrTensor RandInt(int64_t low, int64_t high, const Shape& shape,
                      "from=",
                      low, " >= to=", high));
   }
-  if (dtype == DType::kComplex64) {
+  if (IsComplex(dtype)) {
     return absl::InvalidArgumentError(
-        "\"random_from_to_kernel_cpu\" not implemented for 'ComplexFloat'");
+        absl::StrCat("\"random_from_to_kernel_cpu\" not implemented for '",
+                     DTypeShortName(dtype), "'"));
   }
   TENSORD_ASSIGN_OR_RETURN(int64_t n, CheckShape(shape));
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
@@ -41,7 +42,7 @@ StatusOrTensor RandInt(int64_t low, int64_t high, const Shape& shape,
       static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
   gen.WillChange();
   TENSORD_DISPATCH_ALL(dtype, T, {
-    if constexpr (!std::is_same_v<T, complex64>) {
+    if constexpr (!kIsComplex<T>) {
       T* p = out.data<T>();
       for (int64_t i = 0; i < n; ++i) {
         const uint64_t draw = range >= (uint64_t{1} << 32)
@@ -65,7 +66,7 @@ StatusOrTensor RandPerm(int64_t n, Generator& gen, DType dtype) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Trying to create tensor with negative dimension ", n, ": [", n, "]"));
   }
-  if (dtype == DType::kBool || dtype == DType::kComplex64) {
+  if (dtype == DType::kBool || IsComplex(dtype)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"randperm\" not implemented for '", DTypeShortName(dtype), "'"));
   }
@@ -93,7 +94,7 @@ namespace {
 // mean + std * normal draws, in double, as torch's normal kernel.
 StatusOrTensor NormalFill(const Shape& shape, double mean, double std,
                           Generator& gen, DType dtype) {
-  if (!IsDifferentiable(dtype) || dtype == DType::kComplex64) {
+  if (!IsDifferentiable(dtype) || IsComplex(dtype)) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
                      DTypeShortName(dtype), "'"));
@@ -183,7 +184,7 @@ StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
         "uniform_ expects to return a [from, to) range, but found from=", from,
         " > to=", to));
   }
-  if (!IsDifferentiable(self.dtype()) || self.dtype() == DType::kComplex64) {
+  if (!IsDifferentiable(self.dtype()) || IsComplex(self.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"check_uniform_bounds\" not implemented for '",
                      DTypeShortName(self.dtype()), "'"));
@@ -215,12 +216,10 @@ StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
 StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
                              std::optional<int64_t> to, Generator& gen) {
   const DType dt = self.dtype();
-  if (dt == DType::kComplex64) {
-    return absl::InvalidArgumentError(
-        from || to ? "\"random_from_to_kernel_cpu\" not implemented for "
-                     "'ComplexFloat'"
-                   : "\"random_kernel_cpu\" not implemented for "
-                     "'ComplexFloat'");
+  if (IsComplex(dt)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        from || to ? "\"random_from_to_kernel_cpu\"" : "\"random_kernel_cpu\"",
+        " not implemented for '", DTypeShortName(dt), "'"));
   }
   // The largest value torch's random_ may give for the dtype: the top of an
   // integer type, 2^digits for a floating one (every integer below it is
@@ -275,7 +274,7 @@ StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
     const bool wide = full ? (dt == DType::kInt64 || dt == DType::kFloat64)
                            : range >= (uint64_t{1} << 32);
     TENSORD_DISPATCH_ALL(dt, T, {
-      if constexpr (!std::is_same_v<T, complex64>) {
+      if constexpr (!kIsComplex<T>) {
         T* p = out.data<T>();
         for (int64_t i = 0; i < n; ++i) {
           const uint64_t draw =

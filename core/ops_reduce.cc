@@ -425,8 +425,7 @@ StatusOrTensor Prod(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
       const int64_t rows = len ? x.numel() / len : 0;
       TENSORD_ASSIGN_OR_RETURN(Tensor others, Empty(xc.sizes(), xc.dtype()));
       TENSORD_DISPATCH_ALL(xc.dtype(), T, {
-        if constexpr (std::is_floating_point_v<T> ||
-                      std::is_same_v<T, complex64>) {
+        if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
           ProdOthers<T>(xc.data<T>(), others.data<T>(), rows, len);
         }
       });
@@ -663,7 +662,8 @@ StatusOrTensor SumToShape(const Tensor& grad, const Shape& shape) {
 namespace {
 
 // The running value's type: PyTorch accumulates float scans in double
-// (its CPU acc_type), complex64 in complex<double>.
+// (its CPU acc_type), complex64 in complex<double>; double and complex128
+// stay as they are.
 template <typename T>
 using ScanAcc = std::conditional_t<
     std::is_same_v<T, float>, double,
@@ -886,8 +886,7 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
       const int64_t len = x.size(d);
       const int64_t rows = len ? x.numel() / len : 0;
       TENSORD_DISPATCH_ALL(xc.dtype(), T, {
-        if constexpr (std::is_floating_point_v<T> ||
-                      std::is_same_v<T, complex64>) {
+        if constexpr (std::is_floating_point_v<T> || kIsComplex<T>) {
           for (int64_t r = 0; r < rows; ++r) {
             CumprodGradRow<T>(xc.data<T>() + r * len, yc.data<T>() + r * len,
                               gc.data<T>() + r * len, dx.data<T>() + r * len,

@@ -309,8 +309,8 @@ namespace {
 absl::StatusOr<std::vector<Tensor>> UniqueRaw(const Tensor& t,
                                               bool consecutive) {
   if (IsComplex(t.dtype())) {
-    return absl::InvalidArgumentError(
-        "\"unique\" not implemented for 'ComplexFloat'");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"unique\" not implemented for '", DTypeShortName(t.dtype()), "'"));
   }
   NoGradGuard ng;
   TRY(Tensor flat, Reshape(t.detach(), {-1}));

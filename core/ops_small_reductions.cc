@@ -154,9 +154,9 @@ absl::StatusOr<std::pair<Tensor, Tensor>> CumExtreme(const Tensor& t,
                                                      int64_t dim, bool max) {
   TRY(int64_t d, WrapDim(dim, std::max<int64_t>(t.dim(), 1)));
   if (IsComplex(t.dtype())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", max ? "cummax" : "cummin",
-                     "_cpu\" not implemented for 'ComplexFloat'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", max ? "cummax" : "cummin", "_cpu\" not implemented for '",
+        DTypeShortName(t.dtype()), "'"));
   }
   Tensor values, indices;
   {
@@ -396,8 +396,8 @@ StatusOrTensor Addmm(const Tensor& input, const Tensor& m1, const Tensor& m2,
   }
   const DType dt = m1.dtype();
   if ((dt == DType::kFloat32 || dt == DType::kFloat64) && m2.dtype() == dt &&
-      input.dtype() == dt && alpha.dtype() != DType::kComplex64 &&
-      beta.dtype() != DType::kComplex64) {
+      input.dtype() == dt && !IsComplex(alpha.dtype()) &&
+      !IsComplex(beta.dtype())) {
     return AddmmBlas(input, m1, m2, beta, alpha);  // as torch rounds it
   }
   TRY(Tensor p, Mm(m1, m2));
@@ -426,7 +426,7 @@ StatusOrTensor Baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2,
   if ((dt == DType::kFloat32 || dt == DType::kFloat64) && b2.dtype() == dt &&
       input.dtype() == dt && b1.dim() == 3 && b2.dim() == 3 &&
       b1.size(0) == b2.size(0) && b1.size(2) == b2.size(1) &&
-      alpha.dtype() != DType::kComplex64 && beta.dtype() != DType::kComplex64) {
+      !IsComplex(alpha.dtype()) && !IsComplex(beta.dtype())) {
     return BaddbmmFloat(input, b1, b2, beta, alpha);  // as torch rounds it
   }
   TRY(Tensor p, Bmm(b1, b2));

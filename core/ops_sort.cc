@@ -29,9 +29,9 @@ bool IsNaN(T v) {
 // values and int64 indices of t sorted along dim (t contiguous copy).
 absl::StatusOr<std::pair<Tensor, Tensor>> SortRaw(const Tensor& t, int64_t dim,
                                                   bool descending) {
-  if (t.dtype() == DType::kComplex64) {
-    return absl::InvalidArgumentError(
-        "\"sort\" not implemented for 'ComplexFloat'");
+  if (IsComplex(t.dtype())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"sort\" not implemented for '", DTypeShortName(t.dtype()), "'"));
   }
   NoGradGuard ng;
   TENSORD_ASSIGN_OR_RETURN(Tensor values, Clone(t.detach()));
@@ -120,7 +120,7 @@ void RecordIndexed(const char* name, const Tensor& self, Tensor& values,
 // size k.
 absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
                                                   int64_t dim, bool largest) {
-  if (t.dtype() == DType::kComplex64 || t.dtype() == DType::kBool) {
+  if (IsComplex(t.dtype()) || t.dtype() == DType::kBool) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"topk_cpu\" not implemented for '", DTypeShortName(t.dtype()), "'"));
   }

@@ -395,7 +395,7 @@ StatusOrTensor Pad(const Tensor& x, const DimList& pad, const std::string& mode,
   }
   TENSORD_ASSIGN_OR_RETURN(PadPlan plan, PlanPad(x, pad, m));
   if (m == PadMode::kReflect || m == PadMode::kReplicate) {
-    if (!IsFloating(x.dtype()) && x.dtype() != DType::kComplex64) {
+    if (!IsFloating(x.dtype()) && !IsComplex(x.dtype())) {
       return absl::InvalidArgumentError(absl::StrCat(
           "\"", m == PadMode::kReflect ? "reflection_pad" : "replication_pad",
           k, "d", (m == PadMode::kReplicate || k == 3) ? "_cpu" : "",

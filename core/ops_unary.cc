@@ -157,6 +157,10 @@ absl::StatusOr<Tensor> UnaryForward(Un op, const Tensor& a) {
   }
   StatusOrTensor out = Tensor();
   if (op == Un::kAbs && IsComplex(dt)) {
+    if (dt == DType::kComplex128) {
+      return RunUnary<complex128, double>(
+          x, DType::kFloat64, [](complex128 v) { return std::abs(v); });
+    }
     return RunUnary<complex64, float>(x, DType::kFloat32,
                                       [](complex64 v) { return std::abs(v); });
   }

@@ -446,13 +446,12 @@ std::string FormatPrintData(const PrintData& d,
     tensor_str = "[]";
   } else {
     // has_default_dtype: the default, its complex counterpart (complex64
-    // for float32; complex128, which tensord lacks, for float64), int64 or
-    // bool.
-    const bool has_default_dtype = d.dtype == options.default_dtype ||
-                                   (d.dtype == DType::kComplex64 &&
-                                    options.default_dtype == DType::kFloat32) ||
-                                   d.dtype == DType::kInt64 ||
-                                   d.dtype == DType::kBool;
+    // for float32, complex128 for float64), int64 or bool.
+    const bool has_default_dtype =
+        d.dtype == options.default_dtype ||
+        (IsComplex(d.dtype) &&
+         d.dtype == ToComplexDType(options.default_dtype)) ||
+        d.dtype == DType::kInt64 || d.dtype == DType::kBool;
     if (!has_default_dtype) suffixes.push_back("dtype=" + FormatDType(d.dtype));
     tensor_str = BodyStr(d, kIndent, options);
   }

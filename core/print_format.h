@@ -33,7 +33,7 @@ struct PrintData {
   DType dtype;
   PrintShape shape;
   std::vector<double> real;   // float32/float64 values, or complex real parts
-  std::vector<double> imag;   // complex64 only
+  std::vector<double> imag;   // complex dtypes only
   std::vector<int64_t> ints;  // bool/int32/int64 values
 };
 
@@ -41,7 +41,7 @@ struct PrintData {
 // values, integers of every width to ints).
 template <typename T>
 void AppendPrintValue(const T& v, PrintData* d) {
-  if constexpr (std::is_same_v<T, complex64>) {
+  if constexpr (kIsComplex<T>) {
     d->real.push_back(v.real());
     d->imag.push_back(v.imag());
   } else if constexpr (kIsReduced<T>) {

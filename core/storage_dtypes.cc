@@ -301,6 +301,8 @@ const char* CTypeName(DType t) {
       return "bool";
     case DType::kComplex64:
       return "c10::complex<float>";
+    case DType::kComplex128:
+      return "c10::complex<double>";
   }
   return "?";
 }

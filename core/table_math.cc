@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "core/autograd.h"
@@ -239,6 +240,35 @@ void AddMathOps(std::vector<OpDef>& t) {
   t.push_back(Unary("rad2deg", &Rad2deg, "radians to degrees"));
   t.push_back(Unary("sgn", &Sgn, "sign (x / |x| for complex)"));
   t.push_back(Unary("square", &Square, "self * self"));
+  // ---- complex numbers ----
+  for (const auto& [name, f, first, second, doc] :
+       {std::tuple{"complex", &Complex, "real", "imag",
+                   "real + i imag (complex64 from float32, complex128 from "
+                   "float64)"},
+        std::tuple{"polar", &Polar, "abs", "angle",
+                   "abs (cos(angle) + i sin(angle))"}}) {
+    t.push_back(
+        Def(name, {first, second}, {}, true, doc,
+            [f = f, name = std::string(name), first = std::string(first),
+             second = std::string(second)](const Args& a, OpContext&) -> Outs {
+              for (int k = 0; k < 2; ++k) {
+                if (a[k].is_wrapped_number()) {
+                  return TypeError(absl::StrCat(
+                      name, "(): argument '", k == 0 ? first : second,
+                      "' (position ", k + 1, ") must be Tensor, not a number"));
+                }
+              }
+              return One(f(a[0], a[1]));
+            }));
+  }
+  t.push_back(Unary("real", &Real, "the real parts (a copy; self if real)"));
+  t.push_back(Unary("imag", &Imag, "the imaginary parts (a copy)"));
+  t.push_back(Unary("conj", &Conj, "complex conjugate (self if real)"));
+  t.push_back(Unary("angle", &Angle, "the argument (0 or pi for reals)"));
+  t.push_back(
+      Unary("view_as_real", &ViewAsReal, "[..., 2] of real and imaginary"));
+  t.push_back(Unary("view_as_complex", &ViewAsComplex,
+                    "complex from [..., 2] of real and imaginary"));
   t.push_back(Unary("isposinf", &IsPosInf, "True at +inf", false));
   t.push_back(Unary("isneginf", &IsNegInf, "True at -inf", false));
   {

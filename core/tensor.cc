@@ -232,7 +232,7 @@ void ForEachElement(const Tensor& t, F f) {
 
 template <typename T>
 double ToDouble(T v) {
-  if constexpr (std::is_same_v<T, complex64>) {
+  if constexpr (kIsComplex<T>) {
     return v.real();
   } else if constexpr (kIsReduced<T>) {
     return static_cast<float>(v);
@@ -248,7 +248,7 @@ Scalar Tensor::item() const {
     using T = typename decltype(tag)::type;
     T v{};
     ForEachElement<T>(*this, [&](const T& e) { v = e; });
-    if constexpr (std::is_same_v<T, complex64>) {
+    if constexpr (kIsComplex<T>) {
       out = Scalar(v);
     } else if constexpr (std::is_same_v<T, bool>) {
       out = Scalar(v);
@@ -500,8 +500,8 @@ Tensor ScalarTensor(const Scalar& s, DType dtype) {
   Tensor t = EmptyOrThrow({}, dtype);
   DispatchStorage(dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    if constexpr (std::is_same_v<T, complex64>) {
-      *t.data<T>() = s.to_complex();
+    if constexpr (kIsComplex<T>) {
+      *t.data<T>() = ConvertValue<T>(s.to_complex());
     } else if constexpr (std::is_same_v<T, bool>) {
       *t.data<T>() = s.to_double() != 0;
     } else if constexpr (std::is_integral_v<T>) {
@@ -628,15 +628,26 @@ bool ParseDType(absl::string_view name, DType* out) {
     DType t;
   };
   static constexpr Alias kAliases[] = {
-      {"bool", DType::kBool},        {"int32", DType::kInt32},
-      {"int", DType::kInt32},        {"int64", DType::kInt64},
-      {"long", DType::kInt64},       {"float32", DType::kFloat32},
-      {"float", DType::kFloat32},    {"float64", DType::kFloat64},
-      {"double", DType::kFloat64},   {"complex64", DType::kComplex64},
-      {"cfloat", DType::kComplex64}, {"float16", DType::kFloat16},
-      {"half", DType::kFloat16},     {"bfloat16", DType::kBFloat16},
-      {"int8", DType::kInt8},        {"uint8", DType::kUInt8},
-      {"int16", DType::kInt16},      {"short", DType::kInt16},
+      {"bool", DType::kBool},
+      {"int32", DType::kInt32},
+      {"int", DType::kInt32},
+      {"int64", DType::kInt64},
+      {"long", DType::kInt64},
+      {"float32", DType::kFloat32},
+      {"float", DType::kFloat32},
+      {"float64", DType::kFloat64},
+      {"double", DType::kFloat64},
+      {"complex64", DType::kComplex64},
+      {"cfloat", DType::kComplex64},
+      {"float16", DType::kFloat16},
+      {"half", DType::kFloat16},
+      {"bfloat16", DType::kBFloat16},
+      {"int8", DType::kInt8},
+      {"uint8", DType::kUInt8},
+      {"int16", DType::kInt16},
+      {"short", DType::kInt16},
+      {"complex128", DType::kComplex128},
+      {"cdouble", DType::kComplex128},
   };
   for (const Alias& a : kAliases) {
     if (a.name == name) {

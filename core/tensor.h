@@ -127,16 +127,17 @@ class Scalar {
   Scalar(bool v) : dtype_(DType::kBool), i_(v), d_(v) {}              // NOLINT
   Scalar(complex64 v)
       : dtype_(DType::kComplex64), d_(v.real()), im_(v.imag()) {}  // NOLINT
+  Scalar(complex128 v)
+      : dtype_(DType::kComplex128), d_(v.real()), im_(v.imag()) {}  // NOLINT
 
-  DType dtype() const {
-    return dtype_;
-  }  // kBool, kInt64, kFloat64 or kComplex64
+  // kBool, kInt64, kFloat64, kComplex64 or kComplex128
+  DType dtype() const { return dtype_; }
   double to_double() const { return d_; }
   // Truncated; NaN and out-of-range floats give INT64_MIN (FloatToInt).
   int64_t to_int() const {
     return dtype_ == DType::kFloat64 ? FloatToInt<int64_t>(d_) : i_;
   }
-  complex64 to_complex() const { return complex64(float(d_), float(im_)); }
+  complex128 to_complex() const { return complex128(d_, im_); }
   bool is_floating() const { return dtype_ == DType::kFloat64; }
   bool is_integral() const {
     return dtype_ == DType::kInt64 || dtype_ == DType::kBool;

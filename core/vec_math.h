@@ -48,6 +48,14 @@ bool VecMap(VecFn fn, const float* in, int64_t si, float* out, int64_t so,
 bool VecMap(VecFn fn, const double* in, int64_t si, double* out, int64_t so,
             int64_t n);
 
+// out[i] = pow(in[i], e) for contiguous in and out, as PyTorch 1.13's
+// pow with a Python-number exponent (other than the ones it computes with
+// multiplies, sqrt or a division) computes it: SLEEF's u10 pow on whole
+// blocks of two vectors (16 floats, 8 doubles) and std::pow in double on
+// the rest. False (nothing written) without AVX2 and FMA.
+bool VecPowScalar(const float* in, double e, float* out, int64_t n);
+bool VecPowScalar(const double* in, double e, double* out, int64_t n);
+
 // One value, as VecMap computes it (for scalar paths inside other kernels);
 // false when VecMap would be.
 bool VecMapOne(VecFn fn, float in, float* out);

@@ -52,6 +52,30 @@ void Map(Fn f, Load load, Store store, const T* in, int64_t si, T* out,
 
 }  // namespace
 
+// The whole blocks of two vectors (torch's vectorized_loop step); returns
+// how many elements were written.
+int64_t PowFloat(const float* in, float e, float* out, int64_t n) {
+  const __m256 ev = _mm256_set1_ps(e);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm256_storeu_ps(out + i, Sleef_powf8_u10(_mm256_loadu_ps(in + i), ev));
+    _mm256_storeu_ps(out + i + 8,
+                     Sleef_powf8_u10(_mm256_loadu_ps(in + i + 8), ev));
+  }
+  return i;
+}
+
+int64_t PowDouble(const double* in, double e, double* out, int64_t n) {
+  const __m256d ev = _mm256_set1_pd(e);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_pd(out + i, Sleef_powd4_u10(_mm256_loadu_pd(in + i), ev));
+    _mm256_storeu_pd(out + i + 4,
+                     Sleef_powd4_u10(_mm256_loadu_pd(in + i + 4), ev));
+  }
+  return i;
+}
+
 bool MapFloat(VecFn fn, const float* in, int64_t si, float* out, int64_t so,
               int64_t n) {
   const F8 f = kFloat[static_cast<int>(fn)];

@@ -90,6 +90,8 @@ Scalar DecodeScalar(const v1::Scalar& s) {
       return Scalar(static_cast<int64_t>(s.i()));
     case v1::Scalar::kF:
       return Scalar(s.f());
+    case v1::Scalar::kC:
+      return Scalar(complex128(s.c().real(), s.c().imag()));
     default:
       return Scalar(int64_t{0});
   }

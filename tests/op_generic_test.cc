@@ -74,8 +74,28 @@ TEST(OpTableTest, RejectsBadArityAndAttributes) {
             "sum() got an unexpected keyword argument 'axis'");
 }
 
-// Inputs for one evaluation: float inputs cast to `dtype`, leaves requiring
-// grad when `grad` is set.
+// The values of t as doubles, complex elements as (real, imaginary) pairs:
+// the real coordinates a numerical gradient perturbs.
+std::vector<double> Values(const Tensor& t) {
+  if (!IsComplex(t.dtype())) return t.ToDoubles();
+  NoGradGuard ng;
+  return Unwrap(ViewAsReal(t.detach())).ToDoubles();
+}
+
+// A tensor of like's dtype and shape holding v (pairs for complex).
+Tensor FromValues(const std::vector<double>& v, const Tensor& like) {
+  if (!IsComplex(like.dtype())) {
+    return Unwrap(FromDoubles(v, like.sizes(), like.dtype()));
+  }
+  NoGradGuard ng;
+  Shape pairs = like.sizes();
+  pairs.push_back(2);
+  return Unwrap(
+      ViewAsComplex(Unwrap(FromDoubles(v, pairs, ToRealDType(like.dtype())))));
+}
+
+// Inputs for one evaluation: float inputs cast to `dtype` (complex inputs
+// to its complex counterpart), leaves requiring grad when `grad` is set.
 struct Prepared {
   std::vector<Tensor> leaves;  // requires_grad leaves (or undefined)
   std::vector<Tensor> inputs;  // what the op receives
@@ -87,13 +107,15 @@ Prepared Prepare(const OpDef& op, const OpSample& s, DType dtype, bool grad,
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     Tensor in = s.inputs[i];
     Tensor leaf;
-    if (IsFloating(in.dtype()) && !in.is_wrapped_number()) {
-      leaf = Unwrap(Clone(Unwrap(To(in, dtype))));
+    if ((IsFloating(in.dtype()) || IsComplex(in.dtype())) &&
+        !in.is_wrapped_number()) {
+      const DType to = IsComplex(in.dtype()) ? ToComplexDType(dtype) : dtype;
+      leaf = Unwrap(Clone(Unwrap(To(in, to))));
       if (noncontiguous && leaf.dim() > 0) {
         // Same values, every stride doubled: a column of a [..., 2] tensor.
         Shape big = leaf.sizes();
         big.push_back(2);
-        Tensor storage = Unwrap(Zeros(big, dtype));
+        Tensor storage = Unwrap(Zeros(big, to));
         Tensor view = Unwrap(Select(storage, -1, 0));
         CopyConvert(leaf, view);
         leaf = view;
@@ -114,7 +136,8 @@ Prepared Prepare(const OpDef& op, const OpSample& s, DType dtype, bool grad,
   return p;
 }
 
-// sum_k sum(w_k * out_k) (or w_k * out_k^2) over floating outputs.
+// sum_k sum(w_k * out_k) (or w_k * out_k^2) over floating outputs (complex
+// ones as their [..., 2] real and imaginary parts).
 // `quadratic` adds sum(w'_k * out_k^2), so that the gradient reaching the op's
 // backward depends on the inputs too (a linear op's backward that dropped
 // the incoming gradient's history shows in the second derivative).
@@ -122,8 +145,14 @@ absl::StatusOr<Tensor> Loss(const std::vector<Tensor>& outs, const OpSample& s,
                             bool quadratic = false) {
   Tensor loss;
   for (size_t k = 0; k < outs.size(); ++k) {
-    if (!outs[k].defined() || !IsFloating(outs[k].dtype())) continue;
+    if (!outs[k].defined()) continue;
     Tensor o = outs[k];
+    if (IsComplex(o.dtype())) {
+      auto parts = ViewAsReal(o);
+      if (!parts.ok()) return parts.status();
+      o = *parts;
+    }
+    if (!IsFloating(o.dtype())) continue;
     if (s.square_outputs) {
       auto sq = Mul(o, o);
       if (!sq.ok()) return sq.status();
@@ -233,9 +262,9 @@ TEST_P(OpGenericTest, NumericalGradient) {
       Tensor analytic = leaf.grad();
       ASSERT_TRUE(analytic.defined()) << "no gradient reached input " << i;
       ASSERT_EQ(analytic.sizes(), leaf.sizes());
-      ASSERT_EQ(analytic.dtype(), DType::kFloat64);
-      std::vector<double> a = analytic.ToDoubles();
-      std::vector<double> base = leaf.ToDoubles();
+      ASSERT_EQ(analytic.dtype(), leaf.dtype());
+      std::vector<double> a = Values(analytic);
+      std::vector<double> base = Values(leaf);
       const double eps = s.grad_eps;
       for (size_t e = 0; e < base.size(); ++e) {
         std::vector<Tensor> plus(p.leaves.size()), minus(p.leaves.size());
@@ -247,8 +276,8 @@ TEST_P(OpGenericTest, NumericalGradient) {
         std::vector<double> vp = base, vm = base;
         vp[e] += eps;
         vm[e] -= eps;
-        plus[i] = *FromDoubles(vp, leaf.sizes(), DType::kFloat64);
-        minus[i] = *FromDoubles(vm, leaf.sizes(), DType::kFloat64);
+        plus[i] = FromValues(vp, leaf);
+        minus[i] = FromValues(vm, leaf);
         const double numeric =
             (EvalLoss(*op, s, plus) - EvalLoss(*op, s, minus)) / (2 * eps);
         EXPECT_NEAR(a[e], numeric, 1e-5 + 1e-4 * std::abs(numeric))
@@ -269,9 +298,13 @@ std::vector<Tensor> DefinedLeaves(const Prepared& p) {
   return out;
 }
 
-// Weights for the second loss: one per leaf, fixed per leaf position.
+// Weights for the second loss: one per leaf, fixed per leaf position (a
+// complex leaf's gradient is weighed as its [..., 2] real and imaginary
+// parts).
 Tensor SecondWeights(const Tensor& leaf, size_t i) {
-  return RandomTensor(leaf.sizes(), 2000 + i);
+  Shape shape = leaf.sizes();
+  if (IsComplex(leaf.dtype())) shape.push_back(2);
+  return RandomTensor(shape, 2000 + i);
 }
 
 // sum_i sum(v_i * d loss / d leaf_i) at the leaves `values` (first-order,
@@ -302,7 +335,7 @@ double EvalGradDot(const OpDef& op, const OpSample& s,
     if (!p.leaves[i].defined()) continue;
     const Tensor& g = (*grads)[k++];
     if (!g.defined()) continue;
-    std::vector<double> gv = g.ToDoubles();
+    std::vector<double> gv = Values(g);
     std::vector<double> wv = SecondWeights(p.leaves[i], i).ToDoubles();
     for (size_t e = 0; e < gv.size(); ++e) total += gv[e] * wv[e];
   }
@@ -358,7 +391,8 @@ TEST_P(OpGenericTest, SecondDerivative) {
       if (!p.leaves[i].defined()) continue;
       const Tensor& g = (*grads)[k++];
       if (!g.defined() || !g.requires_grad()) continue;
-      Tensor term = Unwrap(Sum(Unwrap(Mul(g, SecondWeights(p.leaves[i], i)))));
+      const Tensor gr = IsComplex(g.dtype()) ? Unwrap(ViewAsReal(g)) : g;
+      Tensor term = Unwrap(Sum(Unwrap(Mul(gr, SecondWeights(p.leaves[i], i)))));
       second = second.defined() ? Unwrap(Add(second, term)) : term;
     }
     std::vector<Tensor> analytic(leaves.size());
@@ -380,9 +414,9 @@ TEST_P(OpGenericTest, SecondDerivative) {
     for (size_t i = 0, k = 0; i < p.leaves.size(); ++i) {
       if (!p.leaves[i].defined()) continue;
       const Tensor& a = analytic[k++];
-      std::vector<double> base = p.leaves[i].ToDoubles();
+      std::vector<double> base = Values(p.leaves[i]);
       std::vector<double> av =
-          a.defined() ? a.ToDoubles() : std::vector<double>(base.size(), 0.0);
+          a.defined() ? Values(a) : std::vector<double>(base.size(), 0.0);
       ASSERT_EQ(av.size(), base.size());
       const double eps = s.grad_eps;
       for (size_t e = 0; e < base.size(); ++e) {
@@ -395,8 +429,8 @@ TEST_P(OpGenericTest, SecondDerivative) {
         std::vector<double> vp = base, vm = base;
         vp[e] += eps;
         vm[e] -= eps;
-        plus[i] = *FromDoubles(vp, p.leaves[i].sizes(), DType::kFloat64);
-        minus[i] = *FromDoubles(vm, p.leaves[i].sizes(), DType::kFloat64);
+        plus[i] = FromValues(vp, p.leaves[i]);
+        minus[i] = FromValues(vm, p.leaves[i]);
         const double numeric =
             (EvalGradDot(*op, s, plus) - EvalGradDot(*op, s, minus)) /
             (2 * eps);
@@ -454,8 +488,10 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
     ASSERT_TRUE(o32.ok()) << o32.status();
     ASSERT_EQ(o64->size(), o32->size());
     bool has_float_input = false;
-    for (const Tensor& t : s.inputs)
-      has_float_input |= IsFloating(t.dtype()) && !t.is_wrapped_number();
+    for (const Tensor& t : s.inputs) {
+      has_float_input |= (IsFloating(t.dtype()) || IsComplex(t.dtype())) &&
+                         !t.is_wrapped_number();
+    }
     for (size_t k = 0; k < o64->size(); ++k) {
       const Tensor& a = (*o64)[k];
       const Tensor& b = (*o32)[k];
@@ -464,7 +500,9 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
       EXPECT_EQ(a.sizes(), b.sizes());
       if (has_float_input && a.dtype() == DType::kFloat64) {
         EXPECT_EQ(b.dtype(), DType::kFloat32) << "output " << k;
-      } else if (!has_float_input || a.dtype() != DType::kFloat64) {
+      } else if (has_float_input && a.dtype() == DType::kComplex128) {
+        EXPECT_EQ(b.dtype(), DType::kComplex64) << "output " << k;
+      } else {
         EXPECT_EQ(a.dtype(), b.dtype()) << "output " << k;
       }
       // Random draws depend on the dtype (torch draws 24 bits for a float,
@@ -472,8 +510,12 @@ TEST_P(OpGenericTest, Float32AgreesWithFloat64) {
       static const std::set<std::string> kDrawsByDType = {
           "rand",    "randn",  "rand_like", "randn_like", "uniform_",
           "normal_", "normal", "bernoulli", "bernoulli_", "multinomial"};
-      if (IsComplex(a.dtype()) || kDrawsByDType.count(op->name)) continue;
-      std::vector<double> va = a.ToDoubles(), vb = b.ToDoubles();
+      // eig's eigenvectors are unique up to a complex phase.
+      const bool eig = absl::StartsWith(op->name, "linalg.eig");
+      if ((IsComplex(a.dtype()) && eig) || kDrawsByDType.count(op->name)) {
+        continue;
+      }
+      std::vector<double> va = Values(a), vb = Values(b);
       ASSERT_EQ(va.size(), vb.size());
       for (size_t e = 0; e < va.size(); ++e) {
         if (op->name == "linalg.eigh" && k == 1) {
@@ -513,7 +555,7 @@ TEST_P(OpGenericTest, NonContiguousInputsGiveSameResult) {
       if (!(*oa)[k].defined()) continue;
       EXPECT_EQ((*oa)[k].sizes(), (*ob)[k].sizes());
       EXPECT_EQ((*oa)[k].dtype(), (*ob)[k].dtype());
-      std::vector<double> va = (*oa)[k].ToDoubles(), vb = (*ob)[k].ToDoubles();
+      std::vector<double> va = Values((*oa)[k]), vb = Values((*ob)[k]);
       ASSERT_EQ(va.size(), vb.size());
       for (size_t e = 0; e < va.size(); ++e) {
         EXPECT_NEAR(va[e], vb[e], 1e-12 + 1e-12 * std::abs(va[e]))

@@ -25,6 +25,10 @@ Tensor R(const Shape& s, uint64_t seed) { return RandomTensor(s, seed); }
 Tensor Pos(const Shape& s, uint64_t seed) {
   return RandomTensor(s, seed, 0.5, 2.0);
 }
+// complex128 with real and imaginary parts in [-1, 1).
+Tensor C(const Shape& s, uint64_t seed) {
+  return *Complex(RandomTensor(s, seed), RandomTensor(s, seed + 7919));
+}
 Tensor I64(const std::vector<int64_t>& v, const Shape& s) {
   return *FromInts(v, s, DType::kInt64);
 }
@@ -1137,6 +1141,18 @@ std::map<std::string, std::vector<OpSample>> Build() {
     add(op, {"matrix", {R({2, 3}, 823)}, {}});
   }
   add("clip", {"both", {R({2, 3}, 824)}, {{"min", S(-0.5)}, {"max", S(0.5)}}});
+  // complex numbers: complex inputs are complex128 (complex64 in float32)
+  add("complex", {"same", {R({2, 3}, 840), R({2, 3}, 841)}, {}});
+  add("complex", {"broadcast", {R({2, 1}, 842), R({3}, 843)}, {}});
+  add("polar", {"broadcast", {Pos({2, 3}, 844), R({3}, 845)}, {}});
+  for (const std::string op : {"real", "imag", "conj", "angle"}) {
+    add(op, {"complex", {C({2, 3}, 846)}, {}});
+  }
+  for (const std::string op : {"real", "conj", "angle"}) {
+    add(op, {"real input", {R({2, 3}, 847)}, {}});
+  }
+  add("view_as_real", {"complex", {C({2, 3}, 848)}, {}});
+  add("view_as_complex", {"pairs", {R({3, 2}, 849)}, {}});
   add("trace", {"rectangular", {R({3, 4}, 825)}, {}});
   for (const std::string op : {"std_mean", "var_mean"}) {
     add(op, {"dim 1", {R({3, 4}, 826)}, {{"dim", Ints({1})}}});

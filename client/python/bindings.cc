@@ -99,7 +99,7 @@ py::list Unpack(int wire, const py::bytes& data) {
       std::memcpy(static_cast<void*>(&v), p, sizeof(T));
       if constexpr (std::is_same_v<T, bool>) {
         out[i] = py::bool_(v);
-      } else if constexpr (std::is_same_v<T, complex64>) {
+      } else if constexpr (kIsComplex<T>) {
         out[i] = py::reinterpret_steal<py::object>(
             PyComplex_FromDoubles(v.real(), v.imag()));
       } else if constexpr (std::is_integral_v<T>) {
@@ -126,10 +126,10 @@ py::bytes Pack(int wire, const py::sequence& values) {
       T x;
       if constexpr (std::is_same_v<T, bool>) {
         x = PyObject_IsTrue(v.ptr()) == 1;
-      } else if constexpr (std::is_same_v<T, complex64>) {
+      } else if constexpr (kIsComplex<T>) {
         const Py_complex c = PyComplex_AsCComplex(v.ptr());
         if (c.real == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-        x = complex64(static_cast<float>(c.real), static_cast<float>(c.imag));
+        x = ConvertValue<T>(complex128(c.real, c.imag));
       } else if constexpr (std::is_integral_v<T>) {
         int64_t k;
         if (PyFloat_Check(v.ptr())) {
@@ -233,6 +233,10 @@ v1::ValueRef InputOf(const py::tuple& in) {
         throw py::value_error(
             "value cannot be converted to type int64 without overflow");  // NOLINT
       r.mutable_scalar()->set_i(x);
+    } else if (PyComplex_Check(v.ptr())) {
+      v1::ComplexNumber* c = r.mutable_scalar()->mutable_c();
+      c->set_real(PyComplex_RealAsDouble(v.ptr()));
+      c->set_imag(PyComplex_ImagAsDouble(v.ptr()));
     } else {
       r.mutable_scalar()->set_f(py::cast<double>(v));
     }

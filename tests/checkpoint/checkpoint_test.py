@@ -503,8 +503,8 @@ class CheckpointTest(unittest.TestCase):
             load(arch(tensor_pickle(offset=2 ** 62, size=(1,))))
         with self.assertRaisesRegex(pickle.UnpicklingError, "bad tensor"):
             load(arch(tensor_pickle(size=(2,), stride=(-1,))))
-        with self.assertRaisesRegex(pickle.UnpicklingError, "complex128"):
-            load(arch(tensor_pickle(storage="ComplexDoubleStorage", numel=8)))
+        with self.assertRaisesRegex(pickle.UnpicklingError, "complex32"):
+            load(arch(tensor_pickle(storage="ComplexHalfStorage", numel=8)))
         with self.assertRaisesRegex(RuntimeError, "failed locating file "
                                     "data/0"):
             load(io.BytesIO(zip_with({"data.pkl": tensor_pickle(),

@@ -140,8 +140,8 @@ def B(shape):
     return torch.rand(shape, generator=G) < 0.5
 
 
-def C(shape, lo=-2.0, hi=2.0):
-    return torch.complex(F(shape, f32, lo, hi), F(shape, f32, lo, hi))
+def C(shape, lo=-2.0, hi=2.0, dtype=f32):
+    return torch.complex(F(shape, dtype, lo, hi), F(shape, dtype, lo, hi))
 
 
 def V(values, dtype):
@@ -2058,6 +2058,46 @@ def build_more_cases():
     case("fill_", "complex", C([2]), value=1.5)
     case("zeros_like", "complex", C([2]))
 
+    # ---- complex128 and the complex-number ops (forward) ----
+    c64 = torch.complex128
+    case("add", "complex128", C([3], dtype=f64), C([3], dtype=f64))
+    case("mul", "complex64_float64", C([3]), F([3], f64))
+    case("mul", "complex64_float64_0dim", C([3]), F([], f64))
+    case("mul", "complex128_wrapped_float", C([2], dtype=f64), W(2.5))
+    case("div", "complex128", C([3], dtype=f64), C([3], 0.5, 2.0, dtype=f64))
+    case("abs", "complex128", C([4], dtype=f64))
+    case("exp", "complex128", C([3], dtype=f64))
+    case("sum", "complex128", C([2, 3], dtype=f64), dim=[1])
+    case("mean", "complex128", C([4], dtype=f64))
+    case("matmul", "complex128", C([2, 3], dtype=f64), C([3, 2], dtype=f64))
+    case("to", "f64_to_complex128", F([3], f64), dtype=c64)
+    case("to", "complex128_to_complex64", C([3], dtype=f64), dtype=c32)
+    case("sqrt", "complex128", V([-4 + 0j, 3 + 4j], c64))
+    case("max", "complex128_error", C([3], dtype=f64))
+    case("rand", "complex128", seed=3, size=[3], dtype=c64, cmp=["exact"])
+    case("randn", "complex128_4", seed=15, size=[4], dtype=c64, cmp=["exact"])
+    case("randn", "complex128_20", seed=16, size=[20], dtype=c64, cmp=["exact"])
+    for dt, sfx in ((f32, ""), (f64, "_f64")):
+        case("complex", "same" + sfx, F([2, 3], dt), F([2, 3], dt))
+        case("complex", "broadcast" + sfx, F([2, 1], dt), F([3], dt))
+        case("polar", "broadcast" + sfx, F([2, 3], dt, 0.5, 2.0), F([3], dt))
+        case("real", "complex" + sfx, C([2, 3], dtype=dt))
+        case("imag", "complex" + sfx, C([2, 3], dtype=dt))
+        case("conj", "complex" + sfx, C([2, 3], dtype=dt))
+        case("angle", "complex" + sfx, C([2, 3], dtype=dt))
+        case("view_as_real", "complex" + sfx, C([2, 3], dtype=dt))
+        case("view_as_complex", "pairs" + sfx, F([3, 2], dt))
+    case("complex", "dtype_mismatch", F([2]), F([2], f64))
+    case("complex", "int_error", I([2]), I([2]))
+    case("real", "real_input", F([2, 3]))
+    case("conj", "real_input", F([2, 3]))
+    case("angle", "real_input", V([-1.5, 0.0, 2.0, float("nan")], f32))
+    case("angle", "int_input", I([4]))
+    case("imag", "real_error", F([2]))
+    case("view_as_real", "real_error", F([2]))
+    case("view_as_complex", "last_dim_error", F([2, 3]))
+    case("view_as_complex", "int_error", I([3, 2]))
+
 
 def nncase(op, desc, *inputs, **kw):
     """A case whose error, if torch raises one, must match torch's type and
@@ -2448,9 +2488,6 @@ def run_torch(c, index, with_grad):
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return leaves, rgs, None, None, (type(e).__name__, msg)
     outs = list(out) if isinstance(out, tuple) else [out]
-    # A documented deviation: tensord has no complex128, so eig/eigvals of
-    # float64 input give complex64; torch's values are compared in complex64.
-    outs = [o.to(torch.complex64) if o.dtype == torch.complex128 else o for o in outs]
     gouts = []
     if with_grad:
         # Seeded by the case's op and description, so adding cases does not

@@ -459,13 +459,21 @@ absl::StatusOr<Tensor> MakeTensor(const TensorData& t) {
     if (dt == DType::kBool) return WrapScalar(Scalar(t.ints.at(0) != 0));
     return absl::InvalidArgumentError("bad wrapped dtype " + t.dtype);
   }
-  if (IsComplex(dt)) {
+  if (dt == DType::kComplex64) {
     std::vector<float> inter;
     for (size_t i = 0; i < t.re.size(); ++i) {
       inter.push_back(static_cast<float>(t.re[i]));
       inter.push_back(static_cast<float>(t.im[i]));
     }
     return FromBytes(inter.data(), inter.size() * sizeof(float), t.shape, dt);
+  }
+  if (dt == DType::kComplex128) {
+    std::vector<double> inter;
+    for (size_t i = 0; i < t.re.size(); ++i) {
+      inter.push_back(t.re[i]);
+      inter.push_back(t.im[i]);
+    }
+    return FromBytes(inter.data(), inter.size() * sizeof(double), t.shape, dt);
   }
   if (IsFloating(dt)) return FromDoubles(t.re, t.shape, dt);
   return FromInts(t.ints, t.shape, dt);
@@ -490,7 +498,7 @@ Values ReadValues(const Tensor& t) {
     using T = typename decltype(tag)::type;
     const T* p = c.data<T>();
     for (int64_t i = 0; i < c.numel(); ++i) {
-      if constexpr (std::is_same_v<T, complex64>) {
+      if constexpr (kIsComplex<T>) {
         v.re.push_back(p[i].real());
         v.im.push_back(p[i].imag());
       } else if constexpr (std::is_integral_v<T>) {

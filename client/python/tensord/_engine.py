@@ -10,6 +10,7 @@ Python lets go of are released with the next request.
 import weakref
 
 from . import _C
+from . import _numpy_bridge
 from . import _trace
 
 
@@ -57,6 +58,8 @@ class Engine:
             if v._engine is not self:
                 raise RuntimeError(
                     "a tensor of another tensord session cannot be used here")
+            if _numpy_bridge._sources:
+                _numpy_bridge.sync(v)
             if v._dead is not None:
                 raise RuntimeError(
                     "this tensor was made by a statement that failed: %s" %
@@ -68,7 +71,7 @@ class Engine:
             if v._name:
                 return ("n", v._name)
             raise RuntimeError("a tensor without a value")
-        if isinstance(v, (bool, int, float)):
+        if isinstance(v, (bool, int, float, complex)):
             return ("s", v)
         raise TypeError("expected a Tensor or a number, got %s" %
                         type(v).__name__)
@@ -145,6 +148,8 @@ class Engine:
         if t._dead is not None:
             raise RuntimeError(
                 "this tensor was made by a statement that failed: %s" % t._dead)
+        if _numpy_bridge._sources:
+            _numpy_bridge.sync(t)
         if t._node >= 0:
             # The info that comes back is as of the op that made t: with
             # later ops pending (say an in-place op on a view of t), fresh

@@ -9,8 +9,9 @@ np.load reads what savez writes, and load reads archives np.savez and
 np.savez_compressed wrote (little- or big-endian, C or Fortran order) into
 the current session, in the archive's order. Positional arrays are named
 arr_0, arr_1, ... as numpy names them. Dtypes are tensord's (bool, int32,
-int64, float32, float64, complex64); an archive with another (float16,
-uint8, complex128, ...) raises ValueError naming the member and dtype, as
+int64, float32, float64, complex64, complex128, float16, int8, uint8,
+int16); an archive with another (uint16, uint32, ...) raises ValueError
+naming the member and dtype, as
 does any malformed archive (sizes, CRC-32, compression ratio, duplicate or
 non-.npy members), before anything is uploaded. Loading is all or nothing.
 Tensors move in 1 MiB chunks through the C++ client.

@@ -17,7 +17,8 @@ from .. import _session
 from . import _dtypes
 from . import _grad
 from . import _ops
-from ._dtypes import (Size, bool, cfloat, complex64, double, dtype,  # noqa
+from ._dtypes import (Size, bool, cdouble, cfloat, complex64,  # noqa
+                      complex128, double, dtype,  # noqa
                       float, float32, float64, int, int32, int64, long,
                       float16, half, bfloat16, int8, uint8, int16, short)
 from ._dtypes import (can_cast, finfo, iinfo, promote_types,  # noqa: F401
@@ -43,8 +44,8 @@ _num_threads = [1]
 
 
 def set_default_dtype(d):
-    """torch.set_default_dtype: float32 or float64 (tensord has no
-    complex128 for float64's complex counterpart, and no float16 default)."""
+    """torch.set_default_dtype: float32 or float64 (tensord has no float16
+    default)."""
     if not isinstance(d, dtype) or not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the "
                         "default type")
@@ -329,7 +330,7 @@ def _py_scalar_dtype(x):
         return int64
     if isinstance(x, _builtins.float):
         return _dtypes.default_dtype()
-    return complex64
+    return _dtypes.default_dtype().to_complex()
 
 
 def _unwrap_np(flat):
@@ -351,7 +352,7 @@ def _infer_dtype(flat):
     if not kinds:
         return _dtypes.default_dtype()
     if _builtins.complex in kinds:
-        return complex64
+        return _dtypes.default_dtype().to_complex()
     if _builtins.float in kinds:
         return _dtypes.default_dtype()
     if kinds and kinds <= {_builtins.bool}:
@@ -371,7 +372,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False,
         return _ops.factory_requires_grad(t, requires_grad)
     np = _sys.modules.get("numpy")
     if np is not None and isinstance(data, np.ndarray):
-        t = from_numpy(data)
+        t = _from_numpy_copy(data)
         if dtype is not None and dtype != t.dtype:
             t = t.to(dtype)
         return _ops.factory_requires_grad(t, requires_grad)
@@ -403,22 +404,41 @@ def _C():
 def _np_dtype(np_dtype):
     return {"bool": bool, "int32": int32, "int64": int64, "float32": float32,
             "float64": float64, "complex64": complex64, "float16": float16,
-            "int8": int8, "uint8": uint8, "int16": int16}.get(str(np_dtype))
+            "int8": int8, "uint8": uint8, "int16": int16,
+            "complex128": complex128}.get(str(np_dtype))
 
 
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
+    np = _sys.modules.get("numpy")
+    if np is not None and isinstance(data, np.ndarray) and \
+            _np_dtype(data.dtype) is not None and \
+            (dtype is None or dtype == _np_dtype(data.dtype)):
+        # torch.as_tensor shares an array's memory when no cast is needed.
+        _check_device(device)
+        return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(a):
+    """A tensor with a's values that stays in step with a (writes to a show
+    in the tensor, in-place ops on the tensor show in a; see
+    tensord._numpy_bridge)."""
+    t = _from_numpy_copy(a)
+    from .. import _numpy_bridge
+    _numpy_bridge.source(t, a)
+    return t
+
+
+def _from_numpy_copy(a):
     import numpy as np
     dt = _np_dtype(a.dtype)
     if dt is None:
         raise TypeError(
             "can't convert np.ndarray of type %s. The only supported types "
-            "are: float64, float32, float16, complex64, int64, int32, int16, "
+            "are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, "
             "int8, uint8, and bool." %
             a.dtype)
     shape = list(a.shape)  # (ascontiguousarray makes a 0-d array 1-d)
@@ -546,6 +566,36 @@ def block_diag(*tensors):
     return _ops.call("block_diag", (_tensors(tensors),), {})
 
 
+def combinations(input, r=2, with_replacement=False):  # noqa: A002
+    """The r-element combinations of a 1-d tensor's elements, in
+    itertools' order (rows of input[index combinations])."""
+    import itertools
+    if input.dim() != 1:
+        raise RuntimeError("Expect a 1D vector, but got shape %s" %
+                           (list(input.shape),))
+    if r < 0:
+        raise RuntimeError("Expect a non-negative number, but got %d" % r)
+    if r == 0:
+        return _ops.call("empty", (0,), {"dtype": input.dtype})
+    pick = (itertools.combinations_with_replacement if with_replacement
+            else itertools.combinations)
+    rows = list(pick(range(input.shape[0]), r))
+    if not rows:
+        return _ops.call("empty", (0, r), {"dtype": input.dtype})
+    return input[tensor(rows)]
+
+
+def randint_like(input, low=0, high=None, *, dtype=None,  # noqa: A002
+                 device=None, requires_grad=False, **kwargs):
+    """randint over input's shape (torch.randint_like(x, high) or
+    (x, low, high)), in input's dtype unless dtype is given."""
+    if high is None:
+        low, high = 0, low
+    return _ops.call("randint", (low, high, tuple(input.shape)),
+                     {"dtype": dtype or input.dtype, "device": device,
+                      "requires_grad": requires_grad})
+
+
 def _unique(op, input, sorted, return_inverse, return_counts, dim):  # noqa: A002
     kw = {"return_inverse": return_inverse, "return_counts": return_counts}
     if op == "unique":
@@ -637,7 +687,8 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
 
 
 _SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
-               "return_types", "serialization", "special", "utils"}
+               "return_types", "serialization", "special", "testing",
+               "utils"}
 
 
 def __getattr__(name):
@@ -656,7 +707,7 @@ from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-from . import serialization, special, utils  # noqa: E402,F401
+from . import serialization, special, testing, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.

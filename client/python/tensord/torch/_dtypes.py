@@ -28,7 +28,15 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_real(self):
-        return float32 if self is complex64 else self
+        return (float32 if self is complex64 else float64
+                if self is complex128 else self)
+
+    def to_complex(self):
+        """The complex dtype whose parts are this dtype (complex128 for
+        float64, complex64 for the other floats)."""
+        if self.is_complex:
+            return self
+        return complex128 if self is float64 else complex64
 
 
 # type(torch.float32) prints <class 'torch.dtype'>, as under PyTorch.
@@ -41,6 +49,7 @@ SCALAR_TYPE_NAMES = {
     "int64": ("Long", "long int"), "float32": ("Float", "float"),
     "float64": ("Double", "double"),
     "complex64": ("ComplexFloat", "c10::complex<float>"),
+    "complex128": ("ComplexDouble", "c10::complex<double>"),
     "float16": ("Half", "c10::Half"),
     "bfloat16": ("BFloat16", "c10::BFloat16"),
     "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"),
@@ -78,6 +87,7 @@ bfloat16 = _BY_NAME["bfloat16"]
 int8 = _BY_NAME["int8"]
 uint8 = _BY_NAME["uint8"]
 int16 = _BY_NAME["int16"]
+complex128 = _BY_NAME["complex128"]
 # torch's aliases
 half = float16
 short = int16
@@ -86,6 +96,7 @@ long = int64
 float = float32  # noqa: A001
 double = float64
 cfloat = complex64
+cdouble = complex128
 
 # torch.get_default_dtype(): float32 or float64 (set_default_dtype). Each
 # recorded op carries it (OpNode.default_dtype), so the server makes floats
@@ -102,7 +113,8 @@ ALIASES = {"bool": bool, "int32": int32, "int": int32, "int64": int64,
            "float64": float64, "double": float64, "complex64": complex64,
            "cfloat": complex64, "float16": float16, "half": float16,
            "bfloat16": bfloat16, "int8": int8, "uint8": uint8,
-           "int16": int16, "short": int16}
+           "int16": int16, "short": int16, "complex128": complex128,
+           "cdouble": complex128}
 
 
 class Size(tuple):
@@ -234,11 +246,10 @@ def promote_types(type1, type2):
     c1, c2 = _category(type1), _category(type2)
     if c1 != c2:
         hi, lo = (type1, type2) if c1 > c2 else (type2, type1)
-        if hi.is_complex and lo is float64:
-            raise TypeError("tensord has no complex128 (promote_types(%s, "
-                            "%s))" % (type1, type2))
+        if hi is complex64 and lo is float64:
+            return complex128
         return hi
-    if c1 == 3 or type1 is type2:
+    if type1 is type2:
         return type1
     if {type1, type2} == {float16, bfloat16}:
         return float32
@@ -253,9 +264,7 @@ def _combine(higher, lower):
         return higher
     if lower is not None and lower.is_complex:
         if higher is not None and higher.is_floating_point:
-            if higher is float64:
-                raise TypeError("tensord has no complex128")
-            return complex64
+            return higher.to_complex()
         return lower
     if higher is not None and higher.is_floating_point:
         return higher
@@ -285,7 +294,7 @@ def result_type(tensor1, tensor2):
         elif isinstance(v, _b.float):
             k, dt = 2, float32
         elif isinstance(v, _b.complex):
-            k, dt = 2, complex64
+            k, dt = 2, default_dtype().to_complex()
         else:
             raise TypeError("result_type(): argument must be Tensor or "
                             "Number, not %s" % type(v).__name__)
@@ -319,8 +328,8 @@ class finfo:
 
     def __init__(self, type=None):  # noqa: A002 - torch's name
         t = float32 if type is None else type
-        if t is complex64:
-            t = float32
+        if t.is_complex:
+            t = t.to_real()
         if not isinstance(t, dtype) or not t.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input "
                             "type. Use torch.iinfo to handle 'torch.finfo'")

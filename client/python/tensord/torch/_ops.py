@@ -11,6 +11,7 @@ import builtins
 import collections
 import sys
 
+from .. import _numpy_bridge
 from .. import _session
 from . import _dtypes
 from . import _grad
@@ -246,7 +247,7 @@ def call(op, args, kwargs, engine=None):
                     continue
                 break
             if not isinstance(v, (Tensor, builtins.bool, builtins.int,
-                                  builtins.float)):
+                                  builtins.float, builtins.complex)):
                 raise TypeError("%s(): argument '%s' must be Tensor, not %s" %
                                 (fname, "input" if in_name == "self"
                                  else in_name, _type_name(v)))
@@ -322,6 +323,8 @@ def call(op, args, kwargs, engine=None):
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
         result = inputs[0]
         engine.update_from(outs[0]._node, result)
+        if _numpy_bridge._exports:
+            _numpy_bridge.refresh(result)
         if schema.get("replaces_self"):
             # x.t_(): x's shape and strides change; known from the result.
             result._info, result._info_epoch = None, -1

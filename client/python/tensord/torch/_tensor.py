@@ -12,6 +12,7 @@ import builtins
 from .. import _C
 from . import _dtypes
 from . import _grad
+from . import _custom_function
 from . import _ops
 from . import _tensor_str
 
@@ -307,11 +308,15 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        if _custom_function._outputs and _custom_function.name_of(self):
+            return False
         return self._i(fresh=True)[5]
 
     @property
     def grad_fn(self):
         name = self._i(fresh=True)[6]
+        if _custom_function._outputs and not name:
+            name = _custom_function.name_of(self)
         return _grad_fn(name) if name else None
 
     @property
@@ -428,6 +433,14 @@ class Tensor:
         return self
 
     def numpy(self):
+        """The values as an ndarray that stays in step with this tensor
+        object's in-place ops (tensord._numpy_bridge)."""
+        a = self._numpy_copy()
+        from .. import _numpy_bridge
+        _numpy_bridge.exported(self, a)
+        return a
+
+    def _numpy_copy(self):
         import numpy as np
         if self.requires_grad and _grad.is_grad_enabled():
             raise RuntimeError("Can't call numpy() on Tensor that requires "
@@ -440,18 +453,21 @@ class Tensor:
                    "float32": np.float32, "float64": np.float64,
                    "complex64": np.complex64, "float16": np.float16,
                    "int8": np.int8, "uint8": np.uint8,
-                   "int16": np.int16}[name]
+                   "int16": np.int16, "complex128": np.complex128}[name]
         return np.frombuffer(data, dtype=np_type).reshape(shape).copy()
 
     def __array__(self, dtype=None):
-        a = self.numpy()
+        a = self._numpy_copy()
         return a.astype(dtype) if dtype is not None else a
 
     def __repr__(self, *, tensor_contents=None):
         dtype, shape, data = self._v()
         info = self._info
         suffixes = []
-        if info[6]:
+        custom = _custom_function.name_of(self) if _custom_function._outputs else None
+        if custom:
+            suffixes.append("grad_fn=<%s>" % custom)
+        elif info[6]:
             suffixes.append("grad_fn=<%s>" % info[6])
         elif info[4]:
             suffixes.append("requires_grad=True")
@@ -564,10 +580,18 @@ class Tensor:
         fixups = _hooks.run_before([self], [gradient], self._engine,
                                    retain_graph)
         args = (self,) if gradient is None else (self, gradient)
+        from . import _custom_function
+        custom = _custom_function._outputs and _custom_function.reaches(self._engine)
+        if custom and create_graph:
+            raise NotImplementedError(
+                "tensord: backward(create_graph=True) while outputs of a "
+                "custom autograd.Function are alive is not supported")
         _ops.call("backward", args,
                   {"retain_graph": builtins.bool(retain_graph),
                    "create_graph": builtins.bool(create_graph)}, self._engine)
         _hooks.run_after(fixups)
+        if custom:
+            _custom_function.run_pending(self._engine, retain_graph)
 
     def requires_grad_(self, requires_grad=True):
         return _ops.call("requires_grad_", (self,),
@@ -741,6 +765,9 @@ class Tensor:
     def cfloat(self):
         return self.to(_dtypes.complex64)
 
+    def cdouble(self):
+        return self.to(_dtypes.complex128)
+
     def half(self):
         return self.to(_dtypes.float16)
 
@@ -811,10 +838,7 @@ class Tensor:
 
     @property
     def mH(self):  # noqa: N802
-        if self.dtype.is_complex:
-            raise RuntimeError("tensord: mH of a complex tensor (conj) is "
-                               "not supported")
-        return self.mT
+        return self._op("transpose", -2, -1)._op("conj")
 
     @property
     def H(self):  # noqa: N802
@@ -824,20 +848,21 @@ class Tensor:
                 "%d-D tensor." % self.dim())
         return self.mH if self.dim() == 2 else self
 
+    # .real and .imag are copies here, not views (README, known limitations):
+    # assigning to x.real[...] does not change x.
     @property
     def real(self):
-        if self.dtype.is_complex:
-            raise RuntimeError("tensord: .real of a complex tensor is not "
-                               "supported")
-        return self
+        return self._op("real")
 
     @property
     def imag(self):
-        if not self.dtype.is_complex:
-            raise RuntimeError("imag is not implemented for tensors with "
-                               "non-complex dtypes.")
-        raise RuntimeError("tensord: .imag of a complex tensor is not "
-                           "supported")
+        return self._op("imag")
+
+    def is_conj(self):
+        return False
+
+    def resolve_conj(self):
+        return self
 
     def register_hook(self, hook):
         from . import _hooks
@@ -1039,10 +1064,10 @@ class Tensor:
         """The result of a NumPy ufunc on a tensor and an array (x +
         np.ones(2)): a tensor, as torch's __array_wrap__ makes it (a bool
         result as uint8)."""
-        from . import from_numpy
+        from . import _from_numpy_copy
         if array.dtype == bool:
             array = array.astype("uint8")
-        return from_numpy(array)
+        return _from_numpy_copy(array)
 
 
 def _defer_to_ndarray(method):

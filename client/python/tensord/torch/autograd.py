@@ -43,6 +43,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None,
     if retain_graph is None:
         retain_graph = create_graph
     engine = outputs[0]._engine
+    from . import _custom_function
+    if _custom_function._outputs and _custom_function.reaches(engine):
+        raise NotImplementedError(
+            "tensord: torch.autograd.grad while outputs of a custom "
+            "autograd.Function are alive is not supported (the Function's "
+            "backward runs in the client; use .backward())")
     from . import _hooks
     _hooks.run_before(outputs, grads or None, engine, retain_graph,
                       for_grad=True)
@@ -490,6 +496,10 @@ functional.vhp = _vhp
 functional.hvp = _hvp
 _sys_modules = __import__("sys").modules
 _sys_modules.setdefault(__name__ + ".functional", functional)
+
+from . import _custom_function as function  # noqa: E402
+from ._custom_function import Function, FunctionCtx  # noqa: E402,F401
+_sys_modules.setdefault(__name__ + ".function", function)
 
 
 # ---- anomaly detection and the legacy Variable ----

@@ -66,16 +66,17 @@ _STORAGE_OF = {
     "complex64": "ComplexFloatStorage", "float16": "HalfStorage",
     "bfloat16": "BFloat16Storage", "uint8": "ByteStorage",
     "int8": "CharStorage", "int16": "ShortStorage",
+    "complex128": "ComplexDoubleStorage",
 }
 _DTYPE_OF_STORAGE = {v: k for k, v in _STORAGE_OF.items()}
 # Storage types PyTorch writes that tensord has no dtype for.
 _FOREIGN_STORAGES = {
-    "ComplexDoubleStorage": "complex128", "ComplexHalfStorage": "complex32",
+    "ComplexHalfStorage": "complex32",
     "QInt8Storage": "qint8", "QUInt8Storage": "quint8",
     "QInt32Storage": "qint32", "QUInt4x2Storage": "quint4x2",
     "QUInt2x4Storage": "quint2x4", "UntypedStorage": "uint8",
 }
-_FOREIGN_DTYPES = ("complex32", "complex128")
+_FOREIGN_DTYPES = ("complex32",)
 
 
 def _tensor_class():
@@ -322,7 +323,8 @@ def _unsupported_dtype(name):
     return pickle.UnpicklingError(
         "tensord: torch.load: the file holds a torch.%s tensor; tensord has "
         "bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, "
-        "float64 and complex64 (convert it in PyTorch before saving)" % name)
+        "float64, complex64 and complex128 (convert it in PyTorch before "
+        "saving)" % name)
 
 
 def _check_int(v, what):

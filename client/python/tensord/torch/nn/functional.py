@@ -828,6 +828,100 @@ _INPLACE_AT = {"relu": 1, "relu6": 1, "selu": 1, "silu": 1, "mish": 1,
                "celu": 2, "hardtanh": 3}
 
 
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    """(*, C r^2, H, W) -> (*, C, H r, W r), as ATen's pixel_shuffle
+    rearranges it (a reshape, a permute and a contiguous reshape)."""
+    r = int(upscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            "pixel_shuffle expects input to have at least 3 dimensions, but "
+            "got input with %d dimension(s)" % input.dim())
+    if r <= 0:
+        raise RuntimeError("pixel_shuffle expects a positive upscale_factor, "
+                           "but got %d" % r)
+    batch = list(input.shape[:-3])
+    c, h, w = input.shape[-3:]
+    if c % (r * r) != 0:
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be "
+            "divisible by the square of upscale_factor, but "
+            "input.size(-3)=%d is not divisible by %d" % (c, r * r))
+    n = len(batch)
+    x = input.reshape(batch + [c // (r * r), r, r, h, w])
+    x = x.permute(list(range(n)) + [n, n + 3, n + 1, n + 4, n + 2])
+    return x.reshape(batch + [c // (r * r), h * r, w * r])
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    """(*, C, H r, W r) -> (*, C r^2, H, W): pixel_shuffle's inverse."""
+    r = int(downscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(
+            "pixel_unshuffle expects input to have at least 3 dimensions, "
+            "but got input with %d dimension(s)" % input.dim())
+    if r <= 0:
+        raise RuntimeError("pixel_unshuffle expects a positive "
+                           "downscale_factor, but got %d" % r)
+    batch = list(input.shape[:-3])
+    c, h, w = input.shape[-3:]
+    if h % r != 0:
+        raise RuntimeError(
+            "pixel_unshuffle expects height to be divisible by "
+            "downscale_factor, but input.size(-2)=%d is not divisible by %d"
+            % (h, r))
+    if w % r != 0:
+        raise RuntimeError(
+            "pixel_unshuffle expects width to be divisible by "
+            "downscale_factor, but input.size(-1)=%d is not divisible by %d"
+            % (w, r))
+    n = len(batch)
+    x = input.reshape(batch + [c, h // r, r, w // r, r])
+    x = x.permute(list(range(n)) + [n, n + 2, n + 4, n + 1, n + 3])
+    return x.reshape(batch + [c * r * r, h // r, w // r])
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False,  # noqa: A002
+          inplace=False):
+    """In evaluation: leaky_relu with slope (lower + upper) / 2, as torch's.
+    Training mode draws a random slope per element, which tensord does not
+    do."""
+    if training:
+        raise NotImplementedError(
+            "tensord: F.rrelu(training=True) (random slopes) is not "
+            "supported; evaluation mode is")
+    slope = (lower + upper) / 2
+    if inplace:
+        return _ops.call("leaky_relu_", (input, slope), {})
+    return _ops.call("leaky_relu", (input, slope), {})
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75,  # noqa: A002
+                        k=1.0):
+    """torch's local_response_norm: each value over (k + alpha * the mean of
+    the squares of `size` neighbouring channels) ** beta."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(
+            "Expected 3D or higher dimensionality input (got {} dimensions)"
+            .format(dim))
+    if input.numel() == 0:
+        return input
+    div = input.mul(input).unsqueeze(1)
+    if dim == 3:
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        # avg_pool3d with a (size, 1, 1) window is avg_pool2d over
+        # (channels, the rest flattened) with a (size, 1) window.
+        sizes = input.size()
+        div = div.reshape(sizes[0], 1, sizes[1], -1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+        div = div.reshape(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
 def _with_inplace(name, n_before):
     def fn(*args, **kwargs):
         args = list(args)

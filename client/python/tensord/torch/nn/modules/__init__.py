@@ -35,9 +35,10 @@ from .extra import (GLU, AdaptiveAvgPool1d, AdaptiveMaxPool1d,  # noqa: F401
                     CosineEmbeddingLoss, CosineSimilarity, Dropout1d,
                     Dropout2d, Dropout3d, Hardshrink, HingeEmbeddingLoss,
                     MarginRankingLoss, MultiLabelSoftMarginLoss,
-                    PairwiseDistance, PoissonNLLLoss, PReLU, Softmax2d,
-                    SoftMarginLoss, Softshrink, Tanhshrink, Threshold,
-                    TripletMarginLoss)
+                    PairwiseDistance, PixelShuffle, PixelUnshuffle,
+                    PoissonNLLLoss, PReLU, LocalResponseNorm, RReLU,
+                    Softmax2d, SoftMarginLoss, Softshrink, Tanhshrink,
+                    Threshold, TripletMarginLoss)
 from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d,  # noqa: F401
                    LazyConv2d)
 from .transformer import (Transformer, TransformerDecoder,  # noqa: F401

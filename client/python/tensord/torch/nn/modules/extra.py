@@ -219,6 +219,64 @@ class PoissonNLLLoss(_Loss):
                                   eps=self.eps, reduction=self.reduction)
 
 
+class PixelShuffle(Module):
+    def __init__(self, upscale_factor):
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input):  # noqa: A002
+        return F.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self):
+        return "upscale_factor={}".format(self.upscale_factor)
+
+
+class PixelUnshuffle(Module):
+    def __init__(self, downscale_factor):
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input):  # noqa: A002
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self):
+        return "downscale_factor={}".format(self.downscale_factor)
+
+
+class RReLU(Module):
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.rrelu(input, self.lower, self.upper, self.training,
+                       self.inplace)
+
+    def extra_repr(self):
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return "lower={}, upper={}{}".format(self.lower, self.upper,
+                                             inplace_str)
+
+
+class LocalResponseNorm(Module):
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):  # noqa: A002
+        return F.local_response_norm(input, self.size, self.alpha, self.beta,
+                                     self.k)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(
+            **self.__dict__)
+
+
 class MultiLabelSoftMarginLoss(_WeightedLoss):
     def forward(self, input, target):  # noqa: A002
         return F.multilabel_soft_margin_loss(input, target,
@@ -227,7 +285,9 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 _MODULES = {"activation": (PReLU, Threshold, Hardshrink, Softshrink,
-                           Tanhshrink, GLU, Softmax2d),
+                           Tanhshrink, GLU, Softmax2d, RReLU),
+            "pixelshuffle": (PixelShuffle, PixelUnshuffle),
+            "normalization": (LocalResponseNorm,),
             "dropout": (Dropout1d, Dropout2d, Dropout3d),
             "distance": (PairwiseDistance, CosineSimilarity),
             "pooling": (AdaptiveAvgPool1d, AdaptiveMaxPool1d),
