@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -143,6 +146,32 @@ std::vector<OpDef> BuildTable() {
                     return One(UniformInplace(a[0], a.Float("from"),
                                               a.Float("to"), *g));
                   }));
+  for (const auto& [name, d, first, a0, second, b0, doc] :
+       {std::tuple{"exponential_", Distribution::kExponential, "lambd", 1.0, "",
+                   0.0, "fill self with exponential samples"},
+        std::tuple{"geometric_", Distribution::kGeometric, "p", 0.0, "", 0.0,
+                   "fill self with geometric samples (trials to success)"},
+        std::tuple{"log_normal_", Distribution::kLogNormal, "mean", 1.0, "std",
+                   2.0, "fill self with exp of normal samples"},
+        std::tuple{"cauchy_", Distribution::kCauchy, "median", 0.0, "sigma",
+                   1.0, "fill self with Cauchy samples"}}) {
+    std::vector<AttrSpec> attrs;
+    if (d == Distribution::kGeometric) {
+      attrs.push_back(Req(first, AT::kFloat));
+    } else {
+      attrs.push_back(Opt(first, AT::kFloat, a0));
+    }
+    if (*second) attrs.push_back(Opt(second, AT::kFloat, b0));
+    t.push_back(Def(
+        name, {"self"}, attrs, false, doc,
+        [d = d, first = std::string(first), second = std::string(second)](
+            const Args& a, OpContext& c) -> Outs {
+          TENSORD_ASSIGN_OR_RETURN(Generator * g, Gen(c));
+          return One(DistributionInplace(a[0], d, a.Float(first),
+                                         second.empty() ? 0.0 : a.Float(second),
+                                         *g));
+        }));
+  }
   t.push_back(Def(
       "random_", {"self"}, {Opt("from", AT::kInt), Opt("to", AT::kInt)}, false,
       "fill self with integers from the session's generator: "

@@ -122,6 +122,14 @@ StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
                              std::optional<int64_t> to, Generator& gen);
 StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
                               Generator& gen);
+// The other in-place distributions of torch.Tensor, draw for draw as
+// torch's CPU kernels (each element from one double uniform, or one
+// cached Box-Muller normal for log_normal_, computed in double):
+// exponential_(lambd), geometric_(p), log_normal_(mean, std) and
+// cauchy_(median, sigma).
+enum class Distribution { kExponential, kGeometric, kLogNormal, kCauchy };
+StatusOrTensor DistributionInplace(const Tensor& self, Distribution d, double a,
+                                   double b, Generator& gen);
 // Geometry queries (an int64 1-d tensor of the strides, 0-d offset, 0-d
 // bool) and whole-tensor comparisons (0-d bool).
 StatusOrTensor Strides(const Tensor& t);

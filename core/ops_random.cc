@@ -213,6 +213,58 @@ StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
   });
 }
 
+StatusOrTensor DistributionInplace(const Tensor& self, Distribution d, double a,
+                                   double b, Generator& gen) {
+  const char* name = d == Distribution::kExponential ? "exponential"
+                     : d == Distribution::kGeometric ? "geometric"
+                     : d == Distribution::kLogNormal ? "log_normal"
+                                                     : "cauchy";
+  const DType dt = self.dtype();
+  const bool ok = d == Distribution::kGeometric
+                      ? dt != DType::kBool && !IsComplex(dt)
+                      : IsFloating(dt);
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", name, "_cpu\" not implemented for '", DTypeShortName(dt), "'"));
+  }
+  if (d == Distribution::kExponential && !(a >= 0.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "exponential_ expects lambda >= 0.0, but found lambda=", a));
+  }
+  if (d == Distribution::kGeometric && !(a > 0.0 && a < 1.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("geometric_ expects p to be in (0, 1), but got p=", a));
+  }
+  if (d == Distribution::kLogNormal && !(b > 0.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log_normal_ expects std > 0.0, but found std=", b));
+  }
+  return Inplace(self, {}, [&]() -> StatusOrTensor {
+    TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(self.sizes(), dt));
+    gen.WillChange();
+    auto draw = [&]() -> double {
+      switch (d) {
+        case Distribution::kExponential:
+          return -1.0 / a * std::log(1.0 - gen.UniformDouble());
+        case Distribution::kGeometric:
+          return std::ceil(std::log(gen.UniformDouble()) / std::log1p(-a));
+        case Distribution::kLogNormal:
+          return std::exp(gen.Normal() * b + a);
+        case Distribution::kCauchy:
+          return a + b * std::tan(M_PI * (gen.UniformDouble() - 0.5));
+      }
+      return 0.0;
+    };
+    TENSORD_DISPATCH_REAL(dt, T, {
+      T* p = out.data<T>();
+      for (int64_t i = 0, n = out.numel(); i < n; ++i) {
+        p[i] = ConvertValue<T>(draw());
+      }
+    });
+    return out;
+  });
+}
+
 StatusOrTensor RandomInplace(const Tensor& self, std::optional<int64_t> from,
                              std::optional<int64_t> to, Generator& gen) {
   const DType dt = self.dtype();

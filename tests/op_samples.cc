@@ -220,6 +220,13 @@ std::map<std::string, std::vector<OpSample>> Build() {
                    {R({2, 3}, 47)},
                    {{"from", AttrValue(-1.0)}, {"to", AttrValue(1.0)}}});
   add("random_", {"0..10", {R({2, 3}, 56)}, {{"from", I(0)}, {"to", I(10)}}});
+  add("exponential_",
+      {"lambd 2", {R({2, 3}, 57)}, {{"lambd", AttrValue(2.0)}}});
+  add("geometric_", {"p 0.3", {R({2, 3}, 58)}, {{"p", AttrValue(0.3)}}});
+  add("log_normal_", {"defaults", {R({5}, 59)}, {}});
+  add("cauchy_", {"median 1 sigma 0.5",
+                  {R({2, 2}, 60)},
+                  {{"median", AttrValue(1.0)}, {"sigma", AttrValue(0.5)}}});
   add("rand_like", {"matrix", {R({2, 3}, 48)}, {}});
   add("randn_like", {"matrix", {R({3, 2}, 49)}, {}});
   add("empty", {"2x3", {}, {{"size", Ints({2, 3})}}});

@@ -234,6 +234,14 @@ def torch_call(op, args, attrs):
         return x.normal_(a.get("mean", 0.0), a.get("std", 1.0))
     if op == "uniform_":
         return x.uniform_(a.get("from", 0.0), a.get("to", 1.0))
+    if op == "exponential_":
+        return x.exponential_(a.get("lambd", 1.0))
+    if op == "geometric_":
+        return x.geometric_(a["p"])
+    if op == "log_normal_":
+        return x.log_normal_(a.get("mean", 1.0), a.get("std", 2.0))
+    if op == "cauchy_":
+        return x.cauchy_(a.get("median", 0.0), a.get("sigma", 1.0))
     if op == "random_":
         if "from" in a:
             return x.random_(a["from"], a.get("to"))
@@ -1048,6 +1056,21 @@ def build_cases():
          grad=False, cmp=["exact"])
     case("uniform_", "default", F([4]), seed=1, grad=False, cmp=["exact"])
     case("uniform_", "i64_error", I([3]), seed=1, grad=False)
+    case("exponential_", "f32", F([7]), seed=2, grad=False, cmp=["exact"])
+    case("exponential_", "f64_lambd", F([2, 3], f64), seed=3, lambd=0.5, grad=False,
+         cmp=["exact"])
+    case("exponential_", "lambd_error", F([2]), seed=3, lambd=-1.0, grad=False)
+    case("exponential_", "i64_error", I([2]), seed=3, grad=False)
+    case("geometric_", "f32", F([8]), seed=4, p=0.3, grad=False, cmp=["exact"])
+    case("geometric_", "i64", I([5]), seed=5, p=0.6, grad=False, cmp=["exact"])
+    case("geometric_", "p_error", F([2]), seed=5, p=1.5, grad=False)
+    case("log_normal_", "f64", F([9], f64), seed=6, grad=False, cmp=["exact"])
+    case("log_normal_", "f32_args", F([4]), seed=7, mean=0.5, std=0.25, grad=False,
+         cmp=["exact"])
+    case("log_normal_", "std_error", F([2]), seed=7, std=0.0, grad=False)
+    case("cauchy_", "f32", F([6]), seed=8, median=1.0, sigma=2.0, grad=False,
+         cmp=["exact"])
+    case("cauchy_", "f64", F([3], f64), seed=9, grad=False, cmp=["exact"])
     case("rand_like", "f32", F([2, 3]), seed=0, grad=False, cmp=["exact"])
     case("rand_like", "f64_dtype", F([4]), seed=6, dtype=f64, grad=False, cmp=["exact"])
     case("randn_like", "f64", F([3], f64), seed=2, grad=False, cmp=["exact"])

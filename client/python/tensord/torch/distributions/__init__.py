@@ -1,6 +1,7 @@
-"""torch.distributions: Normal, Uniform, Bernoulli, Categorical and
-Multinomial, drawing through the server's ops (so the same manual_seed
-gives PyTorch's samples) and computing log_prob as PyTorch does."""
+"""torch.distributions: Normal, Uniform, Bernoulli, Categorical,
+Multinomial, Exponential, Cauchy and Geometric, drawing through the
+server's ops (so the same manual_seed gives PyTorch's samples) and
+computing log_prob as PyTorch does."""
 import math
 import numbers
 import sys
@@ -366,3 +367,144 @@ class Multinomial(Distribution):
         logits[(value == 0) & (logits == -math.inf)] = 0
         log_powers = (logits * value).sum(-1)
         return log_factorial_n - log_factorial_xs + log_powers
+
+
+class Exponential(Distribution):
+    has_rsample = True
+    _params = ("rate",)
+
+    def __init__(self, rate, validate_args=None):
+        self.rate, = broadcast_all(rate)
+        super().__init__(self.rate.shape)
+
+    @property
+    def mean(self):
+        return self.rate.reciprocal()
+
+    @property
+    def mode(self):
+        return _torch().zeros_like(self.rate)
+
+    @property
+    def stddev(self):
+        return self.rate.reciprocal()
+
+    @property
+    def variance(self):
+        return self.rate.pow(-2)
+
+    def rsample(self, sample_shape=()):
+        torch = _torch()
+        shape = self._extended_shape(sample_shape)
+        return torch.empty(shape, dtype=self.rate.dtype).exponential_() / \
+            self.rate
+
+    def log_prob(self, value):
+        return self.rate.log() - self.rate * value
+
+    def cdf(self, value):
+        return 1 - _torch().exp(-self.rate * value)
+
+    def icdf(self, value):
+        return -_torch().log1p(-value) / self.rate
+
+    def entropy(self):
+        return 1.0 - _torch().log(self.rate)
+
+
+class Cauchy(Distribution):
+    has_rsample = True
+    _params = ("loc", "scale")
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.shape)
+
+    @property
+    def mean(self):
+        return _torch().full(self._extended_shape(), math.nan,
+                             dtype=self.loc.dtype)
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        return _torch().full(self._extended_shape(), math.inf,
+                             dtype=self.loc.dtype)
+
+    def rsample(self, sample_shape=()):
+        torch = _torch()
+        shape = self._extended_shape(sample_shape)
+        eps = torch.empty(shape, dtype=self.loc.dtype).cauchy_()
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value):
+        return (-math.log(math.pi) - self.scale.log() -
+                (((value - self.loc) / self.scale) ** 2).log1p())
+
+    def cdf(self, value):
+        torch = _torch()
+        return torch.atan((value - self.loc) / self.scale) / math.pi + 0.5
+
+    def icdf(self, value):
+        torch = _torch()
+        return torch.tan(math.pi * (value - 0.5)) * self.scale + self.loc
+
+    def entropy(self):
+        return math.log(4 * math.pi) + self.scale.log()
+
+
+class Geometric(Distribution):
+    _params = ("probs", "logits")
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, "
+                             "but not both.")
+        if probs is not None:
+            self.probs, = broadcast_all(probs)
+            shape = self.probs.shape
+        else:
+            self.logits, = broadcast_all(logits)
+            shape = self.logits.shape
+        super().__init__(shape)
+
+    @_lazy
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @_lazy
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def mean(self):
+        return 1.0 / self.probs - 1.0
+
+    @property
+    def variance(self):
+        return (1.0 / self.probs - 1.0) / self.probs
+
+    def sample(self, sample_shape=()):
+        torch = _torch()
+        shape = self._extended_shape(sample_shape)
+        tiny = torch.finfo(self.probs.dtype).tiny
+        with torch.no_grad():
+            u = torch.empty(shape, dtype=self.probs.dtype).uniform_(tiny, 1)
+            return (u.log() / (-self.probs).log1p()).floor()
+
+    def log_prob(self, value):
+        value, probs = broadcast_all(value, self.probs)
+        probs = probs.clone()
+        probs[(probs == 1) & (value == 0)] = 0
+        return value * (-probs).log1p() + self.probs.log()
+
+    def entropy(self):
+        torch = _torch()
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            self.logits, self.probs, reduction="none") / self.probs
+
+
+__all__ += ["Exponential", "Cauchy", "Geometric"]
