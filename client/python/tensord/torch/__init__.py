@@ -625,6 +625,93 @@ def unique_consecutive(input, return_inverse=False,  # noqa: A002
 
 def argwhere(input):  # noqa: A002
     return _ops.call("nonzero", (input,), {})
+
+
+def renorm(input, p, dim, maxnorm):  # noqa: A002
+    """Each slice along dim scaled down to a p-norm of at most maxnorm, as
+    ATen's renorm: factor maxnorm / (norm + 1e-7) in the tensor's dtype."""
+    if input.dim() <= 1:
+        raise RuntimeError("renorm: input needs at least 2 dimensions, got "
+                           "%d dimensions" % input.dim())
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError("renorm: expected maxnorm to be >= 0 but got %s"
+                           % maxnorm)
+    d = dim % input.dim()
+    dims = [k for k in range(input.dim()) if k != d]
+    norm = linalg.vector_norm(input, p, dims, keepdim=True)
+    factor = where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+    return input * factor
+
+
+def _trapezoid_x(y, x, dim):
+    d = dim % y.dim()
+    n = y.shape[d]
+    if x.dim() == 1:
+        dx = x.diff()
+        shape = [1] * y.dim()
+        shape[d] = dx.shape[0]
+        dx = dx.view(shape)
+    else:
+        dx = x.diff(dim=dim)
+    return dx, n
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along dim, with spacing dx (default 1) or
+    sample points x, as ATen's trapezoid computes it."""
+    if x is not None and dx is not None:
+        raise RuntimeError("trapezoid: received both x and dx")
+    d = dim % _builtins.max(y.dim(), 1)
+    if y.shape[d] == 0:
+        return _ops.call("sum", (y,), {"dim": [d]}) * 0
+    if x is not None and isinstance(x, Tensor):
+        dxs, _ = _trapezoid_x(y, x, d)
+        return (dxs * (y.narrow(d, 1, y.shape[d] - 1) +
+                       y.narrow(d, 0, y.shape[d] - 1))).sum(d) / 2.
+    step = 1 if dx is None else dx
+    if x is not None:
+        step = x
+    return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * step
+
+
+trapz = trapezoid
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """Running trapezoid-rule integrals along dim (one fewer than y has)."""
+    if x is not None and dx is not None:
+        raise RuntimeError("cumulative_trapezoid: received both x and dx")
+    d = dim % _builtins.max(y.dim(), 1)
+    n = y.shape[d]
+    if n == 0:
+        return y.narrow(d, 0, 0)
+    left = y.narrow(d, 0, n - 1)
+    right = y.narrow(d, 1, n - 1)
+    if x is not None and isinstance(x, Tensor):
+        dxs, _ = _trapezoid_x(y, x, d)
+        return ((dxs * (left + right)) / 2.).cumsum(d)
+    step = 1 if dx is None else dx
+    if x is not None:
+        step = x
+    return (step / 2. * (left + right)).cumsum(d)
+
+
+def vander(x, N=None, increasing=False):
+    """Columns x^0 .. x^(N-1) (decreasing powers unless increasing), as
+    ATen's vander builds them with a cumprod."""
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = promote_types(x.dtype, int64)
+    result = _ops.call("ones", (), {"size": [x.shape[0], n], "dtype": dt})
+    if n > 1:
+        result[:, 1:] = x.to(dt).unsqueeze(1)
+        result = result.cumprod(1)
+    return result if increasing else result.flip(1)
 def conv1d(*args, **kwargs):
     from .nn import functional
     return functional.conv1d(*args, **kwargs)

@@ -877,6 +877,14 @@ class Tensor:
         return _ops.call("random_", (self,) + tuple(args),
                          dict(kwargs, generator=generator))
 
+    def renorm(self, p, dim, maxnorm):
+        from . import renorm
+        return renorm(self, p, dim, maxnorm)
+
+    def renorm_(self, p, dim, maxnorm):
+        from . import renorm
+        return self.copy_(renorm(self, p, dim, maxnorm))
+
     def new_tensor(self, data, dtype=None, requires_grad=False):
         from . import tensor as _tensor_fn
         return _tensor_fn(data, dtype=dtype or self.dtype,

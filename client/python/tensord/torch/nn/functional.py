@@ -922,6 +922,21 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75,  # noqa: A002
     return input / div
 
 
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """torch's gumbel_softmax: softmax((logits + Gumbel noise) / tau), the
+    noise -log(exponential_()) drawn as torch draws it; hard=True returns
+    the one-hot of the argmax with the soft sample's gradient."""
+    from .. import zeros_like
+    gumbels = -zeros_like(logits).exponential_().log()
+    gumbels = (logits + gumbels) / tau
+    y_soft = gumbels.softmax(dim)
+    if hard:
+        index = y_soft.max(dim, keepdim=True)[1]
+        y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+        return y_hard - y_soft.detach() + y_soft
+    return y_soft
+
+
 def _with_inplace(name, n_before):
     def fn(*args, **kwargs):
         args = list(args)
