@@ -516,18 +516,26 @@ Linear1d<T> LinearMap(int64_t in, int64_t out, bool align_corners,
       m.l1[o] = 0;
       continue;
     }
-    T real = align_corners ? ratio * o : ratio * (o + T(0.5)) - T(0.5);
+    // torch's compute_source_index_and_lambda: the source index in its
+    // CPU accumulate type (double) from the ratio in T, with the
+    // multiply-add its build fuses; lambda1 rounded to T, lambda0 = 1 -
+    // lambda1 in double, rounded.
+    const double r = static_cast<double>(ratio);
+    double real = align_corners
+                      ? r * static_cast<double>(o)
+                      : std::fma(r, static_cast<double>(o) + 0.5, -0.5);
     if (!align_corners && real < 0) real = 0;
     // A given scale can point past the input (torch reads there): the
-    // last index, then.
-    const int64_t i0 =
-        real < static_cast<T>(in - 1) ? static_cast<int64_t>(real) : in - 1;
+    // last index with weight 1, then. Up to the last index itself, torch's
+    // weights (i1 = i0 = in - 1 keeps the fraction).
+    const bool past = !(real < static_cast<double>(in));
+    const int64_t i0 = past ? in - 1 : static_cast<int64_t>(real);
     m.i0[o] = i0;
     m.i1[o] = i0 + (i0 < in - 1 ? 1 : 0);
-    m.l1[o] = i0 == in - 1 && !(real < static_cast<T>(in - 1))
-                  ? T(0)
-                  : std::min(std::max(real - static_cast<T>(i0), T(0)), T(1));
-    m.l0[o] = T(1) - m.l1[o];
+    m.l1[o] = past ? T(0)
+                   : static_cast<T>(std::min(
+                         std::max(real - static_cast<double>(i0), 0.0), 1.0));
+    m.l0[o] = static_cast<T>(1.0 - static_cast<double>(m.l1[o]));
   }
   return m;
 }
@@ -575,9 +583,12 @@ void BilinearForward(const Planes& g, const Linear1d<T>& mh,
         const T* r1 = xp + mh.i1[oh] * g.W;
         T* yr = y + (p * g.OH + oh) * g.OW;
         for (int64_t ow = 0; ow < g.OW; ++ow) {
+          // torch's Interpolate<2>: each row's two terms, then the rows,
+          // the first product of each sum fused.
           const int64_t a = mw.i0[ow], c = mw.i1[ow];
-          yr[ow] = mh.l0[oh] * (mw.l0[ow] * r0[a] + mw.l1[ow] * r0[c]) +
-                   mh.l1[oh] * (mw.l0[ow] * r1[a] + mw.l1[ow] * r1[c]);
+          const T t0 = std::fma(r0[a], mw.l0[ow], r0[c] * mw.l1[ow]);
+          const T t1 = std::fma(r1[a], mw.l0[ow], r1[c] * mw.l1[ow]);
+          yr[ow] = std::fma(t0, mh.l0[oh], t1 * mh.l1[oh]);
         }
       }
     }
@@ -597,10 +608,11 @@ void BilinearBackward(const Planes& g, const Linear1d<T>& mh,
         for (int64_t ow = 0; ow < g.OW; ++ow) {
           const int64_t a = mw.i0[ow], c = mw.i1[ow];
           const T v = yr[ow];
-          r0[a] += mh.l0[oh] * mw.l0[ow] * v;
-          r0[c] += mh.l0[oh] * mw.l1[ow] * v;
-          r1[a] += mh.l1[oh] * mw.l0[ow] * v;
-          r1[c] += mh.l1[oh] * mw.l1[ow] * v;
+          // torch's cpu_upsample_linear_backward: += (lh * lw) * g, fused.
+          r0[a] = std::fma(mh.l0[oh] * mw.l0[ow], v, r0[a]);
+          r0[c] = std::fma(mh.l0[oh] * mw.l1[ow], v, r0[c]);
+          r1[a] = std::fma(mh.l1[oh] * mw.l0[ow], v, r1[a]);
+          r1[c] = std::fma(mh.l1[oh] * mw.l1[ow], v, r1[c]);
         }
       }
     }
