@@ -43,6 +43,23 @@ nan = _math.nan
 _num_threads = [1]
 
 
+class layout:
+    """torch.layout: tensord's tensors are all torch.strided."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return "torch." + self._name
+
+    __str__ = __repr__
+
+
+layout.__module__ = "torch"
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
 def set_default_dtype(d):
     """torch.set_default_dtype: float32 or float64 (tensord has no float16
     default)."""
@@ -773,7 +790,7 @@ _NOT_FUNCTIONS = {"alias", "index", "index_put_", "grad", "backward",
                   "retain_grad", "requires_grad_", "manual_seed"}
 
 
-_SUBMODULES = {"autograd", "distributions", "linalg", "nn", "optim",
+_SUBMODULES = {"autograd", "distributions", "jit", "linalg", "nn", "optim",
                "return_types", "serialization", "special", "testing",
                "utils"}
 
@@ -794,7 +811,7 @@ from . import autograd, distributions, linalg, nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from .nn.modules.module import typename  # noqa: E402,F401
 from . import return_types  # noqa: E402,F401
-from . import serialization, special, testing, utils  # noqa: E402,F401
+from . import jit, serialization, special, testing, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 
 # `import torch` inside tensorctl, and torch.nn.functional & co., resolve here.

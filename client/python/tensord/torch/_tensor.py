@@ -146,6 +146,10 @@ def _check_device(d):
     raise TypeError("to() received an invalid combination of arguments")
 
 
+# id()s of tensors share_memory_() was called on.
+_shared = set()
+
+
 class Tensor:
     __slots__ = ("_engine", "_node", "_out", "_handle", "_name", "_info",
                  "_info_epoch", "_value", "_value_epoch", "_probe", "_dead",
@@ -847,6 +851,27 @@ class Tensor:
                 "tensor.H is only supported on matrices (2-D tensors). Got "
                 "%d-D tensor." % self.dim())
         return self.mH if self.dim() == 2 else self
+
+    @property
+    def layout(self):
+        from . import strided
+        return strided
+
+    @property
+    def names(self):
+        return (None,) * self.dim()
+
+    def is_pinned(self):
+        return False
+
+    def share_memory_(self):
+        """A no-op here (the tensor lives on the server); is_shared() then
+        answers True, as torch's does."""
+        _shared.add(id(self))
+        return self
+
+    def is_shared(self):
+        return id(self) in _shared
 
     # .real and .imag are copies here, not views (README, known limitations):
     # assigning to x.real[...] does not change x.
