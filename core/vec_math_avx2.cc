@@ -22,7 +22,7 @@ const F8 kFloat[kCount] = {
     Sleef_expf8_u10,   Sleef_expm1f8_u10, Sleef_logf8_u10,  Sleef_log2f8_u10,
     Sleef_log10f8_u10, Sleef_log1pf8_u10, Sleef_sinf8_u10,  Sleef_cosf8_u10,
     Sleef_tanf8_u10,   Sleef_asinf8_u10,  Sleef_acosf8_u10, Sleef_atanf8_u10,
-    nullptr,           nullptr,           Sleef_tanhf8_u10, Sleef_erff8_u10,
+    Sleef_sinhf8_u10,  Sleef_coshf8_u10,  Sleef_tanhf8_u10, Sleef_erff8_u10,
     Sleef_erfcf8_u15,  Sleef_lgammaf8_u10};
 const D4 kDouble[kCount] = {
     Sleef_expd4_u10,   Sleef_expm1d4_u10, Sleef_logd4_u10,  Sleef_log2d4_u10,

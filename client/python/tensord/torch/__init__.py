@@ -803,8 +803,16 @@ def __getattr__(name):
     schemas = _session.current_session().engine.schemas
     if name in schemas and name not in _NOT_FUNCTIONS and \
             not name.startswith("linalg."):
-        return _function(name)
+        # One function object per name, as torch's (torch.relu is
+        # torch.relu).
+        fn = _FUNCTIONS.get(name)
+        if fn is None:
+            fn = _FUNCTIONS[name] = _function(name)
+        return fn
     raise AttributeError("module 'torch' has no attribute '%s'" % name)
+
+
+_FUNCTIONS = {}
 
 
 from . import autograd, distributions, linalg, nn  # noqa: E402,F401

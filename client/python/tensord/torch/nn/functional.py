@@ -949,6 +949,17 @@ def _with_inplace(name, n_before):
 
 
 def __getattr__(name):
+    # One function object per name, as torch's (F.relu is F.relu).
+    fn = _FUNCTIONS.get(name)
+    if fn is None:
+        fn = _FUNCTIONS[name] = _make_function(name)
+    return fn
+
+
+_FUNCTIONS = {}
+
+
+def _make_function(name):
     from ... import _session
     if name in _INPLACE_AT:
         return _with_inplace(name, _INPLACE_AT[name])
