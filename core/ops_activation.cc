@@ -258,6 +258,38 @@ struct GeluExact : ExactBase {
   }
 };
 
+// torch 1.13's gelu tanh approximation (its own kernel; oneDNN is only
+// for the erf form): inner = beta * (x + kappa x^3) with that sum fused,
+// 0.5 x (1 + tanh(inner)) with SLEEF's tanh in the vector blocks; the
+// backward dy * (0.5 (1 + t) + 0.5 x (1 - t^2) beta (1 + 3 kappa x^2)),
+// its multiply-adds fused as its build fuses them.
+struct GeluTanhExact : ExactBase {
+  template <typename T>
+  static constexpr bool kHandles = true;
+  static bool IsFor(DType) { return true; }
+  template <typename T>
+  static T Inner(T v, T x_cube) {
+    return T(kBeta) * std::fma(T(kKappa), x_cube, v);
+  }
+  template <typename T>
+  T fwd(T v, bool vec) const {
+    const T t = TorchFn<T>(VecFn::kTanh, Inner(v, v * v * v), vec, TanhOf<T>);
+    return T(0.5) * v * (T(1) + t);
+  }
+  template <typename T>
+  T bwd(T dy, T v, bool vec) const {
+    const T x_sq = v * v;
+    const T t = TorchFn<T>(VecFn::kTanh, Inner(v, x_sq * v), vec, TanhOf<T>);
+    const T left = T(0.5) * v;
+    const T right = T(1) + t;
+    const T tanh_d = std::fma(-t, t, T(1));
+    const T three_kappa = T(3) * T(kKappa);
+    const T inner_d = T(kBeta) * std::fma(three_kappa, x_sq, T(1));
+    const T right_d = left * tanh_d * inner_d;
+    return dy * std::fma(T(0.5), right, right_d);
+  }
+};
+
 // torch 1.13's silu kernel: x / (1 + exp(-x)); backward
 // dy * s * (1 + x * (1 - s)) with the inner multiply-add fused.
 struct SiluExact : ExactBase {
@@ -439,7 +471,8 @@ StatusOrTensor Gelu(const Tensor& x, absl::string_view approximate) {
           const T u2 = T(6) * T(kBeta) * T(kKappa) * v;
           return static_cast<T>(sech2 * u1 + T(0.5) * v * sech2 *
                                                  (u2 - T(2) * th * u1 * u1));
-        });
+        },
+        GeluTanhExact{});
   }
   // torch's float32 kernel takes its vector erf for two or more elements.
   const bool vec = x.numel() >= 2;
