@@ -497,14 +497,27 @@ StatusOrTensor Mul(const Tensor& a, const Tensor& b) {
     node->set_backward(
         [a_slot, b_slot](Node& n,
                          const GradList& g) -> absl::StatusOr<GradList> {
+          // Complex values: g * conj(other), as conj(conj(g) * other).
+          const bool cx = IsComplex(n.output_dtypes.at(0));
+          Tensor gin = g[0];
+          if (cx) {
+            TENSORD_ASSIGN_OR_RETURN(gin, Conj(g[0]));
+          }
           GradList r(2);
           if (b_slot >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
-            TENSORD_ASSIGN_OR_RETURN(r[0], Mul(g[0], b));
+            TENSORD_ASSIGN_OR_RETURN(r[0], Mul(gin, b));
           }
           if (a_slot >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
-            TENSORD_ASSIGN_OR_RETURN(r[1], Mul(g[0], a));
+            TENSORD_ASSIGN_OR_RETURN(r[1], Mul(gin, a));
+          }
+          if (cx) {
+            for (Tensor& t : r) {
+              if (t.defined()) {
+                TENSORD_ASSIGN_OR_RETURN(t, Conj(t));
+              }
+            }
           }
           return r;
         });
@@ -530,17 +543,31 @@ StatusOrTensor Div(const Tensor& a, const Tensor& b) {
     node->set_backward(
         [a_slot, b_slot](Node& n,
                          const GradList& g) -> absl::StatusOr<GradList> {
+          // Complex values: the conjugated derivatives, as
+          // conj(f(conj(g))) of the real formulas (linear in g).
+          const bool cx = IsComplex(n.output_dtypes.at(0));
+          Tensor gin = g[0];
+          if (cx) {
+            TENSORD_ASSIGN_OR_RETURN(gin, Conj(g[0]));
+          }
           GradList r(2);
           TENSORD_ASSIGN_OR_RETURN(Tensor b, n.Saved(b_slot));
-          TENSORD_ASSIGN_OR_RETURN(r[0], Div(g[0], b));
+          TENSORD_ASSIGN_OR_RETURN(r[0], Div(gin, b));
           if (a_slot >= 0) {
             TENSORD_ASSIGN_OR_RETURN(Tensor a, n.Saved(a_slot));
             // d(a/b)/db = -a / b^2, as torch's div_tensor_other_backward:
             // -grad * ((a / b) / b).
             TENSORD_ASSIGN_OR_RETURN(Tensor ab, Div(a, b));
             TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(ab, b));
-            TENSORD_ASSIGN_OR_RETURN(Tensor ng, Neg(g[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor ng, Neg(gin));
             TENSORD_ASSIGN_OR_RETURN(r[1], Mul(ng, q));
+          }
+          if (cx) {
+            for (Tensor& t : r) {
+              if (t.defined()) {
+                TENSORD_ASSIGN_OR_RETURN(t, Conj(t));
+              }
+            }
           }
           return r;
         });

@@ -241,6 +241,14 @@ StatusOrTensor UnaryOp(Un op, const char* name, const Tensor& a,
     node->set_backward(
         [deriv, slot](Node& n, const GradList& g) -> absl::StatusOr<GradList> {
           TENSORD_ASSIGN_OR_RETURN(Tensor saved, n.Saved(slot));
+          if (IsComplex(saved.dtype())) {
+            // Complex input: g * conj(f'(z)), as conj(f(conj(g))) of the
+            // real formula (linear in g).
+            TENSORD_ASSIGN_OR_RETURN(Tensor gc, Conj(g[0]));
+            TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(gc, saved));
+            TENSORD_ASSIGN_OR_RETURN(gi, Conj(gi));
+            return GradList{gi};
+          }
           TENSORD_ASSIGN_OR_RETURN(Tensor gi, deriv(g[0], saved));
           return GradList{gi};
         });
@@ -276,11 +284,23 @@ absl::StatusOr<Tensor> SignOf(const Tensor& x) {
 }
 
 StatusOrTensor Abs(const Tensor& a) {
-  return UnaryOp(Un::kAbs, "AbsBackward0", a, false,
-                 [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
-                   TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
-                   return Mul(g, sign);
-                 });
+  return UnaryOp(
+      Un::kAbs, "AbsBackward0", a, false,
+      [](const Tensor& g, const Tensor& x) -> StatusOrTensor {
+        if (IsComplex(x.dtype())) {
+          // torch: grad * sgn(z), sgn(z) = z / |z| (0 at 0);
+          // UnaryOp conjugates what this returns.
+          TENSORD_ASSIGN_OR_RETURN(Tensor r, Abs(x));
+          TENSORD_ASSIGN_OR_RETURN(Tensor q, Div(x, r));
+          TENSORD_ASSIGN_OR_RETURN(Tensor zero, Zeros({}, x.dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor at0, Eq(r, WrapScalar(0.0)));
+          TENSORD_ASSIGN_OR_RETURN(Tensor sgn, Where(at0, zero, q));
+          TENSORD_ASSIGN_OR_RETURN(Tensor c, Conj(sgn));
+          return Mul(g, c);
+        }
+        TENSORD_ASSIGN_OR_RETURN(Tensor sign, SignOf(x));
+        return Mul(g, sign);
+      });
 }
 
 StatusOrTensor Exp(const Tensor& a) {
