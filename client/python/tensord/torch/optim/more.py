@@ -1,6 +1,7 @@
-"""Adadelta, Adamax, NAdam, RAdam: PyTorch 1.13's single-tensor formulas
-(the step count mirrored in Python; NAdam's float32 mu_product kept in
-float32 arithmetic, as its tensor is)."""
+"""Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD: PyTorch 1.13's
+single-tensor formulas (the step count mirrored in Python; NAdam's float32
+mu_product and ASGD's float32 eta and mu kept in float32 arithmetic, as
+their tensors are, so a step reads nothing back)."""
 import math
 import struct
 
@@ -10,6 +11,7 @@ from .optimizer import Optimizer, _no_grad_step
 
 maximum = torch_function("maximum")
 zeros_like = torch_function("zeros_like")
+full_like = torch_function("full_like")
 
 
 def _f32(x):
@@ -183,3 +185,95 @@ Adadelta.__module__ = "torch.optim.adadelta"
 Adamax.__module__ = "torch.optim.adamax"
 NAdam.__module__ = "torch.optim.nadam"
 RAdam.__module__ = "torch.optim.radam"
+
+
+class Rprop(Optimizer):
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2),
+                 step_sizes=(1e-6, 50), foreach=None, maximize=False):
+        if not 0.0 <= lr:
+            raise ValueError("Invalid learning rate: {}".format(lr))
+        if not 0.0 < etas[0] < 1.0 < etas[1]:
+            raise ValueError("Invalid eta values: {}, {}".format(etas[0],
+                                                                etas[1]))
+        defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes,
+                        foreach=foreach, maximize=maximize)
+        super().__init__(params, defaults)
+
+    @_no_grad_step
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            etaminus, etaplus = group["etas"]
+            step_size_min, step_size_max = group["step_sizes"]
+            lr = group["lr"]
+
+            def init(state, p):
+                state["step"] = 0
+                state["prev"] = zeros_like(p)
+                state["step_size"] = full_like(p, lr)
+            for p, grad, state in self._grads(group, init, l2=False):
+                state["step"] += 1
+                prev, step_size = state["prev"], state["step_size"]
+                sign = grad.mul(prev).sign()
+                sign[sign.gt(0)] = etaplus
+                sign[sign.lt(0)] = etaminus
+                sign[sign.eq(0)] = 1
+                step_size.mul_(sign).clamp_(step_size_min, step_size_max)
+                grad = grad.clone()
+                grad[sign.eq(etaminus)] = 0
+                p.addcmul_(grad.sign(), step_size, value=-1)
+                prev.copy_(grad)
+        return loss
+
+
+class ASGD(Optimizer):
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6,
+                 weight_decay=0, foreach=None, maximize=False):
+        if not 0.0 <= lr:
+            raise ValueError("Invalid learning rate: {}".format(lr))
+        if not 0.0 <= weight_decay:
+            raise ValueError("Invalid weight_decay value: {}".format(
+                weight_decay))
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0,
+                        weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+        # id(eta tensor) -> its float32 value, id(mu tensor) -> its value
+        self._values = {}
+
+    def _value(self, t):
+        v = self._values.get(id(t))
+        return t.item() if v is None else v
+
+    @_no_grad_step
+    def step(self, closure=None):
+        from .. import tensor
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr, lambd = group["lr"], group["lambd"]
+            alpha, t0 = group["alpha"], group["t0"]
+
+            def init(state, p):
+                state["step"] = self._new_step_tensor()
+                state["eta"] = tensor(lr)
+                self._values[id(state["eta"])] = _f32(lr)
+                state["mu"] = tensor(1.)
+                self._values[id(state["mu"])] = 1.0
+                state["ax"] = zeros_like(p)
+            for p, grad, state in self._grads(group, init):
+                mu, ax, eta = state["mu"], state["ax"], state["eta"]
+                step = self._step_value(state["step"])
+                eta_v = self._value(eta)
+                p.mul_(1 - lambd * eta_v)
+                p.add_(grad, alpha=-eta_v)
+                if self._value(mu) != 1:
+                    ax.add_(p.sub(ax).mul(mu))
+                else:
+                    ax.copy_(p)
+                new_eta = _f32(lr / ((1 + lambd * lr * step) ** alpha))
+                eta.fill_(new_eta)
+                self._values[id(eta)] = new_eta
+                new_mu = _f32(1 / max(1, step - t0))
+                mu.fill_(new_mu)
+                self._values[id(mu)] = new_mu
+        return loss
