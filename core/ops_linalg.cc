@@ -2,6 +2,7 @@
 // (differentiable), eig/eigvals (complex, forward only).
 #include <cblas.h>
 
+#include <climits>
 #include <complex>
 #define lapack_complex_float std::complex<float>
 #define lapack_complex_double std::complex<double>
@@ -261,10 +262,26 @@ StatusOrTensor Dot(const Tensor& a, const Tensor& b) {
       const T* x = a.data<T>();
       const T* y = b.data<T>();
       if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        double acc = 0;
-        for (int64_t i = 0; i < n; ++i)
-          acc += double(x[i * sa]) * double(y[i * sb]);
-        *out.data<T>() = static_cast<T>(acc);
+        // torch calls the BLAS dot (OpenBLAS here, as for Debian's torch
+        // through libblas.so.3) within int range.
+        const bool blas = n <= INT_MAX && sa <= INT_MAX && sb <= INT_MAX;
+        const int bn = static_cast<int>(n);
+        const int ia = n == 1 ? 1 : static_cast<int>(sa);
+        const int ib = n == 1 ? 1 : static_cast<int>(sb);
+        if (blas && std::is_same_v<T, float>) {
+          *out.data<T>() = static_cast<T>(
+              cblas_sdot(bn, reinterpret_cast<const float*>(x), ia,
+                         reinterpret_cast<const float*>(y), ib));
+        } else if (blas) {
+          *out.data<T>() = static_cast<T>(
+              cblas_ddot(bn, reinterpret_cast<const double*>(x), ia,
+                         reinterpret_cast<const double*>(y), ib));
+        } else {
+          double acc = 0;
+          for (int64_t i = 0; i < n; ++i)
+            acc += double(x[i * sa]) * double(y[i * sb]);
+          *out.data<T>() = static_cast<T>(acc);
+        }
       } else {
         T acc = T(0);
         for (int64_t i = 0; i < n; ++i) {

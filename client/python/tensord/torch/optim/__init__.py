@@ -4,6 +4,7 @@ nothing back, so a model's whole update runs with the next request."""
 from . import lr_scheduler  # noqa: F401
 from .adagrad import Adagrad  # noqa: F401
 from .adam import Adam, AdamW  # noqa: F401
+from .lbfgs import LBFGS  # noqa: F401
 from .more import (ASGD, Adadelta, Adamax, NAdam, RAdam,  # noqa: F401
                    Rprop)
 from .optimizer import Optimizer  # noqa: F401
