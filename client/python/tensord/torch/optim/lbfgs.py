@@ -1,14 +1,135 @@
 """torch.optim.LBFGS: the limited-memory BFGS of PyTorch 1.13 (its
 two-loop recursion over the kept directions, the first step scaled by
-1 / sum |g|, the fixed-step update and the same stopping tests), over
-remote tensors. Each test of a value (a dot product against a tolerance,
-the loss) reads it back, as torch reads it. line_search_fn='strong_wolfe'
-is not supported yet (NotImplementedError)."""
+1 / sum |g|, the fixed-step update or the strong-Wolfe line search with
+cubic interpolation, and the same stopping tests), over remote tensors.
+Each test of a value (a dot product against a tolerance, the loss) reads
+it back, as torch reads it."""
 from .. import _grad
 from .._ops import torch_function
 from .optimizer import Optimizer
 
 cat = torch_function("cat")
+
+
+def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
+    """The minimizer of the cubic through (x1, f1) and (x2, f2) with slopes
+    g1 and g2, clamped to bounds (default: the two points)."""
+    if bounds is not None:
+        xmin_bound, xmax_bound = bounds
+    else:
+        xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d2_square = d1 ** 2 - g1 * g2
+    if d2_square >= 0:
+        d2 = d2_square.sqrt()
+        if x1 <= x2:
+            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) /
+                                        (g2 - g1 + 2 * d2))
+        else:
+            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) /
+                                        (g1 - g2 + 2 * d2))
+        return min(max(min_pos, xmin_bound), xmax_bound)
+    return (xmin_bound + xmax_bound) / 2.
+
+
+def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9,
+                  tolerance_change=1e-9, max_ls=25):
+    """A step t along d satisfying the strong Wolfe conditions: bracket,
+    then zoom with cubic interpolation (PyTorch's port of lswolfe.lua)."""
+    d_norm = d.abs().max()
+    g = g.clone()
+    f_new, g_new = obj_func(x, t, d)
+    ls_func_evals = 1
+    gtd_new = g_new.dot(d)
+
+    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
+    done = False
+    ls_iter = 0
+    while ls_iter < max_ls:
+        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
+            bracket = [t_prev, t]
+            bracket_f = [f_prev, f_new]
+            bracket_g = [g_prev, g_new.clone()]
+            bracket_gtd = [gtd_prev, gtd_new]
+            break
+        if abs(gtd_new) <= -c2 * gtd:
+            bracket = [t]
+            bracket_f = [f_new]
+            bracket_g = [g_new]
+            done = True
+            break
+        if gtd_new >= 0:
+            bracket = [t_prev, t]
+            bracket_f = [f_prev, f_new]
+            bracket_g = [g_prev, g_new.clone()]
+            bracket_gtd = [gtd_prev, gtd_new]
+            break
+        min_step = t + 0.01 * (t - t_prev)
+        max_step = t * 10
+        tmp = t
+        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
+                               bounds=(min_step, max_step))
+        t_prev = tmp
+        f_prev = f_new
+        g_prev = g_new.clone()
+        gtd_prev = gtd_new
+        f_new, g_new = obj_func(x, t, d)
+        ls_func_evals += 1
+        gtd_new = g_new.dot(d)
+        ls_iter += 1
+
+    if ls_iter == max_ls:
+        bracket = [0, t]
+        bracket_f = [f, f_new]
+        bracket_g = [g, g_new]
+
+    insuf_progress = False
+    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
+    while not done and ls_iter < max_ls:
+        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
+            break
+        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0],
+                               bracket[1], bracket_f[1], bracket_gtd[1])
+        eps = 0.1 * (max(bracket) - min(bracket))
+        if min(max(bracket) - t, t - min(bracket)) < eps:
+            if insuf_progress or t >= max(bracket) or t <= min(bracket):
+                if abs(t - max(bracket)) < abs(t - min(bracket)):
+                    t = max(bracket) - eps
+                else:
+                    t = min(bracket) + eps
+                insuf_progress = False
+            else:
+                insuf_progress = True
+        else:
+            insuf_progress = False
+        f_new, g_new = obj_func(x, t, d)
+        ls_func_evals += 1
+        gtd_new = g_new.dot(d)
+        ls_iter += 1
+        if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
+            bracket[high_pos] = t
+            bracket_f[high_pos] = f_new
+            bracket_g[high_pos] = g_new.clone()
+            bracket_gtd[high_pos] = gtd_new
+            low_pos, high_pos = ((0, 1) if bracket_f[0] <= bracket_f[1]
+                                 else (1, 0))
+        else:
+            if abs(gtd_new) <= -c2 * gtd:
+                done = True
+            elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
+                bracket[high_pos] = bracket[low_pos]
+                bracket_f[high_pos] = bracket_f[low_pos]
+                bracket_g[high_pos] = bracket_g[low_pos]
+                bracket_gtd[high_pos] = bracket_gtd[low_pos]
+            bracket[low_pos] = t
+            bracket_f[low_pos] = f_new
+            bracket_g[low_pos] = g_new.clone()
+            bracket_gtd[low_pos] = gtd_new
+
+    t = bracket[low_pos]
+    f_new = bracket_f[low_pos]
+    g_new = bracket_g[low_pos]
+    return f_new, g_new, t, ls_func_evals
 
 
 class LBFGS(Optimizer):
@@ -51,6 +172,14 @@ class LBFGS(Optimizer):
             p.add_(update[offset:offset + numel].view_as(p), alpha=alpha)
             offset += numel
 
+    def _directional_evaluate(self, closure, x, t, d):
+        self._add_grad(t, d)
+        loss = float(self._closure(closure))
+        flat_grad = self._gather_flat_grad()
+        for p, pdata in zip(self._params, x):
+            p.copy_(pdata)
+        return loss, flat_grad
+
     def step(self, closure):
         prev_mode = _grad.is_grad_enabled()
         _grad._set(False)
@@ -72,12 +201,8 @@ class LBFGS(Optimizer):
         tolerance_change = group["tolerance_change"]
         line_search_fn = group["line_search_fn"]
         history_size = group["history_size"]
-        if line_search_fn is not None:
-            if line_search_fn != "strong_wolfe":
-                raise RuntimeError("only 'strong_wolfe' is supported")
-            raise NotImplementedError(
-                "tensord: LBFGS(line_search_fn='strong_wolfe') is not "
-                "supported yet; use line_search_fn=None")
+        if line_search_fn is not None and line_search_fn != "strong_wolfe":
+            raise RuntimeError("only 'strong_wolfe' is supported")
 
         state = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
@@ -157,12 +282,22 @@ class LBFGS(Optimizer):
                 break
 
             ls_func_evals = 0
-            self._add_grad(t, d)
-            if n_iter != max_iter:
-                loss = float(self._closure(closure))
-                flat_grad = self._gather_flat_grad()
+            if line_search_fn is not None:
+                x_init = [p.clone() for p in self._params]
+
+                def obj_func(x, t, d):
+                    return self._directional_evaluate(closure, x, t, d)
+                loss, flat_grad, t, ls_func_evals = _strong_wolfe(
+                    obj_func, x_init, t, d, loss, flat_grad, gtd)
+                self._add_grad(t, d)
                 opt_cond = bool(flat_grad.abs().max() <= tolerance_grad)
-                ls_func_evals = 1
+            else:
+                self._add_grad(t, d)
+                if n_iter != max_iter:
+                    loss = float(self._closure(closure))
+                    flat_grad = self._gather_flat_grad()
+                    opt_cond = bool(flat_grad.abs().max() <= tolerance_grad)
+                    ls_func_evals = 1
 
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
