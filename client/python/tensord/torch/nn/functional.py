@@ -828,6 +828,96 @@ _INPLACE_AT = {"relu": 1, "relu6": 1, "selu": 1, "silu": 1, "mish": 1,
                "celu": 2, "hardtanh": 3}
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None,  # noqa: A002
+                  norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of embedding rows, as ATen's CPU
+    embedding_bag computes them: the rows of each bag added in index order
+    (its axpy), a mean divided by the bag's size (padding_idx rows do not
+    count), an empty bag zero. input is 1-d with offsets (each bag from
+    its offset to the next) or 2-d (each row a bag)."""
+    from .. import zeros, tensor, arange
+    if max_norm is not None or scale_grad_by_freq:
+        raise NotImplementedError(
+            "tensord: embedding_bag with max_norm or scale_grad_by_freq is "
+            "not supported")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. "
+            "per_sample_weights is only supported for mode='sum' (got "
+            "mode='{}'). Please open a feature request on GitHub."
+            .format(mode))
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, "
+                             "as input is treated is a mini-batch of fixed "
+                             "length sequences. However, found offsets of "
+                             "type {}".format(type(offsets)))
+        B, L = input.shape
+        offsets = arange(0, B * L, L)
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError("input has to be 1D or 2D Tensor, but got Tensor "
+                         "of dimension {}".format(input.dim()))
+    starts = [int(v) for v in offsets.tolist()]
+    n = input.shape[0]
+    if include_last_offset:
+        bounds = starts
+    else:
+        bounds = starts + [n]
+    nbags = len(bounds) - 1
+    bag_of = []
+    for b in range(nbags):
+        bag_of += [b] * (bounds[b + 1] - bounds[b])
+    D = weight.shape[1]
+    out = zeros(nbags, D, dtype=weight.dtype)
+    if n == 0 or not bag_of:
+        return out
+    idx = input[:len(bag_of)]
+    bag_ids = tensor(bag_of)
+    keep = None
+    if padding_idx is not None:
+        keep = idx != padding_idx
+    if mode == "max":
+        rows = []
+        for b in range(nbags):
+            sel = input[bounds[b]:bounds[b + 1]]
+            if padding_idx is not None:
+                sel = sel[sel != padding_idx]
+            if sel.numel() == 0:
+                rows.append(zeros(D, dtype=weight.dtype))
+            else:
+                rows.append(weight[sel].max(0)[0])
+        from .. import stack
+        return stack(rows)
+    emb = weight[idx]
+    if per_sample_weights is not None:
+        emb = emb * per_sample_weights[:len(bag_of)].unsqueeze(1)
+    if keep is not None:
+        emb = emb * keep.unsqueeze(1).to(weight.dtype)
+    out = out.index_add(0, bag_ids, emb)
+    if mode == "mean":
+        counts = [0] * nbags
+        pad = None if padding_idx is None else int(padding_idx)
+        for pos, v in enumerate(input[:len(bag_of)].tolist()):
+            if pad is None or v != pad:
+                counts[bag_of[pos]] += 1
+        denom = tensor([float(max(c, 1)) for c in counts],
+                       dtype=weight.dtype).unsqueeze(1)
+        out = out / denom
+    return out
+
+
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
     """(*, C r^2, H, W) -> (*, C, H r, W r), as ATen's pixel_shuffle
     rearranges it (a reshape, a permute and a contiguous reshape)."""

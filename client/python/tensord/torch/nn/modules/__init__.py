@@ -6,7 +6,7 @@ from .linear import (Bilinear, Identity, LazyLinear, Linear,  # noqa: F401
                      NonDynamicallyQuantizableLinear)
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .dropout import Dropout  # noqa: F401
-from .sparse import Embedding  # noqa: F401
+from .sparse import Embedding, EmbeddingBag  # noqa: F401
 from .conv import (Conv1d, Conv2d, ConvTranspose1d,  # noqa: F401
                    ConvTranspose2d)
 from .padding import (ConstantPad1d, ConstantPad2d,  # noqa: F401

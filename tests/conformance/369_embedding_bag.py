@@ -1,0 +1,41 @@
+# nn.EmbeddingBag / F.embedding_bag as the torchtext tutorial uses them
+# (offsets into a flat index tensor, mode mean) and in the other forms
+# (2-d input, sum and max, padding_idx, per_sample_weights); the first
+# training steps. (Later steps can differ in the last bit: torch's
+# backward accumulates per sorted index.)
+import torch
+from torch import nn
+import torch.nn.functional as F
+torch.manual_seed(18)
+class TextClassificationModel(nn.Module):
+    def __init__(self, vocab_size, embed_dim, num_class):
+        super().__init__()
+        self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, sparse=False)
+        self.fc = nn.Linear(embed_dim, num_class)
+        self.init_weights()
+    def init_weights(self):
+        initrange = 0.5
+        self.embedding.weight.data.uniform_(-initrange, initrange)
+        self.fc.weight.data.uniform_(-initrange, initrange)
+        self.fc.bias.data.zero_()
+    def forward(self, text, offsets):
+        return self.fc(self.embedding(text, offsets))
+model = TextClassificationModel(20, 8, 3)
+print(model)
+text = torch.randint(0, 20, (30,))
+offsets = torch.tensor([0, 7, 12, 20, 26])
+labels = torch.tensor([0, 1, 2, 1, 0])
+opt = torch.optim.SGD(model.parameters(), lr=5)
+for i in range(3):
+    opt.zero_grad()
+    loss = F.cross_entropy(model(text, offsets), labels)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+    opt.step()
+    print(i, loss.item())
+w = torch.randn(10, 4)
+inp = torch.tensor([[1, 2, 4], [4, 3, 2]])
+print(F.embedding_bag(inp, w, mode="sum"), F.embedding_bag(inp, w, mode="max"))
+print(F.embedding_bag(torch.tensor([1, 2, 0, 5]), w, torch.tensor([0, 2, 2]), mode="mean", padding_idx=0))
+print(F.embedding_bag(torch.tensor([1, 2, 3]), w, torch.tensor([0, 1]), mode="sum", per_sample_weights=torch.tensor([0.5, 2.0, -1.0])))
+print(nn.EmbeddingBag(5, 3, mode="sum", padding_idx=1))
