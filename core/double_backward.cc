@@ -234,6 +234,7 @@ const std::vector<std::string>& TwiceDifferentiableNodes() {
         "TrilBackward0",
         "TriuBackward0",
         "TruncBackward0",
+        "UnfoldBackward0",
         "UnbindBackward0",
         "UnsafeViewBackward0",
         "UnsqueezeBackward0",

@@ -355,6 +355,10 @@ StatusOrTensor Narrow(const Tensor& t, int64_t dim, int64_t start,
                       int64_t length);
 StatusOrTensor Movedim(const Tensor& t, const DimList& source,
                        const DimList& destination);
+// Tensor.unfold(dimension, size, step): a view of the windows of `size`
+// along `dimension`, `step` apart, as a new last dim.
+StatusOrTensor UnfoldDim(const Tensor& t, int64_t dimension, int64_t size,
+                         int64_t step);
 StatusOrTensor Flip(const Tensor& t, const DimList& dims);
 StatusOrTensor Fliplr(const Tensor& t);
 StatusOrTensor Flipud(const Tensor& t);

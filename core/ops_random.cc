@@ -563,10 +563,12 @@ StatusOrTensor Inner(const Tensor& a, const Tensor& b) {
         ShapeToString(a.sizes()), " and ", ShapeToString(b.sizes())));
   }
   // torch: tensordot over the last dims, i.e. a reshaped to [m, k] times
-  // b reshaped to [n, k] transposed, reshaped to a[:-1] + b[:-1].
+  // b with its last dim moved first, reshaped to [k, n] (a view where it
+  // can be, so a 1-d b is a contiguous [k, 1] column and the BLAS call is
+  // torch's), reshaped to a[:-1] + b[:-1].
   TENSORD_ASSIGN_OR_RETURN(Tensor a2, Reshape(a, {-1, ka}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor b2, Reshape(b, {-1, kb}));
-  TENSORD_ASSIGN_OR_RETURN(Tensor bt, T(b2));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bm, Movedim(b, {-1}, {0}));
+  TENSORD_ASSIGN_OR_RETURN(Tensor bt, Reshape(bm, {kb, -1}));
   TENSORD_ASSIGN_OR_RETURN(Tensor m, Mm(a2, bt));
   DimList shape(a.sizes().begin(), a.sizes().end() - 1);
   shape.insert(shape.end(), b.sizes().begin(), b.sizes().end() - 1);

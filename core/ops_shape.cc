@@ -221,6 +221,71 @@ StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim) {
   return out;
 }
 
+StatusOrTensor UnfoldDim(const Tensor& t, int64_t dimension, int64_t size,
+                         int64_t step) {
+  TENSORD_ASSIGN_OR_RETURN(int64_t d,
+                           WrapDim(dimension, std::max<int64_t>(t.dim(), 1)));
+  const int64_t len = t.dim() == 0 ? 1 : t.size(d);
+  if (size > len) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("maximum size for tensor at dimension ", d, " is ", len,
+                     " but size is ", size));
+  }
+  if (size < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("size is ", size, " but must be >= 0"));
+  }
+  if (step <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("step is ", step, " but must be > 0"));
+  }
+  Shape sz = t.sizes(), st = t.strides();
+  int64_t windows = 1;
+  if (t.dim() == 0) {
+    sz = {size};
+    st = {1};
+  } else {
+    windows = (len - size) / step + 1;
+    const int64_t sd = st[d];
+    sz[d] = windows;
+    // More than one window means step <= len - size: the product is
+    // within the extent the input already spans.
+    st[d] = windows > 1 ? MulOrNone(sd, step).value_or(sd) : sd;
+    sz.push_back(size);
+    st.push_back(sd);
+  }
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, st, t.storage_offset()));
+  if (auto node = RecordOp("UnfoldBackward0", {&t}, {&out})) {
+    node->set_backward(
+        [d, size, step, windows, shape = t.sizes()](
+            Node&, const GradList& g) -> absl::StatusOr<GradList> {
+          // Each window's values go back to positions w * step + j (summed
+          // where windows overlap).
+          if (shape.empty()) {
+            TENSORD_ASSIGN_OR_RETURN(Tensor r, Reshape(g[0], {}));
+            return GradList{r};
+          }
+          TENSORD_ASSIGN_OR_RETURN(Tensor gm, Movedim(g[0], {-1}, {d + 1}));
+          DimList merged(shape.begin(), shape.end());
+          merged[d] = windows * size;
+          TENSORD_ASSIGN_OR_RETURN(Tensor gr, Reshape(gm, merged));
+          std::vector<int64_t> pos;
+          pos.reserve(static_cast<size_t>(windows * size));
+          for (int64_t w = 0; w < windows; ++w) {
+            for (int64_t j = 0; j < size; ++j) pos.push_back(w * step + j);
+          }
+          TENSORD_ASSIGN_OR_RETURN(
+              Tensor idx,
+              FromInts(pos, {static_cast<int64_t>(pos.size())}, DType::kInt64));
+          TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, g[0].dtype()));
+          TENSORD_ASSIGN_OR_RETURN(Tensor r,
+                                   IndexAdd(z, d, idx, gr, Scalar(int64_t{1})));
+          return GradList{r};
+        });
+  }
+  return out;
+}
+
 namespace {
 StatusOrTensor PermuteImpl(const Tensor& t, const DimList& dims,
                            const char* name) {

@@ -80,6 +80,7 @@ bool RunsNatively(const OpDef& op) {
                                              "transpose_",
                                              "unbind",
                                              "unflatten",
+                                             "unfold",
                                              "unsqueeze",
                                              "unsqueeze_",
                                              "view",

@@ -307,6 +307,14 @@ void AddIndexingOps(std::vector<OpDef>& t) {
       [](const Args& a, OpContext&) {
         return One(Narrow(a[0], a.Int("dim"), a.Int("start"), a.Int("length")));
       }));
+  t.push_back(Def("unfold", {"self"},
+                  {Req("dimension", AT::kInt), Req("size", AT::kInt),
+                   Req("step", AT::kInt)},
+                  true, "windows of size along dimension, step apart (a view)",
+                  [](const Args& a, OpContext&) {
+                    return One(UnfoldDim(a[0], a.Int("dimension"),
+                                         a.Int("size"), a.Int("step")));
+                  }));
   for (const char* name : {"movedim", "moveaxis"}) {
     t.push_back(
         Order(Def(name, {"self"},

@@ -1057,6 +1057,12 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("chunk", {"3 of 7", {R({7}, 732)}, {{"chunks", I(3)}}});
   add("unbind", {"dim 1", {R({2, 3}, 733)}, {{"dim", I(1)}}});
   add("broadcast_tensors", {"two", {R({2, 1}, 734), R({3}, 735)}, {}});
+  add("unfold", {"overlapping windows",
+                 {R({3, 7}, 850)},
+                 {{"dimension", I(1)}, {"size", I(3)}, {"step", I(2)}}});
+  add("unfold", {"dim 0, step 1",
+                 {R({4, 2}, 851)},
+                 {{"dimension", I(0)}, {"size", I(2)}, {"step", I(1)}}});
   add("narrow", {"dim 1",
                  {R({2, 5}, 736)},
                  {{"dim", I(1)}, {"start", I(1)}, {"length", I(3)}}});

@@ -894,6 +894,8 @@ def _index_sort_layout_call(op, args, a):
         return torch.unbind(x, a.get("dim", 0))
     if op == "broadcast_tensors":
         return torch.broadcast_tensors(*args)
+    if op == "unfold":
+        return x.unfold(a["dimension"], a["size"], a["step"])
     if op == "narrow":
         return torch.narrow(x, a["dim"], a["start"], a["length"])
     if op in ("movedim", "moveaxis"):
@@ -2676,6 +2678,11 @@ def build_index_sort_layout_cases():
     case("unbind", "0dim", F([]))
     case("broadcast_tensors", "two", F([2, 1]), F([3]))
     case("broadcast_tensors", "mismatch", F([2]), F([3]))
+    case("unfold", "overlapping", F([3, 7]), dimension=1, size=3, step=2)
+    case("unfold", "dim0", F([5, 2]), dimension=0, size=2, step=1)
+    case("unfold", "neg_dim_whole", F([2, 4]), dimension=-1, size=4, step=3)
+    case("unfold", "size_error", F([4]), dimension=0, size=5, step=1)
+    case("unfold", "step_error", F([4]), dimension=0, size=2, step=0)
     case("narrow", "dim1", F([2, 5]), dim=1, start=1, length=3)
     case("narrow", "neg_start", F([4]), dim=0, start=-2, length=2)
     case("narrow", "too_long", F([2, 3]), dim=1, start=2, length=2)
