@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -665,6 +666,75 @@ absl::StatusOr<GradList> LnBackwardOps(const Tensor& g, const Tensor& x,
   return GradList{gx, gw, gb};
 }
 
+// The backward node of a normalization computed by torch's kernels
+// (layer_norm, group_norm): with create_graph, `ops` (built from
+// differentiable ops); otherwise `kernel` on contiguous copies, into the
+// gradients some input wants (weight and bias gradients of param_shape).
+using NormOpsFn = std::function<absl::StatusOr<GradList>(
+    const Tensor& g, const Tensor& x, const Tensor& w)>;
+using NormKernelFn = std::function<void(
+    const Tensor& dy, const Tensor& x, const Tensor& w, const Tensor& mean,
+    const Tensor& rstd, const Tensor& gx, const Tensor& gw, const Tensor& gb)>;
+void RecordNormNode(const char* name, const Tensor& x, const Tensor& weight,
+                    const Tensor& bias, const Tensor& mean, const Tensor& rstd,
+                    Tensor& out, Shape param_shape, NormOpsFn ops,
+                    NormKernelFn kernel) {
+  std::vector<const Tensor*> ins = {&x};
+  if (weight.defined()) ins.push_back(&weight);
+  if (bias.defined()) ins.push_back(&bias);
+  auto node = RecordOp(name, ins, {&out});
+  if (!node) return;
+  const int xs = node->Save(x);
+  const int ws = weight.defined() ? node->Save(weight) : -1;
+  const int ms = node->Save(mean);
+  const int rs = node->Save(rstd);
+  const bool has_b = bias.defined();
+  node->set_backward(
+      [xs, ws, ms, rs, has_b, param_shape = std::move(param_shape),
+       ops = std::move(ops), kernel = std::move(kernel)](
+          Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
+        TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(xs));
+        Tensor w;
+        if (ws >= 0) {
+          TENSORD_ASSIGN_OR_RETURN(w, nd.Saved(ws));
+        }
+        GradList all;
+        if (GradEnabled()) {
+          TENSORD_ASSIGN_OR_RETURN(all, ops(g[0], x, w));
+        } else {
+          TENSORD_ASSIGN_OR_RETURN(Tensor sm, nd.Saved(ms));
+          TENSORD_ASSIGN_OR_RETURN(Tensor sr, nd.Saved(rs));
+          const DType dt = x.dtype();
+          const auto& e = nd.next_edges();
+          const bool want_w = ws >= 0 && e[1].fn;
+          const bool want_b = has_b && e[ws >= 0 ? 2 : 1].fn;
+          NoGradGuard ng;
+          TENSORD_ASSIGN_OR_RETURN(Tensor g0, To(g[0], dt));
+          TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g0));
+          TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
+          Tensor wc, gx, gw, gb;
+          if (w.defined()) {
+            TENSORD_ASSIGN_OR_RETURN(wc, Contiguous(w.detach()));
+          }
+          if (e[0].fn) {
+            TENSORD_ASSIGN_OR_RETURN(gx, Empty(x.sizes(), dt));
+          }
+          if (want_w) {
+            TENSORD_ASSIGN_OR_RETURN(gw, Empty(param_shape, dt));
+          }
+          if (want_b) {
+            TENSORD_ASSIGN_OR_RETURN(gb, Empty(param_shape, dt));
+          }
+          kernel(dy, xc, wc, sm, sr, gx, gw, gb);
+          all = GradList{gx, gw, gb};
+        }
+        GradList res = {all[0]};
+        if (ws >= 0) res.push_back(all[1]);
+        if (has_b) res.push_back(all[2]);
+        return res;
+      });
+}
+
 // layer_norm of float/double input (weight and bias, where given, of the
 // same dtype) with torch's kernels: forward and a plain backward are
 // torch's bits.
@@ -695,66 +765,23 @@ StatusOrTensor LayerNormExact(const Tensor& x, int64_t k, const Tensor& weight,
                    rstd.data<T>());
     });
   }
-  std::vector<const Tensor*> ins = {&x};
-  if (weight.defined()) ins.push_back(&weight);
-  if (bias.defined()) ins.push_back(&bias);
-  if (auto node = RecordOp("NativeLayerNormBackward0", ins, {&out})) {
-    const int xs = node->Save(x);
-    const int ws = weight.defined() ? node->Save(weight) : -1;
-    const int ms = node->Save(mean);
-    const int rs = node->Save(rstd);
-    const bool has_b = bias.defined();
-    node->set_backward(
-        [xs, ws, ms, rs, has_b, k, M, N, eps](
-            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(xs));
-          Tensor w;
-          if (ws >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(w, nd.Saved(ws));
-          }
-          GradList all;
-          if (GradEnabled()) {
-            TENSORD_ASSIGN_OR_RETURN(all, LnBackwardOps(g[0], x, w, k, eps));
-          } else {
-            TENSORD_ASSIGN_OR_RETURN(Tensor sm, nd.Saved(ms));
-            TENSORD_ASSIGN_OR_RETURN(Tensor sr, nd.Saved(rs));
-            const DType dt = x.dtype();
-            const auto& e = nd.next_edges();
-            const bool want_w = ws >= 0 && e[1].fn;
-            const bool want_b = has_b && e[ws >= 0 ? 2 : 1].fn;
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(Tensor g0, To(g[0], dt));
-            TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g0));
-            TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
-            Tensor wc, gx, gw, gb;
-            if (w.defined()) {
-              TENSORD_ASSIGN_OR_RETURN(wc, Contiguous(w.detach()));
-            }
-            if (e[0].fn) {
-              TENSORD_ASSIGN_OR_RETURN(gx, Empty(x.sizes(), dt));
-            }
-            if (want_w) {
-              TENSORD_ASSIGN_OR_RETURN(gw, Empty(w.sizes(), dt));
-            }
-            if (want_b) {
-              TENSORD_ASSIGN_OR_RETURN(
-                  gb, Empty(Shape(x.sizes().end() - k, x.sizes().end()), dt));
-            }
-            TENSORD_DISPATCH_FLOATING(dt, T, {
-              LnBackward<T>(dy.data<T>(), xc.data<T>(), sm.data<T>(),
-                            sr.data<T>(), wc.defined() ? wc.data<T>() : nullptr,
-                            M, N, gx.defined() ? gx.data<T>() : nullptr,
-                            gw.defined() ? gw.data<T>() : nullptr,
-                            gb.defined() ? gb.data<T>() : nullptr);
-            });
-            all = GradList{gx, gw, gb};
-          }
-          GradList res = {all[0]};
-          if (ws >= 0) res.push_back(all[1]);
-          if (has_b) res.push_back(all[2]);
-          return res;
+  RecordNormNode(
+      "NativeLayerNormBackward0", x, weight, bias, mean, rstd, out,
+      Shape(x.sizes().end() - k, x.sizes().end()),
+      [k, eps](const Tensor& g, const Tensor& x, const Tensor& w) {
+        return LnBackwardOps(g, x, w, k, eps);
+      },
+      [M, N](const Tensor& dy, const Tensor& xc, const Tensor& wc,
+             const Tensor& sm, const Tensor& sr, const Tensor& gx,
+             const Tensor& gw, const Tensor& gb) {
+        TENSORD_DISPATCH_FLOATING(xc.dtype(), T, {
+          LnBackward<T>(dy.data<T>(), xc.data<T>(), sm.data<T>(), sr.data<T>(),
+                        wc.defined() ? wc.data<T>() : nullptr, M, N,
+                        gx.defined() ? gx.data<T>() : nullptr,
+                        gw.defined() ? gw.data<T>() : nullptr,
+                        gb.defined() ? gb.data<T>() : nullptr);
         });
-  }
+      });
   return out;
 }
 
@@ -938,65 +965,22 @@ StatusOrTensor GroupNormExact(const Tensor& x, int64_t G, const Tensor& weight,
                    rstd.data<T>());
     });
   }
-  std::vector<const Tensor*> ins = {&x};
-  if (weight.defined()) ins.push_back(&weight);
-  if (bias.defined()) ins.push_back(&bias);
-  if (auto node = RecordOp("NativeGroupNormBackward0", ins, {&out})) {
-    const int xs = node->Save(x);
-    const int ws = weight.defined() ? node->Save(weight) : -1;
-    const int ms = node->Save(mean);
-    const int rs = node->Save(rstd);
-    const bool has_b = bias.defined();
-    node->set_backward(
-        [xs, ws, ms, rs, has_b, G, N, C, HxW, eps](
-            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor x, nd.Saved(xs));
-          Tensor w;
-          if (ws >= 0) {
-            TENSORD_ASSIGN_OR_RETURN(w, nd.Saved(ws));
-          }
-          GradList all;
-          if (GradEnabled()) {
-            TENSORD_ASSIGN_OR_RETURN(all, GnBackwardOps(g[0], x, w, G, eps));
-          } else {
-            TENSORD_ASSIGN_OR_RETURN(Tensor sm, nd.Saved(ms));
-            TENSORD_ASSIGN_OR_RETURN(Tensor sr, nd.Saved(rs));
-            const DType dt = x.dtype();
-            const auto& e = nd.next_edges();
-            const bool want_w = ws >= 0 && e[1].fn;
-            const bool want_b = has_b && e[ws >= 0 ? 2 : 1].fn;
-            NoGradGuard ng;
-            TENSORD_ASSIGN_OR_RETURN(Tensor g0, To(g[0], dt));
-            TENSORD_ASSIGN_OR_RETURN(Tensor dy, Contiguous(g0));
-            TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(x.detach()));
-            Tensor wc, gx, gw, gb;
-            if (w.defined()) {
-              TENSORD_ASSIGN_OR_RETURN(wc, Contiguous(w.detach()));
-            }
-            if (e[0].fn) {
-              TENSORD_ASSIGN_OR_RETURN(gx, Empty(x.sizes(), dt));
-            }
-            if (want_w) {
-              TENSORD_ASSIGN_OR_RETURN(gw, Empty({C}, dt));
-            }
-            if (want_b) {
-              TENSORD_ASSIGN_OR_RETURN(gb, Empty({C}, dt));
-            }
-            TENSORD_DISPATCH_FLOATING(dt, T, {
-              GnBackward<T>(dy.data<T>(), xc.data<T>(), sm.data<T>(),
-                            sr.data<T>(), wc.defined() ? wc.data<T>() : nullptr,
-                            N, C, HxW, G, gx.defined() ? gx.data<T>() : nullptr,
-                            gw.defined() ? gw.data<T>() : nullptr,
-                            gb.defined() ? gb.data<T>() : nullptr);
-            });
-            all = GradList{gx, gw, gb};
-          }
-          GradList res = {all[0]};
-          if (ws >= 0) res.push_back(all[1]);
-          if (has_b) res.push_back(all[2]);
-          return res;
+  RecordNormNode(
+      "NativeGroupNormBackward0", x, weight, bias, mean, rstd, out, {C},
+      [G, eps](const Tensor& g, const Tensor& x, const Tensor& w) {
+        return GnBackwardOps(g, x, w, G, eps);
+      },
+      [N, C, HxW, G](const Tensor& dy, const Tensor& xc, const Tensor& wc,
+                     const Tensor& sm, const Tensor& sr, const Tensor& gx,
+                     const Tensor& gw, const Tensor& gb) {
+        TENSORD_DISPATCH_FLOATING(xc.dtype(), T, {
+          GnBackward<T>(dy.data<T>(), xc.data<T>(), sm.data<T>(), sr.data<T>(),
+                        wc.defined() ? wc.data<T>() : nullptr, N, C, HxW, G,
+                        gx.defined() ? gx.data<T>() : nullptr,
+                        gw.defined() ? gw.data<T>() : nullptr,
+                        gb.defined() ? gb.data<T>() : nullptr);
         });
-  }
+      });
   return out;
 }
 
