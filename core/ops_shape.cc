@@ -269,14 +269,14 @@ StatusOrTensor UnfoldDim(const Tensor& t, int64_t dimension, int64_t size,
           DimList merged(shape.begin(), shape.end());
           merged[d] = windows * size;
           TENSORD_ASSIGN_OR_RETURN(Tensor gr, Reshape(gm, merged));
-          std::vector<int64_t> pos;
-          pos.reserve(static_cast<size_t>(windows * size));
+          // (The positions are a tensor, so the session's quota covers
+          // them; the view's numel already bounds windows * size.)
+          TENSORD_ASSIGN_OR_RETURN(Tensor idx,
+                                   Empty({windows * size}, DType::kInt64));
+          int64_t* pos = idx.data<int64_t>();
           for (int64_t w = 0; w < windows; ++w) {
-            for (int64_t j = 0; j < size; ++j) pos.push_back(w * step + j);
+            for (int64_t j = 0; j < size; ++j) *pos++ = w * step + j;
           }
-          TENSORD_ASSIGN_OR_RETURN(
-              Tensor idx,
-              FromInts(pos, {static_cast<int64_t>(pos.size())}, DType::kInt64));
           TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, g[0].dtype()));
           TENSORD_ASSIGN_OR_RETURN(Tensor r,
                                    IndexAdd(z, d, idx, gr, Scalar(int64_t{1})));

@@ -568,6 +568,21 @@ def tenant_cases(binary, bat):
         run("m.narrow(1, 1, 2**63-1)", C.INVALID_ARGUMENT,
             op("narrow", [m], {"dim": i(1), "start": i(1),
                                "length": i(2**63 - 1)}))
+        run("m.unfold(1, 2**62, 1)", C.INVALID_ARGUMENT,
+            op("unfold", [m], {"dimension": i(1), "size": i(2**62),
+                               "step": i(1)}))
+        run("m.unfold(1, 1, -2**63)", C.INVALID_ARGUMENT,
+            op("unfold", [m], {"dimension": i(1), "size": i(1),
+                               "step": i(-2**63)}))
+        run("m.unfold(1, 1, 2**62) (one window per row)", C.OK,
+            op("unfold", [m], {"dimension": i(1), "size": i(1),
+                               "step": i(2**62)}))
+        run("m.exponential_(nan) changes nothing", C.INVALID_ARGUMENT,
+            op("exponential_", [m], {"lambd": pb.AttrValue(f=float("nan"))},
+               ret=False))
+        run("m.geometric_(p=nan) changes nothing", C.INVALID_ARGUMENT,
+            op("geometric_", [m], {"p": pb.AttrValue(f=float("nan"))},
+               ret=False))
         run("m.topk(2**62)", C.INVALID_ARGUMENT, op("topk", [m], {"k": i(2**62)}))
         run("m.kthvalue(-2**63)", C.INVALID_ARGUMENT,
             op("kthvalue", [m], {"k": i(-2**63)}))
