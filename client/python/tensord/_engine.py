@@ -13,6 +13,20 @@ from . import _C
 from . import _numpy_bridge
 from . import _trace
 
+# record's default `site`: find the user's frame itself.
+_UNKNOWN = object()
+_TORCH = []
+
+
+def _torch_modules():
+    """(Tensor, _dtypes) of tensord.torch, imported on first use (it
+    imports this module)."""
+    if not _TORCH:
+        from .torch._tensor import Tensor
+        from .torch import _dtypes
+        _TORCH.extend((Tensor, _dtypes))
+    return _TORCH
+
 
 class Engine:
     def __init__(self, session):
@@ -53,8 +67,7 @@ class Engine:
 
     def ref(self, v):
         """The wire input for `v`: a tensor of this session, or a number."""
-        from .torch._tensor import Tensor
-        if isinstance(v, Tensor):
+        if isinstance(v, _torch_modules()[0]):
             if v._engine is not self:
                 raise RuntimeError(
                     "a tensor of another tensord session cannot be used here")
@@ -79,12 +92,13 @@ class Engine:
     # Recorded ops are sent once this many are pending, whatever else.
     MAX_PENDING = 4096
 
-    def record(self, op, inputs, attrs, n_outputs, no_grad, generator=0):
+    def record(self, op, inputs, attrs, n_outputs, no_grad, generator=0,
+               site=_UNKNOWN):
         """Appends a node; returns its outputs as pending tensors.
         `generator`: the number of the torch.Generator its draws come from
-        (0: the session's default generator)."""
-        from .torch._tensor import Tensor
-        from .torch import _dtypes
+        (0: the session's default generator). `site`: the user's frame
+        running now (_trace.site()), when the caller knows it."""
+        Tensor, _dtypes = _torch_modules()
         refs = [x if isinstance(x, tuple) else self.ref(x) for x in inputs]
         node = self.req.add(op, refs, attrs)
         if no_grad:  # each node has its grad mode: one request mixes them
@@ -99,7 +113,8 @@ class Engine:
         if op == "backward":
             self.has_backward = True
             self.backward_node = node
-        self.lines.append(_trace.current_line())
+        self.lines.append(_trace.current_line() if site is _UNKNOWN
+                          else _trace.line_of(site))
         outs = []
         for k in range(n_outputs):
             t = Tensor._pending(self, node, k)
@@ -127,11 +142,12 @@ class Engine:
             return None
         return bool(t._info[7])
 
-    def statement_op_done(self):
+    def statement_op_done(self, site=_UNKNOWN):
         """Called after each op a script calls: inside a try block the
         request runs now, so an error raises inside the block (a statement
-        boundary there may already be outside it)."""
-        if len(self.req) and _trace.must_run_now():
+        boundary there may already be outside it). `site` as for record."""
+        if len(self.req) and (_trace.must_run_now() if site is _UNKNOWN
+                              else _trace.run_now_from(site)):
             self.flush()
 
     def update_from(self, node, target):

@@ -143,9 +143,16 @@ def _lines_of_try(code):
 
 def _user_frame(f):
     """`f` or the first frame above it that runs the user's code."""
-    while f is not None and not _is_user(f.f_code):
+    known = _user_code.get  # this runs for every op: no call per frame
+    while f is not None:
+        code = f.f_code
+        r = known(code)
+        if r is None:
+            r = _is_user(code)
+        if r:
+            return f
         f = f.f_back
-    return f
+    return None
 
 
 def current_line():
@@ -184,15 +191,36 @@ def _catches(instrs, n):
     return False
 
 
+def site():
+    """The frame of the user's statement running now, or None: what
+    line_of and run_now_from take (one walk up the stack for both)."""
+    return _user_frame(sys._getframe(1))
+
+
+def line_of(f):
+    """(file, line) of the user's frame `f` (from site()), or None."""
+    return (f.f_code.co_filename, f.f_lineno) if f is not None else None
+
+
 def must_run_now():
     """True when the user's statement running now is inside a try block,
     or inside a function called from one. (An error raised by the trace
     function also turns tracing off, which a caught error must not do.)"""
-    f = _user_frame(sys._getframe(1))
+    return run_now_from(_user_frame(sys._getframe(1)))
+
+
+def run_now_from(f):
+    """must_run_now for the user's frame `f` (from site())."""
+    known = _try_ranges.get
     while f is not None:
-        lasti = f.f_lasti
-        for start, end in _ranges(f.f_code):
-            if start <= lasti < end:
-                return True
+        code = f.f_code
+        ranges = known(code)
+        if ranges is None:
+            ranges = _ranges(code)
+        if ranges:
+            lasti = f.f_lasti
+            for start, end in ranges:
+                if start <= lasti < end:
+                    return True
         f = _user_frame(f.f_back)
     return False

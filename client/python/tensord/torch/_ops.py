@@ -11,8 +11,10 @@ import builtins
 import collections
 import sys
 
+from .. import _engine as _engine_mod
 from .. import _numpy_bridge
 from .. import _session
+from .. import _trace
 from . import _dtypes
 from . import _grad
 
@@ -152,7 +154,7 @@ def unnumpy(v):
 
 def call(op, args, kwargs, engine=None):
     """Runs (records) op `op` with Python's arguments; see the module doc."""
-    from ._tensor import Tensor
+    Tensor = _engine_mod._torch_modules()[0]
     args = [unnumpy(v) for v in args]
     kwargs = {k: unnumpy(v) for k, v in kwargs.items()}
     engine = engine or engine_of(args, kwargs)
@@ -318,8 +320,9 @@ def call(op, args, kwargs, engine=None):
         return tuple(engine.record_variable(op, inputs, wire,
                                             not _grad.is_grad_enabled(),
                                             generator))
+    site = _trace.site()
     outs = engine.record(op, inputs, wire, len(outputs),
-                         not _grad.is_grad_enabled(), generator)
+                         not _grad.is_grad_enabled(), generator, site)
     if schema["inplace"] and inputs and isinstance(inputs[0], Tensor):
         result = inputs[0]
         engine.update_from(outs[0]._node, result)
@@ -340,7 +343,7 @@ def call(op, args, kwargs, engine=None):
         result = return_type(op, outputs)(*outs)
     if requires_grad is not None and isinstance(result, Tensor):
         result = factory_requires_grad(result, requires_grad)
-    engine.statement_op_done()
+    engine.statement_op_done(site)
     if schema.get("python_value") and isinstance(result, Tensor):
         # allclose, equal, stride, ...: a Python value, as torch returns.
         if result.dim() == 0:
