@@ -2,8 +2,10 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <thread>
@@ -113,7 +115,27 @@ bool IsOwnFlagFile(absl::string_view file) {
 
 }  // namespace
 
+namespace {
+
+// OpenBLAS's idle workers busy-wait for 2^28 cycles (some 60 ms) after
+// each parallel product before they sleep, taking the cores that other
+// sessions' kernels and other processes need (a 30-step LSTM training
+// script ran at half speed). OpenBLAS reads the wait's length,
+// OPENBLAS_THREAD_TIMEOUT (2^N cycles), only when it is loaded, so tensord
+// sets it, unless the environment does, and executes itself once more.
+// 2^18 cycles (some 60 us) still covers the products of one op back to
+// back. The results are the same bits: only the idle wait changes.
+void ShortenBlasIdleSpin(char** argv) {
+  if (getenv("OPENBLAS_THREAD_TIMEOUT") != nullptr) return;
+  setenv("OPENBLAS_THREAD_TIMEOUT", "18", 1);
+  execv("/proc/self/exe", argv);
+  // Not executed again (no /proc): OpenBLAS's default wait then.
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  ShortenBlasIdleSpin(argv);
   absl::SetProgramUsageMessage(
       "serves sessions of tensors with PyTorch semantics over gRPC "
       "(and, with --http_listen, HTTP/JSON).\n"
