@@ -21,35 +21,41 @@
 namespace tensord {
 namespace {
 
-// t.narrow(d, start, len) as a view recorded as `name`.
-StatusOrTensor NamedNarrow(const Tensor& t, int64_t d, int64_t start,
-                           int64_t len, const char* name, int index) {
+// The pieces of a split or unbind of `t` along `d` get one node, named
+// `name`, as in torch: its backward joins the pieces' gradients (zeros for
+// a piece without one) along `d`, one pass over t's size. (A node per
+// piece, each scattering into zeros of t's whole shape, costs a pass over
+// t per piece: quadratic in the pieces of a sequence unbound step by
+// step.) The join is recorded in a create_graph pass, so the gradient is
+// differentiable again.
+void RecordPieces(const Tensor& t, int64_t d, std::vector<Tensor>& pieces,
+                  const char* name, bool unbind) {
+  if (pieces.empty()) return;
+  std::vector<Tensor*> outs;
+  outs.reserve(pieces.size());
+  for (Tensor& p : pieces) outs.push_back(&p);
+  auto node = RecordOp(name, {&t}, outs);
+  if (!node) return;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    pieces[i].impl()->multi_view_index = static_cast<int>(i);
+    pieces[i].impl()->multi_view_fn = name;
+  }
+  node->twice_differentiable = true;
+  node->set_backward([d, unbind](
+                         Node&, const GradList& g) -> absl::StatusOr<GradList> {
+    TENSORD_ASSIGN_OR_RETURN(Tensor joined, unbind ? Stack(g, d) : Cat(g, d));
+    return GradList{joined};
+  });
+}
+
+// t.narrow(d, start, len) as a view, not recorded.
+StatusOrTensor NarrowView(const Tensor& t, int64_t d, int64_t start,
+                          int64_t len) {
   Shape sz = t.sizes();
   sz[d] = len;
   const int64_t off =
       t.storage_offset() + (len > 0 ? start * t.strides()[d] : 0);
-  TENSORD_ASSIGN_OR_RETURN(Tensor out, MakeView(t, sz, t.strides(), off));
-  if (auto node = RecordOp(name, {&t}, {&out})) {
-    out.impl()->multi_view_index = index;
-    out.impl()->multi_view_fn = name;
-    node->set_backward(
-        [shape = t.sizes(), dt = t.dtype(), d, start, len](
-            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-          auto region = [d, start, len](const Tensor& z) {
-            return Slice(z, d, start, start + len, 1);
-          };
-          auto backward = [&](const Tensor& gi) -> StatusOrTensor {
-            TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-            TENSORD_ASSIGN_OR_RETURN(Tensor r, region(z));
-            CopyConvert(gi, r);
-            return z;
-          };
-          TENSORD_ASSIGN_OR_RETURN(Tensor z,
-                                   LinearInGrad(n, g[0], backward, region));
-          return GradList{z};
-        });
-  }
-  return out;
+  return MakeView(t, sz, t.strides(), off);
 }
 
 absl::StatusOr<int64_t> SplitDim(const Tensor& t, int64_t dim, const char* op) {
@@ -90,12 +96,11 @@ absl::StatusOr<std::vector<Tensor>> SplitWithSizes(const Tensor& t,
   std::vector<Tensor> out;
   int64_t start = 0;
   for (int64_t s : sizes) {
-    TENSORD_ASSIGN_OR_RETURN(
-        Tensor p, NamedNarrow(t, d, start, s, "SplitWithSizesBackward0",
-                              static_cast<int>(out.size())));
+    TENSORD_ASSIGN_OR_RETURN(Tensor p, NarrowView(t, d, start, s));
     out.push_back(p);
     start += s;
   }
+  RecordPieces(t, d, out, "SplitWithSizesBackward0", /*unbind=*/false);
   return out;
 }
 
@@ -127,11 +132,10 @@ absl::StatusOr<std::vector<Tensor>> Split(const Tensor& t, int64_t split_size,
   for (int64_t k = 0; k < pieces; ++k) {
     const int64_t start = k * split_size;
     const int64_t len = std::min(split_size, n - start);
-    TENSORD_ASSIGN_OR_RETURN(
-        Tensor p,
-        NamedNarrow(t, d, start, len, "SplitBackward0", static_cast<int>(k)));
+    TENSORD_ASSIGN_OR_RETURN(Tensor p, NarrowView(t, d, start, len));
     out.push_back(p);
   }
+  RecordPieces(t, d, out, "SplitBackward0", /*unbind=*/false);
   return out;
 }
 
@@ -172,26 +176,9 @@ absl::StatusOr<std::vector<Tensor>> Unbind(const Tensor& t, int64_t dim) {
     sz.erase(sz.begin() + d);
     st.erase(st.begin() + d);
     TENSORD_ASSIGN_OR_RETURN(Tensor p, MakeView(t, sz, st, off));
-    if (auto node = RecordOp("UnbindBackward0", {&t}, {&p})) {
-      p.impl()->multi_view_index = static_cast<int>(i);
-      p.impl()->multi_view_fn = "UnbindBackward0";
-      node->set_backward(
-          [shape = t.sizes(), dt = t.dtype(), d, i](
-              Node& n, const GradList& g) -> absl::StatusOr<GradList> {
-            auto region = [d, i](const Tensor& z) { return Select(z, d, i); };
-            auto backward = [&](const Tensor& gi) -> StatusOrTensor {
-              TENSORD_ASSIGN_OR_RETURN(Tensor z, Zeros(shape, dt));
-              TENSORD_ASSIGN_OR_RETURN(Tensor r, region(z));
-              CopyConvert(gi, r);
-              return z;
-            };
-            TENSORD_ASSIGN_OR_RETURN(Tensor z,
-                                     LinearInGrad(n, g[0], backward, region));
-            return GradList{z};
-          });
-    }
     out.push_back(p);
   }
+  RecordPieces(t, d, out, "UnbindBackward0", /*unbind=*/true);
   return out;
 }
 
