@@ -798,6 +798,15 @@ StatusOrTensor KlDiv(const Tensor& input, const Tensor& target,
 StatusOrTensor OneHot(const Tensor& t, int64_t num_classes);
 // input / max(norm_p(input, dim), eps).
 StatusOrTensor Normalize(const Tensor& x, double p, int64_t dim, double eps);
+// One direction of one recurrent layer over a sequence, as ATen's CPU
+// cells run it step by step (core/ops_rnn.cc). `mode`: LSTM, GRU, RNN_TANH
+// or RNN_RELU. xw: [steps, batch, gates * hidden], the input's projection
+// (bias included); h0 (and, for LSTM, c0): [batch, hidden]; w_hh, b_hh
+// (undefined: no bias) the hidden projection's. Returns {output [steps,
+// batch, hidden], h_n, c_n} (c_n is h_n except for LSTM).
+absl::StatusOr<std::vector<Tensor>> RnnDirection(
+    const std::string& mode, const Tensor& xw, const Tensor& h0,
+    const Tensor& w_hh, const Tensor& c0, const Tensor& b_hh, bool reverse);
 // input @ weight.T (+ bias); bias undefined: none.
 StatusOrTensor Linear(const Tensor& input, const Tensor& weight,
                       const Tensor& bias);

@@ -176,6 +176,25 @@ void AddNnOps(std::vector<OpDef>& t) {
     linear.min_inputs = 2;
     t.push_back(std::move(linear));
   }
+  {
+    OpDef rnn =
+        Def("_rnn_direction", {"input", "hx", "weight_hh", "bias_hh", "cx"},
+            {Req("mode", AT::kString, "LSTM, GRU, RNN_TANH or RNN_RELU"),
+             Opt("reverse", AT::kBool, false, "run from the last step back")},
+            true,
+            "one direction of a recurrent layer over input [steps, batch, "
+            "gates * hidden] (the input's projection) from state hx (and cx, "
+            "LSTM only); bias_hh absent or the number 0: no hidden bias",
+            [](const Args& a, OpContext&) -> Outs {
+              Tensor bias = a.OptInput(3);
+              if (bias.defined() && bias.dim() == 0) bias = Tensor();
+              return RnnDirection(a.Str("mode"), a[0], a[1], a[2],
+                                  a.OptInput(4), bias, a.Bool("reverse"));
+            },
+            {"output", "h_n", "c_n"});
+    rnn.min_inputs = 3;
+    t.push_back(std::move(rnn));
+  }
   t.push_back(Def(
       "cosine_similarity", {"self", "x2"},
       {Opt("dim", AT::kInt, int64_t{1}), Opt("eps", AT::kFloat, 1e-08)}, true,

@@ -759,6 +759,23 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("linear", {"vector, no bias", {R({4}, 622), R({2, 4}, 623)}, {}});
   add("linear",
       {"3-d, bias", {R({2, 3, 4}, 624), R({5, 4}, 625), R({5}, 626)}, {}});
+  // One recurrent direction: steps 3, batch 2, hidden 2.
+  add("_rnn_direction", {"LSTM",
+                         {R({3, 2, 8}, 9101), R({2, 2}, 9102), R({8, 2}, 9103),
+                          R({8}, 9105), R({2, 2}, 9104)},
+                         {{"mode", str("LSTM")}}});
+  add("_rnn_direction", {"GRU, reverse, no bias",
+                         {R({3, 2, 6}, 9106), R({2, 2}, 9107), R({6, 2}, 9108)},
+                         {{"mode", str("GRU")}, {"reverse", AttrValue(true)}}});
+  add("_rnn_direction",
+      {"RNN_TANH",
+       {R({2, 1, 3}, 9110), R({1, 3}, 9111), R({3, 3}, 9112), R({3}, 9114)},
+       {{"mode", str("RNN_TANH")}}});
+  add("_rnn_direction", {"RNN_RELU",
+                         {RandomTensor({2, 2, 2}, 9115, 0.5, 1.0),
+                          RandomTensor({2, 2}, 9116, 0.5, 1.0),
+                          RandomTensor({2, 2}, 9117, 0.5, 1.0)},
+                         {{"mode", str("RNN_RELU")}}});
   add("cosine_similarity", {"rows", {R({3, 4}, 627), R({3, 4}, 628)}, {}});
   add("cosine_similarity",
       {"broadcast, dim 0", {R({4, 3}, 629), R({4, 1}, 630)}, {{"dim", I(0)}}});

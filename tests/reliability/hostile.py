@@ -577,6 +577,24 @@ def tenant_cases(binary, bat):
         run("m.unfold(1, 1, 2**62) (one window per row)", C.OK,
             op("unfold", [m], {"dimension": i(1), "size": i(1),
                                "step": i(2**62)}))
+        run("_rnn_direction with mode 'BOGUS'", C.INVALID_ARGUMENT,
+            op("_rnn_direction", [lit(h.f32([0] * 3, [1, 1, 3])),
+                                  lit(h.f32([0] * 3, [1, 3])),
+                                  lit(h.f32([0] * 9, [3, 3]))],
+               {"mode": pb.AttrValue(s="BOGUS")}),
+            message="mode must be")
+        run("_rnn_direction of gates that do not fit hx", C.INVALID_ARGUMENT,
+            op("_rnn_direction", [lit(h.f32([0] * 8, [1, 2, 4])),
+                                  lit(h.f32([0] * 6, [2, 3])),
+                                  lit(h.f32([0] * 9, [3, 3]))],
+               {"mode": pb.AttrValue(s="RNN_TANH")}),
+            message="do not fit")
+        run("_rnn_direction LSTM without cx", C.INVALID_ARGUMENT,
+            op("_rnn_direction", [lit(h.f32([0] * 4, [1, 1, 4])),
+                                  lit(h.f32([0], [1, 1])),
+                                  lit(h.f32([0] * 4, [4, 1]))],
+               {"mode": pb.AttrValue(s="LSTM")}),
+            message="needs cx")
         run("m.exponential_(nan) changes nothing", C.INVALID_ARGUMENT,
             op("exponential_", [m], {"lambd": pb.AttrValue(f=float("nan"))},
                ret=False))

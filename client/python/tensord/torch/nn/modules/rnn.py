@@ -3,14 +3,16 @@
 Parameters are named, shaped and initialised as PyTorch 1.13 names, shapes
 and initialises them; a step computes what ATen's CPU cells compute, in
 the same order (the input projection of a whole layer first, then per
-step the hidden projection plus it). Nothing in a forward asks the server
+step the hidden projection plus it; the server's _rnn_direction op runs
+the steps of a padded sequence, this module's _cell those of a packed one
+and of the cells). Nothing in a forward asks the server
 for a value or a shape after the input's, so the whole forward is recorded
 and runs as one request.
 """
 import math
 import numbers
 
-from ..._ops import torch_function
+from ..._ops import call, torch_function
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -186,17 +188,16 @@ class RNNBase(Module):
         c_n = stack(final_c, 0) if c0 is not None else None
         return layer_input, h_n, c_n
 
-    def _layers(self, x, steps, h0, c0):
-        """x: (T, B, I) time-major with T = steps."""
-        mode, hidden = self.mode, self.hidden_size
+    def _layers(self, x, h0, c0):
+        """x: (T, B, I) time-major."""
+        mode = self.mode
 
         def direction(xw, h, c, w_hh, b_hh, reverse):
-            order = range(steps - 1, -1, -1) if reverse else range(steps)
-            ys = [None] * steps
-            for t in order:
-                h, c = _cell(mode, xw[t], h, c, w_hh, b_hh, hidden)
-                ys[t] = h
-            return stack(ys, 0), h, c
+            # The server runs the steps (_cell's ops, in its order): one
+            # node of the request for the whole sequence.
+            out, h, c_n = call("_rnn_direction", [xw, h, w_hh, b_hh],
+                               {"cx": c, "mode": mode, "reverse": reverse})
+            return out, h, (c_n if c is not None else None)
         return self._stack(x, h0, c0, direction)
 
     def _run(self, input, hx):  # noqa: A002
@@ -241,8 +242,7 @@ class RNNBase(Module):
         else:
             self._check(shape, [tuple(s.shape) for s in states])
         x = input.transpose(0, 1) if self.batch_first else input
-        steps = shape[1] if self.batch_first else shape[0]
-        out, h_n, c_n = self._layers(x, steps, states[0],
+        out, h_n, c_n = self._layers(x, states[0],
                                      states[1] if lstm else None)
         if self.batch_first:
             out = out.transpose(0, 1)
