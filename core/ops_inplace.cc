@@ -144,6 +144,25 @@ absl::Status RebaseHistory(const Tensor& self, const Tensor& result) {
   return absl::OkStatus();
 }
 
+// True when `result` (the new value of `self`, same dtype and shape) can
+// give self its bytes instead of being copied in: both cover the whole of
+// their storages, contiguously, and nothing but `result` sees its storage
+// (no view of it, no saved output), so exchanging the two storages' bytes
+// leaves `result` holding self's old value and changes nothing else.
+// Views of self see the new value as after a copy: self covers its
+// storage.
+bool CanTakeBytes(const Tensor& self, const Tensor& result) {
+  const std::shared_ptr<Storage>& mine = self.storage();
+  const std::shared_ptr<Storage>& theirs = result.storage();
+  const int64_t n = self.nbytes();
+  return n > 0 && mine != theirs && self.dtype() == result.dtype() &&
+         self.sizes() == result.sizes() && self.storage_offset() == 0 &&
+         result.storage_offset() == 0 && self.is_contiguous() &&
+         result.is_contiguous() && mine->nbytes() == static_cast<size_t>(n) &&
+         theirs->nbytes() == static_cast<size_t>(n) &&
+         theirs.use_count() == 1 && result.impl_ptr().use_count() == 1;
+}
+
 }  // namespace
 
 StatusOrTensor Inplace(const Tensor& self,
@@ -204,17 +223,28 @@ StatusOrTensor Inplace(const Tensor& self,
   if (result.dtype() != self.dtype()) {
     TENSORD_ASSIGN_OR_RETURN(result, To(result, self.dtype()));
   }
+  // Without a copy when result can hand over its bytes (then result holds
+  // self's old value, which is what an undo needs); else copied in.
+  const bool swapped = CanTakeBytes(self, result) &&
+                       self.storage()->SwapBytes(*result.storage());
   if (Transaction* txn = Transaction::Current()) {
     // Enough to put self (and its base's history) back as it was.
     NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(Tensor old_values, Clone(self));
+    Tensor old_values = result;
+    if (!swapped) {
+      TENSORD_ASSIGN_OR_RETURN(old_values, Clone(self));
+    }
     TensorImpl* impl = self.impl();
     std::shared_ptr<TensorImpl> base = impl->view_base;
-    txn->OnRollback([self, old_values, version = self.version(),
+    txn->OnRollback([self, old_values, swapped, version = self.version(),
                      fn = impl->grad_fn, nr = impl->output_nr, base,
                      base_fn = base ? base->grad_fn : nullptr,
                      base_nr = base ? base->output_nr : 0] {
-      CopyConvert(old_values, self);
+      if (swapped) {
+        self.storage()->SwapBytes(*old_values.storage());
+      } else {
+        CopyConvert(old_values, self);
+      }
       self.impl()->version->version = version;
       self.impl()->grad_fn = fn;
       self.impl()->output_nr = nr;
@@ -224,7 +254,7 @@ StatusOrTensor Inplace(const Tensor& self,
       }
     });
   }
-  CopyConvert(result, self);
+  if (!swapped) CopyConvert(result, self);
   Tensor s = self;
   s.bump_version();
   TENSORD_RETURN_IF_ERROR(RebaseHistory(self, result));

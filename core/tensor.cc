@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -157,6 +158,12 @@ Storage::~Storage() {
   const int64_t n = static_cast<int64_t>(nbytes_);
   if (account_) account_->bytes.fetch_sub(n);
   g_live_bytes.fetch_sub(n, std::memory_order_relaxed);
+}
+
+bool Storage::SwapBytes(Storage& other) {
+  if (other.nbytes_ != nbytes_) return false;
+  std::swap(data_, other.data_);
+  return true;
 }
 
 int64_t LiveStorageBytes() { return g_live_bytes.load(); }

@@ -97,6 +97,11 @@ class Storage {
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
 
+  // Exchanges the bytes of two storages of the same size (each keeps its
+  // size and its account): an in-place op's result becomes self's value
+  // without a copy. False, changing nothing, if the sizes differ.
+  bool SwapBytes(Storage& other);
+
  private:
   void* data_;
   size_t nbytes_;

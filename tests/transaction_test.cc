@@ -37,6 +37,45 @@ TEST(TransactionTest, RollbackRestoresInplaceWrites) {
   EXPECT_EQ(a.version(), 0);
 }
 
+// An in-place op on a tensor that covers its storage takes the result's
+// bytes instead of copying them in; each undo gives them back, in order.
+TEST(TransactionTest, RollbackUndoesEachTakenResult) {
+  Tensor a = Ok(Arange(0.0, 4.0));
+  Tensor view = Ok(Slice(a, 0, 1, 3, 1));
+  const void* bytes = a.raw_data();
+  {
+    Transaction txn;
+    ASSERT_TRUE(AddInplace(a, WrapScalar(int64_t{10})).ok());
+    ASSERT_TRUE(AddInplace(a, WrapScalar(int64_t{100})).ok());
+    ASSERT_TRUE(SubInplace(a, WrapScalar(int64_t{1})).ok());
+    EXPECT_EQ(FormatTensor(view), "tensor([110., 111.])");
+    EXPECT_NE(a.raw_data(), bytes) << "taken, not copied";
+  }
+  EXPECT_EQ(FormatTensor(a), "tensor([0., 1., 2., 3.])");
+  EXPECT_EQ(FormatTensor(view), "tensor([1., 2.])");
+  EXPECT_EQ(a.raw_data(), bytes);
+  EXPECT_EQ(a.version(), 0);
+}
+
+// A result that its op saved for backward (sigmoid's) is copied in, not
+// taken: taking it would leave the saved value holding the old bytes.
+TEST(TransactionTest, SavedResultIsCopiedNotTaken) {
+  auto grad_of_sigmoid = [](bool inplace) {
+    Tensor x = Leaf({-1.0, 0.5, 2.0});
+    Tensor y = Ok(Mul(x, WrapScalar(1.0)));
+    Transaction txn;
+    if (inplace) {
+      y = Ok(ActivationInplace(y, [](const Tensor& t) { return Sigmoid(t); }));
+    } else {
+      y = Ok(Sigmoid(y));
+    }
+    EXPECT_TRUE(Backward(Ok(Sum(y))).ok());
+    txn.Commit();
+    return FormatTensor(y) + " " + FormatTensor(x.grad());
+  };
+  EXPECT_EQ(grad_of_sigmoid(true), grad_of_sigmoid(false));
+}
+
 TEST(TransactionTest, CommitKeepsChanges) {
   Tensor a = Ok(Arange(0.0, 3.0));
   {
