@@ -117,25 +117,38 @@ bool IsOwnFlagFile(absl::string_view file) {
 
 namespace {
 
-// OpenBLAS's idle workers busy-wait for 2^28 cycles (some 60 ms) after
-// each parallel product before they sleep, taking the cores that other
-// sessions' kernels and other processes need (a 30-step LSTM training
-// script ran at half speed). OpenBLAS reads the wait's length,
-// OPENBLAS_THREAD_TIMEOUT (2^N cycles), only when it is loaded, so tensord
-// sets it, unless the environment does, and executes itself once more.
-// 2^18 cycles (some 60 us) still covers the products of one op back to
-// back. The results are the same bits: only the idle wait changes.
-void ShortenBlasIdleSpin(char** argv) {
-  if (getenv("OPENBLAS_THREAD_TIMEOUT") != nullptr) return;
-  setenv("OPENBLAS_THREAD_TIMEOUT", "18", 1);
+// Idle worker threads of the two thread pools under the kernels busy-wait
+// after each parallel call before they sleep, taking the cores that other
+// sessions' kernels and other processes need: OpenBLAS's for 2^28 cycles
+// (some 60 ms), libgomp's for 300000 spins (milliseconds), after every
+// product and every parallel loop (a 50-step LSTM training script ran at
+// half speed, and both pools' spinning was half the server's CPU time).
+// Both read their settings only when they are loaded, so tensord sets
+// them, unless the environment does, and executes itself once more:
+// OPENBLAS_THREAD_TIMEOUT=18 (2^18 cycles, some 60 us) and
+// GOMP_SPINCOUNT=10000 (tens of us) still cover calls back to back. The
+// results are the same bits: only the idle wait changes.
+void ShortenIdleSpinning(char** argv) {
+  bool changed = false;
+  auto set_default = [&changed](const char* name, const char* value) {
+    if (getenv(name) != nullptr) return;
+    setenv(name, value, 1);
+    changed = true;
+  };
+  set_default("OPENBLAS_THREAD_TIMEOUT", "18");
+  // OMP_WAIT_POLICY, when set, is the user's choice of waiting.
+  if (getenv("OMP_WAIT_POLICY") == nullptr) {
+    set_default("GOMP_SPINCOUNT", "10000");
+  }
+  if (!changed) return;
   execv("/proc/self/exe", argv);
-  // Not executed again (no /proc): OpenBLAS's default wait then.
+  // Not executed again (no /proc): the pools' default waits then.
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  ShortenBlasIdleSpin(argv);
+  ShortenIdleSpinning(argv);
   absl::SetProgramUsageMessage(
       "serves sessions of tensors with PyTorch semantics over gRPC "
       "(and, with --http_listen, HTTP/JSON).\n"
