@@ -37,17 +37,37 @@ namespace {
 // many threads as cores on the machine, and each product waits for its
 // descheduled half. Queued instead, each runs on free cores (measured: the
 // MLP step of script/bench concurrent, 2 and 4 clients, 2-3x the steps per
-// second). Results are unchanged.
+// second). Results are unchanged. Products OpenBLAS runs on the calling
+// thread alone (below its threading thresholds, OpenBLAS 0.3's
+// interface/gemm.c and gemv.c) do not queue, so a small product never
+// waits behind another session's large one.
 std::mutex& BlasGate() {
   static std::mutex* m = new std::mutex();
   return *m;
 }
 
+// Holds the gate for a product of `work` multiply-adds (gemm: m*n*k; gemv:
+// m*n) if OpenBLAS would run it on its team, that is above `threshold`.
+class GateIfThreaded {
+ public:
+  GateIfThreaded(double work, double threshold) {
+    if (work > threshold) lock_ = std::unique_lock<std::mutex>(BlasGate());
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
+
+// OpenBLAS's: 65536 * GEMM_MULTITHREAD_THRESHOLD (4) multiply-adds for
+// gemm, 2304 * 4 elements of the matrix for gemv.
+constexpr double kGemmThreaded = 65536.0 * 4;
+constexpr double kGemvThreaded = 2304.0 * 4;
+
 void BlasGemm(const char* ta, const char* tb, const int* m, const int* n,
               const int* k, const float* alpha, const float* a, const int* lda,
               const float* b, const int* ldb, const float* beta, float* c,
               const int* ldc) {
-  std::lock_guard<std::mutex> gate(BlasGate());
+  const GateIfThreaded gate(static_cast<double>(*m) * *n * *k, kGemmThreaded);
   sgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -55,7 +75,7 @@ void BlasGemm(const char* ta, const char* tb, const int* m, const int* n,
               const int* k, const double* alpha, const double* a,
               const int* lda, const double* b, const int* ldb,
               const double* beta, double* c, const int* ldc) {
-  std::lock_guard<std::mutex> gate(BlasGate());
+  const GateIfThreaded gate(static_cast<double>(*m) * *n * *k, kGemmThreaded);
   dgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -74,14 +94,14 @@ constexpr int64_t kSmallGemm = 32 * 32 * 32;
 void BlasGemv(const char* t, const int* m, const int* n, const float* alpha,
               const float* a, const int* lda, const float* x, const int* incx,
               const float* beta, float* y, const int* incy) {
-  std::lock_guard<std::mutex> gate(BlasGate());
+  const GateIfThreaded gate(static_cast<double>(*m) * *n, kGemvThreaded);
   sgemv_(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
 
 void BlasGemv(const char* t, const int* m, const int* n, const double* alpha,
               const double* a, const int* lda, const double* x, const int* incx,
               const double* beta, double* y, const int* incy) {
-  std::lock_guard<std::mutex> gate(BlasGate());
+  const GateIfThreaded gate(static_cast<double>(*m) * *n, kGemvThreaded);
   dgemv_(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
 
