@@ -32,10 +32,10 @@ ABSL_FLAG(int, threads, 0,
 ABSL_FLAG(int, blas_threads, 0,
           "OpenBLAS threads per BLAS call (the matrix products PyTorch makes "
           "through BLAS); 0: OpenBLAS's own default (one per core), as under "
-          "PyTorch, whose product bits depend on it. 1 serves concurrent "
-          "sessions much faster (OpenBLAS's idle workers spin after each "
-          "parallel call) but some products then differ from PyTorch's in "
-          "the last bits");
+          "PyTorch, whose product bits depend on it (concurrent sessions' "
+          "large products then take turns). 1 serves concurrent sessions "
+          "faster (no team to wait for) but some products then differ from "
+          "PyTorch's in the last bits");
 ABSL_FLAG(int64_t, max_sessions, 1000, "sessions the server holds at most");
 ABSL_FLAG(int64_t, session_memory_limit, int64_t{4} << 30,
           "bytes of tensor data one session may hold (a session may ask for "
