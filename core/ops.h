@@ -217,11 +217,17 @@ StatusOrTensor Cov(const Tensor& self, int64_t correction,
 StatusOrTensor Corrcoef(const Tensor& self);
 
 // ---- sorting (ops_sort.cc) ----
+// As torch's CPU kernels order ties: stable=false is std::sort, so equal
+// values of rows longer than 16 come out in introsort's order, not input
+// order; topk without `sorted` leaves nth_element's order.
 absl::StatusOr<std::pair<Tensor, Tensor>> Sort(const Tensor& self, int64_t dim,
-                                               bool descending);
-StatusOrTensor Argsort(const Tensor& self, int64_t dim, bool descending);
+                                               bool descending,
+                                               bool stable = false);
+StatusOrTensor Argsort(const Tensor& self, int64_t dim, bool descending,
+                       bool stable = false);
 absl::StatusOr<std::pair<Tensor, Tensor>> Topk(const Tensor& self, int64_t k,
-                                               int64_t dim, bool largest);
+                                               int64_t dim, bool largest,
+                                               bool sorted = true);
 absl::StatusOr<std::pair<Tensor, Tensor>> Kthvalue(const Tensor& self,
                                                    int64_t k, int64_t dim,
                                                    bool keepdim);
@@ -906,6 +912,18 @@ StatusOrTensor Dropout(const Tensor& x, double p, bool training,
 // flows into row padding_idx.
 StatusOrTensor Embedding(const Tensor& indices, const Tensor& weight,
                          std::optional<int64_t> padding_idx);
+// torch.nn.functional.embedding_bag over 1-d indices split into bags by
+// offsets (each bag from its offset to the next; with include_last_offset
+// the last offset ends the last bag): mode "sum" (rows weighted by
+// per_sample_weights when defined), "mean" or "max" of each bag's rows,
+// rows at padding_idx left out, an empty bag zero. Differentiable in weight
+// and per_sample_weights (not twice, as in torch).
+StatusOrTensor EmbeddingBag(const Tensor& indices, const Tensor& weight,
+                            const Tensor& offsets,
+                            const Tensor& per_sample_weights,
+                            absl::string_view mode,
+                            std::optional<int64_t> padding_idx,
+                            bool include_last_offset);
 // Activations (floating inputs; hardtanh/relu6 also keep integers).
 // `for_inplace`: the op is the out-of-place half of an in-place one
 // (leaky_relu_, elu_, ...): torch's grad_fn name of that, and the backward

@@ -6,8 +6,7 @@
 // place as torch does (the unbiased variance into running_var). dropout
 // draws torch's bernoulli(1 - p) mask from the session generator (uniform
 // double < 1 - p per element, in order) and multiplies: the same values as
-// torch after the same manual_seed. embedding gathers rows and scatters
-// gradients back, skipping padding_idx.
+// torch after the same manual_seed. (embedding: ops_embedding.cc)
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -1220,106 +1219,6 @@ StatusOrTensor Dropout(const Tensor& x, double p, bool training,
     }
   });
   return Mul(x, noise);
-}
-
-StatusOrTensor Embedding(const Tensor& indices, const Tensor& weight,
-                         std::optional<int64_t> padding_idx) {
-  if (weight.dim() != 2) {
-    return absl::InvalidArgumentError("'weight' must be 2-D");
-  }
-  const int64_t rows = weight.size(0), D = weight.size(1);
-  int64_t pad = -1;
-  if (padding_idx) {
-    if (*padding_idx >= rows || *padding_idx < -rows) {
-      return WithPythonType(absl::InvalidArgumentError(
-                                "Padding_idx must be within num_embeddings"),
-                            "AssertionError");
-    }
-    pad = *padding_idx < 0 ? *padding_idx + rows : *padding_idx;
-  }
-  if (indices.dtype() != DType::kInt64 && indices.dtype() != DType::kInt32) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected tensor for argument #1 'indices' to have one of the "
-        "following scalar types: Long, Int; but got torch.",
-        DTypeShortName(indices.dtype()),
-        "Tensor instead (while checking arguments for embedding)"));
-  }
-  Tensor idx;
-  {
-    NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(Tensor i64, To(indices, DType::kInt64));
-    TENSORD_ASSIGN_OR_RETURN(idx, Contiguous(i64));
-  }
-  const int64_t n = idx.numel();
-  const int64_t* pi = idx.data<int64_t>();
-  for (int64_t i = 0; i < n; ++i) {
-    if (pi[i] < 0 || pi[i] >= rows)
-      return IndexError("index out of range in self");
-  }
-  Shape out_shape = indices.sizes();
-  out_shape.push_back(D);
-  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(out_shape, weight.dtype()));
-  Tensor w;
-  {
-    NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(w, Contiguous(weight));
-  }
-  const size_t row_bytes = static_cast<size_t>(D) * ItemSize(weight.dtype());
-  const char* src = static_cast<const char*>(w.raw_data());
-  char* dst = static_cast<char*>(out.raw_data());
-  for (int64_t i = 0; i < n; ++i) {
-    if (row_bytes > 0) {
-      std::memcpy(dst + i * row_bytes, src + pi[i] * row_bytes, row_bytes);
-    }
-  }
-  if (auto node = RecordOp("EmbeddingBackward0", {&weight}, {&out})) {
-    const int i_slot = node->Save(idx);
-    const Shape w_shape = weight.sizes();
-    const DType dt = weight.dtype();
-    node->set_backward(
-        [i_slot, w_shape, dt, pad, out_shape = out.sizes()](
-            Node& nd, const GradList& g) -> absl::StatusOr<GradList> {
-          TENSORD_ASSIGN_OR_RETURN(Tensor ix, nd.Saved(i_slot));
-          // The transpose looks the rows up again (padding_idx rows zero).
-          auto transpose = [ix, pad,
-                            out_shape](const Tensor& gg) -> StatusOrTensor {
-            TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(ix, {-1}));
-            TENSORD_ASSIGN_OR_RETURN(Tensor rows, IndexSelect(gg, 0, flat));
-            TENSORD_ASSIGN_OR_RETURN(
-                Tensor r,
-                Reshape(rows, DimList(out_shape.begin(), out_shape.end())));
-            TENSORD_ASSIGN_OR_RETURN(Tensor keep, Ne(ix, WrapScalar(pad)));
-            TENSORD_ASSIGN_OR_RETURN(Tensor keep2, Unsqueeze(keep, -1));
-            return Mul(r, keep2);
-          };
-          auto backward = [&](const Tensor& gin) -> StatusOrTensor {
-            TENSORD_ASSIGN_OR_RETURN(Tensor gw, Zeros(w_shape, dt));
-            Tensor gy;
-            {
-              NoGradGuard ng;
-              TENSORD_ASSIGN_OR_RETURN(Tensor gd, To(gin, dt));
-              TENSORD_ASSIGN_OR_RETURN(gy, Contiguous(gd));
-            }
-            const int64_t cols = w_shape[1], count = ix.numel();
-            const int64_t* p = ix.data<int64_t>();
-            TENSORD_DISPATCH_FLOATING(dt, T, {
-              const T* pg = gy.data<T>();
-              T* pw = gw.data<T>();
-              for (int64_t i = 0; i < count; ++i) {
-                if (p[i] == pad) continue;
-                for (int64_t j = 0; j < cols; ++j) {
-                  pw[p[i] * cols + j] += pg[i * cols + j];
-                }
-              }
-            });
-            return gw;
-          };
-          TENSORD_ASSIGN_OR_RETURN(Tensor gw,
-                                   LinearInGrad(nd, g[0], backward, transpose));
-          return GradList{gw};
-        });
-  }
-  return out;
 }
 
 }  // namespace tensord

@@ -906,29 +906,36 @@ StatusOrTensor Cumprod(const Tensor& t, int64_t dim) {
 
 namespace {
 
-// The 2-norm of each contiguous row as torch's norm kernel computes it when
-// it reduces the last dim (binary_kernel_reduce_lastdim, AVX2): squares
-// fused into vector-lane accumulators (8 floats, 4 doubles), the lanes
-// added in order, the rest of the row added unfused, then the sqrt.
+// The 2-norm of each contiguous row as torch's CPU norm kernel computes it.
+// float (binary_kernel_reduce_lastdim, AVX2 build): squares fused into 8
+// lane accumulators, the lanes added in order; of the rest of the row,
+// groups of four squared unfused (the compiler's vector multiply) and
+// added in order, the last one to three fused; then the sqrt. double
+// (the generic reduction): the squares fused into one accumulator in order.
 template <typename T>
 void NormTwoRows(const T* x, int64_t rows, int64_t len, T* out) {
-  constexpr int L = sizeof(T) == 4 ? 8 : 4;
   ParallelFor(rows, len, [&](int64_t rb, int64_t re) {
     for (int64_t r = rb; r < re; ++r) {
       const T* row = x + r * len;
-      T acc[L] = {};
+      T b = 0;
       int64_t d = 0;
-      for (; d < len - len % L; d += L) {
-        for (int j = 0; j < L; ++j) {
-          acc[j] = std::fma(row[d + j], row[d + j], acc[j]);
+      if constexpr (sizeof(T) == 4) {
+        constexpr int L = 8;
+        T acc[L] = {};
+        for (; d < len - len % L; d += L) {
+          for (int j = 0; j < L; ++j) {
+            acc[j] = std::fma(row[d + j], row[d + j], acc[j]);
+          }
+        }
+        b = acc[0];
+        for (int j = 1; j < L; ++j) b = b + acc[j];
+        for (; d + 4 <= len; d += 4) {
+          T sq[4];
+          for (int j = 0; j < 4; ++j) sq[j] = row[d + j] * row[d + j];
+          for (int j = 0; j < 4; ++j) b += sq[j];
         }
       }
-      T b = acc[0];
-      for (int j = 1; j < L; ++j) b = b + acc[j];
-      for (; d < len; ++d) {
-        const T sq = row[d] * row[d];
-        b += sq;
-      }
+      for (; d < len; ++d) b = std::fma(row[d], row[d], b);
       out[r] = std::sqrt(b);
     }
   });

@@ -26,9 +26,44 @@ bool IsNaN(T v) {
   }
 }
 
+// The value a row is ordered by: float for float16/bfloat16 (as c10::Half
+// compares), the element itself otherwise.
+template <typename T>
+using SortKey = std::conditional_t<kIsReduced<T>, float, T>;
+
+// One row of (value, index) pairs, in input order, sorted as ATen's CPU
+// sort kernel sorts them: std::stable_sort when stable, std::sort (the
+// introsort of the same standard library) otherwise, NaN largest, the
+// comparison on the value alone. Equal values then end up in the order the
+// algorithm leaves them in, which is the order torch prints; rows of up to
+// 16 elements are insertion-sorted and so come out stable either way.
+template <typename K>
+void SortRow(std::vector<std::pair<K, int64_t>>& row, bool descending,
+             bool stable) {
+  using E = std::pair<K, int64_t>;
+  auto asc = [](const E& a, const E& b) {
+    return (!IsNaN(a.first) && IsNaN(b.first)) || a.first < b.first;
+  };
+  auto desc = [](const E& a, const E& b) {
+    return (IsNaN(a.first) && !IsNaN(b.first)) || a.first > b.first;
+  };
+  if (descending) {
+    if (stable) {
+      std::stable_sort(row.begin(), row.end(), desc);
+    } else {
+      std::sort(row.begin(), row.end(), desc);
+    }
+  } else if (stable) {
+    std::stable_sort(row.begin(), row.end(), asc);
+  } else {
+    std::sort(row.begin(), row.end(), asc);
+  }
+}
+
 // values and int64 indices of t sorted along dim (t contiguous copy).
 absl::StatusOr<std::pair<Tensor, Tensor>> SortRaw(const Tensor& t, int64_t dim,
-                                                  bool descending) {
+                                                  bool descending,
+                                                  bool stable) {
   if (IsComplex(t.dtype())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"sort\" not implemented for '", DTypeShortName(t.dtype()), "'"));
@@ -45,31 +80,98 @@ absl::StatusOr<std::pair<Tensor, Tensor>> SortRaw(const Tensor& t, int64_t dim,
   const int64_t outer = t.numel() / (len * inner);
   int64_t* ip = indices.data<int64_t>();
   TENSORD_DISPATCH_REAL(t.dtype(), T, {
+    using K = SortKey<T>;
     T* vp = values.data<T>();
-    std::vector<int64_t> order(len);
-    std::vector<T> row(len);
+    std::vector<std::pair<K, int64_t>> row(len);
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t in = 0; in < inner; ++in) {
         const int64_t base = o * len * inner + in;
-        for (int64_t k = 0; k < len; ++k) row[k] = vp[base + k * inner];
-        std::iota(order.begin(), order.end(), 0);
-        if (descending) {
-          std::stable_sort(order.begin(), order.end(),
-                           [&](int64_t a, int64_t b) {
-                             const T x = row[a], y = row[b];
-                             return (IsNaN(x) && !IsNaN(y)) || x > y;
-                           });
-        } else {
-          std::stable_sort(order.begin(), order.end(),
-                           [&](int64_t a, int64_t b) {
-                             const T x = row[a], y = row[b];
-                             return (!IsNaN(x) && IsNaN(y)) || x < y;
-                           });
-        }
         for (int64_t k = 0; k < len; ++k) {
-          vp[base + k * inner] = row[order[k]];
-          ip[base + k * inner] = order[k];
+          row[k] = {static_cast<K>(vp[base + k * inner]), k};
         }
+        SortRow(row, descending, stable);
+        for (int64_t k = 0; k < len; ++k) {
+          vp[base + k * inner] = static_cast<T>(row[k].first);
+          ip[base + k * inner] = row[k].second;
+        }
+      }
+    }
+  });
+  return std::make_pair(values, indices);
+}
+
+// The k-th smallest (0-based) of a row of (value, index) pairs by ATen's
+// kthvalue: TH's quickselect (Sedgewick's median-of-three partitioning)
+// on the values, NaN largest; afterwards row[k] is the answer. Which of
+// several equal values ends up at k depends on the partitioning steps, so
+// they are torch's steps. The scans stop at the median-of-three sentinels;
+// the bounds in them only make that explicit.
+template <typename K>
+void QuickSelect(std::vector<std::pair<K, int64_t>>& row, int64_t k) {
+  auto gt = [](K x, K y) { return (IsNaN(x) && !IsNaN(y)) || x > y; };
+  auto v = [&](int64_t a) { return row[a].first; };
+  auto swap = [&](int64_t a, int64_t b) { std::swap(row[a], row[b]); };
+  int64_t lo = 0, hi = static_cast<int64_t>(row.size()) - 1;
+  while (hi > lo) {
+    if (hi == lo + 1) {
+      if (gt(v(lo), v(hi))) swap(lo, hi);
+      return;
+    }
+    swap((lo + hi) >> 1, lo + 1);
+    if (gt(v(lo + 1), v(hi))) swap(lo + 1, hi);
+    if (gt(v(lo), v(hi))) swap(lo, hi);
+    if (gt(v(lo + 1), v(lo))) swap(lo + 1, lo);
+    int64_t i = lo + 1, j = hi;
+    const K pivot = v(lo);
+    while (true) {
+      do {
+        ++i;
+      } while (i < hi && gt(pivot, v(i)));
+      do {
+        --j;
+      } while (j > lo && gt(v(j), pivot));
+      if (j < i) break;
+      swap(i, j);
+    }
+    swap(lo, j);
+    if (j <= k) lo = i;
+    if (j >= k) hi = j - 1;
+  }
+}
+
+// One value and its index per row of self along dim d, in the shape of
+// self with d of size 1: pick(row) gets the row's (value, index) pairs in
+// input order and returns the chosen pair.
+template <typename Pick>
+absl::StatusOr<std::pair<Tensor, Tensor>> PickPerRow(const Tensor& self,
+                                                     int64_t d,
+                                                     const Pick& pick) {
+  NoGradGuard ng;
+  TENSORD_ASSIGN_OR_RETURN(Tensor c, Contiguous(self.detach()));
+  Shape kept = self.sizes();
+  if (self.dim() > 0) kept[d] = 1;
+  TENSORD_ASSIGN_OR_RETURN(Tensor values, Empty(kept, self.dtype()));
+  TENSORD_ASSIGN_OR_RETURN(Tensor indices, Empty(kept, DType::kInt64));
+  const int64_t len = self.dim() == 0 ? 1 : self.size(d);
+  if (self.numel() == 0) return std::make_pair(values, indices);
+  int64_t inner = 1;
+  for (int64_t k = d + 1; k < self.dim(); ++k) inner *= self.size(k);
+  const int64_t outer = self.numel() / (len * inner);
+  int64_t* oi = indices.data<int64_t>();
+  TENSORD_DISPATCH_REAL(self.dtype(), T, {
+    using K = SortKey<T>;
+    const T* xp = c.data<T>();
+    T* ov = values.data<T>();
+    std::vector<std::pair<K, int64_t>> row(len);
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t in = 0; in < inner; ++in) {
+        const int64_t base = o * len * inner + in;
+        for (int64_t k = 0; k < len; ++k) {
+          row[k] = {static_cast<K>(xp[base + k * inner]), k};
+        }
+        const std::pair<K, int64_t> r = pick(row);
+        ov[o * inner + in] = static_cast<T>(r.first);
+        oi[o * inner + in] = r.second;
       }
     }
   });
@@ -119,7 +221,8 @@ void RecordIndexed(const char* name, const Tensor& self, Tensor& values,
 // values as torch does. Returns contiguous values and indices with dim's
 // size k.
 absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
-                                                  int64_t dim, bool largest) {
+                                                  int64_t dim, bool largest,
+                                                  bool sorted) {
   if (IsComplex(t.dtype()) || t.dtype() == DType::kBool) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"topk_cpu\" not implemented for '", DTypeShortName(t.dtype()), "'"));
@@ -137,8 +240,8 @@ absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
   const int64_t outer = t.numel() / (len * inner);
   int64_t* ip = indices.data<int64_t>();
   TENSORD_DISPATCH_REAL(t.dtype(), T, {
-    using Acc =
-        std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+    using Acc = std::conditional_t<std::is_floating_point_v<T> || kIsReduced<T>,
+                                   double, int64_t>;
     using Elem = std::pair<Acc, int64_t>;
     const T* xp = c.data<T>();
     T* vp = values.data<T>();
@@ -163,14 +266,15 @@ absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
           }
         } else if (largest) {
           std::nth_element(q.begin(), q.begin() + k - 1, q.end(), gt);
-          std::sort(q.begin(), q.begin() + k - 1, gt);
+          if (sorted) std::sort(q.begin(), q.begin() + k - 1, gt);
         } else {
           std::nth_element(q.begin(), q.begin() + k - 1, q.end(), lt);
-          std::sort(q.begin(), q.begin() + k - 1, lt);
+          if (sorted) std::sort(q.begin(), q.begin() + k - 1, lt);
         }
         const int64_t obase = o * k * inner + in;
         for (int64_t j = 0; j < k; ++j) {
-          vp[obase + j * inner] = static_cast<T>(q[j].first);
+          vp[obase + j * inner] =
+              static_cast<T>(static_cast<SortKey<T>>(q[j].first));
           ip[obase + j * inner] = q[j].second;
         }
       }
@@ -182,30 +286,32 @@ absl::StatusOr<std::pair<Tensor, Tensor>> TopkRaw(const Tensor& t, int64_t k,
 }  // namespace
 
 absl::StatusOr<std::pair<Tensor, Tensor>> Sort(const Tensor& self, int64_t dim,
-                                               bool descending) {
+                                               bool descending, bool stable) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d,
                            WrapDim(dim, std::max<int64_t>(self.dim(), 1)));
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, descending));
+  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, descending, stable));
   RecordIndexed("SortBackward0", self, r.first, r.second, d);
   return r;
 }
 
-StatusOrTensor Argsort(const Tensor& self, int64_t dim, bool descending) {
+StatusOrTensor Argsort(const Tensor& self, int64_t dim, bool descending,
+                       bool stable) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d,
                            WrapDim(dim, std::max<int64_t>(self.dim(), 1)));
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, descending));
+  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, descending, stable));
   return r.second;
 }
 
 absl::StatusOr<std::pair<Tensor, Tensor>> Topk(const Tensor& self, int64_t k,
-                                               int64_t dim, bool largest) {
+                                               int64_t dim, bool largest,
+                                               bool sorted) {
   TENSORD_ASSIGN_OR_RETURN(int64_t d,
                            WrapDim(dim, std::max<int64_t>(self.dim(), 1)));
   const int64_t len = self.dim() == 0 ? 1 : self.size(d);
   if (k < 0 || k > len) {
     return absl::InvalidArgumentError("selected index k out of range");
   }
-  TENSORD_ASSIGN_OR_RETURN(auto r, TopkRaw(self, k, d, largest));
+  TENSORD_ASSIGN_OR_RETURN(auto r, TopkRaw(self, k, d, largest, sorted));
   Tensor v = r.first, i = r.second;
   RecordIndexed("TopkBackward0", self, v, i, d);
   return std::make_pair(v, i);
@@ -221,15 +327,11 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Kthvalue(const Tensor& self,
     return absl::InvalidArgumentError(absl::StrCat(
         "kthvalue(): selected number k out of range for dimension ", d));
   }
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false));
+  TENSORD_ASSIGN_OR_RETURN(auto r, PickPerRow(self, d, [k](auto& row) {
+                             QuickSelect(row, k - 1);
+                             return row[k - 1];
+                           }));
   Tensor v = r.first, i = r.second;
-  if (self.dim() > 0) {
-    NoGradGuard ng;
-    TENSORD_ASSIGN_OR_RETURN(Tensor vs, Slice(v, d, k - 1, k, 1));
-    TENSORD_ASSIGN_OR_RETURN(Tensor is, Slice(i, d, k - 1, k, 1));
-    TENSORD_ASSIGN_OR_RETURN(v, Contiguous(vs));
-    TENSORD_ASSIGN_OR_RETURN(i, Contiguous(is));
-  }
   if (!keepdim && self.dim() > 0) {
     Tensor vq, iq;
     {
@@ -256,7 +358,7 @@ StatusOrTensor Median(const Tensor& self, bool ignore_nan) {
   } else {
     NoGradGuard ng;
     TENSORD_ASSIGN_OR_RETURN(Tensor flat, Reshape(self.detach(), {-1}));
-    TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(flat, 0, false));
+    TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(flat, 0, false, /*stable=*/true));
     const std::vector<double> v = r.first.ToDoubles();
     int64_t valid = static_cast<int64_t>(v.size());
     while (valid > 0 && std::isnan(v[valid - 1])) --valid;
@@ -310,7 +412,7 @@ absl::StatusOr<std::pair<Tensor, Tensor>> MedianDim(const Tensor& self,
                                    "(): Expected reduction dim ", d,
                                    " to have non-zero size."));
   }
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false));
+  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false, /*stable=*/true));
   Tensor values, indices;
   {
     NoGradGuard ng;
@@ -543,47 +645,41 @@ absl::StatusOr<std::pair<Tensor, Tensor>> Mode(const Tensor& self, int64_t dim,
     return IndexError(absl::StrCat("mode(): Expected reduction dim ", d,
                                    " to have non-zero size."));
   }
-  TENSORD_ASSIGN_OR_RETURN(auto r, SortRaw(self, d, false));
-  Tensor values, indices;
-  {
-    NoGradGuard ng;
-    Shape kept = self.sizes();
-    if (self.dim() > 0) kept[d] = 1;
-    TENSORD_ASSIGN_OR_RETURN(values, Empty(kept, self.dtype()));
-    TENSORD_ASSIGN_OR_RETURN(indices, Empty(kept, DType::kInt64));
-    int64_t inner = 1;
-    for (int64_t k = d + 1; k < self.dim(); ++k) inner *= self.size(k);
-    const int64_t outer = self.numel() / (len * inner);
-    const int64_t* ip = r.second.data<int64_t>();
-    int64_t* oi = indices.data<int64_t>();
-    TENSORD_DISPATCH_REAL(self.dtype(), T, {
-      const T* vp = r.first.data<T>();
-      T* ov = values.data<T>();
-      for (int64_t o = 0; o < outer; ++o) {
-        for (int64_t in = 0; in < inner; ++in) {
-          const int64_t base = o * len * inner + in;
-          // the smallest most frequent value, at its last position
-          int64_t best_start = 0, best_count = 0, k = 0;
-          while (k < len) {
-            int64_t e = k;
-            while (e < len && vp[base + e * inner] == vp[base + k * inner]) ++e;
-            if (e == k) e = k + 1;  // NaN: a run of one
-            if (e - k > best_count) {
-              best_count = e - k;
-              best_start = k;
-            }
-            k = e;
-          }
-          int64_t last = ip[base + best_start * inner];
-          for (int64_t j = best_start; j < best_start + best_count; ++j) {
-            last = std::max(last, ip[base + j * inner]);
-          }
-          ov[o * inner + in] = vp[base + best_start * inner];
-          oi[o * inner + in] = last;
+  // ATen's mode kernel: std::sort of the row's (value, index) pairs by
+  // value (plain <), then the first longest run of equal values; the
+  // index is that of the run's last pair after the sort. A plain < is no
+  // ordering once a NaN is in the row (std::sort may then run off the
+  // row), so such rows sort with NaN largest instead; each NaN is a run
+  // of its own either way.
+  TENSORD_ASSIGN_OR_RETURN(
+      auto r, PickPerRow(self, d, [](auto& row) {
+        using E = std::decay_t<decltype(row[0])>;
+        const bool has_nan = std::any_of(
+            row.begin(), row.end(), [](const E& e) { return IsNaN(e.first); });
+        if (has_nan) {
+          std::sort(row.begin(), row.end(), [](const E& x, const E& y) {
+            return (!IsNaN(x.first) && IsNaN(y.first)) || x.first < y.first;
+          });
+        } else {
+          std::sort(row.begin(), row.end(),
+                    [](const E& x, const E& y) { return x.first < y.first; });
         }
-      }
-    });
-  }
+        E best = row[0];
+        int64_t best_count = 0, run = 0;
+        const int64_t n = static_cast<int64_t>(row.size());
+        for (int64_t k = 0; k < n; ++k) {
+          ++run;
+          if (k == n - 1 || row[k].first != row[k + 1].first) {
+            if (run > best_count) {
+              best = row[k];
+              best_count = run;
+            }
+            run = 0;
+          }
+        }
+        return best;
+      }));
+  Tensor values = r.first, indices = r.second;
   Tensor kept_indices = indices;
   if (!keepdim && self.dim() > 0) {
     NoGradGuard ng;

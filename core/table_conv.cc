@@ -307,6 +307,25 @@ void AddConvOps(std::vector<OpDef>& t) {
                   [](const Args& a, OpContext&) {
                     return One(Embedding(a[0], a[1], a.OptInt("padding_idx")));
                   }));
+  {
+    OpDef bag = Def(
+        "embedding_bag", {"self", "weight", "offsets", "per_sample_weights"},
+        {Opt("mode", AT::kString, std::string("mean"), "sum, mean or max"),
+         Opt("padding_idx", AT::kInt, std::monostate{},
+             "a row left out of every bag"),
+         Opt("include_last_offset", AT::kBool, false,
+             "the last offset ends the last bag")},
+        true,
+        "sums, means or maxima of bags of rows of weight: bag b is self["
+        "offsets[b]:offsets[b + 1]]",
+        [](const Args& a, OpContext&) {
+          return One(EmbeddingBag(a[0], a[1], a[2], a.OptInput(3),
+                                  a.Str("mode"), a.OptInt("padding_idx"),
+                                  a.Bool("include_last_offset")));
+        });
+    bag.min_inputs = 3;
+    t.push_back(std::move(bag));
+  }
 }
 
 }  // namespace op_def

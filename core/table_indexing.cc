@@ -205,9 +205,12 @@ void AddIndexingOps(std::vector<OpDef>& t) {
   t.push_back(Def("sort", {"self"},
                   {Dim(-1), Opt("descending", AT::kBool, false),
                    Opt("stable", AT::kBool, false)},
-                  true, "sorted values along dim and their indices (stable)",
+                  true,
+                  "sorted values along dim and their indices (ties in "
+                  "torch's order: input order only with stable)",
                   [](const Args& a, OpContext&) {
-                    return Two(Sort(a[0], a.Int("dim"), a.Bool("descending")));
+                    return Two(Sort(a[0], a.Int("dim"), a.Bool("descending"),
+                                    a.Bool("stable")));
                   },
                   {"values", "indices"}));
   t.push_back(Def("argsort", {"self"},
@@ -215,8 +218,8 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                    Opt("stable", AT::kBool, false)},
                   false, "the indices that sort self along dim",
                   [](const Args& a, OpContext&) {
-                    return One(
-                        Argsort(a[0], a.Int("dim"), a.Bool("descending")));
+                    return One(Argsort(a[0], a.Int("dim"), a.Bool("descending"),
+                                       a.Bool("stable")));
                   }));
   t.push_back(Def("msort", {"self"}, {}, true, "sorted along dim 0",
                   [](const Args& a, OpContext&) -> Outs {
@@ -229,7 +232,8 @@ void AddIndexingOps(std::vector<OpDef>& t) {
        Opt("sorted", AT::kBool, true)},
       true, "the k largest (or smallest) values along dim and their indices",
       [](const Args& a, OpContext&) {
-        return Two(Topk(a[0], a.Int("k"), a.Int("dim"), a.Bool("largest")));
+        return Two(Topk(a[0], a.Int("k"), a.Int("dim"), a.Bool("largest"),
+                        a.Bool("sorted")));
       },
       {"values", "indices"}));
   t.push_back(Def(

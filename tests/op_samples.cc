@@ -979,6 +979,24 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("embedding", no_grad_check({"padding_idx",
                                   {I64({2, 0, 2}, {3}), R({3, 2}, 967)},
                                   {{"padding_idx", I(-1)}}}));
+  // Bags [0, 2), [2, 2) (empty) and [2, 5) of rows of a 4 x 3 weight.
+  add("embedding_bag",
+      {"sum",
+       {I64({1, 3, 3, 0, 2}, {5}), R({4, 3}, 9120), I64({0, 2, 2}, {3})},
+       {{"mode", str("sum")}}});
+  add("embedding_bag",
+      {"mean, padding_idx",
+       {I64({1, 3, 3, 0, 2}, {5}), R({4, 3}, 9121), I64({0, 2, 2}, {3})},
+       {{"padding_idx", I(3)}}});
+  add("embedding_bag",
+      {"max",
+       {I64({1, 3, 2, 0, 2}, {5}), R({4, 3}, 9122), I64({0, 3}, {2})},
+       {{"mode", str("max")}}});
+  add("embedding_bag",
+      {"per_sample_weights, include_last_offset",
+       {I64({1, 3, 3, 0, 2}, {5}), R({4, 3}, 9123), I64({0, 1, 4}, {3}),
+        R({5}, 9124)},
+       {{"mode", str("sum")}, {"include_last_offset", AttrValue(true)}}});
   // ---- autograd ops (their behaviour is tested in autograd_test) ----
   auto with_grad = [](OpSample s) {
     s.requires_grad = true;

@@ -877,7 +877,8 @@ def _index_sort_layout_call(op, args, a):
                        stable=a.get("stable", False))
         return (r.values, r.indices)
     if op == "argsort":
-        return torch.argsort(x, dim=a.get("dim", -1), descending=a.get("descending", False))
+        return torch.argsort(x, dim=a.get("dim", -1), descending=a.get("descending", False),
+                             stable=a.get("stable", False))
     if op == "msort":
         return torch.msort(x)
     if op == "topk":
@@ -1061,6 +1062,15 @@ def build_cases():
          grad=False, cmp=["exact"])
     case("uniform_", "default", F([4]), seed=1, grad=False, cmp=["exact"])
     case("uniform_", "i64_error", I([3]), seed=1, grad=False)
+    # float16 and bfloat16 draws: 11 and 8 bits of each 32-bit draw.
+    f16, bf16 = torch.float16, torch.bfloat16
+    case("rand", "f16_40", seed=3, size=[40], dtype=f16, cmp=["exact"])
+    case("rand", "bf16_7", seed=3, size=[7], dtype=bf16, cmp=["exact"])
+    case("rand_like", "f16", F([2, 5]).to(f16), seed=2, grad=False, cmp=["exact"])
+    case("uniform_", "f16", F([9]).to(f16), seed=0, **{"from": -3.0, "to": 5.3},
+         grad=False, cmp=["exact"])
+    case("uniform_", "bf16", F([9]).to(bf16), seed=4, **{"from": 0.1, "to": 0.7},
+         grad=False, cmp=["exact"])
     case("exponential_", "f32", F([7]), seed=2, grad=False, cmp=["exact"])
     case("exponential_", "f64_lambd", F([2, 3], f64), seed=3, lambd=0.5, grad=False,
          cmp=["exact"])
@@ -2667,6 +2677,25 @@ def build_index_sort_layout_cases():
     case("kthvalue", "k2", F([3, 4]), k=2)
     case("kthvalue", "keepdim_dim0", F([4, 2]), k=3, dim=0, keepdim=True)
     case("kthvalue", "k_out_of_range", F([3]), k=4)
+    # Ties in rows longer than 16: torch's unstable sort (std::sort), its
+    # quickselect (kthvalue), nth_element without sorting (topk
+    # sorted=False) and mode's sort each leave equal values in their own
+    # order, and the indices print that order.
+    case("sort", "ties_unstable", I([40], i64, 0, 5))
+    case("sort", "ties_unstable_desc_rows", I([3, 30], i64, 0, 4), descending=True)
+    case("sort", "ties_stable_long", I([40], i64, 0, 5), stable=True)
+    case("sort", "ties_dim0_float", I([30, 3], i64, 0, 3).to(f32), dim=0)
+    case("sort", "ties_nan", V([1.0, float("nan"), 0.0] * 7, f64))
+    case("argsort", "ties_unstable", I([2, 25], i32, 0, 3), dim=1)
+    case("argsort", "ties_stable", I([25], i64, 0, 3), stable=True, descending=True)
+    case("msort", "ties", I([20, 2], i64, 0, 3).to(f64))
+    case("topk", "unsorted", F([20]), k=5, sorted=False)
+    case("topk", "ties_unsorted", I([40], i64, 0, 4), k=7, sorted=False)
+    case("topk", "ties_smallest", I([2, 40], i64, 0, 4).to(f32), k=9, largest=False)
+    case("kthvalue", "ties", I([31], i64, 0, 5), k=16)
+    case("kthvalue", "ties_rows", I([4, 23], i64, 0, 3).to(f32), k=7, dim=1)
+    case("mode", "ties_rows", I([3, 40], i64, 0, 4), dim=1)
+    case("mode", "ties_float_dim0", I([33, 2], i64, 0, 3).to(f64), dim=0)
     # ---- layout ----
     case("split", "uneven", F([5, 2]), split_size=2)
     case("split", "dim1_exact", F([2, 4]), split_size=2, dim=1)
@@ -3006,6 +3035,9 @@ def _conv_call(op, args, a):
         return getattr(F, op)(args[0], **kw)
     if op == "embedding":
         return F.embedding(args[0], args[1], **a)
+    if op == "embedding_bag":
+        psw = args[3] if len(args) > 3 else None
+        return F.embedding_bag(args[0], args[1], args[2], per_sample_weights=psw, **a)
     if op in ("conv_transpose1d", "conv_transpose2d"):
         return getattr(F, op)(*args, **a)
     if op == "pad":
@@ -3201,6 +3233,27 @@ def build_conv_cases():
     nncase("embedding", "negative_index", L([-1]), F([3, 2]))
     nncase("embedding", "float_indices", V([1.0], f32), F([3, 2]))
     nncase("embedding", "weight_1d", L([1]), F([3]))
+    # ---- embedding_bag: 40 positions, so ATen's index sort is unstable ----
+    many = I([40], i64, 0, 6)
+    nncase("embedding_bag", "mean", many, F([6, 5]), V([0, 7, 7, 20, 33], i64))
+    nncase("embedding_bag", "sum_f64", many, F([6, 5], f64), V([0, 7, 7, 20, 33], i64),
+           mode="sum")
+    nncase("embedding_bag", "max", many, F([6, 5]), V([0, 7, 7, 20, 33], i64), mode="max")
+    nncase("embedding_bag", "per_sample_weights", many, F([6, 17]),
+           V([0, 9, 25], i64), F([40]), mode="sum")
+    nncase("embedding_bag", "padding_idx_mean", many, F([6, 3]), V([0, 4, 30], i64),
+           padding_idx=2)
+    # (values only: torch 1.13's gradient here reads memory it never wrote)
+    nncase("embedding_bag", "include_last_offset", many, F([6, 3]),
+           V([0, 4, 30], i64), mode="sum", include_last_offset=True, grad=False)
+    nncase("embedding_bag", "int32", V([1, 2, 0], i32), F([3, 2]), V([0, 1], i32))
+    case("embedding_bag", "out_of_range", L([1, 9]), F([3, 2]), L([0]))
+    nncase("embedding_bag", "first_offset", L([1, 2]), F([3, 2]), L([1]), grad=False)
+    nncase("embedding_bag", "offsets_too_far", L([1, 2]), F([3, 2]), L([0, 3]),
+           grad=False)
+    nncase("embedding_bag", "float_indices", V([1.0], f32), F([3, 2]), L([0]))
+    nncase("embedding_bag", "psw_mean", L([1, 2]), F([3, 2]), L([0]), F([2]))
+    nncase("embedding_bag", "psw_shape", L([1, 2]), F([3, 2]), L([0]), F([3]), mode="sum")
 
 
 def build_generator_cases():

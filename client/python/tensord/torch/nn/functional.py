@@ -832,12 +832,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None,  # noqa: A002
                   norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None,
                   include_last_offset=False, padding_idx=None):
-    """Sums, means or maxima of bags of embedding rows, as ATen's CPU
-    embedding_bag computes them: the rows of each bag added in index order
-    (its axpy), a mean divided by the bag's size (padding_idx rows do not
-    count), an empty bag zero. input is 1-d with offsets (each bag from
-    its offset to the next) or 2-d (each row a bag)."""
-    from .. import zeros, tensor, arange
+    """Sums, means or maxima of bags of embedding rows, one server op
+    (embedding_bag) computing them as ATen's CPU kernels do. input is 1-d
+    with offsets (each bag from its offset to the next) or 2-d (each row a
+    bag)."""
+    from .. import arange
     if max_norm is not None or scale_grad_by_freq:
         raise NotImplementedError(
             "tensord: embedding_bag with max_norm or scale_grad_by_freq is "
@@ -850,6 +849,12 @@ def embedding_bag(input, weight, offsets=None, max_norm=None,  # noqa: A002
             "per_sample_weights is only supported for mode='sum' (got "
             "mode='{}'). Please open a feature request on GitHub."
             .format(mode))
+    if (per_sample_weights is not None
+            and input.shape != per_sample_weights.shape):
+        raise ValueError(
+            "embedding_bag: If per_sample_weights ({}) is not None, then it "
+            "must have the same shape as the input ({})".format(
+                per_sample_weights.shape, input.shape))
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, "
@@ -869,53 +874,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None,  # noqa: A002
     else:
         raise ValueError("input has to be 1D or 2D Tensor, but got Tensor "
                          "of dimension {}".format(input.dim()))
-    starts = [int(v) for v in offsets.tolist()]
-    n = input.shape[0]
-    if include_last_offset:
-        bounds = starts
-    else:
-        bounds = starts + [n]
-    nbags = len(bounds) - 1
-    bag_of = []
-    for b in range(nbags):
-        bag_of += [b] * (bounds[b + 1] - bounds[b])
-    D = weight.shape[1]
-    out = zeros(nbags, D, dtype=weight.dtype)
-    if n == 0 or not bag_of:
-        return out
-    idx = input[:len(bag_of)]
-    bag_ids = tensor(bag_of)
-    keep = None
-    if padding_idx is not None:
-        keep = idx != padding_idx
-    if mode == "max":
-        rows = []
-        for b in range(nbags):
-            sel = input[bounds[b]:bounds[b + 1]]
-            if padding_idx is not None:
-                sel = sel[sel != padding_idx]
-            if sel.numel() == 0:
-                rows.append(zeros(D, dtype=weight.dtype))
-            else:
-                rows.append(weight[sel].max(0)[0])
-        from .. import stack
-        return stack(rows)
-    emb = weight[idx]
+    args = (input, weight, offsets)
     if per_sample_weights is not None:
-        emb = emb * per_sample_weights[:len(bag_of)].unsqueeze(1)
-    if keep is not None:
-        emb = emb * keep.unsqueeze(1).to(weight.dtype)
-    out = out.index_add(0, bag_ids, emb)
-    if mode == "mean":
-        counts = [0] * nbags
-        pad = None if padding_idx is None else int(padding_idx)
-        for pos, v in enumerate(input[:len(bag_of)].tolist()):
-            if pad is None or v != pad:
-                counts[bag_of[pos]] += 1
-        denom = tensor([float(max(c, 1)) for c in counts],
-                       dtype=weight.dtype).unsqueeze(1)
-        out = out / denom
-    return out
+        args += (per_sample_weights,)
+    kw = {"mode": mode, "include_last_offset": bool(include_last_offset)}
+    if padding_idx is not None:
+        kw["padding_idx"] = int(padding_idx)
+    return _ops.call("embedding_bag", args, kw)
 
 
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
