@@ -394,13 +394,27 @@ StatusOrTensor Rand(const Shape& shape, Generator& gen, DType dtype) {
   } else if (dtype == DType::kFloat64) {
     double* p = out.data<double>();
     for (int64_t i = 0; i < n; ++i) p[i] = gen.UniformDouble();
+  } else if (dtype == DType::kFloat16 || dtype == DType::kBFloat16) {
+    // torch: the draw's low 11 (float16) or 8 (bfloat16) bits over 2^bits,
+    // exact in the dtype.
+    const int bits = dtype == DType::kFloat16 ? 11 : 8;
+    const uint32_t mask = (1u << bits) - 1;
+    const float scale = std::ldexp(1.0f, -bits);
+    for (int64_t i = 0; i < n; ++i) {
+      const float x = static_cast<float>(gen.Next32() & mask) * scale;
+      if (dtype == DType::kFloat16) {
+        out.data<Half>()[i] = Half(x);
+      } else {
+        out.data<BFloat16>()[i] = BFloat16(x);
+      }
+    }
   } else if (dtype == DType::kComplex128) {
     complex128* p = out.data<complex128>();
     for (int64_t i = 0; i < n; ++i) {
       const double re = gen.UniformDouble();
       p[i] = complex128(re, gen.UniformDouble());
     }
-  } else {
+  } else if (dtype == DType::kComplex64) {
     complex64* p = out.data<complex64>();
     for (int64_t i = 0; i < n; ++i) {
       const float re = gen.UniformFloat();

@@ -109,6 +109,11 @@ StatusOrTensor NormalFill(const Shape& shape, double mean, double std,
     NormalFloat32(out.data<float>(), n, gen, mean, std);
     return out;
   }
+  if (dtype != DType::kFloat64) {  // float16/bfloat16 arrive as float32
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"normal_kernel_cpu\" not implemented for '",
+                     DTypeShortName(dtype), "'"));
+  }
   const std::vector<double> v = StandardNormals(n, gen, dtype);
   // torch's kernels compute draw * std + mean as one fused multiply-add.
   {
@@ -202,12 +207,40 @@ StatusOrTensor UniformInplace(const Tensor& self, double from, double to,
       for (int64_t i = 0; i < n; ++i) {
         p[i] = std::fma(gen.UniformFloat(), width, lo);
       }
-    } else {
+    } else if (self.dtype() == DType::kFloat64) {
       double* p = out.data<double>();
       const double width = to - from;
       for (int64_t i = 0; i < n; ++i) {
         p[i] = std::fma(gen.UniformDouble(), width, from);
       }
+    } else if (self.dtype() == DType::kFloat16 ||
+               self.dtype() == DType::kBFloat16) {
+      // torch: bounds and their difference rounded to the dtype, the
+      // draw's low 11 (float16) or 8 (bfloat16) bits over 2^bits, then
+      // x * (to - from) + from in float.
+      const bool half = self.dtype() == DType::kFloat16;
+      const int bits = half ? 11 : 8;
+      const uint32_t mask = (1u << bits) - 1;
+      const float scale = std::ldexp(1.0f, -bits);
+      auto round = [half](float v) {
+        return half ? static_cast<float>(Half(v))
+                    : static_cast<float>(BFloat16(v));
+      };
+      const float lo = round(static_cast<float>(from));
+      const float width = round(round(static_cast<float>(to)) - lo);
+      for (int64_t i = 0; i < n; ++i) {
+        const float x = static_cast<float>(gen.Next32() & mask) * scale;
+        const float v = std::fma(x, width, lo);
+        if (half) {
+          out.data<Half>()[i] = Half(v);
+        } else {
+          out.data<BFloat16>()[i] = BFloat16(v);
+        }
+      }
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"uniform_kernel_cpu\" not implemented for '",
+                       DTypeShortName(self.dtype()), "'"));
     }
     return out;
   });

@@ -586,6 +586,11 @@ TEST_P(OpGenericTest, Float16AndBFloat16RoundTheFloat32Result) {
   // float16 it computes in float32 and so returns a copy (README, known
   // limitations).
   const bool check_aliasing = op->name != "einsum";
+  // torch draws float16 and bfloat16 uniforms from 11 and 8 bits of each
+  // 32-bit draw, not by rounding float32's 24-bit ones: their values are
+  // checked against torch's in torch_compare; here, dtype, shape and
+  // aliasing.
+  const bool check_values = op->name != "rand_like" && op->name != "uniform_";
   for (DType reduced : {DType::kFloat16, DType::kBFloat16}) {
     for (const OpSample& s : OpSamples().at(op->name)) {
       SCOPED_TRACE(
@@ -640,6 +645,7 @@ TEST_P(OpGenericTest, Float16AndBFloat16RoundTheFloat32Result) {
           EXPECT_EQ(shares(a, in32[j]), shares(b, in16[j]))
               << "output " << k << " and input " << j;
         }
+        if (!check_values) continue;
         NoGradGuard ng;
         Tensor want = rounded ? Unwrap(To(a.detach(), reduced)) : a.detach();
         std::vector<double> va = want.ToDoubles(), vb = b.ToDoubles();
@@ -652,7 +658,8 @@ TEST_P(OpGenericTest, Float16AndBFloat16RoundTheFloat32Result) {
           }
         }
       }
-      if (op->inplace && !in16.empty() && in16[0].dtype() == reduced) {
+      if (check_values && op->inplace && !in16.empty() &&
+          in16[0].dtype() == reduced) {
         NoGradGuard ng;
         std::vector<double> va =
             Unwrap(To(in32[0].detach(), reduced)).ToDoubles();
