@@ -883,6 +883,168 @@ def embedding_bag(input, weight, offsets=None, max_norm=None,  # noqa: A002
     return _ops.call("embedding_bag", args, kw)
 
 
+def _warn_align_corners():
+    warnings.warn(
+        "Default grid_sample and affine_grid behavior has changed to "
+        "align_corners=False since 1.3.0. Please specify align_corners=True "
+        "if the old behavior is desired. See the documentation of "
+        "grid_sample for details.")
+
+
+def _linspace_from_neg_one(theta, steps, align_corners):
+    from .. import linspace, zeros
+    if steps <= 1:
+        return zeros(1, dtype=theta.dtype)
+    r = linspace(-1, 1, steps, dtype=theta.dtype)
+    if not align_corners:
+        r = r * (steps - 1) / steps
+    return r
+
+
+def affine_grid(theta, size, align_corners=None):
+    """Sampling grid [N, H, W, 2] of the 2-d affine transforms theta
+    [N, 2, 3]: the base grid (x, y, 1) of the output's pixel centres times
+    theta's transpose (one batched product, as ATen builds it)."""
+    from .. import stack, ones
+    if align_corners is None:
+        _warn_align_corners()
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError("Expected theta to have floating point type, but "
+                         "got {}".format(theta.dtype))
+    given = size
+    size = list(size)
+    if len(size) == 4:
+        if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
+            raise ValueError(
+                "Expected a batch of 2D affine matrices of shape Nx2x3 for "
+                "size {}. Got {}.".format(given, theta.shape))
+    elif len(size) == 5:
+        raise NotImplementedError(
+            "tensord: affine_grid for 3-d (5-d size) transforms is not "
+            "supported")
+    else:
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine "
+            "transforms, respectively. Got size {}.".format(given))
+    if align_corners and min(size[-2:]) == 1:
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for "
+            "unit-size grids when align_corners=True. This is not an "
+            "intended use case of affine_grid. See the documentation of "
+            "affine_grid for details.")
+    elif min(size) <= 0:
+        raise ValueError(
+            "Expected non-zero, positive output size. Got {}".format(given))
+    N, _, H, W = size
+    xs = _linspace_from_neg_one(theta, W, align_corners)
+    ys = _linspace_from_neg_one(theta, H, align_corners)
+    base = stack([xs.reshape(1, -1).expand(H, W),
+                  ys.reshape(-1, 1).expand(H, W),
+                  ones(H, W, dtype=theta.dtype)], dim=-1)
+    base = base.reshape(1, H * W, 3).expand(N, H * W, 3)
+    return base.bmm(theta.transpose(1, 2)).reshape(N, H, W, 2)
+
+
+def _grid_coords(coord, size, padding_mode, align_corners):
+    """Pixel coordinates of normalized grid coordinates, as ATen's CPU
+    grid sampler computes them (unnormalize, then clip or reflect)."""
+    if align_corners:
+        c = (coord + 1) * ((size - 1) / 2)
+    else:
+        c = (coord + 1) * (size / 2) - 0.5
+    if padding_mode == "border":
+        c = _clip_coords(c, size)
+    elif padding_mode == "reflection":
+        if align_corners:
+            lo2, hi2 = 0, 2 * (size - 1)
+        else:
+            lo2, hi2 = -1, 2 * size - 1
+        if lo2 == hi2:
+            c = c * 0
+        else:
+            lo, span = lo2 / 2, (hi2 - lo2) / 2
+            d = (c - lo).abs()
+            extra = d.fmod(span)
+            flips = (d / span).floor()
+            even = flips.remainder(2) == 0
+            c = (extra + lo).where(even, span - extra + lo)
+        c = _clip_coords(c, size)
+    return c
+
+
+def _clip_coords(c, size):
+    """c clamped to [0, size - 1], with no gradient at the borders
+    themselves (ATen's grid sampler counts them as out of bounds)."""
+    inside = (c > 0) & (c < size - 1)
+    return c.where(inside, c.detach().clamp(0, size - 1))
+
+
+def grid_sample(input, grid, mode="bilinear",  # noqa: A002
+                padding_mode="zeros", align_corners=None):
+    """Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] ((x, y) in
+    [-1, 1]) with bilinear or nearest interpolation and zeros, border or
+    reflection padding, from ops (gathers of the corner pixels and their
+    weights), so both input and grid get gradients."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected mode to be 'bilinear', "
+            "'nearest' or 'bicubic', but got: '{}'".format(mode))
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be "
+            "'zeros', 'border', or 'reflection', but got: '{}'".format(
+                padding_mode))
+    if mode == "bicubic":
+        raise NotImplementedError(
+            "tensord: grid_sample with mode='bicubic' is not supported")
+    if align_corners is None:
+        _warn_align_corners()
+        align_corners = False
+    if input.dim() != 4 or grid.dim() != 4:
+        if input.dim() == 5:
+            raise NotImplementedError(
+                "tensord: grid_sample of 5-d input is not supported")
+        raise RuntimeError(
+            "grid_sampler(): expected 4D or 5D input and grid with same "
+            "number of dimensions, but got input with sizes {} and grid with "
+            "sizes {}".format(list(input.shape), list(grid.shape)))
+    N, C, H, W = input.shape
+    if grid.shape[0] != N:
+        raise RuntimeError(
+            "grid_sampler(): expected grid and input to have same batch size, "
+            "but got input with sizes {} and grid with sizes {}".format(
+                list(input.shape), list(grid.shape)))
+    if grid.shape[-1] != 2:
+        raise RuntimeError(
+            "grid_sampler(): expected grid to have size 2 in last dimension, "
+            "but got grid with sizes {}".format(list(grid.shape)))
+    Ho, Wo = grid.shape[1], grid.shape[2]
+    x = _grid_coords(grid[..., 0], W, padding_mode, align_corners)
+    y = _grid_coords(grid[..., 1], H, padding_mode, align_corners)
+    flat = input.reshape(N, C, H * W)
+
+    def corner(ix, iy):
+        # Values at integer pixel (ix, iy) [N, Ho, Wo]; zero outside.
+        inside = (ix >= 0) & (ix <= W - 1) & (iy >= 0) & (iy <= H - 1)
+        idx = (iy.clamp(0, H - 1) * W + ix.clamp(0, W - 1)).long()
+        idx = idx.reshape(N, 1, Ho * Wo).expand(N, C, Ho * Wo)
+        v = flat.gather(2, idx).reshape(N, C, Ho, Wo)
+        return v.where(inside.unsqueeze(1), v.new_zeros(()))
+
+    if mode == "nearest":
+        return corner(x.round(), y.round())
+    x0, y0 = x.detach().floor(), y.detach().floor()
+    wx, wy = x - x0, y - y0
+    ex, sy = 1 - wx, 1 - wy
+    nw, ne, sw, se = sy * ex, sy * wx, wy * ex, wy * wx
+    out = corner(x0, y0) * nw.unsqueeze(1)
+    out = out + corner(x0 + 1, y0) * ne.unsqueeze(1)
+    out = out + corner(x0, y0 + 1) * sw.unsqueeze(1)
+    out = out + corner(x0 + 1, y0 + 1) * se.unsqueeze(1)
+    return out
+
+
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
     """(*, C r^2, H, W) -> (*, C, H r, W r), as ATen's pixel_shuffle
     rearranges it (a reshape, a permute and a contiguous reshape)."""
