@@ -15,9 +15,11 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -109,10 +111,35 @@ void ParallelFor(int64_t n, int64_t work_per_item, F&& f) {
 template <size_t N, typename Body>
 void ForEachRow(const Shape& shape, const std::array<Shape, N>& strides,
                 Body&& body) {
+  // The dims in the first operand's memory order (its largest stride
+  // first) when it is laid out densely but not row-major, as torch's
+  // iterator walks a result that keeps its input's layout; row-major
+  // otherwise.
+  std::array<size_t, 16> ord_buf;
+  std::vector<size_t> ord_big;
+  size_t* ord = shape.size() <= ord_buf.size()
+                    ? ord_buf.data()
+                    : (ord_big.resize(shape.size()), ord_big.data());
+  bool sorted = true, positive = true;
+  int64_t last = -1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    ord[d] = d;
+    if (shape[d] == 1) continue;
+    const int64_t s = strides[0][d];
+    if (s <= 0) positive = false;
+    if (last >= 0 && s > last) sorted = false;
+    last = s;
+  }
+  if (!sorted && positive) {
+    std::stable_sort(ord, ord + shape.size(), [&](size_t a, size_t b) {
+      return strides[0][a] > strides[0][b];
+    });
+  }
   // Merge dims and drop size-1 dims.
   Shape sz;
   std::array<Shape, N> st;
-  for (size_t d = 0; d < shape.size(); ++d) {
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const size_t d = ord[i];
     if (shape[d] == 1) continue;
     if (shape[d] == 0) return;
     bool merge = !sz.empty();

@@ -117,23 +117,44 @@ StatusOrTensor Activation(const Tensor& x, const char* kernel,
         absl::StrCat("\"", kernel, "\" not implemented for '",
                      DTypeShortName(x.dtype()), "'"));
   }
-  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), x.dtype()));
-  TENSORD_DISPATCH_FLOATING(x.dtype(), T, {
-    bool done = false;
-    if constexpr (!std::is_same_v<Exact, NoExact>) {
-      if (Exact::template kHandles<T> && x.is_contiguous()) {
-        const T* px = x.data<T>();
-        T* po = out.data<T>();
-        if (!ex.FwdBulk(px, po, x.numel())) {
-          TorchBlocks<T>(x.numel(), [&](int64_t i, bool vec) {
-            po[i] = ex.fwd(px[i], vec);
-          });
-        }
-        done = true;
-      }
-    }
-    if (!done) MapKernel<T>(x, out, f);
-  });
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor out, InMemoryOrder(x, [&](const Tensor& in) -> StatusOrTensor {
+        TENSORD_ASSIGN_OR_RETURN(Tensor o, Empty(in.sizes(), in.dtype()));
+        TENSORD_DISPATCH_FLOATING(in.dtype(), T, {
+          bool done = false;
+          if constexpr (!std::is_same_v<Exact, NoExact>) {
+            if (Exact::template kHandles<T>) {
+              const T* px = in.data<T>();
+              T* po = o.data<T>();
+              if (in.is_contiguous()) {
+                // (A library kernel takes only a contiguous input; torch's
+                // own runs over a permuted one in memory order.)
+                if (!x.is_contiguous() || !ex.FwdBulk(px, po, in.numel())) {
+                  TorchBlocks<T>(in.numel(), [&](int64_t i, bool vec) {
+                    po[i] = ex.fwd(px[i], vec);
+                  });
+                }
+              } else {
+                // torch's kernel over each run its iterator can merge: the
+                // vector formula on a run with unit strides, else scalar.
+                std::array<Shape, 2> st = {o.strides(), in.strides()};
+                ForEachRow<2>(in.sizes(), st,
+                              [&](const std::array<int64_t, 2>& off, int64_t n,
+                                  const std::array<int64_t, 2>& step) {
+                                const bool unit = step[0] == 1 && step[1] == 1;
+                                TorchBlocks<T>(n, [&](int64_t i, bool vec) {
+                                  po[off[0] + i * step[0]] = ex.fwd(
+                                      px[off[1] + i * step[1]], vec && unit);
+                                });
+                              });
+              }
+              done = true;
+            }
+          }
+          if (!done) MapKernel<T>(in, o, f);
+        });
+        return o;
+      }));
   if (auto node = RecordOp(grad_fn, {&x}, {&out})) {
     // An in-place op overwrites x: its backward keeps a copy, recorded
     // as torch's clone of self is, so that a second derivative reaches x.

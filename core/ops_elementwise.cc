@@ -16,6 +16,103 @@
 namespace tensord {
 
 // ---------------------------------------------------------------------------
+// layouts of pointwise results
+
+bool IsPermutedDense(const Tensor& t) {
+  if (t.numel() < 2 || t.is_contiguous()) return false;
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size)
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.size(d) == 1) continue;
+    if (t.strides()[d] <= 0) return false;
+    dims.emplace_back(t.strides()[d], t.size(d));
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t expect = 1;
+  for (const auto& [stride, size] : dims) {
+    if (stride != expect) return false;
+    expect *= size;
+  }
+  return true;
+}
+
+absl::StatusOr<Tensor> MemoryOrderFlat(const Tensor& t) {
+  return MakeTensor(t.storage(), t.dtype(), {t.numel()}, {1},
+                    t.storage_offset());
+}
+
+absl::StatusOr<Tensor> WithLayoutOf(const Tensor& flat, const Tensor& like) {
+  if (flat.dim() != 1 || flat.numel() != like.numel() ||
+      !flat.is_contiguous()) {
+    return absl::InternalError("WithLayoutOf: not a flat result of like");
+  }
+  return MakeTensor(flat.storage(), flat.dtype(), like.sizes(), like.strides(),
+                    flat.storage_offset());
+}
+
+Shape PointwiseStrides(const Shape& shape,
+                       std::initializer_list<const Tensor*> inputs) {
+  const int64_t nd = static_cast<int64_t>(shape.size());
+  std::vector<Shape> st;  // each input's strides over shape, 0 if broadcast
+  for (const Tensor* t : inputs) {
+    if (t == nullptr || !t->defined() || t->dim() == 0) continue;
+    const int64_t off = nd - t->dim();
+    if (off < 0) return ContiguousStrides(shape);
+    Shape s(nd, 0);
+    for (int64_t d = 0; d < t->dim(); ++d) {
+      const bool broadcast = t->size(d) == 1 && shape[off + d] != 1;
+      s[off + d] = broadcast ? 0 : t->strides()[d];
+    }
+    st.push_back(std::move(s));
+  }
+  if (nd <= 1 || st.empty()) return ContiguousStrides(shape);
+  // perm[0] is the fastest dim; start from row-major and insertion-sort
+  // with torch's comparison (0: undecided, keep the order).
+  std::vector<int64_t> perm(nd);
+  for (int64_t i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
+  auto should_swap = [&](int64_t d0, int64_t d1) {
+    for (const Shape& s : st) {
+      if (s[d0] == 0 || s[d1] == 0) continue;
+      if (s[d0] < s[d1]) return -1;
+      if (s[d0] > s[d1]) return 1;
+      if (shape[d0] > shape[d1]) return 1;
+    }
+    return 0;
+  };
+  for (int64_t i = 1; i < nd; ++i) {
+    int64_t d1 = i;
+    for (int64_t d0 = i - 1; d0 >= 0; --d0) {
+      const int c = should_swap(perm[d0], perm[d1]);
+      if (c > 0) {
+        std::swap(perm[d0], perm[d1]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+  bool row_major = true;
+  for (int64_t i = 0; i < nd; ++i)
+    row_major = row_major && perm[i] == nd - 1 - i;
+  if (row_major) return ContiguousStrides(shape);
+  Shape out(nd);
+  int64_t s = 1;
+  for (int64_t i = 0; i < nd; ++i) {
+    out[perm[i]] = s;
+    s *= shape[perm[i]];
+  }
+  return out;
+}
+
+absl::StatusOr<Tensor> EmptyPointwise(
+    const Shape& shape, DType dtype,
+    std::initializer_list<const Tensor*> inputs) {
+  TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dtype));
+  const Shape strides = PointwiseStrides(shape, inputs);
+  if (strides == out.strides() || out.numel() < 2) return out;
+  return MakeTensor(out.storage(), dtype, shape, strides, 0);
+}
+
+// ---------------------------------------------------------------------------
 // dtype conversion and promotion
 
 // Copies src (any strides) into dst (same shape, any strides), converting.
@@ -430,13 +527,18 @@ absl::StatusOr<Tensor> BinaryForward(
   TENSORD_ASSIGN_OR_RETURN(Tensor ca, To(a, ct));
   TENSORD_ASSIGN_OR_RETURN(Tensor cb, To(b, ct));
   TENSORD_RETURN_IF_ERROR(CheckShape(shape).status());
-  TENSORD_ASSIGN_OR_RETURN(Tensor out,
-                           Empty(shape, IsComparison(op) ? DType::kBool : ct));
   if (op == Bin::kPow && b.is_wrapped_number() &&
       (ct == DType::kFloat32 || ct == DType::kFloat64)) {
-    TENSORD_RETURN_IF_ERROR(PowNumberKernel(ca, b.item().to_double(), out));
-    return out;
+    const double e = b.item().to_double();
+    return InMemoryOrder(ca, [&](const Tensor& x) -> StatusOrTensor {
+      TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(x.sizes(), ct));
+      TENSORD_RETURN_IF_ERROR(PowNumberKernel(x, e, out));
+      return out;
+    });
   }
+  TENSORD_ASSIGN_OR_RETURN(
+      Tensor out,
+      EmptyPointwise(shape, IsComparison(op) ? DType::kBool : ct, {&a, &b}));
   TENSORD_RETURN_IF_ERROR(BinaryKernel(op, ca, cb, out, alpha));
   return out;
 }

@@ -76,6 +76,46 @@ inline T WrapNeg(T a) {
 // dtypes. No autograd, no version bump.
 void CopyConvert(const Tensor& src, const Tensor& dst);
 
+// ---- Layouts of pointwise results (ops_elementwise.cc) ----
+// torch gives a pointwise result the memory order of its inputs (its
+// TensorIterator sorts the dims by the inputs' strides) and walks them in
+// that order, so x.t().exp() is laid out like x.t(), and sums over it add
+// in memory order. These helpers do the same.
+
+// True if t fills [offset, offset + numel) of its storage, each element
+// once, with positive strides, but not row-major (a transpose or
+// permutation of a contiguous tensor).
+bool IsPermutedDense(const Tensor& t);
+// t's elements in memory order as a 1-d tensor over the same storage (no
+// autograd). t must be IsPermutedDense.
+absl::StatusOr<Tensor> MemoryOrderFlat(const Tensor& t);
+// `flat` (1-d, contiguous, like's numel) seen with like's sizes and
+// strides: the inverse of MemoryOrderFlat, for a fresh result.
+absl::StatusOr<Tensor> WithLayoutOf(const Tensor& flat, const Tensor& like);
+// compute(t) for a pointwise kernel returning a fresh contiguous tensor of
+// its input's shape; when t IsPermutedDense the kernel runs over t in
+// memory order and the result gets t's layout, as torch's does.
+template <typename F>
+absl::StatusOr<Tensor> InMemoryOrder(const Tensor& t, F&& compute) {
+  if (!IsPermutedDense(t)) return compute(t);
+  absl::StatusOr<Tensor> flat = MemoryOrderFlat(t);
+  if (!flat.ok()) return flat.status();
+  absl::StatusOr<Tensor> r = compute(*flat);
+  if (!r.ok()) return r.status();
+  return WithLayoutOf(*r, t);
+}
+// The strides torch's iterator gives a fresh result of `shape` computed
+// from `inputs` (broadcast to shape; undefined ones ignored): the dims
+// ordered by the first input whose strides tell them apart (a broadcast
+// dim tells nothing; equal strides put the smaller dim inside), laid out
+// densely in that order. Row-major inputs give row-major strides.
+Shape PointwiseStrides(const Shape& shape,
+                       std::initializer_list<const Tensor*> inputs);
+// A fresh, uninitialised tensor of `shape` with PointwiseStrides.
+absl::StatusOr<Tensor> EmptyPointwise(
+    const Shape& shape, DType dtype,
+    std::initializer_list<const Tensor*> inputs);
+
 // The shared path of every in-place op: `compute` returns self's new value
 // as an out-of-place result with history (of self's shape); Inplace checks
 // that autograd allows the change, writes the value into self, bumps its

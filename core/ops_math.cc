@@ -44,6 +44,10 @@ const VecFn* SleefFor(std::string_view torch_name) {
 // function (libm) on the rest.
 StatusOrTensor FloatMap(const Tensor& a, const char* torch_name,
                         float (*f32)(float), double (*f64)(double)) {
+  if (IsPermutedDense(a)) {
+    return InMemoryOrder(
+        a, [&](const Tensor& x) { return FloatMap(x, torch_name, f32, f64); });
+  }
   if (IsComplex(a.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", torch_name, "\" not implemented for '",
@@ -311,6 +315,10 @@ namespace {
 // the rounding functions, as in torch).
 template <typename F>
 StatusOrTensor SameTypeMap(const Tensor& a, const char* torch_name, F f) {
+  if (IsPermutedDense(a)) {
+    return InMemoryOrder(
+        a, [&](const Tensor& x) { return SameTypeMap(x, torch_name, f); });
+  }
   if (IsComplex(a.dtype())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", torch_name, "\" not implemented for '",

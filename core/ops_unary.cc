@@ -22,6 +22,10 @@ namespace {
 // contiguous tensor of dtype `out_dtype` (C++ type O).
 template <typename I, typename O, typename F>
 StatusOrTensor RunUnary(const Tensor& in, DType out_dtype, F f) {
+  if (IsPermutedDense(in)) {
+    return InMemoryOrder(
+        in, [&](const Tensor& x) { return RunUnary<I, O>(x, out_dtype, f); });
+  }
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), out_dtype));
   std::array<Shape, 2> strides = {out.strides(), in.strides()};
   O* po = out.data<O>();
@@ -45,6 +49,10 @@ StatusOrTensor RunUnary(const Tensor& in, DType out_dtype, F f) {
 // (vec_math.h), `f` otherwise or where SLEEF is not used.
 template <typename T, typename F>
 StatusOrTensor RunVec(const Tensor& in, DType out_dtype, VecFn fn, F f) {
+  if (IsPermutedDense(in)) {
+    return InMemoryOrder(
+        in, [&](const Tensor& x) { return RunVec<T>(x, out_dtype, fn, f); });
+  }
   if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
     TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(in.sizes(), out_dtype));
     std::array<Shape, 2> strides = {out.strides(), in.strides()};
@@ -72,6 +80,10 @@ StatusOrTensor RunVec(const Tensor& in, DType out_dtype, VecFn fn, F f) {
 // layouts use the vector formula throughout.
 template <typename T>
 StatusOrTensor Sigmoid(const Tensor& in, DType dt) {
+  if (IsPermutedDense(in)) {
+    return InMemoryOrder(in,
+                         [&](const Tensor& x) { return Sigmoid<T>(x, dt); });
+  }
   const auto scalar = [](T v) { return T(1) / (T(1) + std::exp(-v)); };
   if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
     TENSORD_ASSIGN_OR_RETURN(Tensor xc, Contiguous(in));
