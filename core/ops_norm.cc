@@ -791,8 +791,8 @@ StatusOrTensor LayerNormExact(const Tensor& x, int64_t k, const Tensor& weight,
 // rstd without weight and bias); the backward's per-channel sums ds = sum
 // dy * x (vector lanes fused, the scalar tail not) and db = sum dy, then
 // dx = fma(c1, dy, c2 * x) + c3, dgamma and dbeta summed over the batch.
-// Measured against torch: the forward everywhere, the backward for most
-// shapes (a last bit can differ in some).
+// Measured against torch: the forward and the backward bit for bit
+// (conformance 373: 40 shapes, float and double, with and without affine).
 template <typename T>
 void GnForward(const T* x, const T* gamma, const T* beta, int64_t N, int64_t C,
                int64_t HxW, int64_t G, T eps, T* y, T* mean, T* rstd) {
@@ -827,9 +827,11 @@ void GnForward(const T* x, const T* gamma, const T* beta, int64_t N, int64_t C,
 // sum_j a[j] * b[j] (b may be null: 1) as torch's group_norm backward
 // adds it: lanes of the vector width over whole vectors (fused when
 // `fused_vec`), the lanes in order from 0, then the tail (fused when
-// `fused_tail`).
+// `fused_tail`; with `vector_tail`, as the compiler vectorized torch's
+// tail loop: 16 bytes of unfused products at a time, then the rest fused).
 template <typename T>
-T GnDot(const T* a, const T* b, int64_t n, bool fused_vec, bool fused_tail) {
+T GnDot(const T* a, const T* b, int64_t n, bool fused_vec, bool fused_tail,
+        bool vector_tail = true) {
   constexpr int K = kTorchLanes<T>;
   const int64_t whole = n / K * K;
   T lanes[K] = {};
@@ -842,7 +844,18 @@ T GnDot(const T* a, const T* b, int64_t n, bool fused_vec, bool fused_tail) {
   }
   T acc = T(0);
   for (int l = 0; l < K; ++l) acc = acc + lanes[l];
-  for (int64_t j = whole; j < n; ++j) {
+  int64_t j = whole;
+  if (fused_tail && vector_tail && b != nullptr) {
+    // The compiler's vectorized tail: products a 16-byte vector at a time
+    // (four floats, two doubles), unfused, added in order; the rest fused.
+    constexpr int V = 16 / sizeof(T);
+    for (; j + V <= n; j += V) {
+      T p[V];
+      for (int l = 0; l < V; ++l) p[l] = a[j + l] * b[j + l];
+      for (int l = 0; l < V; ++l) acc += p[l];
+    }
+  }
+  for (; j < n; ++j) {
     const T bv = b ? b[j] : T(1);
     acc = fused_tail ? std::fma(a[j], bv, acc) : acc + a[j] * bv;
   }
@@ -856,7 +869,9 @@ void GnBackward(const T* dy, const T* x, const T* mean, const T* rstd,
   const int64_t D = C / G;
   std::vector<T> ds(N * C), db(N * C);
   for (int64_t i = 0; i < N * C; ++i) {
-    ds[i] = GnDot<T>(dy + i * HxW, x + i * HxW, HxW, true, false);
+    // (The compiler vectorizes this tail for float only.)
+    ds[i] =
+        GnDot<T>(dy + i * HxW, x + i * HxW, HxW, true, true, sizeof(T) == 4);
     db[i] = GnDot<T>(dy + i * HxW, nullptr, HxW, false, false);
   }
   if (dx) {
