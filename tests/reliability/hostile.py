@@ -595,6 +595,30 @@ def tenant_cases(binary, bat):
                                   lit(h.f32([0] * 4, [4, 1]))],
                {"mode": pb.AttrValue(s="LSTM")}),
             message="needs cx")
+        # embedding_bag: client indices and offsets are checked before any
+        # row is read.
+        w4 = lit(h.f32([0.5] * 12, [4, 3]))
+        for name, idx, offs, attrs, msg in [
+                ("an index past the rows", [0, 2**40], [0], {}, "idx"),
+                ("a negative index", [1, -1], [0], {}, "idx"),
+                ("offsets[0] not 0", [1, 2], [1], {}, "offsets[0]"),
+                ("an offset past the input", [1, 2], [0, 2**62], {},
+                 "greater than"),
+                ("decreasing offsets", [1, 2, 3], [0, 2, 1], {},
+                 "non-decreasing"),
+                ("include_last_offset without offsets", [1], [],
+                 {"include_last_offset": pb.AttrValue(b=True)},
+                 "at least 1"),
+                ("padding_idx 2^62", [1], [0],
+                 {"padding_idx": i(2**62)}, "Padding_idx")]:
+            run("embedding_bag with " + name, C.INVALID_ARGUMENT,
+                op("embedding_bag", [i64(idx, [len(idx)]), w4,
+                                     i64(offs, [len(offs)])], attrs),
+                message=msg)
+        run("embedding_bag max with per_sample_weights", C.UNIMPLEMENTED,
+            op("embedding_bag", [i64([1, 2], [2]), w4, i64([0], [1]),
+                                 lit(h.f32([1, 1], [2]))],
+               {"mode": pb.AttrValue(s="max")}))
         run("m.exponential_(nan) changes nothing", C.INVALID_ARGUMENT,
             op("exponential_", [m], {"lambd": pb.AttrValue(f=float("nan"))},
                ret=False))
