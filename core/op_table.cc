@@ -256,6 +256,8 @@ std::vector<OpDef> BuildTable() {
                     return One(Transpose(a[0], a.Int("dim0"), a.Int("dim1")));
                   }));
   t.push_back(Unary("T", &T, "reverse all dims (.T)"));
+  t.push_back(
+      Unary("t", &MatrixT, "swap the dims of a matrix (<= 2 dims: a view)"));
   {
     // In-place view ops: the result replaces self (OpDef::replaces_self).
     auto replacing = [](OpDef d) {

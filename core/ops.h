@@ -425,6 +425,9 @@ StatusOrTensor Squeeze(const Tensor& t, int64_t dim);
 StatusOrTensor Unsqueeze(const Tensor& t, int64_t dim);
 StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1);
 StatusOrTensor T(const Tensor& t);  // .T: reverses all dims
+// torch.t / Tensor.t(): a view with dims 0 and 1 swapped (a 0-d or 1-d
+// tensor as it is), grad_fn TBackward0; more than 2 dims is an error.
+StatusOrTensor MatrixT(const Tensor& t);
 StatusOrTensor Permute(const Tensor& t, const DimList& dims);
 // In-place view ops (ops_view_inplace.cc): self's new geometry as a new
 // tensor that shares self's storage and version counter (bumped) and takes

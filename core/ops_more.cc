@@ -55,19 +55,25 @@ absl::StatusOr<int64_t> ReducedCount(const Tensor& t, const DimList& dims) {
 // (std_var_all_cpu): the float mean read as a double, then the squared
 // deviations summed in double in memory order, divided, square-rooted for
 // std, rounded once to the dtype. Writes that into `out` (the composite's
-// result, which has one element) for a contiguous real tensor; anything
-// else keeps the composite's value.
+// result, which has one element) for a real tensor that is contiguous or
+// a permutation of one (walked in memory order, as torch's iterator
+// does); anything else keeps the composite's value.
 absl::Status StdVarAllExact(const Tensor& t, double correction, bool take_sqrt,
                             const Tensor& out) {
   if ((t.dtype() != DType::kFloat32 && t.dtype() != DType::kFloat64) ||
-      !t.is_contiguous() || t.numel() == 0 || out.numel() != 1) {
+      !(t.is_contiguous() || IsPermutedDense(t)) || t.numel() == 0 ||
+      out.numel() != 1) {
     return absl::OkStatus();
   }
   NoGradGuard ng;
   TENSORD_ASSIGN_OR_RETURN(Tensor m, Mean(t.detach(), {}, false));
+  Tensor flat = t;
+  if (!t.is_contiguous()) {
+    TENSORD_ASSIGN_OR_RETURN(flat, MemoryOrderFlat(t));
+  }
   TENSORD_DISPATCH_FLOATING(t.dtype(), T, {
     const double mean = static_cast<double>(*m.data<T>());
-    const T* p = t.data<T>();
+    const T* p = flat.data<T>();
     double sum = 0.0;
     for (int64_t i = 0; i < t.numel(); ++i) {
       const double dx = static_cast<double>(p[i]) - mean;

@@ -983,13 +983,19 @@ StatusOrTensor NormImpl(const Tensor& t, double p, const DimList& dims,
       }
     } else if (p == 1.0) {
       TENSORD_ASSIGN_OR_RETURN(out, Sum(a, dims, keepdim));
-    } else if (p == 2.0 && t.is_contiguous() && t.numel() > 0 &&
+    } else if (p == 2.0 && t.numel() > 0 &&
                (t.dtype() == DType::kFloat32 || t.dtype() == DType::kFloat64) &&
-               ReducesTrailingDims(rd)) {
+               ((t.is_contiguous() && ReducesTrailingDims(rd)) ||
+                (IsPermutedDense(t) && rd.count == t.numel()))) {
+      // (A permuted tensor reduced whole is one row in memory order.)
+      Tensor rows = t;
+      if (!t.is_contiguous()) {
+        TENSORD_ASSIGN_OR_RETURN(rows, MemoryOrderFlat(t));
+      }
       TENSORD_ASSIGN_OR_RETURN(out, Empty(rd.out, t.dtype()));
       const int64_t len = rd.count;
       TENSORD_DISPATCH_FLOATING(t.dtype(), T, {
-        NormTwoRows<T>(t.data<T>(), t.numel() / len, len, out.data<T>());
+        NormTwoRows<T>(rows.data<T>(), t.numel() / len, len, out.data<T>());
       });
     } else if (p == 2.0) {
       TENSORD_ASSIGN_OR_RETURN(Tensor sq, Mul(a, a));

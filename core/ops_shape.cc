@@ -339,10 +339,20 @@ StatusOrTensor Transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
 }
 
 StatusOrTensor T(const Tensor& t) {
-  if (t.dim() < 2) return t;
   DimList dims(t.dim());
   std::iota(dims.rbegin(), dims.rend(), 0);
   return PermuteImpl(t, dims, "PermuteBackward0");
+}
+
+StatusOrTensor MatrixT(const Tensor& t) {
+  if (t.dim() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("t() expects a tensor with <= 2 dimensions, but self is ",
+                     t.dim(), "D"));
+  }
+  DimList dims(t.dim());
+  std::iota(dims.rbegin(), dims.rend(), 0);
+  return PermuteImpl(t, dims, "TBackward0");
 }
 
 StatusOrTensor Expand(const Tensor& t, const DimList& sizes) {

@@ -76,6 +76,7 @@ bool RunsNatively(const OpDef& op) {
                                              "swapaxes_",
                                              "swapdims",
                                              "swapdims_",
+                                             "t",
                                              "t_",
                                              "tensor_split",
                                              "tensor_split.indices",

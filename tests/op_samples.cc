@@ -979,6 +979,8 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("embedding", no_grad_check({"padding_idx",
                                   {I64({2, 0, 2}, {3}), R({3, 2}, 967)},
                                   {{"padding_idx", I(-1)}}}));
+  add("t", {"matrix", {R({2, 3}, 9130)}, {}});
+  add("t", {"vector", {R({3}, 9131)}, {}});
   // Bags [0, 2), [2, 2) (empty) and [2, 5) of rows of a 4 x 3 weight.
   add("embedding_bag",
       {"sum",

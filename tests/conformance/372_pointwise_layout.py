@@ -34,3 +34,15 @@ w = torch.randn(5, 4, requires_grad=True)
 loss = (w.t() * 3).exp().sum()
 loss.backward()
 print(loss.item(), w.grad.sum().item(), w.grad.stride())
+# whole-tensor norm, var and std of a permuted tensor walk memory order too
+xp = torch.randn(3, 4, 5).permute(1, 2, 0)
+print(xp.norm().item(), xp.var().item(), xp.std().item(), xp.double().norm().item())
+# t() is TBackward0 (a view even of a vector); .T is PermuteBackward0
+a = torch.randn(2, 3, requires_grad=True)
+v = torch.randn(3, requires_grad=True)
+print(a.t().grad_fn.name(), torch.t(a).grad_fn.name(), a.T.grad_fn.name(),
+      v.t().grad_fn.name(), v.t().shape)
+try:
+    torch.randn(2, 3, 4).t()
+except RuntimeError as e:
+    print(e)

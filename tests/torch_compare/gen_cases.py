@@ -286,6 +286,8 @@ def torch_call(op, args, attrs):
         return x.transpose(a["dim0"], a["dim1"])
     if op == "T":
         return x.T
+    if op == "t":
+        return x.t()
     if op == "permute":
         return x.permute(a["dims"])
     if op == "expand":
@@ -1154,6 +1156,10 @@ def build_cases():
     case("T", "1d", F([4], f64))
     case("T", "3d", F([2, 3, 4]))
     case("T", "0dim", F([]))
+    case("t", "2d", F([2, 3]))
+    case("t", "1d", F([4], f64))
+    case("t", "0dim", F([]))
+    nncase("t", "3d_error", F([2, 3, 4]))
     case("permute", "201", F([2, 3, 4]), dims=[2, 0, 1])
     case("permute", "negative", F([2, 3, 4], f64), dims=[-1, -3, -2])
     case("permute", "repeated", F([2, 3, 4]), dims=[0, 0, 1])

@@ -775,7 +775,7 @@ def batch_norm(input, weight, bias, running_mean, running_var,  # noqa: A002
 
 
 def t(input):  # noqa: A002
-    return _ops.call("T", (input,), {})
+    return _ops.call("t", (input,), {})
 
 
 def _function(name):

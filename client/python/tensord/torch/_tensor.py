@@ -374,7 +374,7 @@ class Tensor:
         return self._op("T")
 
     def t(self):
-        return self._op("T")
+        return self._op("t")
 
     def is_floating_point(self):
         return self.dtype.is_floating_point
