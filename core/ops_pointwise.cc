@@ -53,6 +53,18 @@ absl::StatusOr<FloatPair> Broadcast2(const Tensor& a, const Tensor& b,
   return p;
 }
 
+// `out` (a fresh row-major result, no history) in the layout torch's
+// iterator gives a pointwise result of `inputs` (PointwiseStrides): a
+// copy when that is not row-major, `out` itself otherwise.
+StatusOrTensor InPointwiseLayout(const Tensor& out,
+                                 std::initializer_list<const Tensor*> inputs) {
+  if (PointwiseStrides(out.sizes(), inputs) == out.strides()) return out;
+  TENSORD_ASSIGN_OR_RETURN(Tensor r,
+                           EmptyPointwise(out.sizes(), out.dtype(), inputs));
+  CopyConvert(out, r);
+  return r;
+}
+
 // out[i] = f(x[i], y[i]) over float32/float64 (and integers where `ints`).
 template <typename F>
 StatusOrTensor MapFloat2(const Tensor& a, const Tensor& b, const char* name,
@@ -65,7 +77,7 @@ StatusOrTensor MapFloat2(const Tensor& a, const Tensor& b, const char* name,
     const int64_t n = p.out.numel();
     for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
   });
-  return p.out;
+  return InPointwiseLayout(p.out, {&a, &b});
 }
 
 using Grad2 = std::function<absl::StatusOr<std::pair<Tensor, Tensor>>(
@@ -328,6 +340,7 @@ StatusOrTensor Lerp(const Tensor& start, const Tensor& end,
     if (out.dtype() != start.dtype()) {
       TRY(out, To(out, start.dtype()));
     }
+    TRY(out, InPointwiseLayout(out, {&start, &end, &weight}));
   }
   const char* name = scalar ? "LerpBackward0" : "LerpBackward1";
   std::vector<const Tensor*> ins = {&start, &end};
@@ -362,7 +375,8 @@ StatusOrTensor Addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2,
       !AnyRequiresGrad({&self, &t1, &t2}) && self.dtype() == rt) {
     NoGradGuard ng;
     TRY(Tensor p, Mul(WrapScalar(value), t1));
-    return FusedMulAddRaw(p, t2, self, rt);
+    TRY(Tensor r, FusedMulAddRaw(p, t2, self, rt));
+    return InPointwiseLayout(r, {&self, &t1, &t2});
   }
   TRY(Tensor p, Mul(WrapScalar(value), t1));
   TRY(Tensor q, Mul(p, t2));

@@ -46,3 +46,8 @@ try:
     torch.randn(2, 3, 4).t()
 except RuntimeError as e:
     print(e)
+# lerp, addcmul and the two-input math functions take the layout too
+xt = torch.randn(4, 6).t()
+print(torch.lerp(xt, torch.zeros(6, 4), 0.3).sum().item(),
+      torch.addcmul(xt, xt, xt, value=0.5).sum().item(),
+      torch.atan2(xt, xt.abs() + 1).sum().item(), torch.hypot(xt, xt).stride())
