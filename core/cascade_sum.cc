@@ -321,10 +321,8 @@ struct IterDim {
 // dim, an insertion sort that puts reduced dims (output stride 0) first and
 // otherwise orders by the output's strides, then the input's.
 std::vector<IterDim> IterationOrder(const std::vector<IterDim>& dims) {
-  const int n = static_cast<int>(dims.size());
-  std::vector<int> perm(n);
-  for (int i = 0; i < n; ++i) perm[i] = n - 1 - i;
-  auto should_swap = [&](int d0, int d1) {
+  const int64_t n = static_cast<int64_t>(dims.size());
+  auto should_swap = [&](int64_t d0, int64_t d1) {
     const IterDim& a = dims[d0];
     const IterDim& b = dims[d1];
     if ((a.out == 0) != (b.out == 0)) return b.out == 0 ? 1 : -1;
@@ -336,20 +334,8 @@ std::vector<IterDim> IterationOrder(const std::vector<IterDim>& dims) {
     }
     return 0;
   };
-  for (int i = 1; i < n; ++i) {
-    int d1 = i;
-    for (int d0 = i - 1; d0 >= 0; --d0) {
-      const int c = should_swap(perm[d0], perm[d1]);
-      if (c > 0) {
-        std::swap(perm[d0], perm[d1]);
-        d1 = d0;
-      } else if (c < 0) {
-        break;
-      }
-    }
-  }
   std::vector<IterDim> ordered;
-  for (int p : perm) ordered.push_back(dims[p]);
+  for (int64_t p : TorchDimOrder(n, should_swap)) ordered.push_back(dims[p]);
   // Coalesce neighbours that are one dim in both tensors.
   std::vector<IterDim> out;
   for (const IterDim& d : ordered) {

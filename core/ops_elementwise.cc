@@ -65,31 +65,17 @@ Shape PointwiseStrides(const Shape& shape,
     st.push_back(std::move(s));
   }
   if (nd <= 1 || st.empty()) return ContiguousStrides(shape);
-  // perm[0] is the fastest dim; start from row-major and insertion-sort
-  // with torch's comparison (0: undecided, keep the order).
-  std::vector<int64_t> perm(nd);
-  for (int64_t i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
-  auto should_swap = [&](int64_t d0, int64_t d1) {
-    for (const Shape& s : st) {
-      if (s[d0] == 0 || s[d1] == 0) continue;
-      if (s[d0] < s[d1]) return -1;
-      if (s[d0] > s[d1]) return 1;
-      if (shape[d0] > shape[d1]) return 1;
-    }
-    return 0;
-  };
-  for (int64_t i = 1; i < nd; ++i) {
-    int64_t d1 = i;
-    for (int64_t d0 = i - 1; d0 >= 0; --d0) {
-      const int c = should_swap(perm[d0], perm[d1]);
-      if (c > 0) {
-        std::swap(perm[d0], perm[d1]);
-        d1 = d0;
-      } else if (c < 0) {
-        break;
-      }
-    }
-  }
+  // perm[0] is the fastest dim.
+  const std::vector<int64_t> perm =
+      TorchDimOrder(nd, [&](int64_t d0, int64_t d1) {
+        for (const Shape& s : st) {
+          if (s[d0] == 0 || s[d1] == 0) continue;
+          if (s[d0] < s[d1]) return -1;
+          if (s[d0] > s[d1]) return 1;
+          if (shape[d0] > shape[d1]) return 1;
+        }
+        return 0;
+      });
   bool row_major = true;
   for (int64_t i = 0; i < nd; ++i)
     row_major = row_major && perm[i] == nd - 1 - i;

@@ -104,6 +104,27 @@ absl::StatusOr<Tensor> InMemoryOrder(const Tensor& t, F&& compute) {
   if (!r.ok()) return r.status();
   return WithLayoutOf(*r, t);
 }
+// TensorIterator's order of n dims (reorder_dimensions): perm[0] the
+// fastest. Starting from row-major, an insertion sort by should_swap(d0,
+// d1): 1 puts d0 after d1, -1 keeps it before, 0 (undecided) looks further.
+template <typename Cmp>
+std::vector<int64_t> TorchDimOrder(int64_t n, Cmp should_swap) {
+  std::vector<int64_t> perm(n);
+  for (int64_t i = 0; i < n; ++i) perm[i] = n - 1 - i;
+  for (int64_t i = 1; i < n; ++i) {
+    int64_t d1 = i;
+    for (int64_t d0 = i - 1; d0 >= 0; --d0) {
+      const int c = should_swap(perm[d0], perm[d1]);
+      if (c > 0) {
+        std::swap(perm[d0], perm[d1]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+  return perm;
+}
 // The strides torch's iterator gives a fresh result of `shape` computed
 // from `inputs` (broadcast to shape; undefined ones ignored): the dims
 // ordered by the first input whose strides tell them apart (a broadcast
