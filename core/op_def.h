@@ -165,6 +165,7 @@ void AddConvOps(std::vector<OpDef>& t);      // table_conv.cc
 // x.exp_(), x.clamp_(0, 1), ...: the in-place form of each op of a list,
 // from the op's own entry (table_math.cc).
 void AddInplaceForms(std::vector<OpDef>& t);
+void AddAliases(std::vector<OpDef>& t);
 
 }  // namespace op_def
 }  // namespace tensord

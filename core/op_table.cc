@@ -848,6 +848,7 @@ std::vector<OpDef> BuildTable() {
   AddMathOps(t);
   AddSampleOps(t);
   AddLinalgOps(t);
+  AddAliases(t);
   AddInplaceForms(t);  // last: in-place forms of ops of every family
   for (OpDef& d : t) {
     d.inplace |= !d.name.empty() && d.name.back() == '_';

@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -92,6 +93,10 @@ const std::vector<OpDef>& OpTable();
 
 // The op named `name`, or null.
 const OpDef* FindOp(absl::string_view name);
+
+// (alias, op): torch's second names of ops (arccos for acos, greater for
+// gt, ...), entries of the table with the op's attributes and grad_fn.
+const std::vector<std::pair<std::string, std::string>>& OpAliases();
 
 // Validates arity and attribute names and types (INVALID_ARGUMENT), fills
 // defaults, and runs the op. NOT_FOUND for an unknown op.

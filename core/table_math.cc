@@ -68,6 +68,16 @@ const std::map<std::string, NoDerivative>& InplaceWithoutDerivative() {
       {"atanh_",
        {"AtanhBackward1",
         "the derivative for 'inplace version of atanh' is not implemented."}},
+      // (and under their numpy names)
+      {"arccosh_",
+       {"AcoshBackward1",
+        "the derivative for 'inplace version of acosh' is not implemented."}},
+      {"arcsinh_",
+       {"AsinhBackward1",
+        "the derivative for 'inplace version of asinh' is not implemented."}},
+      {"arctanh_",
+       {"AtanhBackward1",
+        "the derivative for 'inplace version of atanh' is not implemented."}},
       {"heaviside_",
        {"NotImplemented",
         "derivative for aten::heaviside_ is not implemented"}},
@@ -408,6 +418,25 @@ void AddMathOps(std::vector<OpDef>& t) {
   }
 }
 
+void AddAliases(std::vector<OpDef>& t) {
+  std::set<std::string> have;
+  for (const OpDef& d : t) have.insert(d.name);
+  std::vector<OpDef> add;
+  for (const auto& [alias, name] : OpAliases()) {
+    if (have.count(alias)) continue;  // a dedicated entry exists
+    for (const OpDef& d : t) {
+      if (d.name == name) {
+        OpDef a = d;
+        a.name = alias;
+        a.doc = name;
+        add.push_back(std::move(a));
+        break;
+      }
+    }
+  }
+  for (OpDef& d : add) t.push_back(std::move(d));
+}
+
 void AddInplaceForms(std::vector<OpDef>& t) {
   static const char* const kForms[] = {
       // unary math
@@ -417,13 +446,16 @@ void AddInplaceForms(std::vector<OpDef>& t) {
       "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf",
       "erfc", "erfinv", "square", "sinc", "deg2rad", "rad2deg", "logit",
       "nan_to_num", "clamp", "clip", "clamp_min", "clamp_max", "lgamma",
-      "digamma", "polygamma",
+      "digamma", "polygamma", "arccos", "arcsin", "arctan", "arccosh",
+      "arcsinh", "arctanh", "multiply", "divide", "arctan2", "cumsum",
+      "cumprod",
       // binary
       "pow", "remainder", "fmod", "floor_divide", "atan2", "hypot", "copysign",
       "xlogy", "lerp", "addcmul", "addcdiv", "true_divide", "bitwise_and",
       "bitwise_or", "bitwise_xor", "bitwise_not", "logical_and", "logical_or",
       "logical_xor", "logical_not", "bitwise_left_shift", "bitwise_right_shift",
-      "eq", "ne", "lt", "le", "gt", "ge", "heaviside", "addmm", "addmv", "addr",
+      "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
+      "less_equal", "not_equal", "heaviside", "addmm", "addmv", "addr",
       "baddbmm"};
   std::set<std::string> have;
   for (const OpDef& d : t) have.insert(d.name);
@@ -442,4 +474,18 @@ void AddInplaceForms(std::vector<OpDef>& t) {
 }
 
 }  // namespace op_def
+
+const std::vector<std::pair<std::string, std::string>>& OpAliases() {
+  // torch's other names for ops of the table (numpy's spellings): the same
+  // op, attributes and grad_fn under a second name.
+  static const auto* aliases =
+      new std::vector<std::pair<std::string, std::string>>{
+          {"arccos", "acos"},   {"arcsin", "asin"},      {"arctan", "atan"},
+          {"arccosh", "acosh"}, {"arcsinh", "asinh"},    {"arctanh", "atanh"},
+          {"greater", "gt"},    {"greater_equal", "ge"}, {"less", "lt"},
+          {"less_equal", "le"}, {"not_equal", "ne"},     {"concatenate", "cat"},
+      };
+  return *aliases;
+}
+
 }  // namespace tensord

@@ -1379,6 +1379,13 @@ std::map<std::string, std::vector<OpSample>> Build() {
   add("resize_", {"to 0-dim", {R({4}, 1636)}, {{"size", Ints({})}}});
   add("squeeze_", {"all", {R({1, 3, 1}, 1632)}, {}});
   add("squeeze_", {"dim", {R({3, 1}, 1633)}, {{"dim", I(-1)}}});
+  // torch's second names (AddAliases): the op's own samples.
+  for (const auto& [alias, name] : OpAliases()) {
+    const auto it = m.find(name);
+    if (it == m.end()) continue;
+    const std::vector<OpSample> samples = it->second;
+    for (const OpSample& s : samples) add(alias, s);
+  }
   // In-place forms made from the table (AddInplaceForms): the samples of
   // the out-of-place op whose result fits self.
   {

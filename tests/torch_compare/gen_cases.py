@@ -292,7 +292,7 @@ def torch_call(op, args, attrs):
         return x.permute(a["dims"])
     if op == "expand":
         return x.expand(a["size"])
-    if op in ("cat", "stack"):
+    if op in ("cat", "stack", "concatenate"):
         return getattr(torch, op)(list(args), a.get("dim", 0))
     if op == "clone":
         return x.clone()
@@ -529,7 +529,10 @@ GENERATED_INPLACE = [
     "rad2deg_", "reciprocal_", "relu_", "remainder_", "round_", "rsqrt_",
     "sgn_", "sigmoid_", "sign_", "sin_", "sinc_", "sinh_", "sqrt_",
     "square_", "tan_", "tanh_", "true_divide_", "trunc_", "xlogy_",
-    "clamp_min_", "clamp_max_", "lgamma_", "digamma_", "polygamma_"]
+    "clamp_min_", "clamp_max_", "lgamma_", "digamma_", "polygamma_",
+    "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "arctan2_", "multiply_", "divide_", "greater_", "greater_equal_", "less_",
+    "less_equal_", "not_equal_", "cumsum_", "cumprod_"]
 
 
 def _pointwise_call(op, args, a):
@@ -605,6 +608,13 @@ def build_pointwise_cases():
     for op in ("atan2", "arctan2", "hypot", "copysign", "logaddexp", "fmax",
                "fmin", "true_divide", "divide", "multiply"):
         pair(op)
+    # torch's second names (the table's aliases)
+    for op in ("arccos", "arcsin", "arctan", "arcsinh", "arctanh"):
+        case(op, "matrix", F([2, 3], lo=-0.8, hi=0.8))
+    case("arccosh", "matrix", F([2, 3], lo=1.2, hi=3.0))
+    for op in ("greater", "greater_equal", "less", "less_equal", "not_equal"):
+        case(op, "broadcast", F([2, 3]), F([3]), grad=False)
+    case("concatenate", "dim1", F([2, 3]), F([2, 1]), dim=1)
     case("fmax", "nan", V([float("nan"), 1.0, float("nan")], f32),
          V([2.0, float("nan"), float("nan")], f32))
     case("fmin", "int", I([4]), I([4]))
@@ -788,14 +798,16 @@ def build_pointwise_cases():
              "log_", "logit_", "nan_to_num_", "neg_", "rad2deg_", "reciprocal_",
              "relu_", "round_", "rsqrt_", "sgn_", "sigmoid_", "sign_", "sin_",
              "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
-             "lgamma_", "digamma_"}
-    positive = {"acosh_", "log10_", "log2_", "log_", "rsqrt_", "sqrt_", "reciprocal_",
+             "lgamma_", "digamma_", "arccos_", "arccosh_", "arcsin_",
+             "arcsinh_", "arctan_", "arctanh_"}
+    positive = {"acosh_", "arccosh_", "log10_", "log2_", "log_", "rsqrt_", "sqrt_", "reciprocal_",
                 "lgamma_", "digamma_"}
-    unit = {"acos_", "asin_", "atanh_", "logit_"}
+    unit = {"acos_", "asin_", "atanh_", "logit_", "arccos_", "arcsin_",
+            "arctanh_"}
     for op in GENERATED_INPLACE:
         if op in unary:
             lo, hi = (0.5, 2.0) if op in positive else (0.1, 0.9) if op in unit else (-2.0, 2.0)
-            if op == "acosh_":
+            if op in ("acosh_", "arccosh_"):
                 lo, hi = 1.1, 3.0
             # (torch's sgn gradient is an unallocated zero tensor)
             case(op, "f32", F([2, 3], lo=lo, hi=hi), grad=op != "sgn_")
@@ -808,7 +820,10 @@ def build_pointwise_cases():
             case(op, "float", F([3]), V([1.0, 0.0, 1.0], f32))
         elif op == "logical_not_":
             case(op, "bool", V([True, False], bl))
-        elif op in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_"):
+        elif op in ("cumsum_", "cumprod_"):
+            case(op, "dim1", F([2, 3]), dim=1)
+        elif op in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_",
+                    "greater_equal_", "less_", "less_equal_", "not_equal_"):
             case(op, "float", F([2, 3]), F([3]), grad=False)
         elif op == "clamp_min_":
             case(op, "min", F([2, 3]), min=-0.5)

@@ -157,11 +157,50 @@ def concat(tensors, dim=0):
     return _ops.call("cat", (list(tensors), dim), {})
 
 
+def range(start=0, end=None, step=1, *, dtype=None,  # noqa: A001
+          device=None, requires_grad=False):
+    """torch.range (deprecated in torch): start, start + step, ... up to
+    and including end, in the default dtype unless dtype is given."""
+    import warnings
+    warnings.warn(
+        "torch.range is deprecated and will be removed in a future release "
+        "because its behavior is inconsistent with Python's range builtin. "
+        "Instead, use torch.arange, which produces values in [start, end).",
+        UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError(
+            "upper bound and larger bound inconsistent with step sign")
+    # torch: size = (end - start) / step + 1 (in double, truncated);
+    # arange of that many values computes start + i * step as range does.
+    size = _builtins.int((end - start) / step + 1)
+    if isinstance(start, _builtins.int) and isinstance(step, _builtins.int):
+        stop = start + size * step  # exact
+    else:
+        stop = start + (size - 0.5) * step
+    return _ops.call("arange", (start, stop, step),
+                     {"dtype": dtype or _dtypes.default_dtype(),
+                      "device": device, "requires_grad": requires_grad})
+
+
+def rsub(input, other, *, alpha=1):  # noqa: A002
+    """other - alpha * input."""
+    return _ops.call("sub", (other, input), {"alpha": alpha})
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return tensor(s, dtype=dtype or _dtypes.default_dtype(), device=device,
+                  requires_grad=requires_grad)
+
+
 def broadcast_shapes(*shapes):
     out = []
     for s in shapes:
         s = (s,) if isinstance(s, _builtins.int) else tuple(s)
-        for i in range(1, len(s) + 1):
+        for i in _builtins.range(1, len(s) + 1):
             if len(out) < i:
                 out.insert(0, 1)
             a, b = out[-i], s[-i]
@@ -183,7 +222,8 @@ def _method_alias(name):
 
 for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
            "vdot", "float_power", "is_nonzero", "is_signed", "is_same_size",
-           "ravel", "hsplit", "vsplit"):
+           "ravel", "hsplit", "vsplit", "is_conj", "resolve_conj",
+           "is_neg", "resolve_neg", "is_inference"):
     globals()[_n] = _method_alias(_n)
 
 
@@ -596,7 +636,7 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
         return _ops.call("empty", (0,), {"dtype": input.dtype})
     pick = (itertools.combinations_with_replacement if with_replacement
             else itertools.combinations)
-    rows = list(pick(range(input.shape[0]), r))
+    rows = list(pick(_builtins.range(input.shape[0]), r))
     if not rows:
         return _ops.call("empty", (0, r), {"dtype": input.dtype})
     return input[tensor(rows)]
@@ -656,7 +696,7 @@ def renorm(input, p, dim, maxnorm):  # noqa: A002
         raise RuntimeError("renorm: expected maxnorm to be >= 0 but got %s"
                            % maxnorm)
     d = dim % input.dim()
-    dims = [k for k in range(input.dim()) if k != d]
+    dims = [k for k in _builtins.range(input.dim()) if k != d]
     norm = linalg.vector_norm(input, p, dims, keepdim=True)
     factor = where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
     return input * factor

@@ -8,6 +8,7 @@ Methods and operators record ops (tensord.torch._ops); methods not written
 here come from the server's ListOps.
 """
 import builtins
+import weakref
 
 from .. import _C
 from . import _dtypes
@@ -148,6 +149,11 @@ def _check_device(d):
 
 # id()s of tensors share_memory_() was called on.
 _shared = set()
+
+
+# Tensors whose retain_grad() was called (Tensor.retains_grad), by id
+# (tensors compare elementwise).
+_retaining = weakref.WeakValueDictionary()
 
 
 class Tensor:
@@ -603,6 +609,13 @@ class Tensor:
 
     def retain_grad(self):
         _ops.call("retain_grad", (self,), {}, self._engine)
+        _retaining[id(self)] = self
+
+    @property
+    def retains_grad(self):
+        """True for a non-leaf whose retain_grad() was called (a leaf's
+        .grad is kept anyway: False, as in torch)."""
+        return _retaining.get(id(self)) is self and not self.is_leaf
 
     def detach(self):
         return self._op("detach")
@@ -888,6 +901,19 @@ class Tensor:
 
     def resolve_conj(self):
         return self
+
+    def is_neg(self):
+        return False
+
+    def resolve_neg(self):
+        return self
+
+    def is_inference(self):
+        return False
+
+    @property
+    def is_cpu(self):
+        return True
 
     def register_hook(self, hook):
         from . import _hooks
