@@ -246,6 +246,73 @@ class PackageTest(unittest.TestCase):
         self.assertIn("error: line 4: RuntimeError: shape '[2]' is invalid "
                       "for input of size 3", err)
 
+    def run_subprocess(self, source, files=()):
+        """Runs `source` with `python3 -m tensord run` in a process of its
+        own (the trace is per process), next to `files` ({name: text});
+        returns (rc, stdout, stderr)."""
+        d = tempfile.mkdtemp()
+        for name, text in dict(files).items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(textwrap.dedent(text))
+        path = os.path.join(d, "script.py")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(source))
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(
+            os.path.dirname(os.path.abspath(tensord.__file__))))
+        p = subprocess.run(
+            [sys.executable, "-m", "tensord", "--server=" + self.server.target,
+             "run", path], capture_output=True, text=True, env=env,
+            timeout=120, cwd=d)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_a_script_without_try_runs_untraced(self):
+        # The trace costs every Python call; a script that has no try
+        # statement does not need it.
+        rc, out, err = self.run_subprocess("""
+            import sys
+            import torch
+            def f(x):
+                return x * 2
+            print(f(torch.ones(2)), sys.gettrace())
+        """)
+        self.assertEqual((rc, out), (0, "tensor([2., 2.]) None\n"), err)
+
+    def test_a_try_in_an_imported_module_is_traced(self):
+        # The failing op is recorded before the helper's try block, which
+        # must not catch its error (PyTorch raised it at line 5).
+        helper = """
+            def show(t):
+                try:
+                    print("value", t.sum().item())
+                except RuntimeError:
+                    print("caught (PyTorch never gets here)")
+        """
+        source = """
+            import torch
+            import helper
+            a = torch.ones(2, 3)
+            c = a @ a
+            helper.show(c)
+        """
+        rc, out, err = self.run_subprocess(source, {"helper.py": helper})
+        self.assertEqual((rc, out), (1, ""), err)
+        self.assertIn("error: line 5: RuntimeError: mat1 and mat2 shapes "
+                      "cannot be multiplied", err)
+        # And in a function the script defines.
+        rc, out, err = self.run_subprocess("""
+            import torch
+            def show(t):
+                try:
+                    print("value", t.sum().item())
+                except RuntimeError:
+                    print("caught (PyTorch never gets here)")
+            a = torch.ones(2, 3)
+            c = a @ a
+            show(c)
+        """)
+        self.assertEqual((rc, out), (1, ""), err)
+        self.assertIn("error: line 9: RuntimeError", err)
+
     def test_a_training_loop_without_reads_is_one_request(self):
         source = """
             import torch

@@ -219,6 +219,7 @@ def _run_in(ws, source, filename, echo, as_json=False):
     try:
         code_obj = _echo_tree(source, filename) if echo else compile(
             source, filename, "exec")
+        _trace.watch(code_obj)
         exec(code_obj, ws.globals)
         _trace.flush_all()
         return 0
@@ -325,6 +326,7 @@ class _Console(code.InteractiveConsole):
 
     def runcode(self, code_obj):
         _trace.install(force=True)
+        _trace.watch(code_obj)
         try:
             exec(code_obj, self.locals)
             _trace.flush_all()

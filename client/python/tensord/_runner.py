@@ -94,6 +94,7 @@ def run_source(source, filename, globals_=None):
         "__builtins__": builtins}
     try:
         code = compile(source, filename, "exec")
+        _trace.watch(code)
         exec(code, g)
         _trace.flush_all()
     except SystemExit as e:

@@ -20,6 +20,16 @@ is still PyTorch's:
   (CPython's rule), which is fine for the uncaught errors it raises;
   interactive loops re-install it (install()).
 - A request is also sent when it reaches MAX_PENDING nodes.
+
+A trace function makes every Python call slower (CPython calls it for
+each new frame, the package's own included): some 15 us per recorded op.
+So it is set only once the user's code has a try statement with an except
+clause: the script's code (watch(), before it runs), the code of every
+user frame an op is recorded from, and the functions of user modules
+imported since the last op (a module's function entered later may open a
+try block with ops pending). A script without one runs untraced. Code a
+script builds with exec() from a string and runs without recording an
+op first is not seen.
 """
 import dis
 import os
@@ -29,10 +39,23 @@ import threading
 import weakref
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__))
-_LIB_DIRS = tuple(
-    os.path.realpath(p) + os.sep for p in {
-        sysconfig.get_paths().get(k)
-        for k in ("stdlib", "platstdlib", "purelib", "platlib")} if p)
+
+def _lib_dirs():
+    """The standard library's and installed packages' directories
+    (Debian's /usr/lib/python3/dist-packages among them): not the user's
+    code."""
+    dirs = {sysconfig.get_paths().get(k)
+            for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    try:
+        import site
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except (ImportError, AttributeError):
+        pass  # (a virtualenv's old site module, an embedded interpreter)
+    return tuple(os.path.realpath(p) + os.sep for p in dirs if p)
+
+
+_LIB_DIRS = _lib_dirs()
 
 _engines = weakref.WeakSet()
 _user_code = {}   # code object -> bool
@@ -40,6 +63,10 @@ _try_ranges = {}  # code object -> [(start, end)] of try-block offsets
 _try_lines = {}   # code object -> lines where pending ops must run
 _installed = False
 _disabled = os.environ.get("TENSORD_NO_TRACE") == "1"
+_tracing = False   # the user's code has a try statement: trace it
+_has_try = {}      # code object -> it or a nested code object has a try
+_modules_seen = 0  # len(sys.modules) at the last scan of user modules
+_modules_checked = set()  # names of modules scanned
 
 
 def register(engine):
@@ -53,18 +80,70 @@ def install(force=False):
     if (_installed and not force) or _disabled:
         return
     _installed = True
-    sys.settrace(_global_trace)
-    threading.settrace(_global_trace)
+    if _tracing:
+        _set_trace()  # again: an error from the trace function ended it
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, _FlushingStream):
             setattr(sys, name, _FlushingStream(stream))
-    # Frames already running (the script that imported us) are traced too.
+
+
+def _set_trace():
+    sys.settrace(_global_trace)
+    threading.settrace(_global_trace)
+    # Frames already running (the script, the loop that called us) are
+    # traced too.
     f = sys._getframe(1)
     while f is not None:
         if _is_user(f.f_code):
             f.f_trace = _local_trace
         f = f.f_back
+
+
+def watch(code):
+    """Traces from now on if `code` (the user's, about to run) or a code
+    object nested in it has a try statement."""
+    if not _tracing and not _disabled and _contains_try(code):
+        _start_tracing()
+
+
+def _start_tracing():
+    global _tracing
+    _tracing = True
+    _set_trace()
+
+
+def _contains_try(code):
+    r = _has_try.get(code)
+    if r is None:
+        _has_try[code] = False  # (recursion guard)
+        r = bool(_ranges(code)) or any(
+            _contains_try(c) for c in code.co_consts
+            if type(c) is type(code))
+        _has_try[code] = r
+    return r
+
+
+def _watch_modules():
+    """watch() for the functions of user modules imported since the last
+    call."""
+    global _modules_seen
+    _modules_seen = len(sys.modules)
+    for name, m in list(sys.modules.items()):
+        if name in _modules_checked:
+            continue
+        _modules_checked.add(name)
+        fn = getattr(m, "__file__", None)
+        if not isinstance(fn, str) or os.path.realpath(fn).startswith(
+                (_PKG_DIR,) + _LIB_DIRS):
+            continue
+        for v in list(getattr(m, "__dict__", {}).values()):
+            for f in (v, *(getattr(v, "__dict__", {}).values()
+                           if isinstance(v, type) else ())):
+                code = getattr(f, "__code__", None)
+                if code is not None and _contains_try(code):
+                    _start_tracing()
+                    return
 
 
 def flush_all():
@@ -212,6 +291,13 @@ def must_run_now():
 def run_now_from(f):
     """must_run_now for the user's frame `f` (from site())."""
     known = _try_ranges.get
+    if not _tracing and not _disabled:
+        if len(sys.modules) != _modules_seen:
+            _watch_modules()
+        g = f
+        while g is not None and not _tracing:
+            watch(g.f_code)
+            g = _user_frame(g.f_back)
     while f is not None:
         code = f.f_code
         ranges = known(code)
