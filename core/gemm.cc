@@ -1,12 +1,15 @@
 #include "core/gemm.h"
 
 #include <cblas.h>
+#include <dlfcn.h>
 #include <dnnl.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -63,11 +66,117 @@ class GateIfThreaded {
 constexpr double kGemmThreaded = 65536.0 * 4;
 constexpr double kGemvThreaded = 2304.0 * 4;
 
+// OpenBLAS's single-threaded build of the same release (Debian's
+// libopenblas0-serial), for float32 products whose bits do not depend on
+// OpenBLAS's thread count: with k up to the kernel's k-block (GEMM_Q),
+// every element is one sum in k order in both builds (the threaded driver
+// splits only m and n; past GEMM_Q it cuts the k blocks differently).
+// Such a product then runs on the calling thread, without waking the
+// process-wide team and without waiting for another session's product on
+// it. Measured equal, bit for bit, to the threaded build's over 6,100
+// random shapes with k <= 320 and all four transpose cases, and different
+// from k = 321 on (OpenBLAS 0.3.21, Cooperlake kernels). float64 products
+// differ between the builds even for small k, so they never come here.
+using SgemmFn = decltype(&sgemm_);
+struct SerialBlas {
+  SgemmFn sgemm = nullptr;
+  int64_t max_k = 0;  // the k-block of the kernels both builds picked
+};
+
+// The "OpenBLAS 0.3.21 ... Cooperlake ..." of a build: its release and
+// kernels, without its threading words.
+std::string BuildKey(const char* config) {
+  std::string key;
+  std::string_view c(config);
+  while (!c.empty()) {
+    const size_t sp = c.find(' ');
+    const std::string_view word = c.substr(0, sp);
+    if (word != "SINGLE_THREADED" && word.substr(0, 12) != "MAX_THREADS=") {
+      key.append(word).push_back(' ');
+    }
+    c = sp == std::string_view::npos ? std::string_view() : c.substr(sp + 1);
+  }
+  return key;
+}
+
+const SerialBlas& Serial() {
+  static const SerialBlas* serial = [] {
+    auto* r = new SerialBlas();
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return r;  // the sanitizers' runtimes refuse RTLD_DEEPBIND
+#else
+    const char* off = std::getenv("TENSORD_SERIAL_BLAS");
+    if (off != nullptr && std::string_view(off) == "0") return r;
+    // The threaded build in use, and the serial one beside it
+    // (.../openblas-pthread/ and .../openblas-serial/).
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&sgemm_), &info) == 0 ||
+        info.dli_fname == nullptr) {
+      return r;
+    }
+    char real[PATH_MAX];
+    if (realpath(info.dli_fname, real) == nullptr) return r;
+    constexpr std::string_view kThreaded = "/openblas-pthread";
+    std::string dir(real);
+    dir = dir.substr(0, dir.rfind('/'));
+    if (!std::string_view(dir).ends_with(kThreaded)) return r;
+    const std::string path = dir.substr(0, dir.size() - kThreaded.size()) +
+                             "/openblas-serial/libopenblas.so.0";
+    // Its own symbols first (RTLD_DEEPBIND): its buffers and tables must
+    // not bind to the threaded build's.
+    void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+    if (h == nullptr) return r;
+    using ConfigFn = char* (*)();
+    auto ours =
+        reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    auto theirs = reinterpret_cast<ConfigFn>(dlsym(h, "openblas_get_config"));
+    auto core = reinterpret_cast<ConfigFn>(dlsym(h, "openblas_get_corename"));
+    auto fn = reinterpret_cast<SgemmFn>(dlsym(h, "sgemm_"));
+    if (ours == nullptr || theirs == nullptr || core == nullptr ||
+        fn == nullptr || BuildKey(ours()) != BuildKey(theirs()) ||
+        std::string_view(theirs()).find("OpenBLAS 0.3.21 ") != 0) {
+      return r;
+    }
+    // The k-block of the kernels measured (others: not used).
+    if (std::strcmp(core(), "Cooperlake") == 0) r->max_k = 320;
+    if (r->max_k > 0) r->sgemm = fn;
+    return r;
+#endif
+  }();
+  return *serial;
+}
+
+// The serial build has no locks of its own (USE_THREAD=0): one product at
+// a time on it, alongside the threaded build's.
+std::mutex& SerialGate() {
+  static std::mutex* m = new std::mutex();
+  return *m;
+}
+
+// Above this many multiply-adds a product on the serial build is worth
+// the team's two threads when they are free.
+constexpr double kSerialAlways = 1 << 25;
+
 void BlasGemm(const char* ta, const char* tb, const int* m, const int* n,
               const int* k, const float* alpha, const float* a, const int* lda,
               const float* b, const int* ldb, const float* beta, float* c,
               const int* ldc) {
-  const GateIfThreaded gate(static_cast<double>(*m) * *n * *k, kGemmThreaded);
+  const double work = static_cast<double>(*m) * *n * *k;
+  const SerialBlas& serial = Serial();
+  if (work > kGemmThreaded && serial.sgemm != nullptr && *k <= serial.max_k) {
+    // On the calling thread (the same bits): always for a product the
+    // team would spend more time waking than computing; for a larger one
+    // when the team is busy with another session's product.
+    std::unique_lock<std::mutex> team(BlasGate(), std::defer_lock);
+    if (work <= kSerialAlways || !team.try_lock()) {
+      const std::lock_guard<std::mutex> one(SerialGate());
+      serial.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+    sgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  const GateIfThreaded gate(work, kGemmThreaded);
   sgemm_(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -108,6 +217,8 @@ void BlasGemv(const char* t, const int* m, const int* n, const double* alpha,
 }  // namespace
 
 const char* GemmF32Kernel() { return UseOneDnn() ? "onednn" : "openblas"; }
+
+bool SerialSgemmAvailable() { return Serial().sgemm != nullptr; }
 
 void GemmF32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
              const float* a, int64_t lda, const float* b, int64_t ldb, float* c,

@@ -55,6 +55,12 @@ void TorchGemv(bool trans, int64_t m, int64_t n, T alpha, const T* a,
 // (TENSORD_GEMM=openblas in the environment selects OpenBLAS).
 const char* GemmF32Kernel();
 
+// Whether float32 TorchGemm products with k up to OpenBLAS's k-block run
+// on OpenBLAS's single-threaded build (same release and kernels, the same
+// bits; core/gemm.cc): false without it (libopenblas0-serial), under the
+// sanitizers, and with TENSORD_SERIAL_BLAS=0.
+bool SerialSgemmAvailable();
+
 }  // namespace tensord
 
 #endif  // TENSORD_CORE_GEMM_H_

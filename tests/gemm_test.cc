@@ -1,10 +1,15 @@
 // GemmF32 against a double-precision reference, for every transpose
 // combination and for shapes on both sides of its size and shape thresholds
 // (tiny products go to OpenBLAS, large ones to oneDNN, few-row a @ b^T
-// through the transposed formulation).
+// through the transposed formulation). And TorchGemm's float32 products on
+// OpenBLAS's single-threaded build, bit for bit against the threaded
+// build's (sgemm_, what torch calls).
 #include "core/gemm.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -49,6 +54,61 @@ INSTANTIATE_TEST_SUITE_P(
                                          std::make_tuple(16, 256, 64),
                                          std::make_tuple(200, 33, 70),
                                          std::make_tuple(1, 1024, 40))));
+
+}  // namespace
+}  // namespace tensord
+
+extern "C" {
+void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
+            const int* k, const float* alpha, const float* a, const int* lda,
+            const float* b, const int* ldb, const float* beta, float* c,
+            const int* ldc);
+char* openblas_get_corename();
+}
+
+namespace tensord {
+namespace {
+
+TEST(TorchGemmTest, SerialBuildGivesTheThreadedBuildsBits) {
+  if (std::string_view(openblas_get_corename()) == "Cooperlake") {
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // script/bootstrap installs libopenblas0-serial.
+    ASSERT_TRUE(SerialSgemmAvailable());
+#endif
+  }
+  if (!SerialSgemmAvailable()) GTEST_SKIP() << "no serial OpenBLAS here";
+  Generator gen(20261208);
+  auto below = [&](int n) {
+    return 1 + static_cast<int>(gen.UniformFloat() * static_cast<float>(n));
+  };
+  for (int trial = 0; trial < 150; ++trial) {
+    // Products the threaded build runs on its team (more than 2^18
+    // multiply-adds) and TorchGemm on the serial build (up to 2^25), with
+    // k up to the k-block.
+    int m = below(320), n = below(320), k = below(320);
+    if (static_cast<double>(m) * n * k <= 65536.0 * 4) {
+      m = n = 320;
+      k = std::max(k, 4);
+    }
+    const bool ta = gen.UniformFloat() < 0.5f, tb = gen.UniformFloat() < 0.5f;
+    const int lda = ta ? k : m, ldb = tb ? n : k;
+    std::vector<float> a(static_cast<size_t>(m) * k),
+        b(static_cast<size_t>(k) * n);
+    for (float& v : a) v = gen.UniformFloat() - 0.5f;
+    for (float& v : b) v = gen.UniformFloat() - 0.5f;
+    std::vector<float> ours(static_cast<size_t>(m) * n, 7.0f), threaded = ours;
+    TorchGemm<float>(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f,
+                     ours.data(), m);
+    const char tac = ta ? 'T' : 'N', tbc = tb ? 'T' : 'N';
+    const float one = 1.0f, zero = 0.0f;
+    sgemm_(&tac, &tbc, &m, &n, &k, &one, a.data(), &lda, b.data(), &ldb, &zero,
+           threaded.data(), &m);
+    ASSERT_EQ(
+        std::memcmp(ours.data(), threaded.data(), ours.size() * sizeof(float)),
+        0)
+        << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb;
+  }
+}
 
 }  // namespace
 }  // namespace tensord
