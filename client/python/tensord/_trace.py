@@ -294,10 +294,17 @@ def run_now_from(f):
     if not _tracing and not _disabled:
         if len(sys.modules) != _modules_seen:
             _watch_modules()
+        # The user's frames whose code is new (up to the first seen
+        # before: its callers were looked at then, and code that calls
+        # it later is the script's, a user module's or new here).
         g = f
-        while g is not None and not _tracing:
+        while g is not None and g.f_code not in _has_try:
             watch(g.f_code)
+            if _tracing:
+                break
             g = _user_frame(g.f_back)
+        if not _tracing:
+            return False  # no user code on the stack has a try statement
     while f is not None:
         code = f.f_code
         ranges = known(code)

@@ -152,9 +152,43 @@ def unnumpy(v):
     return v
 
 
+# Per op: whether positional tensors and numbers filling exactly its
+# inputs make a whole call (no attributes needed): call's short way.
+_PLAIN = {}
+
+
+def _plain(schema):
+    r = _PLAIN.get(schema["name"])
+    if r is None:
+        r = (not schema["variadic"] and not schema.get("python_order") and
+             not schema.get("variable_outputs") and
+             not schema.get("python_value") and
+             len(schema["inputs"]) == schema["min_inputs"] and
+             not any(spec[3] for spec in schema["attrs"]))
+        _PLAIN[schema["name"]] = r
+    return r
+
+
 def call(op, args, kwargs, engine=None):
     """Runs (records) op `op` with Python's arguments; see the module doc."""
     Tensor = _engine_mod._torch_modules()[0]
+    if not kwargs and args:
+        # The common case (x + y, x.exp(), torch.relu(x)): tensors and
+        # Python numbers filling the op's inputs, nothing else.
+        e = engine
+        for v in args:
+            t = type(v)
+            if isinstance(v, Tensor):
+                if e is None:
+                    e = v._engine
+            elif t is not builtins.float and t is not builtins.int and \
+                    t is not builtins.bool:
+                e = None
+                break
+        schema = e.schemas.get(op) if e is not None else None
+        if schema is not None and len(args) == len(schema["inputs"]) and \
+                _plain(schema):
+            return _record(op, schema, e, list(args), {}, None, 0)
     args = [unnumpy(v) for v in args]
     kwargs = {k: unnumpy(v) for k, v in kwargs.items()}
     engine = engine or engine_of(args, kwargs)
@@ -314,12 +348,19 @@ def call(op, args, kwargs, engine=None):
             continue
         wire[spec[0]] = _attr_value(fname, spec, attrs[spec[0]])
 
-    outputs = schema["outputs"]
     if schema.get("variable_outputs"):
         # As many outputs as the server makes (split, unbind, ...).
         return tuple(engine.record_variable(op, inputs, wire,
                                             not _grad.is_grad_enabled(),
                                             generator))
+    return _record(op, schema, engine, inputs, wire, requires_grad,
+                   generator)
+
+
+def _record(op, schema, engine, inputs, wire, requires_grad, generator):
+    """call's end: records the node and makes its result."""
+    Tensor = _engine_mod._torch_modules()[0]
+    outputs = schema["outputs"]
     site = _trace.site()
     outs = engine.record(op, inputs, wire, len(outputs),
                          not _grad.is_grad_enabled(), generator, site)
