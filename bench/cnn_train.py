@@ -25,11 +25,12 @@ net = nn.Sequential(
 loss_fn = nn.CrossEntropyLoss()
 opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
 
-try:
+# (No try statement: one makes tensord trace the script, which a plain
+# training script does not pay for.)
+engine = None
+if torch.__name__ == "tensord.torch":  # not under PyTorch
     from tensord import _session
     engine = _session.current_session().engine
-except ImportError:  # under PyTorch
-    engine = None
 
 
 def step():
