@@ -227,6 +227,20 @@ for _n in ("absolute", "negative", "positive", "fix", "subtract", "ger",
     globals()[_n] = _method_alias(_n)
 
 
+def _functional_alias(name):
+    """torch.NAME for torch.nn.functional.NAME (torch.prelu, ...)."""
+    def fn(*args, **kwargs):
+        from .nn import functional
+        return getattr(functional, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+for _n in ("prelu", "threshold", "threshold_", "pixel_shuffle",
+           "pixel_unshuffle", "hardshrink", "channel_shuffle", "bilinear"):
+    globals()[_n] = _functional_alias(_n)
+
+
 class _Version(str):
     """torch.__version__: the string "tensord", which orders against a
     version string or tuple as the TorchVersion of the PyTorch tensord

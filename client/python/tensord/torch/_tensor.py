@@ -905,6 +905,14 @@ class Tensor:
     def is_neg(self):
         return False
 
+    def hardshrink(self, lambd=0.5):
+        from .nn import functional
+        return functional.hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        from .nn import functional
+        return functional.prelu(self, weight)
+
     def resolve_neg(self):
         return self
 

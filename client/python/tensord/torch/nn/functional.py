@@ -663,6 +663,32 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002
     return input.copy_(out) if inplace else out
 
 
+def threshold_(input, threshold, value):  # noqa: A002
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+def channel_shuffle(input, groups):  # noqa: A002
+    """(N, C, *) with C = groups * k: channel g * k + i moves to
+    i * groups + g (a reshape, a transpose and a contiguous reshape)."""
+    if input.dim() <= 2:
+        raise RuntimeError(
+            "channel_shuffle expects input with > 2 dims, but got input with "
+            "sizes [%s]" % ", ".join(str(s) for s in input.shape))
+    groups = int(groups)
+    if groups <= 0:
+        raise RuntimeError(
+            "Number of groups to divide channels in must be positive. Value "
+            "of groups:%d" % groups)
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(
+            "Number of channels must be divisible by groups. Got %d channels "
+            "and %d groups." % (c, groups))
+    n, rest = input.shape[0], list(input.shape[2:])
+    return input.reshape([n, groups, c // groups] + rest).transpose(
+        1, 2).reshape([n, c] + rest)
+
+
 def glu(input, dim=-1):  # noqa: A002
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving "

@@ -32,7 +32,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss,  # noqa: F401
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase,  # noqa: F401
                   RNNCell, RNNCellBase)
 from .extra import (GLU, AdaptiveAvgPool1d, AdaptiveMaxPool1d,  # noqa: F401
-                    CosineEmbeddingLoss, CosineSimilarity, Dropout1d,
+                    ChannelShuffle, CosineEmbeddingLoss, CosineSimilarity, Dropout1d,
                     Dropout2d, Dropout3d, Hardshrink, HingeEmbeddingLoss,
                     MarginRankingLoss, MultiLabelSoftMarginLoss,
                     PairwiseDistance, PixelShuffle, PixelUnshuffle,

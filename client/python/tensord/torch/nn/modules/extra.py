@@ -231,6 +231,18 @@ class PixelShuffle(Module):
         return "upscale_factor={}".format(self.upscale_factor)
 
 
+class ChannelShuffle(Module):
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):  # noqa: A002
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return "groups={}".format(self.groups)
+
+
 class PixelUnshuffle(Module):
     def __init__(self, downscale_factor):
         super().__init__()
