@@ -19,6 +19,16 @@ StatusOrTensor Full(const Shape& shape, const Scalar& value,
                          : (value.dtype() == DType::kFloat64 ? DefaultFloat()
                                                              : value.dtype());
   TENSORD_ASSIGN_OR_RETURN(Tensor out, Empty(shape, dt));
+  const complex128 v = value.to_complex();
+  if (v.real() == 0 && v.imag() == 0 && !std::signbit(v.real()) &&
+      !std::signbit(v.imag())) {
+    // +0 is all zero bits in every dtype (zeros, zero_, the gradients'
+    // zeros): a memset.
+    if (out.nbytes() > 0) {
+      std::memset(out.raw_data(), 0, static_cast<size_t>(out.nbytes()));
+    }
+    return out;
+  }
   CopyConvert(ScalarTensor(value, dt), out);
   return out;
 }
