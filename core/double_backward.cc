@@ -195,6 +195,7 @@ const std::vector<std::string>& TwiceDifferentiableNodes() {
         "ScatterAddBackward0",
         "ScatterBackward0",
         "ScatterBackward1",
+        "ScatterReduceBackward0",
         "SelectBackward0",
         "SelectScatterBackward0",
         "SgnBackward0",

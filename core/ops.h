@@ -155,6 +155,16 @@ StatusOrTensor Scatter(const Tensor& self, int64_t dim, const Tensor& index,
                        const Tensor& src, bool add);
 StatusOrTensor ScatterInplace(const Tensor& self, int64_t dim,
                               const Tensor& index, const Tensor& src, bool add);
+// scatter_reduce: self with src's values at index along dim reduced into
+// it by `reduce` ("sum", "prod", "mean", "amax", "amin"), counting self's
+// own value unless !include_self; in place as scatter_reduce_.
+StatusOrTensor ScatterReduce(const Tensor& self, int64_t dim,
+                             const Tensor& index, const Tensor& src,
+                             const std::string& reduce, bool include_self);
+StatusOrTensor ScatterReduceInplace(const Tensor& self, int64_t dim,
+                                    const Tensor& index, const Tensor& src,
+                                    const std::string& reduce,
+                                    bool include_self);
 StatusOrTensor IndexSelect(const Tensor& self, int64_t dim,
                            const Tensor& index);
 StatusOrTensor IndexAdd(const Tensor& self, int64_t dim, const Tensor& index,

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -266,6 +269,84 @@ StatusOrTensor GatherRaw(const Tensor& self, int64_t dim, const Tensor& index) {
   return out;
 }
 
+// scatter_reduce's reductions, as ATen's CPU scatter kernels combine:
+// each element of self takes src's values at it in index order (sum,
+// prod and mean add or multiply one at a time; amax/amin take a NaN and
+// otherwise std::max/min).
+enum class ScatterReduction { kSum, kProd, kMean, kAmax, kAmin };
+
+// out (a fresh tensor holding self's values) reduced with src at index
+// along dim; without include_self the positions index reaches start from
+// the reduction's identity. mean is left as the sum here.
+absl::Status ScatterReduceRaw(const Tensor& out, int64_t dim,
+                              const Tensor& index, const Tensor& src,
+                              ScatterReduction op, bool include_self) {
+  absl::Status st;
+  TENSORD_DISPATCH_ALL(out.dtype(), T, {
+    T* o = out.data<T>();
+    const T* sp = src.data<T>();
+    if (!include_self) {
+      T ident = T(0);
+      if (op == ScatterReduction::kProd) ident = T(1);
+      if constexpr (!kIsComplex<T> && !std::is_same_v<T, bool>) {
+        constexpr bool inf = std::numeric_limits<T>::has_infinity;
+        if (op == ScatterReduction::kAmax) {
+          ident = inf ? -std::numeric_limits<T>::infinity()
+                      : std::numeric_limits<T>::lowest();
+        } else if (op == ScatterReduction::kAmin) {
+          ident = inf ? std::numeric_limits<T>::infinity()
+                      : std::numeric_limits<T>::max();
+        }
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (op == ScatterReduction::kAmin) ident = true;
+      }
+      st = ForEachScatter(out, dim, index, nullptr, out.strides(),
+                          [&](int64_t so, int64_t) { o[so] = ident; });
+      if (!st.ok()) return;
+    }
+    switch (op) {
+      case ScatterReduction::kSum:
+      case ScatterReduction::kMean:
+        st = ForEachScatter(out, dim, index, &src, out.strides(),
+                            [&](int64_t so, int64_t xo) {
+                              if constexpr (std::is_same_v<T, bool>) {
+                                o[so] = o[so] || sp[xo];
+                              } else {
+                                o[so] = WrapAdd(o[so], sp[xo]);
+                              }
+                            });
+        break;
+      case ScatterReduction::kProd:
+        st = ForEachScatter(out, dim, index, &src, out.strides(),
+                            [&](int64_t so, int64_t xo) {
+                              if constexpr (std::is_same_v<T, bool>) {
+                                o[so] = o[so] && sp[xo];
+                              } else {
+                                o[so] = WrapMul(o[so], sp[xo]);
+                              }
+                            });
+        break;
+      case ScatterReduction::kAmax:
+      case ScatterReduction::kAmin:
+        if constexpr (!kIsComplex<T>) {
+          const bool max = op == ScatterReduction::kAmax;
+          st = ForEachScatter(out, dim, index, &src, out.strides(),
+                              [&](int64_t so, int64_t xo) {
+                                const T v = sp[xo];
+                                if (v != v) {
+                                  o[so] = v;  // NaN wins
+                                } else {
+                                  o[so] = max ? std::max(o[so], v)
+                                              : std::min(o[so], v);
+                                }
+                              });
+        }
+        break;
+    }
+  });
+  return st;
+}
+
 }  // namespace
 
 absl::Status ScatterAddRaw(const Tensor& out, int64_t dim, const Tensor& index,
@@ -391,6 +472,195 @@ StatusOrTensor ScatterInplace(const Tensor& self, int64_t dim,
                               bool add) {
   return Inplace(self, {&index, &src},
                  [&] { return Scatter(self, dim, index, src, add); });
+}
+
+namespace {
+
+// scatter_reduce's backward, torch 1.13's scatter_reduce_backward written
+// with differentiable ops (so create_graph records it).
+absl::StatusOr<GradList> ScatterReduceGrads(
+    const Tensor& g, const Tensor& self, int64_t d, const Tensor& index,
+    const Tensor& src, const Tensor& result, ScatterReduction op,
+    const std::string& reduce, bool include_self) {
+  const DType dt = self.dtype();
+  auto scalar = [dt](double v) { return ScalarTensor(Scalar(v), dt); };
+  Tensor grad_self, grad_src;
+  switch (op) {
+    case ScatterReduction::kSum: {
+      grad_self = g;
+      TENSORD_ASSIGN_OR_RETURN(grad_src, Gather(g, d, index));
+      break;
+    }
+    case ScatterReduction::kMean: {
+      TENSORD_ASSIGN_OR_RETURN(Tensor n,
+                               include_self ? OnesLike(g) : ZerosLike(g));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ones, OnesLike(src, g.dtype()));
+      TENSORD_ASSIGN_OR_RETURN(n, Scatter(n, d, index, ones, true));
+      TENSORD_ASSIGN_OR_RETURN(Tensor none, Eq(n, scalar(0)));
+      TENSORD_ASSIGN_OR_RETURN(n, MaskedFill(n, none, scalar(1)));
+      TENSORD_ASSIGN_OR_RETURN(grad_self, Div(g, n));
+      TENSORD_ASSIGN_OR_RETURN(Tensor n_src, Gather(n, d, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor g_src, Gather(g, d, index));
+      TENSORD_ASSIGN_OR_RETURN(grad_src, Div(g_src, n_src));
+      break;
+    }
+    case ScatterReduction::kAmax:
+    case ScatterReduction::kAmin: {
+      // The gradient goes evenly to every element equal to the result.
+      TENSORD_ASSIGN_OR_RETURN(Tensor value, Gather(result, d, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor self_is, Eq(self, result));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_is, Eq(src, value));
+      TENSORD_ASSIGN_OR_RETURN(Tensor self_is_f, To(self_is, dt));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_is_f, To(src_is, dt));
+      TENSORD_ASSIGN_OR_RETURN(Tensor n,
+                               Scatter(self_is_f, d, index, src_is_f, true));
+      TENSORD_ASSIGN_OR_RETURN(Tensor dist, Div(g, n));
+      TENSORD_ASSIGN_OR_RETURN(grad_self, Mul(self_is, dist));
+      TENSORD_ASSIGN_OR_RETURN(Tensor dist_src, Gather(dist, d, index));
+      TENSORD_ASSIGN_OR_RETURN(grad_src, Mul(src_is, dist_src));
+      break;
+    }
+    case ScatterReduction::kProd: {
+      // Products that leave out self's (or src's single) zero, so a zero
+      // factor still passes on the product of the others.
+      TENSORD_ASSIGN_OR_RETURN(Tensor self_zero, Eq(self, scalar(0)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor masked_self,
+                               MaskedFill(self, self_zero, scalar(1)));
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor masked_self_result,
+          ScatterReduce(masked_self, d, index, src, reduce, include_self));
+      TENSORD_ASSIGN_OR_RETURN(Tensor t, Mul(g, masked_self_result));
+      TENSORD_ASSIGN_OR_RETURN(grad_self, Div(t, masked_self));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_zero, Eq(src, scalar(0)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_zero_f, To(src_zero, dt));
+      TENSORD_ASSIGN_OR_RETURN(Tensor zeros, ZerosLike(self));
+      TENSORD_ASSIGN_OR_RETURN(Tensor nz,
+                               Scatter(zeros, d, index, src_zero_f, true));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_num_zeros, Gather(nz, d, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor one_zero, Eq(src_num_zeros, scalar(1)));
+      TENSORD_ASSIGN_OR_RETURN(Tensor single, LogicalAnd(src_zero, one_zero));
+      TENSORD_ASSIGN_OR_RETURN(Tensor masked_src,
+                               MaskedFill(src, single, scalar(1)));
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor masked_src_result,
+          ScatterReduce(self, d, index, masked_src, reduce, include_self));
+      TENSORD_ASSIGN_OR_RETURN(Tensor a, Mul(g, masked_src_result));
+      TENSORD_ASSIGN_OR_RETURN(a, Gather(a, d, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor b, Mul(g, result));
+      TENSORD_ASSIGN_OR_RETURN(b, Gather(b, d, index));
+      TENSORD_ASSIGN_OR_RETURN(Tensor src_nz,
+                               MaskedFill(src, src_zero, scalar(1)));
+      TENSORD_ASSIGN_OR_RETURN(b, Div(b, src_nz));
+      TENSORD_ASSIGN_OR_RETURN(grad_src, Where(single, a, b));
+      if (GradEnabled()) {
+        // torch's DelayedError: differentiating this again is an error
+        // when two zeros of src meet at one place.
+        TENSORD_ASSIGN_OR_RETURN(Tensor many, Gt(src_num_zeros, scalar(1)));
+        TENSORD_ASSIGN_OR_RETURN(Tensor any, Any(many, {}, false));
+        if (*any.data<bool>()) {
+          return absl::UnimplementedError(
+              "scatter_reduce(): Double backward is unsupported for src when "
+              ">1 zeros in src are scattered to the same position in self");
+        }
+      }
+      break;
+    }
+  }
+  if (!include_self) {
+    TENSORD_ASSIGN_OR_RETURN(
+        grad_self,
+        Scatter(grad_self, d, index, WrapScalar(Scalar(0.0)), false));
+  }
+  return GradList{grad_self, grad_src};
+}
+
+}  // namespace
+
+StatusOrTensor ScatterReduce(const Tensor& self, int64_t dim,
+                             const Tensor& index, const Tensor& src,
+                             const std::string& reduce, bool include_self) {
+  static const auto* kOps = new std::map<std::string, ScatterReduction>{
+      {"sum", ScatterReduction::kSum},
+      {"prod", ScatterReduction::kProd},
+      {"mean", ScatterReduction::kMean},
+      {"amax", ScatterReduction::kAmax},
+      {"amin", ScatterReduction::kAmin}};
+  const auto it = kOps->find(reduce);
+  if (it == kOps->end()) {
+    return absl::InvalidArgumentError(
+        "reduce argument must be either sum, prod, mean, amax or amin.");
+  }
+  const ScatterReduction op = it->second;
+  TENSORD_ASSIGN_OR_RETURN(int64_t d, DimOf(self, dim));
+  TENSORD_RETURN_IF_ERROR(CheckScatterGather("scatter", self, d, index, &src));
+  if (src.dtype() != self.dtype()) {
+    return absl::InvalidArgumentError(
+        "scatter(): Expected self.dtype to be equal to src.dtype");
+  }
+  if (IsComplex(self.dtype()) &&
+      (op == ScatterReduction::kAmax || op == ScatterReduction::kAmin)) {
+    return absl::UnimplementedError(absl::StrCat(
+        "\"scatter_gather_tensor_cpu_reduce_", reduce,
+        "\" not implemented for '", DTypeShortName(self.dtype()), "'"));
+  }
+  Tensor out;
+  {
+    NoGradGuard ng;
+    TENSORD_ASSIGN_OR_RETURN(out, Clone(self));
+    TENSORD_RETURN_IF_ERROR(
+        ScatterReduceRaw(out, d, index, src, op, include_self));
+    if (op == ScatterReduction::kMean) {
+      // torch: out / count, count being how many values each element
+      // took (self's own with include_self), at least 1; floor division
+      // for integers.
+      TENSORD_ASSIGN_OR_RETURN(Tensor count,
+                               include_self ? OnesLike(out) : ZerosLike(out));
+      TENSORD_ASSIGN_OR_RETURN(Tensor ones, Ones(index.sizes(), out.dtype()));
+      TENSORD_RETURN_IF_ERROR(ScatterInto(count, d, index, ones, true));
+      TENSORD_ASSIGN_OR_RETURN(
+          Tensor none, Eq(count, ScalarTensor(Scalar(0.0), out.dtype())));
+      TENSORD_ASSIGN_OR_RETURN(
+          count,
+          MaskedFill(count, none, ScalarTensor(Scalar(1.0), out.dtype())));
+      if (IsFloating(out.dtype()) || IsComplex(out.dtype())) {
+        TENSORD_ASSIGN_OR_RETURN(out, Div(out, count));
+      } else {
+        TENSORD_ASSIGN_OR_RETURN(out, DivMode(out, count, "floor"));
+      }
+    }
+  }
+  if (auto node = RecordOp("ScatterReduceBackward0", {&self, &src}, {&out})) {
+    const int s_self = node->Save(self);
+    const int s_src = node->Save(src);
+    const int s_index = node->Save(index.detach());
+    const int s_out = node->Save(out, /*is_output=*/true);
+    node->set_backward(
+        [s_self, s_src, s_index, s_out, d, op, reduce, include_self](
+            Node& n, const GradList& g) -> absl::StatusOr<GradList> {
+          TENSORD_ASSIGN_OR_RETURN(Tensor self_v, n.Saved(s_self));
+          TENSORD_ASSIGN_OR_RETURN(Tensor src_v, n.Saved(s_src));
+          TENSORD_ASSIGN_OR_RETURN(Tensor idx, n.Saved(s_index));
+          TENSORD_ASSIGN_OR_RETURN(Tensor result, n.Saved(s_out));
+          return ScatterReduceGrads(g[0], self_v, d, idx, src_v, result, op,
+                                    reduce, include_self);
+        });
+  }
+  return out;
+}
+
+StatusOrTensor ScatterReduceInplace(const Tensor& self, int64_t dim,
+                                    const Tensor& index, const Tensor& src,
+                                    const std::string& reduce,
+                                    bool include_self) {
+  return Inplace(self, {&index, &src}, [&]() -> StatusOrTensor {
+    // The derivative needs self's old value: compute on a copy, as torch's
+    // codegen does (original_self).
+    Tensor original = self;
+    if (GradEnabled() && (self.requires_grad() || src.requires_grad())) {
+      TENSORD_ASSIGN_OR_RETURN(original, Clone(self));
+    }
+    return ScatterReduce(original, dim, index, src, reduce, include_self);
+  });
 }
 
 namespace {

@@ -61,6 +61,26 @@ void AddIndexingOps(std::vector<OpDef>& t) {
                           }),
                       {"self", "dim", "index", "src"}));
   }
+  for (const bool inplace : {false, true}) {
+    const std::string name = inplace ? "scatter_reduce_" : "scatter_reduce";
+    t.push_back(Order(
+        Def(name, {"self", "index", "src"},
+            {Req("dim", AT::kInt),
+             Req("reduce", AT::kString, "sum, prod, mean, amax or amin"),
+             Opt("include_self", AT::kBool, true)},
+            true,
+            inplace ? "in-place scatter_reduce"
+                    : "self with src reduced in at index (along dim)",
+            [inplace](const Args& a, OpContext&) {
+              return One(inplace ? ScatterReduceInplace(
+                                       a[0], a.Int("dim"), a[1], a[2],
+                                       a.Str("reduce"), a.Bool("include_self"))
+                                 : ScatterReduce(a[0], a.Int("dim"), a[1], a[2],
+                                                 a.Str("reduce"),
+                                                 a.Bool("include_self")));
+            }),
+        {"self", "dim", "index", "src", "reduce"}));
+  }
   t.push_back(
       Order(Def("index_select", {"self", "index"}, {Req("dim", AT::kInt)}, true,
                 "the slices at index along dim",

@@ -1038,6 +1038,21 @@ std::map<std::string, std::vector<OpSample>> Build() {
              {R({2, 3}, 705), I64({0, 0, 2, 1, 1, 1}, {2, 3}), R({2, 3}, 706)},
              {{"dim", I(1)}}});
   }
+  {
+    uint64_t seed = 1700;
+    for (const char* reduce : {"sum", "prod", "mean", "amax", "amin"}) {
+      for (const bool self_too : {true, false}) {
+        add("scatter_reduce",
+            {std::string(reduce) + (self_too ? "" : " without self"),
+             {R({2, 4}, seed), I64({0, 0, 3, 1, 1, 1}, {2, 3}),
+              R({2, 3}, seed + 1)},
+             {{"dim", I(1)},
+              {"reduce", AttrValue(std::string(reduce))},
+              {"include_self", AttrValue(self_too)}}});
+        seed += 2;
+      }
+    }
+  }
   add("index_select",
       {"dim 1", {R({2, 4}, 707), I64({3, 0, 3}, {3})}, {{"dim", I(1)}}});
   add("index_select",

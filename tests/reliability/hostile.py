@@ -595,6 +595,27 @@ def tenant_cases(binary, bat):
                                   lit(h.f32([0] * 4, [4, 1]))],
                {"mode": pb.AttrValue(s="LSTM")}),
             message="needs cx")
+        # scatter_reduce: every index is checked before anything is written
+        # (in place: m keeps its values).
+        for reduce in ("sum", "prod", "mean", "amax", "amin"):
+            for big in (2**62, -1):
+                run("m.scatter_reduce_(1, [[%d]], v, %r) writes nothing" %
+                    (big, reduce), C.INVALID_ARGUMENT,
+                    op("scatter_reduce_",
+                       [m, i64([0, big], [1, 2]), lit(h.f32([7, 8], [1, 2]))],
+                       {"dim": i(1), "reduce": pb.AttrValue(s=reduce),
+                        "include_self": pb.AttrValue(b=False)}, ret=False),
+                    message="out of bounds")
+        run("m.scatter_reduce(1, index larger than src)", C.INVALID_ARGUMENT,
+            op("scatter_reduce",
+               [m, i64([0, 1, 0], [1, 3]), lit(h.f32([7, 8], [1, 2]))],
+               {"dim": i(1), "reduce": pb.AttrValue(s="sum")}),
+            message="smaller size than src")
+        run("m.scatter_reduce(1, ..., 'max')", C.INVALID_ARGUMENT,
+            op("scatter_reduce",
+               [m, i64([0], [1, 1]), lit(h.f32([7], [1, 1]))],
+               {"dim": i(1), "reduce": pb.AttrValue(s="max")}),
+            message="reduce argument")
         # embedding_bag: client indices and offsets are checked before any
         # row is read.
         w4 = lit(h.f32([0.5] * 12, [4, 3]))

@@ -864,6 +864,9 @@ def _index_sort_layout_call(op, args, a):
     x = args[0] if args else None
     if op == "gather":
         return torch.gather(x, a["dim"], args[1])
+    if op in ("scatter_reduce", "scatter_reduce_"):
+        return getattr(x, op)(a["dim"], args[1], args[2], a["reduce"],
+                              include_self=a.get("include_self", True))
     if op in ("scatter", "scatter_add", "scatter_", "scatter_add_"):
         src = args[2]
         if not isinstance(src, torch.Tensor):
@@ -2648,6 +2651,23 @@ def build_index_sort_layout_cases():
     case("scatter_", "src", F([2, 4]), L([[3, 0], [1, 2]]), F([2, 2]), dim=1)
     case("scatter_add", "repeats", F([2, 3]), L([[0, 0, 2], [1, 1, 1]]), F([2, 3]), dim=1)
     case("scatter_add", "int", I([4]), L([1, 1, 3]), I([3]), dim=0)
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for self_too in (True, False):
+            case("scatter_reduce", reduce + ("" if self_too else "_no_self"),
+                 F([3, 4]), L([[0, 2, 2, 1], [2, 2, 0, 0]]), F([2, 4]), dim=0,
+                 reduce=reduce, include_self=self_too)
+        case("scatter_reduce", reduce + "_int", I([4]), L([1, 1, 3]), I([3]),
+             dim=0, reduce=reduce, include_self=False, grad=False)
+    case("scatter_reduce", "nan", V([1.0, 2.0], f32), L([0, 0, 1]),
+         V([float("nan"), 3.0, -1.0], f32), dim=0, reduce="amax", grad=False)
+    case("scatter_reduce", "bad_reduce", F([3]), L([0]), F([1]), dim=0,
+         reduce="max")
+    case("scatter_reduce", "out_of_range", F([3]), L([3]), F([1]), dim=0,
+         reduce="sum")
+    case("scatter_reduce", "dtype_mismatch", F([3]), L([0]), F([1], f64),
+         dim=0, reduce="sum")
+    case("scatter_reduce_", "mean", F([2, 4]), L([[3, 0, 3]]), F([1, 3]),
+         dim=1, reduce="mean")
     case("scatter_add_", "dim0", F([3, 2], f64), L([[2, 0], [2, 2]]), F([2, 2], f64), dim=0)
     case("index_select", "dim1", F([3, 4]), L([3, 0, 3]), dim=1)
     case("index_select", "scalar_index", F([3, 2]), V(1, i64), dim=0)
