@@ -85,7 +85,7 @@ struct SerialBlas {
 
 // The "OpenBLAS 0.3.21 ... Cooperlake ..." of a build: its release and
 // kernels, without its threading words.
-std::string BuildKey(const char* config) {
+[[maybe_unused]] std::string BuildKey(const char* config) {
   std::string key;
   std::string_view c(config);
   while (!c.empty()) {
